@@ -1,0 +1,23 @@
+import path from 'node:path';
+import type { Knex } from 'knex';
+
+/**
+ * knex configuration for a database URL. Migrations sit beside this file, so the same
+ * config works from TypeScript sources (tsx, vitest) and from the compiled `dist/`.
+ */
+export function knexConfig(databaseUrl: string): Knex.Config {
+  const compiled = path.extname(__filename) === '.js';
+  return {
+    client: 'pg',
+    connection: databaseUrl,
+    pool: { min: 0, max: 10 },
+    migrations: {
+      directory: path.join(__dirname, 'migrations'),
+      tableName: 'knex_migrations',
+      loadExtensions: [compiled ? '.js' : '.ts'],
+    },
+  };
+}
+
+/** For the knex CLI: `DATABASE_URL=… npx knex --knexfile knexfile.ts migrate:latest`. */
+export default knexConfig(process.env.DATABASE_URL ?? 'postgres://postgres:postgres@127.0.0.1:5432/quizloop');

@@ -1,0 +1,31 @@
+import { ErrorCode } from '../shared/error-codes';
+
+/** The one error type routes and use cases throw; the error handler renders it as problem+json. */
+export class AppError extends Error {
+  override name = 'AppError';
+  constructor(
+    readonly code: ErrorCode,
+    readonly status: number,
+    message: string,
+    readonly details?: unknown,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+
+  static badRequest(message: string, details?: unknown) {
+    return new AppError(ErrorCode.BadRequest, 400, message, details);
+  }
+  static unauthorized(message = 'A valid token is required.') {
+    return new AppError(ErrorCode.Unauthorized, 401, message);
+  }
+  static forbidden(message: string) {
+    return new AppError(ErrorCode.Forbidden, 403, message);
+  }
+  static roomNotFound(code: string) {
+    return new AppError(ErrorCode.RoomNotFound, 404, `No room with code ${code}; check the code, or the room may have expired.`);
+  }
+  static conflict(code: ErrorCode, message: string) {
+    return new AppError(code, 409, message);
+  }
+}

@@ -1,0 +1,43 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { ResolvedConfig } from '../shared/config';
+import type { Logger } from '../shared/logger';
+import { createDb } from '../store/db';
+import { createGamesRepo } from '../store/games.repo';
+import { createKeys } from '../store/keys';
+import { createQuestionsRepo } from '../store/questions.repo';
+import { createRedis } from '../store/redis';
+import { createRoomStore } from '../store/room-store';
+import { createUsersRepo } from '../store/users.repo';
+import { createViewReader } from '../store/view-reader';
+import { createApp } from './app';
+
+export async function startApi(config: ResolvedConfig, log: Logger, port = config.apiPort) {
+  const keys = createKeys(config.namespace);
+  const redis = createRedis(config.redisUrl, { name: 'quizloop-api' });
+  const db = createDb(config.databaseUrl);
+  const app = createApp({
+    config,
+    log,
+    redis,
+    db,
+    rooms: createRoomStore({ redis, keys, ttlSeconds: config.roomTtlSeconds }),
+    views: createViewReader({ redis, keys }),
+    users: createUsersRepo(db),
+    questions: createQuestionsRepo(db),
+    games: createGamesRepo(db),
+  });
+  const server = createServer(app);
+  await new Promise<void>((resolve) => server.listen(port, resolve));
+  const actualPort = (server.address() as AddressInfo).port;
+  log.info('api ready', { port: actualPort });
+
+  return {
+    port: actualPort,
+    async stop() {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await redis.quit();
+      await db.destroy();
+    },
+  };
+}

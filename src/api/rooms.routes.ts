@@ -1,0 +1,52 @@
+import { Router } from 'express';
+import { z } from 'zod';
+import { RoomSettings } from '../shared/room';
+import { AppError } from './app-error';
+import { optionalClaims, requireClaims } from './auth.middleware';
+import type { ApiDeps } from './deps';
+import type { RoomsService } from './rooms.service';
+import { Nickname, parse, roomCodeParam } from './validation';
+
+const Join = z.object({ nickname: Nickname });
+
+export function roomsRoutes(deps: ApiDeps, service: RoomsService): Router {
+  const router = Router();
+  const secret = deps.config.jwtSecret;
+
+  router.get('/categories', async (_req, res) => {
+    res.json({ categories: await deps.questions.categories() });
+  });
+
+  router.post('/rooms', async (req, res) => {
+    const user = requireClaims(req, secret, ['user']);
+    const settings = parse(RoomSettings, req.body);
+    const { room, hostToken } = await service.create({ id: user.sub, name: user.name }, settings);
+    res.status(201).location(`/rooms/${room.code}`).json({ code: room.code, gameId: room.gameId, hostToken, room: await service.viewOf(room) });
+  });
+
+  router.get('/rooms/:code', async (req, res) => {
+    const room = await service.load(roomCodeParam(req.params.code));
+    res.json(await service.viewOf(room));
+  });
+
+  router.post('/rooms/:code/players', async (req, res) => {
+    const code = roomCodeParam(req.params.code);
+    const { nickname } = parse(Join, req.body);
+    // A signed-in user may join under their account (for history); anyone else joins as a guest.
+    const claims = optionalClaims(req, secret);
+    const userId = claims?.kind === 'user' ? claims.sub : null;
+    const joined = await service.join(code, nickname, userId);
+    res.status(201).json({ ...joined, code, nickname });
+  });
+
+  router.post('/rooms/:code/start', async (req, res) => {
+    const code = roomCodeParam(req.params.code);
+    const claims = requireClaims(req, secret, ['host', 'user']);
+    const room = await service.load(code);
+    const isHost = claims.kind === 'host' ? claims.room === code && claims.sub === room.hostId : claims.sub === room.hostId;
+    if (!isHost) throw AppError.forbidden(`Only the host of room ${code} can start it.`);
+    res.json(await service.viewOf(await service.start(code)));
+  });
+
+  return router;
+}

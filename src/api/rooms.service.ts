@@ -1,0 +1,104 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { type Transition, transition } from '../game/room-machine';
+import { generateRoomCode } from '../game/room-code';
+import { ErrorCode } from '../shared/error-codes';
+import type { Question, RoomSettings, RoomState, RoomView } from '../shared/room';
+import { signToken } from '../shared/tokens';
+import { AppError } from './app-error';
+import type { ApiDeps } from './deps';
+
+const CODE_ATTEMPTS = 8;
+
+/** Room use cases. The api is the only writer of a room's lifecycle; every change is a CAS on `version`. */
+export function createRoomsService(deps: ApiDeps) {
+  const { rooms, views, config } = deps;
+
+  async function load(code: string): Promise<RoomState> {
+    const room = await rooms.get(code);
+    if (!room) throw AppError.roomNotFound(code);
+    return room;
+  }
+
+  async function viewOf(room: RoomState): Promise<RoomView> {
+    return views.view(room, await rooms.getQuestions(room.code));
+  }
+
+  /**
+   * Applies `t` to the room as it is now, or only if it is still at `expectedVersion`.
+   * A stale or impossible request changes nothing and is answered 409.
+   */
+  async function change(code: string, t: Transition, expectedVersion?: number, beforeApply?: () => Promise<void>): Promise<RoomState> {
+    const room = await load(code);
+    if (expectedVersion !== undefined && room.version !== expectedVersion) {
+      throw AppError.conflict(ErrorCode.StaleVersion, `Room ${code} is at version ${room.version}, not ${expectedVersion}.`);
+    }
+    const result = transition(room, t, Date.now());
+    if (!result.ok) throw AppError.conflict(ErrorCode.InvalidTransition, `Room ${code}: ${result.reason}.`);
+    await beforeApply?.();
+    const applied = await rooms.apply(room.version, result.room, result.event);
+    if (applied === 'not-found') throw AppError.roomNotFound(code);
+    if (applied === 'stale') throw AppError.conflict(ErrorCode.StaleVersion, `Room ${code} changed meanwhile; nothing was done.`);
+    return result.room;
+  }
+
+  return {
+    viewOf,
+    load,
+
+    async create(host: { id: string; name: string }, settings: RoomSettings) {
+      const now = Date.now();
+      for (let attempt = 0; attempt < CODE_ATTEMPTS; attempt++) {
+        const room: RoomState = {
+          code: generateRoomCode(),
+          gameId: randomUUID(),
+          hostId: host.id,
+          hostName: host.name,
+          phase: 'building',
+          version: 1,
+          questionIndex: -1,
+          settings,
+          phaseStartedAt: null,
+          openedAt: null,
+          deadlineAt: null,
+          failureReason: null,
+          createdAt: now,
+          startedAt: null,
+          finishedAt: null,
+        };
+        const created = await rooms.create(room, { type: 'room.created', roomCode: room.code, version: 1, at: now });
+        if (created) {
+          const hostToken = signToken(config.jwtSecret, { kind: 'host', sub: host.id, name: host.name, room: room.code });
+          return { room, hostToken };
+        }
+      }
+      throw new Error('Could not find a free room code');
+    },
+
+    async join(code: string, nickname: string, userId: string | null) {
+      const playerId = 'p_' + randomBytes(9).toString('base64url');
+      const result = await rooms.join(code, { id: playerId, nickname, userId, joinedAt: Date.now() });
+      switch (result) {
+        case 'ok':
+          break;
+        case 'not-found':
+          throw AppError.roomNotFound(code);
+        case 'closed':
+          throw AppError.conflict(ErrorCode.RoomNotJoinable, `Room ${code} has ended and takes no more players.`);
+        case 'nickname-taken':
+          throw AppError.conflict(ErrorCode.NicknameTaken, `The nickname "${nickname}" is taken in this room; pick another.`);
+      }
+      const token = signToken(config.jwtSecret, { kind: 'player', sub: playerId, name: nickname, room: code });
+      return { playerId, token };
+    },
+
+    start: (code: string) => change(code, { type: 'start' }),
+
+    prepared: (code: string, version: number, questions: Question[]) =>
+      change(code, { type: 'prepared', questionCount: questions.length }, version, () => rooms.saveQuestions(code, questions)),
+
+    failed: (code: string, version: number, reason: string) => change(code, { type: 'failed', reason }, version),
+
+    advance: (code: string, version: number) => change(code, { type: 'advance' }, version),
+  };
+}
+export type RoomsService = ReturnType<typeof createRoomsService>;

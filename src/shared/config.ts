@@ -1,0 +1,81 @@
+import { z } from 'zod';
+
+const DEV_SECRET = 'quizloop-dev-secret-change-me';
+
+const port = z.coerce.number().int().min(0).max(65535);
+const Env = z.object({
+  NODE_ENV: z.string().default('development'),
+  REDIS_URL: z.string().url().optional(),
+  DATABASE_URL: z.string().url().optional(),
+  PORT: port.optional(),
+  SOCKET_PORT: port.optional(),
+  API_INTERNAL_URL: z.string().url().optional(),
+  JWT_SECRET: z.string().min(16).optional(),
+  WEBHOOK_SECRET: z.string().min(16).optional(),
+  QUIZLOOP_NAMESPACE: z.string().regex(/^[a-z0-9-]+$/).default('quizloop'),
+  REDIS_HZ: z.coerce.number().int().min(0).max(500).default(100),
+  WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(500).default(20),
+  ROOM_TTL_SECONDS: z.coerce.number().int().min(60).default(86_400),
+  DATA_DIR: z.string().default('.data'),
+  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+});
+
+export interface Config {
+  production: boolean;
+  redisUrl: string | undefined;
+  databaseUrl: string | undefined;
+  apiPort: number;
+  socketPort: number;
+  apiInternalUrl: string;
+  jwtSecret: string;
+  webhookSecret: string;
+  namespace: string;
+  redisHz: number;
+  workerConcurrency: number;
+  roomTtlSeconds: number;
+  dataDir: string;
+  logLevel: z.infer<typeof Env>['LOG_LEVEL'];
+}
+
+/** Config once the local Redis and PostgreSQL (if any) are up: every role needs both URLs. */
+export type ResolvedConfig = Config & { redisUrl: string; databaseUrl: string };
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/**
+ * Reads and validates the environment once at start. A wrong value stops the process
+ * with a message naming the variable; secrets are required in production only.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, role?: 'api' | 'socket' | 'worker' | 'all'): Config {
+  const parsed = Env.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    throw new ConfigError(`Invalid environment: ${problems}`);
+  }
+  const e = parsed.data;
+  const production = e.NODE_ENV === 'production';
+  for (const name of ['JWT_SECRET', 'WEBHOOK_SECRET'] as const) {
+    if (production && !e[name]) throw new ConfigError(`${name} must be set (16+ characters) when NODE_ENV=production`);
+  }
+  // Heroku-style platforms give each web process its own PORT; a lone socket process listens there.
+  const apiPort = e.PORT ?? 3000;
+  const socketPort = e.SOCKET_PORT ?? (role === 'socket' ? (e.PORT ?? 3001) : 3001);
+  return {
+    production,
+    redisUrl: e.REDIS_URL,
+    databaseUrl: e.DATABASE_URL,
+    apiPort,
+    socketPort,
+    apiInternalUrl: (e.API_INTERNAL_URL ?? `http://127.0.0.1:${apiPort}`).replace(/\/$/, ''),
+    jwtSecret: e.JWT_SECRET ?? DEV_SECRET,
+    webhookSecret: e.WEBHOOK_SECRET ?? DEV_SECRET,
+    namespace: e.QUIZLOOP_NAMESPACE,
+    redisHz: e.REDIS_HZ,
+    workerConcurrency: e.WORKER_CONCURRENCY,
+    roomTtlSeconds: e.ROOM_TTL_SECONDS,
+    dataDir: e.DATA_DIR,
+    logLevel: e.LOG_LEVEL,
+  };
+}

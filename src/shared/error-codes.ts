@@ -1,0 +1,28 @@
+/** Every error code a client can see, REST or socket. One place, so clients can switch on them. */
+export const ErrorCode = {
+  BadRequest: 'BAD_REQUEST',
+  Unauthorized: 'UNAUTHORIZED',
+  Forbidden: 'FORBIDDEN',
+  NotFound: 'NOT_FOUND',
+  Conflict: 'CONFLICT',
+  EmailTaken: 'EMAIL_TAKEN',
+  InvalidCredentials: 'INVALID_CREDENTIALS',
+  RoomNotFound: 'ROOM_NOT_FOUND',
+  RoomNotJoinable: 'ROOM_NOT_JOINABLE',
+  NicknameTaken: 'NICKNAME_TAKEN',
+  StaleVersion: 'STALE_VERSION',
+  InvalidTransition: 'INVALID_TRANSITION',
+  NotAcceptingAnswers: 'NOT_ACCEPTING_ANSWERS',
+  WrongQuestion: 'WRONG_QUESTION',
+  TooLate: 'TOO_LATE',
+  AlreadyAnswered: 'ALREADY_ANSWERED',
+  InvalidChoice: 'INVALID_CHOICE',
+  NotAPlayer: 'NOT_A_PLAYER',
+  Internal: 'INTERNAL',
+} as const;
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+export interface ErrorBody {
+  code: ErrorCode;
+  message: string;
+}

@@ -1,0 +1,123 @@
+import { z } from 'zod';
+
+export const Difficulty = z.enum(['easy', 'medium', 'hard']);
+export type Difficulty = z.infer<typeof Difficulty>;
+
+export const QuestionType = z.enum(['multiple', 'boolean']);
+export type QuestionType = z.infer<typeof QuestionType>;
+
+export const GameMode = z.enum(['timed', 'first-correct']);
+export type GameMode = z.infer<typeof GameMode>;
+
+export const RoomPhase = z.enum(['building', 'failed', 'lobby', 'question', 'reveal', 'finished', 'cancelled']);
+export type RoomPhase = z.infer<typeof RoomPhase>;
+
+/** What a host chooses when creating a room; defaults make `{}` a valid request. */
+export const RoomSettings = z.object({
+  questionCount: z.number().int().min(1).max(50).default(10),
+  category: z.string().trim().min(1).max(60).nullable().default(null),
+  difficulty: Difficulty.nullable().default(null),
+  questionSeconds: z.number().int().min(3).max(120).default(20),
+  revealSeconds: z.number().int().min(1).max(60).default(5),
+  mode: GameMode.default('timed'),
+  pointsPerQuestion: z.number().int().min(0).max(2000).default(1000),
+  streakBonus: z.boolean().default(false),
+});
+export type RoomSettings = z.infer<typeof RoomSettings>;
+
+/** A question with its answer: lives in PostgreSQL and in Redis, never on a player's wire before the reveal. */
+export const Question = z.object({
+  id: z.number().int(),
+  category: z.string(),
+  difficulty: Difficulty,
+  type: QuestionType,
+  text: z.string(),
+  choices: z.array(z.string()).min(2).max(6),
+  answer: z.number().int().min(0),
+});
+export type Question = z.infer<typeof Question>;
+
+/**
+ * The authoritative room record in Redis. It holds no answers, so it may be published as is.
+ * Times are absolute epoch milliseconds, read off the api's clock.
+ */
+export const RoomState = z.object({
+  code: z.string(),
+  gameId: z.string().uuid(),
+  hostId: z.string(),
+  hostName: z.string(),
+  phase: RoomPhase,
+  version: z.number().int(),
+  questionIndex: z.number().int(),
+  settings: RoomSettings,
+  /** When the phase in hand began; ticks are due every 2 s from here. */
+  phaseStartedAt: z.number().nullable(),
+  /** When the current question opened; answer speed is measured from here. */
+  openedAt: z.number().nullable(),
+  deadlineAt: z.number().nullable(),
+  failureReason: z.string().nullable(),
+  createdAt: z.number(),
+  startedAt: z.number().nullable(),
+  finishedAt: z.number().nullable(),
+});
+export type RoomState = z.infer<typeof RoomState>;
+
+export interface PublicQuestion {
+  index: number;
+  category: string;
+  difficulty: Difficulty;
+  type: QuestionType;
+  text: string;
+  choices: string[];
+}
+
+export interface LeaderboardEntry {
+  rank: number;
+  nickname: string;
+  score: number;
+}
+
+/** The view every member of a room gets, the same for all. Never holds a correct answer before the reveal. */
+export interface RoomView {
+  code: string;
+  gameId: string;
+  phase: RoomPhase;
+  version: number;
+  hostName: string;
+  settings: Pick<RoomSettings, 'questionCount' | 'questionSeconds' | 'revealSeconds' | 'mode' | 'category' | 'difficulty'>;
+  questionIndex: number;
+  question: PublicQuestion | null;
+  deadlineAt: number | null;
+  serverNow: number;
+  playerCount: number;
+  answeredCount: number;
+  leaderboard: LeaderboardEntry[];
+  reveal: { correctChoice: number; distribution: number[] } | null;
+  failureReason: string | null;
+}
+
+/** One player's own state; `correct` and `points` appear only once the question is revealed. */
+export interface PlayerYou {
+  playerId: string;
+  nickname: string;
+  score: number;
+  rank: number;
+  streak: number;
+  answer: { questionIndex: number; choice: number; correct?: boolean; points?: number } | null;
+}
+
+/** A recorded answer as the answer script stores it (JSON in `...:answers:{i}`). */
+export interface StoredAnswer {
+  choice: number;
+  correct: boolean;
+  points: number;
+  elapsedMs: number;
+  at: number;
+}
+
+export interface StoredPlayer {
+  id: string;
+  nickname: string;
+  userId: string | null;
+  joinedAt: number;
+}

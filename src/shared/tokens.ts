@@ -1,0 +1,33 @@
+import jwt from 'jsonwebtoken';
+import { z } from 'zod';
+
+const ALGORITHM = 'HS256';
+
+/** What a token may stand for; a host or player token is good for one room only. */
+export const TokenClaims = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('user'), sub: z.string(), name: z.string(), role: z.enum(['player', 'admin']) }),
+  z.object({ kind: z.literal('host'), sub: z.string(), name: z.string(), room: z.string() }),
+  z.object({ kind: z.literal('player'), sub: z.string(), name: z.string(), room: z.string() }),
+]);
+export type TokenClaims = z.infer<typeof TokenClaims>;
+
+const LIFETIME: Record<TokenClaims['kind'], string> = { user: '7d', host: '12h', player: '12h' };
+
+export function signToken(secret: string, claims: TokenClaims): string {
+  return jwt.sign(claims, secret, {
+    algorithm: ALGORITHM,
+    expiresIn: LIFETIME[claims.kind] as jwt.SignOptions['expiresIn'],
+  });
+}
+
+/** Returns the claims, or null for any token that is malformed, expired, unsigned or signed otherwise. */
+export function verifyToken(secret: string, token: string): TokenClaims | null {
+  try {
+    // The algorithm is pinned: a token claiming `none` or an asymmetric algorithm is refused.
+    const payload = jwt.verify(token, secret, { algorithms: [ALGORITHM] });
+    const parsed = TokenClaims.safeParse(payload);
+    return parsed.success ? parsed.data : null;
+  } catch {
+    return null;
+  }
+}

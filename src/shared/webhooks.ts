@@ -1,0 +1,35 @@
+import { z } from 'zod';
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import { Question } from './room';
+
+/** Bodies of the worker → api webhooks, one per action, at `POST /internal/rooms/:code/:action`. */
+export const WebhookBody = {
+  prepared: z.object({ version: z.number().int(), questions: z.array(Question).min(1) }),
+  failed: z.object({ version: z.number().int(), reason: z.string().min(1).max(500) }),
+  advance: z.object({ version: z.number().int() }),
+};
+export type WebhookAction = keyof typeof WebhookBody;
+export type WebhookPayload<A extends WebhookAction> = z.infer<(typeof WebhookBody)[A]>;
+
+export const SIGNATURE_HEADER = 'x-quizloop-signature';
+export const TIMESTAMP_HEADER = 'x-quizloop-timestamp';
+/** A signed request older or newer than this is refused, so a captured request cannot be replayed later. */
+export const SIGNATURE_TOLERANCE_MS = 5 * 60_000;
+
+export function signWebhook(secret: string, timestamp: number, rawBody: string): string {
+  return 'sha256=' + createHmac('sha256', secret).update(`${timestamp}.${rawBody}`).digest('hex');
+}
+
+export function verifyWebhook(
+  secret: string,
+  headers: { signature: string | undefined; timestamp: string | undefined },
+  rawBody: string,
+  now: number,
+): 'ok' | 'missing' | 'expired' | 'invalid' {
+  if (!headers.signature || !headers.timestamp) return 'missing';
+  const timestamp = Number(headers.timestamp);
+  if (!Number.isFinite(timestamp) || Math.abs(now - timestamp) > SIGNATURE_TOLERANCE_MS) return 'expired';
+  const expected = Buffer.from(signWebhook(secret, timestamp, rawBody));
+  const given = Buffer.from(headers.signature);
+  return expected.length === given.length && timingSafeEqual(expected, given) ? 'ok' : 'invalid';
+}

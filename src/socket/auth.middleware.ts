@@ -1,0 +1,38 @@
+import type { ExtendedError } from 'socket.io';
+import { ErrorCode, type ErrorBody } from '../shared/error-codes';
+import { verifyToken } from '../shared/tokens';
+import type { QuizSocket, RelayDeps } from './types';
+
+function refuse(code: ErrorBody['code'], message: string): ExtendedError {
+  const err = new Error(message) as ExtendedError;
+  err.data = { code, message } satisfies ErrorBody;
+  return err;
+}
+
+/** Admits a socket only with a host or player token for a room that exists and knows it. */
+export function authMiddleware({ config, rooms }: RelayDeps) {
+  return async (socket: QuizSocket, next: (err?: ExtendedError) => void) => {
+    try {
+      const token: unknown = socket.handshake.auth?.token;
+      if (typeof token !== 'string' || token === '') {
+        return next(refuse(ErrorCode.Unauthorized, 'Connect with { auth: { token } }, the token from joining or creating a room.'));
+      }
+      const claims = verifyToken(config.jwtSecret, token);
+      if (!claims) return next(refuse(ErrorCode.Unauthorized, 'The token is invalid or has expired.'));
+      if (claims.kind === 'user') {
+        return next(refuse(ErrorCode.Forbidden, 'An account token cannot join a game; use the token from joining or creating a room.'));
+      }
+      const room = await rooms.get(claims.room);
+      if (!room) return next(refuse(ErrorCode.RoomNotFound, `Room ${claims.room} does not exist or has expired.`));
+      if (claims.kind === 'host') {
+        if (room.hostId !== claims.sub) return next(refuse(ErrorCode.Forbidden, 'This token is not for the host of this room.'));
+      } else if (!(await rooms.getPlayer(claims.room, claims.sub))) {
+        return next(refuse(ErrorCode.NotAPlayer, 'This token is not for a player of this room.'));
+      }
+      socket.data = { kind: claims.kind, roomCode: claims.room, id: claims.sub, name: claims.name };
+      next();
+    } catch (err) {
+      next(refuse(ErrorCode.Internal, `Could not check the token: ${(err as Error).message}`));
+    }
+  };
+}

@@ -1,0 +1,74 @@
+import { ErrorCode } from '../shared/error-codes';
+import { AnswerSubmit } from '../shared/socket-events';
+import type { PlayerYou, RoomView } from '../shared/room';
+import { type QuizServer, type QuizSocket, type RelayDeps, ioRoom } from './types';
+
+/** Wires one admitted socket: membership, presence, the initial view, answers and sync. */
+export function connectionHandler(io: QuizServer, deps: RelayDeps) {
+  const { rooms, answers, views, bus, log } = deps;
+
+  async function current(socket: QuizSocket): Promise<{ view: RoomView; you: PlayerYou | null } | null> {
+    const room = await rooms.get(socket.data.roomCode);
+    if (!room) return null;
+    const view = await views.view(room, await rooms.getQuestions(room.code));
+    if (socket.data.kind !== 'player') return { view, you: null };
+    const yous = await views.you(room, [{ id: socket.data.id, nickname: socket.data.name }]);
+    return { view, you: yous.get(socket.data.id) ?? null };
+  }
+
+  return async (socket: QuizSocket) => {
+    const { kind, roomCode, id } = socket.data;
+    const roomLog = log.child({ room: roomCode, [kind]: id });
+    if (kind === 'player') {
+      // A second connection with the same token replaces the first, on whichever instance it is.
+      io.in(ioRoom.player(id)).emit('room:closed', { reason: 'replaced', gameId: '' });
+      io.in(ioRoom.player(id)).disconnectSockets(true);
+      socket.join(ioRoom.player(id));
+      await rooms.presence(roomCode, id, 1);
+      socket.on('disconnect', () => {
+        rooms.presence(roomCode, id, -1).catch((err) => roomLog.warn('presence update failed', { err }));
+      });
+    }
+    socket.join(ioRoom.game(roomCode));
+
+    socket.on('answer:submit', async (payload, ack) => {
+      if (typeof ack !== 'function') return;
+      if (kind !== 'player') {
+        return ack({ ok: false, error: { code: ErrorCode.NotAPlayer, message: 'Only players answer; this is a host connection.' } });
+      }
+      const parsed = AnswerSubmit.safeParse(payload);
+      if (!parsed.success) {
+        return ack({
+          ok: false,
+          error: { code: ErrorCode.BadRequest, message: 'An answer is { questionIndex, choice }, both whole numbers from 0.' },
+        });
+      }
+      const { questionIndex, choice } = parsed.data;
+      try {
+        const result = await answers.submit(roomCode, id, questionIndex, choice);
+        if (!result.ok) return ack({ ok: false, error: { code: result.code, message: result.message } });
+        // Locked in; whether it was right is told only at the reveal, so the ack cannot leak the answer.
+        ack({ ok: true, questionIndex, choice, receivedAt: result.receivedAt });
+        if (result.closable) {
+          await bus.emit({ type: 'question.closable', roomCode, version: result.version, at: Date.now(), questionIndex });
+        }
+      } catch (err) {
+        roomLog.error('answer failed', { err });
+        ack({ ok: false, error: { code: ErrorCode.Internal, message: 'The answer could not be recorded; try again.' } });
+      }
+    });
+
+    socket.on('room:sync', async (ack) => {
+      if (typeof ack !== 'function') return;
+      const state = await current(socket).catch(() => null);
+      if (!state) return ack({ ok: false, error: { code: ErrorCode.RoomNotFound, message: 'This room no longer exists.' } });
+      ack({ ok: true, ...state });
+    });
+
+    const state = await current(socket);
+    if (state) {
+      socket.emit('room:view', state.view);
+      if (state.you) socket.emit('room:you', state.you);
+    }
+  };
+}

@@ -1,0 +1,84 @@
+import { isEndPhase } from '../game/room-machine';
+import type { ChannelMessage } from '../shared/events';
+import type { Question, RoomState } from '../shared/room';
+import { type QuizServer, type RelayDeps, ioRoom } from './types';
+
+/**
+ * Fans room changes out to the members this instance holds. Each update reads the room once,
+ * builds and serializes one shared view, then one pipelined read for the players' own states.
+ * Updates of one room are handled in order, so a slow read never lets an old view overtake a new one.
+ */
+export function createRoomRelay(io: QuizServer, { rooms, views, log }: RelayDeps) {
+  const questionCache = new Map<string, Question[]>();
+  const lastVersion = new Map<string, number>();
+  const queues = new Map<string, Promise<void>>();
+
+  async function questionsOf(room: RoomState): Promise<Question[]> {
+    let qs = questionCache.get(room.code);
+    if (!qs || qs.length === 0) {
+      qs = await rooms.getQuestions(room.code);
+      if (qs.length) questionCache.set(room.code, qs);
+    }
+    return qs;
+  }
+
+  async function pushState(code: string): Promise<void> {
+    const room = await rooms.get(code);
+    if (!room) return;
+    lastVersion.set(code, room.version);
+    const target = io.local.to(ioRoom.game(code));
+    target.emit('room:view', await views.view(room, await questionsOf(room)));
+
+    const sockets = await io.local.in(ioRoom.game(code)).fetchSockets();
+    const players = sockets.filter((s) => s.data.kind === 'player').map((s) => ({ id: s.data.id, nickname: s.data.name }));
+    const yous = await views.you(room, players);
+    for (const s of sockets) {
+      const you = s.data.kind === 'player' ? yous.get(s.data.id) : undefined;
+      if (you) s.emit('room:you', you);
+    }
+    if (isEndPhase(room.phase)) {
+      const reason = room.phase === 'finished' ? 'finished' : room.phase === 'failed' ? 'failed' : 'cancelled';
+      target.emit('room:closed', { reason, gameId: room.gameId });
+      questionCache.delete(code);
+      lastVersion.delete(code);
+    }
+  }
+
+  function pushCountdown(code: string, m: Extract<ChannelMessage, { kind: 'countdown' }>): void {
+    // A tick published just before a transition must not reach clients after the new phase's view.
+    if ((lastVersion.get(code) ?? 0) > m.version) return;
+    const serverNow = Date.now();
+    io.local.to(ioRoom.game(code)).emit('room:countdown', {
+      remainingMs: Math.max(0, m.deadlineAt - serverNow),
+      deadlineAt: m.deadlineAt,
+      serverNow,
+      questionIndex: m.questionIndex,
+      phase: m.phase,
+    });
+  }
+
+  function enqueue(code: string, work: () => Promise<void> | void): void {
+    const next = (queues.get(code) ?? Promise.resolve())
+      .then(work)
+      .catch((err) => log.error('relay failed', { room: code, err }))
+      .finally(() => {
+        if (queues.get(code) === next) queues.delete(code);
+      });
+    queues.set(code, next);
+  }
+
+  return {
+    /** A message from a room's channel; ignored unless this instance holds members of the room. */
+    onChannelMessage(code: string, raw: string): void {
+      if (!io.of('/').adapter.rooms.has(ioRoom.game(code))) return;
+      const m = JSON.parse(raw) as ChannelMessage;
+      switch (m.kind) {
+        case 'state':
+          return enqueue(code, () => pushState(code));
+        case 'countdown':
+          return enqueue(code, () => pushCountdown(code, m));
+      }
+    },
+  };
+}
+export type RoomRelay = ReturnType<typeof createRoomRelay>;

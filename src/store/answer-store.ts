@@ -1,0 +1,44 @@
+import { ErrorCode } from '../shared/error-codes';
+import type { Keys } from './keys';
+import type { QuizRedis } from './redis';
+
+export type AnswerResult =
+  | { ok: true; points: number; closable: boolean; answeredCount: number; version: number; receivedAt: number }
+  | { ok: false; code: ErrorCode; message: string };
+
+/** The answer script's small negative codes, turned into errors in one place. */
+const SCRIPT_ERRORS: Record<number, { code: ErrorCode; message: string }> = {
+  [-1]: { code: ErrorCode.RoomNotFound, message: 'This room does not exist or has expired.' },
+  [-2]: { code: ErrorCode.NotAcceptingAnswers, message: 'No question is open for answers right now.' },
+  [-3]: { code: ErrorCode.WrongQuestion, message: 'That question is not the one open now.' },
+  [-4]: { code: ErrorCode.TooLate, message: 'The time for this question is up.' },
+  [-5]: { code: ErrorCode.AlreadyAnswered, message: 'You have already answered this question; your first answer counts.' },
+  [-6]: { code: ErrorCode.NotAPlayer, message: 'You are not a player in this room.' },
+  [-7]: { code: ErrorCode.InvalidChoice, message: 'That choice is not one of the answers offered.' },
+};
+
+export function createAnswerStore({ redis, keys }: { redis: QuizRedis; keys: Keys }) {
+  return {
+    async submit(code: string, playerId: string, questionIndex: number, choice: number): Promise<AnswerResult> {
+      const r = await redis.qlAnswer(
+        8,
+        keys.room(code), keys.answerKey(code), keys.players(code), keys.online(code),
+        keys.answers(code, questionIndex), keys.scores(code), keys.streaks(code), keys.times(code),
+        playerId, questionIndex, choice,
+      );
+      const [status, points, closable, answeredCount, version, receivedAt] = r;
+      if (status !== 1) {
+        return { ok: false, ...(SCRIPT_ERRORS[status ?? 0] ?? { code: ErrorCode.Internal, message: 'Unexpected answer result.' }) };
+      }
+      return {
+        ok: true,
+        points: points ?? 0,
+        closable: closable === 1,
+        answeredCount: answeredCount ?? 0,
+        version: version ?? 0,
+        receivedAt: receivedAt ?? 0,
+      };
+    },
+  };
+}
+export type AnswerStore = ReturnType<typeof createAnswerStore>;

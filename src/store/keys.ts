@@ -1,0 +1,41 @@
+/**
+ * Every Redis key and channel quizloop uses is built here; nobody concatenates keys elsewhere.
+ * The namespace (default `quizloop`) lets several deployments or test runs share one Redis.
+ */
+export function createKeys(namespace: string) {
+  const room = (code: string) => `${namespace}:room:${code}`;
+  const keys = {
+    namespace,
+    /** The room events stream, read by the workers' consumer group. */
+    events: `${namespace}:events`,
+    eventsGroup: 'workers',
+    /** BullMQ's own prefix; queues live below it. */
+    bullPrefix: `${namespace}:bull`,
+    socketIoPrefix: `${namespace}:socket.io`,
+    room,
+    questions: (code: string) => `${room(code)}:questions`,
+    /** Hash: question index → `{"c":correct,"n":choiceCount}`; read only by the answer script and reveal. */
+    answerKey: (code: string) => `${room(code)}:answer-key`,
+    players: (code: string) => `${room(code)}:players`,
+    nicknames: (code: string) => `${room(code)}:nicknames`,
+    /** Hash: player id → number of open connections. */
+    online: (code: string) => `${room(code)}:online`,
+    answers: (code: string, index: number) => `${room(code)}:answers:${index}`,
+    scores: (code: string) => `${room(code)}:scores`,
+    streaks: (code: string) => `${room(code)}:streaks`,
+    /** Hash: player id → cumulative answer time in ms, the tie-breaker. */
+    times: (code: string) => `${room(code)}:times`,
+    channel: (code: string) => `${namespace}:channel:room:${code}`,
+    channelPattern: `${namespace}:channel:room:*`,
+    /** All keys of one room, for expiry. */
+    allOfRoom(code: string, questionCount: number): string[] {
+      const perQuestion = Array.from({ length: questionCount }, (_, i) => keys.answers(code, i));
+      return [
+        room(code), keys.questions(code), keys.answerKey(code), keys.players(code), keys.nicknames(code),
+        keys.online(code), keys.scores(code), keys.streaks(code), keys.times(code), ...perQuestion,
+      ];
+    },
+  };
+  return keys;
+}
+export type Keys = ReturnType<typeof createKeys>;

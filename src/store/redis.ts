@@ -1,0 +1,49 @@
+import { Redis } from 'ioredis';
+import { answerScript } from './scripts/answer.lua';
+import { joinScript } from './scripts/join.lua';
+import { presenceScript } from './scripts/presence.lua';
+import { transitionScript } from './scripts/transition.lua';
+
+/** A Redis client with quizloop's Lua scripts loaded as commands (EVALSHA, falling back to EVAL). */
+export type QuizRedis = Redis & {
+  qlTransition(...args: (string | number)[]): Promise<number>;
+  qlJoin(...args: (string | number)[]): Promise<number>;
+  qlAnswer(...args: (string | number)[]): Promise<number[]>;
+  qlPresence(...args: (string | number)[]): Promise<number>;
+};
+
+/**
+ * `blocking` clients (BullMQ workers, stream readers) must retry commands forever rather than
+ * fail them during a Redis restart; BullMQ insists on `maxRetriesPerRequest: null` for them.
+ */
+export function createRedis(url: string, opts: { name: string; blocking?: boolean }): QuizRedis {
+  const redis = new Redis(url, {
+    connectionName: opts.name,
+    maxRetriesPerRequest: opts.blocking ? null : 3,
+    enableReadyCheck: true,
+  });
+  const scripts: Record<string, string> = {
+    qlTransition: transitionScript,
+    qlJoin: joinScript,
+    qlAnswer: answerScript,
+    qlPresence: presenceScript,
+  };
+  for (const [name, lua] of Object.entries(scripts)) redis.defineCommand(name, { lua });
+  return redis as QuizRedis;
+}
+
+/**
+ * BullMQ delayed jobs fire only as punctually as Redis's `hz` allows (about 100 ms late at the
+ * default 10). Raise it where the server permits; managed services often refuse CONFIG.
+ */
+export async function tuneRedisHz(redis: Redis, hz: number): Promise<'set' | 'kept' | 'refused'> {
+  if (hz <= 0) return 'kept';
+  try {
+    const current = (await redis.config('GET', 'hz')) as string[];
+    if (Number(current[1]) >= hz) return 'kept';
+    await redis.config('SET', 'hz', String(hz));
+    return 'set';
+  } catch {
+    return 'refused';
+  }
+}

@@ -1,0 +1,62 @@
+/**
+ * Records one answer and scores it, atomically. The only writer of answers, scores and streaks.
+ *
+ * KEYS[1] room record        KEYS[2] answer-key hash   KEYS[3] players hash   KEYS[4] online hash
+ * KEYS[5] answers:{i} hash   KEYS[6] scores zset       KEYS[7] streaks hash   KEYS[8] times hash
+ * ARGV[1] player id          ARGV[2] question index    ARGV[3] choice
+ *
+ * Guarantees: the question is open (phase, index, and the deadline by Redis's own clock, never the
+ * client's); only a player's first answer counts (HSETNX); points follow the speed rule of
+ * src/game/scoring.ts. Returns {1, points, closable, answeredCount, version, receivedAt} or {code}:
+ * -1 no room, -2 not accepting, -3 wrong question, -4 too late, -5 already answered,
+ * -6 not a player, -7 invalid choice.
+ */
+export const answerScript = `
+local raw = redis.call('GET', KEYS[1])
+if not raw then return {-1} end
+local room = cjson.decode(raw)
+if room.phase ~= 'question' then return {-2} end
+local index = tonumber(ARGV[2])
+if index ~= room.questionIndex then return {-3} end
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+if now > room.deadlineAt then return {-4} end
+local player = ARGV[1]
+if redis.call('HEXISTS', KEYS[3], player) == 0 then return {-6} end
+local entry = redis.call('HGET', KEYS[2], ARGV[2])
+if not entry then return {-2} end
+local key = cjson.decode(entry)
+local choice = tonumber(ARGV[3])
+if choice < 0 or choice >= key.n then return {-7} end
+if redis.call('HEXISTS', KEYS[5], player) == 1 then return {-5} end
+
+local questionMs = room.settings.questionSeconds * 1000
+local elapsed = math.min(math.max(now - room.openedAt, 0), questionMs)
+local correct = choice == key.c
+local points = 0
+local streak = 0
+if correct then
+  points = math.floor(room.settings.pointsPerQuestion * (1 - (elapsed / questionMs) / 2) + 0.5)
+  streak = redis.call('HINCRBY', KEYS[7], player, 1)
+  if room.settings.streakBonus then points = points + math.min(math.max(streak - 1, 0) * 100, 500) end
+else
+  redis.call('HSET', KEYS[7], player, 0)
+end
+
+redis.call('HSET', KEYS[5], player, cjson.encode({choice = choice, correct = correct, points = points, elapsedMs = elapsed, at = now}))
+redis.call('ZINCRBY', KEYS[6], points, player)
+redis.call('HINCRBY', KEYS[8], player, elapsed)
+
+local answered = redis.call('HLEN', KEYS[5])
+local closable = 0
+if room.settings.mode == 'first-correct' and correct then
+  closable = 1
+elseif answered >= redis.call('HLEN', KEYS[4]) then
+  -- Counts alone can mislead (an answer from a player who left since): confirm every online player answered.
+  closable = 1
+  for _, id in ipairs(redis.call('HKEYS', KEYS[4])) do
+    if redis.call('HEXISTS', KEYS[5], id) == 0 then closable = 0; break end
+  end
+end
+return {1, points, closable, answered, room.version, now}
+`;

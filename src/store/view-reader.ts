@@ -1,0 +1,115 @@
+import { buildPlayerYou, buildRoomView } from '../game/view';
+import { rankPlayers } from '../game/ranking';
+import type { LeaderboardEntry, PlayerYou, Question, RoomState, RoomView, StoredAnswer, StoredPlayer } from '../shared/room';
+import type { Keys } from './keys';
+import type { QuizRedis } from './redis';
+
+const LEADERBOARD_SIZE = 5;
+
+/** Everything a finished room holds, for the results record. */
+export interface RoomSnapshot {
+  room: RoomState;
+  questions: Question[];
+  players: StoredPlayer[];
+  /** answers[i] maps player id → their answer to question i. */
+  answers: Map<string, StoredAnswer>[];
+  standings: { playerId: string; score: number; totalMs: number; rank: number }[];
+}
+
+/**
+ * Reads views out of Redis. A view costs a fixed number of round trips per room update;
+ * `you` costs one pipelined round trip for all the players one socket instance holds.
+ */
+export function createViewReader({ redis, keys }: { redis: QuizRedis; keys: Keys }) {
+  async function standings(code: string) {
+    const [scores, times] = await Promise.all([redis.zrange(keys.scores(code), 0, -1, 'WITHSCORES'), redis.hgetall(keys.times(code))]);
+    const rows: { playerId: string; score: number; totalMs: number }[] = [];
+    for (let i = 0; i + 1 < scores.length; i += 2) {
+      const playerId = scores[i] as string;
+      rows.push({ playerId, score: Number(scores[i + 1]), totalMs: Number(times[playerId] ?? 0) });
+    }
+    return rankPlayers(rows);
+  }
+
+  return {
+    standings,
+
+    async view(room: RoomState, questions: Question[], serverNow = Date.now()): Promise<RoomView> {
+      const code = room.code;
+      const index = room.questionIndex;
+      const inQuestion = index >= 0 && (room.phase === 'question' || room.phase === 'reveal');
+      const [playerCount, answered, ranked] = await Promise.all([
+        redis.hlen(keys.players(code)),
+        inQuestion ? redis.hvals(keys.answers(code, index)) : Promise.resolve([] as string[]),
+        standings(code),
+      ]);
+      const top = ranked.slice(0, LEADERBOARD_SIZE);
+      const names = top.length ? await redis.hmget(keys.players(code), ...top.map((r) => r.playerId)) : [];
+      const leaderboard: LeaderboardEntry[] = top.map((r, i) => ({
+        rank: r.rank,
+        nickname: names[i] ? (JSON.parse(names[i]) as StoredPlayer).nickname : '?',
+        score: r.score,
+      }));
+      return buildRoomView(
+        {
+          room,
+          question: inQuestion ? (questions[index] ?? null) : null,
+          playerCount,
+          answeredCount: answered.length,
+          leaderboard,
+          answeredChoices: room.phase === 'reveal' ? answered.map((a) => (JSON.parse(a) as StoredAnswer).choice) : [],
+        },
+        serverNow,
+      );
+    },
+
+    /** Own state of each given player, with rank by the same tie-break as the leaderboard. */
+    async you(room: RoomState, players: { id: string; nickname: string }[]): Promise<Map<string, PlayerYou>> {
+      const out = new Map<string, PlayerYou>();
+      if (players.length === 0) return out;
+      const code = room.code;
+      const ranked = await standings(code);
+      const byId = new Map(ranked.map((r) => [r.playerId, r]));
+      const pipe = redis.pipeline();
+      for (const p of players) {
+        pipe.hget(keys.streaks(code), p.id);
+        pipe.hget(keys.answers(code, Math.max(room.questionIndex, 0)), p.id);
+      }
+      const replies = (await pipe.exec()) ?? [];
+      players.forEach((p, i) => {
+        const streak = Number(replies[2 * i]?.[1] ?? 0);
+        const rawAnswer = replies[2 * i + 1]?.[1] as string | null | undefined;
+        const r = byId.get(p.id);
+        out.set(
+          p.id,
+          buildPlayerYou(room, p, {
+            score: r?.score ?? 0,
+            rank: r?.rank ?? ranked.length + 1,
+            streak,
+            answer: room.questionIndex >= 0 && rawAnswer ? (JSON.parse(rawAnswer) as StoredAnswer) : null,
+          }),
+        );
+      });
+      return out;
+    },
+
+    async snapshot(room: RoomState, questions: Question[]): Promise<RoomSnapshot> {
+      const code = room.code;
+      const [rawPlayers, ranked] = await Promise.all([redis.hvals(keys.players(code)), standings(code)]);
+      const answers = await Promise.all(
+        questions.map(async (_, i) => {
+          const all = await redis.hgetall(keys.answers(code, i));
+          return new Map(Object.entries(all).map(([id, raw]) => [id, JSON.parse(raw) as StoredAnswer]));
+        }),
+      );
+      return {
+        room,
+        questions,
+        players: rawPlayers.map((raw) => JSON.parse(raw) as StoredPlayer),
+        answers,
+        standings: ranked,
+      };
+    },
+  };
+}
+export type ViewReader = ReturnType<typeof createViewReader>;

@@ -1,0 +1,19 @@
+import type { Logger } from '../src/shared/logger';
+import type { EventBus } from '../src/store/event-bus';
+import type { GamesRepo } from '../src/store/games.repo';
+import type { QuestionsRepo } from '../src/store/questions.repo';
+import type { Queues } from '../src/store/queues';
+import type { RoomStore } from '../src/store/room-store';
+import type { ViewReader } from '../src/store/view-reader';
+import type { WebhookClient } from './webhook-client';
+
+export interface WorkerDeps {
+  log: Logger;
+  bus: EventBus;
+  queues: Queues;
+  rooms: RoomStore;
+  views: ViewReader;
+  questions: QuestionsRepo;
+  games: GamesRepo;
+  webhook: WebhookClient;
+}

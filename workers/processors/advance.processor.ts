@@ -1,0 +1,8 @@
+import type { Job } from 'bullmq';
+import type { AdvanceJob } from '../../src/shared/jobs';
+import type { WorkerDeps } from '../deps';
+
+/** Moves a room on through the api; a 409 (already advanced, or stale) ends the job as done. */
+export function advanceProcessor({ webhook }: WorkerDeps) {
+  return async (job: Job<AdvanceJob>) => webhook('advance', job.data.roomCode, { version: job.data.version });
+}

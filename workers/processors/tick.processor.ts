@@ -1,0 +1,31 @@
+import type { Job } from 'bullmq';
+import { isTimedPhase } from '../../src/game/room-machine';
+import { TICK_MS, type TickJob, jobId } from '../../src/shared/jobs';
+import type { WorkerDeps } from '../deps';
+
+/**
+ * Tick n of a timed phase is due at phaseStartedAt + 2 s × n. It publishes the countdown, then
+ * schedules tick n+1, or, when that would fall at or past the deadline, the advance at the deadline.
+ * Due times are absolute, so a late tick does not push the ones after it.
+ */
+export function tickProcessor({ rooms, queues }: WorkerDeps) {
+  return async (job: Job<TickJob>) => {
+    const { roomCode, version, n } = job.data;
+    const room = await rooms.get(roomCode);
+    if (!room || room.version !== version || !isTimedPhase(room.phase) || room.deadlineAt === null || room.phaseStartedAt === null) {
+      return { result: 'stale' };
+    }
+    const now = Date.now();
+    const due = room.phaseStartedAt + TICK_MS * n;
+    await rooms.publish(roomCode, {
+      kind: 'countdown', version, phase: room.phase, questionIndex: room.questionIndex, deadlineAt: room.deadlineAt,
+    });
+    const nextDue = due + TICK_MS;
+    if (nextDue < room.deadlineAt) {
+      await queues.tick.add('tick', { roomCode, version, n: n + 1 }, { jobId: jobId.tick(roomCode, version, n + 1), delay: Math.max(0, nextDue - now) });
+    } else {
+      await queues.advance.add('advance', { roomCode, version }, { jobId: jobId.advance(roomCode, version), delay: Math.max(0, room.deadlineAt - now) });
+    }
+    return { result: 'ticked', latenessMs: now - due };
+  };
+}
