@@ -21,8 +21,11 @@ export function connectionHandler(io: QuizServer, deps: RelayDeps) {
     const roomLog = log.child({ room: roomCode, [kind]: id });
     if (kind === 'player') {
       // A second connection with the same token replaces the first, on whichever instance it is.
-      io.in(ioRoom.player(id)).emit('room:closed', { reason: 'replaced', gameId: '' });
-      io.in(ioRoom.player(id)).disconnectSockets(true);
+      // Fetched before this socket joins, so the new connection is never among those closed.
+      for (const previous of await io.in(ioRoom.player(id)).fetchSockets()) {
+        previous.emit('room:closed', { reason: 'replaced', gameId: '' });
+        previous.disconnect(true);
+      }
       socket.join(ioRoom.player(id));
       await rooms.presence(roomCode, id, 1);
       socket.on('disconnect', () => {

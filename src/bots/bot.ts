@@ -1,0 +1,82 @@
+import { type Socket, io } from 'socket.io-client';
+import type { PlayerYou, RoomView } from '../shared/room';
+import type { ClientToServerEvents, Countdown, ServerToClientEvents } from '../shared/socket-events';
+
+export interface BotStats {
+  answered: number;
+  refused: number;
+  lastError: string | null;
+}
+
+/**
+ * One bot: a real Socket.IO player. For every question it either lets it pass or answers
+ * a random choice at a random moment before the deadline; it never knows the right answer.
+ */
+export class Bot {
+  readonly stats: BotStats = { answered: 0, refused: 0, lastError: null };
+  view: RoomView | null = null;
+  you: PlayerYou | null = null;
+  countdown: Countdown | null = null;
+  closed = false;
+  private readonly socket: Socket<ServerToClientEvents, ClientToServerEvents>;
+  private answeredIndex = -1;
+  private timer: NodeJS.Timeout | null = null;
+
+  constructor(
+    readonly nickname: string,
+    url: string,
+    token: string,
+    private readonly skipRate: number,
+    private readonly onChange: () => void,
+  ) {
+    this.socket = io(url, { auth: { token }, transports: ['websocket'], reconnectionDelayMax: 2000 });
+    this.socket.on('connect_error', (err) => {
+      this.stats.lastError = err.message;
+      onChange();
+    });
+    this.socket.on('room:view', (view) => this.onView(view));
+    this.socket.on('room:you', (you) => {
+      this.you = you;
+      onChange();
+    });
+    this.socket.on('room:countdown', (c) => {
+      this.countdown = c;
+      onChange();
+    });
+    this.socket.on('room:closed', () => {
+      this.closed = true;
+      onChange();
+    });
+  }
+
+  private onView(view: RoomView): void {
+    this.view = view;
+    const q = view.question;
+    if (view.phase === 'question' && q && this.answeredIndex < q.index && view.deadlineAt) {
+      this.answeredIndex = q.index;
+      if (Math.random() >= this.skipRate) {
+        // Server and bot clocks may differ: aim within the time left by the server's own reckoning.
+        const remaining = view.deadlineAt - view.serverNow;
+        const delay = Math.max(50, Math.random() * remaining * 0.9);
+        this.timer = setTimeout(() => this.answer(q.index, Math.floor(Math.random() * q.choices.length)), delay);
+      }
+    }
+    this.onChange();
+  }
+
+  private answer(questionIndex: number, choice: number): void {
+    this.socket.emit('answer:submit', { questionIndex, choice }, (ack) => {
+      if (ack.ok) this.stats.answered++;
+      else {
+        this.stats.refused++;
+        this.stats.lastError = `${ack.error.code}: ${ack.error.message}`;
+      }
+      this.onChange();
+    });
+  }
+
+  close(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.socket.close();
+  }
+}

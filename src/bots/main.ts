@@ -1,0 +1,145 @@
+import { randomBytes } from 'node:crypto';
+import { io } from 'socket.io-client';
+import type { RoomView } from '../shared/room';
+import type { ClientToServerEvents, ServerToClientEvents } from '../shared/socket-events';
+import { type BotOptions, HELP, parseBotArgs } from './args';
+import { Bot } from './bot';
+import { createRestClient } from './rest';
+
+const tty = process.stdout.isTTY;
+
+function progressLine(code: string, bots: Bot[]): string {
+  const view = bots.find((b) => b.view)?.view;
+  if (!view) return `room ${code} · connecting ${bots.length} bots…`;
+  const left = bots.find((b) => b.countdown)?.countdown;
+  const secs = left && left.questionIndex === view.questionIndex ? `${Math.ceil(left.remainingMs / 1000)}s left · ` : '';
+  const answered = bots.reduce((n, b) => n + b.stats.answered, 0);
+  const refused = bots.reduce((n, b) => n + b.stats.refused, 0);
+  const leader = view.leaderboard[0];
+  const q = view.questionIndex >= 0 ? `Q ${view.questionIndex + 1}/${view.settings.questionCount} · ` : '';
+  return (
+    `room ${code} · ${q}${view.phase} · ${secs}answers ${answered}` +
+    (refused ? ` (refused ${refused})` : '') +
+    ` · players ${view.playerCount}` +
+    (leader ? ` · leader ${leader.nickname} ${leader.score}` : '')
+  );
+}
+
+function printer(code: string, bots: Bot[]) {
+  let last = '';
+  return (final = false) => {
+    const line = progressLine(code, bots);
+    if (line === last && !final) return;
+    if (tty) process.stdout.write(`\r\x1b[2K${line}${final ? '\n' : ''}`);
+    else if (line.split(' · ').slice(0, 3).join() !== last.split(' · ').slice(0, 3).join() || final) process.stdout.write(line + '\n');
+    last = line;
+  };
+}
+
+/** With --host: a throwaway host account creates the room, waits for the lobby and, once the bots are in, starts it. */
+async function hostRoom(opts: BotOptions, rest: ReturnType<typeof createRestClient>) {
+  const id = randomBytes(4).toString('hex');
+  const { token } = await rest.register(`bot-host-${id}@bots.quizloop.invalid`, randomBytes(12).toString('hex'), `Bot host ${id}`);
+  const created = await rest.createRoom(token, {
+    questionCount: opts.questions,
+    questionSeconds: opts.seconds,
+    revealSeconds: opts.reveal,
+    category: opts.category,
+    difficulty: opts.difficulty,
+  });
+  let room: RoomView = created.room;
+  for (const until = Date.now() + 30_000; room.phase === 'building' && Date.now() < until; ) {
+    await new Promise((r) => setTimeout(r, 200));
+    room = await rest.room(created.code);
+  }
+  if (room.phase === 'failed') throw new Error(`room ${created.code} could not be prepared: ${room.failureReason}`);
+  if (room.phase !== 'lobby') throw new Error(`room ${created.code} is still ${room.phase} after 30 s; is the worker running?`);
+  return created;
+}
+
+async function main(): Promise<void> {
+  let opts: BotOptions;
+  try {
+    opts = parseBotArgs(process.argv.slice(2));
+  } catch (err) {
+    process.stderr.write(`bots: ${(err as Error).message}\n\n${HELP}`);
+    process.exit(2);
+  }
+  const rest = createRestClient(opts.api);
+  const hosted = opts.host ? await hostRoom(opts, rest) : null;
+  const code = hosted?.code ?? (opts.room as string);
+  if (hosted) process.stdout.write(`created room ${code} (game ${hosted.gameId})\n`);
+
+  const bots: Bot[] = [];
+  const print = printer(code, bots);
+  const tag = randomBytes(2).toString('hex');
+  for (let i = 1; i <= opts.players; i++) {
+    const nickname = `Bot-${tag}-${String(i).padStart(2, '0')}`;
+    const { token } = await rest.join(code, nickname);
+    bots.push(new Bot(nickname, opts.socket, token, opts.skipRate, () => print()));
+  }
+
+  // The host screen: a host socket that sees the room close even if every bot were gone.
+  const hostSocket = hosted
+    ? io(opts.socket, { auth: { token: hosted.hostToken }, transports: ['websocket'] }) as import('socket.io-client').Socket<ServerToClientEvents, ClientToServerEvents>
+    : null;
+  let finished: RoomView | null = null;
+  const done = new Promise<void>((resolve) => {
+    const check = setInterval(() => {
+      const last = bots.find((b) => b.view && ['finished', 'failed', 'cancelled'].includes(b.view.phase));
+      if (last?.view) {
+        finished = last.view;
+        clearInterval(check);
+        resolve();
+      }
+    }, 100);
+  });
+
+  if (hosted) {
+    await new Promise((r) => setTimeout(r, 500));
+    await rest.start(code, hosted.hostToken);
+  } else {
+    process.stdout.write(`${bots.length} bots joined room ${code}; waiting for the host to start…\n`);
+  }
+
+  const errorReport = setInterval(() => {
+    const failing = bots.filter((b) => b.stats.lastError && !b.view);
+    if (failing.length) process.stderr.write(`\n${failing.length} bot(s) cannot connect: ${failing[0]?.stats.lastError}\n`);
+  }, 5000);
+  await done;
+  clearInterval(errorReport);
+  print(true);
+
+  const view = finished as RoomView | null;
+  if (view?.phase === 'finished') {
+    let standings: { rank: number; nickname: string; score: number; correctCount?: number }[] = [];
+    for (let i = 0; i < 20 && standings.length === 0; i++) {
+      try {
+        standings = (await rest.results(view.gameId)).players;
+      } catch {
+        await new Promise((r) => setTimeout(r, 500));
+      }
+    }
+    if (standings.length === 0) {
+      standings = bots
+        .filter((b) => b.you)
+        .map((b) => ({ rank: b.you!.rank, nickname: b.nickname, score: b.you!.score }))
+        .sort((a, b) => a.rank - b.rank);
+    }
+    process.stdout.write(`\nfinal leaderboard of room ${code} (game ${view.gameId}):\n`);
+    for (const s of standings.slice(0, 20)) {
+      const correct = s.correctCount === undefined ? '' : `  ${s.correctCount} correct`;
+      process.stdout.write(`  ${String(s.rank).padStart(3)}. ${s.nickname.padEnd(20)} ${String(s.score).padStart(6)}${correct}\n`);
+    }
+    if (standings.length > 20) process.stdout.write(`  … and ${standings.length - 20} more\n`);
+  } else if (view) {
+    process.stdout.write(`room ${code} ended as ${view.phase}${view.failureReason ? `: ${view.failureReason}` : ''}\n`);
+  }
+  for (const b of bots) b.close();
+  hostSocket?.close();
+}
+
+main().catch((err) => {
+  process.stderr.write(`\nbots: ${(err as Error).message}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,33 @@
+import type { RoomView } from '../shared/room';
+
+/** A tiny client for the api's REST endpoints; a problem+json answer becomes an Error with its detail. */
+export function createRestClient(base: string) {
+  async function call<T>(method: string, path: string, body?: unknown, token?: string): Promise<T> {
+    let res: Response;
+    try {
+      res = await fetch(base + path, {
+        method,
+        headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+    } catch (err) {
+      throw new Error(`cannot reach the api at ${base} (${(err as Error).message}); is "npm start" running?`);
+    }
+    const text = await res.text();
+    const json = text ? JSON.parse(text) : null;
+    if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${json?.detail ?? text}`);
+    return json as T;
+  }
+  return {
+    register: (email: string, password: string, displayName: string) =>
+      call<{ token: string }>('POST', '/auth/register', { email, password, displayName }),
+    createRoom: (token: string, settings: Record<string, unknown>) =>
+      call<{ code: string; gameId: string; hostToken: string; room: RoomView }>('POST', '/rooms', settings, token),
+    room: (code: string) => call<RoomView>('GET', `/rooms/${code}`),
+    join: (code: string, nickname: string) => call<{ playerId: string; token: string }>('POST', `/rooms/${code}/players`, { nickname }),
+    start: (code: string, hostToken: string) => call<RoomView>('POST', `/rooms/${code}/start`, {}, hostToken),
+    results: (gameId: string) =>
+      call<{ players: { nickname: string; score: number; rank: number; correctCount: number }[] }>('GET', `/games/${gameId}/results`),
+  };
+}
+export type RestClient = ReturnType<typeof createRestClient>;
