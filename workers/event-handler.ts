@@ -46,7 +46,7 @@ export function createEventHandler(deps: WorkerDeps, consumer: string) {
   /** The advance job may already wait, delayed to the deadline: promote it rather than add a second one. */
   async function closeEarly(code: string, version: number): Promise<void> {
     const id = jobId.advance(code, version);
-    if (!(await queues.advance.getJob(id))) await queues.advance.add('advance', { roomCode: code, version }, { jobId: id });
+    if (!(await queues.advance.getJob(id))) await queues.advance.add('advance', { roomCode: code, version, dueAt: 0 }, { jobId: id });
     const job = await queues.advance.getJob(id);
     if (job && (await job.isDelayed())) await job.promote().catch(() => undefined);
   }

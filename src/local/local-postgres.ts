@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { freePort } from './free-port';
 import type { LocalServer } from './local-redis';
@@ -17,6 +17,9 @@ export async function startLocalPostgres(opts: { dataDir: string; database: stri
   const databaseDir = path.resolve(opts.dataDir);
   const fresh = !existsSync(path.join(databaseDir, 'PG_VERSION'));
   mkdirSync(path.dirname(databaseDir), { recursive: true });
+  const asRoot = process.getuid?.() === 0;
+  // As root the server runs as the `postgres` user, who must be able to enter the parent (mkdtemp makes it 0700).
+  if (asRoot) chmodSync(path.dirname(databaseDir), 0o755);
   const logs: string[] = [];
   const pg = new EmbeddedPostgres({
     databaseDir,
@@ -24,7 +27,7 @@ export async function startLocalPostgres(opts: { dataDir: string; database: stri
     user: USER,
     password: PASSWORD,
     persistent: opts.persistent,
-    createPostgresUser: process.getuid?.() === 0,
+    createPostgresUser: asRoot,
     onLog: (m) => logs.push(String(m)),
     onError: (m) => logs.push(String(m)),
   });

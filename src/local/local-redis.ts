@@ -32,11 +32,11 @@ export function findOnPath(binary: string): string | null {
  * Spawns the `redis-server` on PATH on a free loopback port, with `hz 100` so BullMQ's delayed
  * jobs (the game clock) fire within about 10 ms. With `dataDir` it persists there (append-only file).
  */
-export async function startLocalRedis(opts: { dataDir?: string } = {}): Promise<LocalServer> {
+export async function startLocalRedis(opts: { dataDir?: string; hz?: number } = {}): Promise<LocalServer> {
   const binary = findOnPath('redis-server');
   if (!binary) throw new MissingRedisError();
   const port = await freePort();
-  const args = ['--port', String(port), '--bind', '127.0.0.1', '--hz', '100', '--save', '', '--maxmemory-policy', 'noeviction'];
+  const args = ['--port', String(port), '--bind', '127.0.0.1', '--hz', String(opts.hz ?? 100), '--save', '', '--maxmemory-policy', 'noeviction'];
   if (opts.dataDir) {
     mkdirSync(opts.dataDir, { recursive: true });
     args.push('--dir', path.resolve(opts.dataDir), '--appendonly', 'yes');

@@ -9,7 +9,8 @@ export type QueueName = (typeof QueueName)[keyof typeof QueueName];
 
 export interface PrepareRoomJob { roomCode: string; version: number }
 export interface TickJob { roomCode: string; version: number; n: number }
-export interface AdvanceJob { roomCode: string; version: number }
+/** `dueAt`: the deadline this advance is for; 0 when it closes a question early. */
+export interface AdvanceJob { roomCode: string; version: number; dueAt: number }
 export interface PersistResultsJob { roomCode: string; gameId: string }
 
 export interface JobDataByQueue {
@@ -32,3 +33,9 @@ export const jobId = {
 
 /** Ticks are due every TICK_MS from the start of a timed phase. */
 export const TICK_MS = 2000;
+
+/**
+ * Delayed jobs are scheduled this much before they are due and the processor waits out the rest,
+ * so they run within a millisecond or two of the due time instead of up to one Redis `hz` period late.
+ */
+export const SCHEDULE_LEAD_MS = 25;

@@ -1,6 +1,7 @@
 import type { Job } from 'bullmq';
 import { isTimedPhase } from '../../src/game/room-machine';
-import { TICK_MS, type TickJob, jobId } from '../../src/shared/jobs';
+import { SCHEDULE_LEAD_MS, TICK_MS, type TickJob, jobId } from '../../src/shared/jobs';
+import { waitUntil } from './wait-until';
 import type { WorkerDeps } from '../deps';
 
 /**
@@ -15,16 +16,23 @@ export function tickProcessor({ rooms, queues }: WorkerDeps) {
     if (!room || room.version !== version || !isTimedPhase(room.phase) || room.deadlineAt === null || room.phaseStartedAt === null) {
       return { result: 'stale' };
     }
-    const now = Date.now();
     const due = room.phaseStartedAt + TICK_MS * n;
+    const now = await waitUntil(due);
     await rooms.publish(roomCode, {
       kind: 'countdown', version, phase: room.phase, questionIndex: room.questionIndex, deadlineAt: room.deadlineAt,
     });
     const nextDue = due + TICK_MS;
     if (nextDue < room.deadlineAt) {
-      await queues.tick.add('tick', { roomCode, version, n: n + 1 }, { jobId: jobId.tick(roomCode, version, n + 1), delay: Math.max(0, nextDue - now) });
+      await queues.tick.add('tick', { roomCode, version, n: n + 1 }, {
+        jobId: jobId.tick(roomCode, version, n + 1),
+        delay: Math.max(0, nextDue - now - SCHEDULE_LEAD_MS),
+      });
     } else {
-      await queues.advance.add('advance', { roomCode, version }, { jobId: jobId.advance(roomCode, version), delay: Math.max(0, room.deadlineAt - now) });
+      await queues.advance.add(
+        'advance',
+        { roomCode, version, dueAt: room.deadlineAt },
+        { jobId: jobId.advance(roomCode, version), delay: Math.max(0, room.deadlineAt - now - SCHEDULE_LEAD_MS) },
+      );
     }
     return { result: 'ticked', latenessMs: now - due };
   };
