@@ -12,7 +12,8 @@ function progressLine(code: string, bots: Bot[]): string {
   const view = bots.find((b) => b.view)?.view;
   if (!view) return `room ${code} · connecting ${bots.length} bots…`;
   const left = bots.find((b) => b.countdown)?.countdown;
-  const secs = left && left.questionIndex === view.questionIndex ? `${Math.ceil(left.remainingMs / 1000)}s left · ` : '';
+  const timed = view.phase === 'question' || view.phase === 'reveal';
+  const secs = timed && left && left.questionIndex === view.questionIndex ? `${Math.ceil(left.remainingMs / 1000)}s left · ` : '';
   const answered = bots.reduce((n, b) => n + b.stats.answered, 0);
   const refused = bots.reduce((n, b) => n + b.stats.refused, 0);
   const leader = view.leaderboard[0];
