@@ -14,6 +14,7 @@ ENV NODE_ENV=production
 WORKDIR /app
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
+COPY web ./web
 COPY package.json ./
 USER node
 ENTRYPOINT ["node", "dist/src/main.js"]

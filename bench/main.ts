@@ -81,7 +81,7 @@ async function runScenario(hz: number, databaseUrl: string) {
   const env = {
     REDIS_URL: redis.url, DATABASE_URL: databaseUrl, JWT_SECRET: SECRET, WEBHOOK_SECRET: SECRET,
     QUIZLOOP_NAMESPACE: ns, REDIS_HZ: '0', PORT: String(apiPort), SOCKET_PORT: String(socketPort),
-    API_INTERNAL_URL: `http://127.0.0.1:${apiPort}`,
+    API_INTERNAL_URL: `http://127.0.0.1:${apiPort}`, METRICS_PORT: '0',
   };
   const children = [await startRole('api', env), await startRole('socket', env), await startRole('worker', env)];
   const api = `http://127.0.0.1:${apiPort}`;

@@ -17,8 +17,7 @@ interface Stoppable {
 }
 
 /** Separate roles need REDIS_URL and DATABASE_URL; `all` starts local servers for what is missing. */
-async function resolveInfra(config: Config, role: Role, log: ReturnType<typeof createLogger>) {
-  const local: LocalServer[] = [];
+async function resolveInfra(config: Config, role: Role, log: ReturnType<typeof createLogger>, local: LocalServer[]) {
   let { redisUrl, databaseUrl } = config;
   if (role === 'all') {
     if (!redisUrl) {
@@ -37,7 +36,7 @@ async function resolveInfra(config: Config, role: Role, log: ReturnType<typeof c
   const needsRedis = role !== 'migrate';
   if (needsRedis && !redisUrl) throw new ConfigError(`REDIS_URL must be set to run the ${role} role on its own (or use "all" locally).`);
   if (!databaseUrl && role !== 'socket') throw new ConfigError(`DATABASE_URL must be set to run the ${role} role on its own (or use "all" locally).`);
-  return { local, resolved: { ...config, redisUrl: redisUrl ?? '', databaseUrl: databaseUrl ?? '' } as ResolvedConfig };
+  return { resolved: { ...config, redisUrl: redisUrl ?? '', databaseUrl: databaseUrl ?? '' } as ResolvedConfig };
 }
 
 async function migrate(config: ResolvedConfig, log: ReturnType<typeof createLogger>): Promise<void> {
@@ -57,15 +56,27 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   const config = loadConfig(process.env, role === 'migrate' ? undefined : role);
-  const log = createLogger(role, config.logLevel);
-  const { local, resolved } = await resolveInfra(config, role, log);
+  const log = createLogger(role, config.logLevel, { pretty: config.logPretty });
+  const local: LocalServer[] = [];
   const running: Stoppable[] = [];
+  const stopAll = async () => {
+    for (const r of running.reverse()) await r.stop().catch((err) => log.error('stop failed', { err }));
+    for (const l of local.reverse()) await l.stop().catch((err) => log.error('stop failed', { err }));
+  };
 
-  if (role === 'migrate' || role === 'all') await migrate(resolved, log);
-  const logFor = (r: string) => createLogger(r, config.logLevel);
-  if (role === 'api' || role === 'all') running.push(await startApi(resolved, logFor('api')));
-  if (role === 'socket' || role === 'all') running.push(await startSocket(resolved, logFor('socket')));
-  if (role === 'worker' || role === 'all') running.push(await startWorker(resolved, logFor('worker')));
+  let resolved: ResolvedConfig;
+  try {
+    ({ resolved } = await resolveInfra(config, role, log, local));
+    if (role === 'migrate' || role === 'all') await migrate(resolved, log);
+    const logFor = (r: string) => createLogger(r, config.logLevel, { pretty: config.logPretty });
+    if (role === 'api' || role === 'all') running.push(await startApi(resolved, logFor('api')));
+    if (role === 'socket' || role === 'all') running.push(await startSocket(resolved, logFor('socket')));
+    if (role === 'worker' || role === 'all') running.push(await startWorker(resolved, logFor('worker')));
+  } catch (err) {
+    // Never leave a spawned redis-server or PostgreSQL behind when start-up fails half-way.
+    await stopAll();
+    throw err;
+  }
 
   if (role === 'all') {
     process.stdout.write(
@@ -88,8 +99,13 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     log.info('stopping', { signal });
-    for (const r of running.reverse()) await r.stop().catch((err) => log.error('stop failed', { err }));
-    for (const l of local.reverse()) await l.stop().catch((err) => log.error('stop failed', { err }));
+    // Platforms send SIGKILL about 30 s after SIGTERM; leave before that with whatever is done.
+    setTimeout(() => {
+      log.error('shutdown took over 25 s; exiting');
+      process.exit(1);
+    }, 25_000).unref();
+    await stopAll();
+    log.info('stopped');
     process.exit(0);
   };
   process.on('SIGINT', () => void shutdown('SIGINT'));

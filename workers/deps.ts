@@ -1,4 +1,5 @@
 import type { Logger } from '../src/shared/logger';
+import type { WorkerMetrics } from '../src/shared/metrics';
 import type { EventBus } from '../src/store/event-bus';
 import type { GamesRepo } from '../src/store/games.repo';
 import type { QuestionsRepo } from '../src/store/questions.repo';
@@ -16,4 +17,5 @@ export interface WorkerDeps {
   questions: QuestionsRepo;
   games: GamesRepo;
   webhook: WebhookClient;
+  metrics: WorkerMetrics;
 }

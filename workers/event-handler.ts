@@ -15,7 +15,7 @@ const BLOCK_MS = 1_000;
  * and they are handled again; deterministic job ids make that second handling enqueue nothing.
  */
 export function createEventHandler(deps: WorkerDeps, consumer: string) {
-  const { bus, queues, log } = deps;
+  const { bus, queues, log, metrics } = deps;
   let running = false;
   let loop: Promise<void> | null = null;
 
@@ -56,13 +56,16 @@ export function createEventHandler(deps: WorkerDeps, consumer: string) {
     for (const entry of entries) {
       if (!entry.event) {
         log.warn('skipping malformed stream entry', { id: entry.id });
+        metrics.eventsHandled.inc({ type: 'malformed', outcome: 'skipped' });
         done.push(entry.id);
         continue;
       }
       try {
         await handle(entry.event);
+        metrics.eventsHandled.inc({ type: entry.event.type, outcome: 'ok' });
         done.push(entry.id);
       } catch (err) {
+        metrics.eventsHandled.inc({ type: entry.event.type, outcome: 'error' });
         // Left pending: picked up again on the next sweep of this consumer's pending entries.
         log.error('event handling failed', { id: entry.id, type: entry.event.type, room: entry.event.roomCode, err });
       }

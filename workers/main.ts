@@ -3,6 +3,7 @@ import { Worker, type Processor } from 'bullmq';
 import type { ResolvedConfig } from '../src/shared/config';
 import { type JobDataByQueue, QueueName } from '../src/shared/jobs';
 import type { Logger } from '../src/shared/logger';
+import { createMetricsRegistry, createWorkerMetrics } from '../src/shared/metrics';
 import { createDb } from '../src/store/db';
 import { createEventBus } from '../src/store/event-bus';
 import { createGamesRepo } from '../src/store/games.repo';
@@ -14,6 +15,8 @@ import { createRoomStore } from '../src/store/room-store';
 import { createViewReader } from '../src/store/view-reader';
 import type { WorkerDeps } from './deps';
 import { createEventHandler } from './event-handler';
+import { instrumented } from './instrumented';
+import { startOpsServer } from './ops-server';
 import { advanceProcessor } from './processors/advance.processor';
 import { persistResultsProcessor } from './processors/persist-results.processor';
 import { prepareRoomProcessor } from './processors/prepare-room.processor';
@@ -38,6 +41,13 @@ export async function startWorker(config: ResolvedConfig, log: Logger) {
     log.warn(`Redis refused CONFIG SET hz ${config.redisHz}; delayed jobs (ticks) may fire up to ~100 ms late. See README, "Timing".`);
   }
 
+  const registry = createMetricsRegistry('worker');
+  const metrics = createWorkerMetrics(registry);
+  const ops = await startOpsServer(config.metricsPort, {
+    registry,
+    checks: { redis: () => redis.ping(), postgres: () => db.raw('select 1') },
+  });
+
   const queues = createQueues(redis, keys);
   const deps: WorkerDeps = {
     log,
@@ -47,7 +57,8 @@ export async function startWorker(config: ResolvedConfig, log: Logger) {
     views: createViewReader({ redis, keys }),
     questions: createQuestionsRepo(db),
     games: createGamesRepo(db),
-    webhook: createWebhookClient({ baseUrl: config.apiInternalUrl, secret: config.webhookSecret }),
+    webhook: createWebhookClient({ baseUrl: config.apiInternalUrl, secret: config.webhookSecret, calls: metrics.webhookCalls }),
+    metrics,
   };
 
   const processors: { [Q in QueueName]: Processor<JobDataByQueue[Q]> } = {
@@ -57,7 +68,7 @@ export async function startWorker(config: ResolvedConfig, log: Logger) {
     [QueueName.PersistResults]: persistResultsProcessor(deps),
   };
   const workers = (Object.keys(processors) as QueueName[]).map((name) => {
-    const worker = new Worker(name, processors[name] as Processor, {
+    const worker = new Worker(name, instrumented(name, processors[name] as Processor, metrics), {
       connection: blocking,
       prefix: keys.bullPrefix,
       concurrency: config.workerConcurrency,
@@ -74,15 +85,18 @@ export async function startWorker(config: ResolvedConfig, log: Logger) {
   const consumer = process.env.DYNO ?? `${hostname()}-${process.pid}`;
   const events = createEventHandler(deps, consumer);
   events.start();
-  log.info('worker ready', { consumer, queues: Object.keys(processors).join(','), redisHz: hz });
+  log.info('worker ready', { consumer, queues: Object.keys(processors).join(','), redisHz: hz, metricsPort: ops.port });
 
   return {
+    /** Graceful: stop taking events and jobs, and finish the jobs in hand before closing connections. */
     async stop() {
       await events.stop();
       await Promise.all(workers.map((w) => w.close()));
+      log.info('worker stopped; jobs in hand finished');
       await closeQueues(queues);
       await Promise.all([redis.quit(), blocking.quit(), streamReader.quit()]);
       await db.destroy();
+      await ops.stop();
     },
   };
 }

@@ -1,4 +1,5 @@
 import { UnrecoverableError } from 'bullmq';
+import type { WebhookMetrics } from '../src/shared/metrics';
 import { SIGNATURE_HEADER, TIMESTAMP_HEADER, type WebhookAction, type WebhookPayload, signWebhook } from '../src/shared/webhooks';
 
 export type WebhookOutcome = { outcome: 'applied'; body: unknown } | { outcome: 'stale'; detail: string };
@@ -7,8 +8,9 @@ export type WebhookOutcome = { outcome: 'applied'; body: unknown } | { outcome: 
  * Calls the api's internal webhooks. A 2xx applies; a 409 means someone already moved the
  * room on, which is success for a job; any other 4xx is permanent (UnrecoverableError);
  * a 5xx, a timeout or a refused connection is thrown as a plain error so BullMQ retries with backoff.
+ * Each call's outcome is counted in `calls` (applied, stale, refused, error).
  */
-export function createWebhookClient(opts: { baseUrl: string; secret: string; timeoutMs?: number }) {
+export function createWebhookClient(opts: { baseUrl: string; secret: string; timeoutMs?: number; calls: WebhookMetrics }) {
   const timeoutMs = opts.timeoutMs ?? 5000;
   return async function call<A extends WebhookAction>(action: A, roomCode: string, payload: WebhookPayload<A>): Promise<WebhookOutcome> {
     const body = JSON.stringify(payload);
@@ -27,8 +29,10 @@ export function createWebhookClient(opts: { baseUrl: string; secret: string; tim
         signal: AbortSignal.timeout(timeoutMs),
       });
     } catch (err) {
+      opts.calls.inc({ action, outcome: 'error' });
       throw new Error(`webhook ${action} for ${roomCode}: api unreachable (${(err as Error).message})`, { cause: err });
     }
+    opts.calls.inc({ action, outcome: res.ok ? 'applied' : res.status === 409 ? 'stale' : res.status < 500 ? 'refused' : 'error' });
     const text = await res.text();
     if (res.ok) return { outcome: 'applied', body: text ? JSON.parse(text) : null };
     if (res.status === 409) return { outcome: 'stale', detail: text };

@@ -1,16 +1,42 @@
+import { randomUUID } from 'node:crypto';
 import express, { type Express } from 'express';
+import { pinoHttp } from 'pino-http';
+import { redactToken, requireAdmin } from './admin-auth.middleware';
 import { authRoutes } from './auth.routes';
 import type { ApiDeps } from './deps';
+import { docsRoutes } from './docs.routes';
 import { errorHandler, notFoundHandler } from './error-handler';
 import { gamesRoutes } from './games.routes';
 import { internalRoutes } from './internal.routes';
+import { opsRoutes } from './ops.routes';
+import { queuesBoard } from './queues-board';
 import { createRoomsService } from './rooms.service';
 import { roomsRoutes } from './rooms.routes';
+import { webRoutes } from './web.routes';
 
 export function createApp(deps: ApiDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', true);
+  app.use(
+    pinoHttp({
+      logger: deps.log.pino,
+      // Keep a request id given by a proxy (Heroku's router sets X-Request-Id), else make one; echo it back.
+      genReqId: (req, res) => {
+        const id = (req.headers['x-request-id'] as string | undefined)?.slice(0, 100) || randomUUID();
+        res.setHeader('x-request-id', id);
+        return id;
+      },
+      serializers: {
+        req: (req: { id: unknown; method: string; url: string }) => ({ id: req.id, method: req.method, url: redactToken(req.url) }),
+        res: (res: { statusCode: number }) => ({ status: res.statusCode }),
+      },
+      customSuccessMessage: (req, res) => `${req.method} ${redactToken(req.url ?? '')} ${res.statusCode}`,
+      customErrorMessage: (req, res) => `${req.method} ${redactToken(req.url ?? '')} ${res.statusCode}`,
+      customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
+      autoLogging: { ignore: (req) => req.url === '/health' || req.url === '/metrics' },
+    }),
+  );
   app.use(
     express.json({
       limit: '256kb',
@@ -19,15 +45,16 @@ export function createApp(deps: ApiDeps): Express {
     }),
   );
 
-  app.get('/health', (_req, res) => {
-    res.json({ status: 'ok' });
-  });
+  app.use(opsRoutes(deps));
+  app.use('/admin/queues', requireAdmin(deps.config, '/admin/queues'), queuesBoard(deps.queues, '/admin/queues'));
 
   const rooms = createRoomsService(deps);
   app.use(authRoutes(deps));
   app.use(roomsRoutes(deps, rooms));
   app.use(gamesRoutes(deps));
   app.use(internalRoutes(deps, rooms));
+  app.use(docsRoutes());
+  app.use(webRoutes(deps));
 
   app.use(notFoundHandler);
   app.use(errorHandler(deps.log));

@@ -1,8 +1,10 @@
+import type { Registry } from 'prom-client';
 import type { Config } from '../shared/config';
 import type { Logger } from '../shared/logger';
 import type { Db } from '../store/db';
 import type { GamesRepo } from '../store/games.repo';
 import type { QuestionsRepo } from '../store/questions.repo';
+import type { Queues } from '../store/queues';
 import type { QuizRedis } from '../store/redis';
 import type { RoomStore } from '../store/room-store';
 import type { UsersRepo } from '../store/users.repo';
@@ -10,7 +12,7 @@ import type { ViewReader } from '../store/view-reader';
 
 /** Everything the api needs, handed over as one plain object by `main.ts` or a test. */
 export interface ApiDeps {
-  config: Pick<Config, 'jwtSecret' | 'webhookSecret'>;
+  config: Pick<Config, 'jwtSecret' | 'webhookSecret' | 'publicSocketUrl' | 'socketPort' | 'adminCredentials' | 'adminEmails'>;
   log: Logger;
   redis: QuizRedis;
   db: Db;
@@ -19,4 +21,8 @@ export interface ApiDeps {
   users: UsersRepo;
   questions: QuestionsRepo;
   games: GamesRepo;
+  /** For Bull Board at /admin/queues; the api only reads and manages them, the worker runs the jobs. */
+  queues: Queues;
+  /** This process's Prometheus registry, served at /metrics. */
+  metrics: { registry: Registry };
 }

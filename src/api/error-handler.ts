@@ -40,7 +40,8 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
       const message = err.type === 'entity.parse.failed' ? 'The request body is not valid JSON.' : String(err.message);
       body = problem(err.status, ErrorCode.BadRequest, message, req.originalUrl);
     } else {
-      log.error('unhandled error', { err: err instanceof Error ? err.stack : String(err), path: req.path });
+      // req.log carries the request id; fall back to the app logger outside pino-http.
+      (req.log ?? log.pino).error({ err, path: req.path }, 'unhandled error');
       body = problem(500, ErrorCode.Internal, 'Something went wrong on our side; it has been logged.', req.originalUrl);
     }
     res.status(body.status).type('application/problem+json').json(body);

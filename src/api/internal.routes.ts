@@ -3,6 +3,7 @@ import { SIGNATURE_HEADER, TIMESTAMP_HEADER, WebhookBody, verifyWebhook } from '
 import { AppError } from './app-error';
 import type { ApiDeps } from './deps';
 import type { RoomsService } from './rooms.service';
+import type { WebhookAnswer } from './schemas';
 import { parse, roomCodeParam } from './validation';
 
 const REASONS = {
@@ -29,19 +30,19 @@ export function internalRoutes(deps: ApiDeps, service: RoomsService): Router {
   router.post('/internal/rooms/:code/prepared', async (req, res) => {
     const body = parse(WebhookBody.prepared, req.body);
     const room = await service.prepared(roomCodeParam(req.params.code), body.version, body.questions);
-    res.json({ phase: room.phase, version: room.version });
+    res.json({ phase: room.phase, version: room.version } satisfies WebhookAnswer);
   });
 
   router.post('/internal/rooms/:code/failed', async (req, res) => {
     const body = parse(WebhookBody.failed, req.body);
     const room = await service.failed(roomCodeParam(req.params.code), body.version, body.reason);
-    res.json({ phase: room.phase, version: room.version });
+    res.json({ phase: room.phase, version: room.version } satisfies WebhookAnswer);
   });
 
   router.post('/internal/rooms/:code/advance', async (req, res) => {
     const body = parse(WebhookBody.advance, req.body);
     const room = await service.advance(roomCodeParam(req.params.code), body.version);
-    res.json({ phase: room.phase, version: room.version, questionIndex: room.questionIndex });
+    res.json({ phase: room.phase, version: room.version, questionIndex: room.questionIndex } satisfies WebhookAnswer);
   });
 
   return router;

@@ -2,11 +2,14 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { ResolvedConfig } from '../shared/config';
 import type { Logger } from '../shared/logger';
+import { createApiMetrics, createMetricsRegistry } from '../shared/metrics';
 import { createDb } from '../store/db';
 import { createGamesRepo } from '../store/games.repo';
 import { createKeys } from '../store/keys';
 import { createQuestionsRepo } from '../store/questions.repo';
+import { closeQueues, createQueues } from '../store/queues';
 import { createRedis } from '../store/redis';
+import { createRoomCensus } from '../store/room-census';
 import { createRoomStore } from '../store/room-store';
 import { createUsersRepo } from '../store/users.repo';
 import { createViewReader } from '../store/view-reader';
@@ -16,6 +19,9 @@ export async function startApi(config: ResolvedConfig, log: Logger, port = confi
   const keys = createKeys(config.namespace);
   const redis = createRedis(config.redisUrl, { name: 'quizloop-api' });
   const db = createDb(config.databaseUrl);
+  const registry = createMetricsRegistry('api');
+  createApiMetrics(registry, createRoomCensus({ redis, keys }));
+  const queues = createQueues(redis, keys);
   const app = createApp({
     config,
     log,
@@ -26,6 +32,8 @@ export async function startApi(config: ResolvedConfig, log: Logger, port = confi
     users: createUsersRepo(db),
     questions: createQuestionsRepo(db),
     games: createGamesRepo(db),
+    queues,
+    metrics: { registry },
   });
   const server = createServer(app);
   await new Promise<void>((resolve) => server.listen(port, resolve));
@@ -34,8 +42,14 @@ export async function startApi(config: ResolvedConfig, log: Logger, port = confi
 
   return {
     port: actualPort,
+    /** The Express app, for tests that read its routes. */
+    app,
+    /** Graceful: stop accepting, let requests in flight finish (at most 10 s), then close. */
     async stop() {
+      const force = setTimeout(() => server.closeAllConnections(), 10_000);
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      clearTimeout(force);
+      await closeQueues(queues);
       await redis.quit();
       await db.destroy();
     },

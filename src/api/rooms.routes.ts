@@ -1,27 +1,25 @@
 import { Router } from 'express';
-import { z } from 'zod';
 import { RoomSettings } from '../shared/room';
 import { AppError } from './app-error';
 import { optionalClaims, requireClaims } from './auth.middleware';
 import type { ApiDeps } from './deps';
 import type { RoomsService } from './rooms.service';
-import { Nickname, parse, roomCodeParam } from './validation';
-
-const Join = z.object({ nickname: Nickname });
+import { type Categories, type CreatedRoom, Join, type Joined } from './schemas';
+import { parse, roomCodeParam } from './validation';
 
 export function roomsRoutes(deps: ApiDeps, service: RoomsService): Router {
   const router = Router();
   const secret = deps.config.jwtSecret;
 
   router.get('/categories', async (_req, res) => {
-    res.json({ categories: await deps.questions.categories() });
+    res.json({ categories: await deps.questions.categories() } satisfies Categories);
   });
 
   router.post('/rooms', async (req, res) => {
     const user = requireClaims(req, secret, ['user']);
     const settings = parse(RoomSettings, req.body);
     const { room, hostToken } = await service.create({ id: user.sub, name: user.name }, settings);
-    res.status(201).location(`/rooms/${room.code}`).json({ code: room.code, gameId: room.gameId, hostToken, room: await service.viewOf(room) });
+    res.status(201).location(`/rooms/${room.code}`).json({ code: room.code, gameId: room.gameId, hostToken, room: await service.viewOf(room) } satisfies CreatedRoom);
   });
 
   router.get('/rooms/:code', async (req, res) => {
@@ -36,7 +34,7 @@ export function roomsRoutes(deps: ApiDeps, service: RoomsService): Router {
     const claims = optionalClaims(req, secret);
     const userId = claims?.kind === 'user' ? claims.sub : null;
     const joined = await service.join(code, nickname, userId);
-    res.status(201).json({ ...joined, code, nickname });
+    res.status(201).json({ ...joined, code, nickname } satisfies Joined);
   });
 
   router.post('/rooms/:code/start', async (req, res) => {

@@ -38,7 +38,9 @@ export function createRoomsService(deps: ApiDeps) {
     const applied = await rooms.apply(room.version, result.room, result.event);
     if (applied === 'not-found') throw AppError.roomNotFound(code);
     if (applied === 'stale') throw AppError.conflict(ErrorCode.StaleVersion, `Room ${code} changed meanwhile; nothing was done.`);
-    return result.room;
+    const next = result.room;
+    deps.log.info('room changed', { room: code, event: result.event.type, phase: next.phase, question: next.questionIndex, version: next.version });
+    return next;
   }
 
   return {
@@ -67,6 +69,7 @@ export function createRoomsService(deps: ApiDeps) {
         };
         const created = await rooms.create(room, { type: 'room.created', roomCode: room.code, version: 1, at: now });
         if (created) {
+          deps.log.info('room created', { room: room.code, host: host.id, game: room.gameId });
           const hostToken = signToken(config.jwtSecret, { kind: 'host', sub: host.id, name: host.name, room: room.code });
           return { room, hostToken };
         }

@@ -23,4 +23,6 @@ export const Nickname = z
       .min(1, 'nickname must not be empty')
       .max(20, 'nickname must be at most 20 characters')
       .refine((s) => !/[\p{Cc}\p{Cf}<>]/u.test(s), 'nickname must not contain control characters or < >'),
-  );
+  )
+  // The docs show only the input (a string) of a transform, so they get the rules in words.
+  .describe('1–20 characters after trimming; no control characters, < or >.');

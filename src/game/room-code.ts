@@ -14,6 +14,10 @@ export function normalizeRoomCode(input: string): string {
   return input.trim().toUpperCase();
 }
 
+/** A code in its canonical form, as a regular expression source (the REST docs publish it too). */
+export const ROOM_CODE_PATTERN = `^[${ROOM_CODE_ALPHABET}]{${ROOM_CODE_LENGTH}}$`;
+const ROOM_CODE = new RegExp(ROOM_CODE_PATTERN);
+
 export function isRoomCode(input: string): boolean {
-  return new RegExp(`^[${ROOM_CODE_ALPHABET}]{${ROOM_CODE_LENGTH}}$`).test(input);
+  return ROOM_CODE.test(input);
 }

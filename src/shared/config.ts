@@ -10,6 +10,7 @@ const Env = z.object({
   PORT: port.optional(),
   SOCKET_PORT: port.optional(),
   API_INTERNAL_URL: z.string().url().optional(),
+  PUBLIC_SOCKET_URL: z.string().url().optional(),
   JWT_SECRET: z.string().min(16).optional(),
   WEBHOOK_SECRET: z.string().min(16).optional(),
   QUIZLOOP_NAMESPACE: z.string().regex(/^[a-z0-9-]+$/).default('quizloop'),
@@ -18,6 +19,15 @@ const Env = z.object({
   ROOM_TTL_SECONDS: z.coerce.number().int().min(60).default(86_400),
   DATA_DIR: z.string().default('.data'),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+  LOG_FORMAT: z.enum(['json', 'pretty']).optional(),
+  METRICS_PORT: port.default(9091),
+  ADMIN_USER: z.string().min(1).regex(/^[^:]+$/, 'must not contain ":" (HTTP Basic)').optional(),
+  ADMIN_PASSWORD: z.string().min(12).optional(),
+  ADMIN_EMAILS: z
+    .string()
+    .default('')
+    .transform((list) => list.split(',').map((e) => e.trim().toLowerCase()).filter(Boolean))
+    .pipe(z.array(z.email())),
 });
 
 export interface Config {
@@ -27,6 +37,8 @@ export interface Config {
   apiPort: number;
   socketPort: number;
   apiInternalUrl: string;
+  /** Where browsers reach the socket process; null lets the web client use its own host and `socketPort`. */
+  publicSocketUrl: string | null;
   jwtSecret: string;
   webhookSecret: string;
   namespace: string;
@@ -35,6 +47,14 @@ export interface Config {
   roomTtlSeconds: number;
   dataDir: string;
   logLevel: z.infer<typeof Env>['LOG_LEVEL'];
+  /** Readable lines instead of JSON: the default for `all` (npm start), JSON for the separate roles. */
+  logPretty: boolean;
+  /** The worker's /metrics, /health and /ready server; 0 picks a free port. */
+  metricsPort: number;
+  /** HTTP Basic credentials for /admin/queues; null when ADMIN_USER and ADMIN_PASSWORD are unset. */
+  adminCredentials: { user: string; password: string } | null;
+  /** Lower-cased; accounts with these emails get the admin role when they register or sign in. */
+  adminEmails: string[];
 }
 
 /** Config once the local Redis and PostgreSQL (if any) are up: every role needs both URLs. */
@@ -59,6 +79,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, role?: 'api' | 
   for (const name of ['JWT_SECRET', 'WEBHOOK_SECRET'] as const) {
     if (production && !e[name]) throw new ConfigError(`${name} must be set (16+ characters) when NODE_ENV=production`);
   }
+  if (!e.ADMIN_USER !== !e.ADMIN_PASSWORD) {
+    throw new ConfigError('ADMIN_USER and ADMIN_PASSWORD go together: set both (the password 12+ characters), or neither');
+  }
   // Heroku-style platforms give each web process its own PORT; a lone socket process listens there.
   const apiPort = e.PORT ?? 3000;
   const socketPort = e.SOCKET_PORT ?? (role === 'socket' ? (e.PORT ?? 3001) : 3001);
@@ -69,6 +92,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, role?: 'api' | 
     apiPort,
     socketPort,
     apiInternalUrl: (e.API_INTERNAL_URL ?? `http://127.0.0.1:${apiPort}`).replace(/\/$/, ''),
+    publicSocketUrl: e.PUBLIC_SOCKET_URL?.replace(/\/$/, '') ?? null,
     jwtSecret: e.JWT_SECRET ?? DEV_SECRET,
     webhookSecret: e.WEBHOOK_SECRET ?? DEV_SECRET,
     namespace: e.QUIZLOOP_NAMESPACE,
@@ -77,5 +101,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, role?: 'api' | 
     roomTtlSeconds: e.ROOM_TTL_SECONDS,
     dataDir: e.DATA_DIR,
     logLevel: e.LOG_LEVEL,
+    logPretty: e.LOG_FORMAT ? e.LOG_FORMAT === 'pretty' : role === 'all',
+    metricsPort: e.METRICS_PORT,
+    adminCredentials: e.ADMIN_USER && e.ADMIN_PASSWORD ? { user: e.ADMIN_USER, password: e.ADMIN_PASSWORD } : null,
+    adminEmails: e.ADMIN_EMAILS,
   };
 }

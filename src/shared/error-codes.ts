@@ -19,6 +19,8 @@ export const ErrorCode = {
   InvalidChoice: 'INVALID_CHOICE',
   NotAPlayer: 'NOT_A_PLAYER',
   Internal: 'INTERNAL',
+  /** A process's dependencies (Redis, PostgreSQL) do not answer; from GET /ready. */
+  NotReady: 'NOT_READY',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 

@@ -1,30 +1,44 @@
-type Level = 'debug' | 'info' | 'warn' | 'error';
-const ORDER: Record<Level | 'silent', number> = { debug: 10, info: 20, warn: 30, error: 40, silent: 99 };
+import pino from 'pino';
+import pretty from 'pino-pretty';
 
+type Level = 'debug' | 'info' | 'warn' | 'error' | 'silent';
+type Fields = Record<string, unknown>;
+
+/** The logging surface the code uses: a message first, then fields such as `room`, `job`, `err`. */
 export interface Logger {
-  debug(msg: string, fields?: Record<string, unknown>): void;
-  info(msg: string, fields?: Record<string, unknown>): void;
-  warn(msg: string, fields?: Record<string, unknown>): void;
-  error(msg: string, fields?: Record<string, unknown>): void;
-  child(fields: Record<string, unknown>): Logger;
+  debug(msg: string, fields?: Fields): void;
+  info(msg: string, fields?: Fields): void;
+  warn(msg: string, fields?: Fields): void;
+  error(msg: string, fields?: Fields): void;
+  child(fields: Fields): Logger;
+  /** The underlying pino logger, for pino-http. */
+  readonly pino: pino.Logger;
 }
 
-/** One line per entry: `time level [role] message key=value …`, readable in a terminal and greppable in a log drain. */
-export function createLogger(role: string, level: Level | 'silent' = 'info', bound: Record<string, unknown> = {}): Logger {
-  const write = (lvl: Level, msg: string, fields?: Record<string, unknown>) => {
-    if (ORDER[lvl] < ORDER[level]) return;
-    const all = { ...bound, ...fields };
-    const tail = Object.entries(all)
-      .map(([k, v]) => `${k}=${v instanceof Error ? JSON.stringify(v.message) : typeof v === 'string' ? v : JSON.stringify(v)}`)
-      .join(' ');
-    const line = `${new Date().toISOString()} ${lvl.toUpperCase().padEnd(5)} [${role}] ${msg}${tail ? ' ' + tail : ''}`;
-    (lvl === 'error' || lvl === 'warn' ? process.stderr : process.stdout).write(line + '\n');
-  };
+function wrap(base: pino.Logger): Logger {
   return {
-    debug: (m, f) => write('debug', m, f),
-    info: (m, f) => write('info', m, f),
-    warn: (m, f) => write('warn', m, f),
-    error: (m, f) => write('error', m, f),
-    child: (fields) => createLogger(role, level, { ...bound, ...fields }),
+    debug: (msg, f) => base.debug(f ?? {}, msg),
+    info: (msg, f) => base.info(f ?? {}, msg),
+    warn: (msg, f) => base.warn(f ?? {}, msg),
+    error: (msg, f) => base.error(f ?? {}, msg),
+    child: (f) => wrap(base.child(f)),
+    pino: base,
   };
+}
+
+/**
+ * Structured JSON logs (one object per line, for log drains), or readable coloured lines when
+ * `pretty` (npm start on a terminal, or LOG_PRETTY=1). Every entry carries the process role.
+ */
+export function createLogger(role: string, level: Level = 'info', opts: { pretty?: boolean } = {}): Logger {
+  const options: pino.LoggerOptions = {
+    level,
+    base: { role },
+    serializers: { err: pino.stdSerializers.err },
+    timestamp: pino.stdTimeFunctions.isoTime,
+  };
+  const stream = opts.pretty
+    ? pretty({ colorize: process.stdout.isTTY, translateTime: 'HH:MM:ss.l', ignore: 'pid,hostname,role', messageFormat: '[{role}] {msg}', singleLine: true, sync: true })
+    : pino.destination({ sync: true });
+  return wrap(pino(options, stream));
 }

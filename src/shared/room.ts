@@ -62,39 +62,49 @@ export const RoomState = z.object({
 });
 export type RoomState = z.infer<typeof RoomState>;
 
-export interface PublicQuestion {
-  index: number;
-  category: string;
-  difficulty: Difficulty;
-  type: QuestionType;
-  text: string;
-  choices: string[];
-}
+/** A question as players see it: no `answer`. */
+export const PublicQuestion = z.object({
+  index: z.number().int(),
+  category: z.string(),
+  difficulty: Difficulty,
+  type: QuestionType,
+  text: z.string(),
+  choices: z.array(z.string()),
+});
+export type PublicQuestion = z.infer<typeof PublicQuestion>;
 
-export interface LeaderboardEntry {
-  rank: number;
-  nickname: string;
-  score: number;
-}
+export const LeaderboardEntry = z.object({
+  rank: z.number().int(),
+  nickname: z.string(),
+  score: z.number(),
+});
+export type LeaderboardEntry = z.infer<typeof LeaderboardEntry>;
 
-/** The view every member of a room gets, the same for all. Never holds a correct answer before the reveal. */
-export interface RoomView {
-  code: string;
-  gameId: string;
-  phase: RoomPhase;
-  version: number;
-  hostName: string;
-  settings: Pick<RoomSettings, 'questionCount' | 'questionSeconds' | 'revealSeconds' | 'mode' | 'category' | 'difficulty'>;
-  questionIndex: number;
-  question: PublicQuestion | null;
-  deadlineAt: number | null;
-  serverNow: number;
-  playerCount: number;
-  answeredCount: number;
-  leaderboard: LeaderboardEntry[];
-  reveal: { correctChoice: number; distribution: number[] } | null;
-  failureReason: string | null;
-}
+/**
+ * The view every member of a room gets, the same for all. Never holds a correct answer before the reveal.
+ * A schema so that the REST docs and the socket contract describe the very shape the code builds.
+ */
+export const RoomView = z.object({
+  code: z.string(),
+  gameId: z.string(),
+  phase: RoomPhase,
+  version: z.number().int(),
+  hostName: z.string(),
+  settings: RoomSettings.pick({ questionCount: true, questionSeconds: true, revealSeconds: true, mode: true, category: true, difficulty: true }),
+  questionIndex: z.number().int().describe('The current question, from 0; -1 before the first.'),
+  question: PublicQuestion.nullable(),
+  deadlineAt: z.number().nullable().describe('When the current phase ends, epoch ms by the server clock.'),
+  serverNow: z.number().describe('The server clock when this view was made, epoch ms: the client offset is serverNow - Date.now().'),
+  playerCount: z.number().int(),
+  answeredCount: z.number().int(),
+  leaderboard: z.array(LeaderboardEntry).describe('The top 5.'),
+  reveal: z
+    .object({ correctChoice: z.number().int(), distribution: z.array(z.number().int()) })
+    .nullable()
+    .describe('Only in the reveal phase: the correct choice and how many players picked each choice.'),
+  failureReason: z.string().nullable(),
+});
+export type RoomView = z.infer<typeof RoomView>;
 
 /** One player's own state; `correct` and `points` appear only once the question is revealed. */
 export interface PlayerYou {

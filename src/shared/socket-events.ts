@@ -23,6 +23,8 @@ export interface ServerToClientEvents {
   'room:you': (you: PlayerYou) => void;
   'room:countdown': (countdown: Countdown) => void;
   'room:closed': (info: { reason: 'finished' | 'failed' | 'cancelled' | 'replaced'; gameId: string }) => void;
+  /** This instance is shutting down; the client reconnects (Socket.IO does so by itself) and gets the current view. */
+  'server:restarting': (info: { reconnect: true }) => void;
 }
 
 export interface ClientToServerEvents {

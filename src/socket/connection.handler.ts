@@ -1,11 +1,12 @@
 import { ErrorCode } from '../shared/error-codes';
 import { AnswerSubmit } from '../shared/socket-events';
 import type { PlayerYou, RoomView } from '../shared/room';
+import { timedAck } from './timed-ack';
 import { type QuizServer, type QuizSocket, type RelayDeps, ioRoom } from './types';
 
 /** Wires one admitted socket: membership, presence, the initial view, answers and sync. */
 export function connectionHandler(io: QuizServer, deps: RelayDeps) {
-  const { rooms, answers, views, bus, log } = deps;
+  const { rooms, answers, views, bus, log, metrics } = deps;
 
   async function current(socket: QuizSocket): Promise<{ view: RoomView; you: PlayerYou | null } | null> {
     const room = await rooms.get(socket.data.roomCode);
@@ -19,23 +20,11 @@ export function connectionHandler(io: QuizServer, deps: RelayDeps) {
   return async (socket: QuizSocket) => {
     const { kind, roomCode, id } = socket.data;
     const roomLog = log.child({ room: roomCode, [kind]: id });
-    if (kind === 'player') {
-      // A second connection with the same token replaces the first, on whichever instance it is.
-      // Fetched before this socket joins, so the new connection is never among those closed.
-      for (const previous of await io.in(ioRoom.player(id)).fetchSockets()) {
-        previous.emit('room:closed', { reason: 'replaced', gameId: '' });
-        previous.disconnect(true);
-      }
-      socket.join(ioRoom.player(id));
-      await rooms.presence(roomCode, id, 1);
-      socket.on('disconnect', () => {
-        rooms.presence(roomCode, id, -1).catch((err) => roomLog.warn('presence update failed', { err }));
-      });
-    }
-    socket.join(ioRoom.game(roomCode));
-
-    socket.on('answer:submit', async (payload, ack) => {
-      if (typeof ack !== 'function') return;
+    // Handlers first, before any await: Socket.IO drops events that arrive before their handler exists,
+    // and a reconnecting client often syncs or re-sends its answer the moment it is connected.
+    socket.on('answer:submit', async (payload, rawAck) => {
+      if (typeof rawAck !== 'function') return;
+      const ack = timedAck(rawAck, metrics.answerAck);
       if (kind !== 'player') {
         return ack({ ok: false, error: { code: ErrorCode.NotAPlayer, message: 'Only players answer; this is a host connection.' } });
       }
@@ -67,6 +56,25 @@ export function connectionHandler(io: QuizServer, deps: RelayDeps) {
       if (!state) return ack({ ok: false, error: { code: ErrorCode.RoomNotFound, message: 'This room no longer exists.' } });
       ack({ ok: true, ...state });
     });
+
+    if (kind === 'player') {
+      // Counted and uncounted from the start: a connection that drops while this handler awaits must not
+      // stay counted as online, or the question would wait for a player who is gone.
+      const counted = rooms.presence(roomCode, id, 1);
+      socket.on('disconnect', () => {
+        counted.then(() => rooms.presence(roomCode, id, -1)).catch((err) => roomLog.warn('presence update failed', { err }));
+      });
+      // A second connection with the same token replaces the first, on whichever instance it is.
+      // Fetched before this socket joins, so the new connection is never among those closed.
+      for (const previous of await io.in(ioRoom.player(id)).fetchSockets()) {
+        previous.emit('room:closed', { reason: 'replaced', gameId: '' });
+        previous.disconnect(true);
+      }
+      await counted;
+      if (socket.disconnected) return;
+      socket.join(ioRoom.player(id));
+    }
+    socket.join(ioRoom.game(roomCode));
 
     const state = await current(socket);
     if (state) {

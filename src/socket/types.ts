@@ -2,6 +2,7 @@ import type { Server, Socket } from 'socket.io';
 import type { ClientToServerEvents, InterServerEvents, ServerToClientEvents, SocketData } from '../shared/socket-events';
 import type { Config } from '../shared/config';
 import type { Logger } from '../shared/logger';
+import type { SocketMetrics } from '../shared/metrics';
 import type { AnswerStore } from '../store/answer-store';
 import type { EventBus } from '../store/event-bus';
 import type { Keys } from '../store/keys';
@@ -19,6 +20,7 @@ export interface RelayDeps {
   answers: AnswerStore;
   views: ViewReader;
   bus: EventBus;
+  metrics: SocketMetrics;
 }
 
 /** Socket.IO room names: everyone in a game, and each player's own connections. */

@@ -1,19 +1,8 @@
+import type { GameResults } from '../shared/game-results';
 import type { Db } from './db';
 import type { RoomSnapshot } from './view-reader';
 
-export interface GameResults {
-  game: {
-    id: string;
-    roomCode: string;
-    hostId: string | null;
-    settings: unknown;
-    startedAt: string | null;
-    finishedAt: string;
-  };
-  questions: { index: number; id: number; category: string; difficulty: string; text: string; choices: string[]; answer: number }[];
-  players: { playerId: string; nickname: string; userId: string | null; score: number; rank: number; correctCount: number; totalAnswerMs: number }[];
-  answers: { playerId: string; questionIndex: number; choice: number; correct: boolean; points: number; elapsedMs: number; answeredAt: string }[];
-}
+export type { GameResults };
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 

@@ -1,3 +1,5 @@
+import { ROOM_CODE_LENGTH } from '../game/room-code';
+
 /**
  * Every Redis key and channel quizloop uses is built here; nobody concatenates keys elsewhere.
  * The namespace (default `quizloop`) lets several deployments or test runs share one Redis.
@@ -13,6 +15,8 @@ export function createKeys(namespace: string) {
     bullPrefix: `${namespace}:bull`,
     socketIoPrefix: `${namespace}:socket.io`,
     room,
+    /** SCAN pattern of room records only: a code's six characters, none of the `…:{code}:…` keys below. */
+    roomRecordPattern: `${namespace}:room:${'?'.repeat(ROOM_CODE_LENGTH)}`,
     questions: (code: string) => `${room(code)}:questions`,
     /** Hash: question index → `{"c":correct,"n":choiceCount}`; read only by the answer script and reveal. */
     answerKey: (code: string) => `${room(code)}:answer-key`,

@@ -9,7 +9,7 @@ import type { WorkerDeps } from '../deps';
  * schedules tick n+1, or, when that would fall at or past the deadline, the advance at the deadline.
  * Due times are absolute, so a late tick does not push the ones after it.
  */
-export function tickProcessor({ rooms, queues }: WorkerDeps) {
+export function tickProcessor({ rooms, queues, metrics }: WorkerDeps) {
   return async (job: Job<TickJob>) => {
     const { roomCode, version, n } = job.data;
     const room = await rooms.get(roomCode);
@@ -18,6 +18,7 @@ export function tickProcessor({ rooms, queues }: WorkerDeps) {
     }
     const due = room.phaseStartedAt + TICK_MS * n;
     const now = await waitUntil(due);
+    metrics.tickLateness.observe({ tick: n === 0 ? 'first' : 'delayed' }, Math.max(0, now - due) / 1000);
     await rooms.publish(roomCode, {
       kind: 'countdown', version, phase: room.phase, questionIndex: room.questionIndex, deadlineAt: room.deadlineAt,
     });

@@ -1,0 +1,96 @@
+import { z } from 'zod';
+import { ErrorCode } from '../shared/error-codes';
+import { RoomPhase, RoomView } from '../shared/room';
+import { Nickname } from './validation';
+
+/**
+ * REST request and answer shapes, one place. The routes parse requests with these schemas, their
+ * answers are typed by them, and the OpenAPI document (openapi.ts) is generated from them.
+ */
+
+const Email = z.string().trim().toLowerCase().pipe(z.email()).describe('An email address; case and surrounding spaces do not matter.');
+
+export const Register = z.object({
+  email: Email,
+  password: z.string().min(8, 'password must be at least 8 characters').max(200),
+  displayName: z.string().trim().min(1).max(40),
+});
+
+export const Login = z.object({ email: Email, password: z.string().min(1).max(200) });
+
+export const Join = z.object({ nickname: Nickname });
+
+export const Health = z.object({ status: z.literal('ok') });
+
+export const Ready = z.object({
+  status: z.literal('ready'),
+  checks: z.record(z.string(), z.string()).describe('Each dependency: "ok", or what went wrong.'),
+});
+
+export const ClientConfig = z.object({
+  socketUrl: z.string().nullable().describe('Where browsers reach the socket process; null: this host at `socketPort`.'),
+  socketPort: z.number().int(),
+});
+
+export const PublicUser = z.object({
+  id: z.string(),
+  email: z.string(),
+  displayName: z.string(),
+  role: z.enum(['player', 'admin']),
+});
+
+/** What register and login answer: a user token, good for 7 days, and the account. */
+export const AuthAnswer = z.object({ token: z.string(), user: PublicUser });
+export type AuthAnswer = z.infer<typeof AuthAnswer>;
+
+export const Categories = z.object({
+  categories: z.array(
+    z.object({
+      category: z.string(),
+      easy: z.number().int(),
+      medium: z.number().int(),
+      hard: z.number().int(),
+      total: z.number().int(),
+    }),
+  ),
+});
+export type Categories = z.infer<typeof Categories>;
+
+export const CreatedRoom = z.object({
+  code: z.string(),
+  gameId: z.string(),
+  hostToken: z.string().describe('Good for this room only: start it, and connect the host screen to the socket.'),
+  room: RoomView,
+});
+export type CreatedRoom = z.infer<typeof CreatedRoom>;
+
+export const Joined = z.object({
+  playerId: z.string(),
+  token: z.string().describe('A player token for this room only: connect to the socket with it.'),
+  code: z.string(),
+  nickname: z.string(),
+});
+export type Joined = z.infer<typeof Joined>;
+
+/** What a webhook answers; `questionIndex` only from `advance`. */
+export const WebhookAnswer = z.object({
+  phase: RoomPhase,
+  version: z.number().int(),
+  questionIndex: z.number().int().optional(),
+});
+export type WebhookAnswer = z.infer<typeof WebhookAnswer>;
+
+/** Every REST error, as RFC 9457 problem details plus our machine-readable `code` (error-handler.ts). */
+export const Problem = z.object({
+  type: z.string().describe('urn:quizloop:problem:<code in kebab case>'),
+  title: z.string(),
+  status: z.number().int(),
+  detail: z.string(),
+  code: z.enum(ErrorCode),
+  instance: z.string().describe('The path of the request.'),
+  errors: z
+    .array(z.object({ path: z.string(), message: z.string() }))
+    .optional()
+    .describe('On a 400 for a bad body: every bad field.'),
+  checks: z.record(z.string(), z.string()).optional().describe('On a 503 from /ready: each dependency, "ok" or what went wrong.'),
+});

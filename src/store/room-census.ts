@@ -1,0 +1,48 @@
+import type { Redis } from 'ioredis';
+import { RoomPhase } from '../shared/room';
+import type { RoomCensus } from '../shared/metrics';
+import type { Keys } from './keys';
+
+/** Bounds of one census, so a scrape of a huge keyspace stays a few hundred ms of SCAN and MGET. */
+const SCAN_COUNT = 1000;
+const MAX_SCAN_CALLS = 200;
+const MAX_ROOMS = 10_000;
+
+/**
+ * Counts room records by phase with a SCAN of the namespace's room records (never KEYS), run when
+ * metrics are scraped rather than on any game path. Counting what is in Redis is right with any
+ * number of api instances and survives their restarts; a per-process counter fed by transitions
+ * would see only its own transitions and never see rooms expire.
+ */
+export function createRoomCensus({ redis, keys }: { redis: Redis; keys: Keys }) {
+  async function count(): Promise<RoomCensus> {
+    const byPhase: Record<string, number> = Object.fromEntries(RoomPhase.options.map((p) => [p, 0]));
+    let cursor = '0';
+    let calls = 0;
+    let rooms = 0;
+    do {
+      const [next, found] = await redis.scan(cursor, 'MATCH', keys.roomRecordPattern, 'COUNT', SCAN_COUNT);
+      cursor = next;
+      calls++;
+      if (found.length === 0) continue;
+      for (const raw of await redis.mget(...found)) {
+        const phase = raw ? phaseOf(raw) : null;
+        if (phase) byPhase[phase] = (byPhase[phase] ?? 0) + 1;
+      }
+      rooms += found.length;
+    } while (cursor !== '0' && calls < MAX_SCAN_CALLS && rooms < MAX_ROOMS);
+    return { byPhase, complete: cursor === '0' };
+  }
+
+  return { count, phases: RoomPhase.options };
+}
+export type RoomCensusReader = ReturnType<typeof createRoomCensus>;
+
+function phaseOf(raw: string): RoomPhase | null {
+  try {
+    const parsed = RoomPhase.safeParse((JSON.parse(raw) as { phase?: unknown }).phase);
+    return parsed.success ? parsed.data : null;
+  } catch {
+    return null;
+  }
+}

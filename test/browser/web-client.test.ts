@@ -1,0 +1,202 @@
+import { randomBytes } from 'node:crypto';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createDb, type Db } from '../../src/store/db';
+import { DESKTOP, type OpenedPage, PHONE, browserSkipReason, launchChromium, openPage, screenshot } from '../helpers/browser';
+import { infra } from '../helpers/infra';
+import { Stack } from '../helpers/stack';
+
+const skipReason = browserSkipReason();
+if (skipReason) console.warn(`[web-client] browser tests skipped: ${skipReason}`);
+
+const QUESTIONS = 2;
+
+/** The bank's answer to the question on screen: the test plays like someone who knows it. */
+async function correctChoice(db: Db, page: Page, textSelector: string): Promise<{ correct: number; choices: number }> {
+  const text = (await page.locator(textSelector).textContent()) ?? '';
+  const rows: { choices: string[]; answer: number }[] = await db('questions').where({ text }).select('choices', 'answer');
+  const row = rows[0];
+  if (!row) throw new Error(`no question in the bank reads "${text}"`);
+  return { correct: row.answer, choices: row.choices.length };
+}
+
+describe.skipIf(skipReason !== null)('the web client in a real browser (chromium)', () => {
+  let stack: Stack;
+  let browser: Browser;
+  let db: Db;
+  const hostEmail = `web-host-${randomBytes(5).toString('hex')}@quizloop.test`;
+  const gameIds: string[] = [];
+  const pages: OpenedPage[] = [];
+  const open = async (options: Parameters<typeof openPage>[1]) => {
+    const opened = await openPage(browser, options);
+    pages.push(opened);
+    return opened;
+  };
+
+  beforeAll(async () => {
+    // The page learns where the socket process is from the api, as it would in production.
+    stack = await Stack.start('web-client', undefined, { env: (s) => ({ PUBLIC_SOCKET_URL: s.socketUrl }) });
+    browser = await launchChromium();
+    db = createDb(infra().databaseUrl);
+  }, 90_000);
+
+  beforeEach(({ onTestFailed }) =>
+    onTestFailed(async () => {
+      for (const [i, { page, console: lines }] of pages.entries()) {
+        console.error(`page ${i} ${page.url()} console:\n${lines.join('\n')}`);
+        await screenshot(page, `failed-page-${i}`).catch(() => undefined);
+      }
+      console.error(`process output (${stack.namespace}):\n${stack.logs()}`);
+    }),
+  );
+
+  afterAll(async () => {
+    await browser?.close();
+    await stack?.stop();
+    if (db) {
+      // Rows the browser made, which the stack does not know of.
+      if (gameIds.length) await db('games').whereIn('id', gameIds).delete();
+      await db('users').where({ email: hostEmail }).delete();
+      await db.destroy();
+    }
+  });
+
+  it('tells the page where the socket server is', async () => {
+    const res = await fetch(`${stack.apiUrl}/client-config`);
+
+    expect(await res.json()).toEqual({ socketUrl: stack.socketUrl, socketPort: stack.socketPort });
+  });
+
+  it('lets a host run a whole game that two players join and play by tapping, and a reload rejoins the same player', async () => {
+    const { page: host, errors: hostErrors } = await open(DESKTOP);
+    const { page: ann, errors: annErrors } = await open(PHONE);
+    const { page: bob, errors: bobErrors } = await open(DESKTOP);
+
+    // The host registers and creates a room.
+    await host.goto(`${stack.apiUrl}/host.html`);
+    await host.getByRole('button', { name: 'Create an account' }).click();
+    await host.locator('#register-name').fill('Quizmaster');
+    await host.locator('#register-email').fill(hostEmail);
+    await host.locator('#register-password').fill('correct horse battery');
+    await host.getByRole('button', { name: 'Create account' }).click();
+    await host.getByRole('heading', { name: 'New game' }).waitFor();
+    await host.locator('#create-count').fill(String(QUESTIONS));
+    await host.locator('#create-seconds').fill('20');
+    await host.locator('#create-reveal').fill('3');
+    const created = host.waitForResponse((r) => r.url().endsWith('/rooms') && r.request().method() === 'POST');
+    await host.getByRole('button', { name: 'Create room' }).click();
+    gameIds.push(((await (await created).json()) as { gameId: string }).gameId);
+
+    // The lobby shows the code, huge, and a QR code of the join link.
+    const codeText = host.locator('#lobby-code');
+    await codeText.waitFor();
+    const code = ((await codeText.textContent()) ?? '').trim();
+    expect(code).toMatch(/^[A-Z0-9]{6}$/);
+    await host.waitForFunction(() => {
+      const img = document.querySelector<HTMLImageElement>('#qr');
+      return Boolean(img?.complete && img.naturalWidth > 0);
+    });
+    expect(await host.getByRole('button', { name: 'Start game' }).isDisabled()).toBe(true);
+
+    // Ann follows the join link on her phone: the code is filled in.
+    await ann.goto(`${stack.apiUrl}/?code=${code}`);
+    expect(await ann.locator('#join-code').inputValue()).toBe(code);
+    await ann.locator('#join-nickname').fill('Ann');
+    await screenshot(ann, 'player-1-join-phone');
+    await ann.getByRole('button', { name: 'Join', exact: true }).tap();
+    await ann.getByRole('heading', { name: "You're in!" }).waitFor();
+    await screenshot(ann, 'player-2-lobby-phone');
+
+    // Bob types the code, picks a taken nickname, reads why it failed, and picks another.
+    await bob.goto(stack.apiUrl);
+    await bob.locator('#join-code').fill(code.toLowerCase());
+    await bob.locator('#join-nickname').fill('ann');
+    await bob.getByRole('button', { name: 'Join', exact: true }).click();
+    await bob.getByRole('alert').getByText('The nickname "ann" is taken in this room; pick another.').waitFor();
+    await bob.locator('#join-nickname').fill('Bob');
+    await bob.getByRole('button', { name: 'Join', exact: true }).click();
+    await bob.getByRole('heading', { name: "You're in!" }).waitFor();
+
+    // The lobby fills up; the host starts.
+    await host.locator('#lobby-count', { hasText: '2' }).waitFor();
+    await host.locator('#lobby-names').getByText('Ann', { exact: true }).waitFor();
+    await host.locator('#lobby-names').getByText('Bob', { exact: true }).waitFor();
+    await screenshot(host, 'host-1-lobby');
+    await host.getByRole('button', { name: 'Start game' }).click();
+
+    // Question 1: everyone sees it; the host's countdown runs.
+    await host.locator('#hq-meta', { hasText: `Question 1 of ${QUESTIONS}` }).waitFor();
+    await ann.locator('#q-meta', { hasText: `Question 1 of ${QUESTIONS}` }).waitFor();
+    await bob.locator('#q-meta', { hasText: `Question 1 of ${QUESTIONS}` }).waitFor();
+    const seconds = Number(await host.locator('#hq-countdown .countdown-seconds').textContent());
+    expect(seconds).toBeGreaterThan(0);
+    expect(seconds).toBeLessThanOrEqual(20);
+    const q1 = await correctChoice(db, host, '#hq-text');
+    await screenshot(host, 'host-2-question');
+    await screenshot(ann, 'player-3-question-phone');
+
+    // Ann taps the right answer and it is locked in; the host sees one of two answers in.
+    await ann.locator(`#q-choices [data-choice="${q1.correct}"]`).tap();
+    await ann.getByText('Answer locked in').waitFor();
+    expect(await ann.locator('#q-choices button').first().isDisabled()).toBe(true);
+    await screenshot(ann, 'player-4-locked-in-phone');
+    await host.getByText('1 of 2 answered').waitFor();
+
+    // Bob answers wrong; with everyone in, the question closes early and the reveal shows.
+    await bob.locator(`#q-choices [data-choice="${(q1.correct + 1) % q1.choices}"]`).click();
+    await host.locator('#hr-distribution .bar-row.is-correct').waitFor();
+    const correctRow = host.locator('#hr-distribution .bar-row.is-correct');
+    expect(await correctRow.getAttribute('data-choice')).toBe(String(q1.correct));
+    expect(await correctRow.locator('.bar-count').textContent()).toBe('1');
+    await host.locator('#hr-board').getByText('Ann').waitFor();
+    await screenshot(host, 'host-3-reveal');
+
+    await ann.locator('#q-result', { hasText: 'Correct!' }).waitFor();
+    expect(await ann.locator('#q-result').textContent()).toMatch(/\+\d[\d,]* points/);
+    await bob.locator('#q-result', { hasText: 'Wrong' }).waitFor();
+    await screenshot(ann, 'player-5-result-phone');
+    await screenshot(bob, 'player-5-result-wrong-desktop');
+    const annScore = (await ann.locator('#you-score').textContent()) ?? '';
+    expect(annScore).not.toBe('0 pts');
+
+    // Question 2: Ann reloads her page and is the same player, with the same score.
+    await ann.locator('#q-meta', { hasText: `Question 2 of ${QUESTIONS}` }).waitFor({ timeout: 20_000 });
+    await ann.reload();
+    await ann.locator('#q-meta', { hasText: `Question 2 of ${QUESTIONS}` }).waitFor();
+    expect(await ann.locator('#you-name').textContent()).toBe('Ann');
+    await ann.locator('#you-score', { hasText: new RegExp(`^${annScore}$`) }).waitFor();
+    expect(await ann.locator('#join-nickname').isVisible()).toBe(false);
+
+    const q2 = await correctChoice(db, ann, '#q-text');
+    await ann.locator(`#q-choices [data-choice="${q2.correct}"]`).tap();
+    await ann.getByText('Answer locked in').waitFor();
+    await bob.locator(`#q-choices [data-choice="${(q2.correct + 1) % q2.choices}"]`).click();
+    await ann.locator('#q-result', { hasText: 'Correct!' }).waitFor();
+
+    // The end: the podium on the host screen, the final standing on each phone.
+    await host.getByRole('heading', { name: 'Final results' }).waitFor({ timeout: 20_000 });
+    await host.locator('.podium-1', { hasText: 'Ann' }).waitFor();
+    await host.locator('.podium-2', { hasText: 'Bob' }).waitFor();
+    await screenshot(host, 'host-4-podium');
+    await ann.getByText('You finished #1').waitFor();
+    await bob.getByText('You finished #2').waitFor();
+    await screenshot(ann, 'player-6-finished-phone');
+
+    expect([...hostErrors, ...annErrors, ...bobErrors]).toEqual([]);
+  }, 150_000);
+
+  it('sends a player whose stored token is refused back to the join form, saying why', async () => {
+    const { page, errors } = await open(PHONE);
+    await page.goto(stack.apiUrl);
+    await page.evaluate(() => localStorage.setItem('quizloop.player', JSON.stringify({ code: 'ABC234', token: 'not-a-token', nickname: 'Eve' })));
+
+    await page.reload();
+
+    await page.getByRole('alert').getByText('The token is invalid or has expired.').waitFor();
+    await page.getByRole('heading', { name: 'Join a game' }).waitFor();
+    expect(await page.locator('#join-code').inputValue()).toBe('ABC234');
+    expect(await page.evaluate(() => localStorage.getItem('quizloop.player'))).toBeNull();
+    await screenshot(page, 'player-7-refused-token-phone');
+    expect(errors).toEqual([]);
+  }, 30_000);
+});

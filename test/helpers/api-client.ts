@@ -1,0 +1,119 @@
+import { randomBytes } from 'node:crypto';
+import type { RoomView } from '../../src/shared/room';
+import type { GameResults } from '../../src/store/games.repo';
+import { sleep } from './infra';
+
+export interface HttpResult<T = unknown> {
+  status: number;
+  contentType: string;
+  body: T;
+}
+
+export interface CreatedRoom {
+  code: string;
+  gameId: string;
+  hostToken: string;
+  room: RoomView;
+}
+
+export interface RoomSettingsInput {
+  questionCount: number;
+  questionSeconds: number;
+  revealSeconds: number;
+  category?: string;
+  difficulty?: 'easy' | 'medium' | 'hard';
+  mode?: 'timed' | 'first-correct';
+}
+
+interface Tracker {
+  game(id: string): void;
+  email(email: string): void;
+}
+
+/** The api's REST surface as a test uses it. Helpers that expect success throw with the response otherwise. */
+export class ApiClient {
+  constructor(
+    readonly baseUrl: string,
+    private readonly track: Tracker,
+  ) {}
+
+  async request<T = unknown>(
+    method: string,
+    path: string,
+    opts: { body?: unknown; token?: string; headers?: Record<string, string>; rawBody?: string } = {},
+  ): Promise<HttpResult<T>> {
+    const headers: Record<string, string> = { ...opts.headers };
+    if (opts.token) headers.authorization = `Bearer ${opts.token}`;
+    let body: string | undefined = opts.rawBody;
+    if (opts.body !== undefined) body = JSON.stringify(opts.body);
+    if (body !== undefined) headers['content-type'] ??= 'application/json';
+    const res = await fetch(this.baseUrl + path, { method, headers, body });
+    const text = await res.text();
+    let parsed: unknown = text;
+    try {
+      parsed = text ? JSON.parse(text) : null;
+    } catch {
+      // Left as text: the assertion that follows shows it.
+    }
+    return { status: res.status, contentType: res.headers.get('content-type') ?? '', body: parsed as T };
+  }
+
+  private async expect<T>(status: number, method: string, path: string, opts: Parameters<ApiClient['request']>[2] = {}): Promise<T> {
+    const res = await this.request<T>(method, path, opts);
+    if (res.status !== status) {
+      throw new Error(`${method} ${path}: expected ${status}, got ${res.status} ${JSON.stringify(res.body)}`);
+    }
+    return res.body;
+  }
+
+  /** Registers a fresh account (a random email unless one is given); its token may create rooms. */
+  async registerHost(displayName = 'Host', email = `host-${randomBytes(6).toString('hex')}@quizloop.test`): Promise<{ token: string; userId: string; email: string }> {
+    this.track.email(email);
+    const res = await this.expect<{ token: string; user: { id: string } }>(201, 'POST', '/auth/register', {
+      body: { email, password: 'correct horse battery', displayName },
+    });
+    return { token: res.token, userId: res.user.id, email };
+  }
+
+  async createRoom(userToken: string, settings: RoomSettingsInput): Promise<CreatedRoom> {
+    const created = await this.expect<CreatedRoom>(201, 'POST', '/rooms', { token: userToken, body: settings });
+    this.track.game(created.gameId);
+    return created;
+  }
+
+  room(code: string): Promise<RoomView> {
+    return this.expect<RoomView>(200, 'GET', `/rooms/${code}`);
+  }
+
+  /** Waits until the worker has picked the questions; a room that fails instead stops the wait. */
+  async waitForLobby(code: string, timeoutMs = 15_000): Promise<RoomView> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const view = await this.room(code);
+      if (view.phase === 'lobby') return view;
+      if (view.phase !== 'building') throw new Error(`room ${code} went to ${view.phase} instead of lobby: ${view.failureReason}`);
+      if (Date.now() > deadline) throw new Error(`room ${code} still building after ${timeoutMs} ms`);
+      await sleep(100);
+    }
+  }
+
+  join(code: string, nickname: string): Promise<{ playerId: string; token: string }> {
+    return this.expect(201, 'POST', `/rooms/${code}/players`, { body: { nickname } });
+  }
+
+  start(code: string, hostToken: string): Promise<RoomView> {
+    return this.expect<RoomView>(200, 'POST', `/rooms/${code}/start`, { token: hostToken });
+  }
+
+  /** Results appear once the worker's persist-results job has run. */
+  async waitForResults(gameId: string, timeoutMs = 15_000): Promise<GameResults> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const res = await this.request<GameResults>('GET', `/games/${gameId}/results`);
+      if (res.status === 200) return res.body;
+      if (res.status !== 404) throw new Error(`GET /games/${gameId}/results: ${res.status} ${JSON.stringify(res.body)}`);
+      if (Date.now() > deadline) throw new Error(`no results for game ${gameId} after ${timeoutMs} ms`);
+      await sleep(200);
+    }
+  }
+}

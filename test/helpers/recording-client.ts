@@ -1,0 +1,166 @@
+import { io, type Socket } from 'socket.io-client';
+import type { ErrorBody } from '../../src/shared/error-codes';
+import type { PlayerYou, RoomView } from '../../src/shared/room';
+import type { Ack, ClientToServerEvents, Countdown, ServerToClientEvents } from '../../src/shared/socket-events';
+
+export type AnswerAck = Ack<{ questionIndex: number; choice: number; receivedAt: number }>;
+export type SyncAck = Ack<{ view: RoomView; you: PlayerYou | null }>;
+
+/** Everything a client received, in order, with the local receive time. Acks are frames too. */
+export type Frame =
+  | { event: 'room:view'; payload: RoomView; at: number }
+  | { event: 'room:you'; payload: PlayerYou; at: number }
+  | { event: 'room:countdown'; payload: Countdown; at: number }
+  | { event: 'room:closed'; payload: { reason: string; gameId: string }; at: number }
+  | { event: 'ack:answer:submit'; payload: AnswerAck; at: number; sent: unknown }
+  | { event: 'ack:room:sync'; payload: SyncAck; at: number };
+
+type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+const ACK_TIMEOUT_MS = 5_000;
+
+export interface ConnectRefusal {
+  message: string;
+  data: ErrorBody | undefined;
+}
+
+function open(url: string, token: unknown): ClientSocket {
+  // No reconnection: a test sees a dropped connection as it happened instead of a silent retry.
+  return io(url, { auth: { token }, transports: ['websocket'], reconnection: false, forceNew: true });
+}
+
+/** A real Socket.IO client that records every frame it receives, for assertions after the fact. */
+export class RecordingClient {
+  readonly frames: Frame[] = [];
+  private readonly waiters = new Set<() => void>();
+
+  private constructor(
+    readonly label: string,
+    readonly socket: ClientSocket,
+  ) {
+    socket.onAny((event: string, payload: unknown) => this.record({ event, payload, at: Date.now() } as Frame));
+  }
+
+  /** Connects and resolves once admitted; a refused handshake rejects with the server's message. */
+  static connect(url: string, token: string, label: string): Promise<RecordingClient> {
+    const socket = open(url, token);
+    const client = new RecordingClient(label, socket);
+    return new Promise((resolve, reject) => {
+      socket.once('connect', () => resolve(client));
+      socket.once('connect_error', (err) => {
+        socket.close();
+        reject(new Error(`${label} could not connect: ${err.message}`));
+      });
+    });
+  }
+
+  /** Connects with a token that should be refused, and returns how it was refused. */
+  static refusal(url: string, token: unknown): Promise<ConnectRefusal | 'connected'> {
+    const socket = open(url, token);
+    return new Promise((resolve) => {
+      socket.once('connect', () => {
+        socket.close();
+        resolve('connected');
+      });
+      socket.once('connect_error', (err: Error & { data?: ErrorBody }) => {
+        socket.close();
+        resolve({ message: err.message, data: err.data });
+      });
+    });
+  }
+
+  private record(frame: Frame): void {
+    this.frames.push(frame);
+    for (const wake of this.waiters) wake();
+  }
+
+  views(): RoomView[] {
+    return this.frames.flatMap((f) => (f.event === 'room:view' ? [f.payload] : []));
+  }
+
+  yous(): PlayerYou[] {
+    return this.frames.flatMap((f) => (f.event === 'room:you' ? [f.payload] : []));
+  }
+
+  countdowns(): { payload: Countdown; at: number }[] {
+    return this.frames.flatMap((f) => (f.event === 'room:countdown' ? [{ payload: f.payload, at: f.at }] : []));
+  }
+
+  /** Resolves with the first received frame (already or later) that matches. */
+  waitFor<F extends Frame>(what: string, match: (f: Frame) => f is F, timeoutMs?: number): Promise<F>;
+  waitFor(what: string, match: (f: Frame) => boolean, timeoutMs?: number): Promise<Frame>;
+  waitFor(what: string, match: (f: Frame) => boolean, timeoutMs = 15_000): Promise<Frame> {
+    const found = this.frames.find(match);
+    if (found) return Promise.resolve(found);
+    return new Promise((resolve, reject) => {
+      const check = () => {
+        const f = this.frames.find(match);
+        if (!f) return;
+        cleanup();
+        resolve(f);
+      };
+      const timer = setTimeout(() => {
+        cleanup();
+        reject(new Error(`${this.label}: no frame for "${what}" within ${timeoutMs} ms; last frames: ${this.describeLast(5)}`));
+      }, timeoutMs);
+      const cleanup = () => {
+        clearTimeout(timer);
+        this.waiters.delete(check);
+      };
+      this.waiters.add(check);
+    });
+  }
+
+  /** The first view (already received or to come) that matches. */
+  async waitForView(what: string, match: (v: RoomView) => boolean, timeoutMs?: number): Promise<RoomView> {
+    const f = await this.waitFor(what, (f) => f.event === 'room:view' && match(f.payload), timeoutMs);
+    return f.payload as RoomView;
+  }
+
+  waitForQuestion(index: number, timeoutMs?: number): Promise<RoomView> {
+    return this.waitForView(`question ${index}`, (v) => v.phase === 'question' && v.questionIndex === index, timeoutMs);
+  }
+
+  waitForPhase(phase: RoomView['phase'], questionIndex?: number, timeoutMs?: number): Promise<RoomView> {
+    return this.waitForView(
+      `phase ${phase}${questionIndex === undefined ? '' : ` of question ${questionIndex}`}`,
+      (v) => v.phase === phase && (questionIndex === undefined || v.questionIndex === questionIndex),
+      timeoutMs,
+    );
+  }
+
+  /** Sends an answer and returns the server's acknowledgement. */
+  submit(questionIndex: number, choice: number): Promise<AnswerAck> {
+    return this.submitRaw({ questionIndex, choice });
+  }
+
+  /** Sends any payload as an answer, for malformed ones. */
+  async submitRaw(payload: unknown): Promise<AnswerAck> {
+    const ack = (await this.socket.timeout(ACK_TIMEOUT_MS).emitWithAck('answer:submit', payload)) as AnswerAck;
+    this.record({ event: 'ack:answer:submit', payload: ack, at: Date.now(), sent: payload });
+    return ack;
+  }
+
+  async sync(): Promise<SyncAck> {
+    const ack = (await this.socket.timeout(ACK_TIMEOUT_MS).emitWithAck('room:sync')) as SyncAck;
+    this.record({ event: 'ack:room:sync', payload: ack, at: Date.now() });
+    return ack;
+  }
+
+  /** The player's score as the server tells it now. */
+  async score(): Promise<number> {
+    const ack = await this.sync();
+    if (!ack.ok || !ack.you) throw new Error(`${this.label}: sync gave no player state: ${JSON.stringify(ack)}`);
+    return ack.you.score;
+  }
+
+  describeLast(n: number): string {
+    return this.frames
+      .slice(-n)
+      .map((f) => `${f.event} ${JSON.stringify(f.payload).slice(0, 200)}`)
+      .join(' | ');
+  }
+
+  close(): void {
+    this.socket.close();
+  }
+}

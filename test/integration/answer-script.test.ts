@@ -1,0 +1,232 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generateRoomCode } from '../../src/game/room-code';
+import type { Question, RoomSettings, RoomState, StoredAnswer } from '../../src/shared/room';
+import { type AnswerStore, createAnswerStore } from '../../src/store/answer-store';
+import { type Keys, createKeys } from '../../src/store/keys';
+import { type QuizRedis, createRedis } from '../../src/store/redis';
+import { type RoomStore, createRoomStore } from '../../src/store/room-store';
+import { deleteNamespace, infra, testNamespace } from '../helpers/infra';
+
+const QUESTIONS: Question[] = [
+  { id: 1, category: 'Science', difficulty: 'easy', type: 'multiple', text: 'Largest planet?', choices: ['Mars', 'Venus', 'Jupiter', 'Mercury'], answer: 2 },
+  { id: 2, category: 'Science', difficulty: 'easy', type: 'boolean', text: 'Water boils at 100 °C at sea level.', choices: ['True', 'False'], answer: 0 },
+];
+const CORRECT = 2;
+const WRONG = 1;
+
+let redis: QuizRedis;
+let keys: Keys;
+let rooms: RoomStore;
+let answers: AnswerStore;
+
+/** Redis's own clock, the one the answer script reads. */
+async function redisNow(): Promise<number> {
+  const [s, us] = await redis.time();
+  return Number(s) * 1000 + Math.floor(Number(us) / 1000);
+}
+
+/**
+ * A room with question `index` open, three players (ann, bob online; cid joined but offline),
+ * opened and due relative to Redis's clock.
+ */
+async function openRoom(opts: { settings?: Partial<RoomSettings>; openedAgoMs?: number; dueInMs?: number; phase?: RoomState['phase'] } = {}) {
+  const now = await redisNow();
+  const settings: RoomSettings = {
+    questionCount: 2, category: null, difficulty: null, questionSeconds: 10, revealSeconds: 3,
+    mode: 'timed', pointsPerQuestion: 1000, streakBonus: false, ...opts.settings,
+  };
+  const room: RoomState = {
+    code: generateRoomCode(), gameId: randomUUID(), hostId: 'host', hostName: 'Host', phase: 'question', version: 3,
+    questionIndex: 0, settings, phaseStartedAt: now - (opts.openedAgoMs ?? 0), openedAt: now - (opts.openedAgoMs ?? 0),
+    deadlineAt: now + (opts.dueInMs ?? 60_000), failureReason: null, createdAt: now, startedAt: now, finishedAt: null,
+  };
+  expect(await rooms.create(room, { type: 'room.created', roomCode: room.code, version: room.version, at: now })).toBe(true);
+  await rooms.saveQuestions(room.code, QUESTIONS);
+  for (const nickname of ['ann', 'bob', 'cid']) {
+    expect(await rooms.join(room.code, { id: nickname, nickname, userId: null, joinedAt: now })).toBe('ok');
+  }
+  await rooms.presence(room.code, 'ann', 1);
+  await rooms.presence(room.code, 'bob', 1);
+  if (opts.phase && opts.phase !== room.phase) {
+    // Players join only rooms that are still running, so the other phases are written after they joined.
+    const moved = { ...room, phase: opts.phase };
+    await redis.set(keys.room(room.code), JSON.stringify(moved), 'KEEPTTL');
+    return moved;
+  }
+  return room;
+}
+
+const score = async (code: string, player: string) => Number(await redis.zscore(keys.scores(code), player));
+const stored = async (code: string, index: number, player: string) => {
+  const raw = await redis.hget(keys.answers(code, index), player);
+  return raw ? (JSON.parse(raw) as StoredAnswer) : null;
+};
+
+beforeAll(() => {
+  keys = createKeys(testNamespace('answer-script'));
+  redis = createRedis(infra().redisUrl, { name: 'test-answer-script' });
+  rooms = createRoomStore({ redis, keys, ttlSeconds: 600 });
+  answers = createAnswerStore({ redis, keys });
+});
+
+afterAll(async () => {
+  await deleteNamespace(infra().redisUrl, keys.namespace);
+  await redis.quit();
+});
+
+describe('the answer script', () => {
+  describe('when a player answers an open question', () => {
+    it("records the first answer only; a second one is refused and changes neither choice nor score", async () => {
+      const room = await openRoom();
+
+      const first = await answers.submit(room.code, 'ann', 0, CORRECT);
+      const again = await answers.submit(room.code, 'ann', 0, WRONG);
+
+      expect(first).toMatchObject({ ok: true, answeredCount: 1, version: room.version });
+      expect(again).toEqual({ ok: false, code: 'ALREADY_ANSWERED', message: expect.stringMatching(/first answer counts/) });
+      expect(await stored(room.code, 0, 'ann')).toMatchObject({ choice: CORRECT, correct: true });
+      expect(await score(room.code, 'ann')).toBe(first.ok ? first.points : NaN);
+    });
+
+    it('scores a correct answer by the time since the question opened, on the Redis clock', async () => {
+      const room = await openRoom({ openedAgoMs: 4000 });
+      const before = await redisNow();
+
+      const result = await answers.submit(room.code, 'ann', 0, CORRECT);
+
+      const after = await redisNow();
+      if (!result.ok) throw new Error(result.message);
+      expect(result.receivedAt).toBeGreaterThanOrEqual(before);
+      expect(result.receivedAt).toBeLessThanOrEqual(after);
+      const answer = await stored(room.code, 0, 'ann');
+      expect(answer?.elapsedMs).toBe(result.receivedAt - (room.openedAt ?? 0));
+      expect(answer?.elapsedMs).toBeGreaterThanOrEqual(4000);
+      expect(result.points).toBe(Math.round(1000 * (1 - (answer?.elapsedMs ?? 0) / 10_000 / 2)));
+      expect(await redis.hget(keys.times(room.code), 'ann')).toBe(String(answer?.elapsedMs));
+    });
+
+    it('gives a wrong answer no points and breaks the streak', async () => {
+      const room = await openRoom();
+      await redis.hset(keys.streaks(room.code), 'bob', 3);
+
+      const result = await answers.submit(room.code, 'bob', 0, WRONG);
+
+      expect(result).toMatchObject({ ok: true, points: 0 });
+      expect(await stored(room.code, 0, 'bob')).toMatchObject({ choice: WRONG, correct: false, points: 0 });
+      expect(await score(room.code, 'bob')).toBe(0);
+      expect(await redis.hget(keys.streaks(room.code), 'bob')).toBe('0');
+    });
+
+    it('adds the streak bonus when the room plays with one', async () => {
+      const room = await openRoom({ settings: { streakBonus: true } });
+      await redis.hset(keys.streaks(room.code), 'ann', 2);
+
+      const result = await answers.submit(room.code, 'ann', 0, CORRECT);
+
+      if (!result.ok) throw new Error(result.message);
+      const answer = await stored(room.code, 0, 'ann');
+      const speed = Math.round(1000 * (1 - (answer?.elapsedMs ?? 0) / 10_000 / 2));
+      expect(result.points).toBe(speed + 200);
+      expect(await redis.hget(keys.streaks(room.code), 'ann')).toBe('3');
+    });
+  });
+
+  describe('when the deadline has passed by the Redis clock', () => {
+    it('refuses the answer as too late and records nothing', async () => {
+      const room = await openRoom({ openedAgoMs: 10_000, dueInMs: -1 });
+
+      const result = await answers.submit(room.code, 'ann', 0, CORRECT);
+
+      expect(result).toMatchObject({ ok: false, code: 'TOO_LATE' });
+      expect(await stored(room.code, 0, 'ann')).toBeNull();
+      expect(await score(room.code, 'ann')).toBe(0);
+    });
+
+    it('still takes an answer just before it', async () => {
+      const room = await openRoom({ openedAgoMs: 9000, dueInMs: 1000 });
+
+      expect(await answers.submit(room.code, 'ann', 0, CORRECT)).toMatchObject({ ok: true });
+    });
+  });
+
+  describe('when the answer does not fit the room', () => {
+    it.each([
+      ['the room does not exist', { code: 'ZZZZZZ' }, 'ROOM_NOT_FOUND'],
+      ['another question is open', { index: 1 }, 'WRONG_QUESTION'],
+      ['the choice is not offered', { choice: 4 }, 'INVALID_CHOICE'],
+      ['the sender is not a player of the room', { player: 'mallory' }, 'NOT_A_PLAYER'],
+    ] as const)('refuses it when %s, and scores nothing', async (_, change, code) => {
+      const room = await openRoom();
+      const c = 'code' in change ? change.code : room.code;
+      const player = 'player' in change ? change.player : 'ann';
+
+      const result = await answers.submit(c, player, 'index' in change ? change.index : 0, 'choice' in change ? change.choice : CORRECT);
+
+      expect(result).toMatchObject({ ok: false, code });
+      expect(await redis.hlen(keys.answers(room.code, 0))).toBe(0);
+      expect(await redis.hlen(keys.answers(room.code, 1))).toBe(0);
+      expect(await score(room.code, 'ann')).toBe(0);
+    });
+
+    it.each(['lobby', 'reveal', 'finished'] as const)('takes no answers in phase %s', async (phase) => {
+      const room = await openRoom({ phase });
+
+      expect(await answers.submit(room.code, 'ann', 0, CORRECT)).toMatchObject({ ok: false, code: 'NOT_ACCEPTING_ANSWERS' });
+      expect(await redis.hlen(keys.answers(room.code, 0))).toBe(0);
+    });
+  });
+
+  describe('closing a question early', () => {
+    it('is closable once every online player has answered, not waiting for offline ones', async () => {
+      const room = await openRoom();
+
+      const ann = await answers.submit(room.code, 'ann', 0, WRONG);
+      const bob = await answers.submit(room.code, 'bob', 0, CORRECT);
+
+      expect(ann).toMatchObject({ ok: true, closable: false, answeredCount: 1 });
+      expect(bob).toMatchObject({ ok: true, closable: true, answeredCount: 2 });
+    });
+
+    it('is not closable while an online player has not answered, even when enough answers came in', async () => {
+      const room = await openRoom();
+
+      // cid is offline but may still answer: two answers for two online players, yet bob is still thinking.
+      await answers.submit(room.code, 'cid', 0, CORRECT);
+      const ann = await answers.submit(room.code, 'ann', 0, CORRECT);
+
+      expect(ann).toMatchObject({ ok: true, closable: false, answeredCount: 2 });
+    });
+
+    it('counts a player with a second connection open as online after one of them closes', async () => {
+      const room = await openRoom();
+      await rooms.presence(room.code, 'bob', 1);
+      await rooms.presence(room.code, 'bob', -1);
+
+      const ann = await answers.submit(room.code, 'ann', 0, CORRECT);
+
+      expect(ann).toMatchObject({ ok: true, closable: false });
+    });
+
+    it('stops counting a player once their last connection closes', async () => {
+      const room = await openRoom();
+      expect(await rooms.presence(room.code, 'bob', -1)).toBe(0);
+
+      const ann = await answers.submit(room.code, 'ann', 0, WRONG);
+
+      expect(ann).toMatchObject({ ok: true, closable: true });
+    });
+
+    describe('in first-correct mode', () => {
+      it('is closable on the first correct answer, not on a wrong one', async () => {
+        const room = await openRoom({ settings: { mode: 'first-correct' } });
+
+        const wrong = await answers.submit(room.code, 'cid', 0, WRONG);
+        const right = await answers.submit(room.code, 'ann', 0, CORRECT);
+
+        expect(wrong).toMatchObject({ ok: true, closable: false });
+        expect(right).toMatchObject({ ok: true, closable: true });
+      });
+    });
+  });
+});

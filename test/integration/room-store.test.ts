@@ -1,0 +1,183 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { transition } from '../../src/game/room-machine';
+import { generateRoomCode } from '../../src/game/room-code';
+import type { ChannelMessage } from '../../src/shared/events';
+import type { Question, RoomState } from '../../src/shared/room';
+import { createEventBus } from '../../src/store/event-bus';
+import { type Keys, createKeys } from '../../src/store/keys';
+import { type QuizRedis, createRedis } from '../../src/store/redis';
+import { type RoomStore, createRoomStore } from '../../src/store/room-store';
+import { createViewReader } from '../../src/store/view-reader';
+import { deleteNamespace, infra, testNamespace } from '../helpers/infra';
+
+const QUESTIONS: Question[] = [
+  { id: 1, category: 'Geography', difficulty: 'easy', type: 'multiple', text: 'Capital of Peru?', choices: ['Quito', 'Lima', 'Bogotá'], answer: 1 },
+];
+
+let redis: QuizRedis;
+let subscriber: QuizRedis;
+let keys: Keys;
+let rooms: RoomStore;
+
+function building(): RoomState {
+  const now = Date.now();
+  return {
+    code: generateRoomCode(), gameId: randomUUID(), hostId: 'host', hostName: 'Host', phase: 'building', version: 1, questionIndex: -1,
+    settings: { questionCount: 1, category: null, difficulty: null, questionSeconds: 10, revealSeconds: 3, mode: 'timed', pointsPerQuestion: 1000, streakBonus: false },
+    phaseStartedAt: null, openedAt: null, deadlineAt: null, failureReason: null, createdAt: now, startedAt: null, finishedAt: null,
+  };
+}
+
+async function created(): Promise<RoomState> {
+  const room = building();
+  expect(await rooms.create(room, { type: 'room.created', roomCode: room.code, version: 1, at: room.createdAt })).toBe(true);
+  return room;
+}
+
+function step(room: RoomState, t: Parameters<typeof transition>[1]) {
+  const r = transition(room, t, Date.now());
+  if (!r.ok) throw new Error(r.reason);
+  return r;
+}
+
+beforeAll(() => {
+  keys = createKeys(testNamespace('room-store'));
+  redis = createRedis(infra().redisUrl, { name: 'test-room-store' });
+  subscriber = createRedis(infra().redisUrl, { name: 'test-room-store-sub' });
+  rooms = createRoomStore({ redis, keys, ttlSeconds: 600 });
+});
+
+afterAll(async () => {
+  await deleteNamespace(infra().redisUrl, keys.namespace);
+  await Promise.all([redis.quit(), subscriber.quit()]);
+});
+
+describe('the room store', () => {
+  describe('when a room is created', () => {
+    it('refuses a second room with the same code', async () => {
+      const room = await created();
+
+      expect(await rooms.create({ ...room, hostName: 'Impostor' }, { type: 'room.created', roomCode: room.code, version: 1, at: 0 })).toBe(false);
+      expect((await rooms.get(room.code))?.hostName).toBe('Host');
+    });
+  });
+
+  describe('when a transition is applied', () => {
+    it('writes the record, appends the event to the stream and notifies the room channel, together', async () => {
+      const room = await created();
+      const messages: ChannelMessage[] = [];
+      await subscriber.subscribe(keys.channel(room.code));
+      subscriber.on('message', (channel, raw) => channel === keys.channel(room.code) && messages.push(JSON.parse(raw) as ChannelMessage));
+      const { room: next, event } = step(room, { type: 'prepared', questionCount: 1 });
+
+      const applied = await rooms.apply(room.version, next, event);
+
+      expect(applied).toBe('ok');
+      expect(await rooms.get(room.code)).toEqual(next);
+      const entries = await redis.xrange(keys.events, '-', '+');
+      const events = entries.map(([, fields]) => JSON.parse(fields[fields.indexOf('event') + 1] ?? 'null'));
+      expect(events).toContainEqual(event);
+      await expect.poll(() => messages).toContainEqual({ kind: 'state', version: next.version });
+      await subscriber.unsubscribe(keys.channel(room.code));
+    });
+
+    it('refuses a change computed from an old version and keeps the record as it is', async () => {
+      const room = await created();
+      const first = step(room, { type: 'prepared', questionCount: 1 });
+      expect(await rooms.apply(room.version, first.room, first.event)).toBe('ok');
+      const streamLength = await redis.xlen(keys.events);
+
+      const repeated = step(room, { type: 'failed', reason: 'late duplicate' });
+      const applied = await rooms.apply(room.version, repeated.room, repeated.event);
+
+      expect(applied).toBe('stale');
+      expect(await rooms.get(room.code)).toEqual(first.room);
+      expect(await redis.xlen(keys.events)).toBe(streamLength);
+    });
+
+    it('reports a room that does not exist', async () => {
+      const room = building();
+      const { room: next, event } = step(room, { type: 'prepared', questionCount: 1 });
+
+      expect(await rooms.apply(room.version, next, event)).toBe('not-found');
+    });
+  });
+
+  describe('when players join', () => {
+    it('takes each nickname once, whatever its case, and puts the player on the board at 0', async () => {
+      const room = await created();
+
+      expect(await rooms.join(room.code, { id: 'p1', nickname: 'Zoë', userId: null, joinedAt: 1 })).toBe('ok');
+      expect(await rooms.join(room.code, { id: 'p2', nickname: 'ZOË', userId: null, joinedAt: 2 })).toBe('nickname-taken');
+      expect((await rooms.getPlayers(room.code)).map((p) => p.id)).toEqual(['p1']);
+      expect(await redis.zscore(keys.scores(room.code), 'p1')).toBe('0');
+    });
+
+    it('refuses players once the room has ended, and for rooms that do not exist', async () => {
+      const room = await created();
+      const failed = step(room, { type: 'failed', reason: 'no questions' });
+      await rooms.apply(room.version, failed.room, failed.event);
+
+      expect(await rooms.join(room.code, { id: 'p1', nickname: 'Late', userId: null, joinedAt: 1 })).toBe('closed');
+      expect(await rooms.join('ZZZZZZ', { id: 'p1', nickname: 'Lost', userId: null, joinedAt: 1 })).toBe('not-found');
+    });
+  });
+
+  describe('when questions are saved', () => {
+    it('keeps the answers in a separate key, out of the room record that is published', async () => {
+      const room = await created();
+
+      await rooms.saveQuestions(room.code, QUESTIONS);
+
+      expect(await rooms.getQuestions(room.code)).toEqual(QUESTIONS);
+      expect(await redis.hgetall(keys.answerKey(room.code))).toEqual({ '0': JSON.stringify({ c: 1, n: 3 }) });
+      expect(await redis.get(keys.room(room.code))).not.toMatch(/"answer"/);
+    });
+  });
+
+  describe('when a view is read while a question is open', () => {
+    it('holds the question without its answer, which appears only at the reveal', async () => {
+      const room = await created();
+      await rooms.saveQuestions(room.code, QUESTIONS);
+      const views = createViewReader({ redis, keys });
+      let current = room;
+      for (const t of [{ type: 'prepared', questionCount: 1 }, { type: 'start' }] as const) {
+        const s = step(current, t);
+        expect(await rooms.apply(current.version, s.room, s.event)).toBe('ok');
+        current = s.room;
+      }
+
+      const open = await views.view(current, QUESTIONS);
+      const revealed = step(current, { type: 'advance' }).room;
+      const shown = await views.view(revealed, QUESTIONS);
+
+      expect(open.question?.text).toBe('Capital of Peru?');
+      expect(JSON.stringify(open)).not.toMatch(/"answer"|correctChoice/);
+      expect(shown.reveal?.correctChoice).toBe(1);
+    });
+  });
+});
+
+describe('the event bus', () => {
+  it('delivers an entry to one consumer of the group and, unacknowledged, lets another claim it', async () => {
+    const busKeys = createKeys(`${keys.namespace}-bus`);
+    const bus = createEventBus({ redis, keys: busKeys });
+    try {
+      await bus.ensureGroup();
+      await bus.emit({ type: 'room.created', roomCode: 'ABC234', version: 1, at: 1 });
+
+      const first = await bus.readNew('worker-a', 100);
+      const second = await bus.readNew('worker-b', 100);
+      const claimed = await bus.claimAbandoned('worker-b', 0);
+
+      expect(first.map((e) => e.event?.type)).toEqual(['room.created']);
+      expect(second).toEqual([]);
+      expect(claimed.map((e) => e.id)).toEqual(first.map((e) => e.id));
+      await bus.ack(claimed.map((e) => e.id));
+      expect(await bus.readOwnPending('worker-b')).toEqual([]);
+    } finally {
+      await deleteNamespace(infra().redisUrl, busKeys.namespace);
+    }
+  });
+});

@@ -1,0 +1,124 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { transition } from '../../src/game/room-machine';
+import { generateRoomCode } from '../../src/game/room-code';
+import type { Question, RoomState } from '../../src/shared/room';
+import { type AnswerStore, createAnswerStore } from '../../src/store/answer-store';
+import { type Keys, createKeys } from '../../src/store/keys';
+import { type QuizRedis, createRedis } from '../../src/store/redis';
+import { type RoomStore, createRoomStore } from '../../src/store/room-store';
+import { type ViewReader, createViewReader } from '../../src/store/view-reader';
+import { deleteNamespace, infra, testNamespace } from '../helpers/infra';
+
+const QUESTIONS: Question[] = [
+  { id: 1, category: 'Art', difficulty: 'easy', type: 'multiple', text: 'Who painted the Mona Lisa?', choices: ['Leonardo', 'Raphael', 'Titian'], answer: 0 },
+  { id: 2, category: 'Art', difficulty: 'easy', type: 'boolean', text: 'Monet was an impressionist.', choices: ['True', 'False'], answer: 0 },
+];
+const PLAYERS = [
+  { id: 'p_right', nickname: 'Right' },
+  { id: 'p_wrong', nickname: 'Wrong' },
+];
+
+let redis: QuizRedis;
+let keys: Keys;
+let rooms: RoomStore;
+let answers: AnswerStore;
+let views: ViewReader;
+
+/** A room played through the real transitions up to question 0 open, both players joined and online. */
+async function roomAtQuestion0(): Promise<RoomState> {
+  const now = Date.now();
+  let room: RoomState = {
+    code: generateRoomCode(), gameId: randomUUID(), hostId: 'host', hostName: 'Host', phase: 'building', version: 1, questionIndex: -1,
+    settings: { questionCount: 2, category: null, difficulty: null, questionSeconds: 20, revealSeconds: 3, mode: 'timed', pointsPerQuestion: 1000, streakBonus: false },
+    phaseStartedAt: null, openedAt: null, deadlineAt: null, failureReason: null, createdAt: now, startedAt: null, finishedAt: null,
+  };
+  await rooms.create(room, { type: 'room.created', roomCode: room.code, version: 1, at: now });
+  await rooms.saveQuestions(room.code, QUESTIONS);
+  for (const p of PLAYERS) {
+    await rooms.join(room.code, { ...p, userId: null, joinedAt: now });
+    await rooms.presence(room.code, p.id, 1);
+  }
+  for (const t of [{ type: 'prepared', questionCount: 2 }, { type: 'start' }] as const) room = await advance(room, t);
+  return room;
+}
+
+async function advance(room: RoomState, t: Parameters<typeof transition>[1] = { type: 'advance' }): Promise<RoomState> {
+  const r = transition(room, t, Date.now());
+  if (!r.ok) throw new Error(r.reason);
+  expect(await rooms.apply(room.version, r.room, r.event)).toBe('ok');
+  return r.room;
+}
+
+beforeAll(() => {
+  keys = createKeys(testNamespace('view-reader'));
+  redis = createRedis(infra().redisUrl, { name: 'test-view-reader' });
+  rooms = createRoomStore({ redis, keys, ttlSeconds: 600 });
+  answers = createAnswerStore({ redis, keys });
+  views = createViewReader({ redis, keys });
+});
+
+afterAll(async () => {
+  await deleteNamespace(infra().redisUrl, keys.namespace);
+  await redis.quit();
+});
+
+describe('views read from Redis', () => {
+  describe('after the reveal', () => {
+    it("tells each player their answer's result, points, score and streak", async () => {
+      const room = await roomAtQuestion0();
+      await answers.submit(room.code, 'p_right', 0, 0);
+      await answers.submit(room.code, 'p_wrong', 0, 2);
+      const revealed = await advance(room);
+
+      const you = await views.you(revealed, PLAYERS);
+      const view = await views.view(revealed, QUESTIONS);
+
+      const right = you.get('p_right');
+      expect(right).toMatchObject({ rank: 1, streak: 1, answer: { questionIndex: 0, choice: 0, correct: true } });
+      expect(right?.score).toBe(right?.answer?.points);
+      expect(right?.score).toBeGreaterThan(900);
+      expect(you.get('p_wrong')).toMatchObject({ score: 0, rank: 2, streak: 0, answer: { choice: 2, correct: false, points: 0 } });
+      expect(view.reveal).toEqual({ correctChoice: 0, distribution: [1, 0, 1] });
+      expect(view.leaderboard.map((e) => e.nickname)).toEqual(['Right', 'Wrong']);
+    });
+  });
+
+  describe('while the question is open', () => {
+    it('shows how many answered and the question, without its answer', async () => {
+      const room = await roomAtQuestion0();
+      await answers.submit(room.code, 'p_right', 0, 0);
+
+      const view = await views.view(room, QUESTIONS);
+
+      expect(view).toMatchObject({ phase: 'question', answeredCount: 1, playerCount: 2, reveal: null });
+      expect(view.question).not.toHaveProperty('answer');
+    });
+
+    // KNOWN BUG (see the test report): the answer script adds points and bumps or resets the streak the moment
+    // an answer arrives, and the views read those live values. So a `room:sync` (or a reconnect) during the
+    // question tells a player, through score, streak and rank, whether their answer was right — and the
+    // leaderboard tells everyone about the leaders. Marked `fails` so the suite stays green; when it is fixed,
+    // vitest reports this test as unexpectedly passing: then drop `.fails`.
+    it.fails('KNOWN BUG: does not let score, streak, rank or leaderboard tell whether an answer was right', async () => {
+      const room = await roomAtQuestion0();
+      const before = await views.you(room, PLAYERS);
+      const boardBefore = (await views.view(room, QUESTIONS)).leaderboard;
+
+      await answers.submit(room.code, 'p_right', 0, 0);
+      await answers.submit(room.code, 'p_wrong', 0, 2);
+      const after = await views.you(room, PLAYERS);
+      const boardAfter = (await views.view(room, QUESTIONS)).leaderboard;
+
+      for (const p of PLAYERS) {
+        const { score, streak, rank } = after.get(p.id) ?? {};
+        expect({ score, streak, rank }, p.nickname).toEqual({
+          score: before.get(p.id)?.score,
+          streak: before.get(p.id)?.streak,
+          rank: before.get(p.id)?.rank,
+        });
+      }
+      expect(boardAfter).toEqual(boardBefore);
+    });
+  });
+});

@@ -1,0 +1,150 @@
+import { describe, expect, it } from 'vitest';
+import { type Transition, isEndPhase, isTimedPhase, transition } from '../../src/game/room-machine';
+import type { RoomPhase, RoomState } from '../../src/shared/room';
+import { SETTINGS, roomIn } from './fixtures';
+
+const NOW = 50_000;
+
+function accepted(room: RoomState, t: Transition, now = NOW) {
+  const result = transition(room, t, now);
+  if (!result.ok) throw new Error(`expected ${t.type} to be accepted: ${result.reason}`);
+  return result;
+}
+
+describe('room state machine', () => {
+  describe('when the worker has prepared the questions', () => {
+    it('opens the lobby with the number of questions actually picked', () => {
+      const room = roomIn({ phase: 'building', version: 1 });
+
+      const { room: next, event } = accepted(room, { type: 'prepared', questionCount: 2 });
+
+      expect(next.phase).toBe('lobby');
+      expect(next.version).toBe(2);
+      expect(next.settings.questionCount).toBe(2);
+      expect(event).toEqual({ type: 'room.prepared', roomCode: room.code, version: 2, at: NOW });
+    });
+  });
+
+  describe('when preparing fails', () => {
+    it('ends the room with the reason', () => {
+      const { room: next, event } = accepted(roomIn(), { type: 'failed', reason: 'bank too small' });
+
+      expect(next).toMatchObject({ phase: 'failed', version: 2, failureReason: 'bank too small', finishedAt: NOW });
+      expect(event).toMatchObject({ type: 'room.failed', version: 2, reason: 'bank too small' });
+    });
+  });
+
+  describe('when the host starts the game', () => {
+    it('opens question 0 with an absolute deadline one question-time away', () => {
+      const room = roomIn({ phase: 'lobby', version: 2 });
+
+      const { room: next, event } = accepted(room, { type: 'start' });
+
+      expect(next).toMatchObject({
+        phase: 'question',
+        version: 3,
+        questionIndex: 0,
+        startedAt: NOW,
+        openedAt: NOW,
+        phaseStartedAt: NOW,
+        deadlineAt: NOW + SETTINGS.questionSeconds * 1000,
+      });
+      expect(event).toEqual({ type: 'room.started', roomCode: room.code, version: 3, at: NOW, phase: 'question', questionIndex: 0 });
+    });
+  });
+
+  describe('when a question is advanced (deadline or early close)', () => {
+    it('reveals the same question until the reveal deadline', () => {
+      const room = roomIn({ phase: 'question', version: 5, questionIndex: 1, openedAt: 1, deadlineAt: 2 });
+
+      const { room: next, event } = accepted(room, { type: 'advance' });
+
+      expect(next).toMatchObject({ phase: 'reveal', version: 6, questionIndex: 1, phaseStartedAt: NOW, deadlineAt: NOW + 4000 });
+      expect(next.openedAt).toBe(1);
+      expect(event).toMatchObject({ type: 'room.updated', phase: 'reveal', questionIndex: 1, version: 6 });
+    });
+  });
+
+  describe('when a reveal is advanced', () => {
+    it('opens the next question while there is one', () => {
+      const room = roomIn({ phase: 'reveal', version: 6, questionIndex: 1 });
+
+      const { room: next, event } = accepted(room, { type: 'advance' });
+
+      expect(next).toMatchObject({ phase: 'question', version: 7, questionIndex: 2, openedAt: NOW, deadlineAt: NOW + 10_000 });
+      expect(event).toMatchObject({ type: 'room.updated', phase: 'question', questionIndex: 2 });
+    });
+
+    it('finishes the game after the last question', () => {
+      const room = roomIn({ phase: 'reveal', version: 8, questionIndex: 2 });
+
+      const { room: next, event } = accepted(room, { type: 'advance' });
+
+      expect(next).toMatchObject({ phase: 'finished', version: 9, deadlineAt: null, finishedAt: NOW, questionIndex: 2 });
+      expect(event).toEqual({ type: 'room.finished', roomCode: room.code, version: 9, at: NOW, gameId: room.gameId });
+    });
+  });
+
+  describe('over a whole game', () => {
+    it('visits every question once, in order, and bumps the version by one per step', () => {
+      let room = accepted(roomIn(), { type: 'prepared', questionCount: 3 }).room;
+      room = accepted(room, { type: 'start' }).room;
+      const seen: string[] = [`${room.phase}:${room.questionIndex}`];
+      const versions = [room.version];
+      while (!isEndPhase(room.phase)) {
+        room = accepted(room, { type: 'advance' }).room;
+        seen.push(`${room.phase}:${room.questionIndex}`);
+        versions.push(room.version);
+      }
+
+      expect(seen).toEqual(['question:0', 'reveal:0', 'question:1', 'reveal:1', 'question:2', 'reveal:2', 'finished:2']);
+      expect(versions).toEqual([3, 4, 5, 6, 7, 8, 9]);
+    });
+  });
+
+  describe('when a transition does not fit the phase', () => {
+    const refusals: [RoomPhase, Transition][] = [
+      ['lobby', { type: 'prepared', questionCount: 3 }],
+      ['question', { type: 'prepared', questionCount: 3 }],
+      ['lobby', { type: 'failed', reason: 'x' }],
+      ['building', { type: 'start' }],
+      ['question', { type: 'start' }],
+      ['finished', { type: 'start' }],
+      ['building', { type: 'advance' }],
+      ['lobby', { type: 'advance' }],
+      ['finished', { type: 'advance' }],
+      ['cancelled', { type: 'advance' }],
+      ['failed', { type: 'advance' }],
+      ['question', { type: 'cancel' }],
+      ['reveal', { type: 'cancel' }],
+      ['finished', { type: 'cancel' }],
+    ];
+
+    it.each(refusals)('refuses, in phase %s, %o and leaves the room untouched', (phase, t) => {
+      const room = roomIn({ phase, version: 4, questionIndex: 0 });
+      const before = structuredClone(room);
+
+      const result = transition(room, t, NOW);
+
+      expect(result).toEqual({ ok: false, reason: `cannot ${t.type} a room in phase ${phase}` });
+      expect(room).toEqual(before);
+    });
+  });
+
+  describe('when the host cancels before the game starts', () => {
+    it.each(['building', 'lobby'] as const)('cancels a room in %s', (phase) => {
+      const { room: next } = accepted(roomIn({ phase, version: 2 }), { type: 'cancel' });
+
+      expect(next).toMatchObject({ phase: 'cancelled', version: 3, finishedAt: NOW, deadlineAt: null });
+    });
+  });
+
+  describe('phase kinds', () => {
+    it('times only questions and reveals', () => {
+      const phases: RoomPhase[] = ['building', 'failed', 'lobby', 'question', 'reveal', 'finished', 'cancelled'];
+
+      expect(phases.filter(isTimedPhase)).toEqual(['question', 'reveal']);
+      expect(phases.filter(isEndPhase)).toEqual(['failed', 'finished', 'cancelled']);
+    });
+  });
+});

@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest';
+import { STREAK_CAP, speedPoints, streakBonus } from '../../src/game/scoring';
+
+describe('speed scoring', () => {
+  describe('when a correct answer arrives', () => {
+    it.each([
+      [0, 1000],
+      [2500, 875],
+      [5000, 750],
+      [7500, 625],
+      [10_000, 500],
+    ])('after %i ms of a 10 s question it earns %i of 1000 points', (elapsedMs, points) => {
+      expect(speedPoints(1000, elapsedMs, 10_000)).toBe(points);
+    });
+
+    it('rounds to the nearest point', () => {
+      // 1000 × (1 − 1234 / 6000 / 2) = 897.17
+      expect(speedPoints(1000, 1234, 6000)).toBe(897);
+      // 1000 × (1 − 4321 / 6000 / 2) = 639.92
+      expect(speedPoints(1000, 4321, 6000)).toBe(640);
+    });
+
+    it('never earns less than half, nor more than all, whatever the measured time', () => {
+      expect(speedPoints(1000, 60_000, 10_000)).toBe(500);
+      expect(speedPoints(1000, -300, 10_000)).toBe(1000);
+    });
+
+    it('scales with the points per question', () => {
+      expect(speedPoints(2000, 5000, 10_000)).toBe(1500);
+      expect(speedPoints(0, 1000, 10_000)).toBe(0);
+    });
+  });
+});
+
+describe('streak bonus', () => {
+  it('gives nothing for the first correct answer in a row', () => {
+    expect(streakBonus(0)).toBe(0);
+    expect(streakBonus(1)).toBe(0);
+  });
+
+  it('adds 100 for each further correct answer in a row', () => {
+    expect([2, 3, 4, 5].map(streakBonus)).toEqual([100, 200, 300, 400]);
+  });
+
+  it('stops growing at the cap', () => {
+    expect(STREAK_CAP).toBe(500);
+    expect([6, 7, 50].map(streakBonus)).toEqual([500, 500, 500]);
+  });
+});

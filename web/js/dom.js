@@ -1,0 +1,71 @@
+/** Small DOM helpers. Text always goes in through textContent: nicknames and questions are never markup. */
+
+/** @param {string} id */
+export function byId(id) {
+  const el = document.getElementById(id);
+  if (!el) throw new Error(`#${id} is missing from the page`);
+  return el;
+}
+
+/**
+ * Creates an element: `h('li', { className: 'row' }, 'text', child)`.
+ * @param {string} tag
+ * @param {Record<string, unknown>} [props] properties; `dataset` and `style` objects are merged
+ * @param {...(Node|string|number|null|undefined|false)} children
+ */
+export function h(tag, props = {}, ...children) {
+  const el = document.createElement(tag);
+  for (const [key, value] of Object.entries(props)) {
+    if (key === 'dataset' || key === 'style') Object.assign(el[key], value);
+    else el[key] = value;
+  }
+  for (const child of children) {
+    if (child === null || child === undefined || child === false) continue;
+    el.append(typeof child === 'object' ? child : String(child));
+  }
+  return el;
+}
+
+/** Shows the one `[data-screen]` section with this name and hides the others. */
+export function showScreen(name) {
+  for (const section of document.querySelectorAll('section[data-screen]')) {
+    section.hidden = section.getAttribute('data-screen') !== name;
+  }
+  document.body.dataset.showing = name;
+}
+
+/** The banner at the top of the page: an error message, or nothing. */
+export function showError(message) {
+  const banner = byId('error');
+  banner.textContent = message ?? '';
+  banner.hidden = !message;
+}
+
+/** A quieter status line (reconnecting, waiting): a message, or nothing. */
+export function showNotice(message) {
+  const notice = byId('notice');
+  notice.textContent = message ?? '';
+  notice.hidden = !message;
+}
+
+export function formatPoints(n) {
+  return new Intl.NumberFormat('en').format(n);
+}
+
+/** Letters on the answer tiles; colours come from the CSS (`.choice-0` …). */
+export const CHOICE_LETTERS = ['A', 'B', 'C', 'D', 'E', 'F'];
+
+/** Reads a JSON value from localStorage; a missing or broken entry is null. */
+export function loadStored(key) {
+  try {
+    const raw = localStorage.getItem(key);
+    return raw ? JSON.parse(raw) : null;
+  } catch {
+    return null;
+  }
+}
+
+export function store(key, value) {
+  if (value === null) localStorage.removeItem(key);
+  else localStorage.setItem(key, JSON.stringify(value));
+}

@@ -1,0 +1,69 @@
+import { byId, h, showError } from './dom.js';
+import { api } from './rest-client.js';
+
+/**
+ * Wires the sign-in and register forms. Both end in `onSignedIn({ token, displayName })`;
+ * a refusal (wrong password, email taken, bad field) is shown as the api worded it.
+ */
+export function initAuthForms(onSignedIn) {
+  const login = byId('login-form');
+  const register = byId('register-form');
+  const switchTo = (showRegister) => {
+    login.hidden = showRegister;
+    register.hidden = !showRegister;
+    byId('auth-title').textContent = showRegister ? 'Create a host account' : 'Sign in to host';
+    showError(null);
+  };
+  byId('to-register').addEventListener('click', () => switchTo(true));
+  byId('to-login').addEventListener('click', () => switchTo(false));
+
+  const submitWith = (form, request) =>
+    form.addEventListener('submit', async (event) => {
+      event.preventDefault();
+      const button = form.querySelector('button[type=submit]');
+      button.disabled = true;
+      try {
+        const { token, user } = await request();
+        showError(null);
+        onSignedIn({ token, displayName: user.displayName });
+      } catch (err) {
+        showError(err.message);
+      } finally {
+        button.disabled = false;
+      }
+    });
+  submitWith(login, () =>
+    api('POST', '/auth/login', { body: { email: byId('login-email').value, password: byId('login-password').value } }),
+  );
+  submitWith(register, () =>
+    api('POST', '/auth/register', {
+      body: { displayName: byId('register-name').value, email: byId('register-email').value, password: byId('register-password').value },
+    }),
+  );
+}
+
+let categoriesLoaded = false;
+
+/** Fills the category list from GET /categories, once; the room can still be created with "any". */
+export async function loadCategories() {
+  if (categoriesLoaded) return;
+  try {
+    const { categories } = await api('GET', '/categories');
+    byId('create-category').append(...categories.map((c) => h('option', { value: c.category }, `${c.category} (${c.total})`)));
+    categoriesLoaded = true;
+  } catch (err) {
+    showError(`Could not load the categories: ${err.message}`);
+  }
+}
+
+/** The room settings the form describes, in the shape POST /rooms takes. */
+export function readCreateForm() {
+  const number = (id) => Number(byId(id).value);
+  return {
+    questionCount: number('create-count'),
+    questionSeconds: number('create-seconds'),
+    revealSeconds: number('create-reveal'),
+    category: byId('create-category').value || null,
+    difficulty: byId('create-difficulty').value || null,
+  };
+}

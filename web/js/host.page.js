@@ -1,0 +1,205 @@
+import { createCountdown } from './countdown.js';
+import { byId, loadStored, showError, showNotice, showScreen, store } from './dom.js';
+import { initAuthForms, loadCategories, readCreateForm } from './host-forms.js';
+import { renderFinished, renderLobby, renderQuestion, renderReveal } from './host-screens.js';
+import { api } from './rest-client.js';
+import { connect, connectErrorMessage, createClock, isRefusal, retryLater } from './socket-client.js';
+
+/** `{ token, displayName }`: the account that creates rooms. */
+const ACCOUNT_KEY = 'quizloop.host';
+/** `{ code, hostToken }`: the room on this screen; a reload reconnects to it. */
+const ROOM_KEY = 'quizloop.hostRoom';
+/**
+ * Joins and answers change no room version, so no view is pushed for them; the one host screen
+ * asks for the current view this often while those counts matter (one request per room, not per player).
+ */
+const SYNC_EVERY_MS = 1000;
+const SYNCED_PHASES = new Set(['building', 'lobby', 'question']);
+
+const clock = createClock();
+const questionCountdown = createCountdown(byId('hq-countdown'), clock);
+const revealCountdown = createCountdown(byId('hr-countdown'), clock);
+
+let account = loadStored(ACCOUNT_KEY);
+let room = null;
+let socket = null;
+let view = null;
+let renderedQuestion = -1;
+
+function showAccount() {
+  byId('account').hidden = !account;
+  byId('account-name').textContent = account ? account.displayName : '';
+}
+
+function showAuth(message) {
+  showScreen('auth');
+  showError(message ?? null);
+}
+
+function showCreate() {
+  if (!account) return showAuth(null);
+  showScreen('create');
+  loadCategories();
+}
+
+function closeRoom() {
+  socket?.disconnect();
+  socket = room = view = null;
+  renderedQuestion = -1;
+  store(ROOM_KEY, null);
+  questionCountdown.stop();
+  revealCountdown.stop();
+  byId('bar-code').hidden = true;
+  showNotice(null);
+}
+
+async function createRoom(event) {
+  event.preventDefault();
+  const button = event.submitter ?? byId('create-form').querySelector('button');
+  button.disabled = true;
+  try {
+    const created = await api('POST', '/rooms', { token: account?.token, body: readCreateForm() });
+    showError(null);
+    await openRoom({ code: created.code, hostToken: created.hostToken });
+    applyView(created.room);
+  } catch (err) {
+    if (err.status === 401) {
+      signOut();
+      showAuth(`${err.message} Sign in again.`);
+    } else showError(err.message);
+  } finally {
+    button.disabled = false;
+  }
+}
+
+async function openRoom(next) {
+  room = next;
+  store(ROOM_KEY, room);
+  byId('bar-code').textContent = room.code;
+  byId('bar-code').hidden = false;
+  showScreen('building');
+  let conn;
+  try {
+    conn = await connect(room.hostToken);
+  } catch (err) {
+    showError(err.message);
+    return;
+  }
+  socket = conn;
+  socket.on('connect', () => {
+    showNotice(null);
+    sync();
+  });
+  socket.on('connect_error', (err) => {
+    if (!isRefusal(err)) {
+      showNotice(connectErrorMessage(err));
+      return retryLater(conn, () => socket === conn);
+    }
+    const code = room?.code;
+    closeRoom();
+    showCreate();
+    showError(`Could not open room ${code}: ${connectErrorMessage(err)}`);
+  });
+  socket.on('disconnect', (reason) => {
+    if (reason === 'io client disconnect') return;
+    showNotice('Connection to the game server lost; reconnecting…');
+    // Socket.IO reconnects by itself except when the server hung up (a restart, say).
+    if (reason === 'io server disconnect') conn.connect();
+  });
+  socket.on('room:view', applyView);
+  socket.on('room:countdown', (c) => {
+    clock.sync(c.serverNow);
+    if (!view || c.phase !== view.phase || c.questionIndex !== view.questionIndex) return;
+    if (c.phase === 'question') questionCountdown.set(c.deadlineAt, view.settings.questionSeconds * 1000);
+    if (c.phase === 'reveal') revealCountdown.set(c.deadlineAt, view.settings.revealSeconds * 1000);
+  });
+}
+
+function sync() {
+  if (!socket?.connected) return;
+  socket.emit('room:sync', (res) => {
+    if (res.ok) applyView(res.view);
+  });
+}
+
+function applyView(next) {
+  clock.sync(next.serverNow);
+  // A sync answer can arrive after a newer pushed view: never go back a version.
+  if (view && next.version < view.version) return;
+  view = next;
+  switch (view.phase) {
+    case 'building':
+      return showScreen('building');
+    case 'lobby':
+      return renderLobby(view);
+    case 'question':
+      revealCountdown.stop();
+      renderQuestion(view, questionCountdown, renderedQuestion);
+      renderedQuestion = view.questionIndex;
+      return;
+    case 'reveal':
+      questionCountdown.stop();
+      return renderReveal(view, revealCountdown);
+    case 'finished':
+      questionCountdown.stop();
+      revealCountdown.stop();
+      return renderFinished(view);
+    case 'failed':
+      byId('failed-reason').textContent = view.failureReason ?? 'The worker could not prepare the questions.';
+      store(ROOM_KEY, null);
+      return showScreen('failed');
+    case 'cancelled':
+      closeRoom();
+      showCreate();
+      return showError('The room was cancelled.');
+  }
+}
+
+async function startGame() {
+  if (!room) return;
+  const button = byId('start');
+  button.disabled = true;
+  try {
+    applyView(await api('POST', `/rooms/${room.code}/start`, { token: room.hostToken }));
+    showError(null);
+  } catch (err) {
+    showError(err.message);
+    button.disabled = false;
+  }
+}
+
+function signOut() {
+  account = null;
+  store(ACCOUNT_KEY, null);
+  closeRoom();
+  showAccount();
+}
+
+function newGame() {
+  closeRoom();
+  showError(null);
+  showCreate();
+}
+
+initAuthForms((signedIn) => {
+  account = signedIn;
+  store(ACCOUNT_KEY, account);
+  showAccount();
+  showCreate();
+});
+byId('create-form').addEventListener('submit', createRoom);
+byId('start').addEventListener('click', startGame);
+byId('new-game').addEventListener('click', newGame);
+byId('failed-new').addEventListener('click', newGame);
+byId('sign-out').addEventListener('click', () => {
+  signOut();
+  showAuth(null);
+});
+setInterval(() => {
+  if (view && SYNCED_PHASES.has(view.phase)) sync();
+}, SYNC_EVERY_MS);
+
+showAccount();
+const savedRoom = loadStored(ROOM_KEY);
+if (savedRoom?.code && savedRoom.hostToken) openRoom(savedRoom);
+else showCreate();

@@ -1,0 +1,287 @@
+import { createCountdown } from './countdown.js';
+import { CHOICE_LETTERS, byId, formatPoints, h, loadStored, showError, showNotice, showScreen, store } from './dom.js';
+import { api } from './rest-client.js';
+import { renderLeaderboard } from './room-views.js';
+import { connect, connectErrorMessage, createClock, isRefusal, retryLater } from './socket-client.js';
+
+/** `{ code, token, nickname }` of the game this browser plays in; a reload rejoins with it. */
+const SESSION_KEY = 'quizloop.player';
+/** Answer refusals after which tapping again cannot help. */
+const FINAL_REFUSALS = new Set(['ALREADY_ANSWERED', 'TOO_LATE', 'NOT_ACCEPTING_ANSWERS', 'WRONG_QUESTION']);
+
+const clock = createClock();
+const countdown = createCountdown(byId('q-countdown'), clock);
+
+let session = null;
+let socket = null;
+let view = null;
+let you = null;
+/** Another tab or device took this player over: do not reconnect and take it back. */
+let replaced = false;
+/** Per question: the rendered index, an answer in flight, the acknowledged answer, a refusal. */
+let question = { index: -1, sending: null, locked: null, refusal: null };
+
+function showJoin(code, message) {
+  byId('join-code').value = code ?? '';
+  showScreen('join');
+  showError(message ?? null);
+  byId(code ? 'join-nickname' : 'join-code').focus();
+}
+
+function endSession(message) {
+  socket?.disconnect();
+  socket = null;
+  const code = session?.code;
+  session = view = you = null;
+  store(SESSION_KEY, null);
+  countdown.stop();
+  byId('you-bar').hidden = true;
+  showNotice(null);
+  showJoin(code, message);
+}
+
+async function join(event) {
+  event.preventDefault();
+  const code = byId('join-code').value.trim().toUpperCase();
+  const nickname = byId('join-nickname').value.trim();
+  if (!code || !nickname) return showError('Enter the room code from the host screen and a nickname.');
+  const button = event.submitter ?? byId('join-form').querySelector('button');
+  button.disabled = true;
+  try {
+    const joined = await api('POST', `/rooms/${encodeURIComponent(code)}/players`, { body: { nickname } });
+    startSession({ code: joined.code, token: joined.token, nickname: joined.nickname });
+  } catch (err) {
+    showError(err.message);
+  } finally {
+    button.disabled = false;
+  }
+}
+
+async function startSession(next) {
+  session = next;
+  replaced = false;
+  store(SESSION_KEY, session);
+  showError(null);
+  showScreen('connecting');
+  let conn;
+  try {
+    conn = await connect(session.token);
+  } catch (err) {
+    showScreen('closed');
+    byId('closed-text').textContent = err.message;
+    byId('closed-resume').hidden = false;
+    return;
+  }
+  socket = conn;
+  socket.on('connect', () => showNotice(null));
+  socket.on('connect_error', (err) => {
+    if (isRefusal(err)) return endSession(`Could not rejoin room ${session?.code}: ${connectErrorMessage(err)} Join again.`);
+    showNotice(connectErrorMessage(err));
+    retryLater(conn, () => socket === conn);
+  });
+  socket.on('disconnect', (reason) => {
+    if (reason === 'io client disconnect' || replaced) return;
+    showNotice('Connection lost; reconnecting…');
+    // Socket.IO reconnects by itself except when the server hung up (a restart, say).
+    if (reason === 'io server disconnect') conn.connect();
+  });
+  socket.on('room:view', (next) => {
+    clock.sync(next.serverNow);
+    if (view && next.version < view.version) return;
+    view = next;
+    render();
+  });
+  socket.on('room:you', (next) => {
+    you = next;
+    renderYou();
+    if (view?.phase === 'question' || view?.phase === 'reveal') renderQuestion();
+    if (view?.phase === 'finished') renderFinished();
+  });
+  socket.on('room:countdown', (c) => {
+    clock.sync(c.serverNow);
+    if (view?.phase === 'question' && c.phase === 'question' && c.questionIndex === view.questionIndex) {
+      countdown.set(c.deadlineAt, view.settings.questionSeconds * 1000);
+    }
+  });
+  socket.on('room:closed', ({ reason }) => {
+    if (reason === 'finished') return;
+    if (reason === 'replaced') {
+      replaced = true;
+      return showClosed('This game is now open on another screen or tab.', true);
+    }
+    store(SESSION_KEY, null);
+    showClosed(reason === 'failed' ? 'The game could not start.' : 'The host ended the game.', false);
+  });
+}
+
+function showClosed(text, canResume) {
+  countdown.stop();
+  byId('closed-text').textContent = text;
+  byId('closed-resume').hidden = !canResume;
+  showScreen('closed');
+}
+
+function render() {
+  switch (view.phase) {
+    case 'building':
+    case 'lobby':
+      byId('lobby-name').textContent = session.nickname;
+      return showScreen('lobby');
+    case 'question':
+    case 'reveal':
+      return renderQuestion();
+    case 'finished':
+      countdown.stop();
+      return renderFinished();
+    case 'failed':
+    case 'cancelled':
+      store(SESSION_KEY, null);
+      return showClosed(view.failureReason ?? 'The host ended the game.', false);
+  }
+}
+
+function renderYou() {
+  if (!you) return;
+  byId('you-bar').hidden = false;
+  byId('you-name').textContent = you.nickname;
+  byId('you-score').textContent = `${formatPoints(you.score)} pts`;
+  const started = view && view.phase !== 'lobby' && view.phase !== 'building';
+  byId('you-rank').textContent = started ? `#${you.rank}` : '';
+}
+
+/** This player's answer to the question on screen: from the server's `you`, else from the ack. */
+function ownAnswer() {
+  if (you?.answer && you.answer.questionIndex === view.questionIndex) return you.answer;
+  return question.locked;
+}
+
+function renderQuestion() {
+  const q = view.question;
+  if (!q) return;
+  if (question.index !== view.questionIndex) {
+    question = { index: view.questionIndex, sending: null, locked: null, refusal: null };
+    byId('q-meta').textContent = `Question ${view.questionIndex + 1} of ${view.settings.questionCount} · ${q.category}`;
+    byId('q-text').textContent = q.text;
+    byId('q-choices').className = `choices choices-${q.choices.length}`;
+    byId('q-choices').replaceChildren(
+      ...q.choices.map((text, i) =>
+        h(
+          'button',
+          { type: 'button', className: `choice choice-${i}`, dataset: { choice: String(i) }, onclick: () => submit(i) },
+          h('span', { className: 'choice-letter' }, CHOICE_LETTERS[i]),
+          h('span', { className: 'choice-text' }, text),
+        ),
+      ),
+    );
+  }
+  const revealed = view.phase === 'reveal' ? view.reveal : null;
+  const mine = ownAnswer();
+  const chosen = mine?.choice ?? question.sending;
+  for (const button of byId('q-choices').children) {
+    const i = Number(button.dataset.choice);
+    button.disabled = Boolean(revealed || mine || question.sending !== null || question.refusal?.final);
+    button.classList.toggle('is-chosen', i === chosen);
+    button.classList.toggle('is-correct', revealed?.correctChoice === i);
+    button.classList.toggle('is-wrong', Boolean(revealed) && i === chosen && revealed.correctChoice !== i);
+    button.classList.toggle('is-dimmed', (revealed && revealed.correctChoice !== i) || (!revealed && chosen !== null && chosen !== undefined && i !== chosen));
+  }
+
+  const countdownEl = byId('q-countdown');
+  countdownEl.hidden = Boolean(revealed);
+  if (revealed) countdown.stop();
+  else if (view.deadlineAt) countdown.set(view.deadlineAt, view.settings.questionSeconds * 1000);
+
+  const status = byId('q-status');
+  status.className = 'answer-status';
+  status.hidden = Boolean(revealed);
+  if (revealed) status.textContent = '';
+  else if (question.sending !== null) status.textContent = 'Sending…';
+  else if (mine) {
+    status.textContent = 'Answer locked in';
+    status.classList.add('is-locked');
+  } else if (question.refusal) {
+    status.textContent = question.refusal.message;
+    status.classList.add('is-error');
+  } else status.textContent = 'Tap your answer';
+
+  renderResult(revealed, mine);
+  showScreen('question');
+}
+
+function renderResult(revealed, mine) {
+  const box = byId('q-result');
+  box.hidden = !revealed;
+  if (!revealed) return;
+  const scored = mine && typeof mine.correct === 'boolean';
+  let headline = 'No answer';
+  let detail = 'Time ran out before you answered.';
+  let tone = 'is-none';
+  if (mine && !scored) {
+    headline = 'Checking…';
+    detail = '';
+  } else if (scored && mine.correct) {
+    headline = 'Correct!';
+    detail = `+${formatPoints(mine.points ?? 0)} points`;
+    tone = 'is-right';
+  } else if (scored) {
+    headline = 'Wrong';
+    detail = `The answer was ${view.question.choices[revealed.correctChoice]}.`;
+    tone = 'is-wrong';
+  }
+  const standing = you ? `You are #${you.rank} with ${formatPoints(you.score)} points` : '';
+  box.className = `result ${tone}`;
+  box.replaceChildren(
+    h('p', { className: 'result-headline' }, headline),
+    detail && h('p', { className: 'result-detail' }, detail),
+    standing && h('p', { className: 'result-standing' }, standing),
+  );
+}
+
+function submit(choice) {
+  if (!socket || !view || view.phase !== 'question' || ownAnswer() || question.sending !== null) return;
+  const index = view.questionIndex;
+  question.sending = choice;
+  question.refusal = null;
+  renderQuestion();
+  socket.timeout(5000).emit('answer:submit', { questionIndex: index, choice }, (err, ack) => {
+    if (question.index !== index) return;
+    question.sending = null;
+    if (err) question.refusal = { message: 'The server did not confirm your answer; tap again.', final: false };
+    else if (ack.ok) question.locked = { questionIndex: ack.questionIndex, choice: ack.choice };
+    else question.refusal = { message: ack.error.message, final: FINAL_REFUSALS.has(ack.error.code) };
+    if (view.phase === 'question' || view.phase === 'reveal') renderQuestion();
+  });
+}
+
+function renderFinished() {
+  if (!view) return;
+  byId('final-rank').textContent = you ? `You finished #${you.rank}` : 'Thanks for playing!';
+  byId('final-score').textContent = you ? `${formatPoints(you.score)} points` : '';
+  renderLeaderboard(byId('final-board'), view.leaderboard, session?.nickname);
+  showScreen('finished');
+}
+
+function leave() {
+  history.replaceState(null, '', location.pathname);
+  endSession(null);
+  showJoin('', null);
+}
+
+byId('join-form').addEventListener('submit', join);
+byId('play-again').addEventListener('click', leave);
+byId('closed-leave').addEventListener('click', leave);
+byId('closed-resume').addEventListener('click', () => {
+  if (!session) return leave();
+  socket?.disconnect();
+  startSession(session);
+});
+byId('join-code').addEventListener('input', (e) => {
+  e.target.value = e.target.value.toUpperCase();
+});
+
+const codeParam = new URLSearchParams(location.search).get('code')?.trim().toUpperCase() ?? '';
+const saved = loadStored(SESSION_KEY);
+// `/#host` is a short way to the host screen.
+if (location.hash === '#host') location.replace('/host.html');
+else if (saved?.token && saved.code && (!codeParam || codeParam === saved.code)) startSession(saved);
+else showJoin(codeParam, null);

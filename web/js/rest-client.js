@@ -1,0 +1,44 @@
+/** A REST failure with the api's problem+json `detail` as its message and `code` for decisions. */
+export class ApiError extends Error {
+  /**
+   * @param {string} message
+   * @param {{ status?: number, code?: string }} [info]
+   */
+  constructor(message, info = {}) {
+    super(message);
+    this.name = 'ApiError';
+    this.status = info.status ?? 0;
+    this.code = info.code ?? 'NETWORK';
+  }
+}
+
+/**
+ * Calls the api on this page's origin. Resolves with the JSON body, or throws an ApiError whose
+ * message is fit to show a person (the problem's `detail`, else a plain description).
+ * @param {string} method
+ * @param {string} path
+ * @param {{ body?: unknown, token?: string }} [options]
+ */
+export async function api(method, path, options = {}) {
+  const headers = { accept: 'application/json, application/problem+json' };
+  if (options.token) headers.authorization = `Bearer ${options.token}`;
+  if (options.body !== undefined) headers['content-type'] = 'application/json';
+  let res;
+  try {
+    res = await fetch(path, { method, headers, body: options.body === undefined ? undefined : JSON.stringify(options.body) });
+  } catch {
+    throw new ApiError('Could not reach the quizloop server. Check your connection and try again.');
+  }
+  const text = await res.text();
+  let data = null;
+  try {
+    data = text ? JSON.parse(text) : null;
+  } catch {
+    // Not JSON (a proxy's error page, say): the status line below says enough.
+  }
+  if (!res.ok) {
+    const detail = data && typeof data.detail === 'string' ? data.detail : `The server answered ${res.status} ${res.statusText}.`;
+    throw new ApiError(detail, { status: res.status, code: data && typeof data.code === 'string' ? data.code : undefined });
+  }
+  return data;
+}

@@ -1,0 +1,69 @@
+import { api } from './rest-client.js';
+
+/** Refusals by the server's admission check: reconnecting with the same token cannot help. */
+const REFUSAL_CODES = new Set(['UNAUTHORIZED', 'FORBIDDEN', 'ROOM_NOT_FOUND', 'NOT_A_PLAYER']);
+
+let socketUrlPromise = null;
+
+/** The socket process's URL: configured by the api (PUBLIC_SOCKET_URL), else this host on the socket port. */
+export function socketUrl() {
+  socketUrlPromise ??= api('GET', '/client-config').then(
+    (config) => config.socketUrl ?? `${location.protocol}//${location.hostname}:${config.socketPort}`,
+    (err) => {
+      socketUrlPromise = null;
+      throw err;
+    },
+  );
+  return socketUrlPromise;
+}
+
+/**
+ * Opens a Socket.IO connection with a player or host token. The caller wires the events;
+ * the browser client (served at /vendor/socket.io.min.js) reconnects by itself after network loss.
+ * @param {string} token
+ */
+export async function connect(token) {
+  if (typeof window.io !== 'function') throw new Error('The Socket.IO client did not load; reload the page.');
+  return window.io(await socketUrl(), { auth: { token } });
+}
+
+/** What to show a person for a `connect_error`: the server's message when it refused us. */
+export function connectErrorMessage(err) {
+  const message = err?.data?.message ?? err?.message ?? 'unknown error';
+  if (err?.data?.message) return message;
+  return `Cannot reach the game server (${message}); retrying…`;
+}
+
+/**
+ * After a `connect_error` that is not a refusal. Socket.IO retries network failures by itself
+ * (`active` stays true), but not an error the server sent back, such as a failed token check.
+ */
+export function retryLater(socket, stillWanted, delayMs = 2000) {
+  if (socket.active) return;
+  setTimeout(() => {
+    if (stillWanted() && !socket.connected) socket.connect();
+  }, delayMs);
+}
+
+/** True when the server refused the token, as opposed to a network problem worth retrying. */
+export function isRefusal(err) {
+  return REFUSAL_CODES.has(err?.data?.code);
+}
+
+/**
+ * The server's clock as seen from here. Each frame's `serverNow` minus the local time is an
+ * offset too small by that frame's network delay, so the largest of the last few is the best guess.
+ */
+export function createClock() {
+  const samples = [];
+  return {
+    sync(serverNow) {
+      if (typeof serverNow !== 'number') return;
+      samples.push(serverNow - Date.now());
+      if (samples.length > 5) samples.shift();
+    },
+    now() {
+      return Date.now() + (samples.length ? Math.max(...samples) : 0);
+    },
+  };
+}
