@@ -123,6 +123,8 @@ export interface StoredAnswer {
   points: number;
   elapsedMs: number;
   at: number;
+  /** The player's streak of correct answers once this answer is settled at the reveal. */
+  streak: number;
 }
 
 export interface StoredPlayer {

@@ -19,12 +19,16 @@ export interface RoomStoreDeps {
 export function createRoomStore({ redis, keys, ttlSeconds }: RoomStoreDeps) {
   async function write(expectedVersion: number, room: RoomState, event: RoomEvent): Promise<ApplyResult> {
     const message: ChannelMessage = { kind: 'state', version: room.version };
-    const others = keys.allOfRoom(room.code, room.settings.questionCount).slice(1);
+    const code = room.code;
+    // Moving into a reveal settles the question's answers into the standings (see transition.lua).
+    const settles = room.phase === 'reveal';
+    const settleKeys = [keys.answers(code, Math.max(room.questionIndex, 0)), keys.players(code), keys.scores(code), keys.streaks(code), keys.times(code)];
+    const others = keys.allOfRoom(code, room.settings.questionCount).slice(1).filter((k) => !settleKeys.includes(k));
     const result = await redis.qlTransition(
-      2 + others.length,
-      keys.room(room.code), keys.events, ...others,
+      2 + settleKeys.length + others.length,
+      keys.room(code), keys.events, ...settleKeys, ...others,
       expectedVersion, JSON.stringify(room), event.type, JSON.stringify(event),
-      keys.channel(room.code), JSON.stringify(message), ttlSeconds, STREAM_MAX_LENGTH,
+      keys.channel(code), JSON.stringify(message), ttlSeconds, STREAM_MAX_LENGTH, settles ? 1 : 0,
     );
     return result === 1 ? 'ok' : result === -2 ? 'stale' : 'not-found';
   }

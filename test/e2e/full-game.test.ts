@@ -220,5 +220,30 @@ describe('a game of three questions with four players, through separate api, wor
         for (const v of reveals) expect(v.reveal?.correctChoice).toBe(results.questions[v.questionIndex]?.answer);
       }
     });
+
+    it('keeps every score, streak, rank and leaderboard still while a question is open, so none of them tells who was right', () => {
+      let compared = 0;
+      for (const client of [game.host, ...game.players.map((p) => p.client)]) {
+        const first = new Map<string, string>();
+        for (const { frame, questionIndex } of framesWhileQuestionOpen(client.frames)) {
+          const you = frame.event === 'room:you' ? frame.payload : frame.event === 'ack:room:sync' ? frame.payload.you : undefined;
+          const view = frame.event === 'room:view' ? frame.payload : frame.event === 'ack:room:sync' ? frame.payload.view : undefined;
+          for (const [kind, standing] of [
+            ['you', you && JSON.stringify([you.score, you.streak, you.rank])],
+            ['leaderboard', view && JSON.stringify(view.leaderboard)],
+          ] as const) {
+            if (!standing) continue;
+            const key = `${kind} during question ${questionIndex}`;
+            const seen = first.get(key);
+            if (seen === undefined) first.set(key, standing);
+            else {
+              expect(standing, `${client.label} ${key}`).toBe(seen);
+              compared++;
+            }
+          }
+        }
+      }
+      expect(compared).toBeGreaterThan(0);
+    });
   });
 });

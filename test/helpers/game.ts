@@ -56,7 +56,13 @@ export function answerAsPlanned(
     handled.add(view.questionIndex);
     const move = plan({ ...view, question: view.question });
     if (!move) return;
-    acks.push(new Promise((resolve, reject) => setTimeout(() => player.client.submit(view.questionIndex, move.choice).then(resolve, reject), move.delayMs)));
+    const answer = async () => {
+      const ack = await player.client.submit(view.questionIndex, move.choice);
+      // Ask for the whole state right after answering, as a curious client would: it must not tell the result.
+      await player.client.sync();
+      return ack;
+    };
+    acks.push(new Promise((resolve, reject) => setTimeout(() => answer().then(resolve, reject), move.delayMs)));
   });
   return { acks };
 }

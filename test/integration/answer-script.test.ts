@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateRoomCode } from '../../src/game/room-code';
+import { transition } from '../../src/game/room-machine';
 import type { Question, RoomSettings, RoomState, StoredAnswer } from '../../src/shared/room';
 import { type AnswerStore, createAnswerStore } from '../../src/store/answer-store';
 import { type Keys, createKeys } from '../../src/store/keys';
@@ -57,6 +58,13 @@ async function openRoom(opts: { settings?: Partial<RoomSettings>; openedAgoMs?: 
   return room;
 }
 
+/** Moves the open question to its reveal through the real transition, which settles its answers. */
+async function reveal(room: RoomState): Promise<void> {
+  const r = transition(room, { type: 'advance' }, Date.now());
+  if (!r.ok) throw new Error(r.reason);
+  expect(await rooms.apply(room.version, r.room, r.event)).toBe('ok');
+}
+
 const score = async (code: string, player: string) => Number(await redis.zscore(keys.scores(code), player));
 const stored = async (code: string, index: number, player: string) => {
   const raw = await redis.hget(keys.answers(code, index), player);
@@ -85,7 +93,9 @@ describe('the answer script', () => {
 
       expect(first).toMatchObject({ ok: true, answeredCount: 1, version: room.version });
       expect(again).toEqual({ ok: false, code: 'ALREADY_ANSWERED', message: expect.stringMatching(/first answer counts/) });
-      expect(await stored(room.code, 0, 'ann')).toMatchObject({ choice: CORRECT, correct: true });
+      expect(await stored(room.code, 0, 'ann')).toMatchObject({ choice: CORRECT, correct: true, points: first.ok ? first.points : NaN });
+      expect(await score(room.code, 'ann')).toBe(0);
+      await reveal(room);
       expect(await score(room.code, 'ann')).toBe(first.ok ? first.points : NaN);
     });
 
@@ -103,6 +113,8 @@ describe('the answer script', () => {
       expect(answer?.elapsedMs).toBe(result.receivedAt - (room.openedAt ?? 0));
       expect(answer?.elapsedMs).toBeGreaterThanOrEqual(4000);
       expect(result.points).toBe(Math.round(1000 * (1 - (answer?.elapsedMs ?? 0) / 10_000 / 2)));
+      expect(await redis.hget(keys.times(room.code), 'ann')).toBeNull();
+      await reveal(room);
       expect(await redis.hget(keys.times(room.code), 'ann')).toBe(String(answer?.elapsedMs));
     });
 
@@ -113,7 +125,9 @@ describe('the answer script', () => {
       const result = await answers.submit(room.code, 'bob', 0, WRONG);
 
       expect(result).toMatchObject({ ok: true, points: 0 });
-      expect(await stored(room.code, 0, 'bob')).toMatchObject({ choice: WRONG, correct: false, points: 0 });
+      expect(await stored(room.code, 0, 'bob')).toMatchObject({ choice: WRONG, correct: false, points: 0, streak: 0 });
+      expect(await redis.hget(keys.streaks(room.code), 'bob')).toBe('3');
+      await reveal(room);
       expect(await score(room.code, 'bob')).toBe(0);
       expect(await redis.hget(keys.streaks(room.code), 'bob')).toBe('0');
     });
@@ -128,7 +142,18 @@ describe('the answer script', () => {
       const answer = await stored(room.code, 0, 'ann');
       const speed = Math.round(1000 * (1 - (answer?.elapsedMs ?? 0) / 10_000 / 2));
       expect(result.points).toBe(speed + 200);
+      expect(answer?.streak).toBe(3);
+      await reveal(room);
       expect(await redis.hget(keys.streaks(room.code), 'ann')).toBe('3');
+    });
+
+    it('breaks the streak of a player who did not answer, at the reveal', async () => {
+      const room = await openRoom({ settings: { streakBonus: true } });
+      await redis.hset(keys.streaks(room.code), 'cid', 4);
+
+      await reveal(room);
+
+      expect(await redis.hget(keys.streaks(room.code), 'cid')).toBe('0');
     });
   });
 

@@ -95,12 +95,9 @@ describe('views read from Redis', () => {
       expect(view.question).not.toHaveProperty('answer');
     });
 
-    // KNOWN BUG (see the test report): the answer script adds points and bumps or resets the streak the moment
-    // an answer arrives, and the views read those live values. So a `room:sync` (or a reconnect) during the
-    // question tells a player, through score, streak and rank, whether their answer was right — and the
-    // leaderboard tells everyone about the leaders. Marked `fails` so the suite stays green; when it is fixed,
-    // vitest reports this test as unexpectedly passing: then drop `.fails`.
-    it.fails('KNOWN BUG: does not let score, streak, rank or leaderboard tell whether an answer was right', async () => {
+    // Scores, streaks and times settle at the reveal; a `room:sync` or a reconnect during the question
+    // must not tell a player, through score, streak or rank, whether their answer was right.
+    it('does not let score, streak, rank or leaderboard tell whether an answer was right', async () => {
       const room = await roomAtQuestion0();
       const before = await views.you(room, PLAYERS);
       const boardBefore = (await views.view(room, QUESTIONS)).leaderboard;
@@ -119,6 +116,26 @@ describe('views read from Redis', () => {
         });
       }
       expect(boardAfter).toEqual(boardBefore);
+    });
+
+    it('keeps the standings of the last reveal through the next question, then settles it at its reveal', async () => {
+      let room = await roomAtQuestion0();
+      await answers.submit(room.code, 'p_right', 0, 0);
+      room = await advance(await advance(room)); // reveal 0, then question 1
+      const settled = await views.you(room, PLAYERS);
+      expect(settled.get('p_right')).toMatchObject({ rank: 1, streak: 1 });
+      expect(settled.get('p_wrong')).toMatchObject({ score: 0, rank: 2, streak: 0 });
+
+      await answers.submit(room.code, 'p_right', 1, 1);
+      await answers.submit(room.code, 'p_wrong', 1, 0);
+      const during = await views.you(room, PLAYERS);
+      for (const p of PLAYERS) expect(during.get(p.id), p.nickname).toMatchObject({ score: settled.get(p.id)?.score, streak: settled.get(p.id)?.streak, rank: settled.get(p.id)?.rank });
+
+      const revealed = await advance(room);
+      const after = await views.you(revealed, PLAYERS);
+      expect(after.get('p_right')).toMatchObject({ score: settled.get('p_right')?.score, streak: 0 });
+      expect(after.get('p_wrong')?.score).toBeGreaterThan(0);
+      expect(after.get('p_wrong')?.streak).toBe(1);
     });
   });
 });

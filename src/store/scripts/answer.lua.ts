@@ -1,13 +1,16 @@
 /**
- * Records one answer and scores it, atomically. The only writer of answers, scores and streaks.
+ * Records one answer and scores it, atomically. The only writer of answers.
  *
  * KEYS[1] room record        KEYS[2] answer-key hash   KEYS[3] players hash   KEYS[4] online hash
  * KEYS[5] answers:{i} hash   KEYS[6] scores zset       KEYS[7] streaks hash   KEYS[8] times hash
  * ARGV[1] player id          ARGV[2] question index    ARGV[3] choice
  *
  * Guarantees: the question is open (phase, index, and the deadline by Redis's own clock, never the
- * client's); only a player's first answer counts (HSETNX); points follow the speed rule of
- * src/game/scoring.ts. Returns {1, points, closable, answeredCount, version, receivedAt} or {code}:
+ * client's); only a player's first answer counts; points follow the speed rule of
+ * src/game/scoring.ts. Scores, streaks and times are NOT touched here: the answer record carries
+ * the points and the streak it earns, and the reveal settles them (transition.lua), so nothing a
+ * player can read before the reveal moves with the correctness of an answer. KEYS[6] and KEYS[8]
+ * stay in the signature so every key the answer depends on is declared. Returns {1, points, closable, answeredCount, version, receivedAt} or {code}:
  * -1 no room, -2 not accepting, -3 wrong question, -4 too late, -5 already answered,
  * -6 not a player, -7 invalid choice.
  */
@@ -37,15 +40,12 @@ local points = 0
 local streak = 0
 if correct then
   points = math.floor(room.settings.pointsPerQuestion * (1 - (elapsed / questionMs) / 2) + 0.5)
-  streak = redis.call('HINCRBY', KEYS[7], player, 1)
+  -- Streaks as settled by the previous reveals; this answer's own streak is applied at its reveal.
+  streak = tonumber(redis.call('HGET', KEYS[7], player) or '0') + 1
   if room.settings.streakBonus then points = points + math.min(math.max(streak - 1, 0) * 100, 500) end
-else
-  redis.call('HSET', KEYS[7], player, 0)
 end
 
-redis.call('HSET', KEYS[5], player, cjson.encode({choice = choice, correct = correct, points = points, elapsedMs = elapsed, at = now}))
-redis.call('ZINCRBY', KEYS[6], points, player)
-redis.call('HINCRBY', KEYS[8], player, elapsed)
+redis.call('HSET', KEYS[5], player, cjson.encode({choice = choice, correct = correct, points = points, elapsedMs = elapsed, at = now, streak = streak}))
 
 local answered = redis.call('HLEN', KEYS[5])
 local closable = 0
