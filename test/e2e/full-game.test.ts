@@ -226,8 +226,8 @@ describe('a game of three questions with four players, through separate api, wor
       for (const client of [game.host, ...game.players.map((p) => p.client)]) {
         const first = new Map<string, string>();
         for (const { frame, questionIndex } of framesWhileQuestionOpen(client.frames)) {
-          const you = frame.event === 'room:you' ? frame.payload : frame.event === 'ack:room:sync' ? frame.payload.you : undefined;
-          const view = frame.event === 'room:view' ? frame.payload : frame.event === 'ack:room:sync' ? frame.payload.view : undefined;
+          const you = frame.event === 'room:you' ? frame.payload : frame.event === 'ack:room:sync' && frame.payload.ok ? frame.payload.you : undefined;
+          const view = frame.event === 'room:view' ? frame.payload : frame.event === 'ack:room:sync' && frame.payload.ok ? frame.payload.view : undefined;
           for (const [kind, standing] of [
             ['you', you && JSON.stringify([you.score, you.streak, you.rank])],
             ['leaderboard', view && JSON.stringify(view.leaderboard)],

@@ -75,7 +75,7 @@ describe('the room view', () => {
 
 describe("a player's own state", () => {
   const player = { id: 'p1', nickname: 'Ann' };
-  const answer = { choice: 1, correct: false, points: 0, elapsedMs: 1200, at: NOW };
+  const answer = { choice: 1, correct: false, points: 0, elapsedMs: 1200, at: NOW, streak: 0 };
 
   describe('while the question is open', () => {
     it('echoes the locked-in choice but not whether it was right', () => {
