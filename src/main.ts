@@ -40,7 +40,7 @@ async function resolveInfra(config: Config, role: Role, log: ReturnType<typeof c
 }
 
 async function migrate(config: ResolvedConfig, log: ReturnType<typeof createLogger>): Promise<void> {
-  const db = createDb(config.databaseUrl);
+  const db = createDb(config.databaseUrl, config.databaseSsl);
   try {
     const applied = await migrateLatest(db);
     log.info(applied.length ? 'migrations applied' : 'database schema is up to date', { applied: applied.join(',') || undefined });
@@ -85,6 +85,9 @@ async function main(): Promise<void> {
         `  quizloop is running.`,
         `    api     http://localhost:${resolved.apiPort}      (try: curl http://localhost:${resolved.apiPort}/categories)`,
         `    socket  http://localhost:${resolved.socketPort}`,
+        `    host screen  http://localhost:${resolved.apiPort}/host.html    players  http://localhost:${resolved.apiPort}/`,
+        `    API docs     http://localhost:${resolved.apiPort}/docs`,
+        `    metrics      api :${resolved.apiPort}/metrics, socket :${resolved.socketPort}/metrics, worker :${resolved.metricsPort}/metrics`,
         '',
         '  Next, in another terminal, play a whole game with 20 bots:',
         '    npm run bots -- --host --players 20',

@@ -34,7 +34,7 @@ export function createApp(deps: ApiDeps): Express {
       customSuccessMessage: (req, res) => `${req.method} ${redactToken(req.url ?? '')} ${res.statusCode}`,
       customErrorMessage: (req, res) => `${req.method} ${redactToken(req.url ?? '')} ${res.statusCode}`,
       customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
-      autoLogging: { ignore: (req) => req.url === '/health' || req.url === '/metrics' },
+      autoLogging: { ignore: (req) => ['/health', '/ready', '/metrics'].includes(req.url ?? '') },
     }),
   );
   app.use(

@@ -17,8 +17,8 @@ import { createApp } from './app';
 
 export async function startApi(config: ResolvedConfig, log: Logger, port = config.apiPort) {
   const keys = createKeys(config.namespace);
-  const redis = createRedis(config.redisUrl, { name: 'quizloop-api' });
-  const db = createDb(config.databaseUrl);
+  const redis = createRedis(config.redisUrl, { name: 'quizloop-api', rejectUnauthorized: config.redisTlsRejectUnauthorized });
+  const db = createDb(config.databaseUrl, config.databaseSsl);
   const registry = createMetricsRegistry('api');
   createApiMetrics(registry, createRoomCensus({ redis, keys }));
   const queues = createQueues(redis, keys);

@@ -3,10 +3,14 @@ import { z } from 'zod';
 const DEV_SECRET = 'quizloop-dev-secret-change-me';
 
 const port = z.coerce.number().int().min(0).max(65535);
+const urlWithScheme = (schemes: string[]) =>
+  z.url().refine((u) => schemes.includes(new URL(u).protocol), `must start with ${schemes.map((s) => `${s}//`).join(' or ')}`);
 const Env = z.object({
   NODE_ENV: z.string().default('development'),
-  REDIS_URL: z.string().url().optional(),
-  DATABASE_URL: z.string().url().optional(),
+  REDIS_URL: urlWithScheme(['redis:', 'rediss:']).optional(),
+  DATABASE_URL: urlWithScheme(['postgres:', 'postgresql:']).optional(),
+  DATABASE_SSL: z.enum(['off', 'no-verify', 'verify']).optional(),
+  REDIS_TLS_REJECT_UNAUTHORIZED: z.enum(['true', 'false']).default('true'),
   PORT: port.optional(),
   SOCKET_PORT: port.optional(),
   API_INTERNAL_URL: z.string().url().optional(),
@@ -30,10 +34,19 @@ const Env = z.object({
     .pipe(z.array(z.email())),
 });
 
+export type DatabaseSsl = 'off' | 'no-verify' | 'verify';
+
 export interface Config {
   production: boolean;
   redisUrl: string | undefined;
   databaseUrl: string | undefined;
+  /**
+   * TLS to PostgreSQL: `verify` checks the server certificate, `no-verify` encrypts without checking
+   * (Heroku Postgres and other self-signed managed servers), `off` never; unset, the URL's sslmode decides.
+   */
+  databaseSsl: DatabaseSsl | undefined;
+  /** For `rediss://` URLs: false accepts a self-signed server certificate (Heroku Redis). */
+  redisTlsRejectUnauthorized: boolean;
   apiPort: number;
   socketPort: number;
   apiInternalUrl: string;
@@ -89,6 +102,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, role?: 'api' | 
     production,
     redisUrl: e.REDIS_URL,
     databaseUrl: e.DATABASE_URL,
+    databaseSsl: e.DATABASE_SSL,
+    redisTlsRejectUnauthorized: e.REDIS_TLS_REJECT_UNAUTHORIZED === 'true',
     apiPort,
     socketPort,
     apiInternalUrl: (e.API_INTERNAL_URL ?? `http://127.0.0.1:${apiPort}`).replace(/\/$/, ''),

@@ -17,10 +17,10 @@ import type { QuizServer } from './types';
 
 export async function startSocket(config: ResolvedConfig, log: Logger, port = config.socketPort) {
   const keys = createKeys(config.namespace);
-  const redis = createRedis(config.redisUrl, { name: 'quizloop-socket' });
-  const adapterPub = createRedis(config.redisUrl, { name: 'quizloop-socket-adapter-pub' });
-  const adapterSub = createRedis(config.redisUrl, { name: 'quizloop-socket-adapter-sub' });
-  const channelSub = createRedis(config.redisUrl, { name: 'quizloop-socket-rooms' });
+  const redis = createRedis(config.redisUrl, { name: 'quizloop-socket', rejectUnauthorized: config.redisTlsRejectUnauthorized });
+  const adapterPub = createRedis(config.redisUrl, { name: 'quizloop-socket-adapter-pub', rejectUnauthorized: config.redisTlsRejectUnauthorized });
+  const adapterSub = createRedis(config.redisUrl, { name: 'quizloop-socket-adapter-sub', rejectUnauthorized: config.redisTlsRejectUnauthorized });
+  const channelSub = createRedis(config.redisUrl, { name: 'quizloop-socket-rooms', rejectUnauthorized: config.redisTlsRejectUnauthorized });
 
   const registry = createMetricsRegistry('socket');
   // No database here: ready means Redis answers (rooms, answers and the adapter all live there).

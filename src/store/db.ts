@@ -1,10 +1,11 @@
 import knex, { type Knex } from 'knex';
 import { knexConfig } from '../../knexfile';
+import type { DatabaseSsl } from '../shared/config';
 
 export type Db = Knex;
 
-export function createDb(databaseUrl: string): Db {
-  return knex(knexConfig(databaseUrl));
+export function createDb(databaseUrl: string, ssl?: DatabaseSsl): Db {
+  return knex(knexConfig(databaseUrl, ssl));
 }
 
 export async function migrateLatest(db: Db): Promise<string[]> {

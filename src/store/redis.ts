@@ -15,12 +15,14 @@ export type QuizRedis = Redis & {
 /**
  * `blocking` clients (BullMQ workers, stream readers) must retry commands forever rather than
  * fail them during a Redis restart; BullMQ insists on `maxRetriesPerRequest: null` for them.
+ * A `rediss://` URL connects over TLS; `rejectUnauthorized: false` accepts a self-signed server.
  */
-export function createRedis(url: string, opts: { name: string; blocking?: boolean }): QuizRedis {
+export function createRedis(url: string, opts: { name: string; blocking?: boolean; rejectUnauthorized?: boolean }): QuizRedis {
   const redis = new Redis(url, {
     connectionName: opts.name,
     maxRetriesPerRequest: opts.blocking ? null : 3,
     enableReadyCheck: true,
+    ...(url.startsWith('rediss://') ? { tls: { rejectUnauthorized: opts.rejectUnauthorized ?? true } } : {}),
   });
   const scripts: Record<string, string> = {
     qlTransition: transitionScript,
