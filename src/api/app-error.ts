@@ -22,6 +22,9 @@ export class AppError extends Error {
   static forbidden(message: string) {
     return new AppError(ErrorCode.Forbidden, 403, message);
   }
+  static notFound(message: string) {
+    return new AppError(ErrorCode.NotFound, 404, message);
+  }
   static roomNotFound(code: string) {
     return new AppError(ErrorCode.RoomNotFound, 404, `No room with code ${code}; check the code, or the room may have expired.`);
   }

@@ -24,11 +24,11 @@ export const responseSchemas = {
 export type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 503;
 export type Tag = 'system' | 'auth' | 'rooms' | 'games' | 'web' | 'internal';
 
-/** Who may call: `host-or-user` is the room's host token or the host's own user token. */
-export type Auth = 'user' | 'host-or-user' | 'optional-user' | 'webhook';
+/** Who may call: `host` is the host token of the room in the path. */
+export type Auth = 'user' | 'host' | 'optional-user' | 'webhook';
 
 export interface OperationSpec {
-  method: 'get' | 'post';
+  method: 'get' | 'post' | 'delete';
   /** OpenAPI form: `{code}` where Express has `:code`. */
   path: string;
   operationId: string;
@@ -64,6 +64,24 @@ function webhook(action: keyof typeof WEBHOOK_BODIES, operationId: string, summa
     body: WEBHOOK_BODIES[action],
     answer: { status: 200, schema: 'WebhookAnswer', description: 'The room moved on.' },
     errors: { 400: `${BAD_BODY} Or ${BAD_CODE}`, 401: UNSIGNED, 404: NO_ROOM, 409: STALE },
+  };
+}
+
+const HOST_ONLY = '`FORBIDDEN`: not the host token of this room (a user token, a player token, or another room\'s host token).';
+
+function hostControl(action: string, operationId: string, summary: string, description: string, refusedWhen: string): OperationSpec {
+  return {
+    method: 'post', path: `/rooms/{code}/${action}`, operationId, tag: 'rooms', auth: 'host',
+    summary,
+    description,
+    answer: { status: 200, schema: 'RoomView', description: 'The room after the change.' },
+    errors: {
+      400: BAD_CODE,
+      401: NO_TOKEN,
+      403: HOST_ONLY,
+      404: NO_ROOM,
+      409: `\`INVALID_TRANSITION\`: ${refusedWhen}; or \`STALE_VERSION\`: it changed meanwhile.`,
+    },
   };
 }
 
@@ -138,20 +156,41 @@ export const operations: OperationSpec[] = [
       400: `${BAD_BODY} Or ${BAD_CODE}`,
       401: '`UNAUTHORIZED`: an `Authorization` header with a bad token (send none to join as a guest).',
       404: NO_ROOM,
-      409: '`NICKNAME_TAKEN`, or `ROOM_NOT_JOINABLE`: the room has ended.',
+      409: '`NICKNAME_TAKEN`; `ROOM_LOCKED`: the host has locked the room; or `ROOM_NOT_JOINABLE`: the room has ended.',
     },
   },
+  hostControl('start', 'startRoom', 'Start the game', 'Opens question 0 with an absolute `deadlineAt`; the worker runs the clock from there.', 'the room is not in the lobby'),
+  hostControl(
+    'pause', 'pauseRoom', 'Pause the question or reveal in hand',
+    'The phase becomes `paused`, keeping the time it had left (`paused.remainingMs`). No tick fires and no answer is taken while paused; the pause does not count against anyone\'s answer speed.',
+    'the room is not in a question or a reveal',
+  ),
+  hostControl('resume', 'resumeRoom', 'Resume a paused game', 'The paused phase goes on with the time it had left, from now.', 'the room is not paused'),
+  hostControl(
+    'skip', 'skipRoom', 'Skip ahead',
+    'In a question: close it now and show the reveal (answers given so far count). In a reveal: go on to the next question, or finish after the last.',
+    'the room is not in a question or a reveal (resume a paused room first)',
+  ),
+  hostControl(
+    'end', 'endRoom', 'End the game early',
+    'A room in the lobby is cancelled. A running game finishes now: answers given to the open question count, and the results are saved as for any finished game.',
+    'the room has already ended',
+  ),
+  hostControl('lock', 'lockRoom', 'Lock joining', 'Nobody new can join (`ROOM_LOCKED`); players already in may reconnect. The game goes on.', 'the room has ended'),
+  hostControl('unlock', 'unlockRoom', 'Unlock joining', 'Players may join again, also while the game runs (late join).', 'the room has ended'),
   {
-    method: 'post', path: '/rooms/{code}/start', operationId: 'startRoom', tag: 'rooms', auth: 'host-or-user',
-    summary: 'Start the game',
-    description: 'Opens question 0 with an absolute `deadlineAt`; the worker runs the clock from there.',
-    answer: { status: 200, schema: 'RoomView', description: 'The room, now in its first question.' },
+    method: 'delete', path: '/rooms/{code}/players/{playerId}', operationId: 'kickPlayer', tag: 'rooms', auth: 'host',
+    summary: 'Kick a player',
+    description:
+      'The player leaves the room and its standings, their open connections get `room:closed` (`reason: "kicked"`) and close, ' +
+      'and their token is refused from then on (`KICKED`). Their nickname is free again.',
+    answer: { status: 200, schema: 'RoomView', description: 'The room after the kick.' },
     errors: {
-      400: BAD_CODE,
+      400: `${BAD_CODE} Or the player id is malformed.`,
       401: NO_TOKEN,
-      403: '`FORBIDDEN`: not the host of this room, or a player token.',
-      404: NO_ROOM,
-      409: '`INVALID_TRANSITION`: the room is not in the lobby; or `STALE_VERSION`: it changed meanwhile.',
+      403: HOST_ONLY,
+      404: `${NO_ROOM} Or \`NOT_FOUND\`: no such player in the room.`,
+      409: '`INVALID_TRANSITION`: the room has ended.',
     },
   },
   {

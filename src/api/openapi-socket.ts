@@ -26,8 +26,8 @@ export function socketContract(ref: (component: string) => JsonSchema) {
       summary: "This player's own state, after every change.",
       payload: '{playerId, nickname, score, rank, streak, answer: {questionIndex, choice, correct?, points?} | null}; correct and points only after the reveal',
     },
-    'room:countdown': { summary: 'Every 2 s in a timed phase.', payload: '{remainingMs, deadlineAt, serverNow, questionIndex, phase}' },
-    'room:closed': { summary: 'The connection ends for good.', payload: '{reason: "finished" | "failed" | "cancelled" | "replaced", gameId}' },
+    'room:countdown': { summary: 'Every 2 s in a timed phase.', payload: '{remainingMs, deadlineAt, serverNow, questionIndex, phase, answeredCount, playerCount}; the answered count moves once per tick' },
+    'room:closed': { summary: 'The connection ends for good.', payload: '{reason: "finished" | "failed" | "cancelled" | "replaced" | "kicked", gameId}' },
     'server:restarting': { summary: 'This socket instance is shutting down; the client reconnects by itself.', payload: '{reconnect: true}' },
   } satisfies Record<keyof ServerToClientEvents, SocketEventDoc>;
 

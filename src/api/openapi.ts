@@ -80,7 +80,7 @@ const SECURITY_SCHEMES: Record<string, SecurityScheme> = {
 
 const SECURITY: Record<Auth, Record<string, string[]>[]> = {
   user: [{ userToken: [] }],
-  'host-or-user': [{ hostToken: [] }, { userToken: [] }],
+  host: [{ hostToken: [] }],
   // The empty requirement makes the token optional.
   'optional-user': [{}, { userToken: [] }],
   webhook: [{ webhookSignature: [], webhookTimestamp: [] }],
@@ -92,6 +92,10 @@ const PATH_PARAMETERS: Record<string, Parameter> = {
     description: `The room code: ${ROOM_CODE_LENGTH} of \`${ROOM_CODE_ALPHABET}\` (lower case is accepted too).`,
   },
   id: { name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' }, description: 'The `gameId` of the room.' },
+  playerId: {
+    name: 'playerId', in: 'path', required: true, example: 'p_Xq3vN0aB9kLm', schema: { type: 'string', pattern: '^p_[A-Za-z0-9_-]{12}$' },
+    description: 'A player id, as `POST /rooms/{code}/players` gave it (it is also `playerId` in the player\'s `room:you`).',
+  },
 };
 
 /** The OpenAPI 3.1 document of the api's REST endpoints, generated from the zod schemas the routes use. */

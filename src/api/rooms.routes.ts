@@ -1,10 +1,10 @@
-import { Router } from 'express';
-import { RoomSettings } from '../shared/room';
+import { type Request, Router } from 'express';
+import { RoomSettings, type RoomState } from '../shared/room';
 import { AppError } from './app-error';
 import { optionalClaims, requireClaims } from './auth.middleware';
 import type { ApiDeps } from './deps';
 import type { RoomsService } from './rooms.service';
-import { type Categories, type CreatedRoom, Join, type Joined } from './schemas';
+import { type Categories, type CreatedRoom, Join, type Joined, PlayerIdParam } from './schemas';
 import { parse, roomCodeParam } from './validation';
 
 export function roomsRoutes(deps: ApiDeps, service: RoomsService): Router {
@@ -37,13 +37,37 @@ export function roomsRoutes(deps: ApiDeps, service: RoomsService): Router {
     res.status(201).json({ ...joined, code, nickname } satisfies Joined);
   });
 
-  router.post('/rooms/:code/start', async (req, res) => {
+  /** Host controls take the host token of this very room, and answer with the room's view after the change. */
+  async function hostOf(req: Request): Promise<string> {
     const code = roomCodeParam(req.params.code);
-    const claims = requireClaims(req, secret, ['host', 'user']);
+    const claims = requireClaims(req, secret, ['host']);
     const room = await service.load(code);
-    const isHost = claims.kind === 'host' ? claims.room === code && claims.sub === room.hostId : claims.sub === room.hostId;
-    if (!isHost) throw AppError.forbidden(`Only the host of room ${code} can start it.`);
-    res.json(await service.viewOf(await service.start(code)));
+    if (claims.kind !== 'host' || claims.room !== code || claims.sub !== room.hostId) {
+      throw AppError.forbidden(`Only the host of room ${code}, with its host token, can do this.`);
+    }
+    return code;
+  }
+
+  const controls: Record<string, (code: string) => Promise<RoomState>> = {
+    start: service.start,
+    pause: service.pause,
+    resume: service.resume,
+    skip: service.skip,
+    end: service.end,
+    lock: (code) => service.setLocked(code, true),
+    unlock: (code) => service.setLocked(code, false),
+  };
+  for (const [action, run] of Object.entries(controls)) {
+    router.post(`/rooms/:code/${action}`, async (req, res) => {
+      const code = await hostOf(req);
+      res.json(await service.viewOf(await run(code)));
+    });
+  }
+
+  router.delete('/rooms/:code/players/:playerId', async (req, res) => {
+    const code = await hostOf(req);
+    const playerId = parse(PlayerIdParam, req.params.playerId);
+    res.json(await service.viewOf(await service.kick(code, playerId)));
   });
 
   return router;

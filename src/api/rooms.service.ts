@@ -1,5 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { type Transition, transition } from '../game/room-machine';
+import { type Transition, isEndPhase, transition } from '../game/room-machine';
 import { generateRoomCode } from '../game/room-code';
 import { ErrorCode } from '../shared/error-codes';
 import type { Question, RoomSettings, RoomState, RoomView } from '../shared/room';
@@ -8,6 +8,7 @@ import { AppError } from './app-error';
 import type { ApiDeps } from './deps';
 
 const CODE_ATTEMPTS = 8;
+const HOST_RETRIES = 3;
 
 /** Room use cases. The api is the only writer of a room's lifecycle; every change is a CAS on `version`. */
 export function createRoomsService(deps: ApiDeps) {
@@ -16,6 +17,12 @@ export function createRoomsService(deps: ApiDeps) {
   async function load(code: string): Promise<RoomState> {
     const room = await rooms.get(code);
     if (!room) throw AppError.roomNotFound(code);
+    return room;
+  }
+
+  async function runningRoom(code: string, action: string): Promise<RoomState> {
+    const room = await load(code);
+    if (isEndPhase(room.phase)) throw AppError.conflict(ErrorCode.InvalidTransition, `Room ${code} has ended; cannot ${action} it.`);
     return room;
   }
 
@@ -28,6 +35,19 @@ export function createRoomsService(deps: ApiDeps) {
    * A stale or impossible request changes nothing and is answered 409.
    */
   async function change(code: string, t: Transition, expectedVersion?: number, beforeApply?: () => Promise<void>): Promise<RoomState> {
+    // A host's request means "from where the room is now": when the clock moved the room meanwhile,
+    // compute it again from the new state. The worker's calls name their version and are never retried.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await changeOnce(code, t, expectedVersion, beforeApply);
+      } catch (err) {
+        const raced = err instanceof AppError && err.code === ErrorCode.StaleVersion && expectedVersion === undefined;
+        if (!raced || attempt >= HOST_RETRIES) throw err;
+      }
+    }
+  }
+
+  async function changeOnce(code: string, t: Transition, expectedVersion?: number, beforeApply?: () => Promise<void>): Promise<RoomState> {
     const room = await load(code);
     if (expectedVersion !== undefined && room.version !== expectedVersion) {
       throw AppError.conflict(ErrorCode.StaleVersion, `Room ${code} is at version ${room.version}, not ${expectedVersion}.`);
@@ -35,7 +55,7 @@ export function createRoomsService(deps: ApiDeps) {
     const result = transition(room, t, Date.now());
     if (!result.ok) throw AppError.conflict(ErrorCode.InvalidTransition, `Room ${code}: ${result.reason}.`);
     await beforeApply?.();
-    const applied = await rooms.apply(room.version, result.room, result.event);
+    const applied = await rooms.apply(room.version, result.room, result.event, result.settles);
     if (applied === 'not-found') throw AppError.roomNotFound(code);
     if (applied === 'stale') throw AppError.conflict(ErrorCode.StaleVersion, `Room ${code} changed meanwhile; nothing was done.`);
     const next = result.room;
@@ -62,6 +82,7 @@ export function createRoomsService(deps: ApiDeps) {
           phaseStartedAt: null,
           openedAt: null,
           deadlineAt: null,
+          paused: null,
           failureReason: null,
           createdAt: now,
           startedAt: null,
@@ -87,12 +108,39 @@ export function createRoomsService(deps: ApiDeps) {
           throw AppError.roomNotFound(code);
         case 'closed':
           throw AppError.conflict(ErrorCode.RoomNotJoinable, `Room ${code} has ended and takes no more players.`);
+        case 'locked':
+          throw AppError.conflict(ErrorCode.RoomLocked, `The host has locked room ${code}; nobody new can join.`);
         case 'nickname-taken':
           throw AppError.conflict(ErrorCode.NicknameTaken, `The nickname "${nickname}" is taken in this room; pick another.`);
       }
       const token = signToken(config.jwtSecret, { kind: 'player', sub: playerId, name: nickname, room: code });
+      await rooms.publish(code, { kind: 'refresh' });
       return { playerId, token };
     },
+
+    /** The host removes a player: their token stops working and their connections close. */
+    async kick(code: string, playerId: string): Promise<RoomState> {
+      const room = await runningRoom(code, 'kick a player from');
+      if (!(await rooms.kick(code, playerId))) throw AppError.notFound(`Room ${code} has no player ${playerId}.`);
+      await rooms.publish(code, { kind: 'kicked', playerId });
+      await rooms.publish(code, { kind: 'refresh' });
+      deps.log.info('player kicked', { room: code, player: playerId });
+      return room;
+    },
+
+    async setLocked(code: string, locked: boolean): Promise<RoomState> {
+      const room = await runningRoom(code, locked ? 'lock' : 'unlock');
+      await rooms.setLocked(code, locked);
+      await rooms.publish(code, { kind: 'refresh' });
+      deps.log.info(locked ? 'room locked' : 'room unlocked', { room: code });
+      return room;
+    },
+
+    pause: (code: string) => change(code, { type: 'pause' }),
+    resume: (code: string) => change(code, { type: 'resume' }),
+    /** Closes the open question now, or ends the reveal now: the same step the deadline would take. */
+    skip: (code: string) => change(code, { type: 'advance' }),
+    end: (code: string) => change(code, { type: 'end' }),
 
     start: (code: string) => change(code, { type: 'start' }),
 

@@ -20,6 +20,8 @@ export const Login = z.object({ email: Email, password: z.string().min(1).max(20
 
 export const Join = z.object({ nickname: Nickname });
 
+export const PlayerIdParam = z.string().regex(/^p_[A-Za-z0-9_-]{12}$/, 'a player id as given at join, p_ and 12 characters');
+
 export const Health = z.object({ status: z.literal('ok') });
 
 export const Ready = z.object({

@@ -7,10 +7,17 @@ export type Transition =
   | { type: 'failed'; reason: string }
   | { type: 'start' }
   | { type: 'advance' }
-  | { type: 'cancel' };
+  | { type: 'cancel' }
+  | { type: 'pause' }
+  | { type: 'resume' }
+  | { type: 'end' };
 
+/**
+ * `settles` is true when the change closes an open question: its answers then go into the
+ * standings, inside the same compare-and-set (see transition.lua).
+ */
 export type TransitionResult =
-  | { ok: true; room: RoomState; event: RoomEvent }
+  | { ok: true; room: RoomState; event: RoomEvent; settles: boolean }
   | { ok: false; reason: string };
 
 const refuse = (room: RoomState, t: Transition): TransitionResult => ({
@@ -23,6 +30,13 @@ const refuse = (room: RoomState, t: Transition): TransitionResult => ({
  * Every accepted transition increments `version` and yields exactly one event for the stream.
  */
 export function transition(room: RoomState, t: Transition, now: number): TransitionResult {
+  const result = change(room, t, now);
+  if (!result.ok) return result;
+  const wasOpen = room.phase === 'question' || (room.phase === 'paused' && room.paused?.phase === 'question');
+  return { ...result, settles: wasOpen && result.room.phase !== 'question' && result.room.phase !== 'paused' };
+}
+
+function change(room: RoomState, t: Transition, now: number): { ok: true; room: RoomState; event: RoomEvent } | { ok: false; reason: string } {
   const version = room.version + 1;
   const s = room.settings;
   switch (t.type) {
@@ -70,6 +84,27 @@ export function transition(room: RoomState, t: Transition, now: number): Transit
       if (room.phase !== 'lobby' && room.phase !== 'building') return refuse(room, t);
       const next = { ...room, version, phase: 'cancelled' as const, deadlineAt: null, finishedAt: now };
       return { ok: true, room: next, event: phaseEvent('room.updated', next, now) };
+    }
+    case 'pause': {
+      if (room.phase !== 'question' && room.phase !== 'reveal') return refuse(room, t);
+      const remainingMs = Math.max(0, (room.deadlineAt ?? now) - now);
+      const next: RoomState = { ...room, version, phase: 'paused', deadlineAt: null, paused: { phase: room.phase, remainingMs, at: now } };
+      return { ok: true, room: next, event: phaseEvent('room.updated', next, now) };
+    }
+    case 'resume': {
+      if (room.phase !== 'paused' || !room.paused) return refuse(room, t);
+      const { phase, remainingMs, at } = room.paused;
+      // Answer speed is measured from `openedAt`: move it by the pause so the pause counts for nobody.
+      const openedAt = phase === 'question' && room.openedAt !== null ? room.openedAt + (now - at) : room.openedAt;
+      const next: RoomState = { ...room, version, phase, phaseStartedAt: now, openedAt, deadlineAt: now + remainingMs, paused: null };
+      return { ok: true, room: next, event: phaseEvent('room.updated', next, now) };
+    }
+    case 'end': {
+      // Ending before the game began cancels it; ending a running game finishes it, and its results are kept.
+      if (room.phase === 'lobby' || room.phase === 'building') return change(room, { type: 'cancel' }, now);
+      if (room.phase !== 'question' && room.phase !== 'reveal' && room.phase !== 'paused') return refuse(room, t);
+      const next: RoomState = { ...room, version, phase: 'finished', phaseStartedAt: now, deadlineAt: null, paused: null, finishedAt: now };
+      return { ok: true, room: next, event: { type: 'room.finished', roomCode: room.code, version, at: now, gameId: room.gameId } };
     }
   }
 }

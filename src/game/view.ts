@@ -9,7 +9,17 @@ export interface ViewInputs {
   leaderboard: LeaderboardEntry[];
   /** Choices picked for the current question, one entry per answer; used only after the reveal. */
   answeredChoices: number[];
+  locked: boolean;
+  /** Every player ranked; read only once the room has finished. */
+  standings: LeaderboardEntry[] | null;
 }
+
+/** The phase a paused room shows: the question or reveal it was paused in. */
+export function shownPhase(room: RoomState): RoomState['phase'] {
+  return room.phase === 'paused' && room.paused ? room.paused.phase : room.phase;
+}
+
+const PODIUM_SIZE = 3;
 
 function publicQuestion(q: Question, index: number): PublicQuestion {
   // Built field by field, so that `answer` (or anything later added to Question) cannot slip through.
@@ -18,14 +28,16 @@ function publicQuestion(q: Question, index: number): PublicQuestion {
 
 /** True once the current question's correct answer may be shown. */
 export function isRevealed(room: RoomState): boolean {
-  return room.phase === 'reveal' || room.phase === 'finished';
+  const phase = shownPhase(room);
+  return phase === 'reveal' || phase === 'finished';
 }
 
 export function buildRoomView(input: ViewInputs, serverNow: number): RoomView {
   const { room, question } = input;
-  const showQuestion = question !== null && (room.phase === 'question' || room.phase === 'reveal');
+  const phase = shownPhase(room);
+  const showQuestion = question !== null && (phase === 'question' || phase === 'reveal');
   let reveal: RoomView['reveal'] = null;
-  if (question && room.phase === 'reveal') {
+  if (question && phase === 'reveal') {
     const distribution = question.choices.map(() => 0);
     for (const c of input.answeredChoices) if (c >= 0 && c < distribution.length) distribution[c] = (distribution[c] ?? 0) + 1;
     reveal = { correctChoice: question.answer, distribution };
@@ -46,6 +58,10 @@ export function buildRoomView(input: ViewInputs, serverNow: number): RoomView {
     answeredCount: input.answeredCount,
     leaderboard: input.leaderboard,
     reveal,
+    locked: input.locked,
+    paused: room.paused ? { phase: room.paused.phase, remainingMs: room.paused.remainingMs } : null,
+    podium: room.phase === 'finished' && input.standings ? input.standings.slice(0, PODIUM_SIZE) : null,
+    standings: room.phase === 'finished' ? input.standings : null,
     failureReason: room.failureReason,
   };
 }

@@ -10,6 +10,8 @@ export const ErrorCode = {
   RoomNotFound: 'ROOM_NOT_FOUND',
   RoomNotJoinable: 'ROOM_NOT_JOINABLE',
   NicknameTaken: 'NICKNAME_TAKEN',
+  RoomLocked: 'ROOM_LOCKED',
+  Kicked: 'KICKED',
   StaleVersion: 'STALE_VERSION',
   InvalidTransition: 'INVALID_TRANSITION',
   NotAcceptingAnswers: 'NOT_ACCEPTING_ANSWERS',

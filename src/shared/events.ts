@@ -19,4 +19,8 @@ export type RoomEventType = RoomEvent['type'];
 /** Messages on a room's pub/sub channel, relayed by every socket instance that holds members of the room. */
 export type ChannelMessage =
   | { kind: 'state'; version: number }
-  | { kind: 'countdown'; version: number; phase: RoomPhase; questionIndex: number; deadlineAt: number };
+  | { kind: 'countdown'; version: number; phase: RoomPhase; questionIndex: number; deadlineAt: number; answeredCount: number; playerCount: number }
+  /** The view changed without a new version (a join, a kick, a lock): push it again. */
+  | { kind: 'refresh' }
+  /** The host removed this player: close their connections. */
+  | { kind: 'kicked'; playerId: string };

@@ -9,7 +9,7 @@ export type QuestionType = z.infer<typeof QuestionType>;
 export const GameMode = z.enum(['timed', 'first-correct']);
 export type GameMode = z.infer<typeof GameMode>;
 
-export const RoomPhase = z.enum(['building', 'failed', 'lobby', 'question', 'reveal', 'finished', 'cancelled']);
+export const RoomPhase = z.enum(['building', 'failed', 'lobby', 'question', 'reveal', 'paused', 'finished', 'cancelled']);
 export type RoomPhase = z.infer<typeof RoomPhase>;
 
 /** What a host chooses when creating a room; defaults make `{}` a valid request. */
@@ -55,6 +55,8 @@ export const RoomState = z.object({
   /** When the current question opened; answer speed is measured from here. */
   openedAt: z.number().nullable(),
   deadlineAt: z.number().nullable(),
+  /** Set while the host has paused a question or a reveal: what to resume, with the time it had left. */
+  paused: z.object({ phase: z.enum(['question', 'reveal']), remainingMs: z.number().int().min(0), at: z.number() }).nullable().default(null),
   failureReason: z.string().nullable(),
   createdAt: z.number(),
   startedAt: z.number().nullable(),
@@ -102,6 +104,13 @@ export const RoomView = z.object({
     .object({ correctChoice: z.number().int(), distribution: z.array(z.number().int()) })
     .nullable()
     .describe('Only in the reveal phase: the correct choice and how many players picked each choice.'),
+  locked: z.boolean().describe('The host has locked the room: nobody new can join.'),
+  paused: z
+    .object({ phase: z.enum(['question', 'reveal']), remainingMs: z.number().int() })
+    .nullable()
+    .describe('While the host has paused the game: the phase shown, and the time it will have left on resume.'),
+  podium: z.array(LeaderboardEntry).nullable().describe('Once finished: the first three.'),
+  standings: z.array(LeaderboardEntry).nullable().describe('Once finished: every player, ranked (ties: earlier cumulative answer time first).'),
   failureReason: z.string().nullable(),
 });
 export type RoomView = z.infer<typeof RoomView>;

@@ -16,13 +16,16 @@ export interface Countdown {
   serverNow: number;
   questionIndex: number;
   phase: RoomView['phase'];
+  /** How many answered the open question (0 in a reveal), as of this tick. */
+  answeredCount: number;
+  playerCount: number;
 }
 
 export interface ServerToClientEvents {
   'room:view': (view: RoomView) => void;
   'room:you': (you: PlayerYou) => void;
   'room:countdown': (countdown: Countdown) => void;
-  'room:closed': (info: { reason: 'finished' | 'failed' | 'cancelled' | 'replaced'; gameId: string }) => void;
+  'room:closed': (info: { reason: 'finished' | 'failed' | 'cancelled' | 'replaced' | 'kicked'; gameId: string }) => void;
   /** This instance is shutting down; the client reconnects (Socket.IO does so by itself) and gets the current view. */
   'server:restarting': (info: { reconnect: true }) => void;
 }

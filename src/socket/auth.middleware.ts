@@ -26,6 +26,8 @@ export function authMiddleware({ config, rooms }: RelayDeps) {
       if (!room) return next(refuse(ErrorCode.RoomNotFound, `Room ${claims.room} does not exist or has expired.`));
       if (claims.kind === 'host') {
         if (room.hostId !== claims.sub) return next(refuse(ErrorCode.Forbidden, 'This token is not for the host of this room.'));
+      } else if (await rooms.isKicked(claims.room, claims.sub)) {
+        return next(refuse(ErrorCode.Kicked, 'The host removed this player from the room.'));
       } else if (!(await rooms.getPlayer(claims.room, claims.sub))) {
         return next(refuse(ErrorCode.NotAPlayer, 'This token is not for a player of this room.'));
       }

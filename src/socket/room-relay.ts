@@ -54,7 +54,18 @@ export function createRoomRelay(io: QuizServer, { rooms, views, log }: RelayDeps
       serverNow,
       questionIndex: m.questionIndex,
       phase: m.phase,
+      answeredCount: m.answeredCount,
+      playerCount: m.playerCount,
     });
+  }
+
+  async function dropKicked(code: string, playerId: string): Promise<void> {
+    const room = await rooms.get(code);
+    for (const s of await io.local.in(ioRoom.game(code)).fetchSockets()) {
+      if (s.data.kind !== 'player' || s.data.id !== playerId) continue;
+      s.emit('room:closed', { reason: 'kicked', gameId: room?.gameId ?? '' });
+      s.disconnect(true);
+    }
   }
 
   function enqueue(code: string, work: () => Promise<void> | void): void {
@@ -67,6 +78,17 @@ export function createRoomRelay(io: QuizServer, { rooms, views, log }: RelayDeps
     queues.set(code, next);
   }
 
+  /** Joins can come in bursts: a refresh waiting in line already covers those behind it. */
+  const refreshWaiting = new Set<string>();
+  function enqueueRefresh(code: string): void {
+    if (refreshWaiting.has(code)) return;
+    refreshWaiting.add(code);
+    enqueue(code, () => {
+      refreshWaiting.delete(code);
+      return pushState(code);
+    });
+  }
+
   return {
     /** A message from a room's channel; ignored unless this instance holds members of the room. */
     onChannelMessage(code: string, raw: string): void {
@@ -77,6 +99,10 @@ export function createRoomRelay(io: QuizServer, { rooms, views, log }: RelayDeps
           return enqueue(code, () => pushState(code));
         case 'countdown':
           return enqueue(code, () => pushCountdown(code, m));
+        case 'refresh':
+          return enqueueRefresh(code);
+        case 'kicked':
+          return enqueue(code, () => dropKicked(code, m.playerId));
       }
     },
   };

@@ -29,6 +29,10 @@ export function createKeys(namespace: string) {
     streaks: (code: string) => `${room(code)}:streaks`,
     /** Hash: player id → cumulative answer time in ms, the tie-breaker. */
     times: (code: string) => `${room(code)}:times`,
+    /** Set of the player ids the host kicked: their tokens no longer work. */
+    kicked: (code: string) => `${room(code)}:kicked`,
+    /** Present while the host has locked the room: nobody new may join. */
+    locked: (code: string) => `${room(code)}:locked`,
     channel: (code: string) => `${namespace}:channel:room:${code}`,
     channelPattern: `${namespace}:channel:room:*`,
     /** All keys of one room, for expiry. */
@@ -36,7 +40,7 @@ export function createKeys(namespace: string) {
       const perQuestion = Array.from({ length: questionCount }, (_, i) => keys.answers(code, i));
       return [
         room(code), keys.questions(code), keys.answerKey(code), keys.players(code), keys.nicknames(code),
-        keys.online(code), keys.scores(code), keys.streaks(code), keys.times(code), ...perQuestion,
+        keys.online(code), keys.scores(code), keys.streaks(code), keys.times(code), keys.kicked(code), keys.locked(code), ...perQuestion,
       ];
     },
   };

@@ -7,7 +7,7 @@ import type { QuizRedis } from './redis';
 const STREAM_MAX_LENGTH = 100_000;
 
 export type ApplyResult = 'ok' | 'stale' | 'not-found';
-export type JoinResult = 'ok' | 'not-found' | 'closed' | 'nickname-taken';
+export type JoinResult = 'ok' | 'not-found' | 'closed' | 'nickname-taken' | 'locked';
 
 export interface RoomStoreDeps {
   redis: QuizRedis;
@@ -17,11 +17,9 @@ export interface RoomStoreDeps {
 
 /** Reads and writes room records, questions and players. Lifecycle writes go through one CAS script. */
 export function createRoomStore({ redis, keys, ttlSeconds }: RoomStoreDeps) {
-  async function write(expectedVersion: number, room: RoomState, event: RoomEvent): Promise<ApplyResult> {
+  async function write(expectedVersion: number, room: RoomState, event: RoomEvent, settles = false): Promise<ApplyResult> {
     const message: ChannelMessage = { kind: 'state', version: room.version };
     const code = room.code;
-    // Moving into a reveal settles the question's answers into the standings (see transition.lua).
-    const settles = room.phase === 'reveal';
     const settleKeys = [keys.answers(code, Math.max(room.questionIndex, 0)), keys.players(code), keys.scores(code), keys.streaks(code), keys.times(code)];
     const others = keys.allOfRoom(code, room.settings.questionCount).slice(1).filter((k) => !settleKeys.includes(k));
     const result = await redis.qlTransition(
@@ -44,9 +42,12 @@ export function createRoomStore({ redis, keys, ttlSeconds }: RoomStoreDeps) {
       return raw ? RoomState.parse(JSON.parse(raw)) : null;
     },
 
-    /** Applies a transition computed from the record at `expectedVersion`; a concurrent change wins. */
-    apply(expectedVersion: number, room: RoomState, event: RoomEvent): Promise<ApplyResult> {
-      return write(expectedVersion, room, event);
+    /**
+     * Applies a transition computed from the record at `expectedVersion`; a concurrent change wins.
+     * `settles`: the change closes the open question, whose answers go into the standings with it.
+     */
+    apply(expectedVersion: number, room: RoomState, event: RoomEvent, settles = room.phase === 'reveal'): Promise<ApplyResult> {
+      return write(expectedVersion, room, event, settles);
     },
 
     /** Stores the picked questions; their answers go to a separate hash that only scripts and reveals read. */
@@ -70,10 +71,33 @@ export function createRoomStore({ redis, keys, ttlSeconds }: RoomStoreDeps) {
     async join(code: string, player: StoredPlayer): Promise<JoinResult> {
       const folded = player.nickname.toLocaleLowerCase('en');
       const r = await redis.qlJoin(
-        4, keys.room(code), keys.players(code), keys.nicknames(code), keys.scores(code),
+        5, keys.room(code), keys.players(code), keys.nicknames(code), keys.scores(code), keys.locked(code),
         player.id, folded, JSON.stringify(player), ttlSeconds,
       );
-      return r === 1 ? 'ok' : r === -1 ? 'not-found' : r === -2 ? 'closed' : 'nickname-taken';
+      return r === 1 ? 'ok' : r === -1 ? 'not-found' : r === -2 ? 'closed' : r === -4 ? 'locked' : 'nickname-taken';
+    },
+
+    /** Removes a player for good (see kick.lua); false when no such player is in the room. */
+    async kick(code: string, playerId: string): Promise<boolean> {
+      const r = await redis.qlKick(
+        7, keys.players(code), keys.nicknames(code), keys.online(code), keys.scores(code), keys.streaks(code), keys.times(code), keys.kicked(code),
+        playerId, ttlSeconds,
+      );
+      return r === 1;
+    },
+
+    async isKicked(code: string, playerId: string): Promise<boolean> {
+      return (await redis.sismember(keys.kicked(code), playerId)) === 1;
+    },
+
+    /** Locks or unlocks joining. The flag lives beside the record: it is no lifecycle change, and ticks go on. */
+    async setLocked(code: string, locked: boolean): Promise<void> {
+      if (locked) await redis.set(keys.locked(code), '1', 'EX', ttlSeconds);
+      else await redis.del(keys.locked(code));
+    },
+
+    async isLocked(code: string): Promise<boolean> {
+      return (await redis.exists(keys.locked(code))) === 1;
     },
 
     async getPlayer(code: string, playerId: string): Promise<StoredPlayer | null> {
@@ -89,6 +113,12 @@ export function createRoomStore({ redis, keys, ttlSeconds }: RoomStoreDeps) {
     /** Connection counting for early close; returns the player's open connections after the change. */
     presence(code: string, playerId: string, delta: 1 | -1): Promise<number> {
       return redis.qlPresence(1, keys.online(code), playerId, delta);
+    },
+
+    /** How many players the room has and how many answered question `index`: one round trip. */
+    async counts(code: string, index: number): Promise<{ playerCount: number; answeredCount: number }> {
+      const replies = (await redis.pipeline().hlen(keys.players(code)).hlen(keys.answers(code, Math.max(index, 0))).exec()) ?? [];
+      return { playerCount: Number(replies[0]?.[1] ?? 0), answeredCount: index >= 0 ? Number(replies[1]?.[1] ?? 0) : 0 };
     },
 
     async publish(code: string, message: ChannelMessage): Promise<void> {

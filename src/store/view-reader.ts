@@ -1,4 +1,4 @@
-import { buildPlayerYou, buildRoomView } from '../game/view';
+import { buildPlayerYou, buildRoomView, shownPhase } from '../game/view';
 import { rankPlayers } from '../game/ranking';
 import type { LeaderboardEntry, PlayerYou, Question, RoomState, RoomView, StoredAnswer, StoredPlayer } from '../shared/room';
 import type { Keys } from './keys';
@@ -37,15 +37,18 @@ export function createViewReader({ redis, keys }: { redis: QuizRedis; keys: Keys
     async view(room: RoomState, questions: Question[], serverNow = Date.now()): Promise<RoomView> {
       const code = room.code;
       const index = room.questionIndex;
-      const inQuestion = index >= 0 && (room.phase === 'question' || room.phase === 'reveal');
-      const [playerCount, answered, ranked] = await Promise.all([
+      const phase = shownPhase(room);
+      const inQuestion = index >= 0 && (phase === 'question' || phase === 'reveal');
+      const finished = room.phase === 'finished';
+      const [playerCount, answered, ranked, locked] = await Promise.all([
         redis.hlen(keys.players(code)),
         inQuestion ? redis.hvals(keys.answers(code, index)) : Promise.resolve([] as string[]),
         standings(code),
+        redis.exists(keys.locked(code)),
       ]);
-      const top = ranked.slice(0, LEADERBOARD_SIZE);
-      const names = top.length ? await redis.hmget(keys.players(code), ...top.map((r) => r.playerId)) : [];
-      const leaderboard: LeaderboardEntry[] = top.map((r, i) => ({
+      const named = finished ? ranked : ranked.slice(0, LEADERBOARD_SIZE);
+      const names = named.length ? await redis.hmget(keys.players(code), ...named.map((r) => r.playerId)) : [];
+      const entries: LeaderboardEntry[] = named.map((r, i) => ({
         rank: r.rank,
         nickname: names[i] ? (JSON.parse(names[i]) as StoredPlayer).nickname : '?',
         score: r.score,
@@ -56,8 +59,10 @@ export function createViewReader({ redis, keys }: { redis: QuizRedis; keys: Keys
           question: inQuestion ? (questions[index] ?? null) : null,
           playerCount,
           answeredCount: answered.length,
-          leaderboard,
-          answeredChoices: room.phase === 'reveal' ? answered.map((a) => (JSON.parse(a) as StoredAnswer).choice) : [],
+          leaderboard: entries.slice(0, LEADERBOARD_SIZE),
+          answeredChoices: phase === 'reveal' ? answered.map((a) => (JSON.parse(a) as StoredAnswer).choice) : [],
+          locked: locked === 1,
+          standings: finished ? entries : null,
         },
         serverNow,
       );
@@ -96,16 +101,20 @@ export function createViewReader({ redis, keys }: { redis: QuizRedis; keys: Keys
     async snapshot(room: RoomState, questions: Question[]): Promise<RoomSnapshot> {
       const code = room.code;
       const [rawPlayers, ranked] = await Promise.all([redis.hvals(keys.players(code)), standings(code)]);
+      const players = rawPlayers.map((raw) => JSON.parse(raw) as StoredPlayer);
+      const present = new Set(players.map((p) => p.id));
+      // A game ended early keeps only the questions it showed; a kicked player's answers leave with them.
+      const played = questions.slice(0, Math.max(room.questionIndex + 1, 0));
       const answers = await Promise.all(
-        questions.map(async (_, i) => {
+        played.map(async (_, i) => {
           const all = await redis.hgetall(keys.answers(code, i));
-          return new Map(Object.entries(all).map(([id, raw]) => [id, JSON.parse(raw) as StoredAnswer]));
+          return new Map(Object.entries(all).filter(([id]) => present.has(id)).map(([id, raw]) => [id, JSON.parse(raw) as StoredAnswer]));
         }),
       );
       return {
         room,
-        questions,
-        players: rawPlayers.map((raw) => JSON.parse(raw) as StoredPlayer),
+        questions: played,
+        players,
         answers,
         standings: ranked,
       };

@@ -102,7 +102,16 @@ export class ApiClient {
   }
 
   start(code: string, hostToken: string): Promise<RoomView> {
-    return this.expect<RoomView>(200, 'POST', `/rooms/${code}/start`, { token: hostToken });
+    return this.control(code, 'start', hostToken);
+  }
+
+  /** A host control that must succeed; use `request` to see a refusal. */
+  control(code: string, action: 'start' | 'pause' | 'resume' | 'skip' | 'end' | 'lock' | 'unlock', hostToken: string): Promise<RoomView> {
+    return this.expect<RoomView>(200, 'POST', `/rooms/${code}/${action}`, { token: hostToken });
+  }
+
+  kick(code: string, playerId: string, hostToken: string): Promise<RoomView> {
+    return this.expect<RoomView>(200, 'DELETE', `/rooms/${code}/players/${playerId}`, { token: hostToken });
   }
 
   /** Results appear once the worker's persist-results job has run. */

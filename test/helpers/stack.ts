@@ -9,7 +9,8 @@ import { deleteNamespace, infra, sleep, testNamespace } from './infra';
 
 export type Role = 'api' | 'worker' | 'socket';
 const ROLES: Role[] = ['api', 'socket', 'worker'];
-const READY_TIMEOUT_MS = 20_000;
+/** Generous: on a loaded 2-core machine, node alone can take seconds to load a role. */
+const READY_TIMEOUT_MS = 60_000;
 const STOP_TIMEOUT_MS = 5_000;
 
 type ExtraEnv = Record<string, string> | ((stack: Stack) => Record<string, string>);

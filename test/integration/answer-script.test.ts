@@ -40,7 +40,7 @@ async function openRoom(opts: { settings?: Partial<RoomSettings>; openedAgoMs?: 
   const room: RoomState = {
     code: generateRoomCode(), gameId: randomUUID(), hostId: 'host', hostName: 'Host', phase: 'question', version: 3,
     questionIndex: 0, settings, phaseStartedAt: now - (opts.openedAgoMs ?? 0), openedAt: now - (opts.openedAgoMs ?? 0),
-    deadlineAt: now + (opts.dueInMs ?? 60_000), failureReason: null, createdAt: now, startedAt: now, finishedAt: null,
+    deadlineAt: now + (opts.dueInMs ?? 60_000), paused: null, failureReason: null, createdAt: now, startedAt: now, finishedAt: null,
   };
   expect(await rooms.create(room, { type: 'room.created', roomCode: room.code, version: room.version, at: now })).toBe(true);
   await rooms.saveQuestions(room.code, QUESTIONS);

@@ -25,7 +25,7 @@ function building(): RoomState {
   return {
     code: generateRoomCode(), gameId: randomUUID(), hostId: 'host', hostName: 'Host', phase: 'building', version: 1, questionIndex: -1,
     settings: { questionCount: 1, category: null, difficulty: null, questionSeconds: 10, revealSeconds: 3, mode: 'timed', pointsPerQuestion: 1000, streakBonus: false },
-    phaseStartedAt: null, openedAt: null, deadlineAt: null, failureReason: null, createdAt: now, startedAt: null, finishedAt: null,
+    phaseStartedAt: null, openedAt: null, deadlineAt: null, paused: null, failureReason: null, createdAt: now, startedAt: null, finishedAt: null,
   };
 }
 

@@ -31,7 +31,7 @@ async function roomAtQuestion0(): Promise<RoomState> {
   let room: RoomState = {
     code: generateRoomCode(), gameId: randomUUID(), hostId: 'host', hostName: 'Host', phase: 'building', version: 1, questionIndex: -1,
     settings: { questionCount: 2, category: null, difficulty: null, questionSeconds: 20, revealSeconds: 3, mode: 'timed', pointsPerQuestion: 1000, streakBonus: false },
-    phaseStartedAt: null, openedAt: null, deadlineAt: null, failureReason: null, createdAt: now, startedAt: null, finishedAt: null,
+    phaseStartedAt: null, openedAt: null, deadlineAt: null, paused: null, failureReason: null, createdAt: now, startedAt: null, finishedAt: null,
   };
   await rooms.create(room, { type: 'room.created', roomCode: room.code, version: 1, at: now });
   await rooms.saveQuestions(room.code, QUESTIONS);

@@ -24,6 +24,7 @@ export function roomIn(overrides: Partial<RoomState> = {}): RoomState {
     phaseStartedAt: null,
     openedAt: null,
     deadlineAt: null,
+    paused: null,
     failureReason: null,
     createdAt: 1_000,
     startedAt: null,

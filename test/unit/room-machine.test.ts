@@ -139,6 +139,68 @@ describe('room state machine', () => {
     });
   });
 
+  describe('when the host pauses and resumes', () => {
+    const open = roomIn({ phase: 'question', version: 5, questionIndex: 1, phaseStartedAt: NOW - 4000, openedAt: NOW - 4000, deadlineAt: NOW + 6000 });
+
+    it('keeps the time left and drops the deadline, so no tick or advance fits the paused room', () => {
+      const { room: paused, event, settles } = accepted(open, { type: 'pause' });
+
+      expect(paused).toMatchObject({ phase: 'paused', version: 6, questionIndex: 1, deadlineAt: null, paused: { phase: 'question', remainingMs: 6000, at: NOW } });
+      expect(event).toMatchObject({ type: 'room.updated', phase: 'paused' });
+      expect(settles).toBe(false);
+      expect(isTimedPhase(paused.phase)).toBe(false);
+      expect(transition(paused, { type: 'advance' }, NOW).ok).toBe(false);
+    });
+
+    it('resumes with the time that was left, and moves the opening by the pause so answer speed ignores it', () => {
+      const { room: paused } = accepted(open, { type: 'pause' });
+
+      const { room: resumed, settles } = accepted(paused, { type: 'resume' }, NOW + 30_000);
+
+      expect(resumed).toMatchObject({ phase: 'question', version: 7, paused: null, phaseStartedAt: NOW + 30_000, deadlineAt: NOW + 36_000 });
+      expect(resumed.openedAt).toBe(NOW - 4000 + 30_000);
+      expect(settles).toBe(false);
+    });
+
+    it('resumes a paused reveal as a reveal, without touching when the question opened', () => {
+      const reveal = { ...open, phase: 'reveal' as const, deadlineAt: NOW + 2000 };
+      const { room: paused } = accepted(reveal, { type: 'pause' });
+
+      const { room: resumed } = accepted(paused, { type: 'resume' }, NOW + 10_000);
+
+      expect(resumed).toMatchObject({ phase: 'reveal', deadlineAt: NOW + 12_000, openedAt: open.openedAt });
+    });
+
+    it('refuses to pause what is not running, and to resume what is not paused', () => {
+      for (const phase of ['lobby', 'finished', 'paused'] as RoomPhase[]) expect(transition(roomIn({ phase }), { type: 'pause' }, NOW).ok, phase).toBe(false);
+      expect(transition(open, { type: 'resume' }, NOW).ok).toBe(false);
+    });
+  });
+
+  describe('when the host ends the game early', () => {
+    const open = roomIn({ phase: 'question', version: 5, questionIndex: 1, phaseStartedAt: NOW, openedAt: NOW, deadlineAt: NOW + 6000 });
+
+    it('finishes a running game and settles the open question', () => {
+      const { room: ended, event, settles } = accepted(open, { type: 'end' });
+
+      expect(ended).toMatchObject({ phase: 'finished', finishedAt: NOW, deadlineAt: null });
+      expect(event).toEqual({ type: 'room.finished', roomCode: open.code, version: 6, at: NOW, gameId: open.gameId });
+      expect(settles).toBe(true);
+    });
+
+    it('settles a question that was paused, but not a reveal, which is settled already', () => {
+      const pausedQuestion = accepted(open, { type: 'pause' }).room;
+      const pausedReveal = accepted({ ...open, phase: 'reveal' }, { type: 'pause' }).room;
+
+      expect(accepted(pausedQuestion, { type: 'end' }).settles).toBe(true);
+      expect(accepted(pausedReveal, { type: 'end' }).settles).toBe(false);
+    });
+
+    it('cancels a room that has not started', () => {
+      expect(accepted(roomIn({ phase: 'lobby' }), { type: 'end' }).room.phase).toBe('cancelled');
+    });
+  });
+
   describe('phase kinds', () => {
     it('times only questions and reveals', () => {
       const phases: RoomPhase[] = ['building', 'failed', 'lobby', 'question', 'reveal', 'finished', 'cancelled'];

@@ -6,7 +6,7 @@ import { question, roomIn } from './fixtures';
 const NOW = 90_000;
 
 function inputs(room: RoomState, q: Question | null = question(), answeredChoices: number[] = []): ViewInputs {
-  return { room, question: q, playerCount: 3, answeredCount: answeredChoices.length, leaderboard: [], answeredChoices };
+  return { room, question: q, playerCount: 3, answeredCount: answeredChoices.length, leaderboard: [], answeredChoices, locked: false, standings: null };
 }
 
 const open = roomIn({ phase: 'question', version: 3, questionIndex: 0, openedAt: NOW - 1000, deadlineAt: NOW + 9000 });

@@ -67,9 +67,10 @@ export function renderReveal(view, countdown) {
   showScreen('reveal');
 }
 
-/** The podium for the top three, then the rest of the top five. */
+/** The podium for the top three, then everyone else in order. */
 export function renderFinished(view) {
-  renderPodium(byId('podium'), view.leaderboard);
-  renderLeaderboard(byId('final-rest'), view.leaderboard.slice(3));
+  const standings = view.standings ?? view.leaderboard;
+  renderPodium(byId('podium'), view.podium ?? standings.slice(0, 3));
+  renderLeaderboard(byId('final-rest'), standings.slice(3));
   showScreen('finished');
 }

@@ -9,12 +9,13 @@ import { connect, connectErrorMessage, createClock, isRefusal, retryLater } from
 const ACCOUNT_KEY = 'quizloop.host';
 /** `{ code, hostToken }`: the room on this screen; a reload reconnects to it. */
 const ROOM_KEY = 'quizloop.hostRoom';
-/**
- * Joins and answers change no room version, so no view is pushed for them; the one host screen
- * asks for the current view this often while those counts matter (one request per room, not per player).
- */
-const SYNC_EVERY_MS = 1000;
-const SYNCED_PHASES = new Set(['building', 'lobby', 'question']);
+/** Which controls make sense in which phase; the server refuses the others anyway. */
+const CONTROLS_BY_PHASE = {
+  lobby: ['lock', 'unlock', 'end'],
+  question: ['pause', 'skip', 'lock', 'unlock', 'end'],
+  reveal: ['pause', 'skip', 'lock', 'unlock', 'end'],
+  paused: ['resume', 'lock', 'unlock', 'end'],
+};
 
 const clock = createClock();
 const questionCountdown = createCountdown(byId('hq-countdown'), clock);
@@ -47,6 +48,7 @@ function closeRoom() {
   socket = room = view = null;
   renderedQuestion = -1;
   store(ROOM_KEY, null);
+  byId('host-controls').hidden = true;
   questionCountdown.stop();
   revealCountdown.stop();
   byId('bar-code').hidden = true;
@@ -110,6 +112,8 @@ async function openRoom(next) {
   socket.on('room:countdown', (c) => {
     clock.sync(c.serverNow);
     if (!view || c.phase !== view.phase || c.questionIndex !== view.questionIndex) return;
+    // Answers push no view: the count comes with each tick, once every 2 s.
+    if (c.phase === 'question') byId('hq-answered').textContent = `${c.answeredCount} of ${c.playerCount} answered`;
     if (c.phase === 'question') questionCountdown.set(c.deadlineAt, view.settings.questionSeconds * 1000);
     if (c.phase === 'reveal') revealCountdown.set(c.deadlineAt, view.settings.revealSeconds * 1000);
   });
@@ -127,6 +131,8 @@ function applyView(next) {
   // A sync answer can arrive after a newer pushed view: never go back a version.
   if (view && next.version < view.version) return;
   view = next;
+  showControls(view);
+  if (view.phase !== 'paused') showNotice(null);
   switch (view.phase) {
     case 'building':
       return showScreen('building');
@@ -140,6 +146,14 @@ function applyView(next) {
     case 'reveal':
       questionCountdown.stop();
       return renderReveal(view, revealCountdown);
+    case 'paused':
+      questionCountdown.stop();
+      revealCountdown.stop();
+      showNotice(`Paused by you, with ${Math.ceil((view.paused?.remainingMs ?? 0) / 1000)} s left. Resume when ready.`);
+      if (view.paused?.phase === 'reveal') return renderReveal(view, revealCountdown);
+      renderQuestion(view, questionCountdown, renderedQuestion);
+      renderedQuestion = view.questionIndex;
+      return;
     case 'finished':
       questionCountdown.stop();
       revealCountdown.stop();
@@ -152,6 +166,29 @@ function applyView(next) {
       closeRoom();
       showCreate();
       return showError('The room was cancelled.');
+  }
+}
+
+function showControls(v) {
+  const allowed = new Set(CONTROLS_BY_PHASE[v.phase] ?? []);
+  if (v.locked) allowed.delete('lock');
+  else allowed.delete('unlock');
+  const bar = byId('host-controls');
+  bar.hidden = allowed.size === 0;
+  for (const button of bar.querySelectorAll('button')) button.hidden = !allowed.has(button.dataset.action);
+}
+
+async function control(action, button) {
+  if (!room) return;
+  if (action === 'end' && !confirm('End the game now? The scores so far are kept.')) return;
+  button.disabled = true;
+  try {
+    applyView(await api('POST', `/rooms/${room.code}/${action}`, { token: room.hostToken }));
+    showError(null);
+  } catch (err) {
+    showError(err.message);
+  } finally {
+    button.disabled = false;
   }
 }
 
@@ -195,9 +232,10 @@ byId('sign-out').addEventListener('click', () => {
   signOut();
   showAuth(null);
 });
-setInterval(() => {
-  if (view && SYNCED_PHASES.has(view.phase)) sync();
-}, SYNC_EVERY_MS);
+byId('host-controls').addEventListener('click', (event) => {
+  const button = event.target.closest('button[data-action]');
+  if (button) control(button.dataset.action, button);
+});
 
 showAccount();
 const savedRoom = loadStored(ROOM_KEY);

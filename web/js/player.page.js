@@ -110,7 +110,8 @@ async function startSession(next) {
       return showClosed('This game is now open on another screen or tab.', true);
     }
     store(SESSION_KEY, null);
-    showClosed(reason === 'failed' ? 'The game could not start.' : 'The host ended the game.', false);
+    const why = { failed: 'The game could not start.', kicked: 'The host removed you from this game.' };
+    showClosed(why[reason] ?? 'The host ended the game.', false);
   });
 }
 
@@ -129,6 +130,11 @@ function render() {
       return showScreen('lobby');
     case 'question':
     case 'reveal':
+      showNotice(null);
+      return renderQuestion();
+    case 'paused':
+      countdown.stop();
+      showNotice('The host paused the game; it goes on where it stopped.');
       return renderQuestion();
     case 'finished':
       countdown.stop();
@@ -174,12 +180,13 @@ function renderQuestion() {
       ),
     );
   }
-  const revealed = view.phase === 'reveal' ? view.reveal : null;
+  // Present in a reveal, and in a reveal the host paused.
+  const revealed = view.reveal ?? null;
   const mine = ownAnswer();
   const chosen = mine?.choice ?? question.sending;
   for (const button of byId('q-choices').children) {
     const i = Number(button.dataset.choice);
-    button.disabled = Boolean(revealed || mine || question.sending !== null || question.refusal?.final);
+    button.disabled = Boolean(revealed || mine || view.phase === 'paused' || question.sending !== null || question.refusal?.final);
     button.classList.toggle('is-chosen', i === chosen);
     button.classList.toggle('is-correct', revealed?.correctChoice === i);
     button.classList.toggle('is-wrong', Boolean(revealed) && i === chosen && revealed.correctChoice !== i);
@@ -188,7 +195,7 @@ function renderQuestion() {
 
   const countdownEl = byId('q-countdown');
   countdownEl.hidden = Boolean(revealed);
-  if (revealed) countdown.stop();
+  if (revealed || view.phase === 'paused') countdown.stop();
   else if (view.deadlineAt) countdown.set(view.deadlineAt, view.settings.questionSeconds * 1000);
 
   const status = byId('q-status');
@@ -202,7 +209,8 @@ function renderQuestion() {
   } else if (question.refusal) {
     status.textContent = question.refusal.message;
     status.classList.add('is-error');
-  } else status.textContent = 'Tap your answer';
+  } else if (view.phase === 'paused') status.textContent = 'Paused';
+  else status.textContent = 'Tap your answer';
 
   renderResult(revealed, mine);
   showScreen('question');

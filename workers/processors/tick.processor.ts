@@ -19,8 +19,10 @@ export function tickProcessor({ rooms, queues, metrics }: WorkerDeps) {
     const due = room.phaseStartedAt + TICK_MS * n;
     const now = await waitUntil(due);
     metrics.tickLateness.observe({ tick: n === 0 ? 'first' : 'delayed' }, Math.max(0, now - due) / 1000);
+    // The answered count travels with the tick: the host's screen moves once per tick, not once per answer.
+    const counts = await rooms.counts(roomCode, room.phase === 'question' ? room.questionIndex : -1);
     await rooms.publish(roomCode, {
-      kind: 'countdown', version, phase: room.phase, questionIndex: room.questionIndex, deadlineAt: room.deadlineAt,
+      kind: 'countdown', version, phase: room.phase, questionIndex: room.questionIndex, deadlineAt: room.deadlineAt, ...counts,
     });
     const nextDue = due + TICK_MS;
     if (nextDue < room.deadlineAt) {

@@ -17,7 +17,7 @@
  * Settling, when ARGV[9] is 1, needs KEYS[3] answers of the revealed question, KEYS[4] players,
  * KEYS[5] scores, KEYS[6] streaks, KEYS[7] answer times. Each answer's points, time and streak,
  * recorded by answer.lua, are added to the standings; a player who did not answer loses their
- * streak. Done inside the compare-and-set, a question is settled exactly once, at its reveal.
+ * streak; answers of players kicked since are dropped. Done inside the compare-and-set, a question is settled exactly once, at its reveal.
  *
  * Returns 1 when applied, -1 when the room does not exist (or already exists, for -1),
  * -2 when its version differs. Either all of record, event and message are written, or none.
@@ -38,11 +38,13 @@ if ARGV[9] == '1' then
   local answered = {}
   local all = redis.call('HGETALL', KEYS[3])
   for i = 1, #all, 2 do
-    local a = cjson.decode(all[i + 1])
-    answered[all[i]] = true
-    redis.call('ZINCRBY', KEYS[5], a.points, all[i])
-    redis.call('HINCRBY', KEYS[7], all[i], a.elapsedMs)
-    redis.call('HSET', KEYS[6], all[i], a.streak or 0)
+    if redis.call('HEXISTS', KEYS[4], all[i]) == 1 then
+      local a = cjson.decode(all[i + 1])
+      answered[all[i]] = true
+      redis.call('ZINCRBY', KEYS[5], a.points, all[i])
+      redis.call('HINCRBY', KEYS[7], all[i], a.elapsedMs)
+      redis.call('HSET', KEYS[6], all[i], a.streak or 0)
+    end
   end
   for _, id in ipairs(redis.call('HKEYS', KEYS[4])) do
     if not answered[id] then redis.call('HSET', KEYS[6], id, 0) end
