@@ -149,11 +149,11 @@ export const operations: OperationSpec[] = [
     summary: 'Join a room as a player',
     description:
       'Anyone may join as a guest; with a user token the player is also tied to the account. ' +
-      'Nicknames are 1–20 characters, unique in the room ignoring case.',
+      'Nicknames are 1–20 characters after trimming, unique in the room ignoring case, without control characters or markup, and not on the word list (NICKNAME_BLOCKLIST).',
     body: 'Join',
     answer: { status: 201, schema: 'Joined', description: 'A player token for the socket.' },
     errors: {
-      400: `${BAD_BODY} Or ${BAD_CODE}`,
+      400: `${BAD_BODY} Or ${BAD_CODE} Or \`NICKNAME_REJECTED\`: the nickname holds a word on the list.`,
       401: '`UNAUTHORIZED`: an `Authorization` header with a bad token (send none to join as a guest).',
       404: NO_ROOM,
       409: '`NICKNAME_TAKEN`; `ROOM_LOCKED`: the host has locked the room; or `ROOM_NOT_JOINABLE`: the room has ended.',

@@ -1,5 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { type Transition, isEndPhase, transition } from '../game/room-machine';
+import { createNicknameFilter } from '../game/nickname-filter';
 import { generateRoomCode } from '../game/room-code';
 import { ErrorCode } from '../shared/error-codes';
 import type { Question, RoomSettings, RoomState, RoomView } from '../shared/room';
@@ -13,6 +14,7 @@ const HOST_RETRIES = 3;
 /** Room use cases. The api is the only writer of a room's lifecycle; every change is a CAS on `version`. */
 export function createRoomsService(deps: ApiDeps) {
   const { rooms, views, config } = deps;
+  const nicknameBlocked = createNicknameFilter(config.nicknameBlocklist);
 
   async function load(code: string): Promise<RoomState> {
     const room = await rooms.get(code);
@@ -99,6 +101,9 @@ export function createRoomsService(deps: ApiDeps) {
     },
 
     async join(code: string, nickname: string, userId: string | null) {
+      if (nicknameBlocked(nickname)) {
+        throw new AppError(ErrorCode.NicknameRejected, 400, 'That nickname is not allowed here; pick another.');
+      }
       const playerId = 'p_' + randomBytes(9).toString('base64url');
       const result = await rooms.join(code, { id: playerId, nickname, userId, joinedAt: Date.now() });
       switch (result) {

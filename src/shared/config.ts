@@ -27,6 +27,10 @@ const Env = z.object({
   METRICS_PORT: port.default(9091),
   ADMIN_USER: z.string().min(1).regex(/^[^:]+$/, 'must not contain ":" (HTTP Basic)').optional(),
   ADMIN_PASSWORD: z.string().min(12).optional(),
+  NICKNAME_BLOCKLIST: z
+    .string()
+    .default('')
+    .transform((list) => list.split(',').map((w) => w.trim()).filter(Boolean)),
   ADMIN_EMAILS: z
     .string()
     .default('')
@@ -68,6 +72,8 @@ export interface Config {
   adminCredentials: { user: string; password: string } | null;
   /** Lower-cased; accounts with these emails get the admin role when they register or sign in. */
   adminEmails: string[];
+  /** Words no nickname may contain (see src/game/nickname-filter.ts); empty: no filter. */
+  nicknameBlocklist: string[];
 }
 
 /** Config once the local Redis and PostgreSQL (if any) are up: every role needs both URLs. */
@@ -120,5 +126,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, role?: 'api' | 
     metricsPort: e.METRICS_PORT,
     adminCredentials: e.ADMIN_USER && e.ADMIN_PASSWORD ? { user: e.ADMIN_USER, password: e.ADMIN_PASSWORD } : null,
     adminEmails: e.ADMIN_EMAILS,
+    nicknameBlocklist: e.NICKNAME_BLOCKLIST,
   };
 }

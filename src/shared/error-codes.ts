@@ -10,6 +10,7 @@ export const ErrorCode = {
   RoomNotFound: 'ROOM_NOT_FOUND',
   RoomNotJoinable: 'ROOM_NOT_JOINABLE',
   NicknameTaken: 'NICKNAME_TAKEN',
+  NicknameRejected: 'NICKNAME_REJECTED',
   RoomLocked: 'ROOM_LOCKED',
   Kicked: 'KICKED',
   StaleVersion: 'STALE_VERSION',

@@ -14,7 +14,7 @@ describe('host controls, through separate api, worker and socket processes', () 
   const games: Game[] = [];
 
   beforeAll(async () => {
-    stack = await Stack.start('host-controls');
+    stack = await Stack.start('host-controls', undefined, { env: { NICKNAME_BLOCKLIST: 'darn,heck' } });
   }, 60_000);
 
   beforeEach(({ onTestFailed }) => onTestFailed(() => console.error(`process output (${stack.namespace}):\n${stack.logs()}`)));
@@ -211,6 +211,17 @@ describe('host controls, through separate api, worker and socket processes', () 
       expect(results.answers.some((a) => a.playerId === lateId)).toBe(true);
     });
 
+  });
+
+  describe('with a nickname word list (NICKNAME_BLOCKLIST)', () => {
+    it('refuses a nickname on the word list however it is spelled, and lets a look-alike word through', async () => {
+      const room = await newGame(0);
+      const refused = await stack.api.request('POST', `/rooms/${room.code}/players`, { body: { nickname: 'D4-r.n' } });
+      expect(refused.status).toBe(400);
+      expect(refused.contentType).toMatch(/application\/problem\+json/);
+      expect(refused.body).toMatchObject({ code: 'NICKNAME_REJECTED' });
+      expect((await stack.api.request('POST', `/rooms/${room.code}/players`, { body: { nickname: 'Checkmate' } })).status).toBe(201);
+    });
   });
 
   describe('when someone other than the host tries a control', () => {
