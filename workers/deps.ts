@@ -18,4 +18,5 @@ export interface WorkerDeps {
   games: GamesRepo;
   webhook: WebhookClient;
   metrics: WorkerMetrics;
+  housekeeping: { idleMs: number; abandonedMs: number };
 }

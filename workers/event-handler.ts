@@ -30,6 +30,7 @@ export function createEventHandler(deps: WorkerDeps, consumer: string) {
         if (isTimedPhase(event.phase)) {
           await queues.tick.add('tick', { roomCode: code, version: event.version, n: 0 }, { jobId: jobId.tick(code, event.version, 0) });
         }
+        if (event.phase === 'paused') await endIfIdle(code, event.version);
         return;
       case 'room.finished':
         await queues['persist-results'].add('persist-results', { roomCode: code, gameId: event.gameId }, { jobId: jobId.persist(code, event.gameId) });
@@ -38,9 +39,19 @@ export function createEventHandler(deps: WorkerDeps, consumer: string) {
         await closeEarly(code, event.version);
         return;
       case 'room.prepared':
+        await endIfIdle(code, event.version);
+        return;
       case 'room.failed':
         return;
     }
+  }
+
+  async function endIfIdle(code: string, version: number): Promise<void> {
+    await queues.housekeeping.add(
+      'idle',
+      { roomCode: code, version, reason: 'idle' },
+      { jobId: jobId.idle(code, version), delay: deps.housekeeping.idleMs },
+    );
   }
 
   /** The advance job may already wait, delayed to the deadline: promote it rather than add a second one. */

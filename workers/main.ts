@@ -18,6 +18,7 @@ import { createEventHandler } from './event-handler';
 import { instrumented } from './instrumented';
 import { startOpsServer } from './ops-server';
 import { advanceProcessor } from './processors/advance.processor';
+import { housekeepingProcessor } from './processors/housekeeping.processor';
 import { persistResultsProcessor } from './processors/persist-results.processor';
 import { prepareRoomProcessor } from './processors/prepare-room.processor';
 import { tickProcessor } from './processors/tick.processor';
@@ -59,6 +60,7 @@ export async function startWorker(config: ResolvedConfig, log: Logger) {
     games: createGamesRepo(db),
     webhook: createWebhookClient({ baseUrl: config.apiInternalUrl, secret: config.webhookSecret, calls: metrics.webhookCalls }),
     metrics,
+    housekeeping: { idleMs: config.roomIdleSeconds * 1000, abandonedMs: config.roomAbandonedSeconds * 1000 },
   };
 
   const processors: { [Q in QueueName]: Processor<JobDataByQueue[Q]> } = {
@@ -66,6 +68,7 @@ export async function startWorker(config: ResolvedConfig, log: Logger) {
     [QueueName.Tick]: tickProcessor(deps),
     [QueueName.Advance]: advanceProcessor(deps),
     [QueueName.PersistResults]: persistResultsProcessor(deps),
+    [QueueName.Housekeeping]: housekeepingProcessor(deps),
   };
   const workers = (Object.keys(processors) as QueueName[]).map((name) => {
     const worker = new Worker(name, instrumented(name, processors[name] as Processor, metrics), {

@@ -45,5 +45,11 @@ export function internalRoutes(deps: ApiDeps, service: RoomsService): Router {
     res.json({ phase: room.phase, version: room.version, questionIndex: room.questionIndex } satisfies WebhookAnswer);
   });
 
+  router.post('/internal/rooms/:code/end', async (req, res) => {
+    const body = parse(WebhookBody.end, req.body);
+    const room = await service.endIdle(roomCodeParam(req.params.code), body.version, body.reason);
+    res.json({ phase: room.phase, version: room.version } satisfies WebhookAnswer);
+  });
+
   return router;
 }

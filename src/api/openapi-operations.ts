@@ -13,6 +13,7 @@ export const requestSchemas = {
   PreparedWebhook: WebhookBody.prepared,
   FailedWebhook: WebhookBody.failed,
   AdvanceWebhook: WebhookBody.advance,
+  EndWebhook: WebhookBody.end,
   AnswerSubmit,
 };
 
@@ -50,7 +51,7 @@ const NO_TOKEN = '`UNAUTHORIZED`: no token, or one that is malformed, expired or
 const UNSIGNED = `\`UNAUTHORIZED\`: unsigned, badly signed, or signed more than ${SIGNATURE_TOLERANCE_MS / 60_000} minutes from the api clock.`;
 const STALE = '`STALE_VERSION`: the room is no longer at `version` (a stale or repeated call; nothing changed), or `INVALID_TRANSITION`.';
 
-const WEBHOOK_BODIES = { prepared: 'PreparedWebhook', failed: 'FailedWebhook', advance: 'AdvanceWebhook' } as const;
+const WEBHOOK_BODIES = { prepared: 'PreparedWebhook', failed: 'FailedWebhook', advance: 'AdvanceWebhook', end: 'EndWebhook' } as const;
 
 function webhook(action: keyof typeof WEBHOOK_BODIES, operationId: string, summary: string, description: string): OperationSpec {
   return {
@@ -215,4 +216,8 @@ export const operations: OperationSpec[] = [
   webhook('prepared', 'roomPrepared', 'Questions are picked: the room moves to the lobby', 'Stores the questions and opens the lobby.'),
   webhook('failed', 'roomFailed', 'The room cannot be prepared', 'Moves the room to `failed` with the reason players see.'),
   webhook('advance', 'roomAdvance', 'A deadline has passed: the next phase', 'Question → reveal → next question, or → finished after the last.'),
+  webhook(
+    'end', 'roomEnd', 'Housekeeping: end a room left idle or abandoned',
+    'A lobby not started or a game left paused for `ROOM_IDLE_SECONDS`, or a running game with nobody connected for `ROOM_ABANDONED_SECONDS`: a lobby is cancelled, a game finishes and its results are saved.',
+  ),
 ];

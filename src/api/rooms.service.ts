@@ -146,6 +146,12 @@ export function createRoomsService(deps: ApiDeps) {
     /** Closes the open question now, or ends the reveal now: the same step the deadline would take. */
     skip: (code: string) => change(code, { type: 'advance' }),
     end: (code: string) => change(code, { type: 'end' }),
+    /** The worker's housekeeping: ends the room only if it is still at `version`. */
+    async endIdle(code: string, version: number, reason: 'idle' | 'abandoned') {
+      const room = await change(code, { type: 'end' }, version);
+      deps.log.info(reason === 'idle' ? 'room ended: left idle' : 'room ended: everyone left', { room: code, phase: room.phase });
+      return room;
+    },
 
     start: (code: string) => change(code, { type: 'start' }),
 

@@ -21,6 +21,8 @@ const Env = z.object({
   REDIS_HZ: z.coerce.number().int().min(0).max(500).default(100),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(500).default(20),
   ROOM_TTL_SECONDS: z.coerce.number().int().min(60).default(86_400),
+  ROOM_IDLE_SECONDS: z.coerce.number().int().min(2).default(1800),
+  ROOM_ABANDONED_SECONDS: z.coerce.number().int().min(2).default(60),
   DATA_DIR: z.string().default('.data'),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
   LOG_FORMAT: z.enum(['json', 'pretty']).optional(),
@@ -62,6 +64,10 @@ export interface Config {
   redisHz: number;
   workerConcurrency: number;
   roomTtlSeconds: number;
+  /** A lobby not started, or a game left paused, this long is ended by the worker. */
+  roomIdleSeconds: number;
+  /** A running game with nobody connected (host or player) this long is finished; results are kept. */
+  roomAbandonedSeconds: number;
   dataDir: string;
   logLevel: z.infer<typeof Env>['LOG_LEVEL'];
   /** Readable lines instead of JSON: the default for `all` (npm start), JSON for the separate roles. */
@@ -120,6 +126,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, role?: 'api' | 
     redisHz: e.REDIS_HZ,
     workerConcurrency: e.WORKER_CONCURRENCY,
     roomTtlSeconds: e.ROOM_TTL_SECONDS,
+    roomIdleSeconds: e.ROOM_IDLE_SECONDS,
+    roomAbandonedSeconds: e.ROOM_ABANDONED_SECONDS,
     dataDir: e.DATA_DIR,
     logLevel: e.LOG_LEVEL,
     logPretty: e.LOG_FORMAT ? e.LOG_FORMAT === 'pretty' : role === 'all',

@@ -4,6 +4,7 @@ export const QueueName = {
   Tick: 'tick',
   Advance: 'advance',
   PersistResults: 'persist-results',
+  Housekeeping: 'housekeeping',
 } as const;
 export type QueueName = (typeof QueueName)[keyof typeof QueueName];
 
@@ -12,12 +13,15 @@ export interface TickJob { roomCode: string; version: number; n: number }
 /** `dueAt`: the deadline this advance is for; 0 when it closes a question early. */
 export interface AdvanceJob { roomCode: string; version: number; dueAt: number }
 export interface PersistResultsJob { roomCode: string; gameId: string }
+/** Ends the room if it is still at `version` when the job runs: nothing happened there meanwhile. */
+export interface HousekeepingJob { roomCode: string; version: number; reason: 'idle' }
 
 export interface JobDataByQueue {
   [QueueName.PrepareRoom]: PrepareRoomJob;
   [QueueName.Tick]: TickJob;
   [QueueName.Advance]: AdvanceJob;
   [QueueName.PersistResults]: PersistResultsJob;
+  [QueueName.Housekeeping]: HousekeepingJob;
 }
 
 /**
@@ -29,6 +33,7 @@ export const jobId = {
   tick: (code: string, version: number, n: number) => `tick-${code}-${version}-${n}`,
   advance: (code: string, version: number) => `advance-${code}-${version}`,
   persist: (code: string, gameId: string) => `persist-${code}-${gameId}`,
+  idle: (code: string, version: number) => `idle-${code}-${version}`,
 };
 
 /** Ticks are due every TICK_MS from the start of a timed phase. */

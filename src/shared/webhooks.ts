@@ -7,6 +7,8 @@ export const WebhookBody = {
   prepared: z.object({ version: z.number().int(), questions: z.array(Question).min(1) }),
   failed: z.object({ version: z.number().int(), reason: z.string().min(1).max(500) }),
   advance: z.object({ version: z.number().int() }),
+  /** Housekeeping: a room left idle (lobby or pause) too long, or a running game everyone left. */
+  end: z.object({ version: z.number().int(), reason: z.enum(['idle', 'abandoned']) }),
 };
 export type WebhookAction = keyof typeof WebhookBody;
 export type WebhookPayload<A extends WebhookAction> = z.infer<(typeof WebhookBody)[A]>;

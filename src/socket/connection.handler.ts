@@ -57,6 +57,12 @@ export function connectionHandler(io: QuizServer, deps: RelayDeps) {
       ack({ ok: true, ...state });
     });
 
+    if (kind === 'host') {
+      const counted = rooms.hostPresence(roomCode, id, 1);
+      socket.on('disconnect', () => {
+        counted.then(() => rooms.hostPresence(roomCode, id, -1)).catch((err) => roomLog.warn('presence update failed', { err }));
+      });
+    }
     if (kind === 'player') {
       // Counted and uncounted from the start: a connection that drops while this handler awaits must not
       // stay counted as online, or the question would wait for a player who is gone.

@@ -31,6 +31,10 @@ export function createKeys(namespace: string) {
     times: (code: string) => `${room(code)}:times`,
     /** Set of the player ids the host kicked: their tokens no longer work. */
     kicked: (code: string) => `${room(code)}:kicked`,
+    /** Hash: host id → number of open host connections (apart from `online`, which counts players for early close). */
+    hostOnline: (code: string) => `${room(code)}:host-online`,
+    /** Since when (epoch ms) the worker has seen nobody connected to a running game. */
+    emptySince: (code: string) => `${room(code)}:empty-since`,
     /** Present while the host has locked the room: nobody new may join. */
     locked: (code: string) => `${room(code)}:locked`,
     channel: (code: string) => `${namespace}:channel:room:${code}`,
@@ -40,7 +44,8 @@ export function createKeys(namespace: string) {
       const perQuestion = Array.from({ length: questionCount }, (_, i) => keys.answers(code, i));
       return [
         room(code), keys.questions(code), keys.answerKey(code), keys.players(code), keys.nicknames(code),
-        keys.online(code), keys.scores(code), keys.streaks(code), keys.times(code), keys.kicked(code), keys.locked(code), ...perQuestion,
+        keys.online(code), keys.scores(code), keys.streaks(code), keys.times(code), keys.kicked(code), keys.locked(code),
+        keys.hostOnline(code), keys.emptySince(code), ...perQuestion,
       ];
     },
   };

@@ -12,6 +12,7 @@ const JOB_OPTIONS: Record<QueueName, DefaultJobOptions> = {
   [QueueName.Tick]: { attempts: 3, backoff: { type: 'fixed', delay: 200 } },
   [QueueName.Advance]: { attempts: 10, backoff: { type: 'exponential', delay: 250 } },
   [QueueName.PersistResults]: { attempts: 13, backoff: { type: 'exponential', delay: 1000 } },
+  [QueueName.Housekeeping]: { attempts: 8, backoff: { type: 'exponential', delay: 1000 } },
 };
 
 /** Completed jobs are kept an hour so a deterministic job id still deduplicates a repeated event. */
@@ -31,6 +32,7 @@ export function createQueues(connection: Redis, keys: Keys): Queues {
     [QueueName.Tick]: make(QueueName.Tick),
     [QueueName.Advance]: make(QueueName.Advance),
     [QueueName.PersistResults]: make(QueueName.PersistResults),
+    [QueueName.Housekeeping]: make(QueueName.Housekeeping),
   };
 }
 

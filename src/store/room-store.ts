@@ -115,6 +115,26 @@ export function createRoomStore({ redis, keys, ttlSeconds }: RoomStoreDeps) {
       return redis.qlPresence(1, keys.online(code), playerId, delta);
     },
 
+    /** The host's connections, counted apart from the players'; only for telling an abandoned game. */
+    hostPresence(code: string, hostId: string, delta: 1 | -1): Promise<number> {
+      return redis.qlPresence(1, keys.hostOnline(code), hostId, delta);
+    },
+
+    /**
+     * For how long (ms) nobody, host or player, has been connected to the room, as seen at the
+     * times this is called (each tick); 0 while someone is.
+     */
+    async vacantFor(code: string, now: number): Promise<number> {
+      const replies = (await redis.pipeline().hlen(keys.online(code)).hlen(keys.hostOnline(code)).exec()) ?? [];
+      const connected = Number(replies[0]?.[1] ?? 0) + Number(replies[1]?.[1] ?? 0);
+      if (connected > 0) {
+        await redis.del(keys.emptySince(code));
+        return 0;
+      }
+      await redis.set(keys.emptySince(code), String(now), 'EX', ttlSeconds, 'NX');
+      return now - Number((await redis.get(keys.emptySince(code))) ?? now);
+    },
+
     /** How many players the room has and how many answered question `index`: one round trip. */
     async counts(code: string, index: number): Promise<{ playerCount: number; answeredCount: number }> {
       const replies = (await redis.pipeline().hlen(keys.players(code)).hlen(keys.answers(code, Math.max(index, 0))).exec()) ?? [];
