@@ -57,7 +57,7 @@ export function createViewReader({ redis, keys }: { redis: QuizRedis; keys: Keys
           playerCount,
           answeredCount: answered.length,
           leaderboard,
-          answeredChoices: room.phase === 'reveal' ? answered.map((a) => (JSON.parse(a) as StoredAnswer).choice) : [],
+          answers: room.phase === 'reveal' ? answered.map((a) => JSON.parse(a) as StoredAnswer) : [],
         },
         serverNow,
       );
