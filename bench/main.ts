@@ -110,7 +110,8 @@ async function runScenario(hz: number, databaseUrl: string) {
           const q = v.question;
           setTimeout(() => {
             const sent = performance.now();
-            c.emit('answer:submit', { questionIndex: q.index, choice: Math.floor(Math.random() * q.choices.length) }, (ack) => {
+            const guess = q.choices.length ? { choice: Math.floor(Math.random() * q.choices.length) } : { text: 'no idea' };
+            c.emit('answer:submit', { questionIndex: q.index, ...guess }, (ack) => {
               if (ack.ok) ackMs.push(performance.now() - sent);
             });
           }, Math.random() * QUESTION_SECONDS * 800);

@@ -1,5 +1,6 @@
 import type { Registry } from 'prom-client';
 import type { Config } from '../shared/config';
+import type { CategoriesRepo } from '../store/categories.repo';
 import type { Logger } from '../shared/logger';
 import type { Db } from '../store/db';
 import type { GamesRepo } from '../store/games.repo';
@@ -20,6 +21,7 @@ export interface ApiDeps {
   views: ViewReader;
   users: UsersRepo;
   questions: QuestionsRepo;
+  categories: CategoriesRepo;
   games: GamesRepo;
   /** For Bull Board at /admin/queues; the api only reads and manages them, the worker runs the jobs. */
   queues: Queues;

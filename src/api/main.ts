@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { ResolvedConfig } from '../shared/config';
 import type { Logger } from '../shared/logger';
 import { createApiMetrics, createMetricsRegistry } from '../shared/metrics';
+import { createCategoriesRepo } from '../store/categories.repo';
 import { createDb } from '../store/db';
 import { createGamesRepo } from '../store/games.repo';
 import { createKeys } from '../store/keys';
@@ -31,6 +32,7 @@ export async function startApi(config: ResolvedConfig, log: Logger, port = confi
     views: createViewReader({ redis, keys }),
     users: createUsersRepo(db),
     questions: createQuestionsRepo(db),
+    categories: createCategoriesRepo(db),
     games: createGamesRepo(db),
     queues,
     metrics: { registry },

@@ -2,6 +2,9 @@ import { GameResults } from '../shared/game-results';
 import { RoomSettings, RoomView } from '../shared/room';
 import { AnswerSubmit } from '../shared/socket-events';
 import { SIGNATURE_TOLERANCE_MS, WebhookBody } from '../shared/webhooks';
+import {
+  BankQuestion, Category, CategoryInput, ImportQuery, ImportReport, OpenTdbImport, QuestionInput, QuestionPage, QuestionQuery,
+} from './questions.schemas';
 import { AuthAnswer, Categories, ClientConfig, CreatedRoom, Health, Join, Joined, Login, Problem, Ready, Register, WebhookAnswer } from './schemas';
 
 /** What clients send, by component name: the schemas the routes (and the socket) parse with, documented as their input. */
@@ -15,21 +18,28 @@ export const requestSchemas = {
   AdvanceWebhook: WebhookBody.advance,
   EndWebhook: WebhookBody.end,
   AnswerSubmit,
+  QuestionInput,
+  CategoryInput,
+  OpenTdbImport,
 };
+
+/** Query strings by name; each field becomes a documented query parameter. */
+export const querySchemas = { QuestionQuery, ImportQuery };
 
 /** Answers by component name, documented as what the api sends. */
 export const responseSchemas = {
   Health, Ready, AuthAnswer, Categories, CreatedRoom, RoomView, Joined, GameResults, ClientConfig, WebhookAnswer, Problem,
+  BankQuestion, QuestionPage, ImportReport, Category,
 };
 
-export type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 503;
-export type Tag = 'system' | 'auth' | 'rooms' | 'games' | 'web' | 'internal';
+export type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 415 | 503;
+export type Tag = 'system' | 'auth' | 'rooms' | 'games' | 'questions' | 'web' | 'internal';
 
 /** Who may call: `host` is the host token of the room in the path. */
 export type Auth = 'user' | 'host' | 'optional-user' | 'webhook';
 
 export interface OperationSpec {
-  method: 'get' | 'post' | 'delete';
+  method: 'get' | 'post' | 'put' | 'delete';
   /** OpenAPI form: `{code}` where Express has `:code`. */
   path: string;
   operationId: string;
@@ -37,9 +47,14 @@ export interface OperationSpec {
   description?: string;
   tag: Tag;
   auth?: Auth;
+  query?: keyof typeof querySchemas;
   body?: keyof typeof requestSchemas;
-  /** A JSON answer by its schema, or another media type. */
-  answer: { status: 200 | 201; description: string } & ({ schema: keyof typeof responseSchemas } | { mediaType: 'text/plain' | 'image/svg+xml' });
+  /** The body may also be text/csv, described so. */
+  csvBody?: string;
+  /** A JSON answer by its schema, another media type, or (204) nothing. */
+  answer:
+    | ({ status: 200 | 201; description: string } & ({ schema: keyof typeof responseSchemas } | { mediaType: 'text/plain' | 'image/svg+xml' }))
+    | { status: 204; description: string };
   /** Each error status the operation can answer, with the codes it carries and why. */
   errors: Partial<Record<ErrorStatus, string>>;
 }
@@ -50,6 +65,14 @@ const NO_ROOM = '`ROOM_NOT_FOUND`: no such room, or it has expired.';
 const NO_TOKEN = '`UNAUTHORIZED`: no token, or one that is malformed, expired or signed otherwise.';
 const UNSIGNED = `\`UNAUTHORIZED\`: unsigned, badly signed, or signed more than ${SIGNATURE_TOLERANCE_MS / 60_000} minutes from the api clock.`;
 const STALE = '`STALE_VERSION`: the room is no longer at `version` (a stale or repeated call; nothing changed), or `INVALID_TRANSITION`.';
+
+const USER_ONLY = '`FORBIDDEN`: a host or player token; this needs a user token.';
+const NOT_YOURS = '`FORBIDDEN`: a host or player token, or the question is another author\'s (only they or an admin may change it).';
+const BAD_ID = '`BAD_REQUEST`: the id is not a whole number from 1.';
+const NO_QUESTION = '`NOT_FOUND`: no such question, it was deleted, or it is another author\'s private question.';
+const BAD_QUESTION = `${'`BAD_REQUEST`'}: the body breaks the schema or the rules of its type; \`errors\` names each problem. Or the id is not a whole number from 1.`;
+const DUPLICATE = '`DUPLICATE_QUESTION`: you already have a question with this type, text and choices (ignoring case, accents and spaces).';
+const CATEGORY_OWNER = '`FORBIDDEN`: a host or player token, or not the creator of the category nor an admin.';
 
 const WEBHOOK_BODIES = { prepared: 'PreparedWebhook', failed: 'FailedWebhook', advance: 'AdvanceWebhook', end: 'EndWebhook' } as const;
 
@@ -122,11 +145,89 @@ export const operations: OperationSpec[] = [
     errors: { 400: BAD_BODY, 401: '`INVALID_CREDENTIALS`: wrong email or password.' },
   },
   {
-    method: 'get', path: '/categories', operationId: 'listCategories', tag: 'rooms',
-    summary: 'Question counts per category and difficulty',
-    description: 'What a room can ask for: a room needs `questionCount` questions that fit its category and difficulty.',
-    answer: { status: 200, schema: 'Categories', description: 'Every category of the question bank.' },
-    errors: {},
+    method: 'get', path: '/categories', operationId: 'listCategories', tag: 'questions', auth: 'optional-user',
+    summary: 'Categories, with question counts per difficulty',
+    description:
+      'What a room can ask for: a room needs `questionCount` questions that fit its category and difficulty. The counts are of ' +
+      'public questions, plus, with a user token, your own private ones (which rooms you host may ask too).',
+    answer: { status: 200, schema: 'Categories', description: 'Every category of the question bank, empty ones too.' },
+    errors: { 401: '`UNAUTHORIZED`: an `Authorization` header with a bad token (send none for public counts).' },
+  },
+  {
+    method: 'post', path: '/categories', operationId: 'createCategory', tag: 'questions', auth: 'user',
+    summary: 'Create a category',
+    body: 'CategoryInput',
+    answer: { status: 201, schema: 'Category', description: 'The category.' },
+    errors: { 400: BAD_BODY, 401: NO_TOKEN, 403: USER_ONLY, 409: '`CATEGORY_EXISTS`: a category has this name, ignoring case.' },
+  },
+  {
+    method: 'put', path: '/categories/{categoryId}', operationId: 'renameCategory', tag: 'questions', auth: 'user',
+    summary: 'Rename a category',
+    description: 'Its questions move with it. For its creator or an admin.',
+    body: 'CategoryInput',
+    answer: { status: 200, schema: 'Category', description: 'The renamed category.' },
+    errors: { 400: `${BAD_BODY} Or ${BAD_ID}`, 401: NO_TOKEN, 403: CATEGORY_OWNER, 404: '`NOT_FOUND`: no such category.', 409: '`CATEGORY_EXISTS`: another category has this name.' },
+  },
+  {
+    method: 'delete', path: '/categories/{categoryId}', operationId: 'deleteCategory', tag: 'questions', auth: 'user',
+    summary: 'Delete an empty category',
+    description: 'For its creator or an admin, once no (undeleted) question is in it.',
+    answer: { status: 204, description: 'Deleted.' },
+    errors: { 400: BAD_ID, 401: NO_TOKEN, 403: CATEGORY_OWNER, 404: '`NOT_FOUND`: no such category.', 409: '`CATEGORY_IN_USE`: questions are still in it.' },
+  },
+  {
+    method: 'get', path: '/questions', operationId: 'listQuestions', tag: 'questions', auth: 'user',
+    summary: 'List and filter the question bank, a page at a time',
+    description: 'Public questions and your own (an admin sees all), by id. Answers (`correct`, `accepted`) only on questions you may edit.',
+    query: 'QuestionQuery',
+    answer: { status: 200, schema: 'QuestionPage', description: 'One page, and how many match in all.' },
+    errors: { 400: '`BAD_REQUEST`: a query parameter breaks its schema.', 401: NO_TOKEN, 403: USER_ONLY },
+  },
+  {
+    method: 'post', path: '/questions', operationId: 'createQuestion', tag: 'questions', auth: 'user',
+    summary: 'Add a question to the bank',
+    description: 'You are its author. Private by default: then only rooms you host ask it. `Location` names the question.',
+    body: 'QuestionInput',
+    answer: { status: 201, schema: 'BankQuestion', description: 'The question.' },
+    errors: { 400: BAD_QUESTION, 401: NO_TOKEN, 403: USER_ONLY, 409: DUPLICATE },
+  },
+  {
+    method: 'post', path: '/questions/import', operationId: 'importQuestions', tag: 'questions', auth: 'user',
+    summary: 'Import questions from Open Trivia DB JSON or CSV',
+    description:
+      'Each row is checked and saved on its own: the answer says how many were imported and, for each refused row, why ' +
+      '(a duplicate of one of your questions included). At most 500 rows; a CSV body up to 1 MB, JSON up to 256 kB.',
+    query: 'ImportQuery',
+    body: 'OpenTdbImport',
+    csvBody: 'With format=csv: a header row, then one question a row. Columns: category, difficulty, type, text (required), choice1…choice6, correct (choice numbers from 1 joined by |, or true/false for boolean), accepted (type-answer: answers joined by |), public (true/false).',
+    answer: { status: 200, schema: 'ImportReport', description: 'What was imported and what was refused.' },
+    errors: {
+      400: '`BAD_REQUEST`: not the format named, a CSV without the required header, more than 500 rows, or an OpenTDB `response_code` other than 0.',
+      401: NO_TOKEN, 403: USER_ONLY, 415: '`BAD_REQUEST`: the Content-Type does not fit `format`.',
+    },
+  },
+  {
+    method: 'get', path: '/questions/{questionId}', operationId: 'getQuestion', tag: 'questions', auth: 'user',
+    summary: 'One question of the bank',
+    answer: { status: 200, schema: 'BankQuestion', description: 'The question; its answers if you may edit it.' },
+    errors: { 400: BAD_ID, 401: NO_TOKEN, 403: USER_ONLY, 404: NO_QUESTION },
+  },
+  {
+    method: 'put', path: '/questions/{questionId}', operationId: 'updateQuestion', tag: 'questions', auth: 'user',
+    summary: 'Replace a question',
+    description: 'For its author or an admin. Games already played keep the question as it was asked.',
+    body: 'QuestionInput',
+    answer: { status: 200, schema: 'BankQuestion', description: 'The question as it is now.' },
+    errors: { 400: BAD_QUESTION, 401: NO_TOKEN, 403: NOT_YOURS, 404: NO_QUESTION, 409: DUPLICATE },
+  },
+  {
+    method: 'delete', path: '/questions/{questionId}', operationId: 'deleteQuestion', tag: 'questions', auth: 'user',
+    summary: 'Delete a question',
+    description:
+      'For its author or an admin. Rooms stop asking it and the bank stops listing it; finished games keep their ' +
+      'copy of it and their answers, and `game_answers.question_id` still names its (soft-deleted) row.',
+    answer: { status: 204, description: 'Deleted.' },
+    errors: { 400: BAD_ID, 401: NO_TOKEN, 403: NOT_YOURS, 404: NO_QUESTION },
   },
   {
     method: 'post', path: '/rooms', operationId: 'createRoom', tag: 'rooms', auth: 'user',

@@ -12,7 +12,8 @@ interface SocketEventDoc {
 }
 
 const ANSWER_REFUSALS = [
-  ErrorCode.AlreadyAnswered, ErrorCode.TooLate, ErrorCode.WrongQuestion, ErrorCode.NotAcceptingAnswers, ErrorCode.InvalidChoice, ErrorCode.BadRequest,
+  ErrorCode.AlreadyAnswered, ErrorCode.TooLate, ErrorCode.WrongQuestion, ErrorCode.NotAcceptingAnswers, ErrorCode.InvalidChoice,
+  ErrorCode.WrongAnswerType, ErrorCode.BadRequest,
 ];
 
 /**
@@ -24,7 +25,7 @@ export function socketContract(ref: (component: string) => JsonSchema) {
     'room:view': { summary: 'The public room view: at once on connect, then on every change.', payload: ref('RoomView') },
     'room:you': {
       summary: "This player's own state, after every change.",
-      payload: '{playerId, nickname, score, rank, streak, answer: {questionIndex, choice, correct?, points?} | null}; correct and points only after the reveal',
+      payload: '{playerId, nickname, score, rank, streak, answer: {questionIndex, choice, text?, correct?, points?} | null}; choice null and text set for a type-answer question; correct and points only after the reveal',
     },
     'room:countdown': { summary: 'Every 2 s in a timed phase.', payload: '{remainingMs, deadlineAt, serverNow, questionIndex, phase, answeredCount, playerCount}; the answered count moves once per tick' },
     'room:closed': { summary: 'The connection ends for good.', payload: '{reason: "finished" | "failed" | "cancelled" | "replaced" | "kicked", gameId}' },
@@ -35,7 +36,7 @@ export function socketContract(ref: (component: string) => JsonSchema) {
     'answer:submit': {
       summary: 'Answer the open question; the first answer counts, timed by the server.',
       payload: ref('AnswerSubmit'),
-      ack: `{ok: true, questionIndex, choice, receivedAt} | {ok: false, error: {code, message}}, code one of ${ANSWER_REFUSALS.join(', ')}`,
+      ack: `{ok: true, questionIndex, choice | text, receivedAt} | {ok: false, error: {code, message}}, code one of ${ANSWER_REFUSALS.join(', ')}`,
     },
     'room:sync': { summary: 'Ask for the current state again.', ack: '{ok: true, view, you}' },
   } satisfies Record<keyof ClientToServerEvents, SocketEventDoc>;

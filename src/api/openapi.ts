@@ -3,15 +3,15 @@ import path from 'node:path';
 import { z } from 'zod';
 import { ROOM_CODE_ALPHABET, ROOM_CODE_LENGTH, ROOM_CODE_PATTERN } from '../game/room-code';
 import { SIGNATURE_HEADER, SIGNATURE_TOLERANCE_MS, TIMESTAMP_HEADER } from '../shared/webhooks';
-import { type Auth, type OperationSpec, type Tag, operations, requestSchemas, responseSchemas } from './openapi-operations';
+import { type Auth, type OperationSpec, type Tag, operations, querySchemas, requestSchemas, responseSchemas } from './openapi-operations';
 import { type SocketContract, socketContract } from './openapi-socket';
 
 type JsonSchema = z.core.JSONSchema.BaseSchema;
 
 interface Parameter {
   name: string;
-  in: 'path';
-  required: true;
+  in: 'path' | 'query';
+  required: boolean;
   description: string;
   schema: JsonSchema;
   example?: string;
@@ -61,6 +61,7 @@ const TAGS: OpenApiDocument['tags'] = [
   { name: 'auth', description: 'Accounts and user tokens' },
   { name: 'rooms', description: 'Create, join and start rooms' },
   { name: 'games', description: 'Results of finished games' },
+  { name: 'questions', description: 'The question bank: questions, categories, imports' },
   { name: 'web', description: 'What the web client needs besides its files' },
   { name: 'internal', description: 'Webhooks the worker calls, HMAC-signed' },
 ];
@@ -96,7 +97,18 @@ const PATH_PARAMETERS: Record<string, Parameter> = {
     name: 'playerId', in: 'path', required: true, example: 'p_Xq3vN0aB9kLm', schema: { type: 'string', pattern: '^p_[A-Za-z0-9_-]{12}$' },
     description: 'A player id, as `POST /rooms/{code}/players` gave it (it is also `playerId` in the player\'s `room:you`).',
   },
+  questionId: { name: 'questionId', in: 'path', required: true, schema: { type: 'integer', minimum: 1 }, description: 'The id of a question in the bank.' },
+  categoryId: { name: 'categoryId', in: 'path', required: true, schema: { type: 'integer', minimum: 1 }, description: 'The id of a category.' },
 };
+
+/** A query schema's fields as query parameters, each described by its own JSON Schema. */
+function queryParameters(name: keyof typeof querySchemas): Parameter[] {
+  return Object.entries(querySchemas[name].shape).map(([field, schema]: [string, z.ZodType]) => {
+    const { description, ...json } = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as JsonSchema & { description?: string };
+    delete json.$schema;
+    return { name: field, in: 'query', required: !schema.safeParse(undefined).success, description: description ?? '', schema: json };
+  });
+}
 
 /** The OpenAPI 3.1 document of the api's REST endpoints, generated from the zod schemas the routes use. */
 export function buildOpenApiDocument(): OpenApiDocument {
@@ -123,6 +135,7 @@ function operation(spec: OperationSpec): Operation {
     if (!parameter) throw new Error(`${spec.operationId}: no description for the path parameter {${name}}`);
     return parameter;
   });
+  if (spec.query) parameters.push(...queryParameters(spec.query));
   // Keys left undefined are dropped when the document is sent.
   return {
     operationId: spec.operationId,
@@ -131,21 +144,23 @@ function operation(spec: OperationSpec): Operation {
     tags: [spec.tag],
     security: spec.auth && SECURITY[spec.auth],
     parameters: parameters.length ? parameters : undefined,
-    requestBody: spec.body && requestBody(spec.body),
+    requestBody: spec.body && requestBody(spec.body, spec.csvBody),
     responses: responses(spec),
   };
 }
 
-function requestBody(name: keyof typeof requestSchemas): Operation['requestBody'] {
+function requestBody(name: keyof typeof requestSchemas, csv: string | undefined): Operation['requestBody'] {
   // The routes parse a missing body as {}, so a body whose every field has a default may be left out.
   const required = !requestSchemas[name].safeParse({}).success;
-  return { required, content: { 'application/json': { schema: ref(name) } } };
+  const content: Content = { 'application/json': { schema: ref(name) } };
+  if (csv) content['text/csv'] = { schema: { type: 'string', description: csv } };
+  return { required, content };
 }
 
 function responses({ answer, errors }: OperationSpec): Operation['responses'] {
-  const content: Content = 'schema' in answer
+  const content: Content | undefined = 'schema' in answer
     ? { 'application/json': { schema: ref(answer.schema) } }
-    : { [answer.mediaType]: { schema: { type: 'string' } } };
+    : 'mediaType' in answer ? { [answer.mediaType]: { schema: { type: 'string' } } } : undefined;
   const out: Operation['responses'] = { [answer.status]: { description: answer.description, content } };
   for (const [status, description] of Object.entries(errors)) {
     out[status] = { description, content: { 'application/problem+json': { schema: ref('Problem') } } };

@@ -4,16 +4,12 @@ import { AppError } from './app-error';
 import { optionalClaims, requireClaims } from './auth.middleware';
 import type { ApiDeps } from './deps';
 import type { RoomsService } from './rooms.service';
-import { type Categories, type CreatedRoom, Join, type Joined, PlayerIdParam } from './schemas';
+import { type CreatedRoom, Join, type Joined, PlayerIdParam } from './schemas';
 import { parse, roomCodeParam } from './validation';
 
 export function roomsRoutes(deps: ApiDeps, service: RoomsService): Router {
   const router = Router();
   const secret = deps.config.jwtSecret;
-
-  router.get('/categories', async (_req, res) => {
-    res.json({ categories: await deps.questions.categories() } satisfies Categories);
-  });
 
   router.post('/rooms', async (req, res) => {
     const user = requireClaims(req, secret, ['user']);

@@ -48,7 +48,9 @@ export type AuthAnswer = z.infer<typeof AuthAnswer>;
 export const Categories = z.object({
   categories: z.array(
     z.object({
-      category: z.string(),
+      id: z.number().int(),
+      category: z.string().describe('The name, as rooms ask for it in `category`.'),
+      createdBy: z.string().nullable().describe('The user who created it; null for the starter bank.'),
       easy: z.number().int(),
       medium: z.number().int(),
       hard: z.number().int(),

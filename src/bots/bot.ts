@@ -58,14 +58,16 @@ export class Bot {
         // Server and bot clocks may differ: aim within the time left by the server's own reckoning.
         const remaining = view.deadlineAt - view.serverNow;
         const delay = Math.max(50, Math.random() * remaining * 0.9);
-        this.timer = setTimeout(() => this.answer(q.index, Math.floor(Math.random() * q.choices.length)), delay);
+        // A bot never knows the answer: a random choice, or for a type-answer question a word that is rarely right.
+        const guess = q.choices.length ? { choice: Math.floor(Math.random() * q.choices.length) } : { text: 'no idea' };
+        this.timer = setTimeout(() => this.answer(q.index, guess), delay);
       }
     }
     this.onChange();
   }
 
-  private answer(questionIndex: number, choice: number): void {
-    this.socket.emit('answer:submit', { questionIndex, choice }, (ack) => {
+  private answer(questionIndex: number, guess: { choice: number } | { text: string }): void {
+    this.socket.emit('answer:submit', { questionIndex, ...guess }, (ack) => {
       if (ack.ok) this.stats.answered++;
       else {
         this.stats.refused++;

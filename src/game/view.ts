@@ -7,8 +7,8 @@ export interface ViewInputs {
   playerCount: number;
   answeredCount: number;
   leaderboard: LeaderboardEntry[];
-  /** Choices picked for the current question, one entry per answer; used only after the reveal. */
-  answeredChoices: number[];
+  /** The answers to the current question (null choice: typed); used only after the reveal. */
+  answers: { choice: number | null; correct: boolean }[];
   locked: boolean;
   /** Every player ranked; read only once the room has finished. */
   standings: LeaderboardEntry[] | null;
@@ -39,8 +39,13 @@ export function buildRoomView(input: ViewInputs, serverNow: number): RoomView {
   let reveal: RoomView['reveal'] = null;
   if (question && phase === 'reveal') {
     const distribution = question.choices.map(() => 0);
-    for (const c of input.answeredChoices) if (c >= 0 && c < distribution.length) distribution[c] = (distribution[c] ?? 0) + 1;
-    reveal = { correctChoice: question.answer, distribution };
+    for (const { choice: c } of input.answers) if (c !== null && c >= 0 && c < distribution.length) distribution[c] = (distribution[c] ?? 0) + 1;
+    reveal = {
+      correctChoices: [...question.correct],
+      acceptedAnswers: [...question.accepted],
+      distribution,
+      correctCount: input.answers.filter((a) => a.correct).length,
+    };
   }
   const { questionCount, questionSeconds, revealSeconds, mode, category, difficulty } = room.settings;
   return {
@@ -74,9 +79,9 @@ export function buildPlayerYou(
 ): PlayerYou {
   let answer: PlayerYou['answer'] = null;
   if (own.answer && room.questionIndex >= 0) {
-    answer = isRevealed(room)
-      ? { questionIndex: room.questionIndex, choice: own.answer.choice, correct: own.answer.correct, points: own.answer.points }
-      : { questionIndex: room.questionIndex, choice: own.answer.choice };
+    const { choice, text } = own.answer;
+    const given = text === undefined ? { questionIndex: room.questionIndex, choice } : { questionIndex: room.questionIndex, choice, text };
+    answer = isRevealed(room) ? { ...given, correct: own.answer.correct, points: own.answer.points } : given;
   }
   return { playerId: player.id, nickname: player.nickname, score: own.score, rank: own.rank, streak: own.streak, answer };
 }

@@ -20,7 +20,14 @@ export const ErrorCode = {
   TooLate: 'TOO_LATE',
   AlreadyAnswered: 'ALREADY_ANSWERED',
   InvalidChoice: 'INVALID_CHOICE',
+  /** A choice sent for a type-answer question, or text for a question with choices. */
+  WrongAnswerType: 'WRONG_ANSWER_TYPE',
   NotAPlayer: 'NOT_A_PLAYER',
+  /** The author already has this question (same type, text and choices; see question-identity.ts). */
+  DuplicateQuestion: 'DUPLICATE_QUESTION',
+  CategoryExists: 'CATEGORY_EXISTS',
+  /** A category still holds questions, so it cannot be deleted. */
+  CategoryInUse: 'CATEGORY_IN_USE',
   Internal: 'INTERNAL',
   /** A process's dependencies (Redis, PostgreSQL) do not answer; from GET /ready. */
   NotReady: 'NOT_READY',

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Difficulty, QuestionType, RoomSettings } from './room';
+import { QuestionFields, RoomSettings } from './room';
 
 /** A finished game as PostgreSQL keeps it; `GET /games/:id/results` returns it. Times are ISO 8601. */
 export const GameResults = z.object({
@@ -11,18 +11,7 @@ export const GameResults = z.object({
     startedAt: z.string().nullable(),
     finishedAt: z.string(),
   }),
-  questions: z.array(
-    z.object({
-      index: z.number().int(),
-      id: z.number().int(),
-      category: z.string(),
-      difficulty: Difficulty,
-      type: QuestionType,
-      text: z.string(),
-      choices: z.array(z.string()),
-      answer: z.number().int(),
-    }),
-  ),
+  questions: z.array(QuestionFields.extend({ index: z.number().int() })),
   players: z.array(
     z.object({
       playerId: z.string(),
@@ -38,8 +27,9 @@ export const GameResults = z.object({
     z.object({
       playerId: z.string(),
       questionIndex: z.number().int(),
-      choice: z.number().int(),
-      correct: z.boolean(),
+      choice: z.number().int().nullable().describe('null for a typed answer.'),
+      text: z.string().nullable().describe('The typed answer of a type-answer question, as sent; else null.'),
+      correct: z.boolean().describe('Always false for a poll.'),
       points: z.number(),
       elapsedMs: z.number(),
       answeredAt: z.string(),

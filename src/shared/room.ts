@@ -3,8 +3,17 @@ import { z } from 'zod';
 export const Difficulty = z.enum(['easy', 'medium', 'hard']);
 export type Difficulty = z.infer<typeof Difficulty>;
 
-export const QuestionType = z.enum(['multiple', 'boolean']);
+/**
+ * `multiple`: 2–6 choices, one or several correct. `boolean`: two choices (True, False), one correct.
+ * `type-answer`: no choices; a typed answer counts when it matches an accepted variant once both are
+ * normalised (src/game/answer-text.ts). `poll`: 2–6 choices, none correct, never scored.
+ */
+export const QuestionType = z.enum(['multiple', 'boolean', 'type-answer', 'poll']);
 export type QuestionType = z.infer<typeof QuestionType>;
+
+export const MIN_CHOICES = 2;
+export const MAX_CHOICES = 6;
+export const MAX_ACCEPTED = 20;
 
 export const GameMode = z.enum(['timed', 'first-correct']);
 export type GameMode = z.infer<typeof GameMode>;
@@ -25,15 +34,42 @@ export const RoomSettings = z.object({
 });
 export type RoomSettings = z.infer<typeof RoomSettings>;
 
-/** A question with its answer: lives in PostgreSQL and in Redis, never on a player's wire before the reveal. */
-export const Question = z.object({
+/** What a question of each type must hold; the one rule for the bank, the webhook and the tests. */
+export function questionShapeIssues(q: { type: QuestionType; choices: string[]; correct: number[]; accepted: string[] }): string[] {
+  const issues: string[] = [];
+  const n = q.choices.length;
+  const choiceType = q.type === 'multiple' || q.type === 'boolean' || q.type === 'poll';
+  if (choiceType && (n < MIN_CHOICES || n > MAX_CHOICES)) issues.push(`a ${q.type} question has ${MIN_CHOICES} to ${MAX_CHOICES} choices`);
+  if (q.type === 'boolean' && n !== 2) issues.push('a boolean question has exactly two choices');
+  if (!choiceType && n > 0) issues.push(`a ${q.type} question has no choices`);
+  if (new Set(q.correct).size !== q.correct.length || q.correct.some((c) => c >= n)) issues.push('correct holds distinct indexes of choices');
+  if (q.type === 'multiple' && q.correct.length < 1) issues.push('a multiple question has at least one correct choice');
+  if (q.type === 'boolean' && q.correct.length !== 1) issues.push('a boolean question has exactly one correct choice');
+  if ((q.type === 'type-answer' || q.type === 'poll') && q.correct.length > 0) issues.push(`a ${q.type} question has no correct choice`);
+  if (q.type === 'type-answer' && q.accepted.length < 1) issues.push('a type-answer question has at least one accepted answer');
+  if (q.type !== 'type-answer' && q.accepted.length > 0) issues.push('only a type-answer question has accepted answers');
+  return issues;
+}
+
+/**
+ * A question with its answer: lives in PostgreSQL and in Redis, never on a player's wire before the reveal.
+ * One flat shape for every type: `choices` is empty for type-answer, `correct` (choice indexes) is empty
+ * for type-answer and poll, `accepted` (typed answers, as the author wrote them) only for type-answer.
+ */
+export const QuestionFields = z.object({
   id: z.number().int(),
   category: z.string(),
   difficulty: Difficulty,
   type: QuestionType,
   text: z.string(),
-  choices: z.array(z.string()).min(2).max(6),
-  answer: z.number().int().min(0),
+  choices: z.array(z.string()).max(MAX_CHOICES),
+  correct: z.array(z.number().int().min(0)).max(MAX_CHOICES).describe('Every correct choice; empty for type-answer and poll.'),
+  accepted: z.array(z.string()).max(MAX_ACCEPTED).describe('type-answer: the accepted answers, as the author wrote them; else empty.'),
+});
+
+/** QuestionFields, checked against the rules of its type. */
+export const Question = QuestionFields.superRefine((q, ctx) => {
+  for (const message of questionShapeIssues(q)) ctx.addIssue({ code: 'custom', message });
 });
 export type Question = z.infer<typeof Question>;
 
@@ -101,9 +137,14 @@ export const RoomView = z.object({
   answeredCount: z.number().int(),
   leaderboard: z.array(LeaderboardEntry).describe('The top 5.'),
   reveal: z
-    .object({ correctChoice: z.number().int(), distribution: z.array(z.number().int()) })
+    .object({
+      correctChoices: z.array(z.number().int()).describe('Every correct choice; empty for type-answer and poll.'),
+      acceptedAnswers: z.array(z.string()).describe('type-answer: the answers that count, as the author wrote them; else empty.'),
+      distribution: z.array(z.number().int()).describe('How many players picked each choice; empty for type-answer.'),
+      correctCount: z.number().int().describe('How many players answered correctly; 0 for a poll.'),
+    })
     .nullable()
-    .describe('Only in the reveal phase: the correct choice and how many players picked each choice.'),
+    .describe('Only in the reveal phase: what was right and how players answered.'),
   locked: z.boolean().describe('The host has locked the room: nobody new can join.'),
   paused: z
     .object({ phase: z.enum(['question', 'reveal']), remainingMs: z.number().int() })
@@ -122,12 +163,17 @@ export interface PlayerYou {
   score: number;
   rank: number;
   streak: number;
-  answer: { questionIndex: number; choice: number; correct?: boolean; points?: number } | null;
+  /** `choice` is null and `text` set for a type-answer question. */
+  answer: { questionIndex: number; choice: number | null; text?: string; correct?: boolean; points?: number } | null;
 }
 
 /** A recorded answer as the answer script stores it (JSON in `...:answers:{i}`). */
 export interface StoredAnswer {
-  choice: number;
+  /** null for a typed answer. */
+  choice: number | null;
+  /** A typed answer as the player sent it (trimmed); absent for a choice. */
+  text?: string;
+  /** Always false for a poll. */
   correct: boolean;
   points: number;
   elapsedMs: number;

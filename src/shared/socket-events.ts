@@ -1,12 +1,25 @@
 import { z } from 'zod';
+import { MAX_TYPED_ANSWER, normalizeAnswerText } from './answer-text';
 import type { ErrorBody } from './error-codes';
 import type { PlayerYou, RoomView } from './room';
 
-export const AnswerSubmit = z.object({
-  questionIndex: z.number().int().min(0),
-  choice: z.number().int().min(0),
-});
+/** One of `choice` (every type but type-answer) and `text` (type-answer), never both. */
+export const AnswerSubmit = z
+  .object({
+    questionIndex: z.number().int().min(0),
+    choice: z.number().int().min(0).optional().describe('The picked choice, from 0: for multiple, boolean and poll questions.'),
+    text: z
+      .string()
+      .max(MAX_TYPED_ANSWER)
+      .refine((t) => normalizeAnswerText(t) !== '', 'text must hold more than spaces and accents')
+      .optional()
+      .describe(`The typed answer, for type-answer questions: up to ${MAX_TYPED_ANSWER} characters; case, accents and spaces do not matter.`),
+  })
+  .refine((a) => (a.choice === undefined) !== (a.text === undefined), 'send either choice or text, not both');
 export type AnswerSubmit = z.infer<typeof AnswerSubmit>;
+
+/** What an accepted answer's ack echoes: the choice, or the text as recorded (trimmed). */
+export type AnswerEcho = { questionIndex: number; receivedAt: number } & ({ choice: number } | { text: string });
 
 export type Ack<T extends object> = ({ ok: true } & T) | { ok: false; error: ErrorBody };
 
@@ -33,7 +46,7 @@ export interface ServerToClientEvents {
 export interface ClientToServerEvents {
   'answer:submit': (
     answer: unknown,
-    ack: (result: Ack<{ questionIndex: number; choice: number; receivedAt: number }>) => void,
+    ack: (result: Ack<AnswerEcho>) => void,
   ) => void;
   'room:sync': (ack: (result: Ack<{ view: RoomView; you: PlayerYou | null }>) => void) => void;
 }

@@ -30,17 +30,22 @@ export function connectionHandler(io: QuizServer, deps: RelayDeps) {
       }
       const parsed = AnswerSubmit.safeParse(payload);
       if (!parsed.success) {
+        const why = parsed.error.issues.map((i) => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message)).join('; ');
         return ack({
           ok: false,
-          error: { code: ErrorCode.BadRequest, message: 'An answer is { questionIndex, choice }, both whole numbers from 0.' },
+          error: {
+            code: ErrorCode.BadRequest,
+            message: `An answer is { questionIndex, choice } with whole numbers from 0, or { questionIndex, text } for a type-answer question (${why}).`,
+          },
         });
       }
-      const { questionIndex, choice } = parsed.data;
+      const { questionIndex, choice, text } = parsed.data;
       try {
-        const result = await answers.submit(roomCode, id, questionIndex, choice);
+        const answer = choice !== undefined ? { choice } : { text: (text ?? '').trim() };
+        const result = await answers.submit(roomCode, id, questionIndex, answer);
         if (!result.ok) return ack({ ok: false, error: { code: result.code, message: result.message } });
         // Locked in; whether it was right is told only at the reveal, so the ack cannot leak the answer.
-        ack({ ok: true, questionIndex, choice, receivedAt: result.receivedAt });
+        ack({ ok: true, questionIndex, ...answer, receivedAt: result.receivedAt });
         if (result.closable) {
           await bus.emit({ type: 'question.closable', roomCode, version: result.version, at: Date.now(), questionIndex });
         }

@@ -1,3 +1,4 @@
+import { normalizeAnswerText } from '../shared/answer-text';
 import { ErrorCode } from '../shared/error-codes';
 import type { Keys } from './keys';
 import type { QuizRedis } from './redis';
@@ -15,16 +16,24 @@ const SCRIPT_ERRORS: Record<number, { code: ErrorCode; message: string }> = {
   [-5]: { code: ErrorCode.AlreadyAnswered, message: 'You have already answered this question; your first answer counts.' },
   [-6]: { code: ErrorCode.NotAPlayer, message: 'You are not a player in this room.' },
   [-7]: { code: ErrorCode.InvalidChoice, message: 'That choice is not one of the answers offered.' },
+  [-8]: {
+    code: ErrorCode.WrongAnswerType,
+    message: 'This answer does not fit the question: a type-answer question takes { questionIndex, text }, every other type { questionIndex, choice }.',
+  },
 };
+
+/** A pick of one choice, or a typed answer (for type-answer questions). */
+export type PlayerAnswer = { choice: number } | { text: string };
 
 export function createAnswerStore({ redis, keys }: { redis: QuizRedis; keys: Keys }) {
   return {
-    async submit(code: string, playerId: string, questionIndex: number, choice: number): Promise<AnswerResult> {
+    async submit(code: string, playerId: string, questionIndex: number, answer: PlayerAnswer): Promise<AnswerResult> {
+      const typed = 'text' in answer ? answer.text.trim() : '';
       const r = await redis.qlAnswer(
         8,
         keys.room(code), keys.answerKey(code), keys.players(code), keys.online(code),
         keys.answers(code, questionIndex), keys.scores(code), keys.streaks(code), keys.times(code),
-        playerId, questionIndex, choice,
+        playerId, questionIndex, 'choice' in answer ? answer.choice : '', normalizeAnswerText(typed), typed,
       );
       const [status, points, closable, answeredCount, version, receivedAt] = r;
       if (status !== 1) {

@@ -53,6 +53,7 @@ export function createGamesRepo(db: Db) {
             question_index: i,
             question_id: s.questions[i]?.id ?? null,
             choice: a.choice,
+            text: a.text ?? null,
             correct: a.correct,
             points: a.points,
             elapsed_ms: a.elapsedMs,
@@ -72,8 +73,9 @@ export function createGamesRepo(db: Db) {
         db('game_players').where({ game_id: gameId }).orderBy('rank'),
         db('game_answers').where({ game_id: gameId }).orderBy(['question_index', 'answered_at']),
       ]);
-      const stored = game.questions as Omit<GameResults['questions'][number], 'index'>[];
-      const questions = stored.map((q, index) => ({ index, ...q }));
+      const stored = game.questions as (Omit<GameResults['questions'][number], 'index'> & { answer?: number })[];
+      // Games saved before question types kept one `answer`; read them as one correct choice.
+      const questions = stored.map(({ answer, ...q }, index) => ({ index, ...q, correct: q.correct ?? [answer ?? 0], accepted: q.accepted ?? [] }));
       return {
         game: {
           id: game.id,
@@ -89,7 +91,7 @@ export function createGamesRepo(db: Db) {
           correctCount: p.correct_count, totalAnswerMs: p.total_answer_ms,
         })),
         answers: answers.map((a) => ({
-          playerId: a.player_id, questionIndex: a.question_index, choice: a.choice, correct: a.correct,
+          playerId: a.player_id, questionIndex: a.question_index, choice: a.choice, text: a.text, correct: a.correct,
           points: a.points, elapsedMs: a.elapsed_ms, answeredAt: a.answered_at.toISOString(),
         })),
       };

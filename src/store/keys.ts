@@ -18,7 +18,7 @@ export function createKeys(namespace: string) {
     /** SCAN pattern of room records only: a code's six characters, none of the `…:{code}:…` keys below. */
     roomRecordPattern: `${namespace}:room:${'?'.repeat(ROOM_CODE_LENGTH)}`,
     questions: (code: string) => `${room(code)}:questions`,
-    /** Hash: question index → `{"c":correct,"n":choiceCount}`; read only by the answer script and reveal. */
+    /** Hash: question index → its answer key (room-store `AnswerKeyEntry`); read only by the answer and transition scripts. */
     answerKey: (code: string) => `${room(code)}:answer-key`,
     players: (code: string) => `${room(code)}:players`,
     nicknames: (code: string) => `${room(code)}:nicknames`,

@@ -1,5 +1,6 @@
 import type { RoomEvent } from '../shared/events';
 import type { ChannelMessage } from '../shared/events';
+import { normalizeAnswerText } from '../shared/answer-text';
 import { type Question, RoomState, type StoredPlayer } from '../shared/room';
 import type { Keys } from './keys';
 import type { QuizRedis } from './redis';
@@ -15,12 +16,29 @@ export interface RoomStoreDeps {
   ttlSeconds: number;
 }
 
+/** What the answer script checks an answer against (see answer.lua.ts): the kind, and what is right. */
+export type AnswerKeyEntry = { k: 'choice'; n: number; c: number[] } | { k: 'poll'; n: number } | { k: 'text'; a: string[] };
+
+export function answerKeyEntry(q: Question): AnswerKeyEntry {
+  switch (q.type) {
+    case 'multiple':
+    case 'boolean':
+      return { k: 'choice', n: q.choices.length, c: q.correct };
+    case 'poll':
+      return { k: 'poll', n: q.choices.length };
+    case 'type-answer':
+      return { k: 'text', a: [...new Set(q.accepted.map(normalizeAnswerText))] };
+  }
+}
+
 /** Reads and writes room records, questions and players. Lifecycle writes go through one CAS script. */
 export function createRoomStore({ redis, keys, ttlSeconds }: RoomStoreDeps) {
   async function write(expectedVersion: number, room: RoomState, event: RoomEvent, settles = false): Promise<ApplyResult> {
     const message: ChannelMessage = { kind: 'state', version: room.version };
     const code = room.code;
-    const settleKeys = [keys.answers(code, Math.max(room.questionIndex, 0)), keys.players(code), keys.scores(code), keys.streaks(code), keys.times(code)];
+    const settleKeys = [
+      keys.answers(code, Math.max(room.questionIndex, 0)), keys.players(code), keys.scores(code), keys.streaks(code), keys.times(code), keys.answerKey(code),
+    ];
     const others = keys.allOfRoom(code, room.settings.questionCount).slice(1).filter((k) => !settleKeys.includes(k));
     const result = await redis.qlTransition(
       2 + settleKeys.length + others.length,
@@ -53,7 +71,7 @@ export function createRoomStore({ redis, keys, ttlSeconds }: RoomStoreDeps) {
     /** Stores the picked questions; their answers go to a separate hash that only scripts and reveals read. */
     async saveQuestions(code: string, questions: Question[]): Promise<void> {
       const answerKey: Record<string, string> = {};
-      questions.forEach((q, i) => (answerKey[String(i)] = JSON.stringify({ c: q.answer, n: q.choices.length })));
+      questions.forEach((q, i) => (answerKey[String(i)] = JSON.stringify(answerKeyEntry(q))));
       await redis
         .multi()
         .set(keys.questions(code), JSON.stringify(questions), 'EX', ttlSeconds)

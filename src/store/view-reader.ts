@@ -60,7 +60,7 @@ export function createViewReader({ redis, keys }: { redis: QuizRedis; keys: Keys
           playerCount,
           answeredCount: answered.length,
           leaderboard: entries.slice(0, LEADERBOARD_SIZE),
-          answeredChoices: phase === 'reveal' ? answered.map((a) => (JSON.parse(a) as StoredAnswer).choice) : [],
+          answers: phase === 'reveal' ? answered.map((a) => JSON.parse(a) as StoredAnswer) : [],
           locked: locked === 1,
           standings: finished ? entries : null,
         },

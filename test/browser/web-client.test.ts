@@ -14,10 +14,10 @@ const QUESTIONS = 2;
 /** The bank's answer to the question on screen: the test plays like someone who knows it. */
 async function correctChoice(db: Db, page: Page, textSelector: string): Promise<{ correct: number; choices: number }> {
   const text = (await page.locator(textSelector).textContent()) ?? '';
-  const rows: { choices: string[]; answer: number }[] = await db('questions').where({ text }).select('choices', 'answer');
+  const rows: { choices: string[]; correct: number[] }[] = await db('questions').where({ text }).select('choices', 'correct');
   const row = rows[0];
   if (!row) throw new Error(`no question in the bank reads "${text}"`);
-  return { correct: row.answer, choices: row.choices.length };
+  return { correct: row.correct[0] ?? NaN, choices: row.choices.length };
 }
 
 describe.skipIf(skipReason !== null)('the web client in a real browser (chromium)', () => {

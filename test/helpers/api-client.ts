@@ -23,6 +23,7 @@ export interface RoomSettingsInput {
   category?: string;
   difficulty?: 'easy' | 'medium' | 'hard';
   mode?: 'timed' | 'first-correct';
+  streakBonus?: boolean;
 }
 
 interface Tracker {

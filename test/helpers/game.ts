@@ -21,9 +21,9 @@ export interface Game {
   closeAll(): void;
 }
 
-/** A room in the lobby with a connected host screen and `playerCount` connected players. */
-export async function openGame(stack: Stack, settings: RoomSettingsInput, playerCount: number): Promise<Game> {
-  const { token: userToken } = await stack.api.registerHost('Quizmaster');
+/** A room in the lobby with a connected host screen and `playerCount` connected players; hosted by a new account unless `author` is given. */
+export async function openGame(stack: Stack, settings: RoomSettingsInput, playerCount: number, author?: { token: string }): Promise<Game> {
+  const userToken = author?.token ?? (await stack.api.registerHost('Quizmaster')).token;
   const { code, gameId, hostToken } = await stack.api.createRoom(userToken, settings);
   await stack.api.waitForLobby(code);
   const host = await RecordingClient.connect(stack.socketUrl, hostToken, 'host');

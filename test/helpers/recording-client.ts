@@ -1,9 +1,9 @@
 import { io, type Socket } from 'socket.io-client';
 import type { ErrorBody } from '../../src/shared/error-codes';
 import type { PlayerYou, RoomView } from '../../src/shared/room';
-import type { Ack, ClientToServerEvents, Countdown, ServerToClientEvents } from '../../src/shared/socket-events';
+import type { Ack, AnswerEcho, ClientToServerEvents, Countdown, ServerToClientEvents } from '../../src/shared/socket-events';
 
-export type AnswerAck = Ack<{ questionIndex: number; choice: number; receivedAt: number }>;
+export type AnswerAck = Ack<AnswerEcho>;
 export type SyncAck = Ack<{ view: RoomView; you: PlayerYou | null }>;
 
 /** Everything a client received, in order, with the local receive time. Acks are frames too. */
@@ -131,6 +131,11 @@ export class RecordingClient {
   /** Sends an answer and returns the server's acknowledgement. */
   submit(questionIndex: number, choice: number): Promise<AnswerAck> {
     return this.submitRaw({ questionIndex, choice });
+  }
+
+  /** Sends a typed answer, for a type-answer question. */
+  submitText(questionIndex: number, text: string): Promise<AnswerAck> {
+    return this.submitRaw({ questionIndex, text });
   }
 
   /** Sends any payload as an answer, for malformed ones. */

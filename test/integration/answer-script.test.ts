@@ -10,8 +10,8 @@ import { type RoomStore, createRoomStore } from '../../src/store/room-store';
 import { deleteNamespace, infra, testNamespace } from '../helpers/infra';
 
 const QUESTIONS: Question[] = [
-  { id: 1, category: 'Science', difficulty: 'easy', type: 'multiple', text: 'Largest planet?', choices: ['Mars', 'Venus', 'Jupiter', 'Mercury'], answer: 2 },
-  { id: 2, category: 'Science', difficulty: 'easy', type: 'boolean', text: 'Water boils at 100 °C at sea level.', choices: ['True', 'False'], answer: 0 },
+  { id: 1, category: 'Science', difficulty: 'easy', type: 'multiple', text: 'Largest planet?', choices: ['Mars', 'Venus', 'Jupiter', 'Mercury'], correct: [2], accepted: [] },
+  { id: 2, category: 'Science', difficulty: 'easy', type: 'boolean', text: 'Water boils at 100 °C at sea level.', choices: ['True', 'False'], correct: [0], accepted: [] },
 ];
 const CORRECT = 2;
 const WRONG = 1;
@@ -88,8 +88,8 @@ describe('the answer script', () => {
     it("records the first answer only; a second one is refused and changes neither choice nor score", async () => {
       const room = await openRoom();
 
-      const first = await answers.submit(room.code, 'ann', 0, CORRECT);
-      const again = await answers.submit(room.code, 'ann', 0, WRONG);
+      const first = await answers.submit(room.code, 'ann', 0, { choice: CORRECT });
+      const again = await answers.submit(room.code, 'ann', 0, { choice: WRONG });
 
       expect(first).toMatchObject({ ok: true, answeredCount: 1, version: room.version });
       expect(again).toEqual({ ok: false, code: 'ALREADY_ANSWERED', message: expect.stringMatching(/first answer counts/) });
@@ -103,7 +103,7 @@ describe('the answer script', () => {
       const room = await openRoom({ openedAgoMs: 4000 });
       const before = await redisNow();
 
-      const result = await answers.submit(room.code, 'ann', 0, CORRECT);
+      const result = await answers.submit(room.code, 'ann', 0, { choice: CORRECT });
 
       const after = await redisNow();
       if (!result.ok) throw new Error(result.message);
@@ -122,7 +122,7 @@ describe('the answer script', () => {
       const room = await openRoom();
       await redis.hset(keys.streaks(room.code), 'bob', 3);
 
-      const result = await answers.submit(room.code, 'bob', 0, WRONG);
+      const result = await answers.submit(room.code, 'bob', 0, { choice: WRONG });
 
       expect(result).toMatchObject({ ok: true, points: 0 });
       expect(await stored(room.code, 0, 'bob')).toMatchObject({ choice: WRONG, correct: false, points: 0, streak: 0 });
@@ -136,7 +136,7 @@ describe('the answer script', () => {
       const room = await openRoom({ settings: { streakBonus: true } });
       await redis.hset(keys.streaks(room.code), 'ann', 2);
 
-      const result = await answers.submit(room.code, 'ann', 0, CORRECT);
+      const result = await answers.submit(room.code, 'ann', 0, { choice: CORRECT });
 
       if (!result.ok) throw new Error(result.message);
       const answer = await stored(room.code, 0, 'ann');
@@ -161,7 +161,7 @@ describe('the answer script', () => {
     it('refuses the answer as too late and records nothing', async () => {
       const room = await openRoom({ openedAgoMs: 10_000, dueInMs: -1 });
 
-      const result = await answers.submit(room.code, 'ann', 0, CORRECT);
+      const result = await answers.submit(room.code, 'ann', 0, { choice: CORRECT });
 
       expect(result).toMatchObject({ ok: false, code: 'TOO_LATE' });
       expect(await stored(room.code, 0, 'ann')).toBeNull();
@@ -171,7 +171,7 @@ describe('the answer script', () => {
     it('still takes an answer just before it', async () => {
       const room = await openRoom({ openedAgoMs: 9000, dueInMs: 1000 });
 
-      expect(await answers.submit(room.code, 'ann', 0, CORRECT)).toMatchObject({ ok: true });
+      expect(await answers.submit(room.code, 'ann', 0, { choice: CORRECT })).toMatchObject({ ok: true });
     });
   });
 
@@ -186,7 +186,7 @@ describe('the answer script', () => {
       const c = 'code' in change ? change.code : room.code;
       const player = 'player' in change ? change.player : 'ann';
 
-      const result = await answers.submit(c, player, 'index' in change ? change.index : 0, 'choice' in change ? change.choice : CORRECT);
+      const result = await answers.submit(c, player, 'index' in change ? change.index : 0, { choice: 'choice' in change ? change.choice : CORRECT });
 
       expect(result).toMatchObject({ ok: false, code });
       expect(await redis.hlen(keys.answers(room.code, 0))).toBe(0);
@@ -197,7 +197,7 @@ describe('the answer script', () => {
     it.each(['lobby', 'reveal', 'finished'] as const)('takes no answers in phase %s', async (phase) => {
       const room = await openRoom({ phase });
 
-      expect(await answers.submit(room.code, 'ann', 0, CORRECT)).toMatchObject({ ok: false, code: 'NOT_ACCEPTING_ANSWERS' });
+      expect(await answers.submit(room.code, 'ann', 0, { choice: CORRECT })).toMatchObject({ ok: false, code: 'NOT_ACCEPTING_ANSWERS' });
       expect(await redis.hlen(keys.answers(room.code, 0))).toBe(0);
     });
   });
@@ -206,8 +206,8 @@ describe('the answer script', () => {
     it('is closable once every online player has answered, not waiting for offline ones', async () => {
       const room = await openRoom();
 
-      const ann = await answers.submit(room.code, 'ann', 0, WRONG);
-      const bob = await answers.submit(room.code, 'bob', 0, CORRECT);
+      const ann = await answers.submit(room.code, 'ann', 0, { choice: WRONG });
+      const bob = await answers.submit(room.code, 'bob', 0, { choice: CORRECT });
 
       expect(ann).toMatchObject({ ok: true, closable: false, answeredCount: 1 });
       expect(bob).toMatchObject({ ok: true, closable: true, answeredCount: 2 });
@@ -217,8 +217,8 @@ describe('the answer script', () => {
       const room = await openRoom();
 
       // cid is offline but may still answer: two answers for two online players, yet bob is still thinking.
-      await answers.submit(room.code, 'cid', 0, CORRECT);
-      const ann = await answers.submit(room.code, 'ann', 0, CORRECT);
+      await answers.submit(room.code, 'cid', 0, { choice: CORRECT });
+      const ann = await answers.submit(room.code, 'ann', 0, { choice: CORRECT });
 
       expect(ann).toMatchObject({ ok: true, closable: false, answeredCount: 2 });
     });
@@ -228,7 +228,7 @@ describe('the answer script', () => {
       await rooms.presence(room.code, 'bob', 1);
       await rooms.presence(room.code, 'bob', -1);
 
-      const ann = await answers.submit(room.code, 'ann', 0, CORRECT);
+      const ann = await answers.submit(room.code, 'ann', 0, { choice: CORRECT });
 
       expect(ann).toMatchObject({ ok: true, closable: false });
     });
@@ -237,7 +237,7 @@ describe('the answer script', () => {
       const room = await openRoom();
       expect(await rooms.presence(room.code, 'bob', -1)).toBe(0);
 
-      const ann = await answers.submit(room.code, 'ann', 0, WRONG);
+      const ann = await answers.submit(room.code, 'ann', 0, { choice: WRONG });
 
       expect(ann).toMatchObject({ ok: true, closable: true });
     });
@@ -246,8 +246,8 @@ describe('the answer script', () => {
       it('is closable on the first correct answer, not on a wrong one', async () => {
         const room = await openRoom({ settings: { mode: 'first-correct' } });
 
-        const wrong = await answers.submit(room.code, 'cid', 0, WRONG);
-        const right = await answers.submit(room.code, 'ann', 0, CORRECT);
+        const wrong = await answers.submit(room.code, 'cid', 0, { choice: WRONG });
+        const right = await answers.submit(room.code, 'ann', 0, { choice: CORRECT });
 
         expect(wrong).toMatchObject({ ok: true, closable: false });
         expect(right).toMatchObject({ ok: true, closable: true });

@@ -12,7 +12,7 @@ import { createViewReader } from '../../src/store/view-reader';
 import { deleteNamespace, infra, testNamespace } from '../helpers/infra';
 
 const QUESTIONS: Question[] = [
-  { id: 1, category: 'Geography', difficulty: 'easy', type: 'multiple', text: 'Capital of Peru?', choices: ['Quito', 'Lima', 'Bogotá'], answer: 1 },
+  { id: 1, category: 'Geography', difficulty: 'easy', type: 'multiple', text: 'Capital of Peru?', choices: ['Quito', 'Lima', 'Bogotá'], correct: [1], accepted: [] },
 ];
 
 let redis: QuizRedis;
@@ -131,8 +131,8 @@ describe('the room store', () => {
       await rooms.saveQuestions(room.code, QUESTIONS);
 
       expect(await rooms.getQuestions(room.code)).toEqual(QUESTIONS);
-      expect(await redis.hgetall(keys.answerKey(room.code))).toEqual({ '0': JSON.stringify({ c: 1, n: 3 }) });
-      expect(await redis.get(keys.room(room.code))).not.toMatch(/"answer"/);
+      expect(await redis.hgetall(keys.answerKey(room.code))).toEqual({ '0': JSON.stringify({ k: 'choice', n: 3, c: [1] }) });
+      expect(await redis.get(keys.room(room.code))).not.toMatch(/"answer"|"correct"|"accepted"/);
     });
   });
 
@@ -153,8 +153,8 @@ describe('the room store', () => {
       const shown = await views.view(revealed, QUESTIONS);
 
       expect(open.question?.text).toBe('Capital of Peru?');
-      expect(JSON.stringify(open)).not.toMatch(/"answer"|correctChoice/);
-      expect(shown.reveal?.correctChoice).toBe(1);
+      expect(JSON.stringify(open)).not.toMatch(/"answer"|"correct"|"accepted"|correctChoices/);
+      expect(shown.reveal?.correctChoices).toEqual([1]);
     });
   });
 });

@@ -11,8 +11,8 @@ import { type ViewReader, createViewReader } from '../../src/store/view-reader';
 import { deleteNamespace, infra, testNamespace } from '../helpers/infra';
 
 const QUESTIONS: Question[] = [
-  { id: 1, category: 'Art', difficulty: 'easy', type: 'multiple', text: 'Who painted the Mona Lisa?', choices: ['Leonardo', 'Raphael', 'Titian'], answer: 0 },
-  { id: 2, category: 'Art', difficulty: 'easy', type: 'boolean', text: 'Monet was an impressionist.', choices: ['True', 'False'], answer: 0 },
+  { id: 1, category: 'Art', difficulty: 'easy', type: 'multiple', text: 'Who painted the Mona Lisa?', choices: ['Leonardo', 'Raphael', 'Titian'], correct: [0], accepted: [] },
+  { id: 2, category: 'Art', difficulty: 'easy', type: 'boolean', text: 'Monet was an impressionist.', choices: ['True', 'False'], correct: [0], accepted: [] },
 ];
 const PLAYERS = [
   { id: 'p_right', nickname: 'Right' },
@@ -67,8 +67,8 @@ describe('views read from Redis', () => {
   describe('after the reveal', () => {
     it("tells each player their answer's result, points, score and streak", async () => {
       const room = await roomAtQuestion0();
-      await answers.submit(room.code, 'p_right', 0, 0);
-      await answers.submit(room.code, 'p_wrong', 0, 2);
+      await answers.submit(room.code, 'p_right', 0, { choice: 0 });
+      await answers.submit(room.code, 'p_wrong', 0, { choice: 2 });
       const revealed = await advance(room);
 
       const you = await views.you(revealed, PLAYERS);
@@ -79,7 +79,7 @@ describe('views read from Redis', () => {
       expect(right?.score).toBe(right?.answer?.points);
       expect(right?.score).toBeGreaterThan(900);
       expect(you.get('p_wrong')).toMatchObject({ score: 0, rank: 2, streak: 0, answer: { choice: 2, correct: false, points: 0 } });
-      expect(view.reveal).toEqual({ correctChoice: 0, distribution: [1, 0, 1] });
+      expect(view.reveal).toEqual({ correctChoices: [0], acceptedAnswers: [], distribution: [1, 0, 1], correctCount: 1 });
       expect(view.leaderboard.map((e) => e.nickname)).toEqual(['Right', 'Wrong']);
     });
   });
@@ -87,7 +87,7 @@ describe('views read from Redis', () => {
   describe('while the question is open', () => {
     it('shows how many answered and the question, without its answer', async () => {
       const room = await roomAtQuestion0();
-      await answers.submit(room.code, 'p_right', 0, 0);
+      await answers.submit(room.code, 'p_right', 0, { choice: 0 });
 
       const view = await views.view(room, QUESTIONS);
 
@@ -102,8 +102,8 @@ describe('views read from Redis', () => {
       const before = await views.you(room, PLAYERS);
       const boardBefore = (await views.view(room, QUESTIONS)).leaderboard;
 
-      await answers.submit(room.code, 'p_right', 0, 0);
-      await answers.submit(room.code, 'p_wrong', 0, 2);
+      await answers.submit(room.code, 'p_right', 0, { choice: 0 });
+      await answers.submit(room.code, 'p_wrong', 0, { choice: 2 });
       const after = await views.you(room, PLAYERS);
       const boardAfter = (await views.view(room, QUESTIONS)).leaderboard;
 
@@ -120,14 +120,14 @@ describe('views read from Redis', () => {
 
     it('keeps the standings of the last reveal through the next question, then settles it at its reveal', async () => {
       let room = await roomAtQuestion0();
-      await answers.submit(room.code, 'p_right', 0, 0);
+      await answers.submit(room.code, 'p_right', 0, { choice: 0 });
       room = await advance(await advance(room)); // reveal 0, then question 1
       const settled = await views.you(room, PLAYERS);
       expect(settled.get('p_right')).toMatchObject({ rank: 1, streak: 1 });
       expect(settled.get('p_wrong')).toMatchObject({ score: 0, rank: 2, streak: 0 });
 
-      await answers.submit(room.code, 'p_right', 1, 1);
-      await answers.submit(room.code, 'p_wrong', 1, 0);
+      await answers.submit(room.code, 'p_right', 1, { choice: 1 });
+      await answers.submit(room.code, 'p_wrong', 1, { choice: 0 });
       const during = await views.you(room, PLAYERS);
       for (const p of PLAYERS) expect(during.get(p.id), p.nickname).toMatchObject({ score: settled.get(p.id)?.score, streak: settled.get(p.id)?.streak, rank: settled.get(p.id)?.rank });
 

@@ -41,7 +41,8 @@ export function question(overrides: Partial<Question> = {}): Question {
     type: 'multiple',
     text: 'Which planet is largest?',
     choices: ['Mars', 'Venus', 'Jupiter', 'Mercury'],
-    answer: 2,
+    correct: [2],
+    accepted: [],
     ...overrides,
   };
 }

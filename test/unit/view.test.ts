@@ -5,8 +5,12 @@ import { question, roomIn } from './fixtures';
 
 const NOW = 90_000;
 
-function inputs(room: RoomState, q: Question | null = question(), answeredChoices: number[] = []): ViewInputs {
-  return { room, question: q, playerCount: 3, answeredCount: answeredChoices.length, leaderboard: [], answeredChoices, locked: false, standings: null };
+/** Answers by choice (a number) or typed (a string, correct when given as `+text`). */
+function inputs(room: RoomState, q: Question | null = question(), given: (number | string)[] = []): ViewInputs {
+  const answers = given.map((g) =>
+    typeof g === 'number' ? { choice: g, correct: q?.correct.includes(g) ?? false } : { choice: null, correct: g.startsWith('+') },
+  );
+  return { room, question: q, playerCount: 3, answeredCount: answers.length, leaderboard: [], answers, locked: false, standings: null };
 }
 
 const open = roomIn({ phase: 'question', version: 3, questionIndex: 0, openedAt: NOW - 1000, deadlineAt: NOW + 9000 });
@@ -27,7 +31,7 @@ describe('the room view', () => {
       });
       expect(view.question).not.toHaveProperty('answer');
       expect(view.reveal).toBeNull();
-      expect(JSON.stringify(view)).not.toMatch(/"answer"|correctChoice/);
+      expect(JSON.stringify(view)).not.toMatch(/"answer"|"correct"|"accepted"|correctChoices/);
     });
 
     it('drops any field added to a question later, not only `answer`', () => {
@@ -49,8 +53,42 @@ describe('the room view', () => {
     it('shows the correct choice and how many picked each choice', () => {
       const view = buildRoomView(inputs(revealed, question(), [2, 2, 0, 3, 9, -1]), NOW);
 
-      expect(view.reveal).toEqual({ correctChoice: 2, distribution: [1, 0, 2, 1] });
+      expect(view.reveal).toEqual({ correctChoices: [2], acceptedAnswers: [], distribution: [1, 0, 2, 1], correctCount: 2 });
       expect(view.question).not.toHaveProperty('answer');
+    });
+
+    it('shows every correct choice of a question with several', () => {
+      const view = buildRoomView(inputs(revealed, question({ correct: [0, 2] }), [0, 2, 1]), NOW);
+
+      expect(view.reveal).toEqual({ correctChoices: [0, 2], acceptedAnswers: [], distribution: [1, 1, 1, 0], correctCount: 2 });
+    });
+
+    it('shows the accepted answers of a type-answer question, and how many typed one', () => {
+      const typed = question({ type: 'type-answer', choices: [], correct: [], accepted: ['Jupiter', 'Jove'] });
+
+      const view = buildRoomView(inputs(revealed, typed, ['+jupiter', 'saturn', '+JOVE']), NOW);
+
+      expect(view.question?.choices).toEqual([]);
+      expect(view.reveal).toEqual({ correctChoices: [], acceptedAnswers: ['Jupiter', 'Jove'], distribution: [], correctCount: 2 });
+    });
+
+    it('shows only the distribution of a poll', () => {
+      const poll = question({ type: 'poll', correct: [] });
+
+      const view = buildRoomView(inputs(revealed, poll, [0, 0, 3]), NOW);
+
+      expect(view.reveal).toEqual({ correctChoices: [], acceptedAnswers: [], distribution: [2, 0, 0, 1], correctCount: 0 });
+    });
+  });
+
+  describe('while a type-answer question is open', () => {
+    it('shows no accepted answer', () => {
+      const typed = question({ type: 'type-answer', choices: [], correct: [], accepted: ['Jupiter'] });
+
+      const view = buildRoomView(inputs(open, typed, ['+jupiter']), NOW);
+
+      expect(view.reveal).toBeNull();
+      expect(JSON.stringify(view)).not.toMatch(/Jupiter/);
     });
   });
 
@@ -84,6 +122,14 @@ describe("a player's own state", () => {
       expect(you.answer).toEqual({ questionIndex: 0, choice: 1 });
       expect(you.answer).not.toHaveProperty('correct');
       expect(you.answer).not.toHaveProperty('points');
+    });
+
+    it('echoes a typed answer as sent, with no choice', () => {
+      const typed = { ...answer, choice: null, text: 'Jupiter ' };
+
+      const you = buildPlayerYou(open, player, { score: 0, rank: 2, streak: 0, answer: typed });
+
+      expect(you.answer).toEqual({ questionIndex: 0, choice: null, text: 'Jupiter ' });
     });
   });
 

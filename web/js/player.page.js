@@ -168,12 +168,21 @@ function renderQuestion() {
     question = { index: view.questionIndex, sending: null, locked: null, refusal: null };
     byId('q-meta').textContent = `Question ${view.questionIndex + 1} of ${view.settings.questionCount} · ${q.category}`;
     byId('q-text').textContent = q.text;
+    const typed = q.type === 'type-answer';
+    byId('q-typed').hidden = !typed;
+    byId('q-typed-input').value = '';
+    byId('q-typed').onsubmit = (event) => {
+      event.preventDefault();
+      const text = byId('q-typed-input').value;
+      if (text.trim()) submit({ text });
+    };
+    byId('q-choices').hidden = typed;
     byId('q-choices').className = `choices choices-${q.choices.length}`;
     byId('q-choices').replaceChildren(
       ...q.choices.map((text, i) =>
         h(
           'button',
-          { type: 'button', className: `choice choice-${i}`, dataset: { choice: String(i) }, onclick: () => submit(i) },
+          { type: 'button', className: `choice choice-${i}`, dataset: { choice: String(i) }, onclick: () => submit({ choice: i }) },
           h('span', { className: 'choice-letter' }, CHOICE_LETTERS[i]),
           h('span', { className: 'choice-text' }, text),
         ),
@@ -183,15 +192,21 @@ function renderQuestion() {
   // Present in a reveal, and in a reveal the host paused.
   const revealed = view.reveal ?? null;
   const mine = ownAnswer();
-  const chosen = mine?.choice ?? question.sending;
+  const chosen = mine?.choice ?? question.sending?.choice;
+  const locked = Boolean(revealed || mine || view.phase === 'paused' || question.sending !== null || question.refusal?.final);
+  // A poll has no correct choice: the reveal marks nothing right or wrong.
+  const graded = revealed && revealed.correctChoices.length > 0;
   for (const button of byId('q-choices').children) {
     const i = Number(button.dataset.choice);
-    button.disabled = Boolean(revealed || mine || view.phase === 'paused' || question.sending !== null || question.refusal?.final);
+    const right = Boolean(graded && revealed.correctChoices.includes(i));
+    button.disabled = locked;
     button.classList.toggle('is-chosen', i === chosen);
-    button.classList.toggle('is-correct', revealed?.correctChoice === i);
-    button.classList.toggle('is-wrong', Boolean(revealed) && i === chosen && revealed.correctChoice !== i);
-    button.classList.toggle('is-dimmed', (revealed && revealed.correctChoice !== i) || (!revealed && chosen !== null && chosen !== undefined && i !== chosen));
+    button.classList.toggle('is-correct', right);
+    button.classList.toggle('is-wrong', Boolean(graded) && i === chosen && !right);
+    button.classList.toggle('is-dimmed', (graded && !right) || (!revealed && chosen !== null && chosen !== undefined && i !== chosen));
   }
+  for (const field of byId('q-typed').elements) field.disabled = locked;
+  if (mine?.text !== undefined) byId('q-typed-input').value = mine.text;
 
   const countdownEl = byId('q-countdown');
   countdownEl.hidden = Boolean(revealed);
@@ -210,7 +225,7 @@ function renderQuestion() {
     status.textContent = question.refusal.message;
     status.classList.add('is-error');
   } else if (view.phase === 'paused') status.textContent = 'Paused';
-  else status.textContent = 'Tap your answer';
+  else status.textContent = view.question.type === 'type-answer' ? 'Type your answer' : 'Tap your answer';
 
   renderResult(revealed, mine);
   showScreen('question');
@@ -227,13 +242,17 @@ function renderResult(revealed, mine) {
   if (mine && !scored) {
     headline = 'Checking…';
     detail = '';
+  } else if (view.question.type === 'poll') {
+    headline = mine ? 'Vote counted' : 'No vote';
+    detail = 'A poll scores no points.';
   } else if (scored && mine.correct) {
     headline = 'Correct!';
     detail = `+${formatPoints(mine.points ?? 0)} points`;
     tone = 'is-right';
   } else if (scored) {
     headline = 'Wrong';
-    detail = `The answer was ${view.question.choices[revealed.correctChoice]}.`;
+    const right = view.question.type === 'type-answer' ? revealed.acceptedAnswers : revealed.correctChoices.map((i) => view.question.choices[i]);
+    detail = `The answer was ${right.join(' or ')}.`;
     tone = 'is-wrong';
   }
   const standing = you ? `You are #${you.rank} with ${formatPoints(you.score)} points` : '';
@@ -245,17 +264,18 @@ function renderResult(revealed, mine) {
   );
 }
 
-function submit(choice) {
+/** @param {{ choice: number } | { text: string }} answer */
+function submit(answer) {
   if (!socket || !view || view.phase !== 'question' || ownAnswer() || question.sending !== null) return;
   const index = view.questionIndex;
-  question.sending = choice;
+  question.sending = answer;
   question.refusal = null;
   renderQuestion();
-  socket.timeout(5000).emit('answer:submit', { questionIndex: index, choice }, (err, ack) => {
+  socket.timeout(5000).emit('answer:submit', { questionIndex: index, ...answer }, (err, ack) => {
     if (question.index !== index) return;
     question.sending = null;
-    if (err) question.refusal = { message: 'The server did not confirm your answer; tap again.', final: false };
-    else if (ack.ok) question.locked = { questionIndex: ack.questionIndex, choice: ack.choice };
+    if (err) question.refusal = { message: 'The server did not confirm your answer; try again.', final: false };
+    else if (ack.ok) question.locked = { questionIndex: ack.questionIndex, choice: ack.choice ?? null, text: ack.text };
     else question.refusal = { message: ack.error.message, final: FINAL_REFUSALS.has(ack.error.code) };
     if (view.phase === 'question' || view.phase === 'reveal') renderQuestion();
   });

@@ -21,20 +21,29 @@ export function renderLeaderboard(list, entries, own) {
 }
 
 /**
- * One horizontal bar per choice, as wide as its share of the answers; the correct one is marked.
+ * One horizontal bar per choice, as wide as its share of the answers; the correct ones are marked (a poll
+ * has none, so nothing is dimmed). A type-answer question has no choices: the accepted answers instead.
  * @param {HTMLElement} container
  * @param {string[]} choices
- * @param {{ correctChoice: number, distribution: number[] }} reveal
+ * @param {{ correctChoices: number[], acceptedAnswers: string[], distribution: number[], correctCount: number }} reveal
  */
 export function renderDistribution(container, choices, reveal) {
+  if (choices.length === 0) {
+    container.replaceChildren(
+      h('p', { className: 'accepted-answers' }, `Answer: ${reveal.acceptedAnswers.join(' / ')}`),
+      h('p', { className: 'bar-count' }, `${reveal.correctCount} typed it right`),
+    );
+    return;
+  }
   const most = Math.max(1, ...reveal.distribution);
+  const poll = reveal.correctChoices.length === 0;
   container.replaceChildren(
     ...choices.map((choice, i) => {
       const count = reveal.distribution[i] ?? 0;
-      const correct = i === reveal.correctChoice;
+      const correct = reveal.correctChoices.includes(i);
       return h(
         'div',
-        { className: `bar-row bar-${i}${correct ? ' is-correct' : ' is-dimmed'}`, dataset: { choice: String(i) } },
+        { className: `bar-row bar-${i}${correct ? ' is-correct' : poll ? '' : ' is-dimmed'}`, dataset: { choice: String(i) } },
         h('span', { className: 'bar-label' }, h('span', { className: 'choice-letter' }, CHOICE_LETTERS[i]), choice, correct ? ' ✓' : null),
         h(
           'span',

@@ -11,11 +11,11 @@ export function prepareRoomProcessor({ rooms, questions, webhook }: WorkerDeps) 
     if (!room || room.version !== version || room.phase !== 'building') return { result: 'stale' };
 
     const { category, difficulty, questionCount } = room.settings;
-    const candidates = await questions.candidates({ category, difficulty });
+    const candidates = await questions.candidates({ category, difficulty, hostId: room.hostId });
     const picked = pickQuestions(candidates, questionCount);
     if (!picked) {
       const filter = [category && `category "${category}"`, difficulty && `difficulty ${difficulty}`].filter(Boolean).join(' and ');
-      const reason = `The question bank has ${candidates.length} question(s)${filter ? ` for ${filter}` : ''}; the room needs ${questionCount}.`;
+      const reason = `The question bank has ${candidates.length} question(s) this host may use${filter ? ` for ${filter}` : ''}; the room needs ${questionCount}.`;
       return webhook('failed', roomCode, { version, reason });
     }
     return webhook('prepared', roomCode, { version, questions: picked });

@@ -3,16 +3,22 @@
  *
  * KEYS[1] room record        KEYS[2] answer-key hash   KEYS[3] players hash   KEYS[4] online hash
  * KEYS[5] answers:{i} hash   KEYS[6] scores zset       KEYS[7] streaks hash   KEYS[8] times hash
- * ARGV[1] player id          ARGV[2] question index    ARGV[3] choice
+ * ARGV[1] player id          ARGV[2] question index    ARGV[3] choice, or '' for a typed answer
+ * ARGV[4] typed answer, normalised (src/game/answer-text.ts), or ''    ARGV[5] typed answer as sent, or ''
  *
  * Guarantees: the question is open (phase, index, and the deadline by Redis's own clock, never the
  * client's); only a player's first answer counts; points follow the speed rule of
  * src/game/scoring.ts. Scores, streaks and times are NOT touched here: the answer record carries
  * the points and the streak it earns, and the reveal settles them (transition.lua), so nothing a
  * player can read before the reveal moves with the correctness of an answer. KEYS[6] and KEYS[8]
- * stay in the signature so every key the answer depends on is declared. Returns {1, points, closable, answeredCount, version, receivedAt} or {code}:
+ * stay in the signature so every key the answer depends on is declared.
+ *
+ * Correctness by the answer key's kind: `choice` — the pick is one of the correct choices (with several
+ * correct, any one of them counts); `text` — the normalised text equals one accepted variant; `poll` —
+ * never correct, no points, and the streak stays as it was.
+ * Returns {1, points, closable, answeredCount, version, receivedAt} or {code}:
  * -1 no room, -2 not accepting, -3 wrong question, -4 too late, -5 already answered,
- * -6 not a player, -7 invalid choice.
+ * -6 not a player, -7 invalid choice, -8 a choice for a type-answer question or text for another.
  */
 export const answerScript = `
 local raw = redis.call('GET', KEYS[1])
@@ -29,23 +35,41 @@ if redis.call('HEXISTS', KEYS[3], player) == 0 then return {-6} end
 local entry = redis.call('HGET', KEYS[2], ARGV[2])
 if not entry then return {-2} end
 local key = cjson.decode(entry)
-local choice = tonumber(ARGV[3])
-if choice < 0 or choice >= key.n then return {-7} end
+local choice = cjson.null
+local text = nil
+local correct = false
+if key.k == 'text' then
+  if ARGV[4] == '' then return {-8} end
+  text = ARGV[5]
+  for _, accepted in ipairs(key.a) do
+    if accepted == ARGV[4] then correct = true; break end
+  end
+else
+  if ARGV[3] == '' then return {-8} end
+  choice = tonumber(ARGV[3])
+  if choice < 0 or choice >= key.n then return {-7} end
+  if key.k == 'choice' then
+    for _, c in ipairs(key.c) do
+      if c == choice then correct = true; break end
+    end
+  end
+end
 if redis.call('HEXISTS', KEYS[5], player) == 1 then return {-5} end
 
 local questionMs = room.settings.questionSeconds * 1000
 local elapsed = math.min(math.max(now - room.openedAt, 0), questionMs)
-local correct = choice == key.c
 local points = 0
-local streak = 0
+-- Streaks as settled by the previous reveals; this answer's own streak is applied at its reveal.
+local streak = tonumber(redis.call('HGET', KEYS[7], player) or '0')
 if correct then
   points = math.floor(room.settings.pointsPerQuestion * (1 - (elapsed / questionMs) / 2) + 0.5)
-  -- Streaks as settled by the previous reveals; this answer's own streak is applied at its reveal.
-  streak = tonumber(redis.call('HGET', KEYS[7], player) or '0') + 1
+  streak = streak + 1
   if room.settings.streakBonus then points = points + math.min(math.max(streak - 1, 0) * 100, 500) end
+elseif key.k ~= 'poll' then
+  streak = 0
 end
 
-redis.call('HSET', KEYS[5], player, cjson.encode({choice = choice, correct = correct, points = points, elapsedMs = elapsed, at = now, streak = streak}))
+redis.call('HSET', KEYS[5], player, cjson.encode({choice = choice, text = text, correct = correct, points = points, elapsedMs = elapsed, at = now, streak = streak}))
 
 local answered = redis.call('HLEN', KEYS[5])
 local closable = 0

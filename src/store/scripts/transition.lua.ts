@@ -15,9 +15,10 @@
  * ARGV[9]    1 when this transition reveals a question: settle its answers (below), else 0
  *
  * Settling, when ARGV[9] is 1, needs KEYS[3] answers of the revealed question, KEYS[4] players,
- * KEYS[5] scores, KEYS[6] streaks, KEYS[7] answer times. Each answer's points, time and streak,
- * recorded by answer.lua, are added to the standings; a player who did not answer loses their
- * streak; answers of players kicked since are dropped. Done inside the compare-and-set, a question is settled exactly once, at its reveal.
+ * KEYS[5] scores, KEYS[6] streaks, KEYS[7] answer times, KEYS[8] answer key. Each answer's points,
+ * time and streak, recorded by answer.lua, are added to the standings; a player who did not answer
+ * loses their streak, except on a poll, which leaves streaks alone; answers of players kicked since
+ * are dropped. Done inside the compare-and-set, a question is settled exactly once.
  *
  * Returns 1 when applied, -1 when the room does not exist (or already exists, for -1),
  * -2 when its version differs. Either all of record, event and message are written, or none.
@@ -46,10 +47,13 @@ if ARGV[9] == '1' then
       redis.call('HSET', KEYS[6], all[i], a.streak or 0)
     end
   end
-  for _, id in ipairs(redis.call('HKEYS', KEYS[4])) do
-    if not answered[id] then redis.call('HSET', KEYS[6], id, 0) end
+  local entry = redis.call('HGET', KEYS[8], tostring(cjson.decode(ARGV[2]).questionIndex))
+  if not (entry and cjson.decode(entry).k == 'poll') then
+    for _, id in ipairs(redis.call('HKEYS', KEYS[4])) do
+      if not answered[id] then redis.call('HSET', KEYS[6], id, 0) end
+    end
   end
-  for i = 3, 7 do redis.call('EXPIRE', KEYS[i], ttl) end
+  for i = 3, 8 do redis.call('EXPIRE', KEYS[i], ttl) end
 end
 redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[8], '*', 'type', ARGV[3], 'event', ARGV[4])
 redis.call('PUBLISH', ARGV[5], ARGV[6])
