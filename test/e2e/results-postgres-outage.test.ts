@@ -1,0 +1,156 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { QueueName, jobId } from '../../src/shared/jobs';
+import { type Db, createDb } from '../../src/store/db';
+import type { GameResults } from '../../src/store/games.repo';
+import { createKeys } from '../../src/store/keys';
+import { type Queues, closeQueues, createQueues } from '../../src/store/queues';
+import { type QuizRedis, createRedis } from '../../src/store/redis';
+import { type Game, answerAsPlanned, openGame, questionsShown } from '../helpers/game';
+import { type GameRows, gameRows } from '../helpers/game-rows';
+import { infra, waitUntil } from '../helpers/infra';
+import type { AnswerAck } from '../helpers/recording-client';
+import { Stack } from '../helpers/stack';
+import { TcpProxy } from '../helpers/tcp-proxy';
+
+const SETTINGS = { questionCount: 3, questionSeconds: 8, revealSeconds: 1 };
+/** Four players pick choices 0 to 3, so on any question of up to four choices someone is right and scores. */
+const PLAYERS = 4;
+/** Failed attempts to wait for before PostgreSQL comes back: the first try and at least one retry. */
+const FAILED_ATTEMPTS = 2;
+
+interface JobRecord {
+  state: string;
+  attemptsMade: number;
+  failedReason: string | undefined;
+  returnvalue: unknown;
+}
+
+describe('when PostgreSQL is unreachable as a game finishes, and then comes back', () => {
+  let proxy: TcpProxy;
+  let stack: Stack;
+  let game: Game;
+  let redis: QuizRedis;
+  let queues: Queues;
+  let db: Db;
+  const acks: Promise<AnswerAck>[][] = [];
+  let whileDown: { job: JobRecord; rows: GameRows };
+  let afterwards: { job: JobRecord; rows: GameRows };
+  let results: GameResults;
+
+  /** Polls the game's persist-results job, as BullMQ records it in Redis, until `ready` holds for it. */
+  function persistJobWhen(what: string, ready: (job: JobRecord) => boolean): Promise<JobRecord> {
+    return waitUntil(
+      `the persist-results job ${what}`,
+      async () => {
+        const job = await queues[QueueName.PersistResults].getJob(jobId.persist(game.code, game.gameId));
+        if (!job) return undefined;
+        const record = { state: await job.getState(), attemptsMade: job.attemptsMade, failedReason: job.failedReason, returnvalue: job.returnvalue };
+        return ready(record) ? record : undefined;
+      },
+      60_000,
+    );
+  }
+
+  beforeAll(async () => {
+    const proxied = await TcpProxy.inFrontOf(infra().databaseUrl, 5432);
+    proxy = proxied.proxy;
+    db = createDb(infra().databaseUrl);
+    // Every process reaches PostgreSQL through the proxy, so the outage is everyone's, as a real one would be.
+    stack = await Stack.start('pg-outage', undefined, { env: { DATABASE_URL: proxied.url } });
+    redis = createRedis(infra().redisUrl, { name: 'test-pg-outage' });
+    queues = createQueues(redis, createKeys(stack.namespace));
+    try {
+      game = await openGame(stack, SETTINGS, PLAYERS);
+      for (const player of game.players) {
+        const { acks: mine } = answerAsPlanned(player, (view) => ({
+          choice: player.index % view.question.choices.length,
+          delayMs: 200 + 150 * player.index,
+        }));
+        acks.push(mine);
+      }
+      await stack.api.start(game.code, game.hostToken);
+
+      await game.host.waitForQuestion(0, 30_000);
+      await proxy.stop();
+      await Promise.all([game.host, ...game.players.map((p) => p.client)].map((c) => c.waitForPhase('finished', undefined, 60_000)));
+      const tried = await persistJobWhen(`to fail ${FAILED_ATTEMPTS} times`, (job) => job.attemptsMade >= FAILED_ATTEMPTS);
+      whileDown = { job: tried, rows: await gameRows(db, game.gameId) };
+
+      await proxy.resume();
+      // Through the api: its own pool lost its connections too, and must find PostgreSQL again.
+      results = await stack.api.waitForResults(game.gameId, 60_000);
+      // The rows can be visible a moment before BullMQ records the job as done.
+      const done = await persistJobWhen('to finish', (job) => job.state === 'completed' || job.state === 'failed');
+      afterwards = { job: done, rows: await gameRows(db, game.gameId) };
+    } catch (err) {
+      console.error(`game set-up failed; process output:\n${stack.logs()}`);
+      throw err;
+    }
+  }, 180_000);
+
+  beforeEach(({ onTestFailed }) => onTestFailed(() => console.error(`process output (${stack.namespace}):\n${stack.logs()}`)));
+
+  afterAll(async () => {
+    game?.closeAll();
+    if (queues) await closeQueues(queues);
+    await redis?.quit();
+    await stack?.stop();
+    await proxy?.stop();
+    await db?.destroy();
+  });
+
+  it('plays the whole game while PostgreSQL is away, accepting every answer', async () => {
+    for (const client of [game.host, ...game.players.map((p) => p.client)]) {
+      expect(questionsShown(client.frames), client.label).toEqual([0, 1, 2]);
+      expect(client.views().at(-1)?.phase, client.label).toBe('finished');
+    }
+    for (const mine of acks) {
+      const settled = await Promise.all(mine);
+      expect(settled).toHaveLength(SETTINGS.questionCount);
+      for (const ack of settled) expect(ack).toMatchObject({ ok: true });
+    }
+  });
+
+  it('retries the persist-results job, failing on the refused connection, and writes nothing meanwhile', () => {
+    expect(['delayed', 'waiting', 'active']).toContain(whileDown.job.state);
+    expect(whileDown.job.attemptsMade).toBeGreaterThanOrEqual(FAILED_ATTEMPTS);
+    expect(whileDown.job.failedReason).toMatch(/ECONNREFUSED/);
+    expect(whileDown.rows.games).toHaveLength(0);
+    expect(whileDown.rows.players).toHaveLength(0);
+    expect(whileDown.rows.answers).toHaveLength(0);
+    expect(stack.logs('worker')).toMatch(/"queue":"persist-results".*"err":"connect ECONNREFUSED.*"msg":"job failed"/);
+  });
+
+  it('saves the game on a later attempt once PostgreSQL is back', () => {
+    expect(afterwards.job.state).toBe('completed');
+    expect(afterwards.job.attemptsMade).toBeGreaterThan(whileDown.job.attemptsMade);
+    expect(afterwards.job.returnvalue).toEqual({ result: 'saved', players: PLAYERS });
+    expect(afterwards.rows.games).toHaveLength(1);
+    expect(afterwards.rows.games[0]).toMatchObject({ id: game.gameId, room_code: game.code });
+    expect(afterwards.rows.games[0].finished_at).toBeInstanceOf(Date);
+  });
+
+  it('keeps every player with the score the player was shown', () => {
+    const shown = game.players.map((p) => [p.playerId, p.nickname, p.client.yous().at(-1)?.score]);
+    const kept = afterwards.rows.players.map((r) => [r.player_id, r.nickname, r.score]);
+
+    expect(kept.sort()).toEqual(shown.sort());
+    // Not a comparison of zeros: someone scored.
+    expect(afterwards.rows.players.some((r) => r.score > 0)).toBe(true);
+    expect(results.players.map((p) => p.score).sort()).toEqual(kept.map(([, , score]) => score).sort());
+  });
+
+  it('keeps every accepted answer, with the choice the player sent', async () => {
+    const accepted: [string, number, number][] = [];
+    for (const player of game.players) {
+      for (const ack of await Promise.all(acks[player.index] ?? [])) {
+        if (ack.ok) accepted.push([player.playerId, ack.questionIndex, ack.choice]);
+      }
+    }
+    const kept = afterwards.rows.answers.map((a) => [a.player_id, a.question_index, a.choice]);
+
+    expect(accepted).toHaveLength(PLAYERS * SETTINGS.questionCount);
+    expect(kept.sort()).toEqual(accepted.sort());
+    expect(results.answers).toHaveLength(accepted.length);
+  });
+});
