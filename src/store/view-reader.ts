@@ -23,6 +23,10 @@ export interface RoomSnapshot {
 export function createViewReader({ redis, keys }: { redis: QuizRedis; keys: Keys }) {
   async function standings(code: string) {
     const [scores, times] = await Promise.all([redis.zrange(keys.scores(code), 0, -1, 'WITHSCORES'), redis.hgetall(keys.times(code))]);
+    return rankRows(scores, times);
+  }
+
+  function rankRows(scores: string[], times: Record<string, string>) {
     const rows: { playerId: string; score: number; totalMs: number }[] = [];
     for (let i = 0; i + 1 < scores.length; i += 2) {
       const playerId = scores[i] as string;
@@ -73,17 +77,18 @@ export function createViewReader({ redis, keys }: { redis: QuizRedis; keys: Keys
       const out = new Map<string, PlayerYou>();
       if (players.length === 0) return out;
       const code = room.code;
-      const ranked = await standings(code);
-      const byId = new Map(ranked.map((r) => [r.playerId, r]));
-      const pipe = redis.pipeline();
+      // One MULTI: scores, times and streaks all from before or all from after a reveal's settling, never a mix.
+      const tx = redis.multi().zrange(keys.scores(code), 0, -1, 'WITHSCORES').hgetall(keys.times(code));
       for (const p of players) {
-        pipe.hget(keys.streaks(code), p.id);
-        pipe.hget(keys.answers(code, Math.max(room.questionIndex, 0)), p.id);
+        tx.hget(keys.streaks(code), p.id);
+        tx.hget(keys.answers(code, Math.max(room.questionIndex, 0)), p.id);
       }
-      const replies = (await pipe.exec()) ?? [];
+      const replies = (await tx.exec()) ?? [];
+      const ranked = rankRows((replies[0]?.[1] as string[]) ?? [], (replies[1]?.[1] as Record<string, string>) ?? {});
+      const byId = new Map(ranked.map((r) => [r.playerId, r]));
       players.forEach((p, i) => {
-        const streak = Number(replies[2 * i]?.[1] ?? 0);
-        const rawAnswer = replies[2 * i + 1]?.[1] as string | null | undefined;
+        const streak = Number(replies[2 + 2 * i]?.[1] ?? 0);
+        const rawAnswer = replies[3 + 2 * i]?.[1] as string | null | undefined;
         const r = byId.get(p.id);
         out.set(
           p.id,

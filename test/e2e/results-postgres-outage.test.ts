@@ -144,7 +144,7 @@ describe('when PostgreSQL is unreachable as a game finishes, and then comes back
     const accepted: [string, number, number][] = [];
     for (const player of game.players) {
       for (const ack of await Promise.all(acks[player.index] ?? [])) {
-        if (ack.ok) accepted.push([player.playerId, ack.questionIndex, ack.choice]);
+        if (ack.ok && 'choice' in ack) accepted.push([player.playerId, ack.questionIndex, ack.choice]);
       }
     }
     const kept = afterwards.rows.answers.map((a) => [a.player_id, a.question_index, a.choice]);

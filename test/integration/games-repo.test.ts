@@ -10,12 +10,12 @@ import { TcpProxy } from '../helpers/tcp-proxy';
 import { question, roomIn } from '../unit/fixtures';
 
 const PLAYERS = ['p_ann', 'p_bob', 'p_cy'];
-const QUESTIONS = [question({ id: 7 }), question({ id: 8, answer: 0 })];
+const QUESTIONS = [question({ id: 7 }), question({ id: 8, correct: [0] })];
 
 /** A finished game of two questions: everyone answered the first, only Ann the second. */
 function finishedGame(): RoomSnapshot {
   const answer = (choice: number, q: number): StoredAnswer => {
-    const correct = choice === QUESTIONS[q]?.answer;
+    const correct = QUESTIONS[q]?.correct.includes(choice) ?? false;
     return { choice, correct, points: correct ? 800 : 0, elapsedMs: 2500, at: 10_000 + q * 20_000, streak: correct ? 1 : 0 };
   };
   return {
