@@ -21,9 +21,10 @@ export function createAnswerStore({ redis, keys }: { redis: QuizRedis; keys: Key
   return {
     async submit(code: string, playerId: string, questionIndex: number, choice: number): Promise<AnswerResult> {
       const r = await redis.qlAnswer(
-        8,
+        9,
         keys.room(code), keys.answerKey(code), keys.players(code), keys.online(code),
         keys.answers(code, questionIndex), keys.scores(code), keys.streaks(code), keys.times(code),
+        keys.reconnecting(code),
         playerId, questionIndex, choice,
       );
       const [status, points, closable, answeredCount, version, receivedAt] = r;

@@ -1,7 +1,7 @@
 import { Redis } from 'ioredis';
 import { answerScript } from './scripts/answer.lua';
 import { joinScript } from './scripts/join.lua';
-import { presenceScript } from './scripts/presence.lua';
+import { presenceScript, reconnectingScript } from './scripts/presence.lua';
 import { transitionScript } from './scripts/transition.lua';
 
 /** A Redis client with quizloop's Lua scripts loaded as commands (EVALSHA, falling back to EVAL). */
@@ -10,6 +10,7 @@ export type QuizRedis = Redis & {
   qlJoin(...args: (string | number)[]): Promise<number>;
   qlAnswer(...args: (string | number)[]): Promise<number[]>;
   qlPresence(...args: (string | number)[]): Promise<number>;
+  qlReconnecting(...args: (string | number)[]): Promise<number>;
 };
 
 /**
@@ -27,6 +28,7 @@ export function createRedis(url: string, opts: { name: string; blocking?: boolea
     qlJoin: joinScript,
     qlAnswer: answerScript,
     qlPresence: presenceScript,
+    qlReconnecting: reconnectingScript,
   };
   for (const [name, lua] of Object.entries(scripts)) redis.defineCommand(name, { lua });
   return redis as QuizRedis;
