@@ -49,7 +49,9 @@ export async function startApi(config: ResolvedConfig, log: Logger, port = confi
     /** Graceful: stop accepting, let requests in flight finish (at most 10 s), then close. */
     async stop() {
       const force = setTimeout(() => server.closeAllConnections(), 10_000);
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      log.info('api closed to new connections; finishing requests in flight');
+      await closed;
       clearTimeout(force);
       await closeQueues(queues);
       await redis.quit();

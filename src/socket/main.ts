@@ -10,10 +10,27 @@ import { createAnswerStore } from '../store/answer-store';
 import { createEventBus } from '../store/event-bus';
 import { createKeys } from '../store/keys';
 import { createRedis } from '../store/redis';
-import { createRoomStore } from '../store/room-store';
+import { type RoomStore, createRoomStore } from '../store/room-store';
 import { createViewReader } from '../store/view-reader';
 import { createRelay } from './relay';
 import type { QuizServer } from './types';
+
+/**
+ * How long a player told to reconnect still counts as online: enough for a client's backoff
+ * (Socket.IO's default goes up to 5 s) and for a replacement instance to come up.
+ */
+const RECONNECT_GRACE_MS = 15_000;
+
+/** Marks every player connected to this instance as expected back, room by room. */
+async function expectPlayersBack(io: QuizServer, rooms: RoomStore): Promise<void> {
+  const byRoom = new Map<string, string[]>();
+  for (const socket of io.of('/').sockets.values()) {
+    if (socket.data.kind !== 'player') continue;
+    const { roomCode, id } = socket.data;
+    byRoom.set(roomCode, [...(byRoom.get(roomCode) ?? []), id]);
+  }
+  await Promise.all([...byRoom].map(([code, ids]) => rooms.expectBack(code, ids, RECONNECT_GRACE_MS)));
+}
 
 export async function startSocket(config: ResolvedConfig, log: Logger, port = config.socketPort) {
   const keys = createKeys(config.namespace);
@@ -33,11 +50,12 @@ export async function startSocket(config: ResolvedConfig, log: Logger, port = co
     cors: { origin: true },
     adapter: createAdapter(adapterPub, adapterSub, { key: keys.socketIoPrefix }),
   });
+  const rooms = createRoomStore({ redis, keys, ttlSeconds: config.roomTtlSeconds });
   await createRelay(io, channelSub, {
     config,
     log,
     keys,
-    rooms: createRoomStore({ redis, keys, ttlSeconds: config.roomTtlSeconds }),
+    rooms,
     answers: createAnswerStore({ redis, keys }),
     views: createViewReader({ redis, keys }),
     bus: createEventBus({ redis, keys }),
@@ -53,8 +71,10 @@ export async function startSocket(config: ResolvedConfig, log: Logger, port = co
     /**
      * Graceful: tell clients to reconnect, give the frames a moment to leave, then close every
      * connection without a disconnect packet, so each client reconnects by itself (to another instance).
+     * Its players are first marked as expected back, so early close waits for them while they reconnect.
      */
     async stop() {
+      await expectPlayersBack(io, rooms).catch((err) => log.warn('could not mark players as reconnecting', { err }));
       io.local.emit('server:restarting', { reconnect: true });
       await new Promise((resolve) => setTimeout(resolve, 100));
       await new Promise<void>((resolve) => io.close(() => resolve()));

@@ -30,9 +30,10 @@ export function createAnswerStore({ redis, keys }: { redis: QuizRedis; keys: Key
     async submit(code: string, playerId: string, questionIndex: number, answer: PlayerAnswer): Promise<AnswerResult> {
       const typed = 'text' in answer ? answer.text.trim() : '';
       const r = await redis.qlAnswer(
-        8,
+        9,
         keys.room(code), keys.answerKey(code), keys.players(code), keys.online(code),
         keys.answers(code, questionIndex), keys.scores(code), keys.streaks(code), keys.times(code),
+        keys.reconnecting(code),
         playerId, questionIndex, 'choice' in answer ? answer.choice : '', normalizeAnswerText(typed), typed,
       );
       const [status, points, closable, answeredCount, version, receivedAt] = r;

@@ -24,6 +24,11 @@ export function createKeys(namespace: string) {
     nicknames: (code: string) => `${room(code)}:nicknames`,
     /** Hash: player id → number of open connections. */
     online: (code: string) => `${room(code)}:online`,
+    /**
+     * Hash: player id → until when (epoch ms, Redis clock) a player whose socket instance shut down is
+     * still counted as online: they were told to reconnect, and early close waits for them meanwhile.
+     */
+    reconnecting: (code: string) => `${room(code)}:reconnecting`,
     answers: (code: string, index: number) => `${room(code)}:answers:${index}`,
     scores: (code: string) => `${room(code)}:scores`,
     streaks: (code: string) => `${room(code)}:streaks`,
@@ -44,7 +49,7 @@ export function createKeys(namespace: string) {
       const perQuestion = Array.from({ length: questionCount }, (_, i) => keys.answers(code, i));
       return [
         room(code), keys.questions(code), keys.answerKey(code), keys.players(code), keys.nicknames(code),
-        keys.online(code), keys.scores(code), keys.streaks(code), keys.times(code), keys.kicked(code), keys.locked(code),
+        keys.online(code), keys.reconnecting(code), keys.scores(code), keys.streaks(code), keys.times(code), keys.kicked(code), keys.locked(code),
         keys.hostOnline(code), keys.emptySince(code), ...perQuestion,
       ];
     },

@@ -2,7 +2,7 @@ import { Redis } from 'ioredis';
 import { answerScript } from './scripts/answer.lua';
 import { joinScript } from './scripts/join.lua';
 import { kickScript } from './scripts/kick.lua';
-import { presenceScript } from './scripts/presence.lua';
+import { presenceScript, reconnectingScript } from './scripts/presence.lua';
 import { transitionScript } from './scripts/transition.lua';
 
 /** A Redis client with quizloop's Lua scripts loaded as commands (EVALSHA, falling back to EVAL). */
@@ -12,6 +12,7 @@ export type QuizRedis = Redis & {
   qlAnswer(...args: (string | number)[]): Promise<number[]>;
   qlPresence(...args: (string | number)[]): Promise<number>;
   qlKick(...args: (string | number)[]): Promise<number>;
+  qlReconnecting(...args: (string | number)[]): Promise<number>;
 };
 
 /**
@@ -32,6 +33,7 @@ export function createRedis(url: string, opts: { name: string; blocking?: boolea
     qlAnswer: answerScript,
     qlPresence: presenceScript,
     qlKick: kickScript,
+    qlReconnecting: reconnectingScript,
   };
   for (const [name, lua] of Object.entries(scripts)) redis.defineCommand(name, { lua });
   return redis as QuizRedis;

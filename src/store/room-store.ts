@@ -130,7 +130,12 @@ export function createRoomStore({ redis, keys, ttlSeconds }: RoomStoreDeps) {
 
     /** Connection counting for early close; returns the player's open connections after the change. */
     presence(code: string, playerId: string, delta: 1 | -1): Promise<number> {
-      return redis.qlPresence(1, keys.online(code), playerId, delta);
+      return redis.qlPresence(2, keys.online(code), keys.reconnecting(code), playerId, delta);
+    },
+
+    /** Counts players as online for `graceMs` more, or until they connect again: their socket instance is going away. */
+    async expectBack(code: string, playerIds: string[], graceMs: number): Promise<void> {
+      if (playerIds.length) await redis.qlReconnecting(1, keys.reconnecting(code), graceMs, ttlSeconds, ...playerIds);
     },
 
     /** The host's connections, counted apart from the players'; only for telling an abandoned game. */

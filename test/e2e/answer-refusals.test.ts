@@ -1,8 +1,8 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RoomView } from '../../src/shared/room';
 import { type Game, type Player, openGame } from '../helpers/game';
 import { sleep } from '../helpers/infra';
-import { Stack } from '../helpers/stack';
+import { Stack, printLogsOnFailure } from '../helpers/stack';
 
 /** Two players; Bea never answers question 0, so it stays open until its deadline. */
 const SETTINGS = { questionCount: 2, questionSeconds: 5, revealSeconds: 1 };
@@ -24,7 +24,7 @@ describe('answers the server refuses', () => {
     choices = question0.question?.choices.length ?? 0;
   }, 60_000);
 
-  beforeEach(({ onTestFailed }) => onTestFailed(() => console.error(`process output (${stack.namespace}):\n${stack.logs()}`)));
+  printLogsOnFailure(() => stack);
 
   afterAll(async () => {
     game?.closeAll();

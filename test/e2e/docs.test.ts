@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { Stack } from '../helpers/stack';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Stack, printLogsOnFailure } from '../helpers/stack';
 
 describe('the api docs, as the built api serves them', () => {
   let stack: Stack;
@@ -8,7 +8,7 @@ describe('the api docs, as the built api serves them', () => {
     stack = await Stack.start('docs', ['api']);
   });
 
-  beforeEach(({ onTestFailed }) => onTestFailed(() => console.error(`process output (${stack.namespace}):\n${stack.logs()}`)));
+  printLogsOnFailure(() => stack);
 
   afterAll(async () => {
     await stack?.stop();

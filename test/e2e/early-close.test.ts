@@ -1,7 +1,7 @@
 import { io } from 'socket.io-client';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Game, openGame } from '../helpers/game';
-import { Stack } from '../helpers/stack';
+import { Stack, printLogsOnFailure } from '../helpers/stack';
 
 const SETTINGS = { questionCount: 1, questionSeconds: 4, revealSeconds: 1 };
 
@@ -13,7 +13,7 @@ describe('closing a question before its deadline', () => {
     stack = await Stack.start('early-close');
   }, 60_000);
 
-  beforeEach(({ onTestFailed }) => onTestFailed(() => console.error(`process output (${stack.namespace}):\n${stack.logs()}`)));
+  printLogsOnFailure(() => stack);
 
   afterAll(async () => {
     for (const g of games) g.closeAll();

@@ -1,12 +1,12 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rankPlayers } from '../../src/game/ranking';
 import type { RoomView } from '../../src/shared/room';
 import { createDb } from '../../src/store/db';
 import type { GameResults } from '../../src/store/games.repo';
-import { type Game, answerAsPlanned, framesWhileQuestionOpen, openGame, questionsShown } from '../helpers/game';
+import { type Game, answerAsPlanned, finishedResults, framesWhileQuestionOpen, openGame, questionsShown } from '../helpers/game';
 import { infra } from '../helpers/infra';
 import type { AnswerAck } from '../helpers/recording-client';
-import { Stack } from '../helpers/stack';
+import { Stack, printLogsOnFailure } from '../helpers/stack';
 
 const SETTINGS = { questionCount: 3, questionSeconds: 6, revealSeconds: 2 };
 const QUESTION_MS = SETTINGS.questionSeconds * 1000;
@@ -35,15 +35,13 @@ describe('a game of three questions with four players, through separate api, wor
       }
 
       await stack.api.start(game.code, game.hostToken);
-      await Promise.all([game.host, ...game.players.map((p) => p.client)].map((c) => c.waitForPhase('finished', undefined, 60_000)));
-      results = await stack.api.waitForResults(game.gameId);
+      results = await finishedResults(stack, game, 60_000);
     } catch (err) {
-      console.error(`game set-up failed; process output:\n${stack.logs()}`);
-      throw err;
+      throw stack.setUpFailed(err);
     }
   }, 120_000);
 
-  beforeEach(({ onTestFailed }) => onTestFailed(() => console.error(`process output (${stack.namespace}):\n${stack.logs()}`)));
+  printLogsOnFailure(() => stack);
 
   afterAll(async () => {
     game?.closeAll();
@@ -61,7 +59,7 @@ describe('a game of three questions with four players, through separate api, wor
   });
 
   it('shows every player every question exactly once, in order', () => {
-    for (const client of [game.host, ...game.players.map((p) => p.client)]) {
+    for (const client of game.clients()) {
       expect(questionsShown(client.frames), client.label).toEqual([0, 1, 2]);
     }
   });
@@ -191,7 +189,7 @@ describe('a game of three questions with four players, through separate api, wor
   describe('before a question is revealed', () => {
     it('sends nobody its correct answer, its result or points, in any frame', () => {
       let checked = 0;
-      for (const client of [game.host, ...game.players.map((p) => p.client)]) {
+      for (const client of game.clients()) {
         for (const { frame, questionIndex } of framesWhileQuestionOpen(client.frames)) {
           const text = JSON.stringify(frame.payload);
           const where = `${client.label} ${frame.event} during question ${questionIndex}: ${text}`;
@@ -223,7 +221,7 @@ describe('a game of three questions with four players, through separate api, wor
 
     it('keeps every score, streak, rank and leaderboard still while a question is open, so none of them tells who was right', () => {
       let compared = 0;
-      for (const client of [game.host, ...game.players.map((p) => p.client)]) {
+      for (const client of game.clients()) {
         const first = new Map<string, string>();
         for (const { frame, questionIndex } of framesWhileQuestionOpen(client.frames)) {
           const you = frame.event === 'room:you' ? frame.payload : frame.event === 'ack:room:sync' && frame.payload.ok ? frame.payload.you : undefined;

@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../src/local/free-port';
-import { type Game, answerAsPlanned, openGame } from '../helpers/game';
+import { type Game, answerAsPlanned, finishedResults, openGame } from '../helpers/game';
 import { sleep, waitUntil } from '../helpers/infra';
 import { type Sample, metricValue, scrape } from '../helpers/prometheus';
 import type { AnswerAck } from '../helpers/recording-client';
-import { Stack } from '../helpers/stack';
+import { Stack, printLogsOnFailure } from '../helpers/stack';
 
 /** Question 0 is answered by both players (it closes early); question 1 by nobody (it runs to its deadline, with a delayed tick). */
 const SETTINGS = { questionCount: 2, questionSeconds: 3, revealSeconds: 1 };
@@ -41,20 +41,18 @@ describe('operations: metrics, health and the queue dashboard of separate api, w
       }
 
       await stack.api.start(game.code, game.hostToken);
-      await Promise.all([game.host, ...game.players.map((p) => p.client)].map((c) => c.waitForPhase('finished', undefined, 30_000)));
-      await stack.api.waitForResults(game.gameId);
+      await finishedResults(stack, game, 30_000);
       const worker = await waitUntil('the persist-results job in the worker metrics', async () => {
         const samples = await scrape(`${stack.workerUrl}/metrics`);
         return (metricValue(samples, 'quizloop_job_duration_seconds_count', { queue: 'persist-results' }) ?? 0) > 0 ? samples : undefined;
       });
       after = { api: await scrape(`${stack.apiUrl}/metrics`), socket: await scrape(`${stack.socketUrl}/metrics`), worker };
     } catch (err) {
-      console.error(`set-up failed; process output:\n${stack?.logs()}`);
-      throw err;
+      throw stack.setUpFailed(err);
     }
   }, 90_000);
 
-  beforeEach(({ onTestFailed }) => onTestFailed(() => console.error(`process output (${stack.namespace}):\n${stack.logs()}`)));
+  printLogsOnFailure(() => stack);
 
   afterAll(async () => {
     game?.closeAll();

@@ -43,7 +43,7 @@ describe('a game with a type-answer, a multiple-correct and a poll question, thr
         const res = await stack.api.request<BankQuestion>('POST', '/questions', { token: host.token, body: q });
         if (res.status !== 201) throw new Error(`POST /questions: ${res.status} ${JSON.stringify(res.body)}`);
       }
-      game = await openGame(stack, SETTINGS, 2, host);
+      game = await openGame(stack, SETTINGS, 2, { author: host });
       const [ann, bob] = game.players;
       for (const [player, who] of [[ann, 'ann'], [bob, 'bob']] as const) {
         const handled = new Set<number>();

@@ -1,10 +1,10 @@
 import jwt from 'jsonwebtoken';
 import { io } from 'socket.io-client';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SIGNATURE_HEADER, TIMESTAMP_HEADER, signWebhook } from '../../src/shared/webhooks';
 import type { CreatedRoom } from '../helpers/api-client';
 import { RecordingClient } from '../helpers/recording-client';
-import { Stack } from '../helpers/stack';
+import { Stack, printLogsOnFailure } from '../helpers/stack';
 
 const SETTINGS = { questionCount: 1, questionSeconds: 10, revealSeconds: 1 };
 const base64url = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
@@ -40,7 +40,7 @@ describe('who the api and the socket let in', () => {
     };
   }, 60_000);
 
-  beforeEach(({ onTestFailed }) => onTestFailed(() => console.error(`process output (${stack.namespace}):\n${stack.logs()}`)));
+  printLogsOnFailure(() => stack);
 
   afterAll(async () => {
     await stack?.stop();

@@ -1,9 +1,9 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RoomView } from '../../src/shared/room';
 import type { GameResults } from '../../src/store/games.repo';
-import { type Game, answerAsPlanned, openGame, questionsShown } from '../helpers/game';
+import { type Game, answerAsPlanned, finishedResults, openGame, questionsShown } from '../helpers/game';
 import { sleep } from '../helpers/infra';
-import { Stack } from '../helpers/stack';
+import { Stack, printLogsOnFailure } from '../helpers/stack';
 
 const SETTINGS = { questionCount: 3, questionSeconds: 5, revealSeconds: 1 };
 const KILLED_DURING = 1;
@@ -33,15 +33,13 @@ describe('when the worker is killed (SIGKILL) during a question and started agai
       await sleep(500);
       await stack.startRole('worker');
 
-      await Promise.all([game.host, ...game.players.map((p) => p.client)].map((c) => c.waitForPhase('finished', undefined, 60_000)));
-      results = await stack.api.waitForResults(game.gameId, 30_000);
+      results = await finishedResults(stack, game, 60_000);
     } catch (err) {
-      console.error(`game set-up failed; process output:\n${stack.logs()}`);
-      throw err;
+      throw stack.setUpFailed(err);
     }
   }, 120_000);
 
-  beforeEach(({ onTestFailed }) => onTestFailed(() => console.error(`process output (${stack.namespace}):\n${stack.logs()}`)));
+  printLogsOnFailure(() => stack);
 
   afterAll(async () => {
     game?.closeAll();
@@ -55,7 +53,7 @@ describe('when the worker is killed (SIGKILL) during a question and started agai
   });
 
   it('finishes the game, showing every player each question exactly once, none skipped or repeated', () => {
-    for (const client of [game.host, ...game.players.map((p) => p.client)]) {
+    for (const client of game.clients()) {
       expect(questionsShown(client.frames), client.label).toEqual([0, 1, 2]);
       expect(client.views().at(-1)?.phase, client.label).toBe('finished');
     }

@@ -1,6 +1,7 @@
 import type { RoomView } from '../../src/shared/room';
+import type { GameResults } from '../../src/store/games.repo';
 import type { RoomSettingsInput } from './api-client';
-import { type AnswerAck, type Frame, RecordingClient } from './recording-client';
+import { type AnswerAck, type ConnectOptions, type Frame, RecordingClient } from './recording-client';
 import type { Stack } from './stack';
 
 export interface Player {
@@ -18,27 +19,45 @@ export interface Game {
   userToken: string;
   host: RecordingClient;
   players: Player[];
+  /** The host's client, then every player's. */
+  clients(): RecordingClient[];
   closeAll(): void;
 }
 
-/** A room in the lobby with a connected host screen and `playerCount` connected players; hosted by a new account unless `author` is given. */
-export async function openGame(stack: Stack, settings: RoomSettingsInput, playerCount: number, author?: { token: string }): Promise<Game> {
+/**
+ * A room in the lobby with a connected host screen and `playerCount` connected players; hosted by a
+ * new account unless `author` is given; `connect` options (such as reconnecting) apply to every client.
+ */
+export async function openGame(
+  stack: Stack,
+  settings: RoomSettingsInput,
+  playerCount: number,
+  { author, connect: options }: { author?: { token: string }; connect?: ConnectOptions } = {},
+): Promise<Game> {
   const userToken = author?.token ?? (await stack.api.registerHost('Quizmaster')).token;
   const { code, gameId, hostToken } = await stack.api.createRoom(userToken, settings);
   await stack.api.waitForLobby(code);
-  const host = await RecordingClient.connect(stack.socketUrl, hostToken, 'host');
+  const host = await RecordingClient.connect(stack.socketUrl, hostToken, 'host', options);
   await host.waitForPhase('lobby');
   const players: Player[] = [];
   for (let index = 0; index < playerCount; index++) {
     const nickname = `Player ${index + 1}`;
     const { playerId, token } = await stack.api.join(code, nickname);
-    const client = await RecordingClient.connect(stack.socketUrl, token, nickname);
+    const client = await RecordingClient.connect(stack.socketUrl, token, nickname, options);
     // The first view means the server has finished admitting the player (presence counted, rooms joined).
     await client.waitForPhase('lobby');
     players.push({ index, nickname, playerId, token, client });
   }
-  const closeAll = () => [host, ...players.map((p) => p.client)].forEach((c) => c.close());
-  return { code, gameId, hostToken, userToken, host, players, closeAll };
+  // `players` may grow after this (a late joiner), so the lists are made when asked for.
+  const clients = () => [host, ...players.map((p) => p.client)];
+  const closeAll = () => clients().forEach((c) => c.close());
+  return { code, gameId, hostToken, userToken, host, players, clients, closeAll };
+}
+
+/** Waits until every client of the game has seen it finish, then for its results to be saved. */
+export async function finishedResults(stack: Stack, game: Game, timeoutMs = 30_000): Promise<GameResults> {
+  await Promise.all(game.clients().map((c) => c.waitForPhase('finished', undefined, timeoutMs)));
+  return stack.api.waitForResults(game.gameId, timeoutMs);
 }
 
 /**

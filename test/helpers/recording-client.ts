@@ -13,7 +13,11 @@ export type Frame =
   | { event: 'room:countdown'; payload: Countdown; at: number }
   | { event: 'room:closed'; payload: { reason: string; gameId: string }; at: number }
   | { event: 'ack:answer:submit'; payload: AnswerAck; at: number; sent: unknown }
-  | { event: 'ack:room:sync'; payload: SyncAck; at: number };
+  | { event: 'ack:room:sync'; payload: SyncAck; at: number }
+  | { event: 'server:restarting'; payload: { reconnect: true }; at: number }
+  /** The client's own connection changes, so a test sees where a connection dropped and came back. */
+  | { event: 'client:connect'; payload: { recovered: boolean }; at: number }
+  | { event: 'client:disconnect'; payload: { reason: string }; at: number };
 
 type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 const ACK_TIMEOUT_MS = 5_000;
@@ -23,9 +27,24 @@ export interface ConnectRefusal {
   data: ErrorBody | undefined;
 }
 
-function open(url: string, token: unknown): ClientSocket {
-  // No reconnection: a test sees a dropped connection as it happened instead of a silent retry.
-  return io(url, { auth: { token }, transports: ['websocket'], reconnection: false, forceNew: true });
+export interface ConnectOptions {
+  /**
+   * Reconnect by itself as a real client does (Socket.IO's own reconnection, quick retries), keeping
+   * one frame record across connections. Off by default: a test then sees a dropped connection as
+   * it happened instead of a silent retry.
+   */
+  reconnect?: boolean;
+}
+
+function open(url: string, token: unknown, { reconnect = false }: ConnectOptions = {}): ClientSocket {
+  return io(url, {
+    auth: { token },
+    transports: ['websocket'],
+    forceNew: true,
+    reconnection: reconnect,
+    reconnectionDelay: 100,
+    reconnectionDelayMax: 1000,
+  });
 }
 
 /** A real Socket.IO client that records every frame it receives, for assertions after the fact. */
@@ -38,18 +57,25 @@ export class RecordingClient {
     readonly socket: ClientSocket,
   ) {
     socket.onAny((event: string, payload: unknown) => this.record({ event, payload, at: Date.now() } as Frame));
+    socket.on('connect', () => this.record({ event: 'client:connect', payload: { recovered: socket.recovered }, at: Date.now() }));
+    socket.on('disconnect', (reason) => this.record({ event: 'client:disconnect', payload: { reason }, at: Date.now() }));
   }
 
   /** Connects and resolves once admitted; a refused handshake rejects with the server's message. */
-  static connect(url: string, token: string, label: string): Promise<RecordingClient> {
-    const socket = open(url, token);
+  static connect(url: string, token: string, label: string, options?: ConnectOptions): Promise<RecordingClient> {
+    const socket = open(url, token, options);
     const client = new RecordingClient(label, socket);
     return new Promise((resolve, reject) => {
-      socket.once('connect', () => resolve(client));
-      socket.once('connect_error', (err) => {
+      const refused = (err: Error) => {
         socket.close();
         reject(new Error(`${label} could not connect: ${err.message}`));
+      };
+      socket.once('connect', () => {
+        // Only the first connection may fail the connect; a reconnecting client retries on its own.
+        socket.off('connect_error', refused);
+        resolve(client);
       });
+      socket.once('connect_error', refused);
     });
   }
 
@@ -114,6 +140,23 @@ export class RecordingClient {
   async waitForView(what: string, match: (v: RoomView) => boolean, timeoutMs?: number): Promise<RoomView> {
     const f = await this.waitFor(what, (f) => f.event === 'room:view' && match(f.payload), timeoutMs);
     return f.payload as RoomView;
+  }
+
+  /** Resolves once the connection has dropped and come back (a client made with `reconnect`). */
+  async waitForReconnection(timeoutMs?: number): Promise<void> {
+    const dropped = await this.waitFor('a dropped connection', (f) => f.event === 'client:disconnect', timeoutMs);
+    const after = this.frames.indexOf(dropped);
+    await this.waitFor('a new connection', (f) => f.event === 'client:connect' && this.frames.indexOf(f) > after, timeoutMs);
+  }
+
+  /** Stops reconnecting by itself until `reconnectNow()`: a client slow to come back (a phone between networks). */
+  holdReconnection(): void {
+    this.socket.io.reconnection(false);
+  }
+
+  reconnectNow(): void {
+    this.socket.io.reconnection(true);
+    this.socket.connect();
   }
 
   waitForQuestion(index: number, timeoutMs?: number): Promise<RoomView> {

@@ -2,10 +2,11 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
 import path from 'node:path';
+import { beforeEach } from 'vitest';
 import { freePort } from '../../src/local/free-port';
 import { createDb } from '../../src/store/db';
 import { ApiClient } from './api-client';
-import { deleteNamespace, infra, sleep, testNamespace } from './infra';
+import { deleteNamespace, infra, sleep, testNamespace, waitUntil } from './infra';
 
 export type Role = 'api' | 'worker' | 'socket';
 const ROLES: Role[] = ['api', 'socket', 'worker'];
@@ -15,9 +16,15 @@ const STOP_TIMEOUT_MS = 5_000;
 
 type ExtraEnv = Record<string, string> | ((stack: Stack) => Record<string, string>);
 
+/** How a process ended: `code` 0 and no `signal` is a clean exit. */
+export interface Exit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+}
+
 interface Running {
   child: ChildProcess;
-  exited: Promise<void>;
+  exited: Promise<Exit>;
 }
 
 /** Children still alive when the test process goes away are killed with it. */
@@ -124,11 +131,11 @@ export class Stack {
     };
     capture(child.stdout, 'out', (line) => (stdout += line + '\n'));
     capture(child.stderr, 'err');
-    const exited = new Promise<void>((resolve) =>
+    const exited = new Promise<Exit>((resolve) =>
       child.once('close', (code, signal) => {
         everyChild.delete(child);
         this.note(`${role}[${child.pid}] exited code=${code} signal=${signal}`);
-        resolve();
+        resolve({ code, signal });
       }),
     );
     this.running.set(role, { child, exited });
@@ -149,22 +156,48 @@ export class Stack {
     }
   }
 
-  /** Stops a role: SIGTERM lets it shut down cleanly, SIGKILL is a crash. */
-  async kill(role: Role, signal: 'SIGTERM' | 'SIGKILL' = 'SIGTERM'): Promise<void> {
+  /**
+   * Stops a role and tells how it exited: SIGTERM lets it shut down cleanly, SIGKILL is a crash.
+   * A process still running after `graceMs` is killed (SIGKILL). Null when the role was not running.
+   */
+  async kill(role: Role, signal: 'SIGTERM' | 'SIGKILL' = 'SIGTERM', { graceMs = STOP_TIMEOUT_MS } = {}): Promise<Exit | null> {
     const r = this.running.get(role);
-    if (!r) return;
+    if (!r) return null;
     this.running.delete(role);
     if (r.child.exitCode === null && r.child.signalCode === null) {
       r.child.kill(signal);
-      const timer = setTimeout(() => r.child.kill('SIGKILL'), STOP_TIMEOUT_MS);
-      await r.exited;
+      // A paused process (see `pause`) acts on the signal only once it runs again.
+      r.child.kill('SIGCONT');
+      const timer = setTimeout(() => r.child.kill('SIGKILL'), graceMs);
+      const exit = await r.exited;
       clearTimeout(timer);
+      return exit;
     }
+    return r.exited;
   }
 
-  async restart(role: Role, signal: 'SIGTERM' | 'SIGKILL' = 'SIGTERM'): Promise<void> {
-    await this.kill(role, signal);
+  /** Freezes a running role (SIGSTOP): it holds its connections and answers nothing until `resume`. */
+  pause(role: Role): void {
+    this.running.get(role)?.child.kill('SIGSTOP');
+  }
+
+  resume(role: Role): void {
+    this.running.get(role)?.child.kill('SIGCONT');
+  }
+
+  /** Waits until the running process of `role` has written a line that matches, and returns it. */
+  waitForLog(role: Role, pattern: RegExp, timeoutMs = 10_000): Promise<string> {
+    const pid = this.running.get(role)?.child.pid;
+    if (pid === undefined) throw new Error(`${role} is not running`);
+    const prefix = `${role}[${pid}] `;
+    return waitUntil(`${role} to log ${pattern}`, () => this.output.find((l) => l.startsWith(prefix) && pattern.test(l)), timeoutMs, 20);
+  }
+
+  /** Stops a role, starts it again on the same ports, and tells how the old process exited. */
+  async restart(role: Role, signal: 'SIGTERM' | 'SIGKILL' = 'SIGTERM', options?: { graceMs?: number }): Promise<Exit | null> {
+    const exit = await this.kill(role, signal, options);
     await this.startRole(role);
+    return exit;
   }
 
   private note(line: string): void {
@@ -176,6 +209,12 @@ export class Stack {
   logs(role?: Role, lastLines = 200): string {
     const lines = role ? this.output.filter((l) => l.startsWith(`${role}[`)) : this.output;
     return lines.slice(-lastLines).join('\n');
+  }
+
+  /** Prints what the processes said when a file's set-up failed, and gives back the error to throw. */
+  setUpFailed(err: unknown): unknown {
+    console.error(`set-up failed; process output (${this.namespace}):\n${this.logs()}`);
+    return err;
   }
 
   /** Stops every process, then removes this file's Redis keys and PostgreSQL rows. */
@@ -194,4 +233,14 @@ export class Stack {
     }
     await new Promise<void>((resolve) => this.logFile.end(resolve));
   }
+}
+
+/** Makes every failing test of the file print the stack's process output; a getter, as the stack starts in beforeAll. */
+export function printLogsOnFailure(stack: () => Stack | undefined): void {
+  beforeEach(({ onTestFailed }) =>
+    onTestFailed(() => {
+      const s = stack();
+      if (s) console.error(`process output (${s.namespace}):\n${s.logs()}`);
+    }),
+  );
 }

@@ -242,6 +242,48 @@ describe('the answer script', () => {
       expect(ann).toMatchObject({ ok: true, closable: true });
     });
 
+    describe('while a player reconnects after their socket instance shut down', () => {
+      /** bob's instance goes away: it marks him as expected back, then his connection closes. */
+      async function bobsInstanceStops(code: string, graceMs: number): Promise<void> {
+        await rooms.expectBack(code, ['bob'], graceMs);
+        expect(await rooms.presence(code, 'bob', -1)).toBe(0);
+      }
+
+      it('still counts them as online: the players already back cannot close the question on them', async () => {
+        const room = await openRoom();
+        await bobsInstanceStops(room.code, 60_000);
+
+        const ann = await answers.submit(room.code, 'ann', 0, { choice: CORRECT });
+        await rooms.presence(room.code, 'bob', 1);
+        const bob = await answers.submit(room.code, 'bob', 0, { choice: WRONG });
+
+        expect(ann).toMatchObject({ ok: true, closable: false });
+        expect(bob).toMatchObject({ ok: true, closable: true });
+      });
+
+      it('counts them as usual once they are back: a player who came back and left is not waited for', async () => {
+        const room = await openRoom();
+        await bobsInstanceStops(room.code, 60_000);
+        await rooms.presence(room.code, 'bob', 1);
+        await rooms.presence(room.code, 'bob', -1);
+
+        const ann = await answers.submit(room.code, 'ann', 0, { choice: CORRECT });
+
+        expect(ann).toMatchObject({ ok: true, closable: true });
+        expect(await redis.hlen(keys.reconnecting(room.code))).toBe(0);
+      });
+
+      it('stops waiting for a player who has not come back within the grace', async () => {
+        const room = await openRoom();
+        // A grace of 0: over as soon as it is set.
+        await bobsInstanceStops(room.code, 0);
+
+        const ann = await answers.submit(room.code, 'ann', 0, { choice: CORRECT });
+
+        expect(ann).toMatchObject({ ok: true, closable: true });
+      });
+    });
+
     describe('in first-correct mode', () => {
       it('is closable on the first correct answer, not on a wrong one', async () => {
         const room = await openRoom({ settings: { mode: 'first-correct' } });

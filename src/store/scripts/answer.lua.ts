@@ -3,6 +3,7 @@
  *
  * KEYS[1] room record        KEYS[2] answer-key hash   KEYS[3] players hash   KEYS[4] online hash
  * KEYS[5] answers:{i} hash   KEYS[6] scores zset       KEYS[7] streaks hash   KEYS[8] times hash
+ * KEYS[9] reconnecting hash (players expected back after their socket instance shut down)
  * ARGV[1] player id          ARGV[2] question index    ARGV[3] choice, or '' for a typed answer
  * ARGV[4] typed answer, normalised (src/game/answer-text.ts), or ''    ARGV[5] typed answer as sent, or ''
  *
@@ -80,6 +81,13 @@ elseif answered >= redis.call('HLEN', KEYS[4]) then
   closable = 1
   for _, id in ipairs(redis.call('HKEYS', KEYS[4])) do
     if redis.call('HEXISTS', KEYS[5], id) == 0 then closable = 0; break end
+  end
+  -- A player still reconnecting after a socket instance shut down counts as online until their grace ends.
+  if closable == 1 then
+    local expected = redis.call('HGETALL', KEYS[9])
+    for i = 1, #expected, 2 do
+      if tonumber(expected[i + 1]) > now and redis.call('HEXISTS', KEYS[5], expected[i]) == 0 then closable = 0; break end
+    end
   end
 end
 return {1, points, closable, answered, room.version, now}
