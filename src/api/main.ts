@@ -5,7 +5,9 @@ import type { Logger } from '../shared/logger';
 import { createApiMetrics, createMetricsRegistry } from '../shared/metrics';
 import { createDb } from '../store/db';
 import { createGamesRepo } from '../store/games.repo';
+import { createHistoryRepo } from '../store/history.repo';
 import { createKeys } from '../store/keys';
+import { createLeaderboardStore } from '../store/leaderboard-store';
 import { createQuestionsRepo } from '../store/questions.repo';
 import { closeQueues, createQueues } from '../store/queues';
 import { createRedis } from '../store/redis';
@@ -32,6 +34,8 @@ export async function startApi(config: ResolvedConfig, log: Logger, port = confi
     users: createUsersRepo(db),
     questions: createQuestionsRepo(db),
     games: createGamesRepo(db),
+    history: createHistoryRepo(db),
+    leaderboards: createLeaderboardStore({ redis, keys, roomTtlSeconds: config.roomTtlSeconds }),
     queues,
     metrics: { registry },
   });

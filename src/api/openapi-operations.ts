@@ -1,7 +1,11 @@
+import type { z } from 'zod';
 import { GameResults } from '../shared/game-results';
 import { RoomSettings, RoomView } from '../shared/room';
 import { AnswerSubmit } from '../shared/socket-events';
 import { SIGNATURE_TOLERANCE_MS, WebhookBody } from '../shared/webhooks';
+import { MyGames } from './history.schemas';
+import { Leaderboard, LeaderboardAround, LeaderboardCounts, LeaderboardPlayer } from './leaderboards.schemas';
+import { historyAndLeaderboardOperations } from './openapi-operations-leaderboards';
 import { AuthAnswer, Categories, ClientConfig, CreatedRoom, Health, Join, Joined, Login, Problem, Ready, Register, WebhookAnswer } from './schemas';
 
 /** What clients send, by component name: the schemas the routes (and the socket) parse with, documented as their input. */
@@ -19,10 +23,11 @@ export const requestSchemas = {
 /** Answers by component name, documented as what the api sends. */
 export const responseSchemas = {
   Health, Ready, AuthAnswer, Categories, CreatedRoom, RoomView, Joined, GameResults, ClientConfig, WebhookAnswer, Problem,
+  Leaderboard, LeaderboardPlayer, LeaderboardAround, LeaderboardCounts, MyGames,
 };
 
 export type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 503;
-export type Tag = 'system' | 'auth' | 'rooms' | 'games' | 'web' | 'internal';
+export type Tag = 'system' | 'auth' | 'rooms' | 'games' | 'leaderboards' | 'web' | 'internal';
 
 /** Who may call: `host-or-user` is the room's host token or the host's own user token. */
 export type Auth = 'user' | 'host-or-user' | 'optional-user' | 'webhook';
@@ -37,8 +42,10 @@ export interface OperationSpec {
   tag: Tag;
   auth?: Auth;
   body?: keyof typeof requestSchemas;
+  /** The query string, as the schema the route parses `req.query` with; each field becomes a parameter. */
+  query?: z.ZodObject;
   /** A JSON answer by its schema, or another media type. */
-  answer: { status: 200 | 201; description: string } & ({ schema: keyof typeof responseSchemas } | { mediaType: 'text/plain' | 'image/svg+xml' });
+  answer: { status: 200 | 201; description: string } & ({ schema: keyof typeof responseSchemas } | { mediaType: 'text/plain' | 'image/svg+xml' | 'text/csv' });
   /** Each error status the operation can answer, with the codes it carries and why. */
   errors: Partial<Record<ErrorStatus, string>>;
 }
@@ -161,6 +168,7 @@ export const operations: OperationSpec[] = [
     answer: { status: 200, schema: 'GameResults', description: 'The whole game: questions with answers, players, every answer.' },
     errors: { 404: '`NOT_FOUND`: no saved game with this id (yet).' },
   },
+  ...historyAndLeaderboardOperations,
   {
     method: 'get', path: '/client-config', operationId: 'getClientConfig', tag: 'web',
     summary: 'Where the web client finds the socket process',

@@ -10,8 +10,8 @@ type JsonSchema = z.core.JSONSchema.BaseSchema;
 
 interface Parameter {
   name: string;
-  in: 'path';
-  required: true;
+  in: 'path' | 'query';
+  required: boolean;
   description: string;
   schema: JsonSchema;
   example?: string;
@@ -60,7 +60,8 @@ const TAGS: OpenApiDocument['tags'] = [
   { name: 'system', description: 'Liveness, readiness, metrics' },
   { name: 'auth', description: 'Accounts and user tokens' },
   { name: 'rooms', description: 'Create, join and start rooms' },
-  { name: 'games', description: 'Results of finished games' },
+  { name: 'games', description: 'Results of finished games, and your own games' },
+  { name: 'leaderboards', description: 'All-time and weekly leaderboards of signed-in players' },
   { name: 'web', description: 'What the web client needs besides its files' },
   { name: 'internal', description: 'Webhooks the worker calls, HMAC-signed' },
 ];
@@ -92,6 +93,8 @@ const PATH_PARAMETERS: Record<string, Parameter> = {
     description: `The room code: ${ROOM_CODE_LENGTH} of \`${ROOM_CODE_ALPHABET}\` (lower case is accepted too).`,
   },
   id: { name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' }, description: 'The `gameId` of the room.' },
+  board: { name: 'board', in: 'path', required: true, schema: { type: 'string', enum: ['global', 'weekly'] }, description: 'Which leaderboard.' },
+  userId: { name: 'userId', in: 'path', required: true, schema: { type: 'string', format: 'uuid' }, description: 'A user id, as the boards list it.' },
 };
 
 /** The OpenAPI 3.1 document of the api's REST endpoints, generated from the zod schemas the routes use. */
@@ -119,6 +122,7 @@ function operation(spec: OperationSpec): Operation {
     if (!parameter) throw new Error(`${spec.operationId}: no description for the path parameter {${name}}`);
     return parameter;
   });
+  parameters.push(...queryParameters(spec.query));
   // Keys left undefined are dropped when the document is sent.
   return {
     operationId: spec.operationId,
@@ -130,6 +134,14 @@ function operation(spec: OperationSpec): Operation {
     requestBody: spec.body && requestBody(spec.body),
     responses: responses(spec),
   };
+}
+
+/** Each field of a query schema as a parameter; one with a default, or optional, may be left out. */
+function queryParameters(query: OperationSpec['query']): Parameter[] {
+  return Object.entries(query?.shape ?? {}).map(([name, schema]) => {
+    const { $schema: _, description = '', ...json } = z.toJSONSchema(schema, { io: 'input', override: dropSafeIntegerBounds });
+    return { name, in: 'query', required: !schema.safeParse(undefined).success, description, schema: json };
+  });
 }
 
 function requestBody(name: keyof typeof requestSchemas): Operation['requestBody'] {

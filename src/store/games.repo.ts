@@ -1,3 +1,4 @@
+import { withBreakdown } from '../game/results-breakdown';
 import type { GameResults } from '../shared/game-results';
 import type { Db } from './db';
 import type { RoomSnapshot } from './view-reader';
@@ -72,9 +73,9 @@ export function createGamesRepo(db: Db) {
         db('game_players').where({ game_id: gameId }).orderBy('rank'),
         db('game_answers').where({ game_id: gameId }).orderBy(['question_index', 'answered_at']),
       ]);
-      const stored = game.questions as Omit<GameResults['questions'][number], 'index'>[];
+      const stored = game.questions as Omit<GameResults['questions'][number], 'index' | 'breakdown'>[];
       const questions = stored.map((q, index) => ({ index, ...q }));
-      return {
+      return withBreakdown({
         game: {
           id: game.id,
           roomCode: game.room_code,
@@ -92,7 +93,7 @@ export function createGamesRepo(db: Db) {
           playerId: a.player_id, questionIndex: a.question_index, choice: a.choice, correct: a.correct,
           points: a.points, elapsedMs: a.elapsed_ms, answeredAt: a.answered_at.toISOString(),
         })),
-      };
+      });
     },
   };
 }

@@ -29,6 +29,14 @@ export function createKeys(namespace: string) {
     streaks: (code: string) => `${room(code)}:streaks`,
     /** Hash: player id → cumulative answer time in ms, the tie-breaker. */
     times: (code: string) => `${room(code)}:times`,
+    /** Sorted set: user id → points, all time. */
+    leaderboardGlobal: `${namespace}:leaderboard:global`,
+    /** Sorted set: user id → points in one ISO week (`2026-W48`); expires a few weeks after the week. */
+    leaderboardWeekly: (week: string) => `${namespace}:leaderboard:weekly:${week}`,
+    /** Hash beside each board: user id → games counted on it. Same lifetime as its board. */
+    leaderboardGames: (board: string) => `${board}:games`,
+    /** Marker: this game's points are on the boards; set by the same script that adds them. */
+    leaderboardCounted: (gameId: string) => `${namespace}:leaderboard:counted:${gameId}`,
     channel: (code: string) => `${namespace}:channel:room:${code}`,
     channelPattern: `${namespace}:channel:room:*`,
     /** All keys of one room, for expiry. */

@@ -1,6 +1,7 @@
 import { Redis } from 'ioredis';
 import { answerScript } from './scripts/answer.lua';
 import { joinScript } from './scripts/join.lua';
+import { leaderboardScript } from './scripts/leaderboard.lua';
 import { presenceScript } from './scripts/presence.lua';
 import { transitionScript } from './scripts/transition.lua';
 
@@ -10,6 +11,7 @@ export type QuizRedis = Redis & {
   qlJoin(...args: (string | number)[]): Promise<number>;
   qlAnswer(...args: (string | number)[]): Promise<number[]>;
   qlPresence(...args: (string | number)[]): Promise<number>;
+  qlLeaderboard(...args: (string | number)[]): Promise<number>;
 };
 
 /**
@@ -27,6 +29,7 @@ export function createRedis(url: string, opts: { name: string; blocking?: boolea
     qlJoin: joinScript,
     qlAnswer: answerScript,
     qlPresence: presenceScript,
+    qlLeaderboard: leaderboardScript,
   };
   for (const [name, lua] of Object.entries(scripts)) redis.defineCommand(name, { lua });
   return redis as QuizRedis;
