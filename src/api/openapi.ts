@@ -3,6 +3,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { ROOM_CODE_ALPHABET, ROOM_CODE_LENGTH, ROOM_CODE_PATTERN } from '../game/room-code';
 import { SIGNATURE_HEADER, SIGNATURE_TOLERANCE_MS, TIMESTAMP_HEADER } from '../shared/webhooks';
+import { BOARD_NAMES } from '../store/leaderboard-store';
 import { type Auth, type OperationSpec, type Tag, operations, requestSchemas, responseSchemas } from './openapi-operations';
 import { type SocketContract, socketContract } from './openapi-socket';
 
@@ -93,7 +94,7 @@ const PATH_PARAMETERS: Record<string, Parameter> = {
     description: `The room code: ${ROOM_CODE_LENGTH} of \`${ROOM_CODE_ALPHABET}\` (lower case is accepted too).`,
   },
   id: { name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' }, description: 'The `gameId` of the room.' },
-  board: { name: 'board', in: 'path', required: true, schema: { type: 'string', enum: ['global', 'weekly'] }, description: 'Which leaderboard.' },
+  board: { name: 'board', in: 'path', required: true, schema: { type: 'string', enum: [...BOARD_NAMES] }, description: 'Which leaderboard.' },
   userId: { name: 'userId', in: 'path', required: true, schema: { type: 'string', format: 'uuid' }, description: 'A user id, as the boards list it.' },
 };
 
