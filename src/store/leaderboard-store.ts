@@ -1,3 +1,4 @@
+import type { ChainableCommander } from 'ioredis';
 import { type IsoWeek, isoWeekOf } from '../game/iso-week';
 import type { Keys } from './keys';
 import type { QuizRedis } from './redis';
@@ -21,6 +22,15 @@ export interface BoardEntry {
 export const WEEKLY_RETENTION_MS = 4 * 7 * 86_400_000;
 /** How much longer than a room the counted marker of its game lives; see `recordGame`. */
 const MARKER_MARGIN_SECONDS = 7 * 86_400;
+
+/** Runs a MULTI and returns its replies, throwing the first error; the replies are one consistent read. */
+async function transaction<T extends unknown[]>(multi: ChainableCommander): Promise<T> {
+  const replies = (await multi.exec()) ?? [];
+  return replies.map(([err, value]) => {
+    if (err) throw err;
+    return value;
+  }) as T;
+}
 
 export interface FinishedGame {
   gameId: string;
@@ -53,10 +63,7 @@ export function createLeaderboardStore({ redis, keys, roomTtlSeconds }: { redis:
   /** One consistent read (MULTI) of the entries at positions start…stop and the board's size. */
   async function window(ref: BoardRef, start: number, stop: number): Promise<{ entries: BoardEntry[]; total: number }> {
     const key = boardKey(ref);
-    const [rows, total] = (await redis.multi().zrange(key, start, stop, 'REV', 'WITHSCORES').zcard(key).exec())?.map(([err, v]) => {
-      if (err) throw err;
-      return v;
-    }) as [string[], number];
+    const [rows, total] = await transaction<[string[], number]>(redis.multi().zrange(key, start, stop, 'REV', 'WITHSCORES').zcard(key));
     if (rows.length === 0) return { entries: [], total };
     const firstScore = rows[1] as string;
     const ids = rows.filter((_, i) => i % 2 === 0);
@@ -101,7 +108,9 @@ export function createLeaderboardStore({ redis, keys, roomTtlSeconds }: { redis:
     /** A user's entry, or null when they are not on the board. */
     async player(ref: BoardRef, userId: string): Promise<{ entry: BoardEntry | null; total: number }> {
       const key = boardKey(ref);
-      const [score, games, total] = await Promise.all([redis.zscore(key, userId), redis.hget(keys.leaderboardGames(key), userId), redis.zcard(key)]);
+      const [score, games, total] = await transaction<[string | null, string | null, number]>(
+        redis.multi().zscore(key, userId).hget(keys.leaderboardGames(key), userId).zcard(key),
+      );
       if (score === null) return { entry: null, total };
       const higher = await redis.zcount(key, `(${score}`, '+inf');
       return { entry: { userId, score: Number(score), games: Number(games ?? 0), rank: higher + 1 }, total };
