@@ -2,6 +2,7 @@ import type { Logger } from '../src/shared/logger';
 import type { WorkerMetrics } from '../src/shared/metrics';
 import type { EventBus } from '../src/store/event-bus';
 import type { GamesRepo } from '../src/store/games.repo';
+import type { LeaderboardStore } from '../src/store/leaderboard-store';
 import type { QuestionsRepo } from '../src/store/questions.repo';
 import type { Queues } from '../src/store/queues';
 import type { RoomStore } from '../src/store/room-store';
@@ -16,6 +17,7 @@ export interface WorkerDeps {
   views: ViewReader;
   questions: QuestionsRepo;
   games: GamesRepo;
+  leaderboards: LeaderboardStore;
   webhook: WebhookClient;
   metrics: WorkerMetrics;
   housekeeping: { idleMs: number; abandonedMs: number };

@@ -8,6 +8,7 @@ import { createDb } from '../src/store/db';
 import { createEventBus } from '../src/store/event-bus';
 import { createGamesRepo } from '../src/store/games.repo';
 import { createKeys } from '../src/store/keys';
+import { createLeaderboardStore } from '../src/store/leaderboard-store';
 import { createQuestionsRepo } from '../src/store/questions.repo';
 import { closeQueues, createQueues } from '../src/store/queues';
 import { createRedis, tuneRedisHz } from '../src/store/redis';
@@ -58,6 +59,7 @@ export async function startWorker(config: ResolvedConfig, log: Logger) {
     views: createViewReader({ redis, keys }),
     questions: createQuestionsRepo(db),
     games: createGamesRepo(db),
+    leaderboards: createLeaderboardStore({ redis, keys, roomTtlSeconds: config.roomTtlSeconds }),
     webhook: createWebhookClient({ baseUrl: config.apiInternalUrl, secret: config.webhookSecret, calls: metrics.webhookCalls }),
     metrics,
     housekeeping: { idleMs: config.roomIdleSeconds * 1000, abandonedMs: config.roomAbandonedSeconds * 1000 },

@@ -4,6 +4,8 @@ import type { CategoriesRepo } from '../store/categories.repo';
 import type { Logger } from '../shared/logger';
 import type { Db } from '../store/db';
 import type { GamesRepo } from '../store/games.repo';
+import type { HistoryRepo } from '../store/history.repo';
+import type { LeaderboardStore } from '../store/leaderboard-store';
 import type { QuestionsRepo } from '../store/questions.repo';
 import type { Queues } from '../store/queues';
 import type { QuizRedis } from '../store/redis';
@@ -23,6 +25,8 @@ export interface ApiDeps {
   questions: QuestionsRepo;
   categories: CategoriesRepo;
   games: GamesRepo;
+  history: HistoryRepo;
+  leaderboards: LeaderboardStore;
   /** For Bull Board at /admin/queues; the api only reads and manages them, the worker runs the jobs. */
   queues: Queues;
   /** This process's Prometheus registry, served at /metrics. */

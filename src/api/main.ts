@@ -6,7 +6,9 @@ import { createApiMetrics, createMetricsRegistry } from '../shared/metrics';
 import { createCategoriesRepo } from '../store/categories.repo';
 import { createDb } from '../store/db';
 import { createGamesRepo } from '../store/games.repo';
+import { createHistoryRepo } from '../store/history.repo';
 import { createKeys } from '../store/keys';
+import { createLeaderboardStore } from '../store/leaderboard-store';
 import { createQuestionsRepo } from '../store/questions.repo';
 import { closeQueues, createQueues } from '../store/queues';
 import { createRedis } from '../store/redis';
@@ -34,6 +36,8 @@ export async function startApi(config: ResolvedConfig, log: Logger, port = confi
     questions: createQuestionsRepo(db),
     categories: createCategoriesRepo(db),
     games: createGamesRepo(db),
+    history: createHistoryRepo(db),
+    leaderboards: createLeaderboardStore({ redis, keys, roomTtlSeconds: config.roomTtlSeconds }),
     queues,
     metrics: { registry },
   });

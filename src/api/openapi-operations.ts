@@ -1,3 +1,4 @@
+import type { z } from 'zod';
 import { GameResults } from '../shared/game-results';
 import { RoomSettings, RoomView } from '../shared/room';
 import { AnswerSubmit } from '../shared/socket-events';
@@ -5,6 +6,9 @@ import { SIGNATURE_TOLERANCE_MS, WebhookBody } from '../shared/webhooks';
 import {
   BankQuestion, Category, CategoryInput, ImportQuery, ImportReport, OpenTdbImport, QuestionInput, QuestionPage, QuestionQuery,
 } from './questions.schemas';
+import { MyGames } from './history.schemas';
+import { Leaderboard, LeaderboardAround, LeaderboardCounts, LeaderboardPlayer } from './leaderboards.schemas';
+import { historyAndLeaderboardOperations } from './openapi-operations-leaderboards';
 import { AuthAnswer, Categories, ClientConfig, CreatedRoom, Health, Join, Joined, Login, Problem, Ready, Register, WebhookAnswer } from './schemas';
 
 /** What clients send, by component name: the schemas the routes (and the socket) parse with, documented as their input. */
@@ -23,17 +27,15 @@ export const requestSchemas = {
   OpenTdbImport,
 };
 
-/** Query strings by name; each field becomes a documented query parameter. */
-export const querySchemas = { QuestionQuery, ImportQuery };
-
 /** Answers by component name, documented as what the api sends. */
 export const responseSchemas = {
   Health, Ready, AuthAnswer, Categories, CreatedRoom, RoomView, Joined, GameResults, ClientConfig, WebhookAnswer, Problem,
   BankQuestion, QuestionPage, ImportReport, Category,
+  Leaderboard, LeaderboardPlayer, LeaderboardAround, LeaderboardCounts, MyGames,
 };
 
 export type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 415 | 503;
-export type Tag = 'system' | 'auth' | 'rooms' | 'games' | 'questions' | 'web' | 'internal';
+export type Tag = 'system' | 'auth' | 'rooms' | 'games' | 'questions' | 'leaderboards' | 'web' | 'internal';
 
 /** Who may call: `host` is the host token of the room in the path. */
 export type Auth = 'user' | 'host' | 'optional-user' | 'webhook';
@@ -47,13 +49,14 @@ export interface OperationSpec {
   description?: string;
   tag: Tag;
   auth?: Auth;
-  query?: keyof typeof querySchemas;
   body?: keyof typeof requestSchemas;
+  /** The query string, as the schema the route parses `req.query` with; each field becomes a parameter. */
+  query?: z.ZodObject;
   /** The body may also be text/csv, described so. */
   csvBody?: string;
   /** A JSON answer by its schema, another media type, or (204) nothing. */
   answer:
-    | ({ status: 200 | 201; description: string } & ({ schema: keyof typeof responseSchemas } | { mediaType: 'text/plain' | 'image/svg+xml' }))
+    | ({ status: 200 | 201; description: string } & ({ schema: keyof typeof responseSchemas } | { mediaType: 'text/plain' | 'image/svg+xml' | 'text/csv' }))
     | { status: 204; description: string };
   /** Each error status the operation can answer, with the codes it carries and why. */
   errors: Partial<Record<ErrorStatus, string>>;
@@ -179,7 +182,7 @@ export const operations: OperationSpec[] = [
     method: 'get', path: '/questions', operationId: 'listQuestions', tag: 'questions', auth: 'user',
     summary: 'List and filter the question bank, a page at a time',
     description: 'Public questions and your own (an admin sees all), by id. Answers (`correct`, `accepted`) only on questions you may edit.',
-    query: 'QuestionQuery',
+    query: QuestionQuery,
     answer: { status: 200, schema: 'QuestionPage', description: 'One page, and how many match in all.' },
     errors: { 400: '`BAD_REQUEST`: a query parameter breaks its schema.', 401: NO_TOKEN, 403: USER_ONLY },
   },
@@ -197,7 +200,7 @@ export const operations: OperationSpec[] = [
     description:
       'Each row is checked and saved on its own: the answer says how many were imported and, for each refused row, why ' +
       '(a duplicate of one of your questions included). At most 500 rows; a CSV body up to 1 MB, JSON up to 256 kB.',
-    query: 'ImportQuery',
+    query: ImportQuery,
     body: 'OpenTdbImport',
     csvBody: 'With format=csv: a header row, then one question a row. Columns: category, difficulty, type, text (required), choice1…choice6, correct (choice numbers from 1 joined by |, or true/false for boolean), accepted (type-answer: answers joined by |), public (true/false).',
     answer: { status: 200, schema: 'ImportReport', description: 'What was imported and what was refused.' },
@@ -302,6 +305,7 @@ export const operations: OperationSpec[] = [
     answer: { status: 200, schema: 'GameResults', description: 'The whole game: questions with answers, players, every answer.' },
     errors: { 404: '`NOT_FOUND`: no saved game with this id (yet).' },
   },
+  ...historyAndLeaderboardOperations,
   {
     method: 'get', path: '/client-config', operationId: 'getClientConfig', tag: 'web',
     summary: 'Where the web client finds the socket process',

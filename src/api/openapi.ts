@@ -3,7 +3,8 @@ import path from 'node:path';
 import { z } from 'zod';
 import { ROOM_CODE_ALPHABET, ROOM_CODE_LENGTH, ROOM_CODE_PATTERN } from '../game/room-code';
 import { SIGNATURE_HEADER, SIGNATURE_TOLERANCE_MS, TIMESTAMP_HEADER } from '../shared/webhooks';
-import { type Auth, type OperationSpec, type Tag, operations, querySchemas, requestSchemas, responseSchemas } from './openapi-operations';
+import { BOARD_NAMES } from '../store/leaderboard-store';
+import { type Auth, type OperationSpec, type Tag, operations, requestSchemas, responseSchemas } from './openapi-operations';
 import { type SocketContract, socketContract } from './openapi-socket';
 
 type JsonSchema = z.core.JSONSchema.BaseSchema;
@@ -60,8 +61,9 @@ const TAGS: OpenApiDocument['tags'] = [
   { name: 'system', description: 'Liveness, readiness, metrics' },
   { name: 'auth', description: 'Accounts and user tokens' },
   { name: 'rooms', description: 'Create, join and start rooms' },
-  { name: 'games', description: 'Results of finished games' },
+  { name: 'games', description: 'Results of finished games, and your own games' },
   { name: 'questions', description: 'The question bank: questions, categories, imports' },
+  { name: 'leaderboards', description: 'All-time and weekly leaderboards of signed-in players' },
   { name: 'web', description: 'What the web client needs besides its files' },
   { name: 'internal', description: 'Webhooks the worker calls, HMAC-signed' },
 ];
@@ -99,16 +101,9 @@ const PATH_PARAMETERS: Record<string, Parameter> = {
   },
   questionId: { name: 'questionId', in: 'path', required: true, schema: { type: 'integer', minimum: 1 }, description: 'The id of a question in the bank.' },
   categoryId: { name: 'categoryId', in: 'path', required: true, schema: { type: 'integer', minimum: 1 }, description: 'The id of a category.' },
+  board: { name: 'board', in: 'path', required: true, schema: { type: 'string', enum: [...BOARD_NAMES] }, description: 'Which leaderboard.' },
+  userId: { name: 'userId', in: 'path', required: true, schema: { type: 'string', format: 'uuid' }, description: 'A user id, as the boards list it.' },
 };
-
-/** A query schema's fields as query parameters, each described by its own JSON Schema. */
-function queryParameters(name: keyof typeof querySchemas): Parameter[] {
-  return Object.entries(querySchemas[name].shape).map(([field, schema]: [string, z.ZodType]) => {
-    const { description, ...json } = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as JsonSchema & { description?: string };
-    delete json.$schema;
-    return { name: field, in: 'query', required: !schema.safeParse(undefined).success, description: description ?? '', schema: json };
-  });
-}
 
 /** The OpenAPI 3.1 document of the api's REST endpoints, generated from the zod schemas the routes use. */
 export function buildOpenApiDocument(): OpenApiDocument {
@@ -135,7 +130,7 @@ function operation(spec: OperationSpec): Operation {
     if (!parameter) throw new Error(`${spec.operationId}: no description for the path parameter {${name}}`);
     return parameter;
   });
-  if (spec.query) parameters.push(...queryParameters(spec.query));
+  parameters.push(...queryParameters(spec.query));
   // Keys left undefined are dropped when the document is sent.
   return {
     operationId: spec.operationId,
@@ -147,6 +142,14 @@ function operation(spec: OperationSpec): Operation {
     requestBody: spec.body && requestBody(spec.body, spec.csvBody),
     responses: responses(spec),
   };
+}
+
+/** Each field of a query schema as a parameter; one with a default, or optional, may be left out. */
+function queryParameters(query: OperationSpec['query']): Parameter[] {
+  return Object.entries(query?.shape ?? {}).map(([name, schema]) => {
+    const { $schema: _, description = '', ...json } = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any', override: dropSafeIntegerBounds });
+    return { name, in: 'query', required: !schema.safeParse(undefined).success, description, schema: json };
+  });
 }
 
 function requestBody(name: keyof typeof requestSchemas, csv: string | undefined): Operation['requestBody'] {

@@ -7,6 +7,10 @@ export function parse<S extends z.ZodType>(schema: S, input: unknown): z.infer<S
   return schema.parse(input ?? {});
 }
 
+/** A number from the query string (which arrives as text): an integer in bounds, or a 400 naming the bound. */
+export const queryInt = (min: number, max: number, fallback: number) =>
+  z.coerce.number().int().min(min).max(max).default(fallback).describe(`${min}–${max}, default ${fallback}.`);
+
 export function roomCodeParam(raw: unknown): string {
   const code = normalizeRoomCode(String(raw ?? ''));
   if (!isRoomCode(code)) throw AppError.badRequest(`"${String(raw)}" is not a room code (six letters and digits).`);

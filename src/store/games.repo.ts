@@ -1,3 +1,4 @@
+import { withBreakdown } from '../game/results-breakdown';
 import type { GameResults } from '../shared/game-results';
 import type { Db } from './db';
 import type { RoomSnapshot } from './view-reader';
@@ -73,10 +74,10 @@ export function createGamesRepo(db: Db) {
         db('game_players').where({ game_id: gameId }).orderBy('rank'),
         db('game_answers').where({ game_id: gameId }).orderBy(['question_index', 'answered_at']),
       ]);
-      const stored = game.questions as (Omit<GameResults['questions'][number], 'index'> & { answer?: number })[];
+      const stored = game.questions as (Omit<GameResults['questions'][number], 'index' | 'breakdown'> & { answer?: number })[];
       // Games saved before question types kept one `answer`; read them as one correct choice.
       const questions = stored.map(({ answer, ...q }, index) => ({ index, ...q, correct: q.correct ?? [answer ?? 0], accepted: q.accepted ?? [] }));
-      return {
+      return withBreakdown({
         game: {
           id: game.id,
           roomCode: game.room_code,
@@ -94,7 +95,7 @@ export function createGamesRepo(db: Db) {
           playerId: a.player_id, questionIndex: a.question_index, choice: a.choice, text: a.text, correct: a.correct,
           points: a.points, elapsedMs: a.elapsed_ms, answeredAt: a.answered_at.toISOString(),
         })),
-      };
+      });
     },
   };
 }

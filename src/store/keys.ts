@@ -42,6 +42,14 @@ export function createKeys(namespace: string) {
     emptySince: (code: string) => `${room(code)}:empty-since`,
     /** Present while the host has locked the room: nobody new may join. */
     locked: (code: string) => `${room(code)}:locked`,
+    /** Sorted set: user id → points, all time. */
+    leaderboardGlobal: `${namespace}:leaderboard:global`,
+    /** Sorted set: user id → points in one ISO week (`2026-W48`); expires a few weeks after the week. */
+    leaderboardWeekly: (week: string) => `${namespace}:leaderboard:weekly:${week}`,
+    /** Hash beside each board: user id → games counted on it. Same lifetime as its board. */
+    leaderboardGames: (board: string) => `${board}:games`,
+    /** Marker: this game's points are on the boards; set by the same script that adds them. */
+    leaderboardCounted: (gameId: string) => `${namespace}:leaderboard:counted:${gameId}`,
     channel: (code: string) => `${namespace}:channel:room:${code}`,
     channelPattern: `${namespace}:channel:room:*`,
     /** All keys of one room, for expiry. */

@@ -2,6 +2,7 @@ import { Redis } from 'ioredis';
 import { answerScript } from './scripts/answer.lua';
 import { joinScript } from './scripts/join.lua';
 import { kickScript } from './scripts/kick.lua';
+import { leaderboardScript } from './scripts/leaderboard.lua';
 import { presenceScript, reconnectingScript } from './scripts/presence.lua';
 import { transitionScript } from './scripts/transition.lua';
 
@@ -13,6 +14,7 @@ export type QuizRedis = Redis & {
   qlPresence(...args: (string | number)[]): Promise<number>;
   qlKick(...args: (string | number)[]): Promise<number>;
   qlReconnecting(...args: (string | number)[]): Promise<number>;
+  qlLeaderboard(...args: (string | number)[]): Promise<number>;
 };
 
 /**
@@ -34,6 +36,7 @@ export function createRedis(url: string, opts: { name: string; blocking?: boolea
     qlPresence: presenceScript,
     qlKick: kickScript,
     qlReconnecting: reconnectingScript,
+    qlLeaderboard: leaderboardScript,
   };
   for (const [name, lua] of Object.entries(scripts)) redis.defineCommand(name, { lua });
   return redis as QuizRedis;

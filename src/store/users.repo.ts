@@ -22,6 +22,12 @@ export function createUsersRepo(db: Db) {
     async byEmail(email: string): Promise<UserRow | null> {
       return (await db<UserRow>('users').where({ email }).first()) ?? null;
     },
+    /** Display names by user id; ids of deleted accounts are missing from the map. */
+    async displayNames(ids: string[]): Promise<Map<string, string>> {
+      if (ids.length === 0) return new Map();
+      const rows = await db<UserRow>('users').whereIn('id', ids).select('id', 'display_name');
+      return new Map(rows.map((r) => [r.id, r.display_name]));
+    },
   };
 }
 export type UsersRepo = ReturnType<typeof createUsersRepo>;

@@ -185,6 +185,19 @@ describe('the api, against its document', () => {
     for (const p of ['/health', '/ready', '/categories', '/client-config']) expectDocumented(`GET ${p}`, await client.request('GET', p));
   });
 
+  it('answers the leaderboards and history as documented, errors included', async () => {
+    const { token, userId } = await client.registerHost('Docs');
+    expectDocumented('GET /leaderboards', await client.request('GET', '/leaderboards'));
+    expectDocumented('GET /leaderboards/{board}', await client.request('GET', '/leaderboards/weekly?limit=3'));
+    expectDocumented('GET /leaderboards/{board}', await client.request('GET', '/leaderboards/monthly'));
+    expectDocumented('GET /leaderboards/{board}', await client.request('GET', '/leaderboards/global?limit=0'));
+    expectDocumented('GET /leaderboards/{board}/players/{userId}', await client.request('GET', `/leaderboards/global/players/${userId}`));
+    expectDocumented('GET /leaderboards/{board}/players/{userId}/around', await client.request('GET', '/leaderboards/global/players/nobody/around'));
+    expectDocumented('GET /me/games', await client.request('GET', '/me/games', { token }));
+    expectDocumented('GET /me/games', await client.request('GET', '/me/games'));
+    expectDocumented('GET /games/{id}/results.csv', await client.request('GET', `/games/${randomUUID()}/results.csv`));
+  });
+
   it('serves the document at /openapi.json', async () => {
     const res = await client.request('GET', '/openapi.json');
 

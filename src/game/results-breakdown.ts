@@ -1,0 +1,39 @@
+import type { GameResults, QuestionBreakdown } from '../shared/game-results';
+
+type Stored = Omit<GameResults, 'questions'> & { questions: Omit<GameResults['questions'][number], 'breakdown'>[] };
+
+/** Adds to each question how it went: counts, the choice distribution, and every player's answer, by final rank. */
+export function withBreakdown(results: Stored): GameResults {
+  const answers = new Map(results.answers.map((a) => [`${a.questionIndex}:${a.playerId}`, a]));
+  const players = [...results.players].sort((a, b) => a.rank - b.rank);
+  return {
+    ...results,
+    questions: results.questions.map((q) => {
+      const distribution = q.choices.map(() => 0);
+      const rows: QuestionBreakdown['players'] = players.map((p) => {
+        const a = answers.get(`${q.index}:${p.playerId}`);
+        const c = a?.choice ?? null;
+        if (c !== null && c >= 0 && c < distribution.length) distribution[c] = (distribution[c] ?? 0) + 1;
+        return {
+          playerId: p.playerId,
+          nickname: p.nickname,
+          answered: a !== undefined,
+          choice: c,
+          text: a?.text ?? null,
+          correct: a?.correct ?? false,
+          points: a?.points ?? 0,
+          elapsedMs: a?.elapsedMs ?? null,
+        };
+      });
+      return {
+        ...q,
+        breakdown: {
+          answeredCount: rows.filter((r) => r.answered).length,
+          correctCount: rows.filter((r) => r.correct).length,
+          distribution,
+          players: rows,
+        },
+      };
+    }),
+  };
+}
