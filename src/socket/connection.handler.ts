@@ -64,6 +64,7 @@ export function connectionHandler(io: QuizServer, deps: RelayDeps) {
 
     if (kind === 'host') {
       const counted = rooms.hostPresence(roomCode, id, 1);
+      counted.catch((err) => roomLog.warn('presence update failed', { err }));
       socket.on('disconnect', () => {
         counted.then(() => rooms.hostPresence(roomCode, id, -1)).catch((err) => roomLog.warn('presence update failed', { err }));
       });

@@ -140,7 +140,8 @@ export function createRoomStore({ redis, keys, ttlSeconds }: RoomStoreDeps) {
 
     /** The host's connections, counted apart from the players'; only for telling an abandoned game. */
     hostPresence(code: string, hostId: string, delta: 1 | -1): Promise<number> {
-      return redis.qlPresence(1, keys.hostOnline(code), hostId, delta);
+      // The reconnecting hash never holds a host id, so the script's clearing of it is a no-op here.
+      return redis.qlPresence(2, keys.hostOnline(code), keys.reconnecting(code), hostId, delta);
     },
 
     /**

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../src/local/free-port';
+import { QueueName } from '../../src/shared/jobs';
 import { type Game, answerAsPlanned, finishedResults, openGame } from '../helpers/game';
 import { sleep, waitUntil } from '../helpers/infra';
 import { type Sample, metricValue, scrape } from '../helpers/prometheus';
@@ -12,7 +13,7 @@ const SETTINGS = { questionCount: 2, questionSeconds: 3, revealSeconds: 1 };
 const PLAYERS = 2;
 const ADMIN = { user: 'ops', password: `ops-${randomBytes(8).toString('hex')}` };
 const ADMIN_EMAIL = `admin-${randomBytes(6).toString('hex')}@quizloop.test`;
-const QUEUES = ['prepare-room', 'tick', 'advance', 'persist-results'];
+const QUEUES = Object.values(QueueName);
 
 const basic = (user: string, password: string) => `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
 

@@ -124,7 +124,7 @@ describe('when PostgreSQL is unreachable as a game finishes, and then comes back
   it('saves the game on a later attempt once PostgreSQL is back', () => {
     expect(afterwards.job.state).toBe('completed');
     expect(afterwards.job.attemptsMade).toBeGreaterThan(whileDown.job.attemptsMade);
-    expect(afterwards.job.returnvalue).toEqual({ result: 'saved', players: PLAYERS });
+    expect(afterwards.job.returnvalue).toMatchObject({ result: 'saved', players: PLAYERS });
     expect(afterwards.rows.games).toHaveLength(1);
     expect(afterwards.rows.games[0]).toMatchObject({ id: game.gameId, room_code: game.code });
     expect(afterwards.rows.games[0].finished_at).toBeInstanceOf(Date);
