@@ -14,6 +14,8 @@ const PLAYERS = 2;
 const ADMIN = { user: 'ops', password: `ops-${randomBytes(8).toString('hex')}` };
 const ADMIN_EMAIL = `admin-${randomBytes(6).toString('hex')}@quizloop.test`;
 const QUEUES = Object.values(QueueName);
+/** Every queue a game that is played through runs a job on; housekeeping waits for idle rooms. */
+const GAME_QUEUES = QUEUES.filter((q) => q !== QueueName.Housekeeping);
 
 const basic = (user: string, password: string) => `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
 
@@ -115,7 +117,7 @@ describe('operations: metrics, health and the queue dashboard of separate api, w
     });
 
     it('times jobs and counts failed attempts by queue', () => {
-      for (const queue of QUEUES) {
+      for (const queue of GAME_QUEUES) {
         expect(metricValue(after.worker, 'quizloop_job_duration_seconds_count', { queue }), queue).toBeGreaterThan(0);
         expect(metricValue(after.worker, 'quizloop_job_failures_total', { queue }), queue).toBe(0);
       }
