@@ -32,6 +32,9 @@ export function createRoomRelay(io: QuizServer, { rooms, views, log }: RelayDeps
     const sockets = await io.local.in(ioRoom.game(code)).fetchSockets();
     const players = sockets.filter((s) => s.data.kind === 'player').map((s) => ({ id: s.data.id, nickname: s.data.name }));
     const yous = await views.you(room, players);
+    // The room moved on while these were read: their standings may already be the next phase's.
+    // The push for that newer version is queued behind this one and sends fresh ones.
+    if ((await rooms.get(code))?.version !== room.version) return;
     for (const s of sockets) {
       const you = s.data.kind === 'player' ? yous.get(s.data.id) : undefined;
       if (you) s.emit('room:you', you);

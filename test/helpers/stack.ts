@@ -8,7 +8,8 @@ import { createDb } from '../../src/store/db';
 import { ApiClient } from './api-client';
 import { deleteNamespace, infra, sleep, testNamespace, waitUntil } from './infra';
 
-export type Role = 'api' | 'worker' | 'socket';
+/** `socket2` is a second socket process on a port of its own, for reconnecting to another instance. */
+export type Role = 'api' | 'worker' | 'socket' | 'socket2';
 const ROLES: Role[] = ['api', 'socket', 'worker'];
 /** Generous: on a loaded 2-core machine, node alone can take seconds to load a role. */
 const READY_TIMEOUT_MS = 60_000;
@@ -48,6 +49,8 @@ export class Stack {
   /** Rows this file created in PostgreSQL, removed by `stop()`. */
   private readonly gameIds = new Set<string>();
   private readonly emails = new Set<string>();
+  /** The port of `socket2`, chosen when the stack starts. */
+  socket2Port = 0;
 
   private constructor(
     readonly namespace: string,
@@ -67,6 +70,7 @@ export class Stack {
   /** Starts api, socket and worker (or the given roles) and waits until each is ready. */
   static async start(label: string, roles: Role[] = ROLES, options: { env?: ExtraEnv } = {}): Promise<Stack> {
     const stack = new Stack(testNamespace(label), await freePort(), await freePort(), await freePort(), options.env);
+    stack.socket2Port = await freePort();
     try {
       await Promise.all(roles.map((r) => stack.startRole(r)));
     } catch (err) {
@@ -82,6 +86,10 @@ export class Stack {
 
   get socketUrl(): string {
     return `http://127.0.0.1:${this.socketPort}`;
+  }
+
+  get socket2Url(): string {
+    return `http://127.0.0.1:${this.socket2Port}`;
   }
 
   get workerUrl(): string {
@@ -114,7 +122,8 @@ export class Stack {
   async startRole(role: Role): Promise<void> {
     if (this.running.has(role)) throw new Error(`${role} is already running`);
     const main = path.join(infra().repoRoot, 'dist/src/main.js');
-    const child = spawn(process.execPath, [main, role], { env: this.env(), stdio: ['ignore', 'pipe', 'pipe'] });
+    const env = role === 'socket2' ? { ...this.env(), SOCKET_PORT: String(this.socket2Port) } : this.env();
+    const child = spawn(process.execPath, [main, role === 'socket2' ? 'socket' : role], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     everyChild.add(child);
     let stdout = '';
     const capture = (stream: NodeJS.ReadableStream | null, name: string, onLine?: (line: string) => void) => {
@@ -143,6 +152,7 @@ export class Stack {
     const isReady: Record<Role, () => Promise<boolean>> = {
       api: async () => (await fetch(`${this.apiUrl}/health`)).ok,
       socket: async () => (await fetch(`${this.socketUrl}/`)).status === 200,
+      socket2: async () => (await fetch(`${this.socket2Url}/`)).status === 200,
       worker: async () => stdout.includes('worker ready'),
     };
     const deadline = Date.now() + READY_TIMEOUT_MS;
