@@ -30,16 +30,18 @@ export function tickProcessor({ rooms, queues, metrics, webhook, housekeeping }:
       kind: 'countdown', version, phase: room.phase, questionIndex: room.questionIndex, deadlineAt: room.deadlineAt, ...counts,
     });
     const nextDue = due + TICK_MS;
+    // Delays count from when the job is added, after the reads and the publish above.
+    const scheduledAt = Date.now();
     if (nextDue < room.deadlineAt) {
       await queues.tick.add('tick', { roomCode, version, n: n + 1 }, {
         jobId: jobId.tick(roomCode, version, n + 1),
-        delay: Math.max(0, nextDue - now - SCHEDULE_LEAD_MS),
+        delay: Math.max(0, nextDue - scheduledAt - SCHEDULE_LEAD_MS),
       });
     } else {
       await queues.advance.add(
         'advance',
         { roomCode, version, dueAt: room.deadlineAt },
-        { jobId: jobId.advance(roomCode, version), delay: Math.max(0, room.deadlineAt - now - SCHEDULE_LEAD_MS) },
+        { jobId: jobId.advance(roomCode, version), delay: Math.max(0, room.deadlineAt - scheduledAt - SCHEDULE_LEAD_MS) },
       );
     }
     return { result: 'ticked', latenessMs: now - due };
