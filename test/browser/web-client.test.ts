@@ -167,6 +167,16 @@ describe.skipIf(skipReason !== null)('the web client in a real browser (chromium
     await ann.locator('#you-score', { hasText: new RegExp(`^${annScore}$`) }).waitFor();
     expect(await ann.locator('#join-nickname').isVisible()).toBe(false);
 
+    // The host pauses: the players see it and cannot answer; the host resumes and play goes on.
+    await host.getByRole('button', { name: 'Pause' }).click();
+    await ann.getByText('The host paused the game').waitFor();
+    expect(await ann.locator('#q-choices button').first().isDisabled()).toBe(true);
+    await host.getByRole('button', { name: 'Resume' }).waitFor();
+    await screenshot(host, 'host-3b-paused');
+    await screenshot(ann, 'player-5b-paused-phone');
+    await host.getByRole('button', { name: 'Resume' }).click();
+    await expect.poll(() => ann.locator('#q-choices button').first().isDisabled()).toBe(false);
+
     const q2 = await correctChoice(db, ann, '#q-text');
     await ann.locator(`#q-choices [data-choice="${q2.correct}"]`).tap();
     await ann.getByText('Answer locked in').waitFor();
