@@ -9,7 +9,7 @@ import {
 import { MyGames } from './history.schemas';
 import { Leaderboard, LeaderboardAround, LeaderboardCounts, LeaderboardPlayer } from './leaderboards.schemas';
 import { historyAndLeaderboardOperations } from './openapi-operations-leaderboards';
-import { AuthAnswer, Categories, ClientConfig, CreatedRoom, Health, Join, Joined, Login, Problem, Ready, Register, WebhookAnswer } from './schemas';
+import { AuthAnswer, Categories, ClientConfig, CreatedRoom, Health, Join, Joined, Login, Problem, Ready, Register, RoomPlayers, WebhookAnswer } from './schemas';
 
 /** What clients send, by component name: the schemas the routes (and the socket) parse with, documented as their input. */
 export const requestSchemas = {
@@ -31,7 +31,7 @@ export const requestSchemas = {
 export const responseSchemas = {
   Health, Ready, AuthAnswer, Categories, CreatedRoom, RoomView, Joined, GameResults, ClientConfig, WebhookAnswer, Problem,
   BankQuestion, QuestionPage, ImportReport, Category,
-  Leaderboard, LeaderboardPlayer, LeaderboardAround, LeaderboardCounts, MyGames,
+  Leaderboard, LeaderboardPlayer, LeaderboardAround, LeaderboardCounts, MyGames, RoomPlayers,
 };
 
 export type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 415 | 503;
@@ -284,11 +284,18 @@ export const operations: OperationSpec[] = [
   hostControl('lock', 'lockRoom', 'Lock joining', 'Nobody new can join (`ROOM_LOCKED`); players already in may reconnect. The game goes on.', 'the room has ended'),
   hostControl('unlock', 'unlockRoom', 'Unlock joining', 'Players may join again, also while the game runs (late join).', 'the room has ended'),
   {
+    method: 'get', path: '/rooms/{code}/players', operationId: 'listRoomPlayers', tag: 'rooms', auth: 'host',
+    summary: "The room's players, for the host",
+    description: 'Everyone in the room by rank, with the `playerId` a kick needs, whether they are connected now, and their score as of the last reveal.',
+    answer: { status: 200, schema: 'RoomPlayers', description: 'The players.' },
+    errors: { 400: BAD_CODE, 401: NO_TOKEN, 403: HOST_ONLY, 404: NO_ROOM },
+  },
+  {
     method: 'delete', path: '/rooms/{code}/players/{playerId}', operationId: 'kickPlayer', tag: 'rooms', auth: 'host',
     summary: 'Kick a player',
     description:
       'The player leaves the room and its standings, their open connections get `room:closed` (`reason: "kicked"`) and close, ' +
-      'and their token is refused from then on (`KICKED`). Their nickname is free again.',
+      'and their token is refused from then on (`KICKED`). Their nickname stays taken; their answer to the open question no longer counts, and if everyone left has answered, the question closes.',
     answer: { status: 200, schema: 'RoomView', description: 'The room after the kick.' },
     errors: {
       400: `${BAD_CODE} Or the player id is malformed.`,

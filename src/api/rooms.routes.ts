@@ -4,7 +4,7 @@ import { AppError } from './app-error';
 import { optionalClaims, requireClaims } from './auth.middleware';
 import type { ApiDeps } from './deps';
 import type { RoomsService } from './rooms.service';
-import { type CreatedRoom, Join, type Joined, PlayerIdParam } from './schemas';
+import { type CreatedRoom, Join, type Joined, PlayerIdParam, type RoomPlayers } from './schemas';
 import { parse, roomCodeParam } from './validation';
 
 export function roomsRoutes(deps: ApiDeps, service: RoomsService): Router {
@@ -59,6 +59,11 @@ export function roomsRoutes(deps: ApiDeps, service: RoomsService): Router {
       res.json(await service.viewOf(await run(code)));
     });
   }
+
+  router.get('/rooms/:code/players', async (req, res) => {
+    const code = await hostOf(req);
+    res.json({ players: await service.players(code) } satisfies RoomPlayers);
+  });
 
   router.delete('/rooms/:code/players/:playerId', async (req, res) => {
     const code = await hostOf(req);

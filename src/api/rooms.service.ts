@@ -37,13 +37,14 @@ export function createRoomsService(deps: ApiDeps) {
    * A stale or impossible request changes nothing and is answered 409.
    */
   async function change(code: string, t: Transition, expectedVersion?: number, beforeApply?: () => Promise<void>): Promise<RoomState> {
-    // A host's request means "from where the room is now": when the clock moved the room meanwhile,
-    // compute it again from the new state. The worker's calls name their version and are never retried.
+    // Only "end" means the same whatever the room moved on to while it was computed, so only a host's
+    // end is computed again from the new state. A skip or pause that lost a race with the clock would,
+    // applied again, act on the next phase (skip a question nobody saw): it is refused instead.
     for (let attempt = 1; ; attempt++) {
       try {
         return await changeOnce(code, t, expectedVersion, beforeApply);
       } catch (err) {
-        const raced = err instanceof AppError && err.code === ErrorCode.StaleVersion && expectedVersion === undefined;
+        const raced = err instanceof AppError && err.code === ErrorCode.StaleVersion && expectedVersion === undefined && t.type === 'end';
         if (!raced || attempt >= HOST_RETRIES) throw err;
       }
     }
@@ -59,7 +60,9 @@ export function createRoomsService(deps: ApiDeps) {
     await beforeApply?.();
     const applied = await rooms.apply(room.version, result.room, result.event, result.settles);
     if (applied === 'not-found') throw AppError.roomNotFound(code);
-    if (applied === 'stale') throw AppError.conflict(ErrorCode.StaleVersion, `Room ${code} changed meanwhile; nothing was done.`);
+    if (applied === 'stale') {
+      throw AppError.conflict(ErrorCode.StaleVersion, `Room ${code} moved on (its clock, or another request) while this was applied; nothing was done. Look at the room and try again.`);
+    }
     const next = result.room;
     deps.log.info('room changed', { room: code, event: result.event.type, phase: next.phase, question: next.questionIndex, version: next.version });
     return next;
@@ -123,13 +126,27 @@ export function createRoomsService(deps: ApiDeps) {
       return { playerId, token };
     },
 
+    /** Everyone in the room, by rank, with their ids: what the host needs to kick someone. */
+    async players(code: string) {
+      await load(code);
+      const [players, online, ranked] = await Promise.all([rooms.getPlayers(code), rooms.onlinePlayers(code), views.standings(code)]);
+      const names = new Map(players.map((p) => [p.id, p.nickname]));
+      return ranked
+        .filter((r) => names.has(r.playerId))
+        .map((r) => ({ playerId: r.playerId, nickname: names.get(r.playerId) ?? '', online: online.has(r.playerId), score: r.score, rank: r.rank }));
+    },
+
     /** The host removes a player: their token stops working and their connections close. */
     async kick(code: string, playerId: string): Promise<RoomState> {
       const room = await runningRoom(code, 'kick a player from');
-      if (!(await rooms.kick(code, playerId))) throw AppError.notFound(`Room ${code} has no player ${playerId}.`);
+      if (!(await rooms.kick(code, playerId, room.questionIndex))) throw AppError.notFound(`Room ${code} has no player ${playerId}.`);
       await rooms.publish(code, { kind: 'kicked', playerId });
       await rooms.publish(code, { kind: 'refresh' });
       deps.log.info('player kicked', { room: code, player: playerId });
+      // Kicking the one player everyone was waiting for closes the question, as their answer would have.
+      if (room.phase === 'question' && (await rooms.everyoneAnswered(code, room.questionIndex))) {
+        return change(code, { type: 'advance' }, room.version).catch(() => load(code));
+      }
       return room;
     },
 

@@ -76,6 +76,20 @@ export const Joined = z.object({
 });
 export type Joined = z.infer<typeof Joined>;
 
+/** The host's list of who is in the room, with the ids a kick needs. */
+export const RoomPlayers = z.object({
+  players: z.array(
+    z.object({
+      playerId: z.string(),
+      nickname: z.string(),
+      online: z.boolean().describe('Has at least one open connection now.'),
+      score: z.number().describe('As of the last reveal.'),
+      rank: z.number().int(),
+    }),
+  ),
+});
+export type RoomPlayers = z.infer<typeof RoomPlayers>;
+
 /** What a webhook answers; `questionIndex` only from `advance`. */
 export const WebhookAnswer = z.object({
   phase: RoomPhase,

@@ -8,13 +8,16 @@ import { type QuizServer, type QuizSocket, type RelayDeps, ioRoom } from './type
 export function connectionHandler(io: QuizServer, deps: RelayDeps) {
   const { rooms, answers, views, bus, log, metrics } = deps;
 
+  /** The view and own state of one room version: read again when the room moved on during the reads. */
   async function current(socket: QuizSocket): Promise<{ view: RoomView; you: PlayerYou | null } | null> {
-    const room = await rooms.get(socket.data.roomCode);
-    if (!room) return null;
-    const view = await views.view(room, await rooms.getQuestions(room.code));
-    if (socket.data.kind !== 'player') return { view, you: null };
-    const yous = await views.you(room, [{ id: socket.data.id, nickname: socket.data.name }]);
-    return { view, you: yous.get(socket.data.id) ?? null };
+    for (let attempt = 1; ; attempt++) {
+      const room = await rooms.get(socket.data.roomCode);
+      if (!room) return null;
+      const view = await views.view(room, await rooms.getQuestions(room.code));
+      const you =
+        socket.data.kind === 'player' ? ((await views.you(room, [{ id: socket.data.id, nickname: socket.data.name }])).get(socket.data.id) ?? null) : null;
+      if (attempt >= 3 || (await rooms.get(room.code))?.version === room.version) return { view, you };
+    }
   }
 
   return async (socket: QuizSocket) => {
@@ -72,9 +75,18 @@ export function connectionHandler(io: QuizServer, deps: RelayDeps) {
     if (kind === 'player') {
       // Counted and uncounted from the start: a connection that drops while this handler awaits must not
       // stay counted as online, or the question would wait for a player who is gone.
-      const counted = rooms.presence(roomCode, id, 1);
+      // Handled at once: a Redis error here must not become an unhandled rejection that ends the process.
+      const counted = rooms.presence(roomCode, id, 1).then(
+        () => true,
+        (err) => {
+          roomLog.warn('presence update failed', { err });
+          return false;
+        },
+      );
       socket.on('disconnect', () => {
-        counted.then(() => rooms.presence(roomCode, id, -1)).catch((err) => roomLog.warn('presence update failed', { err }));
+        counted
+          .then((wasCounted) => (wasCounted ? rooms.presence(roomCode, id, -1) : 0))
+          .catch((err) => roomLog.warn('presence update failed', { err }));
       });
       // A second connection with the same token replaces the first, on whichever instance it is.
       // Fetched before this socket joins, so the new connection is never among those closed.
@@ -82,8 +94,14 @@ export function connectionHandler(io: QuizServer, deps: RelayDeps) {
         previous.emit('room:closed', { reason: 'replaced', gameId: '' });
         previous.disconnect(true);
       }
-      await counted;
+      // Not counted as online, the player could be left out of early close: let the client connect again.
+      if (!(await counted)) return void socket.disconnect(true);
       if (socket.disconnected) return;
+      // Kicked while this connection was being admitted: the kick's own disconnect came too early for it.
+      if (await rooms.isKicked(roomCode, id)) {
+        socket.emit('room:closed', { reason: 'kicked', gameId: '' });
+        return void socket.disconnect(true);
+      }
       socket.join(ioRoom.player(id));
     }
     socket.join(ioRoom.game(roomCode));

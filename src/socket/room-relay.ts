@@ -25,16 +25,18 @@ export function createRoomRelay(io: QuizServer, { rooms, views, log }: RelayDeps
   async function pushState(code: string): Promise<void> {
     const room = await rooms.get(code);
     if (!room) return;
-    lastVersion.set(code, room.version);
     const target = io.local.to(ioRoom.game(code));
-    target.emit('room:view', await views.view(room, await questionsOf(room)));
-
+    const view = await views.view(room, await questionsOf(room));
     const sockets = await io.local.in(ioRoom.game(code)).fetchSockets();
     const players = sockets.filter((s) => s.data.kind === 'player').map((s) => ({ id: s.data.id, nickname: s.data.name }));
     const yous = await views.you(room, players);
-    // The room moved on while these were read: their standings may already be the next phase's.
-    // The push for that newer version is queued behind this one and sends fresh ones.
-    if ((await rooms.get(code))?.version !== room.version) return;
+    // The room moved on while these were read: the standings may already be the next phase's (a
+    // question's view with its reveal's leaderboard). The push for the newer version is queued
+    // behind this one and sends a consistent view; this one is dropped whole.
+    const latest = await rooms.get(code);
+    if (latest && latest.version !== room.version) return;
+    lastVersion.set(code, room.version);
+    target.emit('room:view', view);
     for (const s of sockets) {
       const you = s.data.kind === 'player' ? yous.get(s.data.id) : undefined;
       if (you) s.emit('room:you', you);

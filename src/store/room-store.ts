@@ -96,12 +96,28 @@ export function createRoomStore({ redis, keys, ttlSeconds }: RoomStoreDeps) {
     },
 
     /** Removes a player for good (see kick.lua); false when no such player is in the room. */
-    async kick(code: string, playerId: string): Promise<boolean> {
+    async kick(code: string, playerId: string, openQuestion: number): Promise<boolean> {
       const r = await redis.qlKick(
-        7, keys.players(code), keys.nicknames(code), keys.online(code), keys.scores(code), keys.streaks(code), keys.times(code), keys.kicked(code),
+        8, keys.players(code), keys.reconnecting(code), keys.online(code), keys.scores(code), keys.streaks(code), keys.times(code),
+        keys.kicked(code), keys.answers(code, Math.max(openQuestion, 0)),
         playerId, ttlSeconds,
       );
       return r === 1;
+    },
+
+    /**
+     * Whether every player now online, or still expected back from a socket restart, has answered
+     * question `index` (and someone is online): the same rule as the answer script's early close.
+     */
+    async everyoneAnswered(code: string, index: number): Promise<boolean> {
+      const replies = (await redis.multi().hkeys(keys.online(code)).hkeys(keys.answers(code, index)).hgetall(keys.reconnecting(code)).time().exec()) ?? [];
+      const online = (replies[0]?.[1] as string[]) ?? [];
+      const answered = new Set((replies[1]?.[1] as string[]) ?? []);
+      const expected = (replies[2]?.[1] as Record<string, string>) ?? {};
+      const [s, us] = (replies[3]?.[1] as [string, string]) ?? ['0', '0'];
+      const now = Number(s) * 1000 + Math.floor(Number(us) / 1000);
+      const waiting = Object.entries(expected).filter(([id, until]) => Number(until) > now && !answered.has(id));
+      return online.length > 0 && online.every((id) => answered.has(id)) && waiting.length === 0;
     },
 
     async isKicked(code: string, playerId: string): Promise<boolean> {
@@ -136,6 +152,10 @@ export function createRoomStore({ redis, keys, ttlSeconds }: RoomStoreDeps) {
     /** Counts players as online for `graceMs` more, or until they connect again: their socket instance is going away. */
     async expectBack(code: string, playerIds: string[], graceMs: number): Promise<void> {
       if (playerIds.length) await redis.qlReconnecting(1, keys.reconnecting(code), graceMs, ttlSeconds, ...playerIds);
+    },
+
+    async onlinePlayers(code: string): Promise<Set<string>> {
+      return new Set(await redis.hkeys(keys.online(code)));
     },
 
     /** The host's connections, counted apart from the players'; only for telling an abandoned game. */

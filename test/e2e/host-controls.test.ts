@@ -198,19 +198,36 @@ describe('host controls, through separate api, worker and socket processes', () 
       const kicked = game.players[0];
       if (!kicked) throw new Error('no player');
       expect(await kicked.client.submit(0, 0)).toMatchObject({ ok: true });
+      // The host finds the id a kick needs in the host-only player list.
+      const listed = await stack.api.request<{ players: { playerId: string; nickname: string; online: boolean }[] }>(
+        'GET', `/rooms/${game.code}/players`, { token: game.hostToken },
+      );
+      const id = listed.body.players.find((p) => p.nickname === kicked.nickname)?.playerId ?? '';
+      expect(listed.body.players.every((p) => p.online)).toBe(true);
 
-      const after = await stack.api.kick(game.code, kicked.playerId, game.hostToken);
+      const after = await stack.api.kick(game.code, id, game.hostToken);
 
-      expect(after.playerCount).toBe(2);
+      expect(id).toBe(kicked.playerId);
+      expect(after).toMatchObject({ playerCount: 2, phase: 'question', answeredCount: 1 });
       await kicked.client.waitFor('room:closed', (f) => f.event === 'room:closed' && f.payload.reason === 'kicked');
       expect(await RecordingClient.refusal(stack.socketUrl, kicked.token)).toMatchObject({ data: { code: 'KICKED' } });
-      await stack.api.control(game.code, 'end', game.hostToken);
-      const results = await stack.api.waitForResults(game.gameId);
-      expect(results.players.map((p) => p.playerId).sort()).toEqual([game.players[1]?.playerId, lateId].sort());
-      expect(results.answers.some((a) => a.playerId === kicked.playerId)).toBe(false);
-      expect(results.answers.some((a) => a.playerId === lateId)).toBe(true);
+      const rejoin = await stack.api.request('POST', `/rooms/${game.code}/players`, { body: { nickname: kicked.nickname } });
+      expect(rejoin.body).toMatchObject({ code: 'NICKNAME_TAKEN' });
     });
 
+    it('closes the question when the one player everyone waited for is kicked, and keeps the others in the results', async () => {
+      const waitedFor = game.players[1];
+      if (!waitedFor) throw new Error('no player');
+
+      const after = await stack.api.kick(game.code, waitedFor.playerId, game.hostToken);
+
+      expect(after).toMatchObject({ phase: 'reveal', questionIndex: 0, playerCount: 1 });
+      expect(after.reveal?.distribution.reduce((a, b) => a + b, 0)).toBe(1);
+      await stack.api.control(game.code, 'end', game.hostToken);
+      const results = await stack.api.waitForResults(game.gameId);
+      expect(results.players.map((p) => p.playerId)).toEqual([lateId]);
+      expect(results.answers.map((a) => a.playerId)).toEqual([lateId]);
+    });
   });
 
   describe('with a nickname word list (NICKNAME_BLOCKLIST)', () => {

@@ -9,7 +9,7 @@ import type { WorkerDeps } from '../deps';
  * schedules tick n+1, or, when that would fall at or past the deadline, the advance at the deadline.
  * Due times are absolute, so a late tick does not push the ones after it.
  */
-export function tickProcessor({ rooms, queues, metrics, webhook, housekeeping }: WorkerDeps) {
+export function tickProcessor({ rooms, queues, metrics, webhook, housekeeping, log }: WorkerDeps) {
   return async (job: Job<TickJob>) => {
     const { roomCode, version, n } = job.data;
     const room = await rooms.get(roomCode);
@@ -20,9 +20,14 @@ export function tickProcessor({ rooms, queues, metrics, webhook, housekeeping }:
     const now = await waitUntil(due);
     metrics.tickLateness.observe({ tick: n === 0 ? 'first' : 'delayed' }, Math.max(0, now - due) / 1000);
     // Everyone gone, host included: finish the game rather than play it out to nobody; results are kept.
+    // If the api cannot be reached just now, the clock goes on and the next tick asks again:
+    // a failed end must never leave the room without a next tick or advance.
     if ((await rooms.vacantFor(roomCode, now)) >= housekeeping.abandonedMs) {
-      await webhook('end', roomCode, { version, reason: 'abandoned' });
-      return { result: 'abandoned' };
+      const ended = await webhook('end', roomCode, { version, reason: 'abandoned' }).catch((err: Error) => {
+        log.warn('could not end an abandoned room; the next tick tries again', { room: roomCode, err: err.message });
+        return null;
+      });
+      if (ended) return { result: 'abandoned' };
     }
     // The answered count travels with the tick: the host's screen moves once per tick, not once per answer.
     const counts = await rooms.counts(roomCode, room.phase === 'question' ? room.questionIndex : -1);
