@@ -19,6 +19,7 @@ describe('housekeeping of rooms left alone, through separate api, worker and soc
   let idleLobby: { game: Game; closedAs: string };
   let idlePause: { game: Game; results: GameResults };
   let abandoned: { game: Game; whileHostGone: RoomView; finished: RoomView; results: GameResults };
+  let filling: { afterFirstIdle: RoomView['phase']; closedAs: string };
 
   const phaseOf = (code: string) => stack.api.room(code).then((v) => v.phase);
   const ended = (code: string, phase: RoomView['phase']) =>
@@ -30,6 +31,19 @@ describe('housekeeping of rooms left alone, through separate api, worker and soc
     const closed = await game.host.waitFor('room:closed', (f) => f.event === 'room:closed', 30_000);
     await ended(game.code, 'cancelled');
     return { game, closedAs: closed.event === 'room:closed' ? closed.payload.reason : '' };
+  }
+
+  /** Players keep joining: the lobby lives until the room has been quiet for the idle time. */
+  async function lobbyStillFilling() {
+    const game = await openGame(stack, SETTINGS, 1);
+    games.push(game);
+    const opened = Date.now();
+    await sleep((IDLE_SECONDS - 3) * 1000);
+    await stack.api.join(game.code, 'Late arrival');
+    await sleep(Math.max(0, opened + (IDLE_SECONDS + 1) * 1000 - Date.now()));
+    const afterFirstIdle = await phaseOf(game.code);
+    const closed = await game.host.waitFor('room:closed', (f) => f.event === 'room:closed', 30_000);
+    return { afterFirstIdle, closedAs: closed.event === 'room:closed' ? closed.payload.reason : '' };
   }
 
   async function pauseNobodyResumes() {
@@ -62,7 +76,7 @@ describe('housekeeping of rooms left alone, through separate api, worker and soc
     stack = await Stack.start('housekeeping', undefined, {
       env: { ROOM_IDLE_SECONDS: String(IDLE_SECONDS), ROOM_ABANDONED_SECONDS: String(ABANDONED_SECONDS) },
     });
-    [idleLobby, idlePause, abandoned] = await Promise.all([lobbyNobodyStarts(), pauseNobodyResumes(), everyoneLeaves()]);
+    [idleLobby, idlePause, abandoned, filling] = await Promise.all([lobbyNobodyStarts(), pauseNobodyResumes(), everyoneLeaves(), lobbyStillFilling()]);
   }, 120_000);
 
   beforeEach(({ onTestFailed }) => onTestFailed(() => console.error(`process output (${stack.namespace}):\n${stack.logs()}`)));
@@ -75,6 +89,11 @@ describe('housekeeping of rooms left alone, through separate api, worker and soc
   it('cancels a lobby nobody starts, telling the screens in it', () => {
     expect(idleLobby.closedAs).toBe('cancelled');
     expect(stack.logs('api')).toMatch(new RegExp(`room ended: left idle[^\\n]*${idleLobby.game.code}|${idleLobby.game.code}[^\\n]*room ended: left idle`));
+  });
+
+  it('keeps a lobby open while players are still joining, and cancels it once it has been quiet', () => {
+    expect(filling.afterFirstIdle).toBe('lobby');
+    expect(filling.closedAs).toBe('cancelled');
   });
 
   it('finishes a game left paused, and keeps its results', () => {

@@ -85,6 +85,17 @@ afterAll(async () => {
 
 describe('the answer script', () => {
   describe('when a player answers an open question', () => {
+    it('reads an answer key stored before question types (one correct index) as one correct choice', async () => {
+      const room = await openRoom();
+      await redis.hset(keys.answerKey(room.code), '0', JSON.stringify({ c: CORRECT, n: 4 }));
+
+      await answers.submit(room.code, 'ann', 0, { choice: CORRECT });
+      await answers.submit(room.code, 'bob', 0, { choice: WRONG });
+
+      expect(await stored(room.code, 0, 'ann')).toMatchObject({ correct: true });
+      expect(await stored(room.code, 0, 'bob')).toMatchObject({ correct: false, points: 0 });
+    });
+
     it("records the first answer only; a second one is refused and changes neither choice nor score", async () => {
       const room = await openRoom();
 

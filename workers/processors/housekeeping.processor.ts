@@ -1,17 +1,30 @@
 import type { Job } from 'bullmq';
-import type { HousekeepingJob } from '../../src/shared/jobs';
+import { type HousekeepingJob, jobId } from '../../src/shared/jobs';
 import type { WorkerDeps } from '../deps';
 
 /**
  * Scheduled when a room opens its lobby or is paused, for the idle time later. If the room is still
- * at that version, nothing happened there since: the api ends it (a lobby is cancelled, a paused
- * game finishes with its results saved). Any change since makes the job stale.
+ * at that version, no lifecycle change happened since: the api ends it (a lobby is cancelled, a
+ * paused game finishes with its results saved). Any change since makes the job stale. Joins change
+ * no version, so a lobby that players are still joining is looked at again, idle time after the
+ * last join.
  */
-export function housekeepingProcessor({ rooms, webhook }: WorkerDeps) {
+export function housekeepingProcessor({ rooms, webhook, queues, housekeeping }: WorkerDeps) {
   return async (job: Job<HousekeepingJob>) => {
     const { roomCode, version, reason } = job.data;
     const room = await rooms.get(roomCode);
     if (!room || room.version !== version) return { result: 'stale' };
+    if (room.phase === 'lobby') {
+      const lastJoin = Math.max(0, ...(await rooms.getPlayers(roomCode)).map((p) => p.joinedAt));
+      const quietFor = Date.now() - lastJoin;
+      if (quietFor < housekeeping.idleMs) {
+        await queues.housekeeping.add('idle', job.data, {
+          jobId: `${jobId.idle(roomCode, version)}-${lastJoin}`,
+          delay: housekeeping.idleMs - quietFor,
+        });
+        return { result: 'players still joining' };
+      }
+    }
     return webhook('end', roomCode, { version, reason });
   };
 }

@@ -36,6 +36,8 @@ if redis.call('HEXISTS', KEYS[3], player) == 0 then return {-6} end
 local entry = redis.call('HGET', KEYS[2], ARGV[2])
 if not entry then return {-2} end
 local key = cjson.decode(entry)
+-- Rooms set up before question types stored {c = correct index, n}: read that as one correct choice.
+if key.k == nil then key = {k = 'choice', n = key.n, c = {key.c}} end
 local choice = cjson.null
 local text = nil
 local correct = false
