@@ -139,12 +139,13 @@ export function createRoomsService(deps: ApiDeps) {
     /** The host removes a player: their token stops working and their connections close. */
     async kick(code: string, playerId: string): Promise<RoomState> {
       const room = await runningRoom(code, 'kick a player from');
-      if (!(await rooms.kick(code, playerId, room.questionIndex))) throw AppError.notFound(`Room ${code} has no player ${playerId}.`);
+      const kicked = await rooms.kick(code, playerId, room.questionIndex);
+      if (kicked === 'not-found') throw AppError.notFound(`Room ${code} has no player ${playerId}.`);
       await rooms.publish(code, { kind: 'kicked', playerId });
       await rooms.publish(code, { kind: 'refresh' });
       deps.log.info('player kicked', { room: code, player: playerId });
       // Kicking the one player everyone was waiting for closes the question, as their answer would have.
-      if (room.phase === 'question' && (await rooms.everyoneAnswered(code, room.questionIndex))) {
+      if (room.phase === 'question' && kicked === 'closable') {
         return change(code, { type: 'advance' }, room.version).catch(() => load(code));
       }
       return room;

@@ -96,28 +96,17 @@ export function createRoomStore({ redis, keys, ttlSeconds }: RoomStoreDeps) {
     },
 
     /** Removes a player for good (see kick.lua); false when no such player is in the room. */
-    async kick(code: string, playerId: string, openQuestion: number): Promise<boolean> {
+    /**
+     * Removes a player for good (see kick.lua): 'not-found' when no such player is in the room,
+     * 'closable' when everyone left has now answered the open question.
+     */
+    async kick(code: string, playerId: string, openQuestion: number): Promise<'kicked' | 'closable' | 'not-found'> {
       const r = await redis.qlKick(
         8, keys.players(code), keys.reconnecting(code), keys.online(code), keys.scores(code), keys.streaks(code), keys.times(code),
         keys.kicked(code), keys.answers(code, Math.max(openQuestion, 0)),
         playerId, ttlSeconds,
       );
-      return r === 1;
-    },
-
-    /**
-     * Whether every player now online, or still expected back from a socket restart, has answered
-     * question `index` (and someone is online): the same rule as the answer script's early close.
-     */
-    async everyoneAnswered(code: string, index: number): Promise<boolean> {
-      const replies = (await redis.multi().hkeys(keys.online(code)).hkeys(keys.answers(code, index)).hgetall(keys.reconnecting(code)).time().exec()) ?? [];
-      const online = (replies[0]?.[1] as string[]) ?? [];
-      const answered = new Set((replies[1]?.[1] as string[]) ?? []);
-      const expected = (replies[2]?.[1] as Record<string, string>) ?? {};
-      const [s, us] = (replies[3]?.[1] as [string, string]) ?? ['0', '0'];
-      const now = Number(s) * 1000 + Math.floor(Number(us) / 1000);
-      const waiting = Object.entries(expected).filter(([id, until]) => Number(until) > now && !answered.has(id));
-      return online.length > 0 && online.every((id) => answered.has(id)) && waiting.length === 0;
+      return r === 2 ? 'closable' : r === 1 ? 'kicked' : 'not-found';
     },
 
     async isKicked(code: string, playerId: string): Promise<boolean> {
@@ -128,10 +117,6 @@ export function createRoomStore({ redis, keys, ttlSeconds }: RoomStoreDeps) {
     async setLocked(code: string, locked: boolean): Promise<void> {
       if (locked) await redis.set(keys.locked(code), '1', 'EX', ttlSeconds);
       else await redis.del(keys.locked(code));
-    },
-
-    async isLocked(code: string): Promise<boolean> {
-      return (await redis.exists(keys.locked(code))) === 1;
     },
 
     async getPlayer(code: string, playerId: string): Promise<StoredPlayer | null> {
@@ -160,29 +145,35 @@ export function createRoomStore({ redis, keys, ttlSeconds }: RoomStoreDeps) {
 
     /** The host's connections, counted apart from the players'; only for telling an abandoned game. */
     hostPresence(code: string, hostId: string, delta: 1 | -1): Promise<number> {
-      // The reconnecting hash never holds a host id, so the script's clearing of it is a no-op here.
-      return redis.qlPresence(2, keys.hostOnline(code), keys.reconnecting(code), hostId, delta);
+      return redis.qlPresence(1, keys.hostOnline(code), hostId, delta);
     },
 
     /**
-     * For how long (ms) nobody, host or player, has been connected to the room, as seen at the
-     * times this is called (each tick); 0 while someone is.
+     * What a tick needs, in one round trip: the counts for the host's screen, and for how long (ms)
+     * nobody, host or player, has been connected (0 while someone is), as seen tick by tick.
+     * Only ticks write `emptySince`, and a room's ticks run one after another.
      */
-    async vacantFor(code: string, now: number): Promise<number> {
-      const replies = (await redis.pipeline().hlen(keys.online(code)).hlen(keys.hostOnline(code)).exec()) ?? [];
-      const connected = Number(replies[0]?.[1] ?? 0) + Number(replies[1]?.[1] ?? 0);
-      if (connected > 0) {
-        await redis.del(keys.emptySince(code));
-        return 0;
+    async tickState(code: string, index: number, now: number): Promise<{ playerCount: number; answeredCount: number; vacantForMs: number }> {
+      const replies =
+        (await redis
+          .pipeline()
+          .hlen(keys.players(code))
+          .hlen(keys.answers(code, Math.max(index, 0)))
+          .hlen(keys.online(code))
+          .hlen(keys.hostOnline(code))
+          .get(keys.emptySince(code))
+          .exec()) ?? [];
+      const [players = 0, answered = 0, online = 0, hosts = 0] = replies.slice(0, 4).map((r) => Number(r?.[1] ?? 0));
+      const emptySince = (replies[4]?.[1] as string | null | undefined) ?? null;
+      let vacantForMs = 0;
+      if (online + hosts > 0) {
+        if (emptySince !== null) await redis.del(keys.emptySince(code));
+      } else if (emptySince === null) {
+        await redis.set(keys.emptySince(code), String(now), 'EX', ttlSeconds);
+      } else {
+        vacantForMs = now - Number(emptySince);
       }
-      await redis.set(keys.emptySince(code), String(now), 'EX', ttlSeconds, 'NX');
-      return now - Number((await redis.get(keys.emptySince(code))) ?? now);
-    },
-
-    /** How many players the room has and how many answered question `index`: one round trip. */
-    async counts(code: string, index: number): Promise<{ playerCount: number; answeredCount: number }> {
-      const replies = (await redis.pipeline().hlen(keys.players(code)).hlen(keys.answers(code, Math.max(index, 0))).exec()) ?? [];
-      return { playerCount: Number(replies[0]?.[1] ?? 0), answeredCount: index >= 0 ? Number(replies[1]?.[1] ?? 0) : 0 };
+      return { playerCount: players, answeredCount: index >= 0 ? answered : 0, vacantForMs };
     },
 
     async publish(code: string, message: ChannelMessage): Promise<void> {

@@ -22,7 +22,8 @@ export function tickProcessor({ rooms, queues, metrics, webhook, housekeeping, l
     // Everyone gone, host included: finish the game rather than play it out to nobody; results are kept.
     // If the api cannot be reached just now, the clock goes on and the next tick asks again:
     // a failed end must never leave the room without a next tick or advance.
-    if ((await rooms.vacantFor(roomCode, now)) >= housekeeping.abandonedMs) {
+    const { vacantForMs, ...counts } = await rooms.tickState(roomCode, room.phase === 'question' ? room.questionIndex : -1, now);
+    if (vacantForMs >= housekeeping.abandonedMs) {
       const ended = await webhook('end', roomCode, { version, reason: 'abandoned' }).catch((err: Error) => {
         log.warn('could not end an abandoned room; the next tick tries again', { room: roomCode, err: err.message });
         return null;
@@ -30,7 +31,6 @@ export function tickProcessor({ rooms, queues, metrics, webhook, housekeeping, l
       if (ended) return { result: 'abandoned' };
     }
     // The answered count travels with the tick: the host's screen moves once per tick, not once per answer.
-    const counts = await rooms.counts(roomCode, room.phase === 'question' ? room.questionIndex : -1);
     await rooms.publish(roomCode, {
       kind: 'countdown', version, phase: room.phase, questionIndex: room.questionIndex, deadlineAt: room.deadlineAt, ...counts,
     });

@@ -1,3 +1,5 @@
+import { everyoneAnsweredLua } from './early-close.lua';
+
 /**
  * Records one answer and scores it, atomically. The only writer of answers.
  *
@@ -21,7 +23,7 @@
  * -1 no room, -2 not accepting, -3 wrong question, -4 too late, -5 already answered,
  * -6 not a player, -7 invalid choice, -8 a choice for a type-answer question or text for another.
  */
-export const answerScript = `
+export const answerScript = `${everyoneAnsweredLua}
 local raw = redis.call('GET', KEYS[1])
 if not raw then return {-1} end
 local room = cjson.decode(raw)
@@ -78,19 +80,8 @@ local answered = redis.call('HLEN', KEYS[5])
 local closable = 0
 if room.settings.mode == 'first-correct' and correct then
   closable = 1
-elseif answered >= redis.call('HLEN', KEYS[4]) then
-  -- Counts alone can mislead (an answer from a player who left since): confirm every online player answered.
+elseif answered >= redis.call('HLEN', KEYS[4]) and everyoneAnswered(KEYS[4], KEYS[5], KEYS[9], now) then
   closable = 1
-  for _, id in ipairs(redis.call('HKEYS', KEYS[4])) do
-    if redis.call('HEXISTS', KEYS[5], id) == 0 then closable = 0; break end
-  end
-  -- A player still reconnecting after a socket instance shut down counts as online until their grace ends.
-  if closable == 1 then
-    local expected = redis.call('HGETALL', KEYS[9])
-    for i = 1, #expected, 2 do
-      if tonumber(expected[i + 1]) > now and redis.call('HEXISTS', KEYS[5], expected[i]) == 0 then closable = 0; break end
-    end
-  end
 end
 return {1, points, closable, answered, room.version, now}
 `;

@@ -1,3 +1,5 @@
+import { everyoneAnsweredLua } from './early-close.lua';
+
 /**
  * Removes a player from a room for good, atomically.
  *
@@ -5,16 +7,21 @@
  * KEYS[5] streaks hash   KEYS[6] times hash          KEYS[7] kicked set    KEYS[8] answers of the open question
  * ARGV[1] player id      ARGV[2] time to live of the kicked set, seconds
  *
- * Returns 1 when kicked, -1 when no such player is in the room. The player leaves the standings,
- * the early-close count and the open question's answers; their id goes into the kicked set, so
- * their token is refused. Their nickname stays taken, so they cannot come straight back under it.
+ * Returns 1 when kicked, 2 when kicked and everyone left online has answered the open question
+ * (the early-close rule, as an answer would have completed it), -1 when no such player is in the
+ * room. The player leaves the standings, the early-close count and the open question's answers;
+ * their id goes into the kicked set, so their token is refused. Their nickname stays taken, so they
+ * cannot come straight back under it.
  */
-export const kickScript = `
+export const kickScript = `${everyoneAnsweredLua}
 if redis.call('HDEL', KEYS[1], ARGV[1]) == 0 then return -1 end
 for _, i in ipairs({2, 3, 5, 6}) do redis.call('HDEL', KEYS[i], ARGV[1]) end
 redis.call('ZREM', KEYS[4], ARGV[1])
 redis.call('HDEL', KEYS[8], ARGV[1])
 redis.call('SADD', KEYS[7], ARGV[1])
 redis.call('EXPIRE', KEYS[7], tonumber(ARGV[2]))
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+if redis.call('HLEN', KEYS[3]) > 0 and everyoneAnswered(KEYS[3], KEYS[8], KEYS[2], now) then return 2 end
 return 1
 `;

@@ -1,13 +1,14 @@
 /**
  * Counts a player's open connections, so a second tab or a reconnect never marks them gone.
  *
- * KEYS[1] online hash   KEYS[2] reconnecting hash   ARGV[1] player id   ARGV[2] +1 on connect, -1 on disconnect
+ * KEYS[1] online hash   KEYS[2] reconnecting hash, for players (hosts are counted without one)
+ * ARGV[1] player or host id   ARGV[2] +1 on connect, -1 on disconnect
  * Returns the player's connection count after the change; a count of 0 removes the field.
  * A connection also ends the wait for a player who was expected back (see reconnectingScript).
  */
 export const presenceScript = `
 local n = redis.call('HINCRBY', KEYS[1], ARGV[1], tonumber(ARGV[2]))
-if tonumber(ARGV[2]) > 0 then redis.call('HDEL', KEYS[2], ARGV[1]) end
+if KEYS[2] and tonumber(ARGV[2]) > 0 then redis.call('HDEL', KEYS[2], ARGV[1]) end
 if n <= 0 then redis.call('HDEL', KEYS[1], ARGV[1]); return 0 end
 return n
 `;
