@@ -14,7 +14,7 @@ import { Redis } from 'ioredis';
 import { type Socket, io } from 'socket.io-client';
 import { freePort } from '../src/local/free-port';
 import { startLocalPostgres } from '../src/local/local-postgres';
-import { startLocalRedis } from '../src/local/local-redis';
+import { ensureRedisServer, startLocalRedis } from '../src/local/local-redis';
 import type { RoomView } from '../src/shared/room';
 import type { ClientToServerEvents, ServerToClientEvents } from '../src/shared/socket-events';
 import { createDb, migrateLatest } from '../src/store/db';
@@ -75,7 +75,8 @@ async function json<T>(url: string, method: string, body?: unknown, token?: stri
 }
 
 async function runScenario(hz: number, databaseUrl: string) {
-  const redis = await startLocalRedis({ hz });
+  const server = await ensureRedisServer({ toolsDir: path.resolve('.data', 'tools'), say: (line) => console.log(`bench: ${line}`) });
+  const redis = await startLocalRedis({ hz, server });
   const ns = `bench-hz${hz}`;
   const [apiPort, socketPort] = [await freePort(), await freePort()];
   const env = {

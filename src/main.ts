@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { startApi } from './api/main';
 import { startLocalPostgres } from './local/local-postgres';
-import { type LocalServer, MissingRedisError, startLocalRedis } from './local/local-redis';
+import { type LocalServer, MissingRedisError, ensureRedisServer, startLocalRedis } from './local/local-redis';
 import { type Config, ConfigError, type ResolvedConfig, loadConfig } from './shared/config';
 import { createLogger } from './shared/logger';
 import { startSocket } from './socket/main';
@@ -16,18 +16,31 @@ interface Stoppable {
   stop(): Promise<void>;
 }
 
+/** A step of `npm start` that failed, said in plain words: what failed, why, and what to do. */
+class StartError extends Error {
+  override name = 'StartError';
+}
+
+const say = (line: string) => process.stderr.write(`quizloop: ${line}\n`);
+
 /** Separate roles need REDIS_URL and DATABASE_URL; `all` starts local servers for what is missing. */
 async function resolveInfra(config: Config, role: Role, log: ReturnType<typeof createLogger>, local: LocalServer[]) {
   let { redisUrl, databaseUrl } = config;
   if (role === 'all') {
     if (!redisUrl) {
-      const redis = await startLocalRedis({ dataDir: path.join(config.dataDir, 'redis') });
+      const server = await ensureRedisServer({ toolsDir: path.join(config.dataDir, 'tools'), say });
+      const redis = await startLocalRedis({ dataDir: path.join(config.dataDir, 'redis'), server }).catch((err: Error) => {
+        throw new StartError(`the local redis-server did not start: ${err.message}\n  Fix: remove ${path.join(config.dataDir, 'redis')} if its data is damaged, or set REDIS_URL to a Redis you run.`);
+      });
       local.push(redis);
       redisUrl = redis.url;
       log.info('started local redis-server (no REDIS_URL)', { url: redisUrl });
     }
     if (!databaseUrl) {
-      const pg = await startLocalPostgres({ dataDir: path.join(config.dataDir, 'postgres'), database: 'quizloop', persistent: true });
+      const dataDir = path.join(config.dataDir, 'postgres');
+      const pg = await startLocalPostgres({ dataDir, database: 'quizloop', persistent: true }).catch((err: Error) => {
+        throw new StartError(`the embedded PostgreSQL did not start: ${err.message}\n  Fix: remove ${dataDir} to start from a fresh database, or set DATABASE_URL to a PostgreSQL you run.`);
+      });
       local.push(pg);
       databaseUrl = pg.url;
       log.info('started embedded PostgreSQL (no DATABASE_URL)', { url: databaseUrl });
@@ -42,7 +55,9 @@ async function resolveInfra(config: Config, role: Role, log: ReturnType<typeof c
 async function migrate(config: ResolvedConfig, log: ReturnType<typeof createLogger>): Promise<void> {
   const db = createDb(config.databaseUrl, config.databaseSsl);
   try {
-    const applied = await migrateLatest(db);
+    const applied = await migrateLatest(db).catch((err: Error) => {
+      throw new StartError(`the database migrations failed: ${err.message}\n  Fix: check that DATABASE_URL points at a PostgreSQL that answers and that this user may create tables.`);
+    });
     log.info(applied.length ? 'migrations applied' : 'database schema is up to date', { applied: applied.join(',') || undefined });
   } finally {
     await db.destroy();
@@ -60,22 +75,50 @@ async function main(): Promise<void> {
   const local: LocalServer[] = [];
   const running: Stoppable[] = [];
   const stopAll = async () => {
-    for (const r of running.reverse()) await r.stop().catch((err) => log.error('stop failed', { err }));
-    for (const l of local.reverse()) await l.stop().catch((err) => log.error('stop failed', { err }));
+    for (const r of running.splice(0).reverse()) await r.stop().catch((err) => log.error('stop failed', { err }));
+    for (const l of local.splice(0).reverse()) await l.stop().catch((err) => log.error('stop failed', { err }));
   };
 
-  let resolved: ResolvedConfig;
-  try {
-    ({ resolved } = await resolveInfra(config, role, log, local));
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info('stopping', { signal });
+    // Platforms send SIGKILL about 30 s after SIGTERM; leave before that with whatever is done.
+    setTimeout(() => {
+      log.error('shutdown took over 25 s; exiting');
+      process.exit(1);
+    }, 25_000).unref();
+    await stopAll();
+    log.info('stopped');
+    process.exit(0);
+  };
+  // Set before start-up, so a Ctrl-C while servers are starting still stops the ones already up.
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+
+  const startUp = async (): Promise<ResolvedConfig> => {
+    const { resolved } = await resolveInfra(config, role, log, local);
     if (role === 'migrate' || role === 'all') await migrate(resolved, log);
     const logFor = (r: string) => createLogger(r, config.logLevel, { pretty: config.logPretty });
     if (role === 'api' || role === 'all') running.push(await startApi(resolved, logFor('api')));
     if (role === 'socket' || role === 'all') running.push(await startSocket(resolved, logFor('socket')));
     if (role === 'worker' || role === 'all') running.push(await startWorker(resolved, logFor('worker')));
+    return resolved;
+  };
+  // An error thrown outside the start-up's promises (a child process's spawn error, say) fails it too.
+  let crash: (err: unknown) => void = () => undefined;
+  const crashed = new Promise<never>((_, reject) => (crash = reject));
+  process.on('uncaughtException', crash);
+  let resolved: ResolvedConfig;
+  try {
+    resolved = await Promise.race([startUp(), crashed]);
   } catch (err) {
     // Never leave a spawned redis-server or PostgreSQL behind when start-up fails half-way.
     await stopAll();
     throw err;
+  } finally {
+    process.off('uncaughtException', crash);
   }
 
   if (role === 'all') {
@@ -97,27 +140,17 @@ async function main(): Promise<void> {
   }
   if (role === 'migrate') return;
 
-  let stopping = false;
-  const shutdown = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    log.info('stopping', { signal });
-    // Platforms send SIGKILL about 30 s after SIGTERM; leave before that with whatever is done.
-    setTimeout(() => {
-      log.error('shutdown took over 25 s; exiting');
-      process.exit(1);
-    }, 25_000).unref();
-    await stopAll();
-    log.info('stopped');
-    process.exit(0);
-  };
-  process.on('SIGINT', () => void shutdown('SIGINT'));
-  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+}
+
+function portInUse(err: unknown): err is NodeJS.ErrnoException & { port?: number } {
+  return err instanceof Error && (err as NodeJS.ErrnoException).code === 'EADDRINUSE';
 }
 
 main().catch((err) => {
-  if (err instanceof ConfigError || err instanceof MissingRedisError) {
+  if (err instanceof ConfigError || err instanceof MissingRedisError || err instanceof StartError) {
     process.stderr.write(`quizloop: ${err.message}\n`);
+  } else if (portInUse(err)) {
+    process.stderr.write(`quizloop: port ${err.port ?? ''} is already in use.\n  Fix: stop whatever listens there, or choose other ports with PORT, SOCKET_PORT and METRICS_PORT.\n`);
   } else {
     process.stderr.write(`quizloop: failed to start: ${err instanceof Error ? err.stack : String(err)}\n`);
   }

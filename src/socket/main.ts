@@ -5,7 +5,7 @@ import { Server } from 'socket.io';
 import type { ResolvedConfig } from '../shared/config';
 import type { Logger } from '../shared/logger';
 import { createMetricsRegistry, createSocketMetrics } from '../shared/metrics';
-import { opsRequestHandler } from '../shared/ops-http';
+import { listen, opsRequestHandler } from '../shared/ops-http';
 import { createAnswerStore } from '../store/answer-store';
 import { createEventBus } from '../store/event-bus';
 import { createKeys } from '../store/keys';
@@ -62,7 +62,7 @@ export async function startSocket(config: ResolvedConfig, log: Logger, port = co
     metrics: createSocketMetrics(registry, { connected: () => io.of('/').sockets.size }),
   });
 
-  await new Promise<void>((resolve) => http.listen(port, resolve));
+  await listen(http, port);
   const actualPort = (http.address() as AddressInfo).port;
   log.info('socket ready', { port: actualPort });
 

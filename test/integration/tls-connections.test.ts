@@ -2,9 +2,9 @@ import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { chownSync, existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { freePort } from '../../src/local/free-port';
-import { findOnPath } from '../../src/local/local-redis';
+import { findOnPath } from '../../src/local/system-packages';
 import { type Db, createDb } from '../../src/store/db';
 import { createRedis } from '../../src/store/redis';
 import { infra, waitUntil } from '../helpers/infra';
@@ -18,8 +18,9 @@ function selfSignedCertificate(dir: string): { cert: string; key: string } {
 }
 
 const hasOpenssl = findOnPath('openssl') !== null;
+const redisServer = inject('redisServer');
 
-describe.skipIf(!hasOpenssl || !findOnPath('redis-server'))('a rediss:// REDIS_URL', () => {
+describe.skipIf(!hasOpenssl || !redisServer)('a rediss:// REDIS_URL', () => {
   let dir: string;
   let server: ChildProcess;
   let port: number;
@@ -28,7 +29,7 @@ describe.skipIf(!hasOpenssl || !findOnPath('redis-server'))('a rediss:// REDIS_U
     dir = mkdtempSync(path.join(os.tmpdir(), 'quizloop-redis-tls-'));
     const { cert, key } = selfSignedCertificate(dir);
     port = await freePort();
-    server = spawn('redis-server', ['--port', '0', '--tls-port', String(port), '--tls-cert-file', cert, '--tls-key-file', key, '--tls-auth-clients', 'no', '--save', '', '--appendonly', 'no', '--dir', dir], { stdio: 'ignore' });
+    server = spawn(redisServer?.path ?? 'redis-server', ['--port', '0', '--tls-port', String(port), '--tls-cert-file', cert, '--tls-key-file', key, '--tls-auth-clients', 'no', '--save', '', '--appendonly', 'no', '--dir', dir], { stdio: 'ignore', env: { ...process.env, ...redisServer?.env } });
     const probe = createRedis(`rediss://127.0.0.1:${port}`, { name: 'test-tls-probe', rejectUnauthorized: false });
     probe.on('error', () => {}); // refused until the server listens
     await waitUntil('the TLS redis-server to answer', async () => ((await probe.ping()) === 'PONG' ? true : undefined), 10_000);

@@ -4,7 +4,8 @@ import os from 'node:os';
 import path from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { startLocalPostgres } from '../../src/local/local-postgres';
-import { findOnPath, startLocalRedis } from '../../src/local/local-redis';
+import { type RedisServerBinary, ensureRedisServer, startLocalRedis } from '../../src/local/local-redis';
+import { ensureChromium } from './chromium';
 import type * as DbModule from '../../src/store/db';
 
 type Stop = () => Promise<void>;
@@ -32,7 +33,16 @@ function containerRuntimeAvailable(): Promise<boolean> {
   return runtime;
 }
 
-async function resolveRedis(): Promise<Resolved> {
+const say = (line: string) => console.log(`[global-setup] ${line}`);
+
+/** The redis-server for local servers (the Redis URL's and the TLS test's): on PATH, else fetched into .data/tools. */
+let redisServer: Promise<RedisServerBinary> | null = null;
+function localRedisServer(repoRoot: string): Promise<RedisServerBinary> {
+  redisServer ??= ensureRedisServer({ toolsDir: path.join(repoRoot, '.data', 'tools'), say });
+  return redisServer;
+}
+
+async function resolveRedis(repoRoot: string): Promise<Resolved> {
   if (process.env.REDIS_URL) return { url: process.env.REDIS_URL, source: 'REDIS_URL' };
   const problems: string[] = [];
   if (await containerRuntimeAvailable()) {
@@ -46,11 +56,13 @@ async function resolveRedis(): Promise<Resolved> {
   } else {
     problems.push('no container runtime answered (testcontainers)');
   }
-  if (findOnPath('redis-server')) {
-    const local = await startLocalRedis();
-    return { url: local.url, source: 'local redis-server (not persistent)', stop: local.stop };
+  try {
+    const server = await localRedisServer(repoRoot);
+    const local = await startLocalRedis({ server });
+    return { url: local.url, source: `local redis-server ${server.path} (not persistent)`, stop: local.stop };
+  } catch (err) {
+    problems.push((err as Error).message.split('\n')[0] ?? 'no redis-server');
   }
-  problems.push('no redis-server on PATH');
   throw new Error(
     `The tests need Redis and found none (${problems.join('; ')}). Any one of these will do:\n` +
       '  - set REDIS_URL=redis://127.0.0.1:6379 to use a running Redis (its keys are namespaced per test file);\n' +
@@ -115,10 +127,11 @@ export default async function setup(project: TestProject): Promise<() => Promise
     for (const stop of stops.reverse()) await stop().catch((err) => console.error('teardown failed:', err));
   };
   try {
-    const [redis, postgres] = await Promise.allSettled([resolveRedis(), resolvePostgres()]);
+    const [redis, postgres, chromium] = await Promise.allSettled([resolveRedis(repoRoot), resolvePostgres(), ensureChromium(say)]);
     for (const r of [redis, postgres]) if (r.status === 'fulfilled' && r.value.stop) stops.push(r.value.stop);
     if (redis.status === 'rejected') throw redis.reason;
     if (postgres.status === 'rejected') throw postgres.reason;
+    if (chromium.status === 'rejected') say(`chromium: ${(chromium.reason as Error).message}`);
 
     // The compiled module, so knex loads the compiled migrations (the ones `release:` runs).
     const { createDb, migrateLatest } = createRequire(path.join(repoRoot, 'package.json'))(dbModule) as typeof DbModule;
@@ -135,6 +148,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
     project.provide('databaseUrl', postgres.value.url);
     project.provide('repoRoot', repoRoot);
     project.provide('infra', infra);
+    project.provide('redisServer', await localRedisServer(repoRoot).catch(() => null));
   } catch (err) {
     await teardown();
     throw err;

@@ -9,5 +9,7 @@ declare module 'vitest' {
     repoRoot: string;
     /** One line per service saying where it came from, for diagnostics. */
     infra: string;
+    /** A redis-server binary for tests that start one of their own; null when none could be had. */
+    redisServer: { path: string; env: Record<string, string> } | null;
   }
 }
