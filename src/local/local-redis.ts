@@ -70,14 +70,15 @@ export async function ensureRedisServer(opts: { toolsDir: string; say: Say; env?
   if (isDebianLike(env)) {
     opts.say(`no redis-server on PATH: fetching Debian's redis-server into ${path.join(opts.toolsDir, 'redis')} (${off})`);
     try {
-      await aptUnpack(['redis-server'], path.join(opts.toolsDir, 'redis'), env);
+      // redis-tools holds the binary that the redis-server package links to.
+      await aptUnpack(['redis-server', 'redis-tools'], path.join(opts.toolsDir, 'redis'), env);
       const copy = unpackedCopy(opts.toolsDir);
       if (runs(copy)) return copy;
       problems.push('the unpacked redis-server does not run here');
     } catch (err) {
       problems.push((err as Error).message);
     }
-    opts.say(`installing redis-server with apt-get (${off})`);
+    opts.say(`that did not work (${problems.at(-1)?.split('\n')[0]}): installing redis-server with apt-get (${off})`);
     try {
       await aptInstall(['redis-server'], env);
       const installed = findOnPath('redis-server', env) ?? '/usr/bin/redis-server';
