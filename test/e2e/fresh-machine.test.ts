@@ -110,7 +110,7 @@ describe.skipIf(!realRedis)('when no redis-server is on PATH', () => {
     const said = run.stderr().split('\n').filter((l) => l.includes('redis-server'));
     expect(said).toEqual([expect.stringMatching(/^quizloop: no redis-server on PATH: fetching Debian's redis-server into .*tools\/redis \(QUIZLOOP_AUTO_INSTALL=0 turns this off\)$/)]);
     expect(installer.calls()).toEqual([
-      'apt-get -s install --no-install-recommends redis-server',
+      'apt-get -s install --no-install-recommends redis-server redis-tools',
       'apt-get download redis-tools redis-server',
       expect.stringMatching(/^dpkg-deb -x .*redis-(tools|server)_7\.0\.15_amd64\.deb .*tools\/redis\/root$/),
       expect.stringMatching(/^dpkg-deb -x .*redis-(tools|server)_7\.0\.15_amd64\.deb .*tools\/redis\/root$/),
