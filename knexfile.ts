@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { Knex } from 'knex';
-import type { DatabaseSsl } from './src/shared/config';
+import type { DatabaseSsl } from './src/platform/config';
 
 /**
  * knex configuration for a database URL. Migrations sit beside this file, so the same

@@ -17,7 +17,7 @@ import { startLocalPostgres } from '../src/local/local-postgres';
 import { ensureRedisServer, startLocalRedis } from '../src/local/local-redis';
 import type { RoomView } from '../src/shared/room';
 import type { ClientToServerEvents, ServerToClientEvents } from '../src/shared/socket-events';
-import { createDb, migrateLatest } from '../src/store/db';
+import { createDb, migrateLatest } from '../src/platform/db';
 import { createKeys } from '../src/store/keys';
 import { summary } from './stats';
 

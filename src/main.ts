@@ -2,10 +2,10 @@ import path from 'node:path';
 import { startApi } from './api/main';
 import { startLocalPostgres } from './local/local-postgres';
 import { type LocalServer, MissingRedisError, ensureRedisServer, startLocalRedis } from './local/local-redis';
-import { type Config, ConfigError, type ResolvedConfig, loadConfig } from './shared/config';
-import { createLogger } from './shared/logger';
+import { type Config, ConfigError, type ResolvedConfig, loadConfig } from './platform/config';
+import { createLogger } from './platform/logger';
 import { startSocket } from './socket/main';
-import { createDb, migrateLatest } from './store/db';
+import { createDb, migrateLatest } from './platform/db';
 import { startWorker } from '../workers/main';
 
 const ROLES = ['api', 'worker', 'socket', 'all', 'migrate'] as const;

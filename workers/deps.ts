@@ -1,9 +1,9 @@
-import type { Logger } from '../src/shared/logger';
-import type { WorkerMetrics } from '../src/shared/metrics';
+import type { Logger } from '../src/platform/logger';
+import type { WorkerMetrics } from '../src/platform/metrics';
 import type { EventBus } from '../src/store/event-bus';
-import type { GamesRepo } from '../src/store/games.repo';
+import type { GamesRepo } from '../src/store/repos/games.repo';
 import type { LeaderboardStore } from '../src/store/leaderboard-store';
-import type { QuestionsRepo } from '../src/store/questions.repo';
+import type { QuestionsRepo } from '../src/store/repos/questions.repo';
 import type { Queues } from '../src/store/queues';
 import type { RoomStore } from '../src/store/room-store';
 import type { ViewReader } from '../src/store/view-reader';

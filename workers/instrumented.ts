@@ -1,6 +1,6 @@
 import type { Job, Processor } from 'bullmq';
 import type { QueueName } from '../src/shared/jobs';
-import type { WorkerMetrics } from '../src/shared/metrics';
+import type { WorkerMetrics } from '../src/platform/metrics';
 
 /**
  * A processor that records how long each attempt took and counts the attempts that threw, by

@@ -1,6 +1,6 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { type OpsEndpoints, listen, opsRequestHandler } from '../src/shared/ops-http';
+import { type OpsEndpoints, listen, opsRequestHandler } from '../src/platform/ops-http';
 
 /** The worker has no other HTTP surface: /metrics, /health and /ready on METRICS_PORT, 404 for the rest. */
 export async function startOpsServer(port: number, endpoints: OpsEndpoints) {

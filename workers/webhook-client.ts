@@ -1,5 +1,5 @@
 import { UnrecoverableError } from 'bullmq';
-import type { WebhookMetrics } from '../src/shared/metrics';
+import type { WebhookMetrics } from '../src/platform/metrics';
 import { SIGNATURE_HEADER, TIMESTAMP_HEADER, type WebhookAction, type WebhookPayload, signWebhook } from '../src/shared/webhooks';
 
 export type WebhookOutcome = { outcome: 'applied'; body: unknown } | { outcome: 'stale'; detail: string };

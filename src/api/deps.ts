@@ -1,16 +1,16 @@
 import type { Registry } from 'prom-client';
-import type { Config } from '../shared/config';
-import type { CategoriesRepo } from '../store/categories.repo';
-import type { Logger } from '../shared/logger';
-import type { Db } from '../store/db';
-import type { GamesRepo } from '../store/games.repo';
-import type { HistoryRepo } from '../store/history.repo';
+import type { Config } from '../platform/config';
+import type { CategoriesRepo } from '../store/repos/categories.repo';
+import type { Logger } from '../platform/logger';
+import type { Db } from '../platform/db';
+import type { GamesRepo } from '../store/repos/games.repo';
+import type { HistoryRepo } from '../store/repos/history.repo';
 import type { LeaderboardStore } from '../store/leaderboard-store';
-import type { QuestionsRepo } from '../store/questions.repo';
+import type { QuestionsRepo } from '../store/repos/questions.repo';
 import type { Queues } from '../store/queues';
 import type { QuizRedis } from '../store/redis';
 import type { RoomStore } from '../store/room-store';
-import type { UsersRepo } from '../store/users.repo';
+import type { UsersRepo } from '../store/repos/users.repo';
 import type { ViewReader } from '../store/view-reader';
 
 /** Everything the api needs, handed over as one plain object by `main.ts` or a test. */

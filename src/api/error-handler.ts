@@ -1,6 +1,6 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { ZodError } from 'zod';
-import type { Logger } from '../shared/logger';
+import type { Logger } from '../platform/logger';
 import { ErrorCode } from '../shared/error-codes';
 import { AppError } from './app-error';
 

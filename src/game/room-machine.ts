@@ -1,5 +1,6 @@
 import type { RoomEvent } from '../shared/events';
-import type { RoomPhase, RoomState } from '../shared/room';
+import type { RoomPhase } from '../shared/room';
+import type { RoomState } from './room-state';
 
 /** A request to change a room's phase. The api applies it with a compare-and-set on `version`. */
 export type Transition =

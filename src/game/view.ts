@@ -1,4 +1,5 @@
-import type { LeaderboardEntry, PlayerYou, PublicQuestion, Question, RoomState, RoomView, StoredAnswer } from '../shared/room';
+import type { LeaderboardEntry, PlayerYou, PublicQuestion, Question, RoomView } from '../shared/room';
+import type { RoomState, StoredAnswer } from './room-state';
 
 /** What the store reads for one view; gathered once per update, whatever the number of players. */
 export interface ViewInputs {

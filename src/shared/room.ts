@@ -73,33 +73,6 @@ export const Question = QuestionFields.superRefine((q, ctx) => {
 });
 export type Question = z.infer<typeof Question>;
 
-/**
- * The authoritative room record in Redis. It holds no answers, so it may be published as is.
- * Times are absolute epoch milliseconds, read off the api's clock.
- */
-export const RoomState = z.object({
-  code: z.string(),
-  gameId: z.string().uuid(),
-  hostId: z.string(),
-  hostName: z.string(),
-  phase: RoomPhase,
-  version: z.number().int(),
-  questionIndex: z.number().int(),
-  settings: RoomSettings,
-  /** When the phase in hand began; ticks are due every 2 s from here. */
-  phaseStartedAt: z.number().nullable(),
-  /** When the current question opened; answer speed is measured from here. */
-  openedAt: z.number().nullable(),
-  deadlineAt: z.number().nullable(),
-  /** Set while the host has paused a question or a reveal: what to resume, with the time it had left. */
-  paused: z.object({ phase: z.enum(['question', 'reveal']), remainingMs: z.number().int().min(0), at: z.number() }).nullable().default(null),
-  failureReason: z.string().nullable(),
-  createdAt: z.number(),
-  startedAt: z.number().nullable(),
-  finishedAt: z.number().nullable(),
-});
-export type RoomState = z.infer<typeof RoomState>;
-
 /** A question as players see it: no `answer`. */
 export const PublicQuestion = z.object({
   index: z.number().int(),
@@ -165,26 +138,4 @@ export interface PlayerYou {
   streak: number;
   /** `choice` is null and `text` set for a type-answer question. */
   answer: { questionIndex: number; choice: number | null; text?: string; correct?: boolean; points?: number } | null;
-}
-
-/** A recorded answer as the answer script stores it (JSON in `...:answers:{i}`). */
-export interface StoredAnswer {
-  /** null for a typed answer. */
-  choice: number | null;
-  /** A typed answer as the player sent it (trimmed); absent for a choice. */
-  text?: string;
-  /** Always false for a poll. */
-  correct: boolean;
-  points: number;
-  elapsedMs: number;
-  at: number;
-  /** The player's streak of correct answers once this answer is settled at the reveal. */
-  streak: number;
-}
-
-export interface StoredPlayer {
-  id: string;
-  nickname: string;
-  userId: string | null;
-  joinedAt: number;
 }

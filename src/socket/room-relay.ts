@@ -1,6 +1,7 @@
 import { isEndPhase } from '../game/room-machine';
 import type { ChannelMessage } from '../shared/events';
-import type { Question, RoomState } from '../shared/room';
+import type { Question } from '../shared/room';
+import type { RoomState } from '../game/room-state';
 import { type QuizServer, type RelayDeps, ioRoom } from './types';
 
 /**

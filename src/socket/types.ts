@@ -1,8 +1,8 @@
 import type { Server, Socket } from 'socket.io';
 import type { ClientToServerEvents, InterServerEvents, ServerToClientEvents, SocketData } from '../shared/socket-events';
-import type { Config } from '../shared/config';
-import type { Logger } from '../shared/logger';
-import type { SocketMetrics } from '../shared/metrics';
+import type { Config } from '../platform/config';
+import type { Logger } from '../platform/logger';
+import type { SocketMetrics } from '../platform/metrics';
 import type { AnswerStore } from '../store/answer-store';
 import type { EventBus } from '../store/event-bus';
 import type { Keys } from '../store/keys';

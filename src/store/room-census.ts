@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import { RoomPhase } from '../shared/room';
-import type { RoomCensus } from '../shared/metrics';
+import type { RoomCensus } from '../platform/metrics';
 import type { Keys } from './keys';
 
 /** Bounds of one census, so a scrape of a huge keyspace stays a few hundred ms of SCAN and MGET. */

@@ -1,7 +1,8 @@
 import type { RoomEvent } from '../shared/events';
 import type { ChannelMessage } from '../shared/events';
 import { normalizeAnswerText } from '../shared/answer-text';
-import { type Question, RoomState, type StoredPlayer } from '../shared/room';
+import type { Question } from '../shared/room';
+import { RoomState, type StoredPlayer } from '../game/room-state';
 import type { Keys } from './keys';
 import type { QuizRedis } from './redis';
 

@@ -1,6 +1,7 @@
 import { buildPlayerYou, buildRoomView, shownPhase } from '../game/view';
 import { rankPlayers } from '../game/ranking';
-import type { LeaderboardEntry, PlayerYou, Question, RoomState, RoomView, StoredAnswer, StoredPlayer } from '../shared/room';
+import type { LeaderboardEntry, PlayerYou, Question, RoomView } from '../shared/room';
+import type { RoomState, StoredAnswer, StoredPlayer } from '../game/room-state';
 import type { Keys } from './keys';
 import type { QuizRedis } from './redis';
 

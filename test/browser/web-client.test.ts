@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createDb, type Db } from '../../src/store/db';
+import { createDb, type Db } from '../../src/platform/db';
 import { DESKTOP, type OpenedPage, PHONE, browserSkipReason, launchChromium, openPage, screenshot } from '../helpers/browser';
 import { infra } from '../helpers/infra';
 import { Stack } from '../helpers/stack';

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rankPlayers } from '../../src/game/ranking';
 import type { RoomView } from '../../src/shared/room';
-import { createDb } from '../../src/store/db';
-import type { GameResults } from '../../src/store/games.repo';
+import { createDb } from '../../src/platform/db';
+import type { GameResults } from '../../src/store/repos/games.repo';
 import { type Game, answerAsPlanned, finishedResults, framesWhileQuestionOpen, openGame, questionsShown } from '../helpers/game';
 import { infra } from '../helpers/infra';
 import type { AnswerAck } from '../helpers/recording-client';

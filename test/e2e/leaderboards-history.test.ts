@@ -1,12 +1,12 @@
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { Leaderboard, LeaderboardAround, LeaderboardCounts, LeaderboardPlayer } from '../../src/api/leaderboards.schemas';
-import type { MyGames } from '../../src/api/history.schemas';
-import { RESULTS_CSV_COLUMNS } from '../../src/api/results-csv';
+import type { Leaderboard, LeaderboardAround, LeaderboardCounts, LeaderboardPlayer } from '../../src/api/leaderboards/leaderboards.schemas';
+import type { MyGames } from '../../src/api/history/history.schemas';
+import { RESULTS_CSV_COLUMNS } from '../../src/api/history/results-csv';
 import { isoWeekOf } from '../../src/game/iso-week';
 import { type PersistResultsJob, QueueName } from '../../src/shared/jobs';
-import type { GameResults } from '../../src/store/games.repo';
+import type { GameResults } from '../../src/store/repos/games.repo';
 import { createKeys } from '../../src/store/keys';
 import { infra, waitUntil } from '../helpers/infra';
 import { RecordingClient } from '../helpers/recording-client';

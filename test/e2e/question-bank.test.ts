@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { BankQuestion, Category, ImportReport, QuestionPage } from '../../src/api/questions.schemas';
-import { createDb } from '../../src/store/db';
+import type { BankQuestion, Category, ImportReport, QuestionPage } from '../../src/api/questions/questions.schemas';
+import { createDb } from '../../src/platform/db';
 import { infra } from '../helpers/infra';
 import { Stack } from '../helpers/stack';
 

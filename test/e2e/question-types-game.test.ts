@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { BankQuestion } from '../../src/api/questions.schemas';
+import type { BankQuestion } from '../../src/api/questions/questions.schemas';
 import { speedPoints } from '../../src/game/scoring';
-import type { GameResults } from '../../src/store/games.repo';
-import { createDb } from '../../src/store/db';
+import type { GameResults } from '../../src/store/repos/games.repo';
+import { createDb } from '../../src/platform/db';
 import { type Game, openGame } from '../helpers/game';
 import { infra } from '../helpers/infra';
 import type { AnswerAck } from '../helpers/recording-client';

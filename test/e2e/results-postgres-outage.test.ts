@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { QueueName, jobId } from '../../src/shared/jobs';
-import { type Db, createDb } from '../../src/store/db';
-import type { GameResults } from '../../src/store/games.repo';
+import { type Db, createDb } from '../../src/platform/db';
+import type { GameResults } from '../../src/store/repos/games.repo';
 import { createKeys } from '../../src/store/keys';
 import { type Queues, closeQueues, createQueues } from '../../src/store/queues';
 import { type QuizRedis, createRedis } from '../../src/store/redis';

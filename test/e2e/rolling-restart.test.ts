@@ -2,7 +2,7 @@ import { type Job, Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { QueueName, jobId } from '../../src/shared/jobs';
-import type { GameResults } from '../../src/store/games.repo';
+import type { GameResults } from '../../src/store/repos/games.repo';
 import { type Keys, createKeys } from '../../src/store/keys';
 import type { HttpResult } from '../helpers/api-client';
 import { type Game, type Player, finishedResults, openGame, questionsShown } from '../helpers/game';

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RoomView } from '../../src/shared/room';
-import type { GameResults } from '../../src/store/games.repo';
+import type { GameResults } from '../../src/store/repos/games.repo';
 import { type Game, answerAsPlanned, finishedResults, openGame, questionsShown } from '../helpers/game';
 import { sleep } from '../helpers/infra';
 import { Stack, printLogsOnFailure } from '../helpers/stack';

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { RoomView } from '../../src/shared/room';
-import type { GameResults } from '../../src/store/games.repo';
+import type { GameResults } from '../../src/store/repos/games.repo';
 import { sleep } from './infra';
 
 export interface HttpResult<T = unknown> {

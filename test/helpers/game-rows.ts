@@ -1,4 +1,4 @@
-import type { Db } from '../../src/store/db';
+import type { Db } from '../../src/platform/db';
 
 /** A game's rows in PostgreSQL, read with `db`: give it a direct connection, not one through a proxy or the api. */
 export async function gameRows(db: Db, gameId: string) {

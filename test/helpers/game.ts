@@ -1,5 +1,5 @@
 import type { RoomView } from '../../src/shared/room';
-import type { GameResults } from '../../src/store/games.repo';
+import type { GameResults } from '../../src/store/repos/games.repo';
 import type { RoomSettingsInput } from './api-client';
 import { type AnswerAck, type ConnectOptions, type Frame, RecordingClient } from './recording-client';
 import type { Stack } from './stack';

@@ -4,7 +4,7 @@ import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
 import path from 'node:path';
 import { beforeEach } from 'vitest';
 import { freePort } from '../../src/local/free-port';
-import { createDb } from '../../src/store/db';
+import { createDb } from '../../src/platform/db';
 import { ApiClient } from './api-client';
 import { deleteNamespace, infra, sleep, testNamespace, waitUntil } from './infra';
 

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { StoredAnswer } from '../../src/shared/room';
-import { type Db, createDb } from '../../src/store/db';
-import { type GamesRepo, createGamesRepo } from '../../src/store/games.repo';
+import type { StoredAnswer } from '../../src/game/room-state';
+import { type Db, createDb } from '../../src/platform/db';
+import { type GamesRepo, createGamesRepo } from '../../src/store/repos/games.repo';
 import type { RoomSnapshot } from '../../src/store/view-reader';
 import { gameRows } from '../helpers/game-rows';
 import { infra } from '../helpers/infra';

@@ -1,13 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { MyGames } from '../../src/api/history.schemas';
-import type { Leaderboard, LeaderboardAround } from '../../src/api/leaderboards.schemas';
+import type { MyGames } from '../../src/api/history/history.schemas';
+import type { Leaderboard, LeaderboardAround } from '../../src/api/leaderboards/leaderboards.schemas';
 import { startApi } from '../../src/api/main';
 import { isoWeekOf } from '../../src/game/iso-week';
-import { loadConfig } from '../../src/shared/config';
-import { createLogger } from '../../src/shared/logger';
+import { loadConfig } from '../../src/platform/config';
+import { createLogger } from '../../src/platform/logger';
 import { signToken } from '../../src/shared/tokens';
-import { type Db, createDb } from '../../src/store/db';
+import { type Db, createDb } from '../../src/platform/db';
 import { createKeys } from '../../src/store/keys';
 import { createLeaderboardStore } from '../../src/store/leaderboard-store';
 import { type QuizRedis, createRedis } from '../../src/store/redis';

@@ -5,12 +5,12 @@ import type { Express } from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { startApi } from '../../src/api/main';
-import { type OpenApiDocument, type Operation, buildOpenApiDocument } from '../../src/api/openapi';
-import { requestSchemas, responseSchemas } from '../../src/api/openapi-operations';
+import { type OpenApiDocument, type Operation, buildOpenApiDocument } from '../../src/api/docs/openapi';
+import { requestSchemas, responseSchemas } from '../../src/api/docs/openapi-operations';
 import { generateRoomCode, isRoomCode } from '../../src/game/room-code';
-import { loadConfig } from '../../src/shared/config';
-import { createLogger } from '../../src/shared/logger';
-import { createDb } from '../../src/store/db';
+import { loadConfig } from '../../src/platform/config';
+import { createLogger } from '../../src/platform/logger';
+import { createDb } from '../../src/platform/db';
 import { ApiClient, type HttpResult } from '../helpers/api-client';
 import { deleteNamespace, infra, testNamespace } from '../helpers/infra';
 

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { freePort } from '../../src/local/free-port';
 import { findOnPath } from '../../src/local/system-packages';
-import { type Db, createDb } from '../../src/store/db';
+import { type Db, createDb } from '../../src/platform/db';
 import { createRedis } from '../../src/store/redis';
 import { infra, waitUntil } from '../helpers/infra';
 

@@ -6,7 +6,7 @@ import type { TestProject } from 'vitest/node';
 import { startLocalPostgres } from '../../src/local/local-postgres';
 import { type RedisServerBinary, ensureRedisServer, startLocalRedis } from '../../src/local/local-redis';
 import { ensureChromium } from './chromium';
-import type * as DbModule from '../../src/store/db';
+import type * as DbModule from '../../src/platform/db';
 
 type Stop = () => Promise<void>;
 interface Resolved {
@@ -114,7 +114,7 @@ async function resolvePostgres(): Promise<Resolved> {
  */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const repoRoot = project.config.root;
-  const dbModule = path.join(repoRoot, 'dist/src/store/db.js');
+  const dbModule = path.join(repoRoot, 'dist/src/platform/db.js');
   if (!existsSync(dbModule) || !existsSync(path.join(repoRoot, 'dist/src/main.js'))) {
     throw new Error('dist/ is missing: the end-to-end tests run the built processes. Run `npm test` (it builds first) or `npm run build`.');
   }

@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/shared/config';
+import { loadConfig } from '../../src/platform/config';
 
 describe('connection settings in the environment', () => {
   it('leaves TLS to the URLs by default and verifies Redis certificates', () => {

@@ -1,4 +1,5 @@
-import type { Question, RoomSettings, RoomState } from '../../src/shared/room';
+import type { Question, RoomSettings } from '../../src/shared/room';
+import type { RoomState } from '../../src/game/room-state';
 
 export const SETTINGS: RoomSettings = {
   questionCount: 3,

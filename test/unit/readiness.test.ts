@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/shared/config';
-import { checkReadiness, readinessResponse } from '../../src/shared/readiness';
+import { loadConfig } from '../../src/platform/config';
+import { checkReadiness, readinessResponse } from '../../src/platform/readiness';
 
 describe('readiness', () => {
   it('is ready when every check answers in time', async () => {

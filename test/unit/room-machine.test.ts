@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { type Transition, isEndPhase, isTimedPhase, transition } from '../../src/game/room-machine';
-import type { RoomPhase, RoomState } from '../../src/shared/room';
+import type { RoomPhase } from '../../src/shared/room';
+import type { RoomState } from '../../src/game/room-state';
 import { SETTINGS, roomIn } from './fixtures';
 
 const NOW = 50_000;

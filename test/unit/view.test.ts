@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildPlayerYou, buildRoomView, isRevealed, type ViewInputs } from '../../src/game/view';
-import type { Question, RoomState } from '../../src/shared/room';
+import type { Question } from '../../src/shared/room';
+import type { RoomState } from '../../src/game/room-state';
 import { question, roomIn } from './fixtures';
 
 const NOW = 90_000;

@@ -1,0 +1,97 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { Request, RequestHandler, Response } from 'express';
+import type { Config } from '../../platform/config';
+import { verifyToken } from '../../shared/tokens';
+import { AppError } from '../app-error';
+
+const COOKIE = 'quizloop_admin';
+const COOKIE_MAX_AGE_S = 12 * 3600;
+const CHALLENGE = 'Basic realm="quizloop admin", charset="UTF-8"';
+
+type AdminConfig = Pick<Config, 'jwtSecret' | 'adminCredentials'>;
+type Verdict = 'admin' | 'not-admin' | 'invalid' | 'none';
+
+/** Compares digests, so neither the length nor the content of the secret leaks through timing. */
+function sameSecret(a: string, b: string): boolean {
+  return timingSafeEqual(createHash('sha256').update(a).digest(), createHash('sha256').update(b).digest());
+}
+
+function tokenVerdict(config: AdminConfig, token: string): Verdict {
+  const claims = verifyToken(config.jwtSecret, token);
+  if (!claims) return 'invalid';
+  return claims.kind === 'user' && claims.role === 'admin' ? 'admin' : 'not-admin';
+}
+
+function basicVerdict(config: AdminConfig, encoded: string): Verdict {
+  const decoded = Buffer.from(encoded, 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  const creds = config.adminCredentials;
+  if (!creds || colon < 0) return 'invalid';
+  const userOk = sameSecret(decoded.slice(0, colon), creds.user);
+  const passwordOk = sameSecret(decoded.slice(colon + 1), creds.password);
+  return userOk && passwordOk ? 'admin' : 'invalid';
+}
+
+function cookieToken(req: Request): string | null {
+  for (const part of (req.get('cookie') ?? '').split(';')) {
+    const [name, ...value] = part.trim().split('=');
+    if (name === COOKIE) return value.join('=') || null;
+  }
+  return null;
+}
+
+/** Who the request is: Authorization header (Basic or Bearer) first, then the session cookie. */
+function verdictOf(req: Request, config: AdminConfig): Verdict {
+  const header = req.get('authorization');
+  if (header) {
+    const [scheme, value] = header.split(/\s+/, 2);
+    if (scheme?.toLowerCase() === 'basic' && value) return basicVerdict(config, value);
+    if (scheme?.toLowerCase() === 'bearer' && value) return tokenVerdict(config, value);
+    return 'invalid';
+  }
+  const token = cookieToken(req);
+  return token ? tokenVerdict(config, token) : 'none';
+}
+
+/** A URL as it may be logged: the `?token=` this middleware takes is a credential. */
+export function redactToken(url: string): string {
+  return url.replace(/([?&]token=)[^&#]*/gi, '$1[redacted]');
+}
+
+/** Swaps a `?token=` for the session cookie and sends the browser to the same page without it. */
+function startSession(req: Request, res: Response, path: string, token: string): void {
+  const attributes = [`Path=${path}`, `Max-Age=${COOKIE_MAX_AGE_S}`, 'HttpOnly', 'SameSite=Strict'];
+  if (req.secure) attributes.push('Secure');
+  res.append('set-cookie', `${COOKIE}=${token}; ${attributes.join('; ')}`);
+  const url = new URL(req.originalUrl, 'http://localhost');
+  url.searchParams.delete('token');
+  res.redirect(303, url.pathname + url.search);
+}
+
+/**
+ * Admins only: HTTP Basic with ADMIN_USER / ADMIN_PASSWORD, or a user token with role admin as
+ * a Bearer header. A browser cannot send that header when it navigates, so `?token=` is taken
+ * once, swapped for an HttpOnly SameSite=Strict cookie scoped to `basePath`, and dropped from the URL.
+ */
+export function requireAdmin(config: AdminConfig, basePath: string): RequestHandler {
+  return (req, res, next) => {
+    const fromQuery = typeof req.query.token === 'string' ? req.query.token : null;
+    const verdict = fromQuery ? tokenVerdict(config, fromQuery) : verdictOf(req, config);
+    switch (verdict) {
+      case 'admin':
+        return fromQuery ? startSession(req, res, basePath, fromQuery) : next();
+      case 'not-admin':
+        return next(AppError.forbidden('The queue dashboard is for admins; this account is not one.'));
+      case 'invalid':
+      case 'none':
+        res.set('www-authenticate', CHALLENGE);
+        return next(
+          AppError.unauthorized(
+            verdict === 'none'
+              ? 'The queue dashboard needs admin credentials: HTTP Basic (ADMIN_USER), or an admin token as Bearer or ?token=.'
+              : 'These credentials are not an admin’s, or the token has expired.',
+          ),
+        );
+    }
+  };
+}

@@ -1,0 +1,42 @@
+import bcrypt from 'bcryptjs';
+import { Router } from 'express';
+import { ErrorCode } from '../../shared/error-codes';
+import { signToken } from '../../shared/tokens';
+import type { UserRow } from '../../store/repos/users.repo';
+import { AppError } from '../app-error';
+import type { ApiDeps } from '../deps';
+import { type AuthAnswer, Login, Register } from '../schemas';
+import { parse } from '../validation';
+
+const BCRYPT_COST = 10;
+
+export function authRoutes({ users, config }: ApiDeps): Router {
+  const router = Router();
+  // ADMIN_EMAILS grants the role in the token at sign-in, with no database write: dropping an email
+  // stops it from the next sign-in (tokens already issued keep it until they expire).
+  const roleOf = (u: UserRow) => (config.adminEmails.includes(u.email) ? 'admin' : u.role);
+  const tokenFor = (u: UserRow) =>
+    signToken(config.jwtSecret, { kind: 'user', sub: u.id, name: u.display_name, role: roleOf(u) });
+  const publicUser = (u: UserRow) => ({
+    id: u.id, email: u.email, displayName: u.display_name, role: roleOf(u),
+  });
+
+  router.post('/auth/register', async (req, res) => {
+    const body = parse(Register, req.body);
+    const passwordHash = await bcrypt.hash(body.password, BCRYPT_COST);
+    const user = await users.insert({ email: body.email, displayName: body.displayName, passwordHash });
+    if (!user) throw AppError.conflict(ErrorCode.EmailTaken, 'An account with this email exists; sign in instead.');
+    res.status(201).json({ token: tokenFor(user), user: publicUser(user) } satisfies AuthAnswer);
+  });
+
+  router.post('/auth/login', async (req, res) => {
+    const body = parse(Login, req.body);
+    const user = await users.byEmail(body.email);
+    // Compare even when there is no such user, so the answer time does not reveal which emails exist.
+    const ok = await bcrypt.compare(body.password, user?.password_hash ?? '$2b$10$invalidinvalidinvalidinvalidinvalidinvalidinvalidinva');
+    if (!user || !ok) throw new AppError(ErrorCode.InvalidCredentials, 401, 'Wrong email or password.');
+    res.json({ token: tokenFor(user), user: publicUser(user) } satisfies AuthAnswer);
+  });
+
+  return router;
+}

@@ -1,0 +1,55 @@
+import { type Request, Router } from 'express';
+import { SIGNATURE_HEADER, TIMESTAMP_HEADER, WebhookBody, verifyWebhook } from '../../shared/webhooks';
+import { AppError } from '../app-error';
+import type { ApiDeps } from '../deps';
+import type { RoomsService } from '../rooms/rooms.service';
+import type { WebhookAnswer } from '../schemas';
+import { parse, roomCodeParam } from '../validation';
+
+const REASONS = {
+  missing: 'This endpoint takes only requests signed by a worker (x-quizloop-signature and x-quizloop-timestamp).',
+  expired: 'The webhook timestamp is too old or too far ahead; check the clocks.',
+  invalid: 'The webhook signature does not match.',
+} as const;
+
+/** Webhooks the worker calls to move rooms on. Each is HMAC-signed and idempotent through the version check. */
+export function internalRoutes(deps: ApiDeps, service: RoomsService): Router {
+  const router = Router();
+
+  router.use('/internal', (req: Request & { rawBody?: Buffer }, _res, next) => {
+    const verdict = verifyWebhook(
+      deps.config.webhookSecret,
+      { signature: req.get(SIGNATURE_HEADER), timestamp: req.get(TIMESTAMP_HEADER) },
+      req.rawBody?.toString('utf8') ?? '',
+      Date.now(),
+    );
+    if (verdict !== 'ok') return next(AppError.unauthorized(REASONS[verdict]));
+    next();
+  });
+
+  router.post('/internal/rooms/:code/prepared', async (req, res) => {
+    const body = parse(WebhookBody.prepared, req.body);
+    const room = await service.prepared(roomCodeParam(req.params.code), body.version, body.questions);
+    res.json({ phase: room.phase, version: room.version } satisfies WebhookAnswer);
+  });
+
+  router.post('/internal/rooms/:code/failed', async (req, res) => {
+    const body = parse(WebhookBody.failed, req.body);
+    const room = await service.failed(roomCodeParam(req.params.code), body.version, body.reason);
+    res.json({ phase: room.phase, version: room.version } satisfies WebhookAnswer);
+  });
+
+  router.post('/internal/rooms/:code/advance', async (req, res) => {
+    const body = parse(WebhookBody.advance, req.body);
+    const room = await service.advance(roomCodeParam(req.params.code), body.version);
+    res.json({ phase: room.phase, version: room.version, questionIndex: room.questionIndex } satisfies WebhookAnswer);
+  });
+
+  router.post('/internal/rooms/:code/end', async (req, res) => {
+    const body = parse(WebhookBody.end, req.body);
+    const room = await service.endIdle(roomCodeParam(req.params.code), body.version, body.reason);
+    res.json({ phase: room.phase, version: room.version } satisfies WebhookAnswer);
+  });
+
+  return router;
+}

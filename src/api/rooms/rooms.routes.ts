@@ -1,0 +1,76 @@
+import { type Request, Router } from 'express';
+import { RoomSettings } from '../../shared/room';
+import type { RoomState } from '../../game/room-state';
+import { AppError } from '../app-error';
+import { optionalClaims, requireClaims } from '../auth/auth.middleware';
+import type { ApiDeps } from '../deps';
+import type { RoomsService } from './rooms.service';
+import { type CreatedRoom, Join, type Joined, PlayerIdParam, type RoomPlayers } from '../schemas';
+import { parse, roomCodeParam } from '../validation';
+
+export function roomsRoutes(deps: ApiDeps, service: RoomsService): Router {
+  const router = Router();
+  const secret = deps.config.jwtSecret;
+
+  router.post('/rooms', async (req, res) => {
+    const user = requireClaims(req, secret, ['user']);
+    const settings = parse(RoomSettings, req.body);
+    const { room, hostToken } = await service.create({ id: user.sub, name: user.name }, settings);
+    res.status(201).location(`/rooms/${room.code}`).json({ code: room.code, gameId: room.gameId, hostToken, room: await service.viewOf(room) } satisfies CreatedRoom);
+  });
+
+  router.get('/rooms/:code', async (req, res) => {
+    const room = await service.load(roomCodeParam(req.params.code));
+    res.json(await service.viewOf(room));
+  });
+
+  router.post('/rooms/:code/players', async (req, res) => {
+    const code = roomCodeParam(req.params.code);
+    const { nickname } = parse(Join, req.body);
+    // A signed-in user may join under their account (for history); anyone else joins as a guest.
+    const claims = optionalClaims(req, secret);
+    const userId = claims?.kind === 'user' ? claims.sub : null;
+    const joined = await service.join(code, nickname, userId);
+    res.status(201).json({ ...joined, code, nickname } satisfies Joined);
+  });
+
+  /** Host controls take the host token of this very room, and answer with the room's view after the change. */
+  async function hostOf(req: Request): Promise<string> {
+    const code = roomCodeParam(req.params.code);
+    const claims = requireClaims(req, secret, ['host']);
+    const room = await service.load(code);
+    if (claims.kind !== 'host' || claims.room !== code || claims.sub !== room.hostId) {
+      throw AppError.forbidden(`Only the host of room ${code}, with its host token, can do this.`);
+    }
+    return code;
+  }
+
+  const controls: Record<string, (code: string) => Promise<RoomState>> = {
+    start: service.start,
+    pause: service.pause,
+    resume: service.resume,
+    skip: service.skip,
+    end: service.end,
+    lock: (code) => service.setLocked(code, true),
+    unlock: (code) => service.setLocked(code, false),
+  };
+  for (const [action, run] of Object.entries(controls)) {
+    router.post(`/rooms/:code/${action}`, async (req, res) => {
+      const code = await hostOf(req);
+      res.json(await service.viewOf(await run(code)));
+    });
+  }
+
+  router.get('/rooms/:code/players', async (req, res) => {
+    const code = await hostOf(req);
+    res.json({ players: await service.players(code) } satisfies RoomPlayers);
+  });
+
+  router.delete('/rooms/:code/players/:playerId', async (req, res) => {
+    const code = await hostOf(req);
+    const playerId = parse(PlayerIdParam, req.params.playerId);
+    res.json(await service.viewOf(await service.kick(code, playerId)));
+  });
+
+  return router;
+}

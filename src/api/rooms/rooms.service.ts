@@ -1,0 +1,185 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { type Transition, isEndPhase, transition } from '../../game/room-machine';
+import { createNicknameFilter } from '../../game/nickname-filter';
+import { generateRoomCode } from '../../game/room-code';
+import { ErrorCode } from '../../shared/error-codes';
+import type { Question, RoomSettings, RoomView } from '../../shared/room';
+import type { RoomState } from '../../game/room-state';
+import { signToken } from '../../shared/tokens';
+import { AppError } from '../app-error';
+import type { ApiDeps } from '../deps';
+
+const CODE_ATTEMPTS = 8;
+const HOST_RETRIES = 3;
+
+/** Room use cases. The api is the only writer of a room's lifecycle; every change is a CAS on `version`. */
+export function createRoomsService(deps: ApiDeps) {
+  const { rooms, views, config } = deps;
+  const nicknameBlocked = createNicknameFilter(config.nicknameBlocklist);
+
+  async function load(code: string): Promise<RoomState> {
+    const room = await rooms.get(code);
+    if (!room) throw AppError.roomNotFound(code);
+    return room;
+  }
+
+  async function runningRoom(code: string, action: string): Promise<RoomState> {
+    const room = await load(code);
+    if (isEndPhase(room.phase)) throw AppError.conflict(ErrorCode.InvalidTransition, `Room ${code} has ended; cannot ${action} it.`);
+    return room;
+  }
+
+  async function viewOf(room: RoomState): Promise<RoomView> {
+    return views.view(room, await rooms.getQuestions(room.code));
+  }
+
+  /**
+   * Applies `t` to the room as it is now, or only if it is still at `expectedVersion`.
+   * A stale or impossible request changes nothing and is answered 409.
+   */
+  async function change(code: string, t: Transition, expectedVersion?: number, beforeApply?: () => Promise<void>): Promise<RoomState> {
+    // Only "end" means the same whatever the room moved on to while it was computed, so only a host's
+    // end is computed again from the new state. A skip or pause that lost a race with the clock would,
+    // applied again, act on the next phase (skip a question nobody saw): it is refused instead.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await changeOnce(code, t, expectedVersion, beforeApply);
+      } catch (err) {
+        const raced = err instanceof AppError && err.code === ErrorCode.StaleVersion && expectedVersion === undefined && t.type === 'end';
+        if (!raced || attempt >= HOST_RETRIES) throw err;
+      }
+    }
+  }
+
+  async function changeOnce(code: string, t: Transition, expectedVersion?: number, beforeApply?: () => Promise<void>): Promise<RoomState> {
+    const room = await load(code);
+    if (expectedVersion !== undefined && room.version !== expectedVersion) {
+      throw AppError.conflict(ErrorCode.StaleVersion, `Room ${code} is at version ${room.version}, not ${expectedVersion}.`);
+    }
+    const result = transition(room, t, Date.now());
+    if (!result.ok) throw AppError.conflict(ErrorCode.InvalidTransition, `Room ${code}: ${result.reason}.`);
+    await beforeApply?.();
+    const applied = await rooms.apply(room.version, result.room, result.event, result.settles);
+    if (applied === 'not-found') throw AppError.roomNotFound(code);
+    if (applied === 'stale') {
+      throw AppError.conflict(ErrorCode.StaleVersion, `Room ${code} moved on (its clock, or another request) while this was applied; nothing was done. Look at the room and try again.`);
+    }
+    const next = result.room;
+    deps.log.info('room changed', { room: code, event: result.event.type, phase: next.phase, question: next.questionIndex, version: next.version });
+    return next;
+  }
+
+  return {
+    viewOf,
+    load,
+
+    async create(host: { id: string; name: string }, settings: RoomSettings) {
+      const now = Date.now();
+      for (let attempt = 0; attempt < CODE_ATTEMPTS; attempt++) {
+        const room: RoomState = {
+          code: generateRoomCode(),
+          gameId: randomUUID(),
+          hostId: host.id,
+          hostName: host.name,
+          phase: 'building',
+          version: 1,
+          questionIndex: -1,
+          settings,
+          phaseStartedAt: null,
+          openedAt: null,
+          deadlineAt: null,
+          paused: null,
+          failureReason: null,
+          createdAt: now,
+          startedAt: null,
+          finishedAt: null,
+        };
+        const created = await rooms.create(room, { type: 'room.created', roomCode: room.code, version: 1, at: now });
+        if (created) {
+          deps.log.info('room created', { room: room.code, host: host.id, game: room.gameId });
+          const hostToken = signToken(config.jwtSecret, { kind: 'host', sub: host.id, name: host.name, room: room.code });
+          return { room, hostToken };
+        }
+      }
+      throw new Error('Could not find a free room code');
+    },
+
+    async join(code: string, nickname: string, userId: string | null) {
+      if (nicknameBlocked(nickname)) {
+        throw new AppError(ErrorCode.NicknameRejected, 400, 'That nickname is not allowed here; pick another.');
+      }
+      const playerId = 'p_' + randomBytes(9).toString('base64url');
+      const result = await rooms.join(code, { id: playerId, nickname, userId, joinedAt: Date.now() });
+      switch (result) {
+        case 'ok':
+          break;
+        case 'not-found':
+          throw AppError.roomNotFound(code);
+        case 'closed':
+          throw AppError.conflict(ErrorCode.RoomNotJoinable, `Room ${code} has ended and takes no more players.`);
+        case 'locked':
+          throw AppError.conflict(ErrorCode.RoomLocked, `The host has locked room ${code}; nobody new can join.`);
+        case 'nickname-taken':
+          throw AppError.conflict(ErrorCode.NicknameTaken, `The nickname "${nickname}" is taken in this room; pick another.`);
+      }
+      const token = signToken(config.jwtSecret, { kind: 'player', sub: playerId, name: nickname, room: code });
+      await rooms.publish(code, { kind: 'refresh' });
+      return { playerId, token };
+    },
+
+    /** Everyone in the room, by rank, with their ids: what the host needs to kick someone. */
+    async players(code: string) {
+      await load(code);
+      const [players, online, ranked] = await Promise.all([rooms.getPlayers(code), rooms.onlinePlayers(code), views.standings(code)]);
+      const names = new Map(players.map((p) => [p.id, p.nickname]));
+      return ranked
+        .filter((r) => names.has(r.playerId))
+        .map((r) => ({ playerId: r.playerId, nickname: names.get(r.playerId) ?? '', online: online.has(r.playerId), score: r.score, rank: r.rank }));
+    },
+
+    /** The host removes a player: their token stops working and their connections close. */
+    async kick(code: string, playerId: string): Promise<RoomState> {
+      const room = await runningRoom(code, 'kick a player from');
+      const kicked = await rooms.kick(code, playerId, room.questionIndex);
+      if (kicked === 'not-found') throw AppError.notFound(`Room ${code} has no player ${playerId}.`);
+      await rooms.publish(code, { kind: 'kicked', playerId });
+      await rooms.publish(code, { kind: 'refresh' });
+      deps.log.info('player kicked', { room: code, player: playerId });
+      // Kicking the one player everyone was waiting for closes the question, as their answer would have.
+      if (room.phase === 'question' && kicked === 'closable') {
+        return change(code, { type: 'advance' }, room.version).catch(() => load(code));
+      }
+      return room;
+    },
+
+    async setLocked(code: string, locked: boolean): Promise<RoomState> {
+      const room = await runningRoom(code, locked ? 'lock' : 'unlock');
+      await rooms.setLocked(code, locked);
+      await rooms.publish(code, { kind: 'refresh' });
+      deps.log.info(locked ? 'room locked' : 'room unlocked', { room: code });
+      return room;
+    },
+
+    pause: (code: string) => change(code, { type: 'pause' }),
+    resume: (code: string) => change(code, { type: 'resume' }),
+    /** Closes the open question now, or ends the reveal now: the same step the deadline would take. */
+    skip: (code: string) => change(code, { type: 'advance' }),
+    end: (code: string) => change(code, { type: 'end' }),
+    /** The worker's housekeeping: ends the room only if it is still at `version`. */
+    async endIdle(code: string, version: number, reason: 'idle' | 'abandoned') {
+      const room = await change(code, { type: 'end' }, version);
+      deps.log.info(reason === 'idle' ? 'room ended: left idle' : 'room ended: everyone left', { room: code, phase: room.phase });
+      return room;
+    },
+
+    start: (code: string) => change(code, { type: 'start' }),
+
+    prepared: (code: string, version: number, questions: Question[]) =>
+      change(code, { type: 'prepared', questionCount: questions.length }, version, () => rooms.saveQuestions(code, questions)),
+
+    failed: (code: string, version: number, reason: string) => change(code, { type: 'failed', reason }, version),
+
+    advance: (code: string, version: number) => change(code, { type: 'advance' }, version),
+  };
+}
+export type RoomsService = ReturnType<typeof createRoomsService>;

@@ -1,0 +1,131 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { QueueName } from '../shared/jobs';
+import { type WebhookAction, WebhookBody } from '../shared/webhooks';
+
+/**
+ * Prometheus metrics. Each role's start function makes its own registry and hands the metric
+ * objects down through its deps, so nothing here is module state: `all` runs three registries
+ * side by side, and a test can start as many processes as it likes.
+ */
+export const METRICS_PREFIX = 'quizloop_';
+
+export type MetricsRole = 'api' | 'worker' | 'socket';
+
+/** A registry with Node's default metrics (CPU, memory, event loop lag, GC), every series labelled with the role. */
+export function createMetricsRegistry(role: MetricsRole): Registry {
+  const registry = new Registry();
+  registry.setDefaultLabels({ role });
+  collectDefaultMetrics({ register: registry, prefix: METRICS_PREFIX });
+  return registry;
+}
+
+/** What a scrape of room records found; `complete` is false when the scan stopped at its bound. */
+export interface RoomCensus {
+  byPhase: Record<string, number>;
+  complete: boolean;
+}
+
+/**
+ * Rooms by phase, counted from Redis when scraped. Every api instance reports the same global
+ * numbers (the rooms are in Redis, not in the instance), so aggregate with max(), not sum().
+ */
+export function createApiMetrics(registry: Registry, census: { count(): Promise<RoomCensus>; phases: readonly string[] }) {
+  const truncated = new Gauge({
+    name: `${METRICS_PREFIX}rooms_census_truncated`,
+    help: '1 when the last count of rooms stopped at its bound and quizloop_rooms is a lower bound',
+    registers: [registry],
+  });
+  const rooms = new Gauge({
+    name: `${METRICS_PREFIX}rooms`,
+    help: 'Rooms in Redis by phase (all rooms of this namespace, counted on scrape)',
+    labelNames: ['phase'] as const,
+    registers: [registry],
+    async collect() {
+      const found = await census.count();
+      for (const phase of census.phases) this.set({ phase }, found.byPhase[phase] ?? 0);
+      truncated.set(found.complete ? 0 : 1);
+    },
+  });
+  return { rooms };
+}
+export type ApiMetrics = ReturnType<typeof createApiMetrics>;
+
+/** Answer acknowledgements take a couple of ms when all is well; the tail is what matters. */
+const ACK_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1];
+
+export function createSocketMetrics(registry: Registry, sockets: { connected(): number }) {
+  const connectedSockets = new Gauge({
+    name: `${METRICS_PREFIX}connected_sockets`,
+    help: 'Socket.IO connections admitted on this instance (players and host screens)',
+    registers: [registry],
+    collect() {
+      this.set(sockets.connected());
+    },
+  });
+  const answerAck = new Histogram({
+    name: `${METRICS_PREFIX}answer_ack_seconds`,
+    help: 'Time from receiving answer:submit to calling its acknowledgement, by outcome (ok or the error code)',
+    labelNames: ['outcome'] as const,
+    buckets: ACK_BUCKETS,
+    registers: [registry],
+  });
+  return { connectedSockets, answerAck };
+}
+export type SocketMetrics = ReturnType<typeof createSocketMetrics>;
+
+/** Ticks run within a few ms of their due time; anything past half a second is an incident. */
+const LATENESS_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5];
+const JOB_BUCKETS = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+
+const WEBHOOK_OUTCOMES = ['applied', 'stale', 'refused', 'error'] as const;
+export type WebhookCallOutcome = (typeof WEBHOOK_OUTCOMES)[number];
+
+export function createWorkerMetrics(registry: Registry) {
+  const metrics = {
+    eventsHandled: new Counter({
+      name: `${METRICS_PREFIX}events_handled_total`,
+      help: 'Room events read from the stream by this worker, by type and outcome (ok, or error: left pending for a retry)',
+      labelNames: ['type', 'outcome'] as const,
+      registers: [registry],
+    }),
+    jobDuration: new Histogram({
+      name: `${METRICS_PREFIX}job_duration_seconds`,
+      help: 'Time a job attempt took in its processor, by queue (failed attempts included)',
+      labelNames: ['queue'] as const,
+      buckets: JOB_BUCKETS,
+      registers: [registry],
+    }),
+    jobFailures: new Counter({
+      name: `${METRICS_PREFIX}job_failures_total`,
+      help: 'Job attempts that threw, by queue (each retry counts)',
+      labelNames: ['queue'] as const,
+      registers: [registry],
+    }),
+    tickLateness: new Histogram({
+      name: `${METRICS_PREFIX}tick_lateness_seconds`,
+      help: 'How late a countdown tick ran, actual minus due time; tick="first" (n = 0: event to job) or "delayed" (a BullMQ delayed job)',
+      labelNames: ['tick'] as const,
+      buckets: LATENESS_BUCKETS,
+      registers: [registry],
+    }),
+    webhookCalls: new Counter({
+      name: `${METRICS_PREFIX}webhook_calls_total`,
+      help: 'Webhook calls to the api, by action and outcome (applied, stale: 409, refused: other 4xx, error: 5xx or unreachable)',
+      labelNames: ['action', 'outcome'] as const,
+      registers: [registry],
+    }),
+  };
+  // Every known series from the start at 0, so a rate() or an alert sees the first failure as a change.
+  for (const queue of Object.values(QueueName)) {
+    metrics.jobDuration.zero({ queue });
+    metrics.jobFailures.inc({ queue }, 0);
+  }
+  for (const action of Object.keys(WebhookBody) as WebhookAction[]) {
+    for (const outcome of WEBHOOK_OUTCOMES) metrics.webhookCalls.inc({ action, outcome }, 0);
+  }
+  return metrics;
+}
+export type WorkerMetrics = ReturnType<typeof createWorkerMetrics>;
+
+/** The narrow view the webhook client needs, so it can be built without a registry. */
+export type WebhookMetrics = { inc(labels: { action: WebhookAction; outcome: WebhookCallOutcome }): void };

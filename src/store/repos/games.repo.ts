@@ -1,0 +1,102 @@
+import { withBreakdown } from '../../game/results-breakdown';
+import type { GameResults } from '../../shared/game-results';
+import type { Db } from '../../platform/db';
+import type { RoomSnapshot } from '../view-reader';
+
+export type { GameResults };
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export function createGamesRepo(db: Db) {
+  return {
+    /**
+     * Writes a finished game in one transaction. Idempotent: a second run for the same game
+     * (a retried or duplicated job) finds the row and writes nothing. Returns whether it wrote.
+     */
+    async saveResults(s: RoomSnapshot): Promise<boolean> {
+      const { room } = s;
+      return db.transaction(async (trx) => {
+        const inserted = await trx('games')
+          .insert({
+            id: room.gameId,
+            room_code: room.code,
+            host_id: UUID.test(room.hostId) ? room.hostId : null,
+            settings: JSON.stringify(room.settings),
+            questions: JSON.stringify(s.questions),
+            started_at: room.startedAt ? new Date(room.startedAt) : null,
+            finished_at: new Date(room.finishedAt ?? Date.now()),
+          })
+          .onConflict('id')
+          .ignore()
+          .returning('id');
+        if (inserted.length === 0) return false;
+
+        const byId = new Map(s.standings.map((r) => [r.playerId, r]));
+        const players = s.players.map((p) => {
+          const st = byId.get(p.id);
+          return {
+            game_id: room.gameId,
+            player_id: p.id,
+            nickname: p.nickname,
+            user_id: p.userId,
+            score: st?.score ?? 0,
+            rank: st?.rank ?? s.players.length,
+            correct_count: s.answers.filter((m) => m.get(p.id)?.correct).length,
+            total_answer_ms: st?.totalMs ?? 0,
+          };
+        });
+        if (players.length) await trx.batchInsert('game_players', players, 500);
+
+        const answers = s.answers.flatMap((byPlayer, i) =>
+          [...byPlayer].map(([playerId, a]) => ({
+            game_id: room.gameId,
+            player_id: playerId,
+            question_index: i,
+            question_id: s.questions[i]?.id ?? null,
+            choice: a.choice,
+            text: a.text ?? null,
+            correct: a.correct,
+            points: a.points,
+            elapsed_ms: a.elapsedMs,
+            answered_at: new Date(a.at),
+          })),
+        );
+        if (answers.length) await trx.batchInsert('game_answers', answers, 1000);
+        return true;
+      });
+    },
+
+    async results(gameId: string): Promise<GameResults | null> {
+      if (!UUID.test(gameId)) return null;
+      const game = await db('games').where({ id: gameId }).first();
+      if (!game) return null;
+      const [players, answers] = await Promise.all([
+        db('game_players').where({ game_id: gameId }).orderBy('rank'),
+        db('game_answers').where({ game_id: gameId }).orderBy(['question_index', 'answered_at']),
+      ]);
+      const stored = game.questions as (Omit<GameResults['questions'][number], 'index' | 'breakdown'> & { answer?: number })[];
+      // Games saved before question types kept one `answer`; read them as one correct choice.
+      const questions = stored.map(({ answer, ...q }, index) => ({ index, ...q, correct: q.correct ?? [answer ?? 0], accepted: q.accepted ?? [] }));
+      return withBreakdown({
+        game: {
+          id: game.id,
+          roomCode: game.room_code,
+          hostId: game.host_id,
+          settings: game.settings,
+          startedAt: game.started_at?.toISOString() ?? null,
+          finishedAt: game.finished_at.toISOString(),
+        },
+        questions,
+        players: players.map((p) => ({
+          playerId: p.player_id, nickname: p.nickname, userId: p.user_id, score: p.score, rank: p.rank,
+          correctCount: p.correct_count, totalAnswerMs: p.total_answer_ms,
+        })),
+        answers: answers.map((a) => ({
+          playerId: a.player_id, questionIndex: a.question_index, choice: a.choice, text: a.text, correct: a.correct,
+          points: a.points, elapsedMs: a.elapsed_ms, answeredAt: a.answered_at.toISOString(),
+        })),
+      });
+    },
+  };
+}
+export type GamesRepo = ReturnType<typeof createGamesRepo>;

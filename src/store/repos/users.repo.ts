@@ -1,0 +1,33 @@
+import type { Db } from '../../platform/db';
+
+export interface UserRow {
+  id: string;
+  email: string;
+  display_name: string;
+  password_hash: string;
+  role: 'player' | 'admin';
+}
+
+export function createUsersRepo(db: Db) {
+  return {
+    /** Returns null when the email is taken (unique violation), so the caller can answer 409. */
+    async insert(user: { email: string; displayName: string; passwordHash: string }): Promise<UserRow | null> {
+      const rows = await db<UserRow>('users')
+        .insert({ email: user.email, display_name: user.displayName, password_hash: user.passwordHash })
+        .onConflict('email')
+        .ignore()
+        .returning('*');
+      return rows[0] ?? null;
+    },
+    async byEmail(email: string): Promise<UserRow | null> {
+      return (await db<UserRow>('users').where({ email }).first()) ?? null;
+    },
+    /** Display names by user id; ids of deleted accounts are missing from the map. */
+    async displayNames(ids: string[]): Promise<Map<string, string>> {
+      if (ids.length === 0) return new Map();
+      const rows = await db<UserRow>('users').whereIn('id', ids).select('id', 'display_name');
+      return new Map(rows.map((r) => [r.id, r.display_name]));
+    },
+  };
+}
+export type UsersRepo = ReturnType<typeof createUsersRepo>;
