@@ -4,7 +4,7 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSyn
 import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import { freePort } from '../../src/local/free-port';
 import { infra, testNamespace, waitUntil } from '../helpers/infra';
 
@@ -21,6 +21,8 @@ interface Run {
 }
 
 const SECRET = 'fresh-machine-secret-0123456789';
+/** Every start of this file, stopped after each test even when an assertion failed half-way. */
+const runs: Run[] = [];
 const scratch = mkdtempSync(path.join(os.tmpdir(), 'quizloop-fresh-'));
 // Reachable by the `postgres` user, so a root start keeps its cluster in the data folder given.
 chmodSync(scratch, 0o755);
@@ -32,8 +34,19 @@ function startAll(env: NodeJS.ProcessEnv, main = path.join(infra().repoRoot, 'di
   child.stdout?.on('data', (d) => (out += String(d)));
   child.stderr?.on('data', (d) => (err += String(d)));
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  return { child, stdout: () => out, stderr: () => err, exited };
+  const run = { child, stdout: () => out, stderr: () => err, exited };
+  runs.push(run);
+  return run;
 }
+
+afterEach(async () => {
+  for (const run of runs.splice(0)) {
+    if (run.child.exitCode !== null || run.child.signalCode !== null) continue;
+    run.child.kill('SIGTERM');
+    const gone = await Promise.race([run.exited.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), 30_000))]);
+    if (!gone) run.child.kill('SIGKILL');
+  }
+});
 
 async function ports() {
   return { PORT: String(await freePort()), SOCKET_PORT: String(await freePort()), METRICS_PORT: String(await freePort()) };
@@ -187,7 +200,8 @@ describe.skipIf(!asRoot)('as root, from a checkout in a private (0700) folder', 
       await stopAndExpectClean(run, cluster);
       expect(run.stderr()).not.toMatch(/EACCES/);
     } finally {
-      run.child.kill('SIGKILL');
+      run.child.kill('SIGTERM');
+      await run.exited;
       rmSync(home, { recursive: true, force: true });
       rmSync(cluster, { recursive: true, force: true });
     }
