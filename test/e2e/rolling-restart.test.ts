@@ -123,7 +123,7 @@ describe('a rolling restart (SIGTERM) of the api, the worker and the socket proc
       const question1 = await game.host.waitForQuestion(1);
       stack.pause('api');
       await Promise.all(game.players.map((p) => answer(p, 1)));
-      const advanceId = jobId.advance(game.code, question1.version);
+      const advanceId = jobId.advance(game.gameId, question1.version);
       await waitUntil('the worker to take the advance of question 1', async () => ((await advanceQueue.getJob(advanceId))?.isActive() ? true : undefined));
       exits.worker = await terminate('worker', /"msg":"stopping"/, async () => stack.resume('api'));
       advanceInHand = (await advanceQueue.getJob(advanceId)) as Job;
