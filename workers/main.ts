@@ -100,6 +100,15 @@ export async function startWorker(config: ResolvedConfig, log: Logger) {
     [QueueName.Housekeeping]: housekeepingProcessor(deps),
     [QueueName.Reconcile]: reconcileProcessor(deps),
   };
+  // BullMQ reports an error on every try while Redis refuses commands (OOM, READONLY): thousands a second.
+  const lastLogged = new Map<string, number>();
+  const errorsQuiet = (key: string) => {
+    const now = Date.now();
+    if ((lastLogged.get(key) ?? 0) + 5000 > now) return true;
+    if (lastLogged.size > 1000) lastLogged.clear();
+    lastLogged.set(key, now);
+    return false;
+  };
   const workers = (Object.keys(processors) as QueueName[]).map((name) => {
     const worker = new Worker(name, instrumented(name, processors[name] as Processor, metrics), {
       connection: blocking,
@@ -114,7 +123,11 @@ export async function startWorker(config: ResolvedConfig, log: Logger) {
     worker.on('failed', (job, err) =>
       log.warn('job failed', { queue: name, job: job?.id, attempt: job?.attemptsMade, err: err.message }),
     );
-    worker.on('error', (err) => log.error('worker error', { queue: name, err: err.message }));
+    worker.on('stalled', (jobId) => log.warn('job stalled (its worker lost the lock); it runs again', { queue: name, job: jobId }));
+    worker.on('error', (err) => {
+      if (errorsQuiet(`${name}:${err.message}`)) return;
+      log.error('worker error (the same error is logged at most once per 5 s)', { queue: name, err: err.message });
+    });
     return worker;
   });
 

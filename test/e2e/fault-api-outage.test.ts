@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RoomView } from '../../src/shared/room';
 import type { GameResults } from '../../src/store/games.repo';
-import { type Game, answerAsPlanned, openGame } from '../helpers/game';
-import { expectPlayedThrough, firstView, report } from '../helpers/faults';
+import { type Game, openGame } from '../helpers/game';
+import { ANSWERING, answerAllButTheLast, expectPlayedThrough, firstView, report } from '../helpers/faults';
 import { sleep } from '../helpers/infra';
 import { Stack, printLogsOnFailure } from '../helpers/stack';
 
@@ -24,11 +24,8 @@ describe('when the api is down (SIGKILL) past a question deadline, for longer th
       env: { RETRY_BACKOFF_CAP_MS: String(BACKOFF_CAP_MS), RECONCILE_EVERY_MS: '1000', RECONCILE_GRACE_MS: '1000' },
     });
     try {
-      game = await openGame(stack, SETTINGS, 3);
-      // Players 1 and 2 answer at once; player 3 never does, so every question runs to its deadline.
-      for (const player of game.players.slice(0, 2)) {
-        answerAsPlanned(player, (view) => ({ choice: player.index % view.question.choices.length, delayMs: 100 }));
-      }
+      game = await openGame(stack, SETTINGS, ANSWERING + 1);
+      answerAllButTheLast(game);
       await stack.api.start(game.code, game.hostToken);
       question1 = await game.host.waitForQuestion(1, 20_000);
       await stack.kill('api', 'SIGKILL');
@@ -65,6 +62,6 @@ describe('when the api is down (SIGKILL) past a question deadline, for longer th
 
   it('finishes the game with every question in order and every score saved', () => {
     expectPlayedThrough(game, results, SETTINGS.questionCount);
-    expect(results.answers).toHaveLength(2 * SETTINGS.questionCount);
+    expect(results.answers).toHaveLength(ANSWERING * SETTINGS.questionCount);
   });
 });
