@@ -135,7 +135,12 @@ export async function startWorker(config: ResolvedConfig, log: Logger) {
   // run; again every minute, so a Redis that lost its data (no persistence, FLUSHALL) gets it back.
   const scheduleReconciler = () =>
     queues.reconcile
-      .upsertJobScheduler(RECONCILE_SCHEDULER_ID, { every: config.reconcileEveryMs }, { name: 'reconcile', data: {} })
+      .upsertJobScheduler(RECONCILE_SCHEDULER_ID, { every: config.reconcileEveryMs }, {
+        name: 'reconcile',
+        data: {},
+        // A pass every few seconds: keep the last hundred, not an hour's worth.
+        opts: { removeOnComplete: { count: 100 }, removeOnFail: { count: 100 } },
+      })
       .catch((err: Error) => log.warn('could not schedule the reconciler; trying again in a minute', { err: err.message }));
   await scheduleReconciler();
   const rescheduler = setInterval(() => void scheduleReconciler(), RESCHEDULE_RECONCILER_MS);

@@ -53,6 +53,14 @@ describe('when PostgreSQL is unreachable while a room prepares its questions', (
     expect(failed.at - createdAt).toBeLessThan((BUILDING_SECONDS + 4) * 1000);
   });
 
+  it('refuses a category no query could take (a NUL) at the door, 400, before any job sees it', async () => {
+    const host = await stack.api.registerHost('Poison');
+    const res = await stack.api.request('POST', '/rooms', { token: host.token, body: { ...SETTINGS, category: 'Art\u0000' } });
+
+    expect(res.status).toBe(400);
+    expect(JSON.stringify(res.body)).toMatch(/category.*control characters/);
+  });
+
   it('leaves the failed room failed when PostgreSQL is back, and prepares new rooms', () => {
     expect(later.phase).toBe('failed');
     expect(afterwards.phase).toBe('lobby');
