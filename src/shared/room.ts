@@ -24,7 +24,8 @@ export type RoomPhase = z.infer<typeof RoomPhase>;
 /** What a host chooses when creating a room; defaults make `{}` a valid request. */
 export const RoomSettings = z.object({
   questionCount: z.number().int().min(1).max(50).default(10),
-  category: z.string().trim().min(1).max(60).nullable().default(null),
+  // A control character (a NUL above all) would reach PostgreSQL only inside the prepare-room job: refused here instead.
+  category: z.string().trim().min(1).max(60).regex(/^[^\u0000-\u001f\u007f-\u009f]*$/, 'must not contain control characters').nullable().default(null),
   difficulty: Difficulty.nullable().default(null),
   questionSeconds: z.number().int().min(3).max(120).default(20),
   revealSeconds: z.number().int().min(1).max(60).default(5),

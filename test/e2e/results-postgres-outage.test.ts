@@ -10,6 +10,7 @@ import { type GameRows, gameRows } from '../helpers/game-rows';
 import { infra, waitUntil } from '../helpers/infra';
 import type { AnswerAck } from '../helpers/recording-client';
 import { Stack } from '../helpers/stack';
+import { metricValue, scrape } from '../helpers/prometheus';
 import { TcpProxy } from '../helpers/tcp-proxy';
 
 const SETTINGS = { questionCount: 3, questionSeconds: 8, revealSeconds: 1 };
@@ -33,8 +34,13 @@ describe('when PostgreSQL is unreachable as a game finishes, and then comes back
   let queues: Queues;
   let db: Db;
   const acks: Promise<AnswerAck>[][] = [];
-  let whileDown: { job: JobRecord; rows: GameRows };
-  let afterwards: { job: JobRecord; rows: GameRows };
+  let whileDown: { job: JobRecord; rows: GameRows; backlog: number | undefined; kept: boolean };
+  let afterwards: { job: JobRecord; rows: GameRows; backlog: number | undefined; kept: boolean };
+  /** The worker's results backlog gauge, and whether the game's snapshot waits in Redis. */
+  const backlog = async () => ({
+    backlog: metricValue(await scrape(`${stack.workerUrl}/metrics`), 'quizloop_results_backlog'),
+    kept: (await redis.hexists(createKeys(stack.namespace).resultsPending, game.gameId)) === 1,
+  });
   let results: GameResults;
 
   /** Polls the game's persist-results job, as BullMQ records it in Redis, until `ready` holds for it. */
@@ -42,7 +48,7 @@ describe('when PostgreSQL is unreachable as a game finishes, and then comes back
     return waitUntil(
       `the persist-results job ${what}`,
       async () => {
-        const job = await queues[QueueName.PersistResults].getJob(jobId.persist(game.code, game.gameId));
+        const job = await queues[QueueName.PersistResults].getJob(jobId.persist(game.gameId));
         if (!job) return undefined;
         const record = { state: await job.getState(), attemptsMade: job.attemptsMade, failedReason: job.failedReason, returnvalue: job.returnvalue };
         return ready(record) ? record : undefined;
@@ -74,14 +80,14 @@ describe('when PostgreSQL is unreachable as a game finishes, and then comes back
       await proxy.stop();
       await Promise.all([game.host, ...game.players.map((p) => p.client)].map((c) => c.waitForPhase('finished', undefined, 60_000)));
       const tried = await persistJobWhen(`to fail ${FAILED_ATTEMPTS} times`, (job) => job.attemptsMade >= FAILED_ATTEMPTS);
-      whileDown = { job: tried, rows: await gameRows(db, game.gameId) };
+      whileDown = { job: tried, rows: await gameRows(db, game.gameId), ...(await backlog()) };
 
       await proxy.resume();
       // Through the api: its own pool lost its connections too, and must find PostgreSQL again.
       results = await stack.api.waitForResults(game.gameId, 60_000);
       // The rows can be visible a moment before BullMQ records the job as done.
       const done = await persistJobWhen('to finish', (job) => job.state === 'completed' || job.state === 'failed');
-      afterwards = { job: done, rows: await gameRows(db, game.gameId) };
+      afterwards = { job: done, rows: await gameRows(db, game.gameId), ...(await backlog()) };
     } catch (err) {
       console.error(`game set-up failed; process output:\n${stack.logs()}`);
       throw err;
@@ -118,6 +124,9 @@ describe('when PostgreSQL is unreachable as a game finishes, and then comes back
     expect(whileDown.rows.games).toHaveLength(0);
     expect(whileDown.rows.players).toHaveLength(0);
     expect(whileDown.rows.answers).toHaveLength(0);
+    // Kept in Redis without expiry until PostgreSQL takes it, and counted in the backlog gauge.
+    expect(whileDown.kept).toBe(true);
+    expect(whileDown.backlog).toBe(1);
     expect(stack.logs('worker')).toMatch(/"queue":"persist-results".*"err":"connect ECONNREFUSED.*"msg":"job failed"/);
   });
 
@@ -126,6 +135,8 @@ describe('when PostgreSQL is unreachable as a game finishes, and then comes back
     expect(afterwards.job.attemptsMade).toBeGreaterThan(whileDown.job.attemptsMade);
     expect(afterwards.job.returnvalue).toMatchObject({ result: 'saved', players: PLAYERS });
     expect(afterwards.rows.games).toHaveLength(1);
+    expect(afterwards.kept).toBe(false);
+    expect(afterwards.backlog).toBe(0);
     expect(afterwards.rows.games[0]).toMatchObject({ id: game.gameId, room_code: game.code });
     expect(afterwards.rows.games[0].finished_at).toBeInstanceOf(Date);
   });

@@ -1,0 +1,91 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generateRoomCode } from '../../src/game/room-code';
+import { createEventBus } from '../../src/store/event-bus';
+import { type Keys, createKeys } from '../../src/store/keys';
+import { type QuizRedis, createRedis } from '../../src/store/redis';
+import { createRoomStore } from '../../src/store/room-store';
+import { deleteNamespace, infra, sleep, testNamespace } from '../helpers/infra';
+
+let redis: QuizRedis;
+let keys: Keys;
+
+beforeAll(() => {
+  redis = createRedis(infra().redisUrl, { name: 'test-liveness' });
+  keys = createKeys(testNamespace('liveness'));
+});
+
+afterAll(async () => {
+  await deleteNamespace(infra().redisUrl, keys.namespace);
+  await redis.quit();
+});
+
+describe('presence leased by socket instances', () => {
+  const SHORT_LEASE_MS = 400;
+
+  it('counts the players of an instance that stops renewing its lease as offline once the lease ends', async () => {
+    const code = generateRoomCode();
+    const dying = createRoomStore({ redis, keys, ttlSeconds: 600, instance: { id: 'dying', leaseMs: SHORT_LEASE_MS } });
+    const alive = createRoomStore({ redis, keys, ttlSeconds: 600, instance: { id: 'alive', leaseMs: 60_000 } });
+    await dying.presence(code, 'ann', 1);
+    await alive.presence(code, 'bob', 1);
+    await redis.hset(keys.answers(code, 0), 'bob', '{}');
+
+    const before = await alive.presenceState(code, 0);
+    const onlineBefore = await alive.onlinePlayers(code);
+    await sleep(SHORT_LEASE_MS + 100);
+    const after = await alive.presenceState(code, 0);
+    const onlineAfter = await alive.onlinePlayers(code);
+
+    expect([...onlineBefore].sort()).toEqual(['ann', 'bob']);
+    expect(before.closable).toBe(false);
+    expect([...onlineAfter]).toEqual(['bob']);
+    // Bob, the one player still there, has answered: the question may close.
+    expect(after.closable).toBe(true);
+  });
+
+  it('keeps a player online while any of their instances is alive, and forgets a long-dead instance when a live one renews', async () => {
+    const code = generateRoomCode();
+    const dying = createRoomStore({ redis, keys, ttlSeconds: 600, instance: { id: 'gone', leaseMs: 100 } });
+    const alive = createRoomStore({ redis, keys, ttlSeconds: 600, instance: { id: 'here', leaseMs: 60_000 } });
+    await dying.presence(code, 'ann', 1);
+    await alive.presence(code, 'ann', 1);
+    await sleep(200);
+
+    expect([...(await alive.onlinePlayers(code))]).toEqual(['ann']);
+    await redis.hset(keys.instances(code), 'gone', String(Date.now() - 120_000));
+    await alive.renewLease([code]);
+    expect(await redis.hkeys(keys.online(code))).toEqual(['ann|here']);
+    expect(await redis.hkeys(keys.instances(code))).toEqual(['here']);
+  });
+
+  it('tells how long a room has had nobody present, host or player', async () => {
+    const code = generateRoomCode();
+    const socket = createRoomStore({ redis, keys, ttlSeconds: 600, instance: { id: randomUUID(), leaseMs: 60_000 } });
+    await socket.hostPresence(code, 'host', 1);
+    expect((await socket.presenceState(code, -1)).vacantForMs).toBe(0);
+    await socket.hostPresence(code, 'host', -1);
+    expect((await socket.presenceState(code, -1)).vacantForMs).toBe(0);
+    await sleep(300);
+    expect((await socket.presenceState(code, -1)).vacantForMs).toBeGreaterThanOrEqual(250);
+  });
+});
+
+describe('the events backlog', () => {
+  it('reports a missing group, then unread entries and how long the oldest waited, then none once read', async () => {
+    const bus = createEventBus({ redis, keys });
+    expect(await bus.backlog()).toEqual({ group: false, unread: 0, oldestUnreadMs: null });
+
+    await bus.ensureGroup();
+    await bus.emit({ type: 'room.created', roomCode: 'ABCDEF', version: 1, at: Date.now() });
+    await bus.emit({ type: 'room.created', roomCode: 'ABCDEG', version: 1, at: Date.now() });
+    await sleep(200);
+    const waiting = await bus.backlog();
+    await bus.readNew('reader', 10);
+    const read = await bus.backlog();
+
+    expect(waiting).toMatchObject({ group: true, unread: 2 });
+    expect(waiting.oldestUnreadMs).toBeGreaterThanOrEqual(150);
+    expect(read).toEqual({ group: true, unread: 0, oldestUnreadMs: null });
+  });
+});
