@@ -21,4 +21,6 @@ export interface WorkerDeps {
   webhook: WebhookClient;
   metrics: WorkerMetrics;
   housekeeping: { idleMs: number; abandonedMs: number };
+  /** A question's reveal waits this long past its deadline, for answers that arrived in time (README, "Timing"). */
+  answerGraceMs: number;
 }

@@ -63,6 +63,7 @@ export async function startWorker(config: ResolvedConfig, log: Logger) {
     webhook: createWebhookClient({ baseUrl: config.apiInternalUrl, secret: config.webhookSecret, calls: metrics.webhookCalls }),
     metrics,
     housekeeping: { idleMs: config.roomIdleSeconds * 1000, abandonedMs: config.roomAbandonedSeconds * 1000 },
+    answerGraceMs: config.timing.answerGraceMs,
   };
 
   const processors: { [Q in QueueName]: Processor<JobDataByQueue[Q]> } = {

@@ -23,6 +23,11 @@ const Env = z.object({
   ROOM_TTL_SECONDS: z.coerce.number().int().min(60).default(86_400),
   ROOM_IDLE_SECONDS: z.coerce.number().int().min(2).default(1800),
   ROOM_ABANDONED_SECONDS: z.coerce.number().int().min(2).default(60),
+  ANSWER_GRACE_MS: z.coerce.number().int().min(0).max(5000).default(500),
+  LATENCY_ALLOWANCE_CAP_MS: z.coerce.number().int().min(0).max(1000).default(150),
+  SEND_LAG_CAP_MS: z.coerce.number().int().min(0).max(10_000).default(2000),
+  REACTION_FLOOR_MS: z.coerce.number().int().min(0).max(1000).default(150),
+  SOCKET_PING_INTERVAL_MS: z.coerce.number().int().min(500).max(60_000).default(10_000),
   DATA_DIR: z.string().default('.data'),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
   LOG_FORMAT: z.enum(['json', 'pretty']).optional(),
@@ -68,6 +73,19 @@ export interface Config {
   roomIdleSeconds: number;
   /** A running game with nobody connected (host or player) this long is finished; results are kept. */
   roomAbandonedSeconds: number;
+  /** Fair timing (README, "Timing"); every time below is in ms. */
+  timing: {
+    /** An answer that arrived before the deadline still counts when processed up to this long after it; the reveal waits as long. */
+    answerGraceMs: number;
+    /** Most a player's measured round trip (or own reported reaction time) may take off their answer time; 0 turns the allowance off. */
+    allowanceCapMs: number;
+    /** Most a player's question may count as sent after it opened (a late fan-out or a reconnect). */
+    sendLagCapMs: number;
+    /** Answer times under this are flagged in the results as faster than a person reacts. */
+    reactionFloorMs: number;
+    /** Engine.IO heartbeat interval: how often each connection's round trip is measured. */
+    pingIntervalMs: number;
+  };
   dataDir: string;
   logLevel: z.infer<typeof Env>['LOG_LEVEL'];
   /** Readable lines instead of JSON: the default for `all` (npm start), JSON for the separate roles. */
@@ -128,6 +146,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, role?: 'api' | 
     roomTtlSeconds: e.ROOM_TTL_SECONDS,
     roomIdleSeconds: e.ROOM_IDLE_SECONDS,
     roomAbandonedSeconds: e.ROOM_ABANDONED_SECONDS,
+    timing: {
+      answerGraceMs: e.ANSWER_GRACE_MS,
+      allowanceCapMs: e.LATENCY_ALLOWANCE_CAP_MS,
+      sendLagCapMs: e.SEND_LAG_CAP_MS,
+      reactionFloorMs: e.REACTION_FLOOR_MS,
+      pingIntervalMs: e.SOCKET_PING_INTERVAL_MS,
+    },
     dataDir: e.DATA_DIR,
     logLevel: e.LOG_LEVEL,
     logPretty: e.LOG_FORMAT ? e.LOG_FORMAT === 'pretty' : role === 'all',

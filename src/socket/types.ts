@@ -6,6 +6,7 @@ import type { SocketMetrics } from '../shared/metrics';
 import type { AnswerStore } from '../store/answer-store';
 import type { EventBus } from '../store/event-bus';
 import type { Keys } from '../store/keys';
+import type { RedisClock } from '../store/redis-clock';
 import type { RoomStore } from '../store/room-store';
 import type { ViewReader } from '../store/view-reader';
 
@@ -21,6 +22,8 @@ export interface RelayDeps {
   views: ViewReader;
   bus: EventBus;
   metrics: SocketMetrics;
+  /** Redis's clock, read locally: answers and question sends are stamped with it. */
+  clock: RedisClock;
 }
 
 /** Socket.IO room names: everyone in a game, and each player's own connections. */

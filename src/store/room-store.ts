@@ -139,6 +139,12 @@ export function createRoomStore({ redis, keys, ttlSeconds }: RoomStoreDeps) {
       if (playerIds.length) await redis.qlReconnecting(1, keys.reconnecting(code), graceMs, ttlSeconds, ...playerIds);
     },
 
+    /** Records when question `index` was sent to each player, as ms after it opened; a player's first send is kept. */
+    async recordSent(code: string, index: number, lags: Iterable<[playerId: string, lagMs: number]>): Promise<void> {
+      const args = [...lags].flatMap(([id, lag]) => [id, Math.max(0, Math.floor(lag))]);
+      if (args.length) await redis.qlSent(1, keys.sent(code, index), ttlSeconds, ...args);
+    },
+
     async onlinePlayers(code: string): Promise<Set<string>> {
       return new Set(await redis.hkeys(keys.online(code)));
     },

@@ -4,6 +4,7 @@ import { generateRoomCode } from '../../src/game/room-code';
 import { transition } from '../../src/game/room-machine';
 import type { Question, RoomState, StoredAnswer } from '../../src/shared/room';
 import { type AnswerStore, createAnswerStore } from '../../src/store/answer-store';
+import { TIMING } from '../helpers/timing';
 import { type Keys, createKeys } from '../../src/store/keys';
 import { type QuizRedis, createRedis } from '../../src/store/redis';
 import { type RoomStore, createRoomStore } from '../../src/store/room-store';
@@ -64,7 +65,7 @@ beforeAll(() => {
   keys = createKeys(testNamespace('question-types'));
   redis = createRedis(infra().redisUrl, { name: 'test-question-types' });
   rooms = createRoomStore({ redis, keys, ttlSeconds: 600 });
-  answers = createAnswerStore({ redis, keys });
+  answers = createAnswerStore({ redis, keys, rules: TIMING });
 });
 
 afterAll(async () => {

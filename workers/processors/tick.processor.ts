@@ -9,7 +9,7 @@ import type { WorkerDeps } from '../deps';
  * schedules tick n+1, or, when that would fall at or past the deadline, the advance at the deadline.
  * Due times are absolute, so a late tick does not push the ones after it.
  */
-export function tickProcessor({ rooms, queues, metrics, webhook, housekeeping, log }: WorkerDeps) {
+export function tickProcessor({ rooms, queues, metrics, webhook, housekeeping, answerGraceMs, log }: WorkerDeps) {
   return async (job: Job<TickJob>) => {
     const { roomCode, version, n } = job.data;
     const room = await rooms.get(roomCode);
@@ -43,10 +43,12 @@ export function tickProcessor({ rooms, queues, metrics, webhook, housekeeping, l
         delay: Math.max(0, nextDue - scheduledAt - SCHEDULE_LEAD_MS),
       });
     } else {
+      // A question closes only after the grace: an answer that arrived by the deadline may still be in the socket process.
+      const dueAt = room.deadlineAt + (room.phase === 'question' ? answerGraceMs : 0);
       await queues.advance.add(
         'advance',
-        { roomCode, version, dueAt: room.deadlineAt },
-        { jobId: jobId.advance(roomCode, version), delay: Math.max(0, room.deadlineAt - scheduledAt - SCHEDULE_LEAD_MS) },
+        { roomCode, version, dueAt },
+        { jobId: jobId.advance(roomCode, version), delay: Math.max(0, dueAt - scheduledAt - SCHEDULE_LEAD_MS) },
       );
     }
     return { result: 'ticked', latenessMs: now - due };
