@@ -27,7 +27,7 @@ const Env = z.object({
   LATENCY_ALLOWANCE_CAP_MS: z.coerce.number().int().min(0).max(1000).default(150),
   SEND_LAG_CAP_MS: z.coerce.number().int().min(0).max(10_000).default(2000),
   REACTION_FLOOR_MS: z.coerce.number().int().min(0).max(1000).default(150),
-  SOCKET_PING_INTERVAL_MS: z.coerce.number().int().min(500).max(60_000).default(10_000),
+  SOCKET_PING_INTERVAL_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
   DATA_DIR: z.string().default('.data'),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
   LOG_FORMAT: z.enum(['json', 'pretty']).optional(),
