@@ -79,7 +79,7 @@ export interface Config {
     answerGraceMs: number;
     /** Most a player's measured round trip (or own reported reaction time) may take off their answer time; 0 turns the allowance off. */
     allowanceCapMs: number;
-    /** Most a player's question may count as sent after it opened (a late fan-out or a reconnect). */
+    /** A player who connects during a question is timed from at most this long after it opened (the fan-out's own sends are not capped). */
     sendLagCapMs: number;
     /** Answer times under this are flagged in the results as faster than a person reacts. */
     reactionFloorMs: number;

@@ -186,6 +186,8 @@ export interface StoredAnswer {
   rttMs?: number;
   /** When the answer arrived at the socket process, Redis's clock. */
   at: number;
+  /** How long it waited between its arrival and this script (for diagnosis; it costs no points). */
+  queuedMs?: number;
   /** The player's streak of correct answers once this answer is settled at the reveal. */
   streak: number;
 }

@@ -7,7 +7,7 @@ import { type QuizServer, type QuizSocket, type RelayDeps, ioRoom } from './type
 
 /** Wires one admitted socket: membership, presence, the initial view, answers and sync. */
 export function connectionHandler(io: QuizServer, deps: RelayDeps) {
-  const { rooms, answers, views, bus, log, metrics, clock } = deps;
+  const { rooms, answers, views, bus, log, metrics, clock, config } = deps;
 
   /** The view and own state of one room version: read again when the room moved on during the reads. */
   async function current(socket: QuizSocket): Promise<{ room: RoomState; view: RoomView; you: PlayerYou | null } | null> {
@@ -114,9 +114,11 @@ export function connectionHandler(io: QuizServer, deps: RelayDeps) {
     if (state) {
       socket.emit('room:view', state.view);
       if (state.you) socket.emit('room:you', state.you);
-      // A player who was not sent the question earlier is timed from now; one who was keeps the first send.
+      // A player who was not sent the question earlier is timed from now, up to a cap (a spare device could
+      // have shown it sooner); one who was keeps the first send.
       if (kind === 'player' && state.room.phase === 'question' && state.room.openedAt !== null) {
-        await rooms.recordSent(roomCode, state.room.questionIndex, [[id, clock.now() - state.room.openedAt]]);
+        const lag = Math.min(clock.now() - state.room.openedAt, config.timing.sendLagCapMs);
+        await rooms.recordSent(roomCode, state.room.questionIndex, [[id, lag]]);
       }
     }
   };

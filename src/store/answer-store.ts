@@ -39,7 +39,6 @@ export interface ArrivalTiming {
 export interface TimingRules {
   allowanceCapMs: number;
   answerGraceMs: number;
-  sendLagCapMs: number;
 }
 
 const UNSTAMPED: ArrivalTiming = { arrivedAt: null, rttMs: null, reportedMs: null };
@@ -56,7 +55,7 @@ export function createAnswerStore({ redis, keys, rules }: { redis: QuizRedis; ke
         keys.reconnecting(code), keys.sent(code, questionIndex),
         playerId, questionIndex, 'choice' in answer ? answer.choice : '', normalizeAnswerText(typed), typed,
         msArg(timing.arrivedAt), msArg(timing.reportedMs), msArg(timing.rttMs),
-        rules.allowanceCapMs, rules.answerGraceMs, rules.sendLagCapMs,
+        rules.allowanceCapMs, rules.answerGraceMs,
       );
       const [status, points, closable, answeredCount, version, receivedAt] = r;
       if (status !== 1) {

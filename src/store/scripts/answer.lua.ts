@@ -11,13 +11,13 @@ import { everyoneAnsweredLua } from './early-close.lua';
  * ARGV[4] typed answer, normalised (src/game/answer-text.ts), or ''    ARGV[5] typed answer as sent, or ''
  * ARGV[6] when the answer arrived at the socket process, epoch ms on Redis's clock, or ''
  * ARGV[7] the client's reported reaction time in ms, or ''    ARGV[8] the connection's round trip in ms, or ''
- * ARGV[9] latency allowance cap, ms    ARGV[10] grace after the deadline, ms    ARGV[11] most a send may lag, ms
+ * ARGV[9] latency allowance cap, ms    ARGV[10] grace after the deadline, ms
  *
  * Guarantees: the question is open (phase and index); only a player's first answer counts; points
  * follow the speed rule of src/game/scoring.ts. Time (README, "Timing"): the arrival stamp is clamped
  * to [openedAt, TIME] (never trusted beyond); the answer counts when it arrived by the deadline and is
  * processed within the grace after it. It is timed from when this player was sent the question
- * (openedAt + lag, the lag at most ARGV[11]), less the latency allowance of countedMs() in scoring.ts.
+ * (openedAt + lag, the lag within the question time), less the latency allowance of countedMs() in scoring.ts.
  * Scores, streaks and times are NOT touched here: the answer record carries
  * the points and the streak it earns, and the reveal settles them (transition.lua), so nothing a
  * player can read before the reveal moves with the correctness of an answer. KEYS[6] and KEYS[8]
@@ -70,7 +70,7 @@ end
 if redis.call('HEXISTS', KEYS[5], player) == 1 then return {-5} end
 
 local questionMs = room.settings.questionSeconds * 1000
-local lag = math.min(math.max(tonumber(redis.call('HGET', KEYS[10], player) or '0') or 0, 0), tonumber(ARGV[11]))
+local lag = math.min(math.max(tonumber(redis.call('HGET', KEYS[10], player) or '0') or 0, 0), questionMs)
 local serverMs = math.min(math.max(arrived - (room.openedAt + lag), 0), questionMs)
 -- countedMs() of src/game/scoring.ts: the allowance, and a reported time used only inside its bounds.
 local cap = tonumber(ARGV[9])
@@ -94,7 +94,7 @@ elseif key.k ~= 'poll' then
   streak = 0
 end
 
-redis.call('HSET', KEYS[5], player, cjson.encode({choice = choice, text = text, correct = correct, points = points, elapsedMs = elapsed, serverMs = serverMs, reportedMs = reported, rttMs = math.floor(rtt), at = arrived, streak = streak}))
+redis.call('HSET', KEYS[5], player, cjson.encode({choice = choice, text = text, correct = correct, points = points, elapsedMs = elapsed, serverMs = serverMs, reportedMs = reported, rttMs = math.floor(rtt), at = arrived, queuedMs = now - arrived, streak = streak}))
 
 local answered = redis.call('HLEN', KEYS[5])
 local closable = 0
