@@ -1,4 +1,4 @@
-import { isFastReaction } from '../game/timing-signals';
+import { isFastReaction } from '../game/cheat-signals';
 import type { GameResults } from '../shared/game-results';
 
 /** The header row of the export; one row follows per player per question. */

@@ -1,5 +1,6 @@
 import type { GameResults, QuestionBreakdown } from '../shared/game-results';
-import { type ResultsTiming, cheatSignals, timingRule } from './timing-signals';
+import { cheatSignals } from './cheat-signals';
+import { type ResultsTiming, timingRule } from './timing-rule';
 
 type Stored = Omit<GameResults, 'questions' | 'players' | 'timing'> & {
   questions: Omit<GameResults['questions'][number], 'breakdown'>[];
@@ -11,9 +12,11 @@ type Stored = Omit<GameResults, 'questions' | 'players' | 'timing'> & {
  * to each player their cheat signals, and the timing rule the game ran with.
  */
 export function withBreakdown(stored: Stored, timing: ResultsTiming): GameResults {
+  const polls = new Set(stored.questions.filter((q) => q.type === 'poll').map((q) => q.index));
+  const signals = cheatSignals(stored.answers, { reactionFloorMs: timing.reactionFloorMs, polls });
   const results = {
     ...stored,
-    players: stored.players.map((p) => ({ ...p, signals: cheatSignals(stored.answers.filter((a) => a.playerId === p.playerId), timing) })),
+    players: stored.players.map((p) => ({ ...p, signals: signals.get(p.playerId) ?? [] })),
     timing: timingRule(timing),
   };
   const answers = new Map(results.answers.map((a) => [`${a.questionIndex}:${a.playerId}`, a]));

@@ -34,7 +34,7 @@ export type TimingRule = z.infer<typeof TimingRule>;
 
 /** One kind of suspicious play by one player; `count` answers showed it. */
 export const CheatSignal = z.object({
-  kind: z.enum(['fast-reaction']),
+  kind: z.enum(['fast-reaction', 'same-pattern']),
   count: z.number().int(),
   message: z.string(),
 });

@@ -1,5 +1,5 @@
 import { withBreakdown } from '../game/results-breakdown';
-import type { ResultsTiming } from '../game/timing-signals';
+import type { ResultsTiming } from '../game/timing-rule';
 import type { GameResults } from '../shared/game-results';
 import type { Db } from './db';
 import type { RoomSnapshot } from './view-reader';
