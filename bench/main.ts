@@ -2,8 +2,11 @@
  * quizloop benchmarks: `npm run bench`. Starts Redis, an embedded PostgreSQL and the three roles as
  * separate processes on 127.0.0.1, plays games with bot players, and reports figures and ratios:
  *  - tick lateness (actual minus due time, from each tick job's result) at Redis hz 10 and hz 100;
- *  - answer acknowledgement latency as the players see it.
- * Options (env): BENCH_PLAYERS (default 50), BENCH_QUESTIONS (default 6).
+ *  - answer acknowledgement latency as the players see it;
+ *  - points lost to server queueing and to fan-out position, old rule and fair rule (fairness.ts).
+ * Options (env): BENCH_PLAYERS (default 50), BENCH_QUESTIONS (default 6) for the tick runs;
+ * BENCH_FAIR_PLAYERS (default 500), BENCH_FAIR_QUESTIONS (default 3) for the fairness run, where every
+ * player answers within 1 s of seeing a 12 s question; BENCH_ONLY=ticks or fairness runs one part.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -19,65 +22,26 @@ import type { RoomView } from '../src/shared/room';
 import type { ClientToServerEvents, ServerToClientEvents } from '../src/shared/socket-events';
 import { createDb, migrateLatest } from '../src/platform/db';
 import { createKeys } from '../src/store/keys';
+import { runFairness } from './fairness';
+import { json, startRole } from './processes';
 import { summary } from './stats';
 
 const PLAYERS = Number(process.env.BENCH_PLAYERS ?? 50);
 const QUESTIONS = Number(process.env.BENCH_QUESTIONS ?? 6);
+const FAIR_PLAYERS = Number(process.env.BENCH_FAIR_PLAYERS ?? 500);
+const FAIR_QUESTIONS = Number(process.env.BENCH_FAIR_QUESTIONS ?? 3);
+/** `ticks`, `fairness`, or unset for both. */
+const ONLY = process.env.BENCH_ONLY ?? '';
 const QUESTION_SECONDS = 8;
 const SECRET = 'bench-secret-0123456789abcdef';
 const ROOT = path.resolve(__dirname, '..');
 
 type Client = Socket<ServerToClientEvents, ClientToServerEvents>;
 
-function startRole(role: string, env: Record<string, string>): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [path.join(ROOT, 'dist/src/main.js'), role], {
-    env: { ...process.env, ...env, LOG_LEVEL: 'warn' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${role} did not start: ${out}`)), 20_000);
-    const onData = (d: Buffer) => {
-      out += String(d);
-    };
-    child.stdout?.on('data', onData);
-    child.stderr?.on('data', onData);
-    child.once('exit', (c) => reject(new Error(`${role} exited with ${c}: ${out}`)));
-    const poll = setInterval(async () => {
-      const port = env.PORT ?? env.SOCKET_PORT;
-      const ok =
-        role === 'worker'
-          ? true
-          : await fetch(`http://127.0.0.1:${role === 'api' ? env.PORT : env.SOCKET_PORT}/${role === 'api' ? 'health' : ''}`)
-              .then((r) => r.ok)
-              .catch(() => false);
-      if (ok && port !== undefined) {
-        clearInterval(poll);
-        clearTimeout(timer);
-        resolve(child);
-      } else if (role === 'worker') {
-        clearInterval(poll);
-        clearTimeout(timer);
-        setTimeout(() => resolve(child), 1000);
-      }
-    }, 100);
-  });
-}
-
-async function json<T>(url: string, method: string, body?: unknown, token?: string): Promise<T> {
-  const res = await fetch(url, {
-    method,
-    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  if (!res.ok) throw new Error(`${method} ${url}: ${res.status} ${await res.text()}`);
-  return (await res.json()) as T;
-}
-
-async function runScenario(hz: number, databaseUrl: string) {
+/** Redis at `hz`, then api, socket and worker as separate processes, on free ports. */
+async function startStack(hz: number, databaseUrl: string, ns: string) {
   const server = await ensureRedisServer({ toolsDir: path.resolve('.data', 'tools'), say: (line) => console.log(`bench: ${line}`) });
   const redis = await startLocalRedis({ hz, server });
-  const ns = `bench-hz${hz}`;
   const [apiPort, socketPort] = [await freePort(), await freePort()];
   const env = {
     REDIS_URL: redis.url, DATABASE_URL: databaseUrl, JWT_SECRET: SECRET, WEBHOOK_SECRET: SECRET,
@@ -85,7 +49,23 @@ async function runScenario(hz: number, databaseUrl: string) {
     API_INTERNAL_URL: `http://127.0.0.1:${apiPort}`, METRICS_PORT: '0',
   };
   const children = [await startRole('api', env), await startRole('socket', env), await startRole('worker', env)];
-  const api = `http://127.0.0.1:${apiPort}`;
+  return {
+    redisUrl: redis.url,
+    api: `http://127.0.0.1:${apiPort}`,
+    socketUrl: `http://127.0.0.1:${socketPort}`,
+    async stop() {
+      for (const child of children) child.kill('SIGTERM');
+      await new Promise((r) => setTimeout(r, 500));
+      await redis.stop();
+    },
+  };
+}
+
+async function runScenario(hz: number, databaseUrl: string) {
+  const stack = await startStack(hz, databaseUrl, `bench-hz${hz}`);
+  const { api, redisUrl } = stack;
+  const socketPort = new URL(stack.socketUrl).port;
+  const ns = `bench-hz${hz}`;
   const clients: Client[] = [];
   const ackMs: number[] = [];
   try {
@@ -124,7 +104,7 @@ async function runScenario(hz: number, databaseUrl: string) {
     await json(`${api}/rooms/${room.code}/start`, 'POST', {}, room.hostToken);
     await done;
 
-    const connection = new Redis(redis.url, { maxRetriesPerRequest: null });
+    const connection = new Redis(redisUrl, { maxRetriesPerRequest: null });
     const queue = new Queue('tick', { connection, prefix: createKeys(ns).bullPrefix });
     const jobs = await queue.getCompleted(0, 100_000);
     // Tick 0 is enqueued at once by the event handler, so only ticks n ≥ 1 measure the delayed-job path.
@@ -137,10 +117,38 @@ async function runScenario(hz: number, databaseUrl: string) {
     return { hz, delayedTicks: summary(delayed), ack: summary(ackMs) };
   } finally {
     for (const c of clients) c.close();
-    for (const child of children) child.kill('SIGTERM');
-    await new Promise((r) => setTimeout(r, 500));
-    await redis.stop();
+    await stack.stop();
   }
+}
+
+async function runFairScenario(databaseUrl: string) {
+  const stack = await startStack(100, databaseUrl, 'bench-fair');
+  try {
+    return await runFairness({
+      ...stack, namespace: 'bench-fair', players: FAIR_PLAYERS, questions: FAIR_QUESTIONS, questionSeconds: 12, burstMs: 1000,
+    });
+  } finally {
+    await stack.stop();
+  }
+}
+
+async function reportFairness(databaseUrl: string) {
+  console.log(`quizloop bench, fairness: ${FAIR_PLAYERS} players answering within 1 s of seeing each of ${FAIR_QUESTIONS} questions of 12 s`);
+  const r = await runFairScenario(databaseUrl);
+  const f = (n: number) => (Number.isFinite(n) ? n.toFixed(1).padStart(7) : '      -');
+  const row = (label: string, s: ReturnType<typeof summary>) =>
+    console.log(`${label.padEnd(26)} ${String(s.n).padStart(7)} ${f(s.mean)} ${f(s.p50)} ${f(s.p95)} ${f(s.p99)} ${f(s.max)}`);
+  console.log('\nquestion delivery, ms after it opened (at the bots)');
+  console.log('                           answers    mean     p50     p95     p99     max');
+  row('delivery', r.delivery);
+  console.log('\nwait inside the socket process, ms (arrival stamp → answer script; charged by the old rule only)');
+  row('arrival → script', r.waited);
+  console.log('\npoints a 1000-point answer lost (by the speed rule; negative: gained)');
+  console.log('                           answers    mean     p50     p95     p99     max');
+  row('server queueing, old rule', r.queueOld);
+  row('server queueing, fair rule', r.queueNew);
+  row('fan-out position, old rule', r.fanoutOld);
+  row('fan-out position, fair rule', r.fanoutNew);
 }
 
 async function main() {
@@ -150,7 +158,9 @@ async function main() {
   await migrateLatest(db);
   await db.destroy();
   try {
-    console.log(`quizloop bench: ${PLAYERS} players, ${QUESTIONS} questions of ${QUESTION_SECONDS} s, api/worker/socket as separate processes\n`);
+    if (ONLY !== 'ticks') await reportFairness(pg.url);
+    if (ONLY === 'fairness') return;
+    console.log(`\nquizloop bench: ${PLAYERS} players, ${QUESTIONS} questions of ${QUESTION_SECONDS} s, api/worker/socket as separate processes\n`);
     const results = [];
     for (const hz of [10, 100]) {
       process.stdout.write(`running at Redis hz ${hz}…\n`);

@@ -26,4 +26,6 @@ export interface WorkerDeps {
   results: ResultsBacklog;
   reports: ReconcileReports;
   reconcile: { graceMs: number; buildingMs: number };
+  /** A question's reveal waits this long past its deadline, for answers that arrived in time (README, "Timing"). */
+  answerGraceMs: number;
 }

@@ -42,7 +42,7 @@ export function createEventHandler(deps: WorkerDeps, consumer: string) {
       case 'room.updated':
         if (isTimedPhase(room.phase) && room.deadlineAt !== null) {
           await queues.tick.add('tick', { ...at, n: 0 }, { jobId: jobId.tick(room.gameId, room.version, 0) });
-          await scheduleAdvance(queues, { ...room, deadlineAt: room.deadlineAt });
+          await scheduleAdvance(queues, { ...room, deadlineAt: room.deadlineAt }, deps.answerGraceMs);
         }
         if (room.phase === 'paused') await endIfIdle(at);
         return;

@@ -90,6 +90,7 @@ export async function startWorker(config: ResolvedConfig, log: Logger) {
     results,
     reports,
     reconcile: { graceMs: config.reconcileGraceMs, buildingMs: config.roomBuildingSeconds * 1000 },
+    answerGraceMs: config.timing.answerGraceMs,
   };
 
   const processors: { [Q in QueueName]: Processor<JobDataByQueue[Q]> } = {

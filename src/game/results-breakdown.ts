@@ -1,9 +1,24 @@
 import type { GameResults, QuestionBreakdown } from '../shared/game-results';
+import { cheatSignals } from './cheat-signals';
+import { type ResultsTiming, timingRule } from './timing-rule';
 
-type Stored = Omit<GameResults, 'questions'> & { questions: Omit<GameResults['questions'][number], 'breakdown'>[] };
+type Stored = Omit<GameResults, 'questions' | 'players' | 'timing'> & {
+  questions: Omit<GameResults['questions'][number], 'breakdown'>[];
+  players: Omit<GameResults['players'][number], 'signals'>[];
+};
 
-/** Adds to each question how it went: counts, the choice distribution, and every player's answer, by final rank. */
-export function withBreakdown(results: Stored): GameResults {
+/**
+ * Adds to each question how it went: counts, the choice distribution, and every player's answer, by final rank;
+ * to each player their cheat signals, and the timing rule the game ran with.
+ */
+export function withBreakdown(stored: Stored, timing: ResultsTiming): GameResults {
+  const polls = new Set(stored.questions.filter((q) => q.type === 'poll').map((q) => q.index));
+  const signals = cheatSignals(stored.answers, { reactionFloorMs: timing.reactionFloorMs, polls });
+  const results = {
+    ...stored,
+    players: stored.players.map((p) => ({ ...p, signals: signals.get(p.playerId) ?? [] })),
+    timing: timingRule(timing),
+  };
   const answers = new Map(results.answers.map((a) => [`${a.questionIndex}:${a.playerId}`, a]));
   const players = [...results.players].sort((a, b) => a.rank - b.rank);
   return {

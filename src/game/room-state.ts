@@ -37,8 +37,18 @@ export interface StoredAnswer {
   /** Always false for a poll. */
   correct: boolean;
   points: number;
+  /** The time that counts for speed (README, "Timing"): serverMs less the latency allowance. */
   elapsedMs: number;
+  /** Arrival minus when the question was sent to this player; absent in answers stored before fair timing. */
+  serverMs?: number;
+  /** The reaction time the client reported, if any (used only within the allowance). */
+  reportedMs?: number;
+  /** The connection's measured round trip when it answered (0: not measured yet). */
+  rttMs?: number;
+  /** When the answer arrived at the socket process, Redis's clock. */
   at: number;
+  /** How long it waited between its arrival and this script (for diagnosis; it costs no points). */
+  queuedMs?: number;
   /** The player's streak of correct answers once this answer is settled at the reveal. */
   streak: number;
 }

@@ -16,3 +16,27 @@ export const STREAK_CAP = 500;
 export function streakBonus(streak: number): number {
   return Math.min(Math.max(streak - 1, 0) * STREAK_STEP, STREAK_CAP);
 }
+
+/** What the server knows of one answer's timing, all in ms (see README, "Timing"). */
+export interface AnswerTiming {
+  /** Arrival at the socket process minus when the question was sent to this player, both on Redis's clock. */
+  serverMs: number;
+  /** The connection's measured round trip; null before the first measurement. */
+  rttMs: number | null;
+  /** The client's own question-shown-to-tap time, if it sent one; never trusted beyond the bounds below. */
+  reportedMs: number | null;
+  /** The most the allowance may take off; 0 turns it off. */
+  capMs: number;
+}
+
+/**
+ * The time that counts: the server's time less a latency allowance. A reported reaction time is used
+ * only inside [serverMs − min(rtt, cap), serverMs], so a lying client gains at most the cap; without
+ * a report, half the round trip (up to the cap) is credited. The answer Lua script computes the same.
+ */
+export function countedMs({ serverMs, rttMs, reportedMs, capMs }: AnswerTiming): number {
+  const rtt = rttMs ?? 0;
+  const fastest = Math.max(serverMs - Math.min(rtt, capMs), 0);
+  if (reportedMs !== null) return Math.min(Math.max(reportedMs, fastest), serverMs);
+  return Math.max(serverMs - Math.min(Math.floor(rtt / 2), capMs), 0);
+}

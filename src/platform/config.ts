@@ -30,6 +30,11 @@ const Env = z.object({
   RECONCILE_GRACE_MS: z.coerce.number().int().min(0).default(5000),
   EVENTS_READY_LAG_SECONDS: z.coerce.number().int().min(1).default(30),
   PRESENCE_LEASE_SECONDS: z.coerce.number().int().min(2).default(6),
+  ANSWER_GRACE_MS: z.coerce.number().int().min(0).max(5000).default(500),
+  LATENCY_ALLOWANCE_CAP_MS: z.coerce.number().int().min(0).max(1000).default(150),
+  SEND_LAG_CAP_MS: z.coerce.number().int().min(0).max(10_000).default(2000),
+  REACTION_FLOOR_MS: z.coerce.number().int().min(0).max(1000).default(150),
+  SOCKET_PING_INTERVAL_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
   DATA_DIR: z.string().default('.data'),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
   LOG_FORMAT: z.enum(['json', 'pretty']).optional(),
@@ -88,6 +93,19 @@ export interface Config {
   eventsReadyLagSeconds: number;
   /** A socket process renews its presence lease every third of this; its players count offline this long after it dies. */
   presenceLeaseSeconds: number;
+  /** Fair timing (README, "Timing"); every time below is in ms. */
+  timing: {
+    /** An answer that arrived before the deadline still counts when processed up to this long after it; the reveal waits as long. */
+    answerGraceMs: number;
+    /** Most a player's measured round trip (or own reported reaction time) may take off their answer time; 0 turns the allowance off. */
+    allowanceCapMs: number;
+    /** A player who connects during a question is timed from at most this long after it opened (the fan-out's own sends are not capped). */
+    sendLagCapMs: number;
+    /** Answer times under this are flagged in the results as faster than a person reacts. */
+    reactionFloorMs: number;
+    /** Engine.IO heartbeat interval: how often each connection's round trip is measured. */
+    pingIntervalMs: number;
+  };
   dataDir: string;
   logLevel: z.infer<typeof Env>['LOG_LEVEL'];
   /** Readable lines instead of JSON: the default for `all` (npm start), JSON for the separate roles. */
@@ -155,6 +173,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, role?: 'api' | 
     reconcileGraceMs: e.RECONCILE_GRACE_MS,
     eventsReadyLagSeconds: e.EVENTS_READY_LAG_SECONDS,
     presenceLeaseSeconds: e.PRESENCE_LEASE_SECONDS,
+    timing: {
+      answerGraceMs: e.ANSWER_GRACE_MS,
+      allowanceCapMs: e.LATENCY_ALLOWANCE_CAP_MS,
+      sendLagCapMs: e.SEND_LAG_CAP_MS,
+      reactionFloorMs: e.REACTION_FLOOR_MS,
+      pingIntervalMs: e.SOCKET_PING_INTERVAL_MS,
+    },
     dataDir: e.DATA_DIR,
     logLevel: e.LOG_LEVEL,
     logPretty: e.LOG_FORMAT ? e.LOG_FORMAT === 'pretty' : role === 'all',

@@ -53,7 +53,27 @@ export type ApiMetrics = ReturnType<typeof createApiMetrics>;
 /** Answer acknowledgements take a couple of ms when all is well; the tail is what matters. */
 const ACK_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1];
 
-export function createSocketMetrics(registry: Registry, sockets: { connected(): number }) {
+export function createSocketMetrics(
+  registry: Registry,
+  sockets: { connected(): number },
+  clock: { offsetMs(): number; uncertaintyMs(): number },
+) {
+  const redisClockOffset = new Gauge({
+    name: `${METRICS_PREFIX}redis_clock_offset_seconds`,
+    help: 'Redis TIME minus this process\'s clock, as last measured; answers are stamped on arrival with it',
+    registers: [registry],
+    collect() {
+      this.set(clock.offsetMs() / 1000);
+    },
+  });
+  const redisClockUncertainty = new Gauge({
+    name: `${METRICS_PREFIX}redis_clock_uncertainty_seconds`,
+    help: 'Half the quickest Redis TIME round trip of the last measurement: how far off the offset may be',
+    registers: [registry],
+    collect() {
+      this.set(Number.isFinite(clock.uncertaintyMs()) ? clock.uncertaintyMs() / 1000 : -1);
+    },
+  });
   const connectedSockets = new Gauge({
     name: `${METRICS_PREFIX}connected_sockets`,
     help: 'Socket.IO connections admitted on this instance (players and host screens)',
@@ -69,7 +89,7 @@ export function createSocketMetrics(registry: Registry, sockets: { connected(): 
     buckets: ACK_BUCKETS,
     registers: [registry],
   });
-  return { connectedSockets, answerAck };
+  return { connectedSockets, answerAck, redisClockOffset, redisClockUncertainty };
 }
 export type SocketMetrics = ReturnType<typeof createSocketMetrics>;
 

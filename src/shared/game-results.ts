@@ -23,6 +23,23 @@ export const QuestionBreakdown = z.object({
 });
 export type QuestionBreakdown = z.infer<typeof QuestionBreakdown>;
 
+/** How answers were timed: the rule in words, and the settings it ran with. */
+export const TimingRule = z.object({
+  rule: z.string(),
+  allowanceCapMs: z.number().int(),
+  reactionFloorMs: z.number().int(),
+  answerGraceMs: z.number().int(),
+});
+export type TimingRule = z.infer<typeof TimingRule>;
+
+/** One kind of suspicious play by one player; `count` answers showed it. */
+export const CheatSignal = z.object({
+  kind: z.enum(['fast-reaction', 'same-pattern']),
+  count: z.number().int(),
+  message: z.string(),
+});
+export type CheatSignal = z.infer<typeof CheatSignal>;
+
 /**
  * A finished game as PostgreSQL keeps it, each question with its breakdown; `GET /games/:id/results`
  * returns it. Times are ISO 8601.
@@ -46,8 +63,10 @@ export const GameResults = z.object({
       rank: z.number().int(),
       correctCount: z.number().int(),
       totalAnswerMs: z.number(),
+      signals: z.array(CheatSignal).describe('Signs of cheating, for the host to judge: shown, never acted on.'),
     }),
   ),
+  timing: TimingRule,
   answers: z.array(
     z.object({
       playerId: z.string(),
@@ -56,8 +75,11 @@ export const GameResults = z.object({
       text: z.string().nullable().describe('The typed answer of a type-answer question, as sent; else null.'),
       correct: z.boolean().describe('Always false for a poll.'),
       points: z.number(),
-      elapsedMs: z.number(),
-      answeredAt: z.string(),
+      elapsedMs: z.number().describe('The time that counted for speed: serverMs less the latency allowance (see `timing`).'),
+      serverMs: z.number().nullable().describe('Arrival at the server minus when the question was sent to this player; null before fair timing.'),
+      reportedMs: z.number().nullable().describe('The reaction time the client reported, if any; used only within the allowance.'),
+      rttMs: z.number().nullable().describe('The connection\'s measured round trip when it answered (0: not measured yet).'),
+      answeredAt: z.string().describe('When the answer arrived at the server.'),
     }),
   ),
 });

@@ -3,6 +3,9 @@ import { MAX_TYPED_ANSWER, normalizeAnswerText } from './answer-text';
 import type { ErrorBody } from './error-codes';
 import type { PlayerYou, RoomView } from './room';
 
+/** A reported reaction time past this is not a reaction time; the allowance bounds it anyway. */
+export const MAX_REACTION_MS = 600_000;
+
 /** One of `choice` (every type but type-answer) and `text` (type-answer), never both. */
 export const AnswerSubmit = z
   .object({
@@ -14,6 +17,12 @@ export const AnswerSubmit = z
       .refine((t) => normalizeAnswerText(t) !== '', 'text must hold more than spaces and accents')
       .optional()
       .describe(`The typed answer, for type-answer questions: up to ${MAX_TYPED_ANSWER} characters; case, accents and spaces do not matter.`),
+    reactionMs: z
+      .number()
+      .min(0)
+      .max(MAX_REACTION_MS)
+      .optional()
+      .describe('Optional: ms from the question being shown to the tap, on the client\'s monotonic clock. Used only within the latency allowance (README, "Timing").'),
   })
   .refine((a) => (a.choice === undefined) !== (a.text === undefined), 'send either choice or text, not both');
 export type AnswerSubmit = z.infer<typeof AnswerSubmit>;

@@ -1,22 +1,24 @@
 import { ErrorCode } from '../shared/error-codes';
 import { AnswerSubmit } from '../shared/socket-events';
 import type { PlayerYou, RoomView } from '../shared/room';
+import type { RoomState } from '../game/room-state';
 import { timedAck } from './timed-ack';
+import { trackRoundTrip } from './round-trip';
 import { type QuizServer, type QuizSocket, type RelayDeps, ioRoom } from './types';
 
 /** Wires one admitted socket: membership, presence, the initial view, answers and sync. */
 export function connectionHandler(io: QuizServer, deps: RelayDeps) {
-  const { rooms, answers, views, log, metrics } = deps;
+  const { rooms, answers, views, log, metrics, clock, config } = deps;
 
   /** The view and own state of one room version: read again when the room moved on during the reads. */
-  async function current(socket: QuizSocket): Promise<{ view: RoomView; you: PlayerYou | null } | null> {
+  async function current(socket: QuizSocket): Promise<{ room: RoomState; view: RoomView; you: PlayerYou | null } | null> {
     for (let attempt = 1; ; attempt++) {
       const room = await rooms.get(socket.data.roomCode);
       if (!room) return null;
       const view = await views.view(room, await rooms.getQuestions(room.code));
       const you =
         socket.data.kind === 'player' ? ((await views.you(room, [{ id: socket.data.id, nickname: socket.data.name }])).get(socket.data.id) ?? null) : null;
-      if (attempt >= 3 || (await rooms.get(room.code))?.version === room.version) return { view, you };
+      if (attempt >= 3 || (await rooms.get(room.code))?.version === room.version) return { room, view, you };
     }
   }
 
@@ -25,7 +27,10 @@ export function connectionHandler(io: QuizServer, deps: RelayDeps) {
     const roomLog = log.child({ room: roomCode, [kind]: id });
     // Handlers first, before any await: Socket.IO drops events that arrive before their handler exists,
     // and a reconnecting client often syncs or re-sends its answer the moment it is connected.
+    const roundTrip = trackRoundTrip(socket);
     socket.on('answer:submit', async (payload, rawAck) => {
+      // Stamped on arrival, before any await: time spent waiting in this process never costs points.
+      const arrivedAt = clock.now();
       if (typeof rawAck !== 'function') return;
       const ack = timedAck(rawAck, metrics.answerAck);
       if (kind !== 'player') {
@@ -42,10 +47,10 @@ export function connectionHandler(io: QuizServer, deps: RelayDeps) {
           },
         });
       }
-      const { questionIndex, choice, text } = parsed.data;
+      const { questionIndex, choice, text, reactionMs } = parsed.data;
       try {
         const answer = choice !== undefined ? { choice } : { text: (text ?? '').trim() };
-        const result = await answers.submit(roomCode, id, questionIndex, answer);
+        const result = await answers.submit(roomCode, id, questionIndex, answer, { arrivedAt, rttMs: roundTrip(), reportedMs: reactionMs ?? null });
         if (!result.ok) return ack({ ok: false, error: { code: result.code, message: result.message } });
         // Locked in; whether it was right is told only at the reveal, so the ack cannot leak the answer.
         // A question this answer completed was closed by the answer script itself (question.closable).
@@ -60,7 +65,7 @@ export function connectionHandler(io: QuizServer, deps: RelayDeps) {
       if (typeof ack !== 'function') return;
       const state = await current(socket).catch(() => null);
       if (!state) return ack({ ok: false, error: { code: ErrorCode.RoomNotFound, message: 'This room no longer exists.' } });
-      ack({ ok: true, ...state });
+      ack({ ok: true, view: state.view, you: state.you });
     });
 
     if (kind === 'host') {
@@ -108,6 +113,12 @@ export function connectionHandler(io: QuizServer, deps: RelayDeps) {
     if (state) {
       socket.emit('room:view', state.view);
       if (state.you) socket.emit('room:you', state.you);
+      // A player who was not sent the question earlier is timed from now, up to a cap (a spare device could
+      // have shown it sooner); one who was keeps the first send.
+      if (kind === 'player' && state.room.phase === 'question' && state.room.openedAt !== null) {
+        const lag = Math.min(clock.now() - state.room.openedAt, config.timing.sendLagCapMs);
+        await rooms.recordSent(roomCode, state.room.questionIndex, [[id, lag]]);
+      }
     }
   };
 }

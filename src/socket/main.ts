@@ -10,6 +10,7 @@ import { listen, opsRequestHandler } from '../platform/ops-http';
 import { createAnswerStore } from '../store/answer-store';
 import { createKeys } from '../store/keys';
 import { createRedis } from '../store/redis';
+import { createRedisClock } from '../store/redis-clock';
 import { type RoomStore, createRoomStore } from '../store/room-store';
 import { createViewReader } from '../store/view-reader';
 import { createRelay } from './relay';
@@ -46,8 +47,12 @@ export async function startSocket(config: ResolvedConfig, log: Logger, port = co
     if (ops(req, res)) return;
     res.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"ok"}');
   });
+  const clock = createRedisClock({ redis, log });
+  await clock.start();
   const io: QuizServer = new Server(http, {
     cors: { origin: true },
+    // Each heartbeat measures the connection's round trip, for the latency allowance (round-trip.ts).
+    pingInterval: config.timing.pingIntervalMs,
     adapter: createAdapter(adapterPub, adapterSub, { key: keys.socketIoPrefix }),
   });
   // Presence is counted under this process's own id and lease: if it dies, its players count offline once the lease ends.
@@ -62,9 +67,10 @@ export async function startSocket(config: ResolvedConfig, log: Logger, port = co
     log,
     keys,
     rooms,
-    answers: createAnswerStore({ redis, keys }),
+    answers: createAnswerStore({ redis, keys, rules: config.timing }),
     views: createViewReader({ redis, keys }),
-    metrics: createSocketMetrics(registry, { connected: () => io.of('/').sockets.size }),
+    metrics: createSocketMetrics(registry, { connected: () => io.of('/').sockets.size }, clock),
+    clock,
   });
 
   await listen(http, port);
@@ -84,6 +90,7 @@ export async function startSocket(config: ResolvedConfig, log: Logger, port = co
       io.local.emit('server:restarting', { reconnect: true });
       await new Promise((resolve) => setTimeout(resolve, 100));
       await new Promise<void>((resolve) => io.close(() => resolve()));
+      clock.stop();
       await Promise.all([redis.quit(), adapterPub.quit(), adapterSub.quit(), channelSub.quit()]);
     },
   };

@@ -1,15 +1,18 @@
 import { isEndPhase } from '../game/room-machine';
 import type { ChannelMessage } from '../shared/events';
-import type { Question } from '../shared/room';
+import type { Question, RoomView } from '../shared/room';
 import type { RoomState } from '../game/room-state';
-import { type QuizServer, type RelayDeps, ioRoom } from './types';
+import { type QuizServer, type QuizSocket, type RelayDeps, ioRoom } from './types';
 
 /**
  * Fans room changes out to the members this instance holds. Each update reads the room once,
  * builds and serializes one shared view, then one pipelined read for the players' own states.
  * Updates of one room are handled in order, so a slow read never lets an old view overtake a new one.
  */
-export function createRoomRelay(io: QuizServer, { rooms, views, log }: RelayDeps) {
+/** Sockets per batch of a question's fan-out: each batch is stamped when it was handed to its sockets. */
+const SEND_BATCH = 100;
+
+export function createRoomRelay(io: QuizServer, { rooms, views, log, clock }: RelayDeps) {
   const questionCache = new Map<string, Question[]>();
   const lastVersion = new Map<string, number>();
   const queues = new Map<string, Promise<void>>();
@@ -38,10 +41,14 @@ export function createRoomRelay(io: QuizServer, { rooms, views, log }: RelayDeps
     const latest = await rooms.get(code);
     if (latest && latest.version !== room.version) return;
     lastVersion.set(code, room.version);
-    target.emit('room:view', view);
+    const sent = room.phase === 'question' ? sendQuestion(view, sockets) : (target.emit('room:view', view), null);
     for (const s of sockets) {
       const you = s.data.kind === 'player' ? yous.get(s.data.id) : undefined;
       if (you) s.emit('room:you', you);
+    }
+    if (sent && room.openedAt !== null) {
+      const openedAt = room.openedAt;
+      await rooms.recordSent(code, room.questionIndex, [...sent].map(([id, at]) => [id, at - openedAt]));
     }
     if (isEndPhase(room.phase)) {
       const reason = room.phase === 'finished' ? 'finished' : room.phase === 'failed' ? 'failed' : 'cancelled';
@@ -49,6 +56,21 @@ export function createRoomRelay(io: QuizServer, { rooms, views, log }: RelayDeps
       questionCache.delete(room.gameId);
       lastVersion.delete(code);
     }
+  }
+
+  /**
+   * Sends a question's view in batches and tells when each player's batch went out (Redis's clock),
+   * so a player late in a big fan-out is timed from their own send, not charged for the others.
+   */
+  function sendQuestion(view: RoomView, sockets: { id: string; data: QuizSocket['data'] }[]): Map<string, number> {
+    const sentAt = new Map<string, number>();
+    for (let i = 0; i < sockets.length; i += SEND_BATCH) {
+      const batch = sockets.slice(i, i + SEND_BATCH);
+      io.local.to(batch.map((s) => s.id)).emit('room:view', view);
+      const at = clock.now();
+      for (const s of batch) if (s.data.kind === 'player') sentAt.set(s.data.id, at);
+    }
+    return sentAt;
   }
 
   function pushCountdown(code: string, m: Extract<ChannelMessage, { kind: 'countdown' }>): void {

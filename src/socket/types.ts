@@ -5,6 +5,7 @@ import type { Logger } from '../platform/logger';
 import type { SocketMetrics } from '../platform/metrics';
 import type { AnswerStore } from '../store/answer-store';
 import type { Keys } from '../store/keys';
+import type { RedisClock } from '../store/redis-clock';
 import type { RoomStore } from '../store/room-store';
 import type { ViewReader } from '../store/view-reader';
 
@@ -12,13 +13,15 @@ export type QuizServer = Server<ClientToServerEvents, ServerToClientEvents, Inte
 export type QuizSocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
 
 export interface RelayDeps {
-  config: Pick<Config, 'jwtSecret'>;
+  config: Pick<Config, 'jwtSecret' | 'timing'>;
   log: Logger;
   keys: Keys;
   rooms: RoomStore;
   answers: AnswerStore;
   views: ViewReader;
   metrics: SocketMetrics;
+  /** Redis's clock, read locally: answers and question sends are stamped with it. */
+  clock: RedisClock;
 }
 
 /** Socket.IO room names: everyone in a game, and each player's own connections. */

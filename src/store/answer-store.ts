@@ -26,16 +26,37 @@ const SCRIPT_ERRORS: Record<number, { code: ErrorCode; message: string }> = {
 /** A pick of one choice, or a typed answer (for type-answer questions). */
 export type PlayerAnswer = { choice: number } | { text: string };
 
-export function createAnswerStore({ redis, keys }: { redis: QuizRedis; keys: Keys }) {
+/** When and how an answer came: stamped by the socket process on arrival, before any await. */
+export interface ArrivalTiming {
+  /** Epoch ms on Redis's clock (see redis-clock.ts); null: when the script runs. */
+  arrivedAt: number | null;
+  /** The connection's measured round trip, null before the first measurement. */
+  rttMs: number | null;
+  /** The client's own reaction time, if it sent one. */
+  reportedMs: number | null;
+}
+
+/** The fair-timing settings the answer script applies (README, "Timing"). */
+export interface TimingRules {
+  allowanceCapMs: number;
+  answerGraceMs: number;
+}
+
+const UNSTAMPED: ArrivalTiming = { arrivedAt: null, rttMs: null, reportedMs: null };
+const msArg = (ms: number | null) => (ms === null ? '' : Math.floor(ms));
+
+export function createAnswerStore({ redis, keys, rules }: { redis: QuizRedis; keys: Keys; rules: TimingRules }) {
   return {
-    async submit(code: string, playerId: string, questionIndex: number, answer: PlayerAnswer): Promise<AnswerResult> {
+    async submit(code: string, playerId: string, questionIndex: number, answer: PlayerAnswer, timing: ArrivalTiming = UNSTAMPED): Promise<AnswerResult> {
       const typed = 'text' in answer ? answer.text.trim() : '';
       const r = await redis.qlAnswer(
-        11,
+        12,
         keys.room(code), keys.answerKey(code), keys.players(code), keys.online(code),
         keys.answers(code, questionIndex), keys.scores(code), keys.streaks(code), keys.times(code),
-        keys.reconnecting(code), keys.instances(code), keys.events,
-        playerId, questionIndex, 'choice' in answer ? answer.choice : '', normalizeAnswerText(typed), typed, EVENTS_MAX_LENGTH,
+        keys.reconnecting(code), keys.sent(code, questionIndex), keys.instances(code), keys.events,
+        playerId, questionIndex, 'choice' in answer ? answer.choice : '', normalizeAnswerText(typed), typed,
+        msArg(timing.arrivedAt), msArg(timing.reportedMs), msArg(timing.rttMs),
+        rules.allowanceCapMs, rules.answerGraceMs, EVENTS_MAX_LENGTH,
       );
       const [status, points, closable, answeredCount, version, receivedAt] = r;
       if (status !== 1) {

@@ -35,6 +35,8 @@ export function createKeys(namespace: string) {
      */
     reconnecting: (code: string) => `${room(code)}:reconnecting`,
     answers: (code: string, index: number) => `${room(code)}:answers:${index}`,
+    /** Hash: player id → ms after the question opened that it was first sent to them (fair timing). */
+    sent: (code: string, index: number) => `${room(code)}:sent:${index}`,
     scores: (code: string) => `${room(code)}:scores`,
     streaks: (code: string) => `${room(code)}:streaks`,
     /** Hash: player id → cumulative answer time in ms, the tie-breaker. */
@@ -63,7 +65,7 @@ export function createKeys(namespace: string) {
     channelPattern: `${namespace}:channel:room:*`,
     /** All keys of one room, for expiry. */
     allOfRoom(code: string, questionCount: number): string[] {
-      const perQuestion = Array.from({ length: questionCount }, (_, i) => keys.answers(code, i));
+      const perQuestion = Array.from({ length: questionCount }, (_, i) => [keys.answers(code, i), keys.sent(code, i)]).flat();
       return [
         room(code), keys.questions(code), keys.answerKey(code), keys.players(code), keys.nicknames(code),
         keys.online(code), keys.reconnecting(code), keys.scores(code), keys.streaks(code), keys.times(code), keys.kicked(code), keys.locked(code),

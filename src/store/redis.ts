@@ -4,6 +4,7 @@ import { joinScript } from './scripts/join.lua';
 import { kickScript } from './scripts/kick.lua';
 import { leaderboardScript } from './scripts/leaderboard.lua';
 import { leaseScript, presenceScript, reconnectingScript, roomPresenceScript } from './scripts/presence.lua';
+import { sentScript } from './scripts/sent.lua';
 import { transitionScript } from './scripts/transition.lua';
 
 /** A Redis client with quizloop's Lua scripts loaded as commands (EVALSHA, falling back to EVAL). */
@@ -17,6 +18,7 @@ export type QuizRedis = Redis & {
   qlLeaderboard(...args: (string | number)[]): Promise<number>;
   qlLease(...args: (string | number)[]): Promise<number>;
   qlRoomPresence(...args: (string | number)[]): Promise<number[]>;
+  qlSent(...args: (string | number)[]): Promise<number>;
 };
 
 /**
@@ -41,6 +43,7 @@ export function createRedis(url: string, opts: { name: string; blocking?: boolea
     qlLeaderboard: leaderboardScript,
     qlLease: leaseScript,
     qlRoomPresence: roomPresenceScript,
+    qlSent: sentScript,
   };
   for (const [name, lua] of Object.entries(scripts)) redis.defineCommand(name, { lua });
   return redis as QuizRedis;

@@ -162,6 +162,12 @@ export function createRoomStore({ redis, keys, ttlSeconds, instance }: RoomStore
       );
     },
 
+    /** Records when question `index` was sent to each player, as ms after it opened; a player's first send is kept. */
+    async recordSent(code: string, index: number, lags: Iterable<[playerId: string, lagMs: number]>): Promise<void> {
+      const args = [...lags].flatMap(([id, lag]) => [id, Math.max(0, Math.floor(lag))]);
+      if (args.length) await redis.qlSent(1, keys.sent(code, index), ttlSeconds, ...args);
+    },
+
     /** Players connected now to a live socket instance. */
     async onlinePlayers(code: string): Promise<Set<string>> {
       const [fields, leases] = await Promise.all([redis.hgetall(keys.online(code)), redis.hgetall(keys.instances(code))]);

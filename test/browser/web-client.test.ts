@@ -187,6 +187,8 @@ describe.skipIf(skipReason !== null)('the web client in a real browser (chromium
     await host.getByRole('heading', { name: 'Final results' }).waitFor({ timeout: 20_000 });
     await host.locator('.podium-1', { hasText: 'Ann' }).waitFor();
     await host.locator('.podium-2', { hasText: 'Bob' }).waitFor();
+    // Under the podium, once the results are saved: how answers were timed.
+    await host.locator('#timing-rule', { hasText: 'timed from when the question was sent' }).waitFor({ timeout: 20_000 });
     await screenshot(host, 'host-4-podium');
     await ann.getByText('You finished #1').waitFor();
     await bob.getByText('You finished #2').waitFor();

@@ -5,11 +5,26 @@ interface Target {
   port: number;
 }
 
+/** Chunks on their way one way through a link, in order, each with when it may be written. */
+interface Lane {
+  to: net.Socket;
+  queue: { at: number; chunk: Buffer; written?: () => void }[];
+  timer: NodeJS.Timeout | null;
+}
+
 interface Link {
   client: net.Socket;
   upstream: net.Socket;
   /** The end of what the client sent last, so a marker split across two chunks is still found. */
   tail: string;
+  up: Lane;
+  down: Lane;
+}
+
+interface Hold {
+  marker: string;
+  ms: number;
+  done: () => void;
 }
 
 interface Cut {
@@ -19,13 +34,17 @@ interface Cut {
 }
 
 /**
- * A TCP proxy on 127.0.0.1 in front of a real server (PostgreSQL in the tests). Taking the proxy
- * away looks, to the processes behind it, like the server going down, and the server is untouched.
+ * A TCP proxy on 127.0.0.1 in front of a real server (PostgreSQL, Redis or a socket process in the
+ * tests). Taking the proxy away looks, to the processes behind it, like the server going down, and
+ * the server is untouched. A delay makes what goes through it far away; a hold stalls one message.
  */
 export class TcpProxy {
   private server: net.Server | null = null;
   private readonly links = new Set<Link>();
   private cut: Cut | null = null;
+  private hold: Hold | null = null;
+  /** Added to every chunk, each way, in ms: a round trip through the proxy takes twice as long more. Order is kept. */
+  delayMs = 0;
 
   private constructor(
     private readonly target: Target,
@@ -80,17 +99,27 @@ export class TcpProxy {
     });
   }
 
+  /**
+   * Holds back, by `ms` more, the chunk in which a client next sends `marker`, and everything after it
+   * on that connection (nothing overtakes it). Resolves once that chunk has been passed on.
+   */
+  holdWhenSent(marker: string, ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      this.hold = { marker, ms, done: resolve };
+    });
+  }
+
   private link(client: net.Socket): void {
     const upstream = net.connect(this.target);
-    const link: Link = { client, upstream, tail: '' };
+    const lane = (to: net.Socket): Lane => ({ to, queue: [], timer: null });
+    const link: Link = { client, upstream, tail: '', up: lane(upstream), down: lane(client) };
     this.links.add(link);
     client.on('data', (chunk: Buffer) => this.forward(link, chunk));
-    upstream.on('data', (chunk: Buffer) => {
-      if (!client.destroyed) client.write(chunk);
-    });
+    upstream.on('data', (chunk: Buffer) => this.pass(link.down, chunk));
     // Either side going away ends the other; `end` rather than `destroy` lets a delivered chunk reach the server.
     const unlink = () => {
       this.links.delete(link);
+      for (const l of [link.up, link.down]) if (l.timer) clearTimeout(l.timer);
       client.destroy();
       upstream.end();
     };
@@ -112,7 +141,42 @@ export class TcpProxy {
       cut.done();
       return;
     }
-    link.tail = cut ? text.slice(-cut.marker.length) : '';
-    link.upstream.write(chunk);
+    const hold = this.hold;
+    if (hold && text.includes(hold.marker)) {
+      this.hold = null;
+      link.tail = '';
+      return this.pass(link.up, chunk, hold.ms, hold.done);
+    }
+    const marker = cut?.marker ?? hold?.marker;
+    link.tail = marker ? text.slice(-marker.length) : '';
+    this.pass(link.up, chunk);
+  }
+
+  /** Writes a chunk after the delay (and `extraMs`), never before one sent earlier the same way. */
+  private pass(lane: Lane, chunk: Buffer, extraMs = 0, written?: () => void): void {
+    const last = lane.queue.at(-1)?.at ?? 0;
+    const at = Math.max(Date.now() + this.delayMs + extraMs, last);
+    if (at <= Date.now() && lane.queue.length === 0) {
+      if (!lane.to.destroyed) lane.to.write(chunk);
+      written?.();
+      return;
+    }
+    lane.queue.push({ at, chunk, written });
+    if (!lane.timer) this.drain(lane);
+  }
+
+  private drain(lane: Lane): void {
+    const head = lane.queue[0];
+    if (!head) return;
+    lane.timer = setTimeout(() => {
+      lane.timer = null;
+      const now = Date.now();
+      while (lane.queue[0] && lane.queue[0].at <= now) {
+        const { chunk, written } = lane.queue.shift()!;
+        if (!lane.to.destroyed) lane.to.write(chunk);
+        written?.();
+      }
+      this.drain(lane);
+    }, Math.max(0, head.at - Date.now()));
   }
 }

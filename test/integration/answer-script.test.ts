@@ -5,6 +5,7 @@ import { transition } from '../../src/game/room-machine';
 import type { Question, RoomSettings } from '../../src/shared/room';
 import type { RoomState, StoredAnswer } from '../../src/game/room-state';
 import { type AnswerStore, createAnswerStore } from '../../src/store/answer-store';
+import { TIMING } from '../helpers/timing';
 import { type Keys, createKeys } from '../../src/store/keys';
 import { type QuizRedis, createRedis } from '../../src/store/redis';
 import { type RoomStore, createRoomStore } from '../../src/store/room-store';
@@ -76,7 +77,7 @@ beforeAll(() => {
   keys = createKeys(testNamespace('answer-script'));
   redis = createRedis(infra().redisUrl, { name: 'test-answer-script' });
   rooms = createRoomStore({ redis, keys, ttlSeconds: 600, instance: { id: 'test-socket', leaseMs: 60_000 } });
-  answers = createAnswerStore({ redis, keys });
+  answers = createAnswerStore({ redis, keys, rules: TIMING });
 });
 
 afterAll(async () => {
@@ -306,6 +307,89 @@ describe('the answer script', () => {
         expect(wrong).toMatchObject({ ok: true, closable: false });
         expect(right).toMatchObject({ ok: true, closable: true });
       });
+    });
+  });
+  describe('fair timing: an answer timed from its arrival and its send, within bounds', () => {
+    it('clamps a stamp from the future to the script\'s own clock', async () => {
+      const room = await openRoom({ openedAgoMs: 3000 });
+
+      const result = await answers.submit(room.code, 'ann', 0, { choice: CORRECT }, { arrivedAt: (await redisNow()) + 60_000, rttMs: null, reportedMs: null });
+
+      const after = await redisNow();
+      if (!result.ok) throw new Error(result.message);
+      expect(result.receivedAt).toBeLessThanOrEqual(after);
+      expect((await stored(room.code, 0, 'ann'))?.elapsedMs).toBe(result.receivedAt - (room.openedAt ?? 0));
+    });
+
+    it('clamps a stamp from before the question opened to its opening, never below', async () => {
+      const room = await openRoom({ openedAgoMs: 3000 });
+
+      const result = await answers.submit(room.code, 'ann', 0, { choice: CORRECT }, { arrivedAt: 1, rttMs: null, reportedMs: null });
+
+      expect(result).toMatchObject({ ok: true, receivedAt: room.openedAt, points: 1000 });
+      expect(await stored(room.code, 0, 'ann')).toMatchObject({ elapsedMs: 0, serverMs: 0, at: room.openedAt });
+    });
+
+    it('times the answer from its arrival, not from when the script ran', async () => {
+      const room = await openRoom({ openedAgoMs: 5000 });
+      const arrivedAt = (room.openedAt ?? 0) + 1000;
+
+      const result = await answers.submit(room.code, 'ann', 0, { choice: CORRECT }, { arrivedAt, rttMs: null, reportedMs: null });
+
+      expect(result).toMatchObject({ ok: true, receivedAt: arrivedAt, points: 950 });
+    });
+
+    describe('when an answer arrived by the deadline and is processed after it', () => {
+      it('counts it within the grace', async () => {
+        const room = await openRoom({ openedAgoMs: 10_200, dueInMs: -200 });
+
+        const result = await answers.submit(room.code, 'ann', 0, { choice: CORRECT }, { arrivedAt: (room.deadlineAt ?? 0) - 1000, rttMs: null, reportedMs: null });
+
+        expect(result).toMatchObject({ ok: true, points: 550 });
+      });
+
+      it('refuses it once the grace is over, and one that arrived after the deadline', async () => {
+        const late = await openRoom({ openedAgoMs: 11_000, dueInMs: -1000 });
+        const after = await openRoom({ openedAgoMs: 10_200, dueInMs: -200 });
+
+        const pastGrace = await answers.submit(late.code, 'ann', 0, { choice: CORRECT }, { arrivedAt: (late.deadlineAt ?? 0) - 50, rttMs: null, reportedMs: null });
+        const arrivedLate = await answers.submit(after.code, 'ann', 0, { choice: CORRECT }, { arrivedAt: (after.deadlineAt ?? 0) + 1, rttMs: null, reportedMs: null });
+
+        expect(pastGrace).toMatchObject({ ok: false, code: 'TOO_LATE' });
+        expect(arrivedLate).toMatchObject({ ok: false, code: 'TOO_LATE' });
+        expect(await stored(late.code, 0, 'ann')).toBeNull();
+        expect(await stored(after.code, 0, 'ann')).toBeNull();
+      });
+    });
+
+    it('times each player from when the question was first sent to them, within the question time', async () => {
+      const room = await openRoom({ openedAgoMs: 5000 });
+      const openedAt = room.openedAt ?? 0;
+      await rooms.recordSent(room.code, 0, [['ann', 600], ['bob', 3000]]);
+      // A second send (a reconnect) does not restart the clock.
+      await rooms.recordSent(room.code, 0, [['ann', 4000]]);
+      const timing = { arrivedAt: openedAt + 1600, rttMs: null, reportedMs: null };
+
+      await answers.submit(room.code, 'ann', 0, { choice: CORRECT }, timing);
+      await answers.submit(room.code, 'bob', 0, { choice: CORRECT }, { ...timing, arrivedAt: openedAt + 4000 });
+      await answers.submit(room.code, 'cid', 0, { choice: CORRECT }, timing);
+
+      expect(await stored(room.code, 0, 'ann')).toMatchObject({ serverMs: 1000, elapsedMs: 1000 });
+      expect(await stored(room.code, 0, 'bob')).toMatchObject({ serverMs: 1000 });
+      expect(await stored(room.code, 0, 'cid')).toMatchObject({ serverMs: 1600 });
+    });
+
+    it('credits half the round trip without a report, and a reported time only down to the capped round trip', async () => {
+      const room = await openRoom({ openedAgoMs: 5000 });
+      const arrivedAt = (room.openedAt ?? 0) + 2000;
+
+      await answers.submit(room.code, 'ann', 0, { choice: CORRECT }, { arrivedAt, rttMs: 100, reportedMs: null });
+      await answers.submit(room.code, 'bob', 0, { choice: CORRECT }, { arrivedAt, rttMs: 400, reportedMs: 0 });
+      await answers.submit(room.code, 'cid', 0, { choice: CORRECT }, { arrivedAt, rttMs: 400, reportedMs: 1950 });
+
+      expect(await stored(room.code, 0, 'ann')).toMatchObject({ serverMs: 2000, elapsedMs: 1950, rttMs: 100 });
+      expect(await stored(room.code, 0, 'bob')).toMatchObject({ serverMs: 2000, elapsedMs: 2000 - TIMING.allowanceCapMs, reportedMs: 0 });
+      expect(await stored(room.code, 0, 'cid')).toMatchObject({ serverMs: 2000, elapsedMs: 1950, reportedMs: 1950 });
     });
   });
 });

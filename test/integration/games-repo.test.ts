@@ -81,7 +81,7 @@ describe('saving a finished game when the connection to PostgreSQL drops mid-way
     // The retry's insert waits on the first transaction's row until that commits, then finds it.
     expect(await games.saveResults(game)).toBe(false);
     expect(await rowsOf(game.room.gameId)).toEqual({ games: 1, players: 3, answers: 4 });
-    const results = await games.results(game.room.gameId);
+    const results = await games.results(game.room.gameId, { allowanceCapMs: 150, reactionFloorMs: 150, answerGraceMs: 500 });
     expect(results?.players.map((p) => [p.playerId, p.score, p.rank])).toEqual([
       ['p_ann', 800, 1],
       ['p_bob', 800, 2],

@@ -5,6 +5,7 @@ import { transition } from '../../src/game/room-machine';
 import type { Question } from '../../src/shared/room';
 import type { RoomState, StoredAnswer } from '../../src/game/room-state';
 import { type AnswerStore, createAnswerStore } from '../../src/store/answer-store';
+import { TIMING } from '../helpers/timing';
 import { type Keys, createKeys } from '../../src/store/keys';
 import { type QuizRedis, createRedis } from '../../src/store/redis';
 import { type RoomStore, createRoomStore } from '../../src/store/room-store';
@@ -65,7 +66,7 @@ beforeAll(() => {
   keys = createKeys(testNamespace('question-types'));
   redis = createRedis(infra().redisUrl, { name: 'test-question-types' });
   rooms = createRoomStore({ redis, keys, ttlSeconds: 600, instance: { id: 'test-socket', leaseMs: 60_000 } });
-  answers = createAnswerStore({ redis, keys });
+  answers = createAnswerStore({ redis, keys, rules: TIMING });
 });
 
 afterAll(async () => {

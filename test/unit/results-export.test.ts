@@ -12,11 +12,14 @@ const PLAYERS = [
   { playerId: 'p_a', nickname: 'Ann, the "Ace"', userId: 'u-1', score: 1700, rank: 1, correctCount: 2, totalAnswerMs: 3000 },
 ];
 const ANSWERS = [
-  { playerId: 'p_a', questionIndex: 0, choice: 1, text: null, correct: true, points: 900, elapsedMs: 2000, answeredAt: '2026-11-30T09:59:00.000Z' },
-  { playerId: 'p_b', questionIndex: 0, choice: 1, text: null, correct: true, points: 800, elapsedMs: 4000, answeredAt: '2026-11-30T09:59:01.000Z' },
-  { playerId: 'p_a', questionIndex: 1, choice: 0, text: null, correct: true, points: 800, elapsedMs: 1000, answeredAt: '2026-11-30T09:59:30.000Z' },
+  { playerId: 'p_a', questionIndex: 0, choice: 1, text: null, correct: true, points: 900, elapsedMs: 2000, serverMs: 2050, reportedMs: null, rttMs: 100, answeredAt: '2026-11-30T09:59:00.000Z' },
+  // Saved before fair timing: no server time, report or round trip.
+  { playerId: 'p_b', questionIndex: 0, choice: 1, text: null, correct: true, points: 800, elapsedMs: 4000, serverMs: null, reportedMs: null, rttMs: null, answeredAt: '2026-11-30T09:59:01.000Z' },
+  // A client reporting a reaction faster than a person's.
+  { playerId: 'p_a', questionIndex: 1, choice: 0, text: null, correct: true, points: 800, elapsedMs: 1000, serverMs: 1100, reportedMs: 90, rttMs: 120, answeredAt: '2026-11-30T09:59:30.000Z' },
 ];
-const results = withBreakdown({ game: GAME, questions: QUESTIONS, players: PLAYERS, answers: ANSWERS });
+const TIMING = { allowanceCapMs: 150, reactionFloorMs: 150, answerGraceMs: 500 };
+const results = withBreakdown({ game: GAME, questions: QUESTIONS, players: PLAYERS, answers: ANSWERS }, TIMING);
 
 describe('the per-question breakdown', () => {
   it('counts answers and correct answers, and the picks of each choice', () => {
@@ -34,6 +37,23 @@ describe('the per-question breakdown', () => {
   });
 });
 
+describe('cheat signals and the timing rule', () => {
+  it('flags a player with answers under the reaction floor, and nobody else', () => {
+    const signals = Object.fromEntries(results.players.map((p) => [p.playerId, p.signals]));
+
+    expect(signals.p_a).toEqual([{ kind: 'fast-reaction', count: 1, message: expect.stringMatching(/1 answer under 150 ms/) }]);
+    expect(signals.p_b).toEqual([]);
+  });
+
+  it('states the rule with the settings the game ran with', () => {
+    expect(results.timing).toMatchObject({ allowanceCapMs: 150, reactionFloorMs: 150, answerGraceMs: 500 });
+    expect(results.timing.rule).toMatch(/Up to 150 ms .* credited/);
+    expect(withBreakdown({ game: GAME, questions: QUESTIONS, players: PLAYERS, answers: ANSWERS }, { ...TIMING, allowanceCapMs: 0 }).timing.rule).toMatch(
+      /No allowance/,
+    );
+  });
+});
+
 describe('the CSV export', () => {
   const csv = resultsCsv(results);
   const lines = csv.split('\r\n');
@@ -46,10 +66,10 @@ describe('the CSV export', () => {
 
   it('writes one row per player per question, players by rank, quoting commas and quotes', () => {
     expect(lines.slice(1, 5)).toEqual([
-      'g-1,K7QM2X,2026-11-30T10:00:00.000Z,1,"Ann, the ""Ace""",p_a,u-1,1700,1,"Who painted ""Guernica"", in 1937?",Picasso,Picasso,true,900,2000',
-      "g-1,K7QM2X,2026-11-30T10:00:00.000Z,1,\"Ann, the \"\"Ace\"\"\",p_a,u-1,1700,2,'-1 < 0,True,True,true,800,1000",
-      'g-1,K7QM2X,2026-11-30T10:00:00.000Z,2,"\'=HYPERLINK(""x"")",p_b,,800,1,"Who painted ""Guernica"", in 1937?",Picasso,Picasso,true,800,4000',
-      "g-1,K7QM2X,2026-11-30T10:00:00.000Z,2,\"'=HYPERLINK(\"\"x\"\")\",p_b,,800,2,'-1 < 0,True,,false,0,",
+      'g-1,K7QM2X,2026-11-30T10:00:00.000Z,1,"Ann, the ""Ace""",p_a,u-1,1700,1,"Who painted ""Guernica"", in 1937?",Picasso,Picasso,true,900,2000,2050,,false',
+      "g-1,K7QM2X,2026-11-30T10:00:00.000Z,1,\"Ann, the \"\"Ace\"\"\",p_a,u-1,1700,2,'-1 < 0,True,True,true,800,1000,1100,90,true",
+      'g-1,K7QM2X,2026-11-30T10:00:00.000Z,2,"\'=HYPERLINK(""x"")",p_b,,800,1,"Who painted ""Guernica"", in 1937?",Picasso,Picasso,true,800,4000,,,false',
+      "g-1,K7QM2X,2026-11-30T10:00:00.000Z,2,\"'=HYPERLINK(\"\"x\"\")\",p_b,,800,2,'-1 < 0,True,,false,0,,,,",
     ]);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { STREAK_CAP, speedPoints, streakBonus } from '../../src/game/scoring';
+import { STREAK_CAP, speedPoints, streakBonus, countedMs } from '../../src/game/scoring';
 
 describe('speed scoring', () => {
   describe('when a correct answer arrives', () => {
@@ -45,5 +45,25 @@ describe('streak bonus', () => {
   it('stops growing at the cap', () => {
     expect(STREAK_CAP).toBe(500);
     expect([6, 7, 50].map(streakBonus)).toEqual([500, 500, 500]);
+  });
+});
+
+describe('the time that counts, with the latency allowance', () => {
+  it('credits half the measured round trip when the client reports nothing, up to the cap', () => {
+    expect(countedMs({ serverMs: 2000, rttMs: 100, reportedMs: null, capMs: 150 })).toBe(1950);
+    expect(countedMs({ serverMs: 2000, rttMs: 1000, reportedMs: null, capMs: 150 })).toBe(1850);
+  });
+
+  it('takes a reported reaction time only within [server time − min(round trip, cap), server time]', () => {
+    expect(countedMs({ serverMs: 2000, rttMs: 120, reportedMs: 1900, capMs: 150 })).toBe(1900);
+    expect(countedMs({ serverMs: 2000, rttMs: 120, reportedMs: 0, capMs: 150 })).toBe(1880);
+    expect(countedMs({ serverMs: 2000, rttMs: 900, reportedMs: 0, capMs: 150 })).toBe(1850);
+    expect(countedMs({ serverMs: 2000, rttMs: 120, reportedMs: 5000, capMs: 150 })).toBe(2000);
+  });
+
+  it('gives nothing without a measured round trip, or with the cap at 0', () => {
+    expect(countedMs({ serverMs: 2000, rttMs: null, reportedMs: 0, capMs: 150 })).toBe(2000);
+    expect(countedMs({ serverMs: 2000, rttMs: 300, reportedMs: 0, capMs: 0 })).toBe(2000);
+    expect(countedMs({ serverMs: 40, rttMs: 300, reportedMs: null, capMs: 150 })).toBe(0);
   });
 });

@@ -74,3 +74,15 @@ export function renderFinished(view) {
   renderLeaderboard(byId('final-rest'), standings.slice(3));
   showScreen('finished');
 }
+
+/**
+ * Under the final results, from the saved results: how answers were timed, and each player's cheat
+ * signals for the host to judge (nothing is done about them automatically).
+ * @param {{ timing: { rule: string }, players: { nickname: string, signals: { message: string }[] }[] }} results
+ */
+export function renderTimingReport(results) {
+  byId('timing-rule').textContent = results.timing.rule;
+  const flagged = results.players.filter((p) => p.signals.length > 0);
+  byId('signals-title').hidden = flagged.length === 0;
+  byId('signals').replaceChildren(...flagged.map((p) => h('li', {}, `${p.nickname}: ${p.signals.map((s) => s.message).join('; ')}`)));
+}

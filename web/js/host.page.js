@@ -1,7 +1,7 @@
 import { createCountdown } from './countdown.js';
 import { byId, loadStored, showError, showNotice, showScreen, store } from './dom.js';
 import { initAuthForms, loadCategories, readCreateForm } from './host-forms.js';
-import { renderFinished, renderLobby, renderQuestion, renderReveal } from './host-screens.js';
+import { renderFinished, renderLobby, renderQuestion, renderReveal, renderTimingReport } from './host-screens.js';
 import { api } from './rest-client.js';
 import { connect, connectErrorMessage, createClock, isRefusal, retryLater } from './socket-client.js';
 
@@ -157,6 +157,7 @@ function applyView(next) {
     case 'finished':
       questionCountdown.stop();
       revealCountdown.stop();
+      void loadTimingReport(view.gameId);
       return renderFinished(view);
     case 'failed':
       byId('failed-reason').textContent = view.failureReason ?? 'The worker could not prepare the questions.';
@@ -166,6 +167,20 @@ function applyView(next) {
       closeRoom();
       showCreate();
       return showError('The room was cancelled.');
+  }
+}
+
+/** The saved results carry the timing rule and the cheat signals; the worker saves them a moment after the end. */
+let reportFor = null;
+async function loadTimingReport(gameId) {
+  if (reportFor === gameId) return;
+  reportFor = gameId;
+  for (let attempt = 0; attempt < 15 && reportFor === gameId; attempt++) {
+    try {
+      return renderTimingReport(await api('GET', `/games/${encodeURIComponent(gameId)}/results`));
+    } catch {
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+    }
   }
 }
 

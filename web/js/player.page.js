@@ -18,8 +18,10 @@ let view = null;
 let you = null;
 /** Another tab or device took this player over: do not reconnect and take it back. */
 let replaced = false;
-/** Per question: the rendered index, an answer in flight, the acknowledged answer, a refusal. */
-let question = { index: -1, sending: null, locked: null, refusal: null };
+/** Per question: the rendered index, an answer in flight, the acknowledged answer, a refusal, when it was shown. */
+let question = { index: -1, sending: null, locked: null, refusal: null, shownAt: 0 };
+/** The server takes no reported reaction time past this (src/shared/socket-events.ts). */
+const MAX_REACTION_MS = 600_000;
 
 function showJoin(code, message) {
   byId('join-code').value = code ?? '';
@@ -165,7 +167,7 @@ function renderQuestion() {
   const q = view.question;
   if (!q) return;
   if (question.index !== view.questionIndex) {
-    question = { index: view.questionIndex, sending: null, locked: null, refusal: null };
+    question = { index: view.questionIndex, sending: null, locked: null, refusal: null, shownAt: performance.now() };
     byId('q-meta').textContent = `Question ${view.questionIndex + 1} of ${view.settings.questionCount} · ${q.category}`;
     byId('q-text').textContent = q.text;
     const typed = q.type === 'type-answer';
@@ -271,7 +273,9 @@ function submit(answer) {
   question.sending = answer;
   question.refusal = null;
   renderQuestion();
-  socket.timeout(5000).emit('answer:submit', { questionIndex: index, ...answer }, (err, ack) => {
+  // Our own question-shown-to-tap time: the server credits it only within the network's round trip (README, "Fair timing").
+  const reactionMs = Math.min(Math.round(performance.now() - question.shownAt), MAX_REACTION_MS);
+  socket.timeout(5000).emit('answer:submit', { questionIndex: index, ...answer, reactionMs }, (err, ack) => {
     if (question.index !== index) return;
     question.sending = null;
     if (err) question.refusal = { message: 'The server did not confirm your answer; try again.', final: false };

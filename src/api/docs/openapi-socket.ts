@@ -34,7 +34,9 @@ export function socketContract(ref: (component: string) => JsonSchema) {
 
   const clientToServer = {
     'answer:submit': {
-      summary: 'Answer the open question; the first answer counts, timed by the server.',
+      summary:
+        'Answer the open question; the first answer counts, timed by the server from when it sent this player the question to when the answer arrived ' +
+        '(receivedAt), less a capped latency allowance; an optional reactionMs is used only within it (README, "Timing").',
       payload: ref('AnswerSubmit'),
       ack: `{ok: true, questionIndex, choice | text, receivedAt} | {ok: false, error: {code, message}}, code one of ${ANSWER_REFUSALS.join(', ')}`,
     },

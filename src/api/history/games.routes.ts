@@ -8,11 +8,11 @@ import { resultsCsv } from './results-csv';
  * Results are public to whoever holds the game id: a random UUID that only the people in the room
  * see (the host's answer to POST /rooms and the room view), as Kahoot shares a report link.
  */
-export function gamesRoutes({ games }: ApiDeps): Router {
+export function gamesRoutes({ games, config }: ApiDeps): Router {
   const router = Router();
 
   async function resultsOf(id: string) {
-    const results = await games.results(id);
+    const results = await games.results(id, config.timing);
     if (!results) {
       throw new AppError(ErrorCode.NotFound, 404, 'No results for this game; it may still be running or being saved.');
     }

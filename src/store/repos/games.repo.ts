@@ -1,4 +1,5 @@
 import { withBreakdown } from '../../game/results-breakdown';
+import type { ResultsTiming } from '../../game/timing-rule';
 import type { GameResults } from '../../shared/game-results';
 import type { Db } from '../../platform/db';
 import type { RoomSnapshot } from '../view-reader';
@@ -58,6 +59,9 @@ export function createGamesRepo(db: Db) {
             correct: a.correct,
             points: a.points,
             elapsed_ms: a.elapsedMs,
+            server_ms: a.serverMs ?? null,
+            reported_ms: a.reportedMs ?? null,
+            rtt_ms: a.rttMs ?? null,
             answered_at: new Date(a.at),
           })),
         );
@@ -66,7 +70,8 @@ export function createGamesRepo(db: Db) {
       });
     },
 
-    async results(gameId: string): Promise<GameResults | null> {
+    /** The game as saved, with its breakdown and cheat signals by `timing` (the reading api's settings). */
+    async results(gameId: string, timing: ResultsTiming): Promise<GameResults | null> {
       if (!UUID.test(gameId)) return null;
       const game = await db('games').where({ id: gameId }).first();
       if (!game) return null;
@@ -93,9 +98,10 @@ export function createGamesRepo(db: Db) {
         })),
         answers: answers.map((a) => ({
           playerId: a.player_id, questionIndex: a.question_index, choice: a.choice, text: a.text, correct: a.correct,
-          points: a.points, elapsedMs: a.elapsed_ms, answeredAt: a.answered_at.toISOString(),
+          points: a.points, elapsedMs: a.elapsed_ms, serverMs: a.server_ms, reportedMs: a.reported_ms, rttMs: a.rtt_ms,
+          answeredAt: a.answered_at.toISOString(),
         })),
-      });
+      }, timing);
     },
   };
 }

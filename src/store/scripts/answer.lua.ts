@@ -6,14 +6,21 @@ import { everyoneAnsweredLua } from './early-close.lua';
  * KEYS[1] room record        KEYS[2] answer-key hash   KEYS[3] players hash   KEYS[4] online hash
  * KEYS[5] answers:{i} hash   KEYS[6] scores zset       KEYS[7] streaks hash   KEYS[8] times hash
  * KEYS[9] reconnecting hash (players expected back after their socket instance shut down)
- * KEYS[10] socket instances' presence leases   KEYS[11] events stream
+ * KEYS[10] sent:{i} hash: player id → ms after `openedAt` the question was sent to them (sent.lua)
+ * KEYS[11] socket instances' presence leases   KEYS[12] events stream
  * ARGV[1] player id          ARGV[2] question index    ARGV[3] choice, or '' for a typed answer
  * ARGV[4] typed answer, normalised (src/game/answer-text.ts), or ''    ARGV[5] typed answer as sent, or ''
- * ARGV[6] approximate maximum length of the events stream
+ * ARGV[6] when the answer arrived at the socket process, epoch ms on Redis's clock, or ''
+ * ARGV[7] the client's reported reaction time in ms, or ''    ARGV[8] the connection's round trip in ms, or ''
+ * ARGV[9] latency allowance cap, ms    ARGV[10] grace after the deadline, ms
+ * ARGV[11] approximate maximum length of the events stream
  *
- * Guarantees: the question is open (phase, index, and the deadline by Redis's own clock, never the
- * client's); only a player's first answer counts; points follow the speed rule of
- * src/game/scoring.ts. Scores, streaks and times are NOT touched here: the answer record carries
+ * Guarantees: the question is open (phase and index); only a player's first answer counts; points
+ * follow the speed rule of src/game/scoring.ts. Time (README, "Timing"): the arrival stamp is clamped
+ * to [openedAt, TIME] (never trusted beyond); the answer counts when it arrived by the deadline and is
+ * processed within the grace after it. It is timed from when this player was sent the question
+ * (openedAt + lag, the lag within the question time), less the latency allowance of countedMs() in scoring.ts.
+ * Scores, streaks and times are NOT touched here: the answer record carries
  * the points and the streak it earns, and the reveal settles them (transition.lua), so nothing a
  * player can read before the reveal moves with the correctness of an answer. KEYS[6] and KEYS[8]
  * stay in the signature so every key the answer depends on is declared.
@@ -25,7 +32,7 @@ import { everyoneAnsweredLua } from './early-close.lua';
  * (the first correct one in `first-correct` mode, or every live player has answered), the
  * `question.closable` event is appended to the stream in the same script, so no process can die
  * between the answer and the event.
- * Returns {1, points, closable, answeredCount, version, receivedAt} or {code}:
+ * Returns {1, points, closable, answeredCount, version, arrivedAt} or {code}:
  * -1 no room, -2 not accepting, -3 wrong question, -4 too late, -5 already answered,
  * -6 not a player, -7 invalid choice, -8 a choice for a type-answer question or text for another.
  */
@@ -38,7 +45,8 @@ local index = tonumber(ARGV[2])
 if index ~= room.questionIndex then return {-3} end
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-if now > room.deadlineAt then return {-4} end
+local arrived = math.floor(math.min(math.max(tonumber(ARGV[6]) or now, room.openedAt), now))
+if arrived > room.deadlineAt or now > room.deadlineAt + tonumber(ARGV[10]) then return {-4} end
 local player = ARGV[1]
 if redis.call('HEXISTS', KEYS[3], player) == 0 then return {-6} end
 local entry = redis.call('HGET', KEYS[2], ARGV[2])
@@ -68,7 +76,19 @@ end
 if redis.call('HEXISTS', KEYS[5], player) == 1 then return {-5} end
 
 local questionMs = room.settings.questionSeconds * 1000
-local elapsed = math.min(math.max(now - room.openedAt, 0), questionMs)
+local lag = math.min(math.max(tonumber(redis.call('HGET', KEYS[10], player) or '0') or 0, 0), questionMs)
+local serverMs = math.min(math.max(arrived - (room.openedAt + lag), 0), questionMs)
+-- countedMs() of src/game/scoring.ts: the allowance, and a reported time used only inside its bounds.
+local cap = tonumber(ARGV[9])
+local rtt = math.max(tonumber(ARGV[8]) or 0, 0)
+local reported = tonumber(ARGV[7])
+local elapsed
+if reported then
+  reported = math.max(math.floor(reported), 0)
+  elapsed = math.min(math.max(reported, math.max(serverMs - math.min(rtt, cap), 0)), serverMs)
+else
+  elapsed = math.max(serverMs - math.min(math.floor(rtt / 2), cap), 0)
+end
 local points = 0
 -- Streaks as settled by the previous reveals; this answer's own streak is applied at its reveal.
 local streak = tonumber(redis.call('HGET', KEYS[7], player) or '0')
@@ -80,18 +100,18 @@ elseif key.k ~= 'poll' then
   streak = 0
 end
 
-redis.call('HSET', KEYS[5], player, cjson.encode({choice = choice, text = text, correct = correct, points = points, elapsedMs = elapsed, at = now, streak = streak}))
+redis.call('HSET', KEYS[5], player, cjson.encode({choice = choice, text = text, correct = correct, points = points, elapsedMs = elapsed, serverMs = serverMs, reportedMs = reported, rttMs = math.floor(rtt), at = arrived, queuedMs = now - arrived, streak = streak}))
 
 local answered = redis.call('HLEN', KEYS[5])
 local closable = 0
 if room.settings.mode == 'first-correct' and correct then
   closable = 1
-elseif everyoneAnswered(KEYS[4], KEYS[10], KEYS[5], KEYS[9], now) then
+elseif everyoneAnswered(KEYS[4], KEYS[11], KEYS[5], KEYS[9], now) then
   closable = 1
 end
 if closable == 1 then
   local event = cjson.encode({type = 'question.closable', roomCode = room.code, version = room.version, at = now, questionIndex = index})
-  redis.call('XADD', KEYS[11], 'MAXLEN', '~', ARGV[6], '*', 'type', 'question.closable', 'event', event)
+  redis.call('XADD', KEYS[12], 'MAXLEN', '~', ARGV[11], '*', 'type', 'question.closable', 'event', event)
 end
-return {1, points, closable, answered, room.version, now}
+return {1, points, closable, answered, room.version, arrived}
 `;

@@ -1,0 +1,50 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import path from 'node:path';
+
+const ROOT = path.resolve(__dirname, '..');
+
+/** Starts one built role (`node dist/src/main.js <role>`) and resolves once it answers. */
+export function startRole(role: string, env: Record<string, string>): Promise<ChildProcess> {
+  const child = spawn(process.execPath, [path.join(ROOT, 'dist/src/main.js'), role], {
+    env: { ...process.env, ...env, LOG_LEVEL: 'warn' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${role} did not start: ${out}`)), 20_000);
+    const onData = (d: Buffer) => {
+      out += String(d);
+    };
+    child.stdout?.on('data', onData);
+    child.stderr?.on('data', onData);
+    child.once('exit', (c) => reject(new Error(`${role} exited with ${c}: ${out}`)));
+    const poll = setInterval(async () => {
+      const port = env.PORT ?? env.SOCKET_PORT;
+      const ok =
+        role === 'worker'
+          ? true
+          : await fetch(`http://127.0.0.1:${role === 'api' ? env.PORT : env.SOCKET_PORT}/${role === 'api' ? 'health' : ''}`)
+              .then((r) => r.ok)
+              .catch(() => false);
+      if (ok && port !== undefined) {
+        clearInterval(poll);
+        clearTimeout(timer);
+        resolve(child);
+      } else if (role === 'worker') {
+        clearInterval(poll);
+        clearTimeout(timer);
+        setTimeout(() => resolve(child), 1000);
+      }
+    }, 100);
+  });
+}
+
+export async function json<T>(url: string, method: string, body?: unknown, token?: string): Promise<T> {
+  const res = await fetch(url, {
+    method,
+    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  if (!res.ok) throw new Error(`${method} ${url}: ${res.status} ${await res.text()}`);
+  return (await res.json()) as T;
+}

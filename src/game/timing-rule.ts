@@ -1,0 +1,26 @@
+import type { TimingRule } from '../shared/game-results';
+
+/** The fair-timing settings the results report (src/shared/config.ts, README "Fair timing"). */
+export interface ResultsTiming {
+  allowanceCapMs: number;
+  reactionFloorMs: number;
+  answerGraceMs: number;
+}
+
+/** The timing rule in words, as the README states it, with the settings the game ran with. */
+export function timingRule({ allowanceCapMs, reactionFloorMs, answerGraceMs }: ResultsTiming): TimingRule {
+  const allowance =
+    allowanceCapMs > 0
+      ? `Up to ${allowanceCapMs} ms of it is credited for network delay: half the connection's measured round trip, or the reaction time the player's app reported, used only within the round trip.`
+      : 'No allowance is made for network delay.';
+  return {
+    rule:
+      'An answer is timed from when the question was sent to the player until the answer reached the server, on the server\'s clock; ' +
+      `time spent waiting inside the server does not count. ${allowance} ` +
+      `An answer that reached the server by the deadline counts even when processed up to ${answerGraceMs} ms after it. ` +
+      `Answers under ${reactionFloorMs} ms, and the same answers (wrong ones included) as several other players, are flagged for the host, never penalised.`,
+    allowanceCapMs,
+    reactionFloorMs,
+    answerGraceMs,
+  };
+}
