@@ -60,7 +60,9 @@ export function createKeys(namespace: string) {
     /** The reconciler's last report (see reconcile-report.ts). */
     reconcileReport: `${namespace}:reconcile:last`,
     /** Hash: game id → its results snapshot (JSON), kept until PostgreSQL has them; no expiry. */
-    resultsPending: `${namespace}:results:pending`,
+    resultsPending: `${namespace}:{results}:pending`,
+    /** Hash beside it: game id → room code, so the backlog is listed without reading the snapshots. */
+    resultsPendingRooms: `${namespace}:{results}:pending-rooms`,
     channel: (code: string) => `${namespace}:channel:room:${code}`,
     channelPattern: `${namespace}:channel:room:*`,
     /** All keys of one room, for expiry. */

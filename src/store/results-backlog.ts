@@ -9,16 +9,18 @@ type StoredSnapshot = Omit<RoomSnapshot, 'answers'> & { answers: [string, Stored
 const SCAN_LIMIT = 1000;
 
 /**
- * Finished games whose results PostgreSQL has not taken yet, kept in Redis without expiry (one
- * hash, game id → snapshot) from the first try to save them until the save succeeds, however long
- * PostgreSQL is away. The room's own keys may expire meanwhile; the snapshot does not.
+ * Finished games whose results PostgreSQL has not taken yet, kept in Redis without expiry (a hash
+ * game id → snapshot, and one game id → room code to list them cheaply; one hash tag, so each change
+ * to both is one MULTI even on a cluster) from the first try to save them until the save succeeds,
+ * however long PostgreSQL is away. The room's own keys may expire meanwhile; the snapshot does not.
  */
 export function createResultsBacklog({ redis, keys }: { redis: QuizRedis; keys: Keys }) {
   return {
     /** Keeps the snapshot unless one is kept already: the first snapshot of a finished game is its record. */
     async keep(snapshot: RoomSnapshot): Promise<void> {
       const stored: StoredSnapshot = { ...snapshot, answers: snapshot.answers.map((byPlayer) => [...byPlayer]) };
-      await redis.hsetnx(keys.resultsPending, snapshot.room.gameId, JSON.stringify(stored));
+      const { gameId, code } = snapshot.room;
+      await redis.multi().hsetnx(keys.resultsPending, gameId, JSON.stringify(stored)).hset(keys.resultsPendingRooms, gameId, code).exec();
     },
 
     async get(gameId: string): Promise<RoomSnapshot | null> {
@@ -29,7 +31,7 @@ export function createResultsBacklog({ redis, keys }: { redis: QuizRedis; keys: 
     },
 
     async saved(gameId: string): Promise<void> {
-      await redis.hdel(keys.resultsPending, gameId);
+      await redis.multi().hdel(keys.resultsPending, gameId).hdel(keys.resultsPendingRooms, gameId).exec();
     },
 
     size(): Promise<number> {
@@ -41,12 +43,9 @@ export function createResultsBacklog({ redis, keys }: { redis: QuizRedis; keys: 
       const out: { gameId: string; roomCode: string }[] = [];
       let cursor = '0';
       do {
-        const [next, flat] = await redis.hscan(keys.resultsPending, cursor, 'COUNT', 200);
+        const [next, flat] = await redis.hscan(keys.resultsPendingRooms, cursor, 'COUNT', 200);
         cursor = next;
-        for (let i = 0; i + 1 < flat.length; i += 2) {
-          const code = (JSON.parse(flat[i + 1] as string) as StoredSnapshot).room.code;
-          out.push({ gameId: flat[i] as string, roomCode: code });
-        }
+        for (let i = 0; i + 1 < flat.length; i += 2) out.push({ gameId: flat[i] as string, roomCode: flat[i + 1] as string });
       } while (cursor !== '0' && out.length < SCAN_LIMIT);
       return out;
     },
