@@ -9,6 +9,9 @@ export const SAME_PATTERN_MIN_ANSWERS = 3;
 /** ...with at least this many wrong answers in common: everyone who knows it all answers alike. */
 export const SAME_PATTERN_MIN_WRONG = 2;
 
+/** This many players (or more) joining one game from one network address is worth a look; a classroom behind one router is too. */
+export const SAME_ADDRESS_MIN_PLAYERS = 4;
+
 /** Faster than a person reacts: by the time that counted, or by the player's own report. */
 export function isFastReaction(a: Pick<Answer, 'elapsedMs' | 'reportedMs'>, reactionFloorMs: number): boolean {
   return a.elapsedMs < reactionFloorMs || (a.reportedMs !== null && a.reportedMs < reactionFloorMs);
@@ -27,10 +30,15 @@ function pattern(answers: Answer[], polls: ReadonlySet<number>): { key: string; 
 /**
  * Each player's signs of cheating, for the host to judge; flagged, never acted on:
  * `fast-reaction`, answers faster than a person reacts; `same-pattern`, the very same answers, wrong
- * ones included, as a group of other players (shared screens, or one person playing several).
+ * ones included, as a group of other players (shared screens, or one person playing several);
+ * `same-address`, many players joined from one network address.
  */
-export function cheatSignals(answers: Answer[], { reactionFloorMs, polls }: { reactionFloorMs: number; polls: ReadonlySet<number> }): Map<string, CheatSignal[]> {
-  const byPlayer = new Map<string, Answer[]>();
+export function cheatSignals(
+  players: Pick<GameResults['players'][number], 'playerId' | 'sameAddressPlayers'>[],
+  answers: Answer[],
+  { reactionFloorMs, polls }: { reactionFloorMs: number; polls: ReadonlySet<number> },
+): Map<string, CheatSignal[]> {
+  const byPlayer = new Map<string, Answer[]>(players.map((p) => [p.playerId, []]));
   for (const a of answers) byPlayer.set(a.playerId, [...(byPlayer.get(a.playerId) ?? []), a]);
   const patterns = new Map([...byPlayer].map(([id, mine]) => [id, pattern(mine, polls)]));
   const sharing = new Map<string, number>();
@@ -53,6 +61,11 @@ export function cheatSignals(answers: Answer[], { reactionFloorMs, polls }: { re
       });
     }
     signals.set(id, found);
+  }
+  for (const p of players) {
+    const n = p.sameAddressPlayers ?? 0;
+    if (n < SAME_ADDRESS_MIN_PLAYERS) continue;
+    signals.get(p.playerId)?.push({ kind: 'same-address', count: n, message: `joined from the same network address as ${n - 1} other players` });
   }
   return signals;
 }

@@ -13,7 +13,7 @@ type Stored = Omit<GameResults, 'questions' | 'players' | 'timing'> & {
  */
 export function withBreakdown(stored: Stored, timing: ResultsTiming): GameResults {
   const polls = new Set(stored.questions.filter((q) => q.type === 'poll').map((q) => q.index));
-  const signals = cheatSignals(stored.answers, { reactionFloorMs: timing.reactionFloorMs, polls });
+  const signals = cheatSignals(stored.players, stored.answers, { reactionFloorMs: timing.reactionFloorMs, polls });
   const results = {
     ...stored,
     players: stored.players.map((p) => ({ ...p, signals: signals.get(p.playerId) ?? [] })),

@@ -58,4 +58,6 @@ export interface StoredPlayer {
   nickname: string;
   userId: string | null;
   joinedAt: number;
+  /** The joining network address, as an opaque keyed hash: only ever compared (the same-address cheat signal). */
+  address?: string;
 }

@@ -34,7 +34,7 @@ export type TimingRule = z.infer<typeof TimingRule>;
 
 /** One kind of suspicious play by one player; `count` answers showed it. */
 export const CheatSignal = z.object({
-  kind: z.enum(['fast-reaction', 'same-pattern']),
+  kind: z.enum(['fast-reaction', 'same-pattern', 'same-address']),
   count: z.number().int(),
   message: z.string(),
 });
@@ -63,6 +63,7 @@ export const GameResults = z.object({
       rank: z.number().int(),
       correctCount: z.number().int(),
       totalAnswerMs: z.number(),
+      sameAddressPlayers: z.number().int().nullable().describe('Players of this game who joined from this player\'s network address, this one included; null before it was kept.'),
       signals: z.array(CheatSignal).describe('Signs of cheating, for the host to judge: shown, never acted on.'),
     }),
   ),

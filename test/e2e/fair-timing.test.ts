@@ -178,11 +178,20 @@ describe('fair timing: points that depend on the player, not on distance or serv
     });
 
     it('is flagged to the host in the results, with the rule stated, and nobody else is', () => {
-      const signals = Object.fromEntries(results.players.map((p) => [p.nickname, p.signals]));
+      const fast = Object.fromEntries(results.players.map((p) => [p.nickname, p.signals.filter((s) => s.kind === 'fast-reaction')]));
 
-      expect(signals.liar).toEqual([{ kind: 'fast-reaction', count: 2, message: expect.stringContaining(`under ${150} ms`) }]);
-      expect([signals.near, signals.far, signals.late]).toEqual([[], [], []]);
+      expect(fast.liar).toEqual([{ kind: 'fast-reaction', count: 2, message: expect.stringContaining(`under ${150} ms`) }]);
+      expect([fast.near, fast.far, fast.late]).toEqual([[], [], []]);
       expect(results.timing).toMatchObject({ allowanceCapMs: CAP_MS, answerGraceMs: GRACE_MS, rule: expect.stringMatching(/timed from when the question was sent/) });
+    });
+  });
+
+  describe('when four players joined from one network address (all of them from 127.0.0.1 here)', () => {
+    it('flags each of them to the host', () => {
+      for (const p of results.players) {
+        expect(p.sameAddressPlayers, p.nickname).toBe(4);
+        expect(p.signals.map((s) => s.kind), p.nickname).toContain('same-address');
+      }
     });
   });
 

@@ -3,7 +3,7 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { QueueName, jobId } from '../../src/shared/jobs';
 import type { RoomView } from '../../src/shared/room';
-import type { GameResults } from '../../src/store/games.repo';
+import type { GameResults } from '../../src/store/repos/games.repo';
 import { createKeys } from '../../src/store/keys';
 import { type Game, openGame } from '../helpers/game';
 import { ANSWERING, answerAllButTheLast, expectPlayedThrough, firstView, report } from '../helpers/faults';

@@ -8,8 +8,8 @@ const QUESTIONS = [
   { index: 1, id: 2, category: 'Math', difficulty: 'easy' as const, type: 'boolean' as const, text: '-1 < 0', choices: ['True', 'False'], correct: [0], accepted: [] },
 ];
 const PLAYERS = [
-  { playerId: 'p_b', nickname: '=HYPERLINK("x")', userId: null, score: 800, rank: 2, correctCount: 1, totalAnswerMs: 4000 },
-  { playerId: 'p_a', nickname: 'Ann, the "Ace"', userId: 'u-1', score: 1700, rank: 1, correctCount: 2, totalAnswerMs: 3000 },
+  { playerId: 'p_b', nickname: '=HYPERLINK("x")', userId: null, score: 800, rank: 2, correctCount: 1, totalAnswerMs: 4000, sameAddressPlayers: null },
+  { playerId: 'p_a', nickname: 'Ann, the "Ace"', userId: 'u-1', score: 1700, rank: 1, correctCount: 2, totalAnswerMs: 3000, sameAddressPlayers: 1 },
 ];
 const ANSWERS = [
   { playerId: 'p_a', questionIndex: 0, choice: 1, text: null, correct: true, points: 900, elapsedMs: 2000, serverMs: 2050, reportedMs: null, rttMs: 100, answeredAt: '2026-11-30T09:59:00.000Z' },

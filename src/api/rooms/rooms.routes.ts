@@ -30,7 +30,7 @@ export function roomsRoutes(deps: ApiDeps, service: RoomsService): Router {
     // A signed-in user may join under their account (for history); anyone else joins as a guest.
     const claims = optionalClaims(req, secret);
     const userId = claims?.kind === 'user' ? claims.sub : null;
-    const joined = await service.join(code, nickname, userId);
+    const joined = await service.join(code, nickname, userId, req.ip ?? '');
     res.status(201).json({ ...joined, code, nickname } satisfies Joined);
   });
 

@@ -1,4 +1,4 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { createHmac, randomBytes, randomUUID } from 'node:crypto';
 import { type Transition, isEndPhase, transition } from '../../game/room-machine';
 import { createNicknameFilter } from '../../game/nickname-filter';
 import { generateRoomCode } from '../../game/room-code';
@@ -108,12 +108,14 @@ export function createRoomsService(deps: ApiDeps) {
       throw new Error('Could not find a free room code');
     },
 
-    async join(code: string, nickname: string, userId: string | null) {
+    /** `ip`: where the join came from; kept only as a keyed hash, for the same-address cheat signal. */
+    async join(code: string, nickname: string, userId: string | null, ip = '') {
       if (nicknameBlocked(nickname)) {
         throw new AppError(ErrorCode.NicknameRejected, 400, 'That nickname is not allowed here; pick another.');
       }
       const playerId = 'p_' + randomBytes(9).toString('base64url');
-      const result = await rooms.join(code, { id: playerId, nickname, userId, joinedAt: Date.now() });
+      const address = createHmac('sha256', config.jwtSecret).update(ip).digest('base64url').slice(0, 16);
+      const result = await rooms.join(code, { id: playerId, nickname, userId, joinedAt: Date.now(), address });
       switch (result) {
         case 'ok':
           break;

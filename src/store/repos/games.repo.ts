@@ -33,6 +33,8 @@ export function createGamesRepo(db: Db) {
         if (inserted.length === 0) return false;
 
         const byId = new Map(s.standings.map((r) => [r.playerId, r]));
+        const perAddress = new Map<string, number>();
+        for (const p of s.players) if (p.address) perAddress.set(p.address, (perAddress.get(p.address) ?? 0) + 1);
         const players = s.players.map((p) => {
           const st = byId.get(p.id);
           return {
@@ -44,6 +46,7 @@ export function createGamesRepo(db: Db) {
             rank: st?.rank ?? s.players.length,
             correct_count: s.answers.filter((m) => m.get(p.id)?.correct).length,
             total_answer_ms: st?.totalMs ?? 0,
+            same_address_players: p.address ? (perAddress.get(p.address) ?? 1) : null,
           };
         });
         if (players.length) await trx.batchInsert('game_players', players, 500);
@@ -94,7 +97,7 @@ export function createGamesRepo(db: Db) {
         questions,
         players: players.map((p) => ({
           playerId: p.player_id, nickname: p.nickname, userId: p.user_id, score: p.score, rank: p.rank,
-          correctCount: p.correct_count, totalAnswerMs: p.total_answer_ms,
+          correctCount: p.correct_count, totalAnswerMs: p.total_answer_ms, sameAddressPlayers: p.same_address_players,
         })),
         answers: answers.map((a) => ({
           playerId: a.player_id, questionIndex: a.question_index, choice: a.choice, text: a.text, correct: a.correct,
