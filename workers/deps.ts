@@ -5,6 +5,8 @@ import type { GamesRepo } from '../src/store/repos/games.repo';
 import type { LeaderboardStore } from '../src/store/leaderboard-store';
 import type { QuestionsRepo } from '../src/store/repos/questions.repo';
 import type { Queues } from '../src/store/queues';
+import type { ReconcileReports } from '../src/store/reconcile-report';
+import type { ResultsBacklog } from '../src/store/results-backlog';
 import type { RoomStore } from '../src/store/room-store';
 import type { ViewReader } from '../src/store/view-reader';
 import type { WebhookClient } from './webhook-client';
@@ -21,4 +23,7 @@ export interface WorkerDeps {
   webhook: WebhookClient;
   metrics: WorkerMetrics;
   housekeeping: { idleMs: number; abandonedMs: number };
+  results: ResultsBacklog;
+  reports: ReconcileReports;
+  reconcile: { graceMs: number; buildingMs: number };
 }

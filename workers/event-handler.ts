@@ -3,6 +3,7 @@ import type { RoomEvent } from '../src/shared/events';
 import { jobId } from '../src/shared/jobs';
 import type { StreamEntry } from '../src/store/event-bus';
 import type { WorkerDeps } from './deps';
+import { closeEarly, scheduleAdvance } from './room-clock';
 
 /** An entry unacknowledged this long belonged to a consumer that died; another worker takes it over. */
 const ABANDONED_AFTER_MS = 10_000;
@@ -15,51 +16,49 @@ const BLOCK_MS = 1_000;
  * and they are handled again; deterministic job ids make that second handling enqueue nothing.
  */
 export function createEventHandler(deps: WorkerDeps, consumer: string) {
-  const { bus, queues, log, metrics } = deps;
+  const { bus, queues, rooms, log, metrics } = deps;
   let running = false;
   let loop: Promise<void> | null = null;
 
   async function handle(event: RoomEvent): Promise<void> {
-    const code = event.roomCode;
+    if (event.type === 'room.finished') {
+      await queues['persist-results'].add(
+        'persist-results',
+        { roomCode: event.roomCode, gameId: event.gameId },
+        { jobId: jobId.persist(event.gameId) },
+      );
+      return;
+    }
+    // The room as it is now: a room that moved on since (or is gone) needs nothing for this event,
+    // the newer version's own event schedules what it needs.
+    const room = await rooms.get(event.roomCode);
+    if (!room || room.version !== event.version) return;
+    const at = { roomCode: room.code, gameId: room.gameId, version: room.version };
     switch (event.type) {
       case 'room.created':
-        await queues['prepare-room'].add('prepare-room', { roomCode: code, version: event.version }, { jobId: jobId.prepare(code, event.version) });
+        await queues['prepare-room'].add('prepare-room', at, { jobId: jobId.prepare(room.gameId, room.version) });
         return;
       case 'room.started':
       case 'room.updated':
-        if (isTimedPhase(event.phase)) {
-          await queues.tick.add('tick', { roomCode: code, version: event.version, n: 0 }, { jobId: jobId.tick(code, event.version, 0) });
+        if (isTimedPhase(room.phase) && room.deadlineAt !== null) {
+          await queues.tick.add('tick', { ...at, n: 0 }, { jobId: jobId.tick(room.gameId, room.version, 0) });
+          await scheduleAdvance(queues, { ...room, deadlineAt: room.deadlineAt });
         }
-        if (event.phase === 'paused') await endIfIdle(code, event.version);
-        return;
-      case 'room.finished':
-        await queues['persist-results'].add('persist-results', { roomCode: code, gameId: event.gameId }, { jobId: jobId.persist(code, event.gameId) });
+        if (room.phase === 'paused') await endIfIdle(at);
         return;
       case 'question.closable':
-        await closeEarly(code, event.version);
+        await closeEarly(queues, room);
         return;
       case 'room.prepared':
-        await endIfIdle(code, event.version);
+        await endIfIdle(at);
         return;
       case 'room.failed':
         return;
     }
   }
 
-  async function endIfIdle(code: string, version: number): Promise<void> {
-    await queues.housekeeping.add(
-      'idle',
-      { roomCode: code, version, reason: 'idle' },
-      { jobId: jobId.idle(code, version), delay: deps.housekeeping.idleMs },
-    );
-  }
-
-  /** The advance job may already wait, delayed to the deadline: promote it rather than add a second one. */
-  async function closeEarly(code: string, version: number): Promise<void> {
-    const id = jobId.advance(code, version);
-    if (!(await queues.advance.getJob(id))) await queues.advance.add('advance', { roomCode: code, version, dueAt: 0 }, { jobId: id });
-    const job = await queues.advance.getJob(id);
-    if (job && (await job.isDelayed())) await job.promote().catch(() => undefined);
+  async function endIfIdle(at: { roomCode: string; gameId: string; version: number }): Promise<void> {
+    await queues.housekeeping.add('idle', { ...at, reason: 'idle' }, { jobId: jobId.idle(at.gameId, at.version), delay: deps.housekeeping.idleMs });
   }
 
   async function process(entries: StreamEntry[]): Promise<void> {
@@ -97,6 +96,13 @@ export function createEventHandler(deps: WorkerDeps, consumer: string) {
         await process(await bus.readNew(consumer, BLOCK_MS));
       } catch (err) {
         if (!running) break;
+        // Redis lost the stream and its group (a restart without persistence, a failover, FLUSHALL):
+        // create them again at once, or no event would ever be read again.
+        if (err instanceof Error && err.message.includes('NOGROUP')) {
+          log.warn('the events consumer group is gone; creating it again', { err: err.message });
+          await bus.ensureGroup().catch((e: Error) => log.error('could not create the events consumer group', { err: e.message }));
+          continue;
+        }
         log.error('event loop error; retrying in 1 s', { err });
         await new Promise((r) => setTimeout(r, 1000));
       }

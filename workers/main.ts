@@ -1,16 +1,18 @@
 import { hostname } from 'node:os';
 import { Worker, type Processor } from 'bullmq';
 import type { ResolvedConfig } from '../src/platform/config';
-import { type JobDataByQueue, QueueName } from '../src/shared/jobs';
+import { type JobDataByQueue, QueueName, RECONCILE_SCHEDULER_ID } from '../src/shared/jobs';
 import type { Logger } from '../src/platform/logger';
-import { createMetricsRegistry, createWorkerMetrics } from '../src/platform/metrics';
+import { createMetricsRegistry, createWorkerMetrics, registerWorkerBacklogGauges } from '../src/platform/metrics';
 import { createDb } from '../src/platform/db';
 import { createEventBus } from '../src/store/event-bus';
 import { createGamesRepo } from '../src/store/repos/games.repo';
 import { createKeys } from '../src/store/keys';
 import { createLeaderboardStore } from '../src/store/leaderboard-store';
 import { createQuestionsRepo } from '../src/store/repos/questions.repo';
-import { closeQueues, createQueues } from '../src/store/queues';
+import { cappedBackoff, closeQueues, createQueues } from '../src/store/queues';
+import { createReconcileReports } from '../src/store/reconcile-report';
+import { createResultsBacklog } from '../src/store/results-backlog';
 import { createRedis, tuneRedisHz } from '../src/store/redis';
 import { createRoomStore } from '../src/store/room-store';
 import { createViewReader } from '../src/store/view-reader';
@@ -22,14 +24,16 @@ import { advanceProcessor } from './processors/advance.processor';
 import { housekeepingProcessor } from './processors/housekeeping.processor';
 import { persistResultsProcessor } from './processors/persist-results.processor';
 import { prepareRoomProcessor } from './processors/prepare-room.processor';
+import { reconcileProcessor } from './processors/reconcile.processor';
 import { tickProcessor } from './processors/tick.processor';
 import { createWebhookClient } from './webhook-client';
 
 /**
- * Short locks: a job held by a killed worker is taken over after about 3 s instead of 60 s.
- * Ticks and webhooks take milliseconds, and BullMQ renews the lock of a longer job as it runs.
+ * A job whose worker was frozen or starved past its lock is taken over and run again: every
+ * processor is idempotent, so this many stalls are tolerated rather than failing the job.
  */
-const LOCKS = { lockDuration: 3000, stalledInterval: 1000 };
+const MAX_STALLED_COUNT = 1000;
+const RESCHEDULE_RECONCILER_MS = 60_000;
 
 export async function startWorker(config: ResolvedConfig, log: Logger) {
   const keys = createKeys(config.namespace);
@@ -45,9 +49,29 @@ export async function startWorker(config: ResolvedConfig, log: Logger) {
 
   const registry = createMetricsRegistry('worker');
   const metrics = createWorkerMetrics(registry);
+  // The stream reader blocks in XREADGROUP; readiness and metrics read the stream on the other connection.
+  const monitorBus = createEventBus({ redis, keys });
+  const results = createResultsBacklog({ redis, keys });
+  const reports = createReconcileReports({ redis, keys });
+  registerWorkerBacklogGauges(registry, {
+    events: () => monitorBus.backlog(),
+    resultsBacklog: () => results.size(),
+    stuckRooms: async () => (await reports.read())?.stuckRooms ?? 0,
+  });
   const ops = await startOpsServer(config.metricsPort, {
     registry,
-    checks: { redis: () => redis.ping(), postgres: () => db.raw('select 1') },
+    checks: {
+      redis: () => redis.ping(),
+      postgres: () => db.raw('select 1'),
+      events: async () => {
+        const backlog = await monitorBus.backlog();
+        if (!backlog.group) throw new Error('the events consumer group is missing');
+        const waited = backlog.oldestUnreadMs ?? 0;
+        if (waited > config.eventsReadyLagSeconds * 1000) {
+          throw new Error(`${backlog.unread} room event(s) unread, the oldest for ${Math.round(waited / 1000)} s`);
+        }
+      },
+    },
   });
 
   const queues = createQueues(redis, keys);
@@ -63,6 +87,9 @@ export async function startWorker(config: ResolvedConfig, log: Logger) {
     webhook: createWebhookClient({ baseUrl: config.apiInternalUrl, secret: config.webhookSecret, calls: metrics.webhookCalls }),
     metrics,
     housekeeping: { idleMs: config.roomIdleSeconds * 1000, abandonedMs: config.roomAbandonedSeconds * 1000 },
+    results,
+    reports,
+    reconcile: { graceMs: config.reconcileGraceMs, buildingMs: config.roomBuildingSeconds * 1000 },
   };
 
   const processors: { [Q in QueueName]: Processor<JobDataByQueue[Q]> } = {
@@ -71,20 +98,47 @@ export async function startWorker(config: ResolvedConfig, log: Logger) {
     [QueueName.Advance]: advanceProcessor(deps),
     [QueueName.PersistResults]: persistResultsProcessor(deps),
     [QueueName.Housekeeping]: housekeepingProcessor(deps),
+    [QueueName.Reconcile]: reconcileProcessor(deps),
+  };
+  // BullMQ reports an error on every try while Redis refuses commands (OOM, READONLY): thousands a second.
+  const lastLogged = new Map<string, number>();
+  const errorsQuiet = (key: string) => {
+    const now = Date.now();
+    if ((lastLogged.get(key) ?? 0) + 5000 > now) return true;
+    if (lastLogged.size > 1000) lastLogged.clear();
+    lastLogged.set(key, now);
+    return false;
   };
   const workers = (Object.keys(processors) as QueueName[]).map((name) => {
     const worker = new Worker(name, instrumented(name, processors[name] as Processor, metrics), {
       connection: blocking,
       prefix: keys.bullPrefix,
-      concurrency: config.workerConcurrency,
-      ...LOCKS,
+      concurrency: name === QueueName.Reconcile ? 1 : config.workerConcurrency,
+      // Short locks: a job held by a killed or frozen worker is taken over after about WORKER_LOCK_MS.
+      lockDuration: config.workerLockMs,
+      stalledInterval: Math.max(250, Math.round(config.workerLockMs / 3)),
+      maxStalledCount: MAX_STALLED_COUNT,
+      settings: { backoffStrategy: cappedBackoff(config.retryBackoffCapMs) },
     });
     worker.on('failed', (job, err) =>
       log.warn('job failed', { queue: name, job: job?.id, attempt: job?.attemptsMade, err: err.message }),
     );
-    worker.on('error', (err) => log.error('worker error', { queue: name, err: err.message }));
+    worker.on('stalled', (jobId) => log.warn('job stalled (its worker lost the lock); it runs again', { queue: name, job: jobId }));
+    worker.on('error', (err) => {
+      if (errorsQuiet(`${name}:${err.message}`)) return;
+      log.error('worker error (the same error is logged at most once per 5 s)', { queue: name, err: err.message });
+    });
     return worker;
   });
+
+  // Every worker upserts the same scheduler (one id), so there is one pass per period however many
+  // run; again every minute, so a Redis that lost its data (no persistence, FLUSHALL) gets it back.
+  const scheduleReconciler = () =>
+    queues.reconcile
+      .upsertJobScheduler(RECONCILE_SCHEDULER_ID, { every: config.reconcileEveryMs }, { name: 'reconcile', data: {} })
+      .catch((err: Error) => log.warn('could not schedule the reconciler; trying again in a minute', { err: err.message }));
+  await scheduleReconciler();
+  const rescheduler = setInterval(() => void scheduleReconciler(), RESCHEDULE_RECONCILER_MS);
 
   // DYNO (worker.1) survives restarts on Heroku-style platforms, so a restarted worker finds its own pending entries.
   const consumer = process.env.DYNO ?? `${hostname()}-${process.pid}`;
@@ -95,6 +149,7 @@ export async function startWorker(config: ResolvedConfig, log: Logger) {
   return {
     /** Graceful: stop taking events and jobs, and finish the jobs in hand before closing connections. */
     async stop() {
+      clearInterval(rescheduler);
       await events.stop();
       await Promise.all(workers.map((w) => w.close()));
       log.info('worker stopped; jobs in hand finished');

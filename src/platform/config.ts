@@ -23,6 +23,13 @@ const Env = z.object({
   ROOM_TTL_SECONDS: z.coerce.number().int().min(60).default(86_400),
   ROOM_IDLE_SECONDS: z.coerce.number().int().min(2).default(1800),
   ROOM_ABANDONED_SECONDS: z.coerce.number().int().min(2).default(60),
+  ROOM_BUILDING_SECONDS: z.coerce.number().int().min(2).default(120),
+  WORKER_LOCK_MS: z.coerce.number().int().min(500).default(3000),
+  RETRY_BACKOFF_CAP_MS: z.coerce.number().int().min(100).default(5000),
+  RECONCILE_EVERY_MS: z.coerce.number().int().min(500).default(3000),
+  RECONCILE_GRACE_MS: z.coerce.number().int().min(0).default(5000),
+  EVENTS_READY_LAG_SECONDS: z.coerce.number().int().min(1).default(30),
+  PRESENCE_LEASE_SECONDS: z.coerce.number().int().min(2).default(6),
   DATA_DIR: z.string().default('.data'),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
   LOG_FORMAT: z.enum(['json', 'pretty']).optional(),
@@ -68,6 +75,19 @@ export interface Config {
   roomIdleSeconds: number;
   /** A running game with nobody connected (host or player) this long is finished; results are kept. */
   roomAbandonedSeconds: number;
+  /** A room still preparing its questions this long is failed by the reconciler, with a reason. */
+  roomBuildingSeconds: number;
+  /** BullMQ job lock; a job held by a dead or frozen worker is taken over after about this long. */
+  workerLockMs: number;
+  /** The longest wait between two tries of a job that retries without limit (advance, persist-results). */
+  retryBackoffCapMs: number;
+  /** How often the reconciler looks for rooms left behind, and how far past its deadline a room must be. */
+  reconcileEveryMs: number;
+  reconcileGraceMs: number;
+  /** The worker's /ready fails while a room event has waited unread longer than this. */
+  eventsReadyLagSeconds: number;
+  /** A socket process renews its presence lease every third of this; its players count offline this long after it dies. */
+  presenceLeaseSeconds: number;
   dataDir: string;
   logLevel: z.infer<typeof Env>['LOG_LEVEL'];
   /** Readable lines instead of JSON: the default for `all` (npm start), JSON for the separate roles. */
@@ -128,6 +148,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, role?: 'api' | 
     roomTtlSeconds: e.ROOM_TTL_SECONDS,
     roomIdleSeconds: e.ROOM_IDLE_SECONDS,
     roomAbandonedSeconds: e.ROOM_ABANDONED_SECONDS,
+    roomBuildingSeconds: e.ROOM_BUILDING_SECONDS,
+    workerLockMs: e.WORKER_LOCK_MS,
+    retryBackoffCapMs: e.RETRY_BACKOFF_CAP_MS,
+    reconcileEveryMs: e.RECONCILE_EVERY_MS,
+    reconcileGraceMs: e.RECONCILE_GRACE_MS,
+    eventsReadyLagSeconds: e.EVENTS_READY_LAG_SECONDS,
+    presenceLeaseSeconds: e.PRESENCE_LEASE_SECONDS,
     dataDir: e.DATA_DIR,
     logLevel: e.LOG_LEVEL,
     logPretty: e.LOG_FORMAT ? e.LOG_FORMAT === 'pretty' : role === 'all',

@@ -129,3 +129,31 @@ export type WorkerMetrics = ReturnType<typeof createWorkerMetrics>;
 
 /** The narrow view the webhook client needs, so it can be built without a registry. */
 export type WebhookMetrics = { inc(labels: { action: WebhookAction; outcome: WebhookCallOutcome }): void };
+
+/** Where the worker's liveness gauges come from, read when Prometheus scrapes. */
+export interface WorkerBacklogSources {
+  events(): Promise<{ unread: number; oldestUnreadMs: number | null }>;
+  resultsBacklog(): Promise<number>;
+  stuckRooms(): Promise<number>;
+}
+
+/**
+ * Gauges of what waits: room events no worker has read, finished games PostgreSQL has not taken, and
+ * rooms the reconciler's last pass found stuck. Read from Redis on scrape, so every worker reports
+ * the same global numbers (aggregate with `max`).
+ */
+export function registerWorkerBacklogGauges(registry: Registry, sources: WorkerBacklogSources): void {
+  const gauge = (name: string, help: string, read: () => Promise<number>) =>
+    new Gauge({
+      name: `${METRICS_PREFIX}${name}`,
+      help,
+      registers: [registry],
+      async collect() {
+        this.set(await read());
+      },
+    });
+  gauge('events_unread', 'Room events in the stream that no worker has read yet (consumer lag)', async () => (await sources.events()).unread);
+  gauge('events_oldest_unread_seconds', 'How long the oldest unread room event has waited; 0 when none waits', async () => ((await sources.events()).oldestUnreadMs ?? 0) / 1000);
+  gauge('results_backlog', 'Finished games whose results wait in Redis for PostgreSQL', sources.resultsBacklog);
+  gauge('rooms_stuck', "Rooms the reconciler's last pass found past their deadline plus the grace, or building past the limit", sources.stuckRooms);
+}

@@ -5,16 +5,20 @@ export const QueueName = {
   Advance: 'advance',
   PersistResults: 'persist-results',
   Housekeeping: 'housekeeping',
+  Reconcile: 'reconcile',
 } as const;
 export type QueueName = (typeof QueueName)[keyof typeof QueueName];
 
-export interface PrepareRoomJob { roomCode: string; version: number }
-export interface TickJob { roomCode: string; version: number; n: number }
+/** `gameId` tells a room apart from an earlier one under the same (reused) code. */
+export interface PrepareRoomJob { roomCode: string; gameId: string; version: number }
+export interface TickJob { roomCode: string; gameId: string; version: number; n: number }
 /** `dueAt`: the deadline this advance is for; 0 when it closes a question early. */
-export interface AdvanceJob { roomCode: string; version: number; dueAt: number }
+export interface AdvanceJob { roomCode: string; gameId: string; version: number; dueAt: number }
 export interface PersistResultsJob { roomCode: string; gameId: string }
 /** Ends the room if it is still at `version` when the job runs: nothing happened there meanwhile. */
-export interface HousekeepingJob { roomCode: string; version: number; reason: 'idle' }
+export interface HousekeepingJob { roomCode: string; gameId: string; version: number; reason: 'idle' }
+/** One pass of the reconciler over the rooms and the results backlog; the data is empty. */
+export type ReconcileJob = Record<string, never>;
 
 export interface JobDataByQueue {
   [QueueName.PrepareRoom]: PrepareRoomJob;
@@ -22,19 +26,24 @@ export interface JobDataByQueue {
   [QueueName.Advance]: AdvanceJob;
   [QueueName.PersistResults]: PersistResultsJob;
   [QueueName.Housekeeping]: HousekeepingJob;
+  [QueueName.Reconcile]: ReconcileJob;
 }
 
 /**
- * Deterministic job ids, so an event handled twice enqueues nothing new.
- * BullMQ forbids ':' in custom ids, hence '-' (room codes never contain '-').
+ * Deterministic job ids, so an event handled twice enqueues nothing new. They carry the game id, not
+ * the room code: codes are reused, and an old job of an earlier game must never block a new one.
+ * BullMQ forbids ':' in custom ids, hence '-'.
  */
 export const jobId = {
-  prepare: (code: string, version: number) => `prepare-${code}-${version}`,
-  tick: (code: string, version: number, n: number) => `tick-${code}-${version}-${n}`,
-  advance: (code: string, version: number) => `advance-${code}-${version}`,
-  persist: (code: string, gameId: string) => `persist-${code}-${gameId}`,
-  idle: (code: string, version: number) => `idle-${code}-${version}`,
+  prepare: (gameId: string, version: number) => `prepare-${gameId}-${version}`,
+  tick: (gameId: string, version: number, n: number) => `tick-${gameId}-${version}-${n}`,
+  advance: (gameId: string, version: number) => `advance-${gameId}-${version}`,
+  persist: (gameId: string) => `persist-${gameId}`,
+  idle: (gameId: string, version: number) => `idle-${gameId}-${version}`,
 };
+
+/** The reconciler's BullMQ job scheduler: one id, so any number of workers upsert the same one. */
+export const RECONCILE_SCHEDULER_ID = 'reconcile';
 
 /** Ticks are due every TICK_MS from the start of a timed phase. */
 export const TICK_MS = 2000;

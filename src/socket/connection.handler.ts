@@ -6,7 +6,7 @@ import { type QuizServer, type QuizSocket, type RelayDeps, ioRoom } from './type
 
 /** Wires one admitted socket: membership, presence, the initial view, answers and sync. */
 export function connectionHandler(io: QuizServer, deps: RelayDeps) {
-  const { rooms, answers, views, bus, log, metrics } = deps;
+  const { rooms, answers, views, log, metrics } = deps;
 
   /** The view and own state of one room version: read again when the room moved on during the reads. */
   async function current(socket: QuizSocket): Promise<{ view: RoomView; you: PlayerYou | null } | null> {
@@ -48,10 +48,8 @@ export function connectionHandler(io: QuizServer, deps: RelayDeps) {
         const result = await answers.submit(roomCode, id, questionIndex, answer);
         if (!result.ok) return ack({ ok: false, error: { code: result.code, message: result.message } });
         // Locked in; whether it was right is told only at the reveal, so the ack cannot leak the answer.
+        // A question this answer completed was closed by the answer script itself (question.closable).
         ack({ ok: true, questionIndex, ...answer, receivedAt: result.receivedAt });
-        if (result.closable) {
-          await bus.emit({ type: 'question.closable', roomCode, version: result.version, at: Date.now(), questionIndex });
-        }
       } catch (err) {
         roomLog.error('answer failed', { err });
         ack({ ok: false, error: { code: ErrorCode.Internal, message: 'The answer could not be recorded; try again.' } });

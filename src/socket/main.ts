@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createAdapter } from '@socket.io/redis-adapter';
@@ -7,7 +8,6 @@ import type { Logger } from '../platform/logger';
 import { createMetricsRegistry, createSocketMetrics } from '../platform/metrics';
 import { listen, opsRequestHandler } from '../platform/ops-http';
 import { createAnswerStore } from '../store/answer-store';
-import { createEventBus } from '../store/event-bus';
 import { createKeys } from '../store/keys';
 import { createRedis } from '../store/redis';
 import { type RoomStore, createRoomStore } from '../store/room-store';
@@ -50,7 +50,13 @@ export async function startSocket(config: ResolvedConfig, log: Logger, port = co
     cors: { origin: true },
     adapter: createAdapter(adapterPub, adapterSub, { key: keys.socketIoPrefix }),
   });
-  const rooms = createRoomStore({ redis, keys, ttlSeconds: config.roomTtlSeconds });
+  // Presence is counted under this process's own id and lease: if it dies, its players count offline once the lease ends.
+  const instance = { id: randomUUID(), leaseMs: config.presenceLeaseSeconds * 1000 };
+  const rooms = createRoomStore({ redis, keys, ttlSeconds: config.roomTtlSeconds, instance });
+  const renewing = setInterval(() => {
+    const codes = new Set([...io.of('/').sockets.values()].map((s) => s.data.roomCode));
+    rooms.renewLease(codes).catch((err: Error) => log.warn('could not renew the presence lease', { err: err.message }));
+  }, Math.round(instance.leaseMs / 3));
   await createRelay(io, channelSub, {
     config,
     log,
@@ -58,13 +64,12 @@ export async function startSocket(config: ResolvedConfig, log: Logger, port = co
     rooms,
     answers: createAnswerStore({ redis, keys }),
     views: createViewReader({ redis, keys }),
-    bus: createEventBus({ redis, keys }),
     metrics: createSocketMetrics(registry, { connected: () => io.of('/').sockets.size }),
   });
 
   await listen(http, port);
   const actualPort = (http.address() as AddressInfo).port;
-  log.info('socket ready', { port: actualPort });
+  log.info('socket ready', { port: actualPort, instance: instance.id });
 
   return {
     port: actualPort,
@@ -74,6 +79,7 @@ export async function startSocket(config: ResolvedConfig, log: Logger, port = co
      * Its players are first marked as expected back, so early close waits for them while they reconnect.
      */
     async stop() {
+      clearInterval(renewing);
       await expectPlayersBack(io, rooms).catch((err) => log.warn('could not mark players as reconnecting', { err }));
       io.local.emit('server:restarting', { reconnect: true });
       await new Promise((resolve) => setTimeout(resolve, 100));

@@ -14,11 +14,12 @@ export function createRoomRelay(io: QuizServer, { rooms, views, log }: RelayDeps
   const lastVersion = new Map<string, number>();
   const queues = new Map<string, Promise<void>>();
 
+  /** Cached by game, not by code: codes are reused, and a new game under an old code has questions of its own. */
   async function questionsOf(room: RoomState): Promise<Question[]> {
-    let qs = questionCache.get(room.code);
+    let qs = questionCache.get(room.gameId);
     if (!qs || qs.length === 0) {
       qs = await rooms.getQuestions(room.code);
-      if (qs.length) questionCache.set(room.code, qs);
+      if (qs.length) questionCache.set(room.gameId, qs);
     }
     return qs;
   }
@@ -45,7 +46,7 @@ export function createRoomRelay(io: QuizServer, { rooms, views, log }: RelayDeps
     if (isEndPhase(room.phase)) {
       const reason = room.phase === 'finished' ? 'finished' : room.phase === 'failed' ? 'failed' : 'cancelled';
       target.emit('room:closed', { reason, gameId: room.gameId });
-      questionCache.delete(code);
+      questionCache.delete(room.gameId);
       lastVersion.delete(code);
     }
   }

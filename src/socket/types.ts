@@ -4,7 +4,6 @@ import type { Config } from '../platform/config';
 import type { Logger } from '../platform/logger';
 import type { SocketMetrics } from '../platform/metrics';
 import type { AnswerStore } from '../store/answer-store';
-import type { EventBus } from '../store/event-bus';
 import type { Keys } from '../store/keys';
 import type { RoomStore } from '../store/room-store';
 import type { ViewReader } from '../store/view-reader';
@@ -19,7 +18,6 @@ export interface RelayDeps {
   rooms: RoomStore;
   answers: AnswerStore;
   views: ViewReader;
-  bus: EventBus;
   metrics: SocketMetrics;
 }
 

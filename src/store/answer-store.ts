@@ -1,5 +1,6 @@
 import { normalizeAnswerText } from '../shared/answer-text';
 import { ErrorCode } from '../shared/error-codes';
+import { EVENTS_MAX_LENGTH } from './event-bus';
 import type { Keys } from './keys';
 import type { QuizRedis } from './redis';
 
@@ -30,11 +31,11 @@ export function createAnswerStore({ redis, keys }: { redis: QuizRedis; keys: Key
     async submit(code: string, playerId: string, questionIndex: number, answer: PlayerAnswer): Promise<AnswerResult> {
       const typed = 'text' in answer ? answer.text.trim() : '';
       const r = await redis.qlAnswer(
-        9,
+        11,
         keys.room(code), keys.answerKey(code), keys.players(code), keys.online(code),
         keys.answers(code, questionIndex), keys.scores(code), keys.streaks(code), keys.times(code),
-        keys.reconnecting(code),
-        playerId, questionIndex, 'choice' in answer ? answer.choice : '', normalizeAnswerText(typed), typed,
+        keys.reconnecting(code), keys.instances(code), keys.events,
+        playerId, questionIndex, 'choice' in answer ? answer.choice : '', normalizeAnswerText(typed), typed, EVENTS_MAX_LENGTH,
       );
       const [status, points, closable, answeredCount, version, receivedAt] = r;
       if (status !== 1) {

@@ -2,6 +2,9 @@ import { RoomEvent } from '../shared/events';
 import type { Keys } from './keys';
 import type { QuizRedis } from './redis';
 
+/** Approximate length the events stream is trimmed to, by every writer. */
+export const EVENTS_MAX_LENGTH = 100_000;
+
 export interface StreamEntry {
   id: string;
   /** null when the entry is not a valid event; it is acknowledged and skipped. */
@@ -9,6 +12,20 @@ export interface StreamEntry {
 }
 
 type RawEntries = [id: string, fields: string[]][];
+
+export interface EventsBacklog {
+  group: boolean;
+  unread: number;
+  /** How long the oldest unread entry has waited, ms; null when none waits. */
+  oldestUnreadMs: number | null;
+}
+
+/** A reply of alternating field names and values (XINFO), as an object. */
+function fieldsOf(reply: unknown[]): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (let i = 0; i + 1 < reply.length; i += 2) out[String(reply[i])] = reply[i + 1];
+  return out;
+}
 
 function parseEntries(raw: RawEntries): StreamEntry[] {
   return raw.map(([id, fields]) => {
@@ -27,7 +44,7 @@ function parseEntries(raw: RawEntries): StreamEntry[] {
 export function createEventBus({ redis, keys }: { redis: QuizRedis; keys: Keys }) {
   return {
     async emit(event: RoomEvent): Promise<void> {
-      await redis.xadd(keys.events, 'MAXLEN', '~', '100000', '*', 'type', event.type, 'event', JSON.stringify(event));
+      await redis.xadd(keys.events, 'MAXLEN', '~', EVENTS_MAX_LENGTH, '*', 'type', event.type, 'event', JSON.stringify(event));
     },
 
     async ensureGroup(): Promise<void> {
@@ -62,6 +79,26 @@ export function createEventBus({ redis, keys }: { redis: QuizRedis; keys: Keys }
         RawEntries,
       ];
       return parseEntries((res[1] ?? []).filter((e) => e !== null));
+    },
+
+    /**
+     * How far the consumer group is behind: whether it exists (a Redis that lost the stream lost it
+     * too), how many entries no worker has read yet, and how long the oldest of them has waited.
+     */
+    async backlog(): Promise<EventsBacklog> {
+      const groups = (await redis.xinfo('GROUPS', keys.events).catch((err: Error) => {
+        if (err.message.includes('no such key')) return [];
+        throw err;
+      })) as unknown[][];
+      const group = groups.map(fieldsOf).find((g) => g.name === keys.eventsGroup);
+      if (!group) return { group: false, unread: 0, oldestUnreadMs: null };
+      const lastDelivered = String(group['last-delivered-id'] ?? '0-0');
+      const [next] = (await redis.xrange(keys.events, `(${lastDelivered}`, '+', 'COUNT', 1)) as [string, string[]][];
+      if (!next) return { group: true, unread: 0, oldestUnreadMs: null };
+      const [seconds = '0', micros = '0'] = await redis.time();
+      const now = Number(seconds) * 1000 + Math.floor(Number(micros) / 1000);
+      const lag = group.lag;
+      return { group: true, unread: typeof lag === 'number' ? lag : 1, oldestUnreadMs: Math.max(0, now - Number(next[0].split('-')[0])) };
     },
 
     async ack(ids: string[]): Promise<void> {

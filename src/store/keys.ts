@@ -22,8 +22,13 @@ export function createKeys(namespace: string) {
     answerKey: (code: string) => `${room(code)}:answer-key`,
     players: (code: string) => `${room(code)}:players`,
     nicknames: (code: string) => `${room(code)}:nicknames`,
-    /** Hash: player id → number of open connections. */
+    /**
+     * Hash: `{player id}|{socket instance id}` → that instance's open connections of the player.
+     * Counted only while the instance's lease in `instances` runs (see presence.lua.ts).
+     */
     online: (code: string) => `${room(code)}:online`,
+    /** Hash: socket instance id → until when (epoch ms, Redis clock) its presence counts; it renews it while alive. */
+    instances: (code: string) => `${room(code)}:instances`,
     /**
      * Hash: player id → until when (epoch ms, Redis clock) a player whose socket instance shut down is
      * still counted as online: they were told to reconnect, and early close waits for them meanwhile.
@@ -36,7 +41,7 @@ export function createKeys(namespace: string) {
     times: (code: string) => `${room(code)}:times`,
     /** Set of the player ids the host kicked: their tokens no longer work. */
     kicked: (code: string) => `${room(code)}:kicked`,
-    /** Hash: host id → number of open host connections (apart from `online`, which counts players for early close). */
+    /** Hash: `{host id}|{instance id}` → open host connections (apart from `online`, which counts players for early close). */
     hostOnline: (code: string) => `${room(code)}:host-online`,
     /** Since when (epoch ms) the worker has seen nobody connected to a running game. */
     emptySince: (code: string) => `${room(code)}:empty-since`,
@@ -50,6 +55,10 @@ export function createKeys(namespace: string) {
     leaderboardGames: (board: string) => `${board}:games`,
     /** Marker: this game's points are on the boards; set by the same script that adds them. */
     leaderboardCounted: (gameId: string) => `${namespace}:leaderboard:counted:${gameId}`,
+    /** The reconciler's last report (see reconcile-report.ts). */
+    reconcileReport: `${namespace}:reconcile:last`,
+    /** Hash: game id → its results snapshot (JSON), kept until PostgreSQL has them; no expiry. */
+    resultsPending: `${namespace}:results:pending`,
     channel: (code: string) => `${namespace}:channel:room:${code}`,
     channelPattern: `${namespace}:channel:room:*`,
     /** All keys of one room, for expiry. */
@@ -58,7 +67,7 @@ export function createKeys(namespace: string) {
       return [
         room(code), keys.questions(code), keys.answerKey(code), keys.players(code), keys.nicknames(code),
         keys.online(code), keys.reconnecting(code), keys.scores(code), keys.streaks(code), keys.times(code), keys.kicked(code), keys.locked(code),
-        keys.hostOnline(code), keys.emptySince(code), ...perQuestion,
+        keys.hostOnline(code), keys.instances(code), keys.emptySince(code), ...perQuestion,
       ];
     },
   };

@@ -1,22 +1,40 @@
-import { Queue, type DefaultJobOptions } from 'bullmq';
+import { type BackoffStrategy, Queue, type DefaultJobOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { type JobDataByQueue, QueueName } from '../shared/jobs';
 import type { Keys } from './keys';
 
+/** The backoff type of jobs that must never give up: exponential from their `delay`, capped (see `cappedBackoff`). */
+export const CAPPED_BACKOFF = 'capped';
+/** "Without limit", as BullMQ counts attempts. */
+const UNLIMITED = Number.MAX_SAFE_INTEGER;
+
 /**
- * Retry policy per queue. Ticks are cheap and time-bound, so few retries; results must never be
- * lost, so persisting retries for about an hour (PostgreSQL down for a while).
+ * Retry policy per queue. A room's progress (advance) and its results (persist-results) retry
+ * without limit on a capped backoff: an api or PostgreSQL outage of any length delays them, never
+ * drops them; a 409 or a permanent refusal ends them. Ticks only draw the countdown and retry briefly.
  */
 const JOB_OPTIONS: Record<QueueName, DefaultJobOptions> = {
   [QueueName.PrepareRoom]: { attempts: 8, backoff: { type: 'exponential', delay: 500 } },
-  [QueueName.Tick]: { attempts: 3, backoff: { type: 'fixed', delay: 200 } },
-  [QueueName.Advance]: { attempts: 10, backoff: { type: 'exponential', delay: 250 } },
-  [QueueName.PersistResults]: { attempts: 13, backoff: { type: 'exponential', delay: 1000 } },
+  [QueueName.Tick]: { attempts: 10, backoff: { type: 'fixed', delay: 500 } },
+  [QueueName.Advance]: { attempts: UNLIMITED, backoff: { type: CAPPED_BACKOFF, delay: 250 } },
+  [QueueName.PersistResults]: { attempts: UNLIMITED, backoff: { type: CAPPED_BACKOFF, delay: 1000 } },
   [QueueName.Housekeeping]: { attempts: 8, backoff: { type: 'exponential', delay: 1000 } },
+  [QueueName.Reconcile]: { attempts: 1 },
 };
 
-/** Completed jobs are kept an hour so a deterministic job id still deduplicates a repeated event. */
-const RETENTION = { removeOnComplete: { age: 3600, count: 10_000 }, removeOnFail: { age: 7 * 24 * 3600 } };
+/**
+ * Retention by age only: completed jobs an hour, so a deterministic job id still deduplicates a
+ * repeated event; failed ones a week for inspection. Ids carry the game id, so neither blocks a new game.
+ */
+const RETENTION = { removeOnComplete: { age: 3600 }, removeOnFail: { age: 7 * 24 * 3600 } };
+
+/** Exponential from the job's own `delay`, never more than `capMs` between two tries. */
+export function cappedBackoff(capMs: number): BackoffStrategy {
+  return (attemptsMade, _type, _err, job) => {
+    const base = job?.opts.backoff && typeof job.opts.backoff === 'object' ? (job.opts.backoff.delay ?? 250) : 250;
+    return Math.min(capMs, base * 2 ** Math.min(Math.max(attemptsMade - 1, 0), 20));
+  };
+}
 
 export type Queues = { [Q in QueueName]: Queue<JobDataByQueue[Q]> };
 
@@ -33,6 +51,7 @@ export function createQueues(connection: Redis, keys: Keys): Queues {
     [QueueName.Advance]: make(QueueName.Advance),
     [QueueName.PersistResults]: make(QueueName.PersistResults),
     [QueueName.Housekeeping]: make(QueueName.Housekeeping),
+    [QueueName.Reconcile]: make(QueueName.Reconcile),
   };
 }
 

@@ -3,7 +3,7 @@ import { answerScript } from './scripts/answer.lua';
 import { joinScript } from './scripts/join.lua';
 import { kickScript } from './scripts/kick.lua';
 import { leaderboardScript } from './scripts/leaderboard.lua';
-import { presenceScript, reconnectingScript } from './scripts/presence.lua';
+import { leaseScript, presenceScript, reconnectingScript, roomPresenceScript } from './scripts/presence.lua';
 import { transitionScript } from './scripts/transition.lua';
 
 /** A Redis client with quizloop's Lua scripts loaded as commands (EVALSHA, falling back to EVAL). */
@@ -15,6 +15,8 @@ export type QuizRedis = Redis & {
   qlKick(...args: (string | number)[]): Promise<number>;
   qlReconnecting(...args: (string | number)[]): Promise<number>;
   qlLeaderboard(...args: (string | number)[]): Promise<number>;
+  qlLease(...args: (string | number)[]): Promise<number>;
+  qlRoomPresence(...args: (string | number)[]): Promise<number[]>;
 };
 
 /**
@@ -37,6 +39,8 @@ export function createRedis(url: string, opts: { name: string; blocking?: boolea
     qlKick: kickScript,
     qlReconnecting: reconnectingScript,
     qlLeaderboard: leaderboardScript,
+    qlLease: leaseScript,
+    qlRoomPresence: roomPresenceScript,
   };
   for (const [name, lua] of Object.entries(scripts)) redis.defineCommand(name, { lua });
   return redis as QuizRedis;

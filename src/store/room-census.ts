@@ -14,24 +14,45 @@ const MAX_ROOMS = 10_000;
  * number of api instances and survives their restarts; a per-process counter fed by transitions
  * would see only its own transitions and never see rooms expire.
  */
+/**
+ * Reads the namespace's room records in batches with a bounded SCAN (never KEYS): at most
+ * MAX_SCAN_CALLS calls and MAX_ROOMS records. `complete` is false when it stopped at a bound.
+ */
+export async function scanRoomRecords(
+  redis: Redis,
+  keys: Keys,
+  onBatch: (records: (string | null)[]) => void | Promise<void>,
+): Promise<{ complete: boolean }> {
+  let cursor = '0';
+  let calls = 0;
+  let rooms = 0;
+  do {
+    const [next, found] = await redis.scan(cursor, 'MATCH', keys.roomRecordPattern, 'COUNT', SCAN_COUNT);
+    cursor = next;
+    calls++;
+    if (found.length === 0) continue;
+    await onBatch(await redis.mget(...found));
+    rooms += found.length;
+  } while (cursor !== '0' && calls < MAX_SCAN_CALLS && rooms < MAX_ROOMS);
+  return { complete: cursor === '0' };
+}
+
+/**
+ * Counts room records by phase with a bounded SCAN of the namespace's room records, run when
+ * metrics are scraped rather than on any game path. Counting what is in Redis is right with any
+ * number of api instances and survives their restarts; a per-process counter fed by transitions
+ * would see only its own transitions and never see rooms expire.
+ */
 export function createRoomCensus({ redis, keys }: { redis: Redis; keys: Keys }) {
   async function count(): Promise<RoomCensus> {
     const byPhase: Record<string, number> = Object.fromEntries(RoomPhase.options.map((p) => [p, 0]));
-    let cursor = '0';
-    let calls = 0;
-    let rooms = 0;
-    do {
-      const [next, found] = await redis.scan(cursor, 'MATCH', keys.roomRecordPattern, 'COUNT', SCAN_COUNT);
-      cursor = next;
-      calls++;
-      if (found.length === 0) continue;
-      for (const raw of await redis.mget(...found)) {
+    const { complete } = await scanRoomRecords(redis, keys, (records) => {
+      for (const raw of records) {
         const phase = raw ? phaseOf(raw) : null;
         if (phase) byPhase[phase] = (byPhase[phase] ?? 0) + 1;
       }
-      rooms += found.length;
-    } while (cursor !== '0' && calls < MAX_SCAN_CALLS && rooms < MAX_ROOMS);
-    return { byPhase, complete: cursor === '0' };
+    });
+    return { byPhase, complete };
   }
 
   return { count, phases: RoomPhase.options };

@@ -3,10 +3,10 @@ import type { ChannelMessage } from '../shared/events';
 import { normalizeAnswerText } from '../shared/answer-text';
 import type { Question } from '../shared/room';
 import { RoomState, type StoredPlayer } from '../game/room-state';
+import { EVENTS_MAX_LENGTH } from './event-bus';
 import type { Keys } from './keys';
 import type { QuizRedis } from './redis';
-
-const STREAM_MAX_LENGTH = 100_000;
+import { scanRoomRecords } from './room-census';
 
 export type ApplyResult = 'ok' | 'stale' | 'not-found';
 export type JoinResult = 'ok' | 'not-found' | 'closed' | 'nickname-taken' | 'locked';
@@ -15,7 +15,15 @@ export interface RoomStoreDeps {
   redis: QuizRedis;
   keys: Keys;
   ttlSeconds: number;
+  /** A socket process: its instance id and presence lease, under which it counts its connections. */
+  instance?: { id: string; leaseMs: number };
 }
+
+/** A dead instance's lease and connection counts are forgotten this long after the lease ended. */
+const FORGET_DEAD_INSTANCES_MS = 60_000;
+
+/** What a tick or the reconciler reads of a room's presence (see roomPresenceScript). */
+export interface RoomPresence { playerCount: number; answeredCount: number; vacantForMs: number; closable: boolean }
 
 /** What the answer script checks an answer against (see answer.lua.ts): the kind, and what is right. */
 export type AnswerKeyEntry = { k: 'choice'; n: number; c: number[] } | { k: 'poll'; n: number } | { k: 'text'; a: string[] };
@@ -33,7 +41,12 @@ export function answerKeyEntry(q: Question): AnswerKeyEntry {
 }
 
 /** Reads and writes room records, questions and players. Lifecycle writes go through one CAS script. */
-export function createRoomStore({ redis, keys, ttlSeconds }: RoomStoreDeps) {
+export function createRoomStore({ redis, keys, ttlSeconds, instance }: RoomStoreDeps) {
+  function ownInstance(): { id: string; leaseMs: number } {
+    if (!instance) throw new Error('presence is counted by socket processes only');
+    return instance;
+  }
+
   async function write(expectedVersion: number, room: RoomState, event: RoomEvent, settles = false): Promise<ApplyResult> {
     const message: ChannelMessage = { kind: 'state', version: room.version };
     const code = room.code;
@@ -45,7 +58,7 @@ export function createRoomStore({ redis, keys, ttlSeconds }: RoomStoreDeps) {
       2 + settleKeys.length + others.length,
       keys.room(code), keys.events, ...settleKeys, ...others,
       expectedVersion, JSON.stringify(room), event.type, JSON.stringify(event),
-      keys.channel(code), JSON.stringify(message), ttlSeconds, STREAM_MAX_LENGTH, settles ? 1 : 0,
+      keys.channel(code), JSON.stringify(message), ttlSeconds, EVENTS_MAX_LENGTH, settles ? 1 : 0,
     );
     return result === 1 ? 'ok' : result === -2 ? 'stale' : 'not-found';
   }
@@ -96,15 +109,14 @@ export function createRoomStore({ redis, keys, ttlSeconds }: RoomStoreDeps) {
       return r === 1 ? 'ok' : r === -1 ? 'not-found' : r === -2 ? 'closed' : r === -4 ? 'locked' : 'nickname-taken';
     },
 
-    /** Removes a player for good (see kick.lua); false when no such player is in the room. */
     /**
      * Removes a player for good (see kick.lua): 'not-found' when no such player is in the room,
      * 'closable' when everyone left has now answered the open question.
      */
     async kick(code: string, playerId: string, openQuestion: number): Promise<'kicked' | 'closable' | 'not-found'> {
       const r = await redis.qlKick(
-        8, keys.players(code), keys.reconnecting(code), keys.online(code), keys.scores(code), keys.streaks(code), keys.times(code),
-        keys.kicked(code), keys.answers(code, Math.max(openQuestion, 0)),
+        9, keys.players(code), keys.reconnecting(code), keys.online(code), keys.scores(code), keys.streaks(code), keys.times(code),
+        keys.kicked(code), keys.answers(code, Math.max(openQuestion, 0)), keys.instances(code),
         playerId, ttlSeconds,
       );
       return r === 2 ? 'closable' : r === 1 ? 'kicked' : 'not-found';
@@ -130,9 +142,10 @@ export function createRoomStore({ redis, keys, ttlSeconds }: RoomStoreDeps) {
       return all.map((raw) => JSON.parse(raw) as StoredPlayer);
     },
 
-    /** Connection counting for early close; returns the player's open connections after the change. */
+    /** Connection counting for early close, under this socket instance's lease; the count on this instance after the change. */
     presence(code: string, playerId: string, delta: 1 | -1): Promise<number> {
-      return redis.qlPresence(2, keys.online(code), keys.reconnecting(code), playerId, delta);
+      const { id, leaseMs } = ownInstance();
+      return redis.qlPresence(3, keys.online(code), keys.instances(code), keys.reconnecting(code), playerId, id, delta, leaseMs, ttlSeconds);
     },
 
     /** Counts players as online for `graceMs` more, or until they connect again: their socket instance is going away. */
@@ -140,41 +153,51 @@ export function createRoomStore({ redis, keys, ttlSeconds }: RoomStoreDeps) {
       if (playerIds.length) await redis.qlReconnecting(1, keys.reconnecting(code), graceMs, ttlSeconds, ...playerIds);
     },
 
+    /** Renews this socket instance's presence lease in each room it holds members of. */
+    async renewLease(codes: Iterable<string>): Promise<void> {
+      const { id, leaseMs } = ownInstance();
+      // Sent back to back on one connection, without waiting for each answer.
+      await Promise.all(
+        [...codes].map((code) => redis.qlLease(3, keys.instances(code), keys.online(code), keys.hostOnline(code), id, leaseMs, FORGET_DEAD_INSTANCES_MS)),
+      );
+    },
+
+    /** Players connected now to a live socket instance. */
     async onlinePlayers(code: string): Promise<Set<string>> {
-      return new Set(await redis.hkeys(keys.online(code)));
+      const [fields, leases] = await Promise.all([redis.hgetall(keys.online(code)), redis.hgetall(keys.instances(code))]);
+      const [seconds = '0', micros = '0'] = await redis.time();
+      const now = Number(seconds) * 1000 + Math.floor(Number(micros) / 1000);
+      const live = new Set<string>();
+      for (const [field, count] of Object.entries(fields)) {
+        const cut = field.lastIndexOf('|');
+        if (cut > 0 && Number(count) > 0 && Number(leases[field.slice(cut + 1)] ?? 0) > now) live.add(field.slice(0, cut));
+      }
+      return live;
     },
 
     /** The host's connections, counted apart from the players'; only for telling an abandoned game. */
     hostPresence(code: string, hostId: string, delta: 1 | -1): Promise<number> {
-      return redis.qlPresence(1, keys.hostOnline(code), hostId, delta);
+      const { id, leaseMs } = ownInstance();
+      return redis.qlPresence(2, keys.hostOnline(code), keys.instances(code), hostId, id, delta, leaseMs, ttlSeconds);
     },
 
     /**
-     * What a tick needs, in one round trip: the counts for the host's screen, and for how long (ms)
-     * nobody, host or player, has been connected (0 while someone is), as seen tick by tick.
-     * Only ticks write `emptySince`, and a room's ticks run one after another.
+     * What a tick or the reconciler needs, in one round trip, counting live presence only: the counts
+     * for the host's screen, for how long (ms) nobody has been connected, and whether every live
+     * player has answered the open question (`index`, or -1).
      */
-    async tickState(code: string, index: number, now: number): Promise<{ playerCount: number; answeredCount: number; vacantForMs: number }> {
-      const replies =
-        (await redis
-          .pipeline()
-          .hlen(keys.players(code))
-          .hlen(keys.answers(code, Math.max(index, 0)))
-          .hlen(keys.online(code))
-          .hlen(keys.hostOnline(code))
-          .get(keys.emptySince(code))
-          .exec()) ?? [];
-      const [players = 0, answered = 0, online = 0, hosts = 0] = replies.slice(0, 4).map((r) => Number(r?.[1] ?? 0));
-      const emptySince = (replies[4]?.[1] as string | null | undefined) ?? null;
-      let vacantForMs = 0;
-      if (online + hosts > 0) {
-        if (emptySince !== null) await redis.del(keys.emptySince(code));
-      } else if (emptySince === null) {
-        await redis.set(keys.emptySince(code), String(now), 'EX', ttlSeconds);
-      } else {
-        vacantForMs = now - Number(emptySince);
-      }
-      return { playerCount: players, answeredCount: index >= 0 ? answered : 0, vacantForMs };
+    async presenceState(code: string, index: number): Promise<RoomPresence> {
+      const [players = 0, answered = 0, vacantForMs = 0, closable = 0] = await redis.qlRoomPresence(
+        7, keys.players(code), keys.answers(code, Math.max(index, 0)), keys.online(code), keys.hostOnline(code),
+        keys.instances(code), keys.reconnecting(code), keys.emptySince(code),
+        index, ttlSeconds,
+      );
+      return { playerCount: players, answeredCount: index >= 0 ? answered : 0, vacantForMs, closable: closable === 1 };
+    },
+
+    /** Every room record, in batches, by a bounded SCAN (see room-census.ts). */
+    scan(onBatch: (records: (string | null)[]) => Promise<void>): Promise<{ complete: boolean }> {
+      return scanRoomRecords(redis, keys, onBatch);
     },
 
     async publish(code: string, message: ChannelMessage): Promise<void> {

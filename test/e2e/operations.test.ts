@@ -142,10 +142,10 @@ describe('operations: metrics, health and the queue dashboard of separate api, w
       }
     });
 
-    it('is ready when Redis and PostgreSQL answer (the socket process checks Redis only)', async () => {
+    it('is ready when Redis and PostgreSQL answer (the socket process checks Redis only, the worker also its unread events)', async () => {
       const expected = {
         [stack.apiUrl]: { redis: 'ok', postgres: 'ok' },
-        [stack.workerUrl]: { redis: 'ok', postgres: 'ok' },
+        [stack.workerUrl]: { redis: 'ok', postgres: 'ok', events: 'ok' },
         [stack.socketUrl]: { redis: 'ok' },
       };
       for (const [url, checks] of Object.entries(expected)) {

@@ -42,7 +42,7 @@ describe('when PostgreSQL is unreachable as a game finishes, and then comes back
     return waitUntil(
       `the persist-results job ${what}`,
       async () => {
-        const job = await queues[QueueName.PersistResults].getJob(jobId.persist(game.code, game.gameId));
+        const job = await queues[QueueName.PersistResults].getJob(jobId.persist(game.gameId));
         if (!job) return undefined;
         const record = { state: await job.getState(), attemptsMade: job.attemptsMade, failedReason: job.failedReason, returnvalue: job.returnvalue };
         return ready(record) ? record : undefined;

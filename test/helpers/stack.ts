@@ -8,8 +8,11 @@ import { createDb } from '../../src/platform/db';
 import { ApiClient } from './api-client';
 import { deleteNamespace, infra, sleep, testNamespace, waitUntil } from './infra';
 
-/** `socket2` is a second socket process on a port of its own, for reconnecting to another instance. */
-export type Role = 'api' | 'worker' | 'socket' | 'socket2';
+/**
+ * `socket2` is a second socket process on a port of its own, for reconnecting to another instance;
+ * `worker2` a second worker (its metrics on a free port).
+ */
+export type Role = 'api' | 'worker' | 'worker2' | 'socket' | 'socket2';
 const ROLES: Role[] = ['api', 'socket', 'worker'];
 /** Generous: on a loaded 2-core machine, node alone can take seconds to load a role. */
 const READY_TIMEOUT_MS = 60_000;
@@ -122,8 +125,10 @@ export class Stack {
   async startRole(role: Role): Promise<void> {
     if (this.running.has(role)) throw new Error(`${role} is already running`);
     const main = path.join(infra().repoRoot, 'dist/src/main.js');
-    const env = role === 'socket2' ? { ...this.env(), SOCKET_PORT: String(this.socket2Port) } : this.env();
-    const child = spawn(process.execPath, [main, role === 'socket2' ? 'socket' : role], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const env =
+      role === 'socket2' ? { ...this.env(), SOCKET_PORT: String(this.socket2Port) } : role === 'worker2' ? { ...this.env(), METRICS_PORT: '0' } : this.env();
+    const process_ = role === 'socket2' ? 'socket' : role === 'worker2' ? 'worker' : role;
+    const child = spawn(process.execPath, [main, process_], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     everyChild.add(child);
     let stdout = '';
     const capture = (stream: NodeJS.ReadableStream | null, name: string, onLine?: (line: string) => void) => {
@@ -154,6 +159,7 @@ export class Stack {
       socket: async () => (await fetch(`${this.socketUrl}/`)).status === 200,
       socket2: async () => (await fetch(`${this.socket2Url}/`)).status === 200,
       worker: async () => stdout.includes('worker ready'),
+      worker2: async () => stdout.includes('worker ready'),
     };
     const deadline = Date.now() + READY_TIMEOUT_MS;
     for (;;) {

@@ -75,7 +75,7 @@ const stored = async (code: string, index: number, player: string) => {
 beforeAll(() => {
   keys = createKeys(testNamespace('answer-script'));
   redis = createRedis(infra().redisUrl, { name: 'test-answer-script' });
-  rooms = createRoomStore({ redis, keys, ttlSeconds: 600 });
+  rooms = createRoomStore({ redis, keys, ttlSeconds: 600, instance: { id: 'test-socket', leaseMs: 60_000 } });
   answers = createAnswerStore({ redis, keys });
 });
 

@@ -64,7 +64,7 @@ const score = async (room: RoomState, player: string) => Number(await redis.zsco
 beforeAll(() => {
   keys = createKeys(testNamespace('question-types'));
   redis = createRedis(infra().redisUrl, { name: 'test-question-types' });
-  rooms = createRoomStore({ redis, keys, ttlSeconds: 600 });
+  rooms = createRoomStore({ redis, keys, ttlSeconds: 600, instance: { id: 'test-socket', leaseMs: 60_000 } });
   answers = createAnswerStore({ redis, keys });
 });
 

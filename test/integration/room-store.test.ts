@@ -46,7 +46,7 @@ beforeAll(() => {
   keys = createKeys(testNamespace('room-store'));
   redis = createRedis(infra().redisUrl, { name: 'test-room-store' });
   subscriber = createRedis(infra().redisUrl, { name: 'test-room-store-sub' });
-  rooms = createRoomStore({ redis, keys, ttlSeconds: 600 });
+  rooms = createRoomStore({ redis, keys, ttlSeconds: 600, instance: { id: 'test-socket', leaseMs: 60_000 } });
 });
 
 afterAll(async () => {

@@ -54,7 +54,7 @@ async function advance(room: RoomState, t: Parameters<typeof transition>[1] = { 
 beforeAll(() => {
   keys = createKeys(testNamespace('view-reader'));
   redis = createRedis(infra().redisUrl, { name: 'test-view-reader' });
-  rooms = createRoomStore({ redis, keys, ttlSeconds: 600 });
+  rooms = createRoomStore({ redis, keys, ttlSeconds: 600, instance: { id: 'test-socket', leaseMs: 60_000 } });
   answers = createAnswerStore({ redis, keys });
   views = createViewReader({ redis, keys });
 });

@@ -183,7 +183,9 @@ async function control(action, button) {
   if (action === 'end' && !confirm('End the game now? The scores so far are kept.')) return;
   button.disabled = true;
   try {
-    applyView(await api('POST', `/rooms/${room.code}/${action}`, { token: room.hostToken }));
+    // Name the version on screen: a tap that arrives after the clock moved on is refused, not applied to the next phase.
+    const body = ['pause', 'resume', 'skip'].includes(action) && view ? { version: view.version } : undefined;
+    applyView(await api('POST', `/rooms/${room.code}/${action}`, { token: room.hostToken, body }));
     showError(null);
   } catch (err) {
     showError(err.message);

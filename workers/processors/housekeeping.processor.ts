@@ -11,15 +11,15 @@ import type { WorkerDeps } from '../deps';
  */
 export function housekeepingProcessor({ rooms, webhook, queues, housekeeping }: WorkerDeps) {
   return async (job: Job<HousekeepingJob>) => {
-    const { roomCode, version, reason } = job.data;
+    const { roomCode, gameId, version, reason } = job.data;
     const room = await rooms.get(roomCode);
-    if (!room || room.version !== version) return { result: 'stale' };
+    if (!room || room.gameId !== gameId || room.version !== version) return { result: 'stale' };
     if (room.phase === 'lobby') {
       const lastJoin = Math.max(0, ...(await rooms.getPlayers(roomCode)).map((p) => p.joinedAt));
       const quietFor = Date.now() - lastJoin;
       if (quietFor < housekeeping.idleMs) {
         await queues.housekeeping.add('idle', job.data, {
-          jobId: `${jobId.idle(roomCode, version)}-${lastJoin}`,
+          jobId: `${jobId.idle(gameId, version)}-${lastJoin}`,
           delay: housekeeping.idleMs - quietFor,
         });
         return { result: 'players still joining' };

@@ -3,25 +3,31 @@ import type { PersistResultsJob } from '../../src/shared/jobs';
 import type { WorkerDeps } from '../deps';
 
 /**
- * Writes a finished game to PostgreSQL, then adds it to the leaderboards. While PostgreSQL is down
- * the job throws and BullMQ retries with backoff for about an hour; the room's Redis keys outlive
- * that, so nothing is lost. Both steps are idempotent, so a run that repeats either (a retry after
+ * Writes a finished game to PostgreSQL, then adds it to the leaderboards. The game's snapshot is
+ * first kept in the results backlog (Redis, no expiry), so while PostgreSQL is down, however long,
+ * nothing is lost: the job retries without limit on a capped backoff, and the reconciler enqueues it
+ * again if it is ever lost. Both steps are idempotent, so a run that repeats either (a retry after
  * the leaderboards failed, a stalled job, a second worker) changes nothing the first run did.
  */
-export function persistResultsProcessor({ rooms, views, games, leaderboards }: WorkerDeps) {
+export function persistResultsProcessor({ rooms, views, games, leaderboards, results }: WorkerDeps) {
   return async (job: Job<PersistResultsJob>) => {
     const { roomCode, gameId } = job.data;
-    const room = await rooms.get(roomCode);
-    if (!room || room.gameId !== gameId) throw new UnrecoverableError(`room ${roomCode} (game ${gameId}) expired before its results were saved`);
-    if (room.phase !== 'finished') throw new UnrecoverableError(`room ${roomCode} is ${room.phase}, not finished`);
-    const snapshot = await views.snapshot(room, await rooms.getQuestions(roomCode));
+    let snapshot = await results.get(gameId);
+    if (!snapshot) {
+      const room = await rooms.get(roomCode);
+      if (!room || room.gameId !== gameId) throw new UnrecoverableError(`room ${roomCode} (game ${gameId}) expired before its results were saved`);
+      if (room.phase !== 'finished') throw new UnrecoverableError(`room ${roomCode} is ${room.phase}, not finished`);
+      snapshot = await views.snapshot(room, await rooms.getQuestions(roomCode));
+      await results.keep(snapshot);
+    }
     const written = await games.saveResults(snapshot);
     const scores = new Map(snapshot.standings.map((s) => [s.playerId, s.score]));
     const boards = await leaderboards.recordGame({
       gameId,
-      finishedAt: room.finishedAt ?? Date.now(),
+      finishedAt: snapshot.room.finishedAt ?? Date.now(),
       players: snapshot.players.map((p) => ({ userId: p.userId, score: scores.get(p.id) ?? 0 })),
     });
+    await results.saved(gameId);
     return { result: written ? 'saved' : 'already-saved', leaderboards: boards, players: snapshot.players.length };
   };
 }

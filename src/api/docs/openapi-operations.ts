@@ -8,7 +8,7 @@ import {
 } from '../questions/questions.schemas';
 import { MyGames } from '../history/history.schemas';
 import { Leaderboard, LeaderboardAround, LeaderboardCounts, LeaderboardPlayer } from '../leaderboards/leaderboards.schemas';
-import { AuthAnswer, Categories, ClientConfig, CreatedRoom, Health, Join, Joined, Login, Problem, Ready, Register, RoomPlayers, WebhookAnswer } from '../schemas';
+import { AuthAnswer, Categories, ClientConfig, CreatedRoom, Health, HostControl, Join, Joined, Login, Problem, Ready, Register, RoomPlayers, WebhookAnswer } from '../schemas';
 
 /** What clients send, by component name: the schemas the routes (and the socket) parse with, documented as their input. */
 export const requestSchemas = {
@@ -16,6 +16,7 @@ export const requestSchemas = {
   Login,
   RoomSettings,
   Join,
+  HostControl,
   PreparedWebhook: WebhookBody.prepared,
   FailedWebhook: WebhookBody.failed,
   AdvanceWebhook: WebhookBody.advance,
@@ -95,11 +96,12 @@ function webhook(action: keyof typeof WEBHOOK_BODIES, operationId: string, summa
 
 const HOST_ONLY = '`FORBIDDEN`: not the host token of this room (a user token, a player token, or another room\'s host token).';
 
-function hostControl(action: string, operationId: string, summary: string, description: string, refusedWhen: string): OperationSpec {
+function hostControl(action: string, operationId: string, summary: string, description: string, refusedWhen: string, versioned = false): OperationSpec {
   return {
     method: 'post', path: `/rooms/{code}/${action}`, operationId, tag: 'rooms', auth: 'host',
     summary,
     description,
+    body: versioned ? 'HostControl' : undefined,
     answer: { status: 200, schema: 'RoomView', description: 'The room after the change.' },
     errors: {
       400: BAD_CODE,
@@ -268,12 +270,14 @@ export const operations: OperationSpec[] = [
     'pause', 'pauseRoom', 'Pause the question or reveal in hand',
     'The phase becomes `paused`, keeping the time it had left (`paused.remainingMs`). No tick fires and no answer is taken while paused; the pause does not count against anyone\'s answer speed.',
     'the room is not in a question or a reveal',
+    true,
   ),
-  hostControl('resume', 'resumeRoom', 'Resume a paused game', 'The paused phase goes on with the time it had left, from now.', 'the room is not paused'),
+  hostControl('resume', 'resumeRoom', 'Resume a paused game', 'The paused phase goes on with the time it had left, from now.', 'the room is not paused', true),
   hostControl(
     'skip', 'skipRoom', 'Skip ahead',
     'In a question: close it now and show the reveal (answers given so far count). In a reveal: go on to the next question, or finish after the last.',
     'the room is not in a question or a reveal (resume a paused room first)',
+    true,
   ),
   hostControl(
     'end', 'endRoom', 'End the game early',

@@ -5,7 +5,7 @@ import { AppError } from '../app-error';
 import { optionalClaims, requireClaims } from '../auth/auth.middleware';
 import type { ApiDeps } from '../deps';
 import type { RoomsService } from './rooms.service';
-import { type CreatedRoom, Join, type Joined, PlayerIdParam, type RoomPlayers } from '../schemas';
+import { type CreatedRoom, HostControl, Join, type Joined, PlayerIdParam, type RoomPlayers } from '../schemas';
 import { parse, roomCodeParam } from '../validation';
 
 export function roomsRoutes(deps: ApiDeps, service: RoomsService): Router {
@@ -45,7 +45,8 @@ export function roomsRoutes(deps: ApiDeps, service: RoomsService): Router {
     return code;
   }
 
-  const controls: Record<string, (code: string) => Promise<RoomState>> = {
+  // Pause, resume and skip may name the version they were meant for: a late one is refused, not applied to the next phase.
+  const controls: Record<string, (code: string, version: number | undefined) => Promise<RoomState>> = {
     start: service.start,
     pause: service.pause,
     resume: service.resume,
@@ -57,7 +58,8 @@ export function roomsRoutes(deps: ApiDeps, service: RoomsService): Router {
   for (const [action, run] of Object.entries(controls)) {
     router.post(`/rooms/:code/${action}`, async (req, res) => {
       const code = await hostOf(req);
-      res.json(await service.viewOf(await run(code)));
+      const { version } = parse(HostControl, req.body);
+      res.json(await service.viewOf(await run(code, version)));
     });
   }
 

@@ -54,7 +54,11 @@ export function createRoomsService(deps: ApiDeps) {
   async function changeOnce(code: string, t: Transition, expectedVersion?: number, beforeApply?: () => Promise<void>): Promise<RoomState> {
     const room = await load(code);
     if (expectedVersion !== undefined && room.version !== expectedVersion) {
-      throw AppError.conflict(ErrorCode.StaleVersion, `Room ${code} is at version ${room.version}, not ${expectedVersion}.`);
+      const now = room.phase === 'question' || room.phase === 'reveal' ? `${room.phase} of question ${room.questionIndex + 1}` : room.phase;
+      throw AppError.conflict(
+        ErrorCode.StaleVersion,
+        `This was meant for version ${expectedVersion} of room ${code}, but the room has moved on: it is at version ${room.version} (${now}). Nothing was done; look at the room and try again.`,
+      );
     }
     const result = transition(room, t, Date.now());
     if (!result.ok) throw AppError.conflict(ErrorCode.InvalidTransition, `Room ${code}: ${result.reason}.`);
@@ -160,10 +164,10 @@ export function createRoomsService(deps: ApiDeps) {
       return room;
     },
 
-    pause: (code: string) => change(code, { type: 'pause' }),
-    resume: (code: string) => change(code, { type: 'resume' }),
+    pause: (code: string, version?: number) => change(code, { type: 'pause' }, version),
+    resume: (code: string, version?: number) => change(code, { type: 'resume' }, version),
     /** Closes the open question now, or ends the reveal now: the same step the deadline would take. */
-    skip: (code: string) => change(code, { type: 'advance' }),
+    skip: (code: string, version?: number) => change(code, { type: 'advance' }, version),
     end: (code: string) => change(code, { type: 'end' }),
     /** The worker's housekeeping: ends the room only if it is still at `version`. */
     async endIdle(code: string, version: number, reason: 'idle' | 'abandoned') {

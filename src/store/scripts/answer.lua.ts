@@ -6,8 +6,10 @@ import { everyoneAnsweredLua } from './early-close.lua';
  * KEYS[1] room record        KEYS[2] answer-key hash   KEYS[3] players hash   KEYS[4] online hash
  * KEYS[5] answers:{i} hash   KEYS[6] scores zset       KEYS[7] streaks hash   KEYS[8] times hash
  * KEYS[9] reconnecting hash (players expected back after their socket instance shut down)
+ * KEYS[10] socket instances' presence leases   KEYS[11] events stream
  * ARGV[1] player id          ARGV[2] question index    ARGV[3] choice, or '' for a typed answer
  * ARGV[4] typed answer, normalised (src/game/answer-text.ts), or ''    ARGV[5] typed answer as sent, or ''
+ * ARGV[6] approximate maximum length of the events stream
  *
  * Guarantees: the question is open (phase, index, and the deadline by Redis's own clock, never the
  * client's); only a player's first answer counts; points follow the speed rule of
@@ -19,6 +21,10 @@ import { everyoneAnsweredLua } from './early-close.lua';
  * Correctness by the answer key's kind: `choice` — the pick is one of the correct choices (with several
  * correct, any one of them counts); `text` — the normalised text equals one accepted variant; `poll` —
  * never correct, no points, and the streak stays as it was.
+ * Early close is decided here, atomically with the answer: when this answer completes the question
+ * (the first correct one in `first-correct` mode, or every live player has answered), the
+ * `question.closable` event is appended to the stream in the same script, so no process can die
+ * between the answer and the event.
  * Returns {1, points, closable, answeredCount, version, receivedAt} or {code}:
  * -1 no room, -2 not accepting, -3 wrong question, -4 too late, -5 already answered,
  * -6 not a player, -7 invalid choice, -8 a choice for a type-answer question or text for another.
@@ -80,8 +86,12 @@ local answered = redis.call('HLEN', KEYS[5])
 local closable = 0
 if room.settings.mode == 'first-correct' and correct then
   closable = 1
-elseif answered >= redis.call('HLEN', KEYS[4]) and everyoneAnswered(KEYS[4], KEYS[5], KEYS[9], now) then
+elseif everyoneAnswered(KEYS[4], KEYS[10], KEYS[5], KEYS[9], now) then
   closable = 1
+end
+if closable == 1 then
+  local event = cjson.encode({type = 'question.closable', roomCode = room.code, version = room.version, at = now, questionIndex = index})
+  redis.call('XADD', KEYS[11], 'MAXLEN', '~', ARGV[6], '*', 'type', 'question.closable', 'event', event)
 end
 return {1, points, closable, answered, room.version, now}
 `;

@@ -1,17 +1,55 @@
 /**
- * The early-close rule, one Lua function shared by the scripts that can complete a question's
- * answers (an answer arriving, a kick): every player online has answered, and so has every player
- * still expected back after their socket instance shut down, until their grace ends on Redis's clock.
+ * Presence and the early-close rule, Lua functions shared by the scripts that read them (an answer,
+ * a kick, a tick).
+ *
+ * Presence is owned by socket instances: a presence hash maps `{id}|{instance}` to that instance's
+ * open connections, and counts only while the instance's lease (instances hash: instance → until
+ * when, Redis clock) runs. A socket process that dies stops renewing its lease, so its players count
+ * as offline once it ends, with no clean-up needed.
+ *
+ * The early-close rule: every player online has answered, and so has every player still expected
+ * back after their socket instance shut down, until their grace ends on Redis's clock.
  * Counts alone can mislead (an answer from a player who left since), so each id is checked.
  */
 export const everyoneAnsweredLua = `
-local function everyoneAnswered(onlineKey, answersKey, reconnectingKey, now)
-  for _, id in ipairs(redis.call('HKEYS', onlineKey)) do
-    if redis.call('HEXISTS', answersKey, id) == 0 then return false end
+local function redisNow()
+  local t = redis.call('TIME')
+  return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+end
+
+local function liveIds(presenceKey, instancesKey, now)
+  local leases, live, n = {}, {}, 0
+  local all = redis.call('HGETALL', presenceKey)
+  for i = 1, #all, 2 do
+    local id, instance = string.match(all[i], '^(.*)|([^|]*)$')
+    if id and tonumber(all[i + 1]) > 0 then
+      local lease = leases[instance]
+      if lease == nil then
+        lease = tonumber(redis.call('HGET', instancesKey, instance) or '0')
+        leases[instance] = lease
+      end
+      if lease > now and not live[id] then live[id] = true; n = n + 1 end
+    end
   end
+  return live, n
+end
+
+local function expectedBack(reconnectingKey, now)
+  local out, n = {}, 0
   local expected = redis.call('HGETALL', reconnectingKey)
   for i = 1, #expected, 2 do
-    if tonumber(expected[i + 1]) > now and redis.call('HEXISTS', answersKey, expected[i]) == 0 then return false end
+    if tonumber(expected[i + 1]) > now then out[expected[i]] = true; n = n + 1 end
+  end
+  return out, n
+end
+
+local function everyoneAnswered(onlineKey, instancesKey, answersKey, reconnectingKey, now)
+  local live = liveIds(onlineKey, instancesKey, now)
+  for id in pairs(live) do
+    if redis.call('HEXISTS', answersKey, id) == 0 then return false end
+  end
+  for id in pairs((expectedBack(reconnectingKey, now))) do
+    if redis.call('HEXISTS', answersKey, id) == 0 then return false end
   end
   return true
 end

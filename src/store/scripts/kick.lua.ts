@@ -5,6 +5,7 @@ import { everyoneAnsweredLua } from './early-close.lua';
  *
  * KEYS[1] players hash   KEYS[2] reconnecting hash   KEYS[3] online hash   KEYS[4] scores zset
  * KEYS[5] streaks hash   KEYS[6] times hash          KEYS[7] kicked set    KEYS[8] answers of the open question
+ * KEYS[9] socket instances' presence leases
  * ARGV[1] player id      ARGV[2] time to live of the kicked set, seconds
  *
  * Returns 1 when kicked, 2 when kicked and everyone left online has answered the open question
@@ -15,13 +16,16 @@ import { everyoneAnsweredLua } from './early-close.lua';
  */
 export const kickScript = `${everyoneAnsweredLua}
 if redis.call('HDEL', KEYS[1], ARGV[1]) == 0 then return -1 end
-for _, i in ipairs({2, 3, 5, 6}) do redis.call('HDEL', KEYS[i], ARGV[1]) end
+for _, i in ipairs({2, 5, 6}) do redis.call('HDEL', KEYS[i], ARGV[1]) end
+for _, field in ipairs(redis.call('HKEYS', KEYS[3])) do
+  if string.sub(field, 1, #ARGV[1] + 1) == ARGV[1] .. '|' then redis.call('HDEL', KEYS[3], field) end
+end
 redis.call('ZREM', KEYS[4], ARGV[1])
 redis.call('HDEL', KEYS[8], ARGV[1])
 redis.call('SADD', KEYS[7], ARGV[1])
 redis.call('EXPIRE', KEYS[7], tonumber(ARGV[2]))
-local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-if redis.call('HLEN', KEYS[3]) > 0 and everyoneAnswered(KEYS[3], KEYS[8], KEYS[2], now) then return 2 end
+local now = redisNow()
+local _, live = liveIds(KEYS[3], KEYS[9], now)
+if live > 0 and everyoneAnswered(KEYS[3], KEYS[9], KEYS[8], KEYS[2], now) then return 2 end
 return 1
 `;

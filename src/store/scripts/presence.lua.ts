@@ -1,16 +1,58 @@
+import { everyoneAnsweredLua } from './early-close.lua';
+
 /**
- * Counts a player's open connections, so a second tab or a reconnect never marks them gone.
+ * Counts a player's (or host's) open connections on one socket instance, so a second tab or a
+ * reconnect never marks them gone, and renews that instance's lease (see early-close.lua.ts).
  *
- * KEYS[1] online hash   KEYS[2] reconnecting hash, for players (hosts are counted without one)
- * ARGV[1] player or host id   ARGV[2] +1 on connect, -1 on disconnect
- * Returns the player's connection count after the change; a count of 0 removes the field.
+ * KEYS[1] presence hash (online, or host-online)   KEYS[2] instances hash
+ * KEYS[3] reconnecting hash, for players (hosts are counted without one)
+ * ARGV[1] player or host id   ARGV[2] socket instance id   ARGV[3] +1 on connect, -1 on disconnect
+ * ARGV[4] lease, ms           ARGV[5] time to live of the keys, s
+ * Returns the connection count on this instance after the change; a count of 0 removes the field.
  * A connection also ends the wait for a player who was expected back (see reconnectingScript).
  */
 export const presenceScript = `
-local n = redis.call('HINCRBY', KEYS[1], ARGV[1], tonumber(ARGV[2]))
-if KEYS[2] and tonumber(ARGV[2]) > 0 then redis.call('HDEL', KEYS[2], ARGV[1]) end
-if n <= 0 then redis.call('HDEL', KEYS[1], ARGV[1]); return 0 end
+local field = ARGV[1] .. '|' .. ARGV[2]
+local delta = tonumber(ARGV[3])
+local n = redis.call('HINCRBY', KEYS[1], field, delta)
+if delta > 0 then
+  local t = redis.call('TIME')
+  local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+  redis.call('HSET', KEYS[2], ARGV[2], now + tonumber(ARGV[4]))
+  redis.call('EXPIRE', KEYS[2], tonumber(ARGV[5]))
+  redis.call('EXPIRE', KEYS[1], tonumber(ARGV[5]))
+  if KEYS[3] then redis.call('HDEL', KEYS[3], ARGV[1]) end
+end
+if n <= 0 then redis.call('HDEL', KEYS[1], field); return 0 end
 return n
+`;
+
+/**
+ * Renews a socket instance's presence lease in one room, and forgets instances whose lease ended
+ * long ago, with their connection counts.
+ *
+ * KEYS[1] instances hash   KEYS[2] online hash   KEYS[3] host-online hash
+ * ARGV[1] instance id      ARGV[2] lease, ms      ARGV[3] forget leases ended this long ago, ms
+ * Returns 1.
+ */
+export const leaseScript = `
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+redis.call('HSET', KEYS[1], ARGV[1], now + tonumber(ARGV[2]))
+local leases = redis.call('HGETALL', KEYS[1])
+local gone = {}
+for i = 1, #leases, 2 do
+  if tonumber(leases[i + 1]) + tonumber(ARGV[3]) < now then gone[leases[i]] = true; redis.call('HDEL', KEYS[1], leases[i]) end
+end
+if next(gone) then
+  for k = 2, 3 do
+    for _, field in ipairs(redis.call('HKEYS', KEYS[k])) do
+      local instance = string.match(field, '|([^|]*)$')
+      if instance and gone[instance] then redis.call('HDEL', KEYS[k], field) end
+    end
+  end
+end
+return 1
 `;
 
 /**
@@ -27,4 +69,40 @@ local expectedUntil = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000) 
 for i = 3, #ARGV do redis.call('HSET', KEYS[1], ARGV[i], expectedUntil) end
 redis.call('EXPIRE', KEYS[1], tonumber(ARGV[2]))
 return #ARGV - 2
+`;
+
+/**
+ * What a tick, or the reconciler, needs of a room in one round trip, by live presence only.
+ *
+ * KEYS[1] players hash   KEYS[2] answers of the open question   KEYS[3] online hash   KEYS[4] host-online hash
+ * KEYS[5] instances hash KEYS[6] reconnecting hash               KEYS[7] empty-since marker
+ * ARGV[1] open question index, or -1   ARGV[2] time to live of the marker, s
+ * Returns {players, answered, vacantForMs, closable, livePlayers}: vacantForMs is how long nobody, host
+ * or player, has been present (0 while someone is; players expected back count as present); closable
+ * is 1 when a question is open and every live player has answered (a dead instance's players no
+ * longer counted: nobody else would re-check once they are gone).
+ */
+export const roomPresenceScript = `${everyoneAnsweredLua}
+local now = redisNow()
+local index = tonumber(ARGV[1])
+local players = redis.call('HLEN', KEYS[1])
+local answered = 0
+if index >= 0 then answered = redis.call('HLEN', KEYS[2]) end
+local _, livePlayers = liveIds(KEYS[3], KEYS[5], now)
+local _, liveHosts = liveIds(KEYS[4], KEYS[5], now)
+local _, expected = expectedBack(KEYS[6], now)
+local vacantForMs = 0
+if livePlayers + liveHosts + expected > 0 then
+  redis.call('DEL', KEYS[7])
+else
+  local since = redis.call('GET', KEYS[7])
+  if since then
+    vacantForMs = now - tonumber(since)
+  else
+    redis.call('SET', KEYS[7], now, 'EX', tonumber(ARGV[2]))
+  end
+end
+local closable = 0
+if index >= 0 and livePlayers > 0 and everyoneAnswered(KEYS[3], KEYS[5], KEYS[2], KEYS[6], now) then closable = 1 end
+return {players, answered, vacantForMs, closable, livePlayers}
 `;

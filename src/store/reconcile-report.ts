@@ -1,0 +1,29 @@
+import type { Redis } from 'ioredis';
+import type { Keys } from './keys';
+
+/** What the reconciler's last pass found; any worker's /metrics reads it, whichever worker ran the pass. */
+export interface ReconcileReport {
+  at: number;
+  /** Rooms past their deadline plus the grace, or building past the limit, when the pass looked. */
+  stuckRooms: number;
+  redriven: number;
+  failedBuilding: number;
+  abandoned: number;
+  resultsRequeued: number;
+  /** False when the bounded SCAN stopped before the end of the keyspace. */
+  complete: boolean;
+}
+
+export function createReconcileReports({ redis, keys }: { redis: Redis; keys: Keys }) {
+  const key = keys.reconcileReport;
+  return {
+    async write(report: ReconcileReport): Promise<void> {
+      await redis.set(key, JSON.stringify(report), 'EX', 3600);
+    },
+    async read(): Promise<ReconcileReport | null> {
+      const raw = await redis.get(key);
+      return raw ? (JSON.parse(raw) as ReconcileReport) : null;
+    },
+  };
+}
+export type ReconcileReports = ReturnType<typeof createReconcileReports>;

@@ -1,0 +1,101 @@
+import { isTimedPhase } from '../../src/game/room-machine';
+import { jobId } from '../../src/shared/jobs';
+import { RoomState } from '../../src/game/room-state';
+import type { ReconcileReport } from '../../src/store/reconcile-report';
+import { endIfAbandoned } from '../abandoned';
+import type { WorkerDeps } from '../deps';
+
+/**
+ * One pass of the reconciler, run by a BullMQ job scheduler every few seconds on whichever worker
+ * takes the job. It looks at every room (a bounded SCAN) and moves on any that nothing else would:
+ * - a timed phase past its deadline plus a grace: its advance job is made sure of (added again if
+ *   lost, retried if failed, hurried if waiting out a backoff), or, if that job is done and the room
+ *   still waits, the api is asked directly;
+ * - a room everyone left for the abandoned limit is finished (as a tick would);
+ * - a room still building past the limit fails, with a reason the host sees;
+ * and it enqueues again the results of finished games that PostgreSQL has not taken.
+ * Every action is idempotent (deterministic job ids, version compare-and-set in the api), so two
+ * passes at once, on two workers, do no harm.
+ */
+export function reconcileProcessor(deps: WorkerDeps) {
+  const { rooms, queues, webhook, results, log, reconcile } = deps;
+
+  async function redrive(room: RoomState): Promise<void> {
+    const id = jobId.advance(room.gameId, room.version);
+    const job = await queues.advance.getJob(id);
+    const state = job ? await job.getState() : 'missing';
+    log.warn('room past its deadline; driving it on', { room: room.code, version: room.version, advanceJob: state });
+    if (!job) {
+      await queues.advance.add('advance', { roomCode: room.code, gameId: room.gameId, version: room.version, dueAt: 0 }, { jobId: id });
+    } else if (state === 'failed') {
+      await job.retry();
+    } else if (state === 'delayed') {
+      await job.promote().catch(() => undefined);
+    } else if (state === 'completed') {
+      await webhook('advance', room.code, { version: room.version });
+    }
+  }
+
+  async function failBuilding(room: RoomState): Promise<void> {
+    const seconds = Math.round(reconcile.buildingMs / 1000);
+    log.warn('room still building past the limit; failing it', { room: room.code });
+    await webhook('failed', room.code, {
+      version: room.version,
+      reason: `The room's questions could not be prepared within ${seconds} s (the question bank or the servers were unavailable). Create the room again.`,
+    });
+  }
+
+  async function requeueResults(): Promise<number> {
+    let requeued = 0;
+    for (const { gameId, roomCode } of await results.waiting()) {
+      const job = await queues['persist-results'].getJob(jobId.persist(gameId));
+      const state = job ? await job.getState() : 'missing';
+      if (state === 'missing' || state === 'completed') {
+        // Completed yet still waiting: the job's last step did not land; a new run finishes it, idempotently.
+        await job?.remove().catch(() => undefined);
+        await queues['persist-results'].add('persist-results', { roomCode, gameId }, { jobId: jobId.persist(gameId) });
+        requeued++;
+      } else if (state === 'failed') {
+        await job?.retry();
+        requeued++;
+      }
+    }
+    return requeued;
+  }
+
+  return async (): Promise<ReconcileReport> => {
+    const now = Date.now();
+    const report: ReconcileReport = { at: now, stuckRooms: 0, redriven: 0, failedBuilding: 0, abandoned: 0, resultsRequeued: 0, complete: true };
+    const actions: Promise<unknown>[] = [];
+    const attempt = (what: string, room: RoomState, action: () => Promise<unknown>) =>
+      actions.push(action().catch((err: Error) => log.warn(`reconciler: ${what} failed; next pass tries again`, { room: room.code, err: err.message })));
+
+    const { complete } = await rooms.scan(async (records) => {
+      for (const raw of records) {
+        const parsed = raw ? RoomState.safeParse(JSON.parse(raw)) : null;
+        if (!parsed?.success) continue;
+        const room = parsed.data;
+        if (isTimedPhase(room.phase) && room.deadlineAt !== null) {
+          const presence = await rooms.presenceState(room.code, room.phase === 'question' ? room.questionIndex : -1);
+          if (presence.vacantForMs >= deps.housekeeping.abandonedMs) {
+            report.abandoned++;
+            attempt('ending an abandoned room', room, () => endIfAbandoned(deps, room, presence.vacantForMs));
+          } else if (room.deadlineAt + reconcile.graceMs < now) {
+            report.stuckRooms++;
+            report.redriven++;
+            attempt('driving a room on', room, () => redrive(room));
+          }
+        } else if (room.phase === 'building' && room.createdAt + reconcile.buildingMs < now) {
+          report.stuckRooms++;
+          report.failedBuilding++;
+          attempt('failing a room left building', room, () => failBuilding(room));
+        }
+      }
+    });
+    report.complete = complete;
+    report.resultsRequeued = await requeueResults();
+    await Promise.all(actions);
+    await deps.reports.write(report);
+    return report;
+  };
+}
