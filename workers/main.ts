@@ -13,7 +13,7 @@ import { createQuestionsRepo } from '../src/store/repos/questions.repo';
 import { cappedBackoff, closeQueues, createQueues } from '../src/store/queues';
 import { createReconcileReports } from '../src/store/reconcile-report';
 import { createResultsBacklog } from '../src/store/results-backlog';
-import { createRedis, tuneRedisHz } from '../src/store/redis';
+import { connectRedis, tuneRedisHz } from '../src/store/redis';
 import { createRoomStore } from '../src/store/room-store';
 import { createViewReader } from '../src/store/view-reader';
 import type { WorkerDeps } from './deps';
@@ -36,10 +36,9 @@ const MAX_STALLED_COUNT = 1000;
 const RESCHEDULE_RECONCILER_MS = 60_000;
 
 export async function startWorker(config: ResolvedConfig, log: Logger) {
-  const keys = createKeys(config.namespace);
-  const redis = createRedis(config.redisUrl, { name: 'quizloop-worker', rejectUnauthorized: config.redisTlsRejectUnauthorized });
-  const blocking = createRedis(config.redisUrl, { name: 'quizloop-worker-bull', blocking: true, rejectUnauthorized: config.redisTlsRejectUnauthorized });
-  const streamReader = createRedis(config.redisUrl, { name: 'quizloop-worker-events', blocking: true, rejectUnauthorized: config.redisTlsRejectUnauthorized });
+  const keys = createKeys(config.namespace, config.eventPartitions);
+  const redis = connectRedis(config, 'quizloop-worker');
+  const blocking = connectRedis(config, 'quizloop-worker-bull', { blocking: true });
   const db = createDb(config.databaseUrl, config.databaseSsl);
 
   const hz = await tuneRedisHz(redis, config.redisHz);
@@ -49,7 +48,7 @@ export async function startWorker(config: ResolvedConfig, log: Logger) {
 
   const registry = createMetricsRegistry('worker');
   const metrics = createWorkerMetrics(registry);
-  // The stream reader blocks in XREADGROUP; readiness and metrics read the stream on the other connection.
+  // The stream readers block in XREADGROUP on connections of their own; readiness and metrics use `redis`.
   const monitorBus = createEventBus({ redis, keys });
   const results = createResultsBacklog({ redis, keys });
   const reports = createReconcileReports({ redis, keys });
@@ -77,7 +76,7 @@ export async function startWorker(config: ResolvedConfig, log: Logger) {
   const queues = createQueues(redis, keys);
   const deps: WorkerDeps = {
     log,
-    bus: createEventBus({ redis: streamReader, keys }),
+    bus: createEventBus({ redis, keys, blockingClient: () => connectRedis(config, 'quizloop-worker-events', { blocking: true }) }),
     queues,
     rooms: createRoomStore({ redis, keys, ttlSeconds: config.roomTtlSeconds }),
     views: createViewReader({ redis, keys }),
@@ -112,7 +111,7 @@ export async function startWorker(config: ResolvedConfig, log: Logger) {
   const workers = (Object.keys(processors) as QueueName[]).map((name) => {
     const worker = new Worker(name, instrumented(name, processors[name] as Processor, metrics), {
       connection: blocking,
-      prefix: keys.bullPrefix,
+      prefix: keys.bullPrefix(name),
       concurrency: name === QueueName.Reconcile ? 1 : config.workerConcurrency,
       // Short locks: a job held by a killed or frozen worker is taken over after about WORKER_LOCK_MS.
       lockDuration: config.workerLockMs,
@@ -154,7 +153,7 @@ export async function startWorker(config: ResolvedConfig, log: Logger) {
       await Promise.all(workers.map((w) => w.close()));
       log.info('worker stopped; jobs in hand finished');
       await closeQueues(queues);
-      await Promise.all([redis.quit(), blocking.quit(), streamReader.quit()]);
+      await Promise.all([redis.quit(), blocking.quit()]);
       await db.destroy();
       await ops.stop();
     },

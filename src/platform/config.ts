@@ -10,6 +10,18 @@ const Env = z.object({
   REDIS_URL: urlWithScheme(['redis:', 'rediss:']).optional(),
   DATABASE_URL: urlWithScheme(['postgres:', 'postgresql:']).optional(),
   DATABASE_SSL: z.enum(['off', 'no-verify', 'verify']).optional(),
+  REDIS_CLUSTER_NODES: z
+    .string()
+    .optional()
+    .transform((list, ctx) => {
+      const nodes = (list ?? '').split(',').map((n) => n.trim()).filter(Boolean).map((n) => {
+        const m = /^(.+):(\d{1,5})$/.exec(n);
+        if (!m?.[1] || !m[2]) ctx.addIssue({ code: 'custom', message: `"${n}" is not host:port` });
+        return { host: m?.[1] ?? '', port: Number(m?.[2] ?? 0) };
+      });
+      return nodes.length ? nodes : null;
+    }),
+  EVENT_PARTITIONS: z.coerce.number().int().min(1).max(1024).optional(),
   REDIS_TLS_REJECT_UNAUTHORIZED: z.enum(['true', 'false']).default('true'),
   PORT: port.optional(),
   SOCKET_PORT: port.optional(),
@@ -52,6 +64,10 @@ export type DatabaseSsl = 'off' | 'no-verify' | 'verify';
 export interface Config {
   production: boolean;
   redisUrl: string | undefined;
+  /** Seed nodes of a Redis Cluster; when set, every role uses the cluster and REDIS_URL is not needed. */
+  redisClusterNodes: { host: string; port: number }[] | null;
+  /** Rooms (with their event streams) spread over this many hash slots; 1 on one Redis, 16 on a cluster by default. */
+  eventPartitions: number;
   databaseUrl: string | undefined;
   /**
    * TLS to PostgreSQL: `verify` checks the server certificate, `no-verify` encrypts without checking
@@ -133,6 +149,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, role?: 'api' | 
   return {
     production,
     redisUrl: e.REDIS_URL,
+    redisClusterNodes: e.REDIS_CLUSTER_NODES,
+    eventPartitions: e.EVENT_PARTITIONS ?? (e.REDIS_CLUSTER_NODES ? 16 : 1),
     databaseUrl: e.DATABASE_URL,
     databaseSsl: e.DATABASE_SSL,
     redisTlsRejectUnauthorized: e.REDIS_TLS_REJECT_UNAUTHORIZED === 'true',

@@ -34,7 +34,7 @@ export function createAnswerStore({ redis, keys }: { redis: QuizRedis; keys: Key
         11,
         keys.room(code), keys.answerKey(code), keys.players(code), keys.online(code),
         keys.answers(code, questionIndex), keys.scores(code), keys.streaks(code), keys.times(code),
-        keys.reconnecting(code), keys.instances(code), keys.events,
+        keys.reconnecting(code), keys.instances(code), keys.events(code),
         playerId, questionIndex, 'choice' in answer ? answer.choice : '', normalizeAnswerText(typed), typed, EVENTS_MAX_LENGTH,
       );
       const [status, points, closable, answeredCount, version, receivedAt] = r;
