@@ -9,6 +9,7 @@ import type { ReconcileReports } from '../src/store/reconcile-report';
 import type { ResultsBacklog } from '../src/store/results-backlog';
 import type { RoomStore } from '../src/store/room-store';
 import type { ViewReader } from '../src/store/view-reader';
+import type { Clock } from './clock';
 import type { WebhookClient } from './webhook-client';
 
 export interface WorkerDeps {
@@ -26,4 +27,6 @@ export interface WorkerDeps {
   results: ResultsBacklog;
   reports: ReconcileReports;
   reconcile: { graceMs: number; buildingMs: number };
+  /** Timers for countdown frames at their due instant (see clock.ts). */
+  clock: Clock;
 }

@@ -17,6 +17,7 @@ import { connectRedis, tuneRedisHz } from '../src/store/redis';
 import { createRoomStore } from '../src/store/room-store';
 import { createViewReader } from '../src/store/view-reader';
 import type { WorkerDeps } from './deps';
+import { createClock } from './clock';
 import { createEventHandler } from './event-handler';
 import { instrumented } from './instrumented';
 import { startOpsServer } from './ops-server';
@@ -34,6 +35,7 @@ import { createWebhookClient } from './webhook-client';
  */
 const MAX_STALLED_COUNT = 1000;
 const RESCHEDULE_RECONCILER_MS = 60_000;
+const CLOCK_QUEUES = new Set<QueueName>([QueueName.Tick, QueueName.Advance]);
 
 export async function startWorker(config: ResolvedConfig, log: Logger) {
   const keys = createKeys(config.namespace, config.eventPartitions);
@@ -89,6 +91,7 @@ export async function startWorker(config: ResolvedConfig, log: Logger) {
     results,
     reports,
     reconcile: { graceMs: config.reconcileGraceMs, buildingMs: config.roomBuildingSeconds * 1000 },
+    clock: createClock((err) => log.warn('a countdown tick failed; the next one draws again', { err: err instanceof Error ? err.message : String(err) })),
   };
 
   const processors: { [Q in QueueName]: Processor<JobDataByQueue[Q]> } = {
@@ -112,7 +115,8 @@ export async function startWorker(config: ResolvedConfig, log: Logger) {
     const worker = new Worker(name, instrumented(name, processors[name] as Processor, metrics), {
       connection: blocking,
       prefix: keys.bullPrefix(name),
-      concurrency: name === QueueName.Reconcile ? 1 : config.workerConcurrency,
+      // The clock's queues are mostly waiting (an advance waits out its lead on a timer): many at once.
+      concurrency: name === QueueName.Reconcile ? 1 : CLOCK_QUEUES.has(name) ? config.clockConcurrency : config.workerConcurrency,
       // Short locks: a job held by a killed or frozen worker is taken over after about WORKER_LOCK_MS.
       lockDuration: config.workerLockMs,
       stalledInterval: Math.max(250, Math.round(config.workerLockMs / 3)),
@@ -150,6 +154,7 @@ export async function startWorker(config: ResolvedConfig, log: Logger) {
     async stop() {
       clearInterval(rescheduler);
       await events.stop();
+      deps.clock.stop();
       await Promise.all(workers.map((w) => w.close()));
       log.info('worker stopped; jobs in hand finished');
       await closeQueues(queues);

@@ -32,6 +32,7 @@ const Env = z.object({
   QUIZLOOP_NAMESPACE: z.string().regex(/^[a-z0-9-]+$/).default('quizloop'),
   REDIS_HZ: z.coerce.number().int().min(0).max(500).default(100),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(500).default(20),
+  CLOCK_CONCURRENCY: z.coerce.number().int().min(1).max(10_000).default(1000),
   ROOM_TTL_SECONDS: z.coerce.number().int().min(60).default(86_400),
   ROOM_IDLE_SECONDS: z.coerce.number().int().min(2).default(1800),
   ROOM_ABANDONED_SECONDS: z.coerce.number().int().min(2).default(60),
@@ -86,6 +87,8 @@ export interface Config {
   namespace: string;
   redisHz: number;
   workerConcurrency: number;
+  /** Jobs of the clock's queues (tick, advance) each worker runs at once; they mostly wait out a few ms. */
+  clockConcurrency: number;
   roomTtlSeconds: number;
   /** A lobby not started, or a game left paused, this long is ended by the worker. */
   roomIdleSeconds: number;
@@ -163,6 +166,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, role?: 'api' | 
     namespace: e.QUIZLOOP_NAMESPACE,
     redisHz: e.REDIS_HZ,
     workerConcurrency: e.WORKER_CONCURRENCY,
+    clockConcurrency: e.CLOCK_CONCURRENCY,
     roomTtlSeconds: e.ROOM_TTL_SECONDS,
     roomIdleSeconds: e.ROOM_IDLE_SECONDS,
     roomAbandonedSeconds: e.ROOM_ABANDONED_SECONDS,
