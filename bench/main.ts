@@ -105,7 +105,7 @@ async function runScenario(hz: number, databaseUrl: string) {
     await done;
 
     const connection = new Redis(redisUrl, { maxRetriesPerRequest: null });
-    const queue = new Queue('tick', { connection, prefix: createKeys(ns).bullPrefix });
+    const queue = new Queue('tick', { connection, prefix: createKeys(ns).bullPrefix('tick') });
     const jobs = await queue.getCompleted(0, 100_000);
     // Tick 0 is enqueued at once by the event handler, so only ticks n ≥ 1 measure the delayed-job path.
     const delayed = jobs

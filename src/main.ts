@@ -27,7 +27,7 @@ const say = (line: string) => process.stderr.write(`quizloop: ${line}\n`);
 async function resolveInfra(config: Config, role: Role, log: ReturnType<typeof createLogger>, local: LocalServer[]) {
   let { redisUrl, databaseUrl } = config;
   if (role === 'all') {
-    if (!redisUrl) {
+    if (!redisUrl && !config.redisClusterNodes) {
       const server = await ensureRedisServer({ toolsDir: path.join(config.dataDir, 'tools'), say });
       const redis = await startLocalRedis({ dataDir: path.join(config.dataDir, 'redis'), server }).catch((err: Error) => {
         throw new StartError(`the local redis-server did not start: ${err.message}\n  Fix: remove ${path.join(config.dataDir, 'redis')} if its data is damaged, or set REDIS_URL to a Redis you run.`);
@@ -47,7 +47,9 @@ async function resolveInfra(config: Config, role: Role, log: ReturnType<typeof c
     }
   }
   const needsRedis = role !== 'migrate';
-  if (needsRedis && !redisUrl) throw new ConfigError(`REDIS_URL must be set to run the ${role} role on its own (or use "all" locally).`);
+  if (needsRedis && !redisUrl && !config.redisClusterNodes) {
+    throw new ConfigError(`REDIS_URL (or REDIS_CLUSTER_NODES) must be set to run the ${role} role on its own (or use "all" locally).`);
+  }
   if (!databaseUrl && role !== 'socket') throw new ConfigError(`DATABASE_URL must be set to run the ${role} role on its own (or use "all" locally).`);
   return { resolved: { ...config, redisUrl: redisUrl ?? '', databaseUrl: databaseUrl ?? '' } as ResolvedConfig };
 }

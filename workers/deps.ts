@@ -9,6 +9,7 @@ import type { ReconcileReports } from '../src/store/reconcile-report';
 import type { ResultsBacklog } from '../src/store/results-backlog';
 import type { RoomStore } from '../src/store/room-store';
 import type { ViewReader } from '../src/store/view-reader';
+import type { Clock } from './clock';
 import type { WebhookClient } from './webhook-client';
 
 export interface WorkerDeps {
@@ -28,4 +29,6 @@ export interface WorkerDeps {
   reconcile: { graceMs: number; buildingMs: number };
   /** A question's reveal waits this long past its deadline, for answers that arrived in time (README, "Timing"). */
   answerGraceMs: number;
+  /** Timers for countdown frames at their due instant (see clock.ts). */
+  clock: Clock;
 }

@@ -62,18 +62,18 @@ export function createEventHandler(deps: WorkerDeps, consumer: string) {
   }
 
   async function process(entries: StreamEntry[]): Promise<void> {
-    const done: string[] = [];
+    const done: StreamEntry[] = [];
     for (const entry of entries) {
       if (!entry.event) {
         log.warn('skipping malformed stream entry', { id: entry.id });
         metrics.eventsHandled.inc({ type: 'malformed', outcome: 'skipped' });
-        done.push(entry.id);
+        done.push(entry);
         continue;
       }
       try {
         await handle(entry.event);
         metrics.eventsHandled.inc({ type: entry.event.type, outcome: 'ok' });
-        done.push(entry.id);
+        done.push(entry);
       } catch (err) {
         metrics.eventsHandled.inc({ type: entry.event.type, outcome: 'error' });
         // Left pending: picked up again on the next sweep of this consumer's pending entries.
@@ -83,17 +83,22 @@ export function createEventHandler(deps: WorkerDeps, consumer: string) {
     await bus.ack(done);
   }
 
+  /** One loop per lane of partitions (see event-bus.ts); a room's events are always in one lane, in order. */
   async function run(): Promise<void> {
-    await bus.ensureGroup();
+    await bus.ensureGroup().catch((err: Error) => log.error('could not create the events consumer groups; the loops retry', { err: err.message }));
+    await Promise.all(bus.lanes.map((lane) => readLane(lane)));
+  }
+
+  async function readLane(lane: string[]): Promise<void> {
     let lastSweep = 0;
     while (running) {
       try {
         if (Date.now() - lastSweep > CLAIM_EVERY_MS) {
           lastSweep = Date.now();
-          await process(await bus.readOwnPending(consumer));
-          await process(await bus.claimAbandoned(consumer, ABANDONED_AFTER_MS));
+          await process(await bus.readOwnPending(consumer, lane));
+          await process(await bus.claimAbandoned(consumer, lane, ABANDONED_AFTER_MS));
         }
-        await process(await bus.readNew(consumer, BLOCK_MS));
+        await process(await bus.readNew(consumer, lane, BLOCK_MS));
       } catch (err) {
         if (!running) break;
         // Redis lost the stream and its group (a restart without persistence, a failover, FLUSHALL):
@@ -118,6 +123,7 @@ export function createEventHandler(deps: WorkerDeps, consumer: string) {
     async stop() {
       running = false;
       await loop;
+      await bus.close();
     },
   };
 }

@@ -13,10 +13,11 @@ import { createQuestionsRepo } from '../src/store/repos/questions.repo';
 import { cappedBackoff, closeQueues, createQueues } from '../src/store/queues';
 import { createReconcileReports } from '../src/store/reconcile-report';
 import { createResultsBacklog } from '../src/store/results-backlog';
-import { createRedis, tuneRedisHz } from '../src/store/redis';
+import { connectRedis, tuneRedisHz } from '../src/store/redis';
 import { createRoomStore } from '../src/store/room-store';
 import { createViewReader } from '../src/store/view-reader';
 import type { WorkerDeps } from './deps';
+import { createClock } from './clock';
 import { createEventHandler } from './event-handler';
 import { instrumented } from './instrumented';
 import { startOpsServer } from './ops-server';
@@ -34,12 +35,12 @@ import { createWebhookClient } from './webhook-client';
  */
 const MAX_STALLED_COUNT = 1000;
 const RESCHEDULE_RECONCILER_MS = 60_000;
+const CLOCK_QUEUES = new Set<QueueName>([QueueName.Tick, QueueName.Advance]);
 
 export async function startWorker(config: ResolvedConfig, log: Logger) {
-  const keys = createKeys(config.namespace);
-  const redis = createRedis(config.redisUrl, { name: 'quizloop-worker', rejectUnauthorized: config.redisTlsRejectUnauthorized });
-  const blocking = createRedis(config.redisUrl, { name: 'quizloop-worker-bull', blocking: true, rejectUnauthorized: config.redisTlsRejectUnauthorized });
-  const streamReader = createRedis(config.redisUrl, { name: 'quizloop-worker-events', blocking: true, rejectUnauthorized: config.redisTlsRejectUnauthorized });
+  const keys = createKeys(config.namespace, config.eventPartitions);
+  const redis = connectRedis(config, 'quizloop-worker');
+  const blocking = connectRedis(config, 'quizloop-worker-bull', { blocking: true });
   const db = createDb(config.databaseUrl, config.databaseSsl);
 
   const hz = await tuneRedisHz(redis, config.redisHz);
@@ -49,7 +50,7 @@ export async function startWorker(config: ResolvedConfig, log: Logger) {
 
   const registry = createMetricsRegistry('worker');
   const metrics = createWorkerMetrics(registry);
-  // The stream reader blocks in XREADGROUP; readiness and metrics read the stream on the other connection.
+  // The stream readers block in XREADGROUP on connections of their own; readiness and metrics use `redis`.
   const monitorBus = createEventBus({ redis, keys });
   const results = createResultsBacklog({ redis, keys });
   const reports = createReconcileReports({ redis, keys });
@@ -77,7 +78,7 @@ export async function startWorker(config: ResolvedConfig, log: Logger) {
   const queues = createQueues(redis, keys);
   const deps: WorkerDeps = {
     log,
-    bus: createEventBus({ redis: streamReader, keys }),
+    bus: createEventBus({ redis, keys, blockingClient: () => connectRedis(config, 'quizloop-worker-events', { blocking: true }) }),
     queues,
     rooms: createRoomStore({ redis, keys, ttlSeconds: config.roomTtlSeconds }),
     views: createViewReader({ redis, keys }),
@@ -91,6 +92,7 @@ export async function startWorker(config: ResolvedConfig, log: Logger) {
     reports,
     reconcile: { graceMs: config.reconcileGraceMs, buildingMs: config.roomBuildingSeconds * 1000 },
     answerGraceMs: config.timing.answerGraceMs,
+    clock: createClock((err) => log.warn('a countdown tick failed; the next one draws again', { err: err instanceof Error ? err.message : String(err) })),
   };
 
   const processors: { [Q in QueueName]: Processor<JobDataByQueue[Q]> } = {
@@ -113,8 +115,9 @@ export async function startWorker(config: ResolvedConfig, log: Logger) {
   const workers = (Object.keys(processors) as QueueName[]).map((name) => {
     const worker = new Worker(name, instrumented(name, processors[name] as Processor, metrics), {
       connection: blocking,
-      prefix: keys.bullPrefix,
-      concurrency: name === QueueName.Reconcile ? 1 : config.workerConcurrency,
+      prefix: keys.bullPrefix(name),
+      // The clock's queues are mostly waiting (an advance waits out its lead on a timer): many at once.
+      concurrency: name === QueueName.Reconcile ? 1 : CLOCK_QUEUES.has(name) ? config.clockConcurrency : config.workerConcurrency,
       // Short locks: a job held by a killed or frozen worker is taken over after about WORKER_LOCK_MS.
       lockDuration: config.workerLockMs,
       stalledInterval: Math.max(250, Math.round(config.workerLockMs / 3)),
@@ -157,10 +160,11 @@ export async function startWorker(config: ResolvedConfig, log: Logger) {
     async stop() {
       clearInterval(rescheduler);
       await events.stop();
+      deps.clock.stop();
       await Promise.all(workers.map((w) => w.close()));
       log.info('worker stopped; jobs in hand finished');
       await closeQueues(queues);
-      await Promise.all([redis.quit(), blocking.quit(), streamReader.quit()]);
+      await Promise.all([redis.quit(), blocking.quit()]);
       await db.destroy();
       await ops.stop();
     },

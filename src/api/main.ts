@@ -11,7 +11,7 @@ import { createKeys } from '../store/keys';
 import { createLeaderboardStore } from '../store/leaderboard-store';
 import { createQuestionsRepo } from '../store/repos/questions.repo';
 import { closeQueues, createQueues } from '../store/queues';
-import { createRedis } from '../store/redis';
+import { connectRedis } from '../store/redis';
 import { createRoomCensus } from '../store/room-census';
 import { createRoomStore } from '../store/room-store';
 import { createUsersRepo } from '../store/repos/users.repo';
@@ -20,8 +20,8 @@ import { createViewReader } from '../store/view-reader';
 import { createApp } from './app';
 
 export async function startApi(config: ResolvedConfig, log: Logger, port = config.apiPort) {
-  const keys = createKeys(config.namespace);
-  const redis = createRedis(config.redisUrl, { name: 'quizloop-api', rejectUnauthorized: config.redisTlsRejectUnauthorized });
+  const keys = createKeys(config.namespace, config.eventPartitions);
+  const redis = connectRedis(config, 'quizloop-api');
   const db = createDb(config.databaseUrl, config.databaseSsl);
   const registry = createMetricsRegistry('api');
   createApiMetrics(registry, createRoomCensus({ redis, keys }));

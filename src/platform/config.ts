@@ -10,6 +10,18 @@ const Env = z.object({
   REDIS_URL: urlWithScheme(['redis:', 'rediss:']).optional(),
   DATABASE_URL: urlWithScheme(['postgres:', 'postgresql:']).optional(),
   DATABASE_SSL: z.enum(['off', 'no-verify', 'verify']).optional(),
+  REDIS_CLUSTER_NODES: z
+    .string()
+    .optional()
+    .transform((list, ctx) => {
+      const nodes = (list ?? '').split(',').map((n) => n.trim()).filter(Boolean).map((n) => {
+        const m = /^(.+):(\d{1,5})$/.exec(n);
+        if (!m?.[1] || !m[2]) ctx.addIssue({ code: 'custom', message: `"${n}" is not host:port` });
+        return { host: m?.[1] ?? '', port: Number(m?.[2] ?? 0) };
+      });
+      return nodes.length ? nodes : null;
+    }),
+  EVENT_PARTITIONS: z.coerce.number().int().min(1).max(1024).optional(),
   REDIS_TLS_REJECT_UNAUTHORIZED: z.enum(['true', 'false']).default('true'),
   PORT: port.optional(),
   SOCKET_PORT: port.optional(),
@@ -20,6 +32,7 @@ const Env = z.object({
   QUIZLOOP_NAMESPACE: z.string().regex(/^[a-z0-9-]+$/).default('quizloop'),
   REDIS_HZ: z.coerce.number().int().min(0).max(500).default(100),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(500).default(20),
+  CLOCK_CONCURRENCY: z.coerce.number().int().min(1).max(10_000).default(1000),
   ROOM_TTL_SECONDS: z.coerce.number().int().min(60).default(86_400),
   ROOM_IDLE_SECONDS: z.coerce.number().int().min(2).default(1800),
   ROOM_ABANDONED_SECONDS: z.coerce.number().int().min(2).default(60),
@@ -57,6 +70,10 @@ export type DatabaseSsl = 'off' | 'no-verify' | 'verify';
 export interface Config {
   production: boolean;
   redisUrl: string | undefined;
+  /** Seed nodes of a Redis Cluster; when set, every role uses the cluster and REDIS_URL is not needed. */
+  redisClusterNodes: { host: string; port: number }[] | null;
+  /** Rooms (with their event streams) spread over this many hash slots; 1 on one Redis, 16 on a cluster by default. */
+  eventPartitions: number;
   databaseUrl: string | undefined;
   /**
    * TLS to PostgreSQL: `verify` checks the server certificate, `no-verify` encrypts without checking
@@ -75,6 +92,8 @@ export interface Config {
   namespace: string;
   redisHz: number;
   workerConcurrency: number;
+  /** Jobs of the clock's queues (tick, advance) each worker runs at once; they mostly wait out a few ms. */
+  clockConcurrency: number;
   roomTtlSeconds: number;
   /** A lobby not started, or a game left paused, this long is ended by the worker. */
   roomIdleSeconds: number;
@@ -151,6 +170,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, role?: 'api' | 
   return {
     production,
     redisUrl: e.REDIS_URL,
+    redisClusterNodes: e.REDIS_CLUSTER_NODES,
+    eventPartitions: e.EVENT_PARTITIONS ?? (e.REDIS_CLUSTER_NODES ? 16 : 1),
     databaseUrl: e.DATABASE_URL,
     databaseSsl: e.DATABASE_SSL,
     redisTlsRejectUnauthorized: e.REDIS_TLS_REJECT_UNAUTHORIZED === 'true',
@@ -163,6 +184,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, role?: 'api' | 
     namespace: e.QUIZLOOP_NAMESPACE,
     redisHz: e.REDIS_HZ,
     workerConcurrency: e.WORKER_CONCURRENCY,
+    clockConcurrency: e.CLOCK_CONCURRENCY,
     roomTtlSeconds: e.ROOM_TTL_SECONDS,
     roomIdleSeconds: e.ROOM_IDLE_SECONDS,
     roomAbandonedSeconds: e.ROOM_ABANDONED_SECONDS,

@@ -7,7 +7,7 @@ import { trackRoundTrip } from './round-trip';
 import { type QuizServer, type QuizSocket, type RelayDeps, ioRoom } from './types';
 
 /** Wires one admitted socket: membership, presence, the initial view, answers and sync. */
-export function connectionHandler(io: QuizServer, deps: RelayDeps) {
+export function connectionHandler(io: QuizServer, deps: RelayDeps, channels: { subscribed: (code: string) => Promise<void> }) {
   const { rooms, answers, views, log, metrics, clock, config } = deps;
 
   /** The view and own state of one room version: read again when the room moved on during the reads. */
@@ -91,12 +91,11 @@ export function connectionHandler(io: QuizServer, deps: RelayDeps) {
           .then((wasCounted) => (wasCounted ? rooms.presence(roomCode, id, -1) : 0))
           .catch((err) => roomLog.warn('presence update failed', { err }));
       });
-      // A second connection with the same token replaces the first, on whichever instance it is.
-      // Fetched before this socket joins, so the new connection is never among those closed.
-      for (const previous of await io.in(ioRoom.player(id)).fetchSockets()) {
-        previous.emit('room:closed', { reason: 'replaced', gameId: '' });
-        previous.disconnect(true);
-      }
+      // A second connection with the same token replaces the first, on whichever instance it is: two
+      // broadcasts, no cluster-wide lookup. This socket is excepted: the adapter may apply its own request
+      // to itself after the socket has joined.
+      io.to(ioRoom.player(id)).except(socket.id).emit('room:closed', { reason: 'replaced', gameId: '' });
+      io.in(ioRoom.player(id)).except(socket.id).disconnectSockets(true);
       // Not counted as online, the player could be left out of early close: let the client connect again.
       if (!(await counted)) return void socket.disconnect(true);
       if (socket.disconnected) return;
@@ -108,6 +107,9 @@ export function connectionHandler(io: QuizServer, deps: RelayDeps) {
       socket.join(ioRoom.player(id));
     }
     socket.join(ioRoom.game(roomCode));
+    // Subscribed to the room's channel before the first read, so no change after it is missed.
+    await channels.subscribed(roomCode);
+    if (socket.disconnected) return;
 
     const state = await current(socket);
     if (state) {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createAdapter } from '@socket.io/redis-adapter';
+import { createAdapter, createShardedAdapter } from '@socket.io/redis-adapter';
 import { Server } from 'socket.io';
 import type { ResolvedConfig } from '../platform/config';
 import type { Logger } from '../platform/logger';
@@ -9,7 +9,7 @@ import { createMetricsRegistry, createSocketMetrics } from '../platform/metrics'
 import { listen, opsRequestHandler } from '../platform/ops-http';
 import { createAnswerStore } from '../store/answer-store';
 import { createKeys } from '../store/keys';
-import { createRedis } from '../store/redis';
+import { connectRedis } from '../store/redis';
 import { createRedisClock } from '../store/redis-clock';
 import { type RoomStore, createRoomStore } from '../store/room-store';
 import { createViewReader } from '../store/view-reader';
@@ -34,11 +34,11 @@ async function expectPlayersBack(io: QuizServer, rooms: RoomStore): Promise<void
 }
 
 export async function startSocket(config: ResolvedConfig, log: Logger, port = config.socketPort) {
-  const keys = createKeys(config.namespace);
-  const redis = createRedis(config.redisUrl, { name: 'quizloop-socket', rejectUnauthorized: config.redisTlsRejectUnauthorized });
-  const adapterPub = createRedis(config.redisUrl, { name: 'quizloop-socket-adapter-pub', rejectUnauthorized: config.redisTlsRejectUnauthorized });
-  const adapterSub = createRedis(config.redisUrl, { name: 'quizloop-socket-adapter-sub', rejectUnauthorized: config.redisTlsRejectUnauthorized });
-  const channelSub = createRedis(config.redisUrl, { name: 'quizloop-socket-rooms', rejectUnauthorized: config.redisTlsRejectUnauthorized });
+  const keys = createKeys(config.namespace, config.eventPartitions);
+  const redis = connectRedis(config, 'quizloop-socket');
+  const adapterPub = connectRedis(config, 'quizloop-socket-adapter-pub');
+  const adapterSub = connectRedis(config, 'quizloop-socket-adapter-sub', { subscriber: true });
+  const channelSub = connectRedis(config, 'quizloop-socket-rooms', { subscriber: true });
 
   const registry = createMetricsRegistry('socket');
   // No database here: ready means Redis answers (rooms, answers and the adapter all live there).
@@ -53,7 +53,13 @@ export async function startSocket(config: ResolvedConfig, log: Logger, port = co
     cors: { origin: true },
     // Each heartbeat measures the connection's round trip, for the latency allowance (round-trip.ts).
     pingInterval: config.timing.pingIntervalMs,
-    adapter: createAdapter(adapterPub, adapterSub, { key: keys.socketIoPrefix }),
+    // On a cluster, the sharded adapter (SPUBLISH/SSUBSCRIBE): the adapter only carries replacements and
+    // kicks here, room fan-out goes through the rooms' own channels (see relay.ts).
+    adapter: config.redisClusterNodes
+      ? createShardedAdapter(adapterPub, adapterSub, { channelPrefix: keys.socketIoPrefix })
+      : createAdapter(adapterPub, adapterSub, { key: keys.socketIoPrefix }),
+    // Views are small JSON; compressing every frame costs more CPU than it saves on the wire.
+    perMessageDeflate: false,
   });
   // Presence is counted under this process's own id and lease: if it dies, its players count offline once the lease ends.
   const instance = { id: randomUUID(), leaseMs: config.presenceLeaseSeconds * 1000 };
@@ -62,7 +68,7 @@ export async function startSocket(config: ResolvedConfig, log: Logger, port = co
     const codes = new Set([...io.of('/').sockets.values()].map((s) => s.data.roomCode));
     rooms.renewLease(codes).catch((err: Error) => log.warn('could not renew the presence lease', { err: err.message }));
   }, Math.round(instance.leaseMs / 3));
-  await createRelay(io, channelSub, {
+  createRelay(io, channelSub, {
     config,
     log,
     keys,

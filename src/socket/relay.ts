@@ -1,27 +1,35 @@
-import type { Redis } from 'ioredis';
 import { authMiddleware } from './auth.middleware';
 import { connectionHandler } from './connection.handler';
+import { createRoomChannels } from './room-channels';
 import { createRoomRelay } from './room-relay';
-import type { QuizServer, RelayDeps } from './types';
+import type { QuizRedis } from '../store/redis';
+import { type QuizServer, type RelayDeps, ioRoom } from './types';
 
 /**
  * Attaches quizloop to a Socket.IO server: admission, per-connection handlers, and the
- * subscription to room channels through which the api and the worker reach the players.
+ * subscriptions to the channels of the rooms whose members this process holds, through which
+ * the api and the worker reach the players.
  */
-export async function createRelay(io: QuizServer, subscriber: Redis, deps: RelayDeps): Promise<void> {
+export function createRelay(io: QuizServer, subscriber: QuizRedis, deps: RelayDeps): void {
+  const relay = createRoomRelay(io, deps);
+  const channels = createRoomChannels(subscriber, deps.keys, (code, raw) => relay.onChannelMessage(code, raw));
+  // The adapter creates a local room with its first member and deletes it with its last.
+  const adapter = io.of('/').adapter;
+  adapter.on('create-room', (room: string) => {
+    const code = ioRoom.codeOfGame(room);
+    if (code) channels.hold(code);
+  });
+  adapter.on('delete-room', (room: string) => {
+    const code = ioRoom.codeOfGame(room);
+    if (code) channels.release(code);
+  });
+
   io.use(authMiddleware(deps));
-  const onConnection = connectionHandler(io, deps);
+  const onConnection = connectionHandler(io, deps, { subscribed: (code) => channels.ready(code) });
   io.on('connection', (socket) => {
     onConnection(socket).catch((err) => {
       deps.log.error('connection setup failed', { err });
       socket.disconnect(true);
     });
   });
-
-  const relay = createRoomRelay(io, deps);
-  const prefix = deps.keys.channelPattern.slice(0, -1);
-  subscriber.on('pmessage', (_pattern: string, channel: string, message: string) => {
-    relay.onChannelMessage(channel.slice(prefix.length), message);
-  });
-  await subscriber.psubscribe(deps.keys.channelPattern);
 }

@@ -27,5 +27,7 @@ export interface RelayDeps {
 /** Socket.IO room names: everyone in a game, and each player's own connections. */
 export const ioRoom = {
   game: (code: string) => `game:${code}`,
+  /** The room code of a game room's name, or null for any other room (a player's, a socket's own). */
+  codeOfGame: (room: string) => (room.startsWith('game:') ? room.slice('game:'.length) : null),
   player: (playerId: string) => `player:${playerId}`,
 };

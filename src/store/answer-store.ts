@@ -53,7 +53,7 @@ export function createAnswerStore({ redis, keys, rules }: { redis: QuizRedis; ke
         12,
         keys.room(code), keys.answerKey(code), keys.players(code), keys.online(code),
         keys.answers(code, questionIndex), keys.scores(code), keys.streaks(code), keys.times(code),
-        keys.reconnecting(code), keys.sent(code, questionIndex), keys.instances(code), keys.events,
+        keys.reconnecting(code), keys.sent(code, questionIndex), keys.instances(code), keys.events(code),
         playerId, questionIndex, 'choice' in answer ? answer.choice : '', normalizeAnswerText(typed), typed,
         msArg(timing.arrivedAt), msArg(timing.reportedMs), msArg(timing.rttMs),
         rules.allowanceCapMs, rules.answerGraceMs, EVENTS_MAX_LENGTH,

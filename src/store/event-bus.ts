@@ -1,3 +1,4 @@
+import { Cluster } from 'ioredis';
 import { RoomEvent } from '../shared/events';
 import type { Keys } from './keys';
 import type { QuizRedis } from './redis';
@@ -6,12 +7,15 @@ import type { QuizRedis } from './redis';
 export const EVENTS_MAX_LENGTH = 100_000;
 
 export interface StreamEntry {
+  /** The partition's stream the entry came from; it is acknowledged there. */
+  stream: string;
   id: string;
   /** null when the entry is not a valid event; it is acknowledged and skipped. */
   event: RoomEvent | null;
 }
 
 type RawEntries = [id: string, fields: string[]][];
+type ReadReply = [stream: string, entries: RawEntries][] | null;
 
 export interface EventsBacklog {
   group: boolean;
@@ -27,7 +31,7 @@ function fieldsOf(reply: unknown[]): Record<string, unknown> {
   return out;
 }
 
-function parseEntries(raw: RawEntries): StreamEntry[] {
+function parseEntries(stream: string, raw: RawEntries): StreamEntry[] {
   return raw.map(([id, fields]) => {
     const i = fields.indexOf('event');
     const json = i >= 0 ? fields[i + 1] : undefined;
@@ -36,74 +40,118 @@ function parseEntries(raw: RawEntries): StreamEntry[] {
       const parsed = RoomEvent.safeParse(JSON.parse(json));
       event = parsed.success ? parsed.data : null;
     }
-    return { id, event };
+    return { stream, id, event };
   });
 }
 
-/** The room events stream: `emit` for writers outside a transition, a consumer group for readers. */
-export function createEventBus({ redis, keys }: { redis: QuizRedis; keys: Keys }) {
+function parseReply(reply: ReadReply): StreamEntry[] {
+  return (reply ?? []).flatMap(([stream, raw]) => parseEntries(stream, raw));
+}
+
+/**
+ * The room events streams (one per partition): `emit` for writers outside a transition, a consumer
+ * group on every stream for readers. Readers read in lanes: one blocking XREADGROUP covers every
+ * stream of a lane. On one Redis that is all streams in one lane; on a cluster a command may touch
+ * one slot only, so each partition is a lane with its own blocking connection (`blockingClient`).
+ */
+export function createEventBus({ redis, keys, blockingClient }: { redis: QuizRedis; keys: Keys; blockingClient?: () => QuizRedis }) {
+  const streams = keys.eventStreams;
+  const lanes: string[][] = redis instanceof Cluster ? streams.map((s) => [s]) : [streams];
+  const laneClients = new Map<string, QuizRedis>();
+  const clientOf = (lane: string[]): QuizRedis => {
+    if (!blockingClient) return redis;
+    const id = lane.join(',');
+    let client = laneClients.get(id);
+    if (!client) laneClients.set(id, (client = blockingClient()));
+    return client;
+  };
+
   return {
+    lanes,
+
     async emit(event: RoomEvent): Promise<void> {
-      await redis.xadd(keys.events, 'MAXLEN', '~', EVENTS_MAX_LENGTH, '*', 'type', event.type, 'event', JSON.stringify(event));
+      await redis.xadd(keys.events(event.roomCode), 'MAXLEN', '~', EVENTS_MAX_LENGTH, '*', 'type', event.type, 'event', JSON.stringify(event));
     },
 
     async ensureGroup(): Promise<void> {
-      try {
-        // '0': a brand-new group starts from the beginning, so events emitted before the first worker are handled.
-        await redis.xgroup('CREATE', keys.events, keys.eventsGroup, '0', 'MKSTREAM');
-      } catch (err) {
-        if (!(err instanceof Error) || !err.message.includes('BUSYGROUP')) throw err;
+      for (const stream of streams) {
+        try {
+          // '0': a brand-new group starts from the beginning, so events emitted before the first worker are handled.
+          await redis.xgroup('CREATE', stream, keys.eventsGroup, '0', 'MKSTREAM');
+        } catch (err) {
+          if (!(err instanceof Error) || !err.message.includes('BUSYGROUP')) throw err;
+        }
       }
     },
 
-    /** New entries for this consumer; blocks up to `blockMs`. */
-    async readNew(consumer: string, blockMs: number, count = 100): Promise<StreamEntry[]> {
-      const res = (await redis.xreadgroup(
-        'GROUP', keys.eventsGroup, consumer, 'COUNT', count, 'BLOCK', blockMs, 'STREAMS', keys.events, '>',
-      )) as [string, RawEntries][] | null;
-      return res?.[0] ? parseEntries(res[0][1]) : [];
+    /** New entries of a lane's streams for this consumer; blocks up to `blockMs`. */
+    async readNew(consumer: string, lane: string[], blockMs: number, count = 100): Promise<StreamEntry[]> {
+      const reply = (await clientOf(lane).xreadgroup(
+        'GROUP', keys.eventsGroup, consumer, 'COUNT', count, 'BLOCK', blockMs, 'STREAMS', ...lane, ...lane.map(() => '>'),
+      )) as ReadReply;
+      return parseReply(reply);
     },
 
     /** Entries delivered to this consumer earlier but never acknowledged (it died mid-way). */
-    async readOwnPending(consumer: string, count = 100): Promise<StreamEntry[]> {
-      const res = (await redis.xreadgroup(
-        'GROUP', keys.eventsGroup, consumer, 'COUNT', count, 'STREAMS', keys.events, '0',
-      )) as [string, RawEntries][] | null;
-      return res?.[0] ? parseEntries(res[0][1]) : [];
+    async readOwnPending(consumer: string, lane: string[], count = 100): Promise<StreamEntry[]> {
+      const replies = await Promise.all(
+        lane.map((stream) => redis.xreadgroup('GROUP', keys.eventsGroup, consumer, 'COUNT', count, 'STREAMS', stream, '0') as Promise<ReadReply>),
+      );
+      return replies.flatMap(parseReply);
     },
 
     /** Takes over entries another consumer left unacknowledged for `minIdleMs` (a worker that was killed). */
-    async claimAbandoned(consumer: string, minIdleMs: number, count = 100): Promise<StreamEntry[]> {
-      const res = (await redis.xautoclaim(keys.events, keys.eventsGroup, consumer, minIdleMs, '0', 'COUNT', count)) as [
-        string,
-        RawEntries,
-      ];
-      return parseEntries((res[1] ?? []).filter((e) => e !== null));
+    async claimAbandoned(consumer: string, lane: string[], minIdleMs: number, count = 100): Promise<StreamEntry[]> {
+      const claimed = await Promise.all(
+        lane.map(async (stream) => {
+          const res = (await redis.xautoclaim(stream, keys.eventsGroup, consumer, minIdleMs, '0', 'COUNT', count)) as [string, RawEntries];
+          return parseEntries(stream, (res[1] ?? []).filter((e) => e !== null));
+        }),
+      );
+      return claimed.flat();
     },
 
     /**
-     * How far the consumer group is behind: whether it exists (a Redis that lost the stream lost it
-     * too), how many entries no worker has read yet, and how long the oldest of them has waited.
+     * How far the consumer groups are behind, over every partition: whether they all exist (a Redis
+     * that lost a stream lost its group too), how many entries no worker has read yet, and how long
+     * the oldest of them has waited.
      */
     async backlog(): Promise<EventsBacklog> {
-      const groups = (await redis.xinfo('GROUPS', keys.events).catch((err: Error) => {
-        if (err.message.includes('no such key')) return [];
-        throw err;
-      })) as unknown[][];
-      const group = groups.map(fieldsOf).find((g) => g.name === keys.eventsGroup);
-      if (!group) return { group: false, unread: 0, oldestUnreadMs: null };
-      const lastDelivered = String(group['last-delivered-id'] ?? '0-0');
-      const [next] = (await redis.xrange(keys.events, `(${lastDelivered}`, '+', 'COUNT', 1)) as [string, string[]][];
-      if (!next) return { group: true, unread: 0, oldestUnreadMs: null };
-      const [seconds = '0', micros = '0'] = await redis.time();
-      const now = Number(seconds) * 1000 + Math.floor(Number(micros) / 1000);
-      const lag = group.lag;
-      return { group: true, unread: typeof lag === 'number' ? lag : 1, oldestUnreadMs: Math.max(0, now - Number(next[0].split('-')[0])) };
+      const parts = await Promise.all(streams.map((stream) => streamBacklog(stream)));
+      const waits = parts.map((p) => p.oldestUnreadMs).filter((w): w is number => w !== null);
+      return {
+        group: parts.every((p) => p.group),
+        unread: parts.reduce((sum, p) => sum + p.unread, 0),
+        oldestUnreadMs: waits.length ? Math.max(...waits) : null,
+      };
     },
 
-    async ack(ids: string[]): Promise<void> {
-      if (ids.length) await redis.xack(keys.events, keys.eventsGroup, ...ids);
+    async ack(entries: Pick<StreamEntry, 'stream' | 'id'>[]): Promise<void> {
+      const byStream = new Map<string, string[]>();
+      for (const e of entries) byStream.set(e.stream, [...(byStream.get(e.stream) ?? []), e.id]);
+      await Promise.all([...byStream].map(([stream, ids]) => redis.xack(stream, keys.eventsGroup, ...ids)));
+    },
+
+    async close(): Promise<void> {
+      await Promise.all([...laneClients.values()].map((c) => c.quit().catch(() => undefined)));
+      laneClients.clear();
     },
   };
+
+  async function streamBacklog(stream: string): Promise<EventsBacklog> {
+    const groups = (await redis.xinfo('GROUPS', stream).catch((err: Error) => {
+      if (err.message.includes('no such key')) return [];
+      throw err;
+    })) as unknown[][];
+    const group = groups.map(fieldsOf).find((g) => g.name === keys.eventsGroup);
+    if (!group) return { group: false, unread: 0, oldestUnreadMs: null };
+    const lastDelivered = String(group['last-delivered-id'] ?? '0-0');
+    const [next] = (await redis.xrange(stream, `(${lastDelivered}`, '+', 'COUNT', 1)) as [string, string[]][];
+    if (!next) return { group: true, unread: 0, oldestUnreadMs: null };
+    const [seconds = '0', micros = '0'] = await redis.time();
+    const now = Number(seconds) * 1000 + Math.floor(Number(micros) / 1000);
+    const lag = group.lag;
+    return { group: true, unread: typeof lag === 'number' ? lag : 1, oldestUnreadMs: Math.max(0, now - Number(next[0].split('-')[0])) };
+  }
 }
 export type EventBus = ReturnType<typeof createEventBus>;

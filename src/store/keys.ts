@@ -1,22 +1,41 @@
 import { ROOM_CODE_LENGTH } from '../game/room-code';
 
+/** FNV-1a: a stable, well-spread hash of a room code, the same in every process. */
+function fnv1a(text: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  return h >>> 0;
+}
+
 /**
  * Every Redis key and channel quizloop uses is built here; nobody concatenates keys elsewhere.
  * The namespace (default `quizloop`) lets several deployments or test runs share one Redis.
+ *
+ * Redis Cluster: every key of a room carries its partition's hash tag (`{p3}`), and so does that
+ * partition's event stream and the room's channel, so each Lua script (which also appends the
+ * room's event and publishes to its channel) stays in one slot. Rooms spread over `partitions` slots.
  */
-export function createKeys(namespace: string) {
-  const room = (code: string) => `${namespace}:room:${code}`;
+export function createKeys(namespace: string, partitions = 1) {
+  const partitionOf = (code: string) => fnv1a(code) % partitions;
+  const tag = (partition: number) => `{p${partition}}`;
+  const room = (code: string) => `${namespace}:room:${tag(partitionOf(code))}:${code}`;
+  const eventStream = (partition: number) => `${namespace}:events:${tag(partition)}`;
+  /** Leaderboards and their markers are written together by one script: one hash tag for all of them. */
+  const board = `${namespace}:leaderboard:{lb}`;
   const keys = {
     namespace,
-    /** The room events stream, read by the workers' consumer group. */
-    events: `${namespace}:events`,
+    partitions,
+    /** The room events stream a room's events go to; one stream per partition. */
+    events: (code: string) => eventStream(partitionOf(code)),
+    /** Every partition's events stream; every worker reads all of them with one consumer group each. */
+    eventStreams: Array.from({ length: partitions }, (_, i) => eventStream(i)),
     eventsGroup: 'workers',
-    /** BullMQ's own prefix; queues live below it. */
-    bullPrefix: `${namespace}:bull`,
+    /** BullMQ's prefix of one queue: its own hash tag, so each queue's keys share a slot and queues spread over the cluster. */
+    bullPrefix: (queue: string) => `${namespace}:bull:{${queue}}`,
     socketIoPrefix: `${namespace}:socket.io`,
     room,
     /** SCAN pattern of room records only: a code's six characters, none of the `…:{code}:…` keys below. */
-    roomRecordPattern: `${namespace}:room:${'?'.repeat(ROOM_CODE_LENGTH)}`,
+    roomRecordPattern: `${namespace}:room:{p*}:${'?'.repeat(ROOM_CODE_LENGTH)}`,
     questions: (code: string) => `${room(code)}:questions`,
     /** Hash: question index → its answer key (room-store `AnswerKeyEntry`); read only by the answer and transition scripts. */
     answerKey: (code: string) => `${room(code)}:answer-key`,
@@ -50,21 +69,21 @@ export function createKeys(namespace: string) {
     /** Present while the host has locked the room: nobody new may join. */
     locked: (code: string) => `${room(code)}:locked`,
     /** Sorted set: user id → points, all time. */
-    leaderboardGlobal: `${namespace}:leaderboard:global`,
+    leaderboardGlobal: `${board}:global`,
     /** Sorted set: user id → points in one ISO week (`2026-W48`); expires a few weeks after the week. */
-    leaderboardWeekly: (week: string) => `${namespace}:leaderboard:weekly:${week}`,
+    leaderboardWeekly: (week: string) => `${board}:weekly:${week}`,
     /** Hash beside each board: user id → games counted on it. Same lifetime as its board. */
     leaderboardGames: (board: string) => `${board}:games`,
     /** Marker: this game's points are on the boards; set by the same script that adds them. */
-    leaderboardCounted: (gameId: string) => `${namespace}:leaderboard:counted:${gameId}`,
+    leaderboardCounted: (gameId: string) => `${board}:counted:${gameId}`,
     /** The reconciler's last report (see reconcile-report.ts). */
     reconcileReport: `${namespace}:reconcile:last`,
     /** Hash: game id → its results snapshot (JSON), kept until PostgreSQL has them; no expiry. */
     resultsPending: `${namespace}:{results}:pending`,
     /** Hash beside it: game id → room code, so the backlog is listed without reading the snapshots. */
     resultsPendingRooms: `${namespace}:{results}:pending-rooms`,
-    channel: (code: string) => `${namespace}:channel:room:${code}`,
-    channelPattern: `${namespace}:channel:room:*`,
+    /** A room's channel, in its room's slot: a sharded channel (SPUBLISH) on a cluster. */
+    channel: (code: string) => `${namespace}:channel:room:${tag(partitionOf(code))}:${code}`,
     /** All keys of one room, for expiry. */
     allOfRoom(code: string, questionCount: number): string[] {
       const perQuestion = Array.from({ length: questionCount }, (_, i) => [keys.answers(code, i), keys.sent(code, i)]).flat();

@@ -1,5 +1,5 @@
 import { type BackoffStrategy, Queue, type DefaultJobOptions } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 import { type JobDataByQueue, QueueName } from '../shared/jobs';
 import type { Keys } from './keys';
 
@@ -38,11 +38,11 @@ export function cappedBackoff(capMs: number): BackoffStrategy {
 
 export type Queues = { [Q in QueueName]: Queue<JobDataByQueue[Q]> };
 
-export function createQueues(connection: Redis, keys: Keys): Queues {
+export function createQueues(connection: Redis | Cluster, keys: Keys): Queues {
   const make = <Q extends QueueName>(name: Q) =>
     new Queue<JobDataByQueue[Q]>(name, {
       connection,
-      prefix: keys.bullPrefix,
+      prefix: keys.bullPrefix(name),
       defaultJobOptions: { ...JOB_OPTIONS[name], ...RETENTION },
     });
   return {

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 import type { Keys } from './keys';
 
 /** What the reconciler's last pass found; any worker's /metrics reads it, whichever worker ran the pass. */
@@ -14,7 +14,7 @@ export interface ReconcileReport {
   complete: boolean;
 }
 
-export function createReconcileReports({ redis, keys }: { redis: Redis; keys: Keys }) {
+export function createReconcileReports({ redis, keys }: { redis: Redis | Cluster; keys: Keys }) {
   const key = keys.reconcileReport;
   return {
     async write(report: ReconcileReport): Promise<void> {

@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
-import type { Redis } from 'ioredis';
 import type { Logger } from '../platform/logger';
+import type { QuizRedis } from './redis';
 
 /** TIME round trips per measurement; the quickest one's reading is kept. */
 const SAMPLES = 5;
@@ -10,7 +10,7 @@ const SAMPLES = 5;
  * `TIME`, refreshed every `refreshMs`. Lets the socket process stamp an answer on arrival, on the
  * clock the answer script checks it against, without a round trip per answer.
  */
-export function createRedisClock({ redis, log, refreshMs = 10_000 }: { redis: Redis; log: Logger; refreshMs?: number }) {
+export function createRedisClock({ redis, log, refreshMs = 10_000 }: { redis: Pick<QuizRedis, 'time'>; log: Logger; refreshMs?: number }) {
   const local = () => performance.timeOrigin + performance.now();
   let offsetMs = 0;
   /** Half the quickest TIME round trip: how far off the offset may be. */

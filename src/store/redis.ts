@@ -1,4 +1,4 @@
-import { Redis } from 'ioredis';
+import { Cluster, Redis } from 'ioredis';
 import { answerScript } from './scripts/answer.lua';
 import { joinScript } from './scripts/join.lua';
 import { kickScript } from './scripts/kick.lua';
@@ -7,8 +7,8 @@ import { leaseScript, presenceScript, reconnectingScript, roomPresenceScript } f
 import { sentScript } from './scripts/sent.lua';
 import { transitionScript } from './scripts/transition.lua';
 
-/** A Redis client with quizloop's Lua scripts loaded as commands (EVALSHA, falling back to EVAL). */
-export type QuizRedis = Redis & {
+/** A Redis client, or a Redis Cluster client, with quizloop's Lua scripts loaded as commands (EVALSHA, falling back to EVAL). */
+export type QuizRedis = (Redis | Cluster) & {
   qlTransition(...args: (string | number)[]): Promise<number>;
   qlJoin(...args: (string | number)[]): Promise<number>;
   qlAnswer(...args: (string | number)[]): Promise<number[]>;
@@ -26,13 +26,28 @@ export type QuizRedis = Redis & {
  * fail them during a Redis restart; BullMQ insists on `maxRetriesPerRequest: null` for them.
  * A `rediss://` URL connects over TLS; `rejectUnauthorized: false` accepts a self-signed server.
  */
-export function createRedis(url: string, opts: { name: string; blocking?: boolean; rejectUnauthorized?: boolean }): QuizRedis {
-  const redis = new Redis(url, {
+export function createRedis(
+  url: string,
+  opts: { name: string; blocking?: boolean; rejectUnauthorized?: boolean; cluster?: ClusterNode[] | null; subscriber?: boolean },
+): QuizRedis {
+  const options = {
     connectionName: opts.name,
     maxRetriesPerRequest: opts.blocking ? null : 3,
     enableReadyCheck: true,
     ...(url.startsWith('rediss://') ? { tls: { rejectUnauthorized: opts.rejectUnauthorized ?? true } } : {}),
-  });
+  };
+  const redis = opts.cluster
+    ? new Cluster(opts.cluster, {
+        redisOptions: options,
+        // A master restarting: wait for its slots to be served again rather than fail the command at once.
+        retryDelayOnClusterDown: 200,
+        retryDelayOnTryAgain: 100,
+        // BullMQ and the stream readers retry forever (as on one Redis); others fail after a few tries.
+        ...(opts.blocking ? { maxRedirections: 64 } : {}),
+        // Subscribers hold one connection per shard for SSUBSCRIBE (sharded pub/sub).
+        ...(opts.subscriber ? { shardedSubscribers: true } : {}),
+      })
+    : new Redis(url, options);
   const scripts: Record<string, string> = {
     qlTransition: transitionScript,
     qlJoin: joinScript,
@@ -49,17 +64,48 @@ export function createRedis(url: string, opts: { name: string; blocking?: boolea
   return redis as QuizRedis;
 }
 
+export interface ClusterNode {
+  host: string;
+  port: number;
+}
+
+/** Where every role finds Redis: one server (`REDIS_URL`) or a cluster (`REDIS_CLUSTER_NODES`). */
+export interface RedisTarget {
+  redisUrl: string;
+  redisClusterNodes: ClusterNode[] | null;
+  redisTlsRejectUnauthorized: boolean;
+}
+
+/** A client of the configured Redis (or cluster). `subscriber`: for SUBSCRIBE/SSUBSCRIBE only. */
+export function connectRedis(target: RedisTarget, name: string, opts: { blocking?: boolean; subscriber?: boolean } = {}): QuizRedis {
+  return createRedis(target.redisUrl, { name, ...opts, rejectUnauthorized: target.redisTlsRejectUnauthorized, cluster: target.redisClusterNodes });
+}
+
+/** How a room's channel is published to: sharded pub/sub on a cluster (only the shard's nodes carry it), else plain. */
+export function publishCommand(redis: Redis | Cluster): 'PUBLISH' | 'SPUBLISH' {
+  return redis instanceof Cluster ? 'SPUBLISH' : 'PUBLISH';
+}
+
+/** The servers behind a client: each master of a cluster, or the one server. */
+export function serversOf(redis: Redis | Cluster): Redis[] {
+  return redis instanceof Cluster ? redis.nodes('master') : [redis];
+}
+
 /**
  * BullMQ delayed jobs fire only as punctually as Redis's `hz` allows (about 100 ms late at the
  * default 10). Raise it where the server permits; managed services often refuse CONFIG.
  */
-export async function tuneRedisHz(redis: Redis, hz: number): Promise<'set' | 'kept' | 'refused'> {
+export async function tuneRedisHz(redis: Redis | Cluster, hz: number): Promise<'set' | 'kept' | 'refused'> {
   if (hz <= 0) return 'kept';
   try {
-    const current = (await redis.config('GET', 'hz')) as string[];
-    if (Number(current[1]) >= hz) return 'kept';
-    await redis.config('SET', 'hz', String(hz));
-    return 'set';
+    let outcome: 'set' | 'kept' = 'kept';
+    for (const server of serversOf(redis)) {
+      const current = (await server.config('GET', 'hz')) as string[];
+      if (Number(current[1]) >= hz) continue;
+      await server.config('SET', 'hz', String(hz));
+      outcome = 'set';
+    }
+    return outcome;
   } catch {
     return 'refused';
   }

@@ -1,7 +1,8 @@
-import type { Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 import { RoomPhase } from '../shared/room';
 import type { RoomCensus } from '../platform/metrics';
 import type { Keys } from './keys';
+import { serversOf } from './redis';
 
 /** Bounds of one census, so a scrape of a huge keyspace stays a few hundred ms of SCAN and MGET. */
 const SCAN_COUNT = 1000;
@@ -19,22 +20,27 @@ const MAX_ROOMS = 10_000;
  * MAX_SCAN_CALLS calls and MAX_ROOMS records. `complete` is false when it stopped at a bound.
  */
 export async function scanRoomRecords(
-  redis: Redis,
+  redis: Redis | Cluster,
   keys: Keys,
   onBatch: (records: (string | null)[]) => void | Promise<void>,
 ): Promise<{ complete: boolean }> {
-  let cursor = '0';
   let calls = 0;
   let rooms = 0;
-  do {
-    const [next, found] = await redis.scan(cursor, 'MATCH', keys.roomRecordPattern, 'COUNT', SCAN_COUNT);
-    cursor = next;
-    calls++;
-    if (found.length === 0) continue;
-    await onBatch(await redis.mget(...found));
-    rooms += found.length;
-  } while (cursor !== '0' && calls < MAX_SCAN_CALLS && rooms < MAX_ROOMS);
-  return { complete: cursor === '0' };
+  // A cluster is scanned master by master; the records are read back through the client (GETs, not an
+  // MGET: the keys of one batch may lie in several slots).
+  for (const server of serversOf(redis)) {
+    let cursor = '0';
+    do {
+      const [next, found] = await server.scan(cursor, 'MATCH', keys.roomRecordPattern, 'COUNT', SCAN_COUNT);
+      cursor = next;
+      calls++;
+      if (found.length === 0) continue;
+      await onBatch(await Promise.all(found.map((key) => redis.get(key))));
+      rooms += found.length;
+    } while (cursor !== '0' && calls < MAX_SCAN_CALLS && rooms < MAX_ROOMS);
+    if (cursor !== '0') return { complete: false };
+  }
+  return { complete: true };
 }
 
 /**
@@ -43,7 +49,7 @@ export async function scanRoomRecords(
  * number of api instances and survives their restarts; a per-process counter fed by transitions
  * would see only its own transitions and never see rooms expire.
  */
-export function createRoomCensus({ redis, keys }: { redis: Redis; keys: Keys }) {
+export function createRoomCensus({ redis, keys }: { redis: Redis | Cluster; keys: Keys }) {
   async function count(): Promise<RoomCensus> {
     const byPhase: Record<string, number> = Object.fromEntries(RoomPhase.options.map((p) => [p, 0]));
     const { complete } = await scanRoomRecords(redis, keys, (records) => {

@@ -5,7 +5,7 @@ import type { Question } from '../shared/room';
 import { RoomState, type StoredPlayer } from '../game/room-state';
 import { EVENTS_MAX_LENGTH } from './event-bus';
 import type { Keys } from './keys';
-import type { QuizRedis } from './redis';
+import { type QuizRedis, publishCommand } from './redis';
 import { scanRoomRecords } from './room-census';
 
 export type ApplyResult = 'ok' | 'stale' | 'not-found';
@@ -56,9 +56,9 @@ export function createRoomStore({ redis, keys, ttlSeconds, instance }: RoomStore
     const others = keys.allOfRoom(code, room.settings.questionCount).slice(1).filter((k) => !settleKeys.includes(k));
     const result = await redis.qlTransition(
       2 + settleKeys.length + others.length,
-      keys.room(code), keys.events, ...settleKeys, ...others,
+      keys.room(code), keys.events(code), ...settleKeys, ...others,
       expectedVersion, JSON.stringify(room), event.type, JSON.stringify(event),
-      keys.channel(code), JSON.stringify(message), ttlSeconds, EVENTS_MAX_LENGTH, settles ? 1 : 0,
+      keys.channel(code), JSON.stringify(message), ttlSeconds, EVENTS_MAX_LENGTH, settles ? 1 : 0, publishCommand(redis),
     );
     return result === 1 ? 'ok' : result === -2 ? 'stale' : 'not-found';
   }
@@ -207,7 +207,7 @@ export function createRoomStore({ redis, keys, ttlSeconds, instance }: RoomStore
     },
 
     async publish(code: string, message: ChannelMessage): Promise<void> {
-      await redis.publish(keys.channel(code), JSON.stringify(message));
+      await redis.call(publishCommand(redis), keys.channel(code), JSON.stringify(message));
     },
   };
 }

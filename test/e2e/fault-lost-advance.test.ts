@@ -27,7 +27,7 @@ describe("when a question's deadline advance is lost from Redis", () => {
       env: { RECONCILE_EVERY_MS: String(EVERY_MS), RECONCILE_GRACE_MS: String(GRACE_MS) },
     });
     redis = new Redis(infra().redisUrl, { maxRetriesPerRequest: null });
-    advances = new Queue(QueueName.Advance, { connection: redis, prefix: createKeys(stack.namespace).bullPrefix });
+    advances = new Queue(QueueName.Advance, { connection: redis, prefix: createKeys(stack.namespace).bullPrefix(QueueName.Advance) });
     try {
       game = await openGame(stack, SETTINGS, ANSWERING + 1);
       answerAllButTheLast(game);

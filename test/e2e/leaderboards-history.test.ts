@@ -147,7 +147,7 @@ describe('a game with two signed-in players and a guest, through separate api, w
 
     it('change nothing when the persist-results job for the game runs again', async () => {
       const redis = new Redis(infra().redisUrl, { maxRetriesPerRequest: null });
-      const queue = new Queue<PersistResultsJob>(QueueName.PersistResults, { connection: redis, prefix: createKeys(stack.namespace).bullPrefix });
+      const queue = new Queue<PersistResultsJob>(QueueName.PersistResults, { connection: redis, prefix: createKeys(stack.namespace).bullPrefix(QueueName.PersistResults) });
       try {
         const job = await queue.add('persist-results', { roomCode: code, gameId }, { jobId: `persist-again-${gameId}` });
 

@@ -76,12 +76,16 @@ describe('a rolling restart (SIGTERM) of the api, the worker and the socket proc
    * runs: whatever the events so far were to set off (an early close, say) has happened.
    */
   async function workerCaughtUp(): Promise<true | undefined> {
-    const { events, eventsGroup } = keys;
-    const stream = fields(await redis.xinfo('STREAM', events));
-    const group = ((await redis.xinfo('GROUPS', events)) as unknown[]).map(fields).find((g) => g.name === eventsGroup);
+    const read = await Promise.all(
+      keys.eventStreams.map(async (events) => {
+        const stream = fields(await redis.xinfo('STREAM', events));
+        const group = ((await redis.xinfo('GROUPS', events)) as unknown[]).map(fields).find((g) => g.name === keys.eventsGroup);
+        return group?.pending === 0 && group['last-delivered-id'] === stream['last-generated-id'];
+      }),
+    );
     const advances = await advanceQueue.getJobCounts('waiting', 'active', 'prioritized');
     const idle = Object.values(advances).every((n) => n === 0);
-    return group?.pending === 0 && group['last-delivered-id'] === stream['last-generated-id'] && idle ? true : undefined;
+    return read.every(Boolean) && idle ? true : undefined;
   }
 
   /** SIGTERMs a role, runs `meanwhile` once it has logged `stage` of its shutdown, and returns how it exited. */
@@ -97,7 +101,7 @@ describe('a rolling restart (SIGTERM) of the api, the worker and the socket proc
     stack = await Stack.start('rolling-restart');
     keys = createKeys(stack.namespace);
     redis = new Redis(infra().redisUrl, { maxRetriesPerRequest: null });
-    advanceQueue = new Queue(QueueName.Advance, { connection: redis, prefix: keys.bullPrefix });
+    advanceQueue = new Queue(QueueName.Advance, { connection: redis, prefix: keys.bullPrefix(QueueName.Advance) });
     try {
       game = await openGame(stack, SETTINGS, PLAYERS, { connect: { reconnect: true } });
       const [p0, p1, p2, p3] = game.players as [Player, Player, Player, Player];

@@ -10,9 +10,9 @@ import { deleteNamespace, infra, sleep, testNamespace, waitUntil } from './infra
 
 /**
  * `socket2` is a second socket process on a port of its own, for reconnecting to another instance;
- * `worker2` a second worker (its metrics on a free port).
+ * `worker2` a second worker (its metrics on a free port); `api2` a second api on a port of its own.
  */
-export type Role = 'api' | 'worker' | 'worker2' | 'socket' | 'socket2';
+export type Role = 'api' | 'api2' | 'worker' | 'worker2' | 'socket' | 'socket2';
 const ROLES: Role[] = ['api', 'socket', 'worker'];
 /** Generous: on a loaded 2-core machine, node alone can take seconds to load a role. */
 const READY_TIMEOUT_MS = 60_000;
@@ -52,8 +52,11 @@ export class Stack {
   /** Rows this file created in PostgreSQL, removed by `stop()`. */
   private readonly gameIds = new Set<string>();
   private readonly emails = new Set<string>();
-  /** The port of `socket2`, chosen when the stack starts. */
+  /** The ports of `socket2` and `api2`, chosen when the stack starts. */
   socket2Port = 0;
+  api2Port = 0;
+  /** Seed nodes of the Redis Cluster every role uses instead of the test Redis (REDIS_CLUSTER_NODES). */
+  clusterNodes: string | null = null;
 
   private constructor(
     readonly namespace: string,
@@ -71,9 +74,11 @@ export class Stack {
   }
 
   /** Starts api, socket and worker (or the given roles) and waits until each is ready. */
-  static async start(label: string, roles: Role[] = ROLES, options: { env?: ExtraEnv } = {}): Promise<Stack> {
+  static async start(label: string, roles: Role[] = ROLES, options: { env?: ExtraEnv; clusterNodes?: string } = {}): Promise<Stack> {
     const stack = new Stack(testNamespace(label), await freePort(), await freePort(), await freePort(), options.env);
     stack.socket2Port = await freePort();
+    stack.api2Port = await freePort();
+    stack.clusterNodes = options.clusterNodes ?? null;
     try {
       await Promise.all(roles.map((r) => stack.startRole(r)));
     } catch (err) {
@@ -85,6 +90,10 @@ export class Stack {
 
   get apiUrl(): string {
     return `http://127.0.0.1:${this.apiPort}`;
+  }
+
+  get api2Url(): string {
+    return `http://127.0.0.1:${this.api2Port}`;
   }
 
   get socketUrl(): string {
@@ -116,6 +125,10 @@ export class Stack {
       METRICS_PORT: String(this.metricsPort),
       ...(typeof this.extraEnv === 'function' ? this.extraEnv(this) : this.extraEnv),
     };
+    if (this.clusterNodes) {
+      env.REDIS_CLUSTER_NODES = this.clusterNodes;
+      delete env.REDIS_URL;
+    }
     // Nothing of the test runner's own loaders, and a fresh consumer name for every worker process.
     delete env.NODE_OPTIONS;
     delete env.DYNO;
@@ -125,9 +138,13 @@ export class Stack {
   async startRole(role: Role): Promise<void> {
     if (this.running.has(role)) throw new Error(`${role} is already running`);
     const main = path.join(infra().repoRoot, 'dist/src/main.js');
-    const env =
-      role === 'socket2' ? { ...this.env(), SOCKET_PORT: String(this.socket2Port) } : role === 'worker2' ? { ...this.env(), METRICS_PORT: '0' } : this.env();
-    const process_ = role === 'socket2' ? 'socket' : role === 'worker2' ? 'worker' : role;
+    const second: Partial<Record<Role, NodeJS.ProcessEnv>> = {
+      socket2: { SOCKET_PORT: String(this.socket2Port) },
+      worker2: { METRICS_PORT: '0' },
+      api2: { PORT: String(this.api2Port) },
+    };
+    const env = { ...this.env(), ...second[role] };
+    const process_ = role === 'socket2' ? 'socket' : role === 'worker2' ? 'worker' : role === 'api2' ? 'api' : role;
     const child = spawn(process.execPath, [main, process_], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     everyChild.add(child);
     let stdout = '';
@@ -156,6 +173,7 @@ export class Stack {
 
     const isReady: Record<Role, () => Promise<boolean>> = {
       api: async () => (await fetch(`${this.apiUrl}/health`)).ok,
+      api2: async () => (await fetch(`${this.api2Url}/health`)).ok,
       socket: async () => (await fetch(`${this.socketUrl}/`)).status === 200,
       socket2: async () => (await fetch(`${this.socket2Url}/`)).status === 200,
       worker: async () => stdout.includes('worker ready'),
@@ -237,7 +255,8 @@ export class Stack {
   async stop(): Promise<void> {
     await Promise.all([...this.running.keys()].map((r) => this.kill(r)));
     const { redisUrl, databaseUrl } = infra();
-    await deleteNamespace(redisUrl, this.namespace);
+    // A cluster is the test's own and goes away with it.
+    if (!this.clusterNodes) await deleteNamespace(redisUrl, this.namespace);
     if (this.gameIds.size || this.emails.size) {
       const db = createDb(databaseUrl);
       try {

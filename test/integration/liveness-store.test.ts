@@ -81,7 +81,7 @@ describe('the events backlog', () => {
     await bus.emit({ type: 'room.created', roomCode: 'ABCDEG', version: 1, at: Date.now() });
     await sleep(200);
     const waiting = await bus.backlog();
-    await bus.readNew('reader', 10);
+    await bus.readNew('reader', keys.eventStreams, 10);
     const read = await bus.backlog();
 
     expect(waiting).toMatchObject({ group: true, unread: 2 });

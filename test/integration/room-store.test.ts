@@ -76,7 +76,7 @@ describe('the room store', () => {
 
       expect(applied).toBe('ok');
       expect(await rooms.get(room.code)).toEqual(next);
-      const entries = await redis.xrange(keys.events, '-', '+');
+      const entries = await redis.xrange(keys.events(room.code), '-', '+');
       const events = entries.map(([, fields]) => JSON.parse(fields[fields.indexOf('event') + 1] ?? 'null'));
       expect(events).toContainEqual(event);
       await expect.poll(() => messages).toContainEqual({ kind: 'state', version: next.version });
@@ -87,14 +87,14 @@ describe('the room store', () => {
       const room = await created();
       const first = step(room, { type: 'prepared', questionCount: 1 });
       expect(await rooms.apply(room.version, first.room, first.event)).toBe('ok');
-      const streamLength = await redis.xlen(keys.events);
+      const streamLength = await redis.xlen(keys.events(room.code));
 
       const repeated = step(room, { type: 'failed', reason: 'late duplicate' });
       const applied = await rooms.apply(room.version, repeated.room, repeated.event);
 
       expect(applied).toBe('stale');
       expect(await rooms.get(room.code)).toEqual(first.room);
-      expect(await redis.xlen(keys.events)).toBe(streamLength);
+      expect(await redis.xlen(keys.events(room.code))).toBe(streamLength);
     });
 
     it('reports a room that does not exist', async () => {
@@ -164,19 +164,41 @@ describe('the event bus', () => {
   it('delivers an entry to one consumer of the group and, unacknowledged, lets another claim it', async () => {
     const busKeys = createKeys(`${keys.namespace}-bus`);
     const bus = createEventBus({ redis, keys: busKeys });
+    const [lane = []] = bus.lanes;
     try {
       await bus.ensureGroup();
       await bus.emit({ type: 'room.created', roomCode: 'ABC234', version: 1, at: 1 });
 
-      const first = await bus.readNew('worker-a', 100);
-      const second = await bus.readNew('worker-b', 100);
-      const claimed = await bus.claimAbandoned('worker-b', 0);
+      const first = await bus.readNew('worker-a', lane, 100);
+      const second = await bus.readNew('worker-b', lane, 100);
+      const claimed = await bus.claimAbandoned('worker-b', lane, 0);
 
       expect(first.map((e) => e.event?.type)).toEqual(['room.created']);
       expect(second).toEqual([]);
       expect(claimed.map((e) => e.id)).toEqual(first.map((e) => e.id));
-      await bus.ack(claimed.map((e) => e.id));
-      expect(await bus.readOwnPending('worker-b')).toEqual([]);
+      await bus.ack(claimed);
+      expect(await bus.readOwnPending('worker-b', lane)).toEqual([]);
+    } finally {
+      await deleteNamespace(infra().redisUrl, busKeys.namespace);
+    }
+  });
+
+  it('spreads rooms over its partitions, each room in one, and reads them all in one lane on one Redis', async () => {
+    const busKeys = createKeys(`${keys.namespace}-parts`, 4);
+    const bus = createEventBus({ redis, keys: busKeys });
+    const codes = ['ABC234', 'XYZ789', 'QWE456', 'RTY321', 'HJK987', 'MNB654'];
+    try {
+      await bus.ensureGroup();
+      for (const code of codes) await bus.emit({ type: 'room.created', roomCode: code, version: 1, at: 1 });
+
+      expect(bus.lanes).toEqual([busKeys.eventStreams]);
+      const read = await bus.readNew('worker-a', busKeys.eventStreams, 100);
+
+      expect(read.map((e) => e.event?.roomCode).sort()).toEqual([...codes].sort());
+      expect(new Set(read.map((e) => e.stream)).size).toBeGreaterThan(1);
+      for (const e of read) expect(e.stream).toBe(busKeys.events(e.event?.roomCode ?? ''));
+      await bus.ack(read);
+      expect((await bus.backlog()).unread).toBe(0);
     } finally {
       await deleteNamespace(infra().redisUrl, busKeys.namespace);
     }

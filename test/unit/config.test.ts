@@ -14,7 +14,18 @@ describe('connection settings in the environment', () => {
     expect(config).toMatchObject({ databaseSsl: 'no-verify', redisTlsRejectUnauthorized: false });
   });
 
+  it('takes a Redis Cluster from REDIS_CLUSTER_NODES, with 16 event partitions unless told otherwise', () => {
+    expect(loadConfig({}, 'worker')).toMatchObject({ redisClusterNodes: null, eventPartitions: 1 });
+    expect(loadConfig({ REDIS_CLUSTER_NODES: 'redis-a:7000, 10.0.0.2:7001' }, 'worker')).toMatchObject({
+      redisClusterNodes: [{ host: 'redis-a', port: 7000 }, { host: '10.0.0.2', port: 7001 }],
+      eventPartitions: 16,
+    });
+    expect(loadConfig({ REDIS_CLUSTER_NODES: 'redis-a:7000', EVENT_PARTITIONS: '64' }, 'worker').eventPartitions).toBe(64);
+  });
+
   it.each([
+    [{ REDIS_CLUSTER_NODES: 'redis-a' }, /REDIS_CLUSTER_NODES/],
+    [{ EVENT_PARTITIONS: '0' }, /EVENT_PARTITIONS/],
     [{ DATABASE_SSL: 'yes' }, /DATABASE_SSL/],
     [{ REDIS_TLS_REJECT_UNAUTHORIZED: '0' }, /REDIS_TLS_REJECT_UNAUTHORIZED/],
     [{ REDIS_URL: 'localhost:6379' }, /REDIS_URL/],

@@ -13,6 +13,7 @@
  * ARGV[7]    time to live of the room's keys, seconds
  * ARGV[8]    approximate maximum length of the events stream
  * ARGV[9]    1 when this transition reveals a question: settle its answers (below), else 0
+ * ARGV[10]   PUBLISH, or SPUBLISH on a Redis Cluster (the channel shares the room's hash tag)
  *
  * Settling, when ARGV[9] is 1, needs KEYS[3] answers of the revealed question, KEYS[4] players,
  * KEYS[5] scores, KEYS[6] streaks, KEYS[7] answer times, KEYS[8] answer key. Each answer's points,
@@ -56,6 +57,6 @@ if ARGV[9] == '1' then
   for i = 3, 8 do redis.call('EXPIRE', KEYS[i], ttl) end
 end
 redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[8], '*', 'type', ARGV[3], 'event', ARGV[4])
-redis.call('PUBLISH', ARGV[5], ARGV[6])
+redis.call(ARGV[10], ARGV[5], ARGV[6])
 return 1
 `;
