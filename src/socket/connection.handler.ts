@@ -119,7 +119,8 @@ export function connectionHandler(io: QuizServer, deps: RelayDeps, channels: { s
       // have shown it sooner); one who was keeps the first send.
       if (kind === 'player' && state.room.phase === 'question' && state.room.openedAt !== null) {
         const lag = Math.min(clock.now() - state.room.openedAt, config.timing.sendLagCapMs);
-        await rooms.recordSent(roomCode, state.room.questionIndex, [[id, lag]]);
+        // Not recorded, the player is timed from the opening: a loss of fairness, never of the connection.
+        await rooms.recordSent(roomCode, state.room.questionIndex, [[id, lag]]).catch((err) => roomLog.warn('send time not recorded', { err }));
       }
     }
   };

@@ -4,14 +4,14 @@ import type { Question, RoomView } from '../shared/room';
 import type { RoomState } from '../game/room-state';
 import { type QuizServer, type QuizSocket, type RelayDeps, ioRoom } from './types';
 
+/** Sockets per batch of a question's fan-out: each batch is stamped when it was handed to its sockets. */
+const SEND_BATCH = 100;
+
 /**
  * Fans room changes out to the members this instance holds. Each update reads the room once,
  * builds and serializes one shared view, then one pipelined read for the players' own states.
  * Updates of one room are handled in order, so a slow read never lets an old view overtake a new one.
  */
-/** Sockets per batch of a question's fan-out: each batch is stamped when it was handed to its sockets. */
-const SEND_BATCH = 100;
-
 export function createRoomRelay(io: QuizServer, { rooms, views, log, clock }: RelayDeps) {
   const questionCache = new Map<string, Question[]>();
   const lastVersion = new Map<string, number>();

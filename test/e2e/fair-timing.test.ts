@@ -6,6 +6,7 @@ import type { RoomView } from '../../src/shared/room';
 import { answerScript } from '../../src/store/scripts/answer.lua';
 import type { GameResults } from '../../src/store/repos/games.repo';
 import { infra, sleep } from '../helpers/infra';
+import { metricValue, scrape } from '../helpers/prometheus';
 import { type AnswerAck, RecordingClient } from '../helpers/recording-client';
 import { Stack, printLogsOnFailure } from '../helpers/stack';
 import { TcpProxy } from '../helpers/tcp-proxy';
@@ -183,6 +184,17 @@ describe('fair timing: points that depend on the player, not on distance or serv
       expect(fast.liar).toEqual([{ kind: 'fast-reaction', count: 2, message: expect.stringContaining(`under ${150} ms`) }]);
       expect([fast.near, fast.far, fast.late]).toEqual([[], [], []]);
       expect(results.timing).toMatchObject({ allowanceCapMs: CAP_MS, answerGraceMs: GRACE_MS, rule: expect.stringMatching(/timed from when the question was sent/) });
+    });
+  });
+
+  describe('the socket process\'s clock', () => {
+    it('reports its measured offset to Redis TIME, and how sure it is, as metrics', async () => {
+      const samples = await scrape(`${stack.socketUrl}/metrics`);
+
+      // Redis runs on this very machine: the clocks agree to within a few ms.
+      expect(Math.abs(metricValue(samples, 'quizloop_redis_clock_offset_seconds') ?? Infinity)).toBeLessThan(0.05);
+      expect(metricValue(samples, 'quizloop_redis_clock_uncertainty_seconds')).toBeGreaterThanOrEqual(0);
+      expect(metricValue(samples, 'quizloop_redis_clock_uncertainty_seconds')).toBeLessThan(0.05);
     });
   });
 

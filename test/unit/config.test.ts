@@ -36,6 +36,17 @@ describe('connection settings in the environment', () => {
   });
 });
 
+describe('fair timing settings', () => {
+  it('defaults to a 500 ms grace, a 150 ms allowance cap and reaction floor, 2 s send lag cap and 10 s heartbeats', () => {
+    expect(loadConfig({}, 'socket').timing).toEqual({ answerGraceMs: 500, allowanceCapMs: 150, sendLagCapMs: 2000, reactionFloorMs: 150, pingIntervalMs: 10_000 });
+  });
+
+  it('takes 0 to turn the allowance off, and refuses a negative grace naming the variable', () => {
+    expect(loadConfig({ LATENCY_ALLOWANCE_CAP_MS: '0' }, 'socket').timing.allowanceCapMs).toBe(0);
+    expect(() => loadConfig({ ANSWER_GRACE_MS: '-1' }, 'socket')).toThrow(/ANSWER_GRACE_MS/);
+  });
+});
+
 describe('when a role starts with a wrong value in its environment', () => {
   it('stops at once with a message that names the variable', () => {
     const main = path.resolve(__dirname, '../../dist/src/main.js');
