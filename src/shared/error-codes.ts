@@ -28,6 +28,10 @@ export const ErrorCode = {
   CategoryExists: 'CATEGORY_EXISTS',
   /** A category still holds questions, so it cannot be deleted. */
   CategoryInUse: 'CATEGORY_IN_USE',
+  /** A body in a type the route does not read (REST 415). */
+  UnsupportedMediaType: 'UNSUPPORTED_MEDIA_TYPE',
+  /** An import with a bad row saves nothing; the problem lists every bad row and field. */
+  ImportRejected: 'IMPORT_REJECTED',
   Internal: 'INTERNAL',
   /** A process's dependencies (Redis, PostgreSQL) do not answer; from GET /ready. */
   NotReady: 'NOT_READY',

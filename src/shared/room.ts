@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { plainText } from './plain-text';
 
 export const Difficulty = z.enum(['easy', 'medium', 'hard']);
 export type Difficulty = z.infer<typeof Difficulty>;
@@ -24,7 +25,7 @@ export type RoomPhase = z.infer<typeof RoomPhase>;
 /** What a host chooses when creating a room; defaults make `{}` a valid request. */
 export const RoomSettings = z.object({
   questionCount: z.number().int().min(1).max(50).default(10),
-  category: z.string().trim().min(1).max(60).nullable().default(null),
+  category: plainText().trim().min(1).max(60).nullable().default(null),
   difficulty: Difficulty.nullable().default(null),
   questionSeconds: z.number().int().min(3).max(120).default(20),
   revealSeconds: z.number().int().min(1).max(60).default(5),

@@ -197,15 +197,16 @@ export const operations: OperationSpec[] = [
     method: 'post', path: '/questions/import', operationId: 'importQuestions', tag: 'questions', auth: 'user',
     summary: 'Import questions from Open Trivia DB JSON or CSV',
     description:
-      'Each row is checked and saved on its own: the answer says how many were imported and, for each refused row, why ' +
-      '(a duplicate of one of your questions included). At most 500 rows; a CSV body up to 1 MB, JSON up to 256 kB.',
+      'All or nothing: every row is checked, then all are saved in one transaction. One bad row (invalid, the same question as ' +
+      'another row, or as one of yours) saves none, and the 400 `IMPORT_REJECTED` lists every bad row and field in `errors`. ' +
+      'At most IMPORT_MAX_ROWS rows (500); a CSV body up to 1 MB, JSON up to JSON_BODY_LIMIT_KB (64 kB).',
     query: ImportQuery,
     body: 'OpenTdbImport',
     csvBody: 'With format=csv: a header row, then one question a row. Columns: category, difficulty, type, text (required), choice1…choice6, correct (choice numbers from 1 joined by |, or true/false for boolean), accepted (type-answer: answers joined by |), public (true/false).',
-    answer: { status: 200, schema: 'ImportReport', description: 'What was imported and what was refused.' },
+    answer: { status: 200, schema: 'ImportReport', description: 'Every row, imported.' },
     errors: {
-      400: '`BAD_REQUEST`: not the format named, a CSV without the required header, more than 500 rows, or an OpenTDB `response_code` other than 0.',
-      401: NO_TOKEN, 403: USER_ONLY, 415: '`BAD_REQUEST`: the Content-Type does not fit `format`.',
+      400: '`IMPORT_REJECTED`: a bad row; `errors` lists each bad `row` and `field`, nothing was saved. `BAD_REQUEST`: not the format named, a CSV without the required header, more than IMPORT_MAX_ROWS rows, or an OpenTDB `response_code` other than 0.',
+      401: NO_TOKEN, 403: USER_ONLY, 415: '`BAD_REQUEST` or `UNSUPPORTED_MEDIA_TYPE`: the Content-Type does not fit `format`.',
     },
   },
   {
