@@ -24,7 +24,8 @@ import { webRoutes } from './web/web.routes';
 export function createApp(deps: ApiDeps): Express {
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', true);
+  // Which X-Forwarded-For hops to believe decides `req.ip`, which the per-address limits count by.
+  app.set('trust proxy', deps.config.trustProxy);
   app.use(
     pinoHttp({
       logger: deps.log.pino,

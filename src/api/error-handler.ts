@@ -61,6 +61,7 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
       (req.log ?? log.pino).error({ err, path: req.path }, 'unhandled error');
       body = problem(500, ErrorCode.Internal, 'Something went wrong on our side; it has been logged.', req.originalUrl);
     }
+    if (err instanceof AppError && err.retryAfterSeconds !== undefined) res.set('retry-after', String(err.retryAfterSeconds));
     res.status(body.status).type('application/problem+json').json(body);
   };
 }

@@ -57,7 +57,10 @@ export const Categories = z.object({
       hard: z.number().int(),
       total: z.number().int(),
     }),
-  ),
+  ).describe('One page, by name.'),
+  total: z.number().int().describe('How many categories there are, over all pages.'),
+  limit: z.number().int(),
+  offset: z.number().int(),
 });
 export type Categories = z.infer<typeof Categories>;
 

@@ -65,6 +65,17 @@ const Env = z.object({
   SOCKET_EVENT_BURST: count(20),
   SOCKET_REFUSALS_BEFORE_DISCONNECT: count(50),
   SOCKET_MAX_MESSAGE_BYTES: count(16_384, 1024),
+  TRUST_PROXY: z
+    .string()
+    .default('false')
+    .transform((s, ctx) => {
+      const v = s.trim();
+      if (v === 'true' || v === 'false') return v === 'true';
+      if (/^\d+$/.test(v)) return Number(v);
+      if (/^[\w.:/, -]+$/.test(v)) return v;
+      ctx.addIssue({ code: 'custom', message: 'must be false, true, a number of proxy hops, or addresses/subnets (loopback, 10.0.0.0/8, …)' });
+      return z.NEVER;
+    }),
   ADMIN_EMAILS: z
     .string()
     .default('')
@@ -113,6 +124,8 @@ export interface Config {
   /** Words no nickname may contain (see src/game/nickname-filter.ts); empty: no filter. */
   nicknameBlocklist: string[];
   limits: Limits;
+  /** Express's `trust proxy`: which X-Forwarded-For hops give the client address. */
+  trustProxy: boolean | number | string;
 }
 
 /** At most `points` in any `seconds`. */
@@ -198,6 +211,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, role?: 'api' | 
     adminCredentials: e.ADMIN_USER && e.ADMIN_PASSWORD ? { user: e.ADMIN_USER, password: e.ADMIN_PASSWORD } : null,
     adminEmails: e.ADMIN_EMAILS,
     nicknameBlocklist: e.NICKNAME_BLOCKLIST,
+    trustProxy: e.TRUST_PROXY,
     limits: {
       loginPerAccount: e.RATE_LIMIT_LOGIN_ACCOUNT,
       loginPerAddress: e.RATE_LIMIT_LOGIN_ADDRESS,

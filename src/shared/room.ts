@@ -32,6 +32,13 @@ export const RoomSettings = z.object({
   mode: GameMode.default('timed'),
   pointsPerQuestion: z.number().int().min(0).max(2000).default(1000),
   streakBonus: z.boolean().default(false),
+  maxPlayers: z
+    .number()
+    .int()
+    .min(1)
+    .max(1_000_000)
+    .optional()
+    .describe('The most players this room takes (409 ROOM_FULL after); left out: the server\'s ceiling, ROOM_MAX_PLAYERS. Above the ceiling is a 400.'),
 });
 export type RoomSettings = z.infer<typeof RoomSettings>;
 

@@ -50,6 +50,10 @@ export function createKeys(namespace: string) {
     leaderboardGames: (board: string) => `${board}:games`,
     /** Marker: this game's points are on the boards; set by the same script that adds them. */
     leaderboardCounted: (gameId: string) => `${namespace}:leaderboard:counted:${gameId}`,
+    /** rate-limiter-flexible's key prefix for one limit (`src/api/rate-limits.ts`); it appends `:<key>`. */
+    rateLimit: (name: string) => `${namespace}:rate-limit:${name}`,
+    /** Set of the room codes a host created that may still be open: the open-rooms cap counts these. */
+    hostRooms: (hostId: string) => `${namespace}:host-rooms:${hostId}`,
     channel: (code: string) => `${namespace}:channel:room:${code}`,
     channelPattern: `${namespace}:channel:room:*`,
     /** All keys of one room, for expiry. */

@@ -3,7 +3,7 @@ import { loadConfig } from '../../src/platform/config';
 import { createDb } from '../../src/platform/db';
 import { createLogger } from '../../src/platform/logger';
 import { ApiClient } from './api-client';
-import { deleteNamespace, infra, testNamespace } from './infra';
+import { GENEROUS_LIMITS, deleteNamespace, infra, testNamespace } from './infra';
 
 export type InProcessApi = Awaited<ReturnType<typeof startApi>>;
 
@@ -15,7 +15,7 @@ export async function startInProcessApi(label: string, env: Record<string, strin
   const { redisUrl, databaseUrl } = infra();
   const namespace = testNamespace(label);
   const emails: string[] = [];
-  const config = loadConfig({ REDIS_URL: redisUrl, DATABASE_URL: databaseUrl, QUIZLOOP_NAMESPACE: namespace, LOG_LEVEL: 'silent', ...env }, 'api');
+  const config = loadConfig({ REDIS_URL: redisUrl, DATABASE_URL: databaseUrl, QUIZLOOP_NAMESPACE: namespace, LOG_LEVEL: 'silent', ...GENEROUS_LIMITS, ...env }, 'api');
   const api = await startApi({ ...config, redisUrl, databaseUrl }, createLogger('api', 'silent'), 0);
   const client = new ApiClient(`http://127.0.0.1:${api.port}`, { game: () => {}, email: (e) => emails.push(e) });
   return {

@@ -6,7 +6,7 @@ import { beforeEach } from 'vitest';
 import { freePort } from '../../src/local/free-port';
 import { createDb } from '../../src/platform/db';
 import { ApiClient } from './api-client';
-import { deleteNamespace, infra, sleep, testNamespace, waitUntil } from './infra';
+import { GENEROUS_LIMITS, deleteNamespace, infra, sleep, testNamespace, waitUntil } from './infra';
 
 /** `socket2` is a second socket process on a port of its own, for reconnecting to another instance. */
 export type Role = 'api' | 'worker' | 'socket' | 'socket2';
@@ -111,6 +111,7 @@ export class Stack {
       QUIZLOOP_NAMESPACE: this.namespace,
       LOG_LEVEL: 'info',
       METRICS_PORT: String(this.metricsPort),
+      ...GENEROUS_LIMITS,
       ...(typeof this.extraEnv === 'function' ? this.extraEnv(this) : this.extraEnv),
     };
     // Nothing of the test runner's own loaders, and a fresh consumer name for every worker process.

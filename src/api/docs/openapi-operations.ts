@@ -4,7 +4,7 @@ import { RoomSettings, RoomView } from '../../shared/room';
 import { AnswerSubmit } from '../../shared/socket-events';
 import { SIGNATURE_TOLERANCE_MS, WebhookBody } from '../../shared/webhooks';
 import {
-  BankQuestion, Category, CategoryInput, ImportQuery, ImportReport, OpenTdbImport, QuestionInput, QuestionPage, QuestionQuery,
+  BankQuestion, CategoriesQuery, Category, CategoryInput, ImportQuery, ImportReport, OpenTdbImport, QuestionInput, QuestionPage, QuestionQuery,
 } from '../questions/questions.schemas';
 import { MyGames } from '../history/history.schemas';
 import { Leaderboard, LeaderboardAround, LeaderboardCounts, LeaderboardPlayer } from '../leaderboards/leaderboards.schemas';
@@ -152,15 +152,16 @@ export const operations: OperationSpec[] = [
     description:
       'What a room can ask for: a room needs `questionCount` questions that fit its category and difficulty. The counts are of ' +
       'public questions, plus, with a user token, your own private ones (which rooms you host may ask too).',
-    answer: { status: 200, schema: 'Categories', description: 'Every category of the question bank, empty ones too.' },
-    errors: { 401: '`UNAUTHORIZED`: an `Authorization` header with a bad token (send none for public counts).' },
+    query: CategoriesQuery,
+    answer: { status: 200, schema: 'Categories', description: 'A page of the categories of the question bank, empty ones too, by name.' },
+    errors: { 400: '`BAD_REQUEST`: `limit` or `offset` out of bounds.', 401: '`UNAUTHORIZED`: an `Authorization` header with a bad token (send none for public counts).' },
   },
   {
     method: 'post', path: '/categories', operationId: 'createCategory', tag: 'questions', auth: 'user',
     summary: 'Create a category',
     body: 'CategoryInput',
     answer: { status: 201, schema: 'Category', description: 'The category.' },
-    errors: { 400: BAD_BODY, 401: NO_TOKEN, 403: USER_ONLY, 409: '`CATEGORY_EXISTS`: a category has this name, ignoring case.' },
+    errors: { 400: BAD_BODY, 401: NO_TOKEN, 403: USER_ONLY, 409: '`CATEGORY_EXISTS`: a category has this name, ignoring case; `TOO_MANY_CATEGORIES`: you created USER_MAX_CATEGORIES already.' },
   },
   {
     method: 'put', path: '/categories/{categoryId}', operationId: 'renameCategory', tag: 'questions', auth: 'user',

@@ -93,6 +93,11 @@ export type ImportReport = z.infer<typeof ImportReport>;
 
 export const CategoryInput = z.object({ name: CategoryName });
 
+export const CategoriesQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+  offset: z.coerce.number().int().min(0).default(0),
+});
+
 export const Category = z.object({
   id: z.number().int(),
   name: z.string(),

@@ -43,6 +43,9 @@ export interface ImportProblem {
 
 class ImportRolledBack extends Error {}
 
+export const tooManyCategories = (max: number) =>
+  AppError.conflict(ErrorCode.TooManyCategories, `You have created ${max} categories, the most one user may (USER_MAX_CATEGORIES); use one of them.`);
+
 /** Every problem of the rows that can be found without the database, and the rows that passed. */
 function checkRows(rows: ImportRow[]): { problems: ImportProblem[]; valid: { row: number; input: QuestionInput }[] } {
   const problems: ImportProblem[] = [];
@@ -82,8 +85,14 @@ export function createQuestionsService({ questions, categories, db, limits }: {
   questions: QuestionsRepo;
   categories: CategoriesRepo;
   db: Db;
-  limits: { importMaxRows: number };
+  limits: { importMaxRows: number; userMaxCategories: number };
 }) {
+  /** The category's name as the bank spells it, created if new while the user is under the cap. */
+  async function ensureCategory(names: CategoriesRepo, viewer: Viewer, name: string): Promise<string> {
+    if (!(await names.exists(name)) && (await names.countBy(viewer.id)) >= limits.userMaxCategories) throw tooManyCategories(limits.userMaxCategories);
+    return names.ensure(name, viewer.id);
+  }
+
   async function editable(viewer: Viewer, id: number): Promise<QuestionRow> {
     const row = await questions.byId(id);
     if (!row || !maySee(viewer, row)) throw notFound(id);
@@ -93,7 +102,7 @@ export function createQuestionsService({ questions, categories, db, limits }: {
 
   /** The input with its category spelt as the bank already spells it (created if new). */
   async function withCategory(viewer: Viewer, input: QuestionInput) {
-    const category = await categories.ensure(input.category, viewer.id);
+    const category = await ensureCategory(categories, viewer, input.category);
     return { ...input, category };
   }
 
@@ -151,7 +160,7 @@ export function createQuestionsService({ questions, categories, db, limits }: {
           }
           if (problems.length) throw new ImportRolledBack();
           for (const { row, input } of valid) {
-            const saved = await bank.insert(viewer.id, { ...input, category: await names.ensure(input.category, viewer.id) });
+            const saved = await bank.insert(viewer.id, { ...input, category: await ensureCategory(names, viewer, input.category) });
             if (saved === 'duplicate') {
               problems.push({ row, path: '', message: 'the same question as one you saved meanwhile' });
               throw new ImportRolledBack();
