@@ -48,6 +48,7 @@ export async function startSocket(config: ResolvedConfig, log: Logger, port = co
   });
   const io: QuizServer = new Server(http, {
     cors: { origin: true },
+    maxHttpBufferSize: config.limits.socketMaxMessageBytes,
     adapter: createAdapter(adapterPub, adapterSub, { key: keys.socketIoPrefix }),
   });
   const rooms = createRoomStore({ redis, keys, ttlSeconds: config.roomTtlSeconds });
