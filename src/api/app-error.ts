@@ -31,4 +31,11 @@ export class AppError extends Error {
   static conflict(code: ErrorCode, message: string) {
     return new AppError(code, 409, message);
   }
+  /** 429 with the seconds to wait, which the error handler sends as `Retry-After`. */
+  static rateLimited(message: string, retryAfterSeconds: number) {
+    const err = new AppError(ErrorCode.RateLimited, 429, message);
+    err.retryAfterSeconds = retryAfterSeconds;
+    return err;
+  }
+  retryAfterSeconds?: number;
 }

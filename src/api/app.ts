@@ -6,6 +6,7 @@ import { authRoutes } from './auth/auth.routes';
 import { categoriesRoutes } from './questions/categories.routes';
 import type { ApiDeps } from './deps';
 import { docsRoutes } from './docs/docs.routes';
+import { acceptBodies } from './body-types';
 import { errorHandler, notFoundHandler } from './error-handler';
 import { gamesRoutes } from './history/games.routes';
 import { historyRoutes } from './history/history.routes';
@@ -23,7 +24,8 @@ import { webRoutes } from './web/web.routes';
 export function createApp(deps: ApiDeps): Express {
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', true);
+  // Which X-Forwarded-For hops to believe decides `req.ip`, which the per-address limits count by.
+  app.set('trust proxy', deps.config.trustProxy);
   app.use(
     pinoHttp({
       logger: deps.log.pino,
@@ -45,11 +47,13 @@ export function createApp(deps: ApiDeps): Express {
   );
   app.use(
     express.json({
-      limit: '256kb',
+      limit: deps.config.limits.jsonBodyLimitBytes,
       // Webhook signatures are over the exact bytes sent, so keep them.
       verify: (req, _res, buf) => ((req as typeof req & { rawBody?: Buffer }).rawBody = buf),
     }),
   );
+
+  app.use(acceptBodies({ '/questions/import': ['text/csv'] }));
 
   app.use(opsRoutes(deps));
   app.use('/admin/queues', requireAdmin(deps.config, '/admin/queues'), queuesBoard(deps.queues, '/admin/queues'));
@@ -58,7 +62,7 @@ export function createApp(deps: ApiDeps): Express {
   app.use(authRoutes(deps));
   app.use(roomsRoutes(deps, rooms));
   app.use(categoriesRoutes(deps));
-  app.use(questionsRoutes(deps, createQuestionsService(deps)));
+  app.use(questionsRoutes(deps, createQuestionsService({ ...deps, limits: deps.config.limits })));
   app.use(gamesRoutes(deps));
   app.use(historyRoutes(deps));
   app.use(leaderboardsRoutes(createLeaderboardsService(deps)));

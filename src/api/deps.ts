@@ -9,13 +9,14 @@ import type { LeaderboardStore } from '../store/leaderboard-store';
 import type { QuestionsRepo } from '../store/repos/questions.repo';
 import type { Queues } from '../store/queues';
 import type { QuizRedis } from '../store/redis';
+import type { RateLimits } from './rate-limits';
 import type { RoomStore } from '../store/room-store';
 import type { UsersRepo } from '../store/repos/users.repo';
 import type { ViewReader } from '../store/view-reader';
 
 /** Everything the api needs, handed over as one plain object by `main.ts` or a test. */
 export interface ApiDeps {
-  config: Pick<Config, 'jwtSecret' | 'webhookSecret' | 'publicSocketUrl' | 'socketPort' | 'adminCredentials' | 'adminEmails' | 'nicknameBlocklist' | 'timing'>;
+  config: Pick<Config, 'jwtSecret' | 'webhookSecret' | 'publicSocketUrl' | 'socketPort' | 'adminCredentials' | 'adminEmails' | 'nicknameBlocklist' | 'timing' | 'limits' | 'trustProxy'>;
   log: Logger;
   redis: QuizRedis;
   db: Db;
@@ -29,6 +30,8 @@ export interface ApiDeps {
   leaderboards: LeaderboardStore;
   /** For Bull Board at /admin/queues; the api only reads and manages them, the worker runs the jobs. */
   queues: Queues;
+  /** Counters in Redis for the rate limits (README: Limits). */
+  rateLimits: RateLimits;
   /** This process's Prometheus registry, served at /metrics. */
   metrics: { registry: Registry };
 }

@@ -18,6 +18,7 @@ import { createUsersRepo } from '../store/repos/users.repo';
 import { listen } from '../platform/ops-http';
 import { createViewReader } from '../store/view-reader';
 import { createApp } from './app';
+import { createRateLimits } from './rate-limits';
 
 export async function startApi(config: ResolvedConfig, log: Logger, port = config.apiPort) {
   const keys = createKeys(config.namespace, config.eventPartitions);
@@ -40,6 +41,7 @@ export async function startApi(config: ResolvedConfig, log: Logger, port = confi
     history: createHistoryRepo(db),
     leaderboards: createLeaderboardStore({ redis, keys, roomTtlSeconds: config.roomTtlSeconds }),
     queues,
+    rateLimits: createRateLimits(redis, keys, config.limits),
     metrics: { registry },
   });
   const server = createServer(app);

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ErrorCode } from '../shared/error-codes';
+import { plainText } from '../shared/plain-text';
 import { RoomPhase, RoomView } from '../shared/room';
 import { Nickname } from './validation';
 
@@ -8,12 +9,12 @@ import { Nickname } from './validation';
  * answers are typed by them, and the OpenAPI document (openapi.ts) is generated from them.
  */
 
-const Email = z.string().trim().toLowerCase().pipe(z.email()).describe('An email address; case and surrounding spaces do not matter.');
+const Email = plainText().max(254).trim().toLowerCase().pipe(z.email()).describe('An email address; case and surrounding spaces do not matter.');
 
 export const Register = z.object({
   email: Email,
   password: z.string().min(8, 'password must be at least 8 characters').max(200),
-  displayName: z.string().trim().min(1).max(40),
+  displayName: plainText().trim().min(1).max(40),
 });
 
 export const Login = z.object({ email: Email, password: z.string().min(1).max(200) });
@@ -66,7 +67,10 @@ export const Categories = z.object({
       hard: z.number().int(),
       total: z.number().int(),
     }),
-  ),
+  ).describe('One page, by name.'),
+  total: z.number().int().describe('How many categories there are, over all pages.'),
+  limit: z.number().int(),
+  offset: z.number().int(),
 });
 export type Categories = z.infer<typeof Categories>;
 
@@ -117,8 +121,15 @@ export const Problem = z.object({
   code: z.enum(ErrorCode),
   instance: z.string().describe('The path of the request.'),
   errors: z
-    .array(z.object({ path: z.string(), message: z.string() }))
+    .array(
+      z.object({
+        path: z.string(),
+        message: z.string(),
+        row: z.number().int().optional().describe('IMPORT_REJECTED: the row (CSV record number counting the header as 1; OpenTDB place in `results` from 1).'),
+        field: z.string().nullable().optional().describe('IMPORT_REJECTED: the field at fault; null for the row as a whole.'),
+      }),
+    )
     .optional()
-    .describe('On a 400 for a bad body: every bad field.'),
+    .describe('On a 400 for a bad body: every bad field; on IMPORT_REJECTED every bad row and field.'),
   checks: z.record(z.string(), z.string()).optional().describe('On a 503 from /ready: each dependency, "ok" or what went wrong.'),
 });

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { isRoomCode, normalizeRoomCode } from '../game/room-code';
+import { isPlainText } from '../shared/plain-text';
 import { AppError } from './app-error';
 
 /** Parses with a schema, so a bad request becomes a 400 naming every bad field. */
@@ -17,16 +18,21 @@ export function roomCodeParam(raw: unknown): string {
   return code;
 }
 
-/** 1–20 characters after trimming; no control characters or markup, since every screen in the room shows it. */
+/**
+ * 1–20 characters after NFKC (full-width and other compatibility forms folded) and trimming; no
+ * control, bidi, invisible or private-use characters, nor markup, since every screen in the room shows it.
+ */
 export const Nickname = z
   .string()
-  .transform((s) => s.trim().normalize('NFC'))
+  .max(200)
+  .transform((s) => s.normalize('NFKC').trim())
   .pipe(
     z
       .string()
       .min(1, 'nickname must not be empty')
       .max(20, 'nickname must be at most 20 characters')
-      .refine((s) => !/[\p{Cc}\p{Cf}<>]/u.test(s), 'nickname must not contain control characters or < >'),
+      .refine((s) => isPlainText(s), 'nickname must not contain control, bidi or invisible characters')
+      .refine((s) => !/[<>]/u.test(s), 'nickname must not contain < or >'),
   )
   // The docs show only the input (a string) of a transform, so they get the rules in words.
-  .describe('1–20 characters after trimming; no control characters, < or >.');
+  .describe('1–20 characters after NFKC and trimming; no control, bidi or invisible characters, < or >; unique in the room by its look-alike skeleton.');

@@ -5,6 +5,23 @@ const DEV_SECRET = 'quizloop-dev-secret-change-me';
 const port = z.coerce.number().int().min(0).max(65535);
 const urlWithScheme = (schemes: string[]) =>
   z.url().refine((u) => schemes.includes(new URL(u).protocol), `must start with ${schemes.map((s) => `${s}//`).join(' or ')}`);
+/** `points/seconds`: at most `points` in any `seconds` (a rate limit setting). */
+const rate = (fallback: string) =>
+  z
+    .string()
+    .default(fallback)
+    .transform((s, ctx) => {
+      const m = /^(\d+)\/(\d+)$/.exec(s.trim());
+      const points = Number(m?.[1]);
+      const seconds = Number(m?.[2]);
+      if (!m || points < 1 || seconds < 1) {
+        ctx.addIssue({ code: 'custom', message: 'must be <count>/<seconds>, both at least 1, e.g. 10/900' });
+        return z.NEVER;
+      }
+      return { points, seconds };
+    });
+const count = (fallback: number, min = 1) => z.coerce.number().int().min(min).default(fallback);
+
 const Env = z.object({
   NODE_ENV: z.string().default('development'),
   REDIS_URL: urlWithScheme(['redis:', 'rediss:']).optional(),
@@ -58,6 +75,32 @@ const Env = z.object({
     .string()
     .default('')
     .transform((list) => list.split(',').map((w) => w.trim()).filter(Boolean)),
+  RATE_LIMIT_LOGIN_ACCOUNT: rate('10/900'),
+  RATE_LIMIT_LOGIN_ADDRESS: rate('50/900'),
+  RATE_LIMIT_REGISTER_ADDRESS: rate('10/3600'),
+  RATE_LIMIT_JOIN_ADDRESS: rate('60/60'),
+  RATE_LIMIT_ROOMS_USER: rate('30/3600'),
+  RATE_LIMIT_IMPORTS_USER: rate('20/3600'),
+  ROOM_MAX_PLAYERS: count(1000),
+  HOST_MAX_OPEN_ROOMS: count(5),
+  IMPORT_MAX_ROWS: count(500),
+  USER_MAX_CATEGORIES: count(100),
+  JSON_BODY_LIMIT_KB: count(64),
+  SOCKET_EVENTS_PER_SECOND: count(10),
+  SOCKET_EVENT_BURST: count(20),
+  SOCKET_REFUSALS_BEFORE_DISCONNECT: count(50),
+  SOCKET_MAX_MESSAGE_BYTES: count(16_384, 1024),
+  TRUST_PROXY: z
+    .string()
+    .default('false')
+    .transform((s, ctx) => {
+      const v = s.trim();
+      if (v === 'true' || v === 'false') return v === 'true';
+      if (/^\d+$/.test(v)) return Number(v);
+      if (/^[\w.:/, -]+$/.test(v)) return v;
+      ctx.addIssue({ code: 'custom', message: 'must be false, true, a number of proxy hops, or addresses/subnets (loopback, 10.0.0.0/8, …)' });
+      return z.NEVER;
+    }),
   ADMIN_EMAILS: z
     .string()
     .default('')
@@ -137,6 +180,39 @@ export interface Config {
   adminEmails: string[];
   /** Words no nickname may contain (see src/game/nickname-filter.ts); empty: no filter. */
   nicknameBlocklist: string[];
+  limits: Limits;
+  /** Express's `trust proxy`: which X-Forwarded-For hops give the client address. */
+  trustProxy: boolean | number | string;
+}
+
+/** At most `points` in any `seconds`. */
+export interface RateLimit {
+  points: number;
+  seconds: number;
+}
+
+/** Every limit on what one client may ask for (README: Limits). */
+export interface Limits {
+  loginPerAccount: RateLimit;
+  loginPerAddress: RateLimit;
+  registerPerAddress: RateLimit;
+  joinPerAddress: RateLimit;
+  roomsPerUser: RateLimit;
+  importsPerUser: RateLimit;
+  /** The server's ceiling of players in one room; a room may set a lower `maxPlayers`. */
+  roomMaxPlayers: number;
+  /** Rooms one host may hold open (not finished, failed or cancelled) at once. */
+  hostMaxOpenRooms: number;
+  importMaxRows: number;
+  userMaxCategories: number;
+  jsonBodyLimitBytes: number;
+  /** Token bucket of client events per socket: refilled at this rate, holding at most `socketEventBurst`. */
+  socketEventsPerSecond: number;
+  socketEventBurst: number;
+  /** Refused events in a row (with no accepted one between) after which the socket is disconnected. */
+  socketRefusalsBeforeDisconnect: number;
+  /** Socket.IO's maxHttpBufferSize: the largest message a client may send. */
+  socketMaxMessageBytes: number;
 }
 
 /** Config once the local Redis and PostgreSQL (if any) are up: every role needs both URLs. */
@@ -209,5 +285,23 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, role?: 'api' | 
     adminCredentials: e.ADMIN_USER && e.ADMIN_PASSWORD ? { user: e.ADMIN_USER, password: e.ADMIN_PASSWORD } : null,
     adminEmails: e.ADMIN_EMAILS,
     nicknameBlocklist: e.NICKNAME_BLOCKLIST,
+    trustProxy: e.TRUST_PROXY,
+    limits: {
+      loginPerAccount: e.RATE_LIMIT_LOGIN_ACCOUNT,
+      loginPerAddress: e.RATE_LIMIT_LOGIN_ADDRESS,
+      registerPerAddress: e.RATE_LIMIT_REGISTER_ADDRESS,
+      joinPerAddress: e.RATE_LIMIT_JOIN_ADDRESS,
+      roomsPerUser: e.RATE_LIMIT_ROOMS_USER,
+      importsPerUser: e.RATE_LIMIT_IMPORTS_USER,
+      roomMaxPlayers: e.ROOM_MAX_PLAYERS,
+      hostMaxOpenRooms: e.HOST_MAX_OPEN_ROOMS,
+      importMaxRows: e.IMPORT_MAX_ROWS,
+      userMaxCategories: e.USER_MAX_CATEGORIES,
+      jsonBodyLimitBytes: e.JSON_BODY_LIMIT_KB * 1024,
+      socketEventsPerSecond: e.SOCKET_EVENTS_PER_SECOND,
+      socketEventBurst: e.SOCKET_EVENT_BURST,
+      socketRefusalsBeforeDisconnect: e.SOCKET_REFUSALS_BEFORE_DISCONNECT,
+      socketMaxMessageBytes: e.SOCKET_MAX_MESSAGE_BYTES,
+    },
   };
 }

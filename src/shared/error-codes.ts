@@ -28,6 +28,18 @@ export const ErrorCode = {
   CategoryExists: 'CATEGORY_EXISTS',
   /** A category still holds questions, so it cannot be deleted. */
   CategoryInUse: 'CATEGORY_IN_USE',
+  /** A body in a type the route does not read (REST 415). */
+  UnsupportedMediaType: 'UNSUPPORTED_MEDIA_TYPE',
+  /** An import with a bad row saves nothing; the problem lists every bad row and field. */
+  ImportRejected: 'IMPORT_REJECTED',
+  /** Too many requests or events: REST 429 with Retry-After, or a socket error ack. */
+  RateLimited: 'RATE_LIMITED',
+  /** The room holds as many players as it may (its `maxPlayers`, under ROOM_MAX_PLAYERS). */
+  RoomFull: 'ROOM_FULL',
+  /** The host already holds HOST_MAX_OPEN_ROOMS rooms that have not ended. */
+  TooManyRooms: 'TOO_MANY_ROOMS',
+  /** The user created USER_MAX_CATEGORIES categories already. */
+  TooManyCategories: 'TOO_MANY_CATEGORIES',
   Internal: 'INTERNAL',
   /** A process's dependencies (Redis, PostgreSQL) do not answer; from GET /ready. */
   NotReady: 'NOT_READY',

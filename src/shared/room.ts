@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { plainText } from './plain-text';
 
 export const Difficulty = z.enum(['easy', 'medium', 'hard']);
 export type Difficulty = z.infer<typeof Difficulty>;
@@ -24,14 +25,20 @@ export type RoomPhase = z.infer<typeof RoomPhase>;
 /** What a host chooses when creating a room; defaults make `{}` a valid request. */
 export const RoomSettings = z.object({
   questionCount: z.number().int().min(1).max(50).default(10),
-  // A control character (a NUL above all) would reach PostgreSQL only inside the prepare-room job: refused here instead.
-  category: z.string().trim().min(1).max(60).regex(/^[^\u0000-\u001f\u007f-\u009f]*$/, 'must not contain control characters').nullable().default(null),
+  category: plainText().trim().min(1).max(60).nullable().default(null),
   difficulty: Difficulty.nullable().default(null),
   questionSeconds: z.number().int().min(3).max(120).default(20),
   revealSeconds: z.number().int().min(1).max(60).default(5),
   mode: GameMode.default('timed'),
   pointsPerQuestion: z.number().int().min(0).max(2000).default(1000),
   streakBonus: z.boolean().default(false),
+  maxPlayers: z
+    .number()
+    .int()
+    .min(1)
+    .max(1_000_000)
+    .optional()
+    .describe('The most players this room takes (409 ROOM_FULL after); left out: the server\'s ceiling, ROOM_MAX_PLAYERS. Above the ceiling is a 400.'),
 });
 export type RoomSettings = z.infer<typeof RoomSettings>;
 

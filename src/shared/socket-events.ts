@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { MAX_TYPED_ANSWER, normalizeAnswerText } from './answer-text';
+import { isPlainText } from './plain-text';
 import type { ErrorBody } from './error-codes';
 import type { PlayerYou, RoomView } from './room';
 
@@ -15,6 +16,7 @@ export const AnswerSubmit = z
       .string()
       .max(MAX_TYPED_ANSWER)
       .refine((t) => normalizeAnswerText(t) !== '', 'text must hold more than spaces and accents')
+      .refine((t) => isPlainText(t), 'text must not contain control, bidi or invisible characters')
       .optional()
       .describe(`The typed answer, for type-answer questions: up to ${MAX_TYPED_ANSWER} characters; case, accents and spaces do not matter.`),
     reactionMs: z

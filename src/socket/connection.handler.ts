@@ -2,12 +2,13 @@ import { ErrorCode } from '../shared/error-codes';
 import { AnswerSubmit } from '../shared/socket-events';
 import type { PlayerYou, RoomView } from '../shared/room';
 import type { RoomState } from '../game/room-state';
+import type { RoomRelay } from './room-relay';
 import { timedAck } from './timed-ack';
 import { trackRoundTrip } from './round-trip';
 import { type QuizServer, type QuizSocket, type RelayDeps, ioRoom } from './types';
 
 /** Wires one admitted socket: membership, presence, the initial view, answers and sync. */
-export function connectionHandler(io: QuizServer, deps: RelayDeps, channels: { subscribed: (code: string) => Promise<void> }) {
+export function connectionHandler(io: QuizServer, deps: RelayDeps, relay: Pick<RoomRelay, 'syncState'>, channels: { subscribed: (code: string) => Promise<void> }) {
   const { rooms, answers, views, log, metrics, clock, config } = deps;
 
   /** The view and own state of one room version: read again when the room moved on during the reads. */
@@ -61,9 +62,12 @@ export function connectionHandler(io: QuizServer, deps: RelayDeps, channels: { s
       }
     });
 
+    // At most one sync in flight per socket: syncs that come meanwhile are answered with its result.
+    let syncing: Promise<Awaited<ReturnType<typeof relay.syncState>>> | null = null;
     socket.on('room:sync', async (ack) => {
       if (typeof ack !== 'function') return;
-      const state = await current(socket).catch(() => null);
+      syncing ??= relay.syncState(roomCode, kind === 'player' ? { id, nickname: socket.data.name } : null).finally(() => (syncing = null));
+      const state = await syncing.catch(() => null);
       if (!state) return ack({ ok: false, error: { code: ErrorCode.RoomNotFound, message: 'This room no longer exists.' } });
       ack({ ok: true, view: state.view, you: state.you });
     });

@@ -60,6 +60,7 @@ export async function startSocket(config: ResolvedConfig, log: Logger, port = co
       : createAdapter(adapterPub, adapterSub, { key: keys.socketIoPrefix }),
     // Views are small JSON; compressing every frame costs more CPU than it saves on the wire.
     perMessageDeflate: false,
+    maxHttpBufferSize: config.limits.socketMaxMessageBytes,
   });
   // Presence is counted under this process's own id and lease: if it dies, its players count offline once the lease ends.
   const instance = { id: randomUUID(), leaseMs: config.presenceLeaseSeconds * 1000 };

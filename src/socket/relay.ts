@@ -1,6 +1,7 @@
 import { authMiddleware } from './auth.middleware';
 import { connectionHandler } from './connection.handler';
 import { createRoomChannels } from './room-channels';
+import { eventBudget } from './event-budget';
 import { createRoomRelay } from './room-relay';
 import type { QuizRedis } from '../store/redis';
 import { type QuizServer, type RelayDeps, ioRoom } from './types';
@@ -25,8 +26,9 @@ export function createRelay(io: QuizServer, subscriber: QuizRedis, deps: RelayDe
   });
 
   io.use(authMiddleware(deps));
-  const onConnection = connectionHandler(io, deps, { subscribed: (code) => channels.ready(code) });
+  const onConnection = connectionHandler(io, deps, relay, { subscribed: (code) => channels.ready(code) });
   io.on('connection', (socket) => {
+    socket.use(eventBudget(socket, deps.config.limits, deps.log));
     onConnection(socket).catch((err) => {
       deps.log.error('connection setup failed', { err });
       socket.disconnect(true);

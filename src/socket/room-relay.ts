@@ -1,6 +1,7 @@
 import { isEndPhase } from '../game/room-machine';
 import type { ChannelMessage } from '../shared/events';
-import type { Question, RoomView } from '../shared/room';
+import { buildPlayerYou } from '../game/view';
+import type { PlayerYou, Question, RoomView } from '../shared/room';
 import type { RoomState } from '../game/room-state';
 import { type QuizServer, type QuizSocket, type RelayDeps, ioRoom } from './types';
 
@@ -14,6 +15,10 @@ const SEND_BATCH = 100;
  */
 export function createRoomRelay(io: QuizServer, { rooms, views, log, clock }: RelayDeps) {
   const questionCache = new Map<string, Question[]>();
+  /** The last view pushed per room, with the players' own states of that version: what `room:sync` answers from. */
+  const built = new Map<string, { room: RoomState; view: RoomView; yous: Map<string, PlayerYou> }>();
+  /** One build per room at a time, shared by every sync that finds no view of the current version. */
+  const building = new Map<string, Promise<void>>();
   const lastVersion = new Map<string, number>();
   const queues = new Map<string, Promise<void>>();
 
@@ -41,6 +46,7 @@ export function createRoomRelay(io: QuizServer, { rooms, views, log, clock }: Re
     const latest = await rooms.get(code);
     if (latest && latest.version !== room.version) return;
     lastVersion.set(code, room.version);
+    built.set(code, { room, view, yous });
     const sent = room.phase === 'question' ? sendQuestion(view, sockets) : (target.emit('room:view', view), null);
     for (const s of sockets) {
       const you = s.data.kind === 'player' ? yous.get(s.data.id) : undefined;
@@ -56,6 +62,48 @@ export function createRoomRelay(io: QuizServer, { rooms, views, log, clock }: Re
       questionCache.delete(room.gameId);
       lastVersion.delete(code);
     }
+    if (sockets.length === 0) built.delete(code);
+  }
+
+  /** Builds the current view into `built` without sending it (a sync that came before this version's push). */
+  function buildOnce(code: string): Promise<void> {
+    let pending = building.get(code);
+    if (!pending) {
+      pending = (async () => {
+        const room = await rooms.get(code);
+        if (!room) return;
+        const view = await views.view(room, await questionsOf(room));
+        // A push of a newer version may have landed meanwhile: keep it.
+        if ((built.get(code)?.room.version ?? -1) < room.version) built.set(code, { room, view, yous: new Map() });
+      })().finally(() => building.delete(code));
+      building.set(code, pending);
+    }
+    return pending;
+  }
+
+  /**
+   * What `room:sync` answers: the view already built for the room's current version (built once if
+   * this instance has not pushed it yet), and the player's own state of that version with their
+   * answer read on its own. A few reads whatever the room's size; a player not yet in the built
+   * states (joined since) is read once per version.
+   */
+  async function syncState(code: string, player: { id: string; nickname: string } | null): Promise<{ view: RoomView; you: PlayerYou | null } | null> {
+    const version = (await rooms.get(code))?.version;
+    if (version === undefined) return null;
+    if (built.get(code)?.room.version !== version) await buildOnce(code);
+    const entry = built.get(code);
+    if (!entry) return null;
+    // The clock reading is the one thing of a view that is not of its version.
+    const view = { ...entry.view, serverNow: Date.now() };
+    if (!player) return { view, you: null };
+    let own = entry.yous.get(player.id);
+    if (!own) {
+      own = (await views.you(entry.room, [player])).get(player.id);
+      if (!own) return { view, you: null };
+      entry.yous.set(player.id, own);
+    }
+    const answer = entry.room.questionIndex >= 0 ? await views.ownAnswer(code, entry.room.questionIndex, player.id) : null;
+    return { view, you: buildPlayerYou(entry.room, player, { score: own.score, rank: own.rank, streak: own.streak, answer }) };
   }
 
   /**
@@ -119,6 +167,7 @@ export function createRoomRelay(io: QuizServer, { rooms, views, log, clock }: Re
   }
 
   return {
+    syncState,
     /** A message from a room's channel; ignored unless this instance holds members of the room. */
     onChannelMessage(code: string, raw: string): void {
       if (!io.of('/').adapter.rooms.has(ioRoom.game(code))) return;

@@ -84,6 +84,10 @@ export function createKeys(namespace: string, partitions = 1) {
     resultsPendingRooms: `${namespace}:{results}:pending-rooms`,
     /** A room's channel, in its room's slot: a sharded channel (SPUBLISH) on a cluster. */
     channel: (code: string) => `${namespace}:channel:room:${tag(partitionOf(code))}:${code}`,
+    /** rate-limiter-flexible's key prefix for one limit (`src/api/rate-limits.ts`); it appends `:<key>`. */
+    rateLimit: (name: string) => `${namespace}:rate-limit:${name}`,
+    /** Set of the room codes a host created that may still be open: the open-rooms cap counts these. */
+    hostRooms: (hostId: string) => `${namespace}:host-rooms:${hostId}`,
     /** All keys of one room, for expiry. */
     allOfRoom(code: string, questionCount: number): string[] {
       const perQuestion = Array.from({ length: questionCount }, (_, i) => [keys.answers(code, i), keys.sent(code, i)]).flat();

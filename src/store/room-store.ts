@@ -9,7 +9,9 @@ import { type QuizRedis, publishCommand } from './redis';
 import { scanRoomRecords } from './room-census';
 
 export type ApplyResult = 'ok' | 'stale' | 'not-found';
-export type JoinResult = 'ok' | 'not-found' | 'closed' | 'nickname-taken' | 'locked';
+export type JoinResult = 'ok' | 'not-found' | 'closed' | 'nickname-taken' | 'locked' | 'full';
+
+const ENDED = new Set(['finished', 'failed', 'cancelled']);
 
 export interface RoomStoreDeps {
   redis: QuizRedis;
@@ -100,13 +102,35 @@ export function createRoomStore({ redis, keys, ttlSeconds, instance }: RoomStore
       return raw ? (JSON.parse(raw) as Question[]) : [];
     },
 
-    async join(code: string, player: StoredPlayer): Promise<JoinResult> {
-      const folded = player.nickname.toLocaleLowerCase('en');
+    /** `nicknameKey`: what must be unique in the room (the api passes the nickname's skeleton); `maxPlayers`: the server's ceiling. */
+    async join(
+      code: string,
+      player: StoredPlayer,
+      { nicknameKey = player.nickname.toLocaleLowerCase('en'), maxPlayers = 2 ** 31 }: { nicknameKey?: string; maxPlayers?: number } = {},
+    ): Promise<JoinResult> {
       const r = await redis.qlJoin(
         5, keys.room(code), keys.players(code), keys.nicknames(code), keys.scores(code), keys.locked(code),
-        player.id, folded, JSON.stringify(player), ttlSeconds,
+        player.id, nicknameKey, JSON.stringify(player), ttlSeconds, maxPlayers,
       );
-      return r === 1 ? 'ok' : r === -1 ? 'not-found' : r === -2 ? 'closed' : r === -4 ? 'locked' : 'nickname-taken';
+      return r === 1 ? 'ok' : r === -1 ? 'not-found' : r === -2 ? 'closed' : r === -4 ? 'locked' : r === -5 ? 'full' : 'nickname-taken';
+    },
+
+    /** Notes a room as the host's, for the open-rooms cap. */
+    async addHostRoom(hostId: string, code: string): Promise<void> {
+      await redis.multi().sadd(keys.hostRooms(hostId), code).expire(keys.hostRooms(hostId), ttlSeconds).exec();
+    },
+
+    /** How many of the host's rooms have not ended; ended and expired ones are dropped from the set. */
+    async openRoomsOf(hostId: string): Promise<number> {
+      const codes = await redis.smembers(keys.hostRooms(hostId));
+      if (codes.length === 0) return 0;
+      const records = await Promise.all(codes.map((c) => redis.get(keys.room(c))));
+      const closed = codes.filter((_, i) => {
+        const raw = records[i];
+        return !raw || ENDED.has((JSON.parse(raw) as { phase: string }).phase);
+      });
+      if (closed.length) await redis.srem(keys.hostRooms(hostId), ...closed);
+      return codes.length - closed.length;
     },
 
     /**

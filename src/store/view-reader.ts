@@ -73,6 +73,12 @@ export function createViewReader({ redis, keys }: { redis: QuizRedis; keys: Keys
       );
     },
 
+    /** One player's answer to question `index`, if they gave one. */
+    async ownAnswer(code: string, index: number, playerId: string): Promise<StoredAnswer | null> {
+      const raw = await redis.hget(keys.answers(code, index), playerId);
+      return raw ? (JSON.parse(raw) as StoredAnswer) : null;
+    },
+
     /** Own state of each given player, with rank by the same tie-break as the leaderboard. */
     async you(room: RoomState, players: { id: string; nickname: string }[]): Promise<Map<string, PlayerYou>> {
       const out = new Map<string, PlayerYou>();

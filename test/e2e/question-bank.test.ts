@@ -223,50 +223,76 @@ describe('the question bank', () => {
       ],
     };
 
-    it('imports Open Trivia DB questions with HTML entities decoded, and reports each refused row', async () => {
-      const res = await req<ImportReport>('POST', '/questions/import?format=opentdb', ann.token, opentdb);
+    type Rejected = { code: string; detail: string; errors: { row: number; field: string | null; message: string }[] };
+    const search = async (words: string) => (await req<QuestionPage>('GET', `/questions?q=${encodeURIComponent(words)}`, ann.token)).body.total;
+    const importCsv = <T>(csv: string) =>
+      stack.api.request<T>('POST', '/questions/import?format=csv', { token: ann.token, rawBody: csv, headers: { 'content-type': 'text/csv' } });
+
+    it('saves nothing from an OpenTDB file with a bad row, and lists every bad row and field', async () => {
+      const res = await req<Rejected>('POST', '/questions/import?format=opentdb', ann.token, opentdb);
+
+      expect(res.status).toBe(400);
+      expect(res.contentType).toMatch(/^application\/problem\+json/);
+      expect(res.body.code).toBe('IMPORT_REJECTED');
+      expect([...new Set(res.body.errors.map((e) => e.row))]).toEqual([3, 4, 5]);
+      expect(res.body.errors.find((e) => e.row === 3)?.message).toMatch(/True or False/);
+      expect(res.body.errors.find((e) => e.row === 4)).toMatchObject({ field: 'difficulty' });
+      expect(await search('GLaDOS')).toBe(0);
+    });
+
+    it('imports Open Trivia DB questions with HTML entities decoded', async () => {
+      const res = await req<ImportReport>('POST', '/questions/import?format=opentdb', ann.token, { ...opentdb, results: opentdb.results.slice(0, 2) });
       const portal = await req<BankQuestion>('GET', `/questions/${res.body.importedIds[0]}`, ann.token);
 
       expect(res.status).toBe(200);
       expect(res.body.imported).toBe(2);
-      expect(res.body.rejected.map((r) => r.row)).toEqual([3, 4, 5]);
-      expect(res.body.rejected[0]?.reason).toMatch(/True or False/);
-      expect(res.body.rejected[1]?.reason).toMatch(/difficulty/);
       expect(portal.body.text).toBe('In "Portal", what is GLaDOS\' favourite éclair & cake?');
       expect(portal.body.category).toBe('Entertainment: Video Games');
       expect([...portal.body.choices].sort()).toEqual(['Black Forest', 'Carrot', 'Lemon & Lime', 'Sponge']);
       expect(portal.body.choices[portal.body.correct?.[0] ?? -1]).toBe('Black Forest');
     });
 
-    it('rejects every row of the same file imported again, as duplicates', async () => {
-      const res = await req<ImportReport>('POST', '/questions/import?format=opentdb', ann.token, opentdb);
+    it('refuses the same file imported again, naming each row as a duplicate', async () => {
+      const res = await req<Rejected>('POST', '/questions/import?format=opentdb', ann.token, { ...opentdb, results: opentdb.results.slice(0, 2) });
 
-      expect(res.body.imported).toBe(0);
-      expect(res.body.rejected.filter((r) => /duplicate/.test(r.reason)).map((r) => r.row)).toEqual([1, 2]);
+      expect(res.status).toBe(400);
+      expect(res.body.errors.map((e) => e.row)).toEqual([1, 2]);
+      expect(res.body.errors[0]?.message).toMatch(/same question as your question/);
     });
 
-    it('imports CSV with quoted fields, and reports each refused row by its record number', async () => {
+    const goodCsv = [
+      'category,difficulty,type,text,choice1,choice2,choice3,correct,accepted,public',
+      `${CATEGORY},easy,multiple,"Which are moons, of Jupiter?",Io,Europa,Titan,1|2,,`,
+      `${CATEGORY},easy,boolean,"He said ""yes"".",,,,true,,`,
+      `${CATEGORY},medium,type-answer,"Largest ocean?",,,,,Pacific|Pacific Ocean,`,
+      `${CATEGORY},hard,poll,Tea or coffee?,Tea,Coffee,,,,`,
+    ];
+
+    it('saves nothing from a CSV with bad rows, naming each by its record number', async () => {
       const csv = [
-        'category,difficulty,type,text,choice1,choice2,choice3,correct,accepted,public',
-        `${CATEGORY},easy,multiple,"Which are moons, of Jupiter?",Io,Europa,Titan,1|2,,`,
-        `${CATEGORY},easy,boolean,"He said ""yes"".",,,,true,,`,
-        `${CATEGORY},medium,type-answer,"Largest ocean?",,,,,Pacific|Pacific Ocean,`,
-        `${CATEGORY},hard,poll,Tea or coffee?,Tea,Coffee,,,,`,
+        ...goodCsv,
         `${CATEGORY},easy,multiple,No correct?,a,b,,,,`,
         `${CATEGORY},easy,multiple,Bad correct?,a,b,,first,,`,
         `${CATEGORY},easy,essay,Unknown type?,,,,,,`,
         `${CATEGORY},easy,multiple,"Which are moons, of Jupiter?",Titan,Io,Europa,1,,`,
+        `${CATEGORY},easy,multiple,"Nul\u0000 inside",a,b,,1,,`,
       ].join('\r\n');
 
-      const res = await stack.api.request<ImportReport>('POST', '/questions/import?format=csv', {
-        token: ann.token, rawBody: csv, headers: { 'content-type': 'text/csv' },
-      });
+      const res = await importCsv<Rejected>(csv);
+
+      expect(res.status).toBe(400);
+      expect([...new Set(res.body.errors.map((e) => e.row))]).toEqual([6, 7, 8, 9, 10]);
+      expect(res.body.errors.find((e) => e.row === 9)?.message).toMatch(/same question as row 2/);
+      expect(res.body.errors.find((e) => e.row === 10)).toMatchObject({ field: 'text', message: expect.stringMatching(/control/) });
+      expect(await search('moons, of Jupiter')).toBe(0);
+    });
+
+    it('imports a valid CSV with quoted fields in one go', async () => {
+      const res = await importCsv<ImportReport>(goodCsv.join('\r\n'));
       const typed = await req<BankQuestion>('GET', `/questions/${res.body.importedIds[2]}`, ann.token);
 
       expect(res.status).toBe(200);
       expect(res.body.imported).toBe(4);
-      expect(res.body.rejected.map((r) => r.row)).toEqual([6, 7, 8, 9]);
-      expect(res.body.rejected[3]?.reason).toMatch(/duplicate/);
       expect(typed.body).toMatchObject({ type: 'type-answer', accepted: ['Pacific', 'Pacific Ocean'] });
     });
 

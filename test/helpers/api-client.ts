@@ -24,6 +24,7 @@ export interface RoomSettingsInput {
   difficulty?: 'easy' | 'medium' | 'hard';
   mode?: 'timed' | 'first-correct';
   streakBonus?: boolean;
+  maxPlayers?: number;
 }
 
 interface Tracker {

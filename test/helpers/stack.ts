@@ -6,7 +6,7 @@ import { beforeEach } from 'vitest';
 import { freePort } from '../../src/local/free-port';
 import { createDb } from '../../src/platform/db';
 import { ApiClient } from './api-client';
-import { deleteNamespace, infra, sleep, testNamespace, waitUntil } from './infra';
+import { GENEROUS_LIMITS, deleteNamespace, infra, sleep, testNamespace, waitUntil } from './infra';
 
 /**
  * `socket2` is a second socket process on a port of its own, for reconnecting to another instance;
@@ -123,6 +123,7 @@ export class Stack {
       QUIZLOOP_NAMESPACE: this.namespace,
       LOG_LEVEL: 'info',
       METRICS_PORT: String(this.metricsPort),
+      ...GENEROUS_LIMITS,
       ...(typeof this.extraEnv === 'function' ? this.extraEnv(this) : this.extraEnv),
     };
     if (this.clusterNodes) {

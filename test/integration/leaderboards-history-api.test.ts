@@ -12,7 +12,7 @@ import { createKeys } from '../../src/store/keys';
 import { createLeaderboardStore } from '../../src/store/leaderboard-store';
 import { type QuizRedis, createRedis } from '../../src/store/redis';
 import { ApiClient, type HttpResult } from '../helpers/api-client';
-import { deleteNamespace, infra, testNamespace } from '../helpers/infra';
+import { GENEROUS_LIMITS, deleteNamespace, infra, testNamespace } from '../helpers/infra';
 
 const namespace = testNamespace('leaderboards-api');
 const emails: string[] = [];
@@ -47,7 +47,7 @@ async function seedGame(hostId: string, finishedAt: Date, players: { userId: str
 
 beforeAll(async () => {
   const { redisUrl, databaseUrl } = infra();
-  const config = loadConfig({ REDIS_URL: redisUrl, DATABASE_URL: databaseUrl, QUIZLOOP_NAMESPACE: namespace, LOG_LEVEL: 'silent' }, 'api');
+  const config = loadConfig({ REDIS_URL: redisUrl, DATABASE_URL: databaseUrl, QUIZLOOP_NAMESPACE: namespace, LOG_LEVEL: 'silent', ...GENEROUS_LIMITS }, 'api');
   jwtSecret = config.jwtSecret;
   api = await startApi({ ...config, redisUrl, databaseUrl }, createLogger('api', 'silent'), 0);
   client = new ApiClient(`http://127.0.0.1:${api.port}`, { game: (id) => gameIds.push(id), email: (e) => emails.push(e) });

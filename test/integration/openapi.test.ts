@@ -12,7 +12,7 @@ import { loadConfig } from '../../src/platform/config';
 import { createLogger } from '../../src/platform/logger';
 import { createDb } from '../../src/platform/db';
 import { ApiClient, type HttpResult } from '../helpers/api-client';
-import { deleteNamespace, infra, testNamespace } from '../helpers/infra';
+import { GENEROUS_LIMITS, deleteNamespace, infra, testNamespace } from '../helpers/infra';
 
 /** Served, but pages and files rather than REST operations: the docs themselves, the web client's vendored files, Bull Board. */
 const NOT_OPERATIONS = [/^GET \/docs(\/|$)/, /^GET \/openapi\.json$/, /^GET \/vendor\//, /^\w+ \/admin\/queues(\/|$)/];
@@ -59,7 +59,7 @@ let client: ApiClient;
 
 beforeAll(async () => {
   const { redisUrl, databaseUrl } = infra();
-  const config = loadConfig({ REDIS_URL: redisUrl, DATABASE_URL: databaseUrl, QUIZLOOP_NAMESPACE: namespace, LOG_LEVEL: 'silent' }, 'api');
+  const config = loadConfig({ REDIS_URL: redisUrl, DATABASE_URL: databaseUrl, QUIZLOOP_NAMESPACE: namespace, LOG_LEVEL: 'silent', ...GENEROUS_LIMITS }, 'api');
   api = await startApi({ ...config, redisUrl, databaseUrl }, createLogger('api', 'silent'), 0);
   client = new ApiClient(`http://127.0.0.1:${api.port}`, { game: () => {}, email: (e) => emails.push(e) });
 });

@@ -10,7 +10,7 @@ import { parse } from '../validation';
 
 const BCRYPT_COST = 10;
 
-export function authRoutes({ users, config }: ApiDeps): Router {
+export function authRoutes({ users, config, rateLimits }: ApiDeps): Router {
   const router = Router();
   // ADMIN_EMAILS grants the role in the token at sign-in, with no database write: dropping an email
   // stops it from the next sign-in (tokens already issued keep it until they expire).
@@ -22,6 +22,7 @@ export function authRoutes({ users, config }: ApiDeps): Router {
   });
 
   router.post('/auth/register', async (req, res) => {
+    await rateLimits.consume('registerPerAddress', req.ip ?? 'unknown');
     const body = parse(Register, req.body);
     const passwordHash = await bcrypt.hash(body.password, BCRYPT_COST);
     const user = await users.insert({ email: body.email, displayName: body.displayName, passwordHash });
@@ -31,10 +32,18 @@ export function authRoutes({ users, config }: ApiDeps): Router {
 
   router.post('/auth/login', async (req, res) => {
     const body = parse(Login, req.body);
+    const address = req.ip ?? 'unknown';
+    // Failed attempts are counted, per account and per address; once either is spent, even a right password waits.
+    await rateLimits.check('loginPerAddress', address);
+    await rateLimits.check('loginPerAccount', body.email);
     const user = await users.byEmail(body.email);
     // Compare even when there is no such user, so the answer time does not reveal which emails exist.
     const ok = await bcrypt.compare(body.password, user?.password_hash ?? '$2b$10$invalidinvalidinvalidinvalidinvalidinvalidinvalidinva');
-    if (!user || !ok) throw new AppError(ErrorCode.InvalidCredentials, 401, 'Wrong email or password.');
+    if (!user || !ok) {
+      await Promise.all([rateLimits.spend('loginPerAddress', address), rateLimits.spend('loginPerAccount', body.email)]);
+      throw new AppError(ErrorCode.InvalidCredentials, 401, 'Wrong email or password.');
+    }
+    await rateLimits.reset('loginPerAccount', body.email);
     res.json({ token: tokenFor(user), user: publicUser(user) } satisfies AuthAnswer);
   });
 

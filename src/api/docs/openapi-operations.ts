@@ -4,7 +4,7 @@ import { RoomSettings, RoomView } from '../../shared/room';
 import { AnswerSubmit } from '../../shared/socket-events';
 import { SIGNATURE_TOLERANCE_MS, WebhookBody } from '../../shared/webhooks';
 import {
-  BankQuestion, Category, CategoryInput, ImportQuery, ImportReport, OpenTdbImport, QuestionInput, QuestionPage, QuestionQuery,
+  BankQuestion, CategoriesQuery, Category, CategoryInput, ImportQuery, ImportReport, OpenTdbImport, QuestionInput, QuestionPage, QuestionQuery,
 } from '../questions/questions.schemas';
 import { MyGames } from '../history/history.schemas';
 import { Leaderboard, LeaderboardAround, LeaderboardCounts, LeaderboardPlayer } from '../leaderboards/leaderboards.schemas';
@@ -154,15 +154,16 @@ export const operations: OperationSpec[] = [
     description:
       'What a room can ask for: a room needs `questionCount` questions that fit its category and difficulty. The counts are of ' +
       'public questions, plus, with a user token, your own private ones (which rooms you host may ask too).',
-    answer: { status: 200, schema: 'Categories', description: 'Every category of the question bank, empty ones too.' },
-    errors: { 401: '`UNAUTHORIZED`: an `Authorization` header with a bad token (send none for public counts).' },
+    query: CategoriesQuery,
+    answer: { status: 200, schema: 'Categories', description: 'A page of the categories of the question bank, empty ones too, by name.' },
+    errors: { 400: '`BAD_REQUEST`: `limit` or `offset` out of bounds.', 401: '`UNAUTHORIZED`: an `Authorization` header with a bad token (send none for public counts).' },
   },
   {
     method: 'post', path: '/categories', operationId: 'createCategory', tag: 'questions', auth: 'user',
     summary: 'Create a category',
     body: 'CategoryInput',
     answer: { status: 201, schema: 'Category', description: 'The category.' },
-    errors: { 400: BAD_BODY, 401: NO_TOKEN, 403: USER_ONLY, 409: '`CATEGORY_EXISTS`: a category has this name, ignoring case.' },
+    errors: { 400: BAD_BODY, 401: NO_TOKEN, 403: USER_ONLY, 409: '`CATEGORY_EXISTS`: a category has this name, ignoring case; `TOO_MANY_CATEGORIES`: you created USER_MAX_CATEGORIES already.' },
   },
   {
     method: 'put', path: '/categories/{categoryId}', operationId: 'renameCategory', tag: 'questions', auth: 'user',
@@ -199,15 +200,16 @@ export const operations: OperationSpec[] = [
     method: 'post', path: '/questions/import', operationId: 'importQuestions', tag: 'questions', auth: 'user',
     summary: 'Import questions from Open Trivia DB JSON or CSV',
     description:
-      'Each row is checked and saved on its own: the answer says how many were imported and, for each refused row, why ' +
-      '(a duplicate of one of your questions included). At most 500 rows; a CSV body up to 1 MB, JSON up to 256 kB.',
+      'All or nothing: every row is checked, then all are saved in one transaction. One bad row (invalid, the same question as ' +
+      'another row, or as one of yours) saves none, and the 400 `IMPORT_REJECTED` lists every bad row and field in `errors`. ' +
+      'At most IMPORT_MAX_ROWS rows (500); a CSV body up to 1 MB, JSON up to JSON_BODY_LIMIT_KB (64 kB).',
     query: ImportQuery,
     body: 'OpenTdbImport',
     csvBody: 'With format=csv: a header row, then one question a row. Columns: category, difficulty, type, text (required), choice1…choice6, correct (choice numbers from 1 joined by |, or true/false for boolean), accepted (type-answer: answers joined by |), public (true/false).',
-    answer: { status: 200, schema: 'ImportReport', description: 'What was imported and what was refused.' },
+    answer: { status: 200, schema: 'ImportReport', description: 'Every row, imported.' },
     errors: {
-      400: '`BAD_REQUEST`: not the format named, a CSV without the required header, more than 500 rows, or an OpenTDB `response_code` other than 0.',
-      401: NO_TOKEN, 403: USER_ONLY, 415: '`BAD_REQUEST`: the Content-Type does not fit `format`.',
+      400: '`IMPORT_REJECTED`: a bad row; `errors` lists each bad `row` and `field`, nothing was saved. `BAD_REQUEST`: not the format named, a CSV without the required header, more than IMPORT_MAX_ROWS rows, or an OpenTDB `response_code` other than 0.',
+      401: NO_TOKEN, 403: USER_ONLY, 415: '`BAD_REQUEST` or `UNSUPPORTED_MEDIA_TYPE`: the Content-Type does not fit `format`.',
     },
   },
   {

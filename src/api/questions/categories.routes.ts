@@ -4,9 +4,9 @@ import type { CategoryRow } from '../../store/repos/categories.repo';
 import { AppError } from '../app-error';
 import { optionalClaims, requireClaims } from '../auth/auth.middleware';
 import type { ApiDeps } from '../deps';
-import { type Category, CategoryInput } from './questions.schemas';
+import { CategoriesQuery, type Category, CategoryInput } from './questions.schemas';
 import type { Categories } from '../schemas';
-import { viewerOf } from './questions.service';
+import { tooManyCategories, viewerOf } from './questions.service';
 import { parse } from '../validation';
 
 const toCategory = (r: CategoryRow): Category => ({ id: r.id, name: r.name, createdBy: r.created_by, createdAt: r.created_at.toISOString() });
@@ -19,6 +19,7 @@ function categoryIdParam(raw: unknown): number {
 
 /** Categories: anyone lists them; any user creates one; its creator or an admin renames or deletes it. */
 export function categoriesRoutes({ categories, config }: ApiDeps): Router {
+  const maxCategories = config.limits.userMaxCategories;
   const router = Router();
   const secret = config.jwtSecret;
 
@@ -34,12 +35,15 @@ export function categoriesRoutes({ categories, config }: ApiDeps): Router {
   router.get('/categories', async (req, res) => {
     // With a user token the counts include the caller's private questions, which their rooms may ask too.
     const claims = optionalClaims(req, secret);
-    res.json({ categories: await categories.withCounts(claims?.kind === 'user' ? claims.sub : null) } satisfies Categories);
+    const page = parse(CategoriesQuery, req.query);
+    const { rows, total } = await categories.withCounts(claims?.kind === 'user' ? claims.sub : null, page);
+    res.json({ categories: rows, total, ...page } satisfies Categories);
   });
 
   router.post('/categories', async (req, res) => {
     const viewer = viewerOf(requireClaims(req, secret, ['user']));
     const { name } = parse(CategoryInput, req.body);
+    if ((await categories.countBy(viewer.id)) >= maxCategories) throw tooManyCategories(maxCategories);
     const row = await categories.insert(name, viewer.id);
     if (!row) throw AppError.conflict(ErrorCode.CategoryExists, `A category "${name}" exists already (names ignore case).`);
     res.status(201).location(`/categories/${row.id}`).json(toCategory(row));

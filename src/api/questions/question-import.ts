@@ -9,8 +9,6 @@ import { decodeHtmlEntities } from './html-entities';
 /** One row of an import: a candidate question (checked later by QuestionInput), or why it was refused already. */
 export type ImportRow = { row: number; input: unknown } | { row: number; reason: string };
 
-export const MAX_IMPORT_ROWS = 500;
-
 const OpenTdbResult = z.object({
   category: z.string(),
   type: z.enum(['multiple', 'boolean']),
@@ -85,7 +83,6 @@ export function fromCsv(text: string): ImportRow[] {
         (missing.length ? ` Missing: ${missing.join(', ')}.` : ''),
     );
   }
-  if (data.length > MAX_IMPORT_ROWS) throw AppError.badRequest(`At most ${MAX_IMPORT_ROWS} questions per import; this CSV has ${data.length}.`);
 
   return data.map(({ number: row, fields }) => {
     if (fields.length > names.length) return { row, reason: `${fields.length} fields, but the header names ${names.length} columns` };

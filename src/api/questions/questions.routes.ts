@@ -38,6 +38,7 @@ export function questionsRoutes(deps: ApiDeps, service: QuestionsService): Route
   router.post('/questions/import', express.text({ type: 'text/csv', limit: '1mb' }), async (req, res) => {
     const who = viewer(req);
     const query = parse(ImportQuery, req.query);
+    await deps.rateLimits.consume('importsPerUser', who.id);
     let rows;
     if (query.format === 'csv') {
       if (!req.is('text/csv') || typeof req.body !== 'string') {

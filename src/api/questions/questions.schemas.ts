@@ -1,19 +1,20 @@
 import { z } from 'zod';
 import { normalizeAnswerText } from '../../shared/answer-text';
+import { plainText } from '../../shared/plain-text';
 import { Difficulty, MAX_ACCEPTED, MAX_CHOICES, QuestionFields, QuestionType, questionShapeIssues } from '../../shared/room';
 
 /** Request and answer shapes of the question bank: /questions and /categories. */
 
 const BOOLEAN_CHOICES = ['True', 'False'];
-const Choice = z.string().trim().min(1).max(200);
-const CategoryName = z.string().trim().min(1).max(60);
+const Choice = plainText().trim().min(1).max(200);
+const CategoryName = plainText().trim().min(1).max(60);
 
 export const QuestionInput = z
   .object({
     category: CategoryName.describe('A category name; a new one is created, an existing one matched ignoring case.'),
     difficulty: Difficulty,
     type: QuestionType,
-    text: z.string().trim().min(1).max(500),
+    text: plainText({ lines: true }).trim().min(1).max(500),
     choices: z
       .array(Choice)
       .max(MAX_CHOICES)
@@ -57,7 +58,7 @@ export const QuestionQuery = z.object({
   difficulty: Difficulty.optional(),
   type: QuestionType.optional(),
   author: z.union([z.literal('me'), z.uuid()]).optional().describe('Only questions by this user id, or `me`.'),
-  q: z.string().trim().min(1).max(100).optional().describe('Words the text contains, ignoring case.'),
+  q: plainText().trim().min(1).max(100).optional().describe('Words the text contains, ignoring case.'),
   limit: z.coerce.number().int().min(1).max(100).default(20),
   offset: z.coerce.number().int().min(0).default(0),
 });
@@ -81,19 +82,21 @@ export const ImportQuery = z.object({
 /** Open Trivia DB's answer to `api.php` in its default encoding (HTML entities); each result is checked on its own. */
 export const OpenTdbImport = z.object({
   response_code: z.number().int().optional().describe('Anything but 0 means OpenTDB sent no questions.'),
-  results: z.array(z.unknown()).max(500).describe('Up to 500: {category, type, difficulty, question, correct_answer, incorrect_answers}.'),
+  results: z.array(z.unknown()).max(5000).describe('Up to IMPORT_MAX_ROWS (500 unless configured): {category, type, difficulty, question, correct_answer, incorrect_answers}.'),
 });
 
 export const ImportReport = z.object({
   imported: z.number().int(),
   importedIds: z.array(z.number().int()),
-  rejected: z
-    .array(z.object({ row: z.number().int(), reason: z.string() }))
-    .describe('Each refused row: for CSV its record number counting the header as 1, for OpenTDB its place in `results` from 1.'),
 });
 export type ImportReport = z.infer<typeof ImportReport>;
 
 export const CategoryInput = z.object({ name: CategoryName });
+
+export const CategoriesQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+  offset: z.coerce.number().int().min(0).default(0),
+});
 
 export const Category = z.object({
   id: z.number().int(),

@@ -1,7 +1,9 @@
+import { questionIdentity } from '../../game/question-identity';
+import type { Db } from '../../platform/db';
 import { ErrorCode } from '../../shared/error-codes';
 import type { TokenClaims } from '../../shared/tokens';
-import type { CategoriesRepo } from '../../store/repos/categories.repo';
-import type { QuestionFilter, QuestionRow, QuestionsRepo } from '../../store/repos/questions.repo';
+import { type CategoriesRepo, createCategoriesRepo } from '../../store/repos/categories.repo';
+import { type QuestionFilter, type QuestionRow, type QuestionsRepo, createQuestionsRepo } from '../../store/repos/questions.repo';
 import { AppError } from '../app-error';
 import type { ImportRow } from './question-import';
 import { type BankQuestion, type ImportReport, QuestionInput } from './questions.schemas';
@@ -32,8 +34,65 @@ export function toBankQuestion(row: QuestionRow, viewer: Viewer): BankQuestion {
   };
 }
 
+/** One refused row of an import: its number, the field at fault (empty: the row as a whole) and why. */
+export interface ImportProblem {
+  row: number;
+  path: string;
+  message: string;
+}
+
+class ImportRolledBack extends Error {}
+
+export const tooManyCategories = (max: number) =>
+  AppError.conflict(ErrorCode.TooManyCategories, `You have created ${max} categories, the most one user may (USER_MAX_CATEGORIES); use one of them.`);
+
+/** Every problem of the rows that can be found without the database, and the rows that passed. */
+function checkRows(rows: ImportRow[]): { problems: ImportProblem[]; valid: { row: number; input: QuestionInput }[] } {
+  const problems: ImportProblem[] = [];
+  const valid: { row: number; input: QuestionInput }[] = [];
+  const firstRowOf = new Map<string, number>();
+  for (const r of rows) {
+    if ('reason' in r) {
+      problems.push({ row: r.row, path: '', message: r.reason });
+      continue;
+    }
+    const parsed = QuestionInput.safeParse(r.input);
+    if (!parsed.success) {
+      for (const i of parsed.error.issues) problems.push({ row: r.row, path: i.path.join('.'), message: i.message });
+      continue;
+    }
+    const identity = questionIdentity(parsed.data);
+    const first = firstRowOf.get(identity);
+    if (first !== undefined) problems.push({ row: r.row, path: '', message: `the same question as row ${first}: same type, text and choices` });
+    else firstRowOf.set(identity, r.row);
+    valid.push({ row: r.row, input: parsed.data });
+  }
+  return { problems, valid };
+}
+
+const importRejected = (problems: ImportProblem[], total: number) => {
+  const rows = new Set(problems.map((p) => p.row)).size;
+  return new AppError(
+    ErrorCode.ImportRejected,
+    400,
+    `${rows} of ${total} rows cannot be imported, so nothing was: fix the rows listed in errors and send the file again.`,
+    problems.map((p) => ({ ...p, path: p.path ? `${p.row}.${p.path}` : String(p.row), field: p.path || null })),
+  );
+};
+
 /** The question bank's use cases; routes parse, call one of these, and render. */
-export function createQuestionsService({ questions, categories }: { questions: QuestionsRepo; categories: CategoriesRepo }) {
+export function createQuestionsService({ questions, categories, db, limits }: {
+  questions: QuestionsRepo;
+  categories: CategoriesRepo;
+  db: Db;
+  limits: { importMaxRows: number; userMaxCategories: number };
+}) {
+  /** The category's name as the bank spells it, created if new while the user is under the cap. */
+  async function ensureCategory(names: CategoriesRepo, viewer: Viewer, name: string): Promise<string> {
+    if (!(await names.exists(name)) && (await names.countBy(viewer.id)) >= limits.userMaxCategories) throw tooManyCategories(limits.userMaxCategories);
+    return names.ensure(name, viewer.id);
+  }
+
   async function editable(viewer: Viewer, id: number): Promise<QuestionRow> {
     const row = await questions.byId(id);
     if (!row || !maySee(viewer, row)) throw notFound(id);
@@ -43,7 +102,7 @@ export function createQuestionsService({ questions, categories }: { questions: Q
 
   /** The input with its category spelt as the bank already spells it (created if new). */
   async function withCategory(viewer: Viewer, input: QuestionInput) {
-    const category = await categories.ensure(input.category, viewer.id);
+    const category = await ensureCategory(categories, viewer, input.category);
     return { ...input, category };
   }
 
@@ -80,32 +139,41 @@ export function createQuestionsService({ questions, categories }: { questions: Q
     },
 
     /**
-     * Imports row by row: each valid row is saved at once, each invalid or duplicate one is reported
-     * with its reason, and one bad row never stops the rest.
+     * All or nothing: every row is checked first, then all are saved in one transaction. Any bad
+     * row (invalid, or the same question as another row or one the author has) saves none, and the
+     * 400 lists every bad row and field.
      */
     async import(viewer: Viewer, rows: ImportRow[]): Promise<ImportReport> {
-      const report: ImportReport = { imported: 0, importedIds: [], rejected: [] };
-      for (const r of rows) {
-        if ('reason' in r) {
-          report.rejected.push({ row: r.row, reason: r.reason });
-          continue;
-        }
-        const parsed = QuestionInput.safeParse(r.input);
-        if (!parsed.success) {
-          const reason = parsed.error.issues.map((i) => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message)).join('; ');
-          report.rejected.push({ row: r.row, reason });
-          continue;
-        }
-        const row = await questions.insert(viewer.id, await withCategory(viewer, parsed.data));
-        if (row === 'duplicate') {
-          const existing = await questions.duplicateOf(viewer.id, parsed.data);
-          report.rejected.push({ row: r.row, reason: `duplicate of your question ${existing ?? '(unknown)'}: same type, text and choices` });
-          continue;
-        }
-        report.imported++;
-        report.importedIds.push(row.id);
+      if (rows.length > limits.importMaxRows) {
+        throw AppError.badRequest(`At most ${limits.importMaxRows} questions per import; this one has ${rows.length}.`);
       }
-      return report;
+      const { problems, valid } = checkRows(rows);
+      if (problems.length) throw importRejected(problems, rows.length);
+      try {
+        const importedIds = await db.transaction(async (trx) => {
+          const bank = createQuestionsRepo(trx);
+          const names = createCategoriesRepo(trx);
+          const ids: number[] = [];
+          for (const { row, input } of valid) {
+            const existing = await bank.duplicateOf(viewer.id, input);
+            if (existing !== null) problems.push({ row, path: '', message: `the same question as your question ${existing}: same type, text and choices` });
+          }
+          if (problems.length) throw new ImportRolledBack();
+          for (const { row, input } of valid) {
+            const saved = await bank.insert(viewer.id, { ...input, category: await ensureCategory(names, viewer, input.category) });
+            if (saved === 'duplicate') {
+              problems.push({ row, path: '', message: 'the same question as one you saved meanwhile' });
+              throw new ImportRolledBack();
+            }
+            ids.push(saved.id);
+          }
+          return ids;
+        });
+        return { imported: importedIds.length, importedIds };
+      } catch (err) {
+        if (err instanceof ImportRolledBack) throw importRejected(problems, rows.length);
+        throw err;
+      }
     },
   };
 }

@@ -15,6 +15,7 @@ export function roomsRoutes(deps: ApiDeps, service: RoomsService): Router {
   router.post('/rooms', async (req, res) => {
     const user = requireClaims(req, secret, ['user']);
     const settings = parse(RoomSettings, req.body);
+    await deps.rateLimits.consume('roomsPerUser', user.sub);
     const { room, hostToken } = await service.create({ id: user.sub, name: user.name }, settings);
     res.status(201).location(`/rooms/${room.code}`).json({ code: room.code, gameId: room.gameId, hostToken, room: await service.viewOf(room) } satisfies CreatedRoom);
   });
@@ -26,6 +27,7 @@ export function roomsRoutes(deps: ApiDeps, service: RoomsService): Router {
 
   router.post('/rooms/:code/players', async (req, res) => {
     const code = roomCodeParam(req.params.code);
+    await deps.rateLimits.consume('joinPerAddress', req.ip ?? 'unknown');
     const { nickname } = parse(Join, req.body);
     // A signed-in user may join under their account (for history); anyone else joins as a guest.
     const claims = optionalClaims(req, secret);

@@ -1,6 +1,7 @@
 import { createHmac, randomBytes, randomUUID } from 'node:crypto';
 import { type Transition, isEndPhase, transition } from '../../game/room-machine';
 import { createNicknameFilter } from '../../game/nickname-filter';
+import { nicknameSkeleton } from '../../game/nickname-skeleton';
 import { generateRoomCode } from '../../game/room-code';
 import { ErrorCode } from '../../shared/error-codes';
 import type { Question, RoomSettings, RoomView } from '../../shared/room';
@@ -78,6 +79,15 @@ export function createRoomsService(deps: ApiDeps) {
     load,
 
     async create(host: { id: string; name: string }, settings: RoomSettings) {
+      const { roomMaxPlayers, hostMaxOpenRooms } = config.limits;
+      if (settings.maxPlayers !== undefined && settings.maxPlayers > roomMaxPlayers) {
+        throw AppError.badRequest(`maxPlayers may be at most ${roomMaxPlayers} on this server (ROOM_MAX_PLAYERS).`, [
+          { path: 'maxPlayers', message: `at most ${roomMaxPlayers}` },
+        ]);
+      }
+      if ((await rooms.openRoomsOf(host.id)) >= hostMaxOpenRooms) {
+        throw AppError.conflict(ErrorCode.TooManyRooms, `You already have ${hostMaxOpenRooms} rooms that have not ended; end one before creating another.`);
+      }
       const now = Date.now();
       for (let attempt = 0; attempt < CODE_ATTEMPTS; attempt++) {
         const room: RoomState = {
@@ -100,6 +110,7 @@ export function createRoomsService(deps: ApiDeps) {
         };
         const created = await rooms.create(room, { type: 'room.created', roomCode: room.code, version: 1, at: now });
         if (created) {
+          await rooms.addHostRoom(host.id, room.code);
           deps.log.info('room created', { room: room.code, host: host.id, game: room.gameId });
           const hostToken = signToken(config.jwtSecret, { kind: 'host', sub: host.id, name: host.name, room: room.code });
           return { room, hostToken };
@@ -115,7 +126,10 @@ export function createRoomsService(deps: ApiDeps) {
       }
       const playerId = 'p_' + randomBytes(9).toString('base64url');
       const address = createHmac('sha256', config.jwtSecret).update(ip).digest('base64url').slice(0, 16);
-      const result = await rooms.join(code, { id: playerId, nickname, userId, joinedAt: Date.now(), address });
+      const result = await rooms.join(code, { id: playerId, nickname, userId, joinedAt: Date.now(), address }, {
+        nicknameKey: nicknameSkeleton(nickname),
+        maxPlayers: config.limits.roomMaxPlayers,
+      });
       switch (result) {
         case 'ok':
           break;
@@ -126,7 +140,9 @@ export function createRoomsService(deps: ApiDeps) {
         case 'locked':
           throw AppError.conflict(ErrorCode.RoomLocked, `The host has locked room ${code}; nobody new can join.`);
         case 'nickname-taken':
-          throw AppError.conflict(ErrorCode.NicknameTaken, `The nickname "${nickname}" is taken in this room; pick another.`);
+          throw AppError.conflict(ErrorCode.NicknameTaken, `The nickname "${nickname}" is taken in this room, or one that looks the same; pick another.`);
+        case 'full':
+          throw AppError.conflict(ErrorCode.RoomFull, `Room ${code} is full; nobody more can join.`);
       }
       const token = signToken(config.jwtSecret, { kind: 'player', sub: playerId, name: nickname, room: code });
       await rooms.publish(code, { kind: 'refresh' });

@@ -32,7 +32,7 @@ export function createCategoriesRepo(db: Db) {
      * Every category with the number of questions a room of `viewerId` could pick from it (public
      * ones and the viewer's own), per difficulty; empty categories too.
      */
-    async withCounts(viewerId: string | null): Promise<CategoryCounts[]> {
+    async withCounts(viewerId: string | null, page: { limit: number; offset: number }): Promise<{ rows: CategoryCounts[]; total: number }> {
       const pickable = db('questions')
         .whereNull('deleted_at')
         .where((w) => {
@@ -50,8 +50,22 @@ export function createCategoriesRepo(db: Db) {
         .leftJoin(pickable, 'q.key', db.raw('lower(c.name)'))
         .select('c.id', 'c.name as category', 'c.created_by as createdBy')
         .select(db.raw('coalesce(q.easy, 0) as easy, coalesce(q.medium, 0) as medium, coalesce(q.hard, 0) as hard, coalesce(q.total, 0) as total'))
-        .orderBy('c.name');
-      return rows as CategoryCounts[];
+        .orderBy('c.name')
+        .orderBy('c.id')
+        .limit(page.limit)
+        .offset(page.offset);
+      const [counted] = await db('categories').count<{ count: string }[]>('* as count');
+      return { rows: rows as CategoryCounts[], total: Number(counted?.count ?? 0) };
+    },
+
+    /** How many categories the user created. */
+    async countBy(userId: string): Promise<number> {
+      const [row] = await db('categories').where({ created_by: userId }).count<{ count: string }[]>('* as count');
+      return Number(row?.count ?? 0);
+    },
+
+    async exists(name: string): Promise<boolean> {
+      return (await byName(db, name)) !== undefined;
     },
 
     async byId(id: number): Promise<CategoryRow | null> {

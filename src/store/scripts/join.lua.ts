@@ -1,20 +1,26 @@
 /**
- * Adds a player to a room, once per nickname (ignoring case).
+ * Adds a player to a room, once per nickname skeleton (look-alikes are one name), while there is room.
  *
  * KEYS[1] room record   KEYS[2] players hash   KEYS[3] nicknames hash   KEYS[4] scores zset
  * KEYS[5] locked flag
- * ARGV[1] player id     ARGV[2] folded nickname ARGV[3] player (JSON)    ARGV[4] time to live, seconds
+ * ARGV[1] player id     ARGV[2] nickname skeleton ARGV[3] player (JSON)  ARGV[4] time to live, seconds
+ * ARGV[5] the server's ceiling of players per room (the room's own `maxPlayers` applies when lower)
  *
  * Returns 1 when joined, -1 no such room, -2 the room takes no more players, -3 nickname taken,
- * -4 the host has locked the room.
+ * -4 the host has locked the room, -5 the room is full.
  * A joined player is on the leaderboard with 0 points from the start.
  */
 export const joinScript = `
 local raw = redis.call('GET', KEYS[1])
 if not raw then return -1 end
-local phase = cjson.decode(raw).phase
+local room = cjson.decode(raw)
+local phase = room.phase
 if phase == 'finished' or phase == 'failed' or phase == 'cancelled' then return -2 end
 if redis.call('EXISTS', KEYS[5]) == 1 then return -4 end
+local most = tonumber(ARGV[5])
+local own = room.settings and room.settings.maxPlayers
+if type(own) == 'number' and own < most then most = own end
+if redis.call('HLEN', KEYS[2]) >= most then return -5 end
 if redis.call('HSETNX', KEYS[3], ARGV[2], ARGV[1]) == 0 then return -3 end
 redis.call('HSET', KEYS[2], ARGV[1], ARGV[3])
 redis.call('ZADD', KEYS[4], 'NX', 0, ARGV[1])

@@ -1,0 +1,115 @@
+import { gzipSync } from 'node:zlib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ApiClient, HttpResult } from '../helpers/api-client';
+import { startInProcessApi } from '../helpers/in-process-api';
+
+let running: Awaited<ReturnType<typeof startInProcessApi>>;
+let client: ApiClient;
+let token: string;
+
+type Problem = { status: number; code: string; detail: string; errors?: { path: string; message: string }[] };
+
+function expectProblem(res: HttpResult<unknown>, status: number): Problem {
+  expect(res.status).toBe(status);
+  expect(res.contentType).toMatch(/^application\/problem\+json/);
+  const body = res.body as Problem;
+  expect(body.status).toBe(status);
+  return body;
+}
+
+beforeAll(async () => {
+  running = await startInProcessApi('bad-input');
+  client = running.client;
+  ({ token } = await client.registerHost('Badder'));
+});
+
+afterAll(async () => {
+  await running?.stop();
+});
+
+describe('a malformed request', () => {
+  it('with bad percent-encoding in a path parameter is a 400 problem', async () => {
+    for (const path of ['/rooms/%C0%AF', '/questions/%E0%A4%A', '/games/%FF/results', '/leaderboards/global/players/%']) {
+      const body = expectProblem(await client.request('GET', path, { token }), 400);
+      expect(body.code, path).toBe('BAD_REQUEST');
+    }
+  });
+
+  it('whose body does not inflate as its Content-Encoding says is a 400, an unknown encoding a 415', async () => {
+    const json = JSON.stringify({ email: 'x@example.com', password: 'whatever' });
+
+    const notGzip = await client.request('POST', '/auth/login', { rawBody: json, headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' } });
+    const unknown = await client.request('POST', '/auth/login', { rawBody: json, headers: { 'content-type': 'application/json', 'content-encoding': 'bogus' } });
+
+    expectProblem(notGzip, 400);
+    expect(expectProblem(unknown, 415).detail).toMatch(/Content-Encoding/);
+  });
+
+  it('with a real gzip body is read', async () => {
+    const res = await fetch(`${client.baseUrl}/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' },
+      body: gzipSync(JSON.stringify({ email: 'nobody@example.com', password: 'whatever' })),
+    });
+
+    expect(res.status).toBe(401);
+  });
+
+  it('with a body that is not JSON is a 415, not read as {}', async () => {
+    const form = await client.request('POST', '/rooms', { token, rawBody: 'questionCount=3', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    const text = await client.request('POST', '/rooms', { token, rawBody: '{"questionCount":3}', headers: { 'content-type': 'text/plain' } });
+    const csvElsewhere = await client.request('POST', '/categories', { token, rawBody: 'name\nx', headers: { 'content-type': 'text/csv' } });
+
+    expect(expectProblem(form, 415).code).toBe('UNSUPPORTED_MEDIA_TYPE');
+    expectProblem(text, 415);
+    expectProblem(csvElsewhere, 415);
+  });
+});
+
+describe('a control, bidi or invisible character in a text field', () => {
+  const BAD = ['nul\u0000', 'bell\u0007', 'rtl\u202Eevil', 'zero\u200Bwidth', 'isolate\u2066x'];
+
+  it('is refused at the schema of every body field, naming the field', async () => {
+    for (const bad of BAD) {
+      const room = expectProblem(await client.request('POST', '/rooms', { token, body: { category: bad } }), 400);
+      const category = expectProblem(await client.request('POST', '/categories', { token, body: { name: bad } }), 400);
+      const question = expectProblem(
+        await client.request('POST', '/questions', { token, body: { category: 'Plain', difficulty: 'easy', type: 'multiple', text: bad, choices: ['a', 'b'], correct: [0] } }),
+        400,
+      );
+      const register = expectProblem(
+        await client.request('POST', '/auth/register', { body: { email: `bad${running.emails.length}-${bad.length}@example.com`, password: 'a long passphrase', displayName: bad } }),
+        400,
+      );
+
+      expect(room.errors?.[0]?.path).toBe('category');
+      expect(category.errors?.[0]?.path).toBe('name');
+      expect(question.errors?.[0]?.path).toBe('text');
+      expect(register.errors?.[0]?.path).toBe('displayName');
+    }
+  });
+
+  it('is refused in a query', async () => {
+    const search = await client.request('GET', `/questions?q=${encodeURIComponent('a\u0000b')}`, { token });
+    const category = await client.request('GET', `/questions?category=${encodeURIComponent('x\u202E')}`, { token });
+
+    expect(expectProblem(search, 400).errors?.[0]?.path).toBe('q');
+    expectProblem(category, 400);
+  });
+
+  it('creates nothing: no room is left building with a bad category', async () => {
+    const before = await client.request<{ questions: unknown }>('GET', '/me/games', { token });
+    const res = await client.request('POST', '/rooms', { token, body: { category: 'Science\u0000' } });
+
+    expectProblem(res, 400);
+    expect((await client.request('GET', '/me/games', { token })).body).toEqual(before.body);
+  });
+
+  it('leaves line breaks in question text alone', async () => {
+    const res = await client.request('POST', '/questions', {
+      token, body: { category: 'Plain', difficulty: 'easy', type: 'multiple', text: 'Line one\nline two?', choices: ['a', 'b'], correct: [0] },
+    });
+
+    expect(res.status).toBe(201);
+  });
+});

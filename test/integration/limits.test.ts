@@ -1,0 +1,188 @@
+import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ApiClient, CreatedRoom, HttpResult } from '../helpers/api-client';
+import { startInProcessApi } from '../helpers/in-process-api';
+
+/** Low limits; each test comes from an address of its own (X-Forwarded-For, trusted here) so their counts never meet. */
+const LIMITS = {
+  TRUST_PROXY: 'true',
+  RATE_LIMIT_LOGIN_ACCOUNT: '3/60',
+  RATE_LIMIT_LOGIN_ADDRESS: '5/60',
+  RATE_LIMIT_REGISTER_ADDRESS: '2/60',
+  RATE_LIMIT_JOIN_ADDRESS: '3/60',
+  RATE_LIMIT_ROOMS_USER: '5/60',
+  RATE_LIMIT_IMPORTS_USER: '2/60',
+  HOST_MAX_OPEN_ROOMS: '3',
+  ROOM_MAX_PLAYERS: '50',
+  IMPORT_MAX_ROWS: '3',
+  USER_MAX_CATEGORIES: '2',
+};
+
+let running: Awaited<ReturnType<typeof startInProcessApi>>;
+let client: ApiClient;
+let addressCount = 0;
+/** A client address nobody else in this file uses. */
+const newAddress = () => `203.0.113.${++addressCount}`;
+const from = (address: string) => ({ 'x-forwarded-for': address });
+const email = () => `limits-${randomBytes(5).toString('hex')}@quizloop.test`;
+
+function expectProblem(res: HttpResult<unknown>, status: number, code: string): { detail: string } {
+  expect(res.status).toBe(status);
+  expect(res.contentType).toMatch(/^application\/problem\+json/);
+  expect(res.body).toMatchObject({ status, code });
+  return res.body as { detail: string };
+}
+
+async function register(address = newAddress()) {
+  const address_ = address;
+  const mail = email();
+  running.emails.push(mail);
+  const res = await client.request<{ token: string }>('POST', '/auth/register', {
+    headers: from(address_), body: { email: mail, password: 'correct horse battery', displayName: 'Limits' },
+  });
+  return { res, email: mail, token: res.body.token };
+}
+
+beforeAll(async () => {
+  running = await startInProcessApi('limits', LIMITS);
+  client = running.client;
+});
+
+afterAll(async () => {
+  await running?.stop();
+});
+
+describe('when one client asks too often', () => {
+  it('wrong passwords for one account are refused with 429 and Retry-After, even the right one after', async () => {
+    const { email: account } = await register();
+    const login = (password: string) => client.request('POST', '/auth/login', { headers: from(newAddress()), body: { email: account, password } });
+
+    const wrong = [await login('wrong one'), await login('wrong two'), await login('wrong three')];
+    const limited = await login('wrong four');
+    const right = await login('correct horse battery');
+
+    expect(wrong.map((r) => r.status)).toEqual([401, 401, 401]);
+    expect(expectProblem(limited, 429, 'RATE_LIMITED').detail).toMatch(/sign-in attempts for this account/);
+    expect(expectProblem(right, 429, 'RATE_LIMITED').detail).toMatch(/Try again in \d+ s/);
+    const retry = await fetch(`${client.baseUrl}/auth/login`, {
+      method: 'POST', headers: { 'content-type': 'application/json', ...from(newAddress()) }, body: JSON.stringify({ email: account, password: 'x' }),
+    });
+    expect(Number(retry.headers.get('retry-after'))).toBeGreaterThan(0);
+  });
+
+  it('wrong passwords from one address over many accounts are refused', async () => {
+    const address = newAddress();
+    const statuses = [];
+    for (let i = 0; i < 7; i++) {
+      statuses.push((await client.request('POST', '/auth/login', { headers: from(address), body: { email: email(), password: 'guess' } })).status);
+    }
+
+    expect(statuses).toEqual([401, 401, 401, 401, 401, 429, 429]);
+  });
+
+  it('registrations from one address are refused past the limit', async () => {
+    const address = newAddress();
+    const results = [await register(address), await register(address), await register(address)];
+
+    expect(results.map((r) => r.res.status)).toEqual([201, 201, 429]);
+  });
+
+  it('joins from one address are refused past the limit, and the refused one joins nobody', async () => {
+    const { token } = await register();
+    const room = await client.createRoom(token, { questionCount: 1, questionSeconds: 5, revealSeconds: 1 });
+    const address = newAddress();
+    const join = (nickname: string) => client.request('POST', `/rooms/${room.code}/players`, { headers: from(address), body: { nickname } });
+
+    const statuses = [(await join('One')).status, (await join('Two')).status, (await join('Three')).status];
+    const limited = await join('Four');
+
+    expect(statuses).toEqual([201, 201, 201]);
+    expectProblem(limited, 429, 'RATE_LIMITED');
+    expect((await client.room(room.code)).playerCount).toBe(3);
+  });
+
+  it('room creation is capped by open rooms per host (409) and by rooms per user and time (429)', async () => {
+    const { token } = await register();
+    const create = () => client.request<CreatedRoom>('POST', '/rooms', { token, body: { questionCount: 1 } });
+
+    const open = [await create(), await create(), await create()];
+    const fourth = await create();
+    const end = await client.request('POST', `/rooms/${open[0]?.body.code}/end`, { token: open[0]?.body.hostToken });
+    const afterEnd = await create();
+    const sixth = await create();
+
+    expect(open.map((r) => r.status)).toEqual([201, 201, 201]);
+    expectProblem(fourth, 409, 'TOO_MANY_ROOMS');
+    expect(end.status).toBe(200);
+    expect(afterEnd.status).toBe(201);
+    expectProblem(sixth, 429, 'RATE_LIMITED');
+  });
+});
+
+describe('caps', () => {
+  it('a room takes at most its maxPlayers (409 ROOM_FULL), which may not exceed the server ceiling', async () => {
+    const { token } = await register();
+    const room = await client.createRoom(token, { questionCount: 1, questionSeconds: 5, revealSeconds: 1, maxPlayers: 2 });
+    const join = (nickname: string) => client.request('POST', `/rooms/${room.code}/players`, { headers: from(newAddress()), body: { nickname } });
+
+    const joined = [(await join('Ann')).status, (await join('Bob')).status];
+    const full = await join('Cy');
+    const aboveCeiling = await client.request('POST', '/rooms', { token, body: { maxPlayers: 51 } });
+
+    expect(joined).toEqual([201, 201]);
+    expect(expectProblem(full, 409, 'ROOM_FULL').detail).toMatch(/full/);
+    expect(expectProblem(aboveCeiling, 400, 'BAD_REQUEST').detail).toMatch(/at most 50/);
+  });
+
+  it('a nickname that looks like one in the room is taken: look-alike letters, width, spaces, case', async () => {
+    const { token } = await register();
+    const room = await client.createRoom(token, { questionCount: 1, questionSeconds: 5, revealSeconds: 1 });
+    const join = (nickname: string) => client.request('POST', `/rooms/${room.code}/players`, { headers: from(newAddress()), body: { nickname } });
+
+    expect((await join('Ann')).status).toBe(201);
+    for (const spoof of ['\u0410nn', '\uFF21\uFF4E\uFF4E', 'A nn', 'ANN']) expectProblem(await join(spoof), 409, 'NICKNAME_TAKEN');
+    expect((await join('Anna')).status).toBe(201);
+  });
+
+  it('a user creates at most USER_MAX_CATEGORIES categories, by hand or by import', async () => {
+    const { token } = await register();
+    const tag = randomBytes(3).toString('hex');
+    const create = (name: string) => client.request('POST', '/categories', { token, body: { name } });
+
+    const made = [(await create(`Cap A ${tag}`)).status, (await create(`Cap B ${tag}`)).status];
+    const third = await create(`Cap C ${tag}`);
+    const imported = await client.request('POST', '/questions/import?format=csv', {
+      token, headers: { 'content-type': 'text/csv' },
+      rawBody: `category,difficulty,type,text,choice1,choice2,correct\nCap A ${tag},easy,multiple,Kept?,a,b,1\nCap D ${tag},easy,multiple,New?,a,b,1\n`,
+    });
+    const list = await client.request<{ items: unknown[] }>('GET', `/questions?q=${encodeURIComponent('Kept?')}&author=me`, { token });
+
+    expect(made).toEqual([201, 201]);
+    expectProblem(third, 409, 'TOO_MANY_CATEGORIES');
+    expectProblem(imported, 409, 'TOO_MANY_CATEGORIES');
+    expect(list.body.items).toHaveLength(0);
+  });
+
+  it('an import holds at most IMPORT_MAX_ROWS rows, and a user imports at most so often', async () => {
+    const { token } = await register();
+    const rows = (n: number) => ['category,difficulty,type,text,choice1,choice2,correct', ...Array.from({ length: n }, (_, i) => `Science,easy,multiple,Rows ${i}?,a,b,1`)].join('\n');
+    const send = (n: number) => client.request('POST', '/questions/import?format=csv', { token, headers: { 'content-type': 'text/csv' }, rawBody: rows(n) });
+
+    const tooMany = await send(4);
+    const fine = await send(3);
+    const limited = await send(1);
+
+    expect(expectProblem(tooMany, 400, 'BAD_REQUEST').detail).toMatch(/At most 3/);
+    expect(fine.status).toBe(200);
+    expectProblem(limited, 429, 'RATE_LIMITED');
+  });
+
+  it('lists categories a page at a time', async () => {
+    const page = await client.request<{ categories: unknown[]; total: number; limit: number }>('GET', '/categories?limit=1&offset=1');
+    const tooBig = await client.request('GET', '/categories?limit=501');
+
+    expect(page.body.categories).toHaveLength(1);
+    expect(page.body.total).toBeGreaterThan(1);
+    expectProblem(tooBig, 400, 'BAD_REQUEST');
+  });
+});
