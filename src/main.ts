@@ -38,7 +38,7 @@ async function resolveInfra(config: Config, role: Role, log: ReturnType<typeof c
     }
     if (!databaseUrl) {
       const dataDir = path.join(config.dataDir, 'postgres');
-      const pg = await startLocalPostgres({ dataDir, database: 'quizloop', persistent: true }).catch((err: Error) => {
+      const pg = await startLocalPostgres({ dataDir, database: 'quizloop', persistent: true, say }).catch((err: Error) => {
         throw new StartError(`the embedded PostgreSQL did not start: ${err.message}\n  Fix: remove ${dataDir} to start from a fresh database, or set DATABASE_URL to a PostgreSQL you run.`);
       });
       local.push(pg);

@@ -33,9 +33,9 @@ const LOCKS = { lockDuration: 3000, stalledInterval: 1000 };
 
 export async function startWorker(config: ResolvedConfig, log: Logger) {
   const keys = createKeys(config.namespace);
-  const redis = createRedis(config.redisUrl, { name: 'quizloop-worker', rejectUnauthorized: config.redisTlsRejectUnauthorized });
-  const blocking = createRedis(config.redisUrl, { name: 'quizloop-worker-bull', blocking: true, rejectUnauthorized: config.redisTlsRejectUnauthorized });
-  const streamReader = createRedis(config.redisUrl, { name: 'quizloop-worker-events', blocking: true, rejectUnauthorized: config.redisTlsRejectUnauthorized });
+  const redis = createRedis(config.redisUrl, { name: 'quizloop-worker', rejectUnauthorized: config.redisTlsRejectUnauthorized, log });
+  const blocking = createRedis(config.redisUrl, { name: 'quizloop-worker-bull', blocking: true, rejectUnauthorized: config.redisTlsRejectUnauthorized, log });
+  const streamReader = createRedis(config.redisUrl, { name: 'quizloop-worker-events', blocking: true, rejectUnauthorized: config.redisTlsRejectUnauthorized, log });
   const db = createDb(config.databaseUrl, config.databaseSsl);
 
   const hz = await tuneRedisHz(redis, config.redisHz);

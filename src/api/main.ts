@@ -15,13 +15,13 @@ import { createRedis } from '../store/redis';
 import { createRoomCensus } from '../store/room-census';
 import { createRoomStore } from '../store/room-store';
 import { createUsersRepo } from '../store/repos/users.repo';
-import { listen } from '../platform/ops-http';
+import { closeGracefully, listen } from '../platform/ops-http';
 import { createViewReader } from '../store/view-reader';
 import { createApp } from './app';
 
 export async function startApi(config: ResolvedConfig, log: Logger, port = config.apiPort) {
   const keys = createKeys(config.namespace);
-  const redis = createRedis(config.redisUrl, { name: 'quizloop-api', rejectUnauthorized: config.redisTlsRejectUnauthorized });
+  const redis = createRedis(config.redisUrl, { name: 'quizloop-api', rejectUnauthorized: config.redisTlsRejectUnauthorized, log });
   const db = createDb(config.databaseUrl, config.databaseSsl);
   const registry = createMetricsRegistry('api');
   createApiMetrics(registry, createRoomCensus({ redis, keys }));
@@ -53,11 +53,8 @@ export async function startApi(config: ResolvedConfig, log: Logger, port = confi
     app,
     /** Graceful: stop accepting, let requests in flight finish (at most 10 s), then close. */
     async stop() {
-      const force = setTimeout(() => server.closeAllConnections(), 10_000);
-      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       log.info('api closed to new connections; finishing requests in flight');
-      await closed;
-      clearTimeout(force);
+      await closeGracefully(server, 10_000);
       await closeQueues(queues);
       await redis.quit();
       await db.destroy();

@@ -34,10 +34,10 @@ async function expectPlayersBack(io: QuizServer, rooms: RoomStore): Promise<void
 
 export async function startSocket(config: ResolvedConfig, log: Logger, port = config.socketPort) {
   const keys = createKeys(config.namespace);
-  const redis = createRedis(config.redisUrl, { name: 'quizloop-socket', rejectUnauthorized: config.redisTlsRejectUnauthorized });
-  const adapterPub = createRedis(config.redisUrl, { name: 'quizloop-socket-adapter-pub', rejectUnauthorized: config.redisTlsRejectUnauthorized });
-  const adapterSub = createRedis(config.redisUrl, { name: 'quizloop-socket-adapter-sub', rejectUnauthorized: config.redisTlsRejectUnauthorized });
-  const channelSub = createRedis(config.redisUrl, { name: 'quizloop-socket-rooms', rejectUnauthorized: config.redisTlsRejectUnauthorized });
+  const redis = createRedis(config.redisUrl, { name: 'quizloop-socket', rejectUnauthorized: config.redisTlsRejectUnauthorized, log });
+  const adapterPub = createRedis(config.redisUrl, { name: 'quizloop-socket-adapter-pub', rejectUnauthorized: config.redisTlsRejectUnauthorized, log });
+  const adapterSub = createRedis(config.redisUrl, { name: 'quizloop-socket-adapter-sub', rejectUnauthorized: config.redisTlsRejectUnauthorized, log });
+  const channelSub = createRedis(config.redisUrl, { name: 'quizloop-socket-rooms', rejectUnauthorized: config.redisTlsRejectUnauthorized, log });
 
   const registry = createMetricsRegistry('socket');
   // No database here: ready means Redis answers (rooms, answers and the adapter all live there).

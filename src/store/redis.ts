@@ -1,4 +1,5 @@
 import { Redis } from 'ioredis';
+import type { Logger } from '../platform/logger';
 import { answerScript } from './scripts/answer.lua';
 import { joinScript } from './scripts/join.lua';
 import { kickScript } from './scripts/kick.lua';
@@ -21,8 +22,9 @@ export type QuizRedis = Redis & {
  * `blocking` clients (BullMQ workers, stream readers) must retry commands forever rather than
  * fail them during a Redis restart; BullMQ insists on `maxRetriesPerRequest: null` for them.
  * A `rediss://` URL connects over TLS; `rejectUnauthorized: false` accepts a self-signed server.
+ * Connection errors go to `log` (stderr without one), once per outage rather than once per retry.
  */
-export function createRedis(url: string, opts: { name: string; blocking?: boolean; rejectUnauthorized?: boolean }): QuizRedis {
+export function createRedis(url: string, opts: { name: string; blocking?: boolean; rejectUnauthorized?: boolean; log?: Logger }): QuizRedis {
   const redis = new Redis(url, {
     connectionName: opts.name,
     maxRetriesPerRequest: opts.blocking ? null : 3,
@@ -39,7 +41,23 @@ export function createRedis(url: string, opts: { name: string; blocking?: boolea
     qlLeaderboard: leaderboardScript,
   };
   for (const [name, lua] of Object.entries(scripts)) redis.defineCommand(name, { lua });
+  reportConnectionErrors(redis, opts.name, opts.log);
   return redis as QuizRedis;
+}
+
+/** ioredis retries by itself; without an `error` listener it would print every failed retry's stack. */
+function reportConnectionErrors(redis: Redis, name: string, log: Logger | undefined): void {
+  let down = false;
+  redis.on('error', (err: Error) => {
+    if (down) return;
+    down = true;
+    if (log) log.warn('Redis connection lost; retrying', { client: name, err: err.message });
+    else process.stderr.write(`${name}: Redis connection lost (${err.message}); retrying\n`);
+  });
+  redis.on('ready', () => {
+    if (down) log?.info('Redis connection back', { client: name });
+    down = false;
+  });
 }
 
 /**
