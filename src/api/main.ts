@@ -51,6 +51,9 @@ export async function startApi(config: ResolvedConfig, log: Logger, port = confi
     port: actualPort,
     /** The Express app, for tests that read its routes. */
     app,
+    /** The HTTP server, which Socket.IO may share (one port). */
+    server,
+    registry,
     /** Graceful: stop accepting, let requests in flight finish (at most 10 s), then close. */
     async stop() {
       log.info('api closed to new connections; finishing requests in flight');

@@ -39,8 +39,7 @@ describe('when Ctrl-C stops npm start during a game', () => {
   it('exits with code 0 within 3 s, says a handful of lines, and leaves no process behind', async () => {
     const dataDir = mkdtempSync(path.join(scratch, 'data-'));
     const port = await freePort();
-    const socketPort = await freePort();
-    const env = { PATH: process.env.PATH, DATA_DIR: dataDir, PORT: String(port), SOCKET_PORT: String(socketPort), METRICS_PORT: String(await freePort()) };
+    const env = { PATH: process.env.PATH, DATA_DIR: dataDir, PORT: String(port), METRICS_PORT: String(await freePort()) };
     const child: ChildProcess = spawn(process.execPath, [path.join(infra().repoRoot, 'dist/src/main.js'), 'all'], { env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     child.stdout?.on('data', (d) => (output += String(d)));
@@ -50,7 +49,8 @@ describe('when Ctrl-C stops npm start during a game', () => {
     try {
       const api = new ApiClient(`http://127.0.0.1:${port}`, { game: () => undefined, email: () => undefined });
       await waitUntil('npm start to be ready', async () => ((await fetch(`${api.baseUrl}/ready`).catch(() => null))?.status === 200 ? true : undefined), 90_000, 250);
-      const game = await openGame({ api, socketUrl: `http://127.0.0.1:${socketPort}` }, { questionCount: 3, questionSeconds: 5, revealSeconds: 2 }, 2);
+      // Socket.IO on the api's own port: one URL for everything.
+      const game = await openGame({ api, socketUrl: api.baseUrl }, { questionCount: 3, questionSeconds: 5, revealSeconds: 2 }, 2);
       await api.start(game.code, game.hostToken);
       await game.host.waitForPhase('question');
       // A client that keeps its kept-alive connection busy (a host tab polling, a fetch pool).
