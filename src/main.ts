@@ -3,8 +3,9 @@ import { startApi } from './api/main';
 import { startLocalPostgres } from './local/local-postgres';
 import { type LocalServer, MissingRedisError, ensureRedisServer, startLocalRedis } from './local/local-redis';
 import { type Config, ConfigError, type ResolvedConfig, loadConfig } from './platform/config';
+import { lanAddress } from './platform/lan-address';
 import { createLogger } from './platform/logger';
-import { startSocket } from './socket/main';
+import { attachSocket, startSocket } from './socket/main';
 import { createDb, migrateLatest } from './platform/db';
 import { startWorker } from '../workers/main';
 
@@ -38,7 +39,7 @@ async function resolveInfra(config: Config, role: Role, log: ReturnType<typeof c
     }
     if (!databaseUrl) {
       const dataDir = path.join(config.dataDir, 'postgres');
-      const pg = await startLocalPostgres({ dataDir, database: 'quizloop', persistent: true }).catch((err: Error) => {
+      const pg = await startLocalPostgres({ dataDir, database: 'quizloop', persistent: true, say }).catch((err: Error) => {
         throw new StartError(`the embedded PostgreSQL did not start: ${err.message}\n  Fix: remove ${dataDir} to start from a fresh database, or set DATABASE_URL to a PostgreSQL you run.`);
       });
       local.push(pg);
@@ -103,8 +104,13 @@ async function main(): Promise<void> {
     const { resolved } = await resolveInfra(config, role, log, local);
     if (role === 'migrate' || role === 'all') await migrate(resolved, log);
     const logFor = (r: string) => createLogger(r, config.logLevel, { pretty: config.logPretty });
-    if (role === 'api' || role === 'all') running.push(await startApi(resolved, logFor('api')));
-    if (role === 'socket' || role === 'all') running.push(await startSocket(resolved, logFor('socket')));
+    if (role === 'api' || role === 'all') {
+      const api = await startApi(resolved, logFor('api'));
+      running.push(api);
+      // Stopped before the api (in reverse order), which then waits for its HTTP requests in flight.
+      if (config.socketsOnApi) running.push(await attachSocket(api.server, resolved, logFor('socket'), api.registry));
+    }
+    if (role === 'socket' || (role === 'all' && !config.socketsOnApi)) running.push(await startSocket(resolved, logFor('socket')));
     if (role === 'worker' || role === 'all') running.push(await startWorker(resolved, logFor('worker')));
     return resolved;
   };
@@ -123,25 +129,31 @@ async function main(): Promise<void> {
     process.off('uncaughtException', crash);
   }
 
-  if (role === 'all') {
-    process.stdout.write(
-      [
-        '',
-        `  quizloop is running.`,
-        `    api     http://localhost:${resolved.apiPort}      (try: curl http://localhost:${resolved.apiPort}/categories)`,
-        `    socket  http://localhost:${resolved.socketPort}`,
-        `    host screen  http://localhost:${resolved.apiPort}/host.html    players  http://localhost:${resolved.apiPort}/`,
-        `    API docs     http://localhost:${resolved.apiPort}/docs`,
-        `    metrics      api :${resolved.apiPort}/metrics, socket :${resolved.socketPort}/metrics, worker :${resolved.metricsPort}/metrics`,
-        '',
-        '  Next, in another terminal, play a whole game with 20 bots:',
-        '    npm run bots -- --host --players 20',
-        '',
-      ].join('\n') + '\n',
-    );
-  }
+  if (role === 'all') process.stdout.write(banner(resolved));
   if (role === 'migrate') return;
 
+}
+
+/** What `npm start` prints once every role is up: where to open the host screen, and what a phone uses. */
+function banner(config: ResolvedConfig): string {
+  const local = `http://localhost:${config.apiPort}`;
+  const lan = lanAddress();
+  const forPhones = config.publicUrl ?? (lan ? `http://${lan}:${config.apiPort}` : null);
+  const sockets = config.socketsOnApi ? 'on the same port' : `on port ${config.socketPort}`;
+  return [
+    '',
+    '  quizloop is running.',
+    `    host screen   ${local}/host.html`,
+    forPhones
+      ? `    players       ${forPhones}/   (phones on this network; the lobby's QR code opens it)`
+      : `    players       ${local}/   (no network address found: set PUBLIC_URL for phones)`,
+    `    API docs      ${local}/docs    (REST and Socket.IO ${sockets})`,
+    `    metrics       ${local}/metrics, worker :${config.metricsPort}/metrics`,
+    '',
+    '  Ctrl-C stops everything. Next, in another terminal, play a whole game with 20 bots:',
+    '    npm run bots -- --host --players 20',
+    '',
+  ].join('\n') + '\n';
 }
 
 function portInUse(err: unknown): err is NodeJS.ErrnoException & { port?: number } {

@@ -39,8 +39,8 @@ const CLOCK_QUEUES = new Set<QueueName>([QueueName.Tick, QueueName.Advance]);
 
 export async function startWorker(config: ResolvedConfig, log: Logger) {
   const keys = createKeys(config.namespace, config.eventPartitions);
-  const redis = connectRedis(config, 'quizloop-worker');
-  const blocking = connectRedis(config, 'quizloop-worker-bull', { blocking: true });
+  const redis = connectRedis(config, 'quizloop-worker', { log });
+  const blocking = connectRedis(config, 'quizloop-worker-bull', { blocking: true, log });
   const db = createDb(config.databaseUrl, config.databaseSsl);
 
   const hz = await tuneRedisHz(redis, config.redisHz);
@@ -78,7 +78,7 @@ export async function startWorker(config: ResolvedConfig, log: Logger) {
   const queues = createQueues(redis, keys);
   const deps: WorkerDeps = {
     log,
-    bus: createEventBus({ redis, keys, blockingClient: () => connectRedis(config, 'quizloop-worker-events', { blocking: true }) }),
+    bus: createEventBus({ redis, keys, blockingClient: () => connectRedis(config, 'quizloop-worker-events', { blocking: true, log }) }),
     queues,
     rooms: createRoomStore({ redis, keys, ttlSeconds: config.roomTtlSeconds }),
     views: createViewReader({ redis, keys }),

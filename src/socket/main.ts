@@ -1,12 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { createServer } from 'node:http';
+import { type Server as HttpServer, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createAdapter, createShardedAdapter } from '@socket.io/redis-adapter';
+import type { Registry } from 'prom-client';
 import { Server } from 'socket.io';
 import type { ResolvedConfig } from '../platform/config';
 import type { Logger } from '../platform/logger';
 import { createMetricsRegistry, createSocketMetrics } from '../platform/metrics';
-import { listen, opsRequestHandler } from '../platform/ops-http';
+import { closeGracefully, listen, opsRequestHandler } from '../platform/ops-http';
 import { createAnswerStore } from '../store/answer-store';
 import { createKeys } from '../store/keys';
 import { connectRedis } from '../store/redis';
@@ -33,20 +34,23 @@ async function expectPlayersBack(io: QuizServer, rooms: RoomStore): Promise<void
   await Promise.all([...byRoom].map(([code, ids]) => rooms.expectBack(code, ids, RECONNECT_GRACE_MS)));
 }
 
-export async function startSocket(config: ResolvedConfig, log: Logger, port = config.socketPort) {
-  const keys = createKeys(config.namespace, config.eventPartitions);
-  const redis = connectRedis(config, 'quizloop-socket');
-  const adapterPub = connectRedis(config, 'quizloop-socket-adapter-pub');
-  const adapterSub = connectRedis(config, 'quizloop-socket-adapter-sub', { subscriber: true });
-  const channelSub = connectRedis(config, 'quizloop-socket-rooms', { subscriber: true });
+async function waitForDisconnects(io: QuizServer, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (io.of('/').sockets.size > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
+  await new Promise((resolve) => setImmediate(resolve));
+}
 
-  const registry = createMetricsRegistry('socket');
-  // No database here: ready means Redis answers (rooms, answers and the adapter all live there).
-  const ops = opsRequestHandler({ registry, checks: { redis: () => redis.ping() } });
-  const http = createServer((req, res) => {
-    if (ops(req, res)) return;
-    res.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"ok"}');
-  });
+/**
+ * Serves quizloop's Socket.IO on `http` (the socket process's own server, or the api's, so that
+ * browsers reach both on one URL). `stop()` leaves `http` to its owner.
+ */
+export async function attachSocket(http: HttpServer, config: ResolvedConfig, log: Logger, registry: Registry) {
+  const keys = createKeys(config.namespace, config.eventPartitions);
+  const redis = connectRedis(config, 'quizloop-socket', { log });
+  const adapterPub = connectRedis(config, 'quizloop-socket-adapter-pub', { log });
+  const adapterSub = connectRedis(config, 'quizloop-socket-adapter-sub', { subscriber: true, log });
+  const channelSub = connectRedis(config, 'quizloop-socket-rooms', { subscriber: true, log });
+
   const clock = createRedisClock({ redis, log });
   await clock.start();
   const io: QuizServer = new Server(http, {
@@ -80,12 +84,10 @@ export async function startSocket(config: ResolvedConfig, log: Logger, port = co
     clock,
   });
 
-  await listen(http, port);
-  const actualPort = (http.address() as AddressInfo).port;
-  log.info('socket ready', { port: actualPort, instance: instance.id });
-
   return {
-    port: actualPort,
+    instance: instance.id,
+    /** For GET /ready: rooms, answers and the adapter all live in Redis. */
+    ping: () => redis.ping(),
     /**
      * Graceful: tell clients to reconnect, give the frames a moment to leave, then close every
      * connection without a disconnect packet, so each client reconnects by itself (to another instance).
@@ -96,9 +98,36 @@ export async function startSocket(config: ResolvedConfig, log: Logger, port = co
       await expectPlayersBack(io, rooms).catch((err) => log.warn('could not mark players as reconnecting', { err }));
       io.local.emit('server:restarting', { reconnect: true });
       await new Promise((resolve) => setTimeout(resolve, 100));
-      await new Promise<void>((resolve) => io.close(() => resolve()));
+      io.engine.close();
+      // Each connection's disconnect handler still updates presence: quit Redis only after them.
+      await waitForDisconnects(io, 1000);
       clock.stop();
       await Promise.all([redis.quit(), adapterPub.quit(), adapterSub.quit(), channelSub.quit()]);
+    },
+  };
+}
+
+export async function startSocket(config: ResolvedConfig, log: Logger, port = config.socketPort) {
+  const registry = createMetricsRegistry('socket');
+  // No database here: ready means Redis answers. The handler must exist before Socket.IO attaches.
+  let pingRedis: () => Promise<unknown> = () => Promise.reject(new Error('starting'));
+  const ops = opsRequestHandler({ registry, checks: { redis: () => pingRedis() } });
+  const http = createServer((req, res) => {
+    if (ops(req, res)) return;
+    res.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"ok"}');
+  });
+  const sockets = await attachSocket(http, config, log, registry);
+  pingRedis = sockets.ping;
+
+  await listen(http, port);
+  const actualPort = (http.address() as AddressInfo).port;
+  log.info('socket ready', { port: actualPort, instance: sockets.instance });
+
+  return {
+    port: actualPort,
+    async stop() {
+      await sockets.stop();
+      await closeGracefully(http, 1000);
     },
   };
 }

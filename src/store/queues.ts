@@ -39,12 +39,16 @@ export function cappedBackoff(capMs: number): BackoffStrategy {
 export type Queues = { [Q in QueueName]: Queue<JobDataByQueue[Q]> };
 
 export function createQueues(connection: Redis | Cluster, keys: Keys): Queues {
-  const make = <Q extends QueueName>(name: Q) =>
-    new Queue<JobDataByQueue[Q]>(name, {
+  const make = <Q extends QueueName>(name: Q) => {
+    const queue = new Queue<JobDataByQueue[Q]>(name, {
       connection,
       prefix: keys.bullPrefix(name),
       defaultJobOptions: { ...JOB_OPTIONS[name], ...RETENTION },
     });
+    // The shared connection's own listener reports an outage once; without one here BullMQ prints every retry's stack.
+    queue.on('error', () => undefined);
+    return queue;
+  };
   return {
     [QueueName.PrepareRoom]: make(QueueName.PrepareRoom),
     [QueueName.Tick]: make(QueueName.Tick),

@@ -1,4 +1,5 @@
 import { Cluster, Redis } from 'ioredis';
+import type { Logger } from '../platform/logger';
 import { answerScript } from './scripts/answer.lua';
 import { joinScript } from './scripts/join.lua';
 import { kickScript } from './scripts/kick.lua';
@@ -25,10 +26,11 @@ export type QuizRedis = (Redis | Cluster) & {
  * `blocking` clients (BullMQ workers, stream readers) must retry commands forever rather than
  * fail them during a Redis restart; BullMQ insists on `maxRetriesPerRequest: null` for them.
  * A `rediss://` URL connects over TLS; `rejectUnauthorized: false` accepts a self-signed server.
+ * Connection errors go to `log` (stderr without one), once per outage rather than once per retry.
  */
 export function createRedis(
   url: string,
-  opts: { name: string; blocking?: boolean; rejectUnauthorized?: boolean; cluster?: ClusterNode[] | null; subscriber?: boolean },
+  opts: { name: string; blocking?: boolean; rejectUnauthorized?: boolean; cluster?: ClusterNode[] | null; subscriber?: boolean; log?: Logger },
 ): QuizRedis {
   const options = {
     connectionName: opts.name,
@@ -61,7 +63,23 @@ export function createRedis(
     qlSent: sentScript,
   };
   for (const [name, lua] of Object.entries(scripts)) redis.defineCommand(name, { lua });
+  reportConnectionErrors(redis, opts.name, opts.log);
   return redis as QuizRedis;
+}
+
+/** ioredis retries by itself; without an `error` listener it would print every failed retry's stack. */
+function reportConnectionErrors(redis: Redis | Cluster, name: string, log: Logger | undefined): void {
+  let down = false;
+  redis.on('error', (err: Error) => {
+    if (down) return;
+    down = true;
+    if (log) log.warn('Redis connection lost; retrying', { client: name, err: err.message });
+    else process.stderr.write(`${name}: Redis connection lost (${err.message}); retrying\n`);
+  });
+  redis.on('ready', () => {
+    if (down) log?.info('Redis connection back', { client: name });
+    down = false;
+  });
 }
 
 export interface ClusterNode {
@@ -77,7 +95,7 @@ export interface RedisTarget {
 }
 
 /** A client of the configured Redis (or cluster). `subscriber`: for SUBSCRIBE/SSUBSCRIBE only. */
-export function connectRedis(target: RedisTarget, name: string, opts: { blocking?: boolean; subscriber?: boolean } = {}): QuizRedis {
+export function connectRedis(target: RedisTarget, name: string, opts: { blocking?: boolean; subscriber?: boolean; log?: Logger } = {}): QuizRedis {
   return createRedis(target.redisUrl, { name, ...opts, rejectUnauthorized: target.redisTlsRejectUnauthorized, cluster: target.redisClusterNodes });
 }
 

@@ -1,12 +1,13 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import { freePort } from '../../src/local/free-port';
 import { infra, testNamespace, waitUntil } from '../helpers/infra';
+import { processesMentioning } from '../helpers/processes';
 
 /**
  * `npm start` (the `all` role) on machines like a newcomer's: no redis-server on PATH, a checkout in
@@ -50,23 +51,6 @@ afterEach(async () => {
 
 async function ports() {
   return { PORT: String(await freePort()), SOCKET_PORT: String(await freePort()), METRICS_PORT: String(await freePort()) };
-}
-
-/**
- * Processes working in, or naming, `needle`: a data folder every server of one start is given. Redis
- * and PostgreSQL both move into their data folder, and redis-server rewrites its command line.
- */
-function processesMentioning(needle: string): string[] {
-  const found: string[] = [];
-  for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
-    try {
-      const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ');
-      if (cmdline.includes(needle) || readlinkSync(`/proc/${pid}/cwd`).startsWith(needle)) found.push(`${pid}: ${cmdline}`);
-    } catch {
-      // gone meanwhile
-    }
-  }
-  return found;
 }
 
 async function ready(port: string): Promise<true | undefined> {

@@ -29,7 +29,7 @@ export interface Game {
  * new account unless `author` is given; `connect` options (such as reconnecting) apply to every client.
  */
 export async function openGame(
-  stack: Stack,
+  stack: Pick<Stack, 'api' | 'socketUrl'>,
   settings: RoomSettingsInput,
   playerCount: number,
   { author, connect: options }: { author?: { token: string }; connect?: ConnectOptions } = {},

@@ -1,5 +1,6 @@
 import { CHOICE_LETTERS, byId, h, showScreen } from './dom.js';
 import { renderDistribution, renderLeaderboard, renderPodium } from './room-views.js';
+import { clientConfig } from './socket-client.js';
 
 const plural = (n, one, many) => (n === 1 ? one : many);
 
@@ -10,15 +11,18 @@ function questionMeta(view) {
 
 /** The lobby: the code huge, the join link and its QR code, who is in, and the Start button. */
 export function renderLobby(view) {
-  const joinUrl = `${location.origin}/?code=${view.code}`;
   byId('lobby-code').textContent = view.code;
-  byId('join-url').textContent = `${location.host}`;
   const qr = byId('qr');
   const qrSrc = `/rooms/${encodeURIComponent(view.code)}/qr.svg`;
-  if (qr.getAttribute('src') !== qrSrc) {
-    qr.src = qrSrc;
-    qr.title = joinUrl;
-  }
+  if (qr.getAttribute('src') !== qrSrc) qr.src = qrSrc;
+  // The address a phone can use (the LAN address when this page is on localhost), as the QR code encodes it.
+  clientConfig().then(
+    ({ joinUrl }) => {
+      byId('join-url').textContent = joinUrl.replace(/^https?:\/\//, '');
+      qr.title = `${joinUrl}/?code=${view.code}`;
+    },
+    () => (byId('join-url').textContent = location.host),
+  );
   byId('lobby-count').textContent = String(view.playerCount);
   byId('lobby-count-label').textContent = `${plural(view.playerCount, 'player', 'players')} joined`;
   const more = view.playerCount - view.leaderboard.length;

@@ -3,18 +3,22 @@ import { api } from './rest-client.js';
 /** Refusals by the server's admission check: reconnecting with the same token cannot help. */
 const REFUSAL_CODES = new Set(['UNAUTHORIZED', 'FORBIDDEN', 'ROOM_NOT_FOUND', 'NOT_A_PLAYER']);
 
-let socketUrlPromise = null;
+let configPromise = null;
 
-/** The socket process's URL: configured by the api (PUBLIC_SOCKET_URL), else this host on the socket port. */
-export function socketUrl() {
-  socketUrlPromise ??= api('GET', '/client-config').then(
-    (config) => config.socketUrl ?? `${location.protocol}//${location.hostname}:${config.socketPort}`,
-    (err) => {
-      socketUrlPromise = null;
-      throw err;
-    },
-  );
-  return socketUrlPromise;
+/** What the api tells the page (GET /client-config): where Socket.IO is, and where players join. */
+export function clientConfig() {
+  configPromise ??= api('GET', '/client-config').catch((err) => {
+    configPromise = null;
+    throw err;
+  });
+  return configPromise;
+}
+
+/** Socket.IO's URL: PUBLIC_SOCKET_URL, else this host on a separate socket port, else this very origin. */
+export async function socketUrl() {
+  const config = await clientConfig();
+  if (config.socketUrl) return config.socketUrl;
+  return config.socketPort ? `${location.protocol}//${location.hostname}:${config.socketPort}` : location.origin;
 }
 
 /**

@@ -44,7 +44,7 @@ export function socketContract(ref: (component: string) => JsonSchema) {
   } satisfies Record<keyof ClientToServerEvents, SocketEventDoc>;
 
   return {
-    server: 'The socket process (SOCKET_PORT, 3001 by default), not this api.',
+    server: 'This api itself (same origin, path /socket.io) unless SOCKETS_ON_API=false; separate socket processes (SOCKET_PORT, 3001 by default) serve the same contract.',
     handshake:
       'io(url, { auth: { token } }) with a player token (POST /rooms/{code}/players) or a host token (POST /rooms). ' +
       'A refused handshake gets connect_error, its data {code, message}. A second connection with the same token replaces the first.',

@@ -1,8 +1,9 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import express, { Router } from 'express';
+import express, { type Request, Router } from 'express';
 import QRCode from 'qrcode';
 import type { z } from 'zod';
+import { joinOrigin } from '../../platform/lan-address';
 import { AppError } from '../app-error';
 import type { ApiDeps } from '../deps';
 import type { ClientConfig } from '../schemas';
@@ -20,9 +21,19 @@ const socketIoDist = path.join(path.dirname(require.resolve('socket.io-client/pa
  */
 export function webRoutes({ config, rooms, log }: ApiDeps): Router {
   const router = Router();
+  /** The origin the browser used (so the link works behind a proxy too: `trust proxy` is on), or PUBLIC_URL, or the LAN address for localhost. */
+  const joinUrlFor = (req: Request) => {
+    const host = new URL(`${req.protocol}://${req.get('host') ?? 'localhost'}`);
+    const port = Number(host.port) || (req.protocol === 'https' ? 443 : 80);
+    return joinOrigin(config.publicUrl, { protocol: req.protocol, hostname: host.hostname, port });
+  };
 
-  router.get('/client-config', (_req, res) => {
-    res.json({ socketUrl: config.publicSocketUrl, socketPort: config.socketPort } satisfies z.infer<typeof ClientConfig>);
+  router.get('/client-config', (req, res) => {
+    res.json({
+      socketUrl: config.publicSocketUrl,
+      socketPort: config.socketsOnApi ? null : config.socketPort,
+      joinUrl: joinUrlFor(req),
+    } satisfies z.infer<typeof ClientConfig>);
   });
 
   for (const file of ['socket.io.min.js', 'socket.io.min.js.map']) {
@@ -34,8 +45,7 @@ export function webRoutes({ config, rooms, log }: ApiDeps): Router {
   router.get('/rooms/:code/qr.svg', async (req, res) => {
     const code = roomCodeParam(req.params.code);
     if (!(await rooms.get(code))) throw AppError.roomNotFound(code);
-    // The origin the browser used, so the link works behind a proxy too (`trust proxy` is on).
-    const joinUrl = `${req.protocol}://${req.get('host')}/?code=${code}`;
+    const joinUrl = `${joinUrlFor(req)}/?code=${code}`;
     const svg = await QRCode.toString(joinUrl, { type: 'svg', margin: 1, errorCorrectionLevel: 'M' });
     res.type('image/svg+xml').set('cache-control', 'public, max-age=3600').send(svg);
   });
