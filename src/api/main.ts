@@ -16,6 +16,7 @@ import { createRoomCensus } from '../store/room-census';
 import { createRoomStore } from '../store/room-store';
 import { createUsersRepo } from '../store/repos/users.repo';
 import { listen } from '../platform/ops-http';
+import { closeServer } from '../platform/shutdown';
 import { createViewReader } from '../store/view-reader';
 import { createApp } from './app';
 
@@ -53,11 +54,9 @@ export async function startApi(config: ResolvedConfig, log: Logger, port = confi
     app,
     /** Graceful: stop accepting, let requests in flight finish (at most 10 s), then close. */
     async stop() {
-      const force = setTimeout(() => server.closeAllConnections(), 10_000);
-      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      const closed = closeServer(server, 10_000);
       log.info('api closed to new connections; finishing requests in flight');
       await closed;
-      clearTimeout(force);
       await closeQueues(queues);
       await redis.quit();
       await db.destroy();

@@ -3,7 +3,7 @@ import { chmodSync, cpSync, existsSync, lstatSync, mkdirSync, readFileSync, rmSy
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { freePort } from './free-port';
+import getPort from 'get-port';
 import type { LocalServer } from './local-redis';
 
 const USER = 'postgres';
@@ -120,7 +120,7 @@ function clusterDir(dataDir: string, asRoot: boolean): string {
 export async function startLocalPostgres(opts: { dataDir: string; database: string; persistent: boolean }): Promise<LocalServer> {
   const asRoot = process.getuid?.() === 0;
   const EmbeddedPostgres = await importWithoutSignalHooks(asRoot ? reachableEmbeddedPostgres() : undefined);
-  const port = await freePort();
+  const port = await getPort();
   const databaseDir = clusterDir(opts.dataDir, asRoot);
   const fresh = !existsSync(path.join(databaseDir, 'PG_VERSION'));
   const logs: string[] = [];

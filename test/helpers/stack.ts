@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
 import path from 'node:path';
 import { beforeEach } from 'vitest';
-import { freePort } from '../../src/local/free-port';
+import getPort from 'get-port';
 import { createDb } from '../../src/platform/db';
 import { ApiClient } from './api-client';
 import { deleteNamespace, infra, sleep, testNamespace, waitUntil } from './infra';
@@ -69,8 +69,8 @@ export class Stack {
 
   /** Starts api, socket and worker (or the given roles) and waits until each is ready. */
   static async start(label: string, roles: Role[] = ROLES, options: { env?: ExtraEnv } = {}): Promise<Stack> {
-    const stack = new Stack(testNamespace(label), await freePort(), await freePort(), await freePort(), options.env);
-    stack.socket2Port = await freePort();
+    const stack = new Stack(testNamespace(label), await getPort(), await getPort(), await getPort(), options.env);
+    stack.socket2Port = await getPort();
     try {
       await Promise.all(roles.map((r) => stack.startRole(r)));
     } catch (err) {
