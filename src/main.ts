@@ -121,7 +121,8 @@ async function main(): Promise<void> {
         '  Next, in another terminal, play a whole game with 20 bots:',
         '    npm run bots -- --host --players 20',
         '',
-      ].join('\n') + '\n',
+        '',
+      ].join('\n'),
     );
   }
   if (role === 'migrate') return;

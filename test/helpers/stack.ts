@@ -138,7 +138,7 @@ export class Stack {
         }
       });
     };
-    capture(child.stdout, 'out', (line) => (stdout += line + '\n'));
+    capture(child.stdout, 'out', (line) => (stdout += `${line}\n`));
     capture(child.stderr, 'err');
     const exited = new Promise<Exit>((resolve) =>
       child.once('close', (code, signal) => {
@@ -212,7 +212,7 @@ export class Stack {
 
   private note(line: string): void {
     this.output.push(line);
-    if (this.logFile.writable) this.logFile.write(line + '\n');
+    if (this.logFile.writable) this.logFile.write(`${line}\n`);
   }
 
   /** The captured output of one role, or of all, for a failure message. */

@@ -108,7 +108,7 @@ export function createRoomsService(deps: ApiDeps) {
       if (nicknameBlocked(nickname)) {
         throw new AppError(ErrorCode.NicknameRejected, 400, 'That nickname is not allowed here; pick another.');
       }
-      const playerId = 'p_' + randomBytes(9).toString('base64url');
+      const playerId = `p_${randomBytes(9).toString('base64url')}`;
       const result = await rooms.join(code, { id: playerId, nickname, userId, joinedAt: Date.now() });
       switch (result) {
         case 'ok':
