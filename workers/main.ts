@@ -5,16 +5,10 @@ import { type JobDataByQueue, QueueName } from '../src/shared/jobs';
 import type { Logger } from '../src/platform/logger';
 import { createMetricsRegistry, createWorkerMetrics } from '../src/platform/metrics';
 import { createDb } from '../src/platform/db';
-import { createEventBus } from '../src/store/event-bus';
-import { createGamesRepo } from '../src/store/repos/games.repo';
 import { createKeys } from '../src/store/keys';
-import { createLeaderboardStore } from '../src/store/leaderboard-store';
-import { createQuestionsRepo } from '../src/store/repos/questions.repo';
-import { closeQueues, createQueues } from '../src/store/queues';
+import { closeQueues } from '../src/store/queues';
 import { createRedis, tuneRedisHz } from '../src/store/redis';
-import { createRoomStore } from '../src/store/room-store';
-import { createViewReader } from '../src/store/view-reader';
-import type { WorkerDeps } from './deps';
+import { createWorkerDeps } from './deps';
 import { createEventHandler } from './event-handler';
 import { instrumented } from './instrumented';
 import { startOpsServer } from './ops-server';
@@ -23,7 +17,6 @@ import { housekeepingProcessor } from './processors/housekeeping.processor';
 import { persistResultsProcessor } from './processors/persist-results.processor';
 import { prepareRoomProcessor } from './processors/prepare-room.processor';
 import { tickProcessor } from './processors/tick.processor';
-import { createWebhookClient } from './webhook-client';
 
 /**
  * Short locks: a job held by a killed worker is taken over after about 3 s instead of 60 s.
@@ -50,20 +43,7 @@ export async function startWorker(config: ResolvedConfig, log: Logger) {
     checks: { redis: () => redis.ping(), postgres: () => db.raw('select 1') },
   });
 
-  const queues = createQueues(redis, keys);
-  const deps: WorkerDeps = {
-    log,
-    bus: createEventBus({ redis: streamReader, keys }),
-    queues,
-    rooms: createRoomStore({ redis, keys, ttlSeconds: config.roomTtlSeconds }),
-    views: createViewReader({ redis, keys }),
-    questions: createQuestionsRepo(db),
-    games: createGamesRepo(db),
-    leaderboards: createLeaderboardStore({ redis, keys, roomTtlSeconds: config.roomTtlSeconds }),
-    webhook: createWebhookClient({ baseUrl: config.apiInternalUrl, secret: config.webhookSecret, calls: metrics.webhookCalls }),
-    metrics,
-    housekeeping: { idleMs: config.roomIdleSeconds * 1000, abandonedMs: config.roomAbandonedSeconds * 1000 },
-  };
+  const deps = createWorkerDeps(config, log, { redis, streamReader, db, metrics });
 
   const processors: { [Q in QueueName]: Processor<JobDataByQueue[Q]> } = {
     [QueueName.PrepareRoom]: prepareRoomProcessor(deps),
@@ -98,7 +78,7 @@ export async function startWorker(config: ResolvedConfig, log: Logger) {
       await events.stop();
       await Promise.all(workers.map((w) => w.close()));
       log.info('worker stopped; jobs in hand finished');
-      await closeQueues(queues);
+      await closeQueues(deps.queues);
       await Promise.all([redis.quit(), blocking.quit(), streamReader.quit()]);
       await db.destroy();
       await ops.stop();
