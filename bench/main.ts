@@ -15,7 +15,7 @@ import path from 'node:path';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { type Socket, io } from 'socket.io-client';
-import { freePort } from '../src/local/free-port';
+import getPort from 'get-port';
 import { startLocalPostgres } from '../src/local/local-postgres';
 import { ensureRedisServer, startLocalRedis } from '../src/local/local-redis';
 import type { RoomView } from '../src/shared/room';
@@ -42,7 +42,7 @@ type Client = Socket<ServerToClientEvents, ClientToServerEvents>;
 async function startStack(hz: number, databaseUrl: string, ns: string) {
   const server = await ensureRedisServer({ toolsDir: path.resolve('.data', 'tools'), say: (line) => console.log(`bench: ${line}`) });
   const redis = await startLocalRedis({ hz, server });
-  const [apiPort, socketPort] = [await freePort(), await freePort()];
+  const [apiPort, socketPort] = [await getPort(), await getPort()];
   const env = {
     REDIS_URL: redis.url, DATABASE_URL: databaseUrl, JWT_SECRET: SECRET, WEBHOOK_SECRET: SECRET,
     QUIZLOOP_NAMESPACE: ns, REDIS_HZ: '0', PORT: String(apiPort), SOCKET_PORT: String(socketPort),

@@ -5,6 +5,7 @@ import { type LocalServer, MissingRedisError, ensureRedisServer, startLocalRedis
 import { type Config, ConfigError, type ResolvedConfig, loadConfig } from './platform/config';
 import { lanAddress } from './platform/lan-address';
 import { createLogger } from './platform/logger';
+import { stopOnSignal } from './platform/shutdown';
 import { attachSocket, startSocket } from './socket/main';
 import { createDb, migrateLatest } from './platform/db';
 import { startWorker } from '../workers/main';
@@ -82,23 +83,8 @@ async function main(): Promise<void> {
     for (const l of local.splice(0).reverse()) await l.stop().catch((err) => log.error('stop failed', { err }));
   };
 
-  let stopping = false;
-  const shutdown = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    log.info('stopping', { signal });
-    // Platforms send SIGKILL about 30 s after SIGTERM; leave before that with whatever is done.
-    setTimeout(() => {
-      log.error('shutdown took over 25 s; exiting');
-      process.exit(1);
-    }, 25_000).unref();
-    await stopAll();
-    log.info('stopped');
-    process.exit(0);
-  };
   // Set before start-up, so a Ctrl-C while servers are starting still stops the ones already up.
-  process.on('SIGINT', () => void shutdown('SIGINT'));
-  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  stopOnSignal(log, stopAll);
 
   const startUp = async (): Promise<ResolvedConfig> => {
     const { resolved } = await resolveInfra(config, role, log, local);

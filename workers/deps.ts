@@ -1,16 +1,20 @@
+import type { ResolvedConfig } from '../src/platform/config';
+import type { Db } from '../src/platform/db';
 import type { Logger } from '../src/platform/logger';
 import type { WorkerMetrics } from '../src/platform/metrics';
-import type { EventBus } from '../src/store/event-bus';
-import type { GamesRepo } from '../src/store/repos/games.repo';
-import type { LeaderboardStore } from '../src/store/leaderboard-store';
-import type { QuestionsRepo } from '../src/store/repos/questions.repo';
-import type { Queues } from '../src/store/queues';
-import type { ReconcileReports } from '../src/store/reconcile-report';
-import type { ResultsBacklog } from '../src/store/results-backlog';
-import type { RoomStore } from '../src/store/room-store';
-import type { ViewReader } from '../src/store/view-reader';
-import type { Clock } from './clock';
-import type { WebhookClient } from './webhook-client';
+import { type EventBus, createEventBus } from '../src/store/event-bus';
+import type { Keys } from '../src/store/keys';
+import { type LeaderboardStore, createLeaderboardStore } from '../src/store/leaderboard-store';
+import { type Queues, createQueues } from '../src/store/queues';
+import { type ReconcileReports, createReconcileReports } from '../src/store/reconcile-report';
+import { type QuizRedis, connectRedis } from '../src/store/redis';
+import { type GamesRepo, createGamesRepo } from '../src/store/repos/games.repo';
+import { type QuestionsRepo, createQuestionsRepo } from '../src/store/repos/questions.repo';
+import { type ResultsBacklog, createResultsBacklog } from '../src/store/results-backlog';
+import { type RoomStore, createRoomStore } from '../src/store/room-store';
+import { type ViewReader, createViewReader } from '../src/store/view-reader';
+import { type Clock, createClock } from './clock';
+import { type WebhookClient, createWebhookClient } from './webhook-client';
 
 export interface WorkerDeps {
   log: Logger;
@@ -31,4 +35,33 @@ export interface WorkerDeps {
   answerGraceMs: number;
   /** Timers for countdown frames at their due instant (see clock.ts). */
   clock: Clock;
+}
+
+/**
+ * What the processors and the event handler use, on the given connections. The event stream is read
+ * (XREADGROUP BLOCK) on blocking connections of its own, made on demand.
+ */
+export function createWorkerDeps(
+  config: ResolvedConfig,
+  log: Logger,
+  { redis, keys, db, metrics }: { redis: QuizRedis; keys: Keys; db: Db; metrics: WorkerMetrics },
+): WorkerDeps {
+  return {
+    log,
+    bus: createEventBus({ redis, keys, blockingClient: () => connectRedis(config, 'quizloop-worker-events', { blocking: true, log }) }),
+    queues: createQueues(redis, keys),
+    rooms: createRoomStore({ redis, keys, ttlSeconds: config.roomTtlSeconds }),
+    views: createViewReader({ redis, keys }),
+    questions: createQuestionsRepo(db),
+    games: createGamesRepo(db),
+    leaderboards: createLeaderboardStore({ redis, keys, roomTtlSeconds: config.roomTtlSeconds }),
+    webhook: createWebhookClient({ baseUrl: config.apiInternalUrl, secret: config.webhookSecret, calls: metrics.webhookCalls }),
+    metrics,
+    housekeeping: { idleMs: config.roomIdleSeconds * 1000, abandonedMs: config.roomAbandonedSeconds * 1000 },
+    results: createResultsBacklog({ redis, keys }),
+    reports: createReconcileReports({ redis, keys }),
+    reconcile: { graceMs: config.reconcileGraceMs, buildingMs: config.roomBuildingSeconds * 1000 },
+    answerGraceMs: config.timing.answerGraceMs,
+    clock: createClock((err) => log.warn('a countdown tick failed; the next one draws again', { err: err instanceof Error ? err.message : String(err) })),
+  };
 }

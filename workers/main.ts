@@ -6,18 +6,10 @@ import type { Logger } from '../src/platform/logger';
 import { createMetricsRegistry, createWorkerMetrics, registerWorkerBacklogGauges } from '../src/platform/metrics';
 import { createDb } from '../src/platform/db';
 import { createEventBus } from '../src/store/event-bus';
-import { createGamesRepo } from '../src/store/repos/games.repo';
 import { createKeys } from '../src/store/keys';
-import { createLeaderboardStore } from '../src/store/leaderboard-store';
-import { createQuestionsRepo } from '../src/store/repos/questions.repo';
-import { cappedBackoff, closeQueues, createQueues } from '../src/store/queues';
-import { createReconcileReports } from '../src/store/reconcile-report';
-import { createResultsBacklog } from '../src/store/results-backlog';
+import { cappedBackoff, closeQueues } from '../src/store/queues';
 import { connectRedis, tuneRedisHz } from '../src/store/redis';
-import { createRoomStore } from '../src/store/room-store';
-import { createViewReader } from '../src/store/view-reader';
-import type { WorkerDeps } from './deps';
-import { createClock } from './clock';
+import { createWorkerDeps } from './deps';
 import { createEventHandler } from './event-handler';
 import { instrumented } from './instrumented';
 import { startOpsServer } from './ops-server';
@@ -27,7 +19,6 @@ import { persistResultsProcessor } from './processors/persist-results.processor'
 import { prepareRoomProcessor } from './processors/prepare-room.processor';
 import { reconcileProcessor } from './processors/reconcile.processor';
 import { tickProcessor } from './processors/tick.processor';
-import { createWebhookClient } from './webhook-client';
 
 /**
  * A job whose worker was frozen or starved past its lock is taken over and run again: every
@@ -52,8 +43,8 @@ export async function startWorker(config: ResolvedConfig, log: Logger) {
   const metrics = createWorkerMetrics(registry);
   // The stream readers block in XREADGROUP on connections of their own; readiness and metrics use `redis`.
   const monitorBus = createEventBus({ redis, keys });
-  const results = createResultsBacklog({ redis, keys });
-  const reports = createReconcileReports({ redis, keys });
+  const deps = createWorkerDeps(config, log, { redis, keys, db, metrics });
+  const { queues, results, reports } = deps;
   registerWorkerBacklogGauges(registry, {
     events: () => monitorBus.backlog(),
     resultsBacklog: () => results.size(),
@@ -75,25 +66,6 @@ export async function startWorker(config: ResolvedConfig, log: Logger) {
     },
   });
 
-  const queues = createQueues(redis, keys);
-  const deps: WorkerDeps = {
-    log,
-    bus: createEventBus({ redis, keys, blockingClient: () => connectRedis(config, 'quizloop-worker-events', { blocking: true, log }) }),
-    queues,
-    rooms: createRoomStore({ redis, keys, ttlSeconds: config.roomTtlSeconds }),
-    views: createViewReader({ redis, keys }),
-    questions: createQuestionsRepo(db),
-    games: createGamesRepo(db),
-    leaderboards: createLeaderboardStore({ redis, keys, roomTtlSeconds: config.roomTtlSeconds }),
-    webhook: createWebhookClient({ baseUrl: config.apiInternalUrl, secret: config.webhookSecret, calls: metrics.webhookCalls }),
-    metrics,
-    housekeeping: { idleMs: config.roomIdleSeconds * 1000, abandonedMs: config.roomAbandonedSeconds * 1000 },
-    results,
-    reports,
-    reconcile: { graceMs: config.reconcileGraceMs, buildingMs: config.roomBuildingSeconds * 1000 },
-    answerGraceMs: config.timing.answerGraceMs,
-    clock: createClock((err) => log.warn('a countdown tick failed; the next one draws again', { err: err instanceof Error ? err.message : String(err) })),
-  };
 
   const processors: { [Q in QueueName]: Processor<JobDataByQueue[Q]> } = {
     [QueueName.PrepareRoom]: prepareRoomProcessor(deps),

@@ -1,6 +1,7 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { type OpsEndpoints, closeGracefully, listen, opsRequestHandler } from '../src/platform/ops-http';
+import { type OpsEndpoints, listen, opsRequestHandler } from '../src/platform/ops-http';
+import { closeServer } from '../src/platform/shutdown';
 
 /** The worker has no other HTTP surface: /metrics, /health and /ready on METRICS_PORT, 404 for the rest. */
 export async function startOpsServer(port: number, endpoints: OpsEndpoints) {
@@ -12,6 +13,6 @@ export async function startOpsServer(port: number, endpoints: OpsEndpoints) {
   await listen(server, port);
   return {
     port: (server.address() as AddressInfo).port,
-    stop: () => closeGracefully(server, 1000),
+    stop: () => closeServer(server, 1000),
   };
 }

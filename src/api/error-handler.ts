@@ -47,7 +47,7 @@ export const notFoundHandler: RequestHandler = (req, _res, next) => {
 
 export function errorHandler(log: Logger): ErrorRequestHandler {
   return (err, req, res, _next) => {
-    let body;
+    let body: ReturnType<typeof problem>;
     if (err instanceof AppError) {
       body = problem(err.status, err.code, err.message, req.originalUrl, err.details ? { errors: err.details } : undefined);
     } else if (err instanceof ZodError) {

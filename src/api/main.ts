@@ -15,7 +15,8 @@ import { connectRedis } from '../store/redis';
 import { createRoomCensus } from '../store/room-census';
 import { createRoomStore } from '../store/room-store';
 import { createUsersRepo } from '../store/repos/users.repo';
-import { closeGracefully, listen } from '../platform/ops-http';
+import { listen } from '../platform/ops-http';
+import { closeServer } from '../platform/shutdown';
 import { createViewReader } from '../store/view-reader';
 import { createApp } from './app';
 import { createRateLimits } from './rate-limits';
@@ -58,8 +59,9 @@ export async function startApi(config: ResolvedConfig, log: Logger, port = confi
     registry,
     /** Graceful: stop accepting, let requests in flight finish (at most 10 s), then close. */
     async stop() {
+      const closed = closeServer(server, 10_000);
       log.info('api closed to new connections; finishing requests in flight');
-      await closeGracefully(server, 10_000);
+      await closed;
       await closeQueues(queues);
       await redis.quit();
       await db.destroy();

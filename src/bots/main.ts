@@ -32,7 +32,7 @@ function printer(code: string, bots: Bot[]) {
     const line = progressLine(code, bots);
     if (line === last && !final) return;
     if (tty) process.stdout.write(`\r\x1b[2K${line}${final ? '\n' : ''}`);
-    else if (line.split(' · ').slice(0, 3).join() !== last.split(' · ').slice(0, 3).join() || final) process.stdout.write(line + '\n');
+    else if (line.split(' · ').slice(0, 3).join() !== last.split(' · ').slice(0, 3).join() || final) process.stdout.write(`${line}\n`);
     last = line;
   };
 }
@@ -123,8 +123,7 @@ async function main(): Promise<void> {
     }
     if (standings.length === 0) {
       standings = bots
-        .filter((b) => b.you)
-        .map((b) => ({ rank: b.you!.rank, nickname: b.nickname, score: b.you!.score }))
+        .flatMap((b) => (b.you ? [{ rank: b.you.rank, nickname: b.nickname, score: b.you.score }] : []))
         .sort((a, b) => a.rank - b.rank);
     }
     process.stdout.write(`\nfinal leaderboard of room ${code} (game ${view.gameId}):\n`);

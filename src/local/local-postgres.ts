@@ -4,7 +4,7 @@ import { chmodSync, cpSync, existsSync, lstatSync, mkdirSync, readFileSync, rmSy
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { freePort } from './free-port';
+import getPort from 'get-port';
 import type { LocalServer } from './local-redis';
 
 const USER = 'postgres';
@@ -172,7 +172,7 @@ export async function startLocalPostgres(opts: { dataDir: string; database: stri
   const asRoot = process.getuid?.() === 0;
   const entry = asRoot ? reachableEmbeddedPostgres() : undefined;
   const EmbeddedPostgres = await importWithoutSignalHooks(entry);
-  const port = await freePort();
+  const port = await getPort();
   const databaseDir = clusterDir(opts.dataDir, asRoot);
   const fresh = !existsSync(path.join(databaseDir, 'PG_VERSION'));
   const logs: string[] = [];

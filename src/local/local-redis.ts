@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Redis } from 'ioredis';
-import { freePort } from './free-port';
+import getPort from 'get-port';
 import { AUTO_INSTALL_SETTING, type Say, aptInstall, aptUnpack, autoInstallRefusal, brewInstall, findOnPath, isDebianLike } from './system-packages';
 
 export interface LocalServer {
@@ -114,7 +114,7 @@ process.once('exit', () => {
 export async function startLocalRedis(opts: { dataDir?: string; hz?: number; server?: RedisServerBinary } = {}): Promise<LocalServer> {
   const server = opts.server ?? findRedisServer(undefined);
   if (!server) throw new MissingRedisError('none given');
-  const port = await freePort();
+  const port = await getPort();
   const args = ['--port', String(port), '--bind', '127.0.0.1', '--hz', String(opts.hz ?? 100), '--save', '', '--maxmemory-policy', 'noeviction'];
   if (opts.dataDir) {
     mkdirSync(opts.dataDir, { recursive: true });

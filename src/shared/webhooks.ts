@@ -19,7 +19,7 @@ export const TIMESTAMP_HEADER = 'x-quizloop-timestamp';
 export const SIGNATURE_TOLERANCE_MS = 5 * 60_000;
 
 export function signWebhook(secret: string, timestamp: number, rawBody: string): string {
-  return 'sha256=' + createHmac('sha256', secret).update(`${timestamp}.${rawBody}`).digest('hex');
+  return `sha256=${createHmac('sha256', secret).update(`${timestamp}.${rawBody}`).digest('hex')}`;
 }
 
 export function verifyWebhook(

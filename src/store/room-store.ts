@@ -86,8 +86,7 @@ export function createRoomStore({ redis, keys, ttlSeconds, instance }: RoomStore
 
     /** Stores the picked questions; their answers go to a separate hash that only scripts and reveals read. */
     async saveQuestions(code: string, questions: Question[]): Promise<void> {
-      const answerKey: Record<string, string> = {};
-      questions.forEach((q, i) => (answerKey[String(i)] = JSON.stringify(answerKeyEntry(q))));
+      const answerKey = Object.fromEntries(questions.map((q, i) => [String(i), JSON.stringify(answerKeyEntry(q))]));
       await redis
         .multi()
         .set(keys.questions(code), JSON.stringify(questions), 'EX', ttlSeconds)

@@ -74,7 +74,12 @@ describe('closing a question before its deadline', () => {
       // A flaky network: connections that open and drop at once, before the server has finished admitting them.
       for (let i = 0; i < 5; i++) {
         const socket = io(stack.socketUrl, { auth: { token: flaky?.token }, transports: ['websocket'], reconnection: false, forceNew: true });
-        await new Promise<void>((resolve) => socket.once('connect', () => (socket.close(), resolve())));
+        await new Promise<void>((resolve) =>
+          socket.once('connect', () => {
+            socket.close();
+            resolve();
+          }),
+        );
       }
       await stack.api.start(game.code, game.hostToken);
       const question = await game.host.waitForQuestion(0);

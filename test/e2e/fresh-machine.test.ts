@@ -5,7 +5,7 @@ import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
-import { freePort } from '../../src/local/free-port';
+import getPort from 'get-port';
 import { infra, testNamespace, waitUntil } from '../helpers/infra';
 import { processesMentioning } from '../helpers/processes';
 
@@ -50,7 +50,7 @@ afterEach(async () => {
 });
 
 async function ports() {
-  return { PORT: String(await freePort()), SOCKET_PORT: String(await freePort()), METRICS_PORT: String(await freePort()) };
+  return { PORT: String(await getPort()), SOCKET_PORT: String(await getPort()), METRICS_PORT: String(await getPort()) };
 }
 
 async function ready(port: string): Promise<true | undefined> {
@@ -155,7 +155,7 @@ describe('when a start fails half-way', () => {
 
   it('stops the Redis it spawned when the migrations fail', async () => {
     const dataDir = mkdtempSync(path.join(scratch, 'migrate-'));
-    const closed = await freePort();
+    const closed = await getPort();
     const run = startAll({ PATH: process.env.PATH, DATA_DIR: dataDir, ...(await ports()), DATABASE_URL: `postgres://nobody:nothing@127.0.0.1:${closed}/none` });
     expect(await run.exited).toBe(1);
     expect(run.stderr()).toMatch(/the database migrations failed: .*ECONNREFUSED/);

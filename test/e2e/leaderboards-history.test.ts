@@ -1,4 +1,5 @@
 import { Queue } from 'bullmq';
+import { parse } from 'csv-parse/sync';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Leaderboard, LeaderboardAround, LeaderboardCounts, LeaderboardPlayer } from '../../src/api/leaderboards/leaderboards.schemas';
@@ -20,26 +21,6 @@ interface Member {
   userToken: string | null;
   playerId: string;
   client: RecordingClient;
-}
-
-/** Splits CSV text by RFC 4180 (quoted fields may hold commas, quotes and line breaks). */
-function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let cell = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') (cell += '"'), i++;
-      else if (c === '"') quoted = false;
-      else cell += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') row.push(cell), (cell = '');
-    else if (c === '\r' && text[i + 1] === '\n') row.push(cell), rows.push(row), (row = []), (cell = ''), i++;
-    else cell += c;
-  }
-  return rows;
 }
 
 describe('a game with two signed-in players and a guest, through separate api, worker and socket processes', () => {
@@ -73,11 +54,11 @@ describe('a game with two signed-in players and a guest, through separate api, w
         members.push({ nickname, userId: account?.userId ?? null, userToken: account?.token ?? null, playerId: joined.body.playerId, client });
       }
       // Each player picks a different choice at once, so the questions close early and scores differ.
-      members.forEach((m, i) =>
+      for (const [i, m] of members.entries()) {
         m.client.socket.on('room:view', (view) => {
           if (view.phase === 'question' && view.question) void m.client.submit(view.questionIndex, i % view.question.choices.length);
-        }),
-      );
+        });
+      }
 
       await stack.api.start(code, created.hostToken);
       await Promise.all([hostScreen, ...members.map((m) => m.client)].map((c) => c.waitForPhase('finished', undefined, 60_000)));
@@ -209,7 +190,7 @@ describe('a game with two signed-in players and a guest, through separate api, w
 
     it('export as CSV: a header row, then one row per player per question', async () => {
       const res = await fetch(`${stack.apiUrl}/games/${gameId}/results.csv`);
-      const rows = parseCsv(await res.text());
+      const rows: string[][] = parse(await res.text());
 
       expect(res.status).toBe(200);
       expect(res.headers.get('content-type')).toMatch(/^text\/csv; charset=utf-8/);

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort } from '../../src/local/free-port';
+import getPort from 'get-port';
 import { QueueName } from '../../src/shared/jobs';
 import { type Game, answerAsPlanned, finishedResults, openGame } from '../helpers/game';
 import { sleep, waitUntil } from '../helpers/infra';
@@ -159,7 +159,7 @@ describe('operations: metrics, health and the queue dashboard of separate api, w
     describe('when PostgreSQL does not answer', () => {
       let lonely: Stack;
       beforeAll(async () => {
-        const closedPort = await freePort();
+        const closedPort = await getPort();
         lonely = await Stack.start('operations-no-db', ['api'], { env: { DATABASE_URL: `postgres://nobody:nothing@127.0.0.1:${closedPort}/none` } });
       });
       afterAll(async () => {

@@ -50,7 +50,9 @@ export async function openGame(
   }
   // `players` may grow after this (a late joiner), so the lists are made when asked for.
   const clients = () => [host, ...players.map((p) => p.client)];
-  const closeAll = () => clients().forEach((c) => c.close());
+  const closeAll = () => {
+    for (const c of clients()) c.close();
+  };
   return { code, gameId, hostToken, userToken, host, players, clients, closeAll };
 }
 

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { Redis } from 'ioredis';
-import { freePort } from '../../src/local/free-port';
+import getPort from 'get-port';
 import { sleep, waitUntil } from './infra';
 
 const run = promisify(execFile);
@@ -49,7 +49,7 @@ export class LocalRedisCluster {
     for (let i = 0; i < masters; i++) {
       const dir = path.join(root, `node-${i}`);
       mkdirSync(dir);
-      nodes.push({ port: await freePort(), dir, child: null });
+      nodes.push({ port: await getPort(), dir, child: null });
     }
     const cluster = new LocalRedisCluster(binary, nodes, root);
     try {

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
 import path from 'node:path';
 import { beforeEach } from 'vitest';
-import { freePort } from '../../src/local/free-port';
+import getPort from 'get-port';
 import { createDb } from '../../src/platform/db';
 import { ApiClient } from './api-client';
 import { GENEROUS_LIMITS, deleteNamespace, infra, sleep, testNamespace, waitUntil } from './infra';
@@ -75,9 +75,9 @@ export class Stack {
 
   /** Starts api, socket and worker (or the given roles) and waits until each is ready. */
   static async start(label: string, roles: Role[] = ROLES, options: { env?: ExtraEnv; clusterNodes?: string } = {}): Promise<Stack> {
-    const stack = new Stack(testNamespace(label), await freePort(), await freePort(), await freePort(), options.env);
-    stack.socket2Port = await freePort();
-    stack.api2Port = await freePort();
+    const stack = new Stack(testNamespace(label), await getPort(), await getPort(), await getPort(), options.env);
+    stack.socket2Port = await getPort();
+    stack.api2Port = await getPort();
     stack.clusterNodes = options.clusterNodes ?? null;
     try {
       await Promise.all(roles.map((r) => stack.startRole(r)));
@@ -161,7 +161,7 @@ export class Stack {
         }
       });
     };
-    capture(child.stdout, 'out', (line) => (stdout += line + '\n'));
+    capture(child.stdout, 'out', (line) => (stdout += `${line}\n`));
     capture(child.stderr, 'err');
     const exited = new Promise<Exit>((resolve) =>
       child.once('close', (code, signal) => {
@@ -237,7 +237,7 @@ export class Stack {
 
   private note(line: string): void {
     this.output.push(line);
-    if (this.logFile.writable) this.logFile.write(line + '\n');
+    if (this.logFile.writable) this.logFile.write(`${line}\n`);
   }
 
   /** The captured output of one role, or of all, for a failure message. */

@@ -3,7 +3,7 @@ import { chownSync, existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { freePort } from '../../src/local/free-port';
+import getPort from 'get-port';
 import { findOnPath } from '../../src/local/system-packages';
 import { type Db, createDb } from '../../src/platform/db';
 import { createRedis } from '../../src/store/redis';
@@ -28,7 +28,7 @@ describe.skipIf(!hasOpenssl || !redisServer)('a rediss:// REDIS_URL', () => {
   beforeAll(async () => {
     dir = mkdtempSync(path.join(os.tmpdir(), 'quizloop-redis-tls-'));
     const { cert, key } = selfSignedCertificate(dir);
-    port = await freePort();
+    port = await getPort();
     server = spawn(redisServer?.path ?? 'redis-server', ['--port', '0', '--tls-port', String(port), '--tls-cert-file', cert, '--tls-key-file', key, '--tls-auth-clients', 'no', '--save', '', '--appendonly', 'no', '--dir', dir], { stdio: 'ignore', env: { ...process.env, ...redisServer?.env } });
     const probe = createRedis(`rediss://127.0.0.1:${port}`, { name: 'test-tls-probe', rejectUnauthorized: false });
     probe.on('error', () => {}); // refused until the server listens

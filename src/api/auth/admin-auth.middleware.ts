@@ -1,11 +1,13 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
+import { parse as parseBasic } from 'basic-auth';
+import { parse as parseCookies } from 'cookie';
 import type { Request, RequestHandler, Response } from 'express';
 import type { Config } from '../../platform/config';
 import { verifyToken } from '../../shared/tokens';
 import { AppError } from '../app-error';
 
 const COOKIE = 'quizloop_admin';
-const COOKIE_MAX_AGE_S = 12 * 3600;
+const COOKIE_MAX_AGE_MS = 12 * 3600 * 1000;
 const CHALLENGE = 'Basic realm="quizloop admin", charset="UTF-8"';
 
 type AdminConfig = Pick<Config, 'jwtSecret' | 'adminCredentials'>;
@@ -22,22 +24,13 @@ function tokenVerdict(config: AdminConfig, token: string): Verdict {
   return claims.kind === 'user' && claims.role === 'admin' ? 'admin' : 'not-admin';
 }
 
-function basicVerdict(config: AdminConfig, encoded: string): Verdict {
-  const decoded = Buffer.from(encoded, 'base64').toString('utf8');
-  const colon = decoded.indexOf(':');
+function basicVerdict(config: AdminConfig, header: string): Verdict {
+  const given = parseBasic(header);
   const creds = config.adminCredentials;
-  if (!creds || colon < 0) return 'invalid';
-  const userOk = sameSecret(decoded.slice(0, colon), creds.user);
-  const passwordOk = sameSecret(decoded.slice(colon + 1), creds.password);
+  if (!creds || !given) return 'invalid';
+  const userOk = sameSecret(given.name, creds.user);
+  const passwordOk = sameSecret(given.pass, creds.password);
   return userOk && passwordOk ? 'admin' : 'invalid';
-}
-
-function cookieToken(req: Request): string | null {
-  for (const part of (req.get('cookie') ?? '').split(';')) {
-    const [name, ...value] = part.trim().split('=');
-    if (name === COOKIE) return value.join('=') || null;
-  }
-  return null;
 }
 
 /** Who the request is: Authorization header (Basic or Bearer) first, then the session cookie. */
@@ -45,11 +38,11 @@ function verdictOf(req: Request, config: AdminConfig): Verdict {
   const header = req.get('authorization');
   if (header) {
     const [scheme, value] = header.split(/\s+/, 2);
-    if (scheme?.toLowerCase() === 'basic' && value) return basicVerdict(config, value);
+    if (scheme?.toLowerCase() === 'basic' && value) return basicVerdict(config, header);
     if (scheme?.toLowerCase() === 'bearer' && value) return tokenVerdict(config, value);
     return 'invalid';
   }
-  const token = cookieToken(req);
+  const token = parseCookies(req.get('cookie') ?? '')[COOKIE];
   return token ? tokenVerdict(config, token) : 'none';
 }
 
@@ -60,9 +53,7 @@ export function redactToken(url: string): string {
 
 /** Swaps a `?token=` for the session cookie and sends the browser to the same page without it. */
 function startSession(req: Request, res: Response, path: string, token: string): void {
-  const attributes = [`Path=${path}`, `Max-Age=${COOKIE_MAX_AGE_S}`, 'HttpOnly', 'SameSite=Strict'];
-  if (req.secure) attributes.push('Secure');
-  res.append('set-cookie', `${COOKIE}=${token}; ${attributes.join('; ')}`);
+  res.cookie(COOKIE, token, { path, maxAge: COOKIE_MAX_AGE_MS, httpOnly: true, sameSite: 'strict', secure: req.secure });
   const url = new URL(req.originalUrl, 'http://localhost');
   url.searchParams.delete('token');
   res.redirect(303, url.pathname + url.search);

@@ -109,7 +109,7 @@ const PATH_PARAMETERS: Record<string, Parameter> = {
 /** The OpenAPI 3.1 document of the api's REST endpoints, generated from the zod schemas the routes use. */
 export function buildOpenApiDocument(): OpenApiDocument {
   const paths: OpenApiDocument['paths'] = {};
-  for (const spec of [...operations, ...historyAndLeaderboardOperations]) (paths[spec.path] ??= {})[spec.method] = operation(spec);
+  for (const spec of [...operations, ...historyAndLeaderboardOperations]) paths[spec.path] = { ...paths[spec.path], [spec.method]: operation(spec) };
   return {
     openapi: '3.1.0',
     info: { title: 'quizloop api', version: packageVersion(), description: DESCRIPTION },

@@ -1,10 +1,10 @@
 import { randomInt } from 'node:crypto';
+import { CsvError, parse } from 'csv-parse/sync';
+import { decodeHTMLStrict as decodeEntities } from 'entities';
 import { z } from 'zod';
 import { pickQuestions } from '../../game/pick-questions';
 import { MAX_CHOICES } from '../../shared/room';
 import { AppError } from '../app-error';
-import { CsvError, parseCsv } from './csv';
-import { decodeHtmlEntities } from './html-entities';
 
 /** One row of an import: a candidate question (checked later by QuestionInput), or why it was refused already. */
 export type ImportRow = { row: number; input: unknown } | { row: number; reason: string };
@@ -21,9 +21,10 @@ const OpenTdbResult = z.object({
 const describe = (error: z.ZodError) => error.issues.map((i) => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message)).join('; ');
 
 /**
- * Open Trivia DB results (default encoding: HTML entities) as bank questions. A multiple question's
- * correct answer goes in with the incorrect ones in a random order, as OpenTDB leaves placing it to
- * the client; a boolean question keeps the choices True, False.
+ * Open Trivia DB results (default encoding: HTML entities, always written with their semicolon, so
+ * decoded strictly) as bank questions. A multiple question's correct answer goes in with the
+ * incorrect ones in a random order, as OpenTDB leaves placing it to the client; a boolean question
+ * keeps the choices True, False.
  */
 export function fromOpenTdb(results: unknown[], isPublic: boolean, random: (n: number) => number = randomInt): ImportRow[] {
   return results.map((raw, i) => {
@@ -31,14 +32,14 @@ export function fromOpenTdb(results: unknown[], isPublic: boolean, random: (n: n
     const parsed = OpenTdbResult.safeParse(raw);
     if (!parsed.success) return { row, reason: `not an OpenTDB question: ${describe(parsed.error)}` };
     const r = parsed.data;
-    const correctAnswer = decodeHtmlEntities(r.correct_answer);
-    const base = { category: decodeHtmlEntities(r.category), difficulty: r.difficulty, text: decodeHtmlEntities(r.question), public: isPublic };
+    const correctAnswer = decodeEntities(r.correct_answer);
+    const base = { category: decodeEntities(r.category), difficulty: r.difficulty, text: decodeEntities(r.question), public: isPublic };
     if (r.type === 'boolean') {
       const truth = correctAnswer.trim().toLowerCase();
       if (truth !== 'true' && truth !== 'false') return { row, reason: `a boolean question's correct_answer is True or False, not "${correctAnswer}"` };
       return { row, input: { ...base, type: 'boolean', choices: ['True', 'False'], correct: [truth === 'true' ? 0 : 1] } };
     }
-    const choices = pickQuestions([correctAnswer, ...r.incorrect_answers.map(decodeHtmlEntities)], r.incorrect_answers.length + 1, random) ?? [];
+    const choices = pickQuestions([correctAnswer, ...r.incorrect_answers.map((a) => decodeEntities(a))], r.incorrect_answers.length + 1, random) ?? [];
     return { row, input: { ...base, type: 'multiple', choices, correct: [choices.indexOf(correctAnswer)] } };
   });
 }
@@ -64,16 +65,17 @@ function correctOf(cell: string, type: string): number[] | string {
  * importer does not know, or a missing required column, refuses the whole file (400).
  */
 export function fromCsv(text: string): ImportRow[] {
-  let records;
+  let records: string[][];
   try {
-    records = parseCsv(text);
+    // RFC 4180, read leniently: CRLF, LF or CR between records, blank lines skipped, a stray quote inside a field kept.
+    records = parse(text, { bom: true, skip_empty_lines: true, relax_column_count: true, relax_quotes: true, record_delimiter: ['\r\n', '\n', '\r'] });
   } catch (err) {
     if (err instanceof CsvError) throw AppError.badRequest(`The CSV cannot be read: ${err.message}`);
     throw err;
   }
   const [header, ...data] = records;
   if (!header) throw AppError.badRequest(`The CSV is empty; its first line names the columns: ${CSV_COLUMNS.join(',')}.`);
-  const names = header.fields.map((f) => f.trim().toLowerCase());
+  const names = header.map((f) => f.trim().toLowerCase());
   const unknown = names.filter((n) => !(CSV_COLUMNS as readonly string[]).includes(n));
   const missing = REQUIRED_COLUMNS.filter((c) => !names.includes(c));
   if (unknown.length || missing.length || new Set(names).size !== names.length) {
@@ -84,7 +86,9 @@ export function fromCsv(text: string): ImportRow[] {
     );
   }
 
-  return data.map(({ number: row, fields }) => {
+  return data.map((fields, i) => {
+    // Numbered as records, the header being record 1.
+    const row = i + 2;
     if (fields.length > names.length) return { row, reason: `${fields.length} fields, but the header names ${names.length} columns` };
     const cell = (name: string) => (fields[names.indexOf(name)] ?? '').trim();
     const type = cell('type');

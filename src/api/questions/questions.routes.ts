@@ -3,7 +3,7 @@ import { ErrorCode } from '../../shared/error-codes';
 import { AppError } from '../app-error';
 import { requireClaims } from '../auth/auth.middleware';
 import type { ApiDeps } from '../deps';
-import { fromCsv, fromOpenTdb } from './question-import';
+import { fromCsv, fromOpenTdb, type ImportRow } from './question-import';
 import { ImportQuery, type ImportReport, OpenTdbImport, QuestionInput, type QuestionPage, QuestionQuery } from './questions.schemas';
 import { type QuestionsService, viewerOf } from './questions.service';
 import { parse } from '../validation';
@@ -39,7 +39,7 @@ export function questionsRoutes(deps: ApiDeps, service: QuestionsService): Route
     const who = viewer(req);
     const query = parse(ImportQuery, req.query);
     await deps.rateLimits.consume('importsPerUser', who.id);
-    let rows;
+    let rows: ImportRow[];
     if (query.format === 'csv') {
       if (!req.is('text/csv') || typeof req.body !== 'string') {
         throw new AppError(ErrorCode.BadRequest, 415, 'format=csv takes a text/csv body (Content-Type: text/csv).');

@@ -124,7 +124,7 @@ export function createRoomsService(deps: ApiDeps) {
       if (nicknameBlocked(nickname)) {
         throw new AppError(ErrorCode.NicknameRejected, 400, 'That nickname is not allowed here; pick another.');
       }
-      const playerId = 'p_' + randomBytes(9).toString('base64url');
+      const playerId = `p_${randomBytes(9).toString('base64url')}`;
       const address = createHmac('sha256', config.jwtSecret).update(ip).digest('base64url').slice(0, 16);
       const result = await rooms.join(code, { id: playerId, nickname, userId, joinedAt: Date.now(), address }, {
         nicknameKey: nicknameSkeleton(nickname),

@@ -1,0 +1,245 @@
+import { UnrecoverableError } from 'bullmq';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Leaderboard } from '../../src/api/leaderboards/leaderboards.schemas';
+import type { ChannelMessage } from '../../src/shared/events';
+import { jobId } from '../../src/shared/jobs';
+import { createRedis } from '../../src/store/redis';
+import type { GameResults } from '../../src/store/repos/games.repo';
+import { advanceProcessor } from '../../workers/processors/advance.processor';
+import { housekeepingProcessor } from '../../workers/processors/housekeeping.processor';
+import { persistResultsProcessor } from '../../workers/processors/persist-results.processor';
+import { prepareRoomProcessor } from '../../workers/processors/prepare-room.processor';
+import { tickProcessor } from '../../workers/processors/tick.processor';
+import type { RoomSettingsInput } from '../helpers/api-client';
+import { infra, waitUntil } from '../helpers/infra';
+import { type WorkerHarness, startWorkerHarness } from '../helpers/worker-harness';
+
+/**
+ * Each processor on its own: a real BullMQ job on a real queue, run by a worker that takes that one
+ * job, against real Redis and PostgreSQL, with a real api answering the webhooks. No event handler
+ * and no other processor runs, so every change seen here is the processor's doing.
+ */
+
+const SETTINGS: RoomSettingsInput = { questionCount: 1, questionSeconds: 30, revealSeconds: 5 };
+const IDLE_SECONDS = 60;
+
+let h: WorkerHarness;
+let host: { token: string; userId: string };
+
+beforeAll(async () => {
+  h = await startWorkerHarness('processors', { ROOM_IDLE_SECONDS: String(IDLE_SECONDS), ROOM_ABANDONED_SECONDS: '3600' });
+  host = await h.api.registerHost('Processor Host');
+}, 60_000);
+
+afterAll(async () => {
+  await h?.stop();
+});
+
+/** A room as `POST /rooms` leaves it: building, waiting for its questions. */
+async function buildingRoom(settings: RoomSettingsInput = SETTINGS) {
+  const created = await h.api.createRoom(host.token, settings);
+  const room = await h.deps.rooms.get(created.code);
+  if (!room) throw new Error(`room ${created.code} not in Redis`);
+  return { ...created, version: room.version };
+}
+
+/** A room whose questions the prepare-room processor picked: in the lobby. */
+async function lobbyRoom(settings: RoomSettingsInput = SETTINGS) {
+  const room = await buildingRoom(settings);
+  await h.run('prepare-room', prepareRoomProcessor, { roomCode: room.code, gameId: room.gameId, version: room.version });
+  return { ...room, version: await versionOf(room.code) };
+}
+
+async function versionOf(code: string): Promise<number> {
+  const room = await h.deps.rooms.get(code);
+  if (!room) throw new Error(`room ${code} not in Redis`);
+  return room.version;
+}
+
+describe('prepare-room', () => {
+  it('picks the questions from the bank and opens the lobby', async () => {
+    const room = await buildingRoom({ ...SETTINGS, questionCount: 3 });
+
+    const outcome = await h.run('prepare-room', prepareRoomProcessor, { roomCode: room.code, gameId: room.gameId, version: room.version });
+
+    expect(outcome).toMatchObject({ state: 'completed', result: { outcome: 'applied' } });
+    expect(await h.deps.rooms.get(room.code)).toMatchObject({ phase: 'lobby', version: room.version + 1 });
+    const questions = await h.deps.rooms.getQuestions(room.code);
+    expect(questions).toHaveLength(3);
+    expect(new Set(questions.map((q) => q.id)).size).toBe(3);
+  });
+
+  it('fails the room with a reason when the bank has too few questions for it', async () => {
+    const room = await buildingRoom({ ...SETTINGS, category: 'No Such Category Anywhere' });
+
+    const outcome = await h.run('prepare-room', prepareRoomProcessor, { roomCode: room.code, gameId: room.gameId, version: room.version });
+
+    expect(outcome.state).toBe('completed');
+    expect(await h.deps.rooms.get(room.code)).toMatchObject({
+      phase: 'failed',
+      failureReason: expect.stringMatching(/0 question\(s\) this host may use for category "No Such Category Anywhere"; the room needs 1/),
+    });
+  });
+
+  it('leaves alone a room that is no longer building', async () => {
+    const room = await lobbyRoom();
+
+    const outcome = await h.run('prepare-room', prepareRoomProcessor, { roomCode: room.code, gameId: room.gameId, version: room.version - 1 }, { jobId: `again-${room.code}` });
+
+    expect(outcome).toMatchObject({ state: 'completed', result: { result: 'stale' } });
+    expect(await h.deps.rooms.get(room.code)).toMatchObject({ phase: 'lobby', version: room.version });
+  });
+});
+
+describe('housekeeping', () => {
+  it('cancels a lobby that nobody joined for the idle time', async () => {
+    const room = await lobbyRoom();
+
+    const outcome = await h.run('housekeeping', housekeepingProcessor, { roomCode: room.code, gameId: room.gameId, version: room.version, reason: 'idle' });
+
+    expect(outcome).toMatchObject({ state: 'completed', result: { outcome: 'applied' } });
+    expect(await h.deps.rooms.get(room.code)).toMatchObject({ phase: 'cancelled' });
+  });
+
+  it('looks again at a lobby players are still joining, idle time after the last join', async () => {
+    const room = await lobbyRoom();
+    await h.api.join(room.code, 'Latecomer');
+    const lastJoin = Math.max(...(await h.deps.rooms.getPlayers(room.code)).map((p) => p.joinedAt));
+
+    const outcome = await h.run('housekeeping', housekeepingProcessor, { roomCode: room.code, gameId: room.gameId, version: room.version, reason: 'idle' });
+
+    expect(outcome).toMatchObject({ state: 'completed', result: { result: 'players still joining' } });
+    expect(await h.deps.rooms.get(room.code)).toMatchObject({ phase: 'lobby', version: room.version });
+    const again = await h.deps.queues.housekeeping.getJob(`${jobId.idle(room.code, room.version)}-${lastJoin}`);
+    expect(await again?.getState()).toBe('delayed');
+    expect(again?.data).toEqual({ roomCode: room.code, gameId: room.gameId, version: room.version, reason: 'idle' });
+    expect((again?.timestamp ?? 0) + (again?.delay ?? 0)).toBeGreaterThanOrEqual(lastJoin + IDLE_SECONDS * 1000 - 50);
+  });
+
+  it('finishes a game left paused, keeping it for its results', async () => {
+    const room = await lobbyRoom();
+    await h.api.join(room.code, 'Pauser');
+    await h.api.start(room.code, room.hostToken);
+    await h.api.control(room.code, 'pause', room.hostToken);
+    const paused = await versionOf(room.code);
+
+    const outcome = await h.run('housekeeping', housekeepingProcessor, { roomCode: room.code, gameId: room.gameId, version: paused, reason: 'idle' });
+
+    expect(outcome.state).toBe('completed');
+    expect(await h.deps.rooms.get(room.code)).toMatchObject({ phase: 'finished', version: paused + 1 });
+  });
+
+  it('leaves alone a room that changed since the job was scheduled', async () => {
+    const room = await lobbyRoom();
+    await h.api.join(room.code, 'Starter');
+    await h.api.start(room.code, room.hostToken);
+
+    const outcome = await h.run('housekeeping', housekeepingProcessor, { roomCode: room.code, gameId: room.gameId, version: room.version, reason: 'idle' });
+
+    expect(outcome).toMatchObject({ state: 'completed', result: { result: 'stale' } });
+    expect(await h.deps.rooms.get(room.code)).toMatchObject({ phase: 'question', version: room.version + 1 });
+  });
+});
+
+describe('persist-results', () => {
+  let game: { roomCode: string; gameId: string };
+  let player: { token: string; userId: string };
+
+  /** One question: the signed-in player answers right, the guest wrong; then reveal and finish through the api's webhooks. */
+  beforeAll(async () => {
+    player = await h.api.registerHost('Signed-in Player');
+    const room = await lobbyRoom();
+    game = { roomCode: room.code, gameId: room.gameId };
+    const signedIn = await h.api.request<{ playerId: string }>('POST', `/rooms/${room.code}/players`, { token: player.token, body: { nickname: 'Ada' } });
+    const guest = await h.api.join(room.code, 'Guest');
+    await h.api.start(room.code, room.hostToken);
+    const [question] = await h.deps.rooms.getQuestions(room.code);
+    const right = question?.correct[0] ?? 0;
+    expect(await h.answers.submit(room.code, signedIn.body.playerId, 0, { choice: right })).toMatchObject({ ok: true });
+    expect(await h.answers.submit(room.code, guest.playerId, 0, { choice: right === 0 ? 1 : 0 })).toMatchObject({ ok: true });
+    for (let i = 0; i < 2; i++) await h.deps.webhook('advance', room.code, { version: await versionOf(room.code) });
+    expect(await h.deps.rooms.get(room.code)).toMatchObject({ phase: 'finished' });
+  }, 30_000);
+
+  it('writes the game to PostgreSQL and counts the signed-in player on the leaderboards', async () => {
+    const outcome = await h.run('persist-results', persistResultsProcessor, game);
+
+    expect(outcome).toMatchObject({ state: 'completed', result: { result: 'saved', leaderboards: 'counted', players: 2 } });
+    const results = await h.api.request<GameResults>('GET', `/games/${game.gameId}/results`);
+    expect(results.status).toBe(200);
+    const [first, second] = [...results.body.players].sort((a, b) => a.rank - b.rank);
+    expect(first).toMatchObject({ nickname: 'Ada', userId: player.userId, rank: 1, correctCount: 1 });
+    expect(first?.score).toBeGreaterThan(0);
+    expect(second).toMatchObject({ nickname: 'Guest', userId: null, score: 0, correctCount: 0 });
+    const board = await h.api.request<Leaderboard>('GET', '/leaderboards/global?limit=100');
+    expect(board.body.entries.find((e) => e.userId === player.userId)).toMatchObject({ score: first?.score, games: 1 });
+  });
+
+  it('changes nothing when it runs again for the same game', async () => {
+    const before = await h.api.request<GameResults>('GET', `/games/${game.gameId}/results`);
+
+    const outcome = await h.run('persist-results', persistResultsProcessor, game, { jobId: `again-${game.gameId}` });
+
+    expect(outcome).toMatchObject({ state: 'completed', result: { result: 'already-saved', leaderboards: 'already-counted' } });
+    expect((await h.api.request<GameResults>('GET', `/games/${game.gameId}/results`)).body).toEqual(before.body);
+    const board = await h.api.request<Leaderboard>('GET', '/leaderboards/global?limit=100');
+    expect(board.body.entries.find((e) => e.userId === player.userId)?.games).toBe(1);
+  });
+
+  it('fails for good, without retrying, when the room is not finished', async () => {
+    const room = await lobbyRoom();
+
+    const outcome = await h.run('persist-results', persistResultsProcessor, { roomCode: room.code, gameId: room.gameId });
+
+    expect(outcome.state).toBe('failed');
+    if (outcome.state !== 'failed') return;
+    expect(outcome.error).toBeInstanceOf(UnrecoverableError);
+    expect(outcome.error.message).toMatch(/is lobby, not finished/);
+    expect(outcome.job.attemptsMade).toBe(1);
+    expect((await h.api.request('GET', `/games/${room.gameId}/results`)).status).toBe(404);
+  });
+
+  it('fails for good when the room has expired from Redis', async () => {
+    const outcome = await h.run('persist-results', persistResultsProcessor, { roomCode: 'GONE22', gameId: game.gameId }, { jobId: 'expired-room' });
+
+    expect(outcome).toMatchObject({ state: 'failed', error: { message: expect.stringMatching(/expired before its results were saved/) } });
+  });
+});
+
+describe('tick and advance', () => {
+  it('a tick publishes the countdown to the room and schedules the next tick', async () => {
+    const room = await lobbyRoom();
+    await h.api.join(room.code, 'Ticker');
+    await h.api.start(room.code, room.hostToken);
+    const version = await versionOf(room.code);
+    const subscriber = createRedis(infra().redisUrl, { name: 'test-processors-sub' });
+    const messages: ChannelMessage[] = [];
+    subscriber.on('message', (_channel, raw) => messages.push(JSON.parse(raw) as ChannelMessage));
+    await subscriber.subscribe(h.keys.channel(room.code));
+
+    try {
+      const outcome = await h.run('tick', tickProcessor, { roomCode: room.code, gameId: room.gameId, version, n: 0 });
+
+      expect(outcome).toMatchObject({ state: 'completed', result: { result: 'ticked' } });
+      await waitUntil('the countdown on the room channel', () => messages.find((m) => m.kind === 'countdown'), 2000, 20);
+      expect(messages.find((m) => m.kind === 'countdown')).toMatchObject({ version, phase: 'question', questionIndex: 0 });
+      expect(await (await h.deps.queues.tick.getJob(jobId.tick(room.code, version, 1)))?.getState()).toBe('delayed');
+    } finally {
+      await subscriber.quit();
+    }
+  });
+
+  it('an advance moves the room on once; a second one for the same version changes nothing', async () => {
+    const room = await lobbyRoom();
+    await h.api.join(room.code, 'Advancer');
+    await h.api.start(room.code, room.hostToken);
+    const version = await versionOf(room.code);
+
+    const first = await h.run('advance', advanceProcessor, { roomCode: room.code, gameId: room.gameId, version, dueAt: 0 });
+    const second = await h.run('advance', advanceProcessor, { roomCode: room.code, gameId: room.gameId, version, dueAt: 0 }, { jobId: `again-${room.code}` });
+
+    expect(first).toMatchObject({ state: 'completed', result: { outcome: 'applied' } });
+    expect(second).toMatchObject({ state: 'completed', result: { outcome: 'stale' } });
+    expect(await h.deps.rooms.get(room.code)).toMatchObject({ phase: 'reveal', version: version + 1 });
+  });
+});
