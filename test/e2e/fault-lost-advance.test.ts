@@ -9,25 +9,32 @@ import { type Game, openGame } from '../helpers/game';
 import { ANSWERING, answerAllButTheLast, expectPlayedThrough, firstView, report } from '../helpers/faults';
 import { infra, waitUntil } from '../helpers/infra';
 import { Stack, printLogsOnFailure } from '../helpers/stack';
+import { TcpProxy } from '../helpers/tcp-proxy';
 
 const SETTINGS = { questionCount: 3, questionSeconds: 4, revealSeconds: 1 };
 const GRACE_MS = 1000;
 const EVERY_MS = 1000;
 
-describe("when a question's deadline advance is lost from Redis", () => {
+describe("when a question's deadline advance, and later the results job of its game, are lost from Redis", () => {
+  let proxy: TcpProxy;
   let stack: Stack;
   let redis: Redis;
   let advances: Queue;
+  let persists: Queue;
   let game: Game;
   let results: GameResults;
   let question1: RoomView;
 
   beforeAll(async () => {
+    const proxied = await TcpProxy.inFrontOf(infra().databaseUrl, 5432);
+    proxy = proxied.proxy;
     stack = await Stack.start('lost-advance', undefined, {
-      env: { RECONCILE_EVERY_MS: String(EVERY_MS), RECONCILE_GRACE_MS: String(GRACE_MS) },
+      env: { DATABASE_URL: proxied.url, RECONCILE_EVERY_MS: String(EVERY_MS), RECONCILE_GRACE_MS: String(GRACE_MS) },
     });
     redis = new Redis(infra().redisUrl, { maxRetriesPerRequest: null });
-    advances = new Queue(QueueName.Advance, { connection: redis, prefix: createKeys(stack.namespace).bullPrefix(QueueName.Advance) });
+    const prefix = createKeys(stack.namespace).bullPrefix;
+    advances = new Queue(QueueName.Advance, { connection: redis, prefix: prefix(QueueName.Advance) });
+    persists = new Queue(QueueName.PersistResults, { connection: redis, prefix: prefix(QueueName.PersistResults) });
     try {
       game = await openGame(stack, SETTINGS, ANSWERING + 1);
       answerAllButTheLast(game);
@@ -37,7 +44,18 @@ describe("when a question's deadline advance is lost from Redis", () => {
       const id = jobId.advance(game.gameId, question1.version);
       const job = await waitUntil('the advance of question 1 to be scheduled', () => advances.getJob(id).then((j) => j ?? undefined), 5000, 20);
       await job.remove();
+
+      // PostgreSQL away as the game ends: its results job fails a first time, and is then lost too.
+      await game.host.waitForQuestion(SETTINGS.questionCount - 1, 20_000);
+      await proxy.stop();
       await Promise.all(game.clients().map((c) => c.waitForPhase('finished', undefined, 30_000)));
+      await waitUntil(
+        'the results job to have failed once',
+        async () => ((await persists.getJob(jobId.persist(game.gameId)))?.attemptsMade ?? 0) >= 1 || undefined,
+        20_000,
+      );
+      await (await persists.getJob(jobId.persist(game.gameId)))?.remove();
+      await proxy.resume();
       results = await stack.api.waitForResults(game.gameId, 20_000);
     } catch (err) {
       throw stack.setUpFailed(err);
@@ -49,8 +67,10 @@ describe("when a question's deadline advance is lost from Redis", () => {
   afterAll(async () => {
     game?.closeAll();
     await advances?.close();
+    await persists?.close();
     redis?.disconnect();
     await stack?.stop();
+    await proxy?.stop();
   });
 
   it('is driven on by the reconciler within its grace and one pass', () => {
@@ -61,6 +81,11 @@ describe("when a question's deadline advance is lost from Redis", () => {
     expect(late).toBeGreaterThanOrEqual(GRACE_MS);
     expect(late).toBeLessThan(GRACE_MS + EVERY_MS + 2000);
     expect(stack.logs('worker', 5000)).toMatch(/"advanceJob":"missing".*"msg":"room past its deadline; driving it on"/);
+  });
+
+  it('saves the results all the same: the reconciler enqueued them again from the backlog kept in Redis', () => {
+    expect(stack.logs('worker', 5000)).toMatch(/"queue":"persist-results".*"msg":"job failed"/);
+    expect(results.game).toMatchObject({ id: game.gameId, roomCode: game.code });
   });
 
   it('finishes the game with every question in order and every score saved', () => {
