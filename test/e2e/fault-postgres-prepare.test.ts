@@ -58,7 +58,7 @@ describe('when PostgreSQL is unreachable while a room prepares its questions', (
     const res = await stack.api.request('POST', '/rooms', { token: host.token, body: { ...SETTINGS, category: 'Art\u0000' } });
 
     expect(res.status).toBe(400);
-    expect(JSON.stringify(res.body)).toMatch(/category.*control characters/);
+    expect(JSON.stringify(res.body)).toMatch(/category.*control/);
   });
 
   it('leaves the failed room failed when PostgreSQL is back, and prepares new rooms', () => {

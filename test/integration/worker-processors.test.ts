@@ -110,7 +110,7 @@ describe('housekeeping', () => {
 
     expect(outcome).toMatchObject({ state: 'completed', result: { result: 'players still joining' } });
     expect(await h.deps.rooms.get(room.code)).toMatchObject({ phase: 'lobby', version: room.version });
-    const again = await h.deps.queues.housekeeping.getJob(`${jobId.idle(room.code, room.version)}-${lastJoin}`);
+    const again = await h.deps.queues.housekeeping.getJob(`${jobId.idle(room.gameId, room.version)}-${lastJoin}`);
     expect(await again?.getState()).toBe('delayed');
     expect(again?.data).toEqual({ roomCode: room.code, gameId: room.gameId, version: room.version, reason: 'idle' });
     expect((again?.timestamp ?? 0) + (again?.delay ?? 0)).toBeGreaterThanOrEqual(lastJoin + IDLE_SECONDS * 1000 - 50);
