@@ -1,3 +1,5 @@
+import type { StoredPlayer } from '../../game/room-state';
+import { arg, defineScript } from './define-script';
 /**
  * Adds a player to a room, once per nickname (ignoring case).
  *
@@ -22,3 +24,13 @@ local ttl = tonumber(ARGV[4])
 for i = 2, 4 do redis.call('EXPIRE', KEYS[i], ttl) end
 return 1
 `;
+
+export const join = defineScript({
+  command: 'qlJoin',
+  lua: joinScript,
+  keys: ['room', 'players', 'nicknames', 'scores', 'locked'],
+  argv: { playerId: arg.string, foldedNickname: arg.string, player: arg.json<StoredPlayer>(), ttlSeconds: arg.number },
+  failures: { [-1]: 'not-found', [-2]: 'closed', [-3]: 'nickname-taken', [-4]: 'locked' },
+  reply: ['joined'],
+  ok: () => ({}),
+});
