@@ -145,6 +145,7 @@ export const answer = defineScript({
     [-7]: ErrorCode.InvalidChoice,
     [-8]: ErrorCode.WrongAnswerType,
   },
+  status: [1],
   reply: ['status', 'points', 'closable', 'answeredCount', 'version', 'arrivedAt'],
   ok: (r) => ({ points: r.points, closable: r.closable === 1, answeredCount: r.answeredCount, version: r.version, arrivedAt: r.arrivedAt }),
 });

@@ -86,8 +86,10 @@ export interface ScriptSpec<K extends readonly string[], RK extends string, A ex
   failures: F;
   /** The fields of a successful reply, in order (one for a plain integer reply). */
   reply: R;
+  /** When set, the first integer of a success is one of these; any other throws. */
+  status?: readonly number[];
   /** What a successful reply means. */
-  ok: (fields: Fields<R>, raw: unknown) => S;
+  ok: (fields: Fields<R>) => S;
 }
 
 type CodecValue<C> = C extends ArgCodec<infer T> ? T : never;
@@ -141,8 +143,11 @@ export function defineScript<
     if (values.length !== spec.reply.length) {
       throw new ScriptReplyError(spec.command, raw, `expected ${spec.reply.length} integer(s): ${spec.reply.join(', ')}`);
     }
+    if (spec.status && !spec.status.includes(first)) {
+      throw new ScriptReplyError(spec.command, raw, `unknown status ${first} (expected ${spec.status.join(' or ')})`);
+    }
     const fields = Object.fromEntries(spec.reply.map((name, i) => [name, values[i]])) as Fields<R>;
-    return { ok: true, ...spec.ok(fields, raw) };
+    return { ok: true, ...spec.ok(fields) };
   }
 
   return {

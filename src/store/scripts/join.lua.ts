@@ -31,6 +31,7 @@ export const join = defineScript({
   keys: ['room', 'players', 'nicknames', 'scores', 'locked'],
   argv: { playerId: arg.string, foldedNickname: arg.string, player: arg.json<StoredPlayer>(), ttlSeconds: arg.number },
   failures: { [-1]: 'not-found', [-2]: 'closed', [-3]: 'nickname-taken', [-4]: 'locked' },
+  status: [1],
   reply: ['joined'],
   ok: () => ({}),
 });

@@ -37,6 +37,7 @@ export const kick = defineScript({
   keys: ['players', 'reconnecting', 'online', 'scores', 'streaks', 'times', 'kicked', 'answers', 'instances'],
   argv: { playerId: arg.string, kickedTtlSeconds: arg.number },
   failures: { [-1]: 'not-found' },
+  status: [1, 2],
   reply: ['kicked'],
   ok: (r) => ({ closable: r.kicked === 2 }),
 });

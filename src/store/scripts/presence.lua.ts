@@ -126,6 +126,7 @@ export const lease = defineScript({
   keys: ['instances', 'online', 'hostOnline'],
   argv: { instanceId: arg.string, leaseMs: arg.number, forgetAfterMs: arg.number },
   failures: {},
+  status: [1],
   reply: ['renewed'],
   ok: () => ({}),
 });

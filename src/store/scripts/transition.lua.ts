@@ -81,6 +81,7 @@ export const transition = defineScript({
   },
   // 'not-found' also when creating (expected version -1) and the room exists already.
   failures: { [-1]: 'not-found', [-2]: 'stale' },
+  status: [1],
   reply: ['applied'],
   ok: () => ({}),
 });
