@@ -3,24 +3,24 @@ import { ErrorCode } from '../shared/error-codes';
 import { EVENTS_MAX_LENGTH } from './event-bus';
 import type { Keys } from './keys';
 import type { QuizRedis } from './redis';
+import { answer as answerScript } from './scripts/answer.lua';
+import type { FailureCode } from './scripts/define-script';
 
 export type AnswerResult =
   | { ok: true; points: number; closable: boolean; answeredCount: number; version: number; receivedAt: number }
   | { ok: false; code: ErrorCode; message: string };
 
-/** The answer script's small negative codes, turned into errors in one place. */
-const SCRIPT_ERRORS: Record<number, { code: ErrorCode; message: string }> = {
-  [-1]: { code: ErrorCode.RoomNotFound, message: 'This room does not exist or has expired.' },
-  [-2]: { code: ErrorCode.NotAcceptingAnswers, message: 'No question is open for answers right now.' },
-  [-3]: { code: ErrorCode.WrongQuestion, message: 'That question is not the one open now.' },
-  [-4]: { code: ErrorCode.TooLate, message: 'The time for this question is up.' },
-  [-5]: { code: ErrorCode.AlreadyAnswered, message: 'You have already answered this question; your first answer counts.' },
-  [-6]: { code: ErrorCode.NotAPlayer, message: 'You are not a player in this room.' },
-  [-7]: { code: ErrorCode.InvalidChoice, message: 'That choice is not one of the answers offered.' },
-  [-8]: {
-    code: ErrorCode.WrongAnswerType,
-    message: 'This answer does not fit the question: a type-answer question takes { questionIndex, text }, every other type { questionIndex, choice }.',
-  },
+/** What a player is told for each refusal of the answer script (its codes: answer.lua.ts). */
+const REFUSALS: Record<FailureCode<typeof answerScript>, string> = {
+  [ErrorCode.RoomNotFound]: 'This room does not exist or has expired.',
+  [ErrorCode.NotAcceptingAnswers]: 'No question is open for answers right now.',
+  [ErrorCode.WrongQuestion]: 'That question is not the one open now.',
+  [ErrorCode.TooLate]: 'The time for this question is up.',
+  [ErrorCode.AlreadyAnswered]: 'You have already answered this question; your first answer counts.',
+  [ErrorCode.NotAPlayer]: 'You are not a player in this room.',
+  [ErrorCode.InvalidChoice]: 'That choice is not one of the answers offered.',
+  [ErrorCode.WrongAnswerType]:
+    'This answer does not fit the question: a type-answer question takes { questionIndex, text }, every other type { questionIndex, choice }.',
 };
 
 /** A pick of one choice, or a typed answer (for type-answer questions). */
@@ -43,33 +43,27 @@ export interface TimingRules {
 }
 
 const UNSTAMPED: ArrivalTiming = { arrivedAt: null, rttMs: null, reportedMs: null };
-const msArg = (ms: number | null) => (ms === null ? '' : Math.floor(ms));
+const floorOrNull = (ms: number | null) => (ms === null ? null : Math.floor(ms));
 
 export function createAnswerStore({ redis, keys, rules }: { redis: QuizRedis; keys: Keys; rules: TimingRules }) {
   return {
     async submit(code: string, playerId: string, questionIndex: number, answer: PlayerAnswer, timing: ArrivalTiming = UNSTAMPED): Promise<AnswerResult> {
       const typed = 'text' in answer ? answer.text.trim() : '';
-      const r = await redis.qlAnswer(
-        12,
-        keys.room(code), keys.answerKey(code), keys.players(code), keys.online(code),
-        keys.answers(code, questionIndex), keys.scores(code), keys.streaks(code), keys.times(code),
-        keys.reconnecting(code), keys.sent(code, questionIndex), keys.instances(code), keys.events(code),
-        playerId, questionIndex, 'choice' in answer ? answer.choice : '', normalizeAnswerText(typed), typed,
-        msArg(timing.arrivedAt), msArg(timing.reportedMs), msArg(timing.rttMs),
-        rules.allowanceCapMs, rules.answerGraceMs, EVENTS_MAX_LENGTH,
+      const r = await answerScript.run(
+        redis,
+        {
+          room: keys.room(code), answerKey: keys.answerKey(code), players: keys.players(code), online: keys.online(code),
+          answers: keys.answers(code, questionIndex), scores: keys.scores(code), streaks: keys.streaks(code), times: keys.times(code),
+          reconnecting: keys.reconnecting(code), sent: keys.sent(code, questionIndex), instances: keys.instances(code), events: keys.events(code),
+        },
+        {
+          playerId, questionIndex, choice: 'choice' in answer ? answer.choice : null, normalizedText: normalizeAnswerText(typed), text: typed,
+          arrivedAt: floorOrNull(timing.arrivedAt), reportedMs: floorOrNull(timing.reportedMs), rttMs: floorOrNull(timing.rttMs),
+          allowanceCapMs: rules.allowanceCapMs, graceMs: rules.answerGraceMs, eventsMaxLength: EVENTS_MAX_LENGTH,
+        },
       );
-      const [status, points, closable, answeredCount, version, receivedAt] = r;
-      if (status !== 1) {
-        return { ok: false, ...(SCRIPT_ERRORS[status ?? 0] ?? { code: ErrorCode.Internal, message: 'Unexpected answer result.' }) };
-      }
-      return {
-        ok: true,
-        points: points ?? 0,
-        closable: closable === 1,
-        answeredCount: answeredCount ?? 0,
-        version: version ?? 0,
-        receivedAt: receivedAt ?? 0,
-      };
+      if (!r.ok) return { ok: false, code: r.code, message: REFUSALS[r.code] };
+      return { ok: true, points: r.points, closable: r.closable, answeredCount: r.answeredCount, version: r.version, receivedAt: r.arrivedAt };
     },
   };
 }

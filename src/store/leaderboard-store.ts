@@ -2,6 +2,7 @@ import type { ChainableCommander } from 'ioredis';
 import { type IsoWeek, isoWeekOf } from '../game/iso-week';
 import type { Keys } from './keys';
 import type { QuizRedis } from './redis';
+import { leaderboard as leaderboardScript } from './scripts/leaderboard.lua';
 
 export const BOARD_NAMES = ['global', 'weekly'] as const;
 export type BoardName = (typeof BOARD_NAMES)[number];
@@ -91,13 +92,15 @@ export function createLeaderboardStore({ redis, keys, roomTtlSeconds }: { redis:
       if (best.size === 0) return 'no-registered-players';
       const week = isoWeekOf(game.finishedAt);
       const weekly = keys.leaderboardWeekly(week.id);
-      const result = await redis.qlLeaderboard(
-        5, keys.leaderboardCounted(game.gameId), keys.leaderboardGlobal, keys.leaderboardGames(keys.leaderboardGlobal),
-        weekly, keys.leaderboardGames(weekly),
-        roomTtlSeconds + MARKER_MARGIN_SECONDS, Math.ceil((week.endsAt + WEEKLY_RETENTION_MS) / 1000),
-        ...[...best].flat(),
+      const result = await leaderboardScript.run(
+        redis,
+        {
+          counted: keys.leaderboardCounted(game.gameId), global: keys.leaderboardGlobal, globalGames: keys.leaderboardGames(keys.leaderboardGlobal),
+          weekly, weeklyGames: keys.leaderboardGames(weekly),
+        },
+        { markerTtlSeconds: roomTtlSeconds + MARKER_MARGIN_SECONDS, weeklyExpiresAt: Math.ceil((week.endsAt + WEEKLY_RETENTION_MS) / 1000), points: [...best] },
       );
-      return result === -1 ? 'already-counted' : 'counted';
+      return result.ok ? 'counted' : result.code;
     },
 
     /** The top `limit` entries and the number of users on the board. */

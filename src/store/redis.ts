@@ -1,26 +1,13 @@
 import { Cluster, Redis } from 'ioredis';
 import type { Logger } from '../platform/logger';
-import { answerScript } from './scripts/answer.lua';
-import { joinScript } from './scripts/join.lua';
-import { kickScript } from './scripts/kick.lua';
-import { leaderboardScript } from './scripts/leaderboard.lua';
-import { leaseScript, presenceScript, reconnectingScript, roomPresenceScript } from './scripts/presence.lua';
-import { sentScript } from './scripts/sent.lua';
-import { transitionScript } from './scripts/transition.lua';
+import { ALL_SCRIPTS } from './scripts/all-scripts';
+import type { ScriptCommands } from './scripts/define-script';
 
-/** A Redis client, or a Redis Cluster client, with quizloop's Lua scripts loaded as commands (EVALSHA, falling back to EVAL). */
-export type QuizRedis = (Redis | Cluster) & {
-  qlTransition(...args: (string | number)[]): Promise<number>;
-  qlJoin(...args: (string | number)[]): Promise<number>;
-  qlAnswer(...args: (string | number)[]): Promise<number[]>;
-  qlPresence(...args: (string | number)[]): Promise<number>;
-  qlKick(...args: (string | number)[]): Promise<number>;
-  qlReconnecting(...args: (string | number)[]): Promise<number>;
-  qlLeaderboard(...args: (string | number)[]): Promise<number>;
-  qlLease(...args: (string | number)[]): Promise<number>;
-  qlRoomPresence(...args: (string | number)[]): Promise<number[]>;
-  qlSent(...args: (string | number)[]): Promise<number>;
-};
+/**
+ * A Redis client, or a Redis Cluster client, with quizloop's Lua scripts loaded as commands (EVALSHA,
+ * falling back to EVAL). Run them through their typed definitions (`script.run(redis, keys, args)`).
+ */
+export type QuizRedis = (Redis | Cluster) & ScriptCommands;
 
 /**
  * `blocking` clients (BullMQ workers, stream readers) must retry commands forever rather than
@@ -50,19 +37,7 @@ export function createRedis(
         ...(opts.subscriber ? { shardedSubscribers: true } : {}),
       })
     : new Redis(url, options);
-  const scripts: Record<string, string> = {
-    qlTransition: transitionScript,
-    qlJoin: joinScript,
-    qlAnswer: answerScript,
-    qlPresence: presenceScript,
-    qlKick: kickScript,
-    qlReconnecting: reconnectingScript,
-    qlLeaderboard: leaderboardScript,
-    qlLease: leaseScript,
-    qlRoomPresence: roomPresenceScript,
-    qlSent: sentScript,
-  };
-  for (const [name, lua] of Object.entries(scripts)) redis.defineCommand(name, { lua });
+  for (const script of ALL_SCRIPTS) redis.defineCommand(script.command, { lua: script.lua });
   reportConnectionErrors(redis, opts.name, opts.log);
   return redis as QuizRedis;
 }

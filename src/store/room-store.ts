@@ -7,6 +7,11 @@ import { EVENTS_MAX_LENGTH } from './event-bus';
 import type { Keys } from './keys';
 import { type QuizRedis, publishCommand } from './redis';
 import { scanRoomRecords } from './room-census';
+import { join as joinScript } from './scripts/join.lua';
+import { kick as kickScript } from './scripts/kick.lua';
+import { lease, presence, reconnecting, roomPresence } from './scripts/presence.lua';
+import { sent } from './scripts/sent.lua';
+import { transition } from './scripts/transition.lua';
 
 export type ApplyResult = 'ok' | 'stale' | 'not-found';
 export type JoinResult = 'ok' | 'not-found' | 'closed' | 'nickname-taken' | 'locked' | 'full';
@@ -52,17 +57,16 @@ export function createRoomStore({ redis, keys, ttlSeconds, instance }: RoomStore
   async function write(expectedVersion: number, room: RoomState, event: RoomEvent, settles = false): Promise<ApplyResult> {
     const message: ChannelMessage = { kind: 'state', version: room.version };
     const code = room.code;
-    const settleKeys = [
-      keys.answers(code, Math.max(room.questionIndex, 0)), keys.players(code), keys.scores(code), keys.streaks(code), keys.times(code), keys.answerKey(code),
-    ];
-    const others = keys.allOfRoom(code, room.settings.questionCount).slice(1).filter((k) => !settleKeys.includes(k));
-    const result = await redis.qlTransition(
-      2 + settleKeys.length + others.length,
-      keys.room(code), keys.events(code), ...settleKeys, ...others,
-      expectedVersion, JSON.stringify(room), event.type, JSON.stringify(event),
-      keys.channel(code), JSON.stringify(message), ttlSeconds, EVENTS_MAX_LENGTH, settles ? 1 : 0, publishCommand(redis),
-    );
-    return result === 1 ? 'ok' : result === -2 ? 'stale' : 'not-found';
+    const named = {
+      room: keys.room(code), events: keys.events(code), answers: keys.answers(code, Math.max(room.questionIndex, 0)), players: keys.players(code),
+      scores: keys.scores(code), streaks: keys.streaks(code), times: keys.times(code), answerKey: keys.answerKey(code),
+    };
+    const others = keys.allOfRoom(code, room.settings.questionCount).filter((k) => !Object.values(named).includes(k));
+    const result = await transition.run(redis, { ...named, others }, {
+      expectedVersion, record: room, eventType: event.type, event,
+      channel: keys.channel(code), message, ttlSeconds, eventsMaxLength: EVENTS_MAX_LENGTH, settles, publish: publishCommand(redis),
+    });
+    return result.ok ? 'ok' : result.code;
   }
 
   return {
@@ -107,11 +111,12 @@ export function createRoomStore({ redis, keys, ttlSeconds, instance }: RoomStore
       player: StoredPlayer,
       { nicknameKey = player.nickname.toLocaleLowerCase('en'), maxPlayers = 2 ** 31 }: { nicknameKey?: string; maxPlayers?: number } = {},
     ): Promise<JoinResult> {
-      const r = await redis.qlJoin(
-        5, keys.room(code), keys.players(code), keys.nicknames(code), keys.scores(code), keys.locked(code),
-        player.id, nicknameKey, JSON.stringify(player), ttlSeconds, maxPlayers,
+      const r = await joinScript.run(
+        redis,
+        { room: keys.room(code), players: keys.players(code), nicknames: keys.nicknames(code), scores: keys.scores(code), locked: keys.locked(code) },
+        { playerId: player.id, nicknameKey, player, ttlSeconds, maxPlayers },
       );
-      return r === 1 ? 'ok' : r === -1 ? 'not-found' : r === -2 ? 'closed' : r === -4 ? 'locked' : r === -5 ? 'full' : 'nickname-taken';
+      return r.ok ? 'ok' : r.code;
     },
 
     /** Notes a room as the host's, for the open-rooms cap. */
@@ -137,12 +142,17 @@ export function createRoomStore({ redis, keys, ttlSeconds, instance }: RoomStore
      * 'closable' when everyone left has now answered the open question.
      */
     async kick(code: string, playerId: string, openQuestion: number): Promise<'kicked' | 'closable' | 'not-found'> {
-      const r = await redis.qlKick(
-        9, keys.players(code), keys.reconnecting(code), keys.online(code), keys.scores(code), keys.streaks(code), keys.times(code),
-        keys.kicked(code), keys.answers(code, Math.max(openQuestion, 0)), keys.instances(code),
-        playerId, ttlSeconds,
+      const r = await kickScript.run(
+        redis,
+        {
+          players: keys.players(code), reconnecting: keys.reconnecting(code), online: keys.online(code), scores: keys.scores(code),
+          streaks: keys.streaks(code), times: keys.times(code), kicked: keys.kicked(code), answers: keys.answers(code, Math.max(openQuestion, 0)),
+          instances: keys.instances(code),
+        },
+        { playerId, kickedTtlSeconds: ttlSeconds },
       );
-      return r === 2 ? 'closable' : r === 1 ? 'kicked' : 'not-found';
+      if (!r.ok) return r.code;
+      return r.closable ? 'closable' : 'kicked';
     },
 
     async isKicked(code: string, playerId: string): Promise<boolean> {
@@ -166,14 +176,19 @@ export function createRoomStore({ redis, keys, ttlSeconds, instance }: RoomStore
     },
 
     /** Connection counting for early close, under this socket instance's lease; the count on this instance after the change. */
-    presence(code: string, playerId: string, delta: 1 | -1): Promise<number> {
+    async presence(code: string, playerId: string, delta: 1 | -1): Promise<number> {
       const { id, leaseMs } = ownInstance();
-      return redis.qlPresence(3, keys.online(code), keys.instances(code), keys.reconnecting(code), playerId, id, delta, leaseMs, ttlSeconds);
+      const r = await presence.run(
+        redis,
+        { presence: keys.online(code), instances: keys.instances(code), reconnecting: [keys.reconnecting(code)] },
+        { memberId: playerId, instanceId: id, delta, leaseMs, ttlSeconds },
+      );
+      return r.connections;
     },
 
     /** Counts players as online for `graceMs` more, or until they connect again: their socket instance is going away. */
     async expectBack(code: string, playerIds: string[], graceMs: number): Promise<void> {
-      if (playerIds.length) await redis.qlReconnecting(1, keys.reconnecting(code), graceMs, ttlSeconds, ...playerIds);
+      if (playerIds.length) await reconnecting.run(redis, { reconnecting: keys.reconnecting(code) }, { graceMs, ttlSeconds, playerIds });
     },
 
     /** Renews this socket instance's presence lease in each room it holds members of. */
@@ -181,14 +196,20 @@ export function createRoomStore({ redis, keys, ttlSeconds, instance }: RoomStore
       const { id, leaseMs } = ownInstance();
       // Sent back to back on one connection, without waiting for each answer.
       await Promise.all(
-        [...codes].map((code) => redis.qlLease(3, keys.instances(code), keys.online(code), keys.hostOnline(code), id, leaseMs, FORGET_DEAD_INSTANCES_MS)),
+        [...codes].map((code) =>
+          lease.run(
+            redis,
+            { instances: keys.instances(code), online: keys.online(code), hostOnline: keys.hostOnline(code) },
+            { instanceId: id, leaseMs, forgetAfterMs: FORGET_DEAD_INSTANCES_MS },
+          ),
+        ),
       );
     },
 
     /** Records when question `index` was sent to each player, as ms after it opened; a player's first send is kept. */
     async recordSent(code: string, index: number, lags: Iterable<[playerId: string, lagMs: number]>): Promise<void> {
-      const args = [...lags].flatMap(([id, lag]) => [id, Math.max(0, Math.floor(lag))]);
-      if (args.length) await redis.qlSent(1, keys.sent(code, index), ttlSeconds, ...args);
+      const firstSends = [...lags].map(([id, lag]) => [id, Math.max(0, Math.floor(lag))] as const);
+      if (firstSends.length) await sent.run(redis, { sent: keys.sent(code, index) }, { ttlSeconds, lags: firstSends });
     },
 
     /** Players connected now to a live socket instance. */
@@ -205,9 +226,14 @@ export function createRoomStore({ redis, keys, ttlSeconds, instance }: RoomStore
     },
 
     /** The host's connections, counted apart from the players'; only for telling an abandoned game. */
-    hostPresence(code: string, hostId: string, delta: 1 | -1): Promise<number> {
+    async hostPresence(code: string, hostId: string, delta: 1 | -1): Promise<number> {
       const { id, leaseMs } = ownInstance();
-      return redis.qlPresence(2, keys.hostOnline(code), keys.instances(code), hostId, id, delta, leaseMs, ttlSeconds);
+      const r = await presence.run(
+        redis,
+        { presence: keys.hostOnline(code), instances: keys.instances(code), reconnecting: [] },
+        { memberId: hostId, instanceId: id, delta, leaseMs, ttlSeconds },
+      );
+      return r.connections;
     },
 
     /**
@@ -216,12 +242,15 @@ export function createRoomStore({ redis, keys, ttlSeconds, instance }: RoomStore
      * player has answered the open question (`index`, or -1).
      */
     async presenceState(code: string, index: number): Promise<RoomPresence> {
-      const [players = 0, answered = 0, vacantForMs = 0, closable = 0] = await redis.qlRoomPresence(
-        7, keys.players(code), keys.answers(code, Math.max(index, 0)), keys.online(code), keys.hostOnline(code),
-        keys.instances(code), keys.reconnecting(code), keys.emptySince(code),
-        index, ttlSeconds,
+      const r = await roomPresence.run(
+        redis,
+        {
+          players: keys.players(code), answers: keys.answers(code, Math.max(index, 0)), online: keys.online(code), hostOnline: keys.hostOnline(code),
+          instances: keys.instances(code), reconnecting: keys.reconnecting(code), emptySince: keys.emptySince(code),
+        },
+        { questionIndex: index, markerTtlSeconds: ttlSeconds },
       );
-      return { playerCount: players, answeredCount: index >= 0 ? answered : 0, vacantForMs, closable: closable === 1 };
+      return { playerCount: r.players, answeredCount: index >= 0 ? r.answered : 0, vacantForMs: r.vacantForMs, closable: r.closable };
     },
 
     /** Every room record, in batches, by a bounded SCAN (see room-census.ts). */

@@ -1,3 +1,5 @@
+import { ErrorCode } from '../../shared/error-codes';
+import { arg, defineScript } from './define-script';
 import { everyoneAnsweredLua } from './early-close.lua';
 
 /**
@@ -115,3 +117,35 @@ if closable == 1 then
 end
 return {1, points, closable, answered, room.version, arrived}
 `;
+
+export const answer = defineScript({
+  command: 'qlAnswer',
+  lua: answerScript,
+  keys: ['room', 'answerKey', 'players', 'online', 'answers', 'scores', 'streaks', 'times', 'reconnecting', 'sent', 'instances', 'events'],
+  argv: {
+    playerId: arg.string,
+    questionIndex: arg.number,
+    choice: arg.orEmpty(arg.number),
+    normalizedText: arg.string,
+    text: arg.string,
+    arrivedAt: arg.orEmpty(arg.number),
+    reportedMs: arg.orEmpty(arg.number),
+    rttMs: arg.orEmpty(arg.number),
+    allowanceCapMs: arg.number,
+    graceMs: arg.number,
+    eventsMaxLength: arg.number,
+  },
+  failures: {
+    [-1]: ErrorCode.RoomNotFound,
+    [-2]: ErrorCode.NotAcceptingAnswers,
+    [-3]: ErrorCode.WrongQuestion,
+    [-4]: ErrorCode.TooLate,
+    [-5]: ErrorCode.AlreadyAnswered,
+    [-6]: ErrorCode.NotAPlayer,
+    [-7]: ErrorCode.InvalidChoice,
+    [-8]: ErrorCode.WrongAnswerType,
+  },
+  status: [1],
+  reply: ['status', 'points', 'closable', 'answeredCount', 'version', 'arrivedAt'],
+  ok: (r) => ({ points: r.points, closable: r.closable === 1, answeredCount: r.answeredCount, version: r.version, arrivedAt: r.arrivedAt }),
+});

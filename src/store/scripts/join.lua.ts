@@ -1,3 +1,5 @@
+import type { StoredPlayer } from '../../game/room-state';
+import { arg, defineScript } from './define-script';
 /**
  * Adds a player to a room, once per nickname skeleton (look-alikes are one name), while there is room.
  *
@@ -28,3 +30,14 @@ local ttl = tonumber(ARGV[4])
 for i = 2, 4 do redis.call('EXPIRE', KEYS[i], ttl) end
 return 1
 `;
+
+export const join = defineScript({
+  command: 'qlJoin',
+  lua: joinScript,
+  keys: ['room', 'players', 'nicknames', 'scores', 'locked'],
+  argv: { playerId: arg.string, nicknameKey: arg.string, player: arg.json<StoredPlayer>(), ttlSeconds: arg.number, maxPlayers: arg.number },
+  failures: { [-1]: 'not-found', [-2]: 'closed', [-3]: 'nickname-taken', [-4]: 'locked', [-5]: 'full' },
+  status: [1],
+  reply: ['joined'],
+  ok: () => ({}),
+});

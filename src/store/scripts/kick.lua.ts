@@ -1,3 +1,4 @@
+import { arg, defineScript } from './define-script';
 import { everyoneAnsweredLua } from './early-close.lua';
 
 /**
@@ -29,3 +30,14 @@ local _, live = liveIds(KEYS[3], KEYS[9], now)
 if live > 0 and everyoneAnswered(KEYS[3], KEYS[9], KEYS[8], KEYS[2], now) then return 2 end
 return 1
 `;
+
+export const kick = defineScript({
+  command: 'qlKick',
+  lua: kickScript,
+  keys: ['players', 'reconnecting', 'online', 'scores', 'streaks', 'times', 'kicked', 'answers', 'instances'],
+  argv: { playerId: arg.string, kickedTtlSeconds: arg.number },
+  failures: { [-1]: 'not-found' },
+  status: [1, 2],
+  reply: ['kicked'],
+  ok: (r) => ({ closable: r.kicked === 2 }),
+});

@@ -1,3 +1,4 @@
+import { arg, defineScript } from './define-script';
 /**
  * Adds one finished game to the global and the weekly leaderboard, at most once per game.
  *
@@ -27,3 +28,13 @@ if added > 0 then
 end
 return added
 `;
+
+export const leaderboard = defineScript({
+  command: 'qlLeaderboard',
+  lua: leaderboardScript,
+  keys: ['counted', 'global', 'globalGames', 'weekly', 'weeklyGames'],
+  argv: { markerTtlSeconds: arg.number, weeklyExpiresAt: arg.number, points: arg.pairs },
+  failures: { [-1]: 'already-counted' },
+  reply: ['added'],
+  ok: (r) => ({ added: r.added }),
+});

@@ -1,4 +1,5 @@
 import { everyoneAnsweredLua } from './early-close.lua';
+import { arg, defineScript } from './define-script';
 
 /**
  * Counts a player's (or host's) open connections on one socket instance, so a second tab or a
@@ -106,3 +107,46 @@ local closable = 0
 if index >= 0 and livePlayers > 0 and everyoneAnswered(KEYS[3], KEYS[5], KEYS[2], KEYS[6], now) then closable = 1 end
 return {players, answered, vacantForMs, closable, livePlayers}
 `;
+
+export const presence = defineScript({
+  command: 'qlPresence',
+  lua: presenceScript,
+  keys: ['presence', 'instances'],
+  // Players' presence names their reconnecting hash; a host's has none.
+  restKeys: 'reconnecting',
+  argv: { memberId: arg.string, instanceId: arg.string, delta: arg.number, leaseMs: arg.number, ttlSeconds: arg.number },
+  failures: {},
+  reply: ['connections'],
+  ok: (r) => ({ connections: r.connections }),
+});
+
+export const lease = defineScript({
+  command: 'qlLease',
+  lua: leaseScript,
+  keys: ['instances', 'online', 'hostOnline'],
+  argv: { instanceId: arg.string, leaseMs: arg.number, forgetAfterMs: arg.number },
+  failures: {},
+  status: [1],
+  reply: ['renewed'],
+  ok: () => ({}),
+});
+
+export const reconnecting = defineScript({
+  command: 'qlReconnecting',
+  lua: reconnectingScript,
+  keys: ['reconnecting'],
+  argv: { graceMs: arg.number, ttlSeconds: arg.number, playerIds: arg.rest(arg.string) },
+  failures: {},
+  reply: ['marked'],
+  ok: (r) => ({ marked: r.marked }),
+});
+
+export const roomPresence = defineScript({
+  command: 'qlRoomPresence',
+  lua: roomPresenceScript,
+  keys: ['players', 'answers', 'online', 'hostOnline', 'instances', 'reconnecting', 'emptySince'],
+  argv: { questionIndex: arg.number, markerTtlSeconds: arg.number },
+  failures: {},
+  reply: ['players', 'answered', 'vacantForMs', 'closable', 'livePlayers'],
+  ok: (r) => ({ players: r.players, answered: r.answered, vacantForMs: r.vacantForMs, closable: r.closable === 1, livePlayers: r.livePlayers }),
+});

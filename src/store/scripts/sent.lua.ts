@@ -1,3 +1,4 @@
+import { arg, defineScript } from './define-script';
 /**
  * Records when a question was sent to players, keeping each player's first: a later send (a view
  * pushed again, a reconnect) must not restart anyone's clock.
@@ -14,3 +15,13 @@ end
 redis.call('EXPIRE', KEYS[1], ARGV[1])
 return added
 `;
+
+export const sent = defineScript({
+  command: 'qlSent',
+  lua: sentScript,
+  keys: ['sent'],
+  argv: { ttlSeconds: arg.number, lags: arg.pairs },
+  failures: {},
+  reply: ['added'],
+  ok: (r) => ({ added: r.added }),
+});

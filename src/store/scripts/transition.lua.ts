@@ -1,3 +1,6 @@
+import type { RoomState } from '../../game/room-state';
+import type { ChannelMessage, RoomEvent } from '../../shared/events';
+import { type ArgCodec, arg, defineScript } from './define-script';
 /**
  * Compare-and-set of a room record, with its event and its notification, atomically.
  *
@@ -60,3 +63,27 @@ redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[8], '*', 'type', ARGV[3], 'event
 redis.call(ARGV[10], ARGV[5], ARGV[6])
 return 1
 `;
+
+export const transition = defineScript({
+  command: 'qlTransition',
+  lua: transitionScript,
+  keys: ['room', 'events', 'answers', 'players', 'scores', 'streaks', 'times', 'answerKey'],
+  restKeys: 'others',
+  argv: {
+    expectedVersion: arg.number,
+    record: arg.json<RoomState>(),
+    eventType: arg.string as ArgCodec<RoomEvent['type']>,
+    event: arg.json<RoomEvent>(),
+    channel: arg.string,
+    message: arg.json<ChannelMessage>(),
+    ttlSeconds: arg.number,
+    eventsMaxLength: arg.number,
+    settles: arg.flag,
+    publish: arg.string as ArgCodec<'PUBLISH' | 'SPUBLISH'>,
+  },
+  // 'not-found' also when creating (expected version -1) and the room exists already.
+  failures: { [-1]: 'not-found', [-2]: 'stale' },
+  status: [1],
+  reply: ['applied'],
+  ok: () => ({}),
+});
