@@ -1,4 +1,4 @@
-import { RoomEvent } from '../shared/events';
+import { RoomEvent, parseMessage } from '../shared/events';
 import type { Keys } from './keys';
 import type { QuizRedis } from './redis';
 
@@ -6,6 +6,8 @@ export interface StreamEntry {
   id: string;
   /** null when the entry is not a valid event; it is acknowledged and skipped. */
   event: RoomEvent | null;
+  /** Why `event` is null. */
+  malformed?: string;
 }
 
 type RawEntries = [id: string, fields: string[]][];
@@ -14,12 +16,9 @@ function parseEntries(raw: RawEntries): StreamEntry[] {
   return raw.map(([id, fields]) => {
     const i = fields.indexOf('event');
     const json = i >= 0 ? fields[i + 1] : undefined;
-    let event: RoomEvent | null = null;
-    if (json) {
-      const parsed = RoomEvent.safeParse(JSON.parse(json));
-      event = parsed.success ? parsed.data : null;
-    }
-    return { id, event };
+    if (json === undefined) return { id, event: null, malformed: 'no event field' };
+    const parsed = parseMessage(RoomEvent, json);
+    return parsed.ok ? { id, event: parsed.message } : { id, event: null, malformed: parsed.error };
   });
 }
 
