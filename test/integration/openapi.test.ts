@@ -15,7 +15,7 @@ import { ApiClient, type HttpResult } from '../helpers/api-client';
 import { deleteNamespace, infra, testNamespace } from '../helpers/infra';
 
 /** Served, but pages and files rather than REST operations: the docs themselves, the web client's vendored files, Bull Board. */
-const NOT_OPERATIONS = [/^GET \/docs(\/|$)/, /^GET \/openapi\.json$/, /^GET \/vendor\//, /^\w+ \/admin\/queues(\/|$)/];
+const NOT_OPERATIONS = [/^GET \/docs(\/|$)/, /^GET \/(openapi|asyncapi)\.json$/, /^GET \/vendor\//, /^\w+ \/admin\/queues(\/|$)/];
 
 interface Layer {
   route?: { path: string; methods: Record<string, boolean> };

@@ -11,11 +11,16 @@ export function jsonSchemaOf(schema: z.ZodType, io: 'input' | 'output'): JsonSch
   return json;
 }
 
-/** Named schemas, each referring to the others by `refPrefix` + name rather than repeating them. */
-export function jsonSchemasOf(schemas: Record<string, z.ZodType>, io: 'input' | 'output', refPrefix: string): Record<string, JsonSchema> {
+/**
+ * Named schemas, each referring to the others by `refPrefix` + name rather than repeating them.
+ * OpenAPI 3.1 takes draft 2020-12; AsyncAPI's own schema format is a superset of draft-07.
+ */
+export function jsonSchemasOf(
+  schemas: Record<string, z.ZodType>, io: 'input' | 'output', refPrefix: string, target: 'draft-2020-12' | 'draft-7' = 'draft-2020-12',
+): Record<string, JsonSchema> {
   const registry = z.registry<{ id: string }>();
   for (const [id, schema] of Object.entries(schemas)) registry.add(schema, { id });
-  const generated = z.toJSONSchema(registry, { io, uri: (id) => refPrefix + id, override: dropSafeIntegerBounds });
+  const generated = z.toJSONSchema(registry, { io, target, uri: (id) => refPrefix + id, override: dropSafeIntegerBounds });
   // Each comes out as a document of its own; inside a components section its `$schema` and `$id` would only mislead.
   return Object.fromEntries(Object.entries(generated.schemas).map(([id, { $schema: _, $id: __, ...schema }]) => [id, schema]));
 }
