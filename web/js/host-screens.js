@@ -1,3 +1,4 @@
+// @ts-check
 import { CHOICE_LETTERS, byId, h, showScreen } from './dom.js';
 import { renderDistribution, renderLeaderboard, renderPodium } from './room-views.js';
 
@@ -13,7 +14,7 @@ export function renderLobby(view) {
   const joinUrl = `${location.origin}/?code=${view.code}`;
   byId('lobby-code').textContent = view.code;
   byId('join-url').textContent = `${location.host}`;
-  const qr = byId('qr');
+  const qr = byId('qr', HTMLImageElement);
   const qrSrc = `/rooms/${encodeURIComponent(view.code)}/qr.svg`;
   if (qr.getAttribute('src') !== qrSrc) {
     qr.src = qrSrc;
@@ -25,7 +26,7 @@ export function renderLobby(view) {
   const names = view.leaderboard.map((e) => h('li', {}, e.nickname));
   if (more > 0) names.push(h('li', { className: 'more' }, `+${more} more`));
   byId('lobby-names').replaceChildren(...names);
-  const start = byId('start');
+  const start = byId('start', HTMLButtonElement);
   start.disabled = view.playerCount === 0;
   byId('start-hint').textContent = view.playerCount === 0 ? 'Start becomes available when the first player joins.' : '';
   showScreen('lobby');
