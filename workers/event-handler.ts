@@ -65,7 +65,7 @@ export function createEventHandler(deps: WorkerDeps, consumer: string) {
     const done: StreamEntry[] = [];
     for (const entry of entries) {
       if (!entry.event) {
-        log.warn('skipping malformed stream entry', { id: entry.id });
+        log.warn('skipping malformed stream entry', { id: entry.id, reason: entry.malformed });
         metrics.eventsHandled.inc({ type: 'malformed', outcome: 'skipped' });
         done.push(entry);
         continue;

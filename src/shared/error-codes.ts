@@ -1,3 +1,5 @@
+import { z } from 'zod';
+
 /** Every error code a client can see, REST or socket. One place, so clients can switch on them. */
 export const ErrorCode = {
   BadRequest: 'BAD_REQUEST',
@@ -46,7 +48,5 @@ export const ErrorCode = {
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
-export interface ErrorBody {
-  code: ErrorCode;
-  message: string;
-}
+export const ErrorBody = z.object({ code: z.enum(ErrorCode), message: z.string() });
+export type ErrorBody = z.infer<typeof ErrorBody>;

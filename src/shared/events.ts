@@ -17,10 +17,27 @@ export type RoomEvent = z.infer<typeof RoomEvent>;
 export type RoomEventType = RoomEvent['type'];
 
 /** Messages on a room's pub/sub channel, relayed by every socket instance that holds members of the room. */
-export type ChannelMessage =
-  | { kind: 'state'; version: number }
-  | { kind: 'countdown'; version: number; phase: RoomPhase; questionIndex: number; deadlineAt: number; answeredCount: number; playerCount: number }
+export const ChannelMessage = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('state'), version: z.number().int() }),
+  z.object({
+    kind: z.literal('countdown'), version: z.number().int(), phase: RoomPhase, questionIndex: z.number().int(),
+    deadlineAt: z.number(), answeredCount: z.number().int(), playerCount: z.number().int(),
+  }),
   /** The view changed without a new version (a join, a kick, a lock): push it again. */
-  | { kind: 'refresh' }
+  z.object({ kind: z.literal('refresh') }),
   /** The host removed this player: close their connections. */
-  | { kind: 'kicked'; playerId: string };
+  z.object({ kind: z.literal('kicked'), playerId: z.string() }),
+]);
+export type ChannelMessage = z.infer<typeof ChannelMessage>;
+
+/** A channel message or stream entry, from its JSON text: the message, or why it is not one (not JSON, or off the schema). */
+export function parseMessage<T>(schema: z.ZodType<T>, raw: string): { ok: true; message: T } | { ok: false; error: string } {
+  let json: unknown;
+  try {
+    json = JSON.parse(raw);
+  } catch {
+    return { ok: false, error: 'not JSON' };
+  }
+  const parsed = schema.safeParse(json);
+  return parsed.success ? { ok: true, message: parsed.data } : { ok: false, error: z.prettifyError(parsed.error) };
+}

@@ -138,12 +138,21 @@ export const RoomView = z.object({
 export type RoomView = z.infer<typeof RoomView>;
 
 /** One player's own state; `correct` and `points` appear only once the question is revealed. */
-export interface PlayerYou {
-  playerId: string;
-  nickname: string;
-  score: number;
-  rank: number;
-  streak: number;
-  /** `choice` is null and `text` set for a type-answer question. */
-  answer: { questionIndex: number; choice: number | null; text?: string; correct?: boolean; points?: number } | null;
-}
+export const PlayerYou = z.object({
+  playerId: z.string(),
+  nickname: z.string(),
+  score: z.number(),
+  rank: z.number().int(),
+  streak: z.number().int(),
+  answer: z
+    .object({
+      questionIndex: z.number().int(),
+      choice: z.number().int().nullable(),
+      text: z.string().optional(),
+      correct: z.boolean().optional(),
+      points: z.number().optional(),
+    })
+    .nullable()
+    .describe('The answer to the current question; `choice` is null and `text` set for a type-answer question.'),
+});
+export type PlayerYou = z.infer<typeof PlayerYou>;

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { MAX_TYPED_ANSWER, normalizeAnswerText } from './answer-text';
 import { isPlainText } from './plain-text';
-import type { ErrorBody } from './error-codes';
-import type { PlayerYou, RoomView } from './room';
+import { ErrorBody } from './error-codes';
+import { PlayerYou, RoomPhase, RoomView } from './room';
 
 /** A reported reaction time past this is not a reaction time; the allowance bounds it anyway. */
 export const MAX_REACTION_MS = 600_000;
@@ -29,38 +29,68 @@ export const AnswerSubmit = z
   .refine((a) => (a.choice === undefined) !== (a.text === undefined), 'send either choice or text, not both');
 export type AnswerSubmit = z.infer<typeof AnswerSubmit>;
 
-/** What an accepted answer's ack echoes: the choice, or the text as recorded (trimmed). */
-export type AnswerEcho = { questionIndex: number; receivedAt: number } & ({ choice: number } | { text: string });
+const Refused = z.object({ ok: z.literal(false), error: ErrorBody });
 
-export type Ack<T extends object> = ({ ok: true } & T) | { ok: false; error: ErrorBody };
+/** An accepted answer's ack echoes the choice, or the text as recorded (trimmed). */
+const accepted = { ok: z.literal(true), questionIndex: z.number().int(), receivedAt: z.number().describe('Arrival, epoch ms by the server clock.') };
+export const AnswerAck = z.union([z.object({ ...accepted, choice: z.number().int() }), z.object({ ...accepted, text: z.string() }), Refused]);
+export type AnswerAck = z.infer<typeof AnswerAck>;
 
-export interface Countdown {
-  remainingMs: number;
-  deadlineAt: number;
-  serverNow: number;
-  questionIndex: number;
-  phase: RoomView['phase'];
-  /** How many answered the open question (0 in a reveal), as of this tick. */
-  answeredCount: number;
-  playerCount: number;
-}
+export const SyncAck = z.union([z.object({ ok: z.literal(true), view: RoomView, you: PlayerYou.nullable() }), Refused]);
+export type SyncAck = z.infer<typeof SyncAck>;
+
+export const Countdown = z.object({
+  remainingMs: z.number(),
+  deadlineAt: z.number(),
+  serverNow: z.number(),
+  questionIndex: z.number().int(),
+  phase: RoomPhase,
+  answeredCount: z.number().int().describe('How many answered the open question (0 in a reveal), as of this tick.'),
+  playerCount: z.number().int(),
+});
+export type Countdown = z.infer<typeof Countdown>;
+
+export const RoomClosed = z.object({ reason: z.enum(['finished', 'failed', 'cancelled', 'replaced', 'kicked']), gameId: z.string() });
+export type RoomClosed = z.infer<typeof RoomClosed>;
+
+export const ServerRestarting = z.object({ reconnect: z.literal(true) });
+export type ServerRestarting = z.infer<typeof ServerRestarting>;
 
 export interface ServerToClientEvents {
   'room:view': (view: RoomView) => void;
   'room:you': (you: PlayerYou) => void;
   'room:countdown': (countdown: Countdown) => void;
-  'room:closed': (info: { reason: 'finished' | 'failed' | 'cancelled' | 'replaced' | 'kicked'; gameId: string }) => void;
+  'room:closed': (info: RoomClosed) => void;
   /** This instance is shutting down; the client reconnects (Socket.IO does so by itself) and gets the current view. */
-  'server:restarting': (info: { reconnect: true }) => void;
+  'server:restarting': (info: ServerRestarting) => void;
 }
 
 export interface ClientToServerEvents {
-  'answer:submit': (
-    answer: unknown,
-    ack: (result: Ack<AnswerEcho>) => void,
-  ) => void;
-  'room:sync': (ack: (result: Ack<{ view: RoomView; you: PlayerYou | null }>) => void) => void;
+  /** The server parses the answer all the same: a client that breaks the type gets a BAD_REQUEST ack. */
+  'answer:submit': (answer: AnswerSubmit, ack: (result: AnswerAck) => void) => void;
+  'room:sync': (ack: (result: SyncAck) => void) => void;
 }
+
+type Payload<F> = F extends (payload: infer P, ...rest: never[]) => void ? P : never;
+type AckResult<F> = F extends (...args: infer A) => void ? (A extends [...unknown[], (result: infer R) => void] ? R : never) : never;
+
+/**
+ * Each event's payload and ack as the zod schema they are built from, keyed like the event maps (the
+ * AsyncAPI document is generated from these); `satisfies` keeps the two in step.
+ */
+export const SOCKET_EVENT_SCHEMAS = {
+  serverToClient: {
+    'room:view': RoomView,
+    'room:you': PlayerYou,
+    'room:countdown': Countdown,
+    'room:closed': RoomClosed,
+    'server:restarting': ServerRestarting,
+  } satisfies { [E in keyof ServerToClientEvents]: z.ZodType<Payload<ServerToClientEvents[E]>> },
+  clientToServer: {
+    'answer:submit': { payload: AnswerSubmit, ack: AnswerAck },
+    'room:sync': { payload: null, ack: SyncAck },
+  } satisfies { [E in keyof ClientToServerEvents]: { payload: z.ZodType | null; ack: z.ZodType<AckResult<ClientToServerEvents[E]>> } },
+};
 
 export type InterServerEvents = Record<string, never>;
 

@@ -1,6 +1,6 @@
 import { isEndPhase } from '../game/room-machine';
-import type { ChannelMessage } from '../shared/events';
 import { buildPlayerYou } from '../game/view';
+import { ChannelMessage, parseMessage } from '../shared/events';
 import type { PlayerYou, Question, RoomView } from '../shared/room';
 import type { RoomState } from '../game/room-state';
 import { type QuizServer, type QuizSocket, type RelayDeps, ioRoom } from './types';
@@ -171,7 +171,12 @@ export function createRoomRelay(io: QuizServer, { rooms, views, log, clock }: Re
     /** A message from a room's channel; ignored unless this instance holds members of the room. */
     onChannelMessage(code: string, raw: string): void {
       if (!io.of('/').adapter.rooms.has(ioRoom.game(code))) return;
-      const m = JSON.parse(raw) as ChannelMessage;
+      const parsed = parseMessage(ChannelMessage, raw);
+      if (!parsed.ok) {
+        log.warn('dropping malformed channel message', { room: code, reason: parsed.error, raw: raw.slice(0, 200) });
+        return;
+      }
+      const m = parsed.message;
       switch (m.kind) {
         case 'state':
           return enqueue(code, () => pushState(code));

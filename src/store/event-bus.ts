@@ -1,5 +1,5 @@
 import { Cluster } from 'ioredis';
-import { RoomEvent } from '../shared/events';
+import { RoomEvent, parseMessage } from '../shared/events';
 import type { Keys } from './keys';
 import type { QuizRedis } from './redis';
 
@@ -12,6 +12,8 @@ export interface StreamEntry {
   id: string;
   /** null when the entry is not a valid event; it is acknowledged and skipped. */
   event: RoomEvent | null;
+  /** Why `event` is null. */
+  malformed?: string;
 }
 
 type RawEntries = [id: string, fields: string[]][];
@@ -35,12 +37,9 @@ function parseEntries(stream: string, raw: RawEntries): StreamEntry[] {
   return raw.map(([id, fields]) => {
     const i = fields.indexOf('event');
     const json = i >= 0 ? fields[i + 1] : undefined;
-    let event: RoomEvent | null = null;
-    if (json) {
-      const parsed = RoomEvent.safeParse(JSON.parse(json));
-      event = parsed.success ? parsed.data : null;
-    }
-    return { stream, id, event };
+    if (json === undefined) return { stream, id, event: null, malformed: 'no event field' };
+    const parsed = parseMessage(RoomEvent, json);
+    return parsed.ok ? { stream, id, event: parsed.message } : { stream, id, event: null, malformed: parsed.error };
   });
 }
 

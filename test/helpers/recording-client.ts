@@ -1,10 +1,9 @@
 import { io, type Socket } from 'socket.io-client';
 import type { ErrorBody } from '../../src/shared/error-codes';
 import type { PlayerYou, RoomView } from '../../src/shared/room';
-import type { Ack, AnswerEcho, ClientToServerEvents, Countdown, ServerToClientEvents } from '../../src/shared/socket-events';
+import type { AnswerAck, AnswerSubmit, ClientToServerEvents, Countdown, ServerToClientEvents, SyncAck } from '../../src/shared/socket-events';
 
-export type AnswerAck = Ack<AnswerEcho>;
-export type SyncAck = Ack<{ view: RoomView; you: PlayerYou | null }>;
+export type { AnswerAck, SyncAck };
 
 /** Everything a client received, in order, with the local receive time. Acks are frames too. */
 export type Frame =
@@ -183,7 +182,8 @@ export class RecordingClient {
 
   /** Sends any payload as an answer, for malformed ones. */
   async submitRaw(payload: unknown): Promise<AnswerAck> {
-    const ack = (await this.socket.timeout(ACK_TIMEOUT_MS).emitWithAck('answer:submit', payload)) as AnswerAck;
+    // Deliberately anything: the tests send malformed answers on purpose.
+    const ack = (await this.socket.timeout(ACK_TIMEOUT_MS).emitWithAck('answer:submit', payload as AnswerSubmit)) as AnswerAck;
     this.record({ event: 'ack:answer:submit', payload: ack, at: Date.now(), sent: payload });
     return ack;
   }

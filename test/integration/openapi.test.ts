@@ -3,10 +3,10 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Express } from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Validator } from '@seriousme/openapi-schema-validator';
 import { z } from 'zod';
 import { startApi } from '../../src/api/main';
-import { type OpenApiDocument, type Operation, buildOpenApiDocument } from '../../src/api/docs/openapi';
-import { requestSchemas, responseSchemas } from '../../src/api/docs/openapi-operations';
+import { OPERATIONS, type OpenApiDocument, type Operation, buildOpenApiDocument } from '../../src/api/docs/openapi';
 import { generateRoomCode, isRoomCode } from '../../src/game/room-code';
 import { loadConfig } from '../../src/platform/config';
 import { createLogger } from '../../src/platform/logger';
@@ -15,7 +15,7 @@ import { ApiClient, type HttpResult } from '../helpers/api-client';
 import { GENEROUS_LIMITS, deleteNamespace, infra, testNamespace } from '../helpers/infra';
 
 /** Served, but pages and files rather than REST operations: the docs themselves, the web client's vendored files, Bull Board. */
-const NOT_OPERATIONS = [/^GET \/docs(\/|$)/, /^GET \/openapi\.json$/, /^GET \/vendor\//, /^\w+ \/admin\/queues(\/|$)/];
+const NOT_OPERATIONS = [/^GET \/docs(\/|$)/, /^GET \/(openapi|asyncapi)\.json$/, /^GET \/vendor\//, /^\w+ \/admin\/queues(\/|$)/];
 
 interface Layer {
   route?: { path: string; methods: Record<string, boolean> };
@@ -72,6 +72,20 @@ afterAll(async () => {
 });
 
 describe('the OpenAPI document', () => {
+  it('is a valid OpenAPI 3.1 document, by the OpenAPI schema', async () => {
+    const result = await new Validator().validate(JSON.parse(JSON.stringify(doc)) as Record<string, unknown>);
+
+    expect(result.errors ?? []).toEqual([]);
+    expect(result.valid).toBe(true);
+  });
+
+  it('is refused by that validator when a parameter does not say where it goes', async () => {
+    const broken = JSON.parse(JSON.stringify(doc)) as { paths: Record<string, Record<string, { parameters?: { in?: string }[] }>> };
+    delete broken.paths['/rooms/{code}']?.get?.parameters?.[0]?.in;
+
+    expect((await new Validator().validate(broken)).valid).toBe(false);
+  });
+
   it('is OpenAPI 3.1 with the package version and a relative server', () => {
     const pkg = JSON.parse(readFileSync(path.join(infra().repoRoot, 'package.json'), 'utf8')) as { version: string };
 
@@ -113,7 +127,9 @@ describe('the OpenAPI document', () => {
   it('holds every request and answer schema as a component, and resolves every $ref to one', () => {
     const refs = allRefs(doc);
 
-    expect(Object.keys(doc.components.schemas).sort()).toEqual([...Object.keys(requestSchemas), ...Object.keys(responseSchemas)].sort());
+    const named = OPERATIONS.flatMap((op) => [op.body, 'schema' in op.answer ? op.answer.schema : undefined]).flatMap((n) => Object.keys(n ?? {}));
+
+    expect(Object.keys(doc.components.schemas).sort()).toEqual([...new Set([...named, 'Problem'])].sort());
     expect(refs.length).toBeGreaterThan(20);
     for (const ref of refs) expect(Object.keys(doc.components.schemas)).toContain(ref.replace('#/components/schemas/', ''));
   });

@@ -1,3 +1,4 @@
+// @ts-check
 /**
  * A countdown bar and seconds label driven by requestAnimationFrame, drawn from an absolute
  * deadline on the server's clock, so late frames never shorten it.
@@ -5,8 +6,8 @@
  * @param {{ now(): number }} clock
  */
 export function createCountdown(root, clock) {
-  const fill = root.querySelector('.countdown-fill');
-  const label = root.querySelector('.countdown-seconds');
+  const fill = /** @type {HTMLElement} */ (root.querySelector('.countdown-fill'));
+  const label = /** @type {HTMLElement} */ (root.querySelector('.countdown-seconds'));
   let deadlineAt = null;
   let totalMs = 1;
   let frame = 0;

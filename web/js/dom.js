@@ -1,10 +1,18 @@
+// @ts-check
 /** Small DOM helpers. Text always goes in through textContent: nicknames and questions are never markup. */
 
-/** @param {string} id */
-export function byId(id) {
+/**
+ * The element with this id; with `type`, checked to be one: `byId('join-code', HTMLInputElement).value`.
+ * @template {HTMLElement} [T=HTMLElement]
+ * @param {string} id
+ * @param {{ new (): T }} [type]
+ * @returns {T}
+ */
+export function byId(id, type) {
   const el = document.getElementById(id);
   if (!el) throw new Error(`#${id} is missing from the page`);
-  return el;
+  if (type && !(el instanceof type)) throw new Error(`#${id} is not a ${type.name}`);
+  return /** @type {T} */ (el);
 }
 
 /**
@@ -28,7 +36,7 @@ export function h(tag, props = {}, ...children) {
 
 /** Shows the one `[data-screen]` section with this name and hides the others. */
 export function showScreen(name) {
-  for (const section of document.querySelectorAll('section[data-screen]')) {
+  for (const section of document.querySelectorAll(/** @type {'section'} */ ('section[data-screen]'))) {
     section.hidden = section.getAttribute('data-screen') !== name;
   }
   document.body.dataset.showing = name;

@@ -1,3 +1,4 @@
+// @ts-check
 import { byId, h, showError } from './dom.js';
 import { api } from './rest-client.js';
 
@@ -33,11 +34,11 @@ export function initAuthForms(onSignedIn) {
       }
     });
   submitWith(login, () =>
-    api('POST', '/auth/login', { body: { email: byId('login-email').value, password: byId('login-password').value } }),
+    api('POST', '/auth/login', { body: { email: byId('login-email', HTMLInputElement).value, password: byId('login-password', HTMLInputElement).value } }),
   );
   submitWith(register, () =>
     api('POST', '/auth/register', {
-      body: { displayName: byId('register-name').value, email: byId('register-email').value, password: byId('register-password').value },
+      body: { displayName: byId('register-name', HTMLInputElement).value, email: byId('register-email', HTMLInputElement).value, password: byId('register-password', HTMLInputElement).value },
     }),
   );
 }
@@ -58,12 +59,12 @@ export async function loadCategories() {
 
 /** The room settings the form describes, in the shape POST /rooms takes. */
 export function readCreateForm() {
-  const number = (id) => Number(byId(id).value);
+  const number = (id) => Number(byId(id, HTMLInputElement).value);
   return {
     questionCount: number('create-count'),
     questionSeconds: number('create-seconds'),
     revealSeconds: number('create-reveal'),
-    category: byId('create-category').value || null,
-    difficulty: byId('create-difficulty').value || null,
+    category: byId('create-category', HTMLSelectElement).value || null,
+    difficulty: byId('create-difficulty', HTMLSelectElement).value || null,
   };
 }

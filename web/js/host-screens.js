@@ -1,3 +1,4 @@
+// @ts-check
 import { CHOICE_LETTERS, byId, h, showScreen } from './dom.js';
 import { renderDistribution, renderLeaderboard, renderPodium } from './room-views.js';
 import { clientConfig } from './socket-client.js';
@@ -12,7 +13,7 @@ function questionMeta(view) {
 /** The lobby: the code huge, the join link and its QR code, who is in, and the Start button. */
 export function renderLobby(view) {
   byId('lobby-code').textContent = view.code;
-  const qr = byId('qr');
+  const qr = byId('qr', HTMLImageElement);
   const qrSrc = `/rooms/${encodeURIComponent(view.code)}/qr.svg`;
   if (qr.getAttribute('src') !== qrSrc) qr.src = qrSrc;
   // The address a phone can use (the LAN address when this page is on localhost), as the QR code encodes it.
@@ -29,7 +30,7 @@ export function renderLobby(view) {
   const names = view.leaderboard.map((e) => h('li', {}, e.nickname));
   if (more > 0) names.push(h('li', { className: 'more' }, `+${more} more`));
   byId('lobby-names').replaceChildren(...names);
-  const start = byId('start');
+  const start = byId('start', HTMLButtonElement);
   start.disabled = view.playerCount === 0;
   byId('start-hint').textContent = view.playerCount === 0 ? 'Start becomes available when the first player joins.' : '';
   showScreen('lobby');

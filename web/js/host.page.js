@@ -1,3 +1,5 @@
+// @ts-check
+/** @import { RoomView } from '../../src/client' */
 import { createCountdown } from './countdown.js';
 import { byId, loadStored, showError, showNotice, showScreen, store } from './dom.js';
 import { initAuthForms, loadCategories, readCreateForm } from './host-forms.js';
@@ -23,7 +25,9 @@ const revealCountdown = createCountdown(byId('hr-countdown'), clock);
 
 let account = loadStored(ACCOUNT_KEY);
 let room = null;
+/** @type {import('./socket-client.js').QuizSocket | null} */
 let socket = null;
+/** @type {RoomView | null} */
 let view = null;
 let renderedQuestion = -1;
 
@@ -211,7 +215,7 @@ async function control(action, button) {
 
 async function startGame() {
   if (!room) return;
-  const button = byId('start');
+  const button = byId('start', HTMLButtonElement);
   button.disabled = true;
   try {
     applyView(await api('POST', `/rooms/${room.code}/start`, { token: room.hostToken }));
@@ -250,7 +254,7 @@ byId('sign-out').addEventListener('click', () => {
   showAuth(null);
 });
 byId('host-controls').addEventListener('click', (event) => {
-  const button = event.target.closest('button[data-action]');
+  const button = /** @type {HTMLButtonElement | null} */ (/** @type {Element} */ (event.target).closest('button[data-action]'));
   if (button) control(button.dataset.action, button);
 });
 

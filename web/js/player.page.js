@@ -1,3 +1,5 @@
+// @ts-check
+/** @import { PlayerYou, RoomView } from '../../src/client' */
 import { createCountdown } from './countdown.js';
 import { CHOICE_LETTERS, byId, formatPoints, h, loadStored, showError, showNotice, showScreen, store } from './dom.js';
 import { api } from './rest-client.js';
@@ -13,8 +15,11 @@ const clock = createClock();
 const countdown = createCountdown(byId('q-countdown'), clock);
 
 let session = null;
+/** @type {import('./socket-client.js').QuizSocket | null} */
 let socket = null;
+/** @type {RoomView | null} */
 let view = null;
+/** @type {PlayerYou | null} */
 let you = null;
 /** Another tab or device took this player over: do not reconnect and take it back. */
 let replaced = false;
@@ -24,7 +29,7 @@ let question = { index: -1, sending: null, locked: null, refusal: null, shownAt:
 const MAX_REACTION_MS = 600_000;
 
 function showJoin(code, message) {
-  byId('join-code').value = code ?? '';
+  byId('join-code', HTMLInputElement).value = code ?? '';
   showScreen('join');
   showError(message ?? null);
   byId(code ? 'join-nickname' : 'join-code').focus();
@@ -44,8 +49,8 @@ function endSession(message) {
 
 async function join(event) {
   event.preventDefault();
-  const code = byId('join-code').value.trim().toUpperCase();
-  const nickname = byId('join-nickname').value.trim();
+  const code = byId('join-code', HTMLInputElement).value.trim().toUpperCase();
+  const nickname = byId('join-nickname', HTMLInputElement).value.trim();
   if (!code || !nickname) return showError('Enter the room code from the host screen and a nickname.');
   const button = event.submitter ?? byId('join-form').querySelector('button');
   button.disabled = true;
@@ -172,10 +177,10 @@ function renderQuestion() {
     byId('q-text').textContent = q.text;
     const typed = q.type === 'type-answer';
     byId('q-typed').hidden = !typed;
-    byId('q-typed-input').value = '';
+    byId('q-typed-input', HTMLInputElement).value = '';
     byId('q-typed').onsubmit = (event) => {
       event.preventDefault();
-      const text = byId('q-typed-input').value;
+      const text = byId('q-typed-input', HTMLInputElement).value;
       if (text.trim()) submit({ text });
     };
     byId('q-choices').hidden = typed;
@@ -198,7 +203,7 @@ function renderQuestion() {
   const locked = Boolean(revealed || mine || view.phase === 'paused' || question.sending !== null || question.refusal?.final);
   // A poll has no correct choice: the reveal marks nothing right or wrong.
   const graded = revealed && revealed.correctChoices.length > 0;
-  for (const button of byId('q-choices').children) {
+  for (const button of byId('q-choices').querySelectorAll('button')) {
     const i = Number(button.dataset.choice);
     const right = Boolean(graded && revealed.correctChoices.includes(i));
     button.disabled = locked;
@@ -207,8 +212,8 @@ function renderQuestion() {
     button.classList.toggle('is-wrong', Boolean(graded) && i === chosen && !right);
     button.classList.toggle('is-dimmed', (graded && !right) || (!revealed && chosen !== null && chosen !== undefined && i !== chosen));
   }
-  for (const field of byId('q-typed').elements) field.disabled = locked;
-  if (mine?.text !== undefined) byId('q-typed-input').value = mine.text;
+  for (const field of byId('q-typed').querySelectorAll('input, button')) field.toggleAttribute('disabled', locked);
+  if (mine?.text !== undefined) byId('q-typed-input', HTMLInputElement).value = mine.text;
 
   const countdownEl = byId('q-countdown');
   countdownEl.hidden = Boolean(revealed);
@@ -279,8 +284,8 @@ function submit(answer) {
     if (question.index !== index) return;
     question.sending = null;
     if (err) question.refusal = { message: 'The server did not confirm your answer; try again.', final: false };
-    else if (ack.ok) question.locked = { questionIndex: ack.questionIndex, choice: ack.choice ?? null, text: ack.text };
-    else question.refusal = { message: ack.error.message, final: FINAL_REFUSALS.has(ack.error.code) };
+    else if (ack.ok) question.locked = { questionIndex: ack.questionIndex, choice: 'choice' in ack ? ack.choice : null, text: 'text' in ack ? ack.text : undefined };
+    else if ('error' in ack) question.refusal = { message: ack.error.message, final: FINAL_REFUSALS.has(ack.error.code) };
     if (view.phase === 'question' || view.phase === 'reveal') renderQuestion();
   });
 }
@@ -308,7 +313,8 @@ byId('closed-resume').addEventListener('click', () => {
   startSession(session);
 });
 byId('join-code').addEventListener('input', (e) => {
-  e.target.value = e.target.value.toUpperCase();
+  const input = /** @type {HTMLInputElement} */ (e.target);
+  input.value = input.value.toUpperCase();
 });
 
 const codeParam = new URLSearchParams(location.search).get('code')?.trim().toUpperCase() ?? '';

@@ -1,3 +1,4 @@
+// @ts-check
 /** A REST failure with the api's problem+json `detail` as its message and `code` for decisions. */
 export class ApiError extends Error {
   /**

@@ -1,8 +1,9 @@
+// @ts-check
 import { CHOICE_LETTERS, formatPoints, h } from './dom.js';
 
 /**
  * Fills an <ol> with leaderboard rows; the row whose nickname is `own` is marked.
- * @param {HTMLOListElement} list
+ * @param {HTMLElement} list an <ol>
  * @param {{ rank: number, nickname: string, score: number }[]} entries
  * @param {string} [own]
  */

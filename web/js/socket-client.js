@@ -1,4 +1,9 @@
+// @ts-check
+/** @import { Socket } from 'socket.io-client' */
+/** @import { ClientToServerEvents, ServerToClientEvents } from '../../src/client' */
 import { api } from './rest-client.js';
+
+/** @typedef {Socket<ServerToClientEvents, ClientToServerEvents>} QuizSocket the typed connection (quizloop/client) */
 
 /** Refusals by the server's admission check: reconnecting with the same token cannot help. */
 const REFUSAL_CODES = new Set(['UNAUTHORIZED', 'FORBIDDEN', 'ROOM_NOT_FOUND', 'NOT_A_PLAYER']);
@@ -25,6 +30,7 @@ export async function socketUrl() {
  * Opens a Socket.IO connection with a player or host token. The caller wires the events;
  * the browser client (served at /vendor/socket.io.min.js) reconnects by itself after network loss.
  * @param {string} token
+ * @returns {Promise<QuizSocket>}
  */
 export async function connect(token) {
   if (typeof window.io !== 'function') throw new Error('The Socket.IO client did not load; reload the page.');

@@ -1,4 +1,5 @@
 import express, { Router } from 'express';
+import { buildAsyncApiDocument } from './asyncapi';
 import { buildOpenApiDocument } from './openapi';
 
 /**
@@ -28,13 +29,18 @@ const PAGE = `<!doctype html>
 // Served in place of the package's own initializer (which points at the petstore). No validator: it would call out to the internet.
 const INITIALIZER = `window.ui = SwaggerUIBundle({ url: '/openapi.json', dom_id: '#swagger-ui', deepLinking: true, validatorUrl: null });\n`;
 
-/** The OpenAPI document at /openapi.json and Swagger UI at /docs, with no CDN. */
+/** The OpenAPI document at /openapi.json, Swagger UI at /docs (no CDN), and the socket's AsyncAPI document at /asyncapi.json. */
 export function docsRoutes(): Router {
   const router = Router();
   const document = buildOpenApiDocument();
+  const asyncApi = buildAsyncApiDocument();
 
   router.get('/openapi.json', (_req, res) => {
     res.json(document);
+  });
+
+  router.get('/asyncapi.json', (_req, res) => {
+    res.json(asyncApi);
   });
 
   router.get('/docs', (_req, res) => {

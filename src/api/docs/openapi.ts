@@ -1,14 +1,19 @@
-import { existsSync, readFileSync } from 'node:fs';
-import path from 'node:path';
 import { z } from 'zod';
 import { ROOM_CODE_ALPHABET, ROOM_CODE_LENGTH, ROOM_CODE_PATTERN } from '../../game/room-code';
 import { SIGNATURE_HEADER, SIGNATURE_TOLERANCE_MS, TIMESTAMP_HEADER } from '../../shared/webhooks';
-import { BOARD_NAMES } from '../../store/leaderboard-store';
-import { type Auth, type OperationSpec, type Tag, operations, requestSchemas, responseSchemas } from './openapi-operations';
-import { historyAndLeaderboardOperations } from './openapi-operations-leaderboards';
-import { type SocketContract, socketContract } from './openapi-socket';
-
-type JsonSchema = z.core.JSONSchema.BaseSchema;
+import { authOperations } from '../auth/auth.openapi';
+import { historyOperations } from '../history/history.openapi';
+import { internalOperations } from '../internal/internal.openapi';
+import { BoardName } from '../leaderboards/leaderboards.schemas';
+import { leaderboardsOperations } from '../leaderboards/leaderboards.openapi';
+import type { Auth, Named, OperationSpec, Tag } from '../operation-spec';
+import { opsOperations } from '../ops/ops.openapi';
+import { categoriesOperations } from '../questions/categories.openapi';
+import { questionsOperations } from '../questions/questions.openapi';
+import { roomsOperations } from '../rooms/rooms.openapi';
+import { PlayerIdParam, Problem } from '../schemas';
+import { webOperations } from '../web/web.openapi';
+import { type JsonSchema, jsonSchemaOf, jsonSchemasOf, packageVersion } from './json-schema';
 
 interface Parameter {
   name: string;
@@ -46,8 +51,13 @@ export interface OpenApiDocument {
   tags: { name: Tag; description: string }[];
   paths: Record<string, Partial<Record<OperationSpec['method'], Operation>>>;
   components: { schemas: Record<string, JsonSchema>; securitySchemes: Record<string, SecurityScheme> };
-  'x-socket-io': SocketContract;
 }
+
+/** Every REST operation of the api, each declared in its feature folder beside its routes, in the order the docs page lists them. */
+export const OPERATIONS: readonly OperationSpec[] = [
+  ...opsOperations, ...authOperations, ...categoriesOperations, ...questionsOperations, ...roomsOperations,
+  ...historyOperations, ...leaderboardsOperations, ...webOperations, ...internalOperations,
+];
 
 const COMPONENTS = '#/components/schemas/';
 const ref = (component: string): JsonSchema => ({ $ref: COMPONENTS + component });
@@ -56,7 +66,7 @@ const DESCRIPTION = `Live multiplayer trivia: a host creates a room, players joi
 
 - **Errors** are \`application/problem+json\` (RFC 9457) with a machine-readable \`code\`.
 - **Tokens** are HS256 JWTs sent as \`Authorization: Bearer <token>\`: a user token from sign-in, a host token per room from \`POST /rooms\`, and a player token per room from \`POST /rooms/{code}/players\`, which is for the socket only.
-- **Playing** happens over Socket.IO on the socket process; \`x-socket-io\` in this document lists its events and payloads.`;
+- **Playing** happens over Socket.IO on the socket process; its events and payloads are an AsyncAPI 3 document at [/asyncapi.json](/asyncapi.json).`;
 
 const TAGS: OpenApiDocument['tags'] = [
   { name: 'system', description: 'Liveness, readiness, metrics' },
@@ -97,19 +107,20 @@ const PATH_PARAMETERS: Record<string, Parameter> = {
   },
   id: { name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' }, description: 'The `gameId` of the room.' },
   playerId: {
-    name: 'playerId', in: 'path', required: true, example: 'p_Xq3vN0aB9kLm', schema: { type: 'string', pattern: '^p_[A-Za-z0-9_-]{12}$' },
+    name: 'playerId', in: 'path', required: true, example: 'p_Xq3vN0aB9kLm', schema: jsonSchemaOf(PlayerIdParam, 'input'),
     description: 'A player id, as `POST /rooms/{code}/players` gave it (it is also `playerId` in the player\'s `room:you`).',
   },
   questionId: { name: 'questionId', in: 'path', required: true, schema: { type: 'integer', minimum: 1 }, description: 'The id of a question in the bank.' },
   categoryId: { name: 'categoryId', in: 'path', required: true, schema: { type: 'integer', minimum: 1 }, description: 'The id of a category.' },
-  board: { name: 'board', in: 'path', required: true, schema: { type: 'string', enum: [...BOARD_NAMES] }, description: 'Which leaderboard.' },
+  board: { name: 'board', in: 'path', required: true, schema: jsonSchemaOf(BoardName, 'input'), description: 'Which leaderboard.' },
   userId: { name: 'userId', in: 'path', required: true, schema: { type: 'string', format: 'uuid' }, description: 'A user id, as the boards list it.' },
 };
 
 /** The OpenAPI 3.1 document of the api's REST endpoints, generated from the zod schemas the routes use. */
-export function buildOpenApiDocument(): OpenApiDocument {
+export function buildOpenApiDocument(operations: readonly OperationSpec[] = OPERATIONS): OpenApiDocument {
   const paths: OpenApiDocument['paths'] = {};
-  for (const spec of [...operations, ...historyAndLeaderboardOperations]) paths[spec.path] = { ...paths[spec.path], [spec.method]: operation(spec) };
+  for (const spec of operations) (paths[spec.path] ??= {})[spec.method] = operation(spec);
+  const { requests, responses } = namedSchemas(operations);
   return {
     openapi: '3.1.0',
     info: { title: 'quizloop api', version: packageVersion(), description: DESCRIPTION },
@@ -118,11 +129,36 @@ export function buildOpenApiDocument(): OpenApiDocument {
     paths,
     components: {
       // Requests as their input (a field with a default is optional), answers as their output.
-      schemas: { ...componentSchemas(requestSchemas, 'input'), ...componentSchemas(responseSchemas, 'output') },
+      schemas: { ...componentSchemas(requests, 'input'), ...componentSchemas(responses, 'output') },
       securitySchemes: SECURITY_SCHEMES,
     },
-    'x-socket-io': socketContract(ref),
   };
+}
+
+/** The one name and schema of `{ RoomSettings }`. */
+function nameOf(named: Named): [string, z.ZodType] {
+  const entries = Object.entries(named);
+  const [entry] = entries;
+  if (!entry || entries.length > 1) throw new Error(`a component is one schema under its name, not ${entries.length}`);
+  return entry;
+}
+
+/** Every schema the operations name, as a request or as an answer; one name is one schema. */
+function namedSchemas(operations: readonly OperationSpec[]) {
+  const requests: Record<string, z.ZodType> = {};
+  const responses: Record<string, z.ZodType> = { Problem };
+  const add = (into: Record<string, z.ZodType>, named: Named) => {
+    const [name, schema] = nameOf(named);
+    const taken = requests[name] ?? responses[name];
+    if (taken && taken !== schema) throw new Error(`two schemas are named ${name}`);
+    into[name] = schema;
+  };
+  for (const spec of operations) {
+    if (spec.body) add(requests, spec.body);
+    if ('schema' in spec.answer) add(responses, spec.answer.schema);
+  }
+  for (const name of Object.keys(requests)) if (name in responses) throw new Error(`${name} is both a request and an answer`);
+  return { requests, responses };
 }
 
 function operation(spec: OperationSpec): Operation {
@@ -148,14 +184,15 @@ function operation(spec: OperationSpec): Operation {
 /** Each field of a query schema as a parameter; one with a default, or optional, may be left out. */
 function queryParameters(query: OperationSpec['query']): Parameter[] {
   return Object.entries(query?.shape ?? {}).map(([name, schema]) => {
-    const { $schema: _, description = '', ...json } = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any', override: dropSafeIntegerBounds });
+    const { description = '', ...json } = jsonSchemaOf(schema, 'input');
     return { name, in: 'query', required: !schema.safeParse(undefined).success, description, schema: json };
   });
 }
 
-function requestBody(name: keyof typeof requestSchemas, csv: string | undefined): Operation['requestBody'] {
+function requestBody(body: Named, csv: string | undefined): Operation['requestBody'] {
+  const [name, schema] = nameOf(body);
   // The routes parse a missing body as {}, so a body whose every field has a default may be left out.
-  const required = !requestSchemas[name].safeParse({}).success;
+  const required = !schema.safeParse({}).success;
   const content: Content = { 'application/json': { schema: ref(name) } };
   if (csv) content['text/csv'] = { schema: { type: 'string', description: csv } };
   return { required, content };
@@ -163,7 +200,7 @@ function requestBody(name: keyof typeof requestSchemas, csv: string | undefined)
 
 function responses({ answer, errors }: OperationSpec): Operation['responses'] {
   const content: Content | undefined = 'schema' in answer
-    ? { 'application/json': { schema: ref(answer.schema) } }
+    ? { 'application/json': { schema: ref(nameOf(answer.schema)[0]) } }
     : 'mediaType' in answer ? { [answer.mediaType]: { schema: { type: 'string' } } } : undefined;
   const out: Operation['responses'] = { [answer.status]: { description: answer.description, content } };
   for (const [status, description] of Object.entries(errors)) {
@@ -173,23 +210,5 @@ function responses({ answer, errors }: OperationSpec): Operation['responses'] {
 }
 
 function componentSchemas(schemas: Record<string, z.ZodType>, io: 'input' | 'output'): Record<string, JsonSchema> {
-  const registry = z.registry<{ id: string }>();
-  for (const [id, schema] of Object.entries(schemas)) registry.add(schema, { id });
-  const generated = z.toJSONSchema(registry, { io, uri: (id) => COMPONENTS + id, override: dropSafeIntegerBounds });
-  // Each comes out as a document of its own; inside `components` its `$schema` and `$id` would only mislead.
-  return Object.fromEntries(Object.entries(generated.schemas).map(([id, { $schema: _, $id: __, ...schema }]) => [id, schema]));
-}
-
-/** `z.number().int()` carries ±(2^53 - 1) bounds, which tell a reader nothing. */
-function dropSafeIntegerBounds({ jsonSchema }: { jsonSchema: JsonSchema }): void {
-  if (jsonSchema.minimum === Number.MIN_SAFE_INTEGER) delete jsonSchema.minimum;
-  if (jsonSchema.maximum === Number.MAX_SAFE_INTEGER) delete jsonSchema.maximum;
-}
-
-/** package.json sits three levels up from src/api/docs, four from dist/src/api/docs. */
-function packageVersion(): string {
-  const candidates = [path.resolve(__dirname, '../../../package.json'), path.resolve(__dirname, '../../../../package.json')];
-  const file = candidates.find((f) => existsSync(f));
-  if (!file) throw new Error(`package.json not found at ${candidates.join(' or ')}`);
-  return (JSON.parse(readFileSync(file, 'utf8')) as { version: string }).version;
+  return jsonSchemasOf(schemas, io, COMPONENTS);
 }

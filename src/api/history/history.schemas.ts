@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { queryInt } from '../validation';
 
-/** Request and answer shapes of GET /me/games; documented in openapi-operations.ts. */
+/** Request and answer shapes of GET /me/games; documented in history.openapi.ts. */
 
 export const MyGamesQuery = z.object({
   limit: queryInt(1, 50, 20),

@@ -3,7 +3,7 @@ import { ISO_WEEK_PATTERN, parseIsoWeek } from '../../game/iso-week';
 import { BOARD_NAMES } from '../../store/leaderboard-store';
 import { queryInt } from '../validation';
 
-/** Request and answer shapes of the leaderboard endpoints; documented in openapi-operations.ts. */
+/** Request and answer shapes of the leaderboard endpoints; documented in leaderboards.openapi.ts. */
 
 export const BoardName = z.enum(BOARD_NAMES);
 
