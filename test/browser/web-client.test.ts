@@ -143,8 +143,12 @@ describe.skipIf(skipReason !== null)('the web client in a real browser (chromium
     await screenshot(ann, 'player-4-locked-in-phone');
     await host.getByText('1 of 2 answered').waitFor();
 
-    // Bob answers wrong; with everyone in, the question closes early and the reveal shows.
-    await bob.locator(`#q-choices [data-choice="${(q1.correct + 1) % q1.choices}"]`).click();
+    // No rank before the first reveal: everyone is tied at 0.
+    expect(await ann.locator('#you-rank').textContent()).toBe('');
+
+    // Bob answers wrong with his keyboard (keys 1–n pick a choice); with everyone in, the question closes early and the reveal shows.
+    await bob.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+    await bob.keyboard.press(String(((q1.correct + 1) % q1.choices) + 1));
     await host.locator('#hr-distribution .bar-row.is-correct').waitFor();
     const correctRow = host.locator('#hr-distribution .bar-row.is-correct');
     expect(await correctRow.getAttribute('data-choice')).toBe(String(q1.correct));
@@ -154,6 +158,8 @@ describe.skipIf(skipReason !== null)('the web client in a real browser (chromium
 
     await ann.locator('#q-result', { hasText: 'Correct!' }).waitFor();
     expect(await ann.locator('#q-result').textContent()).toMatch(/\+\d[\d,]* points/);
+    await ann.locator('#q-result .result-streak', { hasText: 'Streak started' }).waitFor();
+    await ann.locator('#you-rank', { hasText: '#1' }).waitFor();
     await bob.locator('#q-result', { hasText: 'Wrong' }).waitFor();
     await screenshot(ann, 'player-5-result-phone');
     await screenshot(bob, 'player-5-result-wrong-desktop');
@@ -183,6 +189,7 @@ describe.skipIf(skipReason !== null)('the web client in a real browser (chromium
     await ann.getByText('Answer locked in').waitFor();
     await bob.locator(`#q-choices [data-choice="${(q2.correct + 1) % q2.choices}"]`).click();
     await ann.locator('#q-result', { hasText: 'Correct!' }).waitFor();
+    await ann.locator('#q-result .result-streak', { hasText: '2 correct in a row' }).waitFor();
 
     // The end: the podium on the host screen, the final standing on each phone.
     await host.getByRole('heading', { name: 'Final results' }).waitFor({ timeout: 20_000 });
@@ -194,6 +201,11 @@ describe.skipIf(skipReason !== null)('the web client in a real browser (chromium
     await screenshot(ann, 'player-6-finished-phone');
 
     expect([...hostErrors, ...annErrors, ...bobErrors]).toEqual([]);
+
+    // Ann's phone loses its network: the page says so at once.
+    await ann.context().setOffline(true);
+    await ann.locator('#notice', { hasText: 'You are offline' }).waitFor();
+    await ann.context().setOffline(false);
   }, 150_000);
 
   it('sends a player whose stored token is refused back to the join form, saying why', async () => {

@@ -151,8 +151,12 @@ function renderYou() {
   byId('you-bar').hidden = false;
   byId('you-name').textContent = you.nickname;
   byId('you-score').textContent = `${formatPoints(you.score)} pts`;
-  const started = view && view.phase !== 'lobby' && view.phase !== 'building';
-  byId('you-rank').textContent = started ? `#${you.rank}` : '';
+  // Everyone ties at 0 until the first reveal settles the scores: no rank before then.
+  byId('you-rank').textContent = view && revealedOnce(view) ? `#${you.rank}` : '';
+}
+
+function revealedOnce(v) {
+  return v.phase === 'reveal' || v.phase === 'finished' || v.questionIndex > 0 || v.paused?.phase === 'reveal';
 }
 
 /** This player's answer to the question on screen: from the server's `you`, else from the ack. */
@@ -256,10 +260,13 @@ function renderResult(revealed, mine) {
     tone = 'is-wrong';
   }
   const standing = you ? `You are #${you.rank} with ${formatPoints(you.score)} points` : '';
+  // Settled with the scores at this reveal: correct answers in a row, this one included.
+  const streak = you && you.streak >= 2 ? `${you.streak} correct in a row` : you && scored && mine.correct ? 'Streak started' : '';
   box.className = `result ${tone}`;
   box.replaceChildren(
     h('p', { className: 'result-headline' }, headline),
     detail && h('p', { className: 'result-detail' }, detail),
+    streak && h('p', { className: 'result-streak' }, streak),
     standing && h('p', { className: 'result-standing' }, standing),
   );
 }
@@ -294,6 +301,20 @@ function leave() {
   endSession(null);
   showJoin('', null);
 }
+
+// Keys 1–6 answer a choice question on a keyboard (not while typing an answer or a name).
+document.addEventListener('keydown', (event) => {
+  if (event.altKey || event.ctrlKey || event.metaKey || event.target instanceof HTMLInputElement) return;
+  const n = Number(event.key);
+  if (!view || view.phase !== 'question' || !Number.isInteger(n) || n < 1 || n > (view.question?.choices.length ?? 0)) return;
+  event.preventDefault();
+  submit({ choice: n - 1 });
+});
+
+// The browser knows before Socket.IO does that the network is gone.
+const OFFLINE = 'You are offline. Your game goes on; this page reconnects when the network is back.';
+window.addEventListener('offline', () => showNotice(OFFLINE));
+window.addEventListener('online', () => showNotice(socket?.connected ? null : 'Back online; reconnecting…'));
 
 byId('join-form').addEventListener('submit', join);
 byId('play-again').addEventListener('click', leave);
