@@ -76,6 +76,12 @@ describe.skipIf(skipReason !== null)('the web client in a real browser (chromium
     // The host registers and creates a room.
     await host.goto(`${stack.apiUrl}/host.html`);
     await host.getByRole('button', { name: 'Create an account' }).click();
+    // Without a name, the form says so beside the field, in plain words.
+    await host.locator('#register-email').fill(hostEmail);
+    await host.locator('#register-password').fill('correct horse battery');
+    await host.getByRole('button', { name: 'Create account' }).click();
+    await host.locator('#register-name-error', { hasText: 'Your name must not be empty.' }).waitFor();
+    expect(await host.locator('body').textContent()).not.toMatch(/Too small|expected string|displayName/);
     await host.locator('#register-name').fill('Quizmaster');
     await host.locator('#register-email').fill(hostEmail);
     await host.locator('#register-password').fill('correct horse battery');

@@ -1,4 +1,4 @@
-import { byId, h, showError } from './dom.js';
+import { byId, clearFormErrors, h, showError, showFormErrors } from './dom.js';
 import { api } from './rest-client.js';
 
 /**
@@ -17,7 +17,7 @@ export function initAuthForms(onSignedIn) {
   byId('to-register').addEventListener('click', () => switchTo(true));
   byId('to-login').addEventListener('click', () => switchTo(false));
 
-  const submitWith = (form, request) =>
+  const submitWith = (form, request, inputs) =>
     form.addEventListener('submit', async (event) => {
       event.preventDefault();
       const button = form.querySelector('button[type=submit]');
@@ -25,20 +25,26 @@ export function initAuthForms(onSignedIn) {
       try {
         const { token, user } = await request();
         showError(null);
+        clearFormErrors(form);
         onSignedIn({ token, displayName: user.displayName });
       } catch (err) {
-        showError(err.message);
+        showFormErrors(form, err, inputs);
       } finally {
         button.disabled = false;
       }
     });
-  submitWith(login, () =>
-    api('POST', '/auth/login', { body: { email: byId('login-email').value, password: byId('login-password').value } }),
+  submitWith(
+    login,
+    () => api('POST', '/auth/login', { body: { email: byId('login-email').value, password: byId('login-password').value } }),
+    { email: 'login-email', password: 'login-password' },
   );
-  submitWith(register, () =>
-    api('POST', '/auth/register', {
-      body: { displayName: byId('register-name').value, email: byId('register-email').value, password: byId('register-password').value },
-    }),
+  submitWith(
+    register,
+    () =>
+      api('POST', '/auth/register', {
+        body: { displayName: byId('register-name').value, email: byId('register-email').value, password: byId('register-password').value },
+      }),
+    { displayName: 'register-name', email: 'register-email', password: 'register-password' },
   );
 }
 

@@ -1,5 +1,5 @@
 import { createCountdown } from './countdown.js';
-import { byId, loadStored, showError, showNotice, showScreen, store } from './dom.js';
+import { byId, loadStored, showError, showFormErrors, showNotice, showScreen, store } from './dom.js';
 import { initAuthForms, loadCategories, readCreateForm } from './host-forms.js';
 import { renderFinished, renderLobby, renderQuestion, renderReveal } from './host-screens.js';
 import { api } from './rest-client.js';
@@ -55,6 +55,9 @@ function closeRoom() {
   showNotice(null);
 }
 
+/** The new-game form's inputs by the field names of POST /rooms. */
+const CREATE_FIELDS = { questionCount: 'create-count', questionSeconds: 'create-seconds', revealSeconds: 'create-reveal', category: 'create-category', difficulty: 'create-difficulty' };
+
 async function createRoom(event) {
   event.preventDefault();
   const button = event.submitter ?? byId('create-form').querySelector('button');
@@ -68,7 +71,7 @@ async function createRoom(event) {
     if (err.status === 401) {
       signOut();
       showAuth(`${err.message} Sign in again.`);
-    } else showError(err.message);
+    } else showFormErrors(byId('create-form'), err, CREATE_FIELDS);
   } finally {
     button.disabled = false;
   }

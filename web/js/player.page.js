@@ -1,5 +1,5 @@
 import { createCountdown } from './countdown.js';
-import { CHOICE_LETTERS, byId, formatPoints, h, loadStored, showError, showNotice, showScreen, store } from './dom.js';
+import { CHOICE_LETTERS, byId, clearFormErrors, formatPoints, h, loadStored, showError, showFormErrors, showNotice, showScreen, store } from './dom.js';
 import { api } from './rest-client.js';
 import { renderLeaderboard } from './room-views.js';
 import { connect, connectErrorMessage, createClock, isRefusal, retryLater } from './socket-client.js';
@@ -49,9 +49,10 @@ async function join(event) {
   button.disabled = true;
   try {
     const joined = await api('POST', `/rooms/${encodeURIComponent(code)}/players`, { body: { nickname } });
+    clearFormErrors(byId('join-form'));
     startSession({ code: joined.code, token: joined.token, nickname: joined.nickname });
   } catch (err) {
-    showError(err.message);
+    showFormErrors(byId('join-form'), err, { nickname: 'join-nickname' });
   } finally {
     button.disabled = false;
   }

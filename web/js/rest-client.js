@@ -2,13 +2,15 @@
 export class ApiError extends Error {
   /**
    * @param {string} message
-   * @param {{ status?: number, code?: string }} [info]
+   * @param {{ status?: number, code?: string, fields?: { path: string, message: string }[] }} [info]
    */
   constructor(message, info = {}) {
     super(message);
     this.name = 'ApiError';
     this.status = info.status ?? 0;
     this.code = info.code ?? 'NETWORK';
+    /** A 400's problems, one per field (`path` as the api names it), for messages beside the fields. */
+    this.fields = info.fields ?? [];
   }
 }
 
@@ -38,7 +40,8 @@ export async function api(method, path, options = {}) {
   }
   if (!res.ok) {
     const detail = data && typeof data.detail === 'string' ? data.detail : `The server answered ${res.status} ${res.statusText}.`;
-    throw new ApiError(detail, { status: res.status, code: data && typeof data.code === 'string' ? data.code : undefined });
+    const fields = Array.isArray(data?.errors) ? data.errors.filter((e) => typeof e?.path === 'string' && typeof e?.message === 'string') : [];
+    throw new ApiError(detail, { status: res.status, code: data && typeof data.code === 'string' ? data.code : undefined, fields });
   }
   return data;
 }
