@@ -90,9 +90,13 @@ describe.skipIf(skipReason !== null)('the web client in a real browser (chromium
     await host.locator('#create-count').fill(String(QUESTIONS));
     await host.locator('#create-seconds').fill('20');
     await host.locator('#create-reveal').fill('3');
+    await host.locator('#create-streak').check();
     const created = host.waitForResponse((r) => r.url().endsWith('/rooms') && r.request().method() === 'POST');
     await host.getByRole('button', { name: 'Create room' }).click();
-    gameIds.push(((await (await created).json()) as { gameId: string }).gameId);
+    const createdResponse = await created;
+    // Every game setting of the form reaches POST /rooms.
+    expect(createdResponse.request().postDataJSON()).toMatchObject({ mode: 'timed', pointsPerQuestion: 1000, streakBonus: true });
+    gameIds.push(((await createdResponse.json()) as { gameId: string }).gameId);
 
     // The lobby shows the code, huge, and a QR code of the join link.
     const codeText = host.locator('#lobby-code');
@@ -202,6 +206,13 @@ describe.skipIf(skipReason !== null)('the web client in a real browser (chromium
     await host.locator('.podium-1', { hasText: 'Ann' }).waitFor();
     await host.locator('.podium-2', { hasText: 'Bob' }).waitFor();
     await screenshot(host, 'host-4-podium');
+    // The podium links the results as CSV, per question and per player.
+    const csvHref = await host.locator('#results-csv').getAttribute('href');
+    expect(csvHref).toBe(`/games/${gameIds[0]}/results.csv`);
+    await expect
+      .poll(async () => (await host.request.get(`${stack.apiUrl}${csvHref}`)).status(), { timeout: 15_000 })
+      .toBe(200);
+    expect((await (await host.request.get(`${stack.apiUrl}${csvHref}`)).text()).split('\n')[0]).toMatch(/question/i);
     await ann.getByText('You finished #1').waitFor();
     await bob.getByText('You finished #2').waitFor();
     await screenshot(ann, 'player-6-finished-phone');

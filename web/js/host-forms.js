@@ -71,5 +71,8 @@ export function readCreateForm() {
     revealSeconds: number('create-reveal'),
     category: byId('create-category').value || null,
     difficulty: byId('create-difficulty').value || null,
+    mode: byId('create-mode').value,
+    pointsPerQuestion: byId('create-double').checked ? 2000 : number('create-points'),
+    streakBonus: byId('create-streak').checked,
   };
 }

@@ -56,7 +56,15 @@ function closeRoom() {
 }
 
 /** The new-game form's inputs by the field names of POST /rooms. */
-const CREATE_FIELDS = { questionCount: 'create-count', questionSeconds: 'create-seconds', revealSeconds: 'create-reveal', category: 'create-category', difficulty: 'create-difficulty' };
+const CREATE_FIELDS = {
+  questionCount: 'create-count',
+  questionSeconds: 'create-seconds',
+  revealSeconds: 'create-reveal',
+  category: 'create-category',
+  difficulty: 'create-difficulty',
+  mode: 'create-mode',
+  pointsPerQuestion: 'create-points',
+};
 
 async function createRoom(event) {
   event.preventDefault();
