@@ -128,6 +128,13 @@ describe.skipIf(skipReason !== null)('the web client in a real browser (chromium
     await bob.getByRole('button', { name: 'Join', exact: true }).click();
     await bob.getByRole('heading', { name: "You're in!" }).waitFor();
 
+    // Someone the host does not want joins; the host removes them with the × on their name chip.
+    const cyd = await fetch(`${stack.apiUrl}/rooms/${code}/players`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ nickname: 'Cyd' }) });
+    expect(cyd.status).toBe(201);
+    await host.locator('#lobby-count', { hasText: '3' }).waitFor();
+    await host.getByRole('button', { name: 'Remove Cyd' }).click();
+    await host.locator('#lobby-names').getByText('Cyd', { exact: true }).waitFor({ state: 'detached' });
+
     // The lobby fills up; the host starts.
     await host.locator('#lobby-count', { hasText: '2' }).waitFor();
     await host.locator('#lobby-names').getByText('Ann', { exact: true }).waitFor();

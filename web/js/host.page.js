@@ -1,5 +1,5 @@
 import { createCountdown } from './countdown.js';
-import { byId, loadStored, showError, showFormErrors, showNotice, showScreen, store } from './dom.js';
+import { byId, h, loadStored, showError, showFormErrors, showNotice, showScreen, store } from './dom.js';
 import { initAuthForms, loadCategories, readCreateForm } from './host-forms.js';
 import { renderFinished, renderLobby, renderQuestion, renderReveal } from './host-screens.js';
 import { api } from './rest-client.js';
@@ -148,7 +148,8 @@ function applyView(next) {
     case 'building':
       return showScreen('building');
     case 'lobby':
-      return renderLobby(view);
+      renderLobby(view);
+      return void showKickableNames(view);
     case 'question':
       revealCountdown.stop();
       renderQuestion(view, questionCountdown, renderedQuestion);
@@ -200,6 +201,43 @@ async function control(action, button) {
     showError(err.message);
   } finally {
     button.disabled = false;
+  }
+}
+
+/**
+ * The lobby's name chips, each with a button that removes that player (GET /rooms/:code/players holds
+ * the ids the shared view leaves out). The chips from the view stay while the list loads.
+ */
+async function showKickableNames(shown) {
+  if (!room) return;
+  const current = room;
+  let players;
+  try {
+    ({ players } = await api('GET', `/rooms/${current.code}/players`, { token: current.hostToken }));
+  } catch {
+    return;
+  }
+  // A newer view may have rendered meanwhile: only the latest may replace the chips.
+  if (room !== current || view !== shown || view.phase !== 'lobby') return;
+  byId('lobby-names').replaceChildren(
+    ...players.map((p) =>
+      h(
+        'li',
+        {},
+        p.nickname,
+        h('button', { type: 'button', className: 'chip-kick', title: `Remove ${p.nickname}`, ariaLabel: `Remove ${p.nickname}`, onclick: () => kick(p.playerId) }, '×'),
+      ),
+    ),
+  );
+}
+
+async function kick(playerId) {
+  if (!room) return;
+  try {
+    applyView(await api('DELETE', `/rooms/${room.code}/players/${encodeURIComponent(playerId)}`, { token: room.hostToken }));
+    showError(null);
+  } catch (err) {
+    showError(err.message);
   }
 }
 
