@@ -246,4 +246,21 @@ describe.skipIf(skipReason !== null)('the web client in a real browser (chromium
     await screenshot(page, 'player-7-refused-token-phone');
     expect(errors).toEqual([]);
   }, 30_000);
+
+  it('turns motion off for a system that asks for reduced motion, and lets the player switch sound and motion, remembered', async () => {
+    const { page, errors } = await open(PHONE);
+    await page.emulateMedia({ reducedMotion: 'reduce' });
+    await page.goto(stack.apiUrl);
+    const motion = () => page.evaluate(() => document.documentElement.dataset.motion);
+
+    expect(await motion()).toBe('off');
+    await page.getByRole('button', { name: 'Motion: off' }).click();
+    await page.getByRole('button', { name: 'Sound: on' }).click();
+    expect(await motion()).toBe('on');
+    await page.reload();
+
+    expect(await motion()).toBe('on');
+    await page.getByRole('button', { name: 'Sound: off' }).waitFor();
+    expect(errors).toEqual([]);
+  }, 30_000);
 });

@@ -224,7 +224,7 @@ async function showKickableNames(shown) {
       h(
         'li',
         {},
-        p.nickname,
+        h('span', {}, p.nickname),
         h('button', { type: 'button', className: 'chip-kick', title: `Remove ${p.nickname}`, ariaLabel: `Remove ${p.nickname}`, onclick: () => kick(p.playerId) }, '×'),
       ),
     ),

@@ -1,5 +1,6 @@
 import { createCountdown } from './countdown.js';
 import { CHOICE_LETTERS, byId, clearFormErrors, formatPoints, h, loadStored, showError, showFormErrors, showNotice, showScreen, store } from './dom.js';
+import { initPreferences, playCue } from './preferences.js';
 import { api } from './rest-client.js';
 import { renderLeaderboard } from './room-views.js';
 import { connect, connectErrorMessage, createClock, isRefusal, retryLater } from './socket-client.js';
@@ -170,7 +171,8 @@ function renderQuestion() {
   const q = view.question;
   if (!q) return;
   if (question.index !== view.questionIndex) {
-    question = { index: view.questionIndex, sending: null, locked: null, refusal: null };
+    question = { index: view.questionIndex, sending: null, locked: null, refusal: null, cued: false };
+    if (view.phase === 'question') playCue('question');
     byId('q-meta').textContent = `Question ${view.questionIndex + 1} of ${view.settings.questionCount} · ${q.category}`;
     byId('q-text').textContent = q.text;
     const typed = q.type === 'type-answer';
@@ -241,6 +243,11 @@ function renderResult(revealed, mine) {
   box.hidden = !revealed;
   if (!revealed) return;
   const scored = mine && typeof mine.correct === 'boolean';
+  // Once per question, when the result is known (a poll has none).
+  if (scored && !question.cued && view.question.type !== 'poll') {
+    question.cued = true;
+    playCue(mine.correct ? 'right' : 'wrong');
+  }
   let headline = 'No answer';
   let detail = 'Time ran out before you answered.';
   let tone = 'is-none';
@@ -317,6 +324,7 @@ const OFFLINE = 'You are offline. Your game goes on; this page reconnects when t
 window.addEventListener('offline', () => showNotice(OFFLINE));
 window.addEventListener('online', () => showNotice(socket?.connected ? null : 'Back online; reconnecting…'));
 
+initPreferences();
 byId('join-form').addEventListener('submit', join);
 byId('play-again').addEventListener('click', leave);
 byId('closed-leave').addEventListener('click', leave);
