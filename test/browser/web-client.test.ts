@@ -9,7 +9,7 @@ import { Stack } from '../helpers/stack';
 const skipReason = browserSkipReason();
 if (skipReason) console.warn(`[web-client] browser tests skipped: ${skipReason}`);
 
-const QUESTIONS = 2;
+const QUESTIONS = 3;
 
 /** The bank's answer to the question on screen: the test plays like someone who knows it. */
 async function correctChoice(db: Db, page: Page, textSelector: string): Promise<{ correct: number; choices: number }> {
@@ -26,6 +26,9 @@ describe.skipIf(skipReason !== null)('the web client in a real browser (chromium
   let db: Db;
   const hostEmail = `web-host-${randomBytes(5).toString('hex')}@quizloop.test`;
   const gameIds: string[] = [];
+  /** Marks what the host writes, so the bank lookups find it and the clean-up removes it. */
+  const quizTag = `t${Date.now().toString(36)}`;
+  const quizName = `Quiz ${quizTag}`;
   const pages: OpenedPage[] = [];
   const open = async (options: Parameters<typeof openPage>[1]) => {
     const opened = await openPage(browser, options);
@@ -56,6 +59,9 @@ describe.skipIf(skipReason !== null)('the web client in a real browser (chromium
     if (db) {
       // Rows the browser made, which the stack does not know of.
       if (gameIds.length) await db('games').whereIn('id', gameIds).delete();
+      // The quiz the host wrote, then the host.
+      await db('questions').where('text', 'like', `%${quizTag}%`).delete();
+      await db('categories').where({ name: quizName }).delete();
       await db('users').where({ email: hostEmail }).delete();
       await db.destroy();
     }
@@ -87,6 +93,36 @@ describe.skipIf(skipReason !== null)('the web client in a real browser (chromium
     await host.locator('#register-password').fill('correct horse battery');
     await host.getByRole('button', { name: 'Create account' }).click();
     await host.getByRole('heading', { name: 'New game' }).waitFor();
+
+    // The host writes a quiz of three questions, two of them multiple choice and one true-or-false.
+    await host.getByRole('button', { name: 'write your own questions' }).click();
+    await host.getByRole('heading', { name: 'Your questions' }).waitFor();
+    await host.locator('#qe-category').fill(quizName);
+    await host.getByRole('button', { name: 'Save question' }).click();
+    await host.locator('#qe-text-error', { hasText: 'Question must not be empty.' }).waitFor();
+    const multiple = async (text: string, choices: string[], correct: number) => {
+      await host.locator('#qe-type').selectOption('multiple');
+      await host.locator('#qe-text').fill(`${text} (${quizTag})`);
+      await host.locator('#qe-choices').fill(choices.join('\n'));
+      await host.locator('#qe-correct').selectOption(String(correct));
+      // The preview shows the tiles as players will see them, the right one marked.
+      await host.locator('#qe-preview .choice.is-correct', { hasText: choices[correct] }).waitFor();
+      await host.getByRole('button', { name: 'Save question' }).click();
+      await host.locator('#qe-list').getByText(`${text} (${quizTag})`).waitFor();
+    };
+    await multiple('Which planet is the largest?', ['Mars', 'Jupiter', 'Venus', 'Mercury'], 1);
+    await multiple('Which metal is liquid at room temperature?', ['Iron', 'Gold', 'Mercury'], 2);
+    await host.locator('#qe-type').selectOption('boolean');
+    await host.locator('#qe-text').fill(`The Pacific is the largest ocean (${quizTag})`);
+    await host.locator('#qe-correct').selectOption('0');
+    await host.locator('#qe-preview .choice.is-correct', { hasText: 'True' }).waitFor();
+    await host.getByRole('button', { name: 'Save question' }).click();
+    await host.locator('#qe-count', { hasText: '3' }).waitFor();
+    await screenshot(host, 'host-0-question-editor');
+    await host.getByRole('button', { name: 'Back to the new game' }).click();
+
+    // A game of that quiz.
+    await host.locator('#create-category').selectOption(quizName);
     await host.locator('#create-count').fill(String(QUESTIONS));
     await host.locator('#create-seconds').fill('20');
     await host.locator('#create-reveal').fill('3');
@@ -207,6 +243,14 @@ describe.skipIf(skipReason !== null)('the web client in a real browser (chromium
     await bob.locator(`#q-choices [data-choice="${(q2.correct + 1) % q2.choices}"]`).click();
     await ann.locator('#q-result', { hasText: 'Correct!' }).waitFor();
     await ann.locator('#q-result .result-streak', { hasText: '2 correct in a row' }).waitFor();
+
+    // Question 3, the last of the quiz.
+    await ann.locator('#q-meta', { hasText: `Question 3 of ${QUESTIONS}` }).waitFor({ timeout: 20_000 });
+    const q3 = await correctChoice(db, ann, '#q-text');
+    await ann.locator(`#q-choices [data-choice="${q3.correct}"]`).tap();
+    await ann.getByText('Answer locked in').waitFor();
+    await bob.locator(`#q-choices [data-choice="${(q3.correct + 1) % q3.choices}"]`).click();
+    await ann.locator('#q-result .result-streak', { hasText: '3 correct in a row' }).waitFor();
 
     // The end: the podium on the host screen, the final standing on each phone.
     await host.getByRole('heading', { name: 'Final results' }).waitFor({ timeout: 20_000 });

@@ -48,15 +48,14 @@ export function initAuthForms(onSignedIn) {
   );
 }
 
-let categoriesLoaded = false;
-
-/** Fills the category list from GET /categories, once; the room can still be created with "any". */
-export async function loadCategories() {
-  if (categoriesLoaded) return;
+/** Fills the category list from GET /categories (the host's own included), keeping the choice made; the room can still be created with "any". */
+export async function loadCategories(token) {
+  const select = byId('create-category');
   try {
-    const { categories } = await api('GET', '/categories');
-    byId('create-category').append(...categories.map((c) => h('option', { value: c.category }, `${c.category} (${c.total})`)));
-    categoriesLoaded = true;
+    const { categories } = await api('GET', '/categories', { token });
+    const chosen = select.value;
+    select.replaceChildren(select.options[0], ...categories.map((c) => h('option', { value: c.category }, `${c.category} (${c.total})`)));
+    select.value = chosen;
   } catch (err) {
     showError(`Could not load the categories: ${err.message}`);
   }

@@ -2,6 +2,7 @@ import { createCountdown } from './countdown.js';
 import { byId, h, loadStored, showError, showFormErrors, showNotice, showScreen, store } from './dom.js';
 import { initAuthForms, loadCategories, readCreateForm } from './host-forms.js';
 import { renderFinished, renderLobby, renderQuestion, renderReveal } from './host-screens.js';
+import { initQuestionEditor, openQuestionEditor } from './question-editor.js';
 import { api } from './rest-client.js';
 import { connect, connectErrorMessage, createClock, isRefusal, retryLater } from './socket-client.js';
 
@@ -40,7 +41,7 @@ function showAuth(message) {
 function showCreate() {
   if (!account) return showAuth(null);
   showScreen('create');
-  loadCategories();
+  loadCategories(account.token);
 }
 
 function closeRoom() {
@@ -267,6 +268,12 @@ function newGame() {
   showCreate();
 }
 
+initQuestionEditor(showCreate);
+byId('open-editor').addEventListener('click', () => {
+  if (!account) return showAuth(null);
+  showScreen('editor');
+  openQuestionEditor(account.token);
+});
 initAuthForms((signedIn) => {
   account = signedIn;
   store(ACCOUNT_KEY, account);
