@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -264,6 +265,26 @@ describe.skipIf(skipReason !== null)('the web client in a real browser (chromium
       .poll(async () => (await host.request.get(`${stack.apiUrl}${csvHref}`)).status(), { timeout: 15_000 })
       .toBe(200);
     expect((await (await host.request.get(`${stack.apiUrl}${csvHref}`)).text()).split('\n')[0]).toMatch(/question/i);
+
+    // The host opens the results: per player and per question, and downloads them as CSV.
+    await host.getByRole('button', { name: 'See the results' }).click();
+    await host.locator('#results-players tr').first().getByText('Ann').waitFor();
+    expect(await host.locator('#results-players tr').nth(1).textContent()).toContain('Bob');
+    expect(await host.locator('#results-questions li').count()).toBe(QUESTIONS);
+    expect(await host.locator('#results-questions').textContent()).toContain(quizTag);
+    await screenshot(host, 'host-5-results');
+    const downloading = host.waitForEvent('download');
+    await host.getByRole('link', { name: 'Download as CSV' }).click();
+    const download = await downloading;
+    expect(download.suggestedFilename()).toMatch(new RegExp(`^quizloop-${code}-.*\\.csv$`));
+    const csv = readFileSync(await download.path(), 'utf8');
+    expect(csv.split('\r\n').filter(Boolean)).toHaveLength(1 + 2 * QUESTIONS);
+
+    // Later, the host finds the game in their history, and its results from there.
+    await host.getByRole('button', { name: 'New game' }).click();
+    await host.getByRole('button', { name: 'Your games and their results' }).click();
+    await host.getByRole('button', { name: `Room ${code}` }).click();
+    await host.locator('#results-players').getByText('Ann').waitFor();
     await ann.getByText('You finished #1').waitFor();
     await bob.getByText('You finished #2').waitFor();
     await screenshot(ann, 'player-6-finished-phone');
