@@ -62,7 +62,7 @@ describe.skipIf(skipReason !== null)('the web client in a real browser (chromium
       if (gameIds.length) await db('games').whereIn('id', gameIds).delete();
       // The quiz the host wrote, then the host.
       await db('questions').where('text', 'like', `%${quizTag}%`).delete();
-      await db('categories').where({ name: quizName }).delete();
+      await db('categories').whereIn('name', [quizName, `Spare ${quizTag}`]).delete();
       await db('users').where({ email: hostEmail }).delete();
       await db.destroy();
     }
@@ -120,6 +120,20 @@ describe.skipIf(skipReason !== null)('the web client in a real browser (chromium
     await host.getByRole('button', { name: 'Save question' }).click();
     await host.locator('#qe-count', { hasText: '3' }).waitFor();
     await screenshot(host, 'host-0-question-editor');
+
+    // A CSV import with one good row and one bad: the bad row is named, with the reason.
+    await host.locator('#qi-format').selectOption('csv');
+    await host.locator('#qi-file').setInputFiles({
+      name: 'more.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.from(
+        `category,difficulty,type,text,choice1,choice2,correct\r\nSpare ${quizTag},easy,boolean,Water boils at 100 C at sea level (${quizTag}),,,true\r\nSpare ${quizTag},easy,multiple,A lone choice (${quizTag}),Only,,1\r\n`,
+      ),
+    });
+    await host.getByRole('button', { name: 'Import', exact: true }).click();
+    await host.locator('#qi-report', { hasText: 'Imported 1 question; 1 refused:' }).waitFor();
+    expect(await host.locator('#qi-report li').textContent()).toMatch(/^Row 3: /);
+    await host.locator('#qe-count', { hasText: '4' }).waitFor();
     await host.getByRole('button', { name: 'Back to the new game' }).click();
 
     // A game of that quiz.

@@ -135,11 +135,38 @@ async function save(event) {
   }
 }
 
+/** Imports a CSV file or an Open Trivia DB answer, then lists what was refused, row by row. */
+async function importFile(event) {
+  event.preventDefault();
+  const file = byId('qi-file').files?.[0];
+  const format = byId('qi-format').value;
+  const report = byId('qi-report');
+  if (!file) return showError('Choose a file to import.');
+  const button = byId('qi-submit');
+  button.disabled = true;
+  try {
+    const raw = { text: await file.text(), type: format === 'csv' ? 'text/csv' : 'application/json' };
+    const { imported, rejected } = await api('POST', `/questions/import?format=${format}`, { token, raw });
+    showError(null);
+    report.replaceChildren(
+      h('p', {}, `Imported ${imported} ${imported === 1 ? 'question' : 'questions'}${rejected.length ? `; ${rejected.length} refused:` : '.'}`),
+      h('ul', {}, ...rejected.map((r) => h('li', {}, `Row ${r.row}: ${r.reason}`))),
+    );
+    await refreshList();
+  } catch (err) {
+    report.replaceChildren();
+    showError(`The file was not imported: ${err.message}`);
+  } finally {
+    button.disabled = false;
+  }
+}
+
 /** Wires the editor once; `onDone` goes back to the new-game form. */
 export function initQuestionEditor(onDone) {
   const form = byId('qe-form');
   form.addEventListener('submit', save);
   form.addEventListener('input', sync);
+  byId('qi-form').addEventListener('submit', importFile);
   byId('qe-cancel').addEventListener('click', () => fill(null));
   byId('qe-done').addEventListener('click', onDone);
 }

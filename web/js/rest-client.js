@@ -19,15 +19,18 @@ export class ApiError extends Error {
  * message is fit to show a person (the problem's `detail`, else a plain description).
  * @param {string} method
  * @param {string} path
- * @param {{ body?: unknown, token?: string }} [options]
+ * @param {{ body?: unknown, raw?: { text: string, type: string }, token?: string }} [options]
  */
 export async function api(method, path, options = {}) {
   const headers = { accept: 'application/json, application/problem+json' };
   if (options.token) headers.authorization = `Bearer ${options.token}`;
   if (options.body !== undefined) headers['content-type'] = 'application/json';
+  // A body sent as it is (a CSV file, say), with its own content type.
+  if (options.raw !== undefined) headers['content-type'] = options.raw.type;
   let res;
   try {
-    res = await fetch(path, { method, headers, body: options.body === undefined ? undefined : JSON.stringify(options.body) });
+    const body = options.raw !== undefined ? options.raw.text : options.body === undefined ? undefined : JSON.stringify(options.body);
+    res = await fetch(path, { method, headers, body });
   } catch {
     throw new ApiError('Could not reach the quizloop server. Check your connection and try again.');
   }
