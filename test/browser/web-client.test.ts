@@ -299,6 +299,13 @@ describe.skipIf(skipReason !== null)('the web client in a real browser (chromium
     await host.getByRole('button', { name: 'Your games and their results' }).click();
     await host.getByRole('button', { name: `Room ${code}` }).click();
     await host.locator('#results-players').getByText('Ann').waitFor();
+
+    // The leaderboards count signed-in players only: Ann and Bob played as guests, so they are not there.
+    await host.getByRole('button', { name: 'New game' }).click();
+    await host.getByRole('button', { name: 'Leaderboards' }).click();
+    await host.locator('#board-global-title', { hasText: /^All time \(\d+ players\)$/ }).waitFor();
+    await host.locator('#board-weekly-title', { hasText: /^Week \d{4}-W\d{2} \(\d+ players\)$/ }).waitFor();
+    expect(await host.locator('#board-global').textContent()).not.toMatch(/\bAnn\b|\bBob\b/);
     await ann.getByText('You finished #1').waitFor();
     await bob.getByText('You finished #2').waitFor();
     await screenshot(ann, 'player-6-finished-phone');

@@ -2,7 +2,7 @@ import { byId, clearFormErrors, h, showError, showFormErrors } from './dom.js';
 import { api } from './rest-client.js';
 
 /**
- * Wires the sign-in and register forms. Both end in `onSignedIn({ token, displayName })`;
+ * Wires the sign-in and register forms. Both end in `onSignedIn({ token, displayName, userId })`;
  * a refusal (wrong password, email taken, bad field) is shown as the api worded it.
  */
 export function initAuthForms(onSignedIn) {
@@ -26,7 +26,7 @@ export function initAuthForms(onSignedIn) {
         const { token, user } = await request();
         showError(null);
         clearFormErrors(form);
-        onSignedIn({ token, displayName: user.displayName });
+        onSignedIn({ token, displayName: user.displayName, userId: user.id });
       } catch (err) {
         showFormErrors(form, err, inputs);
       } finally {

@@ -77,3 +77,25 @@ export async function showHistory(token) {
     ),
   );
 }
+
+async function renderBoard(board, userId) {
+  const { entries, total, week } = await api('GET', `/leaderboards/${board}?limit=10`);
+  // The signed-in host's own place, when it is below the top 10 (404: not on the board).
+  const own = userId && !entries.some((e) => e.userId === userId)
+    ? await api('GET', `/leaderboards/${board}/players/${encodeURIComponent(userId)}`).then((r) => r.player, () => null)
+    : null;
+  const row = (e) => h('li', { className: e.userId === userId ? 'is-you' : '' }, `#${e.rank} ${e.displayName ?? '(deleted account)'} · ${formatPoints(e.score)} points · ${e.games} ${e.games === 1 ? 'game' : 'games'}`);
+  byId(`board-${board}-title`).textContent = board === 'global' ? `All time (${total} players)` : `Week ${week} (${total} players)`;
+  byId(`board-${board}`).replaceChildren(...entries.map(row), ...(own ? [h('li', { className: 'is-you board-gap' }, '…'), row(own)] : []));
+  byId(`board-${board}-empty`).hidden = entries.length > 0;
+}
+
+/** The global and this week's leaderboards of signed-in players, with the host's own rank. */
+export async function showLeaderboards(userId) {
+  showScreen('leaderboards');
+  try {
+    await Promise.all([renderBoard('global', userId), renderBoard('weekly', userId)]);
+  } catch (err) {
+    showError(`Could not load the leaderboards: ${err.message}`);
+  }
+}

@@ -2,7 +2,7 @@ import { createCountdown } from './countdown.js';
 import { byId, h, loadStored, showError, showFormErrors, showNotice, showScreen, store } from './dom.js';
 import { initAuthForms, loadCategories, readCreateForm } from './host-forms.js';
 import { renderFinished, renderLobby, renderQuestion, renderReveal } from './host-screens.js';
-import { showHistory, showResults } from './host-reports.js';
+import { showHistory, showLeaderboards, showResults } from './host-reports.js';
 import { initQuestionEditor, openQuestionEditor } from './question-editor.js';
 import { api } from './rest-client.js';
 import { connect, connectErrorMessage, createClock, isRefusal, retryLater } from './socket-client.js';
@@ -280,6 +280,8 @@ byId('open-results').addEventListener('click', () => {
 byId('open-history').addEventListener('click', () => (account ? showHistory(account.token) : showAuth(null)));
 byId('results-done').addEventListener('click', newGame);
 byId('history-done').addEventListener('click', showCreate);
+byId('open-leaderboards').addEventListener('click', () => showLeaderboards(account?.userId ?? null));
+byId('leaderboards-done').addEventListener('click', showCreate);
 byId('open-editor').addEventListener('click', () => {
   if (!account) return showAuth(null);
   showScreen('editor');
