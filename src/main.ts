@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { startApi } from './api/main';
+import { ROLES, type Role, helpText } from './help';
 import { startLocalPostgres } from './local/local-postgres';
 import { type LocalServer, MissingRedisError, ensureRedisServer, startLocalRedis } from './local/local-redis';
 import { type Config, ConfigError, type ResolvedConfig, loadConfig } from './platform/config';
@@ -10,9 +11,6 @@ import { attachSocket, startSocket } from './socket/main';
 import { createDb, migrateLatest } from './platform/db';
 import { startWorker } from '../workers/main';
 
-const ROLES = ['api', 'worker', 'socket', 'all', 'migrate'] as const;
-type Role = (typeof ROLES)[number];
-const USAGE = `usage: node dist/src/main.js <${ROLES.join('|')}>`;
 
 interface Stoppable {
   stop(): Promise<void>;
@@ -70,8 +68,13 @@ async function migrate(config: ResolvedConfig, log: ReturnType<typeof createLogg
 
 async function main(): Promise<void> {
   const role = process.argv[2] as Role;
+  const wantsHelp = process.argv.slice(2).some((a) => a === '--help' || a === '-h');
+  if (wantsHelp) {
+    process.stdout.write(helpText(ROLES.includes(role) ? role : undefined));
+    process.exit(0);
+  }
   if (!ROLES.includes(role)) {
-    process.stderr.write(`${USAGE}\n`);
+    process.stderr.write(helpText());
     process.exit(2);
   }
   const config = loadConfig(process.env, role === 'migrate' ? undefined : role);

@@ -14,6 +14,7 @@ import { internalRoutes } from './internal/internal.routes';
 import { leaderboardsRoutes } from './leaderboards/leaderboards.routes';
 import { createLeaderboardsService } from './leaderboards/leaderboards.service';
 import { opsRoutes } from './ops/ops.routes';
+import { usePlainErrorMessages } from './plain-errors';
 import { questionsRoutes } from './questions/questions.routes';
 import { createQuestionsService } from './questions/questions.service';
 import { queuesBoard } from './ops/queues-board';
@@ -22,6 +23,7 @@ import { roomsRoutes } from './rooms/rooms.routes';
 import { webRoutes } from './web/web.routes';
 
 export function createApp(deps: ApiDeps): Express {
+  usePlainErrorMessages();
   const app = express();
   app.disable('x-powered-by');
   // Which X-Forwarded-For hops to believe decides `req.ip`, which the per-address limits count by.

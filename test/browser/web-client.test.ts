@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -9,7 +10,7 @@ import { Stack } from '../helpers/stack';
 const skipReason = browserSkipReason();
 if (skipReason) console.warn(`[web-client] browser tests skipped: ${skipReason}`);
 
-const QUESTIONS = 2;
+const QUESTIONS = 3;
 
 /** The bank's answer to the question on screen: the test plays like someone who knows it. */
 async function correctChoice(db: Db, page: Page, textSelector: string): Promise<{ correct: number; choices: number }> {
@@ -26,6 +27,9 @@ describe.skipIf(skipReason !== null)('the web client in a real browser (chromium
   let db: Db;
   const hostEmail = `web-host-${randomBytes(5).toString('hex')}@quizloop.test`;
   const gameIds: string[] = [];
+  /** Marks what the host writes, so the bank lookups find it and the clean-up removes it. */
+  const quizTag = `t${Date.now().toString(36)}`;
+  const quizName = `Quiz ${quizTag}`;
   const pages: OpenedPage[] = [];
   const open = async (options: Parameters<typeof openPage>[1]) => {
     const opened = await openPage(browser, options);
@@ -56,6 +60,9 @@ describe.skipIf(skipReason !== null)('the web client in a real browser (chromium
     if (db) {
       // Rows the browser made, which the stack does not know of.
       if (gameIds.length) await db('games').whereIn('id', gameIds).delete();
+      // The quiz the host wrote, then the host.
+      await db('questions').where('text', 'like', `%${quizTag}%`).delete();
+      await db('categories').whereIn('name', [quizName, `Spare ${quizTag}`]).delete();
       await db('users').where({ email: hostEmail }).delete();
       await db.destroy();
     }
@@ -76,17 +83,71 @@ describe.skipIf(skipReason !== null)('the web client in a real browser (chromium
     // The host registers and creates a room.
     await host.goto(`${stack.apiUrl}/host.html`);
     await host.getByRole('button', { name: 'Create an account' }).click();
+    // Without a name, the form says so beside the field, in plain words.
+    await host.locator('#register-email').fill(hostEmail);
+    await host.locator('#register-password').fill('correct horse battery');
+    await host.getByRole('button', { name: 'Create account' }).click();
+    await host.locator('#register-name-error', { hasText: 'Your name must not be empty.' }).waitFor();
+    expect(await host.locator('body').textContent()).not.toMatch(/Too small|expected string|displayName/);
     await host.locator('#register-name').fill('Quizmaster');
     await host.locator('#register-email').fill(hostEmail);
     await host.locator('#register-password').fill('correct horse battery');
     await host.getByRole('button', { name: 'Create account' }).click();
     await host.getByRole('heading', { name: 'New game' }).waitFor();
+
+    // The host writes a quiz of three questions, two of them multiple choice and one true-or-false.
+    await host.getByRole('button', { name: 'write your own questions' }).click();
+    await host.getByRole('heading', { name: 'Your questions' }).waitFor();
+    await host.locator('#qe-category').fill(quizName);
+    await host.getByRole('button', { name: 'Save question' }).click();
+    await host.locator('#qe-text-error', { hasText: 'Question must not be empty.' }).waitFor();
+    const multiple = async (text: string, choices: string[], correct: number) => {
+      await host.locator('#qe-type').selectOption('multiple');
+      await host.locator('#qe-text').fill(`${text} (${quizTag})`);
+      await host.locator('#qe-choices').fill(choices.join('\n'));
+      await host.locator('#qe-correct').selectOption(String(correct));
+      // The preview shows the tiles as players will see them, the right one marked.
+      await host.locator('#qe-preview .choice.is-correct', { hasText: choices[correct] }).waitFor();
+      await host.getByRole('button', { name: 'Save question' }).click();
+      await host.locator('#qe-list').getByText(`${text} (${quizTag})`).waitFor();
+    };
+    await multiple('Which planet is the largest?', ['Mars', 'Jupiter', 'Venus', 'Mercury'], 1);
+    await multiple('Which metal is liquid at room temperature?', ['Iron', 'Gold', 'Mercury'], 2);
+    await host.locator('#qe-type').selectOption('boolean');
+    await host.locator('#qe-text').fill(`The Pacific is the largest ocean (${quizTag})`);
+    await host.locator('#qe-correct').selectOption('0');
+    await host.locator('#qe-preview .choice.is-correct', { hasText: 'True' }).waitFor();
+    await host.getByRole('button', { name: 'Save question' }).click();
+    await host.locator('#qe-count', { hasText: '3' }).waitFor();
+    await screenshot(host, 'host-0-question-editor');
+
+    // A CSV import with one good row and one bad: the bad row is named, with the reason.
+    await host.locator('#qi-format').selectOption('csv');
+    await host.locator('#qi-file').setInputFiles({
+      name: 'more.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.from(
+        `category,difficulty,type,text,choice1,choice2,correct\r\nSpare ${quizTag},easy,boolean,Water boils at 100 C at sea level (${quizTag}),,,true\r\nSpare ${quizTag},easy,multiple,A lone choice (${quizTag}),Only,,1\r\n`,
+      ),
+    });
+    await host.getByRole('button', { name: 'Import', exact: true }).click();
+    await host.locator('#qi-report', { hasText: 'Imported 1 question; 1 refused:' }).waitFor();
+    expect(await host.locator('#qi-report li').textContent()).toMatch(/^Row 3: /);
+    await host.locator('#qe-count', { hasText: '4' }).waitFor();
+    await host.getByRole('button', { name: 'Back to the new game' }).click();
+
+    // A game of that quiz.
+    await host.locator('#create-category').selectOption(quizName);
     await host.locator('#create-count').fill(String(QUESTIONS));
     await host.locator('#create-seconds').fill('20');
     await host.locator('#create-reveal').fill('3');
+    await host.locator('#create-streak').check();
     const created = host.waitForResponse((r) => r.url().endsWith('/rooms') && r.request().method() === 'POST');
     await host.getByRole('button', { name: 'Create room' }).click();
-    gameIds.push(((await (await created).json()) as { gameId: string }).gameId);
+    const createdResponse = await created;
+    // Every game setting of the form reaches POST /rooms.
+    expect(createdResponse.request().postDataJSON()).toMatchObject({ mode: 'timed', pointsPerQuestion: 1000, streakBonus: true });
+    gameIds.push(((await createdResponse.json()) as { gameId: string }).gameId);
 
     // The lobby shows the code, huge, and a QR code of the join link.
     const codeText = host.locator('#lobby-code');
@@ -118,6 +179,13 @@ describe.skipIf(skipReason !== null)('the web client in a real browser (chromium
     await bob.getByRole('button', { name: 'Join', exact: true }).click();
     await bob.getByRole('heading', { name: "You're in!" }).waitFor();
 
+    // Someone the host does not want joins; the host removes them with the × on their name chip.
+    const cyd = await fetch(`${stack.apiUrl}/rooms/${code}/players`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ nickname: 'Cyd' }) });
+    expect(cyd.status).toBe(201);
+    await host.locator('#lobby-count', { hasText: '3' }).waitFor();
+    await host.getByRole('button', { name: 'Remove Cyd' }).click();
+    await host.locator('#lobby-names').getByText('Cyd', { exact: true }).waitFor({ state: 'detached' });
+
     // The lobby fills up; the host starts.
     await host.locator('#lobby-count', { hasText: '2' }).waitFor();
     await host.locator('#lobby-names').getByText('Ann', { exact: true }).waitFor();
@@ -143,8 +211,12 @@ describe.skipIf(skipReason !== null)('the web client in a real browser (chromium
     await screenshot(ann, 'player-4-locked-in-phone');
     await host.getByText('1 of 2 answered').waitFor();
 
-    // Bob answers wrong; with everyone in, the question closes early and the reveal shows.
-    await bob.locator(`#q-choices [data-choice="${(q1.correct + 1) % q1.choices}"]`).click();
+    // No rank before the first reveal: everyone is tied at 0.
+    expect(await ann.locator('#you-rank').textContent()).toBe('');
+
+    // Bob answers wrong with his keyboard (keys 1–n pick a choice); with everyone in, the question closes early and the reveal shows.
+    await bob.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+    await bob.keyboard.press(String(((q1.correct + 1) % q1.choices) + 1));
     await host.locator('#hr-distribution .bar-row.is-correct').waitFor();
     const correctRow = host.locator('#hr-distribution .bar-row.is-correct');
     expect(await correctRow.getAttribute('data-choice')).toBe(String(q1.correct));
@@ -154,6 +226,8 @@ describe.skipIf(skipReason !== null)('the web client in a real browser (chromium
 
     await ann.locator('#q-result', { hasText: 'Correct!' }).waitFor();
     expect(await ann.locator('#q-result').textContent()).toMatch(/\+\d[\d,]* points/);
+    await ann.locator('#q-result .result-streak', { hasText: 'Streak started' }).waitFor();
+    await ann.locator('#you-rank', { hasText: '#1' }).waitFor();
     await bob.locator('#q-result', { hasText: 'Wrong' }).waitFor();
     await screenshot(ann, 'player-5-result-phone');
     await screenshot(bob, 'player-5-result-wrong-desktop');
@@ -183,6 +257,15 @@ describe.skipIf(skipReason !== null)('the web client in a real browser (chromium
     await ann.getByText('Answer locked in').waitFor();
     await bob.locator(`#q-choices [data-choice="${(q2.correct + 1) % q2.choices}"]`).click();
     await ann.locator('#q-result', { hasText: 'Correct!' }).waitFor();
+    await ann.locator('#q-result .result-streak', { hasText: '2 correct in a row' }).waitFor();
+
+    // Question 3, the last of the quiz.
+    await ann.locator('#q-meta', { hasText: `Question 3 of ${QUESTIONS}` }).waitFor({ timeout: 20_000 });
+    const q3 = await correctChoice(db, ann, '#q-text');
+    await ann.locator(`#q-choices [data-choice="${q3.correct}"]`).tap();
+    await ann.getByText('Answer locked in').waitFor();
+    await bob.locator(`#q-choices [data-choice="${(q3.correct + 1) % q3.choices}"]`).click();
+    await ann.locator('#q-result .result-streak', { hasText: '3 correct in a row' }).waitFor();
 
     // The end: the podium on the host screen, the final standing on each phone.
     await host.getByRole('heading', { name: 'Final results' }).waitFor({ timeout: 20_000 });
@@ -191,11 +274,50 @@ describe.skipIf(skipReason !== null)('the web client in a real browser (chromium
     // Under the podium, once the results are saved: how answers were timed.
     await host.locator('#timing-rule', { hasText: 'timed from when the question was sent' }).waitFor({ timeout: 20_000 });
     await screenshot(host, 'host-4-podium');
+    // The podium links the results as CSV, per question and per player.
+    const csvHref = await host.locator('#results-csv').getAttribute('href');
+    expect(csvHref).toBe(`/games/${gameIds[0]}/results.csv`);
+    await expect
+      .poll(async () => (await host.request.get(`${stack.apiUrl}${csvHref}`)).status(), { timeout: 15_000 })
+      .toBe(200);
+    expect((await (await host.request.get(`${stack.apiUrl}${csvHref}`)).text()).split('\n')[0]).toMatch(/question/i);
+
+    // The host opens the results: per player and per question, and downloads them as CSV.
+    await host.getByRole('button', { name: 'See the results' }).click();
+    await host.locator('#results-players tr').first().getByText('Ann').waitFor();
+    expect(await host.locator('#results-players tr').nth(1).textContent()).toContain('Bob');
+    expect(await host.locator('#results-questions li').count()).toBe(QUESTIONS);
+    expect(await host.locator('#results-questions').textContent()).toContain(quizTag);
+    await screenshot(host, 'host-5-results');
+    const downloading = host.waitForEvent('download');
+    await host.getByRole('link', { name: 'Download as CSV' }).click();
+    const download = await downloading;
+    expect(download.suggestedFilename()).toMatch(new RegExp(`^quizloop-${code}-.*\\.csv$`));
+    const csv = readFileSync(await download.path(), 'utf8');
+    expect(csv.split('\r\n').filter(Boolean)).toHaveLength(1 + 2 * QUESTIONS);
+
+    // Later, the host finds the game in their history, and its results from there.
+    await host.getByRole('button', { name: 'New game' }).click();
+    await host.getByRole('button', { name: 'Your games and their results' }).click();
+    await host.getByRole('button', { name: `Room ${code}` }).click();
+    await host.locator('#results-players').getByText('Ann').waitFor();
+
+    // The leaderboards count signed-in players only: Ann and Bob played as guests, so they are not there.
+    await host.getByRole('button', { name: 'New game' }).click();
+    await host.getByRole('button', { name: 'Leaderboards' }).click();
+    await host.locator('#board-global-title', { hasText: /^All time \(\d+ players\)$/ }).waitFor();
+    await host.locator('#board-weekly-title', { hasText: /^Week \d{4}-W\d{2} \(\d+ players\)$/ }).waitFor();
+    expect(await host.locator('#board-global').textContent()).not.toMatch(/\bAnn\b|\bBob\b/);
     await ann.getByText('You finished #1').waitFor();
     await bob.getByText('You finished #2').waitFor();
     await screenshot(ann, 'player-6-finished-phone');
 
     expect([...hostErrors, ...annErrors, ...bobErrors]).toEqual([]);
+
+    // Ann's phone loses its network: the page says so at once.
+    await ann.context().setOffline(true);
+    await ann.locator('#notice', { hasText: 'You are offline' }).waitFor();
+    await ann.context().setOffline(false);
   }, 150_000);
 
   it('sends a player whose stored token is refused back to the join form, saying why', async () => {
@@ -210,6 +332,23 @@ describe.skipIf(skipReason !== null)('the web client in a real browser (chromium
     expect(await page.locator('#join-code').inputValue()).toBe('ABC234');
     expect(await page.evaluate(() => localStorage.getItem('quizloop.player'))).toBeNull();
     await screenshot(page, 'player-7-refused-token-phone');
+    expect(errors).toEqual([]);
+  }, 30_000);
+
+  it('turns motion off for a system that asks for reduced motion, and lets the player switch sound and motion, remembered', async () => {
+    const { page, errors } = await open(PHONE);
+    await page.emulateMedia({ reducedMotion: 'reduce' });
+    await page.goto(stack.apiUrl);
+    const motion = () => page.evaluate(() => document.documentElement.dataset.motion);
+
+    expect(await motion()).toBe('off');
+    await page.getByRole('button', { name: 'Motion: off' }).click();
+    await page.getByRole('button', { name: 'Sound: on' }).click();
+    expect(await motion()).toBe('on');
+    await page.reload();
+
+    expect(await motion()).toBe('on');
+    await page.getByRole('button', { name: 'Sound: off' }).waitFor();
     expect(errors).toEqual([]);
   }, 30_000);
 });

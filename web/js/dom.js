@@ -49,6 +49,42 @@ export function showError(message) {
   banner.hidden = !message;
 }
 
+/**
+ * Shows a refused form's problems: each beside its field (`inputs` maps the api's field names to
+ * input ids), in the field's own words ("Your name must not be empty"), and a short line in the
+ * banner; a problem that no field owns goes to the banner as the api worded it.
+ * @param {HTMLFormElement} form
+ * @param {{ message: string, fields?: { path: string, message: string }[] }} err
+ * @param {Record<string, string>} inputs
+ */
+export function showFormErrors(form, err, inputs) {
+  clearFormErrors(form);
+  let shown = 0;
+  for (const { path, message } of err.fields ?? []) {
+    const input = inputs[path] && document.getElementById(inputs[path]);
+    if (!input) continue;
+    const label = input.closest('label')?.firstChild?.textContent?.trim() || path;
+    input.setAttribute('aria-invalid', 'true');
+    // Some schemas word their own messages with the field's name first ("nickname must not be empty").
+    const words = message.replace(new RegExp(`^${path}\\s+`, 'i'), '');
+    const note = h('p', { className: 'field-error', id: `${input.id}-error` }, `${label} ${words}.`);
+    input.setAttribute('aria-describedby', note.id);
+    (input.closest('label') ?? input).after(note);
+    shown++;
+  }
+  const others = (err.fields ?? []).length - shown;
+  showError(shown && !others ? 'Please check the fields marked below.' : err.message);
+}
+
+/** @param {HTMLFormElement} form */
+export function clearFormErrors(form) {
+  for (const note of form.querySelectorAll('.field-error')) note.remove();
+  for (const input of form.querySelectorAll('[aria-invalid]')) {
+    input.removeAttribute('aria-invalid');
+    input.removeAttribute('aria-describedby');
+  }
+}
+
 /** A quieter status line (reconnecting, waiting): a message, or nothing. */
 export function showNotice(message) {
   const notice = byId('notice');

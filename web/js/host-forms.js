@@ -1,9 +1,9 @@
 // @ts-check
-import { byId, h, showError } from './dom.js';
+import { byId, clearFormErrors, h, showError, showFormErrors } from './dom.js';
 import { api } from './rest-client.js';
 
 /**
- * Wires the sign-in and register forms. Both end in `onSignedIn({ token, displayName })`;
+ * Wires the sign-in and register forms. Both end in `onSignedIn({ token, displayName, userId })`;
  * a refusal (wrong password, email taken, bad field) is shown as the api worded it.
  */
 export function initAuthForms(onSignedIn) {
@@ -18,7 +18,7 @@ export function initAuthForms(onSignedIn) {
   byId('to-register').addEventListener('click', () => switchTo(true));
   byId('to-login').addEventListener('click', () => switchTo(false));
 
-  const submitWith = (form, request) =>
+  const submitWith = (form, request, inputs) =>
     form.addEventListener('submit', async (event) => {
       event.preventDefault();
       const button = form.querySelector('button[type=submit]');
@@ -26,32 +26,37 @@ export function initAuthForms(onSignedIn) {
       try {
         const { token, user } = await request();
         showError(null);
-        onSignedIn({ token, displayName: user.displayName });
+        clearFormErrors(form);
+        onSignedIn({ token, displayName: user.displayName, userId: user.id });
       } catch (err) {
-        showError(err.message);
+        showFormErrors(form, err, inputs);
       } finally {
         button.disabled = false;
       }
     });
-  submitWith(login, () =>
-    api('POST', '/auth/login', { body: { email: byId('login-email', HTMLInputElement).value, password: byId('login-password', HTMLInputElement).value } }),
+  submitWith(
+    login,
+    () => api('POST', '/auth/login', { body: { email: byId('login-email', HTMLInputElement).value, password: byId('login-password', HTMLInputElement).value } }),
+    { email: 'login-email', password: 'login-password' },
   );
-  submitWith(register, () =>
-    api('POST', '/auth/register', {
-      body: { displayName: byId('register-name', HTMLInputElement).value, email: byId('register-email', HTMLInputElement).value, password: byId('register-password', HTMLInputElement).value },
-    }),
+  submitWith(
+    register,
+    () =>
+      api('POST', '/auth/register', {
+        body: { displayName: byId('register-name', HTMLInputElement).value, email: byId('register-email', HTMLInputElement).value, password: byId('register-password', HTMLInputElement).value },
+      }),
+    { displayName: 'register-name', email: 'register-email', password: 'register-password' },
   );
 }
 
-let categoriesLoaded = false;
-
-/** Fills the category list from GET /categories, once; the room can still be created with "any". */
-export async function loadCategories() {
-  if (categoriesLoaded) return;
+/** Fills the category list from GET /categories (the host's own included), keeping the choice made; the room can still be created with "any". */
+export async function loadCategories(token) {
+  const select = byId('create-category', HTMLSelectElement);
   try {
-    const { categories } = await api('GET', '/categories');
-    byId('create-category').append(...categories.map((c) => h('option', { value: c.category }, `${c.category} (${c.total})`)));
-    categoriesLoaded = true;
+    const { categories } = await api('GET', '/categories', { token });
+    const chosen = select.value;
+    select.replaceChildren(select.options[0], ...categories.map((c) => h('option', { value: c.category }, `${c.category} (${c.total})`)));
+    select.value = chosen;
   } catch (err) {
     showError(`Could not load the categories: ${err.message}`);
   }
@@ -66,5 +71,8 @@ export function readCreateForm() {
     revealSeconds: number('create-reveal'),
     category: byId('create-category', HTMLSelectElement).value || null,
     difficulty: byId('create-difficulty', HTMLSelectElement).value || null,
+    mode: byId('create-mode', HTMLSelectElement).value,
+    pointsPerQuestion: byId('create-double', HTMLInputElement).checked ? 2000 : number('create-points'),
+    streakBonus: byId('create-streak', HTMLInputElement).checked,
   };
 }

@@ -76,6 +76,8 @@ export function renderReveal(view, countdown) {
 export function renderFinished(view) {
   const standings = view.standings ?? view.leaderboard;
   renderPodium(byId('podium'), view.podium ?? standings.slice(0, 3));
+  // Per question and per player; the worker saves the results within seconds of the end.
+  byId('results-csv', HTMLAnchorElement).href = `/games/${encodeURIComponent(view.gameId)}/results.csv`;
   renderLeaderboard(byId('final-rest'), standings.slice(3));
   showScreen('finished');
 }

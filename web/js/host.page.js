@@ -1,9 +1,11 @@
 // @ts-check
 /** @import { RoomView } from '../../src/client' */
 import { createCountdown } from './countdown.js';
-import { byId, loadStored, showError, showNotice, showScreen, store } from './dom.js';
+import { byId, h, loadStored, showError, showFormErrors, showNotice, showScreen, store } from './dom.js';
 import { initAuthForms, loadCategories, readCreateForm } from './host-forms.js';
 import { renderFinished, renderLobby, renderQuestion, renderReveal, renderTimingReport } from './host-screens.js';
+import { showHistory, showLeaderboards, showResults } from './host-reports.js';
+import { initQuestionEditor, openQuestionEditor } from './question-editor.js';
 import { api } from './rest-client.js';
 import { connect, connectErrorMessage, createClock, isRefusal, retryLater } from './socket-client.js';
 
@@ -44,7 +46,7 @@ function showAuth(message) {
 function showCreate() {
   if (!account) return showAuth(null);
   showScreen('create');
-  loadCategories();
+  loadCategories(account.token);
 }
 
 function closeRoom() {
@@ -59,6 +61,17 @@ function closeRoom() {
   showNotice(null);
 }
 
+/** The new-game form's inputs by the field names of POST /rooms. */
+const CREATE_FIELDS = {
+  questionCount: 'create-count',
+  questionSeconds: 'create-seconds',
+  revealSeconds: 'create-reveal',
+  category: 'create-category',
+  difficulty: 'create-difficulty',
+  mode: 'create-mode',
+  pointsPerQuestion: 'create-points',
+};
+
 async function createRoom(event) {
   event.preventDefault();
   const button = event.submitter ?? byId('create-form').querySelector('button');
@@ -72,7 +85,7 @@ async function createRoom(event) {
     if (err.status === 401) {
       signOut();
       showAuth(`${err.message} Sign in again.`);
-    } else showError(err.message);
+    } else showFormErrors(byId('create-form'), err, CREATE_FIELDS);
   } finally {
     button.disabled = false;
   }
@@ -141,7 +154,8 @@ function applyView(next) {
     case 'building':
       return showScreen('building');
     case 'lobby':
-      return renderLobby(view);
+      renderLobby(view);
+      return void showKickableNames(view);
     case 'question':
       revealCountdown.stop();
       renderQuestion(view, questionCountdown, renderedQuestion);
@@ -213,6 +227,43 @@ async function control(action, button) {
   }
 }
 
+/**
+ * The lobby's name chips, each with a button that removes that player (GET /rooms/:code/players holds
+ * the ids the shared view leaves out). The chips from the view stay while the list loads.
+ */
+async function showKickableNames(shown) {
+  if (!room) return;
+  const current = room;
+  let players;
+  try {
+    ({ players } = await api('GET', `/rooms/${current.code}/players`, { token: current.hostToken }));
+  } catch {
+    return;
+  }
+  // A newer view may have rendered meanwhile: only the latest may replace the chips.
+  if (room !== current || view !== shown || view.phase !== 'lobby') return;
+  byId('lobby-names').replaceChildren(
+    ...players.map((p) =>
+      h(
+        'li',
+        {},
+        h('span', {}, p.nickname),
+        h('button', { type: 'button', className: 'chip-kick', title: `Remove ${p.nickname}`, ariaLabel: `Remove ${p.nickname}`, onclick: () => kick(p.playerId) }, '×'),
+      ),
+    ),
+  );
+}
+
+async function kick(playerId) {
+  if (!room) return;
+  try {
+    applyView(await api('DELETE', `/rooms/${room.code}/players/${encodeURIComponent(playerId)}`, { token: room.hostToken }));
+    showError(null);
+  } catch (err) {
+    showError(err.message);
+  }
+}
+
 async function startGame() {
   if (!room) return;
   const button = byId('start', HTMLButtonElement);
@@ -239,6 +290,24 @@ function newGame() {
   showCreate();
 }
 
+initQuestionEditor(showCreate);
+byId('open-results').addEventListener('click', () => {
+  const gameId = view?.gameId;
+  if (!gameId) return;
+  // The game is over: leave its room, so no late view redraws the podium over the results.
+  closeRoom();
+  showResults(gameId);
+});
+byId('open-history').addEventListener('click', () => (account ? showHistory(account.token) : showAuth(null)));
+byId('results-done').addEventListener('click', newGame);
+byId('history-done').addEventListener('click', showCreate);
+byId('open-leaderboards').addEventListener('click', () => showLeaderboards(account?.userId ?? null));
+byId('leaderboards-done').addEventListener('click', showCreate);
+byId('open-editor').addEventListener('click', () => {
+  if (!account) return showAuth(null);
+  showScreen('editor');
+  openQuestionEditor(account.token);
+});
 initAuthForms((signedIn) => {
   account = signedIn;
   store(ACCOUNT_KEY, account);

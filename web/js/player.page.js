@@ -1,7 +1,8 @@
 // @ts-check
 /** @import { PlayerYou, RoomView } from '../../src/client' */
 import { createCountdown } from './countdown.js';
-import { CHOICE_LETTERS, byId, formatPoints, h, loadStored, showError, showNotice, showScreen, store } from './dom.js';
+import { CHOICE_LETTERS, byId, clearFormErrors, formatPoints, h, loadStored, showError, showFormErrors, showNotice, showScreen, store } from './dom.js';
+import { initPreferences, playCue } from './preferences.js';
 import { api } from './rest-client.js';
 import { renderLeaderboard } from './room-views.js';
 import { connect, connectErrorMessage, createClock, isRefusal, retryLater } from './socket-client.js';
@@ -56,9 +57,10 @@ async function join(event) {
   button.disabled = true;
   try {
     const joined = await api('POST', `/rooms/${encodeURIComponent(code)}/players`, { body: { nickname } });
+    clearFormErrors(byId('join-form'));
     startSession({ code: joined.code, token: joined.token, nickname: joined.nickname });
   } catch (err) {
-    showError(err.message);
+    showFormErrors(byId('join-form'), err, { nickname: 'join-nickname' });
   } finally {
     button.disabled = false;
   }
@@ -158,8 +160,12 @@ function renderYou() {
   byId('you-bar').hidden = false;
   byId('you-name').textContent = you.nickname;
   byId('you-score').textContent = `${formatPoints(you.score)} pts`;
-  const started = view && view.phase !== 'lobby' && view.phase !== 'building';
-  byId('you-rank').textContent = started ? `#${you.rank}` : '';
+  // Everyone ties at 0 until the first reveal settles the scores: no rank before then.
+  byId('you-rank').textContent = view && revealedOnce(view) ? `#${you.rank}` : '';
+}
+
+function revealedOnce(v) {
+  return v.phase === 'reveal' || v.phase === 'finished' || v.questionIndex > 0 || v.paused?.phase === 'reveal';
 }
 
 /** This player's answer to the question on screen: from the server's `you`, else from the ack. */
@@ -172,7 +178,8 @@ function renderQuestion() {
   const q = view.question;
   if (!q) return;
   if (question.index !== view.questionIndex) {
-    question = { index: view.questionIndex, sending: null, locked: null, refusal: null, shownAt: performance.now() };
+    question = { index: view.questionIndex, sending: null, locked: null, refusal: null, shownAt: performance.now(), cued: false };
+    if (view.phase === 'question') playCue('question');
     byId('q-meta').textContent = `Question ${view.questionIndex + 1} of ${view.settings.questionCount} · ${q.category}`;
     byId('q-text').textContent = q.text;
     const typed = q.type === 'type-answer';
@@ -243,6 +250,11 @@ function renderResult(revealed, mine) {
   box.hidden = !revealed;
   if (!revealed) return;
   const scored = mine && typeof mine.correct === 'boolean';
+  // Once per question, when the result is known (a poll has none).
+  if (scored && !question.cued && view.question.type !== 'poll') {
+    question.cued = true;
+    playCue(mine.correct ? 'right' : 'wrong');
+  }
   let headline = 'No answer';
   let detail = 'Time ran out before you answered.';
   let tone = 'is-none';
@@ -263,10 +275,13 @@ function renderResult(revealed, mine) {
     tone = 'is-wrong';
   }
   const standing = you ? `You are #${you.rank} with ${formatPoints(you.score)} points` : '';
+  // Settled with the scores at this reveal: correct answers in a row, this one included.
+  const streak = you && you.streak >= 2 ? `${you.streak} correct in a row` : you && scored && mine.correct ? 'Streak started' : '';
   box.className = `result ${tone}`;
   box.replaceChildren(
     h('p', { className: 'result-headline' }, headline),
     detail && h('p', { className: 'result-detail' }, detail),
+    streak && h('p', { className: 'result-streak' }, streak),
     standing && h('p', { className: 'result-standing' }, standing),
   );
 }
@@ -304,6 +319,21 @@ function leave() {
   showJoin('', null);
 }
 
+// Keys 1–6 answer a choice question on a keyboard (not while typing an answer or a name).
+document.addEventListener('keydown', (event) => {
+  if (event.altKey || event.ctrlKey || event.metaKey || event.target instanceof HTMLInputElement) return;
+  const n = Number(event.key);
+  if (!view || view.phase !== 'question' || !Number.isInteger(n) || n < 1 || n > (view.question?.choices.length ?? 0)) return;
+  event.preventDefault();
+  submit({ choice: n - 1 });
+});
+
+// The browser knows before Socket.IO does that the network is gone.
+const OFFLINE = 'You are offline. Your game goes on; this page reconnects when the network is back.';
+window.addEventListener('offline', () => showNotice(OFFLINE));
+window.addEventListener('online', () => showNotice(socket?.connected ? null : 'Back online; reconnecting…'));
+
+initPreferences();
 byId('join-form').addEventListener('submit', join);
 byId('play-again').addEventListener('click', leave);
 byId('closed-leave').addEventListener('click', leave);

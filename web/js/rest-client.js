@@ -3,13 +3,15 @@
 export class ApiError extends Error {
   /**
    * @param {string} message
-   * @param {{ status?: number, code?: string }} [info]
+   * @param {{ status?: number, code?: string, fields?: { path: string, message: string }[] }} [info]
    */
   constructor(message, info = {}) {
     super(message);
     this.name = 'ApiError';
     this.status = info.status ?? 0;
     this.code = info.code ?? 'NETWORK';
+    /** A 400's problems, one per field (`path` as the api names it), for messages beside the fields. */
+    this.fields = info.fields ?? [];
   }
 }
 
@@ -18,15 +20,18 @@ export class ApiError extends Error {
  * message is fit to show a person (the problem's `detail`, else a plain description).
  * @param {string} method
  * @param {string} path
- * @param {{ body?: unknown, token?: string }} [options]
+ * @param {{ body?: unknown, raw?: { text: string, type: string }, token?: string }} [options]
  */
 export async function api(method, path, options = {}) {
   const headers = { accept: 'application/json, application/problem+json' };
   if (options.token) headers.authorization = `Bearer ${options.token}`;
   if (options.body !== undefined) headers['content-type'] = 'application/json';
+  // A body sent as it is (a CSV file, say), with its own content type.
+  if (options.raw !== undefined) headers['content-type'] = options.raw.type;
   let res;
   try {
-    res = await fetch(path, { method, headers, body: options.body === undefined ? undefined : JSON.stringify(options.body) });
+    const body = options.raw !== undefined ? options.raw.text : options.body === undefined ? undefined : JSON.stringify(options.body);
+    res = await fetch(path, { method, headers, body });
   } catch {
     throw new ApiError('Could not reach the quizloop server. Check your connection and try again.');
   }
@@ -39,7 +44,8 @@ export async function api(method, path, options = {}) {
   }
   if (!res.ok) {
     const detail = data && typeof data.detail === 'string' ? data.detail : `The server answered ${res.status} ${res.statusText}.`;
-    throw new ApiError(detail, { status: res.status, code: data && typeof data.code === 'string' ? data.code : undefined });
+    const fields = Array.isArray(data?.errors) ? data.errors.filter((e) => typeof e?.path === 'string' && typeof e?.message === 'string') : [];
+    throw new ApiError(detail, { status: res.status, code: data && typeof data.code === 'string' ? data.code : undefined, fields });
   }
   return data;
 }
