@@ -220,10 +220,10 @@ describe('tick and advance', () => {
     try {
       const outcome = await h.run('tick', tickProcessor, { roomCode: room.code, gameId: room.gameId, version, n: 0 });
 
-      expect(outcome).toMatchObject({ state: 'completed', result: { result: 'ticked' } });
+      expect(outcome).toMatchObject({ state: 'completed', result: { result: 'scheduled' } });
       await waitUntil('the countdown on the room channel', () => messages.find((m) => m.kind === 'countdown'), 2000, 20);
       expect(messages.find((m) => m.kind === 'countdown')).toMatchObject({ version, phase: 'question', questionIndex: 0 });
-      expect(await (await h.deps.queues.tick.getJob(jobId.tick(room.code, version, 1)))?.getState()).toBe('delayed');
+      expect(await (await h.deps.queues.tick.getJob(jobId.tick(room.gameId, version, 1)))?.getState()).toBe('delayed');
     } finally {
       await subscriber.quit();
     }
@@ -239,7 +239,7 @@ describe('tick and advance', () => {
     const second = await h.run('advance', advanceProcessor, { roomCode: room.code, gameId: room.gameId, version, dueAt: 0 }, { jobId: `again-${room.code}` });
 
     expect(first).toMatchObject({ state: 'completed', result: { outcome: 'applied' } });
-    expect(second).toMatchObject({ state: 'completed', result: { outcome: 'stale' } });
+    expect(second).toMatchObject({ state: 'completed', result: { result: 'stale' } });
     expect(await h.deps.rooms.get(room.code)).toMatchObject({ phase: 'reveal', version: version + 1 });
   });
 });

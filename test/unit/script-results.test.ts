@@ -42,7 +42,7 @@ describe('Lua script results', () => {
     it('throws an error naming the script, the code and the codes it knows', () => {
       expect(() => answer.parse([-9])).toThrow(ScriptReplyError);
       expect(() => answer.parse([-9])).toThrow(/qlAnswer replied \[-9\]: unknown code -9 \(the script's codes are -1, -2, .*-8\)/);
-      expect(() => join.parse(-5)).toThrow(/qlJoin replied -5: unknown code -5/);
+      expect(() => join.parse(-9)).toThrow(/qlJoin replied -9: unknown code -9/);
     });
 
     it('throws for any negative reply of a script that has no failure codes', () => {

@@ -1,3 +1,4 @@
+// @ts-check
 import { CHOICE_LETTERS, byId, formatPoints, h, showError, showScreen } from './dom.js';
 import { api } from './rest-client.js';
 

@@ -1,3 +1,4 @@
+// @ts-check
 import { byId, loadStored, store } from './dom.js';
 
 /** Sound and motion, each on or off, kept per browser. Motion starts off when the system asks for reduced motion. */

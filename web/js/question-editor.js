@@ -1,3 +1,4 @@
+// @ts-check
 import { CHOICE_LETTERS, byId, clearFormErrors, h, showError, showFormErrors } from './dom.js';
 import { api } from './rest-client.js';
 
