@@ -2,7 +2,7 @@ import { isEndPhase } from '../game/room-machine';
 import type { ChannelMessage } from '../shared/events';
 import type { Question } from '../shared/room';
 import type { RoomState } from '../game/room-state';
-import { type QuizServer, type RelayDeps, ioRoom } from './types';
+import { type QuizServer, type QuizSocket, type RelayDeps, ioRoom } from './types';
 
 /**
  * Fans room changes out to the members this instance holds. Each update reads the room once,
@@ -13,6 +13,8 @@ export function createRoomRelay(io: QuizServer, { rooms, views, log }: RelayDeps
   const questionCache = new Map<string, Question[]>();
   const lastVersion = new Map<string, number>();
   const queues = new Map<string, Promise<void>>();
+  /** The last `room:you` each socket was sent, as sent: a push that leaves a player's own state as it was sends them none. */
+  const lastYou = new WeakMap<QuizSocket, string>();
 
   /** Cached by game, not by code: codes are reused, and a new game under an old code has questions of its own. */
   async function questionsOf(room: RoomState): Promise<Question[]> {
@@ -41,7 +43,12 @@ export function createRoomRelay(io: QuizServer, { rooms, views, log }: RelayDeps
     target.emit('room:view', view);
     for (const s of sockets) {
       const you = s.data.kind === 'player' ? yous.get(s.data.id) : undefined;
-      if (you) s.emit('room:you', you);
+      if (!you) continue;
+      const local = io.of('/').sockets.get(s.id);
+      const json = JSON.stringify(you);
+      if (local && lastYou.get(local) === json) continue;
+      if (local) lastYou.set(local, json);
+      s.emit('room:you', you);
     }
     if (isEndPhase(room.phase)) {
       const reason = room.phase === 'finished' ? 'finished' : room.phase === 'failed' ? 'failed' : 'cancelled';
