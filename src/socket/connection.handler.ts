@@ -5,7 +5,11 @@ import { timedAck } from './timed-ack';
 import { type QuizServer, type QuizSocket, type RelayDeps, ioRoom } from './types';
 
 /** Wires one admitted socket: membership, presence, the initial view, answers and sync. */
-export function connectionHandler(io: QuizServer, deps: RelayDeps, channels: { subscribed: (code: string) => Promise<void> }) {
+export function connectionHandler(
+  io: QuizServer,
+  deps: RelayDeps,
+  relay: { subscribed: (code: string) => Promise<void>; youSent: (socket: QuizSocket, you: PlayerYou) => void },
+) {
   const { rooms, answers, views, log, metrics } = deps;
 
   /** The view and own state of one room version: read again when the room moved on during the reads. */
@@ -103,13 +107,16 @@ export function connectionHandler(io: QuizServer, deps: RelayDeps, channels: { s
     }
     socket.join(ioRoom.game(roomCode));
     // Subscribed to the room's channel before the first read, so no change after it is missed.
-    await channels.subscribed(roomCode);
+    await relay.subscribed(roomCode);
     if (socket.disconnected) return;
 
     const state = await current(socket);
     if (state) {
       socket.emit('room:view', state.view);
-      if (state.you) socket.emit('room:you', state.you);
+      if (state.you) {
+        socket.emit('room:you', state.you);
+        relay.youSent(socket, state.you);
+      }
     }
   };
 }

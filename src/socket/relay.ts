@@ -25,7 +25,7 @@ export function createRelay(io: QuizServer, subscriber: QuizRedis, deps: RelayDe
   });
 
   io.use(authMiddleware(deps));
-  const onConnection = connectionHandler(io, deps, { subscribed: (code) => channels.ready(code) });
+  const onConnection = connectionHandler(io, deps, { subscribed: (code) => channels.ready(code), youSent: relay.noteYouSent });
   io.on('connection', (socket) => {
     onConnection(socket).catch((err) => {
       deps.log.error('connection setup failed', { err });

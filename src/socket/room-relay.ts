@@ -1,6 +1,6 @@
 import { isEndPhase } from '../game/room-machine';
 import type { ChannelMessage } from '../shared/events';
-import type { Question } from '../shared/room';
+import type { PlayerYou, Question } from '../shared/room';
 import type { RoomState } from '../game/room-state';
 import { type QuizServer, type QuizSocket, type RelayDeps, ioRoom } from './types';
 
@@ -15,6 +15,14 @@ export function createRoomRelay(io: QuizServer, { rooms, views, log }: RelayDeps
   const queues = new Map<string, Promise<void>>();
   /** The last `room:you` each socket was sent, as sent: a push that leaves a player's own state as it was sends them none. */
   const lastYou = new WeakMap<QuizSocket, string>();
+
+  /** Whether `you` differs from the last own state this socket was sent; remembers it as sent. */
+  function youChanged(socket: QuizSocket, you: PlayerYou): boolean {
+    const json = JSON.stringify(you);
+    if (lastYou.get(socket) === json) return false;
+    lastYou.set(socket, json);
+    return true;
+  }
 
   /** Cached by game, not by code: codes are reused, and a new game under an old code has questions of its own. */
   async function questionsOf(room: RoomState): Promise<Question[]> {
@@ -45,9 +53,7 @@ export function createRoomRelay(io: QuizServer, { rooms, views, log }: RelayDeps
       const you = s.data.kind === 'player' ? yous.get(s.data.id) : undefined;
       if (!you) continue;
       const local = io.of('/').sockets.get(s.id);
-      const json = JSON.stringify(you);
-      if (local && lastYou.get(local) === json) continue;
-      if (local) lastYou.set(local, json);
+      if (local && !youChanged(local, you)) continue;
       s.emit('room:you', you);
     }
     if (isEndPhase(room.phase)) {
@@ -104,6 +110,11 @@ export function createRoomRelay(io: QuizServer, { rooms, views, log }: RelayDeps
   }
 
   return {
+    /** The connection handler sent a socket its own state: later pushes compare with it. */
+    noteYouSent(socket: QuizSocket, you: PlayerYou): void {
+      youChanged(socket, you);
+    },
+
     /** A message from a room's channel; ignored unless this instance holds members of the room. */
     onChannelMessage(code: string, raw: string): void {
       if (!io.of('/').adapter.rooms.has(ioRoom.game(code))) return;
