@@ -15,7 +15,7 @@ import type { RoomView } from '../src/shared/room';
 import type { RoomState, StoredAnswer } from '../src/game/room-state';
 import type { ClientToServerEvents, ServerToClientEvents } from '../src/shared/socket-events';
 import { createKeys } from '../src/store/keys';
-import { json } from './processes';
+import { json } from './harness';
 import { summary } from './stats';
 
 type Client = Socket<ServerToClientEvents, ClientToServerEvents>;

@@ -1,29 +1,26 @@
 /**
  * quizloop benchmarks: `npm run bench`. Starts Redis, an embedded PostgreSQL and the three roles as
  * separate processes on 127.0.0.1, plays games with bot players, and reports figures and ratios:
- *  - tick lateness (actual minus due time, from each tick job's result) at Redis hz 10 and hz 100;
+ *  - countdown frame lateness at the players (arrival minus due time) at Redis hz 10 and hz 100;
  *  - answer acknowledgement latency as the players see it;
  *  - points lost to server queueing and to fan-out position, old rule and fair rule (fairness.ts).
  * Options (env): BENCH_PLAYERS (default 50), BENCH_QUESTIONS (default 6) for the tick runs;
  * BENCH_FAIR_PLAYERS (default 500), BENCH_FAIR_QUESTIONS (default 3) for the fairness run, where every
  * player answers within 1 s of seeing a 12 s question; BENCH_ONLY=ticks or fairness runs one part.
+ * `npm run bench -- --rooms 1,100,1000` runs the many-rooms clock scenario instead (bench/many-rooms.ts).
  */
-import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { Queue } from 'bullmq';
-import { Redis } from 'ioredis';
 import { type Socket, io } from 'socket.io-client';
-import getPort from 'get-port';
 import { startLocalPostgres } from '../src/local/local-postgres';
 import { ensureRedisServer, startLocalRedis } from '../src/local/local-redis';
 import type { RoomView } from '../src/shared/room';
 import type { ClientToServerEvents, ServerToClientEvents } from '../src/shared/socket-events';
 import { createDb, migrateLatest } from '../src/platform/db';
-import { createKeys } from '../src/store/keys';
 import { runFairness } from './fairness';
-import { json, startRole } from './processes';
+import { json, startRoles } from './harness';
+import { countdownLateness, runManyRooms } from './many-rooms';
 import { summary } from './stats';
 
 const PLAYERS = Number(process.env.BENCH_PLAYERS ?? 50);
@@ -33,45 +30,20 @@ const FAIR_QUESTIONS = Number(process.env.BENCH_FAIR_QUESTIONS ?? 3);
 /** `ticks`, `fairness`, or unset for both. */
 const ONLY = process.env.BENCH_ONLY ?? '';
 const QUESTION_SECONDS = 8;
-const SECRET = 'bench-secret-0123456789abcdef';
-const ROOT = path.resolve(__dirname, '..');
 
 type Client = Socket<ServerToClientEvents, ClientToServerEvents>;
 
-/** Redis at `hz`, then api, socket and worker as separate processes, on free ports. */
-async function startStack(hz: number, databaseUrl: string, ns: string) {
+async function runScenario(hz: number, databaseUrl: string) {
   const server = await ensureRedisServer({ toolsDir: path.resolve('.data', 'tools'), say: (line) => console.log(`bench: ${line}`) });
   const redis = await startLocalRedis({ hz, server });
-  const [apiPort, socketPort] = [await getPort(), await getPort()];
-  const env = {
-    REDIS_URL: redis.url, DATABASE_URL: databaseUrl, JWT_SECRET: SECRET, WEBHOOK_SECRET: SECRET,
-    QUIZLOOP_NAMESPACE: ns, REDIS_HZ: '0', PORT: String(apiPort), SOCKET_PORT: String(socketPort),
-    API_INTERNAL_URL: `http://127.0.0.1:${apiPort}`, METRICS_PORT: '0',
-  };
-  const children = [await startRole('api', env), await startRole('socket', env), await startRole('worker', env)];
-  return {
-    redisUrl: redis.url,
-    api: `http://127.0.0.1:${apiPort}`,
-    socketUrl: `http://127.0.0.1:${socketPort}`,
-    async stop() {
-      for (const child of children) child.kill('SIGTERM');
-      await new Promise((r) => setTimeout(r, 500));
-      await redis.stop();
-    },
-  };
-}
-
-async function runScenario(hz: number, databaseUrl: string) {
-  const stack = await startStack(hz, databaseUrl, `bench-hz${hz}`);
-  const { api, redisUrl } = stack;
-  const socketPort = new URL(stack.socketUrl).port;
   const ns = `bench-hz${hz}`;
+  const roles = await startRoles(redis.url, databaseUrl, ns);
+  const api = roles.api;
   const clients: Client[] = [];
   const ackMs: number[] = [];
+  const lateness: number[] = [];
   try {
-    const { token } = await json<{ token: string }>(`${api}/auth/register`, 'POST', {
-      email: `bench-${hz}-${Date.now()}@bench.invalid`, password: 'bench-password', displayName: 'Bench host',
-    });
+    const token = roles.hostToken;
     const room = await json<{ code: string; hostToken: string }>(`${api}/rooms`, 'POST', {
       questionCount: QUESTIONS, questionSeconds: QUESTION_SECONDS, revealSeconds: 2,
     }, token);
@@ -81,8 +53,12 @@ async function runScenario(hz: number, databaseUrl: string) {
     const done = new Promise<void>((r) => (finished = r));
     for (let i = 0; i < PLAYERS; i++) {
       const p = await json<{ token: string }>(`${api}/rooms/${room.code}/players`, 'POST', { nickname: `b${i}` });
-      const c: Client = io(`http://127.0.0.1:${socketPort}`, { auth: { token: p.token }, transports: ['websocket'] });
+      const c: Client = io(roles.socketUrl, { auth: { token: p.token }, transports: ['websocket'] });
       let answered = -1;
+      c.on('room:countdown', (m) => {
+        const late = countdownLateness(m, QUESTION_SECONDS);
+        if (late !== null) lateness.push(late);
+      });
       c.on('room:view', (v) => {
         if (v.phase === 'finished') finished();
         // 60 % answer each question, so questions mostly run to their deadline and every tick fires.
@@ -104,37 +80,28 @@ async function runScenario(hz: number, databaseUrl: string) {
     await json(`${api}/rooms/${room.code}/start`, 'POST', {}, room.hostToken);
     await done;
 
-    const connection = new Redis(redisUrl, { maxRetriesPerRequest: null });
-    const queue = new Queue('tick', { connection, prefix: createKeys(ns).bullPrefix('tick') });
-    const jobs = await queue.getCompleted(0, 100_000);
-    // Tick 0 is enqueued at once by the event handler, so only ticks n ≥ 1 measure the delayed-job path.
-    const delayed = jobs
-      .filter((j) => j.data.n > 0)
-      .map((j) => (j.returnvalue as { latenessMs?: number } | undefined)?.latenessMs)
-      .filter((v): v is number => typeof v === 'number');
-    await queue.close();
-    connection.disconnect();
-    return { hz, delayedTicks: summary(delayed), ack: summary(ackMs) };
+    return { hz, delayedTicks: summary(lateness), ack: summary(ackMs) };
   } finally {
     for (const c of clients) c.close();
-    await stack.stop();
-  }
-}
-
-async function runFairScenario(databaseUrl: string) {
-  const stack = await startStack(100, databaseUrl, 'bench-fair');
-  try {
-    return await runFairness({
-      ...stack, namespace: 'bench-fair', players: FAIR_PLAYERS, questions: FAIR_QUESTIONS, questionSeconds: 12, burstMs: 1000,
-    });
-  } finally {
-    await stack.stop();
+    roles.stop();
+    await new Promise((r) => setTimeout(r, 500));
+    await redis.stop();
   }
 }
 
 async function reportFairness(databaseUrl: string) {
   console.log(`quizloop bench, fairness: ${FAIR_PLAYERS} players answering within 1 s of seeing each of ${FAIR_QUESTIONS} questions of 12 s`);
-  const r = await runFairScenario(databaseUrl);
+  const server = await ensureRedisServer({ toolsDir: path.resolve('.data', 'tools'), say: (line) => console.log(`bench: ${line}`) });
+  const redis = await startLocalRedis({ hz: 100, server });
+  const roles = await startRoles(redis.url, databaseUrl, 'bench-fair');
+  let r: Awaited<ReturnType<typeof runFairness>>;
+  try {
+    r = await runFairness({ ...roles, redisUrl: redis.url, namespace: 'bench-fair', players: FAIR_PLAYERS, questions: FAIR_QUESTIONS, questionSeconds: 12, burstMs: 1000 });
+  } finally {
+    roles.stop();
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    await redis.stop();
+  }
   const f = (n: number) => (Number.isFinite(n) ? n.toFixed(1).padStart(7) : '      -');
   const row = (label: string, s: ReturnType<typeof summary>) =>
     console.log(`${label.padEnd(26)} ${String(s.n).padStart(7)} ${f(s.mean)} ${f(s.p50)} ${f(s.p95)} ${f(s.p99)} ${f(s.max)}`);
@@ -158,16 +125,21 @@ async function main() {
   await migrateLatest(db);
   await db.destroy();
   try {
+    const roomsFlag = process.argv.indexOf('--rooms');
+    if (roomsFlag >= 0) {
+      await manyRooms((process.argv[roomsFlag + 1] ?? '1,100,1000').split(',').map(Number), pg.url);
+      return;
+    }
     if (ONLY !== 'ticks') await reportFairness(pg.url);
     if (ONLY === 'fairness') return;
-    console.log(`\nquizloop bench: ${PLAYERS} players, ${QUESTIONS} questions of ${QUESTION_SECONDS} s, api/worker/socket as separate processes\n`);
+    console.log(`quizloop bench: ${PLAYERS} players, ${QUESTIONS} questions of ${QUESTION_SECONDS} s, api/worker/socket as separate processes\n`);
     const results = [];
     for (const hz of [10, 100]) {
       process.stdout.write(`running at Redis hz ${hz}…\n`);
       results.push(await runScenario(hz, pg.url));
     }
     const f = (n: number) => (Number.isFinite(n) ? n.toFixed(1).padStart(7) : '      -');
-    console.log('\ntick lateness, ms (actual − due; delayed ticks n ≥ 1)');
+    console.log('\ncountdown frame lateness at the players, ms (arrival − due; ticks n ≥ 1)');
     console.log('   hz   ticks    mean     p50     p95     p99     max');
     for (const r of results) {
       const s = r.delayedTicks;
@@ -190,6 +162,27 @@ async function main() {
   } finally {
     await pg.stop();
     rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** `--rooms 1,100,1000`: rooms of 2 players started together; countdown lateness at the players, and its ratio to the first size. */
+async function manyRooms(sizes: number[], databaseUrl: string): Promise<void> {
+  console.log(`quizloop bench: many rooms of 2 players (${sizes.join(', ')} rooms), nobody answering, Redis hz 100, api/worker/socket as separate processes\n`);
+  const results = [];
+  for (const rooms of sizes) {
+    process.stdout.write(`running ${rooms} room(s)…\n`);
+    results.push(await runManyRooms(rooms, databaseUrl));
+  }
+  const f = (n: number) => (Number.isFinite(n) ? n.toFixed(1).padStart(7) : '      -');
+  console.log('\ncountdown frame lateness at the players, ms (arrival − due, ticks n ≥ 1)');
+  console.log('  rooms players finished  frames    p50     p95     p99     max  p99 / first size  p99 when the socket sent it');
+  const base = results[0]?.countdownLateness.p99 ?? NaN;
+  for (const r of results) {
+    const s = r.countdownLateness;
+    const ratio = base > 0 ? `${(s.p99 / base).toFixed(2)}×` : '-';
+    console.log(
+      `${String(r.rooms).padStart(7)} ${String(r.players).padStart(7)} ${String(r.finishedRooms).padStart(8)} ${String(s.n).padStart(7)} ${f(s.p50)} ${f(s.p95)} ${f(s.p99)} ${f(s.max)}  ${ratio.padStart(16)}  ${f(r.relay.p99)}`,
+    );
   }
 }
 

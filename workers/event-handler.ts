@@ -4,6 +4,7 @@ import { jobId } from '../src/shared/jobs';
 import type { StreamEntry } from '../src/store/event-bus';
 import type { WorkerDeps } from './deps';
 import { closeEarly, scheduleAdvance } from './room-clock';
+import { createTicks } from './ticks';
 
 /** An entry unacknowledged this long belonged to a consumer that died; another worker takes it over. */
 const ABANDONED_AFTER_MS = 10_000;
@@ -17,6 +18,7 @@ const BLOCK_MS = 1_000;
  */
 export function createEventHandler(deps: WorkerDeps, consumer: string) {
   const { bus, queues, rooms, log, metrics } = deps;
+  const ticks = createTicks(deps);
   let running = false;
   let loop: Promise<void> | null = null;
 
@@ -41,7 +43,7 @@ export function createEventHandler(deps: WorkerDeps, consumer: string) {
       case 'room.started':
       case 'room.updated':
         if (isTimedPhase(room.phase) && room.deadlineAt !== null) {
-          await queues.tick.add('tick', { ...at, n: 0 }, { jobId: jobId.tick(room.gameId, room.version, 0) });
+          if (room.phaseStartedAt !== null) ticks.arm({ ...room, deadlineAt: room.deadlineAt, phaseStartedAt: room.phaseStartedAt });
           await scheduleAdvance(queues, { ...room, deadlineAt: room.deadlineAt }, deps.answerGraceMs);
         }
         if (room.phase === 'paused') await endIfIdle(at);

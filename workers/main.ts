@@ -18,7 +18,6 @@ import { housekeepingProcessor } from './processors/housekeeping.processor';
 import { persistResultsProcessor } from './processors/persist-results.processor';
 import { prepareRoomProcessor } from './processors/prepare-room.processor';
 import { reconcileProcessor } from './processors/reconcile.processor';
-import { tickProcessor } from './processors/tick.processor';
 
 /**
  * A job whose worker was frozen or starved past its lock is taken over and run again: every
@@ -26,7 +25,7 @@ import { tickProcessor } from './processors/tick.processor';
  */
 const MAX_STALLED_COUNT = 1000;
 const RESCHEDULE_RECONCILER_MS = 60_000;
-const CLOCK_QUEUES = new Set<QueueName>([QueueName.Tick, QueueName.Advance]);
+const CLOCK_QUEUES = new Set<QueueName>([QueueName.Advance]);
 
 export async function startWorker(config: ResolvedConfig, log: Logger) {
   const keys = createKeys(config.namespace, config.eventPartitions);
@@ -36,7 +35,7 @@ export async function startWorker(config: ResolvedConfig, log: Logger) {
 
   const hz = await tuneRedisHz(redis, config.redisHz);
   if (hz === 'refused') {
-    log.warn(`Redis refused CONFIG SET hz ${config.redisHz}; delayed jobs (ticks) may fire up to ~100 ms late. See README, "Timing".`);
+    log.warn(`Redis refused CONFIG SET hz ${config.redisHz}; delayed jobs (deadline advances) may fire up to ~100 ms late. See README, "Timing".`);
   }
 
   const registry = createMetricsRegistry('worker');
@@ -69,7 +68,6 @@ export async function startWorker(config: ResolvedConfig, log: Logger) {
 
   const processors: { [Q in QueueName]: Processor<JobDataByQueue[Q]> } = {
     [QueueName.PrepareRoom]: prepareRoomProcessor(deps),
-    [QueueName.Tick]: tickProcessor(deps),
     [QueueName.Advance]: advanceProcessor(deps),
     [QueueName.PersistResults]: persistResultsProcessor(deps),
     [QueueName.Housekeeping]: housekeepingProcessor(deps),
@@ -88,7 +86,7 @@ export async function startWorker(config: ResolvedConfig, log: Logger) {
     const worker = new Worker(name, instrumented(name, processors[name] as Processor, metrics), {
       connection: blocking,
       prefix: keys.bullPrefix(name),
-      // The clock's queues are mostly waiting (an advance waits out its lead on a timer): many at once.
+      // Advances mostly wait out their lead on a timer: many at once, so rooms due together do not queue.
       concurrency: name === QueueName.Reconcile ? 1 : CLOCK_QUEUES.has(name) ? config.clockConcurrency : config.workerConcurrency,
       // Short locks: a job held by a killed or frozen worker is taken over after about WORKER_LOCK_MS.
       lockDuration: config.workerLockMs,

@@ -123,7 +123,7 @@ export function createWorkerMetrics(registry: Registry) {
     }),
     tickLateness: new Histogram({
       name: `${METRICS_PREFIX}tick_lateness_seconds`,
-      help: 'How late a countdown tick ran, actual minus due time; tick="first" (n = 0: event to job) or "delayed" (a BullMQ delayed job)',
+      help: 'How late a countdown tick was drawn, actual minus due time (a timer in the worker); tick="first" (n = 0, set off by the phase event) or "delayed" (n >= 1)',
       labelNames: ['tick'] as const,
       buckets: LATENESS_BUCKETS,
       registers: [registry],

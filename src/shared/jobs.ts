@@ -1,7 +1,6 @@
 /** BullMQ queue names; each queue has one processor in `workers/processors`. */
 export const QueueName = {
   PrepareRoom: 'prepare-room',
-  Tick: 'tick',
   Advance: 'advance',
   PersistResults: 'persist-results',
   Housekeeping: 'housekeeping',
@@ -11,7 +10,6 @@ export type QueueName = (typeof QueueName)[keyof typeof QueueName];
 
 /** `gameId` tells a room apart from an earlier one under the same (reused) code. */
 export interface PrepareRoomJob { roomCode: string; gameId: string; version: number }
-export interface TickJob { roomCode: string; gameId: string; version: number; n: number }
 /** `dueAt`: the deadline this advance is for; 0 when it closes a question early. */
 export interface AdvanceJob { roomCode: string; gameId: string; version: number; dueAt: number }
 export interface PersistResultsJob { roomCode: string; gameId: string }
@@ -22,7 +20,6 @@ export type ReconcileJob = Record<string, never>;
 
 export interface JobDataByQueue {
   [QueueName.PrepareRoom]: PrepareRoomJob;
-  [QueueName.Tick]: TickJob;
   [QueueName.Advance]: AdvanceJob;
   [QueueName.PersistResults]: PersistResultsJob;
   [QueueName.Housekeeping]: HousekeepingJob;
@@ -36,7 +33,6 @@ export interface JobDataByQueue {
  */
 export const jobId = {
   prepare: (gameId: string, version: number) => `prepare-${gameId}-${version}`,
-  tick: (gameId: string, version: number, n: number) => `tick-${gameId}-${version}-${n}`,
   advance: (gameId: string, version: number) => `advance-${gameId}-${version}`,
   persist: (gameId: string) => `persist-${gameId}`,
   idle: (gameId: string, version: number) => `idle-${gameId}-${version}`,
@@ -45,7 +41,7 @@ export const jobId = {
 /** The reconciler's BullMQ job scheduler: one id, so any number of workers upsert the same one. */
 export const RECONCILE_SCHEDULER_ID = 'reconcile';
 
-/** Ticks are due every TICK_MS from the start of a timed phase. */
+/** Countdown ticks are due every TICK_MS from the start of a timed phase (workers/ticks.ts: timers, not jobs). */
 export const TICK_MS = 2000;
 
 /**

@@ -1,3 +1,4 @@
+import { type KeyObject, createSecretKey } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import { z } from 'zod';
 
@@ -20,8 +21,16 @@ export function signToken(secret: string, claims: TokenClaims): string {
   });
 }
 
+/**
+ * The secret as a key object, made once by a caller that verifies many tokens (the socket process on
+ * every connection): given a string, the library would build one on every call.
+ */
+export function verificationKey(secret: string): KeyObject {
+  return createSecretKey(Buffer.from(secret));
+}
+
 /** Returns the claims, or null for any token that is malformed, expired, unsigned or signed otherwise. */
-export function verifyToken(secret: string, token: string): TokenClaims | null {
+export function verifyToken(secret: string | KeyObject, token: string): TokenClaims | null {
   try {
     // The algorithm is pinned: a token claiming `none` or an asymmetric algorithm is refused.
     const payload = jwt.verify(token, secret, { algorithms: [ALGORITHM] });

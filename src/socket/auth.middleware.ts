@@ -1,6 +1,6 @@
 import type { ExtendedError } from 'socket.io';
 import { ErrorCode, type ErrorBody } from '../shared/error-codes';
-import { verifyToken } from '../shared/tokens';
+import { verificationKey, verifyToken } from '../shared/tokens';
 import type { QuizSocket, RelayDeps } from './types';
 
 function refuse(code: ErrorBody['code'], message: string): ExtendedError {
@@ -11,13 +11,14 @@ function refuse(code: ErrorBody['code'], message: string): ExtendedError {
 
 /** Admits a socket only with a host or player token for a room that exists and knows it. */
 export function authMiddleware({ config, rooms }: RelayDeps) {
+  const key = verificationKey(config.jwtSecret);
   return async (socket: QuizSocket, next: (err?: ExtendedError) => void) => {
     try {
       const token: unknown = socket.handshake.auth?.token;
       if (typeof token !== 'string' || token === '') {
         return next(refuse(ErrorCode.Unauthorized, 'Connect with { auth: { token } }, the token from joining or creating a room.'));
       }
-      const claims = verifyToken(config.jwtSecret, token);
+      const claims = verifyToken(key, token);
       if (!claims) return next(refuse(ErrorCode.Unauthorized, 'The token is invalid or has expired.'));
       if (claims.kind === 'user') {
         return next(refuse(ErrorCode.Forbidden, 'An account token cannot join a game; use the token from joining or creating a room.'));

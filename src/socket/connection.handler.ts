@@ -8,7 +8,12 @@ import { trackRoundTrip } from './round-trip';
 import { type QuizServer, type QuizSocket, type RelayDeps, ioRoom } from './types';
 
 /** Wires one admitted socket: membership, presence, the initial view, answers and sync. */
-export function connectionHandler(io: QuizServer, deps: RelayDeps, relay: Pick<RoomRelay, 'syncState'>, channels: { subscribed: (code: string) => Promise<void> }) {
+export function connectionHandler(
+  io: QuizServer,
+  deps: RelayDeps,
+  relay: Pick<RoomRelay, 'syncState'>,
+  channels: { subscribed: (code: string) => Promise<void>; youSent: (socket: QuizSocket, you: PlayerYou) => void },
+) {
   const { rooms, answers, views, log, metrics, clock, config } = deps;
 
   /** The view and own state of one room version: read again when the room moved on during the reads. */
@@ -118,7 +123,10 @@ export function connectionHandler(io: QuizServer, deps: RelayDeps, relay: Pick<R
     const state = await current(socket);
     if (state) {
       socket.emit('room:view', state.view);
-      if (state.you) socket.emit('room:you', state.you);
+      if (state.you) {
+        socket.emit('room:you', state.you);
+        channels.youSent(socket, state.you);
+      }
       // A player who was not sent the question earlier is timed from now, up to a cap (a spare device could
       // have shown it sooner); one who was keeps the first send.
       if (kind === 'player' && state.room.phase === 'question' && state.room.openedAt !== null) {

@@ -66,6 +66,11 @@ export async function attachSocket(http: HttpServer, config: ResolvedConfig, log
     perMessageDeflate: false,
     maxHttpBufferSize: config.limits.socketMaxMessageBytes,
   });
+  // The HTTP request of the handshake is not needed once a connection is up: dropped, it does not
+  // stay in memory for as long as the connection lives.
+  io.engine.on('connection', (raw: { request: unknown }) => {
+    raw.request = null;
+  });
   // Presence is counted under this process's own id and lease: if it dies, its players count offline once the lease ends.
   const instance = { id: randomUUID(), leaseMs: config.presenceLeaseSeconds * 1000 };
   const rooms = createRoomStore({ redis, keys, ttlSeconds: config.roomTtlSeconds, instance });

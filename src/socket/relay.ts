@@ -26,7 +26,7 @@ export function createRelay(io: QuizServer, subscriber: QuizRedis, deps: RelayDe
   });
 
   io.use(authMiddleware(deps));
-  const onConnection = connectionHandler(io, deps, relay, { subscribed: (code) => channels.ready(code) });
+  const onConnection = connectionHandler(io, deps, relay, { subscribed: (code) => channels.ready(code), youSent: relay.noteYouSent });
   io.on('connection', (socket) => {
     socket.use(eventBudget(socket, deps.config.limits, deps.log));
     onConnection(socket).catch((err) => {

@@ -21,6 +21,16 @@ export function createRoomRelay(io: QuizServer, { rooms, views, log, clock }: Re
   const building = new Map<string, Promise<void>>();
   const lastVersion = new Map<string, number>();
   const queues = new Map<string, Promise<void>>();
+  /** The last `room:you` each socket was sent, as sent: a push that leaves a player's own state as it was sends them none. */
+  const lastYou = new WeakMap<QuizSocket, string>();
+
+  /** Whether `you` differs from the last own state this socket was sent; remembers it as sent. */
+  function youChanged(socket: QuizSocket, you: PlayerYou): boolean {
+    const json = JSON.stringify(you);
+    if (lastYou.get(socket) === json) return false;
+    lastYou.set(socket, json);
+    return true;
+  }
 
   /** Cached by game, not by code: codes are reused, and a new game under an old code has questions of its own. */
   async function questionsOf(room: RoomState): Promise<Question[]> {
@@ -50,7 +60,10 @@ export function createRoomRelay(io: QuizServer, { rooms, views, log, clock }: Re
     const sent = room.phase === 'question' ? sendQuestion(view, sockets) : (target.emit('room:view', view), null);
     for (const s of sockets) {
       const you = s.data.kind === 'player' ? yous.get(s.data.id) : undefined;
-      if (you) s.emit('room:you', you);
+      if (!you) continue;
+      const local = io.of('/').sockets.get(s.id);
+      if (local && !youChanged(local, you)) continue;
+      s.emit('room:you', you);
     }
     if (sent && room.openedAt !== null) {
       const openedAt = room.openedAt;
@@ -168,6 +181,11 @@ export function createRoomRelay(io: QuizServer, { rooms, views, log, clock }: Re
 
   return {
     syncState,
+    /** The connection handler sent a socket its own state: later pushes compare with it. */
+    noteYouSent(socket: QuizSocket, you: PlayerYou): void {
+      youChanged(socket, you);
+    },
+
     /** A message from a room's channel; ignored unless this instance holds members of the room. */
     onChannelMessage(code: string, raw: string): void {
       if (!io.of('/').adapter.rooms.has(ioRoom.game(code))) return;

@@ -11,11 +11,10 @@ const UNLIMITED = Number.MAX_SAFE_INTEGER;
 /**
  * Retry policy per queue. A room's progress (advance) and its results (persist-results) retry
  * without limit on a capped backoff: an api or PostgreSQL outage of any length delays them, never
- * drops them; a 409 or a permanent refusal ends them. Ticks only draw the countdown and retry briefly.
+ * drops them; a 409 or a permanent refusal ends them. (Countdown ticks are timers in the worker, not jobs.)
  */
 const JOB_OPTIONS: Record<QueueName, DefaultJobOptions> = {
   [QueueName.PrepareRoom]: { attempts: 8, backoff: { type: 'exponential', delay: 500 } },
-  [QueueName.Tick]: { attempts: 10, backoff: { type: 'fixed', delay: 500 } },
   [QueueName.Advance]: { attempts: UNLIMITED, backoff: { type: CAPPED_BACKOFF, delay: 250 } },
   [QueueName.PersistResults]: { attempts: UNLIMITED, backoff: { type: CAPPED_BACKOFF, delay: 1000 } },
   [QueueName.Housekeeping]: { attempts: 8, backoff: { type: 'exponential', delay: 1000 } },
@@ -51,7 +50,6 @@ export function createQueues(connection: Redis | Cluster, keys: Keys): Queues {
   };
   return {
     [QueueName.PrepareRoom]: make(QueueName.PrepareRoom),
-    [QueueName.Tick]: make(QueueName.Tick),
     [QueueName.Advance]: make(QueueName.Advance),
     [QueueName.PersistResults]: make(QueueName.PersistResults),
     [QueueName.Housekeeping]: make(QueueName.Housekeeping),

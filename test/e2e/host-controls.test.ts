@@ -160,12 +160,21 @@ describe('host controls, through separate api, worker and socket processes', () 
     let lockedJoin: { status: number; contentType: string; body: unknown };
     let late: RecordingClient;
     let lateId = '';
+    let yousBeforeLock: number[] = [];
+    let yousAfterLock: number[] = [];
 
     beforeAll(async () => {
       game = await newGame(2);
+      // Every push of the joins has arrived (a view, then its room:you right behind it on the same socket).
+      await Promise.all(game.players.map((p) => p.client.waitForView('both players', (v) => v.playerCount === 2)));
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      yousBeforeLock = game.players.map((p) => p.client.yous().length);
       await stack.api.control(game.code, 'lock', game.hostToken);
       lockedJoin = await stack.api.request('POST', `/rooms/${game.code}/players`, { body: { nickname: 'Too Early' } });
       await game.host.waitForView('the locked room', (v) => v.locked);
+      await Promise.all(game.players.map((p) => p.client.waitForView('the locked room', (v) => v.locked)));
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      yousAfterLock = game.players.map((p) => p.client.yous().length);
       await stack.api.control(game.code, 'unlock', game.hostToken);
       await stack.api.start(game.code, game.hostToken);
       await game.host.waitForQuestion(0);
@@ -174,6 +183,11 @@ describe('host controls, through separate api, worker and socket processes', () 
       late = await RecordingClient.connect(stack.socketUrl, joined.token, 'latecomer');
       game.players.push({ index: 2, nickname: 'Latecomer', playerId: joined.playerId, token: joined.token, client: late });
     }, 60_000);
+
+    it('sends the players the locked view but no room:you, as the lock leaves their own state as it was', () => {
+      expect(yousBeforeLock.every((n) => n >= 1)).toBe(true);
+      expect(yousAfterLock).toEqual(yousBeforeLock);
+    });
 
     it('refuses to let anyone join while locked, with a clear problem', () => {
       expect(lockedJoin.status).toBe(409);

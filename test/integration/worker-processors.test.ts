@@ -9,7 +9,6 @@ import { advanceProcessor } from '../../workers/processors/advance.processor';
 import { housekeepingProcessor } from '../../workers/processors/housekeeping.processor';
 import { persistResultsProcessor } from '../../workers/processors/persist-results.processor';
 import { prepareRoomProcessor } from '../../workers/processors/prepare-room.processor';
-import { tickProcessor } from '../../workers/processors/tick.processor';
 import type { RoomSettingsInput } from '../helpers/api-client';
 import { infra, waitUntil } from '../helpers/infra';
 import { type WorkerHarness, startWorkerHarness } from '../helpers/worker-harness';
@@ -206,29 +205,7 @@ describe('persist-results', () => {
   });
 });
 
-describe('tick and advance', () => {
-  it('a tick publishes the countdown to the room and schedules the next tick', async () => {
-    const room = await lobbyRoom();
-    await h.api.join(room.code, 'Ticker');
-    await h.api.start(room.code, room.hostToken);
-    const version = await versionOf(room.code);
-    const subscriber = createRedis(infra().redisUrl, { name: 'test-processors-sub' });
-    const messages: ChannelMessage[] = [];
-    subscriber.on('message', (_channel, raw) => messages.push(JSON.parse(raw) as ChannelMessage));
-    await subscriber.subscribe(h.keys.channel(room.code));
-
-    try {
-      const outcome = await h.run('tick', tickProcessor, { roomCode: room.code, gameId: room.gameId, version, n: 0 });
-
-      expect(outcome).toMatchObject({ state: 'completed', result: { result: 'scheduled' } });
-      await waitUntil('the countdown on the room channel', () => messages.find((m) => m.kind === 'countdown'), 2000, 20);
-      expect(messages.find((m) => m.kind === 'countdown')).toMatchObject({ version, phase: 'question', questionIndex: 0 });
-      expect(await (await h.deps.queues.tick.getJob(jobId.tick(room.gameId, version, 1)))?.getState()).toBe('delayed');
-    } finally {
-      await subscriber.quit();
-    }
-  });
-
+describe('advance (countdown ticks are timers of the worker: test/integration/ticks.test.ts)', () => {
   it('an advance moves the room on once; a second one for the same version changes nothing', async () => {
     const room = await lobbyRoom();
     await h.api.join(room.code, 'Advancer');

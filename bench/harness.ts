@@ -1,9 +1,10 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
+import getPort from 'get-port';
 
 const ROOT = path.resolve(__dirname, '..');
 
-/** Starts one built role (`node dist/src/main.js <role>`) and resolves once it answers. */
+/** Starts a built role as its own process and resolves once it answers (api, socket) or has had a moment (worker). */
 export function startRole(role: string, env: Record<string, string>): Promise<ChildProcess> {
   const child = spawn(process.execPath, [path.join(ROOT, 'dist/src/main.js'), role], {
     env: { ...process.env, ...env, LOG_LEVEL: 'warn' },
@@ -47,4 +48,30 @@ export async function json<T>(url: string, method: string, body?: unknown, token
   });
   if (!res.ok) throw new Error(`${method} ${url}: ${res.status} ${await res.text()}`);
   return (await res.json()) as T;
+}
+
+const SECRET = 'bench-secret-0123456789abcdef';
+
+/**
+ * The three roles as separate processes on one Redis and PostgreSQL, and a host account: what every
+ * scenario starts from. `stop` ends the processes.
+ */
+export async function startRoles(redisUrl: string, databaseUrl: string, namespace: string) {
+  const [apiPort, socketPort] = [await getPort(), await getPort()];
+  const env = {
+    REDIS_URL: redisUrl, DATABASE_URL: databaseUrl, JWT_SECRET: SECRET, WEBHOOK_SECRET: SECRET,
+    QUIZLOOP_NAMESPACE: namespace, REDIS_HZ: '0', PORT: String(apiPort), SOCKET_PORT: String(socketPort),
+    API_INTERNAL_URL: `http://127.0.0.1:${apiPort}`, METRICS_PORT: '0',
+  };
+  const children = [await startRole('api', env), await startRole('socket', env), await startRole('worker', env)];
+  const api = `http://127.0.0.1:${apiPort}`;
+  const { token } = await json<{ token: string }>(`${api}/auth/register`, 'POST', {
+    email: `${namespace}-${Date.now()}@bench.invalid`, password: 'bench-password', displayName: 'Bench host',
+  });
+  return {
+    api,
+    socketUrl: `http://127.0.0.1:${socketPort}`,
+    hostToken: token,
+    stop: () => children.forEach((child) => child.kill('SIGTERM')),
+  };
 }

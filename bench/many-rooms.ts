@@ -1,0 +1,97 @@
+import path from 'node:path';
+import { type Socket, io } from 'socket.io-client';
+import { ensureRedisServer, startLocalRedis } from '../src/local/local-redis';
+import type { RoomView } from '../src/shared/room';
+import type { ClientToServerEvents, ServerToClientEvents } from '../src/shared/socket-events';
+import { json, startRoles } from './harness';
+import { summary } from './stats';
+
+type Client = Socket<ServerToClientEvents, ClientToServerEvents>;
+
+const QUESTION_SECONDS = 9;
+const TICK_MS = 2000;
+
+/**
+ * How late a countdown frame of a question arrived after its due instant (phase start + 2 s × n), ms;
+ * null for tick 0 (set off by the phase's event) and other phases. Bench and servers share one clock.
+ */
+export function countdownLateness(m: { phase: string; deadlineAt: number }, questionSeconds: number, arrival = Date.now()): number | null {
+  if (m.phase !== 'question') return null;
+  const start = m.deadlineAt - questionSeconds * 1000;
+  const n = Math.round((arrival - start) / TICK_MS);
+  return n >= 1 ? arrival - (start + n * TICK_MS) : null;
+}
+
+/** Runs `work` over `items`, `width` at a time. */
+async function pooled<T, R>(items: T[], width: number, work: (item: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = new Array(items.length);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(width, items.length) }, async () => {
+      while (next < items.length) {
+        const i = next++;
+        out[i] = await work(items[i] as T);
+      }
+    }),
+  );
+  return out;
+}
+
+/**
+ * Many small rooms at once: `rooms` rooms of `playersPerRoom` players, all started together, nobody
+ * answering, so every question runs to its deadline. Measures, at the players, how late each
+ * countdown frame arrives after its due instant (phase start + 2 s × n, n ≥ 1: the delayed ticks).
+ * Processes and players share this machine's clock, so arrival and due time are on one clock.
+ */
+export async function runManyRooms(rooms: number, databaseUrl: string, playersPerRoom = 2) {
+  const server = await ensureRedisServer({ toolsDir: path.resolve('.data', 'tools'), say: (line) => console.log(`bench: ${line}`) });
+  const redis = await startLocalRedis({ hz: 100, server });
+  const roles = await startRoles(redis.url, databaseUrl, `bench-rooms-${rooms}`);
+  const { api, hostToken: token } = roles;
+  const clients: Client[] = [];
+  const lateness: number[] = [];
+  const relayLateness: number[] = [];
+  try {
+    const created = await pooled(Array.from({ length: rooms }, (_, i) => i), 16, () =>
+      json<{ code: string; hostToken: string }>(`${api}/rooms`, 'POST', { questionCount: 2, questionSeconds: QUESTION_SECONDS, revealSeconds: 2 }, token),
+    );
+    await pooled(created, 16, async (room) => {
+      while ((await json<RoomView>(`${api}/rooms/${room.code}`, 'GET')).phase === 'building') await new Promise((r) => setTimeout(r, 100));
+    });
+    let finishedRooms = 0;
+    let allFinished!: () => void;
+    const done = new Promise<void>((resolve) => (allFinished = resolve));
+    await pooled(created, 16, async (room) => {
+      let finished = false;
+      for (let p = 0; p < playersPerRoom; p++) {
+        const player = await json<{ token: string }>(`${api}/rooms/${room.code}/players`, 'POST', { nickname: `b${p}` });
+        const c: Client = io(roles.socketUrl, { auth: { token: player.token }, transports: ['websocket'] });
+        c.on('room:countdown', (m) => {
+          const late = countdownLateness(m, QUESTION_SECONDS);
+          if (late !== null) lateness.push(late);
+          const relayed = countdownLateness(m, QUESTION_SECONDS, m.serverNow);
+          if (relayed !== null) relayLateness.push(relayed);
+        });
+        c.on('room:view', (v) => {
+          if (v.phase !== 'finished' || finished) return;
+          finished = true;
+          if (++finishedRooms === rooms) allFinished();
+        });
+        await new Promise<void>((resolve, reject) => {
+          c.once('room:view', () => resolve());
+          c.once('connect_error', reject);
+        });
+        clients.push(c);
+      }
+    });
+    await Promise.all(created.map((room) => json(`${api}/rooms/${room.code}/start`, 'POST', {}, room.hostToken)));
+    const game = 2 * (QUESTION_SECONDS + 2) * 1000;
+    await Promise.race([done, new Promise((resolve) => setTimeout(resolve, game * 3))]);
+    return { rooms, players: rooms * playersPerRoom, finishedRooms, countdownLateness: summary(lateness), relay: summary(relayLateness) };
+  } finally {
+    for (const c of clients) c.close();
+    roles.stop();
+    await new Promise((r) => setTimeout(r, 500));
+    await redis.stop();
+  }
+}

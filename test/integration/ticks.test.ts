@@ -1,0 +1,118 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { transition } from '../../src/game/room-machine';
+import { generateRoomCode } from '../../src/game/room-code';
+import type { RoomState } from '../../src/game/room-state';
+import type { ChannelMessage } from '../../src/shared/events';
+import { createLogger } from '../../src/platform/logger';
+import { createMetricsRegistry, createWorkerMetrics } from '../../src/platform/metrics';
+import { type Keys, createKeys } from '../../src/store/keys';
+import { type Queues, closeQueues, createQueues } from '../../src/store/queues';
+import { type QuizRedis, createRedis } from '../../src/store/redis';
+import { type RoomStore, createRoomStore } from '../../src/store/room-store';
+import { type Clock, createClock } from '../../workers/clock';
+import type { WorkerDeps } from '../../workers/deps';
+import { createTicks } from '../../workers/ticks';
+import { deleteNamespace, infra, testNamespace } from '../helpers/infra';
+
+let redis: QuizRedis;
+let subscriber: QuizRedis;
+let keys: Keys;
+let rooms: RoomStore;
+let queues: Queues;
+let clock: Clock;
+let ticks: ReturnType<typeof createTicks>;
+
+function step(room: RoomState, t: Parameters<typeof transition>[1]) {
+  const r = transition(room, t, Date.now());
+  if (!r.ok) throw new Error(r.reason);
+  return r;
+}
+
+/** A room in question 0 of a 5 s question, stored: its countdown is due at its start, 2 s and 4 s. */
+async function openQuestion(): Promise<RoomState & { deadlineAt: number; phaseStartedAt: number }> {
+  const now = Date.now();
+  const room: RoomState = {
+    code: generateRoomCode(), gameId: randomUUID(), hostId: 'host', hostName: 'Host', phase: 'building', version: 1, questionIndex: -1,
+    settings: { questionCount: 1, category: null, difficulty: null, questionSeconds: 5, revealSeconds: 3, mode: 'timed', pointsPerQuestion: 1000, streakBonus: false },
+    phaseStartedAt: null, openedAt: null, deadlineAt: null, paused: null, failureReason: null, createdAt: now, startedAt: null, finishedAt: null,
+  };
+  await rooms.create(room, { type: 'room.created', roomCode: room.code, version: 1, at: now });
+  const prepared = step(room, { type: 'prepared', questionCount: 1 });
+  await rooms.apply(room.version, prepared.room, prepared.event);
+  const started = step(prepared.room, { type: 'start' });
+  await rooms.apply(prepared.room.version, started.room, started.event);
+  const { deadlineAt, phaseStartedAt } = started.room;
+  if (deadlineAt === null || phaseStartedAt === null) throw new Error('a question has a deadline');
+  return { ...started.room, deadlineAt, phaseStartedAt };
+}
+
+function countdownsOf(code: string): { message: ChannelMessage; at: number }[] {
+  const got: { message: ChannelMessage; at: number }[] = [];
+  void subscriber.subscribe(keys.channel(code));
+  subscriber.on('message', (channel, raw) => {
+    if (channel !== keys.channel(code)) return;
+    const message = JSON.parse(raw) as ChannelMessage;
+    if (message.kind === 'countdown') got.push({ message, at: Date.now() });
+  });
+  return got;
+}
+
+beforeAll(() => {
+  keys = createKeys(testNamespace('ticks'));
+  redis = createRedis(infra().redisUrl, { name: 'test-ticks', blocking: true });
+  subscriber = createRedis(infra().redisUrl, { name: 'test-ticks-sub' });
+  rooms = createRoomStore({ redis, keys, ttlSeconds: 600 });
+  queues = createQueues(redis, keys);
+  clock = createClock((err) => {
+    throw err;
+  });
+  const deps = {
+    log: createLogger('test', 'silent'),
+    rooms,
+    queues,
+    clock,
+    metrics: createWorkerMetrics(createMetricsRegistry('worker')),
+    housekeeping: { idleMs: 3_600_000, abandonedMs: 3_600_000 },
+    webhook: async () => {
+      throw new Error('no webhook is called while someone is in the room');
+    },
+  } as unknown as WorkerDeps;
+  ticks = createTicks(deps);
+});
+
+afterAll(async () => {
+  clock.stop();
+  await closeQueues(queues);
+  await deleteNamespace(infra().redisUrl, keys.namespace);
+  await Promise.all([redis.quit(), subscriber.quit()]);
+});
+
+describe("the worker's countdown ticks", () => {
+  it('publishes each tick of a question at its instant, once, however often the phase is armed', async () => {
+    const room = await openQuestion();
+    const got = countdownsOf(room.code);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+
+    ticks.arm(room);
+    ticks.arm(room);
+    await new Promise((resolve) => setTimeout(resolve, room.deadlineAt - Date.now() + 200));
+
+    expect(got.map((g) => g.message)).toEqual([0, 1, 2].map(() => expect.objectContaining({ kind: 'countdown', version: room.version, deadlineAt: room.deadlineAt })));
+    got.forEach((g, n) => expect(g.at).toBeGreaterThanOrEqual(room.phaseStartedAt + 2000 * n));
+  }, 15_000);
+
+  it('draws nothing once the room has moved on from the phase', async () => {
+    const room = await openQuestion();
+    const got = countdownsOf(room.code);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    ticks.arm(room);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const ended = step(room, { type: 'end' });
+    await rooms.apply(room.version, ended.room, ended.event);
+
+    await new Promise((resolve) => setTimeout(resolve, 2500));
+
+    expect(got).toHaveLength(1);
+  }, 15_000);
+});
