@@ -54,23 +54,3 @@ export function listen(server: Server, port: number): Promise<void> {
   });
 }
 
-/**
- * Stops accepting connections and resolves once the requests in flight have finished. `server.close()`
- * alone waits for every keep-alive connection a client keeps busy or open (a browser tab, another
- * process's fetch pool), so idle connections are closed as soon as they go idle, and any connection
- * still open after `graceMs` is cut.
- */
-export function closeGracefully(server: Server, graceMs: number): Promise<void> {
-  return new Promise<void>((resolve) => {
-    const sweep = setInterval(() => server.closeIdleConnections(), 50);
-    const force = setTimeout(() => server.closeAllConnections(), graceMs);
-    server.close(() => {
-      clearInterval(sweep);
-      clearTimeout(force);
-      resolve();
-    });
-    server.closeIdleConnections();
-    // A request that still arrives on a kept-alive connection is answered, then its connection closed.
-    server.on('request', (_req: IncomingMessage, res: ServerResponse) => res.setHeader('connection', 'close'));
-  });
-}

@@ -1,4 +1,4 @@
-import type { Server } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import closeWithGrace from 'close-with-grace';
 import type { Logger } from './logger';
 
@@ -27,9 +27,23 @@ export function stopOnSignal(log: Logger, stop: () => Promise<void>): void {
   );
 }
 
-/** Stops accepting connections and lets requests in flight finish, for at most `graceMs`, then drops the rest. */
-export async function closeServer(server: Server, graceMs: number): Promise<void> {
-  const force = setTimeout(() => server.closeAllConnections(), graceMs);
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  clearTimeout(force);
+/**
+ * Stops accepting connections and resolves once the requests in flight have finished. `server.close()`
+ * alone waits for every keep-alive connection a client keeps busy or open (a browser tab, another
+ * process's fetch pool), so idle connections are closed as soon as they go idle, a request that still
+ * arrives on a kept-alive connection is answered with `Connection: close`, and whatever is still open
+ * after `graceMs` is cut.
+ */
+export function closeServer(server: Server, graceMs: number): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const sweep = setInterval(() => server.closeIdleConnections(), 50);
+    const force = setTimeout(() => server.closeAllConnections(), graceMs);
+    server.close(() => {
+      clearInterval(sweep);
+      clearTimeout(force);
+      resolve();
+    });
+    server.closeIdleConnections();
+    server.on('request', (_req: IncomingMessage, res: ServerResponse) => res.setHeader('connection', 'close'));
+  });
 }

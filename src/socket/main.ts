@@ -7,7 +7,8 @@ import { Server } from 'socket.io';
 import type { ResolvedConfig } from '../platform/config';
 import type { Logger } from '../platform/logger';
 import { createMetricsRegistry, createSocketMetrics } from '../platform/metrics';
-import { closeGracefully, listen, opsRequestHandler } from '../platform/ops-http';
+import { listen, opsRequestHandler } from '../platform/ops-http';
+import { closeServer } from '../platform/shutdown';
 import { createAnswerStore } from '../store/answer-store';
 import { createKeys } from '../store/keys';
 import { connectRedis } from '../store/redis';
@@ -132,7 +133,7 @@ export async function startSocket(config: ResolvedConfig, log: Logger, port = co
     port: actualPort,
     async stop() {
       await sockets.stop();
-      await closeGracefully(http, 1000);
+      await closeServer(http, 1000);
     },
   };
 }

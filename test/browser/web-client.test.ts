@@ -121,18 +121,23 @@ describe.skipIf(skipReason !== null)('the web client in a real browser (chromium
     await host.locator('#qe-count', { hasText: '3' }).waitFor();
     await screenshot(host, 'host-0-question-editor');
 
-    // A CSV import with one good row and one bad: the bad row is named, with the reason.
+    // A CSV import with one good row and one bad imports nothing (all or nothing) and names the bad row;
+    // the same file without it imports the good one.
+    const goodRow = `Spare ${quizTag},easy,boolean,Water boils at 100 C at sea level (${quizTag}),,,true\r\n`;
+    const header = 'category,difficulty,type,text,choice1,choice2,correct\r\n';
     await host.locator('#qi-format').selectOption('csv');
     await host.locator('#qi-file').setInputFiles({
       name: 'more.csv',
       mimeType: 'text/csv',
-      buffer: Buffer.from(
-        `category,difficulty,type,text,choice1,choice2,correct\r\nSpare ${quizTag},easy,boolean,Water boils at 100 C at sea level (${quizTag}),,,true\r\nSpare ${quizTag},easy,multiple,A lone choice (${quizTag}),Only,,1\r\n`,
-      ),
+      buffer: Buffer.from(`${header}${goodRow}Spare ${quizTag},easy,multiple,A lone choice (${quizTag}),Only,,1\r\n`),
     });
     await host.getByRole('button', { name: 'Import', exact: true }).click();
-    await host.locator('#qi-report', { hasText: 'Imported 1 question; 1 refused:' }).waitFor();
-    expect(await host.locator('#qi-report li').textContent()).toMatch(/^Row 3: /);
+    await host.locator('#qi-report', { hasText: 'Nothing was imported.' }).waitFor();
+    expect(await host.locator('#qi-report li').first().textContent()).toMatch(/^Row 3/);
+    await host.locator('#qe-count', { hasText: '3' }).waitFor();
+    await host.locator('#qi-file').setInputFiles({ name: 'fixed.csv', mimeType: 'text/csv', buffer: Buffer.from(`${header}${goodRow}`) });
+    await host.getByRole('button', { name: 'Import', exact: true }).click();
+    await host.locator('#qi-report', { hasText: 'Imported 1 question.' }).waitFor();
     await host.locator('#qe-count', { hasText: '4' }).waitFor();
     await host.getByRole('button', { name: 'Back to the new game' }).click();
 

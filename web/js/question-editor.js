@@ -1,6 +1,6 @@
 // @ts-check
 import { CHOICE_LETTERS, byId, clearFormErrors, h, showError, showFormErrors } from './dom.js';
-import { api } from './rest-client.js';
+import { ApiError, api } from './rest-client.js';
 
 /**
  * The host's question editor: write and edit questions of every type, with a preview of the tiles the
@@ -136,7 +136,13 @@ async function save(event) {
   }
 }
 
-/** Imports a CSV file or an Open Trivia DB answer, then lists what was refused, row by row. */
+/** `3.choices` → `3 (choices)`: the row, and the field at fault when there is one. */
+const rowOf = (path) => {
+  const dot = path.indexOf('.');
+  return dot < 0 ? path : `${path.slice(0, dot)} (${path.slice(dot + 1)})`;
+};
+
+/** Imports a CSV file or an Open Trivia DB answer; a file with a bad row imports nothing and lists each problem. */
 async function importFile(event) {
   event.preventDefault();
   const file = byId('qi-file', HTMLInputElement).files?.[0];
@@ -147,16 +153,22 @@ async function importFile(event) {
   button.disabled = true;
   try {
     const raw = { text: await file.text(), type: format === 'csv' ? 'text/csv' : 'application/json' };
-    const { imported, rejected } = await api('POST', `/questions/import?format=${format}`, { token, raw });
+    const { imported } = await api('POST', `/questions/import?format=${format}`, { token, raw });
     showError(null);
-    report.replaceChildren(
-      h('p', {}, `Imported ${imported} ${imported === 1 ? 'question' : 'questions'}${rejected.length ? `; ${rejected.length} refused:` : '.'}`),
-      h('ul', {}, ...rejected.map((r) => h('li', {}, `Row ${r.row}: ${r.reason}`))),
-    );
+    report.replaceChildren(h('p', {}, `Imported ${imported} ${imported === 1 ? 'question' : 'questions'}.`));
     await refreshList();
   } catch (err) {
-    report.replaceChildren();
-    showError(`The file was not imported: ${err.message}`);
+    if (err instanceof ApiError && err.code === 'IMPORT_REJECTED') {
+      // All or nothing: every bad row is listed, with the field at fault, and nothing was saved.
+      showError(null);
+      report.replaceChildren(
+        h('p', {}, `Nothing was imported. ${err.message}`),
+        h('ul', {}, ...err.fields.map((f) => h('li', {}, `Row ${rowOf(f.path)}: ${f.message}`))),
+      );
+    } else {
+      report.replaceChildren();
+      showError(`The file was not imported: ${err instanceof Error ? err.message : String(err)}`);
+    }
   } finally {
     button.disabled = false;
   }
