@@ -49,7 +49,7 @@ const MESSAGES = '#/components/messages/';
 const CHANNEL = 'room';
 
 /** `room:view` → `roomView`: AsyncAPI's component keys allow no colon. */
-const key = (event: string) => event.replace(/[:\-]+(\w)/g, (_, c: string) => c.toUpperCase());
+const key = (event: string) => event.replace(/[:-]+(\w)/g, (_, c: string) => c.toUpperCase());
 const pascal = (event: string) => key(event).replace(/^\w/, (c) => c.toUpperCase());
 
 /** The AsyncAPI 3 document of the socket process, generated from the zod schemas of the Socket.IO event maps. */
