@@ -6,11 +6,13 @@ import { type Config, ConfigError, type ResolvedConfig, loadConfig } from './pla
 import { createLogger } from './platform/logger';
 import { startSocket } from './socket/main';
 import { createDb, migrateLatest } from './platform/db';
+import { createUsersRepo } from './store/repos/users.repo';
 import { startWorker } from '../workers/main';
 
 const ROLES = ['api', 'worker', 'socket', 'all', 'migrate'] as const;
 type Role = (typeof ROLES)[number];
-const USAGE = `usage: node dist/src/main.js <${ROLES.join('|')}>`;
+const ADMIN_COMMANDS = { 'grant-admin': 'admin', 'revoke-admin': 'player' } as const;
+const USAGE = `usage: node dist/src/main.js <${ROLES.join('|')}>\n       node dist/src/main.js <grant-admin|revoke-admin> <email>`;
 
 interface Stoppable {
   stop(): Promise<void>;
@@ -64,8 +66,30 @@ async function migrate(config: ResolvedConfig, log: ReturnType<typeof createLogg
   }
 }
 
+/**
+ * An operator's one-off command, run like `migrate` against DATABASE_URL: gives an existing account
+ * the admin role, or takes it back. Takes effect at the account's next sign-in.
+ */
+async function setAdmin(command: keyof typeof ADMIN_COMMANDS, email: string | undefined): Promise<void> {
+  if (!email || !email.includes('@')) throw new StartError(`${command} needs the account's email: node dist/src/main.js ${command} <email>`);
+  const config = loadConfig(process.env);
+  if (!config.databaseUrl) throw new ConfigError(`DATABASE_URL must be set to run ${command}.`);
+  const db = createDb(config.databaseUrl, config.databaseSsl);
+  try {
+    const role = ADMIN_COMMANDS[command];
+    if (!(await createUsersRepo(db).setRole(email, role))) {
+      throw new StartError(`no account has the email ${email}.\n  Fix: register it first (POST /auth/register), then run ${command} again.`);
+    }
+    process.stdout.write(`quizloop: ${email} is now ${role === 'admin' ? 'an admin' : 'a player'}, from their next sign-in.\n`);
+  } finally {
+    await db.destroy();
+  }
+}
+
 async function main(): Promise<void> {
-  const role = process.argv[2] as Role;
+  const command = process.argv[2] ?? '';
+  if (command === 'grant-admin' || command === 'revoke-admin') return setAdmin(command, process.argv[3]);
+  const role = command as Role;
   if (!ROLES.includes(role)) {
     process.stderr.write(`${USAGE}\n`);
     process.exit(2);

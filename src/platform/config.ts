@@ -76,11 +76,8 @@ const Env = z.object({
       ctx.addIssue({ code: 'custom', message: 'must be false, true, a number of proxy hops, or addresses/subnets (loopback, 10.0.0.0/8, …)' });
       return z.NEVER;
     }),
-  ADMIN_EMAILS: z
-    .string()
-    .default('')
-    .transform((list) => list.split(',').map((e) => e.trim().toLowerCase()).filter(Boolean))
-    .pipe(z.array(z.email())),
+  NICKNAME_PROFANITY_FILTER: z.enum(['on', 'off']).default('on'),
+  ADMIN_EMAILS: z.string().optional(),
 });
 
 export type DatabaseSsl = 'off' | 'no-verify' | 'verify';
@@ -119,8 +116,8 @@ export interface Config {
   metricsPort: number;
   /** HTTP Basic credentials for /admin/queues; null when ADMIN_USER and ADMIN_PASSWORD are unset. */
   adminCredentials: { user: string; password: string } | null;
-  /** Lower-cased; accounts with these emails get the admin role when they register or sign in. */
-  adminEmails: string[];
+  /** Refuse nicknames that obscenity's English dataset finds, in the nickname or its look-alike skeleton. */
+  nicknameProfanityFilter: boolean;
   /** Words no nickname may contain (see src/game/nickname-filter.ts); empty: no filter. */
   nicknameBlocklist: string[];
   limits: Limits;
@@ -180,6 +177,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, role?: 'api' | 
   for (const name of ['JWT_SECRET', 'WEBHOOK_SECRET'] as const) {
     if (production && !e[name]) throw new ConfigError(`${name} must be set (16+ characters) when NODE_ENV=production`);
   }
+  if (e.ADMIN_EMAILS !== undefined) {
+    // Whoever registered one of these addresses first became admin, proved or not: refuse to start rather than ignore it.
+    throw new ConfigError('ADMIN_EMAILS is no longer read: an email nobody proved grants no role. Unset it, and grant admin with `node dist/src/main.js grant-admin <email>`');
+  }
   if (!e.ADMIN_USER !== !e.ADMIN_PASSWORD) {
     throw new ConfigError('ADMIN_USER and ADMIN_PASSWORD go together: set both (the password 12+ characters), or neither');
   }
@@ -209,7 +210,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, role?: 'api' | 
     logPretty: e.LOG_FORMAT ? e.LOG_FORMAT === 'pretty' : role === 'all',
     metricsPort: e.METRICS_PORT,
     adminCredentials: e.ADMIN_USER && e.ADMIN_PASSWORD ? { user: e.ADMIN_USER, password: e.ADMIN_PASSWORD } : null,
-    adminEmails: e.ADMIN_EMAILS,
+    nicknameProfanityFilter: e.NICKNAME_PROFANITY_FILTER === 'on',
     nicknameBlocklist: e.NICKNAME_BLOCKLIST,
     trustProxy: e.TRUST_PROXY,
     limits: {
