@@ -229,6 +229,12 @@ export class Stack {
     return output;
   }
 
+  /** Whether a role's process is still running (a crash ends it). */
+  alive(role: Role): boolean {
+    const child = this.running.get(role)?.child;
+    return child !== undefined && child.exitCode === null && child.signalCode === null;
+  }
+
   logs(role?: Role, lastLines = 200): string {
     const lines = role ? this.output.filter((l) => l.startsWith(`${role}[`)) : this.output;
     return lines.slice(-lastLines).join('\n');
