@@ -48,6 +48,7 @@ export async function startWorker(config: ResolvedConfig, log: Logger) {
   const ops = await startOpsServer(config.metricsPort, {
     registry,
     checks: { redis: () => redis.ping(), postgres: () => db.raw('select 1') },
+    metricsToken: config.metricsToken,
   });
 
   const queues = createQueues(redis, keys);

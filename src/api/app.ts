@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import cors from 'cors';
 import express, { type Express } from 'express';
 import { pinoHttp } from 'pino-http';
 import { redactToken, requireAdmin } from './auth/admin-auth.middleware';
@@ -53,6 +54,8 @@ export function createApp(deps: ApiDeps): Express {
     }),
   );
 
+  // Same origin by default (no CORS headers); CORS_ORIGINS lets the pages of those sites call the api.
+  if (deps.config.corsOrigins.length) app.use(cors({ origin: deps.config.corsOrigins }));
   app.use(acceptBodies({ '/questions/import': ['text/csv'] }));
 
   app.use(opsRoutes(deps));

@@ -16,7 +16,7 @@ import type { ViewReader } from '../store/view-reader';
 
 /** Everything the api needs, handed over as one plain object by `main.ts` or a test. */
 export interface ApiDeps {
-  config: Pick<Config, 'jwtSecret' | 'webhookSecret' | 'publicSocketUrl' | 'socketPort' | 'adminCredentials' | 'nicknameBlocklist' | 'nicknameProfanityFilter' | 'limits' | 'trustProxy'>;
+  config: Pick<Config, 'jwtSecret' | 'webhookSecret' | 'publicSocketUrl' | 'socketPort' | 'adminCredentials' | 'nicknameBlocklist' | 'nicknameProfanityFilter' | 'limits' | 'trustProxy' | 'metricsToken' | 'corsOrigins'>;
   log: Logger;
   redis: QuizRedis;
   db: Db;

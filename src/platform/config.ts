@@ -76,6 +76,12 @@ const Env = z.object({
       ctx.addIssue({ code: 'custom', message: 'must be false, true, a number of proxy hops, or addresses/subnets (loopback, 10.0.0.0/8, …)' });
       return z.NEVER;
     }),
+  METRICS_TOKEN: z.string().min(16).optional(),
+  CORS_ORIGINS: z
+    .string()
+    .default('')
+    .transform((list) => list.split(',').map((o) => o.trim().replace(/\/$/, '')).filter(Boolean))
+    .pipe(z.array(z.url())),
   NICKNAME_PROFANITY_FILTER: z.enum(['on', 'off']).default('on'),
   ADMIN_EMAILS: z.string().optional(),
 });
@@ -123,6 +129,10 @@ export interface Config {
   limits: Limits;
   /** Express's `trust proxy`: which X-Forwarded-For hops give the client address. */
   trustProxy: boolean | number | string;
+  /** When set, every process's /metrics asks for it as a Bearer token. */
+  metricsToken: string | null;
+  /** Browser origins allowed besides the same host: REST (CORS) and Socket.IO handshakes. */
+  corsOrigins: string[];
 }
 
 /** At most `points` in any `seconds`. */
@@ -213,6 +223,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, role?: 'api' | 
     nicknameProfanityFilter: e.NICKNAME_PROFANITY_FILTER === 'on',
     nicknameBlocklist: e.NICKNAME_BLOCKLIST,
     trustProxy: e.TRUST_PROXY,
+    metricsToken: e.METRICS_TOKEN ?? null,
+    corsOrigins: e.CORS_ORIGINS,
     limits: {
       loginPerAccount: e.RATE_LIMIT_LOGIN_ACCOUNT,
       loginPerAddress: e.RATE_LIMIT_LOGIN_ADDRESS,

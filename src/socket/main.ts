@@ -6,6 +6,7 @@ import type { ResolvedConfig } from '../platform/config';
 import type { Logger } from '../platform/logger';
 import { createMetricsRegistry, createSocketMetrics } from '../platform/metrics';
 import { listen, opsRequestHandler } from '../platform/ops-http';
+import { originAllowed } from '../platform/origins';
 import { createAnswerStore } from '../store/answer-store';
 import { createEventBus } from '../store/event-bus';
 import { createKeys } from '../store/keys';
@@ -41,13 +42,15 @@ export async function startSocket(config: ResolvedConfig, log: Logger, port = co
 
   const registry = createMetricsRegistry('socket');
   // No database here: ready means Redis answers (rooms, answers and the adapter all live there).
-  const ops = opsRequestHandler({ registry, checks: { redis: () => redis.ping() } });
+  const ops = opsRequestHandler({ registry, checks: { redis: () => redis.ping() }, metricsToken: config.metricsToken });
   const http = createServer((req, res) => {
     if (ops(req, res)) return;
     res.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"ok"}');
   });
   const io: QuizServer = new Server(http, {
+    // CORS headers are echoed, but a handshake from an origin not allowed is refused outright (polling and WebSocket alike).
     cors: { origin: true },
+    allowRequest: (req, callback) => callback(originAllowed(req, config.corsOrigins) ? null : 'origin not allowed', originAllowed(req, config.corsOrigins)),
     maxHttpBufferSize: config.limits.socketMaxMessageBytes,
     adapter: createAdapter(adapterPub, adapterSub, { key: keys.socketIoPrefix }),
   });
