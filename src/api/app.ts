@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import cors from 'cors';
+import helmet from 'helmet';
 import express, { type Express } from 'express';
 import { pinoHttp } from 'pino-http';
 import { redactToken, requireAdmin } from './auth/admin-auth.middleware';
@@ -25,6 +26,8 @@ import { webRoutes } from './web/web.routes';
 export function createApp(deps: ApiDeps): Express {
   const app = express();
   app.disable('x-powered-by');
+  // Security headers everywhere; the content security policy is the web client's (web.routes.ts), since Bull Board and the docs bring their own scripts.
+  app.use(helmet({ contentSecurityPolicy: false }));
   // Which X-Forwarded-For hops to believe decides `req.ip`, which the per-address limits count by.
   app.set('trust proxy', deps.config.trustProxy);
   app.use(

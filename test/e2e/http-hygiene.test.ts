@@ -57,6 +57,19 @@ describe('HTTP hygiene', () => {
     expect(other).not.toBe('connected');
   });
 
+  it('sends security headers, and the web client a content security policy that lets it reach the socket process only', async () => {
+    const page = await fetch(`${stack.apiUrl}/`);
+    const api = await fetch(`${stack.apiUrl}/health`);
+    const csp = page.headers.get('content-security-policy') ?? '';
+
+    expect(csp).toMatch(/default-src 'self'/);
+    expect(csp).toMatch(/script-src 'self'(;|$)/);
+    expect(csp).toContain(`connect-src 'self' http://127.0.0.1:${stack.socketPort}`);
+    expect(csp).toContain(`ws://127.0.0.1:${stack.socketPort}`);
+    expect(api.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(api.headers.get('x-powered-by')).toBeNull();
+  });
+
   it('answers REST CORS for CORS_ORIGINS only', async () => {
     const listed = await fetch(`${stack.apiUrl}/health`, { headers: { origin: 'https://quiz.example.com' } });
     const other = await fetch(`${stack.apiUrl}/health`, { headers: { origin: 'https://evil.example.net' } });

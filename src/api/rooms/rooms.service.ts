@@ -134,7 +134,7 @@ export function createRoomsService(deps: ApiDeps) {
         case 'locked':
           throw AppError.conflict(ErrorCode.RoomLocked, `The host has locked room ${code}; nobody new can join.`);
         case 'nickname-taken':
-          throw AppError.conflict(ErrorCode.NicknameTaken, `The nickname "${nickname}" is taken in this room, or one that looks the same; pick another.`);
+          throw AppError.conflict(ErrorCode.NicknameTaken, `The nickname "${nickname}" is taken in this room; pick another.`);
         case 'full':
           throw AppError.conflict(ErrorCode.RoomFull, `Room ${code} is full; nobody more can join.`);
       }
