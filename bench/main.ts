@@ -83,6 +83,8 @@ async function runScenario(hz: number, databaseUrl: string) {
     REDIS_URL: redis.url, DATABASE_URL: databaseUrl, JWT_SECRET: SECRET, WEBHOOK_SECRET: SECRET,
     QUIZLOOP_NAMESPACE: ns, REDIS_HZ: '0', PORT: String(apiPort), SOCKET_PORT: String(socketPort),
     API_INTERNAL_URL: `http://127.0.0.1:${apiPort}`, METRICS_PORT: '0',
+    // Every bench player joins from this one machine.
+    RATE_LIMIT_JOIN_ADDRESS: `${PLAYERS + 10}/60`, ROOM_MAX_PLAYERS: String(Math.max(1000, PLAYERS)),
   };
   const children = [await startRole('api', env), await startRole('socket', env), await startRole('worker', env)];
   const api = `http://127.0.0.1:${apiPort}`;
