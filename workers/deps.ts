@@ -21,4 +21,6 @@ export interface WorkerDeps {
   webhook: WebhookClient;
   metrics: WorkerMetrics;
   housekeeping: { idleMs: number; abandonedMs: number };
+  /** Signed-in players besides the host a game needs to count on the leaderboards (LEADERBOARD_MIN_PLAYERS). */
+  leaderboardMinPlayers: number;
 }

@@ -64,6 +64,7 @@ export async function startWorker(config: ResolvedConfig, log: Logger) {
     webhook: createWebhookClient({ baseUrl: config.apiInternalUrl, secret: config.webhookSecret, calls: metrics.webhookCalls }),
     metrics,
     housekeeping: { idleMs: config.roomIdleSeconds * 1000, abandonedMs: config.roomAbandonedSeconds * 1000 },
+    leaderboardMinPlayers: config.limits.leaderboardMinPlayers,
   };
 
   const processors: { [Q in QueueName]: Processor<JobDataByQueue[Q]> } = {

@@ -57,6 +57,7 @@ const Env = z.object({
   RATE_LIMIT_ROOMS_USER: rate('30/3600'),
   RATE_LIMIT_IMPORTS_USER: rate('20/3600'),
   ROOM_MAX_PLAYERS: count(1000),
+  LEADERBOARD_MIN_PLAYERS: count(2, 0),
   HOST_MAX_OPEN_ROOMS: count(5),
   IMPORT_MAX_ROWS: count(500),
   USER_MAX_CATEGORIES: count(100),
@@ -154,6 +155,8 @@ export interface Limits {
   /** Rooms one host may hold open (not finished, failed or cancelled) at once. */
   hostMaxOpenRooms: number;
   importMaxRows: number;
+  /** Signed-in players besides the host a game needs to count on the global and weekly boards. */
+  leaderboardMinPlayers: number;
   userMaxCategories: number;
   jsonBodyLimitBytes: number;
   /** Token bucket of client events per socket: refilled at this rate, holding at most `socketEventBurst`. */
@@ -235,6 +238,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, role?: 'api' | 
       roomMaxPlayers: e.ROOM_MAX_PLAYERS,
       hostMaxOpenRooms: e.HOST_MAX_OPEN_ROOMS,
       importMaxRows: e.IMPORT_MAX_ROWS,
+      leaderboardMinPlayers: e.LEADERBOARD_MIN_PLAYERS,
       userMaxCategories: e.USER_MAX_CATEGORIES,
       jsonBodyLimitBytes: e.JSON_BODY_LIMIT_KB * 1024,
       socketEventsPerSecond: e.SOCKET_EVENTS_PER_SECOND,

@@ -1,4 +1,5 @@
 import { type Job, UnrecoverableError } from 'bullmq';
+import { countsOnLeaderboards } from '../../src/game/fair-game';
 import type { PersistResultsJob } from '../../src/shared/jobs';
 import type { WorkerDeps } from '../deps';
 
@@ -8,7 +9,7 @@ import type { WorkerDeps } from '../deps';
  * that, so nothing is lost. Both steps are idempotent, so a run that repeats either (a retry after
  * the leaderboards failed, a stalled job, a second worker) changes nothing the first run did.
  */
-export function persistResultsProcessor({ rooms, views, games, leaderboards }: WorkerDeps) {
+export function persistResultsProcessor({ rooms, views, games, leaderboards, leaderboardMinPlayers }: WorkerDeps) {
   return async (job: Job<PersistResultsJob>) => {
     const { roomCode, gameId } = job.data;
     const room = await rooms.get(roomCode);
@@ -17,6 +18,9 @@ export function persistResultsProcessor({ rooms, views, games, leaderboards }: W
     const snapshot = await views.snapshot(room, await rooms.getQuestions(roomCode));
     const written = await games.saveResults(snapshot);
     const scores = new Map(snapshot.standings.map((s) => [s.playerId, s.score]));
+    if (!countsOnLeaderboards(room.hostId, snapshot.players, leaderboardMinPlayers)) {
+      return { result: written ? 'saved' : 'already-saved', leaderboards: 'too-few-players', players: snapshot.players.length };
+    }
     const boards = await leaderboards.recordGame({
       gameId,
       finishedAt: room.finishedAt ?? Date.now(),
