@@ -9,8 +9,10 @@ import { createLogger } from './platform/logger';
 import { stopOnSignal } from './platform/shutdown';
 import { attachSocket, startSocket } from './socket/main';
 import { createDb, migrateLatest } from './platform/db';
+import { createUsersRepo } from './store/repos/users.repo';
 import { startWorker } from '../workers/main';
 
+const ADMIN_COMMANDS = { 'grant-admin': 'admin', 'revoke-admin': 'player' } as const;
 
 interface Stoppable {
   stop(): Promise<void>;
@@ -66,8 +68,30 @@ async function migrate(config: ResolvedConfig, log: ReturnType<typeof createLogg
   }
 }
 
+/**
+ * An operator's one-off command, run like `migrate` against DATABASE_URL: gives an existing account
+ * the admin role, or takes it back. Takes effect at the account's next sign-in.
+ */
+async function setAdmin(command: keyof typeof ADMIN_COMMANDS, email: string | undefined): Promise<void> {
+  if (!email || !email.includes('@')) throw new StartError(`${command} needs the account's email: node dist/src/main.js ${command} <email>`);
+  const config = loadConfig(process.env);
+  if (!config.databaseUrl) throw new ConfigError(`DATABASE_URL must be set to run ${command}.`);
+  const db = createDb(config.databaseUrl, config.databaseSsl);
+  try {
+    const role = ADMIN_COMMANDS[command];
+    if (!(await createUsersRepo(db).setRole(email, role))) {
+      throw new StartError(`no account has the email ${email}.\n  Fix: register it first (POST /auth/register), then run ${command} again.`);
+    }
+    process.stdout.write(`quizloop: ${email} is now ${role === 'admin' ? 'an admin' : 'a player'}, from their next sign-in.\n`);
+  } finally {
+    await db.destroy();
+  }
+}
+
 async function main(): Promise<void> {
-  const role = process.argv[2] as Role;
+  const command = process.argv[2] ?? '';
+  if (command === 'grant-admin' || command === 'revoke-admin') return setAdmin(command, process.argv[3]);
+  const role = command as Role;
   const wantsHelp = process.argv.slice(2).some((a) => a === '--help' || a === '-h');
   if (wantsHelp) {
     process.stdout.write(helpText(ROLES.includes(role) ? role : undefined));

@@ -35,6 +35,8 @@ export interface WorkerDeps {
   answerGraceMs: number;
   /** Timers for countdown frames at their due instant (see clock.ts). */
   clock: Clock;
+  /** Signed-in players besides the host a game needs to count on the leaderboards (LEADERBOARD_MIN_PLAYERS). */
+  leaderboardMinPlayers: number;
 }
 
 /**
@@ -63,5 +65,6 @@ export function createWorkerDeps(
     reconcile: { graceMs: config.reconcileGraceMs, buildingMs: config.roomBuildingSeconds * 1000 },
     answerGraceMs: config.timing.answerGraceMs,
     clock: createClock((err) => log.warn('a countdown tick failed; the next one draws again', { err: err instanceof Error ? err.message : String(err) })),
+    leaderboardMinPlayers: config.limits.leaderboardMinPlayers,
   };
 }

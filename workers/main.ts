@@ -63,6 +63,7 @@ export async function startWorker(config: ResolvedConfig, log: Logger) {
         }
       },
     },
+    metricsToken: config.metricsToken,
   });
 
 

@@ -22,7 +22,7 @@ export function createWebhookClient(opts: { baseUrl: string; secret: string; tim
         method: 'POST',
         headers: {
           'content-type': 'application/json',
-          [SIGNATURE_HEADER]: signWebhook(opts.secret, timestamp, body),
+          [SIGNATURE_HEADER]: signWebhook(opts.secret, { method: 'POST', path: new URL(url).pathname, timestamp, body }),
           [TIMESTAMP_HEADER]: String(timestamp),
         },
         body,

@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import cors from 'cors';
+import helmet from 'helmet';
 import express, { type Express } from 'express';
 import { pinoHttp } from 'pino-http';
 import { redactToken, requireAdmin } from './auth/admin-auth.middleware';
@@ -26,6 +28,8 @@ export function createApp(deps: ApiDeps): Express {
   usePlainErrorMessages();
   const app = express();
   app.disable('x-powered-by');
+  // Security headers everywhere; the content security policy is the web client's (web.routes.ts), since Bull Board and the docs bring their own scripts.
+  app.use(helmet({ contentSecurityPolicy: false }));
   // Which X-Forwarded-For hops to believe decides `req.ip`, which the per-address limits count by.
   app.set('trust proxy', deps.config.trustProxy);
   app.use(
@@ -55,6 +59,8 @@ export function createApp(deps: ApiDeps): Express {
     }),
   );
 
+  // Same origin by default (no CORS headers); CORS_ORIGINS lets the pages of those sites call the api.
+  if (deps.config.corsOrigins.length) app.use(cors({ origin: deps.config.corsOrigins }));
   app.use(acceptBodies({ '/questions/import': ['text/csv'] }));
 
   app.use(opsRoutes(deps));

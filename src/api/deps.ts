@@ -16,7 +16,11 @@ import type { ViewReader } from '../store/view-reader';
 
 /** Everything the api needs, handed over as one plain object by `main.ts` or a test. */
 export interface ApiDeps {
-  config: Pick<Config, 'jwtSecret' | 'webhookSecret' | 'publicSocketUrl' | 'publicUrl' | 'socketsOnApi' | 'socketPort' | 'adminCredentials' | 'adminEmails' | 'nicknameBlocklist' | 'timing' | 'limits' | 'trustProxy'>;
+  config: Pick<
+    Config,
+    'jwtSecret' | 'webhookSecret' | 'publicSocketUrl' | 'publicUrl' | 'socketsOnApi' | 'socketPort' | 'adminCredentials' | 'nicknameBlocklist' | 'nicknameProfanityFilter'
+    | 'timing' | 'limits' | 'trustProxy' | 'metricsToken' | 'corsOrigins'
+  >;
   log: Logger;
   redis: QuizRedis;
   db: Db;

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { ErrorCode } from '../shared/error-codes';
 import { plainText } from '../shared/plain-text';
 import { RoomPhase, RoomView } from '../shared/room';
+import { isCommonPassword } from './auth/common-passwords';
 import { Nickname } from './validation';
 
 /**
@@ -13,7 +14,12 @@ const Email = plainText().max(254).trim().toLowerCase().pipe(z.email()).describe
 
 export const Register = z.object({
   email: Email,
-  password: z.string().min(8, 'password must be at least 8 characters').max(200),
+  password: z
+    .string()
+    .min(8, 'password must be at least 8 characters')
+    .max(200)
+    .refine((p) => !isCommonPassword(p), 'password is one of the most common passwords; choose one that is not')
+    .describe('8–200 characters, any you like (spaces and every script welcome), not one of the ~49,000 most common passwords (NIST SP 800-63B).'),
   displayName: plainText().trim().min(1).max(40),
 });
 

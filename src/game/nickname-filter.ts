@@ -1,3 +1,6 @@
+import { RegExpMatcher, englishDataset, englishRecommendedTransformers } from 'obscenity';
+import { nicknameSkeleton } from './nickname-skeleton';
+
 /**
  * An optional word filter for nicknames. It folds what people use to slip past a list: case,
  * accents, look-alike digits and symbols (`h3ck`), and letters spaced out (`h.e-c k`). It matches
@@ -40,4 +43,17 @@ export function createNicknameFilter(blocked: readonly string[]): NicknameFilter
     const folded = foldForFilter(nickname);
     return words.has(folded.replaceAll(' ', '')) || wordsOf(folded).some((w) => words.has(w));
   };
+}
+
+/**
+ * Every nickname rule about words: the operator's list (above) and, when `profanity` is on, the
+ * English profanity dataset of `obscenity` (with its look-alike and leetspeak transformers and its
+ * own Scunthorpe whitelist). Both look at the nickname and at its confusable skeleton, so a word
+ * written with Cyrillic or full-width letters, or spaced out, is still found.
+ */
+export function createNicknameRules(blocklist: readonly string[], profanity: boolean): NicknameFilter {
+  const listed = createNicknameFilter(blocklist);
+  const matcher = profanity ? new RegExpMatcher({ ...englishDataset.build(), ...englishRecommendedTransformers }) : null;
+  const breaks = (text: string) => listed(text) || (matcher?.hasMatch(text) ?? false);
+  return (nickname) => breaks(nickname) || breaks(nicknameSkeleton(nickname));
 }

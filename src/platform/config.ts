@@ -84,6 +84,7 @@ const Env = z.object({
   RATE_LIMIT_ROOMS_USER: rate('30/3600'),
   RATE_LIMIT_IMPORTS_USER: rate('20/3600'),
   ROOM_MAX_PLAYERS: count(1000),
+  LEADERBOARD_MIN_PLAYERS: count(2, 0),
   HOST_MAX_OPEN_ROOMS: count(5),
   IMPORT_MAX_ROWS: count(500),
   USER_MAX_CATEGORIES: count(100),
@@ -103,11 +104,14 @@ const Env = z.object({
       ctx.addIssue({ code: 'custom', message: 'must be false, true, a number of proxy hops, or addresses/subnets (loopback, 10.0.0.0/8, …)' });
       return z.NEVER;
     }),
-  ADMIN_EMAILS: z
+  METRICS_TOKEN: z.string().min(16).optional(),
+  CORS_ORIGINS: z
     .string()
     .default('')
-    .transform((list) => list.split(',').map((e) => e.trim().toLowerCase()).filter(Boolean))
-    .pipe(z.array(z.email())),
+    .transform((list) => list.split(',').map((o) => o.trim().replace(/\/$/, '')).filter(Boolean))
+    .pipe(z.array(z.url())),
+  NICKNAME_PROFANITY_FILTER: z.enum(['on', 'off']).default('on'),
+  ADMIN_EMAILS: z.string().optional(),
 });
 
 export type DatabaseSsl = 'off' | 'no-verify' | 'verify';
@@ -182,13 +186,17 @@ export interface Config {
   metricsPort: number;
   /** HTTP Basic credentials for /admin/queues; null when ADMIN_USER and ADMIN_PASSWORD are unset. */
   adminCredentials: { user: string; password: string } | null;
-  /** Lower-cased; accounts with these emails get the admin role when they register or sign in. */
-  adminEmails: string[];
+  /** Refuse nicknames that obscenity's English dataset finds, in the nickname or its look-alike skeleton. */
+  nicknameProfanityFilter: boolean;
   /** Words no nickname may contain (see src/game/nickname-filter.ts); empty: no filter. */
   nicknameBlocklist: string[];
   limits: Limits;
   /** Express's `trust proxy`: which X-Forwarded-For hops give the client address. */
   trustProxy: boolean | number | string;
+  /** When set, every process's /metrics asks for it as a Bearer token. */
+  metricsToken: string | null;
+  /** Browser origins allowed besides the same host: REST (CORS) and Socket.IO handshakes. */
+  corsOrigins: string[];
 }
 
 /** At most `points` in any `seconds`. */
@@ -210,6 +218,8 @@ export interface Limits {
   /** Rooms one host may hold open (not finished, failed or cancelled) at once. */
   hostMaxOpenRooms: number;
   importMaxRows: number;
+  /** Signed-in players besides the host a game needs to count on the global and weekly boards. */
+  leaderboardMinPlayers: number;
   userMaxCategories: number;
   jsonBodyLimitBytes: number;
   /** Token bucket of client events per socket: refilled at this rate, holding at most `socketEventBurst`. */
@@ -242,6 +252,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, role?: 'api' | 
   const production = e.NODE_ENV === 'production';
   for (const name of ['JWT_SECRET', 'WEBHOOK_SECRET'] as const) {
     if (production && !e[name]) throw new ConfigError(`${name} must be set (16+ characters) when NODE_ENV=production`);
+  }
+  if (e.ADMIN_EMAILS !== undefined) {
+    // Whoever registered one of these addresses first became admin, proved or not: refuse to start rather than ignore it.
+    throw new ConfigError('ADMIN_EMAILS is no longer read: an email nobody proved grants no role. Unset it, and grant admin with `node dist/src/main.js grant-admin <email>`');
   }
   if (!e.ADMIN_USER !== !e.ADMIN_PASSWORD) {
     throw new ConfigError('ADMIN_USER and ADMIN_PASSWORD go together: set both (the password 12+ characters), or neither');
@@ -291,9 +305,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, role?: 'api' | 
     logPretty: e.LOG_FORMAT ? e.LOG_FORMAT === 'pretty' : role === 'all',
     metricsPort: e.METRICS_PORT,
     adminCredentials: e.ADMIN_USER && e.ADMIN_PASSWORD ? { user: e.ADMIN_USER, password: e.ADMIN_PASSWORD } : null,
-    adminEmails: e.ADMIN_EMAILS,
+    nicknameProfanityFilter: e.NICKNAME_PROFANITY_FILTER === 'on',
     nicknameBlocklist: e.NICKNAME_BLOCKLIST,
     trustProxy: e.TRUST_PROXY,
+    metricsToken: e.METRICS_TOKEN ?? null,
+    corsOrigins: e.CORS_ORIGINS,
     limits: {
       loginPerAccount: e.RATE_LIMIT_LOGIN_ACCOUNT,
       loginPerAddress: e.RATE_LIMIT_LOGIN_ADDRESS,
@@ -304,6 +320,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, role?: 'api' | 
       roomMaxPlayers: e.ROOM_MAX_PLAYERS,
       hostMaxOpenRooms: e.HOST_MAX_OPEN_ROOMS,
       importMaxRows: e.IMPORT_MAX_ROWS,
+      leaderboardMinPlayers: e.LEADERBOARD_MIN_PLAYERS,
       userMaxCategories: e.USER_MAX_CATEGORIES,
       jsonBodyLimitBytes: e.JSON_BODY_LIMIT_KB * 1024,
       socketEventsPerSecond: e.SOCKET_EVENTS_PER_SECOND,

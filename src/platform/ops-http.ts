@@ -1,3 +1,4 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Registry } from 'prom-client';
 import { type ReadinessCheck, checkReadiness, readinessResponse } from './readiness';
@@ -6,7 +7,22 @@ export interface OpsEndpoints {
   registry: Registry;
   /** What GET /ready checks, by name (`redis`, `postgres`). */
   checks: Record<string, ReadinessCheck>;
+  /** METRICS_TOKEN: when set, /metrics asks for `Authorization: Bearer <token>`. */
+  metricsToken: string | null;
 }
+
+/** Whether a request may read /metrics: no token configured, or the right one as a Bearer (compared in constant time). */
+export function metricsAllowed(authorization: string | undefined, token: string | null): boolean {
+  if (token === null) return true;
+  const given = /^Bearer\s+(\S+)$/i.exec(authorization ?? '')?.[1] ?? '';
+  const digest = (s: string) => createHash('sha256').update(s).digest();
+  return timingSafeEqual(digest(given), digest(token));
+}
+
+export const METRICS_REFUSED = {
+  type: 'urn:quizloop:problem:unauthorized', title: 'Unauthorized', status: 401, code: 'UNAUTHORIZED',
+  detail: 'Metrics need the METRICS_TOKEN as Authorization: Bearer <token>.', instance: '/metrics',
+};
 
 function send(res: ServerResponse, status: number, contentType: string, body: string): void {
   res.writeHead(status, { 'content-type': contentType, 'cache-control': 'no-store' }).end(body);
@@ -17,7 +33,7 @@ function send(res: ServerResponse, status: number, contentType: string, body: st
  * dependencies answer) for a plain node:http server, as the socket and worker processes have.
  * Returns false for any other request, which the caller answers.
  */
-export function opsRequestHandler({ registry, checks }: OpsEndpoints) {
+export function opsRequestHandler({ registry, checks, metricsToken }: OpsEndpoints) {
   return (req: IncomingMessage, res: ServerResponse): boolean => {
     if (req.method !== 'GET' && req.method !== 'HEAD') return false;
     const path = (req.url ?? '/').split('?')[0];
@@ -32,6 +48,10 @@ export function opsRequestHandler({ registry, checks }: OpsEndpoints) {
         });
         return true;
       case '/metrics':
+        if (!metricsAllowed(req.headers.authorization, metricsToken)) {
+          send(res, 401, 'application/problem+json', JSON.stringify(METRICS_REFUSED));
+          return true;
+        }
         registry.metrics().then(
           (text) => send(res, 200, registry.contentType, text),
           (err: unknown) => send(res, 500, 'text/plain', `metrics collection failed: ${(err as Error).message}\n`),

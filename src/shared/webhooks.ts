@@ -18,20 +18,29 @@ export const TIMESTAMP_HEADER = 'x-quizloop-timestamp';
 /** A signed request older or newer than this is refused, so a captured request cannot be replayed later. */
 export const SIGNATURE_TOLERANCE_MS = 5 * 60_000;
 
-export function signWebhook(secret: string, timestamp: number, rawBody: string): string {
-  return `sha256=${createHmac('sha256', secret).update(`${timestamp}.${rawBody}`).digest('hex')}`;
+/** What a signature covers: the method and path (so a call for one room cannot be replayed on another), the time and the exact body. */
+export interface SignedRequest {
+  method: string;
+  /** The path as sent, query included: `/internal/rooms/ABC123/advance`. */
+  path: string;
+  timestamp: number;
+  body: string;
+}
+
+export function signWebhook(secret: string, r: SignedRequest): string {
+  return 'sha256=' + createHmac('sha256', secret).update(`${r.timestamp}\n${r.method.toUpperCase()}\n${r.path}\n${r.body}`).digest('hex');
 }
 
 export function verifyWebhook(
   secret: string,
   headers: { signature: string | undefined; timestamp: string | undefined },
-  rawBody: string,
+  request: Omit<SignedRequest, 'timestamp'>,
   now: number,
 ): 'ok' | 'missing' | 'expired' | 'invalid' {
   if (!headers.signature || !headers.timestamp) return 'missing';
   const timestamp = Number(headers.timestamp);
   if (!Number.isFinite(timestamp) || Math.abs(now - timestamp) > SIGNATURE_TOLERANCE_MS) return 'expired';
-  const expected = Buffer.from(signWebhook(secret, timestamp, rawBody));
+  const expected = Buffer.from(signWebhook(secret, { ...request, timestamp }));
   const given = Buffer.from(headers.signature);
   return expected.length === given.length && timingSafeEqual(expected, given) ? 'ok' : 'invalid';
 }

@@ -4,7 +4,7 @@ import { ErrorCode } from '../shared/error-codes';
 import type { QuizSocket } from './types';
 
 /** The client events and how many arguments come before the ack: `answer:submit (payload, ack)`, `room:sync (ack)`. */
-const EVENTS: Record<string, number> = { 'answer:submit': 1, 'room:sync': 0 };
+const EVENTS = new Map<unknown, number>([['answer:submit', 1], ['room:sync', 0]]);
 
 /**
  * A token bucket: `burst` tokens, refilled at `perSecond`. Synchronous and in memory, because it
@@ -55,7 +55,8 @@ export function eventBudget(socket: QuizSocket, limits: BudgetLimits, log: Logge
       return;
     }
     refusedInARow = 0;
-    const before = typeof event === 'string' ? EVENTS[event] : undefined;
+    // A Map, not an object: an event named `toString` or `__proto__` is unknown, not a prototype's member.
+    const before = EVENTS.get(event);
     if (before === undefined) return void refuse(ErrorCode.BadRequest, `Unknown event ${JSON.stringify(String(event)).slice(0, 60)}.`);
     // Handlers read (payload, ack) by position: put the ack where they look, whatever else was sent.
     const fixed = [...args.slice(0, Math.min(before, ackAt < 0 ? args.length : ackAt)), ...(ack ? [ack] : [])];

@@ -8,6 +8,7 @@ import type { ResolvedConfig } from '../platform/config';
 import type { Logger } from '../platform/logger';
 import { createMetricsRegistry, createSocketMetrics } from '../platform/metrics';
 import { listen, opsRequestHandler } from '../platform/ops-http';
+import { originAllowed } from '../platform/origins';
 import { closeServer } from '../platform/shutdown';
 import { createAnswerStore } from '../store/answer-store';
 import { createKeys } from '../store/keys';
@@ -55,6 +56,7 @@ export async function attachSocket(http: HttpServer, config: ResolvedConfig, log
   const clock = createRedisClock({ redis, log });
   await clock.start();
   const io: QuizServer = new Server(http, {
+    // CORS headers are echoed, but a handshake from an origin not allowed is refused outright (polling and WebSocket alike).
     cors: { origin: true },
     // Each heartbeat measures the connection's round trip, for the latency allowance (round-trip.ts).
     pingInterval: config.timing.pingIntervalMs,
@@ -65,6 +67,7 @@ export async function attachSocket(http: HttpServer, config: ResolvedConfig, log
       : createAdapter(adapterPub, adapterSub, { key: keys.socketIoPrefix }),
     // Views are small JSON; compressing every frame costs more CPU than it saves on the wire.
     perMessageDeflate: false,
+    allowRequest: (req, callback) => callback(originAllowed(req, config.corsOrigins) ? null : 'origin not allowed', originAllowed(req, config.corsOrigins)),
     maxHttpBufferSize: config.limits.socketMaxMessageBytes,
   });
   // The HTTP request of the handshake is not needed once a connection is up: dropped, it does not
@@ -117,7 +120,7 @@ export async function startSocket(config: ResolvedConfig, log: Logger, port = co
   const registry = createMetricsRegistry('socket');
   // No database here: ready means Redis answers. The handler must exist before Socket.IO attaches.
   let pingRedis: () => Promise<unknown> = () => Promise.reject(new Error('starting'));
-  const ops = opsRequestHandler({ registry, checks: { redis: () => pingRedis() } });
+  const ops = opsRequestHandler({ registry, checks: { redis: () => pingRedis() }, metricsToken: config.metricsToken });
   const http = createServer((req, res) => {
     if (ops(req, res)) return;
     res.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"ok"}');

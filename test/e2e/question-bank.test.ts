@@ -22,10 +22,13 @@ describe('the question bank', () => {
   const req = <T>(method: string, path: string, token: string, body?: unknown) => stack.api.request<T>(method, path, { token, body });
 
   beforeAll(async () => {
-    stack = await Stack.start('question-bank', ['api'], { env: { ADMIN_EMAILS: ADMIN_EMAIL } });
+    stack = await Stack.start('question-bank', ['api']);
     ann = await stack.api.registerHost('Ann');
     bob = await stack.api.registerHost('Bob');
-    admin = await stack.api.registerHost('Admin', ADMIN_EMAIL);
+    const registered = await stack.api.registerHost('Admin', ADMIN_EMAIL);
+    await stack.grantAdmin(ADMIN_EMAIL);
+    const login = await stack.api.request<{ token: string }>('POST', '/auth/login', { body: { email: ADMIN_EMAIL, password: 'correct horse battery' } });
+    admin = { ...registered, token: login.body.token };
   });
 
   beforeEach(({ onTestFailed }) => onTestFailed(() => console.error(`process output (${stack.namespace}):\n${stack.logs()}`)));

@@ -49,8 +49,8 @@ describe('who the api and the socket let in', () => {
   describe('the internal webhooks', () => {
     const advance = (code: string, body: object, headers: Record<string, string> = {}) =>
       stack.api.request<{ code: string; detail: string }>('POST', `/internal/rooms/${code}/advance`, { rawBody: JSON.stringify(body), headers });
-    const signed = (body: object, secret = stack.webhookSecret, timestamp = Date.now()) => ({
-      [SIGNATURE_HEADER]: signWebhook(secret, timestamp, JSON.stringify(body)),
+    const signed = (body: object, secret = stack.webhookSecret, timestamp = Date.now(), code = roomA.code) => ({
+      [SIGNATURE_HEADER]: signWebhook(secret, { method: 'POST', path: `/internal/rooms/${code}/advance`, timestamp, body: JSON.stringify(body) }),
       [TIMESTAMP_HEADER]: String(timestamp),
     });
 
@@ -70,6 +70,17 @@ describe('who the api and the socket let in', () => {
 
       expect([forged.status, replayed.status]).toEqual([401, 401]);
       expect(forged.contentType).toMatch(/^application\/problem\+json/);
+    });
+
+    it('refuse a call signed for one room replayed against another: the path is signed', async () => {
+      const before = await stack.api.room(roomB.code);
+      const body = { version: before.version };
+
+      const replayed = await advance(roomB.code, body, signed(body, stack.webhookSecret, Date.now(), roomA.code));
+
+      expect(replayed.status).toBe(401);
+      expect(replayed.body.detail).toMatch(/signature does not match/);
+      expect((await stack.api.room(roomB.code)).version).toBe(before.version);
     });
 
     it('answer a validly signed but stale request with 409 and change nothing', async () => {

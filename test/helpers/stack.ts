@@ -241,6 +241,24 @@ export class Stack {
   }
 
   /** The captured output of one role, or of all, for a failure message. */
+  /** Runs the operator's `grant-admin <email>` as its own process, as an operator would; its output, or a throw. */
+  async grantAdmin(email: string): Promise<string> {
+    const main = path.join(infra().repoRoot, 'dist/src/main.js');
+    const child = spawn(process.execPath, [main, 'grant-admin', email], { env: this.env(), stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
+    child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
+    const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+    if (code !== 0) throw new Error(`grant-admin ${email} exited ${code}: ${output}`);
+    return output;
+  }
+
+  /** Whether a role's process is still running (a crash ends it). */
+  alive(role: Role): boolean {
+    const child = this.running.get(role)?.child;
+    return child !== undefined && child.exitCode === null && child.signalCode === null;
+  }
+
   logs(role?: Role, lastLines = 200): string {
     const lines = role ? this.output.filter((l) => l.startsWith(`${role}[`)) : this.output;
     return lines.slice(-lastLines).join('\n');

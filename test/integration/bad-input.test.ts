@@ -113,3 +113,48 @@ describe('a control, bidi or invisible character in a text field', () => {
     expect(res.status).toBe(201);
   });
 });
+
+describe('a new password', () => {
+  const register = (password: string) =>
+    client.request('POST', '/auth/register', { body: { email: `pw-${password.length}-${Date.now()}@example.com`, password, displayName: 'Pw' } });
+
+  it.each(['password1', 'iloveyou', 'Qwerty123', 'short7!'])('is refused when common or short (%s)', async (password) => {
+    const body = expectProblem(await register(password), 400);
+
+    expect(body.errors?.[0]?.path).toBe('password');
+  });
+
+  it('is taken when long and uncommon, spaces and any script included', async () => {
+    const res = await register('zebra ünïcode 月 walrus');
+    if (res.status === 201) running.emails.push(JSON.parse(JSON.stringify(res.body)).user.email);
+
+    expect(res.status).toBe(201);
+  });
+});
+
+describe('a nickname', () => {
+  let code: string;
+  beforeAll(async () => {
+    code = (await client.createRoom(token, { questionCount: 1, questionSeconds: 5, revealSeconds: 1 })).code;
+  });
+  const join = (nickname: string) => client.request('POST', `/rooms/${code}/players`, { body: { nickname } });
+
+  it.each([
+    ['an invisible character', 'Ann\u200B'],
+    ['a bidi override', '\u202Eevil'],
+    ['a profanity', 'shit'],
+    ['a profanity in leetspeak', 'sh1t'],
+    ['a profanity in Cyrillic look-alikes', 'ѕhіt'],
+    ['a profanity in full-width letters', 'ｓｈｉｔ'],
+    ['a profanity spaced out', 's h i t'],
+  ])('is refused with %s', async (_, nickname) => {
+    const res = await join(nickname);
+
+    expect(res.status).toBe(400);
+    expect(res.contentType).toMatch(/^application\/problem\+json/);
+  });
+
+  it('is taken when plain, with accents', async () => {
+    expect((await join('Zoë')).status).toBe(201);
+  });
+});

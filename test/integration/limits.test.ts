@@ -177,6 +177,17 @@ describe('caps', () => {
     expectProblem(limited, 429, 'RATE_LIMITED');
   });
 
+  it('keeps imported questions private to their author, whatever the file says', async () => {
+    const { token } = await register();
+    const csv = `category,difficulty,type,text,choice1,choice2,correct,public\nScience,easy,multiple,Private import ${randomBytes(3).toString('hex')}?,a,b,1,true\n`;
+
+    const res = await client.request<{ importedIds: number[] }>('POST', '/questions/import?format=csv', { token, headers: { 'content-type': 'text/csv' }, rawBody: csv });
+    const question = await client.request<{ public: boolean }>('GET', `/questions/${res.body.importedIds[0]}`, { token });
+
+    expect(res.status).toBe(200);
+    expect(question.body.public).toBe(false);
+  });
+
   it('lists categories a page at a time', async () => {
     const page = await client.request<{ categories: unknown[]; total: number; limit: number }>('GET', '/categories?limit=1&offset=1');
     const tooBig = await client.request('GET', '/categories?limit=501');

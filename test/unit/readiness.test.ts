@@ -26,20 +26,19 @@ describe('readiness', () => {
 
 describe('operations settings in the environment', () => {
   it('defaults the worker metrics port to 9091 and admin access to none', () => {
-    expect(loadConfig({}, 'worker')).toMatchObject({ metricsPort: 9091, adminCredentials: null, adminEmails: [] });
+    expect(loadConfig({}, 'worker')).toMatchObject({ metricsPort: 9091, adminCredentials: null });
   });
 
-  it('takes ADMIN_USER and ADMIN_PASSWORD together, and ADMIN_EMAILS as a lower-cased list', () => {
-    const config = loadConfig({ ADMIN_USER: 'ops', ADMIN_PASSWORD: 'long enough password', ADMIN_EMAILS: ' Ann@Example.com,,bo@example.org ' }, 'api');
+  it('takes ADMIN_USER and ADMIN_PASSWORD together', () => {
+    const config = loadConfig({ ADMIN_USER: 'ops', ADMIN_PASSWORD: 'long enough password' }, 'api');
 
     expect(config.adminCredentials).toEqual({ user: 'ops', password: 'long enough password' });
-    expect(config.adminEmails).toEqual(['ann@example.com', 'bo@example.org']);
   });
 
   it.each([
     [{ ADMIN_USER: 'ops' }, /ADMIN_USER and ADMIN_PASSWORD go together/],
     [{ ADMIN_USER: 'ops', ADMIN_PASSWORD: 'short' }, /ADMIN_PASSWORD/],
-    [{ ADMIN_EMAILS: 'ann@example.com, not-an-email' }, /ADMIN_EMAILS/],
+    [{ ADMIN_EMAILS: 'ann@example.com' }, /ADMIN_EMAILS is no longer read.*grant-admin/],
     [{ METRICS_PORT: '70000' }, /METRICS_PORT/],
   ])('refuses %o naming the variable', (env, message) => {
     expect(() => loadConfig(env, 'api')).toThrow(message);

@@ -1,4 +1,5 @@
 import { type Job, UnrecoverableError } from 'bullmq';
+import { countsOnLeaderboards } from '../../src/game/fair-game';
 import type { PersistResultsJob } from '../../src/shared/jobs';
 import type { WorkerDeps } from '../deps';
 
@@ -9,7 +10,7 @@ import type { WorkerDeps } from '../deps';
  * again if it is ever lost. Both steps are idempotent, so a run that repeats either (a retry after
  * the leaderboards failed, a stalled job, a second worker) changes nothing the first run did.
  */
-export function persistResultsProcessor({ rooms, views, games, leaderboards, results }: WorkerDeps) {
+export function persistResultsProcessor({ rooms, views, games, leaderboards, results, leaderboardMinPlayers }: WorkerDeps) {
   return async (job: Job<PersistResultsJob>) => {
     const { roomCode, gameId } = job.data;
     let snapshot = await results.get(gameId);
@@ -22,6 +23,9 @@ export function persistResultsProcessor({ rooms, views, games, leaderboards, res
     }
     const written = await games.saveResults(snapshot);
     const scores = new Map(snapshot.standings.map((s) => [s.playerId, s.score]));
+    if (!countsOnLeaderboards(snapshot.room.hostId, snapshot.players, leaderboardMinPlayers)) {
+      return { result: written ? 'saved' : 'already-saved', leaderboards: 'too-few-players', players: snapshot.players.length };
+    }
     const boards = await leaderboards.recordGame({
       gameId,
       finishedAt: snapshot.room.finishedAt ?? Date.now(),

@@ -12,9 +12,9 @@ const BCRYPT_COST = 10;
 
 export function authRoutes({ users, config, rateLimits }: ApiDeps): Router {
   const router = Router();
-  // ADMIN_EMAILS grants the role in the token at sign-in, with no database write: dropping an email
-  // stops it from the next sign-in (tokens already issued keep it until they expire).
-  const roleOf = (u: UserRow) => (config.adminEmails.includes(u.email) ? 'admin' : u.role);
+  // The role is the account's own, which only an operator changes (`grant-admin`): no role ever follows
+  // from an email address, which nobody proved to own. A token keeps the role it was signed with until it expires.
+  const roleOf = (u: UserRow) => u.role;
   const tokenFor = (u: UserRow) =>
     signToken(config.jwtSecret, { kind: 'user', sub: u.id, name: u.display_name, role: roleOf(u) });
   const publicUser = (u: UserRow) => ({

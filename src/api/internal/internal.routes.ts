@@ -20,7 +20,7 @@ export function internalRoutes(deps: ApiDeps, service: RoomsService): Router {
     const verdict = verifyWebhook(
       deps.config.webhookSecret,
       { signature: req.get(SIGNATURE_HEADER), timestamp: req.get(TIMESTAMP_HEADER) },
-      req.rawBody?.toString('utf8') ?? '',
+      { method: req.method, path: req.originalUrl, body: req.rawBody?.toString('utf8') ?? '' },
       Date.now(),
     );
     if (verdict !== 'ok') return next(AppError.unauthorized(REASONS[verdict]));

@@ -1,4 +1,5 @@
 import { Router } from 'express';
+import { METRICS_REFUSED, metricsAllowed } from '../../platform/ops-http';
 import { checkReadiness, readinessResponse } from '../../platform/readiness';
 import type { ApiDeps } from '../deps';
 
@@ -6,7 +7,7 @@ import type { ApiDeps } from '../deps';
  * Liveness, readiness and Prometheus metrics. /health checks nothing on purpose: a restart does
  * not fix Redis being down, so an orchestrator should stop sending traffic (/ready), not kill us.
  */
-export function opsRoutes({ redis, db, metrics }: ApiDeps): Router {
+export function opsRoutes({ redis, db, metrics, config }: ApiDeps): Router {
   const router = Router();
 
   router.get('/health', (_req, res) => {
@@ -19,7 +20,8 @@ export function opsRoutes({ redis, db, metrics }: ApiDeps): Router {
     res.status(answer.status).set('cache-control', 'no-store').type(answer.contentType).send(JSON.stringify(answer.body));
   });
 
-  router.get('/metrics', async (_req, res) => {
+  router.get('/metrics', async (req, res) => {
+    if (!metricsAllowed(req.get('authorization'), config.metricsToken)) return void res.status(401).type('application/problem+json').json(METRICS_REFUSED);
     const text = await metrics.registry.metrics();
     res.set('cache-control', 'no-store').type(metrics.registry.contentType).send(text);
   });

@@ -147,7 +147,11 @@ export function createQuestionsService({ questions, categories, db, limits }: {
       if (rows.length > limits.importMaxRows) {
         throw AppError.badRequest(`At most ${limits.importMaxRows} questions per import; this one has ${rows.length}.`);
       }
-      const { problems, valid } = checkRows(rows);
+      const checked = checkRows(rows);
+      const { problems } = checked;
+      // An import stays private to its author until an admin publishes it (PUT with public: true): a bulk
+      // import must not fill strangers' rooms.
+      const valid = checked.valid.map((v) => ({ ...v, input: { ...v.input, public: v.input.public && viewer.admin } }));
       if (problems.length) throw importRejected(problems, rows.length);
       try {
         const importedIds = await db.transaction(async (trx) => {

@@ -1,6 +1,6 @@
 import { createHmac, randomBytes, randomUUID } from 'node:crypto';
 import { type Transition, isEndPhase, transition } from '../../game/room-machine';
-import { createNicknameFilter } from '../../game/nickname-filter';
+import { createNicknameRules } from '../../game/nickname-filter';
 import { nicknameSkeleton } from '../../game/nickname-skeleton';
 import { generateRoomCode } from '../../game/room-code';
 import { ErrorCode } from '../../shared/error-codes';
@@ -16,7 +16,7 @@ const HOST_RETRIES = 3;
 /** Room use cases. The api is the only writer of a room's lifecycle; every change is a CAS on `version`. */
 export function createRoomsService(deps: ApiDeps) {
   const { rooms, views, config } = deps;
-  const nicknameBlocked = createNicknameFilter(config.nicknameBlocklist);
+  const nicknameBlocked = createNicknameRules(config.nicknameBlocklist, config.nicknameProfanityFilter);
 
   async function load(code: string): Promise<RoomState> {
     const room = await rooms.get(code);
@@ -140,7 +140,7 @@ export function createRoomsService(deps: ApiDeps) {
         case 'locked':
           throw AppError.conflict(ErrorCode.RoomLocked, `The host has locked room ${code}; nobody new can join.`);
         case 'nickname-taken':
-          throw AppError.conflict(ErrorCode.NicknameTaken, `The nickname "${nickname}" is taken in this room, or one that looks the same; pick another.`);
+          throw AppError.conflict(ErrorCode.NicknameTaken, `The nickname "${nickname}" is taken in this room; pick another.`);
         case 'full':
           throw AppError.conflict(ErrorCode.RoomFull, `Room ${code} is full; nobody more can join.`);
       }

@@ -1,6 +1,8 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import type { IncomingMessage } from 'node:http';
 import express, { type Request, Router } from 'express';
+import helmet from 'helmet';
 import QRCode from 'qrcode';
 import type { z } from 'zod';
 import { joinOrigin } from '../../platform/lan-address';
@@ -19,6 +21,22 @@ const socketIoDist = path.join(path.dirname(require.resolve('socket.io-client/pa
  * The web client (host and player screens) and what it needs from the api: the Socket.IO
  * browser client, where the socket process is, and a QR code of a room's join link.
  */
+/** Where the web client's Socket.IO connection goes, for the CSP: PUBLIC_SOCKET_URL, or this host at SOCKET_PORT. */
+function socketSources(config: ApiDeps['config']): ((req: IncomingMessage) => string)[] {
+  if (config.publicSocketUrl) {
+    const url = new URL(config.publicSocketUrl);
+    const ws = url.protocol === 'https:' ? 'wss:' : 'ws:';
+    return [() => url.origin, () => `${ws}//${url.host}`];
+  }
+  // The Host header goes into a response header: anything but a plain host name falls back to localhost.
+  const hostName = (req: IncomingMessage) => {
+    const name = (req.headers.host ?? '').replace(/:\d+$/, '');
+    return /^(?:[A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])$/.test(name) ? name : 'localhost';
+  };
+  const host = (req: IncomingMessage) => `${hostName(req)}:${config.socketPort}`;
+  return [(req) => `http://${host(req)}`, (req) => `https://${host(req)}`, (req) => `ws://${host(req)}`, (req) => `wss://${host(req)}`];
+}
+
 export function webRoutes({ config, rooms, log }: ApiDeps): Router {
   const router = Router();
   /** The origin the browser used (so the link works behind a proxy too: `trust proxy` is on), or PUBLIC_URL, or the LAN address for localhost. */
@@ -50,6 +68,24 @@ export function webRoutes({ config, rooms, log }: ApiDeps): Router {
     res.type('image/svg+xml').set('cache-control', 'public, max-age=3600').send(svg);
   });
 
+  // The pages load only their own files; they talk to the api and to the socket process (another port, or PUBLIC_SOCKET_URL).
+  router.use(
+    helmet.contentSecurityPolicy({
+      useDefaults: true,
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'"],
+        imgSrc: ["'self'", 'data:'],
+        // Socket.IO on the api's own port is 'self'; a separate socket process is another origin.
+        connectSrc: ["'self'", ...(config.socketsOnApi && !config.publicSocketUrl ? [] : socketSources(config))],
+        objectSrc: ["'none'"],
+        frameAncestors: ["'none'"],
+        // Players open the pages over plain http on a LAN; upgrading their requests to https would break them.
+        upgradeInsecureRequests: null,
+      },
+    }),
+  );
   const webRoot = WEB_ROOTS.find((dir) => existsSync(path.join(dir, 'index.html')));
   // The REST api works without the pages, so a build that left them out only loses the web client.
   if (webRoot) router.use(express.static(webRoot, { maxAge: 0 }));

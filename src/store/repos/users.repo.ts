@@ -19,6 +19,10 @@ export function createUsersRepo(db: Db) {
         .returning('*');
       return rows[0] ?? null;
     },
+    /** Sets an account's role; false when there is no account with this email. */
+    async setRole(email: string, role: UserRow['role']): Promise<boolean> {
+      return (await db<UserRow>('users').where({ email: email.trim().toLowerCase() }).update({ role })) > 0;
+    },
     async byEmail(email: string): Promise<UserRow | null> {
       return (await db<UserRow>('users').where({ email }).first()) ?? null;
     },

@@ -1,0 +1,57 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { RecordingClient } from '../helpers/recording-client';
+import { Stack, printLogsOnFailure } from '../helpers/stack';
+
+const SETTINGS = { questionCount: 1, questionSeconds: 3, revealSeconds: 1 };
+
+describe('when a game counts on the leaderboards (LEADERBOARD_MIN_PLAYERS=1)', () => {
+  let stack: Stack;
+
+  beforeAll(async () => {
+    stack = await Stack.start('fair-leaderboards', undefined, { env: { LEADERBOARD_MIN_PLAYERS: '1' } });
+  }, 60_000);
+
+  printLogsOnFailure(() => stack);
+
+  afterAll(async () => {
+    await stack?.stop();
+  });
+
+  /** Plays one game to its saved results: each account joins the host's room under its own token. */
+  async function play(host: { token: string }, accounts: { token: string }[]) {
+    const room = await stack.api.createRoom(host.token, SETTINGS);
+    await stack.api.waitForLobby(room.code);
+    const clients: RecordingClient[] = [];
+    for (const [i, account] of accounts.entries()) {
+      const joined = await stack.api.request<{ token: string }>('POST', `/rooms/${room.code}/players`, { token: account.token, body: { nickname: `Player ${i}` } });
+      clients.push(await RecordingClient.connect(stack.socketUrl, joined.body.token, `player ${i}`));
+    }
+    try {
+      await stack.api.start(room.code, room.hostToken);
+      // Nobody answers: a finished game counts its signed-in players, 0 points included.
+      await clients[0]?.waitForPhase('finished', undefined, 30_000);
+      await stack.api.waitForResults(room.gameId, 30_000);
+    } finally {
+      for (const c of clients) c.close();
+    }
+  }
+
+  const onBoard = async (userId: string) => (await stack.api.request('GET', `/leaderboards/global/players/${userId}`)).status;
+
+  it('a host playing alone in their own room under their own account scores nothing on the boards', async () => {
+    const host = await stack.api.registerHost('Farmer');
+
+    await play(host, [host]);
+
+    expect(await onBoard(host.userId)).toBe(404);
+  }, 60_000);
+
+  it('a game with another signed-in player besides the host counts for them both', async () => {
+    const host = await stack.api.registerHost('Host');
+    const guest = await stack.api.registerHost('Rival');
+
+    await play(host, [host, guest]);
+
+    expect([await onBoard(host.userId), await onBoard(guest.userId)]).toEqual([200, 200]);
+  }, 60_000);
+});
