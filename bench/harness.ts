@@ -74,6 +74,8 @@ export async function startRoles(redisUrl: string, databaseUrl: string, namespac
     api,
     socketUrl: `http://127.0.0.1:${socketPort}`,
     hostToken: token,
-    stop: () => children.forEach((child) => child.kill('SIGTERM')),
+    stop: () => {
+      for (const child of children) child.kill('SIGTERM');
+    },
   };
 }

@@ -73,7 +73,7 @@ async function migrate(config: ResolvedConfig, log: ReturnType<typeof createLogg
  * the admin role, or takes it back. Takes effect at the account's next sign-in.
  */
 async function setAdmin(command: keyof typeof ADMIN_COMMANDS, email: string | undefined): Promise<void> {
-  if (!email || !email.includes('@')) throw new StartError(`${command} needs the account's email: node dist/src/main.js ${command} <email>`);
+  if (!email?.includes('@')) throw new StartError(`${command} needs the account's email: node dist/src/main.js ${command} <email>`);
   const config = loadConfig(process.env);
   if (!config.databaseUrl) throw new ConfigError(`DATABASE_URL must be set to run ${command}.`);
   const db = createDb(config.databaseUrl, config.databaseSsl);
@@ -153,7 +153,7 @@ function banner(config: ResolvedConfig): string {
   const lan = lanAddress();
   const forPhones = config.publicUrl ?? (lan ? `http://${lan}:${config.apiPort}` : null);
   const sockets = config.socketsOnApi ? 'on the same port' : `on port ${config.socketPort}`;
-  return [
+  return `${[
     '',
     '  quizloop is running.',
     `    host screen   ${local}/host.html`,
@@ -166,7 +166,7 @@ function banner(config: ResolvedConfig): string {
     '  Ctrl-C stops everything. Next, in another terminal, play a whole game with 20 bots:',
     '    npm run bots -- --host --players 20',
     '',
-  ].join('\n') + '\n';
+  ].join('\n')}\n`;
 }
 
 function portInUse(err: unknown): err is NodeJS.ErrnoException & { port?: number } {

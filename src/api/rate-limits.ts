@@ -1,6 +1,5 @@
 import { RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import type { Limits, RateLimit } from '../platform/config';
-import { ErrorCode } from '../shared/error-codes';
 import type { Keys } from '../store/keys';
 import type { QuizRedis } from '../store/redis';
 import { AppError } from './app-error';

@@ -28,7 +28,7 @@ export interface SignedRequest {
 }
 
 export function signWebhook(secret: string, r: SignedRequest): string {
-  return 'sha256=' + createHmac('sha256', secret).update(`${r.timestamp}\n${r.method.toUpperCase()}\n${r.path}\n${r.body}`).digest('hex');
+  return `sha256=${createHmac('sha256', secret).update(`${r.timestamp}\n${r.method.toUpperCase()}\n${r.path}\n${r.body}`).digest('hex')}`;
 }
 
 export function verifyWebhook(

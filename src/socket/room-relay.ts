@@ -57,7 +57,9 @@ export function createRoomRelay(io: QuizServer, { rooms, views, log, clock }: Re
     if (latest && latest.version !== room.version) return;
     lastVersion.set(code, room.version);
     built.set(code, { room, view, yous });
-    const sent = room.phase === 'question' ? sendQuestion(view, sockets) : (target.emit('room:view', view), null);
+    let sent: Map<string, number> | null = null;
+    if (room.phase === 'question') sent = sendQuestion(view, sockets);
+    else target.emit('room:view', view);
     for (const s of sockets) {
       const you = s.data.kind === 'player' ? yous.get(s.data.id) : undefined;
       if (!you) continue;

@@ -61,7 +61,10 @@ export function createEventBus({ redis, keys, blockingClient }: { redis: QuizRed
     if (!blockingClient) return redis;
     const id = lane.join(',');
     let client = laneClients.get(id);
-    if (!client) laneClients.set(id, (client = blockingClient()));
+    if (!client) {
+      client = blockingClient();
+      laneClients.set(id, client);
+    }
     return client;
   };
 

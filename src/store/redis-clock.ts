@@ -1,6 +1,5 @@
 import { performance } from 'node:perf_hooks';
 import type { Logger } from '../platform/logger';
-import type { QuizRedis } from './redis';
 
 /** TIME round trips per measurement; the quickest one's reading is kept. */
 const SAMPLES = 5;

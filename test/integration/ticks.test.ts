@@ -99,7 +99,7 @@ describe("the worker's countdown ticks", () => {
     await new Promise((resolve) => setTimeout(resolve, room.deadlineAt - Date.now() + 200));
 
     expect(got.map((g) => g.message)).toEqual([0, 1, 2].map(() => expect.objectContaining({ kind: 'countdown', version: room.version, deadlineAt: room.deadlineAt })));
-    got.forEach((g, n) => expect(g.at).toBeGreaterThanOrEqual(room.phaseStartedAt + 2000 * n));
+    for (const [n, g] of got.entries()) expect(g.at).toBeGreaterThanOrEqual(room.phaseStartedAt + 2000 * n);
   }, 15_000);
 
   it('draws nothing once the room has moved on from the phase', async () => {

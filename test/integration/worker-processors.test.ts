@@ -1,16 +1,13 @@
 import { UnrecoverableError } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Leaderboard } from '../../src/api/leaderboards/leaderboards.schemas';
-import type { ChannelMessage } from '../../src/shared/events';
 import { jobId } from '../../src/shared/jobs';
-import { createRedis } from '../../src/store/redis';
 import type { GameResults } from '../../src/store/repos/games.repo';
 import { advanceProcessor } from '../../workers/processors/advance.processor';
 import { housekeepingProcessor } from '../../workers/processors/housekeeping.processor';
 import { persistResultsProcessor } from '../../workers/processors/persist-results.processor';
 import { prepareRoomProcessor } from '../../workers/processors/prepare-room.processor';
 import type { RoomSettingsInput } from '../helpers/api-client';
-import { infra, waitUntil } from '../helpers/infra';
 import { type WorkerHarness, startWorkerHarness } from '../helpers/worker-harness';
 
 /**

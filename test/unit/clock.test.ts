@@ -41,7 +41,9 @@ describe("the worker's clock", () => {
   it('runs nothing once stopped', async () => {
     const clock = createClock(() => undefined);
     let ran = false;
-    clock.at(Date.now() + 20, async () => void (ran = true));
+    clock.at(Date.now() + 20, async () => {
+      ran = true;
+    });
     clock.stop();
     await sleep(50);
 

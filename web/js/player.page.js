@@ -323,7 +323,7 @@ function leave() {
 document.addEventListener('keydown', (event) => {
   if (event.altKey || event.ctrlKey || event.metaKey || event.target instanceof HTMLInputElement) return;
   const n = Number(event.key);
-  if (!view || view.phase !== 'question' || !Number.isInteger(n) || n < 1 || n > (view.question?.choices.length ?? 0)) return;
+  if (view?.phase !== 'question' || !Number.isInteger(n) || n < 1 || n > (view.question?.choices.length ?? 0)) return;
   event.preventDefault();
   submit({ choice: n - 1 });
 });

@@ -18,7 +18,7 @@ export function prepareRoomProcessor({ rooms, questions, webhook, log }: WorkerD
     if (!room || room.gameId !== gameId || room.version !== version || room.phase !== 'building') return { result: 'stale' };
 
     const { category, difficulty, questionCount } = room.settings;
-    let candidates;
+    let candidates: Awaited<ReturnType<typeof questions.candidates>>;
     try {
       candidates = await questions.candidates({ category, difficulty, hostId: room.hostId });
     } catch (err) {

@@ -119,7 +119,7 @@ const PATH_PARAMETERS: Record<string, Parameter> = {
 /** The OpenAPI 3.1 document of the api's REST endpoints, generated from the zod schemas the routes use. */
 export function buildOpenApiDocument(operations: readonly OperationSpec[] = OPERATIONS): OpenApiDocument {
   const paths: OpenApiDocument['paths'] = {};
-  for (const spec of operations) (paths[spec.path] ??= {})[spec.method] = operation(spec);
+  for (const spec of operations) paths[spec.path] = { ...paths[spec.path], [spec.method]: operation(spec) };
   const { requests, responses } = namedSchemas(operations);
   return {
     openapi: '3.1.0',
