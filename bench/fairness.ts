@@ -48,11 +48,20 @@ export async function runFairness(o: FairnessOptions) {
   const openedAt = new Map<number, number>();
   try {
     const { token } = await json<{ token: string }>(`${o.api}/auth/register`, 'POST', {
-      email: `bench-fair-${Date.now()}@bench.invalid`, password: 'bench-password', displayName: 'Bench host',
+      email: `bench-fair-${Date.now()}@bench.invalid`,
+      password: 'bench-password',
+      displayName: 'Bench host',
     });
-    const room = await json<{ code: string; hostToken: string }>(`${o.api}/rooms`, 'POST', {
-      questionCount: o.questions, questionSeconds: o.questionSeconds, revealSeconds: 2,
-    }, token);
+    const room = await json<{ code: string; hostToken: string }>(
+      `${o.api}/rooms`,
+      'POST',
+      {
+        questionCount: o.questions,
+        questionSeconds: o.questionSeconds,
+        revealSeconds: 2,
+      },
+      token,
+    );
     while ((await json<RoomView>(`${o.api}/rooms/${room.code}`, 'GET')).phase === 'building') await new Promise((r) => setTimeout(r, 100));
 
     let finished!: () => void;

@@ -59,16 +59,28 @@ const SECRET = 'bench-secret-0123456789abcdef';
 export async function startRoles(redisUrl: string, databaseUrl: string, namespace: string) {
   const [apiPort, socketPort] = [await getPort(), await getPort()];
   const env = {
-    REDIS_URL: redisUrl, DATABASE_URL: databaseUrl, JWT_SECRET: SECRET, WEBHOOK_SECRET: SECRET,
-    QUIZLOOP_NAMESPACE: namespace, REDIS_HZ: '0', PORT: String(apiPort), SOCKET_PORT: String(socketPort),
-    API_INTERNAL_URL: `http://127.0.0.1:${apiPort}`, METRICS_PORT: '0',
+    REDIS_URL: redisUrl,
+    DATABASE_URL: databaseUrl,
+    JWT_SECRET: SECRET,
+    WEBHOOK_SECRET: SECRET,
+    QUIZLOOP_NAMESPACE: namespace,
+    REDIS_HZ: '0',
+    PORT: String(apiPort),
+    SOCKET_PORT: String(socketPort),
+    API_INTERNAL_URL: `http://127.0.0.1:${apiPort}`,
+    METRICS_PORT: '0',
     // Every bench player joins from this one machine, and a bench may hold many rooms of one host.
-    RATE_LIMIT_JOIN_ADDRESS: '100000/60', RATE_LIMIT_ROOMS_USER: '100000/60', ROOM_MAX_PLAYERS: '100000', HOST_MAX_OPEN_ROOMS: '100000',
+    RATE_LIMIT_JOIN_ADDRESS: '100000/60',
+    RATE_LIMIT_ROOMS_USER: '100000/60',
+    ROOM_MAX_PLAYERS: '100000',
+    HOST_MAX_OPEN_ROOMS: '100000',
   };
   const children = [await startRole('api', env), await startRole('socket', env), await startRole('worker', env)];
   const api = `http://127.0.0.1:${apiPort}`;
   const { token } = await json<{ token: string }>(`${api}/auth/register`, 'POST', {
-    email: `${namespace}-${Date.now()}@bench.invalid`, password: 'bench-password', displayName: 'Bench host',
+    email: `${namespace}-${Date.now()}@bench.invalid`,
+    password: 'bench-password',
+    displayName: 'Bench host',
   });
   return {
     api,

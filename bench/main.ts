@@ -44,9 +44,16 @@ async function runScenario(hz: number, databaseUrl: string) {
   const lateness: number[] = [];
   try {
     const token = roles.hostToken;
-    const room = await json<{ code: string; hostToken: string }>(`${api}/rooms`, 'POST', {
-      questionCount: QUESTIONS, questionSeconds: QUESTION_SECONDS, revealSeconds: 2,
-    }, token);
+    const room = await json<{ code: string; hostToken: string }>(
+      `${api}/rooms`,
+      'POST',
+      {
+        questionCount: QUESTIONS,
+        questionSeconds: QUESTION_SECONDS,
+        revealSeconds: 2,
+      },
+      token,
+    );
     while ((await json<RoomView>(`${api}/rooms/${room.code}`, 'GET')).phase === 'building') await new Promise((r) => setTimeout(r, 100));
 
     let finished!: () => void;
@@ -65,13 +72,16 @@ async function runScenario(hz: number, databaseUrl: string) {
         if (v.phase === 'question' && v.question && v.question.index > answered && Math.random() < 0.6) {
           answered = v.question.index;
           const q = v.question;
-          setTimeout(() => {
-            const sent = performance.now();
-            const guess = q.choices.length ? { choice: Math.floor(Math.random() * q.choices.length) } : { text: 'no idea' };
-            c.emit('answer:submit', { questionIndex: q.index, ...guess }, (ack) => {
-              if (ack.ok) ackMs.push(performance.now() - sent);
-            });
-          }, Math.random() * QUESTION_SECONDS * 800);
+          setTimeout(
+            () => {
+              const sent = performance.now();
+              const guess = q.choices.length ? { choice: Math.floor(Math.random() * q.choices.length) } : { text: 'no idea' };
+              c.emit('answer:submit', { questionIndex: q.index, ...guess }, (ack) => {
+                if (ack.ok) ackMs.push(performance.now() - sent);
+              });
+            },
+            Math.random() * QUESTION_SECONDS * 800,
+          );
         }
       });
       clients.push(c);
@@ -96,7 +106,15 @@ async function reportFairness(databaseUrl: string) {
   const roles = await startRoles(redis.url, databaseUrl, 'bench-fair');
   let r: Awaited<ReturnType<typeof runFairness>>;
   try {
-    r = await runFairness({ ...roles, redisUrl: redis.url, namespace: 'bench-fair', players: FAIR_PLAYERS, questions: FAIR_QUESTIONS, questionSeconds: 12, burstMs: 1000 });
+    r = await runFairness({
+      ...roles,
+      redisUrl: redis.url,
+      namespace: 'bench-fair',
+      players: FAIR_PLAYERS,
+      questions: FAIR_QUESTIONS,
+      questionSeconds: 12,
+      burstMs: 1000,
+    });
   } finally {
     roles.stop();
     await new Promise((resolve) => setTimeout(resolve, 500));

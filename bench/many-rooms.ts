@@ -52,8 +52,10 @@ export async function runManyRooms(rooms: number, databaseUrl: string, playersPe
   const lateness: number[] = [];
   const relayLateness: number[] = [];
   try {
-    const created = await pooled(Array.from({ length: rooms }, (_, i) => i), 16, () =>
-      json<{ code: string; hostToken: string }>(`${api}/rooms`, 'POST', { questionCount: 2, questionSeconds: QUESTION_SECONDS, revealSeconds: 2 }, token),
+    const created = await pooled(
+      Array.from({ length: rooms }, (_, i) => i),
+      16,
+      () => json<{ code: string; hostToken: string }>(`${api}/rooms`, 'POST', { questionCount: 2, questionSeconds: QUESTION_SECONDS, revealSeconds: 2 }, token),
     );
     await pooled(created, 16, async (room) => {
       while ((await json<RoomView>(`${api}/rooms/${room.code}`, 'GET')).phase === 'building') await new Promise((r) => setTimeout(r, 100));

@@ -15,5 +15,11 @@ export async function up(knex: Knex): Promise<void> {
 }
 
 export async function down(knex: Knex): Promise<void> {
-  await knex('questions').whereNull('author_id').whereIn('text', starter.map((q) => q.text)).delete();
+  await knex('questions')
+    .whereNull('author_id')
+    .whereIn(
+      'text',
+      starter.map((q) => q.text),
+    )
+    .delete();
 }

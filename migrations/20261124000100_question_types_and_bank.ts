@@ -33,7 +33,10 @@ export async function up(knex: Knex): Promise<void> {
   await knex.raw(`alter table questions add constraint questions_type_check check (type in (${TYPES.map((t) => `'${t}'`).join(', ')}))`);
   await knex.raw(`update questions set correct = jsonb_build_array(answer), is_public = (author_id is null)`);
   const rows: { id: number; type: 'multiple' | 'boolean'; text: string; choices: string[] }[] = await knex('questions').select('id', 'type', 'text', 'choices');
-  for (const r of rows) await knex('questions').where({ id: r.id }).update({ identity: questionIdentity(r) });
+  for (const r of rows)
+    await knex('questions')
+      .where({ id: r.id })
+      .update({ identity: questionIdentity(r) });
   await knex.schema.alterTable('questions', (t) => t.dropColumn('answer'));
   // One live copy of a question per author; the starter bank has no author, and deleted rows may repeat.
   await knex.raw('create unique index questions_author_identity on questions (author_id, identity) where deleted_at is null and author_id is not null');

@@ -9,7 +9,11 @@ const satisfies = require('semver/functions/satisfies');
 
 if (!satisfies(process.versions.node, engines.node)) {
   process.stderr.write(
-    'quizloop needs Node.js ' + engines.node + ' (this is ' + process.version + '): ' +
+    'quizloop needs Node.js ' +
+      engines.node +
+      ' (this is ' +
+      process.version +
+      '): ' +
       'install it with `nvm install` (reads .nvmrc) or from https://nodejs.org\n',
   );
   process.exit(1);

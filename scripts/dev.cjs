@@ -15,7 +15,9 @@ tsc.stdout.on('data', (text) => {
   process.stdout.write(text);
   // The first "Found 0 errors" means dist/ is complete: from then on node --watch follows it.
   if (!app && /Found 0 errors/.test(text)) {
-    app = spawn(process.execPath, ['--watch-path', path.join(root, 'dist'), '--watch-preserve-output', path.join(root, 'dist', 'src', 'main.js'), 'all'], { stdio: 'inherit' });
+    app = spawn(process.execPath, ['--watch-path', path.join(root, 'dist'), '--watch-preserve-output', path.join(root, 'dist', 'src', 'main.js'), 'all'], {
+      stdio: 'inherit',
+    });
     app.once('exit', (code) => {
       tsc.kill();
       process.exit(code ?? 0);

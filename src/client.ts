@@ -5,7 +5,14 @@
  * /asyncapi.json describes the same contract for other languages.
  */
 export type {
-  AnswerAck, AnswerSubmit, ClientToServerEvents, Countdown, RoomClosed, ServerRestarting, ServerToClientEvents, SyncAck,
+  AnswerAck,
+  AnswerSubmit,
+  ClientToServerEvents,
+  Countdown,
+  RoomClosed,
+  ServerRestarting,
+  ServerToClientEvents,
+  SyncAck,
 } from './shared/socket-events';
 export type { LeaderboardEntry, PlayerYou, PublicQuestion, RoomPhase, RoomView } from './shared/room';
 export { ErrorCode, type ErrorBody } from './shared/error-codes';

@@ -32,7 +32,9 @@ async function resolveInfra(config: Config, role: Role, log: ReturnType<typeof c
     if (!redisUrl && !config.redisClusterNodes) {
       const server = await ensureRedisServer({ toolsDir: path.join(config.dataDir, 'tools'), say });
       const redis = await startLocalRedis({ dataDir: path.join(config.dataDir, 'redis'), server }).catch((err: Error) => {
-        throw new StartError(`the local redis-server did not start: ${err.message}\n  Fix: remove ${path.join(config.dataDir, 'redis')} if its data is damaged, or set REDIS_URL to a Redis you run.`);
+        throw new StartError(
+          `the local redis-server did not start: ${err.message}\n  Fix: remove ${path.join(config.dataDir, 'redis')} if its data is damaged, or set REDIS_URL to a Redis you run.`,
+        );
       });
       local.push(redis);
       redisUrl = redis.url;
@@ -41,7 +43,9 @@ async function resolveInfra(config: Config, role: Role, log: ReturnType<typeof c
     if (!databaseUrl) {
       const dataDir = path.join(config.dataDir, 'postgres');
       const pg = await startLocalPostgres({ dataDir, database: 'quizloop', persistent: true, say }).catch((err: Error) => {
-        throw new StartError(`the embedded PostgreSQL did not start: ${err.message}\n  Fix: remove ${dataDir} to start from a fresh database, or set DATABASE_URL to a PostgreSQL you run.`);
+        throw new StartError(
+          `the embedded PostgreSQL did not start: ${err.message}\n  Fix: remove ${dataDir} to start from a fresh database, or set DATABASE_URL to a PostgreSQL you run.`,
+        );
       });
       local.push(pg);
       databaseUrl = pg.url;
@@ -60,7 +64,9 @@ async function migrate(config: ResolvedConfig, log: ReturnType<typeof createLogg
   const db = createDb(config.databaseUrl, config.databaseSsl);
   try {
     const applied = await migrateLatest(db).catch((err: Error) => {
-      throw new StartError(`the database migrations failed: ${err.message}\n  Fix: check that DATABASE_URL points at a PostgreSQL that answers and that this user may create tables.`);
+      throw new StartError(
+        `the database migrations failed: ${err.message}\n  Fix: check that DATABASE_URL points at a PostgreSQL that answers and that this user may create tables.`,
+      );
     });
     log.info(applied.length ? 'migrations applied' : 'database schema is up to date', { applied: applied.join(',') || undefined });
   } finally {
@@ -144,7 +150,6 @@ async function main(): Promise<void> {
 
   if (role === 'all') process.stdout.write(banner(resolved));
   if (role === 'migrate') return;
-
 }
 
 /** What `npm start` prints once every role is up: where to open the host screen, and what a phone uses. */
@@ -177,7 +182,9 @@ main().catch((err) => {
   if (err instanceof ConfigError || err instanceof MissingRedisError || err instanceof StartError) {
     process.stderr.write(`quizloop: ${err.message}\n`);
   } else if (portInUse(err)) {
-    process.stderr.write(`quizloop: port ${err.port ?? ''} is already in use.\n  Fix: stop whatever listens there, or choose other ports with PORT, SOCKET_PORT and METRICS_PORT.\n`);
+    process.stderr.write(
+      `quizloop: port ${err.port ?? ''} is already in use.\n  Fix: stop whatever listens there, or choose other ports with PORT, SOCKET_PORT and METRICS_PORT.\n`,
+    );
   } else {
     process.stderr.write(`quizloop: failed to start: ${err instanceof Error ? err.stack : String(err)}\n`);
   }

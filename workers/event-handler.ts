@@ -24,11 +24,7 @@ export function createEventHandler(deps: WorkerDeps, consumer: string) {
 
   async function handle(event: RoomEvent): Promise<void> {
     if (event.type === 'room.finished') {
-      await queues['persist-results'].add(
-        'persist-results',
-        { roomCode: event.roomCode, gameId: event.gameId },
-        { jobId: jobId.persist(event.gameId) },
-      );
+      await queues['persist-results'].add('persist-results', { roomCode: event.roomCode, gameId: event.gameId }, { jobId: jobId.persist(event.gameId) });
       return;
     }
     // The room as it is now: a room that moved on since (or is gone) needs nothing for this event,

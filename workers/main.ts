@@ -66,7 +66,6 @@ export async function startWorker(config: ResolvedConfig, log: Logger) {
     metricsToken: config.metricsToken,
   });
 
-
   const processors: { [Q in QueueName]: Processor<JobDataByQueue[Q]> } = {
     [QueueName.PrepareRoom]: prepareRoomProcessor(deps),
     [QueueName.Advance]: advanceProcessor(deps),
@@ -95,9 +94,7 @@ export async function startWorker(config: ResolvedConfig, log: Logger) {
       maxStalledCount: MAX_STALLED_COUNT,
       settings: { backoffStrategy: cappedBackoff(config.retryBackoffCapMs) },
     });
-    worker.on('failed', (job, err) =>
-      log.warn('job failed', { queue: name, job: job?.id, attempt: job?.attemptsMade, err: err.message }),
-    );
+    worker.on('failed', (job, err) => log.warn('job failed', { queue: name, job: job?.id, attempt: job?.attemptsMade, err: err.message }));
     worker.on('stalled', (jobId) => log.warn('job stalled (its worker lost the lock); it runs again', { queue: name, job: jobId }));
     worker.on('error', (err) => {
       if (errorsQuiet(`${name}:${err.message}`)) return;
@@ -110,12 +107,16 @@ export async function startWorker(config: ResolvedConfig, log: Logger) {
   // run; again every minute, so a Redis that lost its data (no persistence, FLUSHALL) gets it back.
   const scheduleReconciler = () =>
     queues.reconcile
-      .upsertJobScheduler(RECONCILE_SCHEDULER_ID, { every: config.reconcileEveryMs }, {
-        name: 'reconcile',
-        data: {},
-        // A pass every few seconds: keep the last hundred, not an hour's worth.
-        opts: { removeOnComplete: { count: 100 }, removeOnFail: { count: 100 } },
-      })
+      .upsertJobScheduler(
+        RECONCILE_SCHEDULER_ID,
+        { every: config.reconcileEveryMs },
+        {
+          name: 'reconcile',
+          data: {},
+          // A pass every few seconds: keep the last hundred, not an hour's worth.
+          opts: { removeOnComplete: { count: 100 }, removeOnFail: { count: 100 } },
+        },
+      )
       .catch((err: Error) => log.warn('could not schedule the reconciler; trying again in a minute', { err: err.message }));
   await scheduleReconciler();
   const rescheduler = setInterval(() => void scheduleReconciler(), RESCHEDULE_RECONCILER_MS);

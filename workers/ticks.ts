@@ -53,6 +53,11 @@ async function drawTick(deps: WorkerDeps, armedFor: TimedRoom, n: number, due: n
   if (closable) await closeEarly(queues, room);
   // The answered count travels with the tick: the host's screen moves once per tick, not once per answer.
   await rooms.publish(room.code, {
-    kind: 'countdown', version: room.version, phase: room.phase, questionIndex: room.questionIndex, deadlineAt: armedFor.deadlineAt, ...counts,
+    kind: 'countdown',
+    version: room.version,
+    phase: room.phase,
+    questionIndex: room.questionIndex,
+    deadlineAt: armedFor.deadlineAt,
+    ...counts,
   });
 }

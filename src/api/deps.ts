@@ -18,8 +18,20 @@ import type { ViewReader } from '../store/view-reader';
 export interface ApiDeps {
   config: Pick<
     Config,
-    'jwtSecret' | 'webhookSecret' | 'publicSocketUrl' | 'publicUrl' | 'socketsOnApi' | 'socketPort' | 'adminCredentials' | 'nicknameBlocklist' | 'nicknameProfanityFilter'
-    | 'timing' | 'limits' | 'trustProxy' | 'metricsToken' | 'corsOrigins'
+    | 'jwtSecret'
+    | 'webhookSecret'
+    | 'publicSocketUrl'
+    | 'publicUrl'
+    | 'socketsOnApi'
+    | 'socketPort'
+    | 'adminCredentials'
+    | 'nicknameBlocklist'
+    | 'nicknameProfanityFilter'
+    | 'timing'
+    | 'limits'
+    | 'trustProxy'
+    | 'metricsToken'
+    | 'corsOrigins'
   >;
   log: Logger;
   redis: QuizRedis;

@@ -5,8 +5,15 @@ import { ErrorCode } from '../shared/error-codes';
 import { AppError } from './app-error';
 
 const TITLES: Record<number, string> = {
-  400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 409: 'Conflict',
-  413: 'Content Too Large', 415: 'Unsupported Media Type', 429: 'Too Many Requests', 500: 'Internal Server Error',
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  409: 'Conflict',
+  413: 'Content Too Large',
+  415: 'Unsupported Media Type',
+  429: 'Too Many Requests',
+  500: 'Internal Server Error',
 };
 
 /** Errors as RFC 9457 problem details: `type`, `title`, `status`, `detail`, plus our `code`. */
@@ -36,7 +43,7 @@ function clientErrorStatus(err: unknown): number | null {
 function clientErrorMessage(err: Error & { type?: unknown }): string {
   if (err.type === 'entity.parse.failed') return 'The request body is not valid JSON.';
   if (err instanceof URIError) return 'The path holds malformed percent-encoding (a % not followed by the UTF-8 bytes of a character).';
-  if (err.type === 'encoding.unsupported') return 'The request body\'s Content-Encoding is not one this api reads: send identity, gzip, deflate or br.';
+  if (err.type === 'encoding.unsupported') return "The request body's Content-Encoding is not one this api reads: send identity, gzip, deflate or br.";
   if (typeof err.type !== 'string') return `The request body cannot be read as its headers say (${err.message}).`;
   return err.message;
 }

@@ -34,7 +34,9 @@ export const HostControl = z.object({
     .int()
     .min(1)
     .optional()
-    .describe("The room's `version` in the view the host acted on. When the room has moved on since (its clock closed the question, say), the control is refused with 409 `STALE_VERSION` instead of acting on the next phase."),
+    .describe(
+      "The room's `version` in the view the host acted on. When the room has moved on since (its clock closed the question, say), the control is refused with 409 `STALE_VERSION` instead of acting on the next phase.",
+    ),
 });
 
 export const PlayerIdParam = z.string().regex(/^p_[A-Za-z0-9_-]{12}$/, 'a player id as given at join, p_ and 12 characters');
@@ -64,17 +66,19 @@ export const AuthAnswer = z.object({ token: z.string(), user: PublicUser });
 export type AuthAnswer = z.infer<typeof AuthAnswer>;
 
 export const Categories = z.object({
-  categories: z.array(
-    z.object({
-      id: z.number().int(),
-      category: z.string().describe('The name, as rooms ask for it in `category`.'),
-      createdBy: z.string().nullable().describe('The user who created it; null for the starter bank.'),
-      easy: z.number().int(),
-      medium: z.number().int(),
-      hard: z.number().int(),
-      total: z.number().int(),
-    }),
-  ).describe('One page, by name.'),
+  categories: z
+    .array(
+      z.object({
+        id: z.number().int(),
+        category: z.string().describe('The name, as rooms ask for it in `category`.'),
+        createdBy: z.string().nullable().describe('The user who created it; null for the starter bank.'),
+        easy: z.number().int(),
+        medium: z.number().int(),
+        hard: z.number().int(),
+        total: z.number().int(),
+      }),
+    )
+    .describe('One page, by name.'),
   total: z.number().int().describe('How many categories there are, over all pages.'),
   limit: z.number().int(),
   offset: z.number().int(),

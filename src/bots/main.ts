@@ -82,7 +82,10 @@ async function main(): Promise<void> {
 
   // The host screen: a host socket that sees the room close even if every bot were gone.
   const hostSocket = hosted
-    ? io(opts.socket, { auth: { token: hosted.hostToken }, transports: ['websocket'] }) as import('socket.io-client').Socket<ServerToClientEvents, ClientToServerEvents>
+    ? (io(opts.socket, { auth: { token: hosted.hostToken }, transports: ['websocket'] }) as import('socket.io-client').Socket<
+        ServerToClientEvents,
+        ClientToServerEvents
+      >)
     : null;
   let finished: RoomView | null = null;
   const done = new Promise<void>((resolve) => {
@@ -122,9 +125,7 @@ async function main(): Promise<void> {
       }
     }
     if (standings.length === 0) {
-      standings = bots
-        .flatMap((b) => (b.you ? [{ rank: b.you.rank, nickname: b.nickname, score: b.you.score }] : []))
-        .sort((a, b) => a.rank - b.rank);
+      standings = bots.flatMap((b) => (b.you ? [{ rank: b.you.rank, nickname: b.nickname, score: b.you.score }] : [])).sort((a, b) => a.rank - b.rank);
     }
     process.stdout.write(`\nfinal leaderboard of room ${code} (game ${view.gameId}):\n`);
     for (const s of standings.slice(0, 20)) {

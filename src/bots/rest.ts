@@ -19,8 +19,7 @@ export function createRestClient(base: string) {
     return json as T;
   }
   return {
-    register: (email: string, password: string, displayName: string) =>
-      call<{ token: string }>('POST', '/auth/register', { email, password, displayName }),
+    register: (email: string, password: string, displayName: string) => call<{ token: string }>('POST', '/auth/register', { email, password, displayName }),
     createRoom: (token: string, settings: Record<string, unknown>) =>
       call<{ code: string; gameId: string; hostToken: string; room: RoomView }>('POST', '/rooms', settings, token),
     room: (code: string) => call<RoomView>('GET', `/rooms/${code}`),

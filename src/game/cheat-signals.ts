@@ -49,7 +49,11 @@ export function cheatSignals(
     const found: CheatSignal[] = [];
     const fast = mine.filter((a) => isFastReaction(a, reactionFloorMs)).length;
     if (fast > 0) {
-      found.push({ kind: 'fast-reaction', count: fast, message: `${fast} answer${fast === 1 ? '' : 's'} under ${reactionFloorMs} ms, faster than a person reacts` });
+      found.push({
+        kind: 'fast-reaction',
+        count: fast,
+        message: `${fast} answer${fast === 1 ? '' : 's'} under ${reactionFloorMs} ms, faster than a person reacts`,
+      });
     }
     const p = patterns.get(id);
     const group = p ? (sharing.get(p.key) ?? 0) : 0;

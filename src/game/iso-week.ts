@@ -20,7 +20,13 @@ const ID_FORMAT = "RRRR-'W'II";
 /** The ISO week holding an instant. */
 export function isoWeekOf(epochMs: number): IsoWeek {
   const start = startOfISOWeek(epochMs, { in: utc });
-  return { id: format(start, ID_FORMAT), year: getISOWeekYear(start), week: getISOWeek(start), startsAt: start.getTime(), endsAt: addWeeks(start, 1).getTime() };
+  return {
+    id: format(start, ID_FORMAT),
+    year: getISOWeekYear(start),
+    week: getISOWeek(start),
+    startsAt: start.getTime(),
+    endsAt: addWeeks(start, 1).getTime(),
+  };
 }
 
 /** Parses `YYYY-Www`; null when malformed or when the year has no such week (most years have 52, some 53). */

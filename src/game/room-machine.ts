@@ -17,9 +17,7 @@ export type Transition =
  * `settles` is true when the change closes an open question: its answers then go into the
  * standings, inside the same compare-and-set (see transition.lua).
  */
-export type TransitionResult =
-  | { ok: true; room: RoomState; event: RoomEvent; settles: boolean }
-  | { ok: false; reason: string };
+export type TransitionResult = { ok: true; room: RoomState; event: RoomEvent; settles: boolean } | { ok: false; reason: string };
 
 const refuse = (room: RoomState, t: Transition): TransitionResult => ({
   ok: false,

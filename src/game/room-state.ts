@@ -20,7 +20,10 @@ export const RoomState = z.object({
   openedAt: z.number().nullable(),
   deadlineAt: z.number().nullable(),
   /** Set while the host has paused a question or a reveal: what to resume, with the time it had left. */
-  paused: z.object({ phase: z.enum(['question', 'reveal']), remainingMs: z.number().int().min(0), at: z.number() }).nullable().default(null),
+  paused: z
+    .object({ phase: z.enum(['question', 'reveal']), remainingMs: z.number().int().min(0), at: z.number() })
+    .nullable()
+    .default(null),
   failureReason: z.string().nullable(),
   createdAt: z.number(),
   startedAt: z.number().nullable(),

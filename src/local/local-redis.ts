@@ -31,9 +31,12 @@ export class MissingRedisError extends Error {
 /** Where a copy of Debian's redis-server is unpacked: `<toolsDir>/redis/root/usr/bin/redis-server`. */
 function unpackedCopy(toolsDir: string): RedisServerBinary {
   const root = path.join(toolsDir, 'redis', 'root');
-  const libDirs = [path.join(root, 'usr', 'lib'), path.join(root, 'lib')]
-    .filter(existsSync)
-    .flatMap((dir) => [dir, ...readdirSync(dir, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => path.join(dir, e.name))]);
+  const libDirs = [path.join(root, 'usr', 'lib'), path.join(root, 'lib')].filter(existsSync).flatMap((dir) => [
+    dir,
+    ...readdirSync(dir, { withFileTypes: true })
+      .filter((e) => e.isDirectory())
+      .map((e) => path.join(dir, e.name)),
+  ]);
   return { path: path.join(root, 'usr', 'bin', 'redis-server'), env: { LD_LIBRARY_PATH: libDirs.join(path.delimiter) } };
 }
 

@@ -31,11 +31,15 @@ const Env = z.object({
     .string()
     .optional()
     .transform((list, ctx) => {
-      const nodes = (list ?? '').split(',').map((n) => n.trim()).filter(Boolean).map((n) => {
-        const m = /^(.+):(\d{1,5})$/.exec(n);
-        if (!m?.[1] || !m[2]) ctx.addIssue({ code: 'custom', message: `"${n}" is not host:port` });
-        return { host: m?.[1] ?? '', port: Number(m?.[2] ?? 0) };
-      });
+      const nodes = (list ?? '')
+        .split(',')
+        .map((n) => n.trim())
+        .filter(Boolean)
+        .map((n) => {
+          const m = /^(.+):(\d{1,5})$/.exec(n);
+          if (!m?.[1] || !m[2]) ctx.addIssue({ code: 'custom', message: `"${n}" is not host:port` });
+          return { host: m?.[1] ?? '', port: Number(m?.[2] ?? 0) };
+        });
       return nodes.length ? nodes : null;
     }),
   EVENT_PARTITIONS: z.coerce.number().int().min(1).max(1024).optional(),
@@ -48,7 +52,10 @@ const Env = z.object({
   SOCKETS_ON_API: z.enum(['true', 'false']).default('true'),
   JWT_SECRET: z.string().min(16).optional(),
   WEBHOOK_SECRET: z.string().min(16).optional(),
-  QUIZLOOP_NAMESPACE: z.string().regex(/^[a-z0-9-]+$/).default('quizloop'),
+  QUIZLOOP_NAMESPACE: z
+    .string()
+    .regex(/^[a-z0-9-]+$/)
+    .default('quizloop'),
   REDIS_HZ: z.coerce.number().int().min(0).max(500).default(100),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(500).default(20),
   CLOCK_CONCURRENCY: z.coerce.number().int().min(1).max(10_000).default(1000),
@@ -71,12 +78,21 @@ const Env = z.object({
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
   LOG_FORMAT: z.enum(['json', 'pretty']).optional(),
   METRICS_PORT: port.default(9091),
-  ADMIN_USER: z.string().min(1).regex(/^[^:]+$/, 'must not contain ":" (HTTP Basic)').optional(),
+  ADMIN_USER: z
+    .string()
+    .min(1)
+    .regex(/^[^:]+$/, 'must not contain ":" (HTTP Basic)')
+    .optional(),
   ADMIN_PASSWORD: z.string().min(12).optional(),
   NICKNAME_BLOCKLIST: z
     .string()
     .default('')
-    .transform((list) => list.split(',').map((w) => w.trim()).filter(Boolean)),
+    .transform((list) =>
+      list
+        .split(',')
+        .map((w) => w.trim())
+        .filter(Boolean),
+    ),
   RATE_LIMIT_LOGIN_ACCOUNT: rate('10/900'),
   RATE_LIMIT_LOGIN_ADDRESS: rate('50/900'),
   RATE_LIMIT_REGISTER_ADDRESS: rate('10/3600'),
@@ -108,7 +124,12 @@ const Env = z.object({
   CORS_ORIGINS: z
     .string()
     .default('')
-    .transform((list) => list.split(',').map((o) => o.trim().replace(/\/$/, '')).filter(Boolean))
+    .transform((list) =>
+      list
+        .split(',')
+        .map((o) => o.trim().replace(/\/$/, ''))
+        .filter(Boolean),
+    )
     .pipe(z.array(z.url())),
   NICKNAME_PROFANITY_FILTER: z.enum(['on', 'off']).default('on'),
   ADMIN_EMAILS: z.string().optional(),
@@ -255,7 +276,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, role?: 'api' | 
   }
   if (e.ADMIN_EMAILS !== undefined) {
     // Whoever registered one of these addresses first became admin, proved or not: refuse to start rather than ignore it.
-    throw new ConfigError('ADMIN_EMAILS is no longer read: an email nobody proved grants no role. Unset it, and grant admin with `node dist/src/main.js grant-admin <email>`');
+    throw new ConfigError(
+      'ADMIN_EMAILS is no longer read: an email nobody proved grants no role. Unset it, and grant admin with `node dist/src/main.js grant-admin <email>`',
+    );
   }
   if (!e.ADMIN_USER !== !e.ADMIN_PASSWORD) {
     throw new ConfigError('ADMIN_USER and ADMIN_PASSWORD go together: set both (the password 12+ characters), or neither');

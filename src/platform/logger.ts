@@ -38,7 +38,14 @@ export function createLogger(role: string, level: Level = 'info', opts: { pretty
     timestamp: pino.stdTimeFunctions.isoTime,
   };
   const stream = opts.pretty
-    ? pretty({ colorize: process.stdout.isTTY, translateTime: 'HH:MM:ss.l', ignore: 'pid,hostname,role', messageFormat: '[{role}] {msg}', singleLine: true, sync: true })
+    ? pretty({
+        colorize: process.stdout.isTTY,
+        translateTime: 'HH:MM:ss.l',
+        ignore: 'pid,hostname,role',
+        messageFormat: '[{role}] {msg}',
+        singleLine: true,
+        sync: true,
+      })
     : pino.destination({ sync: true });
   return wrap(pino(options, stream));
 }

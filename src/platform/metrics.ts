@@ -53,14 +53,10 @@ export type ApiMetrics = ReturnType<typeof createApiMetrics>;
 /** Answer acknowledgements take a couple of ms when all is well; the tail is what matters. */
 const ACK_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1];
 
-export function createSocketMetrics(
-  registry: Registry,
-  sockets: { connected(): number },
-  clock: { offsetMs(): number; uncertaintyMs(): number },
-) {
+export function createSocketMetrics(registry: Registry, sockets: { connected(): number }, clock: { offsetMs(): number; uncertaintyMs(): number }) {
   const redisClockOffset = new Gauge({
     name: `${METRICS_PREFIX}redis_clock_offset_seconds`,
-    help: 'Redis TIME minus this process\'s clock, as last measured; answers are stamped on arrival with it',
+    help: "Redis TIME minus this process's clock, as last measured; answers are stamped on arrival with it",
     registers: [registry],
     collect() {
       this.set(clock.offsetMs() / 1000);
@@ -173,7 +169,11 @@ export function registerWorkerBacklogGauges(registry: Registry, sources: WorkerB
       },
     });
   gauge('events_unread', 'Room events in the stream that no worker has read yet (consumer lag)', async () => (await sources.events()).unread);
-  gauge('events_oldest_unread_seconds', 'How long the oldest unread room event has waited; 0 when none waits', async () => ((await sources.events()).oldestUnreadMs ?? 0) / 1000);
+  gauge(
+    'events_oldest_unread_seconds',
+    'How long the oldest unread room event has waited; 0 when none waits',
+    async () => ((await sources.events()).oldestUnreadMs ?? 0) / 1000,
+  );
   gauge('results_backlog', 'Finished games whose results wait in Redis for PostgreSQL', sources.resultsBacklog);
   gauge('rooms_stuck', "Rooms the reconciler's last pass found past their deadline plus the grace, or building past the limit", sources.stuckRooms);
 }

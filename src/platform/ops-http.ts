@@ -20,8 +20,12 @@ export function metricsAllowed(authorization: string | undefined, token: string 
 }
 
 export const METRICS_REFUSED = {
-  type: 'urn:quizloop:problem:unauthorized', title: 'Unauthorized', status: 401, code: 'UNAUTHORIZED',
-  detail: 'Metrics need the METRICS_TOKEN as Authorization: Bearer <token>.', instance: '/metrics',
+  type: 'urn:quizloop:problem:unauthorized',
+  title: 'Unauthorized',
+  status: 401,
+  code: 'UNAUTHORIZED',
+  detail: 'Metrics need the METRICS_TOKEN as Authorization: Bearer <token>.',
+  instance: '/metrics',
 };
 
 function send(res: ServerResponse, status: number, contentType: string, body: string): void {
@@ -73,4 +77,3 @@ export function listen(server: Server, port: number): Promise<void> {
     });
   });
 }
-

@@ -9,5 +9,10 @@ export const MAX_TYPED_ANSWER = 200;
  */
 export function normalizeAnswerText(text: string): string {
   // Lower-cased first: some capitals (İ) lower-case into a letter plus a combining mark, dropped next.
-  return text.toLowerCase().normalize('NFD').replace(/\p{Mn}/gu, '').replace(/\s+/gu, ' ').trim();
+  return text
+    .toLowerCase()
+    .normalize('NFD')
+    .replace(/\p{Mn}/gu, '')
+    .replace(/\s+/gu, ' ')
+    .trim();
 }

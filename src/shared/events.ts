@@ -20,8 +20,13 @@ export type RoomEventType = RoomEvent['type'];
 export const ChannelMessage = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('state'), version: z.number().int() }),
   z.object({
-    kind: z.literal('countdown'), version: z.number().int(), phase: RoomPhase, questionIndex: z.number().int(),
-    deadlineAt: z.number(), answeredCount: z.number().int(), playerCount: z.number().int(),
+    kind: z.literal('countdown'),
+    version: z.number().int(),
+    phase: RoomPhase,
+    questionIndex: z.number().int(),
+    deadlineAt: z.number(),
+    answeredCount: z.number().int(),
+    playerCount: z.number().int(),
   }),
   /** The view changed without a new version (a join, a kick, a lock): push it again. */
   z.object({ kind: z.literal('refresh') }),

@@ -63,7 +63,11 @@ export const GameResults = z.object({
       rank: z.number().int(),
       correctCount: z.number().int(),
       totalAnswerMs: z.number(),
-      sameAddressPlayers: z.number().int().nullable().describe('Players of this game who joined from this player\'s network address, this one included; null before it was kept.'),
+      sameAddressPlayers: z
+        .number()
+        .int()
+        .nullable()
+        .describe("Players of this game who joined from this player's network address, this one included; null before it was kept."),
       signals: z.array(CheatSignal).describe('Signs of cheating, for the host to judge: shown, never acted on.'),
     }),
   ),
@@ -79,7 +83,7 @@ export const GameResults = z.object({
       elapsedMs: z.number().describe('The time that counted for speed: serverMs less the latency allowance (see `timing`).'),
       serverMs: z.number().nullable().describe('Arrival at the server minus when the question was sent to this player; null before fair timing.'),
       reportedMs: z.number().nullable().describe('The reaction time the client reported, if any; used only within the allowance.'),
-      rttMs: z.number().nullable().describe('The connection\'s measured round trip when it answered (0: not measured yet).'),
+      rttMs: z.number().nullable().describe("The connection's measured round trip when it answered (0: not measured yet)."),
       answeredAt: z.string().describe('When the answer arrived at the server.'),
     }),
   ),

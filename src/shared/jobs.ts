@@ -9,12 +9,29 @@ export const QueueName = {
 export type QueueName = (typeof QueueName)[keyof typeof QueueName];
 
 /** `gameId` tells a room apart from an earlier one under the same (reused) code. */
-export interface PrepareRoomJob { roomCode: string; gameId: string; version: number }
+export interface PrepareRoomJob {
+  roomCode: string;
+  gameId: string;
+  version: number;
+}
 /** `dueAt`: the deadline this advance is for; 0 when it closes a question early. */
-export interface AdvanceJob { roomCode: string; gameId: string; version: number; dueAt: number }
-export interface PersistResultsJob { roomCode: string; gameId: string }
+export interface AdvanceJob {
+  roomCode: string;
+  gameId: string;
+  version: number;
+  dueAt: number;
+}
+export interface PersistResultsJob {
+  roomCode: string;
+  gameId: string;
+}
 /** Ends the room if it is still at `version` when the job runs: nothing happened there meanwhile. */
-export interface HousekeepingJob { roomCode: string; gameId: string; version: number; reason: 'idle' }
+export interface HousekeepingJob {
+  roomCode: string;
+  gameId: string;
+  version: number;
+  reason: 'idle';
+}
 /** One pass of the reconciler over the rooms and the results backlog; the data is empty. */
 export type ReconcileJob = Record<string, never>;
 

@@ -38,7 +38,7 @@ export const RoomSettings = z.object({
     .min(1)
     .max(1_000_000)
     .optional()
-    .describe('The most players this room takes (409 ROOM_FULL after); left out: the server\'s ceiling, ROOM_MAX_PLAYERS. Above the ceiling is a 400.'),
+    .describe("The most players this room takes (409 ROOM_FULL after); left out: the server's ceiling, ROOM_MAX_PLAYERS. Above the ceiling is a 400."),
 });
 export type RoomSettings = z.infer<typeof RoomSettings>;
 

@@ -24,7 +24,9 @@ export const AnswerSubmit = z
       .min(0)
       .max(MAX_REACTION_MS)
       .optional()
-      .describe('Optional: ms from the question being shown to the tap, on the client\'s monotonic clock. Used only within the latency allowance (README, "Timing").'),
+      .describe(
+        'Optional: ms from the question being shown to the tap, on the client\'s monotonic clock. Used only within the latency allowance (README, "Timing").',
+      ),
   })
   .refine((a) => (a.choice === undefined) !== (a.text === undefined), 'send either choice or text, not both');
 export type AnswerSubmit = z.infer<typeof AnswerSubmit>;

@@ -96,9 +96,7 @@ export function connectionHandler(
         },
       );
       socket.on('disconnect', () => {
-        counted
-          .then((wasCounted) => (wasCounted ? rooms.presence(roomCode, id, -1) : 0))
-          .catch((err) => roomLog.warn('presence update failed', { err }));
+        counted.then((wasCounted) => (wasCounted ? rooms.presence(roomCode, id, -1) : 0)).catch((err) => roomLog.warn('presence update failed', { err }));
       });
       // A second connection with the same token replaces the first, on whichever instance it is: two
       // broadcasts, no cluster-wide lookup. This socket is excepted: the adapter may apply its own request

@@ -4,7 +4,10 @@ import { ErrorCode } from '../shared/error-codes';
 import type { QuizSocket } from './types';
 
 /** The client events and how many arguments come before the ack: `answer:submit (payload, ack)`, `room:sync (ack)`. */
-const EVENTS = new Map<unknown, number>([['answer:submit', 1], ['room:sync', 0]]);
+const EVENTS = new Map<unknown, number>([
+  ['answer:submit', 1],
+  ['room:sync', 0],
+]);
 
 /**
  * A token bucket: `burst` tokens, refilled at `perSecond`. Synchronous and in memory, because it

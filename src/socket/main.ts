@@ -78,10 +78,13 @@ export async function attachSocket(http: HttpServer, config: ResolvedConfig, log
   // Presence is counted under this process's own id and lease: if it dies, its players count offline once the lease ends.
   const instance = { id: randomUUID(), leaseMs: config.presenceLeaseSeconds * 1000 };
   const rooms = createRoomStore({ redis, keys, ttlSeconds: config.roomTtlSeconds, instance });
-  const renewing = setInterval(() => {
-    const codes = new Set([...io.of('/').sockets.values()].map((s) => s.data.roomCode));
-    rooms.renewLease(codes).catch((err: Error) => log.warn('could not renew the presence lease', { err: err.message }));
-  }, Math.round(instance.leaseMs / 3));
+  const renewing = setInterval(
+    () => {
+      const codes = new Set([...io.of('/').sockets.values()].map((s) => s.data.roomCode));
+      rooms.renewLease(codes).catch((err: Error) => log.warn('could not renew the presence lease', { err: err.message }));
+    },
+    Math.round(instance.leaseMs / 3),
+  );
   createRelay(io, channelSub, {
     config,
     log,

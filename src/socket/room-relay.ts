@@ -69,7 +69,11 @@ export function createRoomRelay(io: QuizServer, { rooms, views, log, clock }: Re
     }
     if (sent && room.openedAt !== null) {
       const openedAt = room.openedAt;
-      await rooms.recordSent(code, room.questionIndex, [...sent].map(([id, at]) => [id, at - openedAt]));
+      await rooms.recordSent(
+        code,
+        room.questionIndex,
+        [...sent].map(([id, at]) => [id, at - openedAt]),
+      );
     }
     if (isEndPhase(room.phase)) {
       const reason = room.phase === 'finished' ? 'finished' : room.phase === 'failed' ? 'failed' : 'cancelled';

@@ -89,7 +89,16 @@ export function createEventBus({ redis, keys, blockingClient }: { redis: QuizRed
     /** New entries of a lane's streams for this consumer; blocks up to `blockMs`. */
     async readNew(consumer: string, lane: string[], blockMs: number, count = 100): Promise<StreamEntry[]> {
       const reply = (await clientOf(lane).xreadgroup(
-        'GROUP', keys.eventsGroup, consumer, 'COUNT', count, 'BLOCK', blockMs, 'STREAMS', ...lane, ...lane.map(() => '>'),
+        'GROUP',
+        keys.eventsGroup,
+        consumer,
+        'COUNT',
+        count,
+        'BLOCK',
+        blockMs,
+        'STREAMS',
+        ...lane,
+        ...lane.map(() => '>'),
       )) as ReadReply;
       return parseReply(reply);
     },
@@ -107,7 +116,10 @@ export function createEventBus({ redis, keys, blockingClient }: { redis: QuizRed
       const claimed = await Promise.all(
         lane.map(async (stream) => {
           const res = (await redis.xautoclaim(stream, keys.eventsGroup, consumer, minIdleMs, '0', 'COUNT', count)) as [string, RawEntries];
-          return parseEntries(stream, (res[1] ?? []).filter((e) => e !== null));
+          return parseEntries(
+            stream,
+            (res[1] ?? []).filter((e) => e !== null),
+          );
         }),
       );
       return claimed.flat();

@@ -92,9 +92,22 @@ export function createKeys(namespace: string, partitions = 1) {
     allOfRoom(code: string, questionCount: number): string[] {
       const perQuestion = Array.from({ length: questionCount }, (_, i) => [keys.answers(code, i), keys.sent(code, i)]).flat();
       return [
-        room(code), keys.questions(code), keys.answerKey(code), keys.players(code), keys.nicknames(code),
-        keys.online(code), keys.reconnecting(code), keys.scores(code), keys.streaks(code), keys.times(code), keys.kicked(code), keys.locked(code),
-        keys.hostOnline(code), keys.instances(code), keys.emptySince(code), ...perQuestion,
+        room(code),
+        keys.questions(code),
+        keys.answerKey(code),
+        keys.players(code),
+        keys.nicknames(code),
+        keys.online(code),
+        keys.reconnecting(code),
+        keys.scores(code),
+        keys.streaks(code),
+        keys.times(code),
+        keys.kicked(code),
+        keys.locked(code),
+        keys.hostOnline(code),
+        keys.instances(code),
+        keys.emptySince(code),
+        ...perQuestion,
       ];
     },
   };

@@ -95,8 +95,11 @@ export function createLeaderboardStore({ redis, keys, roomTtlSeconds }: { redis:
       const result = await leaderboardScript.run(
         redis,
         {
-          counted: keys.leaderboardCounted(game.gameId), global: keys.leaderboardGlobal, globalGames: keys.leaderboardGames(keys.leaderboardGlobal),
-          weekly, weeklyGames: keys.leaderboardGames(weekly),
+          counted: keys.leaderboardCounted(game.gameId),
+          global: keys.leaderboardGlobal,
+          globalGames: keys.leaderboardGames(keys.leaderboardGlobal),
+          weekly,
+          weeklyGames: keys.leaderboardGames(weekly),
         },
         { markerTtlSeconds: roomTtlSeconds + MARKER_MARGIN_SECONDS, weeklyExpiresAt: Math.ceil((week.endsAt + WEEKLY_RETENTION_MS) / 1000), points: [...best] },
       );

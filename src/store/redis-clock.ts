@@ -9,7 +9,15 @@ const SAMPLES = 5;
  * `TIME`, refreshed every `refreshMs`. Lets the socket process stamp an answer on arrival, on the
  * clock the answer script checks it against, without a round trip per answer.
  */
-export function createRedisClock({ redis, log, refreshMs = 10_000 }: { redis: { time(): Promise<[number | string, number | string] | unknown[]> }; log: Logger; refreshMs?: number }) {
+export function createRedisClock({
+  redis,
+  log,
+  refreshMs = 10_000,
+}: {
+  redis: { time(): Promise<[number | string, number | string] | unknown[]> };
+  log: Logger;
+  refreshMs?: number;
+}) {
   const local = () => performance.timeOrigin + performance.now();
   let offsetMs = 0;
   /** Half the quickest TIME round trip: how far off the offset may be. */

@@ -30,7 +30,12 @@ export interface RoomStoreDeps {
 const FORGET_DEAD_INSTANCES_MS = 60_000;
 
 /** What a tick or the reconciler reads of a room's presence (see roomPresenceScript). */
-export interface RoomPresence { playerCount: number; answeredCount: number; vacantForMs: number; closable: boolean }
+export interface RoomPresence {
+  playerCount: number;
+  answeredCount: number;
+  vacantForMs: number;
+  closable: boolean;
+}
 
 /** What the answer script checks an answer against (see answer.lua.ts): the kind, and what is right. */
 export type AnswerKeyEntry = { k: 'choice'; n: number; c: number[] } | { k: 'poll'; n: number } | { k: 'text'; a: string[] };
@@ -58,14 +63,32 @@ export function createRoomStore({ redis, keys, ttlSeconds, instance }: RoomStore
     const message: ChannelMessage = { kind: 'state', version: room.version };
     const code = room.code;
     const named = {
-      room: keys.room(code), events: keys.events(code), answers: keys.answers(code, Math.max(room.questionIndex, 0)), players: keys.players(code),
-      scores: keys.scores(code), streaks: keys.streaks(code), times: keys.times(code), answerKey: keys.answerKey(code),
+      room: keys.room(code),
+      events: keys.events(code),
+      answers: keys.answers(code, Math.max(room.questionIndex, 0)),
+      players: keys.players(code),
+      scores: keys.scores(code),
+      streaks: keys.streaks(code),
+      times: keys.times(code),
+      answerKey: keys.answerKey(code),
     };
     const others = keys.allOfRoom(code, room.settings.questionCount).filter((k) => !Object.values(named).includes(k));
-    const result = await transition.run(redis, { ...named, others }, {
-      expectedVersion, record: room, eventType: event.type, event,
-      channel: keys.channel(code), message, ttlSeconds, eventsMaxLength: EVENTS_MAX_LENGTH, settles, publish: publishCommand(redis),
-    });
+    const result = await transition.run(
+      redis,
+      { ...named, others },
+      {
+        expectedVersion,
+        record: room,
+        eventType: event.type,
+        event,
+        channel: keys.channel(code),
+        message,
+        ttlSeconds,
+        eventsMaxLength: EVENTS_MAX_LENGTH,
+        settles,
+        publish: publishCommand(redis),
+      },
+    );
     return result.ok ? 'ok' : result.code;
   }
 
@@ -145,8 +168,14 @@ export function createRoomStore({ redis, keys, ttlSeconds, instance }: RoomStore
       const r = await kickScript.run(
         redis,
         {
-          players: keys.players(code), reconnecting: keys.reconnecting(code), online: keys.online(code), scores: keys.scores(code),
-          streaks: keys.streaks(code), times: keys.times(code), kicked: keys.kicked(code), answers: keys.answers(code, Math.max(openQuestion, 0)),
+          players: keys.players(code),
+          reconnecting: keys.reconnecting(code),
+          online: keys.online(code),
+          scores: keys.scores(code),
+          streaks: keys.streaks(code),
+          times: keys.times(code),
+          kicked: keys.kicked(code),
+          answers: keys.answers(code, Math.max(openQuestion, 0)),
           instances: keys.instances(code),
         },
         { playerId, kickedTtlSeconds: ttlSeconds },
@@ -245,8 +274,13 @@ export function createRoomStore({ redis, keys, ttlSeconds, instance }: RoomStore
       const r = await roomPresence.run(
         redis,
         {
-          players: keys.players(code), answers: keys.answers(code, Math.max(index, 0)), online: keys.online(code), hostOnline: keys.hostOnline(code),
-          instances: keys.instances(code), reconnecting: keys.reconnecting(code), emptySince: keys.emptySince(code),
+          players: keys.players(code),
+          answers: keys.answers(code, Math.max(index, 0)),
+          online: keys.online(code),
+          hostOnline: keys.hostOnline(code),
+          instances: keys.instances(code),
+          reconnecting: keys.reconnecting(code),
+          emptySince: keys.emptySince(code),
         },
         { questionIndex: index, markerTtlSeconds: ttlSeconds },
       );

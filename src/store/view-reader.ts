@@ -120,7 +120,11 @@ export function createViewReader({ redis, keys }: { redis: QuizRedis; keys: Keys
       const answers = await Promise.all(
         played.map(async (_, i) => {
           const all = await redis.hgetall(keys.answers(code, i));
-          return new Map(Object.entries(all).filter(([id]) => present.has(id)).map(([id, raw]) => [id, JSON.parse(raw) as StoredAnswer]));
+          return new Map(
+            Object.entries(all)
+              .filter(([id]) => present.has(id))
+              .map(([id, raw]) => [id, JSON.parse(raw) as StoredAnswer]),
+          );
         }),
       );
       return {

@@ -62,7 +62,9 @@ describe.skipIf(skipReason !== null)('the web client in a real browser (chromium
       if (gameIds.length) await db('games').whereIn('id', gameIds).delete();
       // The quiz the host wrote, then the host.
       await db('questions').where('text', 'like', `%${quizTag}%`).delete();
-      await db('categories').whereIn('name', [quizName, `Spare ${quizTag}`]).delete();
+      await db('categories')
+        .whereIn('name', [quizName, `Spare ${quizTag}`])
+        .delete();
       await db('users').where({ email: hostEmail }).delete();
       await db.destroy();
     }
@@ -185,7 +187,11 @@ describe.skipIf(skipReason !== null)('the web client in a real browser (chromium
     await bob.getByRole('heading', { name: "You're in!" }).waitFor();
 
     // Someone the host does not want joins; the host removes them with the × on their name chip.
-    const cyd = await fetch(`${stack.apiUrl}/rooms/${code}/players`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ nickname: 'Cyd' }) });
+    const cyd = await fetch(`${stack.apiUrl}/rooms/${code}/players`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ nickname: 'Cyd' }),
+    });
     expect(cyd.status).toBe(201);
     await host.locator('#lobby-count', { hasText: '3' }).waitFor();
     await host.getByRole('button', { name: 'Remove Cyd' }).click();
@@ -282,9 +288,7 @@ describe.skipIf(skipReason !== null)('the web client in a real browser (chromium
     // The podium links the results as CSV, per question and per player.
     const csvHref = await host.locator('#results-csv').getAttribute('href');
     expect(csvHref).toBe(`/games/${gameIds[0]}/results.csv`);
-    await expect
-      .poll(async () => (await host.request.get(`${stack.apiUrl}${csvHref}`)).status(), { timeout: 15_000 })
-      .toBe(200);
+    await expect.poll(async () => (await host.request.get(`${stack.apiUrl}${csvHref}`)).status(), { timeout: 15_000 }).toBe(200);
     expect((await (await host.request.get(`${stack.apiUrl}${csvHref}`)).text()).split('\n')[0]).toMatch(/question/i);
 
     // The host opens the results: per player and per question, and downloads them as CSV.

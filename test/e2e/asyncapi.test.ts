@@ -52,7 +52,10 @@ describe('the AsyncAPI document of the socket', () => {
     await Promise.all(game.clients().map((c) => c.waitFor('room:closed', (f) => f.event === 'room:closed', 30_000)));
     const refusal = await RecordingClient.refusal(stack.socketUrl, 'not a token');
 
-    const frames = game.clients().flatMap((c) => c.frames).filter((f) => !f.event.startsWith('client:'));
+    const frames = game
+      .clients()
+      .flatMap((c) => c.frames)
+      .filter((f) => !f.event.startsWith('client:'));
     const seen = new Set(frames.map((f) => f.event));
     for (const f of frames) {
       const name = f.event.startsWith('ack:') ? `${f.event.slice(4)} ack` : f.event;

@@ -60,7 +60,9 @@ describe(`a room of ${PLAYERS} players answering at once, through separate proce
       expect(reveal?.answeredCount, `question ${index}`).toBe(PLAYERS);
       // Revealed well before the 20 s deadline, and not before the last answer was in.
       expect((reveal?.deadlineAt ?? 0) - SETTINGS.revealSeconds * 1000).toBeGreaterThanOrEqual(lastAnswer);
-      expect(reveal?.deadlineAt ?? Infinity).toBeLessThan(Date.parse(results.game.startedAt ?? '') + (index + 1) * (QUESTION_MS + SETTINGS.revealSeconds * 1000));
+      expect(reveal?.deadlineAt ?? Infinity).toBeLessThan(
+        Date.parse(results.game.startedAt ?? '') + (index + 1) * (QUESTION_MS + SETTINGS.revealSeconds * 1000),
+      );
     }
   });
 

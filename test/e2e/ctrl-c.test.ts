@@ -40,7 +40,11 @@ describe('when Ctrl-C stops npm start during a game', () => {
     const dataDir = mkdtempSync(path.join(scratch, 'data-'));
     const port = await getPort();
     const env = { PATH: process.env.PATH, DATA_DIR: dataDir, PORT: String(port), METRICS_PORT: String(await getPort()) };
-    const child: ChildProcess = spawn(process.execPath, [path.join(infra().repoRoot, 'dist/src/main.js'), 'all'], { env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child: ChildProcess = spawn(process.execPath, [path.join(infra().repoRoot, 'dist/src/main.js'), 'all'], {
+      env,
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let output = '';
     child.stdout?.on('data', (d) => (output += String(d)));
     child.stderr?.on('data', (d) => (output += String(d)));
@@ -48,7 +52,12 @@ describe('when Ctrl-C stops npm start during a game', () => {
     const pgid = child.pid ?? 0;
     try {
       const api = new ApiClient(`http://127.0.0.1:${port}`, { game: () => undefined, email: () => undefined });
-      await waitUntil('npm start to be ready', async () => ((await fetch(`${api.baseUrl}/ready`).catch(() => null))?.status === 200 ? true : undefined), 90_000, 250);
+      await waitUntil(
+        'npm start to be ready',
+        async () => ((await fetch(`${api.baseUrl}/ready`).catch(() => null))?.status === 200 ? true : undefined),
+        90_000,
+        250,
+      );
       // Socket.IO on the api's own port: one URL for everything.
       const game = await openGame({ api, socketUrl: api.baseUrl }, { questionCount: 3, questionSeconds: 5, revealSeconds: 2 }, 2);
       await api.start(game.code, game.hostToken);
@@ -56,7 +65,10 @@ describe('when Ctrl-C stops npm start during a game', () => {
       // A client that keeps its kept-alive connection busy (a host tab polling, a fetch pool).
       let polling = true;
       const poller = (async () => {
-        while (polling) await fetch(`${api.baseUrl}/rooms/${game.code}`).then((r) => r.text()).catch(() => undefined);
+        while (polling)
+          await fetch(`${api.baseUrl}/rooms/${game.code}`)
+            .then((r) => r.text())
+            .catch(() => undefined);
       })();
       await sleep(300);
       const before = output.length;
@@ -71,7 +83,10 @@ describe('when Ctrl-C stops npm start during a game', () => {
 
       expect(code).toBe(0);
       expect(tookMs).toBeLessThanOrEqual(3000);
-      const said = output.slice(before).split('\n').filter((l) => l.trim() && !l.includes(' GET /rooms/'));
+      const said = output
+        .slice(before)
+        .split('\n')
+        .filter((l) => l.trim() && !l.includes(' GET /rooms/'));
       expect(said.length, said.join('\n')).toBeLessThanOrEqual(12);
       expect(output).not.toMatch(/ECONNREFUSED|Unhandled error event|shutdown took/);
       await waitUntil('the group to be empty', () => (groupMembers(pgid).length === 0 ? true : undefined), 3000);

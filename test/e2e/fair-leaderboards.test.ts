@@ -23,7 +23,10 @@ describe('when a game counts on the leaderboards (LEADERBOARD_MIN_PLAYERS=1)', (
     await stack.api.waitForLobby(room.code);
     const clients: RecordingClient[] = [];
     for (const [i, account] of accounts.entries()) {
-      const joined = await stack.api.request<{ token: string }>('POST', `/rooms/${room.code}/players`, { token: account.token, body: { nickname: `Player ${i}` } });
+      const joined = await stack.api.request<{ token: string }>('POST', `/rooms/${room.code}/players`, {
+        token: account.token,
+        body: { nickname: `Player ${i}` },
+      });
       clients.push(await RecordingClient.connect(stack.socketUrl, joined.body.token, `player ${i}`));
     }
     try {

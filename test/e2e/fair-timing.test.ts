@@ -142,7 +142,7 @@ describe('fair timing: points that depend on the player, not on distance or serv
   };
 
   describe('when a far player (150 ms round trip) and a near one tap at the same moment on their screens', () => {
-    it('charged the far player about the round trip more by the server\'s own time', async () => {
+    it("charged the far player about the round trip more by the server's own time", async () => {
       for (const ack of [...acks.near, ...acks.far]) expect(await ack).toMatchObject({ ok: true });
 
       for (const q of [0, 1]) {
@@ -183,11 +183,15 @@ describe('fair timing: points that depend on the player, not on distance or serv
 
       expect(fast.liar).toEqual([{ kind: 'fast-reaction', count: 2, message: expect.stringContaining(`under ${150} ms`) }]);
       expect([fast.near, fast.far, fast.late]).toEqual([[], [], []]);
-      expect(results.timing).toMatchObject({ allowanceCapMs: CAP_MS, answerGraceMs: GRACE_MS, rule: expect.stringMatching(/timed from when the question was sent/) });
+      expect(results.timing).toMatchObject({
+        allowanceCapMs: CAP_MS,
+        answerGraceMs: GRACE_MS,
+        rule: expect.stringMatching(/timed from when the question was sent/),
+      });
     });
   });
 
-  describe('the socket process\'s clock', () => {
+  describe("the socket process's clock", () => {
     it('reports its measured offset to Redis TIME, and how sure it is, as metrics', async () => {
       const samples = await scrape(`${stack.socketUrl}/metrics`);
 
@@ -202,7 +206,10 @@ describe('fair timing: points that depend on the player, not on distance or serv
     it('flags each of them to the host', () => {
       for (const p of results.players) {
         expect(p.sameAddressPlayers, p.nickname).toBe(4);
-        expect(p.signals.map((s) => s.kind), p.nickname).toContain('same-address');
+        expect(
+          p.signals.map((s) => s.kind),
+          p.nickname,
+        ).toContain('same-address');
       }
     });
   });

@@ -47,7 +47,10 @@ describe('when the api is down (SIGKILL) past a question deadline, for longer th
   });
 
   it('kept trying the deadline advance all through the outage, past the old budget of 10 tries', () => {
-    const failedTries = stack.logs('worker', 5000).split('\n').filter((l) => /"queue":"advance".*"msg":"job failed"/.test(l));
+    const failedTries = stack
+      .logs('worker', 5000)
+      .split('\n')
+      .filter((l) => /"queue":"advance".*"msg":"job failed"/.test(l));
 
     expect(failedTries.length).toBeGreaterThan(OLD_ADVANCE_ATTEMPTS);
   });

@@ -34,7 +34,10 @@ describe('when Redis refuses writes (OOM at maxmemory) for 2 s across a tick and
       // From 1.5 s into the question to 0.5 s past its deadline: the tick due at 2 s and the advance at 3 s meet it.
       await sleep(1500);
       await admin.config('SET', 'maxmemory', '1');
-      refused = await admin.set('probe', '1').then(() => 'accepted', (err: Error) => err.message);
+      refused = await admin.set('probe', '1').then(
+        () => 'accepted',
+        (err: Error) => err.message,
+      );
       await sleep(OOM_MS);
       await admin.config('SET', 'maxmemory', '0');
       oomEndedAt = Date.now();

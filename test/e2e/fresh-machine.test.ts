@@ -96,7 +96,7 @@ afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 const realRedis = inject('redisServer');
 
 describe.skipIf(!realRedis)('when no redis-server is on PATH', () => {
-  it('fetches Debian\'s redis-server into the data folder, says so in one line, runs, and stops it on Ctrl-C', async () => {
+  it("fetches Debian's redis-server into the data folder, says so in one line, runs, and stops it on Ctrl-C", async () => {
     const dir = mkdtempSync(path.join(scratch, 'fetch-'));
     const installer = fakeInstaller(dir, realRedis!);
     const dataDir = path.join(dir, 'data');
@@ -104,8 +104,15 @@ describe.skipIf(!realRedis)('when no redis-server is on PATH', () => {
     const run = startAll({ PATH: installer.bin, DATA_DIR: dataDir, DATABASE_URL: infra().databaseUrl, QUIZLOOP_NAMESPACE: testNamespace('fresh'), ...p });
 
     await waitUntil('the api to be ready', () => ready(p.PORT), 45_000, 200);
-    const said = run.stderr().split('\n').filter((l) => l.includes('redis-server'));
-    expect(said).toEqual([expect.stringMatching(/^quizloop: no redis-server on PATH: fetching Debian's redis-server into .*tools\/redis \(QUIZLOOP_AUTO_INSTALL=0 turns this off\)$/)]);
+    const said = run
+      .stderr()
+      .split('\n')
+      .filter((l) => l.includes('redis-server'));
+    expect(said).toEqual([
+      expect.stringMatching(
+        /^quizloop: no redis-server on PATH: fetching Debian's redis-server into .*tools\/redis \(QUIZLOOP_AUTO_INSTALL=0 turns this off\)$/,
+      ),
+    ]);
     expect(installer.calls()).toEqual([
       'apt-get -s install --no-install-recommends redis-server redis-tools',
       'apt-get download redis-tools redis-server',
@@ -120,15 +127,19 @@ describe.skipIf(!realRedis)('when no redis-server is on PATH', () => {
   it.each([
     ['NODE_ENV=production', { NODE_ENV: 'production', JWT_SECRET: SECRET, WEBHOOK_SECRET: SECRET }, /NODE_ENV=production installs nothing/],
     ['QUIZLOOP_AUTO_INSTALL=0', { QUIZLOOP_AUTO_INSTALL: '0' }, /QUIZLOOP_AUTO_INSTALL=0 turns installing off/],
-  ])('installs nothing with %s and says how to get Redis', async (_name, env, reason) => {
-    const dir = mkdtempSync(path.join(scratch, 'refuse-'));
-    const installer = fakeInstaller(dir, realRedis!);
-    const run = startAll({ PATH: installer.bin, DATA_DIR: path.join(dir, 'data'), DATABASE_URL: infra().databaseUrl, ...(await ports()), ...env });
-    expect(await run.exited).toBe(1);
-    expect(run.stderr()).toMatch(reason);
-    expect(run.stderr()).toMatch(/apt-get install -y redis-server/);
-    expect(installer.calls()).toEqual([]);
-  }, 30_000);
+  ])(
+    'installs nothing with %s and says how to get Redis',
+    async (_name, env, reason) => {
+      const dir = mkdtempSync(path.join(scratch, 'refuse-'));
+      const installer = fakeInstaller(dir, realRedis!);
+      const run = startAll({ PATH: installer.bin, DATA_DIR: path.join(dir, 'data'), DATABASE_URL: infra().databaseUrl, ...(await ports()), ...env });
+      expect(await run.exited).toBe(1);
+      expect(run.stderr()).toMatch(reason);
+      expect(run.stderr()).toMatch(/apt-get install -y redis-server/);
+      expect(installer.calls()).toEqual([]);
+    },
+    30_000,
+  );
 });
 
 describe('when a start fails half-way', () => {
@@ -175,8 +186,17 @@ describe.skipIf(!asRoot)('as root, from a checkout in a private (0700) folder', 
     // Hard links: a copy of the checkout in seconds, whose only difference is where it lies.
     for (const entry of ['dist', 'node_modules', 'package.json', 'web']) execFileSync('cp', ['-al', path.join(infra().repoRoot, entry), checkout]);
     const p = await ports();
-    const run = startAll({ PATH: process.env.PATH, REDIS_URL: infra().redisUrl, QUIZLOOP_NAMESPACE: testNamespace('private'), ...p }, path.join(checkout, 'dist/src/main.js'));
-    const cluster = path.join('/var/lib/quizloop', `data-${createHash('sha256').update(path.join(checkout, '.data', 'postgres')).digest('hex').slice(0, 16)}`);
+    const run = startAll(
+      { PATH: process.env.PATH, REDIS_URL: infra().redisUrl, QUIZLOOP_NAMESPACE: testNamespace('private'), ...p },
+      path.join(checkout, 'dist/src/main.js'),
+    );
+    const cluster = path.join(
+      '/var/lib/quizloop',
+      `data-${createHash('sha256')
+        .update(path.join(checkout, '.data', 'postgres'))
+        .digest('hex')
+        .slice(0, 16)}`,
+    );
     try {
       await waitUntil('the api to be ready', () => ready(p.PORT), 60_000, 250);
       const categories = await fetch(`http://127.0.0.1:${p.PORT}/categories`);

@@ -205,7 +205,10 @@ describe('a game of three questions with four players, through separate api, wor
               expect(frame.payload.answer ?? {}, where).not.toHaveProperty('points');
               break;
             case 'ack:answer:submit':
-              expect(Object.keys(frame.payload).filter((k) => ['answer', 'correct', 'points'].includes(k)), where).toEqual([]);
+              expect(
+                Object.keys(frame.payload).filter((k) => ['answer', 'correct', 'points'].includes(k)),
+                where,
+              ).toEqual([]);
               break;
           }
           checked++;

@@ -23,9 +23,36 @@ type Op = { method: string; path: string; query: string[]; hasBody: boolean };
 
 /** Strings that have broken servers: malformed escapes, NUL, bidi, huge, look-alikes, numbers, paths. */
 const NASTY = [
-  '%C0%AF', '%', '%%', '%E0%A4%A', '%00', '%FF%FE', '..%2F..%2Fetc%2Fpasswd', '\u0000', '\u202Eevil', 'a\u200Bb', '\uD800',
-  '-1', '0', '1e309', 'NaN', '9007199254740993', 'null', 'true', '[]', '{}', '__proto__', 'constructor', "' OR 1=1 --",
-  'A'.repeat(5000), 'ＡＮＮ', 'p_AAAAAAAAAAAA', '00000000-0000-0000-0000-000000000000', 'global', 'weekly', '2026-W99',
+  '%C0%AF',
+  '%',
+  '%%',
+  '%E0%A4%A',
+  '%00',
+  '%FF%FE',
+  '..%2F..%2Fetc%2Fpasswd',
+  '\u0000',
+  '\u202Eevil',
+  'a\u200Bb',
+  '\uD800',
+  '-1',
+  '0',
+  '1e309',
+  'NaN',
+  '9007199254740993',
+  'null',
+  'true',
+  '[]',
+  '{}',
+  '__proto__',
+  'constructor',
+  "' OR 1=1 --",
+  'A'.repeat(5000),
+  'ＡＮＮ',
+  'p_AAAAAAAAAAAA',
+  '00000000-0000-0000-0000-000000000000',
+  'global',
+  'weekly',
+  '2026-W99',
 ];
 const nasty = fc.oneof(fc.constantFrom(...NASTY), fc.string({ unit: 'binary', maxLength: 40 }), fc.string({ maxLength: 10 }));
 /** encodeURIComponent, but a lone surrogate (which it refuses) goes as the bytes of an encoded one: invalid UTF-8. */
@@ -38,7 +65,16 @@ const encode = (s: string) => {
 };
 /** A path segment: mostly encoded, sometimes one of the raw escapes as a client might send it. */
 const segment = fc.oneof(nasty.map(encode), fc.constantFrom('%C0%AF', '%', '%E0%A4%A', '%FF', '%2e%2e'));
-const CONTENT_TYPES = ['application/json', 'application/json; charset=latin1', 'text/plain', 'text/csv', 'application/x-www-form-urlencoded', 'multipart/form-data', 'application/problem+json', ''];
+const CONTENT_TYPES = [
+  'application/json',
+  'application/json; charset=latin1',
+  'text/plain',
+  'text/csv',
+  'application/x-www-form-urlencoded',
+  'multipart/form-data',
+  'application/problem+json',
+  '',
+];
 
 describe('generated bad input', () => {
   let stack: Stack;
@@ -97,7 +133,9 @@ describe('generated bad input', () => {
     const [questions, categories, record, players, locked] = await Promise.all([
       count(db('questions').where({ author_id: userId }).whereNull('deleted_at')),
       count(db('categories').where({ created_by: userId })),
-      redis.get(keys.room(roomA.code)), redis.hlen(keys.players(roomA.code)), redis.exists(keys.locked(roomA.code)),
+      redis.get(keys.room(roomA.code)),
+      redis.hlen(keys.players(roomA.code)),
+      redis.exists(keys.locked(roomA.code)),
     ]);
     return { questions, categories, record, players, locked };
   }
@@ -111,61 +149,79 @@ describe('generated bad input', () => {
       return true;
     }
     if (typeof email !== 'string') return true;
-    return (await db('users').whereRaw('lower(email) = lower(?)', [email.trim().replaceAll('\u0000', '')]).first()) === undefined;
+    return (
+      (await db('users')
+        .whereRaw('lower(email) = lower(?)', [email.trim().replaceAll('\u0000', '')])
+        .first()) === undefined
+    );
   }
 
-  it('answers every operation of the OpenAPI document with no 5xx, a problem on every 4xx, and no change after a refusal', async () => {
-    expect(ops.length).toBeGreaterThan(30);
-    const tokens = () => [`Bearer ${userToken}`, `Bearer ${roomB.hostToken}`, `Bearer ${player.token}`, 'Bearer x.y.z', 'Basic Og==', 'Bearer', ''];
-    const request = fc.record({
-      op: fc.constantFrom(...ops),
-      params: fc.array(segment, { minLength: 4, maxLength: 4 }),
-      query: fc.array(fc.tuple(fc.boolean(), nasty), { maxLength: 4 }),
-      body: fc.oneof(
-        fc.dictionary(fc.oneof(fc.constantFrom(...fieldNames), nasty), fc.oneof(fc.jsonValue({ maxDepth: 2 }), nasty), { maxKeys: 6 }).map((v) => JSON.stringify(v)),
-        fc.jsonValue({ maxDepth: 3 }).map((v) => JSON.stringify(v)),
-        nasty,
-        fc.constant(undefined),
-      ),
-      contentType: fc.constantFrom(...CONTENT_TYPES),
-      encoding: fc.constantFrom(undefined, undefined, undefined, 'gzip', 'gzip-real', 'br', 'bogus'),
-      auth: fc.nat({ max: 6 }),
-    });
+  it(
+    'answers every operation of the OpenAPI document with no 5xx, a problem on every 4xx, and no change after a refusal',
+    async () => {
+      expect(ops.length).toBeGreaterThan(30);
+      const tokens = () => [`Bearer ${userToken}`, `Bearer ${roomB.hostToken}`, `Bearer ${player.token}`, 'Bearer x.y.z', 'Basic Og==', 'Bearer', ''];
+      const request = fc.record({
+        op: fc.constantFrom(...ops),
+        params: fc.array(segment, { minLength: 4, maxLength: 4 }),
+        query: fc.array(fc.tuple(fc.boolean(), nasty), { maxLength: 4 }),
+        body: fc.oneof(
+          fc
+            .dictionary(fc.oneof(fc.constantFrom(...fieldNames), nasty), fc.oneof(fc.jsonValue({ maxDepth: 2 }), nasty), { maxKeys: 6 })
+            .map((v) => JSON.stringify(v)),
+          fc.jsonValue({ maxDepth: 3 }).map((v) => JSON.stringify(v)),
+          nasty,
+          fc.constant(undefined),
+        ),
+        contentType: fc.constantFrom(...CONTENT_TYPES),
+        encoding: fc.constantFrom(undefined, undefined, undefined, 'gzip', 'gzip-real', 'br', 'bogus'),
+        auth: fc.nat({ max: 6 }),
+      });
 
-    await fc.assert(
-      fc.asyncProperty(request, async (r) => {
-        let i = 0;
-        const path = r.op.path.replace(/\{\w+\}/g, () => r.params[i++] ?? 'x');
-        const pairs = r.query.map(([known, value], n) => `${encode(known && r.op.query.length ? (r.op.query[n % r.op.query.length] ?? 'q') : value.slice(0, 8) || 'k')}=${encode(value)}`);
-        const headers: Record<string, string> = {};
-        const auth = tokens()[r.auth];
-        if (auth) headers.authorization = auth;
-        // fetch sends no body with GET or HEAD.
-        const bodyless = r.op.method === 'GET' || r.op.method === 'HEAD';
-        let body: string | Uint8Array | undefined = bodyless || r.body === undefined ? undefined : r.op.hasBody ? r.body : r.body.slice(0, 100);
-        if (body !== undefined) {
-          if (r.contentType) headers['content-type'] = r.contentType;
-          if (r.encoding === 'gzip-real') {
-            body = new Uint8Array(gzipSync(body));
-            headers['content-encoding'] = 'gzip';
-          } else if (r.encoding) headers['content-encoding'] = r.encoding;
-        }
-        const before = await snapshot();
-        const res = await fetch(`${stack.apiUrl}${path}${pairs.length ? `?${pairs.join('&')}` : ''}`, { method: r.op.method, headers, body: body as BodyInit | undefined, redirect: 'manual' });
-        const text = await res.text();
-        const what = `${r.op.method} ${path} → ${res.status} ${text.slice(0, 200)}`;
+      await fc.assert(
+        fc.asyncProperty(request, async (r) => {
+          let i = 0;
+          const path = r.op.path.replace(/\{\w+\}/g, () => r.params[i++] ?? 'x');
+          const pairs = r.query.map(
+            ([known, value], n) =>
+              `${encode(known && r.op.query.length ? (r.op.query[n % r.op.query.length] ?? 'q') : value.slice(0, 8) || 'k')}=${encode(value)}`,
+          );
+          const headers: Record<string, string> = {};
+          const auth = tokens()[r.auth];
+          if (auth) headers.authorization = auth;
+          // fetch sends no body with GET or HEAD.
+          const bodyless = r.op.method === 'GET' || r.op.method === 'HEAD';
+          let body: string | Uint8Array | undefined = bodyless || r.body === undefined ? undefined : r.op.hasBody ? r.body : r.body.slice(0, 100);
+          if (body !== undefined) {
+            if (r.contentType) headers['content-type'] = r.contentType;
+            if (r.encoding === 'gzip-real') {
+              body = new Uint8Array(gzipSync(body));
+              headers['content-encoding'] = 'gzip';
+            } else if (r.encoding) headers['content-encoding'] = r.encoding;
+          }
+          const before = await snapshot();
+          const res = await fetch(`${stack.apiUrl}${path}${pairs.length ? `?${pairs.join('&')}` : ''}`, {
+            method: r.op.method,
+            headers,
+            body: body as BodyInit | undefined,
+            redirect: 'manual',
+          });
+          const text = await res.text();
+          const what = `${r.op.method} ${path} → ${res.status} ${text.slice(0, 200)}`;
 
-        expect(res.status, what).toBeLessThan(500);
-        if (res.status >= 400) {
-          expect(res.headers.get('content-type'), what).toMatch(/^application\/problem\+json/);
-          expect((JSON.parse(text) as { status: number }).status, what).toBe(res.status);
-          expect(await snapshot(), what).toEqual(before);
-          if (r.op.path === '/auth/register') expect(await noAccountFrom(typeof body === 'string' ? body : undefined), what).toBe(true);
-        }
-      }),
-      { numRuns: RUNS },
-    );
-  }, TIMEOUT_MS);
+          expect(res.status, what).toBeLessThan(500);
+          if (res.status >= 400) {
+            expect(res.headers.get('content-type'), what).toMatch(/^application\/problem\+json/);
+            expect((JSON.parse(text) as { status: number }).status, what).toBe(res.status);
+            expect(await snapshot(), what).toEqual(before);
+            if (r.op.path === '/auth/register') expect(await noAccountFrom(typeof body === 'string' ? body : undefined), what).toBe(true);
+          }
+        }),
+        { numRuns: RUNS },
+      );
+    },
+    TIMEOUT_MS,
+  );
 
   describe('over the socket', () => {
     let playerClient: RecordingClient;
@@ -181,44 +237,55 @@ describe('generated bad input', () => {
       hostClient?.close();
     });
 
-    it('acks every event, known or not, with any arguments, with {ok} or {ok:false, error:{code, message}}, changing nothing', async () => {
-      const event = fc.oneof(fc.constantFrom('answer:submit', 'room:sync', 'answer:submit', 'room:sync'), nasty);
-      const args = fc.array(fc.oneof(fc.jsonValue({ maxDepth: 3 }), fc.record({ questionIndex: fc.oneof(fc.integer(), fc.jsonValue()), choice: fc.jsonValue(), text: nasty })), { maxLength: 3 });
+    it(
+      'acks every event, known or not, with any arguments, with {ok} or {ok:false, error:{code, message}}, changing nothing',
+      async () => {
+        const event = fc.oneof(fc.constantFrom('answer:submit', 'room:sync', 'answer:submit', 'room:sync'), nasty);
+        const args = fc.array(
+          fc.oneof(fc.jsonValue({ maxDepth: 3 }), fc.record({ questionIndex: fc.oneof(fc.integer(), fc.jsonValue()), choice: fc.jsonValue(), text: nasty })),
+          { maxLength: 3 },
+        );
 
-      await fc.assert(
-        fc.asyncProperty(event, args, fc.boolean(), async (name, values, asHost) => {
-          const socket = (asHost ? hostClient : playerClient).socket as unknown as {
-            timeout(ms: number): { emitWithAck(e: string, ...a: unknown[]): Promise<unknown> };
-          };
-          const before = await snapshot();
-          const ack = (await socket.timeout(5_000).emitWithAck(name, ...values)) as { ok: boolean; error?: { code: unknown; message: unknown } };
-          const what = `${name} ${JSON.stringify(values).slice(0, 200)} → ${JSON.stringify(ack).slice(0, 200)}`;
+        await fc.assert(
+          fc.asyncProperty(event, args, fc.boolean(), async (name, values, asHost) => {
+            const socket = (asHost ? hostClient : playerClient).socket as unknown as {
+              timeout(ms: number): { emitWithAck(e: string, ...a: unknown[]): Promise<unknown> };
+            };
+            const before = await snapshot();
+            const ack = (await socket.timeout(5_000).emitWithAck(name, ...values)) as { ok: boolean; error?: { code: unknown; message: unknown } };
+            const what = `${name} ${JSON.stringify(values).slice(0, 200)} → ${JSON.stringify(ack).slice(0, 200)}`;
 
-          expect(typeof ack.ok, what).toBe('boolean');
-          if (!ack.ok) {
-            expect(typeof ack.error?.code, what).toBe('string');
-            expect(typeof ack.error?.message, what).toBe('string');
-            expect(await snapshot(), what).toEqual(before);
-          }
-        }),
-        { numRuns: RUNS },
-      );
-    }, TIMEOUT_MS);
+            expect(typeof ack.ok, what).toBe('boolean');
+            if (!ack.ok) {
+              expect(typeof ack.error?.code, what).toBe('string');
+              expect(typeof ack.error?.message, what).toBe('string');
+              expect(await snapshot(), what).toEqual(before);
+            }
+          }),
+          { numRuns: RUNS },
+        );
+      },
+      TIMEOUT_MS,
+    );
 
-    it('refuses any handshake auth that is not a token, with {code, message}', async () => {
-      await fc.assert(
-        fc.asyncProperty(fc.oneof(fc.jsonValue({ maxDepth: 2 }), nasty), async (token) => {
-          const socket = io(stack.socketUrl, { auth: { token }, transports: ['websocket'], forceNew: true, reconnection: false });
-          const refusal = await new Promise<{ message: string; data?: { code?: unknown } }>((resolve, reject) => {
-            socket.once('connect_error', (err: Error & { data?: { code?: unknown } }) => resolve(err));
-            socket.once('connect', () => reject(new Error(`admitted with ${JSON.stringify(token)}`)));
-          }).finally(() => socket.close());
+    it(
+      'refuses any handshake auth that is not a token, with {code, message}',
+      async () => {
+        await fc.assert(
+          fc.asyncProperty(fc.oneof(fc.jsonValue({ maxDepth: 2 }), nasty), async (token) => {
+            const socket = io(stack.socketUrl, { auth: { token }, transports: ['websocket'], forceNew: true, reconnection: false });
+            const refusal = await new Promise<{ message: string; data?: { code?: unknown } }>((resolve, reject) => {
+              socket.once('connect_error', (err: Error & { data?: { code?: unknown } }) => resolve(err));
+              socket.once('connect', () => reject(new Error(`admitted with ${JSON.stringify(token)}`)));
+            }).finally(() => socket.close());
 
-          expect(typeof refusal.data?.code).toBe('string');
-        }),
-        { numRuns: Math.max(20, Math.round(RUNS / 5)) },
-      );
-    }, TIMEOUT_MS);
+            expect(typeof refusal.data?.code).toBe('string');
+          }),
+          { numRuns: Math.max(20, Math.round(RUNS / 5)) },
+        );
+      },
+      TIMEOUT_MS,
+    );
 
     it('left every process running, answering, and room A as it was', async () => {
       expect(['api', 'socket', 'worker'].filter((r) => !stack.alive(r as 'api'))).toEqual([]);

@@ -4,7 +4,11 @@ import { describe, expect, it } from 'vitest';
 import { infra } from '../helpers/infra';
 
 const run = (...args: string[]) =>
-  spawnSync(process.execPath, [path.join(infra().repoRoot, 'dist/src/main.js'), ...args], { encoding: 'utf8', env: { PATH: process.env.PATH }, timeout: 30_000 });
+  spawnSync(process.execPath, [path.join(infra().repoRoot, 'dist/src/main.js'), ...args], {
+    encoding: 'utf8',
+    env: { PATH: process.env.PATH },
+    timeout: 30_000,
+  });
 
 describe('asking the entry point for help', () => {
   it.each(['all', 'api', 'worker', 'socket', 'migrate'])('explains the %s role and exits 0 without starting anything', (role) => {

@@ -139,7 +139,10 @@ describe('host controls, through separate api, worker and socket processes', () 
       const results = await stack.api.waitForResults(game.gameId);
       expect(results.questions.map((q) => q.index)).toEqual([0, 1]);
       expect(results.answers.map((a) => [a.questionIndex, a.playerId]).sort()).toEqual(
-        [[0, game.players[0]?.playerId], [1, game.players[1]?.playerId]].sort(),
+        [
+          [0, game.players[0]?.playerId],
+          [1, game.players[1]?.playerId],
+        ].sort(),
       );
       const byId = new Map(results.players.map((p) => [p.playerId, p.score]));
       for (const s of ended.standings ?? []) {
@@ -213,9 +216,9 @@ describe('host controls, through separate api, worker and socket processes', () 
       if (!kicked) throw new Error('no player');
       expect(await kicked.client.submit(0, 0)).toMatchObject({ ok: true });
       // The host finds the id a kick needs in the host-only player list.
-      const listed = await stack.api.request<{ players: { playerId: string; nickname: string; online: boolean }[] }>(
-        'GET', `/rooms/${game.code}/players`, { token: game.hostToken },
-      );
+      const listed = await stack.api.request<{ players: { playerId: string; nickname: string; online: boolean }[] }>('GET', `/rooms/${game.code}/players`, {
+        token: game.hostToken,
+      });
       const id = listed.body.players.find((p) => p.nickname === kicked.nickname)?.playerId ?? '';
       expect(listed.body.players.every((p) => p.online)).toBe(true);
 
@@ -256,7 +259,7 @@ describe('host controls, through separate api, worker and socket processes', () 
   });
 
   describe('when someone other than the host tries a control', () => {
-    it('refuses a player token, the host account token and another room\'s host token with 403, changing nothing', async () => {
+    it("refuses a player token, the host account token and another room's host token with 403, changing nothing", async () => {
       const game = await newGame(1);
       const other = await newGame(0);
       const player = game.players[0];

@@ -53,11 +53,16 @@ describe('housekeeping of rooms left alone, through separate api, worker and soc
     await game.players[0]?.client.waitForQuestion(0);
     expect(await game.players[0]?.client.submit(0, 0)).toMatchObject({ ok: true });
     // The answer closes the question early: a pause that races that close is refused (409), so the host taps again.
-    await waitUntil('the pause to be taken', async () => {
-      const res = await stack.api.request('POST', `/rooms/${game.code}/pause`, { token: game.hostToken });
-      if (res.status !== 200 && res.status !== 409) throw new Error(`pause answered ${res.status}`);
-      return res.status === 200 ? true : undefined;
-    }, 10_000, 50);
+    await waitUntil(
+      'the pause to be taken',
+      async () => {
+        const res = await stack.api.request('POST', `/rooms/${game.code}/pause`, { token: game.hostToken });
+        if (res.status !== 200 && res.status !== 409) throw new Error(`pause answered ${res.status}`);
+        return res.status === 200 ? true : undefined;
+      },
+      10_000,
+      50,
+    );
     await ended(game.code, 'finished');
     return { game, results: await stack.api.waitForResults(game.gameId) };
   }

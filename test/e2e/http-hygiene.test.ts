@@ -36,7 +36,13 @@ describe('HTTP hygiene', () => {
 
   /** Resolves 'connected' or the refusal's message. */
   const handshake = async (origin: string) => {
-    const socket = io(stack.socketUrl, { auth: { token: playerToken }, transports: ['polling'], extraHeaders: { origin }, forceNew: true, reconnection: false });
+    const socket = io(stack.socketUrl, {
+      auth: { token: playerToken },
+      transports: ['polling'],
+      extraHeaders: { origin },
+      forceNew: true,
+      reconnection: false,
+    });
     try {
       return await new Promise<string>((resolve) => {
         socket.once('connect', () => resolve('connected'));

@@ -44,9 +44,14 @@ describe('a game with two signed-in players and a guest, through separate api, w
 
       const ann = await stack.api.registerHost('Ann Account');
       const bob = await stack.api.registerHost('Bob Account');
-      for (const [nickname, account] of [['Ann', ann], ['Bob', bob], ['Guest', null]] as const) {
+      for (const [nickname, account] of [
+        ['Ann', ann],
+        ['Bob', bob],
+        ['Guest', null],
+      ] as const) {
         const joined = await stack.api.request<{ playerId: string; token: string }>('POST', `/rooms/${code}/players`, {
-          token: account?.token, body: { nickname },
+          token: account?.token,
+          body: { nickname },
         });
         expect(joined.status).toBe(201);
         const client = await RecordingClient.connect(stack.socketUrl, joined.body.token, nickname);
@@ -64,10 +69,14 @@ describe('a game with two signed-in players and a guest, through separate api, w
       await Promise.all([hostScreen, ...members.map((m) => m.client)].map((c) => c.waitForPhase('finished', undefined, 60_000)));
       results = await stack.api.waitForResults(gameId, 30_000);
       // The boards are written right after the results, by the same job.
-      global = await waitUntil('the global board to hold both signed-in players', async () => {
-        const res = await stack.api.request<Leaderboard>('GET', '/leaderboards/global');
-        return res.status === 200 && res.body.total === 2 ? res.body : undefined;
-      }, 15_000);
+      global = await waitUntil(
+        'the global board to hold both signed-in players',
+        async () => {
+          const res = await stack.api.request<Leaderboard>('GET', '/leaderboards/global');
+          return res.status === 200 && res.body.total === 2 ? res.body : undefined;
+        },
+        15_000,
+      );
     } catch (err) {
       console.error(`game set-up failed; process output:\n${stack.logs()}`);
       throw err;
@@ -128,15 +137,22 @@ describe('a game with two signed-in players and a guest, through separate api, w
 
     it('change nothing when the persist-results job for the game runs again', async () => {
       const redis = new Redis(infra().redisUrl, { maxRetriesPerRequest: null });
-      const queue = new Queue<PersistResultsJob>(QueueName.PersistResults, { connection: redis, prefix: createKeys(stack.namespace).bullPrefix(QueueName.PersistResults) });
+      const queue = new Queue<PersistResultsJob>(QueueName.PersistResults, {
+        connection: redis,
+        prefix: createKeys(stack.namespace).bullPrefix(QueueName.PersistResults),
+      });
       try {
         const job = await queue.add('persist-results', { roomCode: code, gameId }, { jobId: `persist-again-${gameId}` });
 
-        const outcome = await waitUntil('the repeated job to complete', async () => {
-          const state = await queue.getJobState(job.id ?? '');
-          if (state === 'failed') throw new Error('the repeated job failed');
-          return state === 'completed' ? (await queue.getJob(job.id ?? ''))?.returnvalue : undefined;
-        }, 15_000);
+        const outcome = await waitUntil(
+          'the repeated job to complete',
+          async () => {
+            const state = await queue.getJobState(job.id ?? '');
+            if (state === 'failed') throw new Error('the repeated job failed');
+            return state === 'completed' ? (await queue.getJob(job.id ?? ''))?.returnvalue : undefined;
+          },
+          15_000,
+        );
 
         expect(outcome).toMatchObject({ result: 'already-saved', leaderboards: 'already-counted' });
         expect((await stack.api.request<Leaderboard>('GET', '/leaderboards/global')).body).toEqual(global);
@@ -157,7 +173,12 @@ describe('a game with two signed-in players and a guest, through separate api, w
         expect(res.body.nextCursor).toBeNull();
         expect(res.body.games).toEqual([
           expect.objectContaining({
-            gameId, roomCode: code, hosted: false, questionCount: 2, playerCount: 3, finishedAt: results.game.finishedAt,
+            gameId,
+            roomCode: code,
+            hosted: false,
+            questionCount: 2,
+            playerCount: 3,
+            finishedAt: results.game.finishedAt,
             played: { playerId: m.playerId, nickname: m.nickname, score: mine?.score, rank: mine?.rank, correctCount: mine?.correctCount },
           }),
         ]);

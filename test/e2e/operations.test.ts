@@ -36,7 +36,8 @@ describe('operations: metrics, health and the queue dashboard of separate api, w
     try {
       await stack.api.registerHost('Admin', ADMIN_EMAIL);
       await stack.grantAdmin(ADMIN_EMAIL.toUpperCase());
-      adminToken = (await stack.api.request<{ token: string }>('POST', '/auth/login', { body: { email: ADMIN_EMAIL, password: 'correct horse battery' } })).body.token;
+      adminToken = (await stack.api.request<{ token: string }>('POST', '/auth/login', { body: { email: ADMIN_EMAIL, password: 'correct horse battery' } })).body
+        .token;
       game = await openGame(stack, SETTINGS, PLAYERS);
       userToken = game.userToken;
       inLobby = { api: await scrape(`${stack.apiUrl}/metrics`), socket: await scrape(`${stack.socketUrl}/metrics`) };
@@ -184,8 +185,7 @@ describe('operations: metrics, health and the queue dashboard of separate api, w
   });
 
   describe('the queue dashboard at /admin/queues', () => {
-    const board = (headers: Record<string, string> = {}, path = '/admin/queues') =>
-      fetch(`${stack.apiUrl}${path}`, { headers, redirect: 'manual' });
+    const board = (headers: Record<string, string> = {}, path = '/admin/queues') => fetch(`${stack.apiUrl}${path}`, { headers, redirect: 'manual' });
 
     it('asks for credentials without any, so a browser prompts', async () => {
       const res = await board();

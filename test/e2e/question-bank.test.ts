@@ -10,7 +10,13 @@ const ADMIN_EMAIL = `admin-${randomBytes(4).toString('hex')}@quizloop.test`;
 const CATEGORY = `Bank test ${randomBytes(3).toString('hex')}`;
 
 const multiple = (text: string, extra: Record<string, unknown> = {}) => ({
-  category: CATEGORY, difficulty: 'easy', type: 'multiple', text, choices: ['Mars', 'Jupiter', 'Venus', 'Saturn'], correct: [1, 3], ...extra,
+  category: CATEGORY,
+  difficulty: 'easy',
+  type: 'multiple',
+  text,
+  choices: ['Mars', 'Jupiter', 'Venus', 'Saturn'],
+  correct: [1, 3],
+  ...extra,
 });
 
 describe('the question bank', () => {
@@ -51,7 +57,13 @@ describe('the question bank', () => {
     });
 
     it('fills in True, False for a boolean question', async () => {
-      const res = await req<BankQuestion>('POST', '/questions', ann.token, { category: CATEGORY, difficulty: 'easy', type: 'boolean', text: 'Mars is red.', correct: [0] });
+      const res = await req<BankQuestion>('POST', '/questions', ann.token, {
+        category: CATEGORY,
+        difficulty: 'easy',
+        type: 'boolean',
+        text: 'Mars is red.',
+        correct: [0],
+      });
 
       expect(res.status).toBe(201);
       expect(res.body.choices).toEqual(['True', 'False']);
@@ -59,10 +71,18 @@ describe('the question bank', () => {
 
     it('stores a type-answer question with its accepted variants and a poll with no answer', async () => {
       const typed = await req<BankQuestion>('POST', '/questions', ann.token, {
-        category: CATEGORY, difficulty: 'medium', type: 'type-answer', text: 'Capital of Iceland?', accepted: ['Reykjavík'],
+        category: CATEGORY,
+        difficulty: 'medium',
+        type: 'type-answer',
+        text: 'Capital of Iceland?',
+        accepted: ['Reykjavík'],
       });
       const poll = await req<BankQuestion>('POST', '/questions', ann.token, {
-        category: CATEGORY, difficulty: 'hard', type: 'poll', text: 'Best planet?', choices: ['Mars', 'Earth'],
+        category: CATEGORY,
+        difficulty: 'hard',
+        type: 'poll',
+        text: 'Best planet?',
+        choices: ['Mars', 'Earth'],
       });
 
       expect(typed.status).toBe(201);
@@ -91,7 +111,12 @@ describe('the question bank', () => {
     });
 
     it('refuses the same question again (case, accents, spaces and choice order aside) with DUPLICATE_QUESTION', async () => {
-      const res = await req<{ code: string; detail: string }>('POST', '/questions', ann.token, multiple('  which are GAS giants? ', { choices: ['Saturn', 'Venus', 'Jupiter', 'Mars'], correct: [0, 2] }));
+      const res = await req<{ code: string; detail: string }>(
+        'POST',
+        '/questions',
+        ann.token,
+        multiple('  which are GAS giants? ', { choices: ['Saturn', 'Venus', 'Jupiter', 'Mars'], correct: [0, 2] }),
+      );
 
       expect(res.status).toBe(409);
       expect(res.body.code).toBe('DUPLICATE_QUESTION');
@@ -215,11 +240,21 @@ describe('the question bank', () => {
       response_code: 0,
       results: [
         {
-          category: 'Entertainment: Video Games', type: 'multiple', difficulty: 'medium',
+          category: 'Entertainment: Video Games',
+          type: 'multiple',
+          difficulty: 'medium',
           question: 'In &quot;Portal&quot;, what is GLaDOS&#039; favourite &eacute;clair &amp; cake?',
-          correct_answer: 'Black Forest', incorrect_answers: ['Lemon &amp; Lime', 'Carrot', 'Sponge'],
+          correct_answer: 'Black Forest',
+          incorrect_answers: ['Lemon &amp; Lime', 'Carrot', 'Sponge'],
         },
-        { category: 'Science &amp; Nature', type: 'boolean', difficulty: 'easy', question: 'The sun is a star.', correct_answer: 'True', incorrect_answers: ['False'] },
+        {
+          category: 'Science &amp; Nature',
+          type: 'boolean',
+          difficulty: 'easy',
+          question: 'The sun is a star.',
+          correct_answer: 'True',
+          incorrect_answers: ['False'],
+        },
         { category: 'Science', type: 'boolean', difficulty: 'easy', question: 'Broken?', correct_answer: 'Maybe', incorrect_answers: ['False'] },
         { category: 'Science', type: 'multiple', difficulty: 'impossible', question: 'Too hard?', correct_answer: 'a', incorrect_answers: ['b'] },
         { type: 'multiple' },
@@ -301,7 +336,9 @@ describe('the question bank', () => {
 
     it('refuses a CSV without the required columns, and a body of the wrong type', async () => {
       const noHeader = await stack.api.request<{ code: string; detail: string }>('POST', '/questions/import?format=csv', {
-        token: ann.token, rawBody: 'question,answer\nA,B', headers: { 'content-type': 'text/csv' },
+        token: ann.token,
+        rawBody: 'question,answer\nA,B',
+        headers: { 'content-type': 'text/csv' },
       });
       const wrongType = await req('POST', '/questions/import?format=csv', ann.token, opentdb);
       const noFormat = await req('POST', '/questions/import', ann.token, opentdb);

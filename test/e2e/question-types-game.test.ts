@@ -15,7 +15,14 @@ const QUESTION_MS = SETTINGS.questionSeconds * 1000;
 
 const QUESTIONS = {
   typed: { category: CATEGORY, difficulty: 'easy', type: 'type-answer', text: 'Which dessert has a burnt sugar top?', accepted: ['Crème brûlée'] },
-  multi: { category: CATEGORY, difficulty: 'easy', type: 'multiple', text: 'Which of these are gas giants?', choices: ['Mars', 'Jupiter', 'Venus', 'Saturn'], correct: [1, 3] },
+  multi: {
+    category: CATEGORY,
+    difficulty: 'easy',
+    type: 'multiple',
+    text: 'Which of these are gas giants?',
+    choices: ['Mars', 'Jupiter', 'Venus', 'Saturn'],
+    correct: [1, 3],
+  },
   poll: { category: CATEGORY, difficulty: 'easy', type: 'poll', text: 'Which planet would you visit?', choices: ['Mars', 'Venus'] },
 } as const;
 
@@ -45,7 +52,10 @@ describe('a game with a type-answer, a multiple-correct and a poll question, thr
       }
       game = await openGame(stack, SETTINGS, 2, { author: host });
       const [ann, bob] = game.players;
-      for (const [player, who] of [[ann, 'ann'], [bob, 'bob']] as const) {
+      for (const [player, who] of [
+        [ann, 'ann'],
+        [bob, 'bob'],
+      ] as const) {
         const handled = new Set<number>();
         player?.client.socket.on('room:view', (view) => {
           if (view.phase !== 'question' || !view.question || handled.has(view.questionIndex)) return;
@@ -54,10 +64,14 @@ describe('a game with a type-answer, a multiple-correct and a poll question, thr
           if (!move) return;
           const index = view.questionIndex;
           const delay = who === 'ann' ? 200 : 600;
-          acks.push(new Promise((resolve, reject) => setTimeout(() => {
-            const sent = 'text' in move ? player.client.submitText(index, move.text) : player.client.submit(index, move.choice);
-            sent.then(resolve, reject);
-          }, delay)));
+          acks.push(
+            new Promise((resolve, reject) =>
+              setTimeout(() => {
+                const sent = 'text' in move ? player.client.submitText(index, move.text) : player.client.submit(index, move.choice);
+                sent.then(resolve, reject);
+              }, delay),
+            ),
+          );
         });
       }
       await stack.api.start(game.code, game.hostToken);

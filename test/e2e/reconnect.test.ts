@@ -51,7 +51,10 @@ describe('players reconnecting on another socket instance', () => {
       ann = await RecordingClient.connect(stack.socket2Url, a.token, 'ann (socket 2)');
       annView = (await ann.waitFor('a view', (f) => f.event === 'room:view')).payload as RoomView;
       annYou = (await ann.waitFor('her own state', (f) => f.event === 'room:you')).payload as PlayerYou;
-      annFirstFrames = ann.frames.filter((f) => f.event.startsWith('room:')).slice(0, 2).map((f) => f.event);
+      annFirstFrames = ann.frames
+        .filter((f) => f.event.startsWith('room:'))
+        .slice(0, 2)
+        .map((f) => f.event);
       a.client = ann;
 
       // Bo opens a second connection on the other instance; the first one is replaced.
@@ -112,7 +115,12 @@ describe('players reconnecting on another socket instance', () => {
     expect(finished?.standings?.map((s) => s.nickname).sort()).toEqual(game.players.map((p) => p.nickname).sort());
     expect(results.players.map((p) => p.playerId).sort()).toEqual([a?.playerId, b?.playerId, c?.playerId].sort());
     expect(results.answers.filter((x) => x.questionIndex === 0)).toHaveLength(3);
-    expect(results.answers.filter((x) => x.questionIndex === 1).map((x) => x.playerId).sort()).toEqual([a?.playerId, b?.playerId].sort());
+    expect(
+      results.answers
+        .filter((x) => x.questionIndex === 1)
+        .map((x) => x.playerId)
+        .sort(),
+    ).toEqual([a?.playerId, b?.playerId].sort());
     const annScore = results.players.find((p) => p.playerId === a?.playerId)?.score;
     expect(annScore).toBe(results.answers.filter((x) => x.playerId === a?.playerId).reduce((s, x) => s + x.points, 0));
   });

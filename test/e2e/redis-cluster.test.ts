@@ -53,9 +53,18 @@ describe.skipIf(!redisServer)('games on a Redis Cluster of three masters, with t
       players.push({ index, nickname, playerId, token, client });
     }
     const clients = () => [host, ...players.map((p) => p.client)];
-    return { code, gameId, hostToken, userToken, host, players, clients, closeAll: () => {
-      for (const c of clients()) c.close();
-    } };
+    return {
+      code,
+      gameId,
+      hostToken,
+      userToken,
+      host,
+      players,
+      clients,
+      closeAll: () => {
+        for (const c of clients()) c.close();
+      },
+    };
   }
 
   function everyoneAnswers(game: Game): void {

@@ -140,7 +140,12 @@ describe('a rolling restart (SIGTERM) of the api, the worker and the socket proc
       latecomer.client.holdReconnection();
       exits.socket = await terminate('socket');
       await stack.startRole('socket');
-      await Promise.all(game.clients().filter((c) => c !== latecomer.client).map(backWithCurrentView));
+      await Promise.all(
+        game
+          .clients()
+          .filter((c) => c !== latecomer.client)
+          .map(backWithCurrentView),
+      );
       answeredAgain = await Promise.all([p0, p1].map((p) => p.client.submit(2, 0)));
       await Promise.all([answer(p2, 2), answer(p3, 2)]);
       // Had those answers closed the question, the reveal would be out before the late player is back:
@@ -246,7 +251,10 @@ describe('a rolling restart (SIGTERM) of the api, the worker and the socket proc
       expect(afterRestart).toHaveLength(3);
       for (const { player, ack } of afterRestart) {
         expect(ack, player.nickname).toMatchObject({ ok: true, questionIndex: 2 });
-        expect(afterReconnection(player.client).some((f) => f.event === 'ack:answer:submit' && f.payload === ack), player.nickname).toBe(true);
+        expect(
+          afterReconnection(player.client).some((f) => f.event === 'ack:answer:submit' && f.payload === ack),
+          player.nickname,
+        ).toBe(true);
       }
     });
   });
@@ -271,15 +279,13 @@ describe('a rolling restart (SIGTERM) of the api, the worker and the socket proc
       }
     });
 
-    it("gives each player the final score the results hold", () => {
+    it('gives each player the final score the results hold', () => {
       for (const player of game.players) {
         const saved = results.players.find((p) => p.playerId === player.playerId);
 
         expect(saved, player.nickname).toBeDefined();
         expect(player.client.yous().at(-1)?.score, player.nickname).toBe(saved?.score);
-        expect(saved?.score, player.nickname).toBe(
-          results.answers.filter((a) => a.playerId === player.playerId).reduce((sum, a) => sum + a.points, 0),
-        );
+        expect(saved?.score, player.nickname).toBe(results.answers.filter((a) => a.playerId === player.playerId).reduce((sum, a) => sum + a.points, 0));
       }
     });
 
@@ -288,9 +294,7 @@ describe('a rolling restart (SIGTERM) of the api, the worker and the socket proc
 
       expect(results.players).toHaveLength(PLAYERS + 1);
       expect(final?.playerCount).toBe(PLAYERS + 1);
-      expect(final?.leaderboard.map((e) => [e.nickname, e.score]).sort()).toEqual(
-        results.players.map((p) => [p.nickname, p.score]).sort(),
-      );
+      expect(final?.leaderboard.map((e) => [e.nickname, e.score]).sort()).toEqual(results.players.map((p) => [p.nickname, p.score]).sort());
     });
   });
 });

@@ -166,7 +166,10 @@ describe('who the api and the socket let in', () => {
     it.each(BAD_TOKENS)('refuses a token that is %s, with UNAUTHORIZED and a message', async (kind) => {
       const refusal = await RecordingClient.refusal(stack.socketUrl, badTokens[kind]);
 
-      expect(refusal).toEqual({ message: 'The token is invalid or has expired.', data: { code: 'UNAUTHORIZED', message: 'The token is invalid or has expired.' } });
+      expect(refusal).toEqual({
+        message: 'The token is invalid or has expired.',
+        data: { code: 'UNAUTHORIZED', message: 'The token is invalid or has expired.' },
+      });
     });
 
     it('refuses an account token: only room tokens join games', async () => {
@@ -183,7 +186,7 @@ describe('who the api and the socket let in', () => {
       expect(refusal).toMatchObject({ data: { code: 'NOT_A_PLAYER', message: expect.any(String) } });
     });
 
-    it("refuses a host token naming a room its holder does not host", async () => {
+    it('refuses a host token naming a room its holder does not host', async () => {
       const { token: otherUser } = await stack.api.registerHost('Other');
       const otherRoom = await stack.api.createRoom(otherUser, SETTINGS);
       const claims = jwt.decode(roomA.hostToken) as { sub: string; name: string };

@@ -26,7 +26,9 @@ describe('what one socket may send', () => {
 
   /** Any event with any arguments, as a hostile client sends it; resolves with the ack. */
   const raw = (p: Player, event: string, ...args: unknown[]) =>
-    (p.client.socket as unknown as { timeout(ms: number): { emitWithAck(e: string, ...a: unknown[]): Promise<unknown> } }).timeout(5_000).emitWithAck(event, ...args);
+    (p.client.socket as unknown as { timeout(ms: number): { emitWithAck(e: string, ...a: unknown[]): Promise<unknown> } })
+      .timeout(5_000)
+      .emitWithAck(event, ...args);
   const syncs = (p: Player, n: number) =>
     Promise.all(Array.from({ length: n }, () => p.client.socket.timeout(5_000).emitWithAck('room:sync') as Promise<SyncAck>));
 
@@ -72,7 +74,7 @@ describe('what one socket may send', () => {
       expect(ack).toMatchObject({ ok: true, questionIndex: 0, choice: 0 });
     });
 
-    it('answers a sync with the pushed view of the current version and the player\'s own answer', async () => {
+    it("answers a sync with the pushed view of the current version and the player's own answer", async () => {
       const pushed = await bob!.client.waitForQuestion(0);
       const before = await bob!.client.sync();
       await bob!.client.submit(0, 1);

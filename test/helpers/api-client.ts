@@ -69,7 +69,10 @@ export class ApiClient {
   }
 
   /** Registers a fresh account (a random email unless one is given); its token may create rooms. */
-  async registerHost(displayName = 'Host', email = `host-${randomBytes(6).toString('hex')}@quizloop.test`): Promise<{ token: string; userId: string; email: string }> {
+  async registerHost(
+    displayName = 'Host',
+    email = `host-${randomBytes(6).toString('hex')}@quizloop.test`,
+  ): Promise<{ token: string; userId: string; email: string }> {
     this.track.email(email);
     const res = await this.expect<{ token: string; user: { id: string } }>(201, 'POST', '/auth/register', {
       body: { email, password: 'correct horse battery', displayName },

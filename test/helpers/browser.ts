@@ -14,14 +14,21 @@ export function browserSkipReason(): string | null {
 
 export function launchChromium(): Promise<Browser> {
   if (!existsSync(CHROMIUM_PATH)) {
-    throw new Error(`${CHROMIUM_PATH} is missing, and CI=true requires the browser tests: apt-get install -y --no-install-recommends chromium fonts-liberation`);
+    throw new Error(
+      `${CHROMIUM_PATH} is missing, and CI=true requires the browser tests: apt-get install -y --no-install-recommends chromium fonts-liberation`,
+    );
   }
   return chromium.launch({
     executablePath: CHROMIUM_PATH,
     headless: true,
     args: [
-      '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
     ],
   });
 }

@@ -14,9 +14,9 @@ export const ANSWERING = 4;
  * never answers, so each question runs to its deadline.
  */
 export function answerAllButTheLast(game: Game, delayMs = 100): Promise<AnswerAck>[][] {
-  return game.players.slice(0, ANSWERING).map(
-    (player) => answerAsPlanned(player, (view) => ({ choice: player.index % view.question.choices.length, delayMs: delayMs + 30 * player.index })).acks,
-  );
+  return game.players
+    .slice(0, ANSWERING)
+    .map((player) => answerAsPlanned(player, (view) => ({ choice: player.index % view.question.choices.length, delayMs: delayMs + 30 * player.index })).acks);
 }
 
 /**
@@ -37,13 +37,20 @@ export function expectPlayedThrough(game: Game, results: GameResults, questionCo
 }
 
 /** Polls the room over REST until `done` holds for its view; returns that view and when it was seen. */
-export async function roomWhen(stack: Stack, code: string, what: string, done: (v: RoomView) => boolean, timeoutMs: number): Promise<{ view: RoomView; at: number }> {
+export async function roomWhen(
+  stack: Stack,
+  code: string,
+  what: string,
+  done: (v: RoomView) => boolean,
+  timeoutMs: number,
+): Promise<{ view: RoomView; at: number }> {
   const deadline = Date.now() + timeoutMs;
   let last: RoomView | null = null;
   for (;;) {
     last = await stack.api.room(code).catch(() => last);
     if (last && done(last)) return { view: last, at: Date.now() };
-    if (Date.now() > deadline) throw new Error(`room ${code}: timed out after ${timeoutMs} ms waiting for ${what}; last seen ${last?.phase} q${last?.questionIndex}`);
+    if (Date.now() > deadline)
+      throw new Error(`room ${code}: timed out after ${timeoutMs} ms waiting for ${what}; last seen ${last?.phase} q${last?.questionIndex}`);
     await sleep(100);
   }
 }

@@ -15,7 +15,10 @@ export async function startInProcessApi(label: string, env: Record<string, strin
   const { redisUrl, databaseUrl } = infra();
   const namespace = testNamespace(label);
   const emails: string[] = [];
-  const config = loadConfig({ REDIS_URL: redisUrl, DATABASE_URL: databaseUrl, QUIZLOOP_NAMESPACE: namespace, LOG_LEVEL: 'silent', ...GENEROUS_LIMITS, ...env }, 'api');
+  const config = loadConfig(
+    { REDIS_URL: redisUrl, DATABASE_URL: databaseUrl, QUIZLOOP_NAMESPACE: namespace, LOG_LEVEL: 'silent', ...GENEROUS_LIMITS, ...env },
+    'api',
+  );
   const api = await startApi({ ...config, redisUrl, databaseUrl }, createLogger('api', 'silent'), 0);
   const client = new ApiClient(`http://127.0.0.1:${api.port}`, { game: () => {}, email: (e) => emails.push(e) });
   return {
@@ -27,7 +30,10 @@ export async function startInProcessApi(label: string, env: Record<string, strin
       await api.stop();
       await deleteNamespace(redisUrl, namespace);
       const db = createDb(databaseUrl);
-      await db('users').whereIn('email', emails).delete().finally(() => db.destroy());
+      await db('users')
+        .whereIn('email', emails)
+        .delete()
+        .finally(() => db.destroy());
     },
   };
 }

@@ -10,7 +10,11 @@ export const infra = () => ({
 
 /** A namespace of its own for one test file: keys, queues, stream and channels never meet another file's. */
 export function testNamespace(label: string): string {
-  const slug = label.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 24);
+  const slug = label
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '')
+    .slice(0, 24);
   return `qlt-${slug}-${randomBytes(3).toString('hex')}`;
 }
 

@@ -24,9 +24,7 @@ export async function heldRequest(url: string, method: string, body: unknown): P
       res.setEncoding('utf8');
       res.on('data', (chunk: string) => (text += chunk));
       res.once('error', reject);
-      res.once('end', () =>
-        resolve({ status: res.statusCode ?? 0, contentType: res.headers['content-type'] ?? '', body: text ? JSON.parse(text) : null }),
-      );
+      res.once('end', () => resolve({ status: res.statusCode ?? 0, contentType: res.headers['content-type'] ?? '', body: text ? JSON.parse(text) : null }));
     });
   });
   // Awaited by `send()`; until then a failure must not count as an unhandled rejection.

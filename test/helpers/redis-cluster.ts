@@ -118,38 +118,65 @@ export class LocalRedisCluster {
     const node = this.nodes[index];
     if (!node) throw new Error(`no node ${index}`);
     const args = [
-      '--port', String(node.port), '--bind', '127.0.0.1', '--dir', node.dir,
-      '--cluster-enabled', 'yes', '--cluster-config-file', 'nodes.conf', '--cluster-node-timeout', '5000',
-      '--appendonly', 'yes', '--appendfsync', 'always', '--save', '', '--hz', '100',
+      '--port',
+      String(node.port),
+      '--bind',
+      '127.0.0.1',
+      '--dir',
+      node.dir,
+      '--cluster-enabled',
+      'yes',
+      '--cluster-config-file',
+      'nodes.conf',
+      '--cluster-node-timeout',
+      '5000',
+      '--appendonly',
+      'yes',
+      '--appendfsync',
+      'always',
+      '--save',
+      '',
+      '--hz',
+      '100',
     ];
     const child = spawn(this.binary.path, args, { stdio: 'ignore', env: { ...process.env, ...this.binary.env } });
     node.child = child;
     process.once('exit', () => child.kill('SIGKILL'));
-    await waitUntil(`redis node ${index} to answer`, async () => {
-      const probe = probeOf(node.port);
-      try {
-        await probe.connect();
-        return (await probe.ping()) === 'PONG' ? true : undefined;
-      } finally {
-        probe.disconnect();
-      }
-    }, 15_000, 50);
+    await waitUntil(
+      `redis node ${index} to answer`,
+      async () => {
+        const probe = probeOf(node.port);
+        try {
+          await probe.connect();
+          return (await probe.ping()) === 'PONG' ? true : undefined;
+        } finally {
+          probe.disconnect();
+        }
+      },
+      15_000,
+      50,
+    );
   }
 
   /** Every node says the cluster is ok and every slot is served. */
   private async waitHealthy(): Promise<void> {
-    await waitUntil('the cluster to be healthy', async () => {
-      for (const node of this.nodes) {
-        const probe = probeOf(node.port);
-        try {
-          await probe.connect();
-          const info = (await probe.call('CLUSTER', 'INFO')) as string;
-          if (!info.includes('cluster_state:ok') || !info.includes(`cluster_slots_ok:${SLOTS}`)) return undefined;
-        } finally {
-          probe.disconnect();
+    await waitUntil(
+      'the cluster to be healthy',
+      async () => {
+        for (const node of this.nodes) {
+          const probe = probeOf(node.port);
+          try {
+            await probe.connect();
+            const info = (await probe.call('CLUSTER', 'INFO')) as string;
+            if (!info.includes('cluster_state:ok') || !info.includes(`cluster_slots_ok:${SLOTS}`)) return undefined;
+          } finally {
+            probe.disconnect();
+          }
         }
-      }
-      return true;
-    }, 30_000, 100);
+        return true;
+      },
+      30_000,
+      100,
+    );
   }
 }

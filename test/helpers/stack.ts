@@ -279,8 +279,14 @@ export class Stack {
     if (this.gameIds.size || this.emails.size) {
       const db = createDb(databaseUrl);
       try {
-        if (this.gameIds.size) await db('games').whereIn('id', [...this.gameIds]).delete();
-        if (this.emails.size) await db('users').whereIn('email', [...this.emails]).delete();
+        if (this.gameIds.size)
+          await db('games')
+            .whereIn('id', [...this.gameIds])
+            .delete();
+        if (this.emails.size)
+          await db('users')
+            .whereIn('email', [...this.emails])
+            .delete();
       } finally {
         await db.destroy();
       }

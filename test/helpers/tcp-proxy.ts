@@ -168,15 +168,18 @@ export class TcpProxy {
   private drain(lane: Lane): void {
     const head = lane.queue[0];
     if (!head) return;
-    lane.timer = setTimeout(() => {
-      lane.timer = null;
-      const now = Date.now();
-      while (lane.queue[0] && lane.queue[0].at <= now) {
-        const { chunk, written } = lane.queue.shift()!;
-        if (!lane.to.destroyed) lane.to.write(chunk);
-        written?.();
-      }
-      this.drain(lane);
-    }, Math.max(0, head.at - Date.now()));
+    lane.timer = setTimeout(
+      () => {
+        lane.timer = null;
+        const now = Date.now();
+        while (lane.queue[0] && lane.queue[0].at <= now) {
+          const { chunk, written } = lane.queue.shift()!;
+          if (!lane.to.destroyed) lane.to.write(chunk);
+          written?.();
+        }
+        this.drain(lane);
+      },
+      Math.max(0, head.at - Date.now()),
+    );
   }
 }

@@ -24,7 +24,10 @@ export type JobOutcome = { state: 'completed'; result: unknown; job: Job } | { s
 export async function startWorkerHarness(label: string, env: NodeJS.ProcessEnv = {}) {
   const { redisUrl, databaseUrl } = infra();
   const namespace = testNamespace(label);
-  const config = loadConfig({ REDIS_URL: redisUrl, DATABASE_URL: databaseUrl, QUIZLOOP_NAMESPACE: namespace, LOG_LEVEL: 'silent', HOST_MAX_OPEN_ROOMS: '1000', ...env }, 'worker');
+  const config = loadConfig(
+    { REDIS_URL: redisUrl, DATABASE_URL: databaseUrl, QUIZLOOP_NAMESPACE: namespace, LOG_LEVEL: 'silent', HOST_MAX_OPEN_ROOMS: '1000', ...env },
+    'worker',
+  );
   const resolved = { ...config, redisUrl, databaseUrl };
   const log = createLogger('worker', 'silent');
   const api = await startApi(resolved, createLogger('api', 'silent'), 0);

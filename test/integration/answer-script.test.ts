@@ -12,8 +12,26 @@ import { type RoomStore, createRoomStore } from '../../src/store/room-store';
 import { deleteNamespace, infra, testNamespace } from '../helpers/infra';
 
 const QUESTIONS: Question[] = [
-  { id: 1, category: 'Science', difficulty: 'easy', type: 'multiple', text: 'Largest planet?', choices: ['Mars', 'Venus', 'Jupiter', 'Mercury'], correct: [2], accepted: [] },
-  { id: 2, category: 'Science', difficulty: 'easy', type: 'boolean', text: 'Water boils at 100 °C at sea level.', choices: ['True', 'False'], correct: [0], accepted: [] },
+  {
+    id: 1,
+    category: 'Science',
+    difficulty: 'easy',
+    type: 'multiple',
+    text: 'Largest planet?',
+    choices: ['Mars', 'Venus', 'Jupiter', 'Mercury'],
+    correct: [2],
+    accepted: [],
+  },
+  {
+    id: 2,
+    category: 'Science',
+    difficulty: 'easy',
+    type: 'boolean',
+    text: 'Water boils at 100 °C at sea level.',
+    choices: ['True', 'False'],
+    correct: [0],
+    accepted: [],
+  },
 ];
 const CORRECT = 2;
 const WRONG = 1;
@@ -36,13 +54,33 @@ async function redisNow(): Promise<number> {
 async function openRoom(opts: { settings?: Partial<RoomSettings>; openedAgoMs?: number; dueInMs?: number; phase?: RoomState['phase'] } = {}) {
   const now = await redisNow();
   const settings: RoomSettings = {
-    questionCount: 2, category: null, difficulty: null, questionSeconds: 10, revealSeconds: 3,
-    mode: 'timed', pointsPerQuestion: 1000, streakBonus: false, ...opts.settings,
+    questionCount: 2,
+    category: null,
+    difficulty: null,
+    questionSeconds: 10,
+    revealSeconds: 3,
+    mode: 'timed',
+    pointsPerQuestion: 1000,
+    streakBonus: false,
+    ...opts.settings,
   };
   const room: RoomState = {
-    code: generateRoomCode(), gameId: randomUUID(), hostId: 'host', hostName: 'Host', phase: 'question', version: 3,
-    questionIndex: 0, settings, phaseStartedAt: now - (opts.openedAgoMs ?? 0), openedAt: now - (opts.openedAgoMs ?? 0),
-    deadlineAt: now + (opts.dueInMs ?? 60_000), paused: null, failureReason: null, createdAt: now, startedAt: now, finishedAt: null,
+    code: generateRoomCode(),
+    gameId: randomUUID(),
+    hostId: 'host',
+    hostName: 'Host',
+    phase: 'question',
+    version: 3,
+    questionIndex: 0,
+    settings,
+    phaseStartedAt: now - (opts.openedAgoMs ?? 0),
+    openedAt: now - (opts.openedAgoMs ?? 0),
+    deadlineAt: now + (opts.dueInMs ?? 60_000),
+    paused: null,
+    failureReason: null,
+    createdAt: now,
+    startedAt: now,
+    finishedAt: null,
   };
   expect(await rooms.create(room, { type: 'room.created', roomCode: room.code, version: room.version, at: now })).toBe(true);
   await rooms.saveQuestions(room.code, QUESTIONS);
@@ -98,7 +136,7 @@ describe('the answer script', () => {
       expect(await stored(room.code, 0, 'bob')).toMatchObject({ correct: false, points: 0 });
     });
 
-    it("records the first answer only; a second one is refused and changes neither choice nor score", async () => {
+    it('records the first answer only; a second one is refused and changes neither choice nor score', async () => {
       const room = await openRoom();
 
       const first = await answers.submit(room.code, 'ann', 0, { choice: CORRECT });
@@ -310,7 +348,7 @@ describe('the answer script', () => {
     });
   });
   describe('fair timing: an answer timed from its arrival and its send, within bounds', () => {
-    it('clamps a stamp from the future to the script\'s own clock', async () => {
+    it("clamps a stamp from the future to the script's own clock", async () => {
       const room = await openRoom({ openedAgoMs: 3000 });
 
       const result = await answers.submit(room.code, 'ann', 0, { choice: CORRECT }, { arrivedAt: (await redisNow()) + 60_000, rttMs: null, reportedMs: null });
@@ -343,7 +381,13 @@ describe('the answer script', () => {
       it('counts it within the grace', async () => {
         const room = await openRoom({ openedAgoMs: 10_200, dueInMs: -200 });
 
-        const result = await answers.submit(room.code, 'ann', 0, { choice: CORRECT }, { arrivedAt: (room.deadlineAt ?? 0) - 1000, rttMs: null, reportedMs: null });
+        const result = await answers.submit(
+          room.code,
+          'ann',
+          0,
+          { choice: CORRECT },
+          { arrivedAt: (room.deadlineAt ?? 0) - 1000, rttMs: null, reportedMs: null },
+        );
 
         expect(result).toMatchObject({ ok: true, points: 550 });
       });
@@ -352,8 +396,20 @@ describe('the answer script', () => {
         const late = await openRoom({ openedAgoMs: 11_000, dueInMs: -1000 });
         const after = await openRoom({ openedAgoMs: 10_200, dueInMs: -200 });
 
-        const pastGrace = await answers.submit(late.code, 'ann', 0, { choice: CORRECT }, { arrivedAt: (late.deadlineAt ?? 0) - 50, rttMs: null, reportedMs: null });
-        const arrivedLate = await answers.submit(after.code, 'ann', 0, { choice: CORRECT }, { arrivedAt: (after.deadlineAt ?? 0) + 1, rttMs: null, reportedMs: null });
+        const pastGrace = await answers.submit(
+          late.code,
+          'ann',
+          0,
+          { choice: CORRECT },
+          { arrivedAt: (late.deadlineAt ?? 0) - 50, rttMs: null, reportedMs: null },
+        );
+        const arrivedLate = await answers.submit(
+          after.code,
+          'ann',
+          0,
+          { choice: CORRECT },
+          { arrivedAt: (after.deadlineAt ?? 0) + 1, rttMs: null, reportedMs: null },
+        );
 
         expect(pastGrace).toMatchObject({ ok: false, code: 'TOO_LATE' });
         expect(arrivedLate).toMatchObject({ ok: false, code: 'TOO_LATE' });
@@ -365,7 +421,10 @@ describe('the answer script', () => {
     it('times each player from when the question was first sent to them, within the question time', async () => {
       const room = await openRoom({ openedAgoMs: 5000 });
       const openedAt = room.openedAt ?? 0;
-      await rooms.recordSent(room.code, 0, [['ann', 600], ['bob', 3000]]);
+      await rooms.recordSent(room.code, 0, [
+        ['ann', 600],
+        ['bob', 3000],
+      ]);
       // A second send (a reconnect) does not restart the clock.
       await rooms.recordSent(room.code, 0, [['ann', 4000]]);
       const timing = { arrivedAt: openedAt + 1600, rttMs: null, reportedMs: null };

@@ -39,7 +39,10 @@ describe('a malformed request', () => {
     const json = JSON.stringify({ email: 'x@example.com', password: 'whatever' });
 
     const notGzip = await client.request('POST', '/auth/login', { rawBody: json, headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' } });
-    const unknown = await client.request('POST', '/auth/login', { rawBody: json, headers: { 'content-type': 'application/json', 'content-encoding': 'bogus' } });
+    const unknown = await client.request('POST', '/auth/login', {
+      rawBody: json,
+      headers: { 'content-type': 'application/json', 'content-encoding': 'bogus' },
+    });
 
     expectProblem(notGzip, 400);
     expect(expectProblem(unknown, 415).detail).toMatch(/Content-Encoding/);
@@ -56,7 +59,11 @@ describe('a malformed request', () => {
   });
 
   it('with a body that is not JSON is a 415, not read as {}', async () => {
-    const form = await client.request('POST', '/rooms', { token, rawBody: 'questionCount=3', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    const form = await client.request('POST', '/rooms', {
+      token,
+      rawBody: 'questionCount=3',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
     const text = await client.request('POST', '/rooms', { token, rawBody: '{"questionCount":3}', headers: { 'content-type': 'text/plain' } });
     const csvElsewhere = await client.request('POST', '/categories', { token, rawBody: 'name\nx', headers: { 'content-type': 'text/csv' } });
 
@@ -74,11 +81,16 @@ describe('a control, bidi or invisible character in a text field', () => {
       const room = expectProblem(await client.request('POST', '/rooms', { token, body: { category: bad } }), 400);
       const category = expectProblem(await client.request('POST', '/categories', { token, body: { name: bad } }), 400);
       const question = expectProblem(
-        await client.request('POST', '/questions', { token, body: { category: 'Plain', difficulty: 'easy', type: 'multiple', text: bad, choices: ['a', 'b'], correct: [0] } }),
+        await client.request('POST', '/questions', {
+          token,
+          body: { category: 'Plain', difficulty: 'easy', type: 'multiple', text: bad, choices: ['a', 'b'], correct: [0] },
+        }),
         400,
       );
       const register = expectProblem(
-        await client.request('POST', '/auth/register', { body: { email: `bad${running.emails.length}-${bad.length}@example.com`, password: 'a long passphrase', displayName: bad } }),
+        await client.request('POST', '/auth/register', {
+          body: { email: `bad${running.emails.length}-${bad.length}@example.com`, password: 'a long passphrase', displayName: bad },
+        }),
         400,
       );
 
@@ -107,7 +119,8 @@ describe('a control, bidi or invisible character in a text field', () => {
 
   it('leaves line breaks in question text alone', async () => {
     const res = await client.request('POST', '/questions', {
-      token, body: { category: 'Plain', difficulty: 'easy', type: 'multiple', text: 'Line one\nline two?', choices: ['a', 'b'], correct: [0] },
+      token,
+      body: { category: 'Plain', difficulty: 'easy', type: 'multiple', text: 'Line one\nline two?', choices: ['a', 'b'], correct: [0] },
     });
 
     expect(res.status).toBe(201);

@@ -5,20 +5,21 @@ import { arg, defineScript } from '../../src/store/scripts/define-script';
 import { deleteNamespace, infra, testNamespace } from '../helpers/infra';
 
 // A marker of its own makes each script new to the server, so its first EVALSHA meets NOSCRIPT.
-const echoScript = () => defineScript({
-  command: 'qlTestEcho',
-  lua: `-- ${randomBytes(8).toString('hex')}
+const echoScript = () =>
+  defineScript({
+    command: 'qlTestEcho',
+    lua: `-- ${randomBytes(8).toString('hex')}
 if ARGV[1] == 'refuse' then return -1 end
 redis.call('RPUSH', KEYS[1], unpack(KEYS))
 redis.call('RPUSH', KEYS[2], unpack(ARGV))
 return #KEYS`,
-  keys: ['keyList', 'argList'],
-  restKeys: 'more',
-  argv: { word: arg.string, at: arg.orEmpty(arg.number), on: arg.flag, body: arg.json<{ a: number }>(), scores: arg.pairs },
-  failures: { [-1]: 'refused' },
-  reply: ['keyCount'],
-  ok: (r) => ({ keyCount: r.keyCount }),
-});
+    keys: ['keyList', 'argList'],
+    restKeys: 'more',
+    argv: { word: arg.string, at: arg.orEmpty(arg.number), on: arg.flag, body: arg.json<{ a: number }>(), scores: arg.pairs },
+    failures: { [-1]: 'refused' },
+    reply: ['keyCount'],
+    ok: (r) => ({ keyCount: r.keyCount }),
+  });
 const echo = echoScript();
 
 let redis: QuizRedis;
@@ -39,7 +40,16 @@ describe('a typed Lua script', () => {
   describe('when it runs', () => {
     it('lays out KEYS and ARGV by name in the order of its definition, counting the keys itself', async () => {
       const keys = { keyList: `${ns}:keys`, argList: `${ns}:args`, more: [`${ns}:x`, `${ns}:y`] };
-      const result = await echo.run(redis, keys, { word: 'hi', at: null, on: true, body: { a: 1 }, scores: [['u1', 5], ['u2', 7]] });
+      const result = await echo.run(redis, keys, {
+        word: 'hi',
+        at: null,
+        on: true,
+        body: { a: 1 },
+        scores: [
+          ['u1', 5],
+          ['u2', 7],
+        ],
+      });
       expect(result).toEqual({ ok: true, keyCount: 4 });
       expect(await redis.lrange(keys.keyList, 0, -1)).toEqual([`${ns}:keys`, `${ns}:args`, `${ns}:x`, `${ns}:y`]);
       expect(await redis.lrange(keys.argList, 0, -1)).toEqual(['hi', '', '1', '{"a":1}', 'u1', '5', 'u2', '7']);

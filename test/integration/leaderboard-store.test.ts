@@ -49,11 +49,13 @@ afterAll(async () => {
 describe('the leaderboards', () => {
   describe('when a finished game is recorded', () => {
     it('adds each registered player’s score to the global and the weekly board, and leaves guests out', async () => {
-      const result = await boards.recordGame(game([
-        { userId: user('a'), score: 1800 },
-        { userId: null, score: 2500 },
-        { userId: user('b'), score: 0 },
-      ]));
+      const result = await boards.recordGame(
+        game([
+          { userId: user('a'), score: 1800 },
+          { userId: null, score: 2500 },
+          { userId: user('b'), score: 0 },
+        ]),
+      );
 
       expect(result).toBe('counted');
       expect(await scores(GLOBAL)).toEqual({ [user('a')]: 1800, [user('b')]: 0 });
@@ -63,7 +65,12 @@ describe('the leaderboards', () => {
 
     it('adds up the games of a user and counts them', async () => {
       await boards.recordGame(game([{ userId: user('a'), score: 1000 }]));
-      await boards.recordGame(game([{ userId: user('a'), score: 700 }, { userId: user('b'), score: 900 }]));
+      await boards.recordGame(
+        game([
+          { userId: user('a'), score: 700 },
+          { userId: user('b'), score: 900 },
+        ]),
+      );
 
       const { entry } = await boards.player(GLOBAL, user('a'));
 
@@ -71,7 +78,12 @@ describe('the leaderboards', () => {
     });
 
     it('counts a user who joined twice in one game once, with their better score', async () => {
-      await boards.recordGame(game([{ userId: user('a'), score: 300 }, { userId: user('a'), score: 800 }]));
+      await boards.recordGame(
+        game([
+          { userId: user('a'), score: 300 },
+          { userId: user('a'), score: 800 },
+        ]),
+      );
 
       expect((await boards.player(GLOBAL, user('a'))).entry).toMatchObject({ score: 800, games: 1 });
     });
@@ -91,7 +103,10 @@ describe('the leaderboards', () => {
 
   describe('when the same game is recorded twice', () => {
     it('changes the boards once, and says so the second time', async () => {
-      const once = game([{ userId: user('a'), score: 1200 }, { userId: user('b'), score: 600 }]);
+      const once = game([
+        { userId: user('a'), score: 1200 },
+        { userId: user('b'), score: 600 },
+      ]);
 
       expect(await boards.recordGame(once)).toBe('counted');
       expect(await boards.recordGame(once)).toBe('already-counted');
@@ -132,10 +147,16 @@ describe('the leaderboards', () => {
   describe('when reading a board', () => {
     beforeEach(async () => {
       // Scores: e 900, c 700, d 700, a 700, b 500, f 100.
-      await boards.recordGame(game([
-        { userId: user('a'), score: 700 }, { userId: user('b'), score: 500 }, { userId: user('c'), score: 700 },
-        { userId: user('d'), score: 700 }, { userId: user('e'), score: 900 }, { userId: user('f'), score: 100 },
-      ]));
+      await boards.recordGame(
+        game([
+          { userId: user('a'), score: 700 },
+          { userId: user('b'), score: 500 },
+          { userId: user('c'), score: 700 },
+          { userId: user('d'), score: 700 },
+          { userId: user('e'), score: 900 },
+          { userId: user('f'), score: 100 },
+        ]),
+      );
     });
 
     it('lists the top by score, equal scores by user id from high to low, sharing their rank', async () => {
@@ -143,7 +164,12 @@ describe('the leaderboards', () => {
 
       expect(total).toBe(6);
       expect(entries.map((e) => [e.userId[0], e.score, e.rank])).toEqual([
-        ['e', 900, 1], ['d', 700, 2], ['c', 700, 2], ['a', 700, 2], ['b', 500, 5], ['f', 100, 6],
+        ['e', 900, 1],
+        ['d', 700, 2],
+        ['c', 700, 2],
+        ['a', 700, 2],
+        ['b', 500, 5],
+        ['f', 100, 6],
       ]);
     });
 
@@ -160,8 +186,16 @@ describe('the leaderboards', () => {
       const around = await boards.around(GLOBAL, user('a'), 1);
       const atTheTop = await boards.around(GLOBAL, user('e'), 2);
 
-      expect(around?.entries.map((e) => [e.userId[0], e.rank])).toEqual([['c', 2], ['a', 2], ['b', 5]]);
-      expect(atTheTop?.entries.map((e) => [e.userId[0], e.rank])).toEqual([['e', 1], ['d', 2], ['c', 2]]);
+      expect(around?.entries.map((e) => [e.userId[0], e.rank])).toEqual([
+        ['c', 2],
+        ['a', 2],
+        ['b', 5],
+      ]);
+      expect(atTheTop?.entries.map((e) => [e.userId[0], e.rank])).toEqual([
+        ['e', 1],
+        ['d', 2],
+        ['c', 2],
+      ]);
       expect(await boards.around(GLOBAL, user('z'), 1)).toBeNull();
     });
 

@@ -34,12 +34,24 @@ async function seedGame(hostId: string, finishedAt: Date, players: { userId: str
   const id = randomUUID();
   gameIds.push(id);
   await db('games').insert({
-    id, room_code: 'ABCDEF', host_id: hostId, settings: JSON.stringify({ category: 'Science', difficulty: null }),
-    questions: JSON.stringify([{}, {}, {}]), started_at: new Date(finishedAt.getTime() - 60_000), finished_at: finishedAt,
+    id,
+    room_code: 'ABCDEF',
+    host_id: hostId,
+    settings: JSON.stringify({ category: 'Science', difficulty: null }),
+    questions: JSON.stringify([{}, {}, {}]),
+    started_at: new Date(finishedAt.getTime() - 60_000),
+    finished_at: finishedAt,
   });
   await db('game_players').insert(
     players.map((p, i) => ({
-      game_id: id, player_id: `p_${i}`, nickname: `Nick ${i}`, user_id: p.userId, score: p.score, rank: p.rank, correct_count: 1, total_answer_ms: 100,
+      game_id: id,
+      player_id: `p_${i}`,
+      nickname: `Nick ${i}`,
+      user_id: p.userId,
+      score: p.score,
+      rank: p.rank,
+      correct_count: 1,
+      total_answer_ms: 100,
     })),
   );
   return id;
@@ -78,7 +90,9 @@ describe('the leaderboard endpoints', () => {
 
     expect(res.status).toBe(200);
     expect(res.body).toEqual({
-      board: 'global', week: null, total: 4,
+      board: 'global',
+      week: null,
+      total: 4,
       entries: [
         { rank: 1, userId: ids[0], displayName: 'Ada', score: 1000, games: 1 },
         { rank: 2, userId: ids[1], displayName: 'Bea', score: 900, games: 1 },
@@ -123,7 +137,12 @@ describe('the leaderboard endpoints', () => {
     it('refuse a user id that is not one, and say when a user is not on the board', async () => {
       expectProblem(await client.request('GET', '/leaderboards/global/players/ada'), 400, 'BAD_REQUEST', /not a user id/);
       const stranger = randomUUID();
-      expectProblem(await client.request('GET', `/leaderboards/global/players/${stranger}`), 404, 'NOT_FOUND', new RegExp(`${stranger} has no points on the global board`));
+      expectProblem(
+        await client.request('GET', `/leaderboards/global/players/${stranger}`),
+        404,
+        'NOT_FOUND',
+        new RegExp(`${stranger} has no points on the global board`),
+      );
       expectProblem(await client.request('GET', `/leaderboards/weekly/players/${stranger}/around?week=2026-W01`), 404, 'NOT_FOUND', /weekly board of 2026-W01/);
     });
   });
@@ -140,9 +159,19 @@ describe('GET /me/games', () => {
     const t0 = Date.parse('2026-11-01T12:00:00Z');
     // Oldest first: hosted, played, someone else's game, played twice under two nicknames, hosted and played.
     seeded.push(await seedGame(user.userId, new Date(t0), [{ userId: null, score: 10, rank: 1 }]));
-    seeded.push(await seedGame(other.userId, new Date(t0 + 1000), [{ userId: user.userId, score: 500, rank: 2 }, { userId: null, score: 900, rank: 1 }]));
+    seeded.push(
+      await seedGame(other.userId, new Date(t0 + 1000), [
+        { userId: user.userId, score: 500, rank: 2 },
+        { userId: null, score: 900, rank: 1 },
+      ]),
+    );
     await seedGame(other.userId, new Date(t0 + 2000), [{ userId: other.userId, score: 1, rank: 1 }]);
-    seeded.push(await seedGame(other.userId, new Date(t0 + 3000), [{ userId: user.userId, score: 100, rank: 2 }, { userId: user.userId, score: 300, rank: 1 }]));
+    seeded.push(
+      await seedGame(other.userId, new Date(t0 + 3000), [
+        { userId: user.userId, score: 100, rank: 2 },
+        { userId: user.userId, score: 300, rank: 1 },
+      ]),
+    );
     seeded.push(await seedGame(user.userId, new Date(t0 + 3000), [{ userId: user.userId, score: 700, rank: 1 }]));
   });
 

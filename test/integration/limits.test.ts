@@ -38,7 +38,8 @@ async function register(address = newAddress()) {
   const mail = email();
   running.emails.push(mail);
   const res = await client.request<{ token: string }>('POST', '/auth/register', {
-    headers: from(address_), body: { email: mail, password: 'correct horse battery', displayName: 'Limits' },
+    headers: from(address_),
+    body: { email: mail, password: 'correct horse battery', displayName: 'Limits' },
   });
   return { res, email: mail, token: res.body.token };
 }
@@ -65,7 +66,9 @@ describe('when one client asks too often', () => {
     expect(expectProblem(limited, 429, 'RATE_LIMITED').detail).toMatch(/sign-in attempts for this account/);
     expect(expectProblem(right, 429, 'RATE_LIMITED').detail).toMatch(/Try again in \d+ s/);
     const retry = await fetch(`${client.baseUrl}/auth/login`, {
-      method: 'POST', headers: { 'content-type': 'application/json', ...from(newAddress()) }, body: JSON.stringify({ email: account, password: 'x' }),
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...from(newAddress()) },
+      body: JSON.stringify({ email: account, password: 'x' }),
     });
     expect(Number(retry.headers.get('retry-after'))).toBeGreaterThan(0);
   });
@@ -152,7 +155,8 @@ describe('caps', () => {
     const made = [(await create(`Cap A ${tag}`)).status, (await create(`Cap B ${tag}`)).status];
     const third = await create(`Cap C ${tag}`);
     const imported = await client.request('POST', '/questions/import?format=csv', {
-      token, headers: { 'content-type': 'text/csv' },
+      token,
+      headers: { 'content-type': 'text/csv' },
       rawBody: `category,difficulty,type,text,choice1,choice2,correct\nCap A ${tag},easy,multiple,Kept?,a,b,1\nCap D ${tag},easy,multiple,New?,a,b,1\n`,
     });
     const list = await client.request<{ items: unknown[] }>('GET', `/questions?q=${encodeURIComponent('Kept?')}&author=me`, { token });
@@ -165,7 +169,8 @@ describe('caps', () => {
 
   it('an import holds at most IMPORT_MAX_ROWS rows, and a user imports at most so often', async () => {
     const { token } = await register();
-    const rows = (n: number) => ['category,difficulty,type,text,choice1,choice2,correct', ...Array.from({ length: n }, (_, i) => `Science,easy,multiple,Rows ${i}?,a,b,1`)].join('\n');
+    const rows = (n: number) =>
+      ['category,difficulty,type,text,choice1,choice2,correct', ...Array.from({ length: n }, (_, i) => `Science,easy,multiple,Rows ${i}?,a,b,1`)].join('\n');
     const send = (n: number) => client.request('POST', '/questions/import?format=csv', { token, headers: { 'content-type': 'text/csv' }, rawBody: rows(n) });
 
     const tooMany = await send(4);
@@ -181,7 +186,11 @@ describe('caps', () => {
     const { token } = await register();
     const csv = `category,difficulty,type,text,choice1,choice2,correct,public\nScience,easy,multiple,Private import ${randomBytes(3).toString('hex')}?,a,b,1,true\n`;
 
-    const res = await client.request<{ importedIds: number[] }>('POST', '/questions/import?format=csv', { token, headers: { 'content-type': 'text/csv' }, rawBody: csv });
+    const res = await client.request<{ importedIds: number[] }>('POST', '/questions/import?format=csv', {
+      token,
+      headers: { 'content-type': 'text/csv' },
+      rawBody: csv,
+    });
     const question = await client.request<{ public: boolean }>('GET', `/questions/${res.body.importedIds[0]}`, { token });
 
     expect(res.status).toBe(200);

@@ -68,7 +68,10 @@ afterAll(async () => {
   await api?.stop();
   await deleteNamespace(infra().redisUrl, namespace);
   const db = createDb(infra().databaseUrl);
-  await db('users').whereIn('email', emails).delete().finally(() => db.destroy());
+  await db('users')
+    .whereIn('email', emails)
+    .delete()
+    .finally(() => db.destroy());
 });
 
 describe('the OpenAPI document', () => {
@@ -97,7 +100,11 @@ describe('the OpenAPI document', () => {
   it('documents every route the api serves, and nothing it does not', () => {
     const served = servedRoutes(api.app).filter((r) => !NOT_OPERATIONS.some((re) => re.test(r)));
 
-    expect(documentedOperations(doc).map((o) => o.key).sort()).toEqual([...new Set(served)].sort());
+    expect(
+      documentedOperations(doc)
+        .map((o) => o.key)
+        .sort(),
+    ).toEqual([...new Set(served)].sort());
   });
 
   it('gives every operation a unique id, a summary, one success and problem+json errors', () => {
@@ -107,7 +114,10 @@ describe('the OpenAPI document', () => {
     for (const { key, op } of ops) {
       expect(op.summary, key).toBeTruthy();
       const statuses = Object.keys(op.responses);
-      expect(statuses.filter((s) => /^2\d\d$/.test(s)), key).toHaveLength(1);
+      expect(
+        statuses.filter((s) => /^2\d\d$/.test(s)),
+        key,
+      ).toHaveLength(1);
       for (const status of statuses.filter((s) => Number(s) >= 400)) {
         expect(op.responses[status]?.content, `${key} ${status}`).toEqual({ 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } });
       }
@@ -145,12 +155,36 @@ describe('the OpenAPI document', () => {
 describe('the documented room settings', () => {
   // Not here: a whitespace-only category, which the route refuses after trimming; JSON Schema has no words for trimming.
   const examples: unknown[] = [
-    {}, { questionCount: 1 }, { questionCount: 50 }, { questionCount: 0 }, { questionCount: 51 }, { questionCount: 2.5 }, { questionCount: '10' },
-    { category: 'Science' }, { category: null }, { category: '' }, { category: 'x'.repeat(61) }, { category: 7 },
-    { difficulty: 'hard' }, { difficulty: null }, { difficulty: 'extreme' },
-    { questionSeconds: 3 }, { questionSeconds: 2 }, { questionSeconds: 120 }, { questionSeconds: 121 }, { revealSeconds: 0 }, { revealSeconds: 60 },
-    { mode: 'first-correct' }, { mode: 'sudden-death' }, { pointsPerQuestion: 0 }, { pointsPerQuestion: 2001 },
-    { streakBonus: true }, { streakBonus: 'yes' }, { questionCount: 5, colour: 'red' }, [], 'ten questions',
+    {},
+    { questionCount: 1 },
+    { questionCount: 50 },
+    { questionCount: 0 },
+    { questionCount: 51 },
+    { questionCount: 2.5 },
+    { questionCount: '10' },
+    { category: 'Science' },
+    { category: null },
+    { category: '' },
+    { category: 'x'.repeat(61) },
+    { category: 7 },
+    { difficulty: 'hard' },
+    { difficulty: null },
+    { difficulty: 'extreme' },
+    { questionSeconds: 3 },
+    { questionSeconds: 2 },
+    { questionSeconds: 120 },
+    { questionSeconds: 121 },
+    { revealSeconds: 0 },
+    { revealSeconds: 60 },
+    { mode: 'first-correct' },
+    { mode: 'sudden-death' },
+    { pointsPerQuestion: 0 },
+    { pointsPerQuestion: 2001 },
+    { streakBonus: true },
+    { streakBonus: 'yes' },
+    { questionCount: 5, colour: 'red' },
+    [],
+    'ten questions',
   ];
 
   it('accept and refuse the same bodies as POST /rooms', async () => {
@@ -186,7 +220,10 @@ describe('the api, against its document', () => {
   it('answers a game set-up as documented, errors included', async () => {
     const { token, email } = await client.registerHost('Docs');
     expectDocumented('POST /auth/login', await client.request('POST', '/auth/login', { body: { email, password: 'correct horse battery' } }));
-    expectDocumented('POST /auth/register', await client.request('POST', '/auth/register', { body: { email, password: 'correct horse battery', displayName: 'Again' } }));
+    expectDocumented(
+      'POST /auth/register',
+      await client.request('POST', '/auth/register', { body: { email, password: 'correct horse battery', displayName: 'Again' } }),
+    );
     const created = await client.request<{ code: string }>('POST', '/rooms', { token, body: { questionCount: 3 } });
     expectDocumented('POST /rooms', created);
     const code = created.body.code;

@@ -13,8 +13,24 @@ import { createViewReader } from '../../src/store/view-reader';
 import { deleteNamespace, infra, testNamespace } from '../helpers/infra';
 
 const base = { category: 'Science', difficulty: 'easy' as const };
-const MULTI: Question = { ...base, id: 1, type: 'multiple', text: 'Which are gas giants?', choices: ['Mars', 'Jupiter', 'Venus', 'Saturn'], correct: [1, 3], accepted: [] };
-const TYPED: Question = { ...base, id: 2, type: 'type-answer', text: 'Capital of Iceland?', choices: [], correct: [], accepted: ['Reykjavík', 'Reykjavik city'] };
+const MULTI: Question = {
+  ...base,
+  id: 1,
+  type: 'multiple',
+  text: 'Which are gas giants?',
+  choices: ['Mars', 'Jupiter', 'Venus', 'Saturn'],
+  correct: [1, 3],
+  accepted: [],
+};
+const TYPED: Question = {
+  ...base,
+  id: 2,
+  type: 'type-answer',
+  text: 'Capital of Iceland?',
+  choices: [],
+  correct: [],
+  accepted: ['Reykjavík', 'Reykjavik city'],
+};
 const POLL: Question = { ...base, id: 3, type: 'poll', text: 'Favourite planet?', choices: ['Mars', 'Jupiter', 'Saturn'], correct: [], accepted: [] };
 
 let redis: QuizRedis;
@@ -31,12 +47,31 @@ async function redisNow(): Promise<number> {
 async function openRoom(q: Question, opts: { streakBonus?: boolean; streaks?: Record<string, number> } = {}): Promise<RoomState> {
   const now = await redisNow();
   const room: RoomState = {
-    code: generateRoomCode(), gameId: randomUUID(), hostId: 'host', hostName: 'Host', phase: 'question', version: 3, questionIndex: 0,
+    code: generateRoomCode(),
+    gameId: randomUUID(),
+    hostId: 'host',
+    hostName: 'Host',
+    phase: 'question',
+    version: 3,
+    questionIndex: 0,
     settings: {
-      questionCount: 1, category: null, difficulty: null, questionSeconds: 10, revealSeconds: 3, mode: 'timed',
-      pointsPerQuestion: 1000, streakBonus: opts.streakBonus ?? false,
+      questionCount: 1,
+      category: null,
+      difficulty: null,
+      questionSeconds: 10,
+      revealSeconds: 3,
+      mode: 'timed',
+      pointsPerQuestion: 1000,
+      streakBonus: opts.streakBonus ?? false,
     },
-    phaseStartedAt: now, openedAt: now, deadlineAt: now + 60_000, paused: null, failureReason: null, createdAt: now, startedAt: now, finishedAt: null,
+    phaseStartedAt: now,
+    openedAt: now,
+    deadlineAt: now + 60_000,
+    paused: null,
+    failureReason: null,
+    createdAt: now,
+    startedAt: now,
+    finishedAt: null,
   };
   expect(await rooms.create(room, { type: 'room.created', roomCode: room.code, version: room.version, at: now })).toBe(true);
   await rooms.saveQuestions(room.code, [q]);

@@ -13,7 +13,16 @@ import { createViewReader } from '../../src/store/view-reader';
 import { deleteNamespace, infra, testNamespace } from '../helpers/infra';
 
 const QUESTIONS: Question[] = [
-  { id: 1, category: 'Geography', difficulty: 'easy', type: 'multiple', text: 'Capital of Peru?', choices: ['Quito', 'Lima', 'Bogotá'], correct: [1], accepted: [] },
+  {
+    id: 1,
+    category: 'Geography',
+    difficulty: 'easy',
+    type: 'multiple',
+    text: 'Capital of Peru?',
+    choices: ['Quito', 'Lima', 'Bogotá'],
+    correct: [1],
+    accepted: [],
+  },
 ];
 
 let redis: QuizRedis;
@@ -24,9 +33,31 @@ let rooms: RoomStore;
 function building(): RoomState {
   const now = Date.now();
   return {
-    code: generateRoomCode(), gameId: randomUUID(), hostId: 'host', hostName: 'Host', phase: 'building', version: 1, questionIndex: -1,
-    settings: { questionCount: 1, category: null, difficulty: null, questionSeconds: 10, revealSeconds: 3, mode: 'timed', pointsPerQuestion: 1000, streakBonus: false },
-    phaseStartedAt: null, openedAt: null, deadlineAt: null, paused: null, failureReason: null, createdAt: now, startedAt: null, finishedAt: null,
+    code: generateRoomCode(),
+    gameId: randomUUID(),
+    hostId: 'host',
+    hostName: 'Host',
+    phase: 'building',
+    version: 1,
+    questionIndex: -1,
+    settings: {
+      questionCount: 1,
+      category: null,
+      difficulty: null,
+      questionSeconds: 10,
+      revealSeconds: 3,
+      mode: 'timed',
+      pointsPerQuestion: 1000,
+      streakBonus: false,
+    },
+    phaseStartedAt: null,
+    openedAt: null,
+    deadlineAt: null,
+    paused: null,
+    failureReason: null,
+    createdAt: now,
+    startedAt: null,
+    finishedAt: null,
   };
 }
 

@@ -33,9 +33,31 @@ function step(room: RoomState, t: Parameters<typeof transition>[1]) {
 async function openQuestion(): Promise<RoomState & { deadlineAt: number; phaseStartedAt: number }> {
   const now = Date.now();
   const room: RoomState = {
-    code: generateRoomCode(), gameId: randomUUID(), hostId: 'host', hostName: 'Host', phase: 'building', version: 1, questionIndex: -1,
-    settings: { questionCount: 1, category: null, difficulty: null, questionSeconds: 5, revealSeconds: 3, mode: 'timed', pointsPerQuestion: 1000, streakBonus: false },
-    phaseStartedAt: null, openedAt: null, deadlineAt: null, paused: null, failureReason: null, createdAt: now, startedAt: null, finishedAt: null,
+    code: generateRoomCode(),
+    gameId: randomUUID(),
+    hostId: 'host',
+    hostName: 'Host',
+    phase: 'building',
+    version: 1,
+    questionIndex: -1,
+    settings: {
+      questionCount: 1,
+      category: null,
+      difficulty: null,
+      questionSeconds: 5,
+      revealSeconds: 3,
+      mode: 'timed',
+      pointsPerQuestion: 1000,
+      streakBonus: false,
+    },
+    phaseStartedAt: null,
+    openedAt: null,
+    deadlineAt: null,
+    paused: null,
+    failureReason: null,
+    createdAt: now,
+    startedAt: null,
+    finishedAt: null,
   };
   await rooms.create(room, { type: 'room.created', roomCode: room.code, version: 1, at: now });
   const prepared = step(room, { type: 'prepared', questionCount: 1 });
@@ -98,7 +120,9 @@ describe("the worker's countdown ticks", () => {
     ticks.arm(room);
     await new Promise((resolve) => setTimeout(resolve, room.deadlineAt - Date.now() + 200));
 
-    expect(got.map((g) => g.message)).toEqual([0, 1, 2].map(() => expect.objectContaining({ kind: 'countdown', version: room.version, deadlineAt: room.deadlineAt })));
+    expect(got.map((g) => g.message)).toEqual(
+      [0, 1, 2].map(() => expect.objectContaining({ kind: 'countdown', version: room.version, deadlineAt: room.deadlineAt })),
+    );
     for (const [n, g] of got.entries()) expect(g.at).toBeGreaterThanOrEqual(room.phaseStartedAt + 2000 * n);
   }, 15_000);
 

@@ -13,7 +13,9 @@ import { infra, waitUntil } from '../helpers/infra';
 function selfSignedCertificate(dir: string): { cert: string; key: string } {
   const cert = path.join(dir, 'server.crt');
   const key = path.join(dir, 'server.key');
-  execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=127.0.0.1', '-keyout', key, '-out', cert], { stdio: 'ignore' });
+  execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=127.0.0.1', '-keyout', key, '-out', cert], {
+    stdio: 'ignore',
+  });
   return { cert, key };
 }
 
@@ -29,7 +31,28 @@ describe.skipIf(!hasOpenssl || !redisServer)('a rediss:// REDIS_URL', () => {
     dir = mkdtempSync(path.join(os.tmpdir(), 'quizloop-redis-tls-'));
     const { cert, key } = selfSignedCertificate(dir);
     port = await getPort();
-    server = spawn(redisServer?.path ?? 'redis-server', ['--port', '0', '--tls-port', String(port), '--tls-cert-file', cert, '--tls-key-file', key, '--tls-auth-clients', 'no', '--save', '', '--appendonly', 'no', '--dir', dir], { stdio: 'ignore', env: { ...process.env, ...redisServer?.env } });
+    server = spawn(
+      redisServer?.path ?? 'redis-server',
+      [
+        '--port',
+        '0',
+        '--tls-port',
+        String(port),
+        '--tls-cert-file',
+        cert,
+        '--tls-key-file',
+        key,
+        '--tls-auth-clients',
+        'no',
+        '--save',
+        '',
+        '--appendonly',
+        'no',
+        '--dir',
+        dir,
+      ],
+      { stdio: 'ignore', env: { ...process.env, ...redisServer?.env } },
+    );
     const probe = createRedis(`rediss://127.0.0.1:${port}`, { name: 'test-tls-probe', rejectUnauthorized: false });
     probe.on('error', () => {}); // refused until the server listens
     await waitUntil('the TLS redis-server to answer', async () => ((await probe.ping()) === 'PONG' ? true : undefined), 10_000);
@@ -107,7 +130,11 @@ describe.skipIf(!hasOpenssl)('DATABASE_SSL', () => {
 
   it('=no-verify encrypts the connection to a self-signed server', async ({ skip }) => {
     if (!local) skip();
-    await waitUntil('PostgreSQL to take the TLS settings', async () => ((await sessionUsesTls(createDb(infra().databaseUrl, 'no-verify'))) ? true : undefined), 10_000);
+    await waitUntil(
+      'PostgreSQL to take the TLS settings',
+      async () => ((await sessionUsesTls(createDb(infra().databaseUrl, 'no-verify'))) ? true : undefined),
+      10_000,
+    );
   });
 
   it('=verify refuses a self-signed server certificate', async ({ skip }) => {

@@ -13,7 +13,16 @@ import { type ViewReader, createViewReader } from '../../src/store/view-reader';
 import { deleteNamespace, infra, testNamespace } from '../helpers/infra';
 
 const QUESTIONS: Question[] = [
-  { id: 1, category: 'Art', difficulty: 'easy', type: 'multiple', text: 'Who painted the Mona Lisa?', choices: ['Leonardo', 'Raphael', 'Titian'], correct: [0], accepted: [] },
+  {
+    id: 1,
+    category: 'Art',
+    difficulty: 'easy',
+    type: 'multiple',
+    text: 'Who painted the Mona Lisa?',
+    choices: ['Leonardo', 'Raphael', 'Titian'],
+    correct: [0],
+    accepted: [],
+  },
   { id: 2, category: 'Art', difficulty: 'easy', type: 'boolean', text: 'Monet was an impressionist.', choices: ['True', 'False'], correct: [0], accepted: [] },
 ];
 const PLAYERS = [
@@ -31,9 +40,31 @@ let views: ViewReader;
 async function roomAtQuestion0(): Promise<RoomState> {
   const now = Date.now();
   let room: RoomState = {
-    code: generateRoomCode(), gameId: randomUUID(), hostId: 'host', hostName: 'Host', phase: 'building', version: 1, questionIndex: -1,
-    settings: { questionCount: 2, category: null, difficulty: null, questionSeconds: 20, revealSeconds: 3, mode: 'timed', pointsPerQuestion: 1000, streakBonus: false },
-    phaseStartedAt: null, openedAt: null, deadlineAt: null, paused: null, failureReason: null, createdAt: now, startedAt: null, finishedAt: null,
+    code: generateRoomCode(),
+    gameId: randomUUID(),
+    hostId: 'host',
+    hostName: 'Host',
+    phase: 'building',
+    version: 1,
+    questionIndex: -1,
+    settings: {
+      questionCount: 2,
+      category: null,
+      difficulty: null,
+      questionSeconds: 20,
+      revealSeconds: 3,
+      mode: 'timed',
+      pointsPerQuestion: 1000,
+      streakBonus: false,
+    },
+    phaseStartedAt: null,
+    openedAt: null,
+    deadlineAt: null,
+    paused: null,
+    failureReason: null,
+    createdAt: now,
+    startedAt: null,
+    finishedAt: null,
   };
   await rooms.create(room, { type: 'room.created', roomCode: room.code, version: 1, at: now });
   await rooms.saveQuestions(room.code, QUESTIONS);
@@ -131,7 +162,12 @@ describe('views read from Redis', () => {
       await answers.submit(room.code, 'p_right', 1, { choice: 1 });
       await answers.submit(room.code, 'p_wrong', 1, { choice: 0 });
       const during = await views.you(room, PLAYERS);
-      for (const p of PLAYERS) expect(during.get(p.id), p.nickname).toMatchObject({ score: settled.get(p.id)?.score, streak: settled.get(p.id)?.streak, rank: settled.get(p.id)?.rank });
+      for (const p of PLAYERS)
+        expect(during.get(p.id), p.nickname).toMatchObject({
+          score: settled.get(p.id)?.score,
+          streak: settled.get(p.id)?.streak,
+          rank: settled.get(p.id)?.rank,
+        });
 
       const revealed = await advance(room);
       const after = await views.you(revealed, PLAYERS);

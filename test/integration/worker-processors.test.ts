@@ -80,7 +80,12 @@ describe('prepare-room', () => {
   it('leaves alone a room that is no longer building', async () => {
     const room = await lobbyRoom();
 
-    const outcome = await h.run('prepare-room', prepareRoomProcessor, { roomCode: room.code, gameId: room.gameId, version: room.version - 1 }, { jobId: `again-${room.code}` });
+    const outcome = await h.run(
+      'prepare-room',
+      prepareRoomProcessor,
+      { roomCode: room.code, gameId: room.gameId, version: room.version - 1 },
+      { jobId: `again-${room.code}` },
+    );
 
     expect(outcome).toMatchObject({ state: 'completed', result: { result: 'stale' } });
     expect(await h.deps.rooms.get(room.code)).toMatchObject({ phase: 'lobby', version: room.version });

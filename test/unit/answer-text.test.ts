@@ -29,11 +29,7 @@ describe('normalising a typed answer', () => {
 });
 
 describe('the answer:submit payload', () => {
-  it.each([
-    [{ questionIndex: 0, choice: 2 }],
-    [{ questionIndex: 3, text: 'Jupiter' }],
-    [{ questionIndex: 3, text: ' é ' }],
-  ])('takes %j', (payload) => {
+  it.each([[{ questionIndex: 0, choice: 2 }], [{ questionIndex: 3, text: 'Jupiter' }], [{ questionIndex: 3, text: ' é ' }]])('takes %j', (payload) => {
     expect(AnswerSubmit.safeParse(payload).success).toBe(true);
   });
 

@@ -8,8 +8,17 @@ const FLOOR = { reactionFloorMs: 150, polls: new Set<number>() };
 /** One player's answers to questions 0.., a choice each; choice 0 is the right one. */
 function answers(playerId: string, choices: number[], elapsedMs = 2000): Answer[] {
   return choices.map((choice, questionIndex) => ({
-    playerId, questionIndex, choice, text: null, correct: choice === 0, points: 0, elapsedMs,
-    serverMs: elapsedMs, reportedMs: null, rttMs: 0, answeredAt: '2026-12-06T00:00:00.000Z',
+    playerId,
+    questionIndex,
+    choice,
+    text: null,
+    correct: choice === 0,
+    points: 0,
+    elapsedMs,
+    serverMs: elapsedMs,
+    reportedMs: null,
+    rttMs: 0,
+    answeredAt: '2026-12-06T00:00:00.000Z',
   }));
 }
 const playersOf = (all: Answer[]) => [...new Set(all.map((a) => a.playerId))].map((playerId) => ({ playerId, sameAddressPlayers: null }));

@@ -12,7 +12,10 @@ describe('the typed client entry (quizloop/client)', () => {
     expect(existsSync(path.join(root, 'dist/src/client.d.ts')), 'dist/src/client.d.ts: run npm run build first').toBe(true);
 
     const run = promisify(execFile)(process.execPath, [tsc, '-p', path.join(root, 'test/client-types/tsconfig.json')], { cwd: root });
-    const output = await run.then(({ stdout }) => stdout, (err: { stdout?: string }) => err.stdout ?? String(err));
+    const output = await run.then(
+      ({ stdout }) => stdout,
+      (err: { stdout?: string }) => err.stdout ?? String(err),
+    );
 
     // An unused @ts-expect-error (a misuse the types let through, such as an `unknown` payload) fails here too.
     expect(output).toBe('');

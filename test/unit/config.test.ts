@@ -17,7 +17,10 @@ describe('connection settings in the environment', () => {
   it('takes a Redis Cluster from REDIS_CLUSTER_NODES, with 16 event partitions unless told otherwise', () => {
     expect(loadConfig({}, 'worker')).toMatchObject({ redisClusterNodes: null, eventPartitions: 1 });
     expect(loadConfig({ REDIS_CLUSTER_NODES: 'redis-a:7000, 10.0.0.2:7001' }, 'worker')).toMatchObject({
-      redisClusterNodes: [{ host: 'redis-a', port: 7000 }, { host: '10.0.0.2', port: 7001 }],
+      redisClusterNodes: [
+        { host: 'redis-a', port: 7000 },
+        { host: '10.0.0.2', port: 7001 },
+      ],
       eventPartitions: 16,
     });
     expect(loadConfig({ REDIS_CLUSTER_NODES: 'redis-a:7000', EVENT_PARTITIONS: '64' }, 'worker').eventPartitions).toBe(64);
@@ -38,7 +41,13 @@ describe('connection settings in the environment', () => {
 
 describe('fair timing settings', () => {
   it('defaults to a 500 ms grace, a 150 ms allowance cap and reaction floor, 2 s send lag cap and 10 s heartbeats', () => {
-    expect(loadConfig({}, 'socket').timing).toEqual({ answerGraceMs: 500, allowanceCapMs: 150, sendLagCapMs: 2000, reactionFloorMs: 150, pingIntervalMs: 10_000 });
+    expect(loadConfig({}, 'socket').timing).toEqual({
+      answerGraceMs: 500,
+      allowanceCapMs: 150,
+      sendLagCapMs: 2000,
+      reactionFloorMs: 150,
+      pingIntervalMs: 10_000,
+    });
   });
 
   it('takes 0 to turn the allowance off, and refuses a negative grace naming the variable', () => {

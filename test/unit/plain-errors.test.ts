@@ -15,13 +15,19 @@ describe('the messages a refused request carries', () => {
     const said = messages(Register, { displayName: '', email: 'nope', password: 'x' });
 
     expect(said).toHaveLength(3);
-    expect(said).toEqual(expect.arrayContaining(['email: must be an email address', 'displayName: must not be empty', 'password: password must be at least 8 characters']));
+    expect(said).toEqual(
+      expect.arrayContaining(['email: must be an email address', 'displayName: must not be empty', 'password: password must be at least 8 characters']),
+    );
   });
 
   it('name a missing field, a wrong type, a bound and a choice without schema terms', () => {
     const schema = z.object({ count: z.number().int().min(1).max(50), mode: z.enum(['timed', 'first-correct']), name: z.string() });
 
-    expect(messages(schema, { count: 99, mode: 'fast' })).toEqual(['count: must be 50 or less', 'mode: must be one of: timed, first-correct', 'name: is required']);
+    expect(messages(schema, { count: 99, mode: 'fast' })).toEqual([
+      'count: must be 50 or less',
+      'mode: must be one of: timed, first-correct',
+      'name: is required',
+    ]);
     expect(messages(schema, { count: 'ten', mode: 'timed', name: 'x' })).toEqual(['count: must be a number']);
   });
 

@@ -38,7 +38,16 @@ describe('reading a CSV import', () => {
 describe('reading Open Trivia DB results', () => {
   it('decodes named and numeric HTML entities, and leaves an unknown name as written', () => {
     const [row] = fromOpenTdb(
-      [{ category: 'Art', type: 'multiple', difficulty: 'easy', question: '&Eacute;tude &#8470;&#x33; &ldquo;in&rdquo; &bogus; &amp; more', correct_answer: '&lt;a&gt;', incorrect_answers: ['&hellip;'] }],
+      [
+        {
+          category: 'Art',
+          type: 'multiple',
+          difficulty: 'easy',
+          question: '&Eacute;tude &#8470;&#x33; &ldquo;in&rdquo; &bogus; &amp; more',
+          correct_answer: '&lt;a&gt;',
+          incorrect_answers: ['&hellip;'],
+        },
+      ],
       true,
       () => 0,
     );

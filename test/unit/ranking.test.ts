@@ -9,7 +9,11 @@ describe('ranking players', () => {
       { playerId: 'c', score: 900, totalMs: 10 },
     ]);
 
-    expect(ranked.map((r) => [r.playerId, r.rank])).toEqual([['b', 1], ['c', 2], ['a', 3]]);
+    expect(ranked.map((r) => [r.playerId, r.rank])).toEqual([
+      ['b', 1],
+      ['c', 2],
+      ['a', 3],
+    ]);
   });
 
   describe('when scores are equal', () => {
@@ -31,7 +35,11 @@ describe('ranking players', () => {
 
       const ranked = rankPlayers(rows);
 
-      expect(ranked.map((r) => [r.playerId, r.rank])).toEqual([['p_a', 1], ['p_m', 2], ['p_z', 3]]);
+      expect(ranked.map((r) => [r.playerId, r.rank])).toEqual([
+        ['p_a', 1],
+        ['p_m', 2],
+        ['p_z', 3],
+      ]);
       expect(rankPlayers([...rows].reverse())).toEqual(ranked);
     });
   });

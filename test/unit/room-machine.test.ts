@@ -146,7 +146,13 @@ describe('room state machine', () => {
     it('keeps the time left and drops the deadline, so no tick or advance fits the paused room', () => {
       const { room: paused, event, settles } = accepted(open, { type: 'pause' });
 
-      expect(paused).toMatchObject({ phase: 'paused', version: 6, questionIndex: 1, deadlineAt: null, paused: { phase: 'question', remainingMs: 6000, at: NOW } });
+      expect(paused).toMatchObject({
+        phase: 'paused',
+        version: 6,
+        questionIndex: 1,
+        deadlineAt: null,
+        paused: { phase: 'question', remainingMs: 6000, at: NOW },
+      });
       expect(event).toMatchObject({ type: 'room.updated', phase: 'paused' });
       expect(settles).toBe(false);
       expect(isTimedPhase(paused.phase)).toBe(false);

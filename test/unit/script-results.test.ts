@@ -75,7 +75,12 @@ describe('Lua script results', () => {
   describe('when a script succeeds', () => {
     it('names the fields of its reply', () => {
       expect(answer.parse([1, 875, 1, 3, 12, 1_700_000_000_000])).toEqual({
-        ok: true, points: 875, closable: true, answeredCount: 3, version: 12, arrivedAt: 1_700_000_000_000,
+        ok: true,
+        points: 875,
+        closable: true,
+        answeredCount: 3,
+        version: 12,
+        arrivedAt: 1_700_000_000_000,
       });
       expect(roomPresence.parse([4, 2, 0, 0, 3])).toEqual({ ok: true, players: 4, answered: 2, vacantForMs: 0, closable: false, livePlayers: 3 });
       expect(kick.parse(2)).toEqual({ ok: true, closable: true });

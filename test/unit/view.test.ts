@@ -103,12 +103,7 @@ describe('the room view', () => {
   });
 
   it('counts a room as revealed only in reveal and finished', () => {
-    expect(['lobby', 'question', 'reveal', 'finished'].map((phase) => isRevealed({ ...open, phase } as RoomState))).toEqual([
-      false,
-      false,
-      true,
-      true,
-    ]);
+    expect(['lobby', 'question', 'reveal', 'finished'].map((phase) => isRevealed({ ...open, phase } as RoomState))).toEqual([false, false, true, true]);
   });
 });
 

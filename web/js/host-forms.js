@@ -36,14 +36,19 @@ export function initAuthForms(onSignedIn) {
     });
   submitWith(
     login,
-    () => api('POST', '/auth/login', { body: { email: byId('login-email', HTMLInputElement).value, password: byId('login-password', HTMLInputElement).value } }),
+    () =>
+      api('POST', '/auth/login', { body: { email: byId('login-email', HTMLInputElement).value, password: byId('login-password', HTMLInputElement).value } }),
     { email: 'login-email', password: 'login-password' },
   );
   submitWith(
     register,
     () =>
       api('POST', '/auth/register', {
-        body: { displayName: byId('register-name', HTMLInputElement).value, email: byId('register-email', HTMLInputElement).value, password: byId('register-password', HTMLInputElement).value },
+        body: {
+          displayName: byId('register-name', HTMLInputElement).value,
+          email: byId('register-email', HTMLInputElement).value,
+          password: byId('register-password', HTMLInputElement).value,
+        },
       }),
     { displayName: 'register-name', email: 'register-email', password: 'register-password' },
   );

@@ -41,7 +41,14 @@ export async function showResults(gameId) {
   byId('results-download', HTMLAnchorElement).href = `/games/${encodeURIComponent(game.id)}/results.csv`;
   byId('results-players').replaceChildren(
     ...players.map((p) =>
-      h('tr', {}, h('td', {}, `#${p.rank}`), h('td', {}, p.nickname), h('td', {}, formatPoints(p.score)), h('td', {}, `${p.correctCount} of ${questions.length}`)),
+      h(
+        'tr',
+        {},
+        h('td', {}, `#${p.rank}`),
+        h('td', {}, p.nickname),
+        h('td', {}, formatPoints(p.score)),
+        h('td', {}, `${p.correctCount} of ${questions.length}`),
+      ),
     ),
   );
   byId('results-questions').replaceChildren(
@@ -82,10 +89,19 @@ export async function showHistory(token) {
 async function renderBoard(board, userId) {
   const { entries, total, week } = await api('GET', `/leaderboards/${board}?limit=10`);
   // The signed-in host's own place, when it is below the top 10 (404: not on the board).
-  const own = userId && !entries.some((e) => e.userId === userId)
-    ? await api('GET', `/leaderboards/${board}/players/${encodeURIComponent(userId)}`).then((r) => r.player, () => null)
-    : null;
-  const row = (e) => h('li', { className: e.userId === userId ? 'is-you' : '' }, `#${e.rank} ${e.displayName ?? '(deleted account)'} · ${formatPoints(e.score)} points · ${e.games} ${e.games === 1 ? 'game' : 'games'}`);
+  const own =
+    userId && !entries.some((e) => e.userId === userId)
+      ? await api('GET', `/leaderboards/${board}/players/${encodeURIComponent(userId)}`).then(
+          (r) => r.player,
+          () => null,
+        )
+      : null;
+  const row = (e) =>
+    h(
+      'li',
+      { className: e.userId === userId ? 'is-you' : '' },
+      `#${e.rank} ${e.displayName ?? '(deleted account)'} · ${formatPoints(e.score)} points · ${e.games} ${e.games === 1 ? 'game' : 'games'}`,
+    );
   byId(`board-${board}-title`).textContent = board === 'global' ? `All time (${total} players)` : `Week ${week} (${total} players)`;
   byId(`board-${board}`).replaceChildren(...entries.map(row), ...(own ? [h('li', { className: 'is-you board-gap' }, '…'), row(own)] : []));
   byId(`board-${board}-empty`).hidden = entries.length > 0;

@@ -248,7 +248,11 @@ async function showKickableNames(shown) {
         'li',
         {},
         h('span', {}, p.nickname),
-        h('button', { type: 'button', className: 'chip-kick', title: `Remove ${p.nickname}`, ariaLabel: `Remove ${p.nickname}`, onclick: () => kick(p.playerId) }, '×'),
+        h(
+          'button',
+          { type: 'button', className: 'chip-kick', title: `Remove ${p.nickname}`, ariaLabel: `Remove ${p.nickname}`, onclick: () => kick(p.playerId) },
+          '×',
+        ),
       ),
     ),
   );

@@ -299,7 +299,8 @@ function submit(answer) {
     if (question.index !== index) return;
     question.sending = null;
     if (err) question.refusal = { message: 'The server did not confirm your answer; try again.', final: false };
-    else if (ack.ok) question.locked = { questionIndex: ack.questionIndex, choice: 'choice' in ack ? ack.choice : null, text: 'text' in ack ? ack.text : undefined };
+    else if (ack.ok)
+      question.locked = { questionIndex: ack.questionIndex, choice: 'choice' in ack ? ack.choice : null, text: 'text' in ack ? ack.text : undefined };
     else if ('error' in ack) question.refusal = { message: ack.error.message, final: FINAL_REFUSALS.has(ack.error.code) };
     if (view.phase === 'question' || view.phase === 'reveal') renderQuestion();
   });

@@ -9,13 +9,25 @@ import { ApiError, api } from './rest-client.js';
  */
 
 /** The form's inputs by the field names of POST /questions. */
-const FIELDS = { category: 'qe-category', difficulty: 'qe-difficulty', type: 'qe-type', text: 'qe-text', choices: 'qe-choices', correct: 'qe-correct', accepted: 'qe-accepted' };
+const FIELDS = {
+  category: 'qe-category',
+  difficulty: 'qe-difficulty',
+  type: 'qe-type',
+  text: 'qe-text',
+  choices: 'qe-choices',
+  correct: 'qe-correct',
+  accepted: 'qe-accepted',
+};
 
 let token = null;
 /** The id of the question being edited, or null for a new one. */
 let editing = null;
 
-const lines = (id) => byId(id, HTMLTextAreaElement).value.split('\n').map((s) => s.trim()).filter(Boolean);
+const lines = (id) =>
+  byId(id, HTMLTextAreaElement)
+    .value.split('\n')
+    .map((s) => s.trim())
+    .filter(Boolean);
 
 function choicesFor(type) {
   if (type === 'boolean') return ['True', 'False'];

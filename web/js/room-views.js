@@ -46,11 +46,7 @@ export function renderDistribution(container, choices, reveal) {
         'div',
         { className: `bar-row bar-${i}${correct ? ' is-correct' : poll ? '' : ' is-dimmed'}`, dataset: { choice: String(i) } },
         h('span', { className: 'bar-label' }, h('span', { className: 'choice-letter' }, CHOICE_LETTERS[i]), choice, correct ? ' ✓' : null),
-        h(
-          'span',
-          { className: 'bar-track' },
-          h('span', { className: 'bar-fill', style: { width: `${(count / most) * 100}%` } }),
-        ),
+        h('span', { className: 'bar-track' }, h('span', { className: 'bar-fill', style: { width: `${(count / most) * 100}%` } })),
         h('span', { className: 'bar-count', title: `${count} answer(s)` }, count),
       );
     }),

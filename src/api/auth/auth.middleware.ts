@@ -13,11 +13,7 @@ export function optionalClaims(req: Request, secret: string): TokenClaims | null
   return claims;
 }
 
-export function requireClaims<K extends TokenClaims['kind']>(
-  req: Request,
-  secret: string,
-  kinds: readonly K[],
-): Extract<TokenClaims, { kind: K }> {
+export function requireClaims<K extends TokenClaims['kind']>(req: Request, secret: string, kinds: readonly K[]): Extract<TokenClaims, { kind: K }> {
   const claims = optionalClaims(req, secret);
   if (!claims) throw AppError.unauthorized();
   if (!(kinds as readonly string[]).includes(claims.kind)) {

@@ -15,10 +15,12 @@ export function authRoutes({ users, config, rateLimits }: ApiDeps): Router {
   // The role is the account's own, which only an operator changes (`grant-admin`): no role ever follows
   // from an email address, which nobody proved to own. A token keeps the role it was signed with until it expires.
   const roleOf = (u: UserRow) => u.role;
-  const tokenFor = (u: UserRow) =>
-    signToken(config.jwtSecret, { kind: 'user', sub: u.id, name: u.display_name, role: roleOf(u) });
+  const tokenFor = (u: UserRow) => signToken(config.jwtSecret, { kind: 'user', sub: u.id, name: u.display_name, role: roleOf(u) });
   const publicUser = (u: UserRow) => ({
-    id: u.id, email: u.email, displayName: u.display_name, role: roleOf(u),
+    id: u.id,
+    email: u.email,
+    displayName: u.display_name,
+    role: roleOf(u),
   });
 
   router.post('/auth/register', async (req, res) => {

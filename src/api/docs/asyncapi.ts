@@ -16,8 +16,14 @@ export interface AsyncApiDocument {
 }
 
 const ANSWER_REFUSALS = [
-  ErrorCode.AlreadyAnswered, ErrorCode.TooLate, ErrorCode.WrongQuestion, ErrorCode.NotAcceptingAnswers, ErrorCode.InvalidChoice,
-  ErrorCode.WrongAnswerType, ErrorCode.BadRequest, ErrorCode.NotAPlayer,
+  ErrorCode.AlreadyAnswered,
+  ErrorCode.TooLate,
+  ErrorCode.WrongQuestion,
+  ErrorCode.NotAcceptingAnswers,
+  ErrorCode.InvalidChoice,
+  ErrorCode.WrongAnswerType,
+  ErrorCode.BadRequest,
+  ErrorCode.NotAPlayer,
 ];
 
 /** What the server sends, in words; keyed by the event map, so an event added there and not here does not compile. */
@@ -33,7 +39,7 @@ const RECEIVED: Record<keyof ClientToServerEvents, string> = {
   'answer:submit':
     'Answer the open question; the first answer counts, timed by the server from when it sent this player the question to when ' +
     'the answer arrived (receivedAt), less a capped latency allowance; an optional reactionMs is used only within it (README, "Timing"). ' +
-    'Every event spends from the socket\'s budget (RATE_LIMITED past it). The ack is the Socket.IO ' +
+    "Every event spends from the socket's budget (RATE_LIMITED past it). The ack is the Socket.IO " +
     `acknowledgement; a refusal's code is one of ${ANSWER_REFUSALS.join(', ')}.`,
   'room:sync': 'Ask for the current state again; acked with the view and, for a player, their own state.',
 };
@@ -77,7 +83,13 @@ export function buildAsyncApiDocument(): AsyncApiDocument {
     const summary = RECEIVED[event as keyof ClientToServerEvents];
     const request = message(key(event), event, summary, payload);
     const reply = message(`${key(event)}Ack`, `${event} ack`, `The acknowledgement of \`${event}\`.`, ack);
-    operations[`receive${pascal(event)}`] = { action: 'receive', channel: channelRef, summary, messages: [request], reply: { channel: channelRef, messages: [reply] } };
+    operations[`receive${pascal(event)}`] = {
+      action: 'receive',
+      channel: channelRef,
+      summary,
+      messages: [request],
+      reply: { channel: channelRef, messages: [reply] },
+    };
   }
 
   return {
@@ -89,7 +101,8 @@ export function buildAsyncApiDocument(): AsyncApiDocument {
         host: 'localhost:3001',
         protocol: 'ws',
         pathname: '/socket.io/',
-        description: 'The api itself (same origin, path /socket.io) unless SOCKETS_ON_API=false; separate socket processes (SOCKET_PORT, 3001 by default) serve the same contract. Socket.IO (Engine.IO 4) over WebSocket or HTTP long-polling.',
+        description:
+          'The api itself (same origin, path /socket.io) unless SOCKETS_ON_API=false; separate socket processes (SOCKET_PORT, 3001 by default) serve the same contract. Socket.IO (Engine.IO 4) over WebSocket or HTTP long-polling.',
       },
     },
     channels: {

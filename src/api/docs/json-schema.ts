@@ -16,7 +16,10 @@ export function jsonSchemaOf(schema: z.ZodType, io: 'input' | 'output'): JsonSch
  * OpenAPI 3.1 takes draft 2020-12; AsyncAPI's own schema format is a superset of draft-07.
  */
 export function jsonSchemasOf(
-  schemas: Record<string, z.ZodType>, io: 'input' | 'output', refPrefix: string, target: 'draft-2020-12' | 'draft-7' = 'draft-2020-12',
+  schemas: Record<string, z.ZodType>,
+  io: 'input' | 'output',
+  refPrefix: string,
+  target: 'draft-2020-12' | 'draft-7' = 'draft-2020-12',
 ): Record<string, JsonSchema> {
   const registry = z.registry<{ id: string }>();
   for (const [id, schema] of Object.entries(schemas)) registry.add(schema, { id });

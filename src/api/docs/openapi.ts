@@ -55,8 +55,15 @@ export interface OpenApiDocument {
 
 /** Every REST operation of the api, each declared in its feature folder beside its routes, in the order the docs page lists them. */
 export const OPERATIONS: readonly OperationSpec[] = [
-  ...opsOperations, ...authOperations, ...categoriesOperations, ...questionsOperations, ...roomsOperations,
-  ...historyOperations, ...leaderboardsOperations, ...webOperations, ...internalOperations,
+  ...opsOperations,
+  ...authOperations,
+  ...categoriesOperations,
+  ...questionsOperations,
+  ...roomsOperations,
+  ...historyOperations,
+  ...leaderboardsOperations,
+  ...webOperations,
+  ...internalOperations,
 ];
 
 const COMPONENTS = '#/components/schemas/';
@@ -83,11 +90,15 @@ const SECURITY_SCHEMES: Record<string, SecurityScheme> = {
   userToken: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'A user token from `POST /auth/register` or `POST /auth/login`.' },
   hostToken: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'A host token from `POST /rooms`, good for that room only.' },
   webhookSignature: {
-    type: 'apiKey', in: 'header', name: SIGNATURE_HEADER,
+    type: 'apiKey',
+    in: 'header',
+    name: SIGNATURE_HEADER,
     description: `\`sha256=<hex HMAC-SHA256 of "<${TIMESTAMP_HEADER}>.<raw body>">\`, keyed with WEBHOOK_SECRET. Only the worker holds the key.`,
   },
   webhookTimestamp: {
-    type: 'apiKey', in: 'header', name: TIMESTAMP_HEADER,
+    type: 'apiKey',
+    in: 'header',
+    name: TIMESTAMP_HEADER,
     description: `Epoch ms of signing. A request more than ${SIGNATURE_TOLERANCE_MS / 60_000} minutes from the api's clock is refused, so a captured one cannot be replayed.`,
   },
 };
@@ -102,13 +113,21 @@ const SECURITY: Record<Auth, Record<string, string[]>[]> = {
 
 const PATH_PARAMETERS: Record<string, Parameter> = {
   code: {
-    name: 'code', in: 'path', required: true, example: 'K7QM2X', schema: { type: 'string', pattern: ROOM_CODE_PATTERN },
+    name: 'code',
+    in: 'path',
+    required: true,
+    example: 'K7QM2X',
+    schema: { type: 'string', pattern: ROOM_CODE_PATTERN },
     description: `The room code: ${ROOM_CODE_LENGTH} of \`${ROOM_CODE_ALPHABET}\` (lower case is accepted too).`,
   },
   id: { name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' }, description: 'The `gameId` of the room.' },
   playerId: {
-    name: 'playerId', in: 'path', required: true, example: 'p_Xq3vN0aB9kLm', schema: jsonSchemaOf(PlayerIdParam, 'input'),
-    description: 'A player id, as `POST /rooms/{code}/players` gave it (it is also `playerId` in the player\'s `room:you`).',
+    name: 'playerId',
+    in: 'path',
+    required: true,
+    example: 'p_Xq3vN0aB9kLm',
+    schema: jsonSchemaOf(PlayerIdParam, 'input'),
+    description: "A player id, as `POST /rooms/{code}/players` gave it (it is also `playerId` in the player's `room:you`).",
   },
   questionId: { name: 'questionId', in: 'path', required: true, schema: { type: 'integer', minimum: 1 }, description: 'The id of a question in the bank.' },
   categoryId: { name: 'categoryId', in: 'path', required: true, schema: { type: 'integer', minimum: 1 }, description: 'The id of a category.' },
@@ -199,9 +218,12 @@ function requestBody(body: Named, csv: string | undefined): Operation['requestBo
 }
 
 function responses({ answer, errors }: OperationSpec): Operation['responses'] {
-  const content: Content | undefined = 'schema' in answer
-    ? { 'application/json': { schema: ref(nameOf(answer.schema)[0]) } }
-    : 'mediaType' in answer ? { [answer.mediaType]: { schema: { type: 'string' } } } : undefined;
+  const content: Content | undefined =
+    'schema' in answer
+      ? { 'application/json': { schema: ref(nameOf(answer.schema)[0]) } }
+      : 'mediaType' in answer
+        ? { [answer.mediaType]: { schema: { type: 'string' } } }
+        : undefined;
   const out: Operation['responses'] = { [answer.status]: { description: answer.description, content } };
   for (const [status, description] of Object.entries(errors)) {
     out[status] = { description, content: { 'application/problem+json': { schema: ref('Problem') } } };

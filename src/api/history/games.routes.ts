@@ -26,10 +26,7 @@ export function gamesRoutes({ games, config }: ApiDeps): Router {
   router.get('/games/:id/results.csv', async (req, res) => {
     const results = await resultsOf(String(req.params.id));
     const day = results.game.finishedAt.slice(0, 10);
-    res
-      .type('text/csv; charset=utf-8; header=present')
-      .attachment(`quizloop-${results.game.roomCode}-${day}.csv`)
-      .send(resultsCsv(results));
+    res.type('text/csv; charset=utf-8; header=present').attachment(`quizloop-${results.game.roomCode}-${day}.csv`).send(resultsCsv(results));
   });
 
   return router;

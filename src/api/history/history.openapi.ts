@@ -4,14 +4,20 @@ import { MyGames, MyGamesQuery } from './history.schemas';
 
 export const historyOperations: OperationSpec[] = [
   {
-    method: 'get', path: '/games/{id}/results', operationId: 'getGameResults', tag: 'games',
+    method: 'get',
+    path: '/games/{id}/results',
+    operationId: 'getGameResults',
+    tag: 'games',
     summary: 'The saved results of a finished game',
     description: 'Saved by a worker shortly after the room finishes; until then this is a 404.',
     answer: { status: 200, schema: { GameResults }, description: 'The whole game: questions with answers, players, every answer.' },
     errors: { 404: COMMON_ERRORS.noGame },
   },
   {
-    method: 'get', path: '/games/{id}/results.csv', operationId: 'getGameResultsCsv', tag: 'games',
+    method: 'get',
+    path: '/games/{id}/results.csv',
+    operationId: 'getGameResultsCsv',
+    tag: 'games',
     summary: 'The saved results of a finished game, as CSV',
     description:
       'One row per player per question, players by final rank, after a header row (RFC 4180, UTF-8, CRLF). A player ' +
@@ -21,7 +27,11 @@ export const historyOperations: OperationSpec[] = [
     errors: { 404: COMMON_ERRORS.noGame },
   },
   {
-    method: 'get', path: '/me/games', operationId: 'listMyGames', tag: 'games', auth: 'user',
+    method: 'get',
+    path: '/me/games',
+    operationId: 'listMyGames',
+    tag: 'games',
+    auth: 'user',
     summary: 'Games you hosted or played, newest first',
     description: 'Played means joined with your user token. Pages follow `nextCursor`.',
     query: MyGamesQuery,

@@ -5,7 +5,12 @@ import { queryInt } from '../validation';
 
 export const MyGamesQuery = z.object({
   limit: queryInt(1, 50, 20),
-  cursor: z.string().max(200).regex(/^[A-Za-z0-9_-]*$/, 'cursor is base64url').optional().describe('`nextCursor` of the previous page.'),
+  cursor: z
+    .string()
+    .max(200)
+    .regex(/^[A-Za-z0-9_-]*$/, 'cursor is base64url')
+    .optional()
+    .describe('`nextCursor` of the previous page.'),
 });
 
 export const MyGames = z.object({

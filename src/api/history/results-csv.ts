@@ -4,9 +4,24 @@ import type { GameResults } from '../../shared/game-results';
 
 /** The header row of the export; one row follows per player per question. */
 export const RESULTS_CSV_COLUMNS = [
-  'game_id', 'room_code', 'finished_at', 'rank', 'nickname', 'player_id', 'user_id', 'score',
-  'question_number', 'question', 'correct_answer', 'answer', 'correct', 'points', 'answer_ms',
-  'server_ms', 'reported_ms', 'fast_reaction',
+  'game_id',
+  'room_code',
+  'finished_at',
+  'rank',
+  'nickname',
+  'player_id',
+  'user_id',
+  'score',
+  'question_number',
+  'question',
+  'correct_answer',
+  'answer',
+  'correct',
+  'points',
+  'answer_ms',
+  'server_ms',
+  'reported_ms',
+  'fast_reaction',
 ] as const;
 
 /** What counted as right, in words: the correct choices, or a type-answer's accepted answers; empty for a poll. */
@@ -34,9 +49,24 @@ export function resultsCsv(results: GameResults): string {
       const choice = a?.choice ?? null;
       const t = timings.get(`${q.index}:${p.playerId}`);
       return [
-        game.id, game.roomCode, game.finishedAt, p.rank, p.nickname, p.playerId, p.userId, p.score, q.index + 1, q.text, rightAnswer(q),
-        choice === null ? (a?.text ?? null) : (q.choices[choice] ?? null), a?.correct ?? false, a?.points ?? 0, a?.elapsedMs ?? null,
-        t?.serverMs ?? null, t?.reportedMs ?? null, t ? isFastReaction(t, floor) : null,
+        game.id,
+        game.roomCode,
+        game.finishedAt,
+        p.rank,
+        p.nickname,
+        p.playerId,
+        p.userId,
+        p.score,
+        q.index + 1,
+        q.text,
+        rightAnswer(q),
+        choice === null ? (a?.text ?? null) : (q.choices[choice] ?? null),
+        a?.correct ?? false,
+        a?.points ?? 0,
+        a?.elapsedMs ?? null,
+        t?.serverMs ?? null,
+        t?.reportedMs ?? null,
+        t ? isFastReaction(t, floor) : null,
       ];
     }),
   );

@@ -21,11 +21,32 @@ function webhook(action: keyof typeof WebhookBody, body: Named, operationId: str
 }
 
 export const internalOperations: OperationSpec[] = [
-  webhook('prepared', { PreparedWebhook: WebhookBody.prepared }, 'roomPrepared', 'Questions are picked: the room moves to the lobby', 'Stores the questions and opens the lobby.'),
-  webhook('failed', { FailedWebhook: WebhookBody.failed }, 'roomFailed', 'The room cannot be prepared', 'Moves the room to `failed` with the reason players see.'),
-  webhook('advance', { AdvanceWebhook: WebhookBody.advance }, 'roomAdvance', 'A deadline has passed: the next phase', 'Question → reveal → next question, or → finished after the last.'),
   webhook(
-    'end', { EndWebhook: WebhookBody.end }, 'roomEnd', 'Housekeeping: end a room left idle or abandoned',
+    'prepared',
+    { PreparedWebhook: WebhookBody.prepared },
+    'roomPrepared',
+    'Questions are picked: the room moves to the lobby',
+    'Stores the questions and opens the lobby.',
+  ),
+  webhook(
+    'failed',
+    { FailedWebhook: WebhookBody.failed },
+    'roomFailed',
+    'The room cannot be prepared',
+    'Moves the room to `failed` with the reason players see.',
+  ),
+  webhook(
+    'advance',
+    { AdvanceWebhook: WebhookBody.advance },
+    'roomAdvance',
+    'A deadline has passed: the next phase',
+    'Question → reveal → next question, or → finished after the last.',
+  ),
+  webhook(
+    'end',
+    { EndWebhook: WebhookBody.end },
+    'roomEnd',
+    'Housekeeping: end a room left idle or abandoned',
     'A lobby not started or a game left paused for `ROOM_IDLE_SECONDS`, or a running game with nobody connected for `ROOM_ABANDONED_SECONDS`: a lobby is cancelled, a game finishes and its results are saved.',
   ),
 ];

@@ -1,6 +1,12 @@
 import type { OperationSpec } from '../operation-spec';
 import {
-  Leaderboard, LeaderboardAround, LeaderboardAroundQuery, LeaderboardCounts, LeaderboardPlayer, LeaderboardPlayerQuery, LeaderboardQuery,
+  Leaderboard,
+  LeaderboardAround,
+  LeaderboardAroundQuery,
+  LeaderboardCounts,
+  LeaderboardPlayer,
+  LeaderboardPlayerQuery,
+  LeaderboardQuery,
 } from './leaderboards.schemas';
 
 const BAD_QUERY = '`BAD_REQUEST`: a query parameter is out of bounds or malformed (`errors` names it), or `week` on the global board.';
@@ -12,13 +18,19 @@ const RANKING =
 
 export const leaderboardsOperations: OperationSpec[] = [
   {
-    method: 'get', path: '/leaderboards', operationId: 'countLeaderboards', tag: 'leaderboards',
+    method: 'get',
+    path: '/leaderboards',
+    operationId: 'countLeaderboards',
+    tag: 'leaderboards',
     summary: 'The boards and how many players each holds',
     answer: { status: 200, schema: { LeaderboardCounts }, description: 'The global board and this week’s board.' },
     errors: {},
   },
   {
-    method: 'get', path: '/leaderboards/{board}', operationId: 'getLeaderboard', tag: 'leaderboards',
+    method: 'get',
+    path: '/leaderboards/{board}',
+    operationId: 'getLeaderboard',
+    tag: 'leaderboards',
     summary: 'The top of a board',
     description: RANKING,
     query: LeaderboardQuery,
@@ -26,7 +38,10 @@ export const leaderboardsOperations: OperationSpec[] = [
     errors: { 400: BAD_QUERY, 404: `${NO_BOARD}.` },
   },
   {
-    method: 'get', path: '/leaderboards/{board}/players/{userId}', operationId: 'getLeaderboardPlayer', tag: 'leaderboards',
+    method: 'get',
+    path: '/leaderboards/{board}/players/{userId}',
+    operationId: 'getLeaderboardPlayer',
+    tag: 'leaderboards',
     summary: "A player's rank and score on a board",
     description: RANKING,
     query: LeaderboardPlayerQuery,
@@ -34,7 +49,10 @@ export const leaderboardsOperations: OperationSpec[] = [
     errors: { 400: BAD_USER, 404: `${NO_BOARD}, or the player is not on it.` },
   },
   {
-    method: 'get', path: '/leaderboards/{board}/players/{userId}/around', operationId: 'getLeaderboardAround', tag: 'leaderboards',
+    method: 'get',
+    path: '/leaderboards/{board}/players/{userId}/around',
+    operationId: 'getLeaderboardAround',
+    tag: 'leaderboards',
     summary: 'The players around a player on a board',
     description: RANKING,
     query: LeaderboardAroundQuery,

@@ -49,7 +49,11 @@ export const CSV_COLUMNS = ['category', 'difficulty', 'type', 'text', ...CHOICE_
 const REQUIRED_COLUMNS = ['category', 'difficulty', 'type', 'text'];
 
 /** `a|b|c` → its non-empty parts, trimmed. */
-const parts = (cell: string) => cell.split('|').map((p) => p.trim()).filter((p) => p !== '');
+const parts = (cell: string) =>
+  cell
+    .split('|')
+    .map((p) => p.trim())
+    .filter((p) => p !== '');
 
 /** The `correct` cell: choice numbers from 1 (`1|3`); for a boolean question also `true` or `false`. */
 function correctOf(cell: string, type: string): number[] | string {

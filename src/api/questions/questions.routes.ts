@@ -23,8 +23,13 @@ export function questionsRoutes(deps: ApiDeps, service: QuestionsService): Route
     const who = viewer(req);
     const query = parse(QuestionQuery, req.query);
     const { items, total } = await service.list(who, {
-      category: query.category, difficulty: query.difficulty, type: query.type, search: query.q,
-      authorId: query.author === 'me' ? who.id : query.author, limit: query.limit, offset: query.offset,
+      category: query.category,
+      difficulty: query.difficulty,
+      type: query.type,
+      search: query.q,
+      authorId: query.author === 'me' ? who.id : query.author,
+      limit: query.limit,
+      offset: query.offset,
     });
     res.json({ items, total, limit: query.limit, offset: query.offset } satisfies QuestionPage);
   });

@@ -15,11 +15,7 @@ export const QuestionInput = z
     difficulty: Difficulty,
     type: QuestionType,
     text: plainText({ lines: true }).trim().min(1).max(500),
-    choices: z
-      .array(Choice)
-      .max(MAX_CHOICES)
-      .optional()
-      .describe('2–6 for multiple and poll; boolean: leave out for ["True", "False"]; none for type-answer.'),
+    choices: z.array(Choice).max(MAX_CHOICES).optional().describe('2–6 for multiple and poll; boolean: leave out for ["True", "False"]; none for type-answer.'),
     correct: z
       .array(z.number().int().min(0))
       .max(MAX_CHOICES)
@@ -57,7 +53,10 @@ export const QuestionQuery = z.object({
   category: CategoryName.optional().describe('Only this category (ignoring case).'),
   difficulty: Difficulty.optional(),
   type: QuestionType.optional(),
-  author: z.union([z.literal('me'), z.uuid()]).optional().describe('Only questions by this user id, or `me`.'),
+  author: z
+    .union([z.literal('me'), z.uuid()])
+    .optional()
+    .describe('Only questions by this user id, or `me`.'),
   q: plainText().trim().min(1).max(100).optional().describe('Words the text contains, ignoring case.'),
   limit: z.coerce.number().int().min(1).max(100).default(20),
   offset: z.coerce.number().int().min(0).default(0),
@@ -73,16 +72,16 @@ export type QuestionPage = z.infer<typeof QuestionPage>;
 
 export const ImportQuery = z.object({
   format: z.enum(['opentdb', 'csv']).describe('`opentdb`: an Open Trivia DB answer as JSON; `csv`: text/csv with a header row (see the README).'),
-  public: z
-    .enum(['true', 'false'])
-    .default('false')
-    .describe('Whether OpenTDB questions are public; CSV rows say so in their `public` column.'),
+  public: z.enum(['true', 'false']).default('false').describe('Whether OpenTDB questions are public; CSV rows say so in their `public` column.'),
 });
 
 /** Open Trivia DB's answer to `api.php` in its default encoding (HTML entities); each result is checked on its own. */
 export const OpenTdbImport = z.object({
   response_code: z.number().int().optional().describe('Anything but 0 means OpenTDB sent no questions.'),
-  results: z.array(z.unknown()).max(5000).describe('Up to IMPORT_MAX_ROWS (500 unless configured): {category, type, difficulty, question, correct_answer, incorrect_answers}.'),
+  results: z
+    .array(z.unknown())
+    .max(5000)
+    .describe('Up to IMPORT_MAX_ROWS (500 unless configured): {category, type, difficulty, question, correct_answer, incorrect_answers}.'),
 });
 
 export const ImportReport = z.object({

@@ -26,11 +26,19 @@ const duplicate = (id: number | null) =>
 export function toBankQuestion(row: QuestionRow, viewer: Viewer): BankQuestion {
   const canEdit = mayEdit(viewer, row);
   return {
-    id: row.id, category: row.category, difficulty: row.difficulty, type: row.type, text: row.text, choices: row.choices,
+    id: row.id,
+    category: row.category,
+    difficulty: row.difficulty,
+    type: row.type,
+    text: row.text,
+    choices: row.choices,
     correct: canEdit ? row.correct : null,
     accepted: canEdit ? row.accepted : null,
-    public: row.is_public, authorId: row.author_id, canEdit,
-    createdAt: row.created_at.toISOString(), updatedAt: row.updated_at.toISOString(),
+    public: row.is_public,
+    authorId: row.author_id,
+    canEdit,
+    createdAt: row.created_at.toISOString(),
+    updatedAt: row.updated_at.toISOString(),
   };
 }
 
@@ -81,7 +89,12 @@ const importRejected = (problems: ImportProblem[], total: number) => {
 };
 
 /** The question bank's use cases; routes parse, call one of these, and render. */
-export function createQuestionsService({ questions, categories, db, limits }: {
+export function createQuestionsService({
+  questions,
+  categories,
+  db,
+  limits,
+}: {
   questions: QuestionsRepo;
   categories: CategoriesRepo;
   db: Db;

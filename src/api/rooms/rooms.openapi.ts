@@ -3,11 +3,15 @@ import { COMMON_ERRORS, type OperationSpec } from '../operation-spec';
 import { CreatedRoom, HostControl, Join, Joined, RoomPlayers } from '../schemas';
 
 const { badBody, badCode, noRoom, noToken } = COMMON_ERRORS;
-const HOST_ONLY = '`FORBIDDEN`: not the host token of this room (a user token, a player token, or another room\'s host token).';
+const HOST_ONLY = "`FORBIDDEN`: not the host token of this room (a user token, a player token, or another room's host token).";
 
 function hostControl(action: string, operationId: string, summary: string, description: string, refusedWhen: string, versioned = false): OperationSpec {
   return {
-    method: 'post', path: `/rooms/{code}/${action}`, operationId, tag: 'rooms', auth: 'host',
+    method: 'post',
+    path: `/rooms/{code}/${action}`,
+    operationId,
+    tag: 'rooms',
+    auth: 'host',
     summary,
     description,
     body: versioned ? { HostControl } : undefined,
@@ -24,7 +28,11 @@ function hostControl(action: string, operationId: string, summary: string, descr
 
 export const roomsOperations: OperationSpec[] = [
   {
-    method: 'post', path: '/rooms', operationId: 'createRoom', tag: 'rooms', auth: 'user',
+    method: 'post',
+    path: '/rooms',
+    operationId: 'createRoom',
+    tag: 'rooms',
+    auth: 'user',
     summary: 'Create a room',
     description:
       'The room starts in `building` while a worker picks its questions, then moves to `lobby` (or to `failed`, ' +
@@ -34,14 +42,21 @@ export const roomsOperations: OperationSpec[] = [
     errors: { 400: badBody, 401: noToken, 403: COMMON_ERRORS.userOnly },
   },
   {
-    method: 'get', path: '/rooms/{code}', operationId: 'getRoom', tag: 'rooms',
+    method: 'get',
+    path: '/rooms/{code}',
+    operationId: 'getRoom',
+    tag: 'rooms',
     summary: 'The public view of a room',
     description: 'The same view the socket pushes as `room:view`: never a correct answer before the reveal.',
     answer: { status: 200, schema: { RoomView }, description: 'The room as everyone in it sees it.' },
     errors: { 400: badCode, 404: noRoom },
   },
   {
-    method: 'post', path: '/rooms/{code}/players', operationId: 'joinRoom', tag: 'rooms', auth: 'optional-user',
+    method: 'post',
+    path: '/rooms/{code}/players',
+    operationId: 'joinRoom',
+    tag: 'rooms',
+    auth: 'optional-user',
     summary: 'Join a room as a player',
     description:
       'Anyone may join as a guest; with a user token the player is also tied to the account. ' +
@@ -55,36 +70,62 @@ export const roomsOperations: OperationSpec[] = [
       409: '`NICKNAME_TAKEN`; `ROOM_LOCKED`: the host has locked the room; or `ROOM_NOT_JOINABLE`: the room has ended.',
     },
   },
-  hostControl('start', 'startRoom', 'Start the game', 'Opens question 0 with an absolute `deadlineAt`; the worker runs the clock from there.', 'the room is not in the lobby'),
   hostControl(
-    'pause', 'pauseRoom', 'Pause the question or reveal in hand',
-    'The phase becomes `paused`, keeping the time it had left (`paused.remainingMs`). No tick fires and no answer is taken while paused; the pause does not count against anyone\'s answer speed.',
+    'start',
+    'startRoom',
+    'Start the game',
+    'Opens question 0 with an absolute `deadlineAt`; the worker runs the clock from there.',
+    'the room is not in the lobby',
+  ),
+  hostControl(
+    'pause',
+    'pauseRoom',
+    'Pause the question or reveal in hand',
+    "The phase becomes `paused`, keeping the time it had left (`paused.remainingMs`). No tick fires and no answer is taken while paused; the pause does not count against anyone's answer speed.",
     'the room is not in a question or a reveal',
     true,
   ),
   hostControl('resume', 'resumeRoom', 'Resume a paused game', 'The paused phase goes on with the time it had left, from now.', 'the room is not paused', true),
   hostControl(
-    'skip', 'skipRoom', 'Skip ahead',
+    'skip',
+    'skipRoom',
+    'Skip ahead',
     'In a question: close it now and show the reveal (answers given so far count). In a reveal: go on to the next question, or finish after the last.',
     'the room is not in a question or a reveal (resume a paused room first)',
     true,
   ),
   hostControl(
-    'end', 'endRoom', 'End the game early',
+    'end',
+    'endRoom',
+    'End the game early',
     'A room in the lobby is cancelled. A running game finishes now: answers given to the open question count, and the results are saved as for any finished game.',
     'the room has already ended',
   ),
-  hostControl('lock', 'lockRoom', 'Lock joining', 'Nobody new can join (`ROOM_LOCKED`); players already in may reconnect. The game goes on.', 'the room has ended'),
+  hostControl(
+    'lock',
+    'lockRoom',
+    'Lock joining',
+    'Nobody new can join (`ROOM_LOCKED`); players already in may reconnect. The game goes on.',
+    'the room has ended',
+  ),
   hostControl('unlock', 'unlockRoom', 'Unlock joining', 'Players may join again, also while the game runs (late join).', 'the room has ended'),
   {
-    method: 'get', path: '/rooms/{code}/players', operationId: 'listRoomPlayers', tag: 'rooms', auth: 'host',
+    method: 'get',
+    path: '/rooms/{code}/players',
+    operationId: 'listRoomPlayers',
+    tag: 'rooms',
+    auth: 'host',
     summary: "The room's players, for the host",
     description: 'Everyone in the room by rank, with the `playerId` a kick needs, whether they are connected now, and their score as of the last reveal.',
     answer: { status: 200, schema: { RoomPlayers }, description: 'The players.' },
     errors: { 400: badCode, 401: noToken, 403: HOST_ONLY, 404: noRoom },
   },
   {
-    method: 'delete', path: '/rooms/{code}/players/{playerId}', operationId: 'kickPlayer', tag: 'rooms', auth: 'host',
+    method: 'delete',
+    path: '/rooms/{code}/players/{playerId}',
+    operationId: 'kickPlayer',
+    tag: 'rooms',
+    auth: 'host',
     summary: 'Kick a player',
     description:
       'The player leaves the room and its standings, their open connections get `room:closed` (`reason: "kicked"`) and close, ' +

@@ -17,7 +17,10 @@ export function roomsRoutes(deps: ApiDeps, service: RoomsService): Router {
     const settings = parse(RoomSettings, req.body);
     await deps.rateLimits.consume('roomsPerUser', user.sub);
     const { room, hostToken } = await service.create({ id: user.sub, name: user.name }, settings);
-    res.status(201).location(`/rooms/${room.code}`).json({ code: room.code, gameId: room.gameId, hostToken, room: await service.viewOf(room) } satisfies CreatedRoom);
+    res
+      .status(201)
+      .location(`/rooms/${room.code}`)
+      .json({ code: room.code, gameId: room.gameId, hostToken, room: await service.viewOf(room) } satisfies CreatedRoom);
   });
 
   router.get('/rooms/:code', async (req, res) => {

@@ -67,7 +67,10 @@ export function createRoomsService(deps: ApiDeps) {
     const applied = await rooms.apply(room.version, result.room, result.event, result.settles);
     if (applied === 'not-found') throw AppError.roomNotFound(code);
     if (applied === 'stale') {
-      throw AppError.conflict(ErrorCode.StaleVersion, `Room ${code} moved on (its clock, or another request) while this was applied; nothing was done. Look at the room and try again.`);
+      throw AppError.conflict(
+        ErrorCode.StaleVersion,
+        `Room ${code} moved on (its clock, or another request) while this was applied; nothing was done. Look at the room and try again.`,
+      );
     }
     const next = result.room;
     deps.log.info('room changed', { room: code, event: result.event.type, phase: next.phase, question: next.questionIndex, version: next.version });
@@ -126,10 +129,14 @@ export function createRoomsService(deps: ApiDeps) {
       }
       const playerId = `p_${randomBytes(9).toString('base64url')}`;
       const address = createHmac('sha256', config.jwtSecret).update(ip).digest('base64url').slice(0, 16);
-      const result = await rooms.join(code, { id: playerId, nickname, userId, joinedAt: Date.now(), address }, {
-        nicknameKey: nicknameSkeleton(nickname),
-        maxPlayers: config.limits.roomMaxPlayers,
-      });
+      const result = await rooms.join(
+        code,
+        { id: playerId, nickname, userId, joinedAt: Date.now(), address },
+        {
+          nicknameKey: nicknameSkeleton(nickname),
+          maxPlayers: config.limits.roomMaxPlayers,
+        },
+      );
       switch (result) {
         case 'ok':
           break;

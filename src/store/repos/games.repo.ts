@@ -85,26 +85,43 @@ export function createGamesRepo(db: Db) {
       const stored = game.questions as (Omit<GameResults['questions'][number], 'index' | 'breakdown'> & { answer?: number })[];
       // Games saved before question types kept one `answer`; read them as one correct choice.
       const questions = stored.map(({ answer, ...q }, index) => ({ index, ...q, correct: q.correct ?? [answer ?? 0], accepted: q.accepted ?? [] }));
-      return withBreakdown({
-        game: {
-          id: game.id,
-          roomCode: game.room_code,
-          hostId: game.host_id,
-          settings: game.settings,
-          startedAt: game.started_at?.toISOString() ?? null,
-          finishedAt: game.finished_at.toISOString(),
+      return withBreakdown(
+        {
+          game: {
+            id: game.id,
+            roomCode: game.room_code,
+            hostId: game.host_id,
+            settings: game.settings,
+            startedAt: game.started_at?.toISOString() ?? null,
+            finishedAt: game.finished_at.toISOString(),
+          },
+          questions,
+          players: players.map((p) => ({
+            playerId: p.player_id,
+            nickname: p.nickname,
+            userId: p.user_id,
+            score: p.score,
+            rank: p.rank,
+            correctCount: p.correct_count,
+            totalAnswerMs: p.total_answer_ms,
+            sameAddressPlayers: p.same_address_players,
+          })),
+          answers: answers.map((a) => ({
+            playerId: a.player_id,
+            questionIndex: a.question_index,
+            choice: a.choice,
+            text: a.text,
+            correct: a.correct,
+            points: a.points,
+            elapsedMs: a.elapsed_ms,
+            serverMs: a.server_ms,
+            reportedMs: a.reported_ms,
+            rttMs: a.rtt_ms,
+            answeredAt: a.answered_at.toISOString(),
+          })),
         },
-        questions,
-        players: players.map((p) => ({
-          playerId: p.player_id, nickname: p.nickname, userId: p.user_id, score: p.score, rank: p.rank,
-          correctCount: p.correct_count, totalAnswerMs: p.total_answer_ms, sameAddressPlayers: p.same_address_players,
-        })),
-        answers: answers.map((a) => ({
-          playerId: a.player_id, questionIndex: a.question_index, choice: a.choice, text: a.text, correct: a.correct,
-          points: a.points, elapsedMs: a.elapsed_ms, serverMs: a.server_ms, reportedMs: a.reported_ms, rttMs: a.rtt_ms,
-          answeredAt: a.answered_at.toISOString(),
-        })),
-      }, timing);
+        timing,
+      );
     },
   };
 }

@@ -31,7 +31,10 @@ export function createHistoryRepo(db: Db) {
         .where((w) =>
           w.where('g.host_id', userId).orWhereExists(db('game_players as gp').select(db.raw('1')).whereRaw('gp.game_id = g.id').andWhere('gp.user_id', userId)),
         )
-        .orderBy([{ column: 'g.finished_at', order: 'desc' }, { column: 'g.id', order: 'desc' }])
+        .orderBy([
+          { column: 'g.finished_at', order: 'desc' },
+          { column: 'g.id', order: 'desc' },
+        ])
         .limit(limit + 1);
       if (after) query.whereRaw('(g.finished_at, g.id) < (?::timestamptz, ?::uuid)', [after.finishedAt, after.gameId]);
       const rows = await query;

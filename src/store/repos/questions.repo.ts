@@ -38,7 +38,14 @@ const UNIQUE_VIOLATION = '23505';
 const isUniqueViolation = (err: unknown) => typeof err === 'object' && err !== null && 'code' in err && err.code === UNIQUE_VIOLATION;
 
 export const toQuestion = (r: Pick<QuestionRow, keyof Question>): Question => ({
-  id: r.id, category: r.category, difficulty: r.difficulty, type: r.type, text: r.text, choices: r.choices, correct: r.correct, accepted: r.accepted,
+  id: r.id,
+  category: r.category,
+  difficulty: r.difficulty,
+  type: r.type,
+  text: r.text,
+  choices: r.choices,
+  correct: r.correct,
+  accepted: r.accepted,
 });
 
 function columns(f: QuestionFields) {
@@ -93,7 +100,9 @@ export function createQuestionsRepo(db: Db) {
     /** The new row, or 'duplicate' when the author already has this question (see question-identity.ts). */
     async insert(authorId: string, fields: QuestionFields): Promise<QuestionRow | 'duplicate'> {
       try {
-        const [row] = (await db('questions').insert({ ...columns(fields), author_id: authorId }).returning('*')) as QuestionRow[];
+        const [row] = (await db('questions')
+          .insert({ ...columns(fields), author_id: authorId })
+          .returning('*')) as QuestionRow[];
         if (!row) throw new Error('insert returned no row');
         return row;
       } catch (err) {
@@ -104,13 +113,18 @@ export function createQuestionsRepo(db: Db) {
 
     /** The existing question with this identity by this author, if any. */
     async duplicateOf(authorId: string, fields: Pick<QuestionFields, 'type' | 'text' | 'choices'>): Promise<number | null> {
-      const row = (await live().where({ author_id: authorId, identity: questionIdentity(fields) }).first('id')) as { id: number } | undefined;
+      const row = (await live()
+        .where({ author_id: authorId, identity: questionIdentity(fields) })
+        .first('id')) as { id: number } | undefined;
       return row?.id ?? null;
     },
 
     async update(id: number, fields: QuestionFields): Promise<QuestionRow | 'duplicate' | null> {
       try {
-        const [row] = (await live().where({ id }).update({ ...columns(fields), updated_at: db.fn.now() }).returning('*')) as QuestionRow[];
+        const [row] = (await live()
+          .where({ id })
+          .update({ ...columns(fields), updated_at: db.fn.now() })
+          .returning('*')) as QuestionRow[];
         return row ?? null;
       } catch (err) {
         if (isUniqueViolation(err)) return 'duplicate';

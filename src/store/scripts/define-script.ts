@@ -72,7 +72,14 @@ function integers(script: string, raw: unknown): number[] {
 
 type Fields<R extends readonly string[]> = { readonly [P in R[number]]: number };
 
-export interface ScriptSpec<K extends readonly string[], RK extends string, A extends Record<string, ArgCodec<never>>, F extends Failures, R extends readonly string[], S> {
+export interface ScriptSpec<
+  K extends readonly string[],
+  RK extends string,
+  A extends Record<string, ArgCodec<never>>,
+  F extends Failures,
+  R extends readonly string[],
+  S,
+> {
   /** The command name the script is loaded under on each client (EVALSHA, see redis.ts). */
   command: `ql${string}`;
   lua: string;
@@ -99,7 +106,8 @@ export type ScriptArgs<A> = { [P in keyof A]: CodecValue<A[P]> };
 export type ScriptResult<F extends Failures, S> = ({ ok: true } & S) | ([keyof F] extends [never] ? never : { ok: false; code: F[keyof F] });
 
 /** The failure codes of a script's result. */
-export type FailureCode<T extends { parse(raw: unknown): unknown }> = ReturnType<T['parse']> extends infer R ? (R extends { ok: false; code: infer C } ? C : never) : never;
+export type FailureCode<T extends { parse(raw: unknown): unknown }> =
+  ReturnType<T['parse']> extends infer R ? (R extends { ok: false; code: infer C } ? C : never) : never;
 
 /** A Redis client with every script loaded as a command (see createRedis). */
 export type ScriptCommands = { [command: `ql${string}`]: (...args: ArgValue[]) => Promise<unknown> };
