@@ -181,7 +181,7 @@ describe.skipIf(skipReason !== null)('the web client in a real browser (chromium
     await bob.locator('#join-code').fill(code.toLowerCase());
     await bob.locator('#join-nickname').fill('ann');
     await bob.getByRole('button', { name: 'Join', exact: true }).click();
-    await bob.getByRole('alert').getByText('The nickname "ann" is taken in this room, or one that looks the same; pick another.').waitFor();
+    await bob.getByRole('alert').getByText('The nickname "ann" is taken in this room; pick another.').waitFor();
     await bob.locator('#join-nickname').fill('Bob');
     await bob.getByRole('button', { name: 'Join', exact: true }).click();
     await bob.getByRole('heading', { name: "You're in!" }).waitFor();

@@ -25,7 +25,15 @@ export async function startWorkerHarness(label: string, env: NodeJS.ProcessEnv =
   const { redisUrl, databaseUrl } = infra();
   const namespace = testNamespace(label);
   const config = loadConfig(
-    { REDIS_URL: redisUrl, DATABASE_URL: databaseUrl, QUIZLOOP_NAMESPACE: namespace, LOG_LEVEL: 'silent', HOST_MAX_OPEN_ROOMS: '1000', ...env },
+    {
+      REDIS_URL: redisUrl,
+      DATABASE_URL: databaseUrl,
+      QUIZLOOP_NAMESPACE: namespace,
+      LOG_LEVEL: 'silent',
+      HOST_MAX_OPEN_ROOMS: '1000',
+      LEADERBOARD_MIN_PLAYERS: '1',
+      ...env,
+    },
     'worker',
   );
   const resolved = { ...config, redisUrl, databaseUrl };

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { UnrecoverableError } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Leaderboard } from '../../src/api/leaderboards/leaderboards.schemas';
@@ -201,7 +202,8 @@ describe('persist-results', () => {
   });
 
   it('fails for good when the room has expired from Redis', async () => {
-    const outcome = await h.run('persist-results', persistResultsProcessor, { roomCode: 'GONE22', gameId: game.gameId }, { jobId: 'expired-room' });
+    // A game whose results were never kept: the room is all there was, and it is gone.
+    const outcome = await h.run('persist-results', persistResultsProcessor, { roomCode: 'GONE22', gameId: randomUUID() }, { jobId: 'expired-room' });
 
     expect(outcome).toMatchObject({ state: 'failed', error: { message: expect.stringMatching(/expired before its results were saved/) } });
   });
