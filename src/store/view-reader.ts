@@ -1,5 +1,5 @@
 import { buildPlayerYou, buildRoomView, shownPhase } from '../game/view';
-import { rankPlayers } from '../game/ranking';
+import { rankPlayers } from '../game/scoring/ranking';
 import type { LeaderboardEntry, PlayerYou, Question, RoomView } from '../shared/room';
 import type { RoomState, StoredAnswer, StoredPlayer } from '../game/room-state';
 import type { Keys } from './keys';

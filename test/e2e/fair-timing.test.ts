@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BankQuestion } from '../../src/api/questions/questions.schemas';
-import { speedPoints } from '../../src/game/scoring';
+import { speedPoints } from '../../src/game/scoring/scoring';
 import type { RoomView } from '../../src/shared/room';
 import { answerScript } from '../../src/store/scripts/answer.lua';
 import type { GameResults } from '../../src/store/repos/games.repo';

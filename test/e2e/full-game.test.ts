@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { rankPlayers } from '../../src/game/ranking';
+import { rankPlayers } from '../../src/game/scoring/ranking';
 import type { RoomView } from '../../src/shared/room';
 import { createDb } from '../../src/platform/db';
 import type { GameResults } from '../../src/store/repos/games.repo';

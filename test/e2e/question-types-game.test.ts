@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { BankQuestion } from '../../src/api/questions/questions.schemas';
-import { speedPoints } from '../../src/game/scoring';
+import { speedPoints } from '../../src/game/scoring/scoring';
 import type { GameResults } from '../../src/store/repos/games.repo';
 import { createDb } from '../../src/platform/db';
 import { type Game, openGame } from '../helpers/game';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cheatSignals } from '../../src/game/cheat-signals';
+import { cheatSignals } from '../../src/game/scoring/cheat-signals';
 import type { GameResults } from '../../src/shared/game-results';
 
 type Answer = GameResults['answers'][number];

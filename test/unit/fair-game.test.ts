@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { countsOnLeaderboards } from '../../src/game/fair-game';
+import { countsOnLeaderboards } from '../../src/game/scoring/fair-game';
 
 describe('which finished games count on the leaderboards', () => {
   const host = 'u-host';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { rankPlayers } from '../../src/game/ranking';
+import { rankPlayers } from '../../src/game/scoring/ranking';
 
 describe('ranking players', () => {
   it('puts the highest score first, with ranks 1, 2, 3…', () => {

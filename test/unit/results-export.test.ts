@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { RESULTS_CSV_COLUMNS, resultsCsv } from '../../src/api/history/results-csv';
-import { withBreakdown } from '../../src/game/results-breakdown';
+import { withBreakdown } from '../../src/game/scoring/results-breakdown';
 
 const GAME = { id: 'g-1', roomCode: 'K7QM2X', hostId: null, settings: {} as never, startedAt: null, finishedAt: '2026-11-30T10:00:00.000Z' };
 const QUESTIONS = [

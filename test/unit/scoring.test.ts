@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { STREAK_CAP, speedPoints, streakBonus, countedMs } from '../../src/game/scoring';
+import { STREAK_CAP, speedPoints, streakBonus, countedMs } from '../../src/game/scoring/scoring';
 
 describe('speed scoring', () => {
   describe('when a correct answer arrives', () => {

@@ -1,5 +1,5 @@
 import { type Job, UnrecoverableError } from 'bullmq';
-import { countsOnLeaderboards } from '../../src/game/fair-game';
+import { countsOnLeaderboards } from '../../src/game/scoring/fair-game';
 import type { PersistResultsJob } from '../../src/shared/jobs';
 import type { WorkerDeps } from '../deps';
 

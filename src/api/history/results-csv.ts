@@ -1,5 +1,5 @@
 import { stringify } from 'csv-stringify/sync';
-import { isFastReaction } from '../../game/cheat-signals';
+import { isFastReaction } from '../../game/scoring/cheat-signals';
 import type { GameResults } from '../../shared/game-results';
 
 /** The header row of the export; one row follows per player per question. */

@@ -1,5 +1,5 @@
-import { withBreakdown } from '../../game/results-breakdown';
-import type { ResultsTiming } from '../../game/timing-rule';
+import { withBreakdown } from '../../game/scoring/results-breakdown';
+import type { ResultsTiming } from '../../game/scoring/timing-rule';
 import type { GameResults } from '../../shared/game-results';
 import type { Db } from '../../platform/db';
 import type { RoomSnapshot } from '../view-reader';

@@ -18,7 +18,7 @@ import { everyoneAnsweredLua } from './early-close.lua';
  * ARGV[11] approximate maximum length of the events stream
  *
  * Guarantees: the question is open (phase and index); only a player's first answer counts; points
- * follow the speed rule of src/game/scoring.ts. Time (README, "Timing"): the arrival stamp is clamped
+ * follow the speed rule of src/game/scoring/scoring.ts. Time (README, "Timing"): the arrival stamp is clamped
  * to [openedAt, TIME] (never trusted beyond); the answer counts when it arrived by the deadline and is
  * processed within the grace after it. It is timed from when this player was sent the question
  * (openedAt + lag, the lag within the question time), less the latency allowance of countedMs() in scoring.ts.
@@ -80,7 +80,7 @@ if redis.call('HEXISTS', KEYS[5], player) == 1 then return {-5} end
 local questionMs = room.settings.questionSeconds * 1000
 local lag = math.min(math.max(tonumber(redis.call('HGET', KEYS[10], player) or '0') or 0, 0), questionMs)
 local serverMs = math.min(math.max(arrived - (room.openedAt + lag), 0), questionMs)
--- countedMs() of src/game/scoring.ts: the allowance, and a reported time used only inside its bounds.
+-- countedMs() of src/game/scoring/scoring.ts: the allowance, and a reported time used only inside its bounds.
 local cap = tonumber(ARGV[9])
 local rtt = math.max(tonumber(ARGV[8]) or 0, 0)
 local reported = tonumber(ARGV[7])

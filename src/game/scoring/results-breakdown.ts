@@ -1,4 +1,4 @@
-import type { GameResults, QuestionBreakdown } from '../shared/game-results';
+import type { GameResults, QuestionBreakdown } from '../../shared/game-results';
 import { cheatSignals } from './cheat-signals';
 import { type ResultsTiming, timingRule } from './timing-rule';
 

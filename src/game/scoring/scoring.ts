@@ -1,6 +1,7 @@
 /**
  * Speed scoring: a correct answer worth `points` earns points × (1 − (t / T) / 2), rounded,
- * where t is the server-measured time since the question opened and T the question time.
+ * where t is the time that counts (README, "Fair timing": from when this player was sent the question to when
+ * the answer arrived, less the capped latency allowance) and T the question time.
  * An instant answer earns everything, one at the deadline half. Wrong answers earn 0.
  * The answer Lua script computes the same; keep the two in step.
  */

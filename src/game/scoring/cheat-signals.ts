@@ -1,4 +1,4 @@
-import type { CheatSignal, GameResults } from '../shared/game-results';
+import type { CheatSignal, GameResults } from '../../shared/game-results';
 
 type Answer = GameResults['answers'][number];
 

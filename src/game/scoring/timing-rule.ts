@@ -1,4 +1,4 @@
-import type { TimingRule } from '../shared/game-results';
+import type { TimingRule } from '../../shared/game-results';
 
 /** The fair-timing settings the results report (src/shared/config.ts, README "Fair timing"). */
 export interface ResultsTiming {
