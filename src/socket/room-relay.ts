@@ -205,6 +205,9 @@ export function createRoomRelay(io: QuizServer, { rooms, views, log, clock }: Re
         case 'state':
           return enqueue(code, () => pushState(code));
         case 'countdown':
+          // A countdown of a version this instance has not pushed: that version's state message was lost
+          // (published while the subscription was down, a Redis restart or failover). Push it first.
+          if ((lastVersion.get(code) ?? 0) < m.version) enqueue(code, () => pushState(code));
           return enqueue(code, () => pushCountdown(code, m));
         case 'refresh':
           return enqueueRefresh(code);
