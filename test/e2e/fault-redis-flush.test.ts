@@ -1,5 +1,5 @@
 import { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { type LocalServer, startLocalRedis } from '../../src/local/local-redis';
 import type { GameResults } from '../../src/store/repos/games.repo';
 import { type Game, openGame } from '../helpers/game';
@@ -21,7 +21,8 @@ describe('when Redis loses everything (FLUSHALL, as a restart without persistenc
 
   beforeAll(async () => {
     // A Redis of its own: FLUSHALL takes every namespace with it.
-    redisServer = await startLocalRedis();
+    // The redis-server the test setup found or fetched (on PATH, or under .data/tools on a fresh machine).
+    redisServer = await startLocalRedis({ server: inject('redisServer') ?? undefined });
     admin = new Redis(redisServer.url, { maxRetriesPerRequest: 1 });
     stack = await Stack.start('redis-flush', undefined, { env: { REDIS_URL: redisServer.url } });
     try {

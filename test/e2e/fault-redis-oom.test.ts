@@ -1,5 +1,5 @@
 import { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { type LocalServer, startLocalRedis } from '../../src/local/local-redis';
 import type { RoomView } from '../../src/shared/room';
 import type { GameResults } from '../../src/store/repos/games.repo';
@@ -23,7 +23,8 @@ describe('when Redis refuses writes (OOM at maxmemory) for 2 s across a tick and
 
   beforeAll(async () => {
     // A Redis of its own: running out of memory is a whole server's state, not one namespace's.
-    redisServer = await startLocalRedis();
+    // The redis-server the test setup found or fetched (on PATH, or under .data/tools on a fresh machine).
+    redisServer = await startLocalRedis({ server: inject('redisServer') ?? undefined });
     admin = new Redis(redisServer.url, { maxRetriesPerRequest: 1 });
     stack = await Stack.start('redis-oom', undefined, { env: { REDIS_URL: redisServer.url, RECONCILE_EVERY_MS: '1000', RECONCILE_GRACE_MS: '1000' } });
     try {
