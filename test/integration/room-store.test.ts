@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { SETTINGS, roomIn } from '../unit/fixtures';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { transition } from '../../src/game/room-machine';
 import { generateRoomCode } from '../../src/game/room-code';
@@ -32,33 +33,14 @@ let rooms: RoomStore;
 
 function building(): RoomState {
   const now = Date.now();
-  return {
+  return roomIn({
     code: generateRoomCode(),
     gameId: randomUUID(),
     hostId: 'host',
     hostName: 'Host',
-    phase: 'building',
-    version: 1,
-    questionIndex: -1,
-    settings: {
-      questionCount: 1,
-      category: null,
-      difficulty: null,
-      questionSeconds: 10,
-      revealSeconds: 3,
-      mode: 'timed',
-      pointsPerQuestion: 1000,
-      streakBonus: false,
-    },
-    phaseStartedAt: null,
-    openedAt: null,
-    deadlineAt: null,
-    paused: null,
-    failureReason: null,
+    settings: { ...SETTINGS, questionCount: 1, questionSeconds: 10, revealSeconds: 3 },
     createdAt: now,
-    startedAt: null,
-    finishedAt: null,
-  };
+  });
 }
 
 async function created(): Promise<RoomState> {

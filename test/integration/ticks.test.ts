@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { SETTINGS, roomIn } from '../unit/fixtures';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { transition } from '../../src/game/room-machine';
 import { generateRoomCode } from '../../src/game/room-code';
@@ -32,33 +33,14 @@ function step(room: RoomState, t: Parameters<typeof transition>[1]) {
 /** A room in question 0 of a 5 s question, stored: its countdown is due at its start, 2 s and 4 s. */
 async function openQuestion(): Promise<RoomState & { deadlineAt: number; phaseStartedAt: number }> {
   const now = Date.now();
-  const room: RoomState = {
+  const room: RoomState = roomIn({
     code: generateRoomCode(),
     gameId: randomUUID(),
     hostId: 'host',
     hostName: 'Host',
-    phase: 'building',
-    version: 1,
-    questionIndex: -1,
-    settings: {
-      questionCount: 1,
-      category: null,
-      difficulty: null,
-      questionSeconds: 5,
-      revealSeconds: 3,
-      mode: 'timed',
-      pointsPerQuestion: 1000,
-      streakBonus: false,
-    },
-    phaseStartedAt: null,
-    openedAt: null,
-    deadlineAt: null,
-    paused: null,
-    failureReason: null,
+    settings: { ...SETTINGS, questionCount: 1, questionSeconds: 5, revealSeconds: 3 },
     createdAt: now,
-    startedAt: null,
-    finishedAt: null,
-  };
+  });
   await rooms.create(room, { type: 'room.created', roomCode: room.code, version: 1, at: now });
   const prepared = step(room, { type: 'prepared', questionCount: 1 });
   await rooms.apply(room.version, prepared.room, prepared.event);

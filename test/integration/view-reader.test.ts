@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { SETTINGS, roomIn } from '../unit/fixtures';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { transition } from '../../src/game/room-machine';
 import { generateRoomCode } from '../../src/game/room-code';
@@ -39,33 +40,14 @@ let views: ViewReader;
 /** A room played through the real transitions up to question 0 open, both players joined and online. */
 async function roomAtQuestion0(): Promise<RoomState> {
   const now = Date.now();
-  let room: RoomState = {
+  let room: RoomState = roomIn({
     code: generateRoomCode(),
     gameId: randomUUID(),
     hostId: 'host',
     hostName: 'Host',
-    phase: 'building',
-    version: 1,
-    questionIndex: -1,
-    settings: {
-      questionCount: 2,
-      category: null,
-      difficulty: null,
-      questionSeconds: 20,
-      revealSeconds: 3,
-      mode: 'timed',
-      pointsPerQuestion: 1000,
-      streakBonus: false,
-    },
-    phaseStartedAt: null,
-    openedAt: null,
-    deadlineAt: null,
-    paused: null,
-    failureReason: null,
+    settings: { ...SETTINGS, questionCount: 2, questionSeconds: 20, revealSeconds: 3 },
     createdAt: now,
-    startedAt: null,
-    finishedAt: null,
-  };
+  });
   await rooms.create(room, { type: 'room.created', roomCode: room.code, version: 1, at: now });
   await rooms.saveQuestions(room.code, QUESTIONS);
   for (const p of PLAYERS) {
