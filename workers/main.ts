@@ -35,7 +35,7 @@ export async function startWorker(config: ResolvedConfig, log: Logger) {
 
   const hz = await tuneRedisHz(redis, config.redisHz);
   if (hz === 'refused') {
-    log.warn(`Redis refused CONFIG SET hz ${config.redisHz}; delayed jobs (deadline advances) may fire up to ~100 ms late. See README, "Timing".`);
+    log.warn(`Redis refused CONFIG SET hz ${config.redisHz}; delayed jobs (deadline advances) may fire up to ~100 ms late. See docs/game.md, "Timing".`);
   }
 
   const registry = createMetricsRegistry('worker');
