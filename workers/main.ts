@@ -64,6 +64,11 @@ export async function startWorker(config: ResolvedConfig, log: Logger) {
       },
     },
     metricsToken: config.metricsToken,
+    // Reported, not failed on: a backlog waiting for PostgreSQL or a stuck room is not cured by taking this worker out of rotation.
+    report: async () => {
+      const [events, resultsBacklog, stuckRooms] = await Promise.all([monitorBus.backlog(), results.size(), reports.read()]);
+      return { unreadEvents: events.unread, resultsBacklog, stuckRooms: stuckRooms?.stuckRooms ?? 0 };
+    },
   });
 
   const processors: { [Q in QueueName]: Processor<JobDataByQueue[Q]> } = {
