@@ -14,5 +14,5 @@ export type {
   ServerToClientEvents,
   SyncAck,
 } from './shared/socket-events';
-export type { LeaderboardEntry, PlayerYou, PublicQuestion, RoomPhase, RoomView } from './shared/room';
+export type { LeaderboardEntry, PlayerYou, PublicQuestion, RoomPhase, RoomView, StandingsPage } from './shared/room';
 export { ErrorCode, type ErrorBody } from './shared/error-codes';

@@ -53,7 +53,7 @@ export function createWorkerDeps(
     bus: createEventBus({ redis, keys, blockingClient: () => connectRedis(config, 'quizloop-worker-events', { blocking: true, log }) }),
     queues: createQueues(redis, keys),
     rooms: createRoomStore({ redis, keys, ttlSeconds: config.roomTtlSeconds }),
-    views: createViewReader({ redis, keys }),
+    views: createViewReader({ redis, keys, leaderboardSize: config.limits.viewLeaderboardSize }),
     questions: createQuestionsRepo(db),
     games: createGamesRepo(db),
     leaderboards: createLeaderboardStore({ redis, keys, roomTtlSeconds: config.roomTtlSeconds }),

@@ -34,7 +34,7 @@ export async function startApi(config: ResolvedConfig, log: Logger, port = confi
     redis,
     db,
     rooms: createRoomStore({ redis, keys, ttlSeconds: config.roomTtlSeconds }),
-    views: createViewReader({ redis, keys }),
+    views: createViewReader({ redis, keys, leaderboardSize: config.limits.viewLeaderboardSize }),
     users: createUsersRepo(db),
     questions: createQuestionsRepo(db),
     categories: createCategoriesRepo(db),

@@ -85,6 +85,12 @@ export const Categories = z.object({
 });
 export type Categories = z.infer<typeof Categories>;
 
+/** A page of a room's standings; `limit` at most STANDINGS_PAGE_MAX (default 100, also when left out). */
+export const StandingsQuery = z.object({
+  offset: z.coerce.number().int().min(0).max(10_000_000).default(0).describe('Ranks to skip: the page starts at rank offset + 1.'),
+  limit: z.coerce.number().int().min(1).max(1000).optional().describe('Ranks in the page; at most STANDINGS_PAGE_MAX (default 100, also when left out).'),
+});
+
 export const CreatedRoom = z.object({
   code: z.string(),
   gameId: z.string(),

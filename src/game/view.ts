@@ -6,17 +6,24 @@ export interface ViewInputs {
   room: RoomState;
   question: Question | null;
   playerCount: number;
+  onlineCount: number;
   answeredCount: number;
+  /** The top of the standings only, never every player: the view's size does not grow with the room. */
   leaderboard: LeaderboardEntry[];
   /** The answers to the current question (null choice: typed); used only after the reveal. */
   answers: { choice: number | null; correct: boolean }[];
   locked: boolean;
-  /** Every player ranked; read only once the room has finished. */
-  standings: LeaderboardEntry[] | null;
+}
+
+/** What a player's own state depends on of the room: a RoomState or the RoomView built from it. */
+export interface PhaseOf {
+  phase: RoomState['phase'];
+  questionIndex: number;
+  paused: { phase: 'question' | 'reveal' } | null;
 }
 
 /** The phase a paused room shows: the question or reveal it was paused in. */
-export function shownPhase(room: RoomState): RoomState['phase'] {
+export function shownPhase(room: PhaseOf): RoomState['phase'] {
   return room.phase === 'paused' && room.paused ? room.paused.phase : room.phase;
 }
 
@@ -28,7 +35,7 @@ function publicQuestion(q: Question, index: number): PublicQuestion {
 }
 
 /** True once the current question's correct answer may be shown. */
-export function isRevealed(room: RoomState): boolean {
+export function isRevealed(room: PhaseOf): boolean {
   const phase = shownPhase(room);
   return phase === 'reveal' || phase === 'finished';
 }
@@ -61,20 +68,20 @@ export function buildRoomView(input: ViewInputs, serverNow: number): RoomView {
     deadlineAt: room.deadlineAt,
     serverNow,
     playerCount: input.playerCount,
+    onlineCount: input.onlineCount,
     answeredCount: input.answeredCount,
     leaderboard: input.leaderboard,
     reveal,
     locked: input.locked,
     paused: room.paused ? { phase: room.paused.phase, remainingMs: room.paused.remainingMs } : null,
-    podium: room.phase === 'finished' && input.standings ? input.standings.slice(0, PODIUM_SIZE) : null,
-    standings: room.phase === 'finished' ? input.standings : null,
+    podium: room.phase === 'finished' ? input.leaderboard.slice(0, PODIUM_SIZE) : null,
     failureReason: room.failureReason,
   };
 }
 
 /** A player's own state. The result of their answer is withheld until the question is revealed. */
 export function buildPlayerYou(
-  room: RoomState,
+  room: PhaseOf,
   player: { id: string; nickname: string },
   own: { score: number; rank: number; streak: number; answer: StoredAnswer | null },
 ): PlayerYou {

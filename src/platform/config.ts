@@ -74,6 +74,7 @@ const Env = z.object({
   SEND_LAG_CAP_MS: z.coerce.number().int().min(0).max(10_000).default(2000),
   REACTION_FLOOR_MS: z.coerce.number().int().min(0).max(1000).default(150),
   SOCKET_PING_INTERVAL_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
+  SOCKET_VIEW_WAIT_MS: z.coerce.number().int().min(0).max(10_000).default(1000),
   DATA_DIR: z.string().default('.data'),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
   LOG_FORMAT: z.enum(['json', 'pretty']).optional(),
@@ -100,6 +101,8 @@ const Env = z.object({
   RATE_LIMIT_ROOMS_USER: rate('30/3600'),
   RATE_LIMIT_IMPORTS_USER: rate('20/3600'),
   ROOM_MAX_PLAYERS: count(1000),
+  VIEW_LEADERBOARD_SIZE: count(10).pipe(z.number().max(100)),
+  STANDINGS_PAGE_MAX: count(100).pipe(z.number().max(1000)),
   LEADERBOARD_MIN_PLAYERS: count(2, 0),
   HOST_MAX_OPEN_ROOMS: count(5),
   IMPORT_MAX_ROWS: count(500),
@@ -198,6 +201,8 @@ export interface Config {
     reactionFloorMs: number;
     /** Engine.IO heartbeat interval: how often each connection's round trip is measured. */
     pingIntervalMs: number;
+    /** How long a socket process waits for the view a transition's writer publishes before building it itself. */
+    viewWaitMs: number;
   };
   dataDir: string;
   logLevel: z.infer<typeof Env>['LOG_LEVEL'];
@@ -236,6 +241,10 @@ export interface Limits {
   importsPerUser: RateLimit;
   /** The server's ceiling of players in one room; a room may set a lower `maxPlayers`. */
   roomMaxPlayers: number;
+  /** How many of the top players a room's view names (its leaderboard; the podium is its first three). */
+  viewLeaderboardSize: number;
+  /** The most standings one GET /rooms/{code}/standings page holds. */
+  standingsPageMax: number;
   /** Rooms one host may hold open (not finished, failed or cancelled) at once. */
   hostMaxOpenRooms: number;
   importMaxRows: number;
@@ -322,6 +331,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, role?: 'api' | 
       sendLagCapMs: e.SEND_LAG_CAP_MS,
       reactionFloorMs: e.REACTION_FLOOR_MS,
       pingIntervalMs: e.SOCKET_PING_INTERVAL_MS,
+      viewWaitMs: e.SOCKET_VIEW_WAIT_MS,
     },
     dataDir: e.DATA_DIR,
     logLevel: e.LOG_LEVEL,
@@ -341,6 +351,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, role?: 'api' | 
       roomsPerUser: e.RATE_LIMIT_ROOMS_USER,
       importsPerUser: e.RATE_LIMIT_IMPORTS_USER,
       roomMaxPlayers: e.ROOM_MAX_PLAYERS,
+      viewLeaderboardSize: e.VIEW_LEADERBOARD_SIZE,
+      standingsPageMax: e.STANDINGS_PAGE_MAX,
       hostMaxOpenRooms: e.HOST_MAX_OPEN_ROOMS,
       importMaxRows: e.IMPORT_MAX_ROWS,
       leaderboardMinPlayers: e.LEADERBOARD_MIN_PLAYERS,

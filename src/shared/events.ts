@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { RoomPhase } from './room';
+import { RoomPhase, RoomView } from './room';
 
 const base = { roomCode: z.string(), version: z.number().int(), at: z.number() };
 
@@ -28,6 +28,11 @@ export const ChannelMessage = z.discriminatedUnion('kind', [
     answeredCount: z.number().int(),
     playerCount: z.number().int(),
   }),
+  /**
+   * The shared view of a new version, built once by the transition's writer right after its
+   * `state` message: socket processes forward it as it is. `openedAt`: when the open question opened.
+   */
+  z.object({ kind: z.literal('view'), version: z.number().int(), openedAt: z.number().nullable(), view: RoomView }),
   /** The view changed without a new version (a join, a kick, a lock): push it again. */
   z.object({ kind: z.literal('refresh') }),
   /** The host removed this player: close their connections. */

@@ -114,9 +114,14 @@ export const RoomView = z.object({
   question: PublicQuestion.nullable(),
   deadlineAt: z.number().nullable().describe('When the current phase ends, epoch ms by the server clock.'),
   serverNow: z.number().describe('The server clock when this view was made, epoch ms: the client offset is serverNow - Date.now().'),
-  playerCount: z.number().int(),
-  answeredCount: z.number().int(),
-  leaderboard: z.array(LeaderboardEntry).describe('The top 5.'),
+  playerCount: z.number().int().describe('Players in the room, online or not.'),
+  onlineCount: z.number().int().describe('Players connected now (as of this view).'),
+  answeredCount: z.number().int().describe('Players who answered the current question.'),
+  leaderboard: z
+    .array(LeaderboardEntry)
+    .describe(
+      'The top of the standings: at most VIEW_LEADERBOARD_SIZE players (default 10), never everyone. A player finds their own rank in `room:you`; every rank is paged by GET /rooms/{code}/standings.',
+    ),
   reveal: z
     .object({
       correctChoices: z.array(z.number().int()).describe('Every correct choice; empty for type-answer and poll.'),
@@ -132,10 +137,18 @@ export const RoomView = z.object({
     .nullable()
     .describe('While the host has paused the game: the phase shown, and the time it will have left on resume.'),
   podium: z.array(LeaderboardEntry).nullable().describe('Once finished: the first three.'),
-  standings: z.array(LeaderboardEntry).nullable().describe('Once finished: every player, ranked (ties: earlier cumulative answer time first).'),
   failureReason: z.string().nullable(),
 });
 export type RoomView = z.infer<typeof RoomView>;
+
+/** A page of a room's standings, every player ranked (ties: earlier cumulative answer time first). */
+export const StandingsPage = z.object({
+  total: z.number().int().describe('Players in the standings.'),
+  offset: z.number().int(),
+  limit: z.number().int(),
+  entries: z.array(LeaderboardEntry).describe('Ranks offset + 1 to offset + limit, best first.'),
+});
+export type StandingsPage = z.infer<typeof StandingsPage>;
 
 /** One player's own state; `correct` and `points` appear only once the question is revealed. */
 export const PlayerYou = z.object({

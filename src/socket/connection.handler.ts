@@ -1,7 +1,6 @@
 import { ErrorCode } from '../shared/error-codes';
 import { AnswerSubmit } from '../shared/socket-events';
-import type { PlayerYou, RoomView } from '../shared/room';
-import type { RoomState } from '../game/room-state';
+import type { PlayerYou } from '../shared/room';
 import type { RoomRelay } from './room-relay';
 import { timedAck } from './timed-ack';
 import { trackRoundTrip } from './round-trip';
@@ -14,19 +13,7 @@ export function connectionHandler(
   relay: Pick<RoomRelay, 'syncState'>,
   channels: { subscribed: (code: string) => Promise<void>; youSent: (socket: QuizSocket, you: PlayerYou) => void },
 ) {
-  const { rooms, answers, views, log, metrics, clock, config } = deps;
-
-  /** The view and own state of one room version: read again when the room moved on during the reads. */
-  async function current(socket: QuizSocket): Promise<{ room: RoomState; view: RoomView; you: PlayerYou | null } | null> {
-    for (let attempt = 1; ; attempt++) {
-      const room = await rooms.get(socket.data.roomCode);
-      if (!room) return null;
-      const view = await views.view(room, await rooms.getQuestions(room.code));
-      const you =
-        socket.data.kind === 'player' ? ((await views.you(room, [{ id: socket.data.id, nickname: socket.data.name }])).get(socket.data.id) ?? null) : null;
-      if (attempt >= 3 || (await rooms.get(room.code))?.version === room.version) return { room, view, you };
-    }
-  }
+  const { rooms, answers, log, metrics, clock, config } = deps;
 
   return async (socket: QuizSocket) => {
     const { kind, roomCode, id } = socket.data;
@@ -118,7 +105,8 @@ export function connectionHandler(
     await channels.subscribed(roomCode);
     if (socket.disconnected) return;
 
-    const state = await current(socket);
+    // The view this process holds for the room's current version, and the player's own state.
+    const state = await relay.syncState(roomCode, kind === 'player' ? { id, nickname: socket.data.name } : null);
     if (state) {
       socket.emit('room:view', state.view);
       if (state.you) {
@@ -127,10 +115,10 @@ export function connectionHandler(
       }
       // A player who was not sent the question earlier is timed from now, up to a cap (a spare device could
       // have shown it sooner); one who was keeps the first send.
-      if (kind === 'player' && state.room.phase === 'question' && state.room.openedAt !== null) {
-        const lag = Math.min(clock.now() - state.room.openedAt, config.timing.sendLagCapMs);
+      if (kind === 'player' && state.view.phase === 'question' && state.openedAt !== null) {
+        const lag = Math.min(clock.now() - state.openedAt, config.timing.sendLagCapMs);
         // Not recorded, the player is timed from the opening: a loss of fairness, never of the connection.
-        await rooms.recordSent(roomCode, state.room.questionIndex, [[id, lag]]).catch((err) => roomLog.warn('send time not recorded', { err }));
+        await rooms.recordSent(roomCode, state.view.questionIndex, [[id, lag]]).catch((err) => roomLog.warn('send time not recorded', { err }));
       }
     }
   };

@@ -22,7 +22,10 @@ export function createRelay(io: QuizServer, subscriber: QuizRedis, deps: RelayDe
   });
   adapter.on('delete-room', (room: string) => {
     const code = ioRoom.codeOfGame(room);
-    if (code) channels.release(code);
+    if (code) {
+      channels.release(code);
+      relay.forget(code);
+    }
   });
 
   io.use(authMiddleware(deps));

@@ -1,25 +1,35 @@
 import { isEndPhase } from '../game/room-machine';
-import { buildPlayerYou } from '../game/view';
 import { ChannelMessage, parseMessage } from '../shared/events';
 import type { PlayerYou, Question, RoomView } from '../shared/room';
 import type { RoomState } from '../game/room-state';
 import { type QuizServer, type QuizSocket, type RelayDeps, ioRoom } from './types';
 
-/** Sockets per batch of a question's fan-out: each batch is stamped when it was handed to its sockets. */
-const SEND_BATCH = 100;
+/** A room's shared view of one version, as a writer published it (or this process built it). */
+interface HeldView {
+  version: number;
+  /** When the open question opened (epoch ms, Redis clock): the players' send times are counted from it. */
+  openedAt: number | null;
+  view: RoomView;
+}
 
 /**
- * Fans room changes out to the members this instance holds. Each update reads the room once,
- * builds and serializes one shared view, then one pipelined read for the players' own states.
- * Updates of one room are handled in order, so a slow read never lets an old view overtake a new one.
+ * Fans room changes out to the members this instance holds. A transition's writer builds the new
+ * version's view once and publishes it; this process forwards it as one broadcast (encoded once) and
+ * keeps it for `room:sync` and new connections. Only each player's own state is read here, one
+ * pipelined read for all the players it holds. Updates of one room are handled in order, so a slow
+ * read never lets an old view overtake a new one.
  */
-export function createRoomRelay(io: QuizServer, { rooms, views, log, clock }: RelayDeps) {
+export function createRoomRelay(io: QuizServer, { rooms, views, log, clock, config }: RelayDeps) {
   const questionCache = new Map<string, Question[]>();
-  /** The last view pushed per room, with the players' own states of that version: what `room:sync` answers from. */
-  const built = new Map<string, { room: RoomState; view: RoomView; yous: Map<string, PlayerYou> }>();
-  /** One build per room at a time, shared by every sync that finds no view of the current version. */
-  const building = new Map<string, Promise<void>>();
-  const lastVersion = new Map<string, number>();
+  /** The last view forwarded per room: what `room:sync` and a new connection are answered from. */
+  const held = new Map<string, HeldView>();
+  /** The newest view a writer published per room that is not forwarded yet. */
+  const arrived = new Map<string, HeldView>();
+  /** Wakes the push that waits for a room's published view. */
+  const waiting = new Map<string, () => void>();
+  /** Views built here for syncs that came before this version's push, one build per room at a time. */
+  const builtForSync = new Map<string, HeldView>();
+  const building = new Map<string, Promise<HeldView | null>>();
   const queues = new Map<string, Promise<void>>();
   /** The last `room:you` each socket was sent, as sent: a push that leaves a player's own state as it was sends them none. */
   const lastYou = new WeakMap<QuizSocket, string>();
@@ -42,107 +52,140 @@ export function createRoomRelay(io: QuizServer, { rooms, views, log, clock }: Re
     return qs;
   }
 
-  async function pushState(code: string): Promise<void> {
-    const room = await rooms.get(code);
-    if (!room) return;
-    const target = io.local.to(ioRoom.game(code));
-    const view = await views.view(room, await questionsOf(room));
-    const sockets = await io.local.in(ioRoom.game(code)).fetchSockets();
-    const players = sockets.filter((s) => s.data.kind === 'player').map((s) => ({ id: s.data.id, nickname: s.data.name }));
-    const yous = await views.you(room, players);
-    // The room moved on while these were read: the standings may already be the next phase's (a
-    // question's view with its reveal's leaderboard). The push for the newer version is queued
-    // behind this one and sends a consistent view; this one is dropped whole.
-    const latest = await rooms.get(code);
-    if (latest && latest.version !== room.version) return;
-    lastVersion.set(code, room.version);
-    built.set(code, { room, view, yous });
-    let sent: Map<string, number> | null = null;
-    if (room.phase === 'question') sent = sendQuestion(view, sockets);
-    else target.emit('room:view', view);
-    for (const s of sockets) {
-      const you = s.data.kind === 'player' ? yous.get(s.data.id) : undefined;
-      if (!you) continue;
-      const local = io.of('/').sockets.get(s.id);
-      if (local && !youChanged(local, you)) continue;
-      s.emit('room:you', you);
+  /** The sockets of a room on this process, from the adapter's own room: no fetch, no copy per socket. */
+  function members(code: string): QuizSocket[] {
+    const out: QuizSocket[] = [];
+    for (const id of io.of('/').adapter.rooms.get(ioRoom.game(code)) ?? []) {
+      const socket = io.of('/').sockets.get(id);
+      if (socket) out.push(socket);
     }
-    if (sent && room.openedAt !== null) {
-      const openedAt = room.openedAt;
-      await rooms.recordSent(
-        code,
-        room.questionIndex,
-        [...sent].map(([id, at]) => [id, at - openedAt]),
-      );
-    }
-    if (isEndPhase(room.phase)) {
-      const reason = room.phase === 'finished' ? 'finished' : room.phase === 'failed' ? 'failed' : 'cancelled';
-      target.emit('room:closed', { reason, gameId: room.gameId });
-      questionCache.delete(room.gameId);
-      lastVersion.delete(code);
-    }
-    if (sockets.length === 0) built.delete(code);
+    return out;
   }
 
-  /** Builds the current view into `built` without sending it (a sync that came before this version's push). */
-  function buildOnce(code: string): Promise<void> {
+  /** Builds the room's current view here; null when the room is gone or moved on during the reads. */
+  async function buildHere(code: string): Promise<HeldView | null> {
+    const room = await rooms.get(code);
+    if (!room) return null;
+    const view = await views.view(room, await questionsOf(room));
+    if ((await rooms.get(code))?.version !== room.version) return null;
+    return { version: room.version, openedAt: room.openedAt, view };
+  }
+
+  /** Resolves when a view is published for the room, or after `ms`. */
+  function viewPublished(code: string, ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        if (waiting.get(code) === done) waiting.delete(code);
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      waiting.set(code, done);
+    });
+  }
+
+  /**
+   * Brings the room's members to `version`: with the view its writer published, waited for up to
+   * SOCKET_VIEW_WAIT_MS, or one built here when it never came (its writer died before publishing).
+   */
+  async function pushVersion(code: string, version: number): Promise<void> {
+    if ((held.get(code)?.version ?? 0) >= version) return;
+    if ((arrived.get(code)?.version ?? 0) < version) await viewPublished(code, config.timing.viewWaitMs);
+    const published = arrived.get(code);
+    const next = published && published.version >= version ? published : await buildHere(code);
+    if (next) await forward(code, next);
+  }
+
+  /**
+   * Sends a view to the room as one broadcast. A new version also stamps the question's send time
+   * for this process's players (once per broadcast) and sends each player their own state if it changed.
+   */
+  async function forward(code: string, next: HeldView): Promise<void> {
+    const last = held.get(code);
+    if (last && last.view.gameId === next.view.gameId && last.version > next.version) return;
+    const newVersion = !last || last.view.gameId !== next.view.gameId || last.version < next.version;
+    held.set(code, next);
+    if ((arrived.get(code)?.version ?? -1) <= next.version) arrived.delete(code);
+    const sockets = members(code);
+    io.local.to(ioRoom.game(code)).emit('room:view', { ...next.view, serverNow: Date.now() });
+    if (!newVersion) return;
+    const { view, openedAt } = next;
+    const players = sockets.filter((s) => s.data.kind === 'player');
+    let stamping: Promise<void> = Promise.resolve();
+    if (view.phase === 'question' && openedAt !== null && players.length) {
+      // One stamp for the whole broadcast: every player of this process was handed the question at once.
+      const lag = clock.now() - openedAt;
+      stamping = rooms.recordSent(
+        code,
+        view.questionIndex,
+        players.map((s) => [s.data.id, lag]),
+      );
+    }
+    const yous = players.length
+      ? await views.you(
+          code,
+          view,
+          players.map((s) => ({ id: s.data.id, nickname: s.data.name })),
+        )
+      : null;
+    // Null: the room moved on during the read; the next version's push sends the own states.
+    for (const s of yous ? players : []) {
+      const you = yous?.get(s.data.id);
+      if (you && youChanged(s, you)) s.emit('room:you', you);
+    }
+    await stamping;
+    if (isEndPhase(view.phase)) {
+      const reason = view.phase === 'finished' ? 'finished' : view.phase === 'failed' ? 'failed' : 'cancelled';
+      io.local.to(ioRoom.game(code)).emit('room:closed', { reason, gameId: view.gameId });
+      questionCache.delete(view.gameId);
+    }
+    if (sockets.length === 0) forget(code);
+  }
+
+  /** Builds the current view for syncs, once per room at a time, without sending it. */
+  function buildOnce(code: string): Promise<HeldView | null> {
     let pending = building.get(code);
     if (!pending) {
-      pending = (async () => {
-        const room = await rooms.get(code);
-        if (!room) return;
-        const view = await views.view(room, await questionsOf(room));
-        // A push of a newer version may have landed meanwhile: keep it.
-        if ((built.get(code)?.room.version ?? -1) < room.version) built.set(code, { room, view, yous: new Map() });
-      })().finally(() => building.delete(code));
+      pending = buildHere(code)
+        .then((built) => {
+          if (built) builtForSync.set(code, built);
+          return built;
+        })
+        .finally(() => building.delete(code));
       building.set(code, pending);
     }
     return pending;
   }
 
   /**
-   * What `room:sync` answers: the view already built for the room's current version (built once if
-   * this instance has not pushed it yet), and the player's own state of that version with their
-   * answer read on its own. A few reads whatever the room's size; a player not yet in the built
-   * states (joined since) is read once per version.
+   * What `room:sync` and a new connection get: the view this process holds for the room's current
+   * version (built once here if it has not pushed that version yet) and the player's own state read
+   * on its own. One read of the room record and one of the player's own state, whatever the room's size.
    */
-  async function syncState(code: string, player: { id: string; nickname: string } | null): Promise<{ view: RoomView; you: PlayerYou | null } | null> {
-    const version = (await rooms.get(code))?.version;
-    if (version === undefined) return null;
-    if (built.get(code)?.room.version !== version) await buildOnce(code);
-    const entry = built.get(code);
-    if (!entry) return null;
-    // The clock reading is the one thing of a view that is not of its version.
-    const view = { ...entry.view, serverNow: Date.now() };
-    if (!player) return { view, you: null };
-    let own = entry.yous.get(player.id);
-    if (!own) {
-      own = (await views.you(entry.room, [player])).get(player.id);
-      if (!own) return { view, you: null };
-      entry.yous.set(player.id, own);
+  async function syncState(
+    code: string,
+    player: { id: string; nickname: string } | null,
+  ): Promise<{ view: RoomView; you: PlayerYou | null; openedAt: number | null } | null> {
+    for (let attempt = 1; ; attempt++) {
+      const room = await rooms.get(code);
+      if (!room) return null;
+      const atVersion = (h: HeldView | undefined) => (h && h.version === room.version && h.view.gameId === room.gameId ? h : undefined);
+      const entry = atVersion(held.get(code)) ?? atVersion(builtForSync.get(code)) ?? (await buildOnce(code));
+      if (!entry) {
+        if (attempt < 3) continue;
+        return null;
+      }
+      const view = { ...entry.view, serverNow: Date.now() };
+      if (!player) return { view, you: null, openedAt: entry.openedAt };
+      const you = (await views.you(code, entry.view, [player]))?.get(player.id);
+      // The room moved on between the two reads: read both again.
+      if (you || attempt >= 3) return { view, you: you ?? null, openedAt: entry.openedAt };
     }
-    const answer = entry.room.questionIndex >= 0 ? await views.ownAnswer(code, entry.room.questionIndex, player.id) : null;
-    return { view, you: buildPlayerYou(entry.room, player, { score: own.score, rank: own.rank, streak: own.streak, answer }) };
-  }
-
-  /**
-   * Sends a question's view in batches and tells when each player's batch went out (Redis's clock),
-   * so a player late in a big fan-out is timed from their own send, not charged for the others.
-   */
-  function sendQuestion(view: RoomView, sockets: { id: string; data: QuizSocket['data'] }[]): Map<string, number> {
-    const sentAt = new Map<string, number>();
-    for (let i = 0; i < sockets.length; i += SEND_BATCH) {
-      const batch = sockets.slice(i, i + SEND_BATCH);
-      io.local.to(batch.map((s) => s.id)).emit('room:view', view);
-      const at = clock.now();
-      for (const s of batch) if (s.data.kind === 'player') sentAt.set(s.data.id, at);
-    }
-    return sentAt;
   }
 
   function pushCountdown(code: string, m: Extract<ChannelMessage, { kind: 'countdown' }>): void {
     // A tick published just before a transition must not reach clients after the new phase's view.
-    if ((lastVersion.get(code) ?? 0) > m.version) return;
+    if ((held.get(code)?.version ?? 0) > m.version) return;
     const serverNow = Date.now();
     io.local.to(ioRoom.game(code)).emit('room:countdown', {
       remainingMs: Math.max(0, m.deadlineAt - serverNow),
@@ -155,11 +198,11 @@ export function createRoomRelay(io: QuizServer, { rooms, views, log, clock }: Re
     });
   }
 
-  async function dropKicked(code: string, playerId: string): Promise<void> {
-    const room = await rooms.get(code);
-    for (const s of await io.local.in(ioRoom.game(code)).fetchSockets()) {
+  function dropKicked(code: string, playerId: string): void {
+    const gameId = held.get(code)?.view.gameId ?? '';
+    for (const s of members(code)) {
       if (s.data.kind !== 'player' || s.data.id !== playerId) continue;
-      s.emit('room:closed', { reason: 'kicked', gameId: room?.gameId ?? '' });
+      s.emit('room:closed', { reason: 'kicked', gameId });
       s.disconnect(true);
     }
   }
@@ -179,14 +222,23 @@ export function createRoomRelay(io: QuizServer, { rooms, views, log, clock }: Re
   function enqueueRefresh(code: string): void {
     if (refreshWaiting.has(code)) return;
     refreshWaiting.add(code);
-    enqueue(code, () => {
+    enqueue(code, async () => {
       refreshWaiting.delete(code);
-      return pushState(code);
+      const built = await buildHere(code);
+      if (built) await forward(code, built);
     });
+  }
+
+  /** The room has no members here any more: what is held of it is dropped (a code is reused by later games). */
+  function forget(code: string): void {
+    held.delete(code);
+    arrived.delete(code);
+    builtForSync.delete(code);
   }
 
   return {
     syncState,
+    forget,
     /** The connection handler sent a socket its own state: later pushes compare with it. */
     noteYouSent(socket: QuizSocket, you: PlayerYou): void {
       youChanged(socket, you);
@@ -203,11 +255,20 @@ export function createRoomRelay(io: QuizServer, { rooms, views, log, clock }: Re
       const m = parsed.message;
       switch (m.kind) {
         case 'state':
-          return enqueue(code, () => pushState(code));
+          return enqueue(code, () => pushVersion(code, m.version));
+        case 'view': {
+          const prev = arrived.get(code);
+          if (!prev || prev.version < m.version || prev.view.gameId !== m.view.gameId) {
+            arrived.set(code, { version: m.version, openedAt: m.openedAt, view: m.view });
+          }
+          waiting.get(code)?.();
+          // Normally already waited for by its state message's push; this one covers a lost state message.
+          return enqueue(code, () => pushVersion(code, m.version));
+        }
         case 'countdown':
           // A countdown of a version this instance has not pushed: that version's state message was lost
           // (published while the subscription was down, a Redis restart or failover). Push it first.
-          if ((lastVersion.get(code) ?? 0) < m.version) enqueue(code, () => pushState(code));
+          if ((held.get(code)?.version ?? 0) < m.version) enqueue(code, () => pushVersion(code, m.version));
           return enqueue(code, () => pushCountdown(code, m));
         case 'refresh':
           return enqueueRefresh(code);

@@ -57,6 +57,11 @@ export function createKeys(namespace: string, partitions = 1) {
     /** Hash: player id → ms after the question opened that it was first sent to them (fair timing). */
     sent: (code: string, index: number) => `${room(code)}:sent:${index}`,
     scores: (code: string) => `${room(code)}:scores`,
+    /**
+     * Sorted set: player id → rankKey(score, cumulative answer ms) (src/game/scoring/ranking.ts).
+     * Ascending order is the standings: ZRANK is a player's rank, ZRANGE a page of them.
+     */
+    ranking: (code: string) => `${room(code)}:ranking`,
     streaks: (code: string) => `${room(code)}:streaks`,
     /** Hash: player id → cumulative answer time in ms, the tie-breaker. */
     times: (code: string) => `${room(code)}:times`,
@@ -100,6 +105,7 @@ export function createKeys(namespace: string, partitions = 1) {
         keys.online(code),
         keys.reconnecting(code),
         keys.scores(code),
+        keys.ranking(code),
         keys.streaks(code),
         keys.times(code),
         keys.kicked(code),

@@ -71,6 +71,7 @@ export function createRoomStore({ redis, keys, ttlSeconds, instance }: RoomStore
       streaks: keys.streaks(code),
       times: keys.times(code),
       answerKey: keys.answerKey(code),
+      ranking: keys.ranking(code),
     };
     const others = keys.allOfRoom(code, room.settings.questionCount).filter((k) => !Object.values(named).includes(k));
     const result = await transition.run(
@@ -136,7 +137,7 @@ export function createRoomStore({ redis, keys, ttlSeconds, instance }: RoomStore
     ): Promise<JoinResult> {
       const r = await joinScript.run(
         redis,
-        { room: keys.room(code), players: keys.players(code), nicknames: keys.nicknames(code), scores: keys.scores(code), locked: keys.locked(code) },
+        { room: keys.room(code), players: keys.players(code), nicknames: keys.nicknames(code), scores: keys.scores(code), locked: keys.locked(code), ranking: keys.ranking(code) },
         { playerId: player.id, nicknameKey, player, ttlSeconds, maxPlayers },
       );
       return r.ok ? 'ok' : r.code;
@@ -177,6 +178,7 @@ export function createRoomStore({ redis, keys, ttlSeconds, instance }: RoomStore
           kicked: keys.kicked(code),
           answers: keys.answers(code, Math.max(openQuestion, 0)),
           instances: keys.instances(code),
+          ranking: keys.ranking(code),
         },
         { playerId, kickedTtlSeconds: ttlSeconds },
       );

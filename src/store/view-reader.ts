@@ -1,11 +1,12 @@
-import { buildPlayerYou, buildRoomView, shownPhase } from '../game/view';
-import { rankPlayers } from '../game/scoring/ranking';
-import type { LeaderboardEntry, PlayerYou, Question, RoomView } from '../shared/room';
+import { type PhaseOf, buildPlayerYou, buildRoomView, shownPhase } from '../game/view';
+import type { LeaderboardEntry, PlayerYou, Question, RoomView, StandingsPage } from '../shared/room';
 import type { RoomState, StoredAnswer, StoredPlayer } from '../game/room-state';
 import type { Keys } from './keys';
 import type { QuizRedis } from './redis';
+import { onlineCount } from './scripts/presence.lua';
 
-const LEADERBOARD_SIZE = 5;
+/** The default of VIEW_LEADERBOARD_SIZE: how many of the top players a room's view names. */
+export const LEADERBOARD_SIZE = 10;
 
 /** Everything a finished room holds, for the results record. */
 export interface RoomSnapshot {
@@ -18,92 +19,98 @@ export interface RoomSnapshot {
 }
 
 /**
- * Reads views out of Redis. A view costs a fixed number of round trips per room update;
- * `you` costs one pipelined round trip for all the players one socket instance holds.
+ * Reads views out of Redis. Ranks come from the room's `ranking` sorted set, kept in rank order by
+ * the scripts that change scores, so no read ranks players here: a view reads the top of it and a
+ * few counts, a player's own state their own rank, whatever the room's size.
  */
-export function createViewReader({ redis, keys }: { redis: QuizRedis; keys: Keys }) {
+export function createViewReader({ redis, keys, leaderboardSize = LEADERBOARD_SIZE }: { redis: QuizRedis; keys: Keys; leaderboardSize?: number }) {
+  /** Every player, in rank order (the whole room: for the host's player list and the results). */
   async function standings(code: string) {
-    const [scores, times] = await Promise.all([redis.zrange(keys.scores(code), 0, -1, 'WITHSCORES'), redis.hgetall(keys.times(code))]);
-    return rankRows(scores, times);
+    const replies =
+      (await redis.multi().zrange(keys.ranking(code), 0, -1).zrange(keys.scores(code), 0, -1, 'WITHSCORES').hgetall(keys.times(code)).exec()) ?? [];
+    const order = (replies[0]?.[1] as string[] | undefined) ?? [];
+    const flat = (replies[1]?.[1] as string[] | undefined) ?? [];
+    const times = (replies[2]?.[1] as Record<string, string> | undefined) ?? {};
+    const scores = new Map<string, number>();
+    for (let i = 0; i + 1 < flat.length; i += 2) scores.set(flat[i] as string, Number(flat[i + 1]));
+    return order.map((playerId, i) => ({ playerId, score: scores.get(playerId) ?? 0, totalMs: Number(times[playerId] ?? 0), rank: i + 1 }));
   }
 
-  function rankRows(scores: string[], times: Record<string, string>) {
-    const rows: { playerId: string; score: number; totalMs: number }[] = [];
-    for (let i = 0; i + 1 < scores.length; i += 2) {
-      const playerId = scores[i] as string;
-      rows.push({ playerId, score: Number(scores[i + 1]), totalMs: Number(times[playerId] ?? 0) });
-    }
-    return rankPlayers(rows);
+  /** Ranks offset + 1 to offset + limit, with nicknames and scores: two round trips whatever the room's size. */
+  async function page(code: string, offset: number, limit: number): Promise<StandingsPage> {
+    const replies = (await redis.multi().zcard(keys.ranking(code)).zrange(keys.ranking(code), offset, offset + limit - 1).exec()) ?? [];
+    const total = Number(replies[0]?.[1] ?? 0);
+    const ids = (replies[1]?.[1] as string[] | undefined) ?? [];
+    if (limit <= 0 || ids.length === 0) return { total, offset, limit, entries: [] };
+    const named = (await redis.multi().hmget(keys.players(code), ...ids).zmscore(keys.scores(code), ...ids).exec()) ?? [];
+    const players = (named[0]?.[1] as (string | null)[] | undefined) ?? [];
+    const scores = (named[1]?.[1] as (string | null)[] | undefined) ?? [];
+    const entries: LeaderboardEntry[] = ids.map((_, i) => {
+      const raw = players[i];
+      return { rank: offset + i + 1, nickname: raw ? (JSON.parse(raw) as StoredPlayer).nickname : '?', score: Number(scores[i] ?? 0) };
+    });
+    return { total, offset, limit, entries };
   }
 
   return {
     standings,
+    page,
 
+    /** The shared view: counts, the top of the standings, and the reveal's answer counts once revealed. */
     async view(room: RoomState, questions: Question[], serverNow = Date.now()): Promise<RoomView> {
       const code = room.code;
       const index = room.questionIndex;
       const phase = shownPhase(room);
       const inQuestion = index >= 0 && (phase === 'question' || phase === 'reveal');
-      const finished = room.phase === 'finished';
-      const [playerCount, answered, ranked, locked] = await Promise.all([
-        redis.hlen(keys.players(code)),
-        inQuestion ? redis.hvals(keys.answers(code, index)) : Promise.resolve([] as string[]),
-        standings(code),
-        redis.exists(keys.locked(code)),
+      const tx = redis.multi().hlen(keys.players(code)).exists(keys.locked(code));
+      if (inQuestion && phase === 'reveal') tx.hvals(keys.answers(code, index));
+      else if (inQuestion) tx.hlen(keys.answers(code, index));
+      const [replies, top, online] = await Promise.all([
+        tx.exec(),
+        page(code, 0, leaderboardSize),
+        onlineCount.run(redis, { online: keys.online(code), instances: keys.instances(code) }, {}),
       ]);
-      const named = finished ? ranked : ranked.slice(0, LEADERBOARD_SIZE);
-      const names = named.length ? await redis.hmget(keys.players(code), ...named.map((r) => r.playerId)) : [];
-      const entries: LeaderboardEntry[] = named.map((r, i) => ({
-        rank: r.rank,
-        nickname: names[i] ? (JSON.parse(names[i]) as StoredPlayer).nickname : '?',
-        score: r.score,
-      }));
+      const answers = phase === 'reveal' && inQuestion ? ((replies?.[2]?.[1] as string[] | undefined) ?? []).map((a) => JSON.parse(a) as StoredAnswer) : [];
+      const answeredCount = !inQuestion ? 0 : phase === 'reveal' ? answers.length : Number(replies?.[2]?.[1] ?? 0);
       return buildRoomView(
         {
           room,
           question: inQuestion ? (questions[index] ?? null) : null,
-          playerCount,
-          answeredCount: answered.length,
-          leaderboard: entries.slice(0, LEADERBOARD_SIZE),
-          answers: phase === 'reveal' ? answered.map((a) => JSON.parse(a) as StoredAnswer) : [],
-          locked: locked === 1,
-          standings: finished ? entries : null,
+          playerCount: Number(replies?.[0]?.[1] ?? 0),
+          onlineCount: online.ok ? online.online : 0,
+          answeredCount,
+          leaderboard: top.entries,
+          answers,
+          locked: replies?.[1]?.[1] === 1,
         },
         serverNow,
       );
     },
 
-    /** One player's answer to question `index`, if they gave one. */
-    async ownAnswer(code: string, index: number, playerId: string): Promise<StoredAnswer | null> {
-      const raw = await redis.hget(keys.answers(code, index), playerId);
-      return raw ? (JSON.parse(raw) as StoredAnswer) : null;
-    },
-
-    /** Own state of each given player, with rank by the same tie-break as the leaderboard. */
-    async you(room: RoomState, players: { id: string; nickname: string }[]): Promise<Map<string, PlayerYou>> {
+    /**
+     * Own state of each given player at the room's version `at.version`: rank, score, streak and the
+     * answer to the current question, in one MULTI (all from before or all from after a reveal's
+     * settling, never a mix). Null when the room is no longer at that version: its own states are
+     * the next version's, and would show a reveal's scores with the question.
+     */
+    async you(code: string, at: PhaseOf & { version: number }, players: { id: string; nickname: string }[]): Promise<Map<string, PlayerYou> | null> {
       const out = new Map<string, PlayerYou>();
-      if (players.length === 0) return out;
-      const code = room.code;
-      // One MULTI: scores, times and streaks all from before or all from after a reveal's settling, never a mix.
-      const tx = redis.multi().zrange(keys.scores(code), 0, -1, 'WITHSCORES').hgetall(keys.times(code));
-      for (const p of players) {
-        tx.hget(keys.streaks(code), p.id);
-        tx.hget(keys.answers(code, Math.max(room.questionIndex, 0)), p.id);
-      }
+      const answersKey = keys.answers(code, Math.max(at.questionIndex, 0));
+      const tx = redis.multi().get(keys.room(code)).zcard(keys.ranking(code));
+      for (const p of players) tx.zrank(keys.ranking(code), p.id).zscore(keys.scores(code), p.id).hget(keys.streaks(code), p.id).hget(answersKey, p.id);
       const replies = (await tx.exec()) ?? [];
-      const ranked = rankRows((replies[0]?.[1] as string[]) ?? [], (replies[1]?.[1] as Record<string, string>) ?? {});
-      const byId = new Map(ranked.map((r) => [r.playerId, r]));
+      const record = replies[0]?.[1] as string | null | undefined;
+      if (!record || (JSON.parse(record) as { version: number }).version !== at.version) return null;
+      const total = Number(replies[1]?.[1] ?? 0);
       players.forEach((p, i) => {
-        const streak = Number(replies[2 + 2 * i]?.[1] ?? 0);
-        const rawAnswer = replies[3 + 2 * i]?.[1] as string | null | undefined;
-        const r = byId.get(p.id);
+        const [rank, score, streak, rawAnswer] = [2, 3, 4, 5].map((k) => replies[k + 4 * i]?.[1] as string | number | null | undefined);
         out.set(
           p.id,
-          buildPlayerYou(room, p, {
-            score: r?.score ?? 0,
-            rank: r?.rank ?? ranked.length + 1,
-            streak,
-            answer: room.questionIndex >= 0 && rawAnswer ? (JSON.parse(rawAnswer) as StoredAnswer) : null,
+          buildPlayerYou(at, p, {
+            score: Number(score ?? 0),
+            rank: typeof rank === 'number' ? rank + 1 : total + 1,
+            streak: Number(streak ?? 0),
+            answer: at.questionIndex >= 0 && typeof rawAnswer === 'string' ? (JSON.parse(rawAnswer) as StoredAnswer) : null,
           }),
         );
       });
@@ -132,7 +139,7 @@ export function createViewReader({ redis, keys }: { redis: QuizRedis; keys: Keys
         questions: played,
         players,
         answers,
-        standings: ranked,
+        standings: ranked.filter((r) => present.has(r.playerId)),
       };
     },
   };

@@ -1,6 +1,6 @@
-import { RoomSettings, RoomView } from '../../shared/room';
+import { RoomSettings, RoomView, StandingsPage } from '../../shared/room';
 import { COMMON_ERRORS, type OperationSpec } from '../operation-spec';
-import { CreatedRoom, HostControl, Join, Joined, RoomPlayers } from '../schemas';
+import { CreatedRoom, HostControl, Join, Joined, RoomPlayers, StandingsQuery } from '../schemas';
 
 const { badBody, badCode, noRoom, noToken } = COMMON_ERRORS;
 const HOST_ONLY = "`FORBIDDEN`: not the host token of this room (a user token, a player token, or another room's host token).";
@@ -50,6 +50,20 @@ export const roomsOperations: OperationSpec[] = [
     description: 'The same view the socket pushes as `room:view`: never a correct answer before the reveal.',
     answer: { status: 200, schema: { RoomView }, description: 'The room as everyone in it sees it.' },
     errors: { 400: badCode, 404: noRoom },
+  },
+  {
+    method: 'get',
+    path: '/rooms/{code}/standings',
+    operationId: 'getStandings',
+    tag: 'rooms',
+    summary: "A page of a room's standings",
+    description:
+      'Every player ranked, best first (equal scores: the lower cumulative answer time first), a page at a time: the view ' +
+      'names only the top (`leaderboard`, VIEW_LEADERBOARD_SIZE players), and each player gets their own rank in `room:you`. ' +
+      'Ranks settle at each reveal. Public like the view: nicknames and scores, no player ids.',
+    query: StandingsQuery,
+    answer: { status: 200, schema: { StandingsPage }, description: 'Ranks offset + 1 to offset + limit, and how many there are.' },
+    errors: { 400: `${badCode}; or \`BAD_REQUEST\`: \`offset\` or \`limit\` out of bounds (limit above STANDINGS_PAGE_MAX).`, 404: noRoom },
   },
   {
     method: 'post',

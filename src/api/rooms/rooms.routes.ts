@@ -5,7 +5,7 @@ import { AppError } from '../app-error';
 import { optionalClaims, requireClaims } from '../auth/auth.middleware';
 import type { ApiDeps } from '../deps';
 import type { RoomsService } from './rooms.service';
-import { type CreatedRoom, HostControl, Join, type Joined, PlayerIdParam, type RoomPlayers } from '../schemas';
+import { type CreatedRoom, HostControl, Join, type Joined, PlayerIdParam, type RoomPlayers, StandingsQuery } from '../schemas';
 import { parse, roomCodeParam } from '../validation';
 
 export function roomsRoutes(deps: ApiDeps, service: RoomsService): Router {
@@ -26,6 +26,12 @@ export function roomsRoutes(deps: ApiDeps, service: RoomsService): Router {
   router.get('/rooms/:code', async (req, res) => {
     const room = await service.load(roomCodeParam(req.params.code));
     res.json(await service.viewOf(room));
+  });
+
+  router.get('/rooms/:code/standings', async (req, res) => {
+    const code = roomCodeParam(req.params.code);
+    const { offset, limit } = parse(StandingsQuery, req.query);
+    res.json(await service.standings(code, offset, limit));
   });
 
   router.post('/rooms/:code/players', async (req, res) => {

@@ -4,7 +4,7 @@ import { createNicknameRules } from '../../game/nickname-filter';
 import { nicknameSkeleton } from '../../game/nickname-skeleton';
 import { generateRoomCode } from '../../game/room-code';
 import { ErrorCode } from '../../shared/error-codes';
-import type { Question, RoomSettings, RoomView } from '../../shared/room';
+import type { Question, RoomSettings, RoomView, StandingsPage } from '../../shared/room';
 import type { RoomState } from '../../game/room-state';
 import { signToken } from '../../shared/tokens';
 import { AppError } from '../app-error';
@@ -32,6 +32,21 @@ export function createRoomsService(deps: ApiDeps) {
 
   async function viewOf(room: RoomState): Promise<RoomView> {
     return views.view(room, await rooms.getQuestions(room.code));
+  }
+
+  /**
+   * Builds a new version's view once and publishes it on the room's channel, where every socket
+   * process forwards it as it is. Not published when the room moved on during the reads (the next
+   * version's writer publishes its own); lost, the socket processes build it themselves.
+   */
+  async function publishView(room: RoomState): Promise<void> {
+    try {
+      const view = await viewOf(room);
+      if ((await rooms.get(room.code))?.version !== room.version) return;
+      await rooms.publish(room.code, { kind: 'view', version: room.version, openedAt: room.openedAt, view });
+    } catch (err) {
+      deps.log.warn('view not published; socket processes build it themselves', { room: room.code, err });
+    }
   }
 
   /**
@@ -73,6 +88,7 @@ export function createRoomsService(deps: ApiDeps) {
       );
     }
     const next = result.room;
+    await publishView(next);
     deps.log.info('room changed', { room: code, event: result.event.type, phase: next.phase, question: next.questionIndex, version: next.version });
     return next;
   }
@@ -154,6 +170,16 @@ export function createRoomsService(deps: ApiDeps) {
       const token = signToken(config.jwtSecret, { kind: 'player', sub: playerId, name: nickname, room: code });
       await rooms.publish(code, { kind: 'refresh' });
       return { playerId, token };
+    },
+
+    /** A page of the room's standings, every player ranked; at most STANDINGS_PAGE_MAX a page. */
+    async standings(code: string, offset: number, limit = config.limits.standingsPageMax): Promise<StandingsPage> {
+      const most = config.limits.standingsPageMax;
+      if (limit > most) {
+        throw AppError.badRequest(`limit may be at most ${most} on this server (STANDINGS_PAGE_MAX).`, [{ path: 'limit', message: `at most ${most}` }]);
+      }
+      await load(code);
+      return views.page(code, offset, limit);
     },
 
     /** Everyone in the room, by rank, with their ids: what the host needs to kick someone. */

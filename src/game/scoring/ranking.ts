@@ -8,3 +8,14 @@ export function rankPlayers<T extends { playerId: string; score: number; totalMs
     .sort((a, b) => b.score - a.score || a.totalMs - b.totalMs || (a.playerId < b.playerId ? -1 : a.playerId > b.playerId ? 1 : 0))
     .map((r, i) => ({ ...r, rank: i + 1 }));
 }
+
+/** More than any game's cumulative answer time in ms (50 questions of 120 s are 6,000,000). */
+export const RANK_TIME_SCALE = 1e9;
+
+/**
+ * The same order as a number, for the room's `ranking` sorted set: ascending order is rankPlayers'
+ * order (Redis orders equal numbers by member, the player id). Exact while points stay under 9e6.
+ */
+export function rankKey(score: number, totalMs: number): number {
+  return -score * RANK_TIME_SCALE + totalMs;
+}

@@ -2,9 +2,9 @@ import { answer } from './answer.lua';
 import { join } from './join.lua';
 import { kick } from './kick.lua';
 import { leaderboard } from './leaderboard.lua';
-import { lease, presence, reconnecting, roomPresence } from './presence.lua';
+import { lease, onlineCount, presence, reconnecting, roomPresence } from './presence.lua';
 import { sent } from './sent.lua';
 import { transition } from './transition.lua';
 
 /** Every script, loaded on each client by createRedis (a test checks none is missing). */
-export const ALL_SCRIPTS = [transition, join, answer, presence, kick, reconnecting, leaderboard, lease, roomPresence, sent];
+export const ALL_SCRIPTS = [transition, join, answer, presence, kick, reconnecting, leaderboard, lease, roomPresence, sent, onlineCount];

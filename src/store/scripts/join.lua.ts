@@ -4,7 +4,7 @@ import { arg, defineScript } from './define-script';
  * Adds a player to a room, once per nickname skeleton (look-alikes are one name), while there is room.
  *
  * KEYS[1] room record   KEYS[2] players hash   KEYS[3] nicknames hash   KEYS[4] scores zset
- * KEYS[5] locked flag
+ * KEYS[5] locked flag    KEYS[6] ranking zset
  * ARGV[1] player id     ARGV[2] nickname skeleton ARGV[3] player (JSON)  ARGV[4] time to live, seconds
  * ARGV[5] the server's ceiling of players per room (the room's own `maxPlayers` applies when lower)
  *
@@ -26,15 +26,16 @@ if redis.call('HLEN', KEYS[2]) >= most then return -5 end
 if redis.call('HSETNX', KEYS[3], ARGV[2], ARGV[1]) == 0 then return -3 end
 redis.call('HSET', KEYS[2], ARGV[1], ARGV[3])
 redis.call('ZADD', KEYS[4], 'NX', 0, ARGV[1])
+redis.call('ZADD', KEYS[6], 'NX', 0, ARGV[1])
 local ttl = tonumber(ARGV[4])
-for i = 2, 4 do redis.call('EXPIRE', KEYS[i], ttl) end
+for _, i in ipairs({2, 3, 4, 6}) do redis.call('EXPIRE', KEYS[i], ttl) end
 return 1
 `;
 
 export const join = defineScript({
   command: 'qlJoin',
   lua: joinScript,
-  keys: ['room', 'players', 'nicknames', 'scores', 'locked'],
+  keys: ['room', 'players', 'nicknames', 'scores', 'locked', 'ranking'],
   argv: { playerId: arg.string, nicknameKey: arg.string, player: arg.json<StoredPlayer>(), ttlSeconds: arg.number, maxPlayers: arg.number },
   failures: { [-1]: 'not-found', [-2]: 'closed', [-3]: 'nickname-taken', [-4]: 'locked', [-5]: 'full' },
   status: [1],

@@ -6,7 +6,7 @@ import { everyoneAnsweredLua } from './early-close.lua';
  *
  * KEYS[1] players hash   KEYS[2] reconnecting hash   KEYS[3] online hash   KEYS[4] scores zset
  * KEYS[5] streaks hash   KEYS[6] times hash          KEYS[7] kicked set    KEYS[8] answers of the open question
- * KEYS[9] socket instances' presence leases
+ * KEYS[9] socket instances' presence leases   KEYS[10] ranking zset
  * ARGV[1] player id      ARGV[2] time to live of the kicked set, seconds
  *
  * Returns 1 when kicked, 2 when kicked and everyone left online has answered the open question
@@ -22,6 +22,7 @@ for _, field in ipairs(redis.call('HKEYS', KEYS[3])) do
   if string.sub(field, 1, #ARGV[1] + 1) == ARGV[1] .. '|' then redis.call('HDEL', KEYS[3], field) end
 end
 redis.call('ZREM', KEYS[4], ARGV[1])
+redis.call('ZREM', KEYS[10], ARGV[1])
 redis.call('HDEL', KEYS[8], ARGV[1])
 redis.call('SADD', KEYS[7], ARGV[1])
 redis.call('EXPIRE', KEYS[7], tonumber(ARGV[2]))
@@ -34,7 +35,7 @@ return 1
 export const kick = defineScript({
   command: 'qlKick',
   lua: kickScript,
-  keys: ['players', 'reconnecting', 'online', 'scores', 'streaks', 'times', 'kicked', 'answers', 'instances'],
+  keys: ['players', 'reconnecting', 'online', 'scores', 'streaks', 'times', 'kicked', 'answers', 'instances', 'ranking'],
   argv: { playerId: arg.string, kickedTtlSeconds: arg.number },
   failures: { [-1]: 'not-found' },
   status: [1, 2],

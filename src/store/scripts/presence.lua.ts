@@ -150,3 +150,25 @@ export const roomPresence = defineScript({
   reply: ['players', 'answered', 'vacantForMs', 'closable', 'livePlayers'],
   ok: (r) => ({ players: r.players, answered: r.answered, vacantForMs: r.vacantForMs, closable: r.closable === 1, livePlayers: r.livePlayers }),
 });
+
+/**
+ * How many players are online now, by live presence only (a dead instance's players not counted);
+ * read-only, for the room's view.
+ *
+ * KEYS[1] online hash   KEYS[2] instances hash
+ * Returns the number of players with a connection to a socket instance whose lease runs.
+ */
+export const onlineCountScript = `${everyoneAnsweredLua}
+local _, live = liveIds(KEYS[1], KEYS[2], redisNow())
+return live
+`;
+
+export const onlineCount = defineScript({
+  command: 'qlOnlineCount',
+  lua: onlineCountScript,
+  keys: ['online', 'instances'],
+  argv: {},
+  failures: {},
+  reply: ['online'],
+  ok: (r) => ({ online: r.online }),
+});

@@ -1,4 +1,5 @@
 import type { RoomState } from '../../game/room-state';
+import { RANK_TIME_SCALE } from '../../game/scoring/ranking';
 import type { ChannelMessage, RoomEvent } from '../../shared/events';
 import { type ArgCodec, arg, defineScript } from './define-script';
 /**
@@ -19,8 +20,9 @@ import { type ArgCodec, arg, defineScript } from './define-script';
  * ARGV[10]   PUBLISH, or SPUBLISH on a Redis Cluster (the channel shares the room's hash tag)
  *
  * Settling, when ARGV[9] is 1, needs KEYS[3] answers of the revealed question, KEYS[4] players,
- * KEYS[5] scores, KEYS[6] streaks, KEYS[7] answer times, KEYS[8] answer key. Each answer's points,
- * time and streak, recorded by answer.lua, are added to the standings; a player who did not answer
+ * KEYS[5] scores, KEYS[6] streaks, KEYS[7] answer times, KEYS[8] answer key, KEYS[9] ranking. Each
+ * answer's points, time and streak, recorded by answer.lua, are added to the standings (and its
+ * rankKey to the ranking, src/game/scoring/ranking.ts); a player who did not answer
  * loses their streak, except on a poll, which leaves streaks alone; answers of players kicked since
  * are dropped. Done inside the compare-and-set, a question is settled exactly once.
  *
@@ -48,6 +50,7 @@ if ARGV[9] == '1' then
       answered[all[i]] = true
       redis.call('ZINCRBY', KEYS[5], a.points, all[i])
       redis.call('HINCRBY', KEYS[7], all[i], a.elapsedMs)
+      redis.call('ZINCRBY', KEYS[9], -a.points * ${RANK_TIME_SCALE} + a.elapsedMs, all[i])
       redis.call('HSET', KEYS[6], all[i], a.streak or 0)
     end
   end
@@ -57,7 +60,7 @@ if ARGV[9] == '1' then
       if not answered[id] then redis.call('HSET', KEYS[6], id, 0) end
     end
   end
-  for i = 3, 8 do redis.call('EXPIRE', KEYS[i], ttl) end
+  for i = 3, 9 do redis.call('EXPIRE', KEYS[i], ttl) end
 end
 redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[8], '*', 'type', ARGV[3], 'event', ARGV[4])
 redis.call(ARGV[10], ARGV[5], ARGV[6])
@@ -67,7 +70,7 @@ return 1
 export const transition = defineScript({
   command: 'qlTransition',
   lua: transitionScript,
-  keys: ['room', 'events', 'answers', 'players', 'scores', 'streaks', 'times', 'answerKey'],
+  keys: ['room', 'events', 'answers', 'players', 'scores', 'streaks', 'times', 'answerKey', 'ranking'],
   restKeys: 'others',
   argv: {
     expectedVersion: arg.number,
