@@ -113,7 +113,7 @@ export function createRoomRelay(io: QuizServer, { rooms, views, log, clock }: Re
     const entry = built.get(code);
     if (!entry) return null;
     // The clock reading is the one thing of a view that is not of its version.
-    const view = { ...entry.view, serverNow: Date.now() };
+    const view = { ...entry.view, serverNow: clock.now() };
     if (!player) return { view, you: null };
     let own = entry.yous.get(player.id);
     if (!own) {
@@ -143,7 +143,7 @@ export function createRoomRelay(io: QuizServer, { rooms, views, log, clock }: Re
   function pushCountdown(code: string, m: Extract<ChannelMessage, { kind: 'countdown' }>): void {
     // A tick published just before a transition must not reach clients after the new phase's view.
     if ((lastVersion.get(code) ?? 0) > m.version) return;
-    const serverNow = Date.now();
+    const serverNow = clock.now();
     io.local.to(ioRoom.game(code)).emit('room:countdown', {
       remainingMs: Math.max(0, m.deadlineAt - serverNow),
       deadlineAt: m.deadlineAt,

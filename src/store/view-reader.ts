@@ -20,8 +20,9 @@ export interface RoomSnapshot {
 /**
  * Reads views out of Redis. A view costs a fixed number of round trips per room update;
  * `you` costs one pipelined round trip for all the players one socket instance holds.
+ * `now`: Redis's clock read locally (redis-clock.ts), the clock of `deadlineAt`, for `serverNow`.
  */
-export function createViewReader({ redis, keys }: { redis: QuizRedis; keys: Keys }) {
+export function createViewReader({ redis, keys, now = Date.now }: { redis: QuizRedis; keys: Keys; now?: () => number }) {
   async function standings(code: string) {
     const [scores, times] = await Promise.all([redis.zrange(keys.scores(code), 0, -1, 'WITHSCORES'), redis.hgetall(keys.times(code))]);
     return rankRows(scores, times);
@@ -39,7 +40,7 @@ export function createViewReader({ redis, keys }: { redis: QuizRedis; keys: Keys
   return {
     standings,
 
-    async view(room: RoomState, questions: Question[], serverNow = Date.now()): Promise<RoomView> {
+    async view(room: RoomState, questions: Question[], serverNow = now()): Promise<RoomView> {
       const code = room.code;
       const index = room.questionIndex;
       const phase = shownPhase(room);
