@@ -9,16 +9,16 @@
  * Losses are in points of a 1000-point question, by the speed rule unrounded; the latency allowance (at most
  * 150 ms, for distance) is left out: on 127.0.0.1 there is no distance to make up for.
  */
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import path from 'node:path';
 import { Redis } from 'ioredis';
-import { type Socket, io } from 'socket.io-client';
+import type { StoredAnswer } from '../src/game/room-state';
+import type { RoomEvent } from '../src/shared/events';
 import type { RoomView } from '../src/shared/room';
-import type { RoomState, StoredAnswer } from '../src/game/room-state';
-import type { ClientToServerEvents, ServerToClientEvents } from '../src/shared/socket-events';
 import { createKeys } from '../src/store/keys';
+import type { FairBotMessage, FairJoin, FairSent } from './fair-bots';
 import { json } from './harness';
 import { summary } from './stats';
-
-type Client = Socket<ServerToClientEvents, ClientToServerEvents>;
 
 export interface FairnessOptions {
   api: string;
@@ -30,22 +30,53 @@ export interface FairnessOptions {
   questionSeconds: number;
   /** Every bot answers within this window after its screen got the question. */
   burstMs: number;
+  /** Bot processes (fair-bots.ts); default one per 1,000 players. */
+  botProcesses?: number;
 }
 
-/** What a bot saw of one answer, on this machine's clock (the same host's clock as Redis and the api). */
-interface Sent {
-  playerId: string;
-  questionIndex: number;
-  receivedAt: number;
-  sentAt: number;
+/** Players per bot process unless told: one process's event loop keeps up with about this many. */
+const PLAYERS_PER_BOT_PROCESS = 1000;
+const BOTS = path.join(__dirname, 'fair-bots.ts');
+/** The bots on the second core when taskset is there, so that they take as little as possible from the servers' core. */
+const BOTS_CPU = spawnSync('taskset', ['-c', '1', 'true']).status === 0 ? ['taskset', '-c', '1'] : [];
+
+function botProcess(): ChildProcess {
+  const [command = process.execPath, ...args] = [...BOTS_CPU, process.execPath, '--import', 'tsx', BOTS];
+  return spawn(command, args, { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+}
+
+/** The next message of `type` from a bot process. */
+function reply<T extends FairBotMessage['type']>(child: ChildProcess, type: T): Promise<Extract<FairBotMessage, { type: T }>> {
+  return new Promise((resolve, reject) => {
+    const onMessage = (m: FairBotMessage) => {
+      if (m.type !== type) return;
+      child.off('message', onMessage);
+      child.off('exit', onExit);
+      resolve(m as Extract<FairBotMessage, { type: T }>);
+    };
+    const onExit = (code: number | null) => reject(new Error(`a fairness bot process exited (${code}) before its ${type}`));
+    child.on('message', onMessage);
+    child.once('exit', onExit);
+  });
+}
+
+/** When each question opened: its opening event's `at`, which is the record's `openedAt` (both Redis TIME in one script). */
+async function openings(redis: Redis, stream: string): Promise<Map<number, number>> {
+  const opened = new Map<number, number>();
+  for (const [, fields] of await redis.xrange(stream, '-', '+')) {
+    const event = JSON.parse(fields[fields.indexOf('event') + 1] ?? 'null') as RoomEvent | null;
+    if (event && (event.type === 'room.started' || event.type === 'room.updated') && event.phase === 'question') {
+      opened.set(event.questionIndex, event.at);
+    }
+  }
+  return opened;
 }
 
 export async function runFairness(o: FairnessOptions) {
   const keys = createKeys(o.namespace);
   const redis = new Redis(o.redisUrl);
-  const clients: Client[] = [];
-  const sent: Sent[] = [];
-  const openedAt = new Map<number, number>();
+  const processes = Math.max(1, Math.min(o.players, o.botProcesses ?? Math.ceil(o.players / PLAYERS_PER_BOT_PROCESS)));
+  const bots = Array.from({ length: processes }, botProcess);
   try {
     const { token } = await json<{ token: string }>(`${o.api}/auth/register`, 'POST', {
       email: `bench-fair-${Date.now()}@bench.invalid`,
@@ -64,44 +95,27 @@ export async function runFairness(o: FairnessOptions) {
     );
     while ((await json<RoomView>(`${o.api}/rooms/${room.code}`, 'GET')).phase === 'building') await new Promise((r) => setTimeout(r, 100));
 
-    let finished!: () => void;
-    const done = new Promise<void>((r) => (finished = r));
-    /** Bots that have seen everyone join: the joins' own view pushes are over, so the start is not queued behind them. */
-    const settled = new Set<Client>();
-    const JOIN_BATCH = 50;
-    for (let i = 0; i < o.players; i += JOIN_BATCH) {
-      const batch = Array.from({ length: Math.min(JOIN_BATCH, o.players - i) }, (_, k) => i + k);
-      await Promise.all(
-        batch.map(async (n) => {
-          const p = await json<{ playerId: string; token: string }>(`${o.api}/rooms/${room.code}/players`, 'POST', { nickname: `f${n}` });
-          const c: Client = io(o.socketUrl, { auth: { token: p.token }, transports: ['websocket'] });
-          let answered = -1;
-          c.on('room:view', (v) => {
-            if (v.phase === 'finished') finished();
-            if (v.phase === 'lobby' && v.playerCount === o.players) settled.add(c);
-            if (v.phase !== 'question' || !v.question || v.question.index <= answered) return;
-            const receivedAt = Date.now();
-            answered = v.question.index;
-            const q = v.question;
-            if (!openedAt.has(q.index)) {
-              openedAt.set(q.index, 0);
-              void redis.get(keys.room(room.code)).then((raw) => raw && openedAt.set(q.index, (JSON.parse(raw) as RoomState).openedAt ?? 0));
-            }
-            setTimeout(() => {
-              const guess = q.choices.length ? { choice: Math.floor(Math.random() * q.choices.length) } : { text: 'no idea' };
-              sent.push({ playerId: p.playerId, questionIndex: q.index, receivedAt, sentAt: Date.now() });
-              c.emit('answer:submit', { questionIndex: q.index, ...guess }, () => undefined);
-            }, Math.random() * o.burstMs);
-          });
-          clients.push(c);
-        }),
-      );
-    }
-    const settleBy = Date.now() + 120_000;
-    while (settled.size < o.players && Date.now() < settleBy) await new Promise((r) => setTimeout(r, 200));
+    let first = 0;
+    const joined = bots.map((child, k) => {
+      const players = Math.floor(o.players / processes) + (k < o.players % processes ? 1 : 0);
+      const order: FairJoin = { type: 'join', api: o.api, socketUrl: o.socketUrl, code: room.code, first, players, total: o.players, burstMs: o.burstMs };
+      first += players;
+      child.send(order);
+      return reply(child, 'joined');
+    });
+    const finished = Promise.all(bots.map((child) => reply(child, 'finished')));
+    finished.catch(() => undefined);
+    await Promise.race([Promise.all(joined), new Promise((r) => setTimeout(r, 180_000))]);
     await new Promise((r) => setTimeout(r, 500));
     await json(`${o.api}/rooms/${room.code}/start`, 'POST', {}, room.hostToken);
-    await done;
+    await finished;
+    const sent: FairSent[] = [];
+    for (const child of bots) {
+      const report = reply(child, 'report');
+      child.send({ type: 'report' });
+      sent.push(...(await report).sent);
+    }
+    const openedAt = await openings(redis, keys.events(room.code));
 
     const loss = { queueOld: [] as number[], queueNew: [] as number[], fanoutOld: [] as number[], fanoutNew: [] as number[] };
     const delivery: number[] = [];
@@ -139,7 +153,7 @@ export async function runFairness(o: FairnessOptions) {
       fanoutNew: summary(loss.fanoutNew),
     };
   } finally {
-    for (const c of clients) c.close();
+    for (const child of bots) if (child.connected) child.send({ type: 'close' });
     redis.disconnect();
   }
 }

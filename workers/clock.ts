@@ -3,7 +3,7 @@
  * many rooms fall due at it, and no BullMQ concurrency slot held while waiting. What is set here is
  * lost with the process, so only work that the next job repeats anyway (a countdown frame) goes here.
  */
-export function createClock(onError: (err: unknown) => void) {
+export function createClock(now: () => number, onError: (err: unknown) => void) {
   const due = new Map<number, { timer: NodeJS.Timeout; work: (() => Promise<unknown>)[] }>();
 
   function fire(at: number): void {
@@ -13,14 +13,14 @@ export function createClock(onError: (err: unknown) => void) {
   }
 
   return {
-    /** Runs `work` at `at` (epoch ms), or at once when that has passed. */
+    /** Runs `work` at `at` (epoch ms on the clock `now` reads), or at once when that has passed. */
     at(at: number, work: () => Promise<unknown>): void {
       const slot = due.get(at);
       if (slot) {
         slot.work.push(work);
         return;
       }
-      due.set(at, { timer: setTimeout(() => fire(at), Math.max(0, at - Date.now())), work: [work] });
+      due.set(at, { timer: setTimeout(() => fire(at), Math.max(0, at - now())), work: [work] });
     },
 
     /** How much work waits for its instant. */

@@ -8,6 +8,7 @@ import { type LeaderboardStore, createLeaderboardStore } from '../src/store/lead
 import { type Queues, createQueues } from '../src/store/queues';
 import { type ReconcileReports, createReconcileReports } from '../src/store/reconcile-report';
 import { type QuizRedis, connectRedis } from '../src/store/redis';
+import { type RedisClock, createRedisClock } from '../src/store/redis-clock';
 import { type GamesRepo, createGamesRepo } from '../src/store/repos/games.repo';
 import { type QuestionsRepo, createQuestionsRepo } from '../src/store/repos/questions.repo';
 import { type ResultsBacklog, createResultsBacklog } from '../src/store/results-backlog';
@@ -35,6 +36,8 @@ export interface WorkerDeps {
   answerGraceMs: number;
   /** Timers for countdown frames at their due instant (see clock.ts). */
   clock: Clock;
+  /** Redis's clock, which every room time is on: deadlines are waited for on it, not on this host's. */
+  redisClock: RedisClock;
   /** Signed-in players besides the host a game needs to count on the leaderboards (LEADERBOARD_MIN_PLAYERS). */
   leaderboardMinPlayers: number;
 }
@@ -48,12 +51,13 @@ export function createWorkerDeps(
   log: Logger,
   { redis, keys, db, metrics }: { redis: QuizRedis; keys: Keys; db: Db; metrics: WorkerMetrics },
 ): WorkerDeps {
+  const redisClock = createRedisClock({ redis, log });
   return {
     log,
     bus: createEventBus({ redis, keys, blockingClient: () => connectRedis(config, 'quizloop-worker-events', { blocking: true, log }) }),
     queues: createQueues(redis, keys),
     rooms: createRoomStore({ redis, keys, ttlSeconds: config.roomTtlSeconds }),
-    views: createViewReader({ redis, keys, leaderboardSize: config.limits.viewLeaderboardSize }),
+    views: createViewReader({ redis, keys, leaderboardSize: config.limits.viewLeaderboardSize, now: redisClock.now }),
     questions: createQuestionsRepo(db),
     games: createGamesRepo(db),
     leaderboards: createLeaderboardStore({ redis, keys, roomTtlSeconds: config.roomTtlSeconds }),
@@ -64,7 +68,10 @@ export function createWorkerDeps(
     reports: createReconcileReports({ redis, keys }),
     reconcile: { graceMs: config.reconcileGraceMs, buildingMs: config.roomBuildingSeconds * 1000 },
     answerGraceMs: config.timing.answerGraceMs,
-    clock: createClock((err) => log.warn('a countdown tick failed; the next one draws again', { err: err instanceof Error ? err.message : String(err) })),
+    clock: createClock(redisClock.now, (err) =>
+      log.warn('a countdown tick failed; the next one draws again', { err: err instanceof Error ? err.message : String(err) }),
+    ),
+    redisClock,
     leaderboardMinPlayers: config.limits.leaderboardMinPlayers,
   };
 }

@@ -40,7 +40,7 @@ export function createEventHandler(deps: WorkerDeps, consumer: string) {
       case 'room.updated':
         if (isTimedPhase(room.phase) && room.deadlineAt !== null) {
           if (room.phaseStartedAt !== null) ticks.arm({ ...room, deadlineAt: room.deadlineAt, phaseStartedAt: room.phaseStartedAt });
-          await scheduleAdvance(queues, { ...room, deadlineAt: room.deadlineAt }, deps.answerGraceMs);
+          await scheduleAdvance(queues, { ...room, deadlineAt: room.deadlineAt }, deps.answerGraceMs, deps.redisClock.now());
         }
         if (room.phase === 'paused') await endIfIdle(at);
         return;

@@ -43,6 +43,8 @@ export async function startWorker(config: ResolvedConfig, log: Logger) {
   // The stream readers block in XREADGROUP on connections of their own; readiness and metrics use `redis`.
   const monitorBus = createEventBus({ redis, keys });
   const deps = createWorkerDeps(config, log, { redis, keys, db, metrics });
+  // Room times are on Redis's clock: measure it before any deadline is waited for.
+  await deps.redisClock.start();
   const { queues, results, reports } = deps;
   registerWorkerBacklogGauges(registry, {
     events: () => monitorBus.backlog(),
@@ -138,6 +140,7 @@ export async function startWorker(config: ResolvedConfig, log: Logger) {
       clearInterval(rescheduler);
       await events.stop();
       deps.clock.stop();
+      deps.redisClock.stop();
       await Promise.all(workers.map((w) => w.close()));
       log.info('worker stopped; jobs in hand finished');
       await closeQueues(queues);

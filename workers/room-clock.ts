@@ -8,14 +8,19 @@ type RoomAt = Pick<RoomState, 'code' | 'gameId' | 'version'>;
  * The phase's deadline advance, scheduled when the phase opens. It retries without limit (see
  * queues.ts), so no tick and no other job has to survive for the room to move on. A question closes
  * only after `answerGraceMs` past its deadline: an answer that arrived in time may still be on its way
- * to Redis (docs/game.md, "Timing").
+ * to Redis (docs/game.md, "Timing"). `redisNow`: Redis's clock now (the deadline is on it), not this host's.
  */
-export async function scheduleAdvance(queues: Queues, room: RoomAt & Pick<RoomState, 'phase'> & { deadlineAt: number }, answerGraceMs: number): Promise<void> {
+export async function scheduleAdvance(
+  queues: Queues,
+  room: RoomAt & Pick<RoomState, 'phase'> & { deadlineAt: number },
+  answerGraceMs: number,
+  redisNow: number,
+): Promise<void> {
   const dueAt = room.deadlineAt + (room.phase === 'question' ? answerGraceMs : 0);
   await queues.advance.add(
     'advance',
     { roomCode: room.code, gameId: room.gameId, version: room.version, dueAt },
-    { jobId: jobId.advance(room.gameId, room.version), delay: Math.max(0, dueAt - Date.now() - SCHEDULE_LEAD_MS) },
+    { jobId: jobId.advance(room.gameId, room.version), delay: Math.max(0, dueAt - redisNow - SCHEDULE_LEAD_MS) },
   );
 }
 

@@ -12,7 +12,7 @@ type TimedRoom = RoomState & { deadlineAt: number; phaseStartedAt: number };
 
 /**
  * The countdown of a timed phase: tick n is due at phaseStartedAt + 2 s × n, for every n before the
- * deadline. All of a phase's ticks are set on the worker's clock when the worker handles the phase's
+ * deadline. All of a phase's ticks are set on Redis's clock when the worker handles the phase's
  * event: timers in this process, not BullMQ delayed jobs, which fire as late as Redis's timer and
  * queue behind each other when a thousand rooms fall due together. Ticks only draw (and look for a
  * question to close early or a game everyone left): the deadline's advance is a durable job of its
@@ -28,7 +28,7 @@ export function createTicks(deps: WorkerDeps) {
       const phase = `${room.gameId}-${room.version}`;
       if (armed.has(phase)) return;
       armed.add(phase);
-      const now = Date.now();
+      const now = deps.redisClock.now();
       for (let n = 0; room.phaseStartedAt + TICK_MS * n < room.deadlineAt; n++) {
         const due = room.phaseStartedAt + TICK_MS * n;
         if (due < now - STALE_TICK_MS) continue;
@@ -45,7 +45,7 @@ async function drawTick(deps: WorkerDeps, armedFor: TimedRoom, n: number, due: n
   const { rooms, queues, metrics } = deps;
   const room = await rooms.get(armedFor.code);
   if (!room || room.gameId !== armedFor.gameId || room.version !== armedFor.version || !isTimedPhase(room.phase)) return;
-  metrics.tickLateness.observe({ tick: n === 0 ? 'first' : 'delayed' }, Math.max(0, Date.now() - due) / 1000);
+  metrics.tickLateness.observe({ tick: n === 0 ? 'first' : 'delayed' }, Math.max(0, deps.redisClock.now() - due) / 1000);
   const { vacantForMs, closable, ...counts } = await rooms.presenceState(room.code, room.phase === 'question' ? room.questionIndex : -1);
   if (await endIfAbandoned(deps, room, vacantForMs)) return;
   // Every live player has answered, yet no answer closed the question: those it waited for were

@@ -17,6 +17,7 @@ import { createRoomStore } from '../store/room-store';
 import { createUsersRepo } from '../store/repos/users.repo';
 import { listen } from '../platform/ops-http';
 import { closeServer } from '../platform/shutdown';
+import { createRedisClock } from '../store/redis-clock';
 import { createViewReader } from '../store/view-reader';
 import { createApp } from './app';
 import { createRateLimits } from './rate-limits';
@@ -28,13 +29,16 @@ export async function startApi(config: ResolvedConfig, log: Logger, port = confi
   const registry = createMetricsRegistry('api');
   createApiMetrics(registry, createRoomCensus({ redis, keys }));
   const queues = createQueues(redis, keys);
+  // Views tell clients `serverNow` on the clock of their deadlines, Redis's.
+  const clock = createRedisClock({ redis, log });
+  await clock.start();
   const app = createApp({
     config,
     log,
     redis,
     db,
     rooms: createRoomStore({ redis, keys, ttlSeconds: config.roomTtlSeconds }),
-    views: createViewReader({ redis, keys, leaderboardSize: config.limits.viewLeaderboardSize }),
+    views: createViewReader({ redis, keys, leaderboardSize: config.limits.viewLeaderboardSize, now: clock.now }),
     users: createUsersRepo(db),
     questions: createQuestionsRepo(db),
     categories: createCategoriesRepo(db),
@@ -62,6 +66,7 @@ export async function startApi(config: ResolvedConfig, log: Logger, port = confi
       const closed = closeServer(server, 10_000);
       log.info('api closed to new connections; finishing requests in flight');
       await closed;
+      clock.stop();
       await closeQueues(queues);
       await redis.quit();
       await db.destroy();

@@ -13,13 +13,29 @@ export type Transition =
   | { type: 'resume' }
   | { type: 'end' };
 
-/**
- * `settles` is true when the change closes an open question: its answers then go into the
- * standings, inside the same compare-and-set (see transition.lua).
- */
-export type TransitionResult = { ok: true; room: RoomState; event: RoomEvent; settles: boolean } | { ok: false; reason: string };
+/** Record times that a change sets from the instant it is applied. `paused`: its `at` and `remainingMs`. */
+export type ClockField = 'createdAt' | 'phaseStartedAt' | 'openedAt' | 'deadlineAt' | 'startedAt' | 'finishedAt' | 'paused';
 
-const refuse = (room: RoomState, t: Transition): TransitionResult => ({
+/**
+ * A change read off no process's clock: the fields named in `clock` (and the event's `at`) hold ms
+ * after the instant it is applied, and the transition script adds Redis TIME to them (`stampAt`), so
+ * every deadline is on one clock whichever host asked. A pause holds its old deadline in
+ * `paused.remainingMs` until then.
+ */
+export interface Change {
+  room: RoomState;
+  event: RoomEvent;
+  /** The change closes an open question: its answers go into the standings inside the same compare-and-set (see transition.lua). */
+  settles: boolean;
+  clock: readonly ClockField[];
+}
+
+export type TransitionResult = ({ ok: true } & Change) | { ok: false; reason: string };
+
+/** The instant a change is applied, as the machine sees it: its times are offsets from it (see Change). */
+const APPLIED = 0;
+
+const refuse = (room: RoomState, t: Transition): { ok: false; reason: string } => ({
   ok: false,
   reason: `cannot ${t.type} a room in phase ${room.phase}`,
 });
@@ -28,31 +44,35 @@ const refuse = (room: RoomState, t: Transition): TransitionResult => ({
  * The room lifecycle: building → lobby → question(i) ⇄ reveal(i) → finished, or failed / cancelled.
  * Every accepted transition increments `version` and yields exactly one event for the stream.
  */
-export function transition(room: RoomState, t: Transition, now: number): TransitionResult {
-  const result = change(room, t, now);
+export function transition(room: RoomState, t: Transition): TransitionResult {
+  const result = change(room, t, APPLIED);
   if (!result.ok) return result;
   const wasOpen = room.phase === 'question' || (room.phase === 'paused' && room.paused?.phase === 'question');
   return { ...result, settles: wasOpen && result.room.phase !== 'question' && result.room.phase !== 'paused' };
 }
 
-function change(room: RoomState, t: Transition, now: number): { ok: true; room: RoomState; event: RoomEvent } | { ok: false; reason: string } {
+type Changed = { ok: true; room: RoomState; event: RoomEvent; clock: readonly ClockField[] } | { ok: false; reason: string };
+
+const OPENS: readonly ClockField[] = ['phaseStartedAt', 'openedAt', 'deadlineAt'];
+
+function change(room: RoomState, t: Transition, now: number): Changed {
   const version = room.version + 1;
   const s = room.settings;
   switch (t.type) {
     case 'prepared': {
       if (room.phase !== 'building') return refuse(room, t);
       const next = { ...room, phase: 'lobby' as const, version, settings: { ...s, questionCount: t.questionCount } };
-      return { ok: true, room: next, event: { type: 'room.prepared', roomCode: room.code, version, at: now } };
+      return { ok: true, room: next, event: { type: 'room.prepared', roomCode: room.code, version, at: now }, clock: [] };
     }
     case 'failed': {
       if (room.phase !== 'building') return refuse(room, t);
       const next = { ...room, phase: 'failed' as const, version, failureReason: t.reason, finishedAt: now };
-      return { ok: true, room: next, event: { type: 'room.failed', roomCode: room.code, version, at: now, reason: t.reason } };
+      return { ok: true, room: next, event: { type: 'room.failed', roomCode: room.code, version, at: now, reason: t.reason }, clock: ['finishedAt'] };
     }
     case 'start': {
       if (room.phase !== 'lobby') return refuse(room, t);
       const next = openQuestion({ ...room, version, startedAt: now }, 0, now);
-      return { ok: true, room: next, event: phaseEvent('room.started', next, now) };
+      return { ok: true, room: next, event: phaseEvent('room.started', next, now), clock: [...OPENS, 'startedAt'] };
     }
     case 'advance': {
       if (room.phase === 'question') {
@@ -63,18 +83,19 @@ function change(room: RoomState, t: Transition, now: number): { ok: true; room: 
           phaseStartedAt: now,
           deadlineAt: now + s.revealSeconds * 1000,
         };
-        return { ok: true, room: next, event: phaseEvent('room.updated', next, now) };
+        return { ok: true, room: next, event: phaseEvent('room.updated', next, now), clock: ['phaseStartedAt', 'deadlineAt'] };
       }
       if (room.phase === 'reveal') {
         if (room.questionIndex + 1 < s.questionCount) {
           const next = openQuestion({ ...room, version }, room.questionIndex + 1, now);
-          return { ok: true, room: next, event: phaseEvent('room.updated', next, now) };
+          return { ok: true, room: next, event: phaseEvent('room.updated', next, now), clock: OPENS };
         }
         const next: RoomState = { ...room, version, phase: 'finished', phaseStartedAt: now, deadlineAt: null, finishedAt: now };
         return {
           ok: true,
           room: next,
           event: { type: 'room.finished', roomCode: room.code, version, at: now, gameId: room.gameId },
+          clock: ['phaseStartedAt', 'finishedAt'],
         };
       }
       return refuse(room, t);
@@ -82,13 +103,13 @@ function change(room: RoomState, t: Transition, now: number): { ok: true; room: 
     case 'cancel': {
       if (room.phase !== 'lobby' && room.phase !== 'building') return refuse(room, t);
       const next = { ...room, version, phase: 'cancelled' as const, deadlineAt: null, finishedAt: now };
-      return { ok: true, room: next, event: phaseEvent('room.updated', next, now) };
+      return { ok: true, room: next, event: phaseEvent('room.updated', next, now), clock: ['finishedAt'] };
     }
     case 'pause': {
       if (room.phase !== 'question' && room.phase !== 'reveal') return refuse(room, t);
       const remainingMs = Math.max(0, (room.deadlineAt ?? now) - now);
       const next: RoomState = { ...room, version, phase: 'paused', deadlineAt: null, paused: { phase: room.phase, remainingMs, at: now } };
-      return { ok: true, room: next, event: phaseEvent('room.updated', next, now) };
+      return { ok: true, room: next, event: phaseEvent('room.updated', next, now), clock: ['paused'] };
     }
     case 'resume': {
       if (room.phase !== 'paused' || !room.paused) return refuse(room, t);
@@ -96,16 +117,34 @@ function change(room: RoomState, t: Transition, now: number): { ok: true; room: 
       // Answer speed is measured from `openedAt`: move it by the pause so the pause counts for nobody.
       const openedAt = phase === 'question' && room.openedAt !== null ? room.openedAt + (now - at) : room.openedAt;
       const next: RoomState = { ...room, version, phase, phaseStartedAt: now, openedAt, deadlineAt: now + remainingMs, paused: null };
-      return { ok: true, room: next, event: phaseEvent('room.updated', next, now) };
+      const clock: readonly ClockField[] = phase === 'question' && openedAt !== null ? OPENS : ['phaseStartedAt', 'deadlineAt'];
+      return { ok: true, room: next, event: phaseEvent('room.updated', next, now), clock };
     }
     case 'end': {
       // Ending before the game began cancels it; ending a running game finishes it, and its results are kept.
       if (room.phase === 'lobby' || room.phase === 'building') return change(room, { type: 'cancel' }, now);
       if (room.phase !== 'question' && room.phase !== 'reveal' && room.phase !== 'paused') return refuse(room, t);
       const next: RoomState = { ...room, version, phase: 'finished', phaseStartedAt: now, deadlineAt: null, paused: null, finishedAt: now };
-      return { ok: true, room: next, event: { type: 'room.finished', roomCode: room.code, version, at: now, gameId: room.gameId } };
+      const event: RoomEvent = { type: 'room.finished', roomCode: room.code, version, at: now, gameId: room.gameId };
+      return { ok: true, room: next, event, clock: ['phaseStartedAt', 'finishedAt'] };
     }
   }
+}
+
+/**
+ * The change as the transition script writes it, applied at `now` (epoch ms, Redis TIME): the store
+ * learns `now` from the script's reply and so knows the record without reading it again.
+ */
+export function stampAt(c: Change, now: number): { room: RoomState; event: RoomEvent } {
+  const room = { ...c.room };
+  for (const field of c.clock) {
+    if (field === 'paused') {
+      if (room.paused) room.paused = { ...room.paused, at: now, remainingMs: Math.max(0, room.paused.remainingMs - now) };
+    } else {
+      room[field] = (room[field] ?? 0) + now;
+    }
+  }
+  return { room, event: { ...c.event, at: now } };
 }
 
 function openQuestion(room: RoomState, index: number, now: number): RoomState {

@@ -3,7 +3,7 @@ import { RoomPhase, RoomSettings } from '../shared/room';
 
 /**
  * The authoritative room record in Redis. It holds no answers, so it may be published as is.
- * Times are absolute epoch milliseconds, read off the api's clock.
+ * Times are absolute epoch milliseconds on Redis's clock (TIME, read in the transition script).
  */
 export const RoomState = z.object({
   code: z.string(),

@@ -91,7 +91,7 @@ export async function attachSocket(http: HttpServer, config: ResolvedConfig, log
     keys,
     rooms,
     answers: createAnswerStore({ redis, keys, rules: config.timing }),
-    views: createViewReader({ redis, keys, leaderboardSize: config.limits.viewLeaderboardSize }),
+    views: createViewReader({ redis, keys, leaderboardSize: config.limits.viewLeaderboardSize, now: clock.now }),
     metrics: createSocketMetrics(registry, { connected: () => io.of('/').sockets.size }, clock),
     clock,
   });

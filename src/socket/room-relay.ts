@@ -107,7 +107,7 @@ export function createRoomRelay(io: QuizServer, { rooms, views, log, clock, conf
     held.set(code, next);
     if ((arrived.get(code)?.version ?? -1) <= next.version) arrived.delete(code);
     const sockets = members(code);
-    io.local.to(ioRoom.game(code)).emit('room:view', { ...next.view, serverNow: Date.now() });
+    io.local.to(ioRoom.game(code)).emit('room:view', { ...next.view, serverNow: clock.now() });
     if (!newVersion) return;
     const { view, openedAt } = next;
     const players = sockets.filter((s) => s.data.kind === 'player');
@@ -175,7 +175,7 @@ export function createRoomRelay(io: QuizServer, { rooms, views, log, clock, conf
         if (attempt < 3) continue;
         return null;
       }
-      const view = { ...entry.view, serverNow: Date.now() };
+      const view = { ...entry.view, serverNow: clock.now() };
       if (!player) return { view, you: null, openedAt: entry.openedAt };
       const you = (await views.you(code, entry.view, [player]))?.get(player.id);
       // The room moved on between the two reads: read both again.
@@ -186,7 +186,7 @@ export function createRoomRelay(io: QuizServer, { rooms, views, log, clock, conf
   function pushCountdown(code: string, m: Extract<ChannelMessage, { kind: 'countdown' }>): void {
     // A tick published just before a transition must not reach clients after the new phase's view.
     if ((held.get(code)?.version ?? 0) > m.version) return;
-    const serverNow = Date.now();
+    const serverNow = clock.now();
     io.local.to(ioRoom.game(code)).emit('room:countdown', {
       remainingMs: Math.max(0, m.deadlineAt - serverNow),
       deadlineAt: m.deadlineAt,

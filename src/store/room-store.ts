@@ -2,6 +2,7 @@ import type { RoomEvent } from '../shared/events';
 import type { ChannelMessage } from '../shared/events';
 import { normalizeAnswerText } from '../shared/answer-text';
 import type { Question } from '../shared/room';
+import { type Change, type ClockField, stampAt } from '../game/room-machine';
 import { RoomState, type StoredPlayer } from '../game/room-state';
 import { EVENTS_MAX_LENGTH } from './event-bus';
 import type { Keys } from './keys';
@@ -13,7 +14,8 @@ import { lease, presence, reconnecting, roomPresence } from './scripts/presence.
 import { sent } from './scripts/sent.lua';
 import { transition } from './scripts/transition.lua';
 
-export type ApplyResult = 'ok' | 'stale' | 'not-found';
+/** Applied: the record and event as written, times on Redis's clock. */
+export type ApplyResult = { ok: true; room: RoomState; event: RoomEvent } | { ok: false; code: 'stale' | 'not-found' };
 export type JoinResult = 'ok' | 'not-found' | 'closed' | 'nickname-taken' | 'locked' | 'full';
 
 const ENDED = new Set(['finished', 'failed', 'cancelled']);
@@ -59,7 +61,8 @@ export function createRoomStore({ redis, keys, ttlSeconds, instance }: RoomStore
     return instance;
   }
 
-  async function write(expectedVersion: number, room: RoomState, event: RoomEvent, settles = false): Promise<ApplyResult> {
+  async function write(expectedVersion: number, change: Change): Promise<ApplyResult> {
+    const { room, event, settles, clock } = change;
     const message: ChannelMessage = { kind: 'state', version: room.version };
     const code = room.code;
     const named = {
@@ -88,15 +91,20 @@ export function createRoomStore({ redis, keys, ttlSeconds, instance }: RoomStore
         eventsMaxLength: EVENTS_MAX_LENGTH,
         settles,
         publish: publishCommand(redis),
+        clock,
       },
     );
-    return result.ok ? 'ok' : result.code;
+    return result.ok ? { ok: true, ...stampAt(change, result.at) } : result;
   }
 
   return {
-    /** Creates the room and emits `room.created`; false when the code is taken. */
-    async create(room: RoomState, event: RoomEvent): Promise<boolean> {
-      return (await write(-1, room, event)) === 'ok';
+    /**
+     * Creates the room and emits `room.created`; null when the code is taken. `clock`: fields to set
+     * from Redis TIME, as a transition does (the api creates with `createdAt` 0 and ['createdAt']).
+     */
+    async create(room: RoomState, event: RoomEvent, clock: readonly ClockField[] = []): Promise<RoomState | null> {
+      const created = await write(-1, { room, event, settles: false, clock });
+      return created.ok ? created.room : null;
     },
 
     async get(code: string): Promise<RoomState | null> {
@@ -104,12 +112,9 @@ export function createRoomStore({ redis, keys, ttlSeconds, instance }: RoomStore
       return raw ? RoomState.parse(JSON.parse(raw)) : null;
     },
 
-    /**
-     * Applies a transition computed from the record at `expectedVersion`; a concurrent change wins.
-     * `settles`: the change closes the open question, whose answers go into the standings with it.
-     */
-    apply(expectedVersion: number, room: RoomState, event: RoomEvent, settles = room.phase === 'reveal'): Promise<ApplyResult> {
-      return write(expectedVersion, room, event, settles);
+    /** Applies a change computed from the record at `expectedVersion`, at Redis's now; a concurrent change wins. */
+    apply(expectedVersion: number, change: Change): Promise<ApplyResult> {
+      return write(expectedVersion, change);
     },
 
     /** Stores the picked questions; their answers go to a separate hash that only scripts and reveals read. */
@@ -137,7 +142,14 @@ export function createRoomStore({ redis, keys, ttlSeconds, instance }: RoomStore
     ): Promise<JoinResult> {
       const r = await joinScript.run(
         redis,
-        { room: keys.room(code), players: keys.players(code), nicknames: keys.nicknames(code), scores: keys.scores(code), locked: keys.locked(code), ranking: keys.ranking(code) },
+        {
+          room: keys.room(code),
+          players: keys.players(code),
+          nicknames: keys.nicknames(code),
+          scores: keys.scores(code),
+          locked: keys.locked(code),
+          ranking: keys.ranking(code),
+        },
         { playerId: player.id, nicknameKey, player, ttlSeconds, maxPlayers },
       );
       return r.ok ? 'ok' : r.code;

@@ -22,8 +22,19 @@ export interface RoomSnapshot {
  * Reads views out of Redis. Ranks come from the room's `ranking` sorted set, kept in rank order by
  * the scripts that change scores, so no read ranks players here: a view reads the top of it and a
  * few counts, a player's own state their own rank, whatever the room's size.
+ * `now`: Redis's clock read locally (redis-clock.ts), the clock of `deadlineAt`, for `serverNow`.
  */
-export function createViewReader({ redis, keys, leaderboardSize = LEADERBOARD_SIZE }: { redis: QuizRedis; keys: Keys; leaderboardSize?: number }) {
+export function createViewReader({
+  redis,
+  keys,
+  leaderboardSize = LEADERBOARD_SIZE,
+  now = Date.now,
+}: {
+  redis: QuizRedis;
+  keys: Keys;
+  leaderboardSize?: number;
+  now?: () => number;
+}) {
   /** Every player, in rank order (the whole room: for the host's player list and the results). */
   async function standings(code: string) {
     const replies =
@@ -38,11 +49,21 @@ export function createViewReader({ redis, keys, leaderboardSize = LEADERBOARD_SI
 
   /** Ranks offset + 1 to offset + limit, with nicknames and scores: two round trips whatever the room's size. */
   async function page(code: string, offset: number, limit: number): Promise<StandingsPage> {
-    const replies = (await redis.multi().zcard(keys.ranking(code)).zrange(keys.ranking(code), offset, offset + limit - 1).exec()) ?? [];
+    const replies =
+      (await redis
+        .multi()
+        .zcard(keys.ranking(code))
+        .zrange(keys.ranking(code), offset, offset + limit - 1)
+        .exec()) ?? [];
     const total = Number(replies[0]?.[1] ?? 0);
     const ids = (replies[1]?.[1] as string[] | undefined) ?? [];
     if (limit <= 0 || ids.length === 0) return { total, offset, limit, entries: [] };
-    const named = (await redis.multi().hmget(keys.players(code), ...ids).zmscore(keys.scores(code), ...ids).exec()) ?? [];
+    const named =
+      (await redis
+        .multi()
+        .hmget(keys.players(code), ...ids)
+        .zmscore(keys.scores(code), ...ids)
+        .exec()) ?? [];
     const players = (named[0]?.[1] as (string | null)[] | undefined) ?? [];
     const scores = (named[1]?.[1] as (string | null)[] | undefined) ?? [];
     const entries: LeaderboardEntry[] = ids.map((_, i) => {
@@ -57,7 +78,7 @@ export function createViewReader({ redis, keys, leaderboardSize = LEADERBOARD_SI
     page,
 
     /** The shared view: counts, the top of the standings, and the reveal's answer counts once revealed. */
-    async view(room: RoomState, questions: Question[], serverNow = Date.now()): Promise<RoomView> {
+    async view(room: RoomState, questions: Question[], serverNow = now()): Promise<RoomView> {
       const code = room.code;
       const index = room.questionIndex;
       const phase = shownPhase(room);

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { SETTINGS, roomIn } from '../unit/fixtures';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { transition } from '../../src/game/room-machine';
 import { generateRoomCode } from '../../src/game/room-code';
 import type { ChannelMessage } from '../../src/shared/events';
@@ -45,12 +45,12 @@ function building(): RoomState {
 
 async function created(): Promise<RoomState> {
   const room = building();
-  expect(await rooms.create(room, { type: 'room.created', roomCode: room.code, version: 1, at: room.createdAt })).toBe(true);
+  expect(await rooms.create(room, { type: 'room.created', roomCode: room.code, version: 1, at: room.createdAt })).toEqual(room);
   return room;
 }
 
 function step(room: RoomState, t: Parameters<typeof transition>[1]) {
-  const r = transition(room, t, Date.now());
+  const r = transition(room, t);
   if (!r.ok) throw new Error(r.reason);
   return r;
 }
@@ -72,7 +72,7 @@ describe('the room store', () => {
     it('refuses a second room with the same code', async () => {
       const room = await created();
 
-      expect(await rooms.create({ ...room, hostName: 'Impostor' }, { type: 'room.created', roomCode: room.code, version: 1, at: 0 })).toBe(false);
+      expect(await rooms.create({ ...room, hostName: 'Impostor' }, { type: 'room.created', roomCode: room.code, version: 1, at: 0 })).toBeNull();
       expect((await rooms.get(room.code))?.hostName).toBe('Host');
     });
   });
@@ -83,38 +83,85 @@ describe('the room store', () => {
       const messages: ChannelMessage[] = [];
       await subscriber.subscribe(keys.channel(room.code));
       subscriber.on('message', (channel, raw) => channel === keys.channel(room.code) && messages.push(JSON.parse(raw) as ChannelMessage));
-      const { room: next, event } = step(room, { type: 'prepared', questionCount: 1 });
 
-      const applied = await rooms.apply(room.version, next, event);
+      const applied = await rooms.apply(room.version, step(room, { type: 'prepared', questionCount: 1 }));
 
-      expect(applied).toBe('ok');
-      expect(await rooms.get(room.code)).toEqual(next);
+      if (!applied.ok) throw new Error(applied.code);
+      expect(await rooms.get(room.code)).toEqual(applied.room);
       const entries = await redis.xrange(keys.events(room.code), '-', '+');
       const events = entries.map(([, fields]) => JSON.parse(fields[fields.indexOf('event') + 1] ?? 'null'));
-      expect(events).toContainEqual(event);
-      await expect.poll(() => messages).toContainEqual({ kind: 'state', version: next.version });
+      expect(events).toContainEqual(applied.event);
+      await expect.poll(() => messages).toContainEqual({ kind: 'state', version: applied.room.version });
       await subscriber.unsubscribe(keys.channel(room.code));
     });
 
     it('refuses a change computed from an old version and keeps the record as it is', async () => {
       const room = await created();
-      const first = step(room, { type: 'prepared', questionCount: 1 });
-      expect(await rooms.apply(room.version, first.room, first.event)).toBe('ok');
+      const first = await rooms.apply(room.version, step(room, { type: 'prepared', questionCount: 1 }));
       const streamLength = await redis.xlen(keys.events(room.code));
 
       const repeated = step(room, { type: 'failed', reason: 'late duplicate' });
-      const applied = await rooms.apply(room.version, repeated.room, repeated.event);
+      const applied = await rooms.apply(room.version, repeated);
 
-      expect(applied).toBe('stale');
-      expect(await rooms.get(room.code)).toEqual(first.room);
+      expect(applied).toEqual({ ok: false, code: 'stale' });
+      expect(first.ok && (await rooms.get(room.code))).toEqual(first.ok && first.room);
       expect(await redis.xlen(keys.events(room.code))).toBe(streamLength);
     });
 
     it('reports a room that does not exist', async () => {
       const room = building();
-      const { room: next, event } = step(room, { type: 'prepared', questionCount: 1 });
 
-      expect(await rooms.apply(room.version, next, event)).toBe('not-found');
+      expect(await rooms.apply(room.version, step(room, { type: 'prepared', questionCount: 1 }))).toEqual({ ok: false, code: 'not-found' });
+    });
+  });
+
+  describe("when a transition sets times (this process's clock set an hour ahead)", () => {
+    const redisNow = async () => {
+      const [seconds, micros] = await redis.time();
+      return Number(seconds) * 1000 + Math.floor(Number(micros) / 1000);
+    };
+    /** Applies `t` and returns the record as stored, with Redis's clock read just before and after. */
+    const applyTimed = async (room: RoomState, t: Parameters<typeof transition>[1]) => {
+      const before = await redisNow();
+      const applied = await rooms.apply(room.version, step(room, t));
+      const after = await redisNow();
+      if (!applied.ok) throw new Error(applied.code);
+      const stored = await rooms.get(room.code);
+      expect(stored).toEqual(applied.room);
+      return { room: applied.room, event: applied.event, before, after };
+    };
+    afterEach(() => void vi.useRealTimers());
+
+    it('opens a question at Redis TIME, with its deadline the question time after it', async () => {
+      const lobby = (await applyTimed(await created(), { type: 'prepared', questionCount: 1 })).room;
+      vi.useFakeTimers({ toFake: ['Date'], now: Date.now() + 3_600_000 });
+
+      const { room, event, before, after } = await applyTimed(lobby, { type: 'start' });
+
+      expect(room.openedAt).toBeGreaterThanOrEqual(before);
+      expect(room.openedAt).toBeLessThanOrEqual(after);
+      expect(room).toMatchObject({ phaseStartedAt: room.openedAt, startedAt: room.openedAt, deadlineAt: (room.openedAt ?? 0) + 10_000 });
+      expect(event.at).toBe(room.openedAt);
+    });
+
+    it('keeps the time left over a pause and moves the opening by the pause, all on Redis TIME', async () => {
+      const lobby = (await applyTimed(await created(), { type: 'prepared', questionCount: 1 })).room;
+      const open = (await applyTimed(lobby, { type: 'start' })).room;
+      vi.useFakeTimers({ toFake: ['Date'], now: Date.now() - 3_600_000 });
+
+      const paused = await applyTimed(open, { type: 'pause' });
+      await new Promise((resolve) => setTimeout(resolve, 30));
+      const resumed = await applyTimed(paused.room, { type: 'resume' });
+
+      const at = paused.room.paused?.at ?? 0;
+      expect(at).toBeGreaterThanOrEqual(paused.before);
+      expect(at).toBeLessThanOrEqual(paused.after);
+      expect(paused.room.paused?.remainingMs).toBe((open.deadlineAt ?? 0) - at);
+      const resumedAt = resumed.room.phaseStartedAt ?? 0;
+      expect(resumedAt).toBeGreaterThanOrEqual(Math.max(resumed.before, at + 30));
+      expect(resumedAt).toBeLessThanOrEqual(resumed.after);
+      expect(resumed.room.deadlineAt).toBe(resumedAt + (paused.room.paused?.remainingMs ?? 0));
+      expect(resumed.room.openedAt).toBe((open.openedAt ?? 0) + (resumedAt - at));
     });
   });
 
@@ -131,7 +178,7 @@ describe('the room store', () => {
     it('refuses players once the room has ended, and for rooms that do not exist', async () => {
       const room = await created();
       const failed = step(room, { type: 'failed', reason: 'no questions' });
-      await rooms.apply(room.version, failed.room, failed.event);
+      await rooms.apply(room.version, failed);
 
       expect(await rooms.join(room.code, { id: 'p1', nickname: 'Late', userId: null, joinedAt: 1 })).toBe('closed');
       expect(await rooms.join('ZZZZZZ', { id: 'p1', nickname: 'Lost', userId: null, joinedAt: 1 })).toBe('not-found');
@@ -157,9 +204,9 @@ describe('the room store', () => {
       const views = createViewReader({ redis, keys });
       let current = room;
       for (const t of [{ type: 'prepared', questionCount: 1 }, { type: 'start' }] as const) {
-        const s = step(current, t);
-        expect(await rooms.apply(current.version, s.room, s.event)).toBe('ok');
-        current = s.room;
+        const applied = await rooms.apply(current.version, step(current, t));
+        if (!applied.ok) throw new Error(applied.code);
+        current = applied.room;
       }
 
       const open = await views.view(current, QUESTIONS);

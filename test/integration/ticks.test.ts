@@ -12,6 +12,7 @@ import { type Queues, closeQueues, createQueues } from '../../src/store/queues';
 import { type QuizRedis, createRedis } from '../../src/store/redis';
 import { type RoomStore, createRoomStore } from '../../src/store/room-store';
 import { type Clock, createClock } from '../../workers/clock';
+import { type RedisClock, createRedisClock } from '../../src/store/redis-clock';
 import type { WorkerDeps } from '../../workers/deps';
 import { createTicks } from '../../workers/ticks';
 import { deleteNamespace, infra, testNamespace } from '../helpers/infra';
@@ -22,10 +23,11 @@ let keys: Keys;
 let rooms: RoomStore;
 let queues: Queues;
 let clock: Clock;
+let redisClock: RedisClock;
 let ticks: ReturnType<typeof createTicks>;
 
 function step(room: RoomState, t: Parameters<typeof transition>[1]) {
-  const r = transition(room, t, Date.now());
+  const r = transition(room, t);
   if (!r.ok) throw new Error(r.reason);
   return r;
 }
@@ -43,9 +45,9 @@ async function openQuestion(): Promise<RoomState & { deadlineAt: number; phaseSt
   });
   await rooms.create(room, { type: 'room.created', roomCode: room.code, version: 1, at: now });
   const prepared = step(room, { type: 'prepared', questionCount: 1 });
-  await rooms.apply(room.version, prepared.room, prepared.event);
-  const started = step(prepared.room, { type: 'start' });
-  await rooms.apply(prepared.room.version, started.room, started.event);
+  await rooms.apply(room.version, prepared);
+  const started = await rooms.apply(prepared.room.version, step(prepared.room, { type: 'start' }));
+  if (!started.ok) throw new Error(started.code);
   const { deadlineAt, phaseStartedAt } = started.room;
   if (deadlineAt === null || phaseStartedAt === null) throw new Error('a question has a deadline');
   return { ...started.room, deadlineAt, phaseStartedAt };
@@ -62,17 +64,21 @@ function countdownsOf(code: string): { message: ChannelMessage; at: number }[] {
   return got;
 }
 
-beforeAll(() => {
+beforeAll(async () => {
   keys = createKeys(testNamespace('ticks'));
   redis = createRedis(infra().redisUrl, { name: 'test-ticks', blocking: true });
   subscriber = createRedis(infra().redisUrl, { name: 'test-ticks-sub' });
   rooms = createRoomStore({ redis, keys, ttlSeconds: 600 });
   queues = createQueues(redis, keys);
-  clock = createClock((err) => {
+  const log = createLogger('test', 'silent');
+  redisClock = createRedisClock({ redis, log });
+  await redisClock.start();
+  clock = createClock(redisClock.now, (err) => {
     throw err;
   });
   const deps = {
-    log: createLogger('test', 'silent'),
+    log,
+    redisClock,
     rooms,
     queues,
     clock,
@@ -87,6 +93,7 @@ beforeAll(() => {
 
 afterAll(async () => {
   clock.stop();
+  redisClock.stop();
   await closeQueues(queues);
   await deleteNamespace(infra().redisUrl, keys.namespace);
   await Promise.all([redis.quit(), subscriber.quit()]);
@@ -115,7 +122,7 @@ describe("the worker's countdown ticks", () => {
     ticks.arm(room);
     await new Promise((resolve) => setTimeout(resolve, 300));
     const ended = step(room, { type: 'end' });
-    await rooms.apply(room.version, ended.room, ended.event);
+    await rooms.apply(room.version, ended);
 
     await new Promise((resolve) => setTimeout(resolve, 2500));
 

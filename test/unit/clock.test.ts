@@ -5,7 +5,7 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
 
 describe("the worker's clock", () => {
   it('runs each piece of work at its instant, one timer for all the work due at the same instant', async () => {
-    const clock = createClock((err) => {
+    const clock = createClock(Date.now, (err) => {
       throw err;
     });
     const ran: { name: string; at: number }[] = [];
@@ -26,7 +26,7 @@ describe("the worker's clock", () => {
 
   it('runs work whose instant has passed at once, and hands its failure to the error handler', async () => {
     const errors: unknown[] = [];
-    const clock = createClock((err) => errors.push(err));
+    const clock = createClock(Date.now, (err) => errors.push(err));
     let ran = false;
     clock.at(Date.now() - 500, async () => {
       ran = true;
@@ -39,7 +39,7 @@ describe("the worker's clock", () => {
   });
 
   it('runs nothing once stopped', async () => {
-    const clock = createClock(() => undefined);
+    const clock = createClock(Date.now, () => undefined);
     let ran = false;
     clock.at(Date.now() + 20, async () => {
       ran = true;

@@ -1,15 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { type Transition, isEndPhase, isTimedPhase, transition } from '../../src/game/room-machine';
+import { type Transition, isEndPhase, isTimedPhase, stampAt, transition } from '../../src/game/room-machine';
 import type { RoomPhase } from '../../src/shared/room';
 import type { RoomState } from '../../src/game/room-state';
 import { SETTINGS, roomIn } from './fixtures';
 
 const NOW = 50_000;
 
+/** The transition as the script applies it at `now` (Redis TIME there). */
 function accepted(room: RoomState, t: Transition, now = NOW) {
-  const result = transition(room, t, now);
+  const result = transition(room, t);
   if (!result.ok) throw new Error(`expected ${t.type} to be accepted: ${result.reason}`);
-  return result;
+  return { ...result, ...stampAt(result, now) };
 }
 
 describe('room state machine', () => {
@@ -125,7 +126,7 @@ describe('room state machine', () => {
       const room = roomIn({ phase, version: 4, questionIndex: 0 });
       const before = structuredClone(room);
 
-      const result = transition(room, t, NOW);
+      const result = transition(room, t);
 
       expect(result).toEqual({ ok: false, reason: `cannot ${t.type} a room in phase ${phase}` });
       expect(room).toEqual(before);
@@ -156,7 +157,7 @@ describe('room state machine', () => {
       expect(event).toMatchObject({ type: 'room.updated', phase: 'paused' });
       expect(settles).toBe(false);
       expect(isTimedPhase(paused.phase)).toBe(false);
-      expect(transition(paused, { type: 'advance' }, NOW).ok).toBe(false);
+      expect(transition(paused, { type: 'advance' }).ok).toBe(false);
     });
 
     it('resumes with the time that was left, and moves the opening by the pause so answer speed ignores it', () => {
@@ -179,8 +180,8 @@ describe('room state machine', () => {
     });
 
     it('refuses to pause what is not running, and to resume what is not paused', () => {
-      for (const phase of ['lobby', 'finished', 'paused'] as RoomPhase[]) expect(transition(roomIn({ phase }), { type: 'pause' }, NOW).ok, phase).toBe(false);
-      expect(transition(open, { type: 'resume' }, NOW).ok).toBe(false);
+      for (const phase of ['lobby', 'finished', 'paused'] as RoomPhase[]) expect(transition(roomIn({ phase }), { type: 'pause' }).ok, phase).toBe(false);
+      expect(transition(open, { type: 'resume' }).ok).toBe(false);
     });
   });
 

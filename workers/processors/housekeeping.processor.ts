@@ -9,14 +9,14 @@ import type { WorkerDeps } from '../deps';
  * no version, so a lobby that players are still joining is looked at again, idle time after the
  * last join.
  */
-export function housekeepingProcessor({ rooms, webhook, queues, housekeeping }: WorkerDeps) {
+export function housekeepingProcessor({ rooms, webhook, queues, housekeeping, redisClock }: WorkerDeps) {
   return async (job: Job<HousekeepingJob>) => {
     const { roomCode, gameId, version, reason } = job.data;
     const room = await rooms.get(roomCode);
     if (!room || room.gameId !== gameId || room.version !== version) return { result: 'stale' };
     if (room.phase === 'lobby') {
       const lastJoin = Math.max(0, ...(await rooms.getPlayers(roomCode)).map((p) => p.joinedAt));
-      const quietFor = Date.now() - lastJoin;
+      const quietFor = redisClock.now() - lastJoin;
       if (quietFor < housekeeping.idleMs) {
         await queues.housekeeping.add('idle', job.data, {
           jobId: `${jobId.idle(gameId, version)}-${lastJoin}`,

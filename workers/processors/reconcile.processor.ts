@@ -64,7 +64,7 @@ export function reconcileProcessor(deps: WorkerDeps) {
   }
 
   return async (): Promise<ReconcileReport> => {
-    const now = Date.now();
+    const now = deps.redisClock.now();
     const report: ReconcileReport = { at: now, stuckRooms: 0, redriven: 0, failedBuilding: 0, abandoned: 0, resultsRequeued: 0, complete: true };
     const actions: Promise<unknown>[] = [];
     const attempt = (what: string, room: RoomState, action: () => Promise<unknown>) =>

@@ -76,18 +76,18 @@ export function createRoomsService(deps: ApiDeps) {
         `This was meant for version ${expectedVersion} of room ${code}, but the room has moved on: it is at version ${room.version} (${now}). Nothing was done; look at the room and try again.`,
       );
     }
-    const result = transition(room, t, Date.now());
+    const result = transition(room, t);
     if (!result.ok) throw AppError.conflict(ErrorCode.InvalidTransition, `Room ${code}: ${result.reason}.`);
     await beforeApply?.();
-    const applied = await rooms.apply(room.version, result.room, result.event, result.settles);
-    if (applied === 'not-found') throw AppError.roomNotFound(code);
-    if (applied === 'stale') {
+    const applied = await rooms.apply(room.version, result);
+    if (!applied.ok && applied.code === 'not-found') throw AppError.roomNotFound(code);
+    if (!applied.ok) {
       throw AppError.conflict(
         ErrorCode.StaleVersion,
         `Room ${code} moved on (its clock, or another request) while this was applied; nothing was done. Look at the room and try again.`,
       );
     }
-    const next = result.room;
+    const next = applied.room;
     await publishView(next);
     deps.log.info('room changed', { room: code, event: result.event.type, phase: next.phase, question: next.questionIndex, version: next.version });
     return next;
@@ -107,7 +107,6 @@ export function createRoomsService(deps: ApiDeps) {
       if ((await rooms.openRoomsOf(host.id)) >= hostMaxOpenRooms) {
         throw AppError.conflict(ErrorCode.TooManyRooms, `You already have ${hostMaxOpenRooms} rooms that have not ended; end one before creating another.`);
       }
-      const now = Date.now();
       for (let attempt = 0; attempt < CODE_ATTEMPTS; attempt++) {
         const room: RoomState = {
           code: generateRoomCode(),
@@ -123,16 +122,17 @@ export function createRoomsService(deps: ApiDeps) {
           deadlineAt: null,
           paused: null,
           failureReason: null,
-          createdAt: now,
+          // Set from Redis TIME by the script, as every room time is.
+          createdAt: 0,
           startedAt: null,
           finishedAt: null,
         };
-        const created = await rooms.create(room, { type: 'room.created', roomCode: room.code, version: 1, at: now });
+        const created = await rooms.create(room, { type: 'room.created', roomCode: room.code, version: 1, at: 0 }, ['createdAt']);
         if (created) {
           await rooms.addHostRoom(host.id, room.code);
           deps.log.info('room created', { room: room.code, host: host.id, game: room.gameId });
           const hostToken = signToken(config.jwtSecret, { kind: 'host', sub: host.id, name: host.name, room: room.code });
-          return { room, hostToken };
+          return { room: created, hostToken };
         }
       }
       throw new Error('Could not find a free room code');

@@ -1,3 +1,4 @@
+import type { ClockField } from '../../game/room-machine';
 import type { RoomState } from '../../game/room-state';
 import { RANK_TIME_SCALE } from '../../game/scoring/ranking';
 import type { ChannelMessage, RoomEvent } from '../../shared/events';
@@ -18,6 +19,9 @@ import { type ArgCodec, arg, defineScript } from './define-script';
  * ARGV[8]    approximate maximum length of the events stream
  * ARGV[9]    1 when this transition reveals a question: settle its answers (below), else 0
  * ARGV[10]   PUBLISH, or SPUBLISH on a Redis Cluster (the channel shares the room's hash tag)
+ * ARGV[11]   the record's clock fields (JSON array, see room-machine.ts `Change`): each holds ms after
+ *            now and gets Redis TIME added; `paused` gets now as `at` and the time left until the old
+ *            deadline it holds as `remainingMs`. The event's `at` is now. No caller's clock is used.
  *
  * Settling, when ARGV[9] is 1, needs KEYS[3] answers of the revealed question, KEYS[4] players,
  * KEYS[5] scores, KEYS[6] streaks, KEYS[7] answer times, KEYS[8] answer key, KEYS[9] ranking. Each
@@ -26,8 +30,8 @@ import { type ArgCodec, arg, defineScript } from './define-script';
  * loses their streak, except on a poll, which leaves streaks alone; answers of players kicked since
  * are dropped. Done inside the compare-and-set, a question is settled exactly once.
  *
- * Returns 1 when applied, -1 when the room does not exist (or already exists, for -1),
- * -2 when its version differs. Either all of record, event and message are written, or none.
+ * Returns {1, now} when applied (now: the epoch ms it was applied at, Redis TIME), -1 when the room
+ * does not exist (or already exists, for -1), -2 when its version differs. Either all of record, event and message are written, or none.
  */
 export const transitionScript = `
 local expected = tonumber(ARGV[1])
@@ -38,8 +42,21 @@ else
   if not raw then return -1 end
   if tonumber(cjson.decode(raw).version) ~= expected then return -2 end
 end
+local time = redis.call('TIME')
+local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
+local record = cjson.decode(ARGV[2])
+for _, field in ipairs(cjson.decode(ARGV[11])) do
+  if field == 'paused' then
+    record.paused.at = now
+    record.paused.remainingMs = math.max(0, record.paused.remainingMs - now)
+  else
+    record[field] = record[field] + now
+  end
+end
+local event = cjson.decode(ARGV[4])
+event.at = now
 local ttl = tonumber(ARGV[7])
-redis.call('SET', KEYS[1], ARGV[2], 'EX', ttl)
+redis.call('SET', KEYS[1], cjson.encode(record), 'EX', ttl)
 for i = 3, #KEYS do redis.call('EXPIRE', KEYS[i], ttl) end
 if ARGV[9] == '1' then
   local answered = {}
@@ -54,7 +71,7 @@ if ARGV[9] == '1' then
       redis.call('HSET', KEYS[6], all[i], a.streak or 0)
     end
   end
-  local entry = redis.call('HGET', KEYS[8], tostring(cjson.decode(ARGV[2]).questionIndex))
+  local entry = redis.call('HGET', KEYS[8], tostring(record.questionIndex))
   if not (entry and cjson.decode(entry).k == 'poll') then
     for _, id in ipairs(redis.call('HKEYS', KEYS[4])) do
       if not answered[id] then redis.call('HSET', KEYS[6], id, 0) end
@@ -62,9 +79,9 @@ if ARGV[9] == '1' then
   end
   for i = 3, 9 do redis.call('EXPIRE', KEYS[i], ttl) end
 end
-redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[8], '*', 'type', ARGV[3], 'event', ARGV[4])
+redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[8], '*', 'type', ARGV[3], 'event', cjson.encode(event))
 redis.call(ARGV[10], ARGV[5], ARGV[6])
-return 1
+return {1, now}
 `;
 
 export const transition = defineScript({
@@ -83,10 +100,11 @@ export const transition = defineScript({
     eventsMaxLength: arg.number,
     settles: arg.flag,
     publish: arg.string as ArgCodec<'PUBLISH' | 'SPUBLISH'>,
+    clock: arg.json<readonly ClockField[]>(),
   },
   // 'not-found' also when creating (expected version -1) and the room exists already.
   failures: { [-1]: 'not-found', [-2]: 'stale' },
   status: [1],
-  reply: ['applied'],
-  ok: () => ({}),
+  reply: ['applied', 'at'],
+  ok: (r) => ({ at: r.at }),
 });

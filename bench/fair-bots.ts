@@ -1,0 +1,94 @@
+/**
+ * A bot process of the fairness bench (fairness.ts starts it, never by hand): plays `players` players
+ * of one room, each answering every question at a random moment within `burstMs` of seeing it, and
+ * records when it saw each question and when it sent its answer, on this machine's clock (the
+ * servers share it). Many players in one bench process would make the bots, not the server, the
+ * bottleneck, so they are spread over processes like this one. Driven over IPC: `join`, `report`, `close`.
+ */
+import { type Socket, io } from 'socket.io-client';
+import type { ClientToServerEvents, ServerToClientEvents } from '../src/shared/socket-events';
+
+type Client = Socket<ServerToClientEvents, ClientToServerEvents>;
+
+export interface FairJoin {
+  type: 'join';
+  api: string;
+  socketUrl: string;
+  code: string;
+  /** This process's players are numbered first … first + players − 1; the room holds `total`. */
+  first: number;
+  players: number;
+  total: number;
+  burstMs: number;
+}
+
+/** What a bot saw of one answer: when its screen got the question and when it sent the answer (epoch ms). */
+export interface FairSent {
+  playerId: string;
+  questionIndex: number;
+  receivedAt: number;
+  sentAt: number;
+}
+
+export type FairBotMessage = { type: 'joined' } | { type: 'finished' } | { type: 'report'; sent: FairSent[] };
+
+const JOIN_WIDTH = 50;
+const clients: Client[] = [];
+const sent: FairSent[] = [];
+
+function tell(message: FairBotMessage): void {
+  process.send?.(message);
+}
+
+async function joinPlayer(o: FairJoin, n: number, settled: Set<Client>, finished: Set<Client>): Promise<void> {
+  const res = await fetch(`${o.api}/rooms/${o.code}/players`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ nickname: `f${n}` }),
+  });
+  if (!res.ok) throw new Error(`join f${n}: ${res.status} ${await res.text()}`);
+  const p = (await res.json()) as { playerId: string; token: string };
+  const c: Client = io(o.socketUrl, { auth: { token: p.token }, transports: ['websocket'] });
+  let answered = -1;
+  c.on('room:view', (v) => {
+    if (v.phase === 'finished' && !finished.has(c)) {
+      finished.add(c);
+      if (finished.size === o.players) tell({ type: 'finished' });
+    }
+    // Everyone has joined once a lobby view counts them all: the joins' own view pushes are over.
+    if (v.phase === 'lobby' && v.playerCount === o.total && !settled.has(c)) {
+      settled.add(c);
+      if (settled.size === o.players) tell({ type: 'joined' });
+    }
+    if (v.phase !== 'question' || !v.question || v.question.index <= answered) return;
+    const receivedAt = Date.now();
+    const q = v.question;
+    answered = q.index;
+    setTimeout(() => {
+      const guess = q.choices.length ? { choice: Math.floor(Math.random() * q.choices.length) } : { text: 'no idea' };
+      sent.push({ playerId: p.playerId, questionIndex: q.index, receivedAt, sentAt: Date.now() });
+      c.emit('answer:submit', { questionIndex: q.index, ...guess }, () => undefined);
+    }, Math.random() * o.burstMs);
+  });
+  clients.push(c);
+}
+
+process.on('message', async (m: FairJoin | { type: 'report' } | { type: 'close' }) => {
+  switch (m.type) {
+    case 'join': {
+      const settled = new Set<Client>();
+      const finished = new Set<Client>();
+      for (let i = 0; i < m.players; i += JOIN_WIDTH) {
+        const batch = Array.from({ length: Math.min(JOIN_WIDTH, m.players - i) }, (_, k) => m.first + i + k);
+        await Promise.all(batch.map((n) => joinPlayer(m, n, settled, finished)));
+      }
+      return;
+    }
+    case 'report':
+      tell({ type: 'report', sent });
+      return;
+    case 'close':
+      for (const c of clients) c.close();
+      process.exit(0);
+  }
+});
