@@ -137,7 +137,14 @@ export function createRoomStore({ redis, keys, ttlSeconds, instance }: RoomStore
     ): Promise<JoinResult> {
       const r = await joinScript.run(
         redis,
-        { room: keys.room(code), players: keys.players(code), nicknames: keys.nicknames(code), scores: keys.scores(code), locked: keys.locked(code), ranking: keys.ranking(code) },
+        {
+          room: keys.room(code),
+          players: keys.players(code),
+          nicknames: keys.nicknames(code),
+          scores: keys.scores(code),
+          locked: keys.locked(code),
+          ranking: keys.ranking(code),
+        },
         { playerId: player.id, nicknameKey, player, ttlSeconds, maxPlayers },
       );
       return r.ok ? 'ok' : r.code;

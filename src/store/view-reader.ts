@@ -38,11 +38,21 @@ export function createViewReader({ redis, keys, leaderboardSize = LEADERBOARD_SI
 
   /** Ranks offset + 1 to offset + limit, with nicknames and scores: two round trips whatever the room's size. */
   async function page(code: string, offset: number, limit: number): Promise<StandingsPage> {
-    const replies = (await redis.multi().zcard(keys.ranking(code)).zrange(keys.ranking(code), offset, offset + limit - 1).exec()) ?? [];
+    const replies =
+      (await redis
+        .multi()
+        .zcard(keys.ranking(code))
+        .zrange(keys.ranking(code), offset, offset + limit - 1)
+        .exec()) ?? [];
     const total = Number(replies[0]?.[1] ?? 0);
     const ids = (replies[1]?.[1] as string[] | undefined) ?? [];
     if (limit <= 0 || ids.length === 0) return { total, offset, limit, entries: [] };
-    const named = (await redis.multi().hmget(keys.players(code), ...ids).zmscore(keys.scores(code), ...ids).exec()) ?? [];
+    const named =
+      (await redis
+        .multi()
+        .hmget(keys.players(code), ...ids)
+        .zmscore(keys.scores(code), ...ids)
+        .exec()) ?? [];
     const players = (named[0]?.[1] as (string | null)[] | undefined) ?? [];
     const scores = (named[1]?.[1] as (string | null)[] | undefined) ?? [];
     const entries: LeaderboardEntry[] = ids.map((_, i) => {
