@@ -228,6 +228,17 @@ describe('a room of 10,000 players', () => {
     }
   });
 
+  it('reads the own states of every player at once with the same ranks, scores and streaks', async () => {
+    const ranked = await views.standings(finished.code);
+    const own = await views.you(finished.code, finished, crowd);
+    const streaks = await redis.hgetall(keys.streaks(finished.code));
+
+    expect(own?.size).toBe(CROWD);
+    for (const r of ranked) {
+      expect(own?.get(r.playerId)).toMatchObject({ rank: r.rank, score: r.score, streak: Number(streaks[r.playerId] ?? 0) });
+    }
+  });
+
   it('pages the full standings: every player once, in rank order', async () => {
     const ranked = await views.standings(finished.code);
     const seen: string[] = [];
