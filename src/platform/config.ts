@@ -201,9 +201,9 @@ export interface Config {
     reactionFloorMs: number;
     /** Engine.IO heartbeat interval: how often each connection's round trip is measured. */
     pingIntervalMs: number;
-    /** How long a socket process waits for the view a transition's writer publishes before building it itself. */
-    viewWaitMs: number;
   };
+  /** How long a socket process waits for the view a transition's writer publishes before building it itself. */
+  viewWaitMs: number;
   dataDir: string;
   logLevel: z.infer<typeof Env>['LOG_LEVEL'];
   /** Readable lines instead of JSON: the default for `all` (npm start), JSON for the separate roles. */
@@ -331,8 +331,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, role?: 'api' | 
       sendLagCapMs: e.SEND_LAG_CAP_MS,
       reactionFloorMs: e.REACTION_FLOOR_MS,
       pingIntervalMs: e.SOCKET_PING_INTERVAL_MS,
-      viewWaitMs: e.SOCKET_VIEW_WAIT_MS,
     },
+    viewWaitMs: e.SOCKET_VIEW_WAIT_MS,
     dataDir: e.DATA_DIR,
     logLevel: e.LOG_LEVEL,
     logPretty: e.LOG_FORMAT ? e.LOG_FORMAT === 'pretty' : role === 'all',

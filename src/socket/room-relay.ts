@@ -90,10 +90,12 @@ export function createRoomRelay(io: QuizServer, { rooms, views, log, clock, conf
    */
   async function pushVersion(code: string, version: number): Promise<void> {
     if ((held.get(code)?.version ?? 0) >= version) return;
-    if ((arrived.get(code)?.version ?? 0) < version) await viewPublished(code, config.timing.viewWaitMs);
+    if ((arrived.get(code)?.version ?? 0) < version) await viewPublished(code, config.viewWaitMs);
     const published = arrived.get(code);
-    const next = published && published.version >= version ? published : await buildHere(code);
-    if (next) await forward(code, next);
+    if (published && published.version >= version) return forward(code, published);
+    log.warn('view not published in time; building it here', { room: code, version });
+    const built = await buildHere(code);
+    if (built) await forward(code, built);
   }
 
   /**

@@ -8,6 +8,9 @@ import { onlineCount } from './scripts/presence.lua';
 /** The default of VIEW_LEADERBOARD_SIZE: how many of the top players a room's view names. */
 export const LEADERBOARD_SIZE = 10;
 
+/** Up to this many players' own states read their ranks by ZRANK each; more read the whole order once. */
+const RANKS_BY_ZRANK = 64;
+
 /** Everything a finished room holds, for the results record. */
 export interface RoomSnapshot {
   room: RoomState;
@@ -110,27 +113,37 @@ export function createViewReader({
 
     /**
      * Own state of each given player at the room's version `at.version`: rank, score, streak and the
-     * answer to the current question, in one MULTI (all from before or all from after a reveal's
-     * settling, never a mix). Null when the room is no longer at that version: its own states are
-     * the next version's, and would show a reveal's scores with the question.
+     * answer to the current question, in one MULTI of a few commands (all from before or all from
+     * after a reveal's settling, never a mix). Ranks are a ZRANK each for a few players, one ZRANGE of
+     * the order for many. Null when the room is no longer at that version: its own states are the
+     * next version's, and would show a reveal's scores with the question.
      */
     async you(code: string, at: PhaseOf & { version: number }, players: { id: string; nickname: string }[]): Promise<Map<string, PlayerYou> | null> {
       const out = new Map<string, PlayerYou>();
-      const answersKey = keys.answers(code, Math.max(at.questionIndex, 0));
+      const ids = players.map((p) => p.id);
+      const byRange = ids.length > RANKS_BY_ZRANK;
       const tx = redis.multi().get(keys.room(code)).zcard(keys.ranking(code));
-      for (const p of players) tx.zrank(keys.ranking(code), p.id).zscore(keys.scores(code), p.id).hget(keys.streaks(code), p.id).hget(answersKey, p.id);
+      if (ids.length)
+        tx.zmscore(keys.scores(code), ...ids)
+          .hmget(keys.streaks(code), ...ids)
+          .hmget(keys.answers(code, Math.max(at.questionIndex, 0)), ...ids);
+      if (byRange) tx.zrange(keys.ranking(code), 0, -1);
+      else for (const id of ids) tx.zrank(keys.ranking(code), id);
       const replies = (await tx.exec()) ?? [];
       const record = replies[0]?.[1] as string | null | undefined;
       if (!record || (JSON.parse(record) as { version: number }).version !== at.version) return null;
       const total = Number(replies[1]?.[1] ?? 0);
+      const [scores, streaks, answers] = [2, 3, 4].map((k) => (replies[k]?.[1] as (string | null)[] | undefined) ?? []);
+      const order = byRange ? new Map(((replies[5]?.[1] as string[] | undefined) ?? []).map((id, i) => [id, i])) : null;
       players.forEach((p, i) => {
-        const [rank, score, streak, rawAnswer] = [2, 3, 4, 5].map((k) => replies[k + 4 * i]?.[1] as string | number | null | undefined);
+        const rank = order ? order.get(p.id) : (replies[5 + i]?.[1] as number | null | undefined);
+        const rawAnswer = answers?.[i];
         out.set(
           p.id,
           buildPlayerYou(at, p, {
-            score: Number(score ?? 0),
+            score: Number(scores?.[i] ?? 0),
             rank: typeof rank === 'number' ? rank + 1 : total + 1,
-            streak: Number(streak ?? 0),
+            streak: Number(streaks?.[i] ?? 0),
             answer: at.questionIndex >= 0 && typeof rawAnswer === 'string' ? (JSON.parse(rawAnswer) as StoredAnswer) : null,
           }),
         );

@@ -48,6 +48,11 @@ describe('a game of three questions with four players, through separate api, wor
     await stack?.stop();
   });
 
+  it("forwards the view each change's writer published, building none in the socket process", () => {
+    expect(stack.logs('socket', 100_000)).toMatch(/"level":|\] /);
+    expect(stack.logs('socket', 100_000)).not.toMatch(/view not published in time/);
+  });
+
   it('accepted every planned answer', async () => {
     for (const player of game.players) {
       const planned = Object.values(ANSWERING).filter((who) => who.includes(player.index)).length;

@@ -118,7 +118,7 @@ describe('housekeeping of rooms left alone, through separate api, worker and soc
 
   it('finishes a game everyone has left, counting the answers given, and keeps its results', () => {
     const [first, second] = abandoned.game.players;
-    expect(abandoned.finished.standings?.length).toBe(2);
+    expect(abandoned.finished.leaderboard.length).toBe(2);
     expect(abandoned.results.players.map((p) => p.playerId).sort()).toEqual([first?.playerId, second?.playerId].sort());
     expect(abandoned.results.answers.map((a) => a.playerId)).toEqual([first?.playerId]);
     const firstScore = abandoned.results.players.find((p) => p.playerId === first?.playerId)?.score;

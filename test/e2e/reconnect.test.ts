@@ -112,7 +112,7 @@ describe('players reconnecting on another socket instance', () => {
   it('keeps a player who left in the standings and the results, and keeps every answer', () => {
     const [a, b, c] = game.players;
     const finished = ann.views().at(-1);
-    expect(finished?.standings?.map((s) => s.nickname).sort()).toEqual(game.players.map((p) => p.nickname).sort());
+    expect(finished?.leaderboard.map((s) => s.nickname).sort()).toEqual(game.players.map((p) => p.nickname).sort());
     expect(results.players.map((p) => p.playerId).sort()).toEqual([a?.playerId, b?.playerId, c?.playerId].sort());
     expect(results.answers.filter((x) => x.questionIndex === 0)).toHaveLength(3);
     expect(

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { RoomView } from '../../src/shared/room';
+import type { LeaderboardEntry, RoomView, StandingsPage } from '../../src/shared/room';
 import type { GameResults } from '../../src/store/repos/games.repo';
 import { sleep } from './infra';
 
@@ -88,6 +88,20 @@ export class ApiClient {
 
   room(code: string): Promise<RoomView> {
     return this.expect<RoomView>(200, 'GET', `/rooms/${code}`);
+  }
+
+  standings(code: string, offset = 0, limit = 100): Promise<StandingsPage> {
+    return this.expect<StandingsPage>(200, 'GET', `/rooms/${code}/standings?offset=${offset}&limit=${limit}`);
+  }
+
+  /** Every rank of a room, page after page. */
+  async allStandings(code: string): Promise<LeaderboardEntry[]> {
+    const all: LeaderboardEntry[] = [];
+    for (;;) {
+      const page = await this.standings(code, all.length);
+      all.push(...page.entries);
+      if (page.entries.length === 0 || all.length >= page.total) return all;
+    }
   }
 
   /** Waits until the worker has picked the questions; a room that fails instead stops the wait. */

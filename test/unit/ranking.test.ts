@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { rankPlayers } from '../../src/game/scoring/ranking';
+import { rankKey, rankPlayers } from '../../src/game/scoring/ranking';
 
 describe('ranking players', () => {
   it('puts the highest score first, with ranks 1, 2, 3…', () => {
@@ -55,5 +55,20 @@ describe('ranking players', () => {
     expect(ranked[0]).toEqual({ playerId: 'b', score: 2, totalMs: 0, nickname: 'Bob', rank: 1 });
     expect(rows.map((r) => r.playerId)).toEqual(['a', 'b']);
     expect(rows[0]).not.toHaveProperty('rank');
+  });
+
+  describe('as one number for the ranking sorted set', () => {
+    it('orders like rankPlayers, ties of both falling to the player id as Redis orders equal numbers', () => {
+      const rows: { playerId: string; score: number; totalMs: number }[] = [];
+      for (let i = 0; i < 2000; i++) {
+        // Big scores and times next to small ones, with many exact ties of score, time, or both.
+        rows.push({ playerId: `p_${(i * 7919) % 2000}`, score: [0, 1, 999, 1000, 250_000][i % 5] ?? 0, totalMs: [0, 1, 150, 6_000_000][i % 4] ?? 0 });
+      }
+      const byKey = [...rows].sort(
+        (a, b) => rankKey(a.score, a.totalMs) - rankKey(b.score, b.totalMs) || (a.playerId < b.playerId ? -1 : a.playerId > b.playerId ? 1 : 0),
+      );
+
+      expect(byKey.map((r) => r.playerId)).toEqual(rankPlayers(rows).map((r) => r.playerId));
+    });
   });
 });

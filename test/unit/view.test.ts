@@ -11,7 +11,7 @@ function inputs(room: RoomState, q: Question | null = question(), given: (number
   const answers = given.map((g) =>
     typeof g === 'number' ? { choice: g, correct: q?.correct.includes(g) ?? false } : { choice: null, correct: g.startsWith('+') },
   );
-  return { room, question: q, playerCount: 3, answeredCount: answers.length, leaderboard: [], answers, locked: false, standings: null };
+  return { room, question: q, playerCount: 3, onlineCount: 3, answeredCount: answers.length, leaderboard: [], answers, locked: false };
 }
 
 const open = roomIn({ phase: 'question', version: 3, questionIndex: 0, openedAt: NOW - 1000, deadlineAt: NOW + 9000 });

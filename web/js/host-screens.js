@@ -72,13 +72,12 @@ export function renderReveal(view, countdown) {
   showScreen('reveal');
 }
 
-/** The podium for the top three, then everyone else in order. */
+/** The podium for the top three, then the rest of the top (the view names the top ten; the results CSV has everyone). */
 export function renderFinished(view) {
-  const standings = view.standings ?? view.leaderboard;
-  renderPodium(byId('podium'), view.podium ?? standings.slice(0, 3));
+  renderPodium(byId('podium'), view.podium ?? view.leaderboard.slice(0, 3));
   // Per question and per player; the worker saves the results within seconds of the end.
   byId('results-csv', HTMLAnchorElement).href = `/games/${encodeURIComponent(view.gameId)}/results.csv`;
-  renderLeaderboard(byId('final-rest'), standings.slice(3));
+  renderLeaderboard(byId('final-rest'), view.leaderboard.slice(3));
   showScreen('finished');
 }
 

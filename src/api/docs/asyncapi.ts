@@ -28,8 +28,11 @@ const ANSWER_REFUSALS = [
 
 /** What the server sends, in words; keyed by the event map, so an event added there and not here does not compile. */
 const SENT: Record<keyof ServerToClientEvents, string> = {
-  'room:view': 'The public room view: at once on connect, then on every change. Never a correct answer before the reveal.',
-  'room:you': "This player's own state, after every change; `correct` and `points` only after the reveal.",
+  'room:view':
+    'The public room view, the same for everyone and of the same size whatever the room: counts and the top of the leaderboard ' +
+    '(VIEW_LEADERBOARD_SIZE), never every player (GET /rooms/{code}/standings pages them). At once on connect, then on every change, ' +
+    'as one broadcast. Never a correct answer before the reveal.',
+  'room:you': "This player's own state (score, rank, streak, answer): on connect, then when it changed; `correct` and `points` only after the reveal.",
   'room:countdown': 'Every 2 s in a timed phase; the answered count moves once per tick.',
   'room:closed': 'The connection ends for good: the game ended, another connection took this token over, or the host kicked the player.',
   'server:restarting': 'This socket instance is shutting down; the client reconnects by itself and gets the current view.',
@@ -41,7 +44,9 @@ const RECEIVED: Record<keyof ClientToServerEvents, string> = {
     'the answer arrived (receivedAt), less a capped latency allowance; an optional reactionMs is used only within it (docs/game.md, "Timing"). ' +
     "Every event spends from the socket's budget (RATE_LIMITED past it). The ack is the Socket.IO " +
     `acknowledgement; a refusal's code is one of ${ANSWER_REFUSALS.join(', ')}.`,
-  'room:sync': 'Ask for the current state again; acked with the view and, for a player, their own state.',
+  'room:sync':
+    'Ask for the current state again; acked with the view the socket process holds for the current version and, for a player, ' +
+    'their own state: a few reads whatever the room size.',
 };
 
 const DESCRIPTION = `The Socket.IO contract of quizloop's socket process: the events a client receives and sends, and their payloads.
