@@ -44,9 +44,9 @@ async function joinPlayer(o: FairJoin, n: number, settled: Set<Client>, finished
   const res = await fetch(`${o.api}/rooms/${o.code}/players`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ nickname: `f${n}` }),
+    body: JSON.stringify({ nickname: `bot${n}` }),
   });
-  if (!res.ok) throw new Error(`join f${n}: ${res.status} ${await res.text()}`);
+  if (!res.ok) throw new Error(`join bot${n}: ${res.status} ${await res.text()}`);
   const p = (await res.json()) as { playerId: string; token: string };
   const c: Client = io(o.socketUrl, { auth: { token: p.token }, transports: ['websocket'] });
   let answered = -1;

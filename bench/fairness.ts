@@ -120,6 +120,10 @@ export async function runFairness(o: FairnessOptions) {
     const loss = { queueOld: [] as number[], queueNew: [] as number[], fanoutOld: [] as number[], fanoutNew: [] as number[] };
     const delivery: number[] = [];
     const waited: number[] = [];
+    /** Bot's send → the arrival stamp: the network, and the socket process's loop busy before the turn that read it. */
+    const toStamp: number[] = [];
+    /** The fair rule with the latency allowance: what the player was given. */
+    const queueGiven: number[] = [];
     const T = o.questionSeconds * 1000;
     // The speed rule of src/game/scoring.ts before rounding, so losses under a point still show.
     const worth = (ms: number) => 1000 * (1 - Math.min(Math.max(ms, 0), T) / T / 2);
@@ -135,6 +139,8 @@ export async function runFairness(o: FairnessOptions) {
         const processedAt = a.at + (a.queuedMs ?? 0);
         delivery.push(s.receivedAt - opened);
         waited.push(a.queuedMs ?? 0);
+        toStamp.push(a.at - s.sentAt);
+        queueGiven.push(worth(s.sentAt - sentToPlayer) - worth(a.elapsedMs));
         // Worth when sent, minus what the rule gave: by the old rule from the opening, by the new from this player's send.
         loss.queueOld.push(worth(s.sentAt - opened) - worth(processedAt - opened));
         loss.queueNew.push(worth(s.sentAt - sentToPlayer) - worth(a.serverMs ?? a.elapsedMs));
@@ -143,6 +149,13 @@ export async function runFairness(o: FairnessOptions) {
         loss.fanoutNew.push(worth(s.sentAt - s.receivedAt) - worth(s.sentAt - sentToPlayer));
       }
     }
+    const row = (label: string, values: number[]) => {
+      const r = summary(values);
+      console.log(`${label.padEnd(34)} ${String(r.n).padStart(7)} ${[r.mean, r.p50, r.p95, r.p99, r.max].map((v) => v.toFixed(1).padStart(7)).join(' ')}`);
+    };
+    console.log(`\n${o.players} players, ${processes} bot process(es)                answers    mean     p50     p95     p99     max`);
+    row('bot send → arrival stamp, ms', toStamp);
+    row('queueing, fair rule + allowance', queueGiven);
     return {
       answers: loss.queueOld.length,
       delivery: summary(delivery),

@@ -3,6 +3,7 @@ import { AnswerSubmit } from '../shared/socket-events';
 import type { PlayerYou, RoomView } from '../shared/room';
 import type { RoomState } from '../game/room-state';
 import type { RoomRelay } from './room-relay';
+import { createArrivalClock } from './arrival';
 import { timedAck } from './timed-ack';
 import { trackRoundTrip } from './round-trip';
 import { type QuizServer, type QuizSocket, type RelayDeps, ioRoom } from './types';
@@ -15,6 +16,7 @@ export function connectionHandler(
   channels: { subscribed: (code: string) => Promise<void>; youSent: (socket: QuizSocket, you: PlayerYou) => void },
 ) {
   const { rooms, answers, views, log, metrics, clock, config } = deps;
+  const arrivals = createArrivalClock(clock.now);
 
   /** The view and own state of one room version: read again when the room moved on during the reads. */
   async function current(socket: QuizSocket): Promise<{ room: RoomState; view: RoomView; you: PlayerYou | null } | null> {
@@ -34,9 +36,12 @@ export function connectionHandler(
     // Handlers first, before any await: Socket.IO drops events that arrive before their handler exists,
     // and a reconnecting client often syncs or re-sends its answer the moment it is connected.
     const roundTrip = trackRoundTrip(socket);
+    // Every message read marks its turn of the event loop, before Socket.IO decodes it (arrival.ts).
+    socket.conn.on('packet', arrivals.stamp);
     socket.on('answer:submit', async (payload, rawAck) => {
-      // Stamped on arrival, before any await: time spent waiting in this process never costs points.
-      const arrivedAt = clock.now();
+      // Stamped with the loop turn that read it (Socket.IO runs this in that turn, middleware being synchronous):
+      // time spent waiting in this process never costs points.
+      const arrivedAt = arrivals.stamp();
       if (typeof rawAck !== 'function') return;
       const ack = timedAck(rawAck, metrics.answerAck);
       if (kind !== 'player') {
