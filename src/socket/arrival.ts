@@ -5,7 +5,7 @@
  * others, and that wait is not the player's. Bounds: a message that came while the turn was still
  * reading is credited at most that turn's length, which no client can choose; what the loop spent
  * before the turn (a busy previous turn) is still charged, as only the kernel saw the bytes come,
- * so loop stalls are kept short instead (README, "Timing").
+ * so loop stalls are kept short instead (docs/game.md, "Timing").
  */
 export function createArrivalClock(now: () => number) {
   let turn: number | null = null;
