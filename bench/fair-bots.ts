@@ -30,31 +30,35 @@ export interface FairSent {
   sentAt: number;
 }
 
-export type FairBotMessage = { type: 'joined' } | { type: 'finished' } | { type: 'report'; sent: FairSent[] };
+/** Acks by outcome (`ok` or the error code), and connections lost during the game. */
+export interface FairOutcomes {
+  acks: Record<string, number>;
+  disconnects: number;
+}
+
+export type FairBotMessage = { type: 'joined' } | { type: 'report'; sent: FairSent[]; outcomes: FairOutcomes };
 
 const JOIN_WIDTH = 50;
 const clients: Client[] = [];
 const sent: FairSent[] = [];
+const outcomes: FairOutcomes = { acks: {}, disconnects: 0 };
 
 function tell(message: FairBotMessage): void {
   process.send?.(message);
 }
 
-async function joinPlayer(o: FairJoin, n: number, settled: Set<Client>, finished: Set<Client>): Promise<void> {
+async function joinPlayer(o: FairJoin, n: number, settled: Set<Client>): Promise<void> {
   const res = await fetch(`${o.api}/rooms/${o.code}/players`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ nickname: `f${n}` }),
+    body: JSON.stringify({ nickname: `bot${n}` }),
   });
-  if (!res.ok) throw new Error(`join f${n}: ${res.status} ${await res.text()}`);
+  if (!res.ok) throw new Error(`join bot${n}: ${res.status} ${await res.text()}`);
   const p = (await res.json()) as { playerId: string; token: string };
   const c: Client = io(o.socketUrl, { auth: { token: p.token }, transports: ['websocket'] });
   let answered = -1;
+  c.on('disconnect', () => outcomes.disconnects++);
   c.on('room:view', (v) => {
-    if (v.phase === 'finished' && !finished.has(c)) {
-      finished.add(c);
-      if (finished.size === o.players) tell({ type: 'finished' });
-    }
     // Everyone has joined once a lobby view counts them all: the joins' own view pushes are over.
     if (v.phase === 'lobby' && v.playerCount === o.total && !settled.has(c)) {
       settled.add(c);
@@ -67,7 +71,10 @@ async function joinPlayer(o: FairJoin, n: number, settled: Set<Client>, finished
     setTimeout(() => {
       const guess = q.choices.length ? { choice: Math.floor(Math.random() * q.choices.length) } : { text: 'no idea' };
       sent.push({ playerId: p.playerId, questionIndex: q.index, receivedAt, sentAt: Date.now() });
-      c.emit('answer:submit', { questionIndex: q.index, ...guess }, () => undefined);
+      c.emit('answer:submit', { questionIndex: q.index, ...guess }, (ack) => {
+        const outcome = ack.ok ? 'ok' : ack.error.code;
+        outcomes.acks[outcome] = (outcomes.acks[outcome] ?? 0) + 1;
+      });
     }, Math.random() * o.burstMs);
   });
   clients.push(c);
@@ -77,15 +84,14 @@ process.on('message', async (m: FairJoin | { type: 'report' } | { type: 'close' 
   switch (m.type) {
     case 'join': {
       const settled = new Set<Client>();
-      const finished = new Set<Client>();
       for (let i = 0; i < m.players; i += JOIN_WIDTH) {
         const batch = Array.from({ length: Math.min(JOIN_WIDTH, m.players - i) }, (_, k) => m.first + i + k);
-        await Promise.all(batch.map((n) => joinPlayer(m, n, settled, finished)));
+        await Promise.all(batch.map((n) => joinPlayer(m, n, settled)));
       }
       return;
     }
     case 'report':
-      tell({ type: 'report', sent });
+      tell({ type: 'report', sent, outcomes });
       return;
     case 'close':
       for (const c of clients) c.close();

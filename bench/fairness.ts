@@ -12,11 +12,11 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { Redis } from 'ioredis';
-import type { StoredAnswer } from '../src/game/room-state';
+import type { RoomState, StoredAnswer } from '../src/game/room-state';
 import type { RoomEvent } from '../src/shared/events';
 import type { RoomView } from '../src/shared/room';
 import { createKeys } from '../src/store/keys';
-import type { FairBotMessage, FairJoin, FairSent } from './fair-bots';
+import type { FairBotMessage, FairJoin, FairOutcomes, FairSent } from './fair-bots';
 import { json } from './harness';
 import { summary } from './stats';
 
@@ -103,29 +103,48 @@ export async function runFairness(o: FairnessOptions) {
       child.send(order);
       return reply(child, 'joined');
     });
-    const finished = Promise.all(bots.map((child) => reply(child, 'finished')));
-    finished.catch(() => undefined);
-    await Promise.race([Promise.all(joined), new Promise((r) => setTimeout(r, 180_000))]);
+    await Promise.race([Promise.all(joined), new Promise((r) => setTimeout(r, 300_000))]);
     await new Promise((r) => setTimeout(r, 500));
     await json(`${o.api}/rooms/${room.code}/start`, 'POST', {}, room.hostToken);
-    await finished;
+    // The answers as they stand while the game runs: a finished game's are moved to PostgreSQL and dropped.
+    const answersOf = new Map<number, Record<string, string>>();
+    const lagsOf = new Map<number, Record<string, string>>();
+    const openedAt = new Map<number, number>();
+    const gameEnds = Date.now() + o.questions * (o.questionSeconds + 4) * 1000 + 60_000;
+    for (let phase = ''; phase !== 'finished' && Date.now() < gameEnds; ) {
+      await new Promise((r) => setTimeout(r, 500));
+      const raw = await redis.get(keys.room(room.code));
+      phase = raw ? (JSON.parse(raw) as RoomState).phase : 'finished';
+      for (const [i, at] of await openings(redis, keys.events(room.code))) openedAt.set(i, at);
+      for (let i = 0; i < o.questions; i++) {
+        const [answers, lags] = await Promise.all([redis.hgetall(keys.answers(room.code, i)), redis.hgetall(keys.sent(room.code, i))]);
+        if (Object.keys(answers).length >= Object.keys(answersOf.get(i) ?? {}).length) answersOf.set(i, answers);
+        if (Object.keys(lags).length >= Object.keys(lagsOf.get(i) ?? {}).length) lagsOf.set(i, lags);
+      }
+    }
     const sent: FairSent[] = [];
+    const outcomes: FairOutcomes[] = [];
     for (const child of bots) {
       const report = reply(child, 'report');
       child.send({ type: 'report' });
-      sent.push(...(await report).sent);
+      const r = await report;
+      sent.push(...r.sent);
+      outcomes.push(r.outcomes);
     }
-    const openedAt = await openings(redis, keys.events(room.code));
 
     const loss = { queueOld: [] as number[], queueNew: [] as number[], fanoutOld: [] as number[], fanoutNew: [] as number[] };
     const delivery: number[] = [];
     const waited: number[] = [];
+    /** Bot's send → the arrival stamp: the network, and the socket process's loop busy before the turn that read it. */
+    const toStamp: number[] = [];
+    /** The fair rule with the latency allowance: what the player was given. */
+    const queueGiven: number[] = [];
     const T = o.questionSeconds * 1000;
     // The speed rule of src/game/scoring.ts before rounding, so losses under a point still show.
     const worth = (ms: number) => 1000 * (1 - Math.min(Math.max(ms, 0), T) / T / 2);
     for (let i = 0; i < o.questions; i++) {
-      const answers = await redis.hgetall(keys.answers(room.code, i));
-      const lags = await redis.hgetall(keys.sent(room.code, i));
+      const answers = answersOf.get(i) ?? {};
+      const lags = lagsOf.get(i) ?? {};
       const opened = openedAt.get(i) ?? 0;
       for (const s of sent.filter((x) => x.questionIndex === i)) {
         const raw = answers[s.playerId];
@@ -135,6 +154,8 @@ export async function runFairness(o: FairnessOptions) {
         const processedAt = a.at + (a.queuedMs ?? 0);
         delivery.push(s.receivedAt - opened);
         waited.push(a.queuedMs ?? 0);
+        toStamp.push(a.at - s.sentAt);
+        queueGiven.push(worth(s.sentAt - sentToPlayer) - worth(a.elapsedMs));
         // Worth when sent, minus what the rule gave: by the old rule from the opening, by the new from this player's send.
         loss.queueOld.push(worth(s.sentAt - opened) - worth(processedAt - opened));
         loss.queueNew.push(worth(s.sentAt - sentToPlayer) - worth(a.serverMs ?? a.elapsedMs));
@@ -143,6 +164,16 @@ export async function runFairness(o: FairnessOptions) {
         loss.fanoutNew.push(worth(s.sentAt - s.receivedAt) - worth(s.sentAt - sentToPlayer));
       }
     }
+    const row = (label: string, values: number[]) => {
+      const r = summary(values);
+      console.log(`${label.padEnd(34)} ${String(r.n).padStart(7)} ${[r.mean, r.p50, r.p95, r.p99, r.max].map((v) => v.toFixed(1).padStart(7)).join(' ')}`);
+    };
+    console.log(`\n${o.players} players, ${processes} bot process(es)                answers    mean     p50     p95     p99     max`);
+    const acks: Record<string, number> = {};
+    for (const r of outcomes) for (const [k, v] of Object.entries(r.acks)) acks[k] = (acks[k] ?? 0) + v;
+    console.log(`answers sent ${sent.length}, acks ${JSON.stringify(acks)}, connections lost ${outcomes.reduce((n, r) => n + r.disconnects, 0)}`);
+    row('bot send → arrival stamp, ms', toStamp);
+    row('queueing, fair rule + allowance', queueGiven);
     return {
       answers: loss.queueOld.length,
       delivery: summary(delivery),

@@ -2,6 +2,7 @@ import { ErrorCode } from '../shared/error-codes';
 import { AnswerSubmit } from '../shared/socket-events';
 import type { PlayerYou } from '../shared/room';
 import type { RoomRelay } from './room-relay';
+import { createArrivalClock } from './arrival';
 import { timedAck } from './timed-ack';
 import { trackRoundTrip } from './round-trip';
 import { type QuizServer, type QuizSocket, type RelayDeps, ioRoom } from './types';
@@ -14,6 +15,7 @@ export function connectionHandler(
   channels: { subscribed: (code: string) => Promise<void>; youSent: (socket: QuizSocket, you: PlayerYou) => void },
 ) {
   const { rooms, answers, log, metrics, clock, config } = deps;
+  const arrivals = createArrivalClock(clock.now);
 
   return async (socket: QuizSocket) => {
     const { kind, roomCode, id } = socket.data;
@@ -21,9 +23,12 @@ export function connectionHandler(
     // Handlers first, before any await: Socket.IO drops events that arrive before their handler exists,
     // and a reconnecting client often syncs or re-sends its answer the moment it is connected.
     const roundTrip = trackRoundTrip(socket);
+    // Every message read marks its turn of the event loop, before Socket.IO decodes it (arrival.ts).
+    socket.conn.on('packet', arrivals.stamp);
     socket.on('answer:submit', async (payload, rawAck) => {
-      // Stamped on arrival, before any await: time spent waiting in this process never costs points.
-      const arrivedAt = clock.now();
+      // Stamped with the loop turn that read it (Socket.IO runs this in that turn, middleware being synchronous):
+      // time spent waiting in this process never costs points.
+      const arrivedAt = arrivals.stamp();
       if (typeof rawAck !== 'function') return;
       const ack = timedAck(rawAck, metrics.answerAck);
       if (kind !== 'player') {

@@ -64,6 +64,7 @@ export function createAnswerStore({ redis, keys, rules }: { redis: QuizRedis; ke
           sent: keys.sent(code, questionIndex),
           instances: keys.instances(code),
           events: keys.events(code),
+          closeScan: keys.closeScan(code, questionIndex),
         },
         {
           playerId,

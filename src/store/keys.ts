@@ -56,6 +56,8 @@ export function createKeys(namespace: string, partitions = 1) {
     answers: (code: string, index: number) => `${room(code)}:answers:${index}`,
     /** Hash: player id → ms after the question opened that it was first sent to them (fair timing). */
     sent: (code: string, index: number) => `${room(code)}:sent:${index}`,
+    /** Hash: where the answer script's early-close scan of presence stopped, and the player it found waiting (early-close.lua). */
+    closeScan: (code: string, index: number) => `${room(code)}:close-scan:${index}`,
     scores: (code: string) => `${room(code)}:scores`,
     /**
      * Sorted set: player id → rankKey(score, cumulative answer ms) (src/game/scoring/ranking.ts).
@@ -95,7 +97,7 @@ export function createKeys(namespace: string, partitions = 1) {
     hostRooms: (hostId: string) => `${namespace}:host-rooms:${hostId}`,
     /** All keys of one room, for expiry. */
     allOfRoom(code: string, questionCount: number): string[] {
-      const perQuestion = Array.from({ length: questionCount }, (_, i) => [keys.answers(code, i), keys.sent(code, i)]).flat();
+      const perQuestion = Array.from({ length: questionCount }, (_, i) => [keys.answers(code, i), keys.sent(code, i), keys.closeScan(code, i)]).flat();
       return [
         room(code),
         keys.questions(code),

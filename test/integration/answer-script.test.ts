@@ -274,6 +274,28 @@ describe('the answer script', () => {
       expect(ann).toMatchObject({ ok: true, closable: false, answeredCount: 2 });
     });
 
+    it('in a room too big to read in one go, closes on the last answer only, also for a player who came online late', async () => {
+      const room = await openRoom();
+      const crowd = Array.from({ length: 400 }, (_, i) => `p${i}`);
+      for (const id of crowd) {
+        expect(await rooms.join(room.code, { id, nickname: id, userId: null, joinedAt: 0 })).toBe('ok');
+        await rooms.presence(room.code, id, 1);
+      }
+      const everyone = ['ann', 'bob', ...crowd];
+      const late = 'cid';
+
+      const results = [];
+      for (const id of everyone.slice(0, -1)) results.push(await answers.submit(room.code, id, 0, { choice: WRONG }));
+      // cid comes online once the scan has passed most players: the last of the others does not close it.
+      await rooms.presence(room.code, late, 1);
+      const last = await answers.submit(room.code, everyone.at(-1) ?? '', 0, { choice: WRONG });
+      const cid = await answers.submit(room.code, late, 0, { choice: WRONG });
+
+      expect(results.filter((r) => !r.ok || r.closable)).toEqual([]);
+      expect(last).toMatchObject({ ok: true, closable: false });
+      expect(cid).toMatchObject({ ok: true, closable: true, answeredCount: everyone.length + 1 });
+    });
+
     it('counts a player with a second connection open as online after one of them closes', async () => {
       const room = await openRoom();
       await rooms.presence(room.code, 'bob', 1);

@@ -15,8 +15,8 @@ export function timingRule({ allowanceCapMs, reactionFloorMs, answerGraceMs }: R
       : 'No allowance is made for network delay.';
   return {
     rule:
-      "An answer is timed from when the question was sent to the player until the answer reached the server, on the server's clock; " +
-      `time spent waiting inside the server does not count. ${allowance} ` +
+      "An answer is timed from when the question was sent to the player until the server read the answer, on the server's clock; " +
+      `time the answer then waited inside the server does not count. ${allowance} ` +
       `An answer that reached the server by the deadline counts even when processed up to ${answerGraceMs} ms after it. ` +
       `Answers under ${reactionFloorMs} ms, the same answers (wrong ones included) as several other players, and many players from one network address are flagged for the host, never penalised.`,
     allowanceCapMs,

@@ -10,6 +10,7 @@ import { everyoneAnsweredLua } from './early-close.lua';
  * KEYS[9] reconnecting hash (players expected back after their socket instance shut down)
  * KEYS[10] sent:{i} hash: player id → ms after `openedAt` the question was sent to them (sent.lua)
  * KEYS[11] socket instances' presence leases   KEYS[12] events stream
+ * KEYS[13] close-scan:{i} hash, the early-close check's place in presence (everyoneAnsweredSoFar)
  * ARGV[1] player id          ARGV[2] question index    ARGV[3] choice, or '' for a typed answer
  * ARGV[4] typed answer, normalised (src/game/answer-text.ts), or ''    ARGV[5] typed answer as sent, or ''
  * ARGV[6] when the answer arrived at the socket process, epoch ms on Redis's clock, or ''
@@ -108,7 +109,7 @@ local answered = redis.call('HLEN', KEYS[5])
 local closable = 0
 if room.settings.mode == 'first-correct' and correct then
   closable = 1
-elseif everyoneAnswered(KEYS[4], KEYS[11], KEYS[5], KEYS[9], now) then
+elseif everyoneAnsweredSoFar(KEYS[4], KEYS[11], KEYS[5], KEYS[9], KEYS[13], now) then
   closable = 1
 end
 if closable == 1 then
@@ -121,7 +122,7 @@ return {1, points, closable, answered, room.version, arrived}
 export const answer = defineScript({
   command: 'qlAnswer',
   lua: answerScript,
-  keys: ['room', 'answerKey', 'players', 'online', 'answers', 'scores', 'streaks', 'times', 'reconnecting', 'sent', 'instances', 'events'],
+  keys: ['room', 'answerKey', 'players', 'online', 'answers', 'scores', 'streaks', 'times', 'reconnecting', 'sent', 'instances', 'events', 'closeScan'],
   argv: {
     playerId: arg.string,
     questionIndex: arg.number,

@@ -53,4 +53,36 @@ local function everyoneAnswered(onlineKey, instancesKey, answersKey, reconnectin
   end
   return true
 end
+
+-- everyoneAnswered for an answer, without reading every player on every answer (which made a burst
+-- of n answers cost n² in Redis): a live player who has not answered (the witness) is kept per
+-- question in scanKey with where the scan of presence stopped. An answer checks the witness, and only
+-- once it has answered does the scan go on from there, so each entry is passed about once per
+-- question. A scan that finds nobody waiting is confirmed by the full check, which also sees
+-- players who connected behind it.
+local function everyoneAnsweredSoFar(onlineKey, instancesKey, answersKey, reconnectingKey, scanKey, now)
+  local function waiting(field, count)
+    if tonumber(count or '0') <= 0 then return false end
+    local id, instance = string.match(field, '^(.*)|([^|]*)$')
+    if not id or tonumber(redis.call('HGET', instancesKey, instance) or '0') <= now then return false end
+    return redis.call('HEXISTS', answersKey, id) == 0
+  end
+  local witness = redis.call('HGET', scanKey, 'witness')
+  if witness and waiting(witness, redis.call('HGET', onlineKey, witness)) then return false end
+  local cursor = redis.call('HGET', scanKey, 'cursor') or '0'
+  repeat
+    local page = redis.call('HSCAN', onlineKey, cursor, 'COUNT', 20)
+    for i = 1, #page[2], 2 do
+      if waiting(page[2][i], page[2][i + 1]) then
+        -- Kept at this page's cursor: the next scan reads this page again, missing none of it.
+        redis.call('HSET', scanKey, 'witness', page[2][i], 'cursor', cursor)
+        redis.call('EXPIRE', scanKey, math.max(redis.call('TTL', onlineKey), 60))
+        return false
+      end
+    end
+    cursor = page[1]
+  until cursor == '0'
+  redis.call('DEL', scanKey)
+  return everyoneAnswered(onlineKey, instancesKey, answersKey, reconnectingKey, now)
+end
 `;
