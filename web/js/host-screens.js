@@ -96,7 +96,7 @@ export function renderTimingReport(results) {
 
 /**
  * The in-game list of players (GET /rooms/:code/players), each with a Remove button.
- * @param {{ playerId: string, nickname: string, online: boolean, score: number, rank: number }[]} players
+ * @param {{ playerId: string, nickname: string, online: boolean, score: number }[]} players
  * @param {(player: { playerId: string, nickname: string }) => void} onRemove
  */
 export function renderPlayerList(players, onRemove) {
@@ -106,7 +106,7 @@ export function renderPlayerList(players, onRemove) {
       h(
         'li',
         { className: p.online ? '' : 'is-offline' },
-        h('span', {}, `#${p.rank} ${p.nickname} · ${formatPoints(p.score)} pts${p.online ? '' : ' · offline'}`),
+        h('span', {}, `${p.nickname} · ${formatPoints(p.score)} pts${p.online ? '' : ' · offline'}`),
         h('button', { type: 'button', className: 'btn btn-danger', ariaLabel: `Remove ${p.nickname}`, onclick: () => onRemove(p) }, 'Remove'),
       ),
     ),
