@@ -207,12 +207,9 @@ describe.skipIf(skipReason !== null)('the web client in a real browser (chromium
     await bob.getByRole('heading', { name: "You're in!" }).waitFor();
 
     // Someone the host does not want joins; the host removes them with the × on their name chip.
-    const cyd = await fetch(`${stack.apiUrl}/rooms/${code}/players`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ nickname: 'Cyd' }),
-    });
-    expect(cyd.status).toBe(201);
+    const guestJoins = (nickname: string) =>
+      fetch(`${stack.apiUrl}/rooms/${code}/players`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ nickname }) });
+    expect((await guestJoins('Cyd')).status).toBe(201);
     await host.locator('#lobby-count', { hasText: '3' }).waitFor();
     await host.getByRole('button', { name: 'Remove Cyd' }).click();
     await host.locator('#lobby-names').getByText('Cyd', { exact: true }).waitFor({ state: 'detached' });
@@ -223,12 +220,7 @@ describe.skipIf(skipReason !== null)('the web client in a real browser (chromium
     await host.locator('#lobby-names').getByText('Bob', { exact: true }).waitFor();
     await screenshot(host, 'host-1-lobby');
     // Dee joins too, and will be removed during the game.
-    const dee = await fetch(`${stack.apiUrl}/rooms/${code}/players`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ nickname: 'Dee' }),
-    });
-    expect(dee.status).toBe(201);
+    expect((await guestJoins('Dee')).status).toBe(201);
     await host.locator('#lobby-count', { hasText: '3' }).waitFor();
     await host.getByRole('button', { name: 'Start game' }).click();
 
