@@ -99,6 +99,11 @@ export const CreatedRoom = z.object({
 });
 export type CreatedRoom = z.infer<typeof CreatedRoom>;
 
+export const PlayedAgain = CreatedRoom.extend({
+  movedPlayers: z.number().int().describe('How many players of the finished room were connected, and so were moved into this one.'),
+});
+export type PlayedAgain = z.infer<typeof PlayedAgain>;
+
 export const Joined = z.object({
   playerId: z.string(),
   token: z.string().describe('A player token for this room only: connect to the socket with it.'),

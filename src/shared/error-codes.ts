@@ -17,6 +17,10 @@ export const ErrorCode = {
   Kicked: 'KICKED',
   StaleVersion: 'STALE_VERSION',
   InvalidTransition: 'INVALID_TRANSITION',
+  /** Play again: the room has not finished yet. */
+  RoomNotFinished: 'ROOM_NOT_FINISHED',
+  /** Play again: this room was already played again (the problem names the new room). */
+  AlreadyPlayedAgain: 'ALREADY_PLAYED_AGAIN',
   NotAcceptingAnswers: 'NOT_ACCEPTING_ANSWERS',
   WrongQuestion: 'WRONG_QUESTION',
   TooLate: 'TOO_LATE',

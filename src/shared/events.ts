@@ -37,6 +37,8 @@ export const ChannelMessage = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('refresh') }),
   /** The host removed this player: close their connections. */
   z.object({ kind: z.literal('kicked'), playerId: z.string() }),
+  /** The host played again: each moved player's token for the new room, by their id in this one. */
+  z.object({ kind: z.literal('next'), code: z.string(), gameId: z.string(), tokens: z.record(z.string(), z.string()) }),
 ]);
 export type ChannelMessage = z.infer<typeof ChannelMessage>;
 

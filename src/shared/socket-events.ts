@@ -55,6 +55,14 @@ export type Countdown = z.infer<typeof Countdown>;
 export const RoomClosed = z.object({ reason: z.enum(['finished', 'failed', 'cancelled', 'replaced', 'kicked']), gameId: z.string() });
 export type RoomClosed = z.infer<typeof RoomClosed>;
 
+export const RoomNext = z.object({
+  code: z.string().describe('The new room: same host and settings, this player already in it.'),
+  gameId: z.string(),
+  token: z.string().describe('A player token for the new room; connect with it (the old one still works for the finished room).'),
+  nickname: z.string().describe('The same nickname as in the finished room.'),
+});
+export type RoomNext = z.infer<typeof RoomNext>;
+
 export const ServerRestarting = z.object({ reconnect: z.literal(true) });
 export type ServerRestarting = z.infer<typeof ServerRestarting>;
 
@@ -63,6 +71,8 @@ export interface ServerToClientEvents {
   'room:you': (you: PlayerYou) => void;
   'room:countdown': (countdown: Countdown) => void;
   'room:closed': (info: RoomClosed) => void;
+  /** The host played again with the same players: this player is in the new room; the client follows with the new token. */
+  'room:next': (next: RoomNext) => void;
   /** This instance is shutting down; the client reconnects (Socket.IO does so by itself) and gets the current view. */
   'server:restarting': (info: ServerRestarting) => void;
 }
@@ -86,6 +96,7 @@ export const SOCKET_EVENT_SCHEMAS = {
     'room:you': PlayerYou,
     'room:countdown': Countdown,
     'room:closed': RoomClosed,
+    'room:next': RoomNext,
     'server:restarting': ServerRestarting,
   } satisfies { [E in keyof ServerToClientEvents]: z.ZodType<Payload<ServerToClientEvents[E]>> },
   clientToServer: {

@@ -209,6 +209,14 @@ export function createRoomRelay(io: QuizServer, { rooms, views, log, clock, conf
     }
   }
 
+  /** The host played again: each moved player's connections here learn their new room and token. */
+  async function sendNext(code: string, m: Extract<ChannelMessage, { kind: 'next' }>): Promise<void> {
+    for (const s of await io.local.in(ioRoom.game(code)).fetchSockets()) {
+      const token = s.data.kind === 'player' ? m.tokens[s.data.id] : undefined;
+      if (token) s.emit('room:next', { code: m.code, gameId: m.gameId, token, nickname: s.data.name });
+    }
+  }
+
   function enqueue(code: string, work: () => Promise<void> | void): void {
     const next = (queues.get(code) ?? Promise.resolve())
       .then(work)
@@ -276,6 +284,8 @@ export function createRoomRelay(io: QuizServer, { rooms, views, log, clock, conf
           return enqueueRefresh(code);
         case 'kicked':
           return enqueue(code, () => dropKicked(code, m.playerId));
+        case 'next':
+          return enqueue(code, () => sendNext(code, m));
       }
     },
   };

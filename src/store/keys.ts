@@ -73,6 +73,8 @@ export function createKeys(namespace: string, partitions = 1) {
     hostOnline: (code: string) => `${room(code)}:host-online`,
     /** Since when (epoch ms) the worker has seen nobody connected to a running game. */
     emptySince: (code: string) => `${room(code)}:empty-since`,
+    /** The code of the room this finished room was played again as ('pending' while it is being made). */
+    playedAgain: (code: string) => `${room(code)}:played-again`,
     /** Present while the host has locked the room: nobody new may join. */
     locked: (code: string) => `${room(code)}:locked`,
     /** Sorted set: user id → points, all time. */
@@ -112,6 +114,7 @@ export function createKeys(namespace: string, partitions = 1) {
         keys.times(code),
         keys.kicked(code),
         keys.locked(code),
+        keys.playedAgain(code),
         keys.hostOnline(code),
         keys.instances(code),
         keys.emptySince(code),

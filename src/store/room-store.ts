@@ -198,6 +198,21 @@ export function createRoomStore({ redis, keys, ttlSeconds, instance }: RoomStore
       return r.closable ? 'closable' : 'kicked';
     },
 
+    /**
+     * Claims the right to play a finished room again, once: null when claimed now, else what the key
+     * holds (the new room's code, or 'pending' while another request makes it).
+     */
+    async claimPlayAgain(code: string): Promise<string | null> {
+      const claimed = await redis.set(keys.playedAgain(code), 'pending', 'EX', ttlSeconds, 'NX');
+      return claimed ? null : ((await redis.get(keys.playedAgain(code))) ?? 'pending');
+    },
+
+    /** Records the new room of a claimed play-again, or (null) gives the claim back after a failure. */
+    async settlePlayAgain(code: string, nextCode: string | null): Promise<void> {
+      if (nextCode) await redis.set(keys.playedAgain(code), nextCode, 'EX', ttlSeconds);
+      else await redis.del(keys.playedAgain(code));
+    },
+
     async isKicked(code: string, playerId: string): Promise<boolean> {
       return (await redis.sismember(keys.kicked(code), playerId)) === 1;
     },

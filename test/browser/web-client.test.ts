@@ -26,6 +26,8 @@ describe.skipIf(skipReason !== null)('the web client in a real browser (chromium
   let browser: Browser;
   let db: Db;
   const hostEmail = `web-host-${randomBytes(5).toString('hex')}@quizloop.test`;
+  /** The two players sign in on their devices, so the game counts on the leaderboards. */
+  const playerEmails = ['ann', 'bob'].map((name) => `web-${name}-${randomBytes(5).toString('hex')}@quizloop.test`);
   const gameIds: string[] = [];
   /** Marks what the host writes, so the bank lookups find it and the clean-up removes it. */
   const quizTag = `t${Date.now().toString(36)}`;
@@ -65,10 +67,23 @@ describe.skipIf(skipReason !== null)('the web client in a real browser (chromium
       await db('categories')
         .whereIn('name', [quizName, `Spare ${quizTag}`])
         .delete();
-      await db('users').where({ email: hostEmail }).delete();
+      await db('users')
+        .whereIn('email', [hostEmail, ...playerEmails])
+        .delete();
       await db.destroy();
     }
   });
+
+  /** Creates an account on this device through the host page: the player page then joins under it. */
+  async function signUp(page: Page, name: string, email: string) {
+    await page.goto(`${stack.apiUrl}/host.html`);
+    await page.getByRole('button', { name: 'Create an account' }).click();
+    await page.locator('#register-name').fill(name);
+    await page.locator('#register-email').fill(email);
+    await page.locator('#register-password').fill('correct horse battery');
+    await page.getByRole('button', { name: 'Create account' }).click();
+    await page.getByRole('heading', { name: 'New game' }).waitFor();
+  }
 
   it('tells the page where the socket server is', async () => {
     const res = await fetch(`${stack.apiUrl}/client-config`);
@@ -167,9 +182,14 @@ describe.skipIf(skipReason !== null)('the web client in a real browser (chromium
     });
     expect(await host.getByRole('button', { name: 'Start game' }).isDisabled()).toBe(true);
 
+    // Ann and Bob have accounts, signed in on their devices: the join form says they play under them.
+    await signUp(ann, 'Ann', playerEmails[0] ?? '');
+    await signUp(bob, 'Bob', playerEmails[1] ?? '');
+
     // Ann follows the join link on her phone: the code is filled in.
     await ann.goto(`${stack.apiUrl}/?code=${code}`);
     expect(await ann.locator('#join-code').inputValue()).toBe(code);
+    await ann.locator('#join-account', { hasText: 'Playing as Ann: your points count on the leaderboards.' }).waitFor();
     await ann.locator('#join-nickname').fill('Ann');
     await screenshot(ann, 'player-1-join-phone');
     await ann.getByRole('button', { name: 'Join', exact: true }).tap();
@@ -187,12 +207,9 @@ describe.skipIf(skipReason !== null)('the web client in a real browser (chromium
     await bob.getByRole('heading', { name: "You're in!" }).waitFor();
 
     // Someone the host does not want joins; the host removes them with the × on their name chip.
-    const cyd = await fetch(`${stack.apiUrl}/rooms/${code}/players`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ nickname: 'Cyd' }),
-    });
-    expect(cyd.status).toBe(201);
+    const guestJoins = (nickname: string) =>
+      fetch(`${stack.apiUrl}/rooms/${code}/players`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ nickname }) });
+    expect((await guestJoins('Cyd')).status).toBe(201);
     await host.locator('#lobby-count', { hasText: '3' }).waitFor();
     await host.getByRole('button', { name: 'Remove Cyd' }).click();
     await host.locator('#lobby-names').getByText('Cyd', { exact: true }).waitFor({ state: 'detached' });
@@ -202,6 +219,9 @@ describe.skipIf(skipReason !== null)('the web client in a real browser (chromium
     await host.locator('#lobby-names').getByText('Ann', { exact: true }).waitFor();
     await host.locator('#lobby-names').getByText('Bob', { exact: true }).waitFor();
     await screenshot(host, 'host-1-lobby');
+    // Dee joins too, and will be removed during the game.
+    expect((await guestJoins('Dee')).status).toBe(201);
+    await host.locator('#lobby-count', { hasText: '3' }).waitFor();
     await host.getByRole('button', { name: 'Start game' }).click();
 
     // Question 1: everyone sees it; the host's countdown runs.
@@ -213,6 +233,24 @@ describe.skipIf(skipReason !== null)('the web client in a real browser (chromium
     expect(seconds).toBeLessThanOrEqual(20);
     const q1 = await correctChoice(db, host, '#hq-text');
     await screenshot(host, 'host-2-question');
+
+    // During the question, the host opens the player list and removes Dee; the confirm comes first.
+    await host.getByText('Players (3)').click();
+    await host.locator('#players-list').getByText(/Dee/).waitFor();
+    const asked: string[] = [];
+    host.once('dialog', (d) => {
+      asked.push(d.message());
+      void d.dismiss();
+    });
+    await host.getByRole('button', { name: 'Remove Dee' }).click();
+    expect(asked[0]).toMatch(/^Remove Dee from the game\?/);
+    await host.locator('#players-list').getByText(/Dee/).waitFor();
+    host.once('dialog', (d) => void d.accept());
+    await host.getByRole('button', { name: 'Remove Dee' }).click();
+    await host.locator('#players-list').getByText(/Dee/).waitFor({ state: 'detached' });
+    await host.locator('#players-count', { hasText: '2' }).waitFor();
+    await screenshot(host, 'host-2b-player-list');
+    await host.getByText('Players (2)').click();
     await screenshot(ann, 'player-3-question-phone');
 
     // Ann taps the right answer and it is locked in; the host sees one of two answers in.
@@ -291,10 +329,40 @@ describe.skipIf(skipReason !== null)('the web client in a real browser (chromium
     await expect.poll(async () => (await host.request.get(`${stack.apiUrl}${csvHref}`)).status(), { timeout: 15_000 }).toBe(200);
     expect((await (await host.request.get(`${stack.apiUrl}${csvHref}`)).text()).split('\n')[0]).toMatch(/question/i);
 
-    // The host opens the results: per player and per question, and downloads them as CSV.
-    await host.getByRole('button', { name: 'See the results' }).click();
+    await ann.getByText('You finished #1').waitFor();
+    await bob.getByText('You finished #2').waitFor();
+    await screenshot(ann, 'player-6-finished-phone');
+    expect(await host.getByRole('button', { name: 'See the results' }).isVisible()).toBe(true);
+
+    // The host plays again with the same players: a new room with the same settings, and both phones follow into its lobby.
+    const replayed = host.waitForResponse((r) => r.url().endsWith(`/rooms/${code}/again`));
+    await host.getByRole('button', { name: 'Play again with the same players' }).click();
+    const replayedResponse = await replayed;
+    expect(replayedResponse.status()).toBe(201);
+    const next = (await replayedResponse.json()) as { code: string; gameId: string; movedPlayers: number };
+    gameIds.push(next.gameId);
+    expect(next.movedPlayers).toBe(2);
+    await host.locator('#lobby-code', { hasText: next.code }).waitFor();
+    await host.locator('#lobby-names').getByText('Ann', { exact: true }).waitFor();
+    await host.locator('#lobby-names').getByText('Bob', { exact: true }).waitFor();
+    await host.locator('#lobby-count', { hasText: '2' }).waitFor();
+    for (const phone of [ann, bob]) {
+      await phone.getByRole('heading', { name: "You're in!" }).waitFor();
+      expect(await phone.evaluate(() => JSON.parse(localStorage.getItem('quizloop.player') ?? 'null')?.code)).toBe(next.code);
+    }
+    await screenshot(bob, 'player-7-played-again-desktop');
+    // The host ends the new room after all (with a confirm); the phones are told.
+    host.once('dialog', (d) => void d.accept());
+    await host.getByRole('button', { name: 'End game' }).click();
+    await host.getByRole('heading', { name: 'New game' }).waitFor();
+    await bob.getByText('The host ended the game.').waitFor();
+
+    // The host finds the first game in their history, and its results from there: per player and per question, as CSV too.
+    await host.getByRole('button', { name: 'Your games and their results' }).click();
+    await host.getByRole('button', { name: `Room ${code}` }).click();
     await host.locator('#results-players tr').first().getByText('Ann').waitFor();
     expect(await host.locator('#results-players tr').nth(1).textContent()).toContain('Bob');
+    expect(await host.locator('#results-players').textContent()).not.toContain('Dee');
     expect(await host.locator('#results-questions li').count()).toBe(QUESTIONS);
     expect(await host.locator('#results-questions').textContent()).toContain(quizTag);
     await screenshot(host, 'host-5-results');
@@ -305,29 +373,37 @@ describe.skipIf(skipReason !== null)('the web client in a real browser (chromium
     const csv = readFileSync(await download.path(), 'utf8');
     expect(csv.split('\r\n').filter(Boolean)).toHaveLength(1 + 2 * QUESTIONS);
 
-    // Later, the host finds the game in their history, and its results from there.
-    await host.getByRole('button', { name: 'New game' }).click();
-    await host.getByRole('button', { name: 'Your games and their results' }).click();
-    await host.getByRole('button', { name: `Room ${code}` }).click();
-    await host.locator('#results-players').getByText('Ann').waitFor();
-
-    // The leaderboards count signed-in players only: Ann and Bob played as guests, so they are not there.
+    // Ann and Bob played signed in (two players besides the host, LEADERBOARD_MIN_PLAYERS): the game counts on both boards.
     await host.getByRole('button', { name: 'New game' }).click();
     await host.getByRole('button', { name: 'Leaderboards' }).click();
-    await host.locator('#board-global-title', { hasText: /^All time \(\d+ players\)$/ }).waitFor();
-    await host.locator('#board-weekly-title', { hasText: /^Week \d{4}-W\d{2} \(\d+ players\)$/ }).waitFor();
-    expect(await host.locator('#board-global').textContent()).not.toMatch(/\bAnn\b|\bBob\b/);
-    await ann.getByText('You finished #1').waitFor();
-    await bob.getByText('You finished #2').waitFor();
-    await screenshot(ann, 'player-6-finished-phone');
+    await host.locator('#board-global-title', { hasText: 'All time (2 players)' }).waitFor();
+    await host.locator('#board-weekly-title', { hasText: /^Week \d{4}-W\d{2} \(2 players\)$/ }).waitFor();
+    const boardRows = async (board: string) => (await host.locator(`#board-${board} li`).allTextContents()).map((t) => t.split(' · ')[0]);
+    expect(await boardRows('global')).toEqual(['#1 Ann', '#2 Bob']);
+    expect(await boardRows('weekly')).toEqual(['#1 Ann', '#2 Bob']);
+    await screenshot(host, 'host-6-leaderboards');
+
+    // Ann, signed in on her phone, sees her own row marked on the boards, and the game in her history with her rank.
+    await ann.goto(`${stack.apiUrl}/host.html`);
+    await ann.getByRole('button', { name: 'Leaderboards' }).click();
+    await ann.locator('#board-global li.is-you', { hasText: /^#1 Ann \(you\) · [\d,]+ points · 1 game$/ }).waitFor();
+    await ann.locator('#board-weekly li.is-you', { hasText: /^#1 Ann \(you\) · / }).waitFor();
+    expect(await ann.locator('li.is-you').count()).toBe(2);
+    await screenshot(ann, 'player-8-leaderboards-phone');
+    await ann.getByRole('button', { name: 'New game' }).click();
+    await ann.getByRole('button', { name: 'Your games and their results' }).click();
+    await ann
+      .locator('#history-list li', { hasText: `Room ${code}` })
+      .getByText('you were #1')
+      .waitFor();
 
     expect([...hostErrors, ...annErrors, ...bobErrors]).toEqual([]);
 
-    // Ann's phone loses its network: the page says so at once.
-    await ann.context().setOffline(true);
-    await ann.locator('#notice', { hasText: 'You are offline' }).waitFor();
-    await ann.context().setOffline(false);
-  }, 150_000);
+    // Bob's device loses its network: the page says so at once.
+    await bob.context().setOffline(true);
+    await bob.locator('#notice', { hasText: 'You are offline' }).waitFor();
+    await bob.context().setOffline(false);
+  }, 180_000);
 
   it('sends a player whose stored token is refused back to the join form, saying why', async () => {
     const { page, errors } = await open(PHONE);

@@ -100,7 +100,7 @@ async function renderBoard(board, userId) {
     h(
       'li',
       { className: e.userId === userId ? 'is-you' : '' },
-      `#${e.rank} ${e.displayName ?? '(deleted account)'} · ${formatPoints(e.score)} points · ${e.games} ${e.games === 1 ? 'game' : 'games'}`,
+      `#${e.rank} ${e.displayName ?? '(deleted account)'}${e.userId === userId ? ' (you)' : ''} · ${formatPoints(e.score)} points · ${e.games} ${e.games === 1 ? 'game' : 'games'}`,
     );
   byId(`board-${board}-title`).textContent = board === 'global' ? `All time (${total} players)` : `Week ${week} (${total} players)`;
   byId(`board-${board}`).replaceChildren(...entries.map(row), ...(own ? [h('li', { className: 'is-you board-gap' }, '…'), row(own)] : []));

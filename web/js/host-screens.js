@@ -1,5 +1,5 @@
 // @ts-check
-import { CHOICE_LETTERS, byId, h, showScreen } from './dom.js';
+import { CHOICE_LETTERS, byId, formatPoints, h, showScreen } from './dom.js';
 import { renderDistribution, renderLeaderboard, renderPodium } from './room-views.js';
 import { clientConfig } from './socket-client.js';
 
@@ -91,4 +91,23 @@ export function renderTimingReport(results) {
   const flagged = results.players.filter((p) => p.signals.length > 0);
   byId('signals-title').hidden = flagged.length === 0;
   byId('signals').replaceChildren(...flagged.map((p) => h('li', {}, `${p.nickname}: ${p.signals.map((s) => s.message).join('; ')}`)));
+}
+
+/**
+ * The in-game list of players (GET /rooms/:code/players), each with a Remove button.
+ * @param {{ playerId: string, nickname: string, online: boolean, score: number }[]} players
+ * @param {(player: { playerId: string, nickname: string }) => void} onRemove
+ */
+export function renderPlayerList(players, onRemove) {
+  byId('players-count').textContent = String(players.length);
+  byId('players-list').replaceChildren(
+    ...players.map((p) =>
+      h(
+        'li',
+        { className: p.online ? '' : 'is-offline' },
+        h('span', {}, `${p.nickname} · ${formatPoints(p.score)} pts${p.online ? '' : ' · offline'}`),
+        h('button', { type: 'button', className: 'btn btn-danger', ariaLabel: `Remove ${p.nickname}`, onclick: () => onRemove(p) }, 'Remove'),
+      ),
+    ),
+  );
 }

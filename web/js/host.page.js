@@ -3,7 +3,7 @@
 import { createCountdown } from './countdown.js';
 import { byId, h, loadStored, showError, showFormErrors, showNotice, showScreen, store } from './dom.js';
 import { initAuthForms, loadCategories, readCreateForm } from './host-forms.js';
-import { renderFinished, renderLobby, renderQuestion, renderReveal, renderTimingReport } from './host-screens.js';
+import { renderFinished, renderLobby, renderPlayerList, renderQuestion, renderReveal, renderTimingReport } from './host-screens.js';
 import { showHistory, showLeaderboards, showResults } from './host-reports.js';
 import { initQuestionEditor, openQuestionEditor } from './question-editor.js';
 import { api } from './rest-client.js';
@@ -55,6 +55,7 @@ function closeRoom() {
   renderedQuestion = -1;
   store(ROOM_KEY, null);
   byId('host-controls').hidden = true;
+  byId('players-panel').hidden = true;
   questionCountdown.stop();
   revealCountdown.stop();
   byId('bar-code').hidden = true;
@@ -149,6 +150,7 @@ function applyView(next) {
   if (view && next.version < view.version) return;
   view = next;
   showControls(view);
+  showPlayersPanel(view);
   if (view.phase !== 'paused') showNotice(null);
   switch (view.phase) {
     case 'building':
@@ -258,6 +260,30 @@ async function showKickableNames(shown) {
   );
 }
 
+/** During the game, the player list under the controls; loaded while it is open, again with each view. */
+function showPlayersPanel(v) {
+  const panel = byId('players-panel', HTMLDetailsElement);
+  panel.hidden = !['question', 'reveal', 'paused'].includes(v.phase);
+  byId('players-count').textContent = String(v.playerCount);
+  if (!panel.hidden && panel.open) void loadPlayerList();
+}
+
+async function loadPlayerList() {
+  if (!room) return;
+  const current = room;
+  try {
+    const { players } = await api('GET', `/rooms/${current.code}/players`, { token: current.hostToken });
+    if (room === current) renderPlayerList(players, confirmKick);
+  } catch (err) {
+    showError(err.message);
+  }
+}
+
+function confirmKick({ playerId, nickname }) {
+  if (!confirm(`Remove ${nickname} from the game? Their token stops working and their points leave the standings.`)) return;
+  void kick(playerId).then(loadPlayerList);
+}
+
 async function kick(playerId) {
   if (!room) return;
   try {
@@ -277,6 +303,24 @@ async function startGame() {
     showError(null);
   } catch (err) {
     showError(err.message);
+    button.disabled = false;
+  }
+}
+
+/** A new room with the same settings; the players still connected follow into its lobby by themselves. */
+async function playAgain() {
+  if (!room) return;
+  const button = byId('play-again-room', HTMLButtonElement);
+  button.disabled = true;
+  try {
+    const next = await api('POST', `/rooms/${room.code}/again`, { token: room.hostToken });
+    closeRoom();
+    await openRoom({ code: next.code, hostToken: next.hostToken });
+    applyView(next.room);
+    showError(null);
+  } catch (err) {
+    showError(err.message);
+  } finally {
     button.disabled = false;
   }
 }
@@ -321,6 +365,10 @@ initAuthForms((signedIn) => {
 byId('create-form').addEventListener('submit', createRoom);
 byId('start').addEventListener('click', startGame);
 byId('new-game').addEventListener('click', newGame);
+byId('play-again-room').addEventListener('click', playAgain);
+byId('players-panel').addEventListener('toggle', () => {
+  if (byId('players-panel', HTMLDetailsElement).open) void loadPlayerList();
+});
 byId('failed-new').addEventListener('click', newGame);
 byId('sign-out').addEventListener('click', () => {
   signOut();

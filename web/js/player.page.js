@@ -9,6 +9,8 @@ import { connect, connectErrorMessage, createClock, isRefusal, retryLater } from
 
 /** `{ code, token, nickname }` of the game this browser plays in; a reload rejoins with it. */
 const SESSION_KEY = 'quizloop.player';
+/** The account signed in on this device (the host page's sign-in): a player joins under it, so the game counts for them. */
+const ACCOUNT_KEY = 'quizloop.host';
 /** Answer refusals after which tapping again cannot help. */
 const FINAL_REFUSALS = new Set(['ALREADY_ANSWERED', 'TOO_LATE', 'NOT_ACCEPTING_ANSWERS', 'WRONG_QUESTION']);
 
@@ -31,6 +33,12 @@ const MAX_REACTION_MS = 600_000;
 
 function showJoin(code, message) {
   byId('join-code', HTMLInputElement).value = code ?? '';
+  const account = loadStored(ACCOUNT_KEY);
+  byId('join-account').replaceChildren(
+    ...(account?.token
+      ? [`Playing as ${account.displayName}: your points count on the leaderboards.`]
+      : ['Playing as a guest. ', h('a', { href: '/host.html' }, 'Sign in'), ' for your points to count on the leaderboards.']),
+  );
   showScreen('join');
   showError(message ?? null);
   byId(code ? 'join-nickname' : 'join-code').focus();
@@ -56,7 +64,14 @@ async function join(event) {
   const button = event.submitter ?? byId('join-form').querySelector('button');
   button.disabled = true;
   try {
-    const joined = await api('POST', `/rooms/${encodeURIComponent(code)}/players`, { body: { nickname } });
+    const path = `/rooms/${encodeURIComponent(code)}/players`;
+    const account = loadStored(ACCOUNT_KEY);
+    // An expired sign-in must not keep anyone out: join as a guest instead.
+    const joined = await api('POST', path, { body: { nickname }, token: account?.token }).catch((err) => {
+      if (err.status !== 401 || !account) throw err;
+      store(ACCOUNT_KEY, null);
+      return api('POST', path, { body: { nickname } });
+    });
     clearFormErrors(byId('join-form'));
     startSession({ code: joined.code, token: joined.token, nickname: joined.nickname });
   } catch (err) {
@@ -111,6 +126,13 @@ async function startSession(next) {
     if (view?.phase === 'question' && c.phase === 'question' && c.questionIndex === view.questionIndex) {
       countdown.set(c.deadlineAt, view.settings.questionSeconds * 1000);
     }
+  });
+  // The host played again with the same players: this player is already in the new room.
+  socket.on('room:next', ({ code, token, nickname }) => {
+    socket?.disconnect();
+    view = you = null;
+    history.replaceState(null, '', location.pathname);
+    startSession({ code, token, nickname });
   });
   socket.on('room:closed', ({ reason }) => {
     if (reason === 'finished') return;

@@ -35,6 +35,8 @@ const SENT: Record<keyof ServerToClientEvents, string> = {
   'room:you': "This player's own state (score, rank, streak, answer): on connect, then when it changed; `correct` and `points` only after the reveal.",
   'room:countdown': 'Every 2 s in a timed phase; the answered count moves once per tick.',
   'room:closed': 'The connection ends for good: the game ended, another connection took this token over, or the host kicked the player.',
+  'room:next':
+    'The host played again with the same players (POST /rooms/{code}/again): sent once to every player connected to the finished room, with a token for the new room, where they are already in with the same nickname.',
   'server:restarting': 'This socket instance is shutting down; the client reconnects by itself and gets the current view.',
 };
 

@@ -1,6 +1,6 @@
 import { RoomSettings, RoomView, StandingsPage } from '../../shared/room';
 import { COMMON_ERRORS, type OperationSpec } from '../operation-spec';
-import { CreatedRoom, HostControl, Join, Joined, RoomPlayers, StandingsQuery } from '../schemas';
+import { CreatedRoom, HostControl, Join, Joined, PlayedAgain, RoomPlayers, StandingsQuery } from '../schemas';
 
 const { badBody, badCode, noRoom, noToken } = COMMON_ERRORS;
 const HOST_ONLY = "`FORBIDDEN`: not the host token of this room (a user token, a player token, or another room's host token).";
@@ -123,6 +123,27 @@ export const roomsOperations: OperationSpec[] = [
     'the room has ended',
   ),
   hostControl('unlock', 'unlockRoom', 'Unlock joining', 'Players may join again, also while the game runs (late join).', 'the room has ended'),
+  {
+    method: 'post',
+    path: '/rooms/{code}/again',
+    operationId: 'playAgain',
+    tag: 'rooms',
+    auth: 'host',
+    summary: 'Play again with the same players',
+    description:
+      'Once a game has finished, its host makes a new room with the same settings (it goes through `building` to `lobby` like any new room). ' +
+      'Every player connected to the finished room is joined to the new one under the same nickname and account, and gets `room:next` ' +
+      'on the socket with a token for it; players not connected can join with the new code. Once per finished room. ' +
+      'Counts against the rooms a user may create (RATE_LIMIT_ROOMS_USER, HOST_MAX_OPEN_ROOMS). `Location` names the new room.',
+    answer: { status: 201, schema: { PlayedAgain }, description: 'The new room, its code and host token, and how many players moved.' },
+    errors: {
+      400: badCode,
+      401: noToken,
+      403: HOST_ONLY,
+      404: noRoom,
+      409: '`ROOM_NOT_FINISHED`: the game has not finished (still running, or cancelled or failed); `ALREADY_PLAYED_AGAIN`: it was played again already (the detail names the new room); or `TOO_MANY_ROOMS`.',
+    },
+  },
   {
     method: 'get',
     path: '/rooms/{code}/players',

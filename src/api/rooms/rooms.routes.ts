@@ -5,7 +5,7 @@ import { AppError } from '../app-error';
 import { optionalClaims, requireClaims } from '../auth/auth.middleware';
 import type { ApiDeps } from '../deps';
 import type { RoomsService } from './rooms.service';
-import { type CreatedRoom, HostControl, Join, type Joined, PlayerIdParam, type RoomPlayers, StandingsQuery } from '../schemas';
+import { type CreatedRoom, HostControl, Join, type Joined, type PlayedAgain, PlayerIdParam, type RoomPlayers, StandingsQuery } from '../schemas';
 import { parse, roomCodeParam } from '../validation';
 
 export function roomsRoutes(deps: ApiDeps, service: RoomsService): Router {
@@ -73,6 +73,17 @@ export function roomsRoutes(deps: ApiDeps, service: RoomsService): Router {
       res.json(await service.viewOf(await run(code, version)));
     });
   }
+
+  router.post('/rooms/:code/again', async (req, res) => {
+    const code = await hostOf(req);
+    const { sub, name } = requireClaims(req, secret, ['host']);
+    await deps.rateLimits.consume('roomsPerUser', sub);
+    const { room, hostToken, movedPlayers } = await service.playAgain(code, { id: sub, name });
+    res
+      .status(201)
+      .location(`/rooms/${room.code}`)
+      .json({ code: room.code, gameId: room.gameId, hostToken, room: await service.viewOf(room), movedPlayers } satisfies PlayedAgain);
+  });
 
   router.get('/rooms/:code/players', async (req, res) => {
     const code = await hostOf(req);

@@ -30,6 +30,10 @@ export function createRoomsService(deps: ApiDeps) {
     return room;
   }
 
+  const newPlayerId = () => `p_${randomBytes(9).toString('base64url')}`;
+  const playerToken = (playerId: string, nickname: string, code: string) =>
+    signToken(config.jwtSecret, { kind: 'player', sub: playerId, name: nickname, room: code });
+
   async function viewOf(room: RoomState): Promise<RoomView> {
     return views.view(room, await rooms.getQuestions(room.code));
   }
@@ -93,7 +97,7 @@ export function createRoomsService(deps: ApiDeps) {
     return next;
   }
 
-  return {
+  const service = {
     viewOf,
     load,
 
@@ -143,7 +147,7 @@ export function createRoomsService(deps: ApiDeps) {
       if (nicknameBlocked(nickname)) {
         throw new AppError(ErrorCode.NicknameRejected, 400, 'That nickname is not allowed here; pick another.');
       }
-      const playerId = `p_${randomBytes(9).toString('base64url')}`;
+      const playerId = newPlayerId();
       const address = createHmac('sha256', config.jwtSecret).update(ip).digest('base64url').slice(0, 16);
       const result = await rooms.join(
         code,
@@ -167,7 +171,7 @@ export function createRoomsService(deps: ApiDeps) {
         case 'full':
           throw AppError.conflict(ErrorCode.RoomFull, `Room ${code} is full; nobody more can join.`);
       }
-      const token = signToken(config.jwtSecret, { kind: 'player', sub: playerId, name: nickname, room: code });
+      const token = playerToken(playerId, nickname, code);
       await rooms.publish(code, { kind: 'refresh' });
       return { playerId, token };
     },
@@ -180,6 +184,47 @@ export function createRoomsService(deps: ApiDeps) {
       }
       await load(code);
       return views.page(code, offset, limit);
+    },
+
+    /**
+     * A new room with the same host and settings, once per finished room. Every player connected to
+     * the finished room now is joined to it under the same nickname and account, and their
+     * connections get `room:next` with a token for it; the others can join with the code.
+     */
+    async playAgain(code: string, host: { id: string; name: string }) {
+      const old = await load(code);
+      if (old.phase !== 'finished') {
+        throw AppError.conflict(ErrorCode.RoomNotFinished, `Room ${code} is in ${old.phase}, not finished; play again once its game has finished.`);
+      }
+      const claim = await rooms.claimPlayAgain(code);
+      if (claim !== null) {
+        const where = claim === 'pending' ? 'a new room is being made for it' : `as room ${claim}`;
+        throw AppError.conflict(ErrorCode.AlreadyPlayedAgain, `Room ${code} was already played again (${where}).`);
+      }
+      let created: { room: RoomState; hostToken: string };
+      try {
+        created = await service.create(host, old.settings);
+      } catch (err) {
+        await rooms.settlePlayAgain(code, null);
+        throw err;
+      }
+      const { room } = created;
+      await rooms.settlePlayAgain(code, room.code);
+      const [players, online] = await Promise.all([rooms.getPlayers(code), rooms.onlinePlayers(code)]);
+      const tokens: Record<string, string> = {};
+      for (const p of players.filter((p) => online.has(p.id))) {
+        const id = newPlayerId();
+        const joined = await rooms.join(
+          room.code,
+          { ...p, id, joinedAt: Date.now() },
+          { nicknameKey: nicknameSkeleton(p.nickname), maxPlayers: config.limits.roomMaxPlayers },
+        );
+        if (joined === 'ok') tokens[p.id] = playerToken(id, p.nickname, room.code);
+      }
+      await rooms.publish(code, { kind: 'next', code: room.code, gameId: room.gameId, tokens });
+      await rooms.publish(room.code, { kind: 'refresh' });
+      deps.log.info('room played again', { room: code, next: room.code, moved: Object.keys(tokens).length });
+      return { ...created, movedPlayers: Object.keys(tokens).length };
     },
 
     /** Everyone in the room, by rank, with their ids: what the host needs to kick someone. */
@@ -236,5 +281,6 @@ export function createRoomsService(deps: ApiDeps) {
 
     advance: (code: string, version: number) => change(code, { type: 'advance' }, version),
   };
+  return service;
 }
 export type RoomsService = ReturnType<typeof createRoomsService>;
