@@ -99,6 +99,7 @@ const Env = z.object({
   RATE_LIMIT_JOIN_ADDRESS: rate('60/60'),
   RATE_LIMIT_ROOMS_USER: rate('30/3600'),
   RATE_LIMIT_IMPORTS_USER: rate('20/3600'),
+  RATE_LIMIT_PASSPHRASE_ADDRESS: rate('10/300'),
   ROOM_MAX_PLAYERS: count(1000),
   LEADERBOARD_MIN_PLAYERS: count(2, 0),
   HOST_MAX_OPEN_ROOMS: count(5),
@@ -234,6 +235,8 @@ export interface Limits {
   joinPerAddress: RateLimit;
   roomsPerUser: RateLimit;
   importsPerUser: RateLimit;
+  /** Wrong join passphrases from one address for one room. */
+  passphrasePerAddress: RateLimit;
   /** The server's ceiling of players in one room; a room may set a lower `maxPlayers`. */
   roomMaxPlayers: number;
   /** Rooms one host may hold open (not finished, failed or cancelled) at once. */
@@ -340,6 +343,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, role?: 'api' | 
       joinPerAddress: e.RATE_LIMIT_JOIN_ADDRESS,
       roomsPerUser: e.RATE_LIMIT_ROOMS_USER,
       importsPerUser: e.RATE_LIMIT_IMPORTS_USER,
+      passphrasePerAddress: e.RATE_LIMIT_PASSPHRASE_ADDRESS,
       roomMaxPlayers: e.ROOM_MAX_PLAYERS,
       hostMaxOpenRooms: e.HOST_MAX_OPEN_ROOMS,
       importMaxRows: e.IMPORT_MAX_ROWS,

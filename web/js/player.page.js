@@ -56,11 +56,17 @@ async function join(event) {
   const button = event.submitter ?? byId('join-form').querySelector('button');
   button.disabled = true;
   try {
-    const joined = await api('POST', `/rooms/${encodeURIComponent(code)}/players`, { body: { nickname } });
+    // A private room's passphrase: asked for once the server says the room needs one.
+    const passphrase = byId('join-passphrase', HTMLInputElement).value || undefined;
+    const joined = await api('POST', `/rooms/${encodeURIComponent(code)}/players`, { body: { nickname, passphrase } });
     clearFormErrors(byId('join-form'));
     startSession({ code: joined.code, token: joined.token, nickname: joined.nickname });
   } catch (err) {
-    showFormErrors(byId('join-form'), err, { nickname: 'join-nickname' });
+    showFormErrors(byId('join-form'), err, { nickname: 'join-nickname', passphrase: 'join-passphrase' });
+    if (err.code === 'PASSPHRASE_REQUIRED' || err.code === 'WRONG_PASSPHRASE') {
+      byId('join-passphrase-label').hidden = false;
+      byId('join-passphrase').focus();
+    }
   } finally {
     button.disabled = false;
   }
