@@ -41,7 +41,8 @@ export const Join = z.object({
 export const GameVisibility = z.object({
   resultsPublic: z.boolean().describe("true: anyone may read the results; false: only the game's host, its players and admins."),
 });
-export type GameVisibility = z.infer<typeof GameVisibility>;
+export const GameVisibilitySet = z.object({ gameId: z.string(), resultsPublic: z.boolean() });
+export type GameVisibilitySet = z.infer<typeof GameVisibilitySet>;
 
 /** A host control may name the room version it was meant for (the version of the view the host saw). */
 export const HostControl = z.object({

@@ -42,7 +42,9 @@ export const RoomSettings = z.object({
   resultsPublic: z
     .boolean()
     .optional()
-    .describe("true: anyone may read the saved results; false or left out: only the game's host, its players and admins. The host may change it later (PUT /games/{id}/visibility)."),
+    .describe(
+      "true: anyone may read the saved results; false or left out: only the game's host, its players and admins. The host may change it later (PUT /games/{id}/visibility).",
+    ),
 });
 export type RoomSettings = z.infer<typeof RoomSettings>;
 

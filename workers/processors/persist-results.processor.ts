@@ -26,7 +26,7 @@ export function persistResultsProcessor({ rooms, views, games, questions, leader
     const questionIds = snapshot.questions.map((q) => q.id);
     const excluded = boardExclusion(
       { hostId: snapshot.room.hostId, players: snapshot.players, questionIds },
-      await questions.publicAmong(questionIds),
+      await questions.othersPublicAmong(questionIds, snapshot.room.hostId),
       leaderboardMinPlayers,
     );
     if (excluded) {

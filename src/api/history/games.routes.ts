@@ -3,7 +3,7 @@ import { ErrorCode } from '../../shared/error-codes';
 import { AppError } from '../app-error';
 import { optionalClaims } from '../auth/auth.middleware';
 import type { ApiDeps } from '../deps';
-import { GameVisibility } from '../schemas';
+import { GameVisibility, type GameVisibilitySet } from '../schemas';
 import { parse } from '../validation';
 import { isAdmin, isHostOf, mayReadResults, partiesOf } from './results-access';
 import { resultsCsv } from './results-csv';
@@ -54,7 +54,7 @@ export function gamesRoutes({ games, config }: ApiDeps): Router {
       throw AppError.forbidden("Only the game's host (their account or host token) or an admin may change who reads its results.");
     }
     await games.setResultsPublic(owner.id, resultsPublic);
-    res.json({ resultsPublic } satisfies GameVisibility);
+    res.json({ gameId: owner.id, resultsPublic } satisfies GameVisibilitySet);
   });
 
   return router;

@@ -1,6 +1,6 @@
 import { GameResults } from '../../shared/game-results';
 import { COMMON_ERRORS, type OperationSpec } from '../operation-spec';
-import { GameVisibility } from '../schemas';
+import { GameVisibility, GameVisibilitySet } from '../schemas';
 import { MyGames, MyGamesQuery } from './history.schemas';
 
 const READERS =
@@ -48,7 +48,7 @@ export const historyOperations: OperationSpec[] = [
     summary: 'Make the results of a saved game public, or private again',
     description: "The game's host (their user token, or the room's host token) or an admin. Public results are readable by anyone who has the game id.",
     body: { GameVisibility },
-    answer: { status: 200, schema: { GameVisibility }, description: 'The visibility now.' },
+    answer: { status: 200, schema: { GameVisibilitySet }, description: 'The visibility now.' },
     errors: {
       400: COMMON_ERRORS.badBody,
       401: COMMON_ERRORS.noToken,

@@ -9,20 +9,20 @@ export function countsOnLeaderboards(hostId: string, players: readonly { userId:
 }
 
 /** Why a game stays off the global and weekly boards; null when it counts. */
-export type BoardExclusion = 'too-few-players' | 'host-private-questions' | null;
+export type BoardExclusion = 'too-few-players' | 'host-questions' | null;
 
 /**
- * The whole rule (README, "Fair leaderboards"): enough signed-in players besides the host, and every
- * question asked public in the bank when the results are saved. A question the host alone could see
- * (their own import or question, not published by an admin) may have been learnt by heart, so one such
- * question keeps the whole game off the boards; its results are saved as any other.
+ * The whole rule (docs, "Fair leaderboards"): enough signed-in players besides the host, and every
+ * question asked public in the bank and written by someone other than the host, as the bank says when
+ * the results are saved. A question the host could see the answer to (their own private import, or one
+ * of their own they made public) keeps the whole game off the boards; its results are saved as any other.
  */
 export function boardExclusion(
   game: { hostId: string; players: readonly { userId: string | null }[]; questionIds: readonly number[] },
-  publicIds: ReadonlySet<number>,
+  fairIds: ReadonlySet<number>,
   minOthers: number,
 ): BoardExclusion {
   if (!countsOnLeaderboards(game.hostId, game.players, minOthers)) return 'too-few-players';
-  if (game.questionIds.some((id) => !publicIds.has(id))) return 'host-private-questions';
+  if (game.questionIds.some((id) => !fairIds.has(id))) return 'host-questions';
   return null;
 }
