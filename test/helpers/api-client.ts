@@ -25,6 +25,7 @@ export interface RoomSettingsInput {
   mode?: 'timed' | 'first-correct';
   streakBonus?: boolean;
   maxPlayers?: number;
+  resultsPublic?: boolean;
 }
 
 interface Tracker {
