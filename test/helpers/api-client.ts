@@ -26,6 +26,7 @@ export interface RoomSettingsInput {
   streakBonus?: boolean;
   maxPlayers?: number;
   resultsPublic?: boolean;
+  passphrase?: string;
 }
 
 interface Tracker {
