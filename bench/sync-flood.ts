@@ -1,15 +1,19 @@
 /**
  * `npm run bench -- --sync-flood`: does one hostile player slow down everyone else's game?
  * A room of BENCH_FLOOD_PLAYERS (default 3,000) joined and connected players sits in its lobby while a
- * small room (BENCH_FLOOD_VICTIMS players, default 20) plays a game on the same socket process. The
- * small room's game has three parts of BENCH_FLOOD_QUESTIONS questions each (default 6):
+ * small room (BENCH_FLOOD_VICTIMS players, default 20) plays a game on the same socket process. Each
+ * question of the small room's game is one of three parts, in turn (BENCH_FLOOD_QUESTIONS each, default 6),
+ * so that load from outside the bench falls on all three alike:
  *  - baseline: nobody floods;
  *  - burst: one player of the big room sends 100 `room:sync` at once, every second;
  *  - rate: the same player sends `room:sync` at 1,000 a second.
  * A flooder the server drops (the per-socket event budget) connects again at once and goes on, as an
- * attacker would. Reported: the answer ack latency of the small room's players in each part, and what
- * became of the flood (answered, refused, dropped). Budget settings are the defaults (README, Limits).
+ * attacker would. The big room's clients and the flooder run in a child process, as they would on other
+ * machines: the small room's clients, which measure, share their event loop with nobody else's.
+ * Reported: the answer ack latency of the small room's players in each part, and what became of the
+ * flood (answered, refused, dropped). Budget settings are the defaults (docs/configuration.md, Limits).
  */
+import { fork } from 'node:child_process';
 import path from 'node:path';
 import { type Socket, io } from 'socket.io-client';
 import { ensureRedisServer, startLocalRedis } from '../src/local/local-redis';
@@ -97,20 +101,58 @@ function startFlooder(url: string, token: string, part: () => Part) {
   };
 }
 
+/** The child process: connects the big room's players and floods from the first, by the part the parent names. */
+function floodChild(): void {
+  const clients: Client[] = [];
+  let part: Part = 'baseline';
+  let since = performance.now();
+  const seconds: Record<Part, number> = { baseline: 0, burst: 0, rate: 0 };
+  let flooder: ReturnType<typeof startFlooder> | null = null;
+  const send = (m: unknown) => process.send?.(m);
+  process.on('message', async (m: { type: 'start'; socketUrl: string; tokens: string[] } | { type: 'part'; part: Part } | { type: 'stop' }) => {
+    switch (m.type) {
+      case 'start':
+        for (let i = 1; i < m.tokens.length; i += 100) {
+          clients.push(...(await Promise.all(m.tokens.slice(i, i + 100).map((t) => connect(m.socketUrl, t)))));
+        }
+        flooder = startFlooder(m.socketUrl, m.tokens[0] as string, () => part);
+        return send({ type: 'ready' });
+      case 'part':
+        seconds[part] += (performance.now() - since) / 1000;
+        since = performance.now();
+        part = m.part;
+        return;
+      case 'stop': {
+        seconds[part] += (performance.now() - since) / 1000;
+        flooder?.stop();
+        for (const c of clients) c.close();
+        const stats = flooder?.stats;
+        send({ type: 'stats', stats: stats && { ...stats, sync: summary(stats.syncMs), syncMs: [], seconds } });
+        return setTimeout(() => process.exit(0), 200);
+      }
+    }
+  });
+}
+
+type FloodStats = Omit<ReturnType<typeof startFlooder>['stats'], 'syncMs'> & { sync: ReturnType<typeof summary>; seconds: Record<Part, number> };
+
 export async function runSyncFlood(databaseUrl: string) {
   const server = await ensureRedisServer({ toolsDir: path.resolve('.data', 'tools'), say: (line) => console.log(`bench: ${line}`) });
   const redis = await startLocalRedis({ hz: 100, server });
   const roles = await startRoles(redis.url, databaseUrl, 'bench-flood');
   const clients: Client[] = [];
+  const child = fork(__filename, [], { execArgv: ['--import', 'tsx'], env: { ...process.env, QUIZLOOP_FLOOD_CHILD: '1' } });
+  const fromChild = (type: string) =>
+    new Promise<{ stats?: FloodStats }>((resolve) => child.on('message', (m: { type: string; stats?: FloodStats }) => m.type === type && resolve(m)));
   try {
     const { api, socketUrl } = roles;
     const big = await createRoom(api, roles.hostToken, {});
     process.stdout.write(`joining ${BIG} players to room ${big.code}…\n`);
     const bigTokens = await joinMany(api, big.code, BIG, 'big');
-    process.stdout.write(`connecting them…\n`);
-    for (let i = 1; i < bigTokens.length; i += 100) {
-      clients.push(...(await Promise.all(bigTokens.slice(i, i + 100).map((t) => connect(socketUrl, t)))));
-    }
+    process.stdout.write('connecting them (child process)…\n');
+    const ready = fromChild('ready');
+    child.send({ type: 'start', socketUrl, tokens: bigTokens });
+    await ready;
 
     const small = await createRoom(api, roles.hostToken, { questionCount: PER_PART * PARTS.length, questionSeconds: QUESTION_SECONDS, revealSeconds: 1 });
     const smallTokens = await joinMany(api, small.code, VICTIMS, 'v');
@@ -118,11 +160,8 @@ export async function runSyncFlood(databaseUrl: string) {
     clients.push(...victims);
 
     let part: Part = 'baseline';
-    const flooder = startFlooder(socketUrl, bigTokens[0] as string, () => part);
     const acks: Record<Part, number[]> = { baseline: [], burst: [], rate: [] };
     const lost: Record<Part, number> = { baseline: 0, burst: 0, rate: 0 };
-    const partStart: Record<Part, number> = { baseline: 0, burst: 0, rate: 0 };
-    const partEnd: Record<Part, number> = { baseline: 0, burst: 0, rate: 0 };
     let finished!: () => void;
     const done = new Promise<void>((r) => (finished = r));
     for (const c of victims) {
@@ -132,12 +171,10 @@ export async function runSyncFlood(databaseUrl: string) {
         if (v.phase !== 'question' || !v.question || v.question.index <= answered) return;
         const q = v.question;
         answered = q.index;
-        const now = PARTS[Math.min(PARTS.length - 1, Math.floor(q.index / PER_PART))] as Part;
+        const now = PARTS[q.index % PARTS.length] as Part;
         if (now !== part) {
-          partEnd[part] = performance.now();
           part = now;
-          partStart[part] = performance.now();
-          process.stdout.write(`part: ${part}\n`);
+          child.send({ type: 'part', part });
         }
         setTimeout(
           () => {
@@ -154,20 +191,18 @@ export async function runSyncFlood(databaseUrl: string) {
         );
       });
     }
-    partStart.baseline = performance.now();
     await json(`${api}/rooms/${small.code}/start`, 'POST', {}, small.hostToken);
     await done;
-    partEnd[part] = performance.now();
-    flooder.stop();
-    const seconds = (p: Part) => (partEnd[p] - partStart[p]) / 1000;
+    const stats = fromChild('stats');
+    child.send({ type: 'stop' });
+    const flood = (await stats).stats as FloodStats;
     return {
-      players: BIG,
-      victims: VICTIMS,
       ack: Object.fromEntries(PARTS.map((p) => [p, summary(acks[p])])) as Record<Part, ReturnType<typeof summary>>,
       lost,
-      flood: { ...flooder.stats, sync: summary(flooder.stats.syncMs), rateSeconds: seconds('rate'), burstSeconds: seconds('burst') },
+      flood,
     };
   } finally {
+    child.kill();
     for (const c of clients) c.close();
     roles.stop();
     await sleep(500);
@@ -192,8 +227,10 @@ export async function reportSyncFlood(databaseUrl: string): Promise<void> {
   }
   const fl = r.flood;
   console.log(
-    `\nflood: room:sync sent ${fl.sent.burst} in the burst part (${fl.burstSeconds.toFixed(0)} s), ${fl.sent.rate} in the rate part ` +
-      `(${fl.rateSeconds.toFixed(0)} s, ${(fl.sent.rate / fl.rateSeconds).toFixed(0)}/s); ` +
+    `\nflood: room:sync sent ${fl.sent.burst} in the burst part (${fl.seconds.burst.toFixed(0)} s), ${fl.sent.rate} in the rate part ` +
+      `(${fl.seconds.rate.toFixed(0)} s, ${(fl.sent.rate / fl.seconds.rate).toFixed(0)}/s); ` +
       `${fl.answered} answered (p95 ${fl.sync.p95.toFixed(1)} ms), ${fl.refused} refused RATE_LIMITED, dropped ${fl.dropped} times (connected again each time)`,
   );
 }
+
+if (process.env.QUIZLOOP_FLOOD_CHILD === '1' && process.send) floodChild();
