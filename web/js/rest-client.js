@@ -67,6 +67,6 @@ export function downloadWithToken(link, token) {
     save.href = url;
     save.download = name;
     save.click();
-    URL.revokeObjectURL(url);
+    setTimeout(() => URL.revokeObjectURL(url), 60_000);
   };
 }
