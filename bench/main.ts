@@ -8,6 +8,7 @@
  * BENCH_FAIR_PLAYERS (default 500), BENCH_FAIR_QUESTIONS (default 3) for the fairness run, where every
  * player answers within 1 s of seeing a 12 s question; BENCH_ONLY=ticks or fairness runs one part.
  * `npm run bench -- --rooms 1,100,1000` runs the many-rooms clock scenario instead (bench/many-rooms.ts).
+ * `npm run bench -- --sync-flood` runs the hostile-player scenario instead (bench/sync-flood.ts).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -22,6 +23,7 @@ import { runFairness } from './fairness';
 import { json, startRoles } from './harness';
 import { countdownLateness, runManyRooms } from './many-rooms';
 import { summary } from './stats';
+import { reportSyncFlood } from './sync-flood';
 
 const PLAYERS = Number(process.env.BENCH_PLAYERS ?? 50);
 const QUESTIONS = Number(process.env.BENCH_QUESTIONS ?? 6);
@@ -143,6 +145,7 @@ async function main() {
   await migrateLatest(db);
   await db.destroy();
   try {
+    if (process.argv.includes('--sync-flood')) return await reportSyncFlood(pg.url);
     const roomsFlag = process.argv.indexOf('--rooms');
     if (roomsFlag >= 0) {
       await manyRooms((process.argv[roomsFlag + 1] ?? '1,100,1000').split(',').map(Number), pg.url);

@@ -12,6 +12,7 @@ const LIMITS = {
   joinPerAddress: 'joins from your address',
   roomsPerUser: 'rooms created by you',
   importsPerUser: 'imports by you',
+  passphrasePerAddress: 'wrong passphrases for this room from your address',
 } as const satisfies Partial<Record<keyof Limits, string>>;
 export type LimitName = keyof typeof LIMITS;
 

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { ErrorCode } from '../shared/error-codes';
 import { plainText } from '../shared/plain-text';
-import { RoomPhase, RoomView } from '../shared/room';
+import { RoomPhase, RoomSettings, RoomView } from '../shared/room';
 import { isCommonPassword } from './auth/common-passwords';
 import { Nickname } from './validation';
 
@@ -25,7 +25,24 @@ export const Register = z.object({
 
 export const Login = z.object({ email: Email, password: z.string().min(1).max(200) });
 
-export const Join = z.object({ nickname: Nickname });
+const Passphrase = plainText().min(4).max(100);
+
+/** POST /rooms: the room's settings, and the join passphrase that makes it private (kept only hashed). */
+export const CreateRoom = RoomSettings.extend({
+  passphrase: Passphrase.optional().describe('4–100 characters players must give to join; left out: anyone with the code may join.'),
+});
+
+export const Join = z.object({
+  nickname: Nickname,
+  passphrase: z.string().max(100).optional().describe("The room's join passphrase, when its view says `passphraseRequired`."),
+});
+
+/** PATCH /games/{id}: what the host may change once the game is saved. */
+export const GameVisibility = z.object({
+  resultsPublic: z.boolean().describe("true: anyone may read the results; false: only the game's host, its players and admins."),
+});
+export const GameVisibilitySet = z.object({ gameId: z.string(), resultsPublic: z.boolean() });
+export type GameVisibilitySet = z.infer<typeof GameVisibilitySet>;
 
 /** A host control may name the room version it was meant for (the version of the view the host saw). */
 export const HostControl = z.object({

@@ -72,11 +72,13 @@ async function main(): Promise<void> {
   if (hosted) process.stdout.write(`created room ${code} (game ${hosted.gameId})\n`);
 
   const bots: Bot[] = [];
+  let readerToken = hosted?.hostToken ?? '';
   const print = printer(code, bots);
   const tag = randomBytes(2).toString('hex');
   for (let i = 1; i <= opts.players; i++) {
     const nickname = `Bot-${tag}-${String(i).padStart(2, '0')}`;
     const { token } = await rest.join(code, nickname);
+    readerToken ||= token;
     bots.push(new Bot(nickname, opts.socket, token, opts.skipRate, () => print()));
   }
 
@@ -119,7 +121,7 @@ async function main(): Promise<void> {
     let standings: { rank: number; nickname: string; score: number; correctCount?: number }[] = [];
     for (let i = 0; i < 20 && standings.length === 0; i++) {
       try {
-        standings = (await rest.results(view.gameId)).players;
+        standings = (await rest.results(view.gameId, readerToken)).players;
       } catch {
         await new Promise((r) => setTimeout(r, 500));
       }

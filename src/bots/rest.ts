@@ -25,8 +25,9 @@ export function createRestClient(base: string) {
     room: (code: string) => call<RoomView>('GET', `/rooms/${code}`),
     join: (code: string, nickname: string) => call<{ playerId: string; token: string }>('POST', `/rooms/${code}/players`, { nickname }),
     start: (code: string, hostToken: string) => call<RoomView>('POST', `/rooms/${code}/start`, {}, hostToken),
-    results: (gameId: string) =>
-      call<{ players: { nickname: string; score: number; rank: number; correctCount: number }[] }>('GET', `/games/${gameId}/results`),
+    /** `token`: the host's or a player's; results are private to them (and admins) unless the host made them public. */
+    results: (gameId: string, token: string) =>
+      call<{ players: { nickname: string; score: number; rank: number; correctCount: number }[] }>('GET', `/games/${gameId}/results`, undefined, token),
   };
 }
 export type RestClient = ReturnType<typeof createRestClient>;

@@ -14,6 +14,8 @@ export const RoomState = z.object({
   version: z.number().int(),
   questionIndex: z.number().int(),
   settings: RoomSettings,
+  /** The join passphrase, hashed (src/api/rooms/passphrase.ts); absent in a room anyone may join. Never in a view. */
+  passphraseHash: z.string().optional(),
   /** When the phase in hand began; ticks are due every 2 s from here. */
   phaseStartedAt: z.number().nullable(),
   /** When the current question opened; answer speed is measured from here. */

@@ -73,6 +73,7 @@ export function buildRoomView(input: ViewInputs, serverNow: number): RoomView {
     leaderboard: input.leaderboard,
     reveal,
     locked: input.locked,
+    passphraseRequired: room.passphraseHash !== undefined,
     paused: room.paused ? { phase: room.paused.phase, remainingMs: room.paused.remainingMs } : null,
     podium: room.phase === 'finished' ? input.leaderboard.slice(0, PODIUM_SIZE) : null,
     failureReason: room.failureReason,

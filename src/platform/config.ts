@@ -100,6 +100,7 @@ const Env = z.object({
   RATE_LIMIT_JOIN_ADDRESS: rate('60/60'),
   RATE_LIMIT_ROOMS_USER: rate('30/3600'),
   RATE_LIMIT_IMPORTS_USER: rate('20/3600'),
+  RATE_LIMIT_PASSPHRASE_ADDRESS: rate('10/300'),
   ROOM_MAX_PLAYERS: count(1000),
   VIEW_LEADERBOARD_SIZE: count(10).pipe(z.number().max(100)),
   STANDINGS_PAGE_MAX: count(100).pipe(z.number().max(1000)),
@@ -239,6 +240,8 @@ export interface Limits {
   joinPerAddress: RateLimit;
   roomsPerUser: RateLimit;
   importsPerUser: RateLimit;
+  /** Wrong join passphrases from one address for one room. */
+  passphrasePerAddress: RateLimit;
   /** The server's ceiling of players in one room; a room may set a lower `maxPlayers`. */
   roomMaxPlayers: number;
   /** How many of the top players a room's view names (its leaderboard; the podium is its first three). */
@@ -350,6 +353,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, role?: 'api' | 
       joinPerAddress: e.RATE_LIMIT_JOIN_ADDRESS,
       roomsPerUser: e.RATE_LIMIT_ROOMS_USER,
       importsPerUser: e.RATE_LIMIT_IMPORTS_USER,
+      passphrasePerAddress: e.RATE_LIMIT_PASSPHRASE_ADDRESS,
       roomMaxPlayers: e.ROOM_MAX_PLAYERS,
       viewLeaderboardSize: e.VIEW_LEADERBOARD_SIZE,
       standingsPageMax: e.STANDINGS_PAGE_MAX,

@@ -46,6 +46,12 @@ export const ErrorCode = {
   TooManyRooms: 'TOO_MANY_ROOMS',
   /** The user created USER_MAX_CATEGORIES categories already. */
   TooManyCategories: 'TOO_MANY_CATEGORIES',
+  /** The room has a join passphrase and none was sent (REST 403). */
+  PassphraseRequired: 'PASSPHRASE_REQUIRED',
+  /** The join passphrase sent is not the room's (REST 403; attempts are rate-limited). */
+  WrongPassphrase: 'WRONG_PASSPHRASE',
+  /** A game's results are readable only by its host, its players and admins, until the host makes them public. */
+  ResultsPrivate: 'RESULTS_PRIVATE',
   Internal: 'INTERNAL',
   /** A process's dependencies (Redis, PostgreSQL) do not answer; from GET /ready. */
   NotReady: 'NOT_READY',

@@ -39,6 +39,12 @@ export const RoomSettings = z.object({
     .max(1_000_000)
     .optional()
     .describe("The most players this room takes (409 ROOM_FULL after); left out: the server's ceiling, ROOM_MAX_PLAYERS. Above the ceiling is a 400."),
+  resultsPublic: z
+    .boolean()
+    .optional()
+    .describe(
+      "true: anyone may read the saved results; false or left out: only the game's host, its players and admins. The host may change it later (PUT /games/{id}/visibility).",
+    ),
 });
 export type RoomSettings = z.infer<typeof RoomSettings>;
 
@@ -132,6 +138,7 @@ export const RoomView = z.object({
     .nullable()
     .describe('Only in the reveal phase: what was right and how players answered.'),
   locked: z.boolean().describe('The host has locked the room: nobody new can join.'),
+  passphraseRequired: z.boolean().describe('Joining takes the passphrase the host set (`passphrase` in the join body).'),
   paused: z
     .object({ phase: z.enum(['question', 'reveal']), remainingMs: z.number().int() })
     .nullable()

@@ -169,7 +169,8 @@ describe.skipIf(skipReason !== null)('the web client in a real browser (chromium
     const createdResponse = await created;
     // Every game setting of the form reaches POST /rooms.
     expect(createdResponse.request().postDataJSON()).toMatchObject({ mode: 'timed', pointsPerQuestion: 1000, streakBonus: true });
-    gameIds.push(((await createdResponse.json()) as { gameId: string }).gameId);
+    const createdRoom = (await createdResponse.json()) as { gameId: string; hostToken: string };
+    gameIds.push(createdRoom.gameId);
 
     // The lobby shows the code, huge, and a QR code of the join link.
     const codeText = host.locator('#lobby-code');
@@ -326,8 +327,11 @@ describe.skipIf(skipReason !== null)('the web client in a real browser (chromium
     // The podium links the results as CSV, per question and per player.
     const csvHref = await host.locator('#results-csv').getAttribute('href');
     expect(csvHref).toBe(`/games/${gameIds[0]}/results.csv`);
-    await expect.poll(async () => (await host.request.get(`${stack.apiUrl}${csvHref}`)).status(), { timeout: 15_000 }).toBe(200);
-    expect((await (await host.request.get(`${stack.apiUrl}${csvHref}`)).text()).split('\n')[0]).toMatch(/question/i);
+    // Results are private to the host and players: the link answers the host's token, nobody without one.
+    const asHost = { headers: { authorization: `Bearer ${createdRoom.hostToken}` } };
+    await expect.poll(async () => (await host.request.get(`${stack.apiUrl}${csvHref}`, asHost)).status(), { timeout: 15_000 }).toBe(200);
+    expect((await (await host.request.get(`${stack.apiUrl}${csvHref}`, asHost)).text()).split('\n')[0]).toMatch(/question/i);
+    expect((await host.request.get(`${stack.apiUrl}${csvHref}`)).status()).toBe(403);
 
     await ann.getByText('You finished #1').waitFor();
     await bob.getByText('You finished #2').waitFor();

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RecordingClient } from '../helpers/recording-client';
 import { Stack, printLogsOnFailure } from '../helpers/stack';
@@ -18,8 +19,8 @@ describe('when a game counts on the leaderboards (LEADERBOARD_MIN_PLAYERS=1)', (
   });
 
   /** Plays one game to its saved results: each account joins the host's room under its own token. */
-  async function play(host: { token: string }, accounts: { token: string }[]) {
-    const room = await stack.api.createRoom(host.token, SETTINGS);
+  async function play(host: { token: string }, accounts: { token: string }[], category?: string) {
+    const room = await stack.api.createRoom(host.token, { ...SETTINGS, ...(category && { category }) });
     await stack.api.waitForLobby(room.code);
     const clients: RecordingClient[] = [];
     for (const [i, account] of accounts.entries()) {
@@ -39,6 +40,17 @@ describe('when a game counts on the leaderboards (LEADERBOARD_MIN_PLAYERS=1)', (
     }
   }
 
+  /** A category of its own holding one question by `author`, public or private to them. */
+  async function questionBy(author: { token: string }, isPublic: boolean): Promise<string> {
+    const category = `Farm ${randomBytes(4).toString('hex')}`;
+    const res = await stack.api.request('POST', '/questions', {
+      token: author.token,
+      body: { category, difficulty: 'easy', type: 'boolean', text: `Is ${category} mine?`, correct: [0], public: isPublic },
+    });
+    expect(res.status).toBe(201);
+    return category;
+  }
+
   const onBoard = async (userId: string) => (await stack.api.request('GET', `/leaderboards/global/players/${userId}`)).status;
 
   it('a host playing alone in their own room under their own account scores nothing on the boards', async () => {
@@ -56,5 +68,33 @@ describe('when a game counts on the leaderboards (LEADERBOARD_MIN_PLAYERS=1)', (
     await play(host, [host, guest]);
 
     expect([await onBoard(host.userId), await onBoard(guest.userId)]).toEqual([200, 200]);
+  }, 60_000);
+
+  it('a game of questions private to the host does not count, even with another signed-in player', async () => {
+    const host = await stack.api.registerHost('Private Farmer');
+    const friend = await stack.api.registerHost('Friend');
+
+    await play(host, [host, friend], await questionBy(host, false));
+
+    expect([await onBoard(host.userId), await onBoard(friend.userId)]).toEqual([404, 404]);
+  }, 60_000);
+
+  it("nor a game of the host's own public question: they know its answer", async () => {
+    const host = await stack.api.registerHost('Public Farmer');
+    const friend = await stack.api.registerHost('Friend Two');
+
+    await play(host, [host, friend], await questionBy(host, true));
+
+    expect([await onBoard(host.userId), await onBoard(friend.userId)]).toEqual([404, 404]);
+  }, 60_000);
+
+  it("a game of someone else's public question counts", async () => {
+    const host = await stack.api.registerHost('Fair Host');
+    const friend = await stack.api.registerHost('Friend Three');
+    const author = await stack.api.registerHost('Author');
+
+    await play(host, [host, friend], await questionBy(author, true));
+
+    expect([await onBoard(host.userId), await onBoard(friend.userId)]).toEqual([200, 200]);
   }, 60_000);
 });

@@ -89,6 +89,9 @@ describe('generated bad input', () => {
   /** Room B's host token is handed out, so host controls run for real too. */
   let roomB: CreatedRoom;
   let player: { playerId: string; token: string };
+  /** A room with a join passphrase, and a finished game with private results, both of another host: every generated call is a stranger's. */
+  let privateRoom: CreatedRoom;
+  let privateGameId: string;
 
   beforeAll(async () => {
     stack = await Stack.start('fuzz', undefined, { env: { SOCKET_EVENTS_PER_SECOND: '100000', SOCKET_EVENT_BURST: '100000' } });
@@ -99,6 +102,14 @@ describe('generated bad input', () => {
     roomB = await stack.api.createRoom(userToken, { questionCount: 2, questionSeconds: 30, revealSeconds: 1 });
     await Promise.all([stack.api.waitForLobby(roomA.code), stack.api.waitForLobby(roomB.code)]);
     player = await stack.api.join(roomA.code, 'Pat');
+    const other = await stack.api.registerHost('Other host');
+    privateRoom = await stack.api.createRoom(other.token, { questionCount: 1, questionSeconds: 30, revealSeconds: 1, passphrase: 'fuzz passphrase' });
+    const played = await stack.api.createRoom(other.token, { questionCount: 1, questionSeconds: 30, revealSeconds: 1 });
+    await stack.api.waitForLobby(played.code);
+    await stack.api.join(played.code, 'Guest');
+    await stack.api.start(played.code, played.hostToken);
+    await stack.api.control(played.code, 'end', played.hostToken);
+    privateGameId = (await stack.api.waitForResults(played.gameId, 30_000)).game.id;
 
     const doc = (await (await fetch(`${stack.apiUrl}/openapi.json`)).json()) as {
       paths: Record<string, Record<string, { parameters?: { name: string; in: string }[]; requestBody?: unknown }>>;
@@ -130,14 +141,16 @@ describe('generated bad input', () => {
   async function snapshot() {
     const keys = createKeys(stack.namespace);
     const count = async (q: ReturnType<Db>) => Number((await q.count<{ n: string }[]>('* as n'))[0]?.n);
-    const [questions, categories, record, players, locked] = await Promise.all([
+    const [questions, categories, record, players, locked, privatePlayers, privateGame] = await Promise.all([
       count(db('questions').where({ author_id: userId }).whereNull('deleted_at')),
       count(db('categories').where({ created_by: userId })),
       redis.get(keys.room(roomA.code)),
       redis.hlen(keys.players(roomA.code)),
       redis.exists(keys.locked(roomA.code)),
+      redis.hlen(keys.players(privateRoom.code)),
+      db('games').where({ id: privateGameId }).first('settings'),
     ]);
-    return { questions, categories, record, players, locked };
+    return { questions, categories, record, players, locked, privatePlayers, privateGame };
   }
 
   /** A refused registration made no account. */
@@ -163,7 +176,11 @@ describe('generated bad input', () => {
       const tokens = () => [`Bearer ${userToken}`, `Bearer ${roomB.hostToken}`, `Bearer ${player.token}`, 'Bearer x.y.z', 'Basic Og==', 'Bearer', ''];
       const request = fc.record({
         op: fc.constantFrom(...ops),
-        params: fc.array(segment, { minLength: 4, maxLength: 4 }),
+        // Now and then a real private room's code or private game's id, so passphrase and results checks run.
+        params: fc.array(fc.oneof({ weight: 4, arbitrary: segment }, { weight: 1, arbitrary: fc.constantFrom(privateRoom.code, privateGameId) }), {
+          minLength: 4,
+          maxLength: 4,
+        }),
         query: fc.array(fc.tuple(fc.boolean(), nasty), { maxLength: 4 }),
         body: fc.oneof(
           fc

@@ -210,7 +210,7 @@ describe('a game with two signed-in players and a guest, through separate api, w
     });
 
     it('export as CSV: a header row, then one row per player per question', async () => {
-      const res = await fetch(`${stack.apiUrl}/games/${gameId}/results.csv`);
+      const res = await fetch(`${stack.apiUrl}/games/${gameId}/results.csv`, { headers: { authorization: `Bearer ${host.token}` } });
       const rows: string[][] = parse(await res.text());
 
       expect(res.status).toBe(200);

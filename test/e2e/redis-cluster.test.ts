@@ -74,7 +74,7 @@ describe.skipIf(!redisServer)('games on a Redis Cluster of three masters, with t
   async function expectPlayedThrough(game: Game): Promise<void> {
     await Promise.all(game.clients().map((c) => c.waitForPhase('finished', undefined, 60_000)));
     for (const client of game.clients()) expect(questionsShown(client.frames), client.label).toEqual([0, 1, 2]);
-    const results = await api2.waitForResults(game.gameId, 30_000);
+    const results = await api2.waitForResults(game.gameId, 30_000, game.hostToken);
     expect(results.players).toHaveLength(PLAYERS);
     expect(results.questions).toHaveLength(SETTINGS.questionCount);
   }

@@ -25,6 +25,8 @@ export interface RoomSettingsInput {
   mode?: 'timed' | 'first-correct';
   streakBonus?: boolean;
   maxPlayers?: number;
+  resultsPublic?: boolean;
+  passphrase?: string;
 }
 
 interface Tracker {
@@ -34,6 +36,9 @@ interface Tracker {
 
 /** The api's REST surface as a test uses it. Helpers that expect success throw with the response otherwise. */
 export class ApiClient {
+  /** Results are private to the host (and players): the host token of each room this client created reads them. */
+  private readonly hostTokens = new Map<string, string>();
+
   constructor(
     readonly baseUrl: string,
     private readonly track: Tracker,
@@ -83,6 +88,7 @@ export class ApiClient {
   async createRoom(userToken: string, settings: RoomSettingsInput): Promise<CreatedRoom> {
     const created = await this.expect<CreatedRoom>(201, 'POST', '/rooms', { token: userToken, body: settings });
     this.track.game(created.gameId);
+    this.hostTokens.set(created.gameId, created.hostToken);
     return created;
   }
 
@@ -133,11 +139,11 @@ export class ApiClient {
     return this.expect<RoomView>(200, 'DELETE', `/rooms/${code}/players/${playerId}`, { token: hostToken });
   }
 
-  /** Results appear once the worker's persist-results job has run. */
-  async waitForResults(gameId: string, timeoutMs = 15_000): Promise<GameResults> {
+  /** Results appear once the worker's persist-results job has run; read with `token`, or the host token of a room this client created. */
+  async waitForResults(gameId: string, timeoutMs = 15_000, token = this.hostTokens.get(gameId)): Promise<GameResults> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      const res = await this.request<GameResults>('GET', `/games/${gameId}/results`);
+      const res = await this.request<GameResults>('GET', `/games/${gameId}/results`, { token });
       if (res.status === 200) return res.body;
       if (res.status !== 404) throw new Error(`GET /games/${gameId}/results: ${res.status} ${JSON.stringify(res.body)}`);
       if (Date.now() > deadline) throw new Error(`no results for game ${gameId} after ${timeoutMs} ms`);

@@ -182,13 +182,17 @@ describe('the documented room settings', () => {
     { pointsPerQuestion: 2001 },
     { streakBonus: true },
     { streakBonus: 'yes' },
+    { resultsPublic: true },
+    { resultsPublic: 'yes' },
+    { passphrase: 'open sesame' },
+    { passphrase: 'abc' },
     { questionCount: 5, colour: 'red' },
     [],
     'ten questions',
   ];
 
   it('accept and refuse the same bodies as POST /rooms', async () => {
-    const documented = documentedSchema(doc, 'RoomSettings');
+    const documented = documentedSchema(doc, 'CreateRoom');
     const { token } = await client.registerHost('Docs');
 
     const verdicts = await Promise.all(

@@ -167,7 +167,7 @@ describe('persist-results', () => {
     const outcome = await h.run('persist-results', persistResultsProcessor, game);
 
     expect(outcome).toMatchObject({ state: 'completed', result: { result: 'saved', leaderboards: 'counted', players: 2 } });
-    const results = await h.api.request<GameResults>('GET', `/games/${game.gameId}/results`);
+    const results = await h.api.request<GameResults>('GET', `/games/${game.gameId}/results`, { token: host.token });
     expect(results.status).toBe(200);
     const [first, second] = [...results.body.players].sort((a, b) => a.rank - b.rank);
     expect(first).toMatchObject({ nickname: 'Ada', userId: player.userId, rank: 1, correctCount: 1 });
@@ -178,12 +178,12 @@ describe('persist-results', () => {
   });
 
   it('changes nothing when it runs again for the same game', async () => {
-    const before = await h.api.request<GameResults>('GET', `/games/${game.gameId}/results`);
+    const before = await h.api.request<GameResults>('GET', `/games/${game.gameId}/results`, { token: host.token });
 
     const outcome = await h.run('persist-results', persistResultsProcessor, game, { jobId: `again-${game.gameId}` });
 
     expect(outcome).toMatchObject({ state: 'completed', result: { result: 'already-saved', leaderboards: 'already-counted' } });
-    expect((await h.api.request<GameResults>('GET', `/games/${game.gameId}/results`)).body).toEqual(before.body);
+    expect((await h.api.request<GameResults>('GET', `/games/${game.gameId}/results`, { token: host.token })).body).toEqual(before.body);
     const board = await h.api.request<Leaderboard>('GET', '/leaderboards/global?limit=100');
     expect(board.body.entries.find((e) => e.userId === player.userId)?.games).toBe(1);
   });

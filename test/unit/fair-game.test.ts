@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { countsOnLeaderboards } from '../../src/game/scoring/fair-game';
+import { boardExclusion, countsOnLeaderboards } from '../../src/game/scoring/fair-game';
 
 describe('which finished games count on the leaderboards', () => {
   const host = 'u-host';
@@ -18,5 +18,22 @@ describe('which finished games count on the leaderboards', () => {
 
   it('every game when the setting is 0', () => {
     expect(countsOnLeaderboards(host, [{ userId: host }], 0)).toBe(true);
+  });
+});
+
+describe('which questions let a game count', () => {
+  const players = [{ userId: 'u-host' }, { userId: 'u-a' }, { userId: 'u-b' }];
+  const game = { hostId: 'u-host', players, questionIds: [1, 2, 3] };
+
+  it('a game whose every question is public and written by someone else counts', () => {
+    expect(boardExclusion(game, new Set([1, 2, 3, 4]), 2)).toBeNull();
+  });
+
+  it('one question the host could know the answer to keeps the whole game off the boards', () => {
+    expect(boardExclusion(game, new Set([1, 3]), 2)).toBe('host-questions');
+  });
+
+  it('too few players is said first, whatever the questions', () => {
+    expect(boardExclusion({ ...game, players: [{ userId: 'u-host' }] }, new Set(), 2)).toBe('too-few-players');
   });
 });

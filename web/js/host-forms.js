@@ -79,5 +79,7 @@ export function readCreateForm() {
     mode: byId('create-mode', HTMLSelectElement).value,
     pointsPerQuestion: byId('create-double', HTMLInputElement).checked ? 2000 : number('create-points'),
     streakBonus: byId('create-streak', HTMLInputElement).checked,
+    resultsPublic: byId('create-results-public', HTMLInputElement).checked,
+    passphrase: byId('create-passphrase', HTMLInputElement).value || undefined,
   };
 }

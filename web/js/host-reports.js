@@ -1,16 +1,16 @@
 // @ts-check
 import { CHOICE_LETTERS, byId, formatPoints, h, showError, showScreen } from './dom.js';
-import { api } from './rest-client.js';
+import { api, downloadWithToken } from './rest-client.js';
 
 /** The results of a game (per player and per question, with the CSV) and the host's game history. */
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** The worker saves a game's results within seconds of its end: until then the api answers 404. */
-async function fetchResults(gameId) {
+async function fetchResults(gameId, token) {
   for (let attempt = 0; ; attempt++) {
     try {
-      return await api('GET', `/games/${encodeURIComponent(gameId)}/results`);
+      return await api('GET', `/games/${encodeURIComponent(gameId)}/results`, { token });
     } catch (err) {
       if (err.status !== 404 || attempt >= 20) throw err;
       await sleep(500);
@@ -24,21 +24,22 @@ function rightAnswer(q) {
   return q.correct.map((i) => `${CHOICE_LETTERS[i]}: ${q.choices[i]}`).join(', ');
 }
 
-/** Opens the results screen of one game. */
-export async function showResults(gameId) {
+/** Opens the results screen of one game, read with `token` (the host's, or the account of a player of it). */
+export async function showResults(gameId, token) {
   showScreen('results');
   byId('results-title').textContent = 'Results';
   byId('results-players').replaceChildren();
   byId('results-questions').replaceChildren();
   let results;
   try {
-    results = await fetchResults(gameId);
+    results = await fetchResults(gameId, token);
   } catch (err) {
     return showError(`Could not load the results: ${err.message}`);
   }
   const { game, players, questions } = results;
   byId('results-title').textContent = `Results of room ${game.roomCode}, ${new Date(game.finishedAt).toLocaleString()}`;
   byId('results-download', HTMLAnchorElement).href = `/games/${encodeURIComponent(game.id)}/results.csv`;
+  downloadWithToken(byId('results-download', HTMLAnchorElement), token);
   byId('results-players').replaceChildren(
     ...players.map((p) =>
       h(
@@ -78,7 +79,7 @@ export async function showHistory(token) {
       h(
         'li',
         {},
-        h('button', { type: 'button', className: 'btn-link', onclick: () => showResults(g.gameId) }, `Room ${g.roomCode}`),
+        h('button', { type: 'button', className: 'btn-link', onclick: () => showResults(g.gameId, token) }, `Room ${g.roomCode}`),
         ` · ${new Date(g.finishedAt).toLocaleString()} · ${g.category ?? 'any category'} · ${g.playerCount} ${g.playerCount === 1 ? 'player' : 'players'}`,
         g.played ? ` · you were #${g.played.rank}` : '',
       ),

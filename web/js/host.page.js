@@ -6,7 +6,7 @@ import { initAuthForms, loadCategories, readCreateForm } from './host-forms.js';
 import { renderFinished, renderLobby, renderPlayerList, renderQuestion, renderReveal, renderTimingReport } from './host-screens.js';
 import { showHistory, showLeaderboards, showResults } from './host-reports.js';
 import { initQuestionEditor, openQuestionEditor } from './question-editor.js';
-import { api } from './rest-client.js';
+import { api, downloadWithToken } from './rest-client.js';
 import { connect, connectErrorMessage, createClock, isRefusal, retryLater } from './socket-client.js';
 
 /** `{ token, displayName }`: the account that creates rooms. */
@@ -71,6 +71,7 @@ const CREATE_FIELDS = {
   difficulty: 'create-difficulty',
   mode: 'create-mode',
   pointsPerQuestion: 'create-points',
+  passphrase: 'create-passphrase',
 };
 
 async function createRoom(event) {
@@ -178,7 +179,8 @@ function applyView(next) {
       questionCountdown.stop();
       revealCountdown.stop();
       void loadTimingReport(view.gameId);
-      return renderFinished(view);
+      renderFinished(view);
+      return downloadWithToken(byId('results-csv', HTMLAnchorElement), room?.hostToken);
     case 'failed':
       byId('failed-reason').textContent = view.failureReason ?? 'The worker could not prepare the questions.';
       store(ROOM_KEY, null);
@@ -197,7 +199,7 @@ async function loadTimingReport(gameId) {
   reportFor = gameId;
   for (let attempt = 0; attempt < 15 && reportFor === gameId; attempt++) {
     try {
-      return renderTimingReport(await api('GET', `/games/${encodeURIComponent(gameId)}/results`));
+      return renderTimingReport(await api('GET', `/games/${encodeURIComponent(gameId)}/results`, { token: room?.hostToken }));
     } catch {
       await new Promise((resolve) => setTimeout(resolve, 1000));
     }
@@ -342,9 +344,10 @@ initQuestionEditor(showCreate);
 byId('open-results').addEventListener('click', () => {
   const gameId = view?.gameId;
   if (!gameId) return;
+  const token = room?.hostToken;
   // The game is over: leave its room, so no late view redraws the podium over the results.
   closeRoom();
-  showResults(gameId);
+  showResults(gameId, token);
 });
 byId('open-history').addEventListener('click', () => (account ? showHistory(account.token) : showAuth(null)));
 byId('results-done').addEventListener('click', newGame);

@@ -66,16 +66,22 @@ async function join(event) {
   try {
     const path = `/rooms/${encodeURIComponent(code)}/players`;
     const account = loadStored(ACCOUNT_KEY);
+    // A private room's passphrase: asked for once the server says the room needs one.
+    const passphrase = byId('join-passphrase', HTMLInputElement).value || undefined;
     // An expired sign-in must not keep anyone out: join as a guest instead.
-    const joined = await api('POST', path, { body: { nickname }, token: account?.token }).catch((err) => {
+    const joined = await api('POST', path, { body: { nickname, passphrase }, token: account?.token }).catch((err) => {
       if (err.status !== 401 || !account) throw err;
       store(ACCOUNT_KEY, null);
-      return api('POST', path, { body: { nickname } });
+      return api('POST', path, { body: { nickname, passphrase } });
     });
     clearFormErrors(byId('join-form'));
     startSession({ code: joined.code, token: joined.token, nickname: joined.nickname });
   } catch (err) {
-    showFormErrors(byId('join-form'), err, { nickname: 'join-nickname' });
+    showFormErrors(byId('join-form'), err, { nickname: 'join-nickname', passphrase: 'join-passphrase' });
+    if (err.code === 'PASSPHRASE_REQUIRED' || err.code === 'WRONG_PASSPHRASE') {
+      byId('join-passphrase-label').hidden = false;
+      byId('join-passphrase').focus();
+    }
   } finally {
     button.disabled = false;
   }

@@ -49,3 +49,24 @@ export async function api(method, path, options = {}) {
   }
   return data;
 }
+
+/**
+ * Results are private to the host and players, and a plain link sends no token: the link keeps its
+ * address, and a click fetches it with `token` and saves what comes back under the server's file name.
+ * @param {HTMLAnchorElement} link
+ * @param {string | undefined} token
+ */
+export function downloadWithToken(link, token) {
+  link.onclick = async (event) => {
+    event.preventDefault();
+    const res = await fetch(link.href, { headers: token ? { authorization: `Bearer ${token}` } : {} });
+    if (!res.ok) return;
+    const name = /filename="?([^";]+)"?/.exec(res.headers.get('content-disposition') ?? '')?.[1] ?? 'results.csv';
+    const url = URL.createObjectURL(await res.blob());
+    const save = document.createElement('a');
+    save.href = url;
+    save.download = name;
+    save.click();
+    setTimeout(() => URL.revokeObjectURL(url), 60_000);
+  };
+}

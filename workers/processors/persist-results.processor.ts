@@ -1,5 +1,5 @@
 import { type Job, UnrecoverableError } from 'bullmq';
-import { countsOnLeaderboards } from '../../src/game/scoring/fair-game';
+import { boardExclusion } from '../../src/game/scoring/fair-game';
 import type { PersistResultsJob } from '../../src/shared/jobs';
 import type { WorkerDeps } from '../deps';
 
@@ -10,7 +10,7 @@ import type { WorkerDeps } from '../deps';
  * again if it is ever lost. Both steps are idempotent, so a run that repeats either (a retry after
  * the leaderboards failed, a stalled job, a second worker) changes nothing the first run did.
  */
-export function persistResultsProcessor({ rooms, views, games, leaderboards, results, leaderboardMinPlayers }: WorkerDeps) {
+export function persistResultsProcessor({ rooms, views, games, questions, leaderboards, results, leaderboardMinPlayers }: WorkerDeps) {
   return async (job: Job<PersistResultsJob>) => {
     const { roomCode, gameId } = job.data;
     let snapshot = await results.get(gameId);
@@ -23,8 +23,15 @@ export function persistResultsProcessor({ rooms, views, games, leaderboards, res
     }
     const written = await games.saveResults(snapshot);
     const scores = new Map(snapshot.standings.map((s) => [s.playerId, s.score]));
-    if (!countsOnLeaderboards(snapshot.room.hostId, snapshot.players, leaderboardMinPlayers)) {
-      return { result: written ? 'saved' : 'already-saved', leaderboards: 'too-few-players', players: snapshot.players.length };
+    const questionIds = snapshot.questions.map((q) => q.id);
+    const excluded = boardExclusion(
+      { hostId: snapshot.room.hostId, players: snapshot.players, questionIds },
+      await questions.othersPublicAmong(questionIds, snapshot.room.hostId),
+      leaderboardMinPlayers,
+    );
+    if (excluded) {
+      await results.saved(gameId);
+      return { result: written ? 'saved' : 'already-saved', leaderboards: excluded, players: snapshot.players.length };
     }
     const boards = await leaderboards.recordGame({
       gameId,

@@ -1,32 +1,60 @@
-import { Router } from 'express';
+import { Router, type Request } from 'express';
 import { ErrorCode } from '../../shared/error-codes';
 import { AppError } from '../app-error';
+import { optionalClaims } from '../auth/auth.middleware';
 import type { ApiDeps } from '../deps';
+import { GameVisibility, type GameVisibilitySet } from '../schemas';
+import { parse } from '../validation';
+import { isAdmin, isHostOf, mayReadResults, partiesOf } from './results-access';
 import { resultsCsv } from './results-csv';
 
+const NO_RESULTS = 'No results for this game; it may still be running or being saved.';
+
 /**
- * Results are public to whoever holds the game id: a random UUID that only the people in the room
- * see (the host's answer to POST /rooms and the room view), as Kahoot shares a report link.
+ * Results are the game's host's, its players' and admins' (README, "Results"), unless the host made them
+ * public: the room setting `resultsPublic`, or PUT /games/{id}/visibility afterwards.
  */
 export function gamesRoutes({ games, config }: ApiDeps): Router {
   const router = Router();
 
-  async function resultsOf(id: string) {
-    const results = await games.results(id, config.timing);
-    if (!results) {
-      throw new AppError(ErrorCode.NotFound, 404, 'No results for this game; it may still be running or being saved.');
+  /** The results, for a caller allowed to read them; every view of a game's results goes through here. */
+  async function readableResults(req: Request) {
+    const claims = optionalClaims(req, config.jwtSecret);
+    const results = await games.results(String(req.params.id), config.timing);
+    if (!results) throw new AppError(ErrorCode.NotFound, 404, NO_RESULTS);
+    if (!mayReadResults(claims, partiesOf(results))) {
+      throw new AppError(
+        ErrorCode.ResultsPrivate,
+        403,
+        claims
+          ? "These results are private to the game's host, its players and admins, and your token is none of them."
+          : "These results are private to the game's host, its players and admins: send the host's, a player's or your account's token.",
+      );
     }
     return results;
   }
 
   router.get('/games/:id/results', async (req, res) => {
-    res.json(await resultsOf(String(req.params.id)));
+    res.json(await readableResults(req));
   });
 
   router.get('/games/:id/results.csv', async (req, res) => {
-    const results = await resultsOf(String(req.params.id));
+    const results = await readableResults(req);
     const day = results.game.finishedAt.slice(0, 10);
     res.type('text/csv; charset=utf-8; header=present').attachment(`quizloop-${results.game.roomCode}-${day}.csv`).send(resultsCsv(results));
+  });
+
+  router.put('/games/:id/visibility', async (req, res) => {
+    const claims = optionalClaims(req, config.jwtSecret);
+    if (!claims) throw AppError.unauthorized();
+    const { resultsPublic } = parse(GameVisibility, req.body);
+    const owner = await games.owner(String(req.params.id));
+    if (!owner) throw new AppError(ErrorCode.NotFound, 404, NO_RESULTS);
+    if (!isHostOf(claims, owner) && !isAdmin(claims)) {
+      throw AppError.forbidden("Only the game's host (their account or host token) or an admin may change who reads its results.");
+    }
+    await games.setResultsPublic(owner.id, resultsPublic);
+    res.json({ gameId: owner.id, resultsPublic } satisfies GameVisibilitySet);
   });
 
   return router;

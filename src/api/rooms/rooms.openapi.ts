@@ -1,6 +1,6 @@
-import { RoomSettings, RoomView, StandingsPage } from '../../shared/room';
+import { RoomView, StandingsPage } from '../../shared/room';
 import { COMMON_ERRORS, type OperationSpec } from '../operation-spec';
-import { CreatedRoom, HostControl, Join, Joined, PlayedAgain, RoomPlayers, StandingsQuery } from '../schemas';
+import { CreateRoom, CreatedRoom, HostControl, Join, Joined, PlayedAgain, RoomPlayers, StandingsQuery } from '../schemas';
 
 const { badBody, badCode, noRoom, noToken } = COMMON_ERRORS;
 const HOST_ONLY = "`FORBIDDEN`: not the host token of this room (a user token, a player token, or another room's host token).";
@@ -36,8 +36,9 @@ export const roomsOperations: OperationSpec[] = [
     summary: 'Create a room',
     description:
       'The room starts in `building` while a worker picks its questions, then moves to `lobby` (or to `failed`, ' +
-      'with a `failureReason`, when the bank has too few). Every setting is optional. `Location` names the room.',
-    body: { RoomSettings },
+      'with a `failureReason`, when the bank has too few). Every setting is optional. `Location` names the room. ' +
+      'A `passphrase` makes the room private: its view says `passphraseRequired`, and joining takes the passphrase (kept only hashed).',
+    body: { CreateRoom },
     answer: { status: 201, schema: { CreatedRoom }, description: 'The room, its code and a host token.' },
     errors: { 400: badBody, 401: noToken, 403: COMMON_ERRORS.userOnly },
   },
@@ -80,8 +81,12 @@ export const roomsOperations: OperationSpec[] = [
     errors: {
       400: `${badBody} Or ${badCode} Or \`NICKNAME_REJECTED\`: the nickname holds a word on the list.`,
       401: '`UNAUTHORIZED`: an `Authorization` header with a bad token (send none to join as a guest).',
+      403:
+        "`PASSPHRASE_REQUIRED`: the room is private and no `passphrase` was sent; `WRONG_PASSPHRASE`: not the room's passphrase " +
+        '(wrong ones are counted per address and room, RATE_LIMIT_PASSPHRASE_ADDRESS).',
       404: noRoom,
       409: '`NICKNAME_TAKEN`; `ROOM_LOCKED`: the host has locked the room; or `ROOM_NOT_JOINABLE`: the room has ended.',
+      429: '`RATE_LIMITED`: too many joins from this address (RATE_LIMIT_JOIN_ADDRESS), or too many wrong passphrases for this room; see `Retry-After`.',
     },
   },
   hostControl(

@@ -1,11 +1,10 @@
 import { type Request, Router } from 'express';
-import { RoomSettings } from '../../shared/room';
 import type { RoomState } from '../../game/room-state';
 import { AppError } from '../app-error';
 import { optionalClaims, requireClaims } from '../auth/auth.middleware';
 import type { ApiDeps } from '../deps';
 import type { RoomsService } from './rooms.service';
-import { type CreatedRoom, HostControl, Join, type Joined, type PlayedAgain, PlayerIdParam, type RoomPlayers, StandingsQuery } from '../schemas';
+import { CreateRoom, type CreatedRoom, HostControl, Join, type Joined, type PlayedAgain, PlayerIdParam, type RoomPlayers, StandingsQuery } from '../schemas';
 import { parse, roomCodeParam } from '../validation';
 
 export function roomsRoutes(deps: ApiDeps, service: RoomsService): Router {
@@ -14,9 +13,9 @@ export function roomsRoutes(deps: ApiDeps, service: RoomsService): Router {
 
   router.post('/rooms', async (req, res) => {
     const user = requireClaims(req, secret, ['user']);
-    const settings = parse(RoomSettings, req.body);
+    const { passphrase, ...settings } = parse(CreateRoom, req.body);
     await deps.rateLimits.consume('roomsPerUser', user.sub);
-    const { room, hostToken } = await service.create({ id: user.sub, name: user.name }, settings);
+    const { room, hostToken } = await service.create({ id: user.sub, name: user.name }, settings, passphrase);
     res
       .status(201)
       .location(`/rooms/${room.code}`)
@@ -37,11 +36,11 @@ export function roomsRoutes(deps: ApiDeps, service: RoomsService): Router {
   router.post('/rooms/:code/players', async (req, res) => {
     const code = roomCodeParam(req.params.code);
     await deps.rateLimits.consume('joinPerAddress', req.ip ?? 'unknown');
-    const { nickname } = parse(Join, req.body);
+    const { nickname, passphrase } = parse(Join, req.body);
     // A signed-in user may join under their account (for history); anyone else joins as a guest.
     const claims = optionalClaims(req, secret);
     const userId = claims?.kind === 'user' ? claims.sub : null;
-    const joined = await service.join(code, nickname, userId, req.ip ?? '');
+    const joined = await service.join(code, nickname, userId, req.ip ?? '', passphrase);
     res.status(201).json({ ...joined, code, nickname } satisfies Joined);
   });
 

@@ -9,6 +9,7 @@ import type { RoomState } from '../../game/room-state';
 import { signToken } from '../../shared/tokens';
 import { AppError } from '../app-error';
 import type { ApiDeps } from '../deps';
+import { hashPassphrase, passphraseMatches } from './passphrase';
 
 const CODE_ATTEMPTS = 8;
 const HOST_RETRIES = 3;
@@ -97,11 +98,29 @@ export function createRoomsService(deps: ApiDeps) {
     return next;
   }
 
+  /**
+   * A private room takes its passphrase. Wrong ones are counted per address and room (right ones never
+   * use the budget up); once spent, even the right one waits, so guessing stays slow.
+   */
+  async function checkPassphrase(room: RoomState, ip: string, passphrase: string | undefined): Promise<void> {
+    if (room.passphraseHash === undefined) return;
+    if (passphrase === undefined || passphrase === '') {
+      throw new AppError(ErrorCode.PassphraseRequired, 403, `Room ${room.code} is private: joining takes the passphrase its host set (send it as passphrase).`);
+    }
+    const key = `${room.code}:${ip}`;
+    await deps.rateLimits.check('passphrasePerAddress', key);
+    if (!(await passphraseMatches(room.passphraseHash, passphrase))) {
+      await deps.rateLimits.spend('passphrasePerAddress', key);
+      throw new AppError(ErrorCode.WrongPassphrase, 403, `That is not the passphrase of room ${room.code}; ask its host for it.`);
+    }
+  }
+
   const service = {
     viewOf,
     load,
 
-    async create(host: { id: string; name: string }, settings: RoomSettings) {
+    /** `passphrase`: when given, joining takes it (the room keeps only its hash); `keptHash`: a played-again room keeps its old one. */
+    async create(host: { id: string; name: string }, settings: RoomSettings, passphrase?: string, keptHash?: string) {
       const { roomMaxPlayers, hostMaxOpenRooms } = config.limits;
       if (settings.maxPlayers !== undefined && settings.maxPlayers > roomMaxPlayers) {
         throw AppError.badRequest(`maxPlayers may be at most ${roomMaxPlayers} on this server (ROOM_MAX_PLAYERS).`, [
@@ -111,6 +130,7 @@ export function createRoomsService(deps: ApiDeps) {
       if ((await rooms.openRoomsOf(host.id)) >= hostMaxOpenRooms) {
         throw AppError.conflict(ErrorCode.TooManyRooms, `You already have ${hostMaxOpenRooms} rooms that have not ended; end one before creating another.`);
       }
+      const passphraseHash = keptHash ?? (passphrase === undefined ? undefined : await hashPassphrase(passphrase));
       for (let attempt = 0; attempt < CODE_ATTEMPTS; attempt++) {
         const room: RoomState = {
           code: generateRoomCode(),
@@ -121,6 +141,7 @@ export function createRoomsService(deps: ApiDeps) {
           version: 1,
           questionIndex: -1,
           settings,
+          ...(passphraseHash && { passphraseHash }),
           phaseStartedAt: null,
           openedAt: null,
           deadlineAt: null,
@@ -143,7 +164,8 @@ export function createRoomsService(deps: ApiDeps) {
     },
 
     /** `ip`: where the join came from; kept only as a keyed hash, for the same-address cheat signal. */
-    async join(code: string, nickname: string, userId: string | null, ip = '') {
+    async join(code: string, nickname: string, userId: string | null, ip = '', passphrase?: string) {
+      await checkPassphrase(await load(code), ip, passphrase);
       if (nicknameBlocked(nickname)) {
         throw new AppError(ErrorCode.NicknameRejected, 400, 'That nickname is not allowed here; pick another.');
       }
@@ -203,7 +225,7 @@ export function createRoomsService(deps: ApiDeps) {
       }
       let created: { room: RoomState; hostToken: string };
       try {
-        created = await service.create(host, old.settings);
+        created = await service.create(host, old.settings, undefined, old.passphraseHash);
       } catch (err) {
         await rooms.settlePlayAgain(code, null);
         throw err;

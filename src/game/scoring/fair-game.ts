@@ -7,3 +7,22 @@ export function countsOnLeaderboards(hostId: string, players: readonly { userId:
   const others = new Set(players.map((p) => p.userId).filter((id): id is string => id !== null && id !== hostId));
   return others.size >= minOthers;
 }
+
+/** Why a game stays off the global and weekly boards; null when it counts. */
+export type BoardExclusion = 'too-few-players' | 'host-questions' | null;
+
+/**
+ * The whole rule (docs, "Fair leaderboards"): enough signed-in players besides the host, and every
+ * question asked public in the bank and written by someone other than the host, as the bank says when
+ * the results are saved. A question the host could see the answer to (their own private import, or one
+ * of their own they made public) keeps the whole game off the boards; its results are saved as any other.
+ */
+export function boardExclusion(
+  game: { hostId: string; players: readonly { userId: string | null }[]; questionIds: readonly number[] },
+  fairIds: ReadonlySet<number>,
+  minOthers: number,
+): BoardExclusion {
+  if (!countsOnLeaderboards(game.hostId, game.players, minOthers)) return 'too-few-players';
+  if (game.questionIds.some((id) => !fairIds.has(id))) return 'host-questions';
+  return null;
+}

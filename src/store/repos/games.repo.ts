@@ -73,6 +73,20 @@ export function createGamesRepo(db: Db) {
       });
     },
 
+    /** Who hosted a saved game; null when there is none with this id. */
+    async owner(gameId: string): Promise<{ id: string; hostId: string | null } | null> {
+      if (!UUID.test(gameId)) return null;
+      const row = (await db('games').where({ id: gameId }).first('id', 'host_id')) as { id: string; host_id: string | null } | undefined;
+      return row ? { id: row.id, hostId: row.host_id } : null;
+    },
+
+    /** The host's choice of who reads the results, kept in the game's settings next to the rest. */
+    async setResultsPublic(gameId: string, resultsPublic: boolean): Promise<void> {
+      await db('games')
+        .where({ id: gameId })
+        .update({ settings: db.raw(`jsonb_set(settings::jsonb, '{resultsPublic}', ?::jsonb)`, [JSON.stringify(resultsPublic)]) });
+    },
+
     /** The game as saved, with its breakdown and cheat signals by `timing` (the reading api's settings). */
     async results(gameId: string, timing: ResultsTiming): Promise<GameResults | null> {
       if (!UUID.test(gameId)) return null;

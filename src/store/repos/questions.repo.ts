@@ -78,6 +78,20 @@ export function createQuestionsRepo(db: Db) {
       return ((await q) as QuestionRow[]).map(toQuestion);
     },
 
+    /**
+     * Which of these questions are public in the bank now and not written by `hostId` (deleted ones
+     * included: they were asked as they were). The rest are ones the host could know the answers to.
+     */
+    async othersPublicAmong(ids: readonly number[], hostId: string): Promise<Set<number>> {
+      if (ids.length === 0) return new Set();
+      const rows = (await db('questions')
+        .whereIn('id', [...new Set(ids)])
+        .where('is_public', true)
+        .whereRaw('author_id::text is distinct from ?', [hostId])
+        .select('id')) as { id: number }[];
+      return new Set(rows.map((r) => r.id));
+    },
+
     async byId(id: number): Promise<QuestionRow | null> {
       return ((await live().where({ id }).first()) as QuestionRow | undefined) ?? null;
     },
