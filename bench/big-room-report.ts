@@ -39,6 +39,13 @@ export function printBigRooms(results: { quizloop: Figures; raw: Figures | null;
       const x = raw && row.compare ? ratio(row.compare(quizloop), row.compare(raw)) : '';
       console.log(`${row.label.padEnd(40)} ${row.show(quizloop).padStart(16)} ${r.padStart(16)} ${x.padStart(13)}`);
     }
+    for (const [side, f] of [
+      ['quizloop', quizloop],
+      ['raw ws', raw],
+    ] as const) {
+      const errors = Object.entries(f?.errors ?? {});
+      if (errors.length) console.log(`${side} refusals and failed joins: ${errors.map(([code, n]) => `${code} ×${n}`).join(', ')}`);
+    }
     const c = quizloop.cost;
     if (c) {
       console.log(

@@ -52,6 +52,8 @@ export interface Figures {
   complete: number;
   /** Connections that dropped without the bot closing them. */
   disconnects: number;
+  /** Refused answers and failed joins, by code. */
+  errors: Record<string, number>;
   stallConnectMs: number;
   stallGameMs: number;
   rssPerPlayerKB: number;
@@ -65,21 +67,7 @@ const bench = (line: string) => console.log(`bench: ${line}`);
 function figures(
   r: BotReport,
   o: { players: number },
-  extra: Omit<
-    Figures,
-    | 'players'
-    | 'connected'
-    | 'fanout'
-    | 'lateness'
-    | 'ack'
-    | 'ackErrors'
-    | 'connect'
-    | 'questionBytes'
-    | 'finishedBytes'
-    | 'finishedLastMs'
-    | 'complete'
-    | 'disconnects'
-  >,
+  extra: Pick<Figures, 'stallConnectMs' | 'stallGameMs' | 'rssPerPlayerKB' | 'gameSeconds' | 'cost'>,
 ): Figures {
   const fanout: number[] = [];
   for (const [k, arrivals] of Object.entries(r.questionArrivals)) {
@@ -101,6 +89,7 @@ function figures(
     finishedLastMs: r.finishedArrivals.length ? Math.max(...r.finishedArrivals) - due : NaN,
     complete: r.complete,
     disconnects: r.disconnects,
+    errors: r.errors,
     ...extra,
   };
 }

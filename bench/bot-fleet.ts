@@ -105,6 +105,7 @@ export function mergeReports(reports: BotReport[]): BotReport {
     lateness: [],
     ackMs: [],
     ackErrors: 0,
+    errors: {},
     answers: {},
     finishedArrivals: [],
     finishedBytes: 0,
@@ -128,6 +129,7 @@ export function mergeReports(reports: BotReport[]): BotReport {
     mergeCounts(out.opens, r.opens, Math.min);
     mergeCounts(out.revealEnds, r.revealEnds, Math.max);
     mergeCounts(out.answers, r.answers, sum);
+    for (const [k, v] of Object.entries(r.errors)) out.errors[k] = (out.errors[k] ?? 0) + v;
     mergeCounts(out.messages, r.messages, sum);
   }
   return out;

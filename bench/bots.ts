@@ -44,6 +44,8 @@ export interface BotReport {
   /** Answer emit → ack, and how many acks were refusals. */
   ackMs: number[];
   ackErrors: number;
+  /** Refusals and failed joins, by code or reason. */
+  errors: Record<string, number>;
   /** Per question index: answers sent. */
   answers: Record<number, number>;
   /** Arrival of the `finished` view per player, and its size in bytes (JSON). */
@@ -62,7 +64,8 @@ type Client = Socket<ServerToClientEvents, ClientToServerEvents>;
 
 /** One player's connection, whatever the server: how to answer and how to hang up. */
 interface Line {
-  answer(questionIndex: number, done: (ok: boolean) => void): void;
+  /** `done` gets null when the answer was taken, else the refusal's code. */
+  answer(questionIndex: number, done: (error: string | null) => void): void;
   close(): void;
 }
 
@@ -85,6 +88,7 @@ const report: BotReport = {
   lateness: [],
   ackMs: [],
   ackErrors: 0,
+  errors: {},
   answers: {},
   finishedArrivals: [],
   finishedBytes: 0,
@@ -95,6 +99,23 @@ const report: BotReport = {
 };
 const lines: Line[] = [];
 let current = -1;
+
+function failed(reason: string): void {
+  report.ackErrors++;
+  report.errors[reason] = (report.errors[reason] ?? 0) + 1;
+}
+
+/** A player that could not join: counted, and not waited for. */
+function joinFailed(reason: string): void {
+  report.joinFailures++;
+  report.errors[reason] = (report.errors[reason] ?? 0) + 1;
+  finishedIfAll();
+}
+
+let expected = 0;
+function finishedIfAll(): void {
+  if (expected > 0 && report.finishedArrivals.length === expected - report.joinFailures) process.send?.({ type: 'finished' });
+}
 
 function tally(questionIndex = current): void {
   report.messages[questionIndex] = (report.messages[questionIndex] ?? 0) + 1;
@@ -119,9 +140,9 @@ function player(order: JoinOrder, line: () => Line | undefined) {
           report.answers[index] = (report.answers[index] ?? 0) + 1;
           setTimeout(() => {
             const sent = performance.now();
-            line()?.answer(index, (ok) => {
+            line()?.answer(index, (error) => {
               report.ackMs.push(performance.now() - sent);
-              if (!ok) report.ackErrors++;
+              if (error !== null) failed(error);
             });
           }, Math.random() * order.burstMs);
         }
@@ -132,7 +153,7 @@ function player(order: JoinOrder, line: () => Line | undefined) {
         report.finishedArrivals.push(at);
         if (report.finishedBytes === 0) report.finishedBytes = bytes();
         if (seen.size === order.questions) report.complete++;
-        if (report.finishedArrivals.length === order.players) process.send?.({ type: 'finished' });
+        finishedIfAll();
       }
     },
     countdown(c: CountdownLike): void {
@@ -147,14 +168,19 @@ function player(order: JoinOrder, line: () => Line | undefined) {
   };
 }
 
+/** Digits as consonants: digits alone fold into words the nickname filter refuses ("455"). */
+function nickname(n: number): string {
+  return `bot ${[...String(n)].map((d) => 'bdghjkmnqr'[Number(d)]).join('')}`;
+}
+
 async function joinQuizloop(order: JoinOrder, target: Extract<BotTarget, { kind: 'quizloop' }>, n: number): Promise<void> {
   const res = await fetch(`${target.api}/rooms/${target.code}/players`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ nickname: `p${n}` }),
+    body: JSON.stringify({ nickname: nickname(n) }),
   });
   if (!res.ok) {
-    report.joinFailures++;
+    joinFailed(`join ${res.status} ${(await res.text()).slice(0, 120)}`);
     return;
   }
   const { token } = (await res.json()) as { token: string };
@@ -163,7 +189,7 @@ async function joinQuizloop(order: JoinOrder, target: Extract<BotTarget, { kind:
   const c: Client = io(url, { auth: { token }, transports: ['websocket'], forceNew: true, reconnection: false });
   const handlers = player(order, () => line);
   const line: Line = {
-    answer: (questionIndex, done) => c.emit('answer:submit', { questionIndex, choice: 0 }, (ack) => done(ack.ok)),
+    answer: (questionIndex, done) => c.emit('answer:submit', { questionIndex, choice: 0 }, (ack) => done(ack.ok ? null : ack.error.code)),
     close: () => c.close(),
   };
   lines.push(line);
@@ -178,8 +204,8 @@ async function joinQuizloop(order: JoinOrder, target: Extract<BotTarget, { kind:
       report.connectMs.push(performance.now() - started);
       resolve();
     });
-    c.once('connect_error', () => {
-      report.joinFailures++;
+    c.once('connect_error', (err) => {
+      joinFailed(`connect ${err.message}`);
       resolve();
     });
   });
@@ -189,7 +215,7 @@ async function joinQuizloop(order: JoinOrder, target: Extract<BotTarget, { kind:
 async function joinRaw(order: JoinOrder, url: string): Promise<void> {
   const started = performance.now();
   const ws = new WebSocket(url, { perMessageDeflate: false });
-  const acks = new Map<number, (ok: boolean) => void>();
+  const acks = new Map<number, (error: string | null) => void>();
   let nextAck = 0;
   const handlers = player(order, () => line);
   const line: Line = {
@@ -214,12 +240,12 @@ async function joinRaw(order: JoinOrder, url: string): Promise<void> {
         }
       } else if (m.e === 'room:countdown') handlers.countdown(m.d as CountdownLike);
       else if (m.e === 'ack' && m.id !== undefined) {
-        acks.get(m.id)?.(true);
+        acks.get(m.id)?.(null);
         acks.delete(m.id);
       }
     });
-    ws.on('error', () => {
-      report.joinFailures++;
+    ws.on('error', (err) => {
+      joinFailed(`connect ${err.message}`);
       resolve();
     });
   });
@@ -238,6 +264,7 @@ async function join(order: JoinOrder): Promise<void> {
 process.on('message', (m: ParentMessage) => {
   switch (m.type) {
     case 'join':
+      expected = m.players;
       join(m).then(() => process.send?.({ type: 'joined' }));
       return;
     case 'report':
