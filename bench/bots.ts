@@ -168,9 +168,9 @@ function player(order: JoinOrder, line: () => Line | undefined) {
   };
 }
 
-/** Digits as consonants: digits alone fold into words the nickname filter refuses ("455"). */
+/** Digits as consonants with no look-alikes (`rn` is `m`) nor words the filter refuses: checked unique and accepted up to 20,000. */
 function nickname(n: number): string {
-  return `bot ${[...String(n)].map((d) => 'bdghjkmnqr'[Number(d)]).join('')}`;
+  return `bot ${[...String(n)].map((d) => 'bdghjkpvxz'[Number(d)]).join('')}`;
 }
 
 async function joinQuizloop(order: JoinOrder, target: Extract<BotTarget, { kind: 'quizloop' }>, n: number): Promise<void> {
