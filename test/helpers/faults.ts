@@ -61,7 +61,7 @@ export function firstView(game: Game, phase: RoomView['phase'], questionIndex: n
   return f?.event === 'room:view' ? { view: f.payload, at: f.at } : undefined;
 }
 
-/** Prints a measured figure, so a run of the test shows what the README quotes. */
+/** Prints a measured figure, so a run of the test shows what docs/operations.md quotes. */
 export function report(label: string, ms: number): void {
   console.log(`[measured] ${label}: ${(ms / 1000).toFixed(1)} s`);
 }
