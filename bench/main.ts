@@ -253,12 +253,19 @@ async function main() {
   await db.destroy();
   const started = Date.now();
   try {
+    const failed: string[] = [];
     for (const part of PARTS) {
       if (only.length && !only.includes(part.name)) continue;
       console.log(`\n== ${part.name} ==`);
-      await part.run(pg.url);
+      // A part that fails is reported and the others still run; the bench then exits with 1.
+      await part.run(pg.url).catch((err: unknown) => {
+        failed.push(part.name);
+        console.error(`bench: part ${part.name} failed:`, err);
+      });
+      await stopAll();
     }
-    console.log(`\nbench done in ${((Date.now() - started) / 60_000).toFixed(1)} min`);
+    console.log(`\nbench done in ${((Date.now() - started) / 60_000).toFixed(1)} min${failed.length ? `; failed: ${failed.join(', ')}` : ''}`);
+    if (failed.length) process.exitCode = 1;
   } finally {
     await stopAll();
     await pg.stop();
@@ -288,7 +295,7 @@ async function manyRooms(sizes: number[], databaseUrl: string): Promise<void> {
 }
 
 main().then(
-  () => process.exit(0),
+  () => process.exit(process.exitCode ?? 0),
   (err) => {
     console.error(err);
     process.exit(1);
