@@ -32,7 +32,7 @@ import { ensureRedisServer, startLocalRedis } from '../src/local/local-redis';
 import type { RoomView } from '../src/shared/room';
 import type { ClientToServerEvents, ServerToClientEvents } from '../src/shared/socket-events';
 import { createDb, migrateLatest } from '../src/platform/db';
-import { type BigRoomOptions, type Figures, runBigRoom, runRawBaseline } from './big-room';
+import { type BigRoomOptions, runBigRoom, runRawBaseline } from './big-room';
 import { printBigRooms } from './big-room-report';
 import { runFairness } from './fairness';
 import { json, startRoles, stopAll } from './harness';
@@ -207,7 +207,7 @@ function bigRoomOptions(players: number, sockets: number, databaseUrl: string): 
 }
 
 async function reportBigRooms(databaseUrl: string) {
-  const results: { quizloop: Figures; raw: Figures | null; sockets: number }[] = [];
+  console.log('quizloop bench: big rooms (socket process on core 0, bots on core 1; p99s compared)');
   for (const players of numbers(args.sizes ?? '')) {
     const o = bigRoomOptions(players, 1, databaseUrl);
     process.stdout.write(`running 1 room of ${players} players…\n`);
@@ -215,10 +215,9 @@ async function reportBigRooms(databaseUrl: string) {
     process.stdout.write(`running the raw ws baseline with ${players} players…\n`);
     const sizes = { viewBytes: quizloop.questionBytes, finishedBytes: quizloop.finishedBytes };
     const raw = args['no-raw'] ? null : await runRawBaseline(o, sizes);
-    results.push({ quizloop, raw, sockets: 1 });
+    // Printed as soon as measured: a later size that runs out of time leaves these on screen.
+    printBigRooms([{ quizloop, raw, sockets: 1 }]);
   }
-  console.log('\nquizloop bench: big rooms (socket process on core 0, bots on core 1; p99s compared)');
-  printBigRooms(results);
 }
 
 async function reportScaleOut(databaseUrl: string) {
