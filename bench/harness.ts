@@ -1,15 +1,57 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, type SpawnOptions, spawn, spawnSync } from 'node:child_process';
 import path from 'node:path';
 import getPort from 'get-port';
 
 const ROOT = path.resolve(__dirname, '..');
 
-/** Starts a built role as its own process and resolves once it answers (api, socket) or has had a moment (worker). */
-export function startRole(role: string, env: Record<string, string>): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [path.join(ROOT, 'dist/src/main.js'), role], {
-    env: { ...process.env, ...env, LOG_LEVEL: 'warn' },
-    stdio: ['ignore', 'pipe', 'pipe'],
+/** Every process a bench started: ended when the bench ends, however it ends. */
+const children = new Set<ChildProcess>();
+process.on('exit', () => {
+  for (const child of children) child.kill('SIGKILL');
+});
+
+/** Whether `taskset` can pin processes to a core here (Linux with util-linux). */
+const canPin = spawnSync('taskset', ['-c', '0', 'true']).status === 0;
+
+/** How a bench pins its processes on a 2-core machine: the server under test on one core, the bots on the other. */
+export const CORES = { server: '0', bots: '1' } as const;
+
+/**
+ * Spawns `node args…`, pinned to `cpu` (a taskset core list) when given and taskset is there,
+ * and remembers it so that `stopAll` (or the bench's exit) ends it.
+ */
+export function spawnNode(args: string[], options: SpawnOptions, cpu?: string): ChildProcess {
+  const child = cpu !== undefined && canPin ? spawn('taskset', ['-c', cpu, process.execPath, ...args], options) : spawn(process.execPath, args, options);
+  children.add(child);
+  child.once('exit', () => children.delete(child));
+  return child;
+}
+
+/** Ends a process: SIGTERM, then SIGKILL if it is still there after `graceMs`. */
+export function stopProcess(child: ChildProcess, graceMs = 5000): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const kill = setTimeout(() => child.kill('SIGKILL'), graceMs);
+    child.once('exit', () => {
+      clearTimeout(kill);
+      resolve();
+    });
+    child.kill('SIGTERM');
   });
+}
+
+/** Ends every process the bench started and has not ended yet. */
+export async function stopAll(): Promise<void> {
+  await Promise.all([...children].map((child) => stopProcess(child)));
+}
+
+/** Starts a built role as its own process and resolves once it answers (api, socket) or has had a moment (worker). */
+export function startRole(role: string, env: Record<string, string>, cpu?: string): Promise<ChildProcess> {
+  const child = spawnNode(
+    [path.join(ROOT, 'dist/src/main.js'), role],
+    { env: { ...process.env, ...env, LOG_LEVEL: 'warn' }, stdio: ['ignore', 'pipe', 'pipe'] },
+    cpu,
+  );
   let out = '';
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`${role} did not start: ${out}`)), 20_000);
@@ -52,12 +94,22 @@ export async function json<T>(url: string, method: string, body?: unknown, token
 
 const SECRET = 'bench-secret-0123456789abcdef';
 
+export interface RolesOptions {
+  /** Socket processes (default 1), each on its own port. */
+  sockets?: number;
+  /** A core to pin the socket processes to (taskset), so that they do not share it with the bots. */
+  socketCpu?: string;
+}
+
 /**
  * The three roles as separate processes on one Redis and PostgreSQL, and a host account: what every
- * scenario starts from. `stop` ends the processes.
+ * scenario starts from. `stop` ends the processes (and resolves once they are gone).
  */
-export async function startRoles(redisUrl: string, databaseUrl: string, namespace: string) {
-  const [apiPort, socketPort] = [await getPort(), await getPort()];
+export async function startRoles(redisUrl: string, databaseUrl: string, namespace: string, options: RolesOptions = {}) {
+  const apiPort = await getPort();
+  const socketPorts: number[] = [];
+  for (let i = 0; i < (options.sockets ?? 1); i++) socketPorts.push(await getPort());
+  const socketPort = socketPorts[0] as number;
   const env = {
     REDIS_URL: redisUrl,
     DATABASE_URL: databaseUrl,
@@ -75,7 +127,9 @@ export async function startRoles(redisUrl: string, databaseUrl: string, namespac
     ROOM_MAX_PLAYERS: '100000',
     HOST_MAX_OPEN_ROOMS: '100000',
   };
-  const children = [await startRole('api', env), await startRole('socket', env), await startRole('worker', env)];
+  const roles = [await startRole('api', env)];
+  for (const port of socketPorts) roles.push(await startRole('socket', { ...env, SOCKET_PORT: String(port) }, options.socketCpu));
+  roles.push(await startRole('worker', env));
   const api = `http://127.0.0.1:${apiPort}`;
   const { token } = await json<{ token: string }>(`${api}/auth/register`, 'POST', {
     email: `${namespace}-${Date.now()}@bench.invalid`,
@@ -85,9 +139,8 @@ export async function startRoles(redisUrl: string, databaseUrl: string, namespac
   return {
     api,
     socketUrl: `http://127.0.0.1:${socketPort}`,
+    socketUrls: socketPorts.map((port) => `http://127.0.0.1:${port}`),
     hostToken: token,
-    stop: () => {
-      for (const child of children) child.kill('SIGTERM');
-    },
+    stop: () => Promise.all(roles.map((child) => stopProcess(child))),
   };
 }

@@ -1,37 +1,65 @@
 /**
  * quizloop benchmarks: `npm run bench`. Starts Redis, an embedded PostgreSQL and the three roles as
- * separate processes on 127.0.0.1, plays games with bot players, and reports figures and ratios:
- *  - countdown frame lateness at the players (arrival minus due time) at Redis hz 10 and hz 100;
- *  - answer acknowledgement latency as the players see it;
- *  - points lost to server queueing and to fan-out position, old rule and fair rule (fairness.ts).
- * Options (env): BENCH_PLAYERS (default 50), BENCH_QUESTIONS (default 6) for the tick runs;
- * BENCH_FAIR_PLAYERS (default 500), BENCH_FAIR_QUESTIONS (default 3) for the fairness run, where every
- * player answers within 1 s of seeing a 12 s question; BENCH_ONLY=ticks or fairness runs one part.
- * `npm run bench -- --rooms 1,100,1000` runs the many-rooms clock scenario instead (bench/many-rooms.ts).
- * `npm run bench -- --sync-flood` runs the hostile-player scenario instead (bench/sync-flood.ts).
+ * separate processes on 127.0.0.1 only, plays games with bot players, prints figures and ratios, and
+ * ends every process it started. Parts (all by default, in this order):
+ *  - ticks: countdown frame lateness at the players at Redis hz 10 and hz 100, and answer acks;
+ *  - fairness: points lost to server queueing and to fan-out position, old rule and fair rule (fairness.ts);
+ *  - big-room: 1 room of N players (big-room.ts) — question open → view p50/p99, countdown lateness,
+ *    answer burst acks, connect → first view, the `finished` view's size and last arrival, the socket
+ *    process's longest event-loop stall, RSS per player, CPU per message and per answer — then a raw
+ *    `ws` server with the same bots and schedule, and the ratios quizloop / raw. The socket process is
+ *    pinned to core 0 and the bot processes to core 1 (taskset);
+ *  - rooms: many rooms of 2 players started together, countdown lateness (many-rooms.ts);
+ *  - scale-out: 1 room of 10,000 players over 2 socket processes, with a 100 % delivery check;
+ *  - sync-flood: one player flooding room:sync beside another room's game, that room's answer acks (sync-flood.ts).
+ * Options (after `npm run bench --`):
+ *   --only big-room,rooms      the parts to run (or BENCH_ONLY=…)
+ *   --sizes 100,1000,5000      players in the big room, one run each (BENCH_SIZES)
+ *   --rooms 1,1000             rooms of 2 for `rooms`; alone (without --only), runs only that part
+ *   --scale-players 10000      players for `scale-out`, over --scale-sockets 2 socket processes
+ *   --bot-processes 2          bot processes (on the bots' core)
+ *   --questions 4              questions of a big-room game (odd ones answered by everybody within 1 s)
+ *   --no-raw                   skip the raw ws baseline
+ * BENCH_PLAYERS (default 50), BENCH_QUESTIONS (default 6) size the ticks runs; BENCH_FAIR_PLAYERS
+ * (default 500), BENCH_FAIR_QUESTIONS (default 3) the fairness run.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { parseArgs } from 'node:util';
 import { type Socket, io } from 'socket.io-client';
 import { startLocalPostgres } from '../src/local/local-postgres';
 import { ensureRedisServer, startLocalRedis } from '../src/local/local-redis';
 import type { RoomView } from '../src/shared/room';
 import type { ClientToServerEvents, ServerToClientEvents } from '../src/shared/socket-events';
 import { createDb, migrateLatest } from '../src/platform/db';
+import { type BigRoomOptions, runBigRoom, runRawBaseline } from './big-room';
+import { printBigRooms } from './big-room-report';
 import { runFairness } from './fairness';
-import { json, startRoles } from './harness';
-import { countdownLateness, runManyRooms } from './many-rooms';
-import { summary } from './stats';
+import { json, startRoles, stopAll } from './harness';
+import { runManyRooms } from './many-rooms';
+import { countdownLateness, summary } from './stats';
 import { reportSyncFlood } from './sync-flood';
 
 const PLAYERS = Number(process.env.BENCH_PLAYERS ?? 50);
 const QUESTIONS = Number(process.env.BENCH_QUESTIONS ?? 6);
 const FAIR_PLAYERS = Number(process.env.BENCH_FAIR_PLAYERS ?? 500);
 const FAIR_QUESTIONS = Number(process.env.BENCH_FAIR_QUESTIONS ?? 3);
-/** `ticks`, `fairness`, or unset for both. */
-const ONLY = process.env.BENCH_ONLY ?? '';
 const QUESTION_SECONDS = 8;
+
+const { values: args } = parseArgs({
+  options: {
+    only: { type: 'string', default: process.env.BENCH_ONLY },
+    sizes: { type: 'string', default: process.env.BENCH_SIZES ?? '100,1000,5000' },
+    rooms: { type: 'string' },
+    'scale-players': { type: 'string', default: '10000' },
+    'scale-sockets': { type: 'string', default: '2' },
+    'bot-processes': { type: 'string', default: '2' },
+    questions: { type: 'string', default: '4' },
+    'no-raw': { type: 'boolean', default: false },
+  },
+});
+const numbers = (list: string) => list.split(',').map(Number);
 
 type Client = Socket<ServerToClientEvents, ClientToServerEvents>;
 
@@ -138,49 +166,110 @@ async function reportFairness(databaseUrl: string) {
   row('fan-out position, fair rule', r.fanoutNew);
 }
 
+async function reportTicks(databaseUrl: string) {
+  console.log(`quizloop bench: ${PLAYERS} players, ${QUESTIONS} questions of ${QUESTION_SECONDS} s, api/worker/socket as separate processes\n`);
+  const results = [];
+  for (const hz of [10, 100]) {
+    process.stdout.write(`running at Redis hz ${hz}…\n`);
+    results.push(await runScenario(hz, databaseUrl));
+  }
+  const f = (n: number) => (Number.isFinite(n) ? n.toFixed(1).padStart(7) : '      -');
+  console.log('\ncountdown frame lateness at the players, ms (arrival − due; ticks n ≥ 1)');
+  console.log('   hz   ticks    mean     p50     p95     p99     max');
+  for (const r of results) {
+    const s = r.delayedTicks;
+    console.log(`${String(r.hz).padStart(5)} ${String(s.n).padStart(7)} ${f(s.mean)} ${f(s.p50)} ${f(s.p95)} ${f(s.p99)} ${f(s.max)}`);
+  }
+  console.log('\nanswer acknowledgement latency, ms (emit → ack at the client)');
+  console.log('   hz answers    mean     p50     p95     p99     max');
+  for (const r of results) {
+    const s = r.ack;
+    console.log(`${String(r.hz).padStart(5)} ${String(s.n).padStart(7)} ${f(s.mean)} ${f(s.p50)} ${f(s.p95)} ${f(s.p99)} ${f(s.max)}`);
+  }
+  const [slow, fast] = results;
+  if (slow && fast) {
+    const ratio = (a: number, b: number) => (b > 0 ? `${(a / b).toFixed(1)}×` : 'n/a (hz 100 at 0 ms)');
+    console.log(
+      `\nratio hz 10 / hz 100: tick lateness mean ${ratio(slow.delayedTicks.mean, fast.delayedTicks.mean)}, ` +
+        `p95 ${ratio(slow.delayedTicks.p95, fast.delayedTicks.p95)}`,
+    );
+  }
+}
+
+function bigRoomOptions(players: number, sockets: number, databaseUrl: string): BigRoomOptions {
+  return {
+    players,
+    databaseUrl,
+    sockets,
+    botProcesses: Number(args['bot-processes']),
+    questions: Number(args.questions),
+    questionSeconds: 6,
+    revealSeconds: 2,
+  };
+}
+
+async function reportBigRooms(databaseUrl: string) {
+  console.log('quizloop bench: big rooms (socket process on core 0, bots on core 1; p99s compared)');
+  for (const players of numbers(args.sizes ?? '')) {
+    const o = bigRoomOptions(players, 1, databaseUrl);
+    process.stdout.write(`running 1 room of ${players} players…\n`);
+    const quizloop = await runBigRoom(o);
+    process.stdout.write(`running the raw ws baseline with ${players} players…\n`);
+    const sizes = { viewBytes: quizloop.questionBytes, finishedBytes: quizloop.finishedBytes };
+    const raw = args['no-raw'] ? null : await runRawBaseline(o, sizes);
+    // Printed as soon as measured: a later size that runs out of time leaves these on screen.
+    printBigRooms([{ quizloop, raw, sockets: 1 }]);
+  }
+}
+
+async function reportScaleOut(databaseUrl: string) {
+  const sockets = Number(args['scale-sockets']);
+  const players = Number(args['scale-players']);
+  process.stdout.write(`running 1 room of ${players} players over ${sockets} socket processes…\n`);
+  const quizloop = await runBigRoom(bigRoomOptions(players, sockets, databaseUrl));
+  console.log(`\nquizloop bench: scale-out, ${players} players over ${sockets} socket processes (unpinned)`);
+  printBigRooms([{ quizloop, raw: null, sockets }]);
+  const delivered = quizloop.complete === players;
+  console.log(`delivery: ${quizloop.complete} of ${players} players got every question and the finished view (${delivered ? '100 %' : 'INCOMPLETE'})`);
+}
+
+/** Every part of the bench, in the order a full run takes them; one line each. */
+const PARTS: { name: string; run: (databaseUrl: string) => Promise<void> }[] = [
+  { name: 'ticks', run: reportTicks },
+  { name: 'fairness', run: reportFairness },
+  { name: 'big-room', run: reportBigRooms },
+  { name: 'rooms', run: (db) => manyRooms(numbers(args.rooms ?? '1,1000'), db) },
+  { name: 'scale-out', run: reportScaleOut },
+  { name: 'sync-flood', run: reportSyncFlood },
+];
+
 async function main() {
+  // `--rooms` alone keeps its old meaning: only the many-rooms part.
+  const only = (args.only ?? (args.rooms ? 'rooms' : '')).split(',').filter(Boolean);
+  const unknown = only.filter((name) => !PARTS.some((p) => p.name === name));
+  if (unknown.length) throw new Error(`unknown part(s) ${unknown.join(', ')}; parts: ${PARTS.map((p) => p.name).join(', ')}`);
   const dir = mkdtempSync(path.join(tmpdir(), 'quizloop-bench-'));
   const pg = await startLocalPostgres({ dataDir: path.join(dir, 'pg'), database: 'bench', persistent: false });
   const db = createDb(pg.url);
   await migrateLatest(db);
   await db.destroy();
+  const started = Date.now();
   try {
-    if (process.argv.includes('--sync-flood')) return await reportSyncFlood(pg.url);
-    const roomsFlag = process.argv.indexOf('--rooms');
-    if (roomsFlag >= 0) {
-      await manyRooms((process.argv[roomsFlag + 1] ?? '1,100,1000').split(',').map(Number), pg.url);
-      return;
+    const failed: string[] = [];
+    for (const part of PARTS) {
+      if (only.length && !only.includes(part.name)) continue;
+      console.log(`\n== ${part.name} ==`);
+      // A part that fails is reported and the others still run; the bench then exits with 1.
+      await part.run(pg.url).catch((err: unknown) => {
+        failed.push(part.name);
+        console.error(`bench: part ${part.name} failed:`, err);
+      });
+      await stopAll();
     }
-    if (ONLY !== 'ticks') await reportFairness(pg.url);
-    if (ONLY === 'fairness') return;
-    console.log(`quizloop bench: ${PLAYERS} players, ${QUESTIONS} questions of ${QUESTION_SECONDS} s, api/worker/socket as separate processes\n`);
-    const results = [];
-    for (const hz of [10, 100]) {
-      process.stdout.write(`running at Redis hz ${hz}…\n`);
-      results.push(await runScenario(hz, pg.url));
-    }
-    const f = (n: number) => (Number.isFinite(n) ? n.toFixed(1).padStart(7) : '      -');
-    console.log('\ncountdown frame lateness at the players, ms (arrival − due; ticks n ≥ 1)');
-    console.log('   hz   ticks    mean     p50     p95     p99     max');
-    for (const r of results) {
-      const s = r.delayedTicks;
-      console.log(`${String(r.hz).padStart(5)} ${String(s.n).padStart(7)} ${f(s.mean)} ${f(s.p50)} ${f(s.p95)} ${f(s.p99)} ${f(s.max)}`);
-    }
-    console.log('\nanswer acknowledgement latency, ms (emit → ack at the client)');
-    console.log('   hz answers    mean     p50     p95     p99     max');
-    for (const r of results) {
-      const s = r.ack;
-      console.log(`${String(r.hz).padStart(5)} ${String(s.n).padStart(7)} ${f(s.mean)} ${f(s.p50)} ${f(s.p95)} ${f(s.p99)} ${f(s.max)}`);
-    }
-    const [slow, fast] = results;
-    if (slow && fast) {
-      const ratio = (a: number, b: number) => (b > 0 ? `${(a / b).toFixed(1)}×` : 'n/a (hz 100 at 0 ms)');
-      console.log(
-        `\nratio hz 10 / hz 100: tick lateness mean ${ratio(slow.delayedTicks.mean, fast.delayedTicks.mean)}, ` +
-          `p95 ${ratio(slow.delayedTicks.p95, fast.delayedTicks.p95)}`,
-      );
-    }
+    console.log(`\nbench done in ${((Date.now() - started) / 60_000).toFixed(1)} min${failed.length ? `; failed: ${failed.join(', ')}` : ''}`);
+    if (failed.length) process.exitCode = 1;
   } finally {
+    await stopAll();
     await pg.stop();
     rmSync(dir, { recursive: true, force: true });
   }
@@ -208,7 +297,7 @@ async function manyRooms(sizes: number[], databaseUrl: string): Promise<void> {
 }
 
 main().then(
-  () => process.exit(0),
+  () => process.exit(process.exitCode ?? 0),
   (err) => {
     console.error(err);
     process.exit(1);

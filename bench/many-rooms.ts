@@ -4,26 +4,14 @@ import { ensureRedisServer, startLocalRedis } from '../src/local/local-redis';
 import type { RoomView } from '../src/shared/room';
 import type { ClientToServerEvents, ServerToClientEvents } from '../src/shared/socket-events';
 import { json, startRoles } from './harness';
-import { summary } from './stats';
+import { countdownLateness, summary } from './stats';
 
 type Client = Socket<ServerToClientEvents, ClientToServerEvents>;
 
 const QUESTION_SECONDS = 9;
-const TICK_MS = 2000;
-
-/**
- * How late a countdown frame of a question arrived after its due instant (phase start + 2 s × n), ms;
- * null for tick 0 (set off by the phase's event) and other phases. Bench and servers share one clock.
- */
-export function countdownLateness(m: { phase: string; deadlineAt: number }, questionSeconds: number, arrival = Date.now()): number | null {
-  if (m.phase !== 'question') return null;
-  const start = m.deadlineAt - questionSeconds * 1000;
-  const n = Math.round((arrival - start) / TICK_MS);
-  return n >= 1 ? arrival - (start + n * TICK_MS) : null;
-}
 
 /** Runs `work` over `items`, `width` at a time. */
-async function pooled<T, R>(items: T[], width: number, work: (item: T) => Promise<R>): Promise<R[]> {
+export async function pooled<T, R>(items: T[], width: number, work: (item: T) => Promise<R>): Promise<R[]> {
   const out: R[] = new Array(items.length);
   let next = 0;
   await Promise.all(

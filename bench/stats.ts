@@ -9,3 +9,16 @@ export function summary(values: number[]) {
   const mean = s.length ? s.reduce((a, b) => a + b, 0) / s.length : NaN;
   return { n: s.length, mean, p50: percentile(s, 50), p95: percentile(s, 95), p99: percentile(s, 99), max: s[s.length - 1] ?? NaN };
 }
+
+const TICK_MS = 2000;
+
+/**
+ * How late a countdown frame of a question arrived after its due instant (phase start + 2 s × n), ms;
+ * null for tick 0 (set off by the phase's event) and other phases. Bench and servers share one clock.
+ */
+export function countdownLateness(m: { phase: string; deadlineAt: number }, questionSeconds: number, arrival = Date.now()): number | null {
+  if (m.phase !== 'question') return null;
+  const start = m.deadlineAt - questionSeconds * 1000;
+  const n = Math.round((arrival - start) / TICK_MS);
+  return n >= 1 ? arrival - (start + n * TICK_MS) : null;
+}

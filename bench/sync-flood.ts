@@ -1,5 +1,5 @@
 /**
- * `npm run bench -- --sync-flood`: does one hostile player slow down everyone else's game?
+ * `npm run bench -- --only sync-flood`: does one hostile player slow down everyone else's game?
  * A room of BENCH_FLOOD_PLAYERS (default 3,000) joined and connected players sits in its lobby while a
  * small room (BENCH_FLOOD_VICTIMS players, default 20) plays a game on the same socket process. Each
  * question of the small room's game is one of three parts, in turn (BENCH_FLOOD_QUESTIONS each, default 6),

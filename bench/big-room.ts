@@ -1,0 +1,251 @@
+/**
+ * One big room (issue 11): N players, bots in their own processes on one core, the socket
+ * process(es) on the other. Even questions nobody answers (they run to their deadline: countdown
+ * frames), odd ones everybody answers within 1 s of seeing them (the answer burst). The same
+ * schedule then runs against a raw `ws` server (raw-ws-server.ts) with the same bots and the same
+ * statistics, for the ratios.
+ */
+import path from 'node:path';
+import { Redis } from 'ioredis';
+import { ensureRedisServer, startLocalRedis } from '../src/local/local-redis';
+import type { RoomView } from '../src/shared/room';
+import { type FleetOptions, startFleet } from './bot-fleet';
+import type { BotReport } from './bots';
+import { CORES, json, spawnNode, startRoles, stopProcess } from './harness';
+import { type Sample, cpuBetween, quiet, readRedis, readSockets, startSampler } from './probes';
+import { summary } from './stats';
+
+export interface BigRoomOptions {
+  players: number;
+  databaseUrl: string;
+  /** Socket processes; with 1, it is pinned to the server's core. */
+  sockets: number;
+  botProcesses: number;
+  questions: number;
+  questionSeconds: number;
+  revealSeconds: number;
+}
+
+type Summary = ReturnType<typeof summary>;
+
+/** Cost of one message delivered to one player, and of one answer, µs of one core. */
+export interface Cost {
+  socketPushUs: number;
+  socketAnswerUs: number;
+  redisPushUs: number;
+  redisAnswerUs: number;
+}
+
+export interface Figures {
+  players: number;
+  connected: number;
+  fanout: Summary;
+  lateness: Summary;
+  ack: Summary;
+  ackErrors: number;
+  connect: Summary;
+  questionBytes: number;
+  finishedBytes: number;
+  /** When the last player got the `finished` view, after it was due (the last reveal's end), ms. */
+  finishedLastMs: number;
+  /** Players that got every question and the `finished` view. */
+  complete: number;
+  /** Connections that dropped without the bot closing them. */
+  disconnects: number;
+  /** Refused answers and failed joins, by code. */
+  errors: Record<string, number>;
+  stallConnectMs: number;
+  stallGameMs: number;
+  rssPerPlayerKB: number;
+  gameSeconds: number;
+  cost: Cost | null;
+}
+
+const burstOf = (questions: number) => Array.from({ length: questions }, (_, i) => i).filter((i) => i % 2 === 1);
+const bench = (line: string) => console.log(`bench: ${line}`);
+
+function figures(
+  r: BotReport,
+  o: { players: number },
+  extra: Pick<Figures, 'stallConnectMs' | 'stallGameMs' | 'rssPerPlayerKB' | 'gameSeconds' | 'cost'>,
+): Figures {
+  const fanout: number[] = [];
+  for (const [k, arrivals] of Object.entries(r.questionArrivals)) {
+    const open = r.opens[Number(k)];
+    if (open !== undefined) for (const at of arrivals) fanout.push(at - open);
+  }
+  const last = Math.max(...Object.keys(r.revealEnds).map(Number));
+  const due = r.revealEnds[last] ?? Math.min(...r.finishedArrivals);
+  return {
+    players: o.players,
+    connected: r.connectMs.length,
+    fanout: summary(fanout),
+    lateness: summary(r.lateness),
+    ack: summary(r.ackMs),
+    ackErrors: r.ackErrors,
+    connect: summary(r.connectMs),
+    questionBytes: r.questionBytes,
+    finishedBytes: r.finishedBytes,
+    finishedLastMs: r.finishedArrivals.length ? Math.max(...r.finishedArrivals) - due : NaN,
+    complete: r.complete,
+    disconnects: r.disconnects,
+    errors: r.errors,
+    ...extra,
+  };
+}
+
+/**
+ * Charges each question (its opening to the next one's) the CPU the socket processes and Redis spent
+ * in it, less their idle rate: questions nobody answered give the cost of a message delivered to one
+ * player, the answered ones, less their messages at that cost, the cost of an answer.
+ */
+function costOf(r: BotReport, samples: Sample[], idle: { socket: number; redis: number }): Cost | null {
+  const opens = Object.entries(r.opens)
+    .map(([k, at]) => [Number(k), at] as const)
+    .sort((a, b) => a[0] - b[0]);
+  const spans = opens.map(([index, from], n) => {
+    const to = opens[n + 1]?.[1] ?? r.revealEnds[index] ?? from;
+    const spend = (pick: (s: Sample) => number, rate: number) => cpuBetween(samples, pick, from, to) - rate * ((to - from) / 1000);
+    return {
+      messages: r.messages[index] ?? 0,
+      answers: r.answers[index] ?? 0,
+      socket: spend((s) => s.socketCpu, idle.socket),
+      redis: spend((s) => s.redisCpu, idle.redis),
+    };
+  });
+  const silent = spans.filter((s) => s.answers === 0);
+  const answered = spans.filter((s) => s.answers > 0);
+  const total = (list: typeof spans, pick: (s: (typeof spans)[number]) => number) => list.reduce((a, s) => a + pick(s), 0);
+  const messages = total(silent, (s) => s.messages);
+  const answers = total(answered, (s) => s.answers);
+  if (!messages || !answers) return null;
+  const perPush = (key: 'socket' | 'redis') => total(silent, (s) => s[key]) / messages;
+  const perAnswer = (key: 'socket' | 'redis') => (total(answered, (s) => s[key]) - perPush(key) * total(answered, (s) => s.messages)) / answers;
+  return {
+    socketPushUs: perPush('socket') * 1e6,
+    socketAnswerUs: perAnswer('socket') * 1e6,
+    redisPushUs: perPush('redis') * 1e6,
+    redisAnswerUs: perAnswer('redis') * 1e6,
+  };
+}
+
+function fleetOptions(o: BigRoomOptions, target: FleetOptions['target']): FleetOptions {
+  return {
+    target,
+    players: o.players,
+    processes: o.botProcesses,
+    questions: o.questions,
+    questionSeconds: o.questionSeconds,
+    burst: burstOf(o.questions),
+    burstMs: 1000,
+  };
+}
+
+/** Longer than any game can take here: the bench stops by itself, with what it has. */
+function gameTimeoutMs(o: BigRoomOptions): number {
+  return 3 * o.questions * (o.questionSeconds + o.revealSeconds) * 1000 + 60_000 + o.players * 10;
+}
+
+export async function runBigRoom(o: BigRoomOptions): Promise<Figures> {
+  const server = await ensureRedisServer({ toolsDir: path.resolve('.data', 'tools'), say: bench });
+  const redis = await startLocalRedis({ hz: 100, server });
+  const ns = `bench-big-${o.players}-${o.sockets}`;
+  const roles = await startRoles(redis.url, o.databaseUrl, ns, { sockets: o.sockets, socketCpu: o.sockets === 1 ? CORES.server : undefined });
+  const { api, socketUrls } = roles;
+  const redisClient = new Redis(redis.url);
+  let fleet: Awaited<ReturnType<typeof startFleet>> | null = null;
+  try {
+    const room = await json<{ code: string; hostToken: string }>(
+      `${api}/rooms`,
+      'POST',
+      { questionCount: o.questions, questionSeconds: o.questionSeconds, revealSeconds: o.revealSeconds },
+      roles.hostToken,
+    );
+    while ((await json<RoomView>(`${api}/rooms/${room.code}`, 'GET')).phase === 'building') await new Promise((r) => setTimeout(r, 100));
+    const before = await readSockets(socketUrls);
+    fleet = await startFleet(fleetOptions(o, { kind: 'quizloop', api, code: room.code, socketUrls }));
+    await fleet.join();
+    const settleStallMs = await quiet(socketUrls);
+    const connected = await readSockets(socketUrls);
+    // The idle rate (heartbeats, presence leases) is charged to no message.
+    const idleFrom = { at: Date.now(), socket: connected.cpuSeconds, redis: (await readRedis(redisClient)).cpuSeconds };
+    await new Promise((r) => setTimeout(r, 1000));
+    const idleTo = { at: Date.now(), socket: (await readSockets(socketUrls)).cpuSeconds, redis: (await readRedis(redisClient)).cpuSeconds };
+    const idleSeconds = (idleTo.at - idleFrom.at) / 1000;
+    const sampler = startSampler(socketUrls, redis.url);
+    const started = Date.now();
+    await json(`${api}/rooms/${room.code}/start`, 'POST', {}, room.hostToken);
+    const inTime = await fleet.finished(gameTimeoutMs(o));
+    if (!inTime) bench(`${o.players} players: not every player had the finished view in time`);
+    const gameSeconds = (Date.now() - started) / 1000;
+    const { samples, stallMs } = await sampler.stop();
+    const r = await fleet.report();
+    return figures(r, o, {
+      stallConnectMs: Math.max(settleStallMs, connected.stallMs),
+      stallGameMs: stallMs,
+      rssPerPlayerKB: (connected.rssBytes - before.rssBytes) / 1024 / Math.max(1, connected.connected),
+      gameSeconds,
+      cost: costOf(r, samples, { socket: (idleTo.socket - idleFrom.socket) / idleSeconds, redis: (idleTo.redis - idleFrom.redis) / idleSeconds }),
+    });
+  } finally {
+    await fleet?.close();
+    redisClient.disconnect();
+    await roles.stop();
+    await redis.stop();
+  }
+}
+
+interface RawStats {
+  rss: number;
+  stallMs: number;
+  clients: number;
+}
+
+/** The same players, schedule and statistics against a plain `ws` server sending each player its own JSON of `sizes`. */
+export async function runRawBaseline(o: BigRoomOptions, sizes: { viewBytes: number; finishedBytes: number }): Promise<Figures> {
+  const child = spawnNode(['--import', 'tsx', path.join(__dirname, 'raw-ws-server.ts')], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }, CORES.server);
+  const next = <T>(type: string) =>
+    new Promise<T>((resolve) => {
+      const on = (m: { type: string }) => {
+        if (m.type !== type) return;
+        child.off('message', on);
+        resolve(m as T);
+      };
+      child.on('message', on);
+    });
+  const stats = () => {
+    const r = next<RawStats>('stats');
+    child.send({ type: 'stats' });
+    return r;
+  };
+  let fleet: Awaited<ReturnType<typeof startFleet>> | null = null;
+  try {
+    const { port } = await next<{ port: number }>('listening');
+    const before = await stats();
+    fleet = await startFleet(fleetOptions(o, { kind: 'raw', url: `ws://127.0.0.1:${port}` }));
+    await fleet.join();
+    const connected = await stats();
+    const started = Date.now();
+    child.send({
+      type: 'play',
+      questions: o.questions,
+      questionSeconds: o.questionSeconds,
+      revealSeconds: o.revealSeconds,
+      burst: burstOf(o.questions),
+      ...sizes,
+    });
+    await fleet.finished(gameTimeoutMs(o));
+    const gameSeconds = (Date.now() - started) / 1000;
+    const game = await stats();
+    return figures(await fleet.report(), o, {
+      stallConnectMs: connected.stallMs,
+      stallGameMs: game.stallMs,
+      rssPerPlayerKB: (connected.rss - before.rss) / 1024 / Math.max(1, connected.clients),
+      gameSeconds,
+      cost: null,
+    });
+  } finally {
+    await fleet?.close();
+    await stopProcess(child);
+  }
+}

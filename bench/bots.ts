@@ -1,0 +1,279 @@
+/**
+ * A bot process: plays many players of one room, against quizloop (Socket.IO) or the raw `ws`
+ * baseline, and records what they saw, stamped on arrival. Started by bot-fleet.ts (never by hand),
+ * pinned to the bots' core, and driven over IPC: `join`, then `report`, then `close`.
+ * Reads only what every view shape keeps: `phase`, `question.index`, and the countdown frames.
+ */
+import { type Socket, io } from 'socket.io-client';
+import WebSocket from 'ws';
+import type { ClientToServerEvents, ServerToClientEvents } from '../src/shared/socket-events';
+import { countdownLateness } from './stats';
+
+export type BotTarget = { kind: 'quizloop'; api: string; code: string; socketUrls: string[] } | { kind: 'raw'; url: string };
+
+export interface JoinOrder {
+  type: 'join';
+  target: BotTarget;
+  /** This process's players are numbered first … first + players − 1 across the fleet. */
+  first: number;
+  players: number;
+  /** Joins and connections in flight at once, in this process. */
+  width: number;
+  questions: number;
+  questionSeconds: number;
+  /** Questions of these indexes are answered by every player within `burstMs` of seeing them; the others by nobody. */
+  burst: number[];
+  burstMs: number;
+}
+
+export type ParentMessage = JoinOrder | { type: 'report' } | { type: 'close' };
+
+/** What the players of one process saw; times in ms on this machine's clock (the servers share it). */
+export interface BotReport {
+  joinFailures: number;
+  /** io()/new WebSocket → first `room:view`, per player. */
+  connectMs: number[];
+  /** Per question index: arrival of that question's first view, per player (epoch ms). */
+  questionArrivals: Record<number, number[]>;
+  /** Per question index: its opening instant (countdown deadline − question seconds). */
+  opens: Record<number, number>;
+  /** Per question index: when its reveal is due to end (the reveal countdown's deadline). */
+  revealEnds: Record<number, number>;
+  /** Countdown frames n ≥ 1 of questions: arrival − due. */
+  lateness: number[];
+  /** Answer emit → ack, and how many acks were refusals. */
+  ackMs: number[];
+  ackErrors: number;
+  /** Refusals and failed joins, by code or reason. */
+  errors: Record<string, number>;
+  /** Per question index: answers sent. */
+  answers: Record<number, number>;
+  /** Arrival of the `finished` view per player, and its size in bytes (JSON). */
+  finishedArrivals: number[];
+  finishedBytes: number;
+  /** Size of a question view (JSON bytes), as the first player got it. */
+  questionBytes: number;
+  /** Per question index (−1: before the first): messages the players received. */
+  messages: Record<number, number>;
+  /** Players that got every question's view and the `finished` view. */
+  complete: number;
+  disconnects: number;
+}
+
+type Client = Socket<ServerToClientEvents, ClientToServerEvents>;
+
+/** One player's connection, whatever the server: how to answer and how to hang up. */
+interface Line {
+  /** `done` gets null when the answer was taken, else the refusal's code. */
+  answer(questionIndex: number, done: (error: string | null) => void): void;
+  close(): void;
+}
+
+interface ViewLike {
+  phase: string;
+  question?: { index: number; choices?: unknown[] } | null;
+}
+interface CountdownLike {
+  phase: string;
+  questionIndex: number;
+  deadlineAt: number;
+}
+
+const report: BotReport = {
+  joinFailures: 0,
+  connectMs: [],
+  questionArrivals: {},
+  opens: {},
+  revealEnds: {},
+  lateness: [],
+  ackMs: [],
+  ackErrors: 0,
+  errors: {},
+  answers: {},
+  finishedArrivals: [],
+  finishedBytes: 0,
+  questionBytes: 0,
+  messages: {},
+  complete: 0,
+  disconnects: 0,
+};
+const lines: Line[] = [];
+let current = -1;
+
+function failed(reason: string): void {
+  report.ackErrors++;
+  report.errors[reason] = (report.errors[reason] ?? 0) + 1;
+}
+
+/** A player that could not join: counted, and not waited for. */
+function joinFailed(reason: string): void {
+  report.joinFailures++;
+  report.errors[reason] = (report.errors[reason] ?? 0) + 1;
+  finishedIfAll();
+}
+
+let expected = 0;
+function finishedIfAll(): void {
+  if (expected > 0 && report.finishedArrivals.length === expected - report.joinFailures) process.send?.({ type: 'finished' });
+}
+
+function tally(questionIndex = current): void {
+  report.messages[questionIndex] = (report.messages[questionIndex] ?? 0) + 1;
+}
+
+/** The handlers every player runs, whichever server it talks to. */
+function player(order: JoinOrder, line: () => Line | undefined) {
+  const seen = new Set<number>();
+  let finished = false;
+  return {
+    view(v: ViewLike, bytes: () => number): void {
+      const at = Date.now();
+      const index = v.question?.index;
+      if (v.phase === 'question' && index !== undefined && !seen.has(index)) {
+        seen.add(index);
+        current = Math.max(current, index);
+        const arrivals = report.questionArrivals[index];
+        if (arrivals) arrivals.push(at);
+        else report.questionArrivals[index] = [at];
+        if (report.questionBytes === 0) report.questionBytes = bytes();
+        if (order.burst.includes(index)) {
+          report.answers[index] = (report.answers[index] ?? 0) + 1;
+          setTimeout(() => {
+            const sent = performance.now();
+            line()?.answer(index, (error) => {
+              report.ackMs.push(performance.now() - sent);
+              if (error !== null) failed(error);
+            });
+          }, Math.random() * order.burstMs);
+        }
+      }
+      tally();
+      if (v.phase === 'finished' && !finished) {
+        finished = true;
+        report.finishedArrivals.push(at);
+        if (report.finishedBytes === 0) report.finishedBytes = bytes();
+        if (seen.size === order.questions) report.complete++;
+        finishedIfAll();
+      }
+    },
+    countdown(c: CountdownLike): void {
+      tally(c.questionIndex);
+      if (c.phase === 'question') {
+        report.opens[c.questionIndex] ??= c.deadlineAt - order.questionSeconds * 1000;
+        const late = countdownLateness(c, order.questionSeconds);
+        if (late !== null) report.lateness.push(late);
+      }
+      if (c.phase === 'reveal') report.revealEnds[c.questionIndex] = c.deadlineAt;
+    },
+  };
+}
+
+/** Digits as consonants with no look-alikes (`rn` is `m`) nor words the filter refuses: checked unique and accepted up to 20,000. */
+function nickname(n: number): string {
+  return `bot ${[...String(n)].map((d) => 'bdghjkpvxz'[Number(d)]).join('')}`;
+}
+
+async function joinQuizloop(order: JoinOrder, target: Extract<BotTarget, { kind: 'quizloop' }>, n: number): Promise<void> {
+  const res = await fetch(`${target.api}/rooms/${target.code}/players`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ nickname: nickname(n) }),
+  });
+  if (!res.ok) {
+    joinFailed(`join ${res.status} ${(await res.text()).slice(0, 120)}`);
+    return;
+  }
+  const { token } = (await res.json()) as { token: string };
+  const url = target.socketUrls[n % target.socketUrls.length] as string;
+  const started = performance.now();
+  const c: Client = io(url, { auth: { token }, transports: ['websocket'], forceNew: true, reconnection: false });
+  const handlers = player(order, () => line);
+  const line: Line = {
+    answer: (questionIndex, done) => c.emit('answer:submit', { questionIndex, choice: 0 }, (ack) => done(ack.ok ? null : ack.error.code)),
+    close: () => c.close(),
+  };
+  lines.push(line);
+  c.on('room:view', (v) => handlers.view(v, () => Buffer.byteLength(JSON.stringify(v))));
+  c.on('room:countdown', (m) => handlers.countdown(m));
+  c.on('room:you', () => tally());
+  c.on('disconnect', (reason) => {
+    if (reason !== 'io client disconnect') report.disconnects++;
+  });
+  await new Promise<void>((resolve) => {
+    c.once('room:view', () => {
+      report.connectMs.push(performance.now() - started);
+      resolve();
+    });
+    c.once('connect_error', (err) => {
+      joinFailed(`connect ${err.message}`);
+      resolve();
+    });
+  });
+}
+
+/** The raw baseline speaks `{e, d}` JSON frames: the same events, no Socket.IO around them. */
+async function joinRaw(order: JoinOrder, url: string): Promise<void> {
+  const started = performance.now();
+  const ws = new WebSocket(url, { perMessageDeflate: false });
+  const acks = new Map<number, (error: string | null) => void>();
+  let nextAck = 0;
+  const handlers = player(order, () => line);
+  const line: Line = {
+    answer: (questionIndex, done) => {
+      const id = nextAck++;
+      acks.set(id, done);
+      ws.send(JSON.stringify({ e: 'answer:submit', d: { questionIndex, choice: 0 }, id }));
+    },
+    close: () => ws.close(),
+  };
+  lines.push(line);
+  let first = true;
+  await new Promise<void>((resolve) => {
+    ws.on('message', (data: Buffer) => {
+      const m = JSON.parse(String(data)) as { e: string; d: unknown; id?: number };
+      if (m.e === 'room:view') {
+        handlers.view(m.d as ViewLike, () => data.length);
+        if (first) {
+          first = false;
+          report.connectMs.push(performance.now() - started);
+          resolve();
+        }
+      } else if (m.e === 'room:countdown') handlers.countdown(m.d as CountdownLike);
+      else if (m.e === 'ack' && m.id !== undefined) {
+        acks.get(m.id)?.(null);
+        acks.delete(m.id);
+      }
+    });
+    ws.on('error', (err) => {
+      joinFailed(`connect ${err.message}`);
+      resolve();
+    });
+  });
+}
+
+async function join(order: JoinOrder): Promise<void> {
+  let next = 0;
+  const one = (n: number) => (order.target.kind === 'quizloop' ? joinQuizloop(order, order.target, n) : joinRaw(order, order.target.url));
+  await Promise.all(
+    Array.from({ length: Math.min(order.width, order.players) }, async () => {
+      while (next < order.players) await one(order.first + next++);
+    }),
+  );
+}
+
+process.on('message', (m: ParentMessage) => {
+  switch (m.type) {
+    case 'join':
+      expected = m.players;
+      join(m).then(() => process.send?.({ type: 'joined' }));
+      return;
+    case 'report':
+      process.send?.({ type: 'report', report });
+      return;
+    case 'close':
+      for (const line of lines) line.close();
+      setTimeout(() => process.exit(0), 200);
+      return;
+  }
+});
+process.on('disconnect', () => process.exit(0));

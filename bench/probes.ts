@@ -1,0 +1,98 @@
+import { Redis } from 'ioredis';
+import { METRICS_PREFIX } from '../src/platform/metrics';
+
+/** What the socket processes' /metrics say, summed over the processes (the stall: the longest). */
+export interface SocketReading {
+  cpuSeconds: number;
+  rssBytes: number;
+  /** The longest event-loop delay since the previous scrape (prom-client resets it on every scrape), ms. */
+  stallMs: number;
+  connected: number;
+}
+
+function gauge(text: string, name: string): number {
+  const line = text.split('\n').find((l) => l.startsWith(`${METRICS_PREFIX}${name}{`) || l.startsWith(`${METRICS_PREFIX}${name} `));
+  return line ? Number(line.slice(line.lastIndexOf(' ') + 1)) : NaN;
+}
+
+export async function readSockets(socketUrls: string[]): Promise<SocketReading> {
+  const texts = await Promise.all(socketUrls.map((url) => fetch(`${url}/metrics`).then((r) => r.text())));
+  const sum = (name: string) => texts.reduce((total, text) => total + gauge(text, name), 0);
+  return {
+    cpuSeconds: sum('process_cpu_seconds_total'),
+    rssBytes: sum('process_resident_memory_bytes'),
+    stallMs: Math.max(...texts.map((text) => gauge(text, 'nodejs_eventloop_lag_max_seconds') * 1000)),
+    connected: sum('connected_sockets'),
+  };
+}
+
+/** Redis's own CPU time (user + system), s, and commands processed so far. */
+export async function readRedis(redis: Redis): Promise<{ cpuSeconds: number; commands: number }> {
+  const info = await redis.info();
+  const field = (name: string) => Number(/^(\S+):(.*)$/m.exec(info.split('\n').find((l) => l.startsWith(`${name}:`)) ?? '')?.[2] ?? NaN);
+  return { cpuSeconds: field('used_cpu_user') + field('used_cpu_sys'), commands: field('total_commands_processed') };
+}
+
+export interface Sample {
+  at: number;
+  socketCpu: number;
+  redisCpu: number;
+}
+
+/**
+ * Reads the socket processes and Redis every `everyMs` until stopped: CPU time over time, to charge
+ * each stretch of a game its own cost, and the longest stall over all of it.
+ */
+export function startSampler(socketUrls: string[], redisUrl: string, everyMs = 500) {
+  const redis = new Redis(redisUrl);
+  const samples: Sample[] = [];
+  let stallMs = 0;
+  let running = true;
+  const loop = (async () => {
+    while (running) {
+      const [s, r] = await Promise.all([readSockets(socketUrls), readRedis(redis)]);
+      samples.push({ at: Date.now(), socketCpu: s.cpuSeconds, redisCpu: r.cpuSeconds });
+      stallMs = Math.max(stallMs, s.stallMs);
+      await new Promise((resolve) => setTimeout(resolve, everyMs));
+    }
+  })();
+  return {
+    samples,
+    async stop(): Promise<{ samples: Sample[]; stallMs: number }> {
+      running = false;
+      await loop;
+      redis.disconnect();
+      return { samples, stallMs };
+    },
+  };
+}
+
+/** CPU seconds spent between `from` and `to`, interpolated between samples. */
+export function cpuBetween(samples: Sample[], pick: (s: Sample) => number, from: number, to: number): number {
+  const at = (t: number) => {
+    const after = samples.findIndex((s) => s.at >= t);
+    if (after <= 0) return pick(samples[after < 0 ? samples.length - 1 : 0] as Sample);
+    const a = samples[after - 1] as Sample;
+    const b = samples[after] as Sample;
+    return pick(a) + ((pick(b) - pick(a)) * (t - a.at)) / (b.at - a.at);
+  };
+  return at(to) - at(from);
+}
+
+/**
+ * Waits until the socket processes use less than `share` of a core over half a second (at most
+ * `maxMs`); resolves with the longest stall its scrapes saw (each scrape resets it).
+ */
+export async function quiet(socketUrls: string[], share = 0.15, maxMs = 60_000): Promise<number> {
+  const until = Date.now() + maxMs;
+  let last = await readSockets(socketUrls);
+  let stallMs = last.stallMs;
+  while (Date.now() < until) {
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const now = await readSockets(socketUrls);
+    stallMs = Math.max(stallMs, now.stallMs);
+    if (now.cpuSeconds - last.cpuSeconds < share * 0.5) break;
+    last = now;
+  }
+  return stallMs;
+}
