@@ -6,6 +6,10 @@ import type { RoomState } from './room-state';
 export type Transition =
   | { type: 'prepared'; questionCount: number }
   | { type: 'failed'; reason: string }
+  /** The host tries a failed room again: back to building, with the same settings. */
+  | { type: 'retry' }
+  /** The host (or an admin) deletes the room: it ends, players are shown `reason`, and it is no longer read. */
+  | { type: 'delete'; reason: string }
   | { type: 'start' }
   | { type: 'advance' }
   | { type: 'cancel' }
@@ -21,11 +25,12 @@ export type TransitionResult = { ok: true; room: RoomState; event: RoomEvent; se
 
 const refuse = (room: RoomState, t: Transition): TransitionResult => ({
   ok: false,
-  reason: `cannot ${t.type} a room in phase ${room.phase}`,
+  reason: room.deletedAt !== undefined ? `cannot ${t.type} a deleted room` : `cannot ${t.type} a room in phase ${room.phase}`,
 });
 
 /**
  * The room lifecycle: building → lobby → question(i) ⇄ reveal(i) → finished, or failed / cancelled.
+ * A failed room may be retried (back to building); any room may be deleted (cancelled, or kept ended, and marked).
  * Every accepted transition increments `version` and yields exactly one event for the stream.
  */
 export function transition(room: RoomState, t: Transition, now: number): TransitionResult {
@@ -38,6 +43,7 @@ export function transition(room: RoomState, t: Transition, now: number): Transit
 function change(room: RoomState, t: Transition, now: number): { ok: true; room: RoomState; event: RoomEvent } | { ok: false; reason: string } {
   const version = room.version + 1;
   const s = room.settings;
+  if (room.deletedAt !== undefined) return refuse(room, t);
   switch (t.type) {
     case 'prepared': {
       if (room.phase !== 'building') return refuse(room, t);
@@ -48,6 +54,26 @@ function change(room: RoomState, t: Transition, now: number): { ok: true; room: 
       if (room.phase !== 'building') return refuse(room, t);
       const next = { ...room, phase: 'failed' as const, version, failureReason: t.reason, finishedAt: now };
       return { ok: true, room: next, event: { type: 'room.failed', roomCode: room.code, version, at: now, reason: t.reason } };
+    }
+    case 'retry': {
+      if (room.phase !== 'failed') return refuse(room, t);
+      // `phaseStartedAt` marks when this building began, for the building limit.
+      const next: RoomState = { ...room, phase: 'building', version, failureReason: null, finishedAt: null, phaseStartedAt: now };
+      return { ok: true, room: next, event: { type: 'room.created', roomCode: room.code, version, at: now } };
+    }
+    case 'delete': {
+      const phase = isEndPhase(room.phase) ? room.phase : ('cancelled' as const);
+      const next: RoomState = {
+        ...room,
+        version,
+        phase,
+        deadlineAt: null,
+        paused: null,
+        failureReason: t.reason,
+        finishedAt: room.finishedAt ?? now,
+        deletedAt: now,
+      };
+      return { ok: true, room: next, event: phaseEvent('room.updated', next, now) };
     }
     case 'start': {
       if (room.phase !== 'lobby') return refuse(room, t);

@@ -25,7 +25,7 @@ describe('when a socket process is killed (SIGKILL) with players on it', () => {
     async (rig) => {
       const { stack } = rig;
       // The host and two players on the first socket process…
-      game = await rig.openGame(SETTINGS, 2, stack.socketUrl);
+      game = await rig.openGame(SETTINGS, 2, { socketUrl: stack.socketUrl });
       // …and a third player on the second, which is then killed before they answer.
       const { playerId, token } = await rig.api.join(game.code, 'Stranded');
       const client = await RecordingClient.connect(stack.socket2Url, token, 'Stranded');

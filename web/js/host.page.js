@@ -294,6 +294,31 @@ function newGame() {
   showCreate();
 }
 
+/** A failed room is prepared again, same code and settings: the room reopens in `building`. */
+async function retryFailedRoom() {
+  if (!room) return;
+  const failed = room;
+  try {
+    await api('POST', `/rooms/${failed.code}/retry`, { token: failed.hostToken });
+    closeRoom();
+    showError(null);
+    await openRoom(failed);
+  } catch (err) {
+    showError(err.message);
+  }
+}
+
+/** Deletes the failed room (its players are told), then back to a new game. */
+async function deleteFailedRoom() {
+  if (!room) return;
+  try {
+    await api('DELETE', `/rooms/${room.code}`, { token: room.hostToken });
+    newGame();
+  } catch (err) {
+    showError(err.message);
+  }
+}
+
 initQuestionEditor(showCreate);
 byId('open-results').addEventListener('click', () => {
   const gameId = view?.gameId;
@@ -322,6 +347,8 @@ byId('create-form').addEventListener('submit', createRoom);
 byId('start').addEventListener('click', startGame);
 byId('new-game').addEventListener('click', newGame);
 byId('failed-new').addEventListener('click', newGame);
+byId('failed-retry').addEventListener('click', retryFailedRoom);
+byId('failed-delete').addEventListener('click', deleteFailedRoom);
 byId('sign-out').addEventListener('click', () => {
   signOut();
   showAuth(null);

@@ -41,7 +41,7 @@ export function reconcileProcessor(deps: WorkerDeps) {
     log.warn('room still building past the limit; failing it', { room: room.code });
     await webhook('failed', room.code, {
       version: room.version,
-      reason: `The room's questions could not be prepared within ${seconds} s (the question bank or the servers were unavailable). Create the room again.`,
+      reason: `The room's questions could not be prepared within ${seconds} s (the question bank or the servers were unavailable). Retry it, or delete it.`,
     });
   }
 
@@ -85,7 +85,7 @@ export function reconcileProcessor(deps: WorkerDeps) {
             report.redriven++;
             attempt('driving a room on', room, () => redrive(room));
           }
-        } else if (room.phase === 'building' && room.createdAt + reconcile.buildingMs < now) {
+        } else if (room.phase === 'building' && (room.phaseStartedAt ?? room.createdAt) + reconcile.buildingMs < now) {
           report.stuckRooms++;
           report.failedBuilding++;
           attempt('failing a room left building', room, () => failBuilding(room));

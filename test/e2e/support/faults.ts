@@ -3,7 +3,7 @@ import { afterAll, beforeAll, expect, inject } from 'vitest';
 import { type LocalServer, startLocalRedis } from '../../../src/local/local-redis';
 import type { RoomView } from '../../../src/shared/room';
 import type { GameResults } from '../../../src/store/repos/games.repo';
-import type { RoomSettingsInput } from '../../helpers/api-client';
+import type { CreatedRoom, RoomSettingsInput } from '../../helpers/api-client';
 import { type Game, answerAsPlanned, finishedResults, openGame, questionsShown } from '../../helpers/game';
 import { infra, sleep } from '../../helpers/infra';
 import type { AnswerAck } from '../../helpers/recording-client';
@@ -25,6 +25,12 @@ export interface RigOptions {
   postgresProxy?: boolean;
   /** A Redis server of the test's own (`rig.redis`), for faults that are a whole server's state (OOM, FLUSHALL). */
   ownRedis?: boolean;
+}
+
+interface OpenOptions {
+  socketUrl?: string;
+  room?: CreatedRoom;
+  author?: { token: string };
 }
 
 /**
@@ -66,11 +72,15 @@ export class FaultRig {
   }
 
   /**
-   * A room in its lobby with a host and `playerCount` players, connected through the socket balancer
-   * (so to both sockets), or all to the one socket process at `socketUrl`.
+   * A room in its lobby (a new one, or `room`, made by `author`) with a host and `playerCount` players,
+   * connected through the socket balancer (so to both sockets), or all to the one socket process at `socketUrl`.
    */
-  async openGame(settings: RoomSettingsInput, playerCount = ANSWERING + 1, socketUrl = this.socketFront.url): Promise<Game> {
-    const game = await openGame({ api: this.api, socketUrl }, settings, playerCount);
+  async openGame(
+    settings: RoomSettingsInput,
+    playerCount = ANSWERING + 1,
+    { socketUrl = this.socketFront.url, room, author }: OpenOptions = {},
+  ): Promise<Game> {
+    const game = await openGame({ api: this.api, socketUrl }, settings, playerCount, { room, author });
     this.games.push(game);
     return game;
   }
@@ -79,8 +89,11 @@ export class FaultRig {
    * A started game whose first ANSWERING players answer every question shortly after seeing it; the
    * last player never answers, so each question runs to its deadline (unless told `everyoneAnswers`).
    */
-  async playGame(settings: RoomSettingsInput, { everyoneAnswers = false } = {}): Promise<Game & { acks: Promise<AnswerAck>[][] }> {
-    const game = await this.openGame(settings, everyoneAnswers ? ANSWERING : ANSWERING + 1);
+  async playGame(
+    settings: RoomSettingsInput,
+    { everyoneAnswers = false, ...open }: OpenOptions & { everyoneAnswers?: boolean } = {},
+  ): Promise<Game & { acks: Promise<AnswerAck>[][] }> {
+    const game = await this.openGame(settings, everyoneAnswers ? ANSWERING : ANSWERING + 1, open);
     const acks = game.players
       .slice(0, ANSWERING)
       .map((player) => answerAsPlanned(player, (view) => ({ choice: player.index % view.question.choices.length, delayMs: 100 + 30 * player.index })).acks);
