@@ -27,17 +27,20 @@ export const Login = z.object({ email: Email, password: z.string().min(1).max(20
 
 export const Join = z.object({ nickname: Nickname });
 
-/** A host control may name the room version it was meant for (the version of the view the host saw). */
+/** A host control that moves the room names the room version it was meant for (the version of the view the host saw). */
 export const HostControl = z.object({
   version: z
-    .number()
+    .number({
+      error: (issue) =>
+        issue.input === undefined ? 'name the room version this control is meant for: the `version` of the room view on screen' : 'a room version (an integer)',
+    })
     .int()
     .min(1)
-    .optional()
     .describe(
-      "The room's `version` in the view the host acted on. When the room has moved on since (its clock closed the question, say), the control is refused with 409 `STALE_VERSION` instead of acting on the next phase.",
+      "Required: the room's `version` in the view the host acted on. When the room has moved on since (its clock closed the question, say), the control is refused with 409 `STALE_VERSION` instead of acting on the next phase.",
     ),
 });
+export type HostControl = z.infer<typeof HostControl>;
 
 export const PlayerIdParam = z.string().regex(/^p_[A-Za-z0-9_-]{12}$/, 'a player id as given at join, p_ and 12 characters');
 

@@ -162,7 +162,8 @@ export function createRoomStore({ redis, keys, ttlSeconds, instance }: RoomStore
 
     /**
      * Removes a player for good (see kick.lua): 'not-found' when no such player is in the room,
-     * 'closable' when everyone left has now answered the open question.
+     * 'closable' when everyone left has now answered the open question `openQuestion` (its close is
+     * then already on its way: the script appended the `question.closable` event).
      */
     async kick(code: string, playerId: string, openQuestion: number): Promise<'kicked' | 'closable' | 'not-found'> {
       const r = await kickScript.run(
@@ -177,8 +178,10 @@ export function createRoomStore({ redis, keys, ttlSeconds, instance }: RoomStore
           kicked: keys.kicked(code),
           answers: keys.answers(code, Math.max(openQuestion, 0)),
           instances: keys.instances(code),
+          room: keys.room(code),
+          events: keys.events(code),
         },
-        { playerId, kickedTtlSeconds: ttlSeconds },
+        { playerId, kickedTtlSeconds: ttlSeconds, questionIndex: openQuestion, eventsMaxLength: EVENTS_MAX_LENGTH },
       );
       if (!r.ok) return r.code;
       return r.closable ? 'closable' : 'kicked';

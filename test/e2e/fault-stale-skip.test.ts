@@ -13,6 +13,8 @@ describe('when a host control names a room version that the room has left', () =
   let refusal: HttpResult;
   let afterRefusal: RoomView;
   let skipped: HttpResult<RoomView>;
+  let unnamed: HttpResult;
+  let afterUnnamed: RoomView;
 
   faultSuite('stale-skip', {}, async (rig) => {
     game = await rig.openGame(SETTINGS, 2);
@@ -22,6 +24,9 @@ describe('when a host control names a room version that the room has left', () =
     for (const p of game.players) await p.client.submit(0, 0);
     reveal0 = await game.host.waitForPhase('reveal', 0);
     const skip = (version: number) => rig.api.request<RoomView>('POST', `/rooms/${game.code}/skip`, { token: game.hostToken, body: { version } });
+    // A Skip naming no version at all is refused before anything is looked at.
+    unnamed = await rig.api.request('POST', `/rooms/${game.code}/skip`, { token: game.hostToken });
+    afterUnnamed = await rig.api.room(game.code);
     refusal = await skip(question0.version);
     afterRefusal = await rig.api.room(game.code);
     // The same control naming the version on screen is applied.
@@ -33,6 +38,13 @@ describe('when a host control names a room version that the room has left', () =
     expect(refusal.contentType).toMatch(/application\/problem\+json/);
     expect(refusal.body).toMatchObject({ code: 'STALE_VERSION' });
     expect((refusal.body as { detail: string }).detail).toMatch(/meant for version \d+ .*moved on.*reveal of question 1.*Nothing was done/);
+  });
+
+  it('refuses a Skip that names no version with 400 problem+json saying what to send, changing nothing', () => {
+    expect(unnamed.status).toBe(400);
+    expect(unnamed.contentType).toMatch(/application\/problem\+json/);
+    expect(JSON.stringify(unnamed.body)).toMatch(/version.*name the room version this control is meant for/);
+    expect(afterUnnamed).toMatchObject({ phase: 'reveal', questionIndex: 0, version: reveal0.version });
   });
 
   it('changes nothing: the reveal of question 0 stays', () => {

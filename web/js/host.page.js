@@ -217,7 +217,8 @@ async function control(action, button) {
   button.disabled = true;
   try {
     // Name the version on screen: a tap that arrives after the clock moved on is refused, not applied to the next phase.
-    const body = ['pause', 'resume', 'skip'].includes(action) && view ? { version: view.version } : undefined;
+    // Locking moves no phase and names none.
+    const body = action === 'lock' || action === 'unlock' ? undefined : { version: view?.version };
     applyView(await api('POST', `/rooms/${room.code}/${action}`, { token: room.hostToken, body }));
     showError(null);
   } catch (err) {
@@ -273,7 +274,7 @@ async function startGame() {
   const button = byId('start', HTMLButtonElement);
   button.disabled = true;
   try {
-    applyView(await api('POST', `/rooms/${room.code}/start`, { token: room.hostToken }));
+    applyView(await api('POST', `/rooms/${room.code}/start`, { token: room.hostToken, body: { version: view?.version } }));
     showError(null);
   } catch (err) {
     showError(err.message);
