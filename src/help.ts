@@ -1,7 +1,7 @@
 /** `node dist/src/main.js --help` and `<role> --help`: what each role does and the settings it reads. */
 
 const COMMON = `  Common settings: REDIS_URL, DATABASE_URL, JWT_SECRET, WEBHOOK_SECRET (both required when
-  NODE_ENV=production), QUIZLOOP_NAMESPACE, LOG_LEVEL, LOG_FORMAT. README.md lists every setting.`;
+  NODE_ENV=production), QUIZLOOP_NAMESPACE, LOG_LEVEL, LOG_FORMAT. docs/configuration.md lists every setting.`;
 
 export const ROLE_HELP = {
   all: `all: every role in one process, for a laptop (what npm start runs).

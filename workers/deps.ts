@@ -31,7 +31,7 @@ export interface WorkerDeps {
   results: ResultsBacklog;
   reports: ReconcileReports;
   reconcile: { graceMs: number; buildingMs: number };
-  /** A question's reveal waits this long past its deadline, for answers that arrived in time (README, "Timing"). */
+  /** A question's reveal waits this long past its deadline, for answers that arrived in time (docs/game.md, "Timing"). */
   answerGraceMs: number;
   /** Timers for countdown frames at their due instant (see clock.ts). */
   clock: Clock;

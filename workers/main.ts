@@ -35,7 +35,7 @@ export async function startWorker(config: ResolvedConfig, log: Logger) {
 
   const hz = await tuneRedisHz(redis, config.redisHz);
   if (hz === 'refused') {
-    log.warn(`Redis refused CONFIG SET hz ${config.redisHz}; delayed jobs (deadline advances) may fire up to ~100 ms late. See README, "Timing".`);
+    log.warn(`Redis refused CONFIG SET hz ${config.redisHz}; delayed jobs (deadline advances) may fire up to ~100 ms late. See docs/game.md, "Timing".`);
   }
 
   const registry = createMetricsRegistry('worker');
@@ -64,6 +64,11 @@ export async function startWorker(config: ResolvedConfig, log: Logger) {
       },
     },
     metricsToken: config.metricsToken,
+    // Reported, not failed on: a backlog waiting for PostgreSQL or a stuck room is not cured by taking this worker out of rotation.
+    report: async () => {
+      const [events, resultsBacklog, stuckRooms] = await Promise.all([monitorBus.backlog(), results.size(), reports.read()]);
+      return { unreadEvents: events.unread, resultsBacklog, stuckRooms: stuckRooms?.stuckRooms ?? 0 };
+    },
   });
 
   const processors: { [Q in QueueName]: Processor<JobDataByQueue[Q]> } = {

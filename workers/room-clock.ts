@@ -8,7 +8,7 @@ type RoomAt = Pick<RoomState, 'code' | 'gameId' | 'version'>;
  * The phase's deadline advance, scheduled when the phase opens. It retries without limit (see
  * queues.ts), so no tick and no other job has to survive for the room to move on. A question closes
  * only after `answerGraceMs` past its deadline: an answer that arrived in time may still be on its way
- * to Redis (README, "Timing").
+ * to Redis (docs/game.md, "Timing").
  */
 export async function scheduleAdvance(queues: Queues, room: RoomAt & Pick<RoomState, 'phase'> & { deadlineAt: number }, answerGraceMs: number): Promise<void> {
   const dueAt = room.deadlineAt + (room.phase === 'question' ? answerGraceMs : 0);

@@ -46,7 +46,7 @@ export interface ApiDeps {
   leaderboards: LeaderboardStore;
   /** For Bull Board at /admin/queues; the api only reads and manages them, the worker runs the jobs. */
   queues: Queues;
-  /** Counters in Redis for the rate limits (README: Limits). */
+  /** Counters in Redis for the rate limits (docs/configuration.md, "Limits"). */
   rateLimits: RateLimits;
   /** This process's Prometheus registry, served at /metrics. */
   metrics: { registry: Registry };

@@ -42,7 +42,7 @@ export interface StoredAnswer {
   /** Always false for a poll. */
   correct: boolean;
   points: number;
-  /** The time that counts for speed (README, "Timing"): serverMs less the latency allowance. */
+  /** The time that counts for speed (docs/game.md, "Timing"): serverMs less the latency allowance. */
   elapsedMs: number;
   /** Arrival minus when the question was sent to this player; absent in answers stored before fair timing. */
   serverMs?: number;

@@ -186,7 +186,7 @@ export interface Config {
   eventsReadyLagSeconds: number;
   /** A socket process renews its presence lease every third of this; its players count offline this long after it dies. */
   presenceLeaseSeconds: number;
-  /** Fair timing (README, "Timing"); every time below is in ms. */
+  /** Fair timing (docs/game.md, "Timing"); every time below is in ms. */
   timing: {
     /** An answer that arrived before the deadline still counts when processed up to this long after it; the reveal waits as long. */
     answerGraceMs: number;
@@ -226,7 +226,7 @@ export interface RateLimit {
   seconds: number;
 }
 
-/** Every limit on what one client may ask for (README: Limits). */
+/** Every limit on what one client may ask for (docs/configuration.md, "Limits"). */
 export interface Limits {
   loginPerAccount: RateLimit;
   loginPerAddress: RateLimit;

@@ -9,6 +9,8 @@ export interface OpsEndpoints {
   checks: Record<string, ReadinessCheck>;
   /** METRICS_TOKEN: when set, /metrics asks for `Authorization: Bearer <token>`. */
   metricsToken: string | null;
+  /** Figures /ready reports beside its checks without failing on them (the worker's stuck rooms, results backlog). */
+  report?: () => Promise<Record<string, number>>;
 }
 
 /** Whether a request may read /metrics: no token configured, or the right one as a Bearer (compared in constant time). */
@@ -37,7 +39,7 @@ function send(res: ServerResponse, status: number, contentType: string, body: st
  * dependencies answer) for a plain node:http server, as the socket and worker processes have.
  * Returns false for any other request, which the caller answers.
  */
-export function opsRequestHandler({ registry, checks, metricsToken }: OpsEndpoints) {
+export function opsRequestHandler({ registry, checks, metricsToken, report }: OpsEndpoints) {
   return (req: IncomingMessage, res: ServerResponse): boolean => {
     if (req.method !== 'GET' && req.method !== 'HEAD') return false;
     const path = (req.url ?? '/').split('?')[0];
@@ -46,9 +48,9 @@ export function opsRequestHandler({ registry, checks, metricsToken }: OpsEndpoin
         send(res, 200, 'application/json', JSON.stringify({ status: 'ok' }));
         return true;
       case '/ready':
-        void checkReadiness(checks).then((readiness) => {
+        void Promise.all([checkReadiness(checks), report?.().catch(() => undefined)]).then(([readiness, figures]) => {
           const answer = readinessResponse(readiness, path);
-          send(res, answer.status, answer.contentType, JSON.stringify(answer.body));
+          send(res, answer.status, answer.contentType, JSON.stringify(figures ? { ...answer.body, report: figures } : answer.body));
         });
         return true;
       case '/metrics':

@@ -25,7 +25,7 @@ export const AnswerSubmit = z
       .max(MAX_REACTION_MS)
       .optional()
       .describe(
-        'Optional: ms from the question being shown to the tap, on the client\'s monotonic clock. Used only within the latency allowance (README, "Timing").',
+        'Optional: ms from the question being shown to the tap, on the client\'s monotonic clock. Used only within the latency allowance (docs/game.md, "Timing").',
       ),
   })
   .refine((a) => (a.choice === undefined) !== (a.text === undefined), 'send either choice or text, not both');

@@ -36,7 +36,7 @@ export interface ArrivalTiming {
   reportedMs: number | null;
 }
 
-/** The fair-timing settings the answer script applies (README, "Timing"). */
+/** The fair-timing settings the answer script applies (docs/game.md, "Timing"). */
 export interface TimingRules {
   allowanceCapMs: number;
   answerGraceMs: number;

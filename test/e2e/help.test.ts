@@ -16,7 +16,7 @@ describe('asking the entry point for help', () => {
 
     expect(status).toBe(0);
     expect(stdout).toMatch(new RegExp(`^  ${role}: `, 'm'));
-    expect(stdout).toContain('README.md lists every setting');
+    expect(stdout).toContain('docs/configuration.md lists every setting');
   });
 
   it('lists every role for --help alone, and for no role says the usage and exits 2', () => {

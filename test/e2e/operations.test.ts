@@ -155,8 +155,15 @@ describe('operations: metrics, health and the queue dashboard of separate api, w
         const res = await fetch(`${url}/ready`);
 
         expect(res.status, url).toBe(200);
-        expect(await res.json()).toEqual({ status: 'ready', checks });
+        expect(await res.json()).toMatchObject({ status: 'ready', checks });
       }
+    });
+
+    it("reports the worker's unread events, results backlog and stuck rooms beside its checks, without failing on them", async () => {
+      const res = await fetch(`${stack.workerUrl}/ready`);
+      const body = (await res.json()) as { report?: Record<string, unknown> };
+
+      expect(body.report).toEqual({ unreadEvents: expect.any(Number), resultsBacklog: expect.any(Number), stuckRooms: expect.any(Number) });
     });
 
     describe('when PostgreSQL does not answer', () => {

@@ -293,7 +293,7 @@ function submit(answer) {
   question.sending = answer;
   question.refusal = null;
   renderQuestion();
-  // Our own question-shown-to-tap time: the server credits it only within the network's round trip (README, "Fair timing").
+  // Our own question-shown-to-tap time: the server credits it only within the network's round trip (docs/game.md, "Fair timing").
   const reactionMs = Math.min(Math.round(performance.now() - question.shownAt), MAX_REACTION_MS);
   socket.timeout(5000).emit('answer:submit', { questionIndex: index, ...answer, reactionMs }, (err, ack) => {
     if (question.index !== index) return;

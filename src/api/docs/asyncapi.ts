@@ -38,7 +38,7 @@ const SENT: Record<keyof ServerToClientEvents, string> = {
 const RECEIVED: Record<keyof ClientToServerEvents, string> = {
   'answer:submit':
     'Answer the open question; the first answer counts, timed by the server from when it sent this player the question to when ' +
-    'the answer arrived (receivedAt), less a capped latency allowance; an optional reactionMs is used only within it (README, "Timing"). ' +
+    'the answer arrived (receivedAt), less a capped latency allowance; an optional reactionMs is used only within it (docs/game.md, "Timing"). ' +
     "Every event spends from the socket's budget (RATE_LIMITED past it). The ack is the Socket.IO " +
     `acknowledgement; a refusal's code is one of ${ANSWER_REFUSALS.join(', ')}.`,
   'room:sync': 'Ask for the current state again; acked with the view and, for a player, their own state.',

@@ -64,7 +64,7 @@ function correctOf(cell: string, type: string): number[] | string {
 }
 
 /**
- * CSV with a header row naming its columns, in any order (see CSV_COLUMNS and the README):
+ * CSV with a header row naming its columns, in any order (see CSV_COLUMNS and docs/api.md, "Import"):
  * category, difficulty, type, text, choice1 … choice6, correct, accepted, public. A header the
  * importer does not know, or a missing required column, refuses the whole file (400).
  */

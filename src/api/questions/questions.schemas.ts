@@ -71,7 +71,7 @@ export const QuestionPage = z.object({
 export type QuestionPage = z.infer<typeof QuestionPage>;
 
 export const ImportQuery = z.object({
-  format: z.enum(['opentdb', 'csv']).describe('`opentdb`: an Open Trivia DB answer as JSON; `csv`: text/csv with a header row (see the README).'),
+  format: z.enum(['opentdb', 'csv']).describe('`opentdb`: an Open Trivia DB answer as JSON; `csv`: text/csv with a header row (see docs/api.md, "Import").'),
   public: z.enum(['true', 'false']).default('false').describe('Whether OpenTDB questions are public; CSV rows say so in their `public` column.'),
 });
 

@@ -1,6 +1,6 @@
 /**
  * Speed scoring: a correct answer worth `points` earns points × (1 − (t / T) / 2), rounded,
- * where t is the time that counts (README, "Fair timing": from when this player was sent the question to when
+ * where t is the time that counts (docs/game.md, "Fair timing": from when this player was sent the question to when
  * the answer arrived, less the capped latency allowance) and T the question time.
  * An instant answer earns everything, one at the deadline half. Wrong answers earn 0.
  * The answer Lua script computes the same; keep the two in step.
@@ -18,7 +18,7 @@ export function streakBonus(streak: number): number {
   return Math.min(Math.max(streak - 1, 0) * STREAK_STEP, STREAK_CAP);
 }
 
-/** What the server knows of one answer's timing, all in ms (see README, "Timing"). */
+/** What the server knows of one answer's timing, all in ms (see docs/game.md, "Timing"). */
 export interface AnswerTiming {
   /** Arrival at the socket process minus when the question was sent to this player, both on Redis's clock. */
   serverMs: number;

@@ -1,13 +1,13 @@
 import type { TimingRule } from '../../shared/game-results';
 
-/** The fair-timing settings the results report (src/shared/config.ts, README "Fair timing"). */
+/** The fair-timing settings the results report (src/shared/config.ts, docs/game.md "Fair timing"). */
 export interface ResultsTiming {
   allowanceCapMs: number;
   reactionFloorMs: number;
   answerGraceMs: number;
 }
 
-/** The timing rule in words, as the README states it, with the settings the game ran with. */
+/** The timing rule in words, as docs/game.md states it, with the settings the game ran with. */
 export function timingRule({ allowanceCapMs, reactionFloorMs, answerGraceMs }: ResultsTiming): TimingRule {
   const allowance =
     allowanceCapMs > 0

@@ -18,7 +18,7 @@ import { everyoneAnsweredLua } from './early-close.lua';
  * ARGV[11] approximate maximum length of the events stream
  *
  * Guarantees: the question is open (phase and index); only a player's first answer counts; points
- * follow the speed rule of src/game/scoring/scoring.ts. Time (README, "Timing"): the arrival stamp is clamped
+ * follow the speed rule of src/game/scoring/scoring.ts. Time (docs/game.md, "Timing"): the arrival stamp is clamped
  * to [openedAt, TIME] (never trusted beyond); the answer counts when it arrived by the deadline and is
  * processed within the grace after it. It is timed from when this player was sent the question
  * (openedAt + lag, the lag within the question time), less the latency allowance of countedMs() in scoring.ts.
