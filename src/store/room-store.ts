@@ -6,7 +6,7 @@ import { RoomState, type StoredPlayer } from '../game/room-state';
 import { EVENTS_MAX_LENGTH } from './event-bus';
 import type { Keys } from './keys';
 import { type QuizRedis, publishCommand } from './redis';
-import { scanRoomRecords } from './room-census';
+import { type ScanPosition, scanRoomRecords } from './room-census';
 import { join as joinScript } from './scripts/join.lua';
 import { kick as kickScript } from './scripts/kick.lua';
 import { lease, presence, reconnecting, roomPresence } from './scripts/presence.lua';
@@ -290,9 +290,19 @@ export function createRoomStore({ redis, keys, ttlSeconds, instance }: RoomStore
       return { playerCount: r.players, answeredCount: index >= 0 ? r.answered : 0, vacantForMs: r.vacantForMs, closable: r.closable };
     },
 
-    /** Every room record, in batches, by a bounded SCAN (see room-census.ts). */
-    scan(onBatch: (records: (string | null)[]) => Promise<void>): Promise<{ complete: boolean }> {
-      return scanRoomRecords(redis, keys, onBatch);
+    /**
+     * Room records, in batches, by a bounded SCAN (see room-census.ts), going on from where the last
+     * scan with `resumable` stopped (kept in Redis, so any process's next scan goes on from there).
+     */
+    async scan(onBatch: (records: (string | null)[]) => Promise<void>, { resumable = false, maxRooms }: { resumable?: boolean; maxRooms?: number } = {}) {
+      const saved = resumable ? await redis.get(keys.reconcileCursor) : null;
+      const from = saved ? (JSON.parse(saved) as ScanPosition) : undefined;
+      const scanned = await scanRoomRecords(redis, keys, onBatch, { from, maxRooms });
+      if (resumable) {
+        if (scanned.next) await redis.set(keys.reconcileCursor, JSON.stringify(scanned.next), 'EX', ttlSeconds);
+        else await redis.del(keys.reconcileCursor);
+      }
+      return scanned;
     },
 
     async publish(code: string, message: ChannelMessage): Promise<void> {

@@ -24,6 +24,8 @@ export function persistResultsProcessor({ rooms, views, games, leaderboards, res
     const written = await games.saveResults(snapshot);
     const scores = new Map(snapshot.standings.map((s) => [s.playerId, s.score]));
     if (!countsOnLeaderboards(snapshot.room.hostId, snapshot.players, leaderboardMinPlayers)) {
+      // Saved, and nothing more to do: out of the backlog, or the reconciler would save it again every pass.
+      await results.saved(gameId);
       return { result: written ? 'saved' : 'already-saved', leaderboards: 'too-few-players', players: snapshot.players.length };
     }
     const boards = await leaderboards.recordGame({

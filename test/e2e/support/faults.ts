@@ -215,7 +215,7 @@ export function measureReveal(game: Game, question: RoomView, fault: string, sin
   return { afterMs, lateMs, view: reveal?.view };
 }
 
-/** Prints a measured figure, so a run of the test shows what the docs quote. */
+/** Prints a measured figure, so a run of the test shows what docs/operations.md quotes. */
 export function report(label: string, ms: number): void {
   console.log(`[measured] ${label}: ${(ms / 1000).toFixed(1)} s`);
 }
