@@ -16,3 +16,5 @@ export type {
 } from './shared/socket-events';
 export type { LeaderboardEntry, PlayerYou, PublicQuestion, RoomPhase, RoomView, StandingsPage } from './shared/room';
 export { ErrorCode, type ErrorBody } from './shared/error-codes';
+/** The body of a REST host control that moves the room (start, pause, resume, skip, end): the `version` of the view it was meant for. */
+export type { HostControl } from './shared/host-control';

@@ -31,7 +31,7 @@ export interface WorkerDeps {
   housekeeping: { idleMs: number; abandonedMs: number };
   results: ResultsBacklog;
   reports: ReconcileReports;
-  reconcile: { graceMs: number; buildingMs: number };
+  reconcile: { graceMs: number; buildingMs: number; roomsPerPass: number };
   /** A question's reveal waits this long past its deadline, for answers that arrived in time (docs/game.md, "Timing"). */
   answerGraceMs: number;
   /** Timers for countdown frames at their due instant (see clock.ts). */
@@ -66,7 +66,7 @@ export function createWorkerDeps(
     housekeeping: { idleMs: config.roomIdleSeconds * 1000, abandonedMs: config.roomAbandonedSeconds * 1000 },
     results: createResultsBacklog({ redis, keys }),
     reports: createReconcileReports({ redis, keys }),
-    reconcile: { graceMs: config.reconcileGraceMs, buildingMs: config.roomBuildingSeconds * 1000 },
+    reconcile: { graceMs: config.reconcileGraceMs, buildingMs: config.roomBuildingSeconds * 1000, roomsPerPass: config.reconcileRoomsPerPass },
     answerGraceMs: config.timing.answerGraceMs,
     clock: createClock(redisClock.now, (err) =>
       log.warn('a countdown tick failed; the next one draws again', { err: err instanceof Error ? err.message : String(err) }),

@@ -28,6 +28,9 @@ export class AppError extends Error {
   static roomNotFound(code: string) {
     return new AppError(ErrorCode.RoomNotFound, 404, `No room with code ${code}; check the code, or the room may have expired.`);
   }
+  static roomDeleted(code: string) {
+    return new AppError(ErrorCode.RoomDeleted, 410, `Room ${code} was deleted by its host or an admin.`);
+  }
   static conflict(code: ErrorCode, message: string) {
     return new AppError(code, 409, message);
   }

@@ -5,7 +5,7 @@ import type { z } from 'zod';
  * next to its routes, with the very zod schemas those routes parse and answer with.
  */
 
-export type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 415 | 429 | 503;
+export type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 410 | 415 | 429 | 503;
 export type Tag = 'system' | 'auth' | 'rooms' | 'games' | 'questions' | 'leaderboards' | 'web' | 'internal';
 
 /** Who may call: `host` is the host token of the room in the path. */

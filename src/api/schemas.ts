@@ -44,17 +44,7 @@ export const GameVisibility = z.object({
 export const GameVisibilitySet = z.object({ gameId: z.string(), resultsPublic: z.boolean() });
 export type GameVisibilitySet = z.infer<typeof GameVisibilitySet>;
 
-/** A host control may name the room version it was meant for (the version of the view the host saw). */
-export const HostControl = z.object({
-  version: z
-    .number()
-    .int()
-    .min(1)
-    .optional()
-    .describe(
-      "The room's `version` in the view the host acted on. When the room has moved on since (its clock closed the question, say), the control is refused with 409 `STALE_VERSION` instead of acting on the next phase.",
-    ),
-});
+export { HostControl } from '../shared/host-control';
 
 export const PlayerIdParam = z.string().regex(/^p_[A-Za-z0-9_-]{12}$/, 'a player id as given at join, p_ and 12 characters');
 

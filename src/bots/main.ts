@@ -55,7 +55,7 @@ async function hostRoom(opts: BotOptions, rest: ReturnType<typeof createRestClie
   }
   if (room.phase === 'failed') throw new Error(`room ${created.code} could not be prepared: ${room.failureReason}`);
   if (room.phase !== 'lobby') throw new Error(`room ${created.code} is still ${room.phase} after 30 s; is the worker running?`);
-  return created;
+  return { ...created, lobby: room };
 }
 
 async function main(): Promise<void> {
@@ -103,7 +103,7 @@ async function main(): Promise<void> {
 
   if (hosted) {
     await new Promise((r) => setTimeout(r, 500));
-    await rest.start(code, hosted.hostToken);
+    await rest.start(code, hosted.hostToken, hosted.lobby.version);
   } else {
     process.stdout.write(`${bots.length} bots joined room ${code}; waiting for the host to start…\n`);
   }

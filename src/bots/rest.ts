@@ -24,7 +24,8 @@ export function createRestClient(base: string) {
       call<{ code: string; gameId: string; hostToken: string; room: RoomView }>('POST', '/rooms', settings, token),
     room: (code: string) => call<RoomView>('GET', `/rooms/${code}`),
     join: (code: string, nickname: string) => call<{ playerId: string; token: string }>('POST', `/rooms/${code}/players`, { nickname }),
-    start: (code: string, hostToken: string) => call<RoomView>('POST', `/rooms/${code}/start`, {}, hostToken),
+    /** `version`: the lobby's, as the host saw it; a room that moved on since refuses the start (409 STALE_VERSION). */
+    start: (code: string, hostToken: string, version: number) => call<RoomView>('POST', `/rooms/${code}/start`, { version }, hostToken),
     /** `token`: the host's or a player's; results are private to them (and admins) unless the host made them public. */
     results: (gameId: string, token: string) =>
       call<{ players: { nickname: string; score: number; rank: number; correctCount: number }[] }>('GET', `/games/${gameId}/results`, undefined, token),

@@ -6,6 +6,10 @@ import type { RoomState } from './room-state';
 export type Transition =
   | { type: 'prepared'; questionCount: number }
   | { type: 'failed'; reason: string }
+  /** The host tries a failed room again: back to building, with the same settings. */
+  | { type: 'retry' }
+  /** The host (or an admin) deletes the room: it ends, players are shown `reason`, and it is no longer read. */
+  | { type: 'delete'; reason: string }
   | { type: 'start' }
   | { type: 'advance' }
   | { type: 'cancel' }
@@ -14,7 +18,7 @@ export type Transition =
   | { type: 'end' };
 
 /** Record times that a change sets from the instant it is applied. `paused`: its `at` and `remainingMs`. */
-export type ClockField = 'createdAt' | 'phaseStartedAt' | 'openedAt' | 'deadlineAt' | 'startedAt' | 'finishedAt' | 'paused';
+export type ClockField = 'createdAt' | 'phaseStartedAt' | 'openedAt' | 'deadlineAt' | 'startedAt' | 'finishedAt' | 'deletedAt' | 'paused';
 
 /**
  * A change read off no process's clock: the fields named in `clock` (and the event's `at`) hold ms
@@ -37,11 +41,12 @@ const APPLIED = 0;
 
 const refuse = (room: RoomState, t: Transition): { ok: false; reason: string } => ({
   ok: false,
-  reason: `cannot ${t.type} a room in phase ${room.phase}`,
+  reason: room.deletedAt !== undefined ? `cannot ${t.type} a deleted room` : `cannot ${t.type} a room in phase ${room.phase}`,
 });
 
 /**
  * The room lifecycle: building → lobby → question(i) ⇄ reveal(i) → finished, or failed / cancelled.
+ * A failed room may be retried (back to building); any room may be deleted (cancelled, or kept ended, and marked).
  * Every accepted transition increments `version` and yields exactly one event for the stream.
  */
 export function transition(room: RoomState, t: Transition): TransitionResult {
@@ -58,6 +63,7 @@ const OPENS: readonly ClockField[] = ['phaseStartedAt', 'openedAt', 'deadlineAt'
 function change(room: RoomState, t: Transition, now: number): Changed {
   const version = room.version + 1;
   const s = room.settings;
+  if (room.deletedAt !== undefined) return refuse(room, t);
   switch (t.type) {
     case 'prepared': {
       if (room.phase !== 'building') return refuse(room, t);
@@ -68,6 +74,28 @@ function change(room: RoomState, t: Transition, now: number): Changed {
       if (room.phase !== 'building') return refuse(room, t);
       const next = { ...room, phase: 'failed' as const, version, failureReason: t.reason, finishedAt: now };
       return { ok: true, room: next, event: { type: 'room.failed', roomCode: room.code, version, at: now, reason: t.reason }, clock: ['finishedAt'] };
+    }
+    case 'retry': {
+      if (room.phase !== 'failed') return refuse(room, t);
+      // `phaseStartedAt` marks when this building began, for the building limit.
+      const next: RoomState = { ...room, phase: 'building', version, failureReason: null, finishedAt: null, phaseStartedAt: now };
+      return { ok: true, room: next, event: { type: 'room.created', roomCode: room.code, version, at: now }, clock: ['phaseStartedAt'] };
+    }
+    case 'delete': {
+      const phase = isEndPhase(room.phase) ? room.phase : ('cancelled' as const);
+      const next: RoomState = {
+        ...room,
+        version,
+        phase,
+        deadlineAt: null,
+        paused: null,
+        failureReason: t.reason,
+        finishedAt: room.finishedAt ?? now,
+        deletedAt: now,
+      };
+      // A room that had already ended keeps its finishing time; only new times are on the applying clock.
+      const clock: readonly ClockField[] = (room.finishedAt ?? null) === null ? ['finishedAt', 'deletedAt'] : ['deletedAt'];
+      return { ok: true, room: next, event: phaseEvent('room.updated', next, now), clock };
     }
     case 'start': {
       if (room.phase !== 'lobby') return refuse(room, t);

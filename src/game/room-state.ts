@@ -30,6 +30,8 @@ export const RoomState = z.object({
   createdAt: z.number(),
   startedAt: z.number().nullable(),
   finishedAt: z.number().nullable(),
+  /** Set when the host or an admin deleted the room: it has ended, and reads of it answer 410. */
+  deletedAt: z.number().optional(),
 });
 export type RoomState = z.infer<typeof RoomState>;
 

@@ -67,6 +67,7 @@ const Env = z.object({
   RETRY_BACKOFF_CAP_MS: z.coerce.number().int().min(100).default(5000),
   RECONCILE_EVERY_MS: z.coerce.number().int().min(500).default(3000),
   RECONCILE_GRACE_MS: z.coerce.number().int().min(0).default(5000),
+  RECONCILE_ROOMS_PER_PASS: z.coerce.number().int().min(1).default(10_000),
   EVENTS_READY_LAG_SECONDS: z.coerce.number().int().min(1).default(30),
   PRESENCE_LEASE_SECONDS: z.coerce.number().int().min(2).default(6),
   ANSWER_GRACE_MS: z.coerce.number().int().min(0).max(5000).default(500),
@@ -186,6 +187,8 @@ export interface Config {
   /** How often the reconciler looks for rooms left behind, and how far past its deadline a room must be. */
   reconcileEveryMs: number;
   reconcileGraceMs: number;
+  /** Room records one reconciler pass reads at most; the next pass goes on from where it stopped. */
+  reconcileRoomsPerPass: number;
   /** The worker's /ready fails while a room event has waited unread longer than this. */
   eventsReadyLagSeconds: number;
   /** A socket process renews its presence lease every third of this; its players count offline this long after it dies. */
@@ -326,6 +329,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, role?: 'api' | 
     retryBackoffCapMs: e.RETRY_BACKOFF_CAP_MS,
     reconcileEveryMs: e.RECONCILE_EVERY_MS,
     reconcileGraceMs: e.RECONCILE_GRACE_MS,
+    reconcileRoomsPerPass: e.RECONCILE_ROOMS_PER_PASS,
     eventsReadyLagSeconds: e.EVENTS_READY_LAG_SECONDS,
     presenceLeaseSeconds: e.PRESENCE_LEASE_SECONDS,
     timing: {

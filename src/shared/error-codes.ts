@@ -11,6 +11,8 @@ export const ErrorCode = {
   InvalidCredentials: 'INVALID_CREDENTIALS',
   RoomNotFound: 'ROOM_NOT_FOUND',
   RoomNotJoinable: 'ROOM_NOT_JOINABLE',
+  /** The host or an admin deleted the room (REST 410). */
+  RoomDeleted: 'ROOM_DELETED',
   NicknameTaken: 'NICKNAME_TAKEN',
   NicknameRejected: 'NICKNAME_REJECTED',
   RoomLocked: 'ROOM_LOCKED',

@@ -15,32 +15,42 @@ const MAX_ROOMS = 10_000;
  * number of api instances and survives their restarts; a per-process counter fed by transitions
  * would see only its own transitions and never see rooms expire.
  */
+/** Where a bounded scan stopped: the server (by its place in the list) and its SCAN cursor. */
+export interface ScanPosition {
+  server: number;
+  cursor: string;
+}
+
 /**
  * Reads the namespace's room records in batches with a bounded SCAN (never KEYS): at most
- * MAX_SCAN_CALLS calls and MAX_ROOMS records. `complete` is false when it stopped at a bound.
+ * MAX_SCAN_CALLS calls and `maxRooms` records, from `from` (the start when not given). `complete`
+ * is false when it stopped at a bound; `next` is then where to go on from (null once all is read).
  */
 export async function scanRoomRecords(
   redis: Redis | Cluster,
   keys: Keys,
   onBatch: (records: (string | null)[]) => void | Promise<void>,
-): Promise<{ complete: boolean }> {
+  { from = { server: 0, cursor: '0' }, maxRooms = MAX_ROOMS }: { from?: ScanPosition; maxRooms?: number } = {},
+): Promise<{ complete: boolean; next: ScanPosition | null }> {
   let calls = 0;
   let rooms = 0;
   // A cluster is scanned master by master; the records are read back through the client (GETs, not an
   // MGET: the keys of one batch may lie in several slots).
-  for (const server of serversOf(redis)) {
-    let cursor = '0';
+  const servers = serversOf(redis);
+  for (let s = from.server < servers.length ? from.server : 0; s < servers.length; s++) {
+    let cursor = s === from.server ? from.cursor : '0';
     do {
-      const [next, found] = await server.scan(cursor, 'MATCH', keys.roomRecordPattern, 'COUNT', SCAN_COUNT);
+      const [next, found] = await (servers[s] as Redis).scan(cursor, 'MATCH', keys.roomRecordPattern, 'COUNT', Math.min(SCAN_COUNT, maxRooms));
       cursor = next;
       calls++;
       if (found.length === 0) continue;
       await onBatch(await Promise.all(found.map((key) => redis.get(key))));
       rooms += found.length;
-    } while (cursor !== '0' && calls < MAX_SCAN_CALLS && rooms < MAX_ROOMS);
-    if (cursor !== '0') return { complete: false };
+    } while (cursor !== '0' && calls < MAX_SCAN_CALLS && rooms < maxRooms);
+    if (cursor !== '0') return { complete: false, next: { server: s, cursor } };
+    if (rooms >= maxRooms && s + 1 < servers.length) return { complete: false, next: { server: s + 1, cursor: '0' } };
   }
-  return { complete: true };
+  return { complete: true, next: null };
 }
 
 /**

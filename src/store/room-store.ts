@@ -7,7 +7,7 @@ import { RoomState, type StoredPlayer } from '../game/room-state';
 import { EVENTS_MAX_LENGTH } from './event-bus';
 import type { Keys } from './keys';
 import { type QuizRedis, publishCommand } from './redis';
-import { scanRoomRecords } from './room-census';
+import { type ScanPosition, scanRoomRecords } from './room-census';
 import { join as joinScript } from './scripts/join.lua';
 import { kick as kickScript } from './scripts/kick.lua';
 import { lease, presence, reconnecting, roomPresence } from './scripts/presence.lua';
@@ -175,7 +175,8 @@ export function createRoomStore({ redis, keys, ttlSeconds, instance }: RoomStore
 
     /**
      * Removes a player for good (see kick.lua): 'not-found' when no such player is in the room,
-     * 'closable' when everyone left has now answered the open question.
+     * 'closable' when everyone left has now answered the open question `openQuestion` (its close is
+     * then already on its way: the script appended the `question.closable` event).
      */
     async kick(code: string, playerId: string, openQuestion: number): Promise<'kicked' | 'closable' | 'not-found'> {
       const r = await kickScript.run(
@@ -190,9 +191,11 @@ export function createRoomStore({ redis, keys, ttlSeconds, instance }: RoomStore
           kicked: keys.kicked(code),
           answers: keys.answers(code, Math.max(openQuestion, 0)),
           instances: keys.instances(code),
+          room: keys.room(code),
+          events: keys.events(code),
           ranking: keys.ranking(code),
         },
-        { playerId, kickedTtlSeconds: ttlSeconds },
+        { playerId, kickedTtlSeconds: ttlSeconds, questionIndex: openQuestion, eventsMaxLength: EVENTS_MAX_LENGTH },
       );
       if (!r.ok) return r.code;
       return r.closable ? 'closable' : 'kicked';
@@ -316,9 +319,19 @@ export function createRoomStore({ redis, keys, ttlSeconds, instance }: RoomStore
       return { playerCount: r.players, answeredCount: index >= 0 ? r.answered : 0, vacantForMs: r.vacantForMs, closable: r.closable };
     },
 
-    /** Every room record, in batches, by a bounded SCAN (see room-census.ts). */
-    scan(onBatch: (records: (string | null)[]) => Promise<void>): Promise<{ complete: boolean }> {
-      return scanRoomRecords(redis, keys, onBatch);
+    /**
+     * Room records, in batches, by a bounded SCAN (see room-census.ts), going on from where the last
+     * scan with `resumable` stopped (kept in Redis, so any process's next scan goes on from there).
+     */
+    async scan(onBatch: (records: (string | null)[]) => Promise<void>, { resumable = false, maxRooms }: { resumable?: boolean; maxRooms?: number } = {}) {
+      const saved = resumable ? await redis.get(keys.reconcileCursor) : null;
+      const from = saved ? (JSON.parse(saved) as ScanPosition) : undefined;
+      const scanned = await scanRoomRecords(redis, keys, onBatch, { from, maxRooms });
+      if (resumable) {
+        if (scanned.next) await redis.set(keys.reconcileCursor, JSON.stringify(scanned.next), 'EX', ttlSeconds);
+        else await redis.del(keys.reconcileCursor);
+      }
+      return scanned;
     },
 
     async publish(code: string, message: ChannelMessage): Promise<void> {

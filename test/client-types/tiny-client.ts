@@ -1,7 +1,7 @@
 // A tiny TypeScript client of quizloop, type-checked against the package's published entry (`quizloop/client`,
 // built to dist/) by test/unit/client-types.test.ts. Each @ts-expect-error marks a misuse the types must refuse.
 import { io, type Socket } from 'socket.io-client';
-import { type ClientToServerEvents, ErrorCode, type RoomView, type ServerToClientEvents } from 'quizloop/client';
+import { type ClientToServerEvents, ErrorCode, type HostControl, type RoomView, type ServerToClientEvents } from 'quizloop/client';
 
 const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io('http://localhost:3001', { auth: { token: 'a player token' } });
 
@@ -37,4 +37,9 @@ socket.on('room:view', (view) => view.correctChoice);
 // @ts-expect-error a refusal's code is one of ErrorCode
 socket.emit('room:sync', (ack) => ack.ok || ack.error.code === 'OOPS');
 
-export { shown };
+// A host's Skip names the version of the view it was meant for (POST /rooms/{code}/skip).
+const skip: HostControl = { version: 7 };
+// @ts-expect-error a host control must name the version
+const unnamed: HostControl = {};
+
+export { shown, skip, unnamed };

@@ -1,9 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { RoomView } from '../../src/shared/room';
-import { type Game, type Player, openGame } from '../helpers/game';
-import { report, roomWhen } from '../helpers/faults';
+import type { Game, Player } from '../helpers/game';
 import { RecordingClient } from '../helpers/recording-client';
-import { Stack, printLogsOnFailure } from '../helpers/stack';
+import { faultSuite, report, roomWhen } from './support/faults';
 
 /** Long questions: an early close is told apart from the deadline by many seconds. */
 const SETTINGS = { questionCount: 3, questionSeconds: 30, revealSeconds: 1 };
@@ -13,29 +12,28 @@ const ABANDONED_SECONDS = 3;
 const EARLY_CLOSE_WITHIN_MS = 10_000;
 
 describe('when a socket process is killed (SIGKILL) with players on it', () => {
-  let stack: Stack;
   let game: Game;
-  let stranded: Player;
   let killedAt = 0;
   let closedAfterMs = 0;
   let question0: RoomView;
   let abandonedEnd: { view: RoomView; at: number };
   let lastKilledAt = 0;
 
-  beforeAll(async () => {
-    stack = await Stack.start('socket-killed', ['api', 'worker', 'socket', 'socket2'], {
-      env: { PRESENCE_LEASE_SECONDS: String(LEASE_SECONDS), ROOM_ABANDONED_SECONDS: String(ABANDONED_SECONDS) },
-    });
-    try {
-      game = await openGame(stack, SETTINGS, 2);
-      // A third player on the second socket process, which is then killed before they answer.
-      const { playerId, token } = await stack.api.join(game.code, 'Stranded');
+  const rig = faultSuite(
+    'socket-killed',
+    { env: { PRESENCE_LEASE_SECONDS: String(LEASE_SECONDS), ROOM_ABANDONED_SECONDS: String(ABANDONED_SECONDS) } },
+    async (rig) => {
+      const { stack } = rig;
+      // The host and two players on the first socket process…
+      game = await rig.openGame(SETTINGS, 2, { socketUrl: stack.socketUrl });
+      // …and a third player on the second, which is then killed before they answer.
+      const { playerId, token } = await rig.api.join(game.code, 'Stranded');
       const client = await RecordingClient.connect(stack.socket2Url, token, 'Stranded');
       await client.waitForPhase('lobby');
-      stranded = { index: 2, nickname: 'Stranded', playerId, token, client };
+      const stranded: Player = { index: 2, nickname: 'Stranded', playerId, token, client };
       game.players.push(stranded);
 
-      await stack.api.start(game.code, game.hostToken);
+      await rig.api.start(game.code, game.hostToken);
       question0 = await game.host.waitForQuestion(0);
       await stack.kill('socket2', 'SIGKILL');
       killedAt = Date.now();
@@ -46,21 +44,12 @@ describe('when a socket process is killed (SIGKILL) with players on it', () => {
 
       // Everyone else's connections go with the other socket process: the game is abandoned.
       await game.host.waitForQuestion(1, 10_000);
-      await stack.kill('socket', 'SIGKILL');
+      await rig.kill('socket');
       lastKilledAt = Date.now();
       abandonedEnd = await roomWhen(stack, game.code, 'the abandoned game to finish', (v) => v.phase === 'finished', 30_000);
       report(`every socket SIGKILLed → abandoned game finished (ROOM_ABANDONED_SECONDS=${ABANDONED_SECONDS})`, abandonedEnd.at - lastKilledAt);
-    } catch (err) {
-      throw stack.setUpFailed(err);
-    }
-  }, 120_000);
-
-  printLogsOnFailure(() => stack);
-
-  afterAll(async () => {
-    game?.closeAll();
-    await stack?.stop();
-  });
+    },
+  );
 
   it('closes the question early once everyone still connected has answered, within 10 s, long before its deadline', () => {
     expect(closedAfterMs).toBeLessThan(EARLY_CLOSE_WITHIN_MS);
@@ -74,7 +63,7 @@ describe('when a socket process is killed (SIGKILL) with players on it', () => {
   });
 
   it('keeps the results of the abandoned game: the answers to question 0', async () => {
-    const results = await stack.api.waitForResults(game.gameId, 15_000);
+    const results = await rig().api.waitForResults(game.gameId, 15_000);
 
     expect(results.players).toHaveLength(3);
     expect(results.answers.filter((a) => a.questionIndex === 0)).toHaveLength(2);

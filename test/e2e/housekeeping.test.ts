@@ -56,7 +56,8 @@ describe('housekeeping of rooms left alone, through separate api, worker and soc
     await waitUntil(
       'the pause to be taken',
       async () => {
-        const res = await stack.api.request('POST', `/rooms/${game.code}/pause`, { token: game.hostToken });
+        const { version } = await stack.api.room(game.code);
+        const res = await stack.api.request('POST', `/rooms/${game.code}/pause`, { token: game.hostToken, body: { version } });
         if (res.status !== 200 && res.status !== 409) throw new Error(`pause answered ${res.status}`);
         return res.status === 200 ? true : undefined;
       },

@@ -1,21 +1,20 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { QueueName, jobId } from '../../src/shared/jobs';
 import { type Db, createDb } from '../../src/platform/db';
 import type { GameResults } from '../../src/store/repos/games.repo';
 import { createKeys } from '../../src/store/keys';
 import { type Queues, closeQueues, createQueues } from '../../src/store/queues';
 import { type QuizRedis, createRedis } from '../../src/store/redis';
-import { type Game, answerAsPlanned, openGame, questionsShown } from '../helpers/game';
+import type { Game } from '../helpers/game';
 import { type GameRows, gameRows } from '../helpers/game-rows';
 import { infra, waitUntil } from '../helpers/infra';
 import type { AnswerAck } from '../helpers/recording-client';
-import { Stack } from '../helpers/stack';
 import { metricValue, scrape } from '../helpers/prometheus';
-import { TcpProxy } from '../helpers/tcp-proxy';
+import { ANSWERING, expectPlayedThrough, faultSuite } from './support/faults';
 
 const SETTINGS = { questionCount: 3, questionSeconds: 8, revealSeconds: 1 };
-/** Four players pick choices 0 to 3, so on any question of up to four choices someone is right and scores. */
-const PLAYERS = 4;
+/** Every player answers, picking choices 0 to 3, so on any question of up to four choices someone is right and scores. */
+const PLAYERS = ANSWERING;
 /** Failed attempts to wait for before PostgreSQL comes back: the first try and at least one retry. */
 const FAILED_ATTEMPTS = 2;
 
@@ -27,8 +26,6 @@ interface JobRecord {
 }
 
 describe('when PostgreSQL is unreachable as a game finishes, and then comes back', () => {
-  let proxy: TcpProxy;
-  let stack: Stack;
   let game: Game;
   let redis: QuizRedis;
   let queues: Queues;
@@ -38,8 +35,8 @@ describe('when PostgreSQL is unreachable as a game finishes, and then comes back
   let afterwards: { job: JobRecord; rows: GameRows; backlog: number | undefined; kept: boolean };
   /** The worker's results backlog gauge, and whether the game's snapshot waits in Redis. */
   const backlog = async () => ({
-    backlog: metricValue(await scrape(`${stack.workerUrl}/metrics`), 'quizloop_results_backlog'),
-    kept: (await redis.hexists(createKeys(stack.namespace).resultsPending, game.gameId)) === 1,
+    backlog: metricValue(await scrape(`${rig().stack.workerUrl}/metrics`), 'quizloop_results_backlog'),
+    kept: (await redis.hexists(createKeys(rig().stack.namespace).resultsPending, game.gameId)) === 1,
   });
   let results: GameResults;
 
@@ -57,59 +54,42 @@ describe('when PostgreSQL is unreachable as a game finishes, and then comes back
     );
   }
 
-  beforeAll(async () => {
-    const proxied = await TcpProxy.inFrontOf(infra().databaseUrl, 5432);
-    proxy = proxied.proxy;
-    db = createDb(infra().databaseUrl);
-    // Every process reaches PostgreSQL through the proxy, so the outage is everyone's, as a real one would be.
-    stack = await Stack.start('pg-outage', undefined, { env: { DATABASE_URL: proxied.url } });
-    redis = createRedis(infra().redisUrl, { name: 'test-pg-outage' });
-    queues = createQueues(redis, createKeys(stack.namespace));
-    try {
-      game = await openGame(stack, SETTINGS, PLAYERS);
-      for (const player of game.players) {
-        const { acks: mine } = answerAsPlanned(player, (view) => ({
-          choice: player.index % view.question.choices.length,
-          delayMs: 200 + 150 * player.index,
-        }));
-        acks.push(mine);
-      }
-      await stack.api.start(game.code, game.hostToken);
+  // Every process reaches PostgreSQL through the proxy, so the outage is everyone's, as a real one would be.
+  const rig = faultSuite(
+    'pg-outage',
+    { postgresProxy: true },
+    async (rig) => {
+      db = createDb(infra().databaseUrl);
+      redis = createRedis(infra().redisUrl, { name: 'test-pg-outage' });
+      queues = createQueues(redis, createKeys(rig.stack.namespace));
+      const played = await rig.playGame(SETTINGS, { everyoneAnswers: true });
+      game = played;
+      acks.push(...played.acks);
 
       await game.host.waitForQuestion(0, 30_000);
-      await proxy.stop();
-      await Promise.all([game.host, ...game.players.map((p) => p.client)].map((c) => c.waitForPhase('finished', undefined, 60_000)));
+      await rig.postgres?.stop();
+      await Promise.all(game.clients().map((c) => c.waitForPhase('finished', undefined, 60_000)));
       const tried = await persistJobWhen(`to fail ${FAILED_ATTEMPTS} times`, (job) => job.attemptsMade >= FAILED_ATTEMPTS);
       whileDown = { job: tried, rows: await gameRows(db, game.gameId), ...(await backlog()) };
 
-      await proxy.resume();
-      // Through the api: its own pool lost its connections too, and must find PostgreSQL again.
-      results = await stack.api.waitForResults(game.gameId, 60_000);
+      await rig.postgres?.resume();
+      // Through the apis: their own pools lost their connections too, and must find PostgreSQL again.
+      results = await rig.api.waitForResults(game.gameId, 60_000);
       // The rows can be visible a moment before BullMQ records the job as done.
       const done = await persistJobWhen('to finish', (job) => job.state === 'completed' || job.state === 'failed');
       afterwards = { job: done, rows: await gameRows(db, game.gameId), ...(await backlog()) };
-    } catch (err) {
-      console.error(`game set-up failed; process output:\n${stack.logs()}`);
-      throw err;
-    }
-  }, 180_000);
-
-  beforeEach(({ onTestFailed }) => onTestFailed(() => console.error(`process output (${stack.namespace}):\n${stack.logs()}`)));
+    },
+    180_000,
+  );
 
   afterAll(async () => {
-    game?.closeAll();
     if (queues) await closeQueues(queues);
     await redis?.quit();
-    await stack?.stop();
-    await proxy?.stop();
     await db?.destroy();
   });
 
-  it('plays the whole game while PostgreSQL is away, accepting every answer', async () => {
-    for (const client of [game.host, ...game.players.map((p) => p.client)]) {
-      expect(questionsShown(client.frames), client.label).toEqual([0, 1, 2]);
-      expect(client.views().at(-1)?.phase, client.label).toBe('finished');
-    }
+  it('plays the whole game while PostgreSQL is away, accepting every answer, and saves what every player was shown', async () => {
+    expectPlayedThrough(game, results, SETTINGS.questionCount);
     for (const mine of acks) {
       const settled = await Promise.all(mine);
       expect(settled).toHaveLength(SETTINGS.questionCount);
@@ -127,7 +107,7 @@ describe('when PostgreSQL is unreachable as a game finishes, and then comes back
     // Kept in Redis without expiry until PostgreSQL takes it, and counted in the backlog gauge.
     expect(whileDown.kept).toBe(true);
     expect(whileDown.backlog).toBe(1);
-    expect(stack.logs('worker')).toMatch(/"queue":"persist-results".*"err":"connect ECONNREFUSED.*"msg":"job failed"/);
+    expect(rig().stack.logs(undefined, 10_000)).toMatch(/"queue":"persist-results".*"err":"connect ECONNREFUSED.*"msg":"job failed"/);
   });
 
   it('saves the game on a later attempt once PostgreSQL is back', () => {

@@ -229,7 +229,8 @@ describe('who the api and the socket let in', () => {
     });
 
     it('lets the real host start the room', async () => {
-      const res = await stack.api.request('POST', `/rooms/${roomB.code}/start`, { token: roomB.hostToken });
+      const { version } = await stack.api.room(roomB.code);
+      const res = await stack.api.request('POST', `/rooms/${roomB.code}/start`, { token: roomB.hostToken, body: { version } });
 
       expect(res).toMatchObject({ status: 200, body: { phase: 'question', questionIndex: 0 } });
     });

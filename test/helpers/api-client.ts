@@ -126,13 +126,30 @@ export class ApiClient {
     return this.expect(201, 'POST', `/rooms/${code}/players`, { body: { nickname } });
   }
 
-  start(code: string, hostToken: string): Promise<RoomView> {
-    return this.control(code, 'start', hostToken);
+  start(code: string, hostToken: string, version?: number): Promise<RoomView> {
+    return this.control(code, 'start', hostToken, version);
   }
 
-  /** A host control that must succeed; use `request` to see a refusal. */
-  control(code: string, action: 'start' | 'pause' | 'resume' | 'skip' | 'end' | 'lock' | 'unlock', hostToken: string): Promise<RoomView> {
-    return this.expect<RoomView>(200, 'POST', `/rooms/${code}/${action}`, { token: hostToken });
+  /**
+   * A host control that must succeed; use `request` to see a refusal. One that moves the room names
+   * `version`, or else the version the room is at now, read first (as a host screen names the view it
+   * shows) and read again when the room's clock moved it on meanwhile (409 STALE_VERSION), as a host taps again.
+   */
+  async control(
+    code: string,
+    action: 'start' | 'pause' | 'resume' | 'skip' | 'end' | 'lock' | 'unlock',
+    hostToken: string,
+    version?: number,
+  ): Promise<RoomView> {
+    if (action === 'lock' || action === 'unlock') return this.expect<RoomView>(200, 'POST', `/rooms/${code}/${action}`, { token: hostToken });
+    for (let attempt = 1; ; attempt++) {
+      const body = { version: version ?? (await this.room(code)).version };
+      const res = await this.request<RoomView>('POST', `/rooms/${code}/${action}`, { token: hostToken, body });
+      if (res.status === 200) return res.body;
+      const stale = res.status === 409 && (res.body as unknown as { code?: string })?.code === 'STALE_VERSION';
+      if (!stale || version !== undefined || attempt >= 3)
+        throw new Error(`POST /rooms/${code}/${action}: expected 200, got ${res.status} ${JSON.stringify(res.body)}`);
+    }
   }
 
   kick(code: string, playerId: string, hostToken: string): Promise<RoomView> {

@@ -1,6 +1,6 @@
 import type { RoomView } from '../../src/shared/room';
 import type { GameResults } from '../../src/store/repos/games.repo';
-import type { RoomSettingsInput } from './api-client';
+import type { CreatedRoom, RoomSettingsInput } from './api-client';
 import { type AnswerAck, type ConnectOptions, type Frame, RecordingClient } from './recording-client';
 import type { Stack } from './stack';
 
@@ -26,16 +26,17 @@ export interface Game {
 
 /**
  * A room in the lobby with a connected host screen and `playerCount` connected players; hosted by a
- * new account unless `author` is given; `connect` options (such as reconnecting) apply to every client.
+ * new account unless `author` is given, in a new room unless `room` names one made already (with its
+ * author); `connect` options (such as reconnecting) apply to every client.
  */
 export async function openGame(
   stack: Pick<Stack, 'api' | 'socketUrl'>,
   settings: RoomSettingsInput,
   playerCount: number,
-  { author, connect: options }: { author?: { token: string }; connect?: ConnectOptions } = {},
+  { author, connect: options, room }: { author?: { token: string }; connect?: ConnectOptions; room?: CreatedRoom } = {},
 ): Promise<Game> {
   const userToken = author?.token ?? (await stack.api.registerHost('Quizmaster')).token;
-  const { code, gameId, hostToken } = await stack.api.createRoom(userToken, settings);
+  const { code, gameId, hostToken } = room ?? (await stack.api.createRoom(userToken, settings));
   await stack.api.waitForLobby(code);
   const host = await RecordingClient.connect(stack.socketUrl, hostToken, 'host', options);
   await host.waitForPhase('lobby');

@@ -10,7 +10,7 @@ import { GENEROUS_LIMITS, deleteNamespace, infra, sleep, testNamespace, waitUnti
 
 /**
  * `socket2` is a second socket process on a port of its own, for reconnecting to another instance;
- * `worker2` a second worker (its metrics on a free port); `api2` a second api on a port of its own.
+ * `worker2` a second worker (its metrics on a port of its own); `api2` a second api on a port of its own.
  */
 export type Role = 'api' | 'api2' | 'worker' | 'worker2' | 'socket' | 'socket2';
 const ROLES: Role[] = ['api', 'socket', 'worker'];
@@ -55,6 +55,8 @@ export class Stack {
   /** The ports of `socket2` and `api2`, chosen when the stack starts. */
   socket2Port = 0;
   api2Port = 0;
+  /** The second worker's /metrics, /health and /ready. */
+  metrics2Port = 0;
   /** Seed nodes of the Redis Cluster every role uses instead of the test Redis (REDIS_CLUSTER_NODES). */
   clusterNodes: string | null = null;
 
@@ -66,18 +68,21 @@ export class Stack {
     readonly metricsPort: number,
     /** Extra environment for every role, e.g. ADMIN_USER; a function when it depends on the stack's ports. */
     private readonly extraEnv: ExtraEnv = {},
+    /** Where `api` sends its requests when not straight to the first api (a balancer in front of both). */
+    apiFront?: string,
   ) {
     const dir = path.join(infra().repoRoot, 'test-artifacts', 'logs');
     mkdirSync(dir, { recursive: true });
     this.logFile = createWriteStream(path.join(dir, `${namespace}.log`));
-    this.api = new ApiClient(this.apiUrl, { game: (id) => this.gameIds.add(id), email: (e) => this.emails.add(e) });
+    this.api = new ApiClient(apiFront ?? this.apiUrl, { game: (id) => this.gameIds.add(id), email: (e) => this.emails.add(e) });
   }
 
   /** Starts api, socket and worker (or the given roles) and waits until each is ready. */
-  static async start(label: string, roles: Role[] = ROLES, options: { env?: ExtraEnv; clusterNodes?: string } = {}): Promise<Stack> {
-    const stack = new Stack(testNamespace(label), await getPort(), await getPort(), await getPort(), options.env);
+  static async start(label: string, roles: Role[] = ROLES, options: { env?: ExtraEnv; clusterNodes?: string; apiFront?: string } = {}): Promise<Stack> {
+    const stack = new Stack(testNamespace(label), await getPort(), await getPort(), await getPort(), options.env, options.apiFront);
     stack.socket2Port = await getPort();
     stack.api2Port = await getPort();
+    stack.metrics2Port = await getPort();
     stack.clusterNodes = options.clusterNodes ?? null;
     try {
       await Promise.all(roles.map((r) => stack.startRole(r)));
@@ -106,6 +111,10 @@ export class Stack {
 
   get workerUrl(): string {
     return `http://127.0.0.1:${this.metricsPort}`;
+  }
+
+  get worker2Url(): string {
+    return `http://127.0.0.1:${this.metrics2Port}`;
   }
 
   env(): NodeJS.ProcessEnv {
@@ -141,7 +150,7 @@ export class Stack {
     const main = path.join(infra().repoRoot, 'dist/src/main.js');
     const second: Partial<Record<Role, NodeJS.ProcessEnv>> = {
       socket2: { SOCKET_PORT: String(this.socket2Port) },
-      worker2: { METRICS_PORT: '0' },
+      worker2: { METRICS_PORT: String(this.metrics2Port) },
       api2: { PORT: String(this.api2Port) },
     };
     const env = { ...this.env(), ...second[role] };

@@ -22,7 +22,9 @@ export type JobOutcome = { state: 'completed'; result: unknown; job: Job } | { s
  * webhooks. No worker runs until `run` starts one for a single job, so nothing moves a room but the test.
  */
 export async function startWorkerHarness(label: string, env: NodeJS.ProcessEnv = {}) {
-  const { redisUrl, databaseUrl } = infra();
+  const { databaseUrl } = infra();
+  // A test may bring a Redis of its own (REDIS_URL), for a keyspace holding nothing but its namespace.
+  const redisUrl = env.REDIS_URL ?? infra().redisUrl;
   const namespace = testNamespace(label);
   const config = loadConfig(
     {

@@ -110,7 +110,10 @@ describe('when one client asks too often', () => {
 
     const open = [await create(), await create(), await create()];
     const fourth = await create();
-    const end = await client.request('POST', `/rooms/${open[0]?.body.code}/end`, { token: open[0]?.body.hostToken });
+    const end = await client.request('POST', `/rooms/${open[0]?.body.code}/end`, {
+      token: open[0]?.body.hostToken,
+      body: { version: open[0]?.body.room.version },
+    });
     const afterEnd = await create();
     const sixth = await create();
 

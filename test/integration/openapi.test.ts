@@ -228,7 +228,7 @@ describe('the api, against its document', () => {
       'POST /auth/register',
       await client.request('POST', '/auth/register', { body: { email, password: 'correct horse battery', displayName: 'Again' } }),
     );
-    const created = await client.request<{ code: string }>('POST', '/rooms', { token, body: { questionCount: 3 } });
+    const created = await client.request<{ code: string; room: { version: number } }>('POST', '/rooms', { token, body: { questionCount: 3 } });
     expectDocumented('POST /rooms', created);
     const code = created.body.code;
 
@@ -236,6 +236,7 @@ describe('the api, against its document', () => {
     expectDocumented('POST /rooms/{code}/players', await client.request('POST', `/rooms/${code}/players`, { body: { nickname: 'Ann' } }));
     expectDocumented('POST /rooms/{code}/players', await client.request('POST', `/rooms/${code}/players`, { body: { nickname: 'ann' } }));
     expectDocumented('POST /rooms/{code}/start', await client.request('POST', `/rooms/${code}/start`, { token }));
+    expectDocumented('POST /rooms/{code}/start', await client.request('POST', `/rooms/${code}/start`, { token, body: { version: created.body.room.version } }));
     expectDocumented('GET /rooms/{code}', await client.request('GET', '/rooms/O0O0O0'));
     expectDocumented('POST /rooms', await client.request('POST', '/rooms', { body: {} }));
     expectDocumented('GET /games/{id}/results', await client.request('GET', `/games/${randomUUID()}/results`));

@@ -185,6 +185,49 @@ describe('the room store', () => {
     });
   });
 
+  describe('when the host kicks the one player everyone waited for', () => {
+    /** A room with Ann and Bob online, in its lobby or with question 0 open; Ann answered question 0 (as the answer script stores it). */
+    async function waitingForBob(open: boolean) {
+      let room = await created();
+      const steps: Parameters<typeof transition>[1][] = [{ type: 'prepared', questionCount: 1 }, ...(open ? [{ type: 'start' as const }] : [])];
+      for (const t of steps) {
+        const applied = await rooms.apply(room.version, step(room, t));
+        if (!applied.ok) throw new Error(`could not apply ${t.type}`);
+        room = applied.room;
+      }
+      for (const [id, nickname] of [
+        ['ann', 'Ann'],
+        ['bob', 'Bob'],
+      ]) {
+        await rooms.join(room.code, { id: id as string, nickname: nickname as string, userId: null, joinedAt: 1 });
+        await rooms.presence(room.code, id as string, 1);
+      }
+      await redis.hset(keys.answers(room.code, 0), 'ann', JSON.stringify({ choice: 1, correct: true, points: 900, elapsedMs: 1, at: 1, streak: 1 }));
+      return room;
+    }
+    const closableEvents = async (code: string) =>
+      (await redis.xrange(keys.events(code), '-', '+'))
+        .map(([, fields]) => JSON.parse(fields[fields.indexOf('event') + 1] ?? 'null'))
+        .filter((e) => e.type === 'question.closable' && e.roomCode === code);
+
+    it('appends the question.closable event in the kick script itself, for the open question and version', async () => {
+      const room = await waitingForBob(true);
+
+      expect(await rooms.kick(room.code, 'bob', 0)).toBe('closable');
+      expect(await closableEvents(room.code)).toEqual([expect.objectContaining({ version: room.version, questionIndex: 0 })]);
+    });
+
+    it('appends nothing when no question is open, or the kick names a question the room has left', async () => {
+      const lobby = await waitingForBob(false);
+      const open = await waitingForBob(true);
+
+      expect(await rooms.kick(lobby.code, 'bob', 0)).toBe('kicked');
+      expect(await rooms.kick(open.code, 'bob', 1)).toBe('kicked');
+      expect(await closableEvents(lobby.code)).toEqual([]);
+      expect(await closableEvents(open.code)).toEqual([]);
+    });
+  });
+
   describe('when questions are saved', () => {
     it('keeps the answers in a separate key, out of the room record that is published', async () => {
       const room = await created();

@@ -36,6 +36,40 @@ describe('room state machine', () => {
     });
   });
 
+  describe('when the host retries a failed room', () => {
+    it('goes back to building with the same settings, and asks for its questions again', () => {
+      const room = roomIn({ phase: 'failed', version: 2, failureReason: 'bank away', finishedAt: 1000 });
+
+      const { room: next, event } = accepted(room, { type: 'retry' });
+
+      expect(next).toMatchObject({ phase: 'building', version: 3, failureReason: null, finishedAt: null, phaseStartedAt: NOW, settings: room.settings });
+      expect(event).toEqual({ type: 'room.created', roomCode: room.code, version: 3, at: NOW });
+    });
+
+    it.each<RoomPhase>(['building', 'lobby', 'question', 'finished', 'cancelled'])('refuses it in %s', (phase) => {
+      expect(transition(roomIn({ phase }), { type: 'retry' })).toMatchObject({ ok: false, reason: `cannot retry a room in phase ${phase}` });
+    });
+  });
+
+  describe('when the host deletes the room', () => {
+    it('cancels a room that has not ended, with the reason its players see', () => {
+      const room = roomIn({ phase: 'question', version: 4, questionIndex: 0, deadlineAt: NOW + 1000 });
+
+      const { room: next, event } = accepted(room, { type: 'delete', reason: 'The host deleted this room.' });
+
+      expect(next).toMatchObject({ phase: 'cancelled', version: 5, deadlineAt: null, failureReason: 'The host deleted this room.', deletedAt: NOW });
+      expect(event).toMatchObject({ type: 'room.updated', version: 5, phase: 'cancelled' });
+    });
+
+    it('keeps an ended room ended as it was, marked deleted, and refuses any change after', () => {
+      const { room: next } = accepted(roomIn({ phase: 'failed', finishedAt: 1000 }), { type: 'delete', reason: 'gone' });
+
+      expect(next).toMatchObject({ phase: 'failed', finishedAt: 1000, deletedAt: NOW });
+      expect(transition(next, { type: 'retry' })).toMatchObject({ ok: false, reason: 'cannot retry a deleted room' });
+      expect(transition(next, { type: 'delete', reason: 'again' })).toMatchObject({ ok: false });
+    });
+  });
+
   describe('when the host starts the game', () => {
     it('opens question 0 with an absolute deadline one question-time away', () => {
       const room = roomIn({ phase: 'lobby', version: 2 });

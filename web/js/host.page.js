@@ -221,7 +221,8 @@ async function control(action, button) {
   button.disabled = true;
   try {
     // Name the version on screen: a tap that arrives after the clock moved on is refused, not applied to the next phase.
-    const body = ['pause', 'resume', 'skip'].includes(action) && view ? { version: view.version } : undefined;
+    // Locking moves no phase and names none.
+    const body = action === 'lock' || action === 'unlock' ? undefined : { version: view?.version };
     applyView(await api('POST', `/rooms/${room.code}/${action}`, { token: room.hostToken, body }));
     showError(null);
   } catch (err) {
@@ -301,7 +302,7 @@ async function startGame() {
   const button = byId('start', HTMLButtonElement);
   button.disabled = true;
   try {
-    applyView(await api('POST', `/rooms/${room.code}/start`, { token: room.hostToken }));
+    applyView(await api('POST', `/rooms/${room.code}/start`, { token: room.hostToken, body: { version: view?.version } }));
     showError(null);
   } catch (err) {
     showError(err.message);
@@ -340,6 +341,31 @@ function newGame() {
   showCreate();
 }
 
+/** A failed room is prepared again, same code and settings: the room reopens in `building`. */
+async function retryFailedRoom() {
+  if (!room) return;
+  const failed = room;
+  try {
+    await api('POST', `/rooms/${failed.code}/retry`, { token: failed.hostToken });
+    closeRoom();
+    showError(null);
+    await openRoom(failed);
+  } catch (err) {
+    showError(err.message);
+  }
+}
+
+/** Deletes the failed room (its players are told), then back to a new game. */
+async function deleteFailedRoom() {
+  if (!room) return;
+  try {
+    await api('DELETE', `/rooms/${room.code}`, { token: room.hostToken });
+    newGame();
+  } catch (err) {
+    showError(err.message);
+  }
+}
+
 initQuestionEditor(showCreate);
 byId('open-results').addEventListener('click', () => {
   const gameId = view?.gameId;
@@ -373,6 +399,8 @@ byId('players-panel').addEventListener('toggle', () => {
   if (byId('players-panel', HTMLDetailsElement).open) void loadPlayerList();
 });
 byId('failed-new').addEventListener('click', newGame);
+byId('failed-retry').addEventListener('click', retryFailedRoom);
+byId('failed-delete').addEventListener('click', deleteFailedRoom);
 byId('sign-out').addEventListener('click', () => {
   signOut();
   showAuth(null);

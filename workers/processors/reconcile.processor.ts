@@ -13,12 +13,15 @@ import type { WorkerDeps } from '../deps';
  *   still waits, the api is asked directly;
  * - a room everyone left for the abandoned limit is finished (as a tick would);
  * - a room still building past the limit fails, with a reason the host sees;
- * and it enqueues again the results of finished games that PostgreSQL has not taken.
+ * and it enqueues again the results of finished games that PostgreSQL has not taken (kept in the
+ * results backlog, or, when nothing ever tried to save them, read from the finished room).
+ * A pass reads at most RECONCILE_ROOMS_PER_PASS room records; the next pass, on any worker, goes on
+ * from where it stopped, so every room is looked at within a few passes however many there are.
  * Every action is idempotent (deterministic job ids, version compare-and-set in the api), so two
  * passes at once, on two workers, do no harm.
  */
 export function reconcileProcessor(deps: WorkerDeps) {
-  const { rooms, queues, webhook, results, log, reconcile } = deps;
+  const { rooms, queues, webhook, results, games, log, reconcile } = deps;
 
   async function redrive(room: RoomState): Promise<void> {
     const id = jobId.advance(room.gameId, room.version);
@@ -41,7 +44,7 @@ export function reconcileProcessor(deps: WorkerDeps) {
     log.warn('room still building past the limit; failing it', { room: room.code });
     await webhook('failed', room.code, {
       version: room.version,
-      reason: `The room's questions could not be prepared within ${seconds} s (the question bank or the servers were unavailable). Create the room again.`,
+      reason: `The room's questions could not be prepared within ${seconds} s (the question bank or the servers were unavailable). Retry it, or delete it.`,
     });
   }
 
@@ -63,6 +66,23 @@ export function reconcileProcessor(deps: WorkerDeps) {
     return requeued;
   }
 
+  /**
+   * Finished rooms whose results PostgreSQL does not hold and nothing is saving (their `room.finished`
+   * event was lost, say): their results job is added (a no-op under its id when it exists).
+   */
+  async function saveUnsaved(finished: RoomState[]): Promise<number> {
+    const saved = await games.savedOf(finished.map((r) => r.gameId));
+    let enqueued = 0;
+    for (const room of finished.filter((r) => !saved.has(r.gameId))) {
+      const id = jobId.persist(room.gameId);
+      if (await queues['persist-results'].getJob(id)) continue;
+      log.warn('finished room with no results saved nor being saved; saving them', { room: room.code, game: room.gameId });
+      await queues['persist-results'].add('persist-results', { roomCode: room.code, gameId: room.gameId }, { jobId: id });
+      enqueued++;
+    }
+    return enqueued;
+  }
+
   return async (): Promise<ReconcileReport> => {
     const now = deps.redisClock.now();
     const report: ReconcileReport = { at: now, stuckRooms: 0, redriven: 0, failedBuilding: 0, abandoned: 0, resultsRequeued: 0, complete: true };
@@ -70,30 +90,39 @@ export function reconcileProcessor(deps: WorkerDeps) {
     const attempt = (what: string, room: RoomState, action: () => Promise<unknown>) =>
       actions.push(action().catch((err: Error) => log.warn(`reconciler: ${what} failed; next pass tries again`, { room: room.code, err: err.message })));
 
-    const { complete } = await rooms.scan(async (records) => {
-      for (const raw of records) {
-        const parsed = raw ? RoomState.safeParse(JSON.parse(raw)) : null;
-        if (!parsed?.success) continue;
-        const room = parsed.data;
-        if (isTimedPhase(room.phase) && room.deadlineAt !== null) {
-          const presence = await rooms.presenceState(room.code, room.phase === 'question' ? room.questionIndex : -1);
-          if (presence.vacantForMs >= deps.housekeeping.abandonedMs) {
-            report.abandoned++;
-            attempt('ending an abandoned room', room, () => endIfAbandoned(deps, room, presence.vacantForMs));
-          } else if (room.deadlineAt + reconcile.graceMs < now) {
+    const finished: RoomState[] = [];
+    const { complete } = await rooms.scan(
+      async (records) => {
+        for (const raw of records) {
+          const parsed = raw ? RoomState.safeParse(JSON.parse(raw)) : null;
+          if (!parsed?.success) continue;
+          const room = parsed.data;
+          if (room.phase === 'finished' && room.deletedAt === undefined) finished.push(room);
+          if (isTimedPhase(room.phase) && room.deadlineAt !== null) {
+            const presence = await rooms.presenceState(room.code, room.phase === 'question' ? room.questionIndex : -1);
+            if (presence.vacantForMs >= deps.housekeeping.abandonedMs) {
+              report.abandoned++;
+              attempt('ending an abandoned room', room, () => endIfAbandoned(deps, room, presence.vacantForMs));
+            } else if (room.deadlineAt + reconcile.graceMs < now) {
+              report.stuckRooms++;
+              report.redriven++;
+              attempt('driving a room on', room, () => redrive(room));
+            }
+          } else if (room.phase === 'building' && (room.phaseStartedAt ?? room.createdAt) + reconcile.buildingMs < now) {
             report.stuckRooms++;
-            report.redriven++;
-            attempt('driving a room on', room, () => redrive(room));
+            report.failedBuilding++;
+            attempt('failing a room left building', room, () => failBuilding(room));
           }
-        } else if (room.phase === 'building' && room.createdAt + reconcile.buildingMs < now) {
-          report.stuckRooms++;
-          report.failedBuilding++;
-          attempt('failing a room left building', room, () => failBuilding(room));
         }
-      }
-    });
+      },
+      { resumable: true, maxRooms: reconcile.roomsPerPass },
+    );
     report.complete = complete;
     report.resultsRequeued = await requeueResults();
+    report.resultsRequeued += await saveUnsaved(finished).catch((err: Error) => {
+      log.warn('reconciler: looking for unsaved results failed; next pass tries again', { err: err.message });
+      return 0;
+    });
     await Promise.all(actions);
     await deps.reports.write(report);
     return report;

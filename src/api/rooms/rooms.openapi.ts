@@ -3,9 +3,10 @@ import { COMMON_ERRORS, type OperationSpec } from '../operation-spec';
 import { CreateRoom, CreatedRoom, HostControl, Join, Joined, PlayedAgain, RoomPlayers, StandingsQuery } from '../schemas';
 
 const { badBody, badCode, noRoom, noToken } = COMMON_ERRORS;
+const DELETED = '`ROOM_DELETED`: the host or an admin deleted the room.';
 const HOST_ONLY = "`FORBIDDEN`: not the host token of this room (a user token, a player token, or another room's host token).";
 
-function hostControl(action: string, operationId: string, summary: string, description: string, refusedWhen: string, versioned = false): OperationSpec {
+function hostControl(action: string, operationId: string, summary: string, description: string, refusedWhen: string, versioned = true): OperationSpec {
   return {
     method: 'post',
     path: `/rooms/{code}/${action}`,
@@ -17,11 +18,14 @@ function hostControl(action: string, operationId: string, summary: string, descr
     body: versioned ? { HostControl } : undefined,
     answer: { status: 200, schema: { RoomView }, description: 'The room after the change.' },
     errors: {
-      400: badCode,
+      400: versioned ? `${badCode} Or \`BAD_REQUEST\`: no \`version\` named.` : badCode,
       401: noToken,
       403: HOST_ONLY,
       404: noRoom,
-      409: `\`INVALID_TRANSITION\`: ${refusedWhen}; or \`STALE_VERSION\`: it changed meanwhile.`,
+      409: versioned
+        ? `\`INVALID_TRANSITION\`: ${refusedWhen}; or \`STALE_VERSION\`: the room is no longer at the \`version\` named (it moved on).`
+        : `\`INVALID_TRANSITION\`: ${refusedWhen}.`,
+      410: DELETED,
     },
   };
 }
@@ -50,7 +54,47 @@ export const roomsOperations: OperationSpec[] = [
     summary: 'The public view of a room',
     description: 'The same view the socket pushes as `room:view`: never a correct answer before the reveal.',
     answer: { status: 200, schema: { RoomView }, description: 'The room as everyone in it sees it.' },
-    errors: { 400: badCode, 404: noRoom },
+    errors: { 400: badCode, 404: noRoom, 410: DELETED },
+  },
+  {
+    method: 'delete',
+    path: '/rooms/{code}',
+    operationId: 'deleteRoom',
+    tag: 'rooms',
+    auth: 'host',
+    summary: 'Delete a room',
+    description:
+      "For the room's host (its host token, or a user token of the account that made it) or an admin (a user token with the admin role). " +
+      'A room that has not ended is cancelled: a game in progress stops and its results are not saved. Everyone in it is shown ' +
+      '`failureReason` ("The host deleted this room.") and gets `room:closed`. From then on every read or control of the room answers 410 `ROOM_DELETED`.',
+    answer: { status: 204, description: 'Deleted.' },
+    errors: {
+      400: badCode,
+      401: noToken,
+      403: '`FORBIDDEN`: neither the host of this room nor an admin.',
+      404: noRoom,
+      410: DELETED,
+    },
+  },
+  {
+    method: 'post',
+    path: '/rooms/{code}/retry',
+    operationId: 'retryRoom',
+    tag: 'rooms',
+    auth: 'host',
+    summary: 'Prepare a failed room again',
+    description:
+      'A room whose questions could not be prepared (`phase: "failed"`, with a `failureReason`) goes back to `building` with the same ' +
+      'settings and code; a worker prepares it, and it reaches `lobby` (or fails again, with a reason). Players already joined stay.',
+    answer: { status: 200, schema: { RoomView }, description: 'The room, building again.' },
+    errors: {
+      400: badCode,
+      401: noToken,
+      403: HOST_ONLY,
+      404: noRoom,
+      409: '`INVALID_TRANSITION`: the room is not `failed`; or `STALE_VERSION`: it changed meanwhile.',
+      410: DELETED,
+    },
   },
   {
     method: 'get',
@@ -102,16 +146,14 @@ export const roomsOperations: OperationSpec[] = [
     'Pause the question or reveal in hand',
     "The phase becomes `paused`, keeping the time it had left (`paused.remainingMs`). No tick fires and no answer is taken while paused; the pause does not count against anyone's answer speed.",
     'the room is not in a question or a reveal',
-    true,
   ),
-  hostControl('resume', 'resumeRoom', 'Resume a paused game', 'The paused phase goes on with the time it had left, from now.', 'the room is not paused', true),
+  hostControl('resume', 'resumeRoom', 'Resume a paused game', 'The paused phase goes on with the time it had left, from now.', 'the room is not paused'),
   hostControl(
     'skip',
     'skipRoom',
     'Skip ahead',
     'In a question: close it now and show the reveal (answers given so far count). In a reveal: go on to the next question, or finish after the last.',
     'the room is not in a question or a reveal (resume a paused room first)',
-    true,
   ),
   hostControl(
     'end',
@@ -124,10 +166,11 @@ export const roomsOperations: OperationSpec[] = [
     'lock',
     'lockRoom',
     'Lock joining',
-    'Nobody new can join (`ROOM_LOCKED`); players already in may reconnect. The game goes on.',
+    'Nobody new can join (`ROOM_LOCKED`); players already in may reconnect. The game goes on. It moves no phase, so it names no `version`.',
     'the room has ended',
+    false,
   ),
-  hostControl('unlock', 'unlockRoom', 'Unlock joining', 'Players may join again, also while the game runs (late join).', 'the room has ended'),
+  hostControl('unlock', 'unlockRoom', 'Unlock joining', 'Players may join again, also while the game runs (late join).', 'the room has ended', false),
   {
     method: 'post',
     path: '/rooms/{code}/again',

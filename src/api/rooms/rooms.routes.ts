@@ -55,15 +55,13 @@ export function roomsRoutes(deps: ApiDeps, service: RoomsService): Router {
     return code;
   }
 
-  // Pause, resume and skip may name the version they were meant for: a late one is refused, not applied to the next phase.
-  const controls: Record<string, (code: string, version: number | undefined) => Promise<RoomState>> = {
+  // A control that moves the room names the version it was meant for: a late one is refused, not applied to the next phase.
+  const controls: Record<string, (code: string, version: number) => Promise<RoomState>> = {
     start: service.start,
     pause: service.pause,
     resume: service.resume,
     skip: service.skip,
     end: service.end,
-    lock: (code) => service.setLocked(code, true),
-    unlock: (code) => service.setLocked(code, false),
   };
   for (const [action, run] of Object.entries(controls)) {
     router.post(`/rooms/:code/${action}`, async (req, res) => {
@@ -72,6 +70,31 @@ export function roomsRoutes(deps: ApiDeps, service: RoomsService): Router {
       res.json(await service.viewOf(await run(code, version)));
     });
   }
+  // Locking moves no phase: it means the same whatever the room is at, so it names no version.
+  for (const locked of [true, false]) {
+    router.post(`/rooms/:code/${locked ? 'lock' : 'unlock'}`, async (req, res) => {
+      const code = await hostOf(req);
+      res.json(await service.viewOf(await service.setLocked(code, locked)));
+    });
+  }
+
+  // Only a failed room can be retried, and a retry leaves it building (a second one is refused): it names no version.
+  router.post('/rooms/:code/retry', async (req, res) => {
+    const code = await hostOf(req);
+    res.json(await service.viewOf(await service.retry(code)));
+  });
+
+  // The host (its host token, or the account that made the room) or an admin deletes the room.
+  router.delete('/rooms/:code', async (req, res) => {
+    const code = roomCodeParam(req.params.code);
+    const claims = requireClaims(req, secret, ['host', 'user']);
+    const room = await service.load(code);
+    const host = claims.sub === room.hostId && (claims.kind === 'user' || claims.room === code);
+    const admin = claims.kind === 'user' && claims.role === 'admin';
+    if (!host && !admin) throw AppError.forbidden(`Only the host of room ${code}, or an admin, can delete it.`);
+    await service.remove(code, host ? 'host' : 'admin');
+    res.status(204).end();
+  });
 
   router.post('/rooms/:code/again', async (req, res) => {
     const code = await hostOf(req);

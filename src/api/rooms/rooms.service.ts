@@ -22,6 +22,7 @@ export function createRoomsService(deps: ApiDeps) {
   async function load(code: string): Promise<RoomState> {
     const room = await rooms.get(code);
     if (!room) throw AppError.roomNotFound(code);
+    if (room.deletedAt !== undefined) throw AppError.roomDeleted(code);
     return room;
   }
 
@@ -59,14 +60,14 @@ export function createRoomsService(deps: ApiDeps) {
    * A stale or impossible request changes nothing and is answered 409.
    */
   async function change(code: string, t: Transition, expectedVersion?: number, beforeApply?: () => Promise<void>): Promise<RoomState> {
-    // Only "end" means the same whatever the room moved on to while it was computed, so only a host's
-    // end is computed again from the new state. A skip or pause that lost a race with the clock would,
-    // applied again, act on the next phase (skip a question nobody saw): it is refused instead.
+    // A control names the version it was meant for, and a stale one is refused: applied again it would act on
+    // the next phase (skip a question nobody saw). Only a delete, which names none, means the same whatever
+    // the room moved on to while it was computed, so only a delete is computed again from the new state.
     for (let attempt = 1; ; attempt++) {
       try {
         return await changeOnce(code, t, expectedVersion, beforeApply);
       } catch (err) {
-        const raced = err instanceof AppError && err.code === ErrorCode.StaleVersion && expectedVersion === undefined && t.type === 'end';
+        const raced = err instanceof AppError && err.code === ErrorCode.StaleVersion && expectedVersion === undefined && t.type === 'delete';
         if (!raced || attempt >= HOST_RETRIES) throw err;
       }
     }
@@ -266,11 +267,9 @@ export function createRoomsService(deps: ApiDeps) {
       if (kicked === 'not-found') throw AppError.notFound(`Room ${code} has no player ${playerId}.`);
       await rooms.publish(code, { kind: 'kicked', playerId });
       await rooms.publish(code, { kind: 'refresh' });
-      deps.log.info('player kicked', { room: code, player: playerId });
-      // Kicking the one player everyone was waiting for closes the question, as their answer would have.
-      if (room.phase === 'question' && kicked === 'closable') {
-        return change(code, { type: 'advance' }, room.version).catch(() => load(code));
-      }
+      // Kicking the one player everyone was waiting for closes the question, as their answer would have:
+      // the kick script decided that and sent the close on, atomically with the kick.
+      deps.log.info('player kicked', { room: code, player: playerId, closesQuestion: kicked === 'closable' });
       return room;
     },
 
@@ -282,11 +281,11 @@ export function createRoomsService(deps: ApiDeps) {
       return room;
     },
 
-    pause: (code: string, version?: number) => change(code, { type: 'pause' }, version),
-    resume: (code: string, version?: number) => change(code, { type: 'resume' }, version),
+    pause: (code: string, version: number) => change(code, { type: 'pause' }, version),
+    resume: (code: string, version: number) => change(code, { type: 'resume' }, version),
     /** Closes the open question now, or ends the reveal now: the same step the deadline would take. */
-    skip: (code: string, version?: number) => change(code, { type: 'advance' }, version),
-    end: (code: string) => change(code, { type: 'end' }),
+    skip: (code: string, version: number) => change(code, { type: 'advance' }, version),
+    end: (code: string, version: number) => change(code, { type: 'end' }, version),
     /** The worker's housekeeping: ends the room only if it is still at `version`. */
     async endIdle(code: string, version: number, reason: 'idle' | 'abandoned') {
       const room = await change(code, { type: 'end' }, version);
@@ -294,12 +293,23 @@ export function createRoomsService(deps: ApiDeps) {
       return room;
     },
 
-    start: (code: string) => change(code, { type: 'start' }),
+    start: (code: string, version: number) => change(code, { type: 'start' }, version),
 
     prepared: (code: string, version: number, questions: Question[]) =>
       change(code, { type: 'prepared', questionCount: questions.length }, version, () => rooms.saveQuestions(code, questions)),
 
     failed: (code: string, version: number, reason: string) => change(code, { type: 'failed', reason }, version),
+
+    /** The host prepares a failed room again, with the same settings (409 when it is not failed). */
+    retry: (code: string) => change(code, { type: 'retry' }),
+
+    /** Ends the room (if it has not ended) with a reason its players are shown; from then on it reads 410. */
+    async remove(code: string, by: 'host' | 'admin'): Promise<RoomState> {
+      const reason = by === 'host' ? 'The host deleted this room.' : 'An admin deleted this room.';
+      const room = await change(code, { type: 'delete', reason });
+      deps.log.info('room deleted', { room: code, by });
+      return room;
+    },
 
     advance: (code: string, version: number) => change(code, { type: 'advance' }, version),
   };

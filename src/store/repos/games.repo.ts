@@ -10,6 +10,13 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export function createGamesRepo(db: Db) {
   return {
+    /** Which of these games PostgreSQL holds the results of. */
+    async savedOf(gameIds: string[]): Promise<Set<string>> {
+      if (gameIds.length === 0) return new Set();
+      const rows: { id: string }[] = await db('games').whereIn('id', gameIds).select('id');
+      return new Set(rows.map((r) => r.id));
+    },
+
     /**
      * Writes a finished game in one transaction. Idempotent: a second run for the same game
      * (a retried or duplicated job) finds the row and writes nothing. Returns whether it wrote.

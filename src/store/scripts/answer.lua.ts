@@ -112,10 +112,7 @@ if room.settings.mode == 'first-correct' and correct then
 elseif everyoneAnsweredSoFar(KEYS[4], KEYS[11], KEYS[5], KEYS[9], KEYS[13], now) then
   closable = 1
 end
-if closable == 1 then
-  local event = cjson.encode({type = 'question.closable', roomCode = room.code, version = room.version, at = now, questionIndex = index})
-  redis.call('XADD', KEYS[12], 'MAXLEN', '~', ARGV[11], '*', 'type', 'question.closable', 'event', event)
-end
+if closable == 1 then announceClosable(KEYS[12], ARGV[11], room, now) end
 return {1, points, closable, answered, room.version, arrived}
 `;
 

@@ -43,6 +43,12 @@ local function expectedBack(reconnectingKey, now)
   return out, n
 end
 
+-- Appends the question.closable event for the room's open question, in the script that decided it.
+local function announceClosable(streamKey, maxLength, room, now)
+  local event = cjson.encode({type = 'question.closable', roomCode = room.code, version = room.version, at = now, questionIndex = room.questionIndex})
+  redis.call('XADD', streamKey, 'MAXLEN', '~', maxLength, '*', 'type', 'question.closable', 'event', event)
+end
+
 local function everyoneAnswered(onlineKey, instancesKey, answersKey, reconnectingKey, now)
   local live = liveIds(onlineKey, instancesKey, now)
   for id in pairs(live) do

@@ -6,12 +6,15 @@ import { everyoneAnsweredLua } from './early-close.lua';
  *
  * KEYS[1] players hash   KEYS[2] reconnecting hash   KEYS[3] online hash   KEYS[4] scores zset
  * KEYS[5] streaks hash   KEYS[6] times hash          KEYS[7] kicked set    KEYS[8] answers of the open question
- * KEYS[9] socket instances' presence leases   KEYS[10] ranking zset
+ * KEYS[9] socket instances' presence leases   KEYS[10] room record   KEYS[11] events stream
+ * KEYS[12] ranking zset
  * ARGV[1] player id      ARGV[2] time to live of the kicked set, seconds
+ * ARGV[3] the index of the question KEYS[8] holds   ARGV[4] approximate maximum length of the events stream
  *
  * Returns 1 when kicked, 2 when kicked and everyone left online has answered the open question
- * (the early-close rule, as an answer would have completed it), -1 when no such player is in the
- * room. The player leaves the standings, the early-close count and the open question's answers;
+ * (the early-close rule, as an answer would have completed it: its `question.closable` event is
+ * appended to the stream in this same script, so no process can die between the kick and the
+ * close), -1 when no such player is in the room. The player leaves the standings, the early-close count and the open question's answers;
  * their id goes into the kicked set, so their token is refused. Their nickname stays taken, so they
  * cannot come straight back under it.
  */
@@ -22,21 +25,28 @@ for _, field in ipairs(redis.call('HKEYS', KEYS[3])) do
   if string.sub(field, 1, #ARGV[1] + 1) == ARGV[1] .. '|' then redis.call('HDEL', KEYS[3], field) end
 end
 redis.call('ZREM', KEYS[4], ARGV[1])
-redis.call('ZREM', KEYS[10], ARGV[1])
+redis.call('ZREM', KEYS[12], ARGV[1])
 redis.call('HDEL', KEYS[8], ARGV[1])
 redis.call('SADD', KEYS[7], ARGV[1])
 redis.call('EXPIRE', KEYS[7], tonumber(ARGV[2]))
+local raw = redis.call('GET', KEYS[10])
+if not raw then return 1 end
+local room = cjson.decode(raw)
+if room.phase ~= 'question' or room.questionIndex ~= tonumber(ARGV[3]) then return 1 end
 local now = redisNow()
 local _, live = liveIds(KEYS[3], KEYS[9], now)
-if live > 0 and everyoneAnswered(KEYS[3], KEYS[9], KEYS[8], KEYS[2], now) then return 2 end
+if live > 0 and everyoneAnswered(KEYS[3], KEYS[9], KEYS[8], KEYS[2], now) then
+  announceClosable(KEYS[11], ARGV[4], room, now)
+  return 2
+end
 return 1
 `;
 
 export const kick = defineScript({
   command: 'qlKick',
   lua: kickScript,
-  keys: ['players', 'reconnecting', 'online', 'scores', 'streaks', 'times', 'kicked', 'answers', 'instances', 'ranking'],
-  argv: { playerId: arg.string, kickedTtlSeconds: arg.number },
+  keys: ['players', 'reconnecting', 'online', 'scores', 'streaks', 'times', 'kicked', 'answers', 'instances', 'room', 'events', 'ranking'],
+  argv: { playerId: arg.string, kickedTtlSeconds: arg.number, questionIndex: arg.number, eventsMaxLength: arg.number },
   failures: { [-1]: 'not-found' },
   status: [1, 2],
   reply: ['kicked'],
