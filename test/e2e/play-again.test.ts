@@ -33,7 +33,8 @@ describe('playing again with the same players, through separate api, worker and 
   const followers: RecordingClient[] = [];
 
   beforeAll(async () => {
-    stack = await Stack.start('play-again');
+    // Two rooms an hour: the first game and one play-again. A refused play-again must not spend one.
+    stack = await Stack.start('play-again', undefined, { env: { RATE_LIMIT_ROOMS_USER: '2/3600' } });
     redis = new Redis(infra().redisUrl);
     game = await openGame(stack, SETTINGS, 2);
     const account = await stack.api.registerHost('Ann Member');
@@ -80,7 +81,7 @@ describe('playing again with the same players, through separate api, worker and 
     expect(byPlayer.status).toBe(403);
   });
 
-  it('makes a new room with the same host and settings, and counts the players moved', async () => {
+  it('makes a new room with the same host and settings, and counts the players moved (the refusals spent no room)', async () => {
     expect(again.status).toBe(201);
     expect(again.body.code).not.toBe(game.code);
     expect(again.body.movedPlayers).toBe(2);

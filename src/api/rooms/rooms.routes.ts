@@ -99,8 +99,8 @@ export function roomsRoutes(deps: ApiDeps, service: RoomsService): Router {
   router.post('/rooms/:code/again', async (req, res) => {
     const code = await hostOf(req);
     const { sub, name } = requireClaims(req, secret, ['host']);
-    await deps.rateLimits.consume('roomsPerUser', sub);
-    const { room, hostToken, movedPlayers } = await service.playAgain(code, { id: sub, name });
+    const spendRoom = () => deps.rateLimits.consume('roomsPerUser', sub);
+    const { room, hostToken, movedPlayers } = await service.playAgain(code, { id: sub, name }, spendRoom);
     res
       .status(201)
       .location(`/rooms/${room.code}`)

@@ -214,7 +214,7 @@ export function createRoomsService(deps: ApiDeps) {
      * the finished room now is joined to it under the same nickname and account, and their
      * connections get `room:next` with a token for it; the others can join with the code.
      */
-    async playAgain(code: string, host: { id: string; name: string }) {
+    async playAgain(code: string, host: { id: string; name: string }, spendRoom: () => Promise<void>) {
       const old = await load(code);
       if (old.phase !== 'finished') {
         throw AppError.conflict(ErrorCode.RoomNotFinished, `Room ${code} is in ${old.phase}, not finished; play again once its game has finished.`);
@@ -226,6 +226,8 @@ export function createRoomsService(deps: ApiDeps) {
       }
       let created: { room: RoomState; hostToken: string };
       try {
+        // Spent only by a request that gets this far: a refused one costs the host nothing.
+        await spendRoom();
         created = await service.create(host, old.settings, undefined, old.passphraseHash);
       } catch (err) {
         await rooms.settlePlayAgain(code, null);
@@ -235,15 +237,16 @@ export function createRoomsService(deps: ApiDeps) {
       await rooms.settlePlayAgain(code, room.code);
       const [players, online] = await Promise.all([rooms.getPlayers(code), rooms.onlinePlayers(code)]);
       const tokens: Record<string, string> = {};
-      for (const p of players.filter((p) => online.has(p.id))) {
-        const id = newPlayerId();
-        const joined = await rooms.join(
-          room.code,
-          { ...p, id, joinedAt: Date.now() },
-          { nicknameKey: nicknameSkeleton(p.nickname), maxPlayers: config.limits.roomMaxPlayers },
-        );
-        if (joined === 'ok') tokens[p.id] = playerToken(id, p.nickname, room.code);
-      }
+      const rules = { maxPlayers: config.limits.roomMaxPlayers };
+      await Promise.all(
+        players
+          .filter((p) => online.has(p.id))
+          .map(async (p) => {
+            const id = newPlayerId();
+            const joined = await rooms.join(room.code, { ...p, id, joinedAt: Date.now() }, { ...rules, nicknameKey: nicknameSkeleton(p.nickname) });
+            if (joined === 'ok') tokens[p.id] = playerToken(id, p.nickname, room.code);
+          }),
+      );
       await rooms.publish(code, { kind: 'next', code: room.code, gameId: room.gameId, tokens });
       await rooms.publish(room.code, { kind: 'refresh' });
       deps.log.info('room played again', { room: code, next: room.code, moved: Object.keys(tokens).length });
