@@ -63,16 +63,30 @@ async function joinMany(api: string, code: string, n: number, prefix: string, co
 
 /** The flooding player: sends `room:sync` by the part in hand, and connects again whenever it is dropped. */
 function startFlooder(url: string, token: string, part: () => Part) {
-  const stats = { sent: { baseline: 0, burst: 0, rate: 0 } as Record<Part, number>, answered: 0, refused: 0, dropped: 0, syncMs: [] as number[] };
-  let socket: Client = io(url, { auth: { token }, transports: ['websocket'], reconnection: false });
-  const wire = (s: Client) =>
+  const stats = {
+    sent: { baseline: 0, burst: 0, rate: 0 } as Record<Part, number>,
+    answered: 0,
+    refused: 0,
+    dropped: 0,
+    handshakesRefused: 0,
+    syncMs: [] as number[],
+  };
+  const open = () => {
+    const s: Client = io(url, { auth: { token }, transports: ['websocket'], reconnection: false });
     s.on('disconnect', (reason) => {
       if (reason === 'io client disconnect') return;
       stats.dropped++;
-      socket = io(url, { auth: { token }, transports: ['websocket'], reconnection: false });
-      wire(socket);
+      socket = open();
     });
-  wire(socket);
+    // Refused at the handshake (dropped a moment ago): try again 20 times a second, as an attacker would.
+    s.on('connect_error', () => {
+      stats.handshakesRefused++;
+      if (!stopped) setTimeout(() => (socket = open()), 50);
+    });
+    return s;
+  };
+  let stopped = false;
+  let socket = open();
   const sync = () => {
     if (!socket.connected) return;
     const sent = performance.now();
@@ -94,6 +108,7 @@ function startFlooder(url: string, token: string, part: () => Part) {
   return {
     stats,
     stop() {
+      stopped = true;
       clearInterval(burst);
       clearInterval(rate);
       socket.close();
@@ -229,7 +244,7 @@ export async function reportSyncFlood(databaseUrl: string): Promise<void> {
   console.log(
     `\nflood: room:sync sent ${fl.sent.burst} in the burst part (${fl.seconds.burst.toFixed(0)} s), ${fl.sent.rate} in the rate part ` +
       `(${fl.seconds.rate.toFixed(0)} s, ${(fl.sent.rate / fl.seconds.rate).toFixed(0)}/s); ` +
-      `${fl.answered} answered (p95 ${fl.sync.p95.toFixed(1)} ms), ${fl.refused} refused RATE_LIMITED, dropped ${fl.dropped} times (connected again each time)`,
+      `${fl.answered} answered (p95 ${fl.sync.p95.toFixed(1)} ms), ${fl.refused} refused RATE_LIMITED, dropped ${fl.dropped} times, ${fl.handshakesRefused} handshakes refused (it tries again every 50 ms)`,
   );
 }
 

@@ -37,7 +37,7 @@ export const Join = z.object({
   passphrase: z.string().max(100).optional().describe("The room's join passphrase, when its view says `passphraseRequired`."),
 });
 
-/** PATCH /games/{id}: what the host may change once the game is saved. */
+/** PUT /games/{id}/visibility: who may read a saved game's results, as its host chooses. */
 export const GameVisibility = z.object({
   resultsPublic: z.boolean().describe("true: anyone may read the results; false: only the game's host, its players and admins."),
 });

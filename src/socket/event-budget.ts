@@ -30,16 +30,67 @@ export function tokenBucket(perSecond: number, burst: number, now: () => number 
 
 type BudgetLimits = Pick<Limits, 'socketEventsPerSecond' | 'socketEventBurst' | 'socketRefusalsBeforeDisconnect'>;
 
+interface Spending {
+  bucket: ReturnType<typeof tokenBucket>;
+  refusedInARow: number;
+  sockets: number;
+  /** Dropped for abuse: connections of this identity are refused until then (performance.now()). */
+  barredUntil: number;
+  forget?: NodeJS.Timeout;
+}
+
+/**
+ * Budgets by identity (room, kind and player or host id), not by connection: a socket that connects
+ * again goes on with the budget its predecessor left, so dropping it costs the sender something. An
+ * identity dropped for abuse is refused at the handshake for the time a budget takes to refill.
+ * State lives in this process only; it is forgotten once an identity has had no socket that long.
+ */
+export function createEventBudgets(limits: BudgetLimits, log: Logger) {
+  const spending = new Map<string, Spending>();
+  const refillMs = (limits.socketEventBurst / limits.socketEventsPerSecond) * 1000;
+  const idOf = (socket: QuizSocket) => `${socket.data.roomCode}:${socket.data.kind}:${socket.data.id}`;
+  return {
+    /** Milliseconds this socket's identity must still wait before it may connect again; 0: it may. */
+    barredFor(socket: QuizSocket): number {
+      return Math.max(0, Math.ceil((spending.get(idOf(socket))?.barredUntil ?? 0) - performance.now()));
+    },
+    middleware(socket: QuizSocket) {
+      const id = idOf(socket);
+      let s = spending.get(id);
+      if (!s) {
+        s = { bucket: tokenBucket(limits.socketEventsPerSecond, limits.socketEventBurst), refusedInARow: 0, sockets: 0, barredUntil: 0 };
+        spending.set(id, s);
+      }
+      const own = s;
+      clearTimeout(own.forget);
+      own.sockets++;
+      socket.on('disconnect', () => {
+        if (--own.sockets === 0) own.forget = setTimeout(() => spending.delete(id), refillMs).unref();
+      });
+      return eventBudget(socket, limits, log, own);
+    },
+  };
+}
+
 /**
  * Socket.IO middleware for one socket: every client event spends a token. Over budget, the event is
  * refused with an error ack `RATE_LIMITED` and never reaches its handler; after
  * `socketRefusalsBeforeDisconnect` refusals with no accepted event between them, the socket is
  * dropped. An unknown event is refused `BAD_REQUEST`. A known event's ack is found wherever the
  * client put it (an extra argument before it is dropped), so every event that carries an ack gets one.
+ * `shared`: the budget of the socket's identity (createEventBudgets); a budget of its own without.
  */
-export function eventBudget(socket: QuizSocket, limits: BudgetLimits, log: Logger) {
-  const bucket = tokenBucket(limits.socketEventsPerSecond, limits.socketEventBurst);
-  let refusedInARow = 0;
+export function eventBudget(
+  socket: QuizSocket,
+  limits: BudgetLimits,
+  log: Logger,
+  shared: Pick<Spending, 'bucket' | 'refusedInARow' | 'barredUntil'> = {
+    bucket: tokenBucket(limits.socketEventsPerSecond, limits.socketEventBurst),
+    refusedInARow: 0,
+    barredUntil: 0,
+  },
+) {
+  const { bucket } = shared;
   return (packet: unknown[], next: (err?: Error) => void): void => {
     const [event, ...args] = packet;
     // Socket.IO appends the ack function last when the client asked for one.
@@ -49,15 +100,17 @@ export function eventBudget(socket: QuizSocket, limits: BudgetLimits, log: Logge
     const refuse = (code: ErrorCode, message: string) => ack?.({ ok: false, error: { code, message } });
 
     if (!bucket.take()) {
-      refusedInARow++;
+      shared.refusedInARow++;
       refuse(ErrorCode.RateLimited, `Too many events: at most ${limits.socketEventsPerSecond} a second (bursts of ${limits.socketEventBurst}). Slow down.`);
-      if (refusedInARow >= limits.socketRefusalsBeforeDisconnect) {
+      if (shared.refusedInARow >= limits.socketRefusalsBeforeDisconnect) {
         log.warn('socket dropped for sending too many events', { room: socket.data.roomCode, id: socket.data.id });
+        shared.refusedInARow = 0;
+        shared.barredUntil = performance.now() + (limits.socketEventBurst / limits.socketEventsPerSecond) * 1000;
         socket.disconnect(true);
       }
       return;
     }
-    refusedInARow = 0;
+    shared.refusedInARow = 0;
     // A Map, not an object: an event named `toString` or `__proto__` is unknown, not a prototype's member.
     const before = EVENTS.get(event);
     if (before === undefined) return void refuse(ErrorCode.BadRequest, `Unknown event ${JSON.stringify(String(event)).slice(0, 60)}.`);

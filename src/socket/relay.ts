@@ -1,7 +1,8 @@
+import { ErrorCode } from '../shared/error-codes';
 import { authMiddleware } from './auth.middleware';
 import { connectionHandler } from './connection.handler';
 import { createRoomChannels } from './room-channels';
-import { eventBudget } from './event-budget';
+import { createEventBudgets } from './event-budget';
 import { createRoomRelay } from './room-relay';
 import type { QuizRedis } from '../store/redis';
 import { type QuizServer, type RelayDeps, ioRoom } from './types';
@@ -29,9 +30,17 @@ export function createRelay(io: QuizServer, subscriber: QuizRedis, deps: RelayDe
   });
 
   io.use(authMiddleware(deps));
+  const budgets = createEventBudgets(deps.config.limits, deps.log);
+  // An identity just dropped for flooding waits out a refill before it may connect again.
+  io.use((socket, next) => {
+    const ms = budgets.barredFor(socket);
+    if (ms === 0) return next();
+    const message = `Dropped for sending too many events; connect again in ${Math.ceil(ms / 1000)} s.`;
+    next(Object.assign(new Error(message), { data: { code: ErrorCode.RateLimited, message } }));
+  });
   const onConnection = connectionHandler(io, deps, relay, { subscribed: (code) => channels.ready(code), youSent: relay.noteYouSent });
   io.on('connection', (socket) => {
-    socket.use(eventBudget(socket, deps.config.limits, deps.log));
+    socket.use(budgets.middleware(socket));
     onConnection(socket).catch((err) => {
       deps.log.error('connection setup failed', { err });
       socket.disconnect(true);

@@ -1,3 +1,4 @@
+import { io } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Game, type Player, openGame } from '../helpers/game';
 import { sleep } from '../helpers/infra';
@@ -59,6 +60,25 @@ describe('what one socket may send', () => {
 
       expect(dropped.payload).toEqual({ reason: 'io server disconnect' });
       expect((await bob!.client.sync()).ok).toBe(true);
+    });
+
+    it('refuses the dropped player at the handshake until a budget could refill (2.5 s here), then admits it again', async () => {
+      const connectOnce = (token: string) =>
+        new Promise<{ ok: true } | { ok: false; data: unknown }>((resolve) => {
+          const socket = io(stack.socketUrl, { auth: { token }, transports: ['websocket'], reconnection: false, forceNew: true });
+          socket.once('connect', () => {
+            socket.close();
+            resolve({ ok: true });
+          });
+          socket.once('connect_error', (err) => resolve({ ok: false, data: (err as Error & { data?: unknown }).data }));
+        });
+
+      const refused = await connectOnce(dan!.token);
+      await sleep(2_600);
+      const admitted = await connectOnce(dan!.token);
+
+      expect(refused).toEqual({ ok: false, data: { code: 'RATE_LIMITED', message: expect.stringMatching(/too many events; connect again in \d s/) } });
+      expect(admitted).toEqual({ ok: true });
     });
   });
 

@@ -11,7 +11,7 @@ import { resultsCsv } from './results-csv';
 const NO_RESULTS = 'No results for this game; it may still be running or being saved.';
 
 /**
- * Results are the game's host's, its players' and admins' (README, "Results"), unless the host made them
+ * Results are the game's host's, its players' and admins' (docs/api.md, "Results, history and export"), unless the host made them
  * public: the room setting `resultsPublic`, or PUT /games/{id}/visibility afterwards.
  */
 export function gamesRoutes({ games, config }: ApiDeps): Router {

@@ -12,7 +12,7 @@ export function countsOnLeaderboards(hostId: string, players: readonly { userId:
 export type BoardExclusion = 'too-few-players' | 'host-questions' | null;
 
 /**
- * The whole rule (docs, "Fair leaderboards"): enough signed-in players besides the host, and every
+ * The whole rule (docs/api.md, "Leaderboards"): enough signed-in players besides the host, and every
  * question asked public in the bank and written by someone other than the host, as the bank says when
  * the results are saved. A question the host could see the answer to (their own private import, or one
  * of their own they made public) keeps the whole game off the boards; its results are saved as any other.
