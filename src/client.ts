@@ -16,5 +16,9 @@ export type {
 } from './shared/socket-events';
 export type { LeaderboardEntry, PlayerYou, PublicQuestion, RoomPhase, RoomView } from './shared/room';
 export { ErrorCode, type ErrorBody } from './shared/error-codes';
-/** The body of a REST host control that moves the room (start, pause, resume, skip, end): the `version` of the view it was meant for. */
-export type { HostControl } from './api/schemas';
+
+/** The body of a REST host control that moves the room (start, pause, resume, skip, end). */
+export interface HostControl {
+  /** The room `version` of the view the control was meant for; a room that moved on refuses it (409 STALE_VERSION). */
+  version: number;
+}

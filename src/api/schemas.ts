@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { HostControl as ClientHostControl } from '../client';
 import { ErrorCode } from '../shared/error-codes';
 import { plainText } from '../shared/plain-text';
 import { RoomPhase, RoomView } from '../shared/room';
@@ -40,7 +41,8 @@ export const HostControl = z.object({
       "Required: the room's `version` in the view the host acted on. When the room has moved on since (its clock closed the question, say), the control is refused with 409 `STALE_VERSION` instead of acting on the next phase.",
     ),
 });
-export type HostControl = z.infer<typeof HostControl>;
+// The type quizloop/client publishes for it (kept free of server code, which the web client's types must not pull in).
+HostControl satisfies z.ZodType<ClientHostControl>;
 
 export const PlayerIdParam = z.string().regex(/^p_[A-Za-z0-9_-]{12}$/, 'a player id as given at join, p_ and 12 characters');
 
