@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RoomView } from '../../src/shared/room';
 import { infra, sleep, waitUntil } from '../helpers/infra';
-import { Stack, printLogsOnFailure } from '../helpers/stack';
+import { type Stack, stackSuite } from '../helpers/stack';
 import { TcpProxy } from '../helpers/tcp-proxy';
 import { report } from './support/faults';
 
@@ -18,45 +18,37 @@ interface Readiness {
 }
 
 describe("a worker's /ready while room events wait unread longer than EVENTS_READY_LAG_SECONDS", () => {
-  let proxy: TcpProxy;
-  let stack: Stack;
+  let proxied: { proxy: TcpProxy; url: string };
   let heldAt = 0;
   let red: Readiness;
   let green: Readiness;
   let room: RoomView;
 
-  const ready = async (): Promise<Readiness> => {
+  const ready = async (stack: Stack): Promise<Readiness> => {
     const res = await fetch(`${stack.workerUrl}/ready`);
     return { status: res.status, body: (await res.json()) as Readiness['body'], at: Date.now() };
   };
 
+  // Before the stack starts, and stopped after it.
   beforeAll(async () => {
-    // Every process reaches Redis through the proxy, which holds back only the worker's blocking read of new events.
-    const proxied = await TcpProxy.inFrontOf(infra().redisUrl, 6379);
-    proxy = proxied.proxy;
-    stack = await Stack.start('ready-lag', undefined, { env: { REDIS_URL: proxied.url, EVENTS_READY_LAG_SECONDS: String(LAG_SECONDS) } });
-    try {
-      const host = await stack.api.registerHost('Quizmaster');
-      expect((await ready()).status).toBe(200);
-      const held = proxy.holdWhenSent(BLOCKING_READ, HELD_MS);
-      // The read in hand returns within its block (1 s); the next one is held, and the room's creation waits unread.
-      await sleep(1500);
-      heldAt = Date.now();
-      const { code } = await stack.api.createRoom(host.token, { questionCount: 2, questionSeconds: 5, revealSeconds: 1 });
-      red = await waitUntil('/ready to fail', async () => ((await ready()).status === 503 ? ready() : undefined), HELD_MS, 200);
-      await held;
-      green = await waitUntil('/ready to pass again', async () => ((await ready()).status === 200 ? ready() : undefined), 10_000, 200);
-      room = await stack.api.waitForLobby(code, 10_000);
-    } catch (err) {
-      throw stack.setUpFailed(err);
-    }
-  }, 90_000);
+    proxied = await TcpProxy.inFrontOf(infra().redisUrl, 6379);
+  });
 
-  printLogsOnFailure(() => stack);
+  afterAll(() => proxied?.proxy.stop());
 
-  afterAll(async () => {
-    await stack?.stop();
-    await proxy?.stop();
+  // Every process reaches Redis through the proxy, which holds back only the worker's blocking read of new events.
+  stackSuite('ready-lag', { env: () => ({ REDIS_URL: proxied.url, EVENTS_READY_LAG_SECONDS: String(LAG_SECONDS) }) }, async (stack) => {
+    const host = await stack.api.registerHost('Quizmaster');
+    expect((await ready(stack)).status).toBe(200);
+    const held = proxied.proxy.holdWhenSent(BLOCKING_READ, HELD_MS);
+    // The read in hand returns within its block (1 s); the next one is held, and the room's creation waits unread.
+    await sleep(1500);
+    heldAt = Date.now();
+    const { code } = await stack.api.createRoom(host.token, { questionCount: 2, questionSeconds: 5, revealSeconds: 1 });
+    red = await waitUntil('/ready to fail', async () => ((await ready(stack)).status === 503 ? ready(stack) : undefined), HELD_MS, 200);
+    await held;
+    green = await waitUntil('/ready to pass again', async () => ((await ready(stack)).status === 200 ? ready(stack) : undefined), 10_000, 200);
+    room = await stack.api.waitForLobby(code, 10_000);
   });
 
   it('fails, as problem+json naming the unread events, once the oldest has waited past the bound', () => {

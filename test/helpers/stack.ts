@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
 import path from 'node:path';
-import { beforeEach } from 'vitest';
+import { afterAll, beforeAll, beforeEach } from 'vitest';
 import getPort from 'get-port';
 import { createDb } from '../../src/platform/db';
 import { ApiClient } from './api-client';
@@ -312,4 +312,31 @@ export function printLogsOnFailure(stack: () => Stack | undefined): void {
       if (s) console.error(`process output (${s.namespace}):\n${s.logs()}`);
     }),
   );
+}
+
+/**
+ * Starts a stack before the file's tests and runs `setUp` on it (printing the processes' output if
+ * either fails), prints it for any failing test, and stops it after. Returns the stack's getter.
+ */
+export function stackSuite(
+  label: string,
+  options: { roles?: Role[]; env?: ExtraEnv },
+  setUp: (stack: Stack) => Promise<void>,
+  timeoutMs = 90_000,
+): () => Stack {
+  let stack: Stack | undefined;
+  beforeAll(async () => {
+    stack = await Stack.start(label, options.roles, { env: options.env });
+    try {
+      await setUp(stack);
+    } catch (err) {
+      throw stack.setUpFailed(err);
+    }
+  }, timeoutMs);
+  printLogsOnFailure(() => stack);
+  afterAll(() => stack?.stop());
+  return () => {
+    if (!stack) throw new Error(`the stack of ${label} did not start`);
+    return stack;
+  };
 }
