@@ -47,12 +47,23 @@ function tell(message: FairBotMessage): void {
   process.send?.(message);
 }
 
+/** The join, tried again when the connection itself failed (an api under this load may reset some). */
+async function joinRequest(o: FairJoin, n: number, attempt = 1): Promise<Response> {
+  try {
+    return await fetch(`${o.api}/rooms/${o.code}/players`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ nickname: `bot${n}` }),
+    });
+  } catch (err) {
+    if (attempt >= 5) throw err;
+    await new Promise((r) => setTimeout(r, 200 * attempt));
+    return joinRequest(o, n, attempt + 1);
+  }
+}
+
 async function joinPlayer(o: FairJoin, n: number, settled: Set<Client>): Promise<void> {
-  const res = await fetch(`${o.api}/rooms/${o.code}/players`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ nickname: `bot${n}` }),
-  });
+  const res = await joinRequest(o, n);
   if (!res.ok) throw new Error(`join bot${n}: ${res.status} ${await res.text()}`);
   const p = (await res.json()) as { playerId: string; token: string };
   const c: Client = io(o.socketUrl, { auth: { token: p.token }, transports: ['websocket'] });

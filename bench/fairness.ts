@@ -37,6 +37,7 @@ export interface FairnessOptions {
 /** Players per bot process unless told: one process's event loop keeps up with about this many. */
 const PLAYERS_PER_BOT_PROCESS = 1000;
 const BOTS = path.join(__dirname, 'fair-bots.ts');
+const JOIN_TIMEOUT_MS = Number(process.env.BENCH_FAIR_JOIN_TIMEOUT_MS ?? 900_000);
 /** The bots on the second core when taskset is there, so that they take as little as possible from the servers' core. */
 const BOTS_CPU = spawnSync('taskset', ['-c', '1', 'true']).status === 0 ? ['taskset', '-c', '1'] : [];
 
@@ -103,7 +104,9 @@ export async function runFairness(o: FairnessOptions) {
       child.send(order);
       return reply(child, 'joined');
     });
-    await Promise.race([Promise.all(joined), new Promise((r) => setTimeout(r, 300_000))]);
+    // A game started before everyone is connected measures nothing: give up instead.
+    const everyoneIn = await Promise.race([Promise.all(joined).then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), JOIN_TIMEOUT_MS))]);
+    if (!everyoneIn) throw new Error(`not all ${o.players} players were connected and shown the full lobby within ${JOIN_TIMEOUT_MS / 1000} s`);
     await new Promise((r) => setTimeout(r, 500));
     await json(`${o.api}/rooms/${room.code}/start`, 'POST', {}, room.hostToken);
     // The answers as they stand while the game runs: a finished game's are moved to PostgreSQL and dropped.
