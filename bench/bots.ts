@@ -7,7 +7,7 @@
 import { type Socket, io } from 'socket.io-client';
 import WebSocket from 'ws';
 import type { ClientToServerEvents, ServerToClientEvents } from '../src/shared/socket-events';
-import { countdownLateness } from './stats';
+import { countdownLateness, tickCounter } from './stats';
 
 export type BotTarget = { kind: 'quizloop'; api: string; code: string; socketUrls: string[] } | { kind: 'raw'; url: string };
 
@@ -125,7 +125,10 @@ function tally(questionIndex = current): void {
 function player(order: JoinOrder, line: () => Line | undefined) {
   const seen = new Set<number>();
   let finished = false;
+  const tick = tickCounter();
   return {
+    /** Whether this player has had the `finished` view (the server closes connections after it). */
+    done: () => finished,
     view(v: ViewLike, bytes: () => number): void {
       const at = Date.now();
       const index = v.question?.index;
@@ -160,7 +163,7 @@ function player(order: JoinOrder, line: () => Line | undefined) {
       tally(c.questionIndex);
       if (c.phase === 'question') {
         report.opens[c.questionIndex] ??= c.deadlineAt - order.questionSeconds * 1000;
-        const late = countdownLateness(c, order.questionSeconds);
+        const late = countdownLateness(c, order.questionSeconds, tick(c));
         if (late !== null) report.lateness.push(late);
       }
       if (c.phase === 'reveal') report.revealEnds[c.questionIndex] = c.deadlineAt;
@@ -197,7 +200,7 @@ async function joinQuizloop(order: JoinOrder, target: Extract<BotTarget, { kind:
   c.on('room:countdown', (m) => handlers.countdown(m));
   c.on('room:you', () => tally());
   c.on('disconnect', (reason) => {
-    if (reason !== 'io client disconnect') report.disconnects++;
+    if (reason !== 'io client disconnect' && !handlers.done()) report.disconnects++;
   });
   await new Promise<void>((resolve) => {
     c.once('room:view', () => {
