@@ -259,7 +259,7 @@ async function join(order: JoinOrder): Promise<void> {
   const one = (n: number) => (order.target.kind === 'quizloop' ? joinQuizloop(order, order.target, n) : joinRaw(order, order.target.url));
   await Promise.all(
     Array.from({ length: Math.min(order.width, order.players) }, async () => {
-      while (next < order.players) await one(order.first + next++);
+      while (next < order.players) await one(order.first + next++).catch((err: Error) => joinFailed(`join ${err.message}`));
     }),
   );
 }
