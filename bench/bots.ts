@@ -7,6 +7,7 @@
 import { type Socket, io } from 'socket.io-client';
 import WebSocket from 'ws';
 import type { ClientToServerEvents, ServerToClientEvents } from '../src/shared/socket-events';
+import { botNickname } from './nicknames';
 import { countdownLateness, tickCounter } from './stats';
 
 export type BotTarget = { kind: 'quizloop'; api: string; code: string; socketUrls: string[] } | { kind: 'raw'; url: string };
@@ -171,16 +172,11 @@ function player(order: JoinOrder, line: () => Line | undefined) {
   };
 }
 
-/** Digits as consonants with no look-alikes (`rn` is `m`) nor words the filter refuses: checked unique and accepted up to 20,000. */
-function nickname(n: number): string {
-  return `bot ${[...String(n)].map((d) => 'bdghjkpvxz'[Number(d)]).join('')}`;
-}
-
 async function joinQuizloop(order: JoinOrder, target: Extract<BotTarget, { kind: 'quizloop' }>, n: number): Promise<void> {
   const res = await fetch(`${target.api}/rooms/${target.code}/players`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ nickname: nickname(n) }),
+    body: JSON.stringify({ nickname: botNickname(n) }),
   });
   if (!res.ok) {
     joinFailed(`join ${res.status} ${(await res.text()).slice(0, 120)}`);
