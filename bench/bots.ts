@@ -7,7 +7,8 @@
 import { type Socket, io } from 'socket.io-client';
 import WebSocket from 'ws';
 import type { ClientToServerEvents, ServerToClientEvents } from '../src/shared/socket-events';
-import { countdownLateness } from './stats';
+import { botNickname } from './nicknames';
+import { countdownLateness, tickCounter } from './stats';
 
 export type BotTarget = { kind: 'quizloop'; api: string; code: string; socketUrls: string[] } | { kind: 'raw'; url: string };
 
@@ -125,7 +126,10 @@ function tally(questionIndex = current): void {
 function player(order: JoinOrder, line: () => Line | undefined) {
   const seen = new Set<number>();
   let finished = false;
+  const tick = tickCounter();
   return {
+    /** Whether this player has had the `finished` view (the server closes connections after it). */
+    done: () => finished,
     view(v: ViewLike, bytes: () => number): void {
       const at = Date.now();
       const index = v.question?.index;
@@ -160,7 +164,7 @@ function player(order: JoinOrder, line: () => Line | undefined) {
       tally(c.questionIndex);
       if (c.phase === 'question') {
         report.opens[c.questionIndex] ??= c.deadlineAt - order.questionSeconds * 1000;
-        const late = countdownLateness(c, order.questionSeconds);
+        const late = countdownLateness(c, order.questionSeconds, tick(c));
         if (late !== null) report.lateness.push(late);
       }
       if (c.phase === 'reveal') report.revealEnds[c.questionIndex] = c.deadlineAt;
@@ -168,16 +172,11 @@ function player(order: JoinOrder, line: () => Line | undefined) {
   };
 }
 
-/** Digits as consonants with no look-alikes (`rn` is `m`) nor words the filter refuses: checked unique and accepted up to 20,000. */
-function nickname(n: number): string {
-  return `bot ${[...String(n)].map((d) => 'bdghjkpvxz'[Number(d)]).join('')}`;
-}
-
 async function joinQuizloop(order: JoinOrder, target: Extract<BotTarget, { kind: 'quizloop' }>, n: number): Promise<void> {
   const res = await fetch(`${target.api}/rooms/${target.code}/players`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ nickname: nickname(n) }),
+    body: JSON.stringify({ nickname: botNickname(n) }),
   });
   if (!res.ok) {
     joinFailed(`join ${res.status} ${(await res.text()).slice(0, 120)}`);
@@ -197,7 +196,7 @@ async function joinQuizloop(order: JoinOrder, target: Extract<BotTarget, { kind:
   c.on('room:countdown', (m) => handlers.countdown(m));
   c.on('room:you', () => tally());
   c.on('disconnect', (reason) => {
-    if (reason !== 'io client disconnect') report.disconnects++;
+    if (reason !== 'io client disconnect' && !handlers.done()) report.disconnects++;
   });
   await new Promise<void>((resolve) => {
     c.once('room:view', () => {
@@ -256,7 +255,7 @@ async function join(order: JoinOrder): Promise<void> {
   const one = (n: number) => (order.target.kind === 'quizloop' ? joinQuizloop(order, order.target, n) : joinRaw(order, order.target.url));
   await Promise.all(
     Array.from({ length: Math.min(order.width, order.players) }, async () => {
-      while (next < order.players) await one(order.first + next++);
+      while (next < order.players) await one(order.first + next++).catch((err: Error) => joinFailed(`join ${err.message}`));
     }),
   );
 }

@@ -38,7 +38,7 @@ import { printBigRooms } from './big-room-report';
 import { runFairness } from './fairness';
 import { json, startRoles, stopAll } from './harness';
 import { runManyRooms } from './many-rooms';
-import { countdownLateness, summary } from './stats';
+import { countdownLateness, summary, tickCounter } from './stats';
 import { reportSyncFlood } from './sync-flood';
 
 const PLAYERS = Number(process.env.BENCH_PLAYERS ?? 50);
@@ -92,8 +92,9 @@ async function runScenario(hz: number, databaseUrl: string) {
       const p = await json<{ token: string }>(`${api}/rooms/${room.code}/players`, 'POST', { nickname: `b${i}` });
       const c: Client = io(roles.socketUrl, { auth: { token: p.token }, transports: ['websocket'] });
       let answered = -1;
+      const tick = tickCounter();
       c.on('room:countdown', (m) => {
-        const late = countdownLateness(m, QUESTION_SECONDS);
+        const late = countdownLateness(m, QUESTION_SECONDS, tick(m));
         if (late !== null) lateness.push(late);
       });
       c.on('room:view', (v) => {

@@ -13,12 +13,27 @@ export function summary(values: number[]) {
 const TICK_MS = 2000;
 
 /**
- * How late a countdown frame of a question arrived after its due instant (phase start + 2 s × n), ms;
- * null for tick 0 (set off by the phase's event) and other phases. Bench and servers share one clock.
+ * Numbers one player's countdown frames of each question: frames reach a connection in order and the
+ * first (tick 0) comes with the opening, so the k-th is tick k, however late. (Rounding the arrival to
+ * the nearest due instant would take a frame more than a second late for the next tick's, early.)
  */
-export function countdownLateness(m: { phase: string; deadlineAt: number }, questionSeconds: number, arrival = Date.now()): number | null {
-  if (m.phase !== 'question') return null;
+export function tickCounter(): (m: { phase: string; questionIndex: number }) => number {
+  let question = -1;
+  let n = -1;
+  return (m) => {
+    if (m.phase !== 'question') return -1;
+    n = m.questionIndex === question ? n + 1 : 0;
+    question = m.questionIndex;
+    return n;
+  };
+}
+
+/**
+ * How late tick `n` of a question arrived after its due instant (phase start + 2 s × n), ms; null for
+ * tick 0 (set off by the phase's event) and other phases. Bench and servers share one clock.
+ */
+export function countdownLateness(m: { phase: string; deadlineAt: number }, questionSeconds: number, n: number, arrival = Date.now()): number | null {
+  if (m.phase !== 'question' || n < 1) return null;
   const start = m.deadlineAt - questionSeconds * 1000;
-  const n = Math.round((arrival - start) / TICK_MS);
-  return n >= 1 ? arrival - (start + n * TICK_MS) : null;
+  return arrival - (start + n * TICK_MS);
 }
