@@ -11,7 +11,7 @@ import { ensureRedisServer, startLocalRedis } from '../src/local/local-redis';
 import type { RoomView } from '../src/shared/room';
 import { type FleetOptions, startFleet } from './bot-fleet';
 import type { BotReport } from './bots';
-import { CORES, json, spawnNode, startRoles, stopProcess } from './harness';
+import { CORES, json, spawnNode, startGame, startRoles, stopProcess } from './harness';
 import { type Sample, cpuBetween, quiet, readRedis, readSockets, startSampler } from './probes';
 import { summary } from './stats';
 
@@ -174,7 +174,7 @@ export async function runBigRoom(o: BigRoomOptions): Promise<Figures> {
     const idleSeconds = (idleTo.at - idleFrom.at) / 1000;
     const sampler = startSampler(socketUrls, redis.url);
     const started = Date.now();
-    await json(`${api}/rooms/${room.code}/start`, 'POST', {}, room.hostToken);
+    await startGame(api, room.code, room.hostToken);
     const inTime = await fleet.finished(gameTimeoutMs(o));
     if (!inTime) bench(`${o.players} players: not every player had the finished view in time`);
     const gameSeconds = (Date.now() - started) / 1000;

@@ -17,7 +17,7 @@ import type { RoomEvent } from '../src/shared/events';
 import type { RoomView } from '../src/shared/room';
 import { createKeys } from '../src/store/keys';
 import type { FairBotMessage, FairJoin, FairOutcomes, FairSent } from './fair-bots';
-import { json } from './harness';
+import { json, startGame } from './harness';
 import { summary } from './stats';
 
 export interface FairnessOptions {
@@ -108,7 +108,7 @@ export async function runFairness(o: FairnessOptions) {
     const everyoneIn = await Promise.race([Promise.all(joined).then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), JOIN_TIMEOUT_MS))]);
     if (!everyoneIn) throw new Error(`not all ${o.players} players were connected and shown the full lobby within ${JOIN_TIMEOUT_MS / 1000} s`);
     await new Promise((r) => setTimeout(r, 500));
-    await json(`${o.api}/rooms/${room.code}/start`, 'POST', {}, room.hostToken);
+    await startGame(o.api, room.code, room.hostToken);
     // The answers as they stand while the game runs: a finished game's are moved to PostgreSQL and dropped.
     const answersOf = new Map<number, Record<string, string>>();
     const lagsOf = new Map<number, Record<string, string>>();

@@ -94,6 +94,12 @@ export async function json<T>(url: string, method: string, body?: unknown, token
 
 const SECRET = 'bench-secret-0123456789abcdef';
 
+/** Starts a room's game as its host would: naming the version of the lobby on screen (a control without one is refused). */
+export async function startGame(api: string, code: string, hostToken: string): Promise<void> {
+  const { version } = await json<{ version: number }>(`${api}/rooms/${code}`, 'GET');
+  await json(`${api}/rooms/${code}/start`, 'POST', { version }, hostToken);
+}
+
 export interface RolesOptions {
   /** Socket processes (default 1), each on its own port. */
   sockets?: number;

@@ -36,7 +36,7 @@ import { createDb, migrateLatest } from '../src/platform/db';
 import { type BigRoomOptions, runBigRoom, runRawBaseline } from './big-room';
 import { printBigRooms } from './big-room-report';
 import { runFairness } from './fairness';
-import { json, startRoles, stopAll } from './harness';
+import { json, startGame, startRoles, stopAll } from './harness';
 import { runManyRooms } from './many-rooms';
 import { countdownLateness, summary, tickCounter } from './stats';
 import { reportSyncFlood } from './sync-flood';
@@ -118,7 +118,7 @@ async function runScenario(hz: number, databaseUrl: string) {
       clients.push(c);
     }
     await new Promise((r) => setTimeout(r, 500));
-    await json(`${api}/rooms/${room.code}/start`, 'POST', {}, room.hostToken);
+    await startGame(api, room.code, room.hostToken);
     await done;
 
     return { hz, delayedTicks: summary(lateness), ack: summary(ackMs) };

@@ -3,7 +3,7 @@ import { type Socket, io } from 'socket.io-client';
 import { ensureRedisServer, startLocalRedis } from '../src/local/local-redis';
 import type { RoomView } from '../src/shared/room';
 import type { ClientToServerEvents, ServerToClientEvents } from '../src/shared/socket-events';
-import { json, startRoles } from './harness';
+import { json, startGame, startRoles } from './harness';
 import { countdownLateness, summary, tickCounter } from './stats';
 
 type Client = Socket<ServerToClientEvents, ClientToServerEvents>;
@@ -76,7 +76,7 @@ export async function runManyRooms(rooms: number, databaseUrl: string, playersPe
         clients.push(c);
       }
     });
-    await Promise.all(created.map((room) => json(`${api}/rooms/${room.code}/start`, 'POST', {}, room.hostToken)));
+    await Promise.all(created.map((room) => startGame(api, room.code, room.hostToken)));
     const game = 2 * (QUESTION_SECONDS + 2) * 1000;
     await Promise.race([done, new Promise((resolve) => setTimeout(resolve, game * 3))]);
     return { rooms, players: rooms * playersPerRoom, finishedRooms, countdownLateness: summary(lateness), relay: summary(relayLateness) };

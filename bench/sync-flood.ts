@@ -19,7 +19,7 @@ import { type Socket, io } from 'socket.io-client';
 import { ensureRedisServer, startLocalRedis } from '../src/local/local-redis';
 import type { RoomView } from '../src/shared/room';
 import type { ClientToServerEvents, ServerToClientEvents } from '../src/shared/socket-events';
-import { json, startRoles } from './harness';
+import { json, startGame, startRoles } from './harness';
 import { summary } from './stats';
 
 type Client = Socket<ServerToClientEvents, ClientToServerEvents>;
@@ -206,7 +206,7 @@ export async function runSyncFlood(databaseUrl: string) {
         );
       });
     }
-    await json(`${api}/rooms/${small.code}/start`, 'POST', {}, small.hostToken);
+    await startGame(api, small.code, small.hostToken);
     await done;
     const stats = fromChild('stats');
     child.send({ type: 'stop' });
