@@ -42,7 +42,7 @@ export type CheatSignal = z.infer<typeof CheatSignal>;
 
 /**
  * A finished game as PostgreSQL keeps it, each question with its breakdown; `GET /games/:id/results`
- * returns it. Times are ISO 8601.
+ * returns it with `leaderboards` (GameResultsRead). Times are ISO 8601.
  */
 export const GameResults = z.object({
   game: z.object({
@@ -89,3 +89,18 @@ export const GameResults = z.object({
   ),
 });
 export type GameResults = z.infer<typeof GameResults>;
+
+/** Whether the game counts on the global and weekly boards and, if not, why (docs/api.md, "Leaderboards"). */
+export const BoardStanding = z.object({
+  counts: z.boolean(),
+  excluded: z
+    .enum(['too-few-players', 'host-questions'])
+    .nullable()
+    .describe('Why not: too few signed-in players besides the host, or a question the host could know the answer to; null when it counts.'),
+  message: z.string().describe('The same, in plain words for the screen.'),
+});
+export type BoardStanding = z.infer<typeof BoardStanding>;
+
+/** What `GET /games/:id/results` answers: the saved game and, judged by the bank as it is when read, its standing on the boards. */
+export const GameResultsRead = GameResults.extend({ leaderboards: BoardStanding });
+export type GameResultsRead = z.infer<typeof GameResultsRead>;

@@ -11,6 +11,9 @@ const skipReason = browserSkipReason();
 if (skipReason) console.warn(`[web-client] browser tests skipped: ${skipReason}`);
 
 const QUESTIONS = 3;
+/** The short game of the starter bank that counts on the leaderboards. */
+const BANK_QUESTIONS = 2;
+const BANK_CATEGORY = 'Science';
 
 /** The bank's answer to the question on screen: the test plays like someone who knows it. */
 async function correctChoice(db: Db, page: Page, textSelector: string): Promise<{ correct: number; choices: number }> {
@@ -19,6 +22,14 @@ async function correctChoice(db: Db, page: Page, textSelector: string): Promise<
   const row = rows[0];
   if (!row) throw new Error(`no question in the bank reads "${text}"`);
   return { correct: row.correct[0] ?? NaN, choices: row.choices.length };
+}
+
+/** Ann taps the right answer and sees it locked in; Bob then picks a wrong one with his mouse, which closes the question. */
+async function annRightBobWrong(db: Db, ann: Page, bob: Page) {
+  const q = await correctChoice(db, ann, '#q-text');
+  await ann.locator(`#q-choices [data-choice="${q.correct}"]`).tap();
+  await ann.getByText('Answer locked in').waitFor();
+  await bob.locator(`#q-choices [data-choice="${(q.correct + 1) % q.choices}"]`).click();
 }
 
 describe.skipIf(skipReason !== null)('the web client in a real browser (chromium)', () => {
@@ -302,19 +313,13 @@ describe.skipIf(skipReason !== null)('the web client in a real browser (chromium
     await host.getByRole('button', { name: 'Resume' }).click();
     await expect.poll(() => ann.locator('#q-choices button').first().isDisabled()).toBe(false);
 
-    const q2 = await correctChoice(db, ann, '#q-text');
-    await ann.locator(`#q-choices [data-choice="${q2.correct}"]`).tap();
-    await ann.getByText('Answer locked in').waitFor();
-    await bob.locator(`#q-choices [data-choice="${(q2.correct + 1) % q2.choices}"]`).click();
+    await annRightBobWrong(db, ann, bob);
     await ann.locator('#q-result', { hasText: 'Correct!' }).waitFor();
     await ann.locator('#q-result .result-streak', { hasText: '2 correct in a row' }).waitFor();
 
     // Question 3, the last of the quiz.
     await ann.locator('#q-meta', { hasText: `Question 3 of ${QUESTIONS}` }).waitFor({ timeout: 20_000 });
-    const q3 = await correctChoice(db, ann, '#q-text');
-    await ann.locator(`#q-choices [data-choice="${q3.correct}"]`).tap();
-    await ann.getByText('Answer locked in').waitFor();
-    await bob.locator(`#q-choices [data-choice="${(q3.correct + 1) % q3.choices}"]`).click();
+    await annRightBobWrong(db, ann, bob);
     await ann.locator('#q-result .result-streak', { hasText: '3 correct in a row' }).waitFor();
 
     // The end: the podium on the host screen, the final standing on each phone.
@@ -360,6 +365,7 @@ describe.skipIf(skipReason !== null)('the web client in a real browser (chromium
     await host.getByRole('button', { name: 'End game' }).click();
     await host.getByRole('heading', { name: 'New game' }).waitFor();
     await bob.getByText('The host ended the game.').waitFor();
+    await ann.getByText('The host ended the game.').waitFor();
 
     // The host finds the first game in their history, and its results from there: per player and per question, as CSV too.
     await host.getByRole('button', { name: 'Your games and their results' }).click();
@@ -369,6 +375,8 @@ describe.skipIf(skipReason !== null)('the web client in a real browser (chromium
     expect(await host.locator('#results-players').textContent()).not.toContain('Dee');
     expect(await host.locator('#results-questions li').count()).toBe(QUESTIONS);
     expect(await host.locator('#results-questions').textContent()).toContain(quizTag);
+    // The host wrote the quiz, so knew its answers: the results say the game did not count on the leaderboards, and why.
+    await host.locator('#results-boards', { hasText: "This game did not count on the leaderboards: it asked the host's own questions" }).waitFor();
     await screenshot(host, 'host-5-results');
     const downloading = host.waitForEvent('download');
     await host.getByRole('link', { name: 'Download as CSV' }).click();
@@ -377,7 +385,44 @@ describe.skipIf(skipReason !== null)('the web client in a real browser (chromium
     const csv = readFileSync(await download.path(), 'utf8');
     expect(csv.split('\r\n').filter(Boolean)).toHaveLength(1 + 2 * QUESTIONS);
 
-    // Ann and Bob played signed in (two players besides the host, LEADERBOARD_MIN_PLAYERS): the game counts on both boards.
+    // A game of the starter bank (public, written by nobody here) counts: the host runs a short one that Ann and Bob,
+    // signed in (two players besides the host, LEADERBOARD_MIN_PLAYERS), join and play; Ann answers right, Bob wrong.
+    await host.getByRole('button', { name: 'New game' }).click();
+    await host.locator('#create-category').selectOption(BANK_CATEGORY);
+    await host.locator('#create-count').fill(String(BANK_QUESTIONS));
+    await host.locator('#create-seconds').fill('10');
+    await host.locator('#create-reveal').fill('1');
+    const bankCreated = host.waitForResponse((r) => r.url().endsWith('/rooms') && r.request().method() === 'POST');
+    await host.getByRole('button', { name: 'Create room' }).click();
+    const bankRoom = (await (await bankCreated).json()) as { code: string; gameId: string };
+    gameIds.push(bankRoom.gameId);
+    await host.locator('#lobby-code', { hasText: bankRoom.code }).waitFor();
+    for (const [phone, nickname] of [
+      [ann, 'Ann'],
+      [bob, 'Bob'],
+    ] as const) {
+      await phone.goto(`${stack.apiUrl}/?code=${bankRoom.code}`);
+      await phone.locator('#join-account', { hasText: `Playing as ${nickname}` }).waitFor();
+      await phone.locator('#join-nickname').fill(nickname);
+      await phone.getByRole('button', { name: 'Join', exact: true }).click();
+      await phone.getByRole('heading', { name: "You're in!" }).waitFor();
+    }
+    await host.locator('#lobby-count', { hasText: '2' }).waitFor();
+    await host.getByRole('button', { name: 'Start game' }).click();
+    for (let i = 1; i <= BANK_QUESTIONS; i++) {
+      await ann.locator('#q-meta', { hasText: `Question ${i} of ${BANK_QUESTIONS}` }).waitFor({ timeout: 20_000 });
+      await bob.locator('#q-meta', { hasText: `Question ${i} of ${BANK_QUESTIONS}` }).waitFor();
+      await annRightBobWrong(db, ann, bob);
+      await ann.locator('#q-result', { hasText: 'Correct!' }).waitFor();
+    }
+    await host.locator('.podium-1', { hasText: 'Ann' }).waitFor({ timeout: 20_000 });
+    await host.locator('.podium-2', { hasText: 'Bob' }).waitFor();
+    // Its results say it counted, once saved; the boards get it in the same job, just after.
+    await host.getByRole('button', { name: 'See the results' }).click();
+    await host.locator('#results-boards', { hasText: 'This game counted on the leaderboards.' }).waitFor({ timeout: 20_000 });
+    await expect
+      .poll(async () => ((await (await fetch(`${stack.apiUrl}/leaderboards/global`)).json()) as { total: number }).total, { timeout: 15_000 })
+      .toBe(2);
     await host.getByRole('button', { name: 'New game' }).click();
     await host.getByRole('button', { name: 'Leaderboards' }).click();
     await host.locator('#board-global-title', { hasText: 'All time (2 players)' }).waitFor();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { boardExclusion, countsOnLeaderboards } from '../../src/game/scoring/fair-game';
+import { boardExclusion, boardStanding, countsOnLeaderboards } from '../../src/game/scoring/fair-game';
 
 describe('which finished games count on the leaderboards', () => {
   const host = 'u-host';
@@ -35,5 +35,22 @@ describe('which questions let a game count', () => {
 
   it('too few players is said first, whatever the questions', () => {
     expect(boardExclusion({ ...game, players: [{ userId: 'u-host' }] }, new Set(), 2)).toBe('too-few-players');
+  });
+});
+
+describe("a game's standing on the boards, for its results", () => {
+  it('says in plain words why a game did not count', () => {
+    expect(boardStanding('host-questions', 2)).toEqual({
+      counts: false,
+      excluded: 'host-questions',
+      message: "This game did not count on the leaderboards: it asked the host's own questions, and a host knows their answers.",
+    });
+    expect(boardStanding('too-few-players', 2).message).toBe(
+      'This game did not count on the leaderboards: a game counts with at least 2 signed-in players besides the host.',
+    );
+  });
+
+  it('says so when it counted', () => {
+    expect(boardStanding(null, 2)).toEqual({ counts: true, excluded: null, message: 'This game counted on the leaderboards.' });
   });
 });

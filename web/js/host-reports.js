@@ -28,6 +28,7 @@ function rightAnswer(q) {
 export async function showResults(gameId, token) {
   showScreen('results');
   byId('results-title').textContent = 'Results';
+  byId('results-boards').textContent = '';
   byId('results-players').replaceChildren();
   byId('results-questions').replaceChildren();
   let results;
@@ -36,8 +37,10 @@ export async function showResults(gameId, token) {
   } catch (err) {
     return showError(`Could not load the results: ${err.message}`);
   }
-  const { game, players, questions } = results;
+  const { game, players, questions, leaderboards } = results;
   byId('results-title').textContent = `Results of room ${game.roomCode}, ${new Date(game.finishedAt).toLocaleString()}`;
+  // Whether the game counted on the leaderboards, and why not (the host's own questions, too few signed-in players).
+  byId('results-boards').textContent = leaderboards.message;
   byId('results-download', HTMLAnchorElement).href = `/games/${encodeURIComponent(game.id)}/results.csv`;
   downloadWithToken(byId('results-download', HTMLAnchorElement), token);
   byId('results-players').replaceChildren(

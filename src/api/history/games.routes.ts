@@ -3,9 +3,11 @@ import { ErrorCode } from '../../shared/error-codes';
 import { AppError } from '../app-error';
 import { optionalClaims } from '../auth/auth.middleware';
 import type { ApiDeps } from '../deps';
+import type { GameResultsRead } from '../../shared/game-results';
 import { GameVisibility, type GameVisibilitySet } from '../schemas';
 import { parse } from '../validation';
 import { isAdmin, isHostOf, mayReadResults, partiesOf } from './results-access';
+import { resultsBoardStanding } from './results-boards';
 import { resultsCsv } from './results-csv';
 
 const NO_RESULTS = 'No results for this game; it may still be running or being saved.';
@@ -14,7 +16,7 @@ const NO_RESULTS = 'No results for this game; it may still be running or being s
  * Results are the game's host's, its players' and admins' (docs/api.md, "Results, history and export"), unless the host made them
  * public: the room setting `resultsPublic`, or PUT /games/{id}/visibility afterwards.
  */
-export function gamesRoutes({ games, config }: ApiDeps): Router {
+export function gamesRoutes({ games, questions, config }: ApiDeps): Router {
   const router = Router();
 
   /** The results, for a caller allowed to read them; every view of a game's results goes through here. */
@@ -35,7 +37,8 @@ export function gamesRoutes({ games, config }: ApiDeps): Router {
   }
 
   router.get('/games/:id/results', async (req, res) => {
-    res.json(await readableResults(req));
+    const results = await readableResults(req);
+    res.json({ ...results, leaderboards: await resultsBoardStanding(results, questions, config.limits.leaderboardMinPlayers) } satisfies GameResultsRead);
   });
 
   router.get('/games/:id/results.csv', async (req, res) => {

@@ -1,4 +1,4 @@
-import { GameResults } from '../../shared/game-results';
+import { GameResultsRead } from '../../shared/game-results';
 import { COMMON_ERRORS, type OperationSpec } from '../operation-spec';
 import { GameVisibility, GameVisibilitySet } from '../schemas';
 import { MyGames, MyGamesQuery } from './history.schemas';
@@ -21,7 +21,11 @@ export const historyOperations: OperationSpec[] = [
     summary: 'The saved results of a finished game',
     auth: 'optional-user',
     description: `Saved by a worker shortly after the room finishes; until then this is a 404. ${READERS}`,
-    answer: { status: 200, schema: { GameResults }, description: 'The whole game: questions with answers, players, every answer.' },
+    answer: {
+      status: 200,
+      schema: { GameResultsRead },
+      description: 'The whole game: questions with answers, players, every answer, and whether it counted on the leaderboards and why not.',
+    },
     errors: PRIVATE_RESULTS,
   },
   {

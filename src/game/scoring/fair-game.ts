@@ -1,3 +1,5 @@
+import type { BoardStanding } from '../../shared/game-results';
+
 /**
  * Whether a finished game may count on the leaderboards: at least `minOthers` distinct signed-in
  * players besides the host. A host alone, or with guests, or with a second account of their own
@@ -9,7 +11,7 @@ export function countsOnLeaderboards(hostId: string, players: readonly { userId:
 }
 
 /** Why a game stays off the global and weekly boards; null when it counts. */
-export type BoardExclusion = 'too-few-players' | 'host-questions' | null;
+export type BoardExclusion = BoardStanding['excluded'];
 
 /**
  * The whole rule (docs/api.md, "Leaderboards"): enough signed-in players besides the host, and every
@@ -25,4 +27,24 @@ export function boardExclusion(
   if (!countsOnLeaderboards(game.hostId, game.players, minOthers)) return 'too-few-players';
   if (game.questionIds.some((id) => !fairIds.has(id))) return 'host-questions';
   return null;
+}
+
+/** The rule's verdict on one game, with the reason in plain words for the host's results screen. */
+export function boardStanding(excluded: BoardExclusion, minOthers: number): BoardStanding {
+  switch (excluded) {
+    case null:
+      return { counts: true, excluded, message: 'This game counted on the leaderboards.' };
+    case 'too-few-players':
+      return {
+        counts: false,
+        excluded,
+        message: `This game did not count on the leaderboards: a game counts with at least ${minOthers} signed-in ${minOthers === 1 ? 'player' : 'players'} besides the host.`,
+      };
+    case 'host-questions':
+      return {
+        counts: false,
+        excluded,
+        message: "This game did not count on the leaderboards: it asked the host's own questions, and a host knows their answers.",
+      };
+  }
 }
