@@ -1,5 +1,6 @@
 import type { ChildProcess } from 'node:child_process';
 import path from 'node:path';
+import { emptyReport } from './bot-report';
 import type { BotReport, BotTarget, JoinOrder } from './bots';
 import { CORES, spawnNode, stopProcess } from './harness';
 
@@ -96,24 +97,7 @@ function mergeCounts(into: Record<number, number>, from: Record<number, number>,
 
 export function mergeReports(reports: BotReport[]): BotReport {
   const sum = (a: number, b: number) => a + b;
-  const out: BotReport = {
-    joinFailures: 0,
-    connectMs: [],
-    questionArrivals: {},
-    opens: {},
-    revealEnds: {},
-    lateness: [],
-    ackMs: [],
-    ackErrors: 0,
-    errors: {},
-    answers: {},
-    finishedArrivals: [],
-    finishedBytes: 0,
-    questionBytes: 0,
-    messages: {},
-    complete: 0,
-    disconnects: 0,
-  };
+  const out: BotReport = emptyReport();
   for (const r of reports) {
     out.joinFailures += r.joinFailures;
     out.ackErrors += r.ackErrors;

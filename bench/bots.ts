@@ -7,6 +7,7 @@
 import { type Socket, io } from 'socket.io-client';
 import WebSocket from 'ws';
 import type { ClientToServerEvents, ServerToClientEvents } from '../src/shared/socket-events';
+import { emptyReport } from './bot-report';
 import { botNickname } from './nicknames';
 import { countdownLateness, tickCounter } from './stats';
 
@@ -80,24 +81,7 @@ interface CountdownLike {
   deadlineAt: number;
 }
 
-const report: BotReport = {
-  joinFailures: 0,
-  connectMs: [],
-  questionArrivals: {},
-  opens: {},
-  revealEnds: {},
-  lateness: [],
-  ackMs: [],
-  ackErrors: 0,
-  errors: {},
-  answers: {},
-  finishedArrivals: [],
-  finishedBytes: 0,
-  questionBytes: 0,
-  messages: {},
-  complete: 0,
-  disconnects: 0,
-};
+const report: BotReport = emptyReport();
 const lines: Line[] = [];
 let current = -1;
 

@@ -1,0 +1,23 @@
+import type { BotReport } from './bots';
+
+/** A bot process's report before anything happened; also the start of a merge of several. */
+export function emptyReport(): BotReport {
+  return {
+    joinFailures: 0,
+    connectMs: [],
+    questionArrivals: {},
+    opens: {},
+    revealEnds: {},
+    lateness: [],
+    ackMs: [],
+    ackErrors: 0,
+    errors: {},
+    answers: {},
+    finishedArrivals: [],
+    finishedBytes: 0,
+    questionBytes: 0,
+    messages: {},
+    complete: 0,
+    disconnects: 0,
+  };
+}
