@@ -59,8 +59,22 @@ export function createEventHandler(deps: WorkerDeps, consumer: string) {
     await queues.housekeeping.add('idle', { ...at, reason: 'idle' }, { jobId: jobId.idle(at.gameId, at.version), delay: deps.housekeeping.idleMs });
   }
 
+  /**
+   * Handles a batch: one room's events in their order, different rooms at once (a thousand rooms
+   * started together must not wait behind each other, or their first countdown frames go stale).
+   */
   async function process(entries: StreamEntry[]): Promise<void> {
+    const byRoom = new Map<string, StreamEntry[]>();
+    for (const entry of entries) {
+      const room = entry.event?.roomCode ?? '';
+      byRoom.set(room, [...(byRoom.get(room) ?? []), entry]);
+    }
     const done: StreamEntry[] = [];
+    await Promise.all([...byRoom.values()].map((roomEntries) => processInOrder(roomEntries, done)));
+    await bus.ack(done);
+  }
+
+  async function processInOrder(entries: StreamEntry[], done: StreamEntry[]): Promise<void> {
     for (const entry of entries) {
       if (!entry.event) {
         log.warn('skipping malformed stream entry', { id: entry.id, reason: entry.malformed });
@@ -78,7 +92,6 @@ export function createEventHandler(deps: WorkerDeps, consumer: string) {
         log.error('event handling failed', { id: entry.id, type: entry.event.type, room: entry.event.roomCode, err });
       }
     }
-    await bus.ack(done);
   }
 
   /** One loop per lane of partitions (see event-bus.ts); a room's events are always in one lane, in order. */
