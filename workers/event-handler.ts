@@ -67,7 +67,9 @@ export function createEventHandler(deps: WorkerDeps, consumer: string) {
     const byRoom = new Map<string, StreamEntry[]>();
     for (const entry of entries) {
       const room = entry.event?.roomCode ?? '';
-      byRoom.set(room, [...(byRoom.get(room) ?? []), entry]);
+      const queued = byRoom.get(room);
+      if (queued) queued.push(entry);
+      else byRoom.set(room, [entry]);
     }
     const done: StreamEntry[] = [];
     await Promise.all([...byRoom.values()].map((roomEntries) => processInOrder(roomEntries, done)));

@@ -1,6 +1,4 @@
-import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generateRoomCode } from '../../src/game/room-code';
 import { transition } from '../../src/game/room-machine';
 import type { Question, RoomSettings } from '../../src/shared/room';
 import type { RoomState, StoredAnswer } from '../../src/game/room-state';
@@ -10,6 +8,7 @@ import { type Keys, createKeys } from '../../src/store/keys';
 import { type QuizRedis, createRedis } from '../../src/store/redis';
 import { type RoomStore, createRoomStore } from '../../src/store/room-store';
 import { deleteNamespace, infra, testNamespace } from '../helpers/infra';
+import { SETTINGS, openQuestionRoom } from '../unit/fixtures';
 
 const QUESTIONS: Question[] = [
   {
@@ -53,35 +52,13 @@ async function redisNow(): Promise<number> {
  */
 async function openRoom(opts: { settings?: Partial<RoomSettings>; openedAgoMs?: number; dueInMs?: number; phase?: RoomState['phase'] } = {}) {
   const now = await redisNow();
-  const settings: RoomSettings = {
-    questionCount: 2,
-    category: null,
-    difficulty: null,
-    questionSeconds: 10,
-    revealSeconds: 3,
-    mode: 'timed',
-    pointsPerQuestion: 1000,
-    streakBonus: false,
-    ...opts.settings,
-  };
-  const room: RoomState = {
-    code: generateRoomCode(),
-    gameId: randomUUID(),
-    hostId: 'host',
-    hostName: 'Host',
-    phase: 'question',
-    version: 3,
-    questionIndex: 0,
-    settings,
-    phaseStartedAt: now - (opts.openedAgoMs ?? 0),
-    openedAt: now - (opts.openedAgoMs ?? 0),
+  const at = now - (opts.openedAgoMs ?? 0);
+  const room = openQuestionRoom(now, {
+    settings: { ...SETTINGS, questionCount: 2, revealSeconds: 3, ...opts.settings },
+    phaseStartedAt: at,
+    openedAt: at,
     deadlineAt: now + (opts.dueInMs ?? 60_000),
-    paused: null,
-    failureReason: null,
-    createdAt: now,
-    startedAt: now,
-    finishedAt: null,
-  };
+  });
   expect(await rooms.create(room, { type: 'room.created', roomCode: room.code, version: room.version, at: now })).not.toBeNull();
   await rooms.saveQuestions(room.code, QUESTIONS);
   for (const nickname of ['ann', 'bob', 'cid']) {

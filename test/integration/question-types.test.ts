@@ -1,6 +1,4 @@
-import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generateRoomCode } from '../../src/game/room-code';
 import { transition } from '../../src/game/room-machine';
 import type { Question } from '../../src/shared/room';
 import type { RoomState, StoredAnswer } from '../../src/game/room-state';
@@ -11,6 +9,7 @@ import { type QuizRedis, createRedis } from '../../src/store/redis';
 import { type RoomStore, createRoomStore } from '../../src/store/room-store';
 import { createViewReader } from '../../src/store/view-reader';
 import { deleteNamespace, infra, testNamespace } from '../helpers/infra';
+import { SETTINGS, openQuestionRoom } from '../unit/fixtures';
 
 const base = { category: 'Science', difficulty: 'easy' as const };
 const MULTI: Question = {
@@ -46,33 +45,9 @@ async function redisNow(): Promise<number> {
 /** A room whose only question is `q`, open now, with ann and bob online; `streaks` are settled streaks from earlier questions. */
 async function openRoom(q: Question, opts: { streakBonus?: boolean; streaks?: Record<string, number> } = {}): Promise<RoomState> {
   const now = await redisNow();
-  const room: RoomState = {
-    code: generateRoomCode(),
-    gameId: randomUUID(),
-    hostId: 'host',
-    hostName: 'Host',
-    phase: 'question',
-    version: 3,
-    questionIndex: 0,
-    settings: {
-      questionCount: 1,
-      category: null,
-      difficulty: null,
-      questionSeconds: 10,
-      revealSeconds: 3,
-      mode: 'timed',
-      pointsPerQuestion: 1000,
-      streakBonus: opts.streakBonus ?? false,
-    },
-    phaseStartedAt: now,
-    openedAt: now,
-    deadlineAt: now + 60_000,
-    paused: null,
-    failureReason: null,
-    createdAt: now,
-    startedAt: now,
-    finishedAt: null,
-  };
+  const room = openQuestionRoom(now, {
+    settings: { ...SETTINGS, questionCount: 1, revealSeconds: 3, streakBonus: opts.streakBonus ?? false },
+  });
   expect(await rooms.create(room, { type: 'room.created', roomCode: room.code, version: room.version, at: now })).not.toBeNull();
   await rooms.saveQuestions(room.code, [q]);
   for (const id of ['ann', 'bob']) {

@@ -1,3 +1,5 @@
+import { randomUUID } from 'node:crypto';
+import { generateRoomCode } from '../../src/game/room-code';
 import type { Question, RoomSettings } from '../../src/shared/room';
 import type { RoomState } from '../../src/game/room-state';
 
@@ -32,6 +34,25 @@ export function roomIn(overrides: Partial<RoomState> = {}): RoomState {
     finishedAt: null,
     ...overrides,
   };
+}
+
+/** A new game's room with question 0 open since `now` (Redis's clock in integration tests), due in a minute. */
+export function openQuestionRoom(now: number, overrides: Partial<RoomState> = {}): RoomState {
+  return roomIn({
+    code: generateRoomCode(),
+    gameId: randomUUID(),
+    hostId: 'host',
+    hostName: 'Host',
+    phase: 'question',
+    version: 3,
+    questionIndex: 0,
+    phaseStartedAt: now,
+    openedAt: now,
+    deadlineAt: now + 60_000,
+    createdAt: now,
+    startedAt: now,
+    ...overrides,
+  });
 }
 
 export function question(overrides: Partial<Question> = {}): Question {
