@@ -179,12 +179,22 @@ describe('a room of 10,000 players', () => {
   beforeAll(async () => {
     let room = await roomAtQuestion0(crowd);
     // Right, wrong or no answer, at arrival times spread over the question: scores and times of every kind, ties too.
+    // The answer script clamps a stamp to its own clock, so every stamp must lie in the past when it is submitted:
+    // wait out the spread first, or a fast machine submits them all within a few ms and they collapse into a few scores.
     const opened = room.openedAt ?? Date.now();
+    const SPREAD_MS = 40 * 100;
+    await new Promise((resolve) => setTimeout(resolve, Math.max(opened + SPREAD_MS + 50 - Date.now(), 0)));
     await Promise.all(
       crowd.map((p, i) =>
         i % 7 === 0
           ? null
-          : answers.submit(room.code, p.id, 0, { choice: i % 3 === 0 ? 1 : 0 }, { arrivedAt: opened + (i % 40) * 100, rttMs: null, reportedMs: null }),
+          : answers.submit(
+              room.code,
+              p.id,
+              0,
+              { choice: i % 3 === 0 ? 1 : 0 },
+              { arrivedAt: opened + ((i % 40) * SPREAD_MS) / 40, rttMs: null, reportedMs: null },
+            ),
       ),
     );
     room = await advance(room); // reveal 0: settled
