@@ -76,6 +76,7 @@ const Env = z.object({
   REACTION_FLOOR_MS: z.coerce.number().int().min(0).max(1000).default(150),
   SOCKET_PING_INTERVAL_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
   SOCKET_VIEW_WAIT_MS: z.coerce.number().int().min(0).max(10_000).default(1000),
+  SOCKET_FANOUT_SLICE: z.coerce.number().int().min(1).max(100_000).default(250),
   DATA_DIR: z.string().default('.data'),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
   LOG_FORMAT: z.enum(['json', 'pretty']).optional(),
@@ -208,6 +209,8 @@ export interface Config {
   };
   /** How long a socket process waits for the view a transition's writer publishes before building it itself. */
   viewWaitMs: number;
+  /** Sockets written to in one turn of the event loop when a room's message fans out; the loop is yielded between slices. */
+  fanoutSlice: number;
   dataDir: string;
   logLevel: z.infer<typeof Env>['LOG_LEVEL'];
   /** Readable lines instead of JSON: the default for `all` (npm start), JSON for the separate roles. */
@@ -340,6 +343,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, role?: 'api' | 
       pingIntervalMs: e.SOCKET_PING_INTERVAL_MS,
     },
     viewWaitMs: e.SOCKET_VIEW_WAIT_MS,
+    fanoutSlice: e.SOCKET_FANOUT_SLICE,
     dataDir: e.DATA_DIR,
     logLevel: e.LOG_LEVEL,
     logPretty: e.LOG_FORMAT ? e.LOG_FORMAT === 'pretty' : role === 'all',

@@ -1,3 +1,4 @@
+import { setImmediate as yieldLoop } from 'node:timers/promises';
 import { isEndPhase } from '../game/room-machine';
 import { ChannelMessage, parseMessage } from '../shared/events';
 import type { PlayerYou, Question, RoomView } from '../shared/room';
@@ -99,8 +100,26 @@ export function createRoomRelay(io: QuizServer, { rooms, views, log, clock, conf
   }
 
   /**
-   * Sends a view to the room as one broadcast. A new version also stamps the question's send time
-   * for this process's players (once per broadcast) and sends each player their own state if it changed.
+   * Writes to the given sockets a slice at a time, yielding to the event loop between slices: a fan-out
+   * to thousands of sockets never holds the loop (answers arriving meanwhile are read and stamped between
+   * slices). Callers run in the room's queue, so a later message of the room never overtakes this one.
+   */
+  async function inSlices(sockets: QuizSocket[], write: (slice: QuizSocket[]) => void): Promise<void> {
+    for (let i = 0; i < sockets.length; i += config.fanoutSlice) {
+      if (i > 0) await yieldLoop();
+      write(sockets.slice(i, i + config.fanoutSlice));
+    }
+  }
+
+  /** One broadcast per slice (encoded once per slice), to the sockets' own Socket.IO rooms. */
+  function broadcastTo(slice: QuizSocket[]) {
+    return io.local.to(slice.map((s) => s.id));
+  }
+
+  /**
+   * Sends a view to the room, one broadcast per slice of its members. A new version also stamps the
+   * question's send time of each slice's players once that slice is written, and sends each player their
+   * own state if it changed.
    */
   async function forward(code: string, next: HeldView): Promise<void> {
     const last = held.get(code);
@@ -109,20 +128,20 @@ export function createRoomRelay(io: QuizServer, { rooms, views, log, clock, conf
     held.set(code, next);
     if ((arrived.get(code)?.version ?? -1) <= next.version) arrived.delete(code);
     const sockets = members(code);
-    io.local.to(ioRoom.game(code)).emit('room:view', { ...next.view, serverNow: clock.now() });
-    if (!newVersion) return;
     const { view, openedAt } = next;
-    const players = sockets.filter((s) => s.data.kind === 'player');
-    let stamping: Promise<void> = Promise.resolve();
-    if (view.phase === 'question' && openedAt !== null && players.length) {
-      // One stamp for the whole broadcast: every player of this process was handed the question at once.
+    const stampSends = newVersion && view.phase === 'question' && openedAt !== null;
+    await inSlices(sockets, (slice) => {
+      broadcastTo(slice).emit('room:view', { ...view, serverNow: clock.now() });
+      if (!stampSends) return;
+      // Stamped once the slice is written: a player is charged neither for the slices after theirs nor before.
       const lag = clock.now() - openedAt;
-      stamping = rooms.recordSent(
-        code,
-        view.questionIndex,
-        players.map((s) => [s.data.id, lag]),
-      );
-    }
+      const sends: [string, number][] = [];
+      for (const s of slice) if (s.data.kind === 'player') sends.push([s.data.id, lag]);
+      // Not recorded, the player is timed from the opening: a loss of fairness, never of the view.
+      if (sends.length) rooms.recordSent(code, view.questionIndex, sends).catch((err) => log.warn('send time not recorded', { room: code, err }));
+    });
+    if (!newVersion) return;
+    const players = sockets.filter((s) => s.data.kind === 'player' && s.connected);
     const yous = players.length
       ? await views.you(
           code,
@@ -131,14 +150,17 @@ export function createRoomRelay(io: QuizServer, { rooms, views, log, clock, conf
         )
       : null;
     // Null: the room moved on during the read; the next version's push sends the own states.
-    for (const s of yous ? players : []) {
-      const you = yous?.get(s.data.id);
-      if (you && youChanged(s, you)) s.emit('room:you', you);
+    if (yous) {
+      await inSlices(players, (slice) => {
+        for (const s of slice) {
+          const you = yous.get(s.data.id);
+          if (you && youChanged(s, you)) s.emit('room:you', you);
+        }
+      });
     }
-    await stamping;
     if (isEndPhase(view.phase)) {
       const reason = view.phase === 'finished' ? 'finished' : view.phase === 'failed' ? 'failed' : 'cancelled';
-      io.local.to(ioRoom.game(code)).emit('room:closed', { reason, gameId: view.gameId });
+      await inSlices(members(code), (slice) => broadcastTo(slice).emit('room:closed', { reason, gameId: view.gameId }));
       questionCache.delete(view.gameId);
     }
     if (sockets.length === 0) forget(code);
@@ -185,18 +207,20 @@ export function createRoomRelay(io: QuizServer, { rooms, views, log, clock, conf
     }
   }
 
-  function pushCountdown(code: string, m: Extract<ChannelMessage, { kind: 'countdown' }>): void {
+  async function pushCountdown(code: string, m: Extract<ChannelMessage, { kind: 'countdown' }>): Promise<void> {
     // A tick published just before a transition must not reach clients after the new phase's view.
     if ((held.get(code)?.version ?? 0) > m.version) return;
-    const serverNow = clock.now();
-    io.local.to(ioRoom.game(code)).emit('room:countdown', {
-      remainingMs: Math.max(0, m.deadlineAt - serverNow),
-      deadlineAt: m.deadlineAt,
-      serverNow,
-      questionIndex: m.questionIndex,
-      phase: m.phase,
-      answeredCount: m.answeredCount,
-      playerCount: m.playerCount,
+    await inSlices(members(code), (slice) => {
+      const serverNow = clock.now();
+      broadcastTo(slice).emit('room:countdown', {
+        remainingMs: Math.max(0, m.deadlineAt - serverNow),
+        deadlineAt: m.deadlineAt,
+        serverNow,
+        questionIndex: m.questionIndex,
+        phase: m.phase,
+        answeredCount: m.answeredCount,
+        playerCount: m.playerCount,
+      });
     });
   }
 
