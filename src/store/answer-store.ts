@@ -45,12 +45,67 @@ export interface TimingRules {
 const UNSTAMPED: ArrivalTiming = { arrivedAt: null, rttMs: null, reportedMs: null };
 const floorOrNull = (ms: number | null) => (ms === null ? null : Math.floor(ms));
 
+type AnswerKeys = Parameters<typeof answerScript.run>[1];
+type AnswerArgs = Parameters<typeof answerScript.run>[2];
+type AnswerReply = Awaited<ReturnType<typeof answerScript.run>>;
+interface Queued {
+  keys: AnswerKeys;
+  args: AnswerArgs;
+  done: (reply: AnswerReply) => void;
+  failed: (err: unknown) => void;
+}
+
+/**
+ * Answers submitted in one turn of the event loop are sent at its end, one pipeline per room (one write
+ * to Redis instead of one per answer; a room's keys share one hash tag, so a pipeline stays in one
+ * cluster slot). Each answer's script still runs on its own, in the order the answers were submitted.
+ */
 export function createAnswerStore({ redis, keys, rules }: { redis: QuizRedis; keys: Keys; rules: TimingRules }) {
+  let queued = new Map<string, Queued[]>();
+
+  function send(): void {
+    const rooms = queued;
+    queued = new Map();
+    for (const batch of rooms.values()) {
+      const [only] = batch;
+      if (only && batch.length === 1) {
+        answerScript.run(redis, only.keys, only.args).then(only.done, only.failed);
+        continue;
+      }
+      const pipeline = redis.pipeline();
+      for (const q of batch) answerScript.queue(pipeline, q.keys, q.args);
+      pipeline.exec().then(
+        (replies) =>
+          batch.forEach((q, i) => {
+            const [err, raw] = replies?.[i] ?? [new Error('the answer pipeline returned no reply'), null];
+            if (err) return q.failed(err);
+            try {
+              q.done(answerScript.parse(raw));
+            } catch (parseErr) {
+              q.failed(parseErr);
+            }
+          }),
+        (err) => {
+          for (const q of batch) q.failed(err);
+        },
+      );
+    }
+  }
+
+  function run(code: string, keys: AnswerKeys, args: AnswerArgs): Promise<AnswerReply> {
+    return new Promise((done, failed) => {
+      if (queued.size === 0) setImmediate(send);
+      const batch = queued.get(code);
+      if (batch) batch.push({ keys, args, done, failed });
+      else queued.set(code, [{ keys, args, done, failed }]);
+    });
+  }
+
   return {
     async submit(code: string, playerId: string, questionIndex: number, answer: PlayerAnswer, timing: ArrivalTiming = UNSTAMPED): Promise<AnswerResult> {
       const typed = 'text' in answer ? answer.text.trim() : '';
-      const r = await answerScript.run(
-        redis,
+      const r = await run(
+        code,
         {
           room: keys.room(code),
           answerKey: keys.answerKey(code),

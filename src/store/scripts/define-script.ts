@@ -1,4 +1,4 @@
-import type { Cluster, Redis } from 'ioredis';
+import type { ChainableCommander, Cluster, Redis } from 'ioredis';
 
 /** One value of a script's ARGV as sent to Redis. */
 export type ArgValue = string | number;
@@ -117,6 +117,8 @@ export interface Script<Keys, Args, Result> {
   readonly lua: string;
   /** Runs the script: KEYS and ARGV are laid out from the names, the key count counted here. */
   run(redis: (Redis | Cluster) & ScriptCommands, keys: Keys, args: Args): Promise<Result>;
+  /** Queues the script on a pipeline, to send with others in one write; read its reply with `parse`. */
+  queue(pipeline: ChainableCommander, keys: Keys, args: Args): void;
   /** The reply as a result: a failure by its name, a success by `ok`; anything else throws ScriptReplyError. */
   parse(raw: unknown): Result;
 }
@@ -140,6 +142,20 @@ export function defineScript<
     if (spec.argv[name]?.variadic && i !== argNames.length - 1) throw new Error(`${spec.command}: variadic ARGV "${name}" must come last`);
   });
 
+  /** The key count, KEYS and ARGV, in the header's order. */
+  function layout(keys: ScriptKeys<K, RK>, args: ScriptArgs<A>): ArgValue[] {
+    const keyList: string[] = spec.keys.map((name: K[number]) => keys[name]);
+    if (spec.restKeys !== undefined) keyList.push(...(keys as Record<RK, readonly string[]>)[spec.restKeys]);
+    const argv = argNames.flatMap((name) => (spec.argv[name] as ArgCodec<unknown>).encode((args as Record<string, unknown>)[name]));
+    return [keyList.length, ...keyList, ...argv];
+  }
+
+  function commandOf(client: ScriptCommands): ScriptCommands[`ql${string}`] {
+    const command = client[spec.command];
+    if (typeof command !== 'function') throw new Error(`Lua script ${spec.command} is not loaded on this client; createRedis loads every script`);
+    return command;
+  }
+
   function parse(raw: unknown): ScriptResult<F, S> {
     const values = integers(spec.command, raw);
     const [first = 0] = values;
@@ -162,12 +178,10 @@ export function defineScript<
     command: spec.command,
     lua: spec.lua,
     async run(redis, keys, args) {
-      const keyList: string[] = spec.keys.map((name: K[number]) => keys[name]);
-      if (spec.restKeys !== undefined) keyList.push(...(keys as Record<RK, readonly string[]>)[spec.restKeys]);
-      const argv = argNames.flatMap((name) => (spec.argv[name] as ArgCodec<unknown>).encode((args as Record<string, unknown>)[name]));
-      const command = redis[spec.command];
-      if (typeof command !== 'function') throw new Error(`Lua script ${spec.command} is not loaded on this client; createRedis loads every script`);
-      return parse(await command.call(redis, keyList.length, ...keyList, ...argv));
+      return parse(await commandOf(redis).call(redis, ...layout(keys, args)));
+    },
+    queue(pipeline, keys, args) {
+      commandOf(pipeline as unknown as ScriptCommands).call(pipeline, ...layout(keys, args));
     },
     parse,
   };
