@@ -33,6 +33,8 @@ export function authMiddleware({ config, rooms }: RelayDeps) {
         return next(refuse(ErrorCode.NotAPlayer, 'This token is not for a player of this room.'));
       }
       socket.data = { kind: claims.kind, roomCode: claims.room, id: claims.sub, name: claims.name };
+      // Read once: not kept for as long as the connection lives.
+      socket.handshake.auth = {};
       next();
     } catch (err) {
       next(refuse(ErrorCode.Internal, `Could not check the token: ${(err as Error).message}`));

@@ -19,7 +19,8 @@ export function connectionHandler(
 
   return async (socket: QuizSocket) => {
     const { kind, roomCode, id } = socket.data;
-    const roomLog = log.child({ room: roomCode, [kind]: id });
+    // Made when something is logged: a logger held by each of thousands of connections costs memory.
+    const roomLog = () => log.child({ room: roomCode, [kind]: id });
     // Handlers first, before any await: Socket.IO drops events that arrive before their handler exists,
     // and a reconnecting client often syncs or re-sends its answer the moment it is connected.
     const roundTrip = trackRoundTrip(socket);
@@ -54,7 +55,7 @@ export function connectionHandler(
         // A question this answer completed was closed by the answer script itself (question.closable).
         ack({ ok: true, questionIndex, ...answer, receivedAt: result.receivedAt });
       } catch (err) {
-        roomLog.error('answer failed', { err });
+        roomLog().error('answer failed', { err });
         ack({ ok: false, error: { code: ErrorCode.Internal, message: 'The answer could not be recorded; try again.' } });
       }
     });
@@ -71,9 +72,9 @@ export function connectionHandler(
 
     if (kind === 'host') {
       const counted = rooms.hostPresence(roomCode, id, 1);
-      counted.catch((err) => roomLog.warn('presence update failed', { err }));
+      counted.catch((err) => roomLog().warn('presence update failed', { err }));
       socket.on('disconnect', () => {
-        counted.then(() => rooms.hostPresence(roomCode, id, -1)).catch((err) => roomLog.warn('presence update failed', { err }));
+        counted.then(() => rooms.hostPresence(roomCode, id, -1)).catch((err) => roomLog().warn('presence update failed', { err }));
       });
     }
     if (kind === 'player') {
@@ -83,12 +84,12 @@ export function connectionHandler(
       const counted = rooms.presence(roomCode, id, 1).then(
         () => true,
         (err) => {
-          roomLog.warn('presence update failed', { err });
+          roomLog().warn('presence update failed', { err });
           return false;
         },
       );
       socket.on('disconnect', () => {
-        counted.then((wasCounted) => (wasCounted ? rooms.presence(roomCode, id, -1) : 0)).catch((err) => roomLog.warn('presence update failed', { err }));
+        counted.then((wasCounted) => (wasCounted ? rooms.presence(roomCode, id, -1) : 0)).catch((err) => roomLog().warn('presence update failed', { err }));
       });
       // A second connection with the same token replaces the first, on whichever instance it is: two
       // broadcasts, no cluster-wide lookup. This socket is excepted: the adapter may apply its own request
@@ -123,7 +124,7 @@ export function connectionHandler(
       if (kind === 'player' && state.view.phase === 'question' && state.openedAt !== null) {
         const lag = Math.min(clock.now() - state.openedAt, config.timing.sendLagCapMs);
         // Not recorded, the player is timed from the opening: a loss of fairness, never of the connection.
-        await rooms.recordSent(roomCode, state.view.questionIndex, [[id, lag]]).catch((err) => roomLog.warn('send time not recorded', { err }));
+        await rooms.recordSent(roomCode, state.view.questionIndex, [[id, lag]]).catch((err) => roomLog().warn('send time not recorded', { err }));
       }
     }
   };

@@ -18,6 +18,7 @@ import { type RoomStore, createRoomStore } from '../store/room-store';
 import { createViewReader } from '../store/view-reader';
 import { createRelay } from './relay';
 import type { QuizServer } from './types';
+import { releaseUpgradeRequests } from './upgrade-request';
 
 /**
  * How long a player told to reconnect still counts as online: enough for a client's backoff
@@ -70,11 +71,7 @@ export async function attachSocket(http: HttpServer, config: ResolvedConfig, log
     allowRequest: (req, callback) => callback(originAllowed(req, config.corsOrigins) ? null : 'origin not allowed', originAllowed(req, config.corsOrigins)),
     maxHttpBufferSize: config.limits.socketMaxMessageBytes,
   });
-  // The HTTP request of the handshake is not needed once a connection is up: dropped, it does not
-  // stay in memory for as long as the connection lives.
-  io.engine.on('connection', (raw: { request: unknown }) => {
-    raw.request = null;
-  });
+  releaseUpgradeRequests(io.engine);
   // Presence is counted under this process's own id and lease: if it dies, its players count offline once the lease ends.
   const instance = { id: randomUUID(), leaseMs: config.presenceLeaseSeconds * 1000 };
   const rooms = createRoomStore({ redis, keys, ttlSeconds: config.roomTtlSeconds, instance });

@@ -1,0 +1,65 @@
+import { type IncomingMessage, createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { Server } from 'socket.io';
+import { io as connect } from 'socket.io-client';
+import { afterEach, describe, expect, it } from 'vitest';
+import { releaseUpgradeRequests } from '../../src/socket/upgrade-request';
+
+setFlagsFromString('--expose-gc');
+const gc = runInNewContext('gc') as () => void;
+
+/** Collects until `ref` is gone or a few rounds have passed: finalization can take more than one collection. */
+async function collected(ref: WeakRef<object>): Promise<boolean> {
+  for (let round = 0; round < 10 && ref.deref(); round++) {
+    await new Promise((resolve) => setImmediate(resolve));
+    gc();
+  }
+  return ref.deref() === undefined;
+}
+
+async function connectedRequest(release: boolean) {
+  const http = createServer();
+  let request: WeakRef<IncomingMessage> | null = null;
+  const io = new Server(http, {
+    perMessageDeflate: false,
+    allowRequest: (req, callback) => {
+      request = new WeakRef(req);
+      callback(null, true);
+    },
+  });
+  if (release) releaseUpgradeRequests(io.engine);
+  await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
+  const client = connect(`http://127.0.0.1:${(http.address() as AddressInfo).port}`, { transports: ['websocket'] });
+  await new Promise((resolve) => client.once('connect', resolve));
+  const stop = async () => {
+    client.close();
+    await io.close();
+  };
+  return { request: request as unknown as WeakRef<IncomingMessage>, io, client, stop };
+}
+
+describe('a connection once it is up', () => {
+  let stop: (() => Promise<void>) | null = null;
+  afterEach(async () => {
+    await stop?.();
+    stop = null;
+  });
+
+  it('keeps no HTTP upgrade request in memory', async () => {
+    const c = await connectedRequest(true);
+    stop = c.stop;
+    expect(await collected(c.request)).toBe(true);
+    // Still a working connection: a round trip both ways.
+    const echoed = new Promise((resolve) => c.client.once('pong-back', resolve));
+    for (const socket of c.io.of('/').sockets.values()) socket.emit('pong-back' as never);
+    await expect(echoed).resolves.toBeUndefined();
+  });
+
+  it('would keep it without the release (what the test above guards against)', async () => {
+    const c = await connectedRequest(false);
+    stop = c.stop;
+    expect(await collected(c.request)).toBe(false);
+  });
+});
