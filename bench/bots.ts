@@ -9,7 +9,7 @@ import WebSocket from 'ws';
 import type { ClientToServerEvents, ServerToClientEvents } from '../src/shared/socket-events';
 import { emptyReport } from './bot-report';
 import { botNickname } from './nicknames';
-import { countdownLateness, tickCounter } from './stats';
+import { countdownLateness } from './stats';
 
 export type BotTarget = { kind: 'quizloop'; api: string; code: string; socketUrls: string[] } | { kind: 'raw'; url: string };
 
@@ -79,6 +79,7 @@ interface CountdownLike {
   phase: string;
   questionIndex: number;
   deadlineAt: number;
+  tick: number;
 }
 
 const report: BotReport = emptyReport();
@@ -110,7 +111,6 @@ function tally(questionIndex = current): void {
 function player(order: JoinOrder, line: () => Line | undefined) {
   const seen = new Set<number>();
   let finished = false;
-  const tick = tickCounter();
   return {
     /** Whether this player has had the `finished` view (the server closes connections after it). */
     done: () => finished,
@@ -148,7 +148,7 @@ function player(order: JoinOrder, line: () => Line | undefined) {
       tally(c.questionIndex);
       if (c.phase === 'question') {
         report.opens[c.questionIndex] ??= c.deadlineAt - order.questionSeconds * 1000;
-        const late = countdownLateness(c, order.questionSeconds, tick(c));
+        const late = countdownLateness(c, order.questionSeconds);
         if (late !== null) report.lateness.push(late);
       }
       if (c.phase === 'reveal') report.revealEnds[c.questionIndex] = c.deadlineAt;

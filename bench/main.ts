@@ -38,7 +38,7 @@ import { printBigRooms } from './big-room-report';
 import { runFairness } from './fairness';
 import { json, startGame, startRoles, stopAll } from './harness';
 import { runManyRooms } from './many-rooms';
-import { countdownLateness, summary, tickCounter } from './stats';
+import { countdownLateness, summary } from './stats';
 import { reportSyncFlood } from './sync-flood';
 
 const PLAYERS = Number(process.env.BENCH_PLAYERS ?? 50);
@@ -92,9 +92,8 @@ async function runScenario(hz: number, databaseUrl: string) {
       const p = await json<{ token: string }>(`${api}/rooms/${room.code}/players`, 'POST', { nickname: `b${i}` });
       const c: Client = io(roles.socketUrl, { auth: { token: p.token }, transports: ['websocket'] });
       let answered = -1;
-      const tick = tickCounter();
       c.on('room:countdown', (m) => {
-        const late = countdownLateness(m, QUESTION_SECONDS, tick(m));
+        const late = countdownLateness(m, QUESTION_SECONDS);
         if (late !== null) lateness.push(late);
       });
       c.on('room:view', (v) => {

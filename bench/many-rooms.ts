@@ -4,7 +4,7 @@ import { ensureRedisServer, startLocalRedis } from '../src/local/local-redis';
 import type { RoomView } from '../src/shared/room';
 import type { ClientToServerEvents, ServerToClientEvents } from '../src/shared/socket-events';
 import { json, startGame, startRoles } from './harness';
-import { countdownLateness, summary, tickCounter } from './stats';
+import { countdownLateness, summary } from './stats';
 
 type Client = Socket<ServerToClientEvents, ClientToServerEvents>;
 
@@ -56,12 +56,10 @@ export async function runManyRooms(rooms: number, databaseUrl: string, playersPe
       for (let p = 0; p < playersPerRoom; p++) {
         const player = await json<{ token: string }>(`${api}/rooms/${room.code}/players`, 'POST', { nickname: `b${p}` });
         const c: Client = io(roles.socketUrl, { auth: { token: player.token }, transports: ['websocket'] });
-        const tick = tickCounter();
         c.on('room:countdown', (m) => {
-          const n = tick(m);
-          const late = countdownLateness(m, QUESTION_SECONDS, n);
+          const late = countdownLateness(m, QUESTION_SECONDS);
           if (late !== null) lateness.push(late);
-          const relayed = countdownLateness(m, QUESTION_SECONDS, n, m.serverNow);
+          const relayed = countdownLateness(m, QUESTION_SECONDS, m.serverNow);
           if (relayed !== null) relayLateness.push(relayed);
         });
         c.on('room:view', (v) => {

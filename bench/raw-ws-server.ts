@@ -54,13 +54,14 @@ async function play(o: PlayOrder): Promise<void> {
     const deadlineAt = openedAt + o.questionSeconds * 1000;
     answered = 0;
     sendAll('room:view', { phase: 'question', question: { index: i, choices: ['a', 'b'] } }, o.viewBytes);
-    const countdown = (phase: string, at: number) => sendAll('room:countdown', { phase, questionIndex: i, deadlineAt: at, serverNow: Date.now() });
+    const countdown = (phase: string, at: number, tick = 0) =>
+      sendAll('room:countdown', { phase, questionIndex: i, deadlineAt: at, tick, serverNow: Date.now() });
     countdown('question', deadlineAt);
     for (let n = 1; openedAt + n * TICK_MS < deadlineAt; n++) {
       await sleepUntil(openedAt + n * TICK_MS);
       // Like quizloop, a question everyone answered closes early: no more ticks.
       if (o.burst.includes(i) && answered >= wss.clients.size) break;
-      countdown('question', deadlineAt);
+      countdown('question', deadlineAt, n);
     }
     while (Date.now() < deadlineAt && !(o.burst.includes(i) && answered >= wss.clients.size)) await sleepUntil(Math.min(deadlineAt, Date.now() + 50));
     const revealEnd = Date.now() + o.revealSeconds * 1000;

@@ -13,27 +13,12 @@ export function summary(values: number[]) {
 const TICK_MS = 2000;
 
 /**
- * Numbers one player's countdown frames of each question: frames reach a connection in order and the
- * first (tick 0) comes with the opening, so the k-th is tick k, however late. (Rounding the arrival to
- * the nearest due instant would take a frame more than a second late for the next tick's, early.)
+ * How late a question's countdown frame arrived after its tick's due instant (phase start + 2 s × tick,
+ * the tick named in the frame, so a late frame is never counted as the next one's), ms; null for tick 0
+ * (set off by the phase's event) and other phases. Bench and servers share one clock.
  */
-export function tickCounter(): (m: { phase: string; questionIndex: number }) => number {
-  let question = -1;
-  let n = -1;
-  return (m) => {
-    if (m.phase !== 'question') return -1;
-    n = m.questionIndex === question ? n + 1 : 0;
-    question = m.questionIndex;
-    return n;
-  };
-}
-
-/**
- * How late tick `n` of a question arrived after its due instant (phase start + 2 s × n), ms; null for
- * tick 0 (set off by the phase's event) and other phases. Bench and servers share one clock.
- */
-export function countdownLateness(m: { phase: string; deadlineAt: number }, questionSeconds: number, n: number, arrival = Date.now()): number | null {
-  if (m.phase !== 'question' || n < 1) return null;
+export function countdownLateness(m: { phase: string; deadlineAt: number; tick: number }, questionSeconds: number, arrival = Date.now()): number | null {
+  if (m.phase !== 'question' || m.tick < 1) return null;
   const start = m.deadlineAt - questionSeconds * 1000;
-  return arrival - (start + n * TICK_MS);
+  return arrival - (start + m.tick * TICK_MS);
 }

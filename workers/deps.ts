@@ -22,6 +22,11 @@ export interface WorkerDeps {
   bus: EventBus;
   queues: Queues;
   rooms: RoomStore;
+  /**
+   * The same store on the countdown's own connection, auto-pipelined: the ticks due at one instant go
+   * to Redis as one write, and never queue behind the jobs' and events' commands.
+   */
+  tickRooms: RoomStore;
   views: ViewReader;
   questions: QuestionsRepo;
   games: GamesRepo;
@@ -49,7 +54,7 @@ export interface WorkerDeps {
 export function createWorkerDeps(
   config: ResolvedConfig,
   log: Logger,
-  { redis, keys, db, metrics }: { redis: QuizRedis; keys: Keys; db: Db; metrics: WorkerMetrics },
+  { redis, ticksRedis = redis, keys, db, metrics }: { redis: QuizRedis; ticksRedis?: QuizRedis; keys: Keys; db: Db; metrics: WorkerMetrics },
 ): WorkerDeps {
   const redisClock = createRedisClock({ redis, log });
   return {
@@ -57,6 +62,7 @@ export function createWorkerDeps(
     bus: createEventBus({ redis, keys, blockingClient: () => connectRedis(config, 'quizloop-worker-events', { blocking: true, log }) }),
     queues: createQueues(redis, keys),
     rooms: createRoomStore({ redis, keys, ttlSeconds: config.roomTtlSeconds }),
+    tickRooms: createRoomStore({ redis: ticksRedis, keys, ttlSeconds: config.roomTtlSeconds }),
     views: createViewReader({ redis, keys, leaderboardSize: config.limits.viewLeaderboardSize, now: redisClock.now }),
     questions: createQuestionsRepo(db),
     games: createGamesRepo(db),

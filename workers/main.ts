@@ -31,6 +31,7 @@ export async function startWorker(config: ResolvedConfig, log: Logger) {
   const keys = createKeys(config.namespace, config.eventPartitions);
   const redis = connectRedis(config, 'quizloop-worker', { log });
   const blocking = connectRedis(config, 'quizloop-worker-bull', { blocking: true, log });
+  const ticksRedis = connectRedis(config, 'quizloop-worker-ticks', { autoPipelining: true, log });
   const db = createDb(config.databaseUrl, config.databaseSsl);
 
   const hz = await tuneRedisHz(redis, config.redisHz);
@@ -42,7 +43,7 @@ export async function startWorker(config: ResolvedConfig, log: Logger) {
   const metrics = createWorkerMetrics(registry);
   // The stream readers block in XREADGROUP on connections of their own; readiness and metrics use `redis`.
   const monitorBus = createEventBus({ redis, keys });
-  const deps = createWorkerDeps(config, log, { redis, keys, db, metrics });
+  const deps = createWorkerDeps(config, log, { redis, ticksRedis, keys, db, metrics });
   // Room times are on Redis's clock: measure it before any deadline is waited for.
   await deps.redisClock.start();
   const { queues, results, reports } = deps;
@@ -144,7 +145,7 @@ export async function startWorker(config: ResolvedConfig, log: Logger) {
       await Promise.all(workers.map((w) => w.close()));
       log.info('worker stopped; jobs in hand finished');
       await closeQueues(queues);
-      await Promise.all([redis.quit(), blocking.quit()]);
+      await Promise.all([redis.quit(), blocking.quit(), ticksRedis.quit()]);
       await db.destroy();
       await ops.stop();
     },

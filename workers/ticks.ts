@@ -1,4 +1,3 @@
-import { isTimedPhase } from '../src/game/room-machine';
 import type { RoomState } from '../src/game/room-state';
 import { TICK_MS } from '../src/shared/jobs';
 import type { WorkerDeps } from './deps';
@@ -14,9 +13,11 @@ type TimedRoom = RoomState & { deadlineAt: number; phaseStartedAt: number };
  * The countdown of a timed phase: tick n is due at phaseStartedAt + 2 s × n, for every n before the
  * deadline. All of a phase's ticks are set on Redis's clock when the worker handles the phase's
  * event: timers in this process, not BullMQ delayed jobs, which fire as late as Redis's timer and
- * queue behind each other when a thousand rooms fall due together. Ticks only draw (and look for a
- * question to close early or a game everyone left): the deadline's advance is a durable job of its
- * own, so ticks lost with a killed worker never hold a room; clients draw from `deadlineAt` anyway.
+ * queue behind each other when a thousand rooms fall due together. Each tick is one script call on
+ * the ticks' own auto-pipelined connection (`tickRooms`): those that fall due in one turn of the event
+ * loop reach Redis as one write, behind no job's command. Ticks only draw (and look for a question to
+ * close early or a game everyone left): the deadline's advance is a durable job of its own, so ticks
+ * lost with a killed worker never hold a room; clients draw from `deadlineAt` anyway.
  */
 export function createTicks(deps: WorkerDeps) {
   const { clock } = deps;
@@ -40,24 +41,25 @@ export function createTicks(deps: WorkerDeps) {
 }
 export type Ticks = ReturnType<typeof createTicks>;
 
-/** At the tick's instant, while the room is still in that phase: the abandoned and early-close checks, then the countdown. */
-async function drawTick(deps: WorkerDeps, armedFor: TimedRoom, n: number, due: number): Promise<void> {
-  const { rooms, queues, metrics } = deps;
-  const room = await rooms.get(armedFor.code);
-  if (!room || room.gameId !== armedFor.gameId || room.version !== armedFor.version || !isTimedPhase(room.phase)) return;
-  metrics.tickLateness.observe({ tick: n === 0 ? 'first' : 'delayed' }, Math.max(0, deps.redisClock.now() - due) / 1000);
-  const { vacantForMs, closable, ...counts } = await rooms.presenceState(room.code, room.phase === 'question' ? room.questionIndex : -1);
-  if (await endIfAbandoned(deps, room, vacantForMs)) return;
-  // Every live player has answered, yet no answer closed the question: those it waited for were
-  // on a socket process that died. Close it now rather than at the deadline.
-  if (closable) await closeEarly(queues, room);
-  // The answered count travels with the tick: the host's screen moves once per tick, not once per answer.
-  await rooms.publish(room.code, {
+/**
+ * At the tick's instant, in one round trip: the countdown, drawn only while the room is still in that
+ * phase (the tick script checks), then the abandoned and early-close checks on what it counted.
+ */
+async function drawTick(deps: WorkerDeps, room: TimedRoom, n: number, due: number): Promise<void> {
+  const { tickRooms, queues, metrics } = deps;
+  const fired = deps.redisClock.now();
+  const { drawn, vacantForMs, closable } = await tickRooms.drawTick(room.code, room.gameId, {
     kind: 'countdown',
     version: room.version,
     phase: room.phase,
     questionIndex: room.questionIndex,
-    deadlineAt: armedFor.deadlineAt,
-    ...counts,
+    deadlineAt: room.deadlineAt,
+    tick: n,
   });
+  if (!drawn) return;
+  metrics.tickLateness.observe({ tick: n === 0 ? 'first' : 'delayed' }, Math.max(0, fired - due) / 1000);
+  if (await endIfAbandoned(deps, room, vacantForMs)) return;
+  // Every live player has answered, yet no answer closed the question: those it waited for were
+  // on a socket process that died. Close it now rather than at the deadline.
+  if (closable) await closeEarly(queues, room);
 }

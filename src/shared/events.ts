@@ -25,6 +25,8 @@ export const ChannelMessage = z.discriminatedUnion('kind', [
     phase: RoomPhase,
     questionIndex: z.number().int(),
     deadlineAt: z.number(),
+    /** Which tick of the phase this is (due at the phase's start + 2 s × tick), so a late frame is never taken for the next one's. */
+    tick: z.number().int().nonnegative(),
     answeredCount: z.number().int(),
     playerCount: z.number().int(),
   }),

@@ -218,6 +218,7 @@ export function createRoomRelay(io: QuizServer, { rooms, views, log, clock, conf
         serverNow,
         questionIndex: m.questionIndex,
         phase: m.phase,
+        tick: m.tick,
         answeredCount: m.answeredCount,
         playerCount: m.playerCount,
       });

@@ -12,6 +12,7 @@ import { join as joinScript } from './scripts/join.lua';
 import { kick as kickScript } from './scripts/kick.lua';
 import { lease, presence, reconnecting, roomPresence } from './scripts/presence.lua';
 import { sent } from './scripts/sent.lua';
+import { tick } from './scripts/tick.lua';
 import { transition } from './scripts/transition.lua';
 
 /** Applied: the record and event as written, times on Redis's clock. */
@@ -30,6 +31,9 @@ export interface RoomStoreDeps {
 
 /** A dead instance's lease and connection counts are forgotten this long after the lease ended. */
 const FORGET_DEAD_INSTANCES_MS = 60_000;
+
+/** A countdown frame as a tick draws it; the tick script adds the counts. */
+export type CountdownDraft = Omit<Extract<ChannelMessage, { kind: 'countdown' }>, 'answeredCount' | 'playerCount'>;
 
 /** What a tick or the reconciler reads of a room's presence (see roomPresenceScript). */
 export interface RoomPresence {
@@ -59,6 +63,19 @@ export function createRoomStore({ redis, keys, ttlSeconds, instance }: RoomStore
   function ownInstance(): { id: string; leaseMs: number } {
     if (!instance) throw new Error('presence is counted by socket processes only');
     return instance;
+  }
+
+  /** The keys of roomPresenceScript for a room and its open question (`index`, or -1). */
+  function presenceKeys(code: string, index: number) {
+    return {
+      players: keys.players(code),
+      answers: keys.answers(code, Math.max(index, 0)),
+      online: keys.online(code),
+      hostOnline: keys.hostOnline(code),
+      instances: keys.instances(code),
+      reconnecting: keys.reconnecting(code),
+      emptySince: keys.emptySince(code),
+    };
   }
 
   async function write(expectedVersion: number, change: Change): Promise<ApplyResult> {
@@ -303,20 +320,29 @@ export function createRoomStore({ redis, keys, ttlSeconds, instance }: RoomStore
      * player has answered the open question (`index`, or -1).
      */
     async presenceState(code: string, index: number): Promise<RoomPresence> {
-      const r = await roomPresence.run(
-        redis,
-        {
-          players: keys.players(code),
-          answers: keys.answers(code, Math.max(index, 0)),
-          online: keys.online(code),
-          hostOnline: keys.hostOnline(code),
-          instances: keys.instances(code),
-          reconnecting: keys.reconnecting(code),
-          emptySince: keys.emptySince(code),
-        },
-        { questionIndex: index, markerTtlSeconds: ttlSeconds },
-      );
+      const r = await roomPresence.run(redis, presenceKeys(code, index), { questionIndex: index, markerTtlSeconds: ttlSeconds });
       return { playerCount: r.players, answeredCount: index >= 0 ? r.answered : 0, vacantForMs: r.vacantForMs, closable: r.closable };
+    },
+
+    /**
+     * Draws a countdown tick (see tick.lua.ts): publishes `frame` with the room's counts, unless the
+     * room is no longer at `gameId` and `frame.version`. `drawn` false: nothing was published.
+     */
+    async drawTick(code: string, gameId: string, frame: CountdownDraft): Promise<{ drawn: boolean; vacantForMs: number; closable: boolean }> {
+      const index = frame.phase === 'question' ? frame.questionIndex : -1;
+      return tick.run(
+        redis,
+        { room: keys.room(code), ...presenceKeys(code, index) },
+        {
+          gameId,
+          version: frame.version,
+          questionIndex: index,
+          markerTtlSeconds: ttlSeconds,
+          channel: keys.channel(code),
+          publish: publishCommand(redis),
+          message: JSON.stringify(frame),
+        },
+      );
     },
 
     /**

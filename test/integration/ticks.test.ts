@@ -80,6 +80,7 @@ beforeAll(async () => {
     log,
     redisClock,
     rooms,
+    tickRooms: rooms,
     queues,
     clock,
     metrics: createWorkerMetrics(createMetricsRegistry('worker')),
@@ -100,7 +101,7 @@ afterAll(async () => {
 });
 
 describe("the worker's countdown ticks", () => {
-  it('publishes each tick of a question at its instant, once, however often the phase is armed', async () => {
+  it('publishes each tick of a question at its instant, once, numbered, however often the phase is armed', async () => {
     const room = await openQuestion();
     const got = countdownsOf(room.code);
     await new Promise((resolve) => setTimeout(resolve, 50));
@@ -110,7 +111,9 @@ describe("the worker's countdown ticks", () => {
     await new Promise((resolve) => setTimeout(resolve, room.deadlineAt - Date.now() + 200));
 
     expect(got.map((g) => g.message)).toEqual(
-      [0, 1, 2].map(() => expect.objectContaining({ kind: 'countdown', version: room.version, deadlineAt: room.deadlineAt })),
+      [0, 1, 2].map((tick) =>
+        expect.objectContaining({ kind: 'countdown', tick, version: room.version, deadlineAt: room.deadlineAt, answeredCount: 0, playerCount: 0 }),
+      ),
     );
     for (const [n, g] of got.entries()) expect(g.at).toBeGreaterThanOrEqual(room.phaseStartedAt + 2000 * n);
   }, 15_000);
@@ -128,4 +131,19 @@ describe("the worker's countdown ticks", () => {
 
     expect(got).toHaveLength(1);
   }, 15_000);
+
+  it('draws a tick set for an earlier game of the same code, or an earlier version, as nothing', async () => {
+    const room = await openQuestion();
+    const got = countdownsOf(room.code);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const frame = { kind: 'countdown', phase: room.phase, questionIndex: 0, deadlineAt: room.deadlineAt, tick: 1 } as const;
+
+    const otherGame = await rooms.drawTick(room.code, randomUUID(), { ...frame, version: room.version });
+    const olderVersion = await rooms.drawTick(room.code, room.gameId, { ...frame, version: room.version - 1 });
+    const current = await rooms.drawTick(room.code, room.gameId, { ...frame, version: room.version });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+
+    expect([otherGame.drawn, olderVersion.drawn, current.drawn]).toEqual([false, false, true]);
+    expect(got.map((g) => g.message)).toEqual([expect.objectContaining({ tick: 1, version: room.version })]);
+  });
 });

@@ -4,7 +4,8 @@ import { kick } from './kick.lua';
 import { leaderboard } from './leaderboard.lua';
 import { lease, onlineCount, presence, reconnecting, roomPresence } from './presence.lua';
 import { sent } from './sent.lua';
+import { tick } from './tick.lua';
 import { transition } from './transition.lua';
 
 /** Every script, loaded on each client by createRedis (a test checks none is missing). */
-export const ALL_SCRIPTS = [transition, join, answer, presence, kick, reconnecting, leaderboard, lease, roomPresence, sent, onlineCount];
+export const ALL_SCRIPTS = [transition, join, answer, presence, kick, reconnecting, leaderboard, lease, roomPresence, sent, onlineCount, tick];

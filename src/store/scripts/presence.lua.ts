@@ -72,8 +72,34 @@ redis.call('EXPIRE', KEYS[1], tonumber(ARGV[2]))
 return #ARGV - 2
 `;
 
+/** roomPresence(k, index, markerTtl, now), `k` the seven keys of roomPresenceScript in order: its reply (the tick script's too). */
+export const roomPresenceLua = `${everyoneAnsweredLua}
+local function roomPresence(k, index, markerTtl, now)
+  local players = redis.call('HLEN', k[1])
+  local answered = 0
+  if index >= 0 then answered = redis.call('HLEN', k[2]) end
+  local _, livePlayers = liveIds(k[3], k[5], now)
+  local _, liveHosts = liveIds(k[4], k[5], now)
+  local _, expected = expectedBack(k[6], now)
+  local vacantForMs = 0
+  if livePlayers + liveHosts + expected > 0 then
+    redis.call('DEL', k[7])
+  else
+    local since = redis.call('GET', k[7])
+    if since then
+      vacantForMs = now - tonumber(since)
+    else
+      redis.call('SET', k[7], now, 'EX', markerTtl)
+    end
+  end
+  local closable = 0
+  if index >= 0 and livePlayers > 0 and everyoneAnswered(k[3], k[5], k[2], k[6], now) then closable = 1 end
+  return {players, answered, vacantForMs, closable, livePlayers}
+end
+`;
+
 /**
- * What a tick, or the reconciler, needs of a room in one round trip, by live presence only.
+ * What the reconciler (and, inside its own script, a tick) needs of a room in one round trip, by live presence only.
  *
  * KEYS[1] players hash   KEYS[2] answers of the open question   KEYS[3] online hash   KEYS[4] host-online hash
  * KEYS[5] instances hash KEYS[6] reconnecting hash               KEYS[7] empty-since marker
@@ -83,29 +109,8 @@ return #ARGV - 2
  * is 1 when a question is open and every live player has answered (a dead instance's players no
  * longer counted: nobody else would re-check once they are gone).
  */
-export const roomPresenceScript = `${everyoneAnsweredLua}
-local now = redisNow()
-local index = tonumber(ARGV[1])
-local players = redis.call('HLEN', KEYS[1])
-local answered = 0
-if index >= 0 then answered = redis.call('HLEN', KEYS[2]) end
-local _, livePlayers = liveIds(KEYS[3], KEYS[5], now)
-local _, liveHosts = liveIds(KEYS[4], KEYS[5], now)
-local _, expected = expectedBack(KEYS[6], now)
-local vacantForMs = 0
-if livePlayers + liveHosts + expected > 0 then
-  redis.call('DEL', KEYS[7])
-else
-  local since = redis.call('GET', KEYS[7])
-  if since then
-    vacantForMs = now - tonumber(since)
-  else
-    redis.call('SET', KEYS[7], now, 'EX', tonumber(ARGV[2]))
-  end
-end
-local closable = 0
-if index >= 0 and livePlayers > 0 and everyoneAnswered(KEYS[3], KEYS[5], KEYS[2], KEYS[6], now) then closable = 1 end
-return {players, answered, vacantForMs, closable, livePlayers}
+export const roomPresenceScript = `${roomPresenceLua}
+return roomPresence(KEYS, tonumber(ARGV[1]), tonumber(ARGV[2]), redisNow())
 `;
 
 export const presence = defineScript({
