@@ -173,6 +173,8 @@ export const PlayerYou = z.object({
       points: z.number().optional(),
     })
     .nullable()
-    .describe('The answer to the current question; `choice` is null and `text` set for a type-answer question.'),
+    .describe(
+      'The answer to the question of its `questionIndex` (stale once the view shows a later question: a new question sends no `room:you` just to clear it); `choice` is null and `text` set for a type-answer question.',
+    ),
 });
 export type PlayerYou = z.infer<typeof PlayerYou>;

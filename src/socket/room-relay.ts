@@ -32,15 +32,21 @@ export function createRoomRelay(io: QuizServer, { rooms, views, log, clock, conf
   const builtForSync = new Map<string, HeldView>();
   const building = new Map<string, Promise<HeldView | null>>();
   const queues = new Map<string, Promise<void>>();
-  /** The last `room:you` each socket was sent, as sent: a push that leaves a player's own state as it was sends them none. */
-  const lastYou = new WeakMap<QuizSocket, string>();
+  /** The last `room:you` each socket was sent: a push that leaves a player's own state as it was sends them none. */
+  const lastYou = new WeakMap<QuizSocket, PlayerYou>();
 
-  /** Whether `you` differs from the last own state this socket was sent; remembers it as sent. */
-  function youChanged(socket: QuizSocket, you: PlayerYou): boolean {
-    const json = JSON.stringify(you);
-    if (lastYou.get(socket) === json) return false;
-    lastYou.set(socket, json);
-    return true;
+  /**
+   * Whether `you` differs from the last own state this socket was sent, at question `index`; remembers it
+   * as sent. An answer counts only at its own question: a new question clears the previous one's on the
+   * client (its `questionIndex` no longer matches the view's), so that alone sends no `room:you`.
+   */
+  function youChanged(socket: QuizSocket, you: PlayerYou, index: number): boolean {
+    const last = lastYou.get(socket);
+    lastYou.set(socket, you);
+    if (!last || last.score !== you.score || last.rank !== you.rank || last.streak !== you.streak || last.nickname !== you.nickname) return true;
+    const before = last.answer?.questionIndex === index ? last.answer : null;
+    const now = you.answer?.questionIndex === index ? you.answer : null;
+    return before !== now && JSON.stringify(before) !== JSON.stringify(now);
   }
 
   /** Cached by game, not by code: codes are reused, and a new game under an old code has questions of its own. */
@@ -154,7 +160,7 @@ export function createRoomRelay(io: QuizServer, { rooms, views, log, clock, conf
       await inSlices(players, (slice) => {
         for (const s of slice) {
           const you = yous.get(s.data.id);
-          if (you && youChanged(s, you)) s.emit('room:you', you);
+          if (you && youChanged(s, you, view.questionIndex)) s.emit('room:you', you);
         }
       });
     }
@@ -276,7 +282,7 @@ export function createRoomRelay(io: QuizServer, { rooms, views, log, clock, conf
     forget,
     /** The connection handler sent a socket its own state: later pushes compare with it. */
     noteYouSent(socket: QuizSocket, you: PlayerYou): void {
-      youChanged(socket, you);
+      lastYou.set(socket, you);
     },
 
     /** A message from a room's channel; ignored unless this instance holds members of the room. */
