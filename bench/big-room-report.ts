@@ -24,6 +24,11 @@ const ROWS: Row[] = [
     compare: (f) => Math.max(f.stallConnectMs, f.stallGameMs),
   },
   { label: 'RSS per connected player, KB', show: (f) => f.rssPerPlayerKB.toFixed(1), compare: (f) => f.rssPerPlayerKB },
+  {
+    label: '… after a full GC at both readings, KB',
+    show: (f) => (Number.isFinite(f.rssPerPlayerAfterGcKB) ? f.rssPerPlayerAfterGcKB.toFixed(1) : '-'),
+    compare: (f) => f.rssPerPlayerAfterGcKB,
+  },
   { label: 'complete players / connected', show: (f) => `${f.complete} / ${f.connected}` },
   { label: 'ack refusals, dropped connections', show: (f) => `${f.ackErrors}, ${f.disconnects}` },
   { label: 'game, s', show: (f) => f.gameSeconds.toFixed(1) },

@@ -6,13 +6,14 @@
  * statistics, for the ratios.
  */
 import path from 'node:path';
+import getPort from 'get-port';
 import { Redis } from 'ioredis';
 import { ensureRedisServer, startLocalRedis } from '../src/local/local-redis';
 import type { RoomView } from '../src/shared/room';
 import { type FleetOptions, startFleet } from './bot-fleet';
 import type { BotReport } from './bots';
 import { CORES, json, spawnNode, startGame, startRoles, stopProcess } from './harness';
-import { type Sample, cpuBetween, quiet, readRedis, readSockets, startSampler } from './probes';
+import { type Sample, collectGarbage, cpuBetween, quiet, readRedis, readSockets, startSampler } from './probes';
 import { summary } from './stats';
 
 export interface BigRoomOptions {
@@ -24,6 +25,8 @@ export interface BigRoomOptions {
   questions: number;
   questionSeconds: number;
   revealSeconds: number;
+  /** Also read RSS after a full garbage collection, before the players connect and once they have (it changes the heap they connect to). */
+  gcReadings: boolean;
 }
 
 type Summary = ReturnType<typeof summary>;
@@ -57,6 +60,8 @@ export interface Figures {
   stallConnectMs: number;
   stallGameMs: number;
   rssPerPlayerKB: number;
+  /** The same, with the process's garbage collected (and unused heap given back) before each of the two readings. */
+  rssPerPlayerAfterGcKB: number;
   gameSeconds: number;
   cost: Cost | null;
 }
@@ -67,7 +72,7 @@ const bench = (line: string) => console.log(`bench: ${line}`);
 function figures(
   r: BotReport,
   o: { players: number },
-  extra: Pick<Figures, 'stallConnectMs' | 'stallGameMs' | 'rssPerPlayerKB' | 'gameSeconds' | 'cost'>,
+  extra: Pick<Figures, 'stallConnectMs' | 'stallGameMs' | 'rssPerPlayerKB' | 'rssPerPlayerAfterGcKB' | 'gameSeconds' | 'cost'>,
 ): Figures {
   const fanout: number[] = [];
   for (const [k, arrivals] of Object.entries(r.questionArrivals)) {
@@ -150,8 +155,17 @@ export async function runBigRoom(o: BigRoomOptions): Promise<Figures> {
   const server = await ensureRedisServer({ toolsDir: path.resolve('.data', 'tools'), say: bench });
   const redis = await startLocalRedis({ hz: 100, server });
   const ns = `bench-big-${o.players}-${o.sockets}`;
-  const roles = await startRoles(redis.url, o.databaseUrl, ns, { sockets: o.sockets, socketCpu: o.sockets === 1 ? CORES.server : undefined });
+  const roles = await startRoles(redis.url, o.databaseUrl, ns, {
+    sockets: o.sockets,
+    socketCpu: o.sockets === 1 ? CORES.server : undefined,
+    inspectSockets: o.gcReadings,
+  });
   const { api, socketUrls } = roles;
+  const rssAfterGc = async () => {
+    if (!o.gcReadings) return NaN;
+    await Promise.all(roles.socketInspectPorts.map(collectGarbage));
+    return (await readSockets(socketUrls)).rssBytes;
+  };
   const redisClient = new Redis(redis.url);
   let fleet: Awaited<ReturnType<typeof startFleet>> | null = null;
   try {
@@ -163,6 +177,7 @@ export async function runBigRoom(o: BigRoomOptions): Promise<Figures> {
     );
     while ((await json<RoomView>(`${api}/rooms/${room.code}`, 'GET')).phase === 'building') await new Promise((r) => setTimeout(r, 100));
     const before = await readSockets(socketUrls);
+    const beforeGc = await rssAfterGc();
     fleet = await startFleet(fleetOptions(o, { kind: 'quizloop', api, code: room.code, socketUrls }));
     await fleet.join();
     const settleStallMs = await quiet(socketUrls);
@@ -172,6 +187,7 @@ export async function runBigRoom(o: BigRoomOptions): Promise<Figures> {
     await new Promise((r) => setTimeout(r, 1000));
     const idleTo = { at: Date.now(), socket: (await readSockets(socketUrls)).cpuSeconds, redis: (await readRedis(redisClient)).cpuSeconds };
     const idleSeconds = (idleTo.at - idleFrom.at) / 1000;
+    const connectedGc = await rssAfterGc();
     const sampler = startSampler(socketUrls, redis.url);
     const started = Date.now();
     await startGame(api, room.code, room.hostToken);
@@ -184,6 +200,7 @@ export async function runBigRoom(o: BigRoomOptions): Promise<Figures> {
       stallConnectMs: Math.max(settleStallMs, connected.stallMs),
       stallGameMs: stallMs,
       rssPerPlayerKB: (connected.rssBytes - before.rssBytes) / 1024 / Math.max(1, connected.connected),
+      rssPerPlayerAfterGcKB: (connectedGc - beforeGc) / 1024 / Math.max(1, connected.connected),
       gameSeconds,
       cost: costOf(r, samples, { socket: (idleTo.socket - idleFrom.socket) / idleSeconds, redis: (idleTo.redis - idleFrom.redis) / idleSeconds }),
     });
@@ -203,7 +220,12 @@ interface RawStats {
 
 /** The same players, schedule and statistics against a plain `ws` server sending each player its own JSON of `sizes`. */
 export async function runRawBaseline(o: BigRoomOptions, sizes: { viewBytes: number; finishedBytes: number }): Promise<Figures> {
-  const child = spawnNode(['--import', 'tsx', path.join(__dirname, 'raw-ws-server.ts')], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }, CORES.server);
+  const inspectPort = await getPort();
+  const child = spawnNode(
+    [...(o.gcReadings ? [`--inspect=127.0.0.1:${inspectPort}`] : []), '--import', 'tsx', path.join(__dirname, 'raw-ws-server.ts')],
+    { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] },
+    CORES.server,
+  );
   const next = <T>(type: string) =>
     new Promise<T>((resolve) => {
       const on = (m: { type: string }) => {
@@ -221,10 +243,17 @@ export async function runRawBaseline(o: BigRoomOptions, sizes: { viewBytes: numb
   let fleet: Awaited<ReturnType<typeof startFleet>> | null = null;
   try {
     const { port } = await next<{ port: number }>('listening');
+    const statsAfterGc = async () => {
+      if (!o.gcReadings) return { rss: NaN };
+      await collectGarbage(inspectPort);
+      return stats();
+    };
     const before = await stats();
+    const beforeGc = await statsAfterGc();
     fleet = await startFleet(fleetOptions(o, { kind: 'raw', url: `ws://127.0.0.1:${port}` }));
     await fleet.join();
     const connected = await stats();
+    const connectedGc = await statsAfterGc();
     const started = Date.now();
     child.send({
       type: 'play',
@@ -241,6 +270,7 @@ export async function runRawBaseline(o: BigRoomOptions, sizes: { viewBytes: numb
       stallConnectMs: connected.stallMs,
       stallGameMs: game.stallMs,
       rssPerPlayerKB: (connected.rss - before.rss) / 1024 / Math.max(1, connected.clients),
+      rssPerPlayerAfterGcKB: (connectedGc.rss - beforeGc.rss) / 1024 / Math.max(1, connected.clients),
       gameSeconds,
       cost: null,
     });

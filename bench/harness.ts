@@ -46,9 +46,9 @@ export async function stopAll(): Promise<void> {
 }
 
 /** Starts a built role as its own process and resolves once it answers (api, socket) or has had a moment (worker). */
-export function startRole(role: string, env: Record<string, string>, cpu?: string): Promise<ChildProcess> {
+export function startRole(role: string, env: Record<string, string>, cpu?: string, nodeArgs: string[] = []): Promise<ChildProcess> {
   const child = spawnNode(
-    [path.join(ROOT, 'dist/src/main.js'), role],
+    [...nodeArgs, path.join(ROOT, 'dist/src/main.js'), role],
     { env: { ...process.env, ...env, LOG_LEVEL: 'warn' }, stdio: ['ignore', 'pipe', 'pipe'] },
     cpu,
   );
@@ -105,6 +105,8 @@ export interface RolesOptions {
   sockets?: number;
   /** A core to pin the socket processes to (taskset), so that they do not share it with the bots. */
   socketCpu?: string;
+  /** Socket processes open the inspector on 127.0.0.1 (`socketInspectPorts`), for `collectGarbage`. */
+  inspectSockets?: boolean;
 }
 
 /**
@@ -115,6 +117,8 @@ export async function startRoles(redisUrl: string, databaseUrl: string, namespac
   const apiPort = await getPort();
   const socketPorts: number[] = [];
   for (let i = 0; i < (options.sockets ?? 1); i++) socketPorts.push(await getPort());
+  const socketInspectPorts: number[] = [];
+  if (options.inspectSockets) for (const _ of socketPorts) socketInspectPorts.push(await getPort());
   const socketPort = socketPorts[0] as number;
   const env = {
     REDIS_URL: redisUrl,
@@ -134,7 +138,10 @@ export async function startRoles(redisUrl: string, databaseUrl: string, namespac
     HOST_MAX_OPEN_ROOMS: '100000',
   };
   const roles = [await startRole('api', env)];
-  for (const port of socketPorts) roles.push(await startRole('socket', { ...env, SOCKET_PORT: String(port) }, options.socketCpu));
+  for (const [i, port] of socketPorts.entries()) {
+    const inspect = socketInspectPorts[i] === undefined ? [] : [`--inspect=127.0.0.1:${socketInspectPorts[i]}`];
+    roles.push(await startRole('socket', { ...env, SOCKET_PORT: String(port) }, options.socketCpu, inspect));
+  }
   roles.push(await startRole('worker', env));
   const api = `http://127.0.0.1:${apiPort}`;
   const { token } = await json<{ token: string }>(`${api}/auth/register`, 'POST', {
@@ -146,6 +153,7 @@ export async function startRoles(redisUrl: string, databaseUrl: string, namespac
     api,
     socketUrl: `http://127.0.0.1:${socketPort}`,
     socketUrls: socketPorts.map((port) => `http://127.0.0.1:${port}`),
+    socketInspectPorts,
     hostToken: token,
     stop: () => Promise.all(roles.map((child) => stopProcess(child))),
   };

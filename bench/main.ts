@@ -20,6 +20,7 @@
  *   --bot-processes 2          bot processes (on the bots' core)
  *   --questions 4              questions of a big-room game (odd ones answered by everybody within 1 s)
  *   --no-raw                   skip the raw ws baseline
+ *   --no-gc                    skip the RSS readings after a full garbage collection (big-room, scale-out)
  * BENCH_PLAYERS (default 50), BENCH_QUESTIONS (default 6) size the ticks runs; BENCH_FAIR_PLAYERS
  * (default 500), BENCH_FAIR_QUESTIONS (default 3) the fairness run.
  */
@@ -57,6 +58,7 @@ const { values: args } = parseArgs({
     'bot-processes': { type: 'string', default: '2' },
     questions: { type: 'string', default: '4' },
     'no-raw': { type: 'boolean', default: false },
+    'no-gc': { type: 'boolean', default: false },
   },
 });
 const numbers = (list: string) => list.split(',').map(Number);
@@ -205,6 +207,7 @@ function bigRoomOptions(players: number, sockets: number, databaseUrl: string): 
     questions: Number(args.questions),
     questionSeconds: 6,
     revealSeconds: 2,
+    gcReadings: !args['no-gc'],
   };
 }
 

@@ -26,6 +26,28 @@ export async function readSockets(socketUrls: string[]): Promise<SocketReading> 
   };
 }
 
+/**
+ * A full garbage collection that also gives unused heap back (DevTools' "collect garbage"), in a node
+ * process started with `--inspect=127.0.0.1:port`; resolves half a second after it, so that the
+ * memory it gave back is out of the process's RSS.
+ */
+export async function collectGarbage(port: number): Promise<void> {
+  const [target] = (await (await fetch(`http://127.0.0.1:${port}/json/list`)).json()) as { webSocketDebuggerUrl: string }[];
+  if (!target) throw new Error(`no inspector target on port ${port}`);
+  const ws = new WebSocket(target.webSocketDebuggerUrl);
+  await new Promise((resolve, reject) => {
+    ws.onopen = resolve;
+    ws.onerror = reject;
+  });
+  const done = new Promise((resolve) => {
+    ws.onmessage = resolve;
+  });
+  ws.send(JSON.stringify({ id: 1, method: 'HeapProfiler.collectGarbage' }));
+  await done;
+  ws.close();
+  await new Promise((resolve) => setTimeout(resolve, 500));
+}
+
 /** Redis's own CPU time (user + system), s, and commands processed so far. */
 export async function readRedis(redis: Redis): Promise<{ cpuSeconds: number; commands: number }> {
   const info = await redis.info();

@@ -12,26 +12,35 @@ const EVENTS = new Map<unknown, number>([
 /**
  * A token bucket: `burst` tokens, refilled at `perSecond`. Synchronous and in memory, because it
  * guards one connection's events in the order they arrive, before any handler awaits anything.
+ * A class: one of these per connected identity, its method shared by all of them.
  */
-export function tokenBucket(perSecond: number, burst: number, now: () => number = performance.now.bind(performance)) {
-  let tokens = burst;
-  let last = now();
-  return {
-    take(): boolean {
-      const t = now();
-      tokens = Math.min(burst, tokens + ((t - last) / 1000) * perSecond);
-      last = t;
-      if (tokens < 1) return false;
-      tokens -= 1;
-      return true;
-    },
-  };
+export class TokenBucket {
+  private tokens: number;
+  private last: number;
+
+  constructor(
+    private readonly perSecond: number,
+    private readonly burst: number,
+    private readonly now: () => number = () => performance.now(),
+  ) {
+    this.tokens = burst;
+    this.last = now();
+  }
+
+  take(): boolean {
+    const t = this.now();
+    this.tokens = Math.min(this.burst, this.tokens + ((t - this.last) / 1000) * this.perSecond);
+    this.last = t;
+    if (this.tokens < 1) return false;
+    this.tokens -= 1;
+    return true;
+  }
 }
 
 type BudgetLimits = Pick<Limits, 'socketEventsPerSecond' | 'socketEventBurst' | 'socketRefusalsBeforeDisconnect'>;
 
 interface Spending {
-  bucket: ReturnType<typeof tokenBucket>;
+  bucket: TokenBucket;
   refusedInARow: number;
   sockets: number;
   /** Dropped for abuse: connections of this identity are refused until then (performance.now()). */
@@ -49,6 +58,12 @@ export function createEventBudgets(limits: BudgetLimits, log: Logger) {
   const spending = new Map<string, Spending>();
   const refillMs = (limits.socketEventBurst / limits.socketEventsPerSecond) * 1000;
   const idOf = (socket: QuizSocket) => `${socket.data.roomCode}:${socket.data.kind}:${socket.data.id}`;
+  // One listener shared by every socket (`this` is the socket), not a closure held by each.
+  function release(this: QuizSocket) {
+    const id = idOf(this);
+    const s = spending.get(id);
+    if (s && --s.sockets === 0) s.forget = setTimeout(() => spending.delete(id), refillMs).unref();
+  }
   return {
     /** Milliseconds this socket's identity must still wait before it may connect again; 0: it may. */
     barredFor(socket: QuizSocket): number {
@@ -58,16 +73,13 @@ export function createEventBudgets(limits: BudgetLimits, log: Logger) {
       const id = idOf(socket);
       let s = spending.get(id);
       if (!s) {
-        s = { bucket: tokenBucket(limits.socketEventsPerSecond, limits.socketEventBurst), refusedInARow: 0, sockets: 0, barredUntil: 0 };
+        s = { bucket: new TokenBucket(limits.socketEventsPerSecond, limits.socketEventBurst), refusedInARow: 0, sockets: 0, barredUntil: 0 };
         spending.set(id, s);
       }
-      const own = s;
-      clearTimeout(own.forget);
-      own.sockets++;
-      socket.on('disconnect', () => {
-        if (--own.sockets === 0) own.forget = setTimeout(() => spending.delete(id), refillMs).unref();
-      });
-      return eventBudget(socket, limits, log, own);
+      clearTimeout(s.forget);
+      s.sockets++;
+      socket.on('disconnect', release);
+      return eventBudget(socket, limits, log, s);
     },
   };
 }
@@ -85,7 +97,7 @@ export function eventBudget(
   limits: BudgetLimits,
   log: Logger,
   shared: Pick<Spending, 'bucket' | 'refusedInARow' | 'barredUntil'> = {
-    bucket: tokenBucket(limits.socketEventsPerSecond, limits.socketEventBurst),
+    bucket: new TokenBucket(limits.socketEventsPerSecond, limits.socketEventBurst),
     refusedInARow: 0,
     barredUntil: 0,
   },
