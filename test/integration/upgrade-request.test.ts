@@ -32,7 +32,7 @@ async function connectedRequest(release: boolean) {
   if (release) releaseUpgradeRequests(io.engine);
   await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
   const client = connect(`http://127.0.0.1:${(http.address() as AddressInfo).port}`, { transports: ['websocket'] });
-  await new Promise((resolve) => client.once('connect', resolve));
+  await new Promise<void>((resolve) => client.once('connect', () => resolve()));
   const stop = async () => {
     client.close();
     await io.close();
