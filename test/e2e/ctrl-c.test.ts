@@ -3,7 +3,7 @@ import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import getPort from 'get-port';
+import { testPort } from '../helpers/ports';
 import { ApiClient } from '../helpers/api-client';
 import { openGame } from '../helpers/game';
 import { infra, sleep, waitUntil } from '../helpers/infra';
@@ -38,8 +38,8 @@ function groupMembers(pgid: number): string[] {
 describe('when Ctrl-C stops npm start during a game', () => {
   it('exits with code 0 within 3 s, says a handful of lines, and leaves no process behind', async () => {
     const dataDir = mkdtempSync(path.join(scratch, 'data-'));
-    const port = await getPort();
-    const env = { PATH: process.env.PATH, DATA_DIR: dataDir, PORT: String(port), METRICS_PORT: String(await getPort()) };
+    const port = await testPort();
+    const env = { PATH: process.env.PATH, DATA_DIR: dataDir, PORT: String(port), METRICS_PORT: String(await testPort()) };
     const child: ChildProcess = spawn(process.execPath, [path.join(infra().repoRoot, 'dist/src/main.js'), 'all'], {
       env,
       detached: true,

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import getPort from 'get-port';
+import { testPort } from '../helpers/ports';
 import { QueueName } from '../../src/shared/jobs';
 import { type Game, answerAsPlanned, finishedResults, openGame } from '../helpers/game';
 import { sleep, waitUntil } from '../helpers/infra';
@@ -169,7 +169,7 @@ describe('operations: metrics, health and the queue dashboard of separate api, w
     describe('when PostgreSQL does not answer', () => {
       let lonely: Stack;
       beforeAll(async () => {
-        const closedPort = await getPort();
+        const closedPort = await testPort();
         lonely = await Stack.start('operations-no-db', ['api'], { env: { DATABASE_URL: `postgres://nobody:nothing@127.0.0.1:${closedPort}/none` } });
       });
       afterAll(async () => {

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { Redis } from 'ioredis';
-import getPort from 'get-port';
+import { testPort } from './ports';
 import { sleep, waitUntil } from './infra';
 
 const run = promisify(execFile);
@@ -24,6 +24,8 @@ interface Binary {
 
 interface Node {
   port: number;
+  /** The cluster bus port, chosen like the port (Redis's default, port + 10,000, may be taken or past 65535). */
+  busPort: number;
   dir: string;
   child: ChildProcess | null;
 }
@@ -49,7 +51,7 @@ export class LocalRedisCluster {
     for (let i = 0; i < masters; i++) {
       const dir = path.join(root, `node-${i}`);
       mkdirSync(dir);
-      nodes.push({ port: await getPort(), dir, child: null });
+      nodes.push({ port: await testPort(), busPort: await testPort(), dir, child: null });
     }
     const cluster = new LocalRedisCluster(binary, nodes, root);
     try {
@@ -126,6 +128,8 @@ export class LocalRedisCluster {
       node.dir,
       '--cluster-enabled',
       'yes',
+      '--cluster-port',
+      String(node.busPort),
       '--cluster-config-file',
       'nodes.conf',
       '--cluster-node-timeout',

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, beforeEach } from 'vitest';
-import getPort from 'get-port';
+import { testPort } from './ports';
 import { createDb } from '../../src/platform/db';
 import { ApiClient } from './api-client';
 import { GENEROUS_LIMITS, deleteNamespace, infra, sleep, testNamespace, waitUntil } from './infra';
@@ -79,10 +79,10 @@ export class Stack {
 
   /** Starts api, socket and worker (or the given roles) and waits until each is ready. */
   static async start(label: string, roles: Role[] = ROLES, options: { env?: ExtraEnv; clusterNodes?: string; apiFront?: string } = {}): Promise<Stack> {
-    const stack = new Stack(testNamespace(label), await getPort(), await getPort(), await getPort(), options.env, options.apiFront);
-    stack.socket2Port = await getPort();
-    stack.api2Port = await getPort();
-    stack.metrics2Port = await getPort();
+    const stack = new Stack(testNamespace(label), await testPort(), await testPort(), await testPort(), options.env, options.apiFront);
+    stack.socket2Port = await testPort();
+    stack.api2Port = await testPort();
+    stack.metrics2Port = await testPort();
     stack.clusterNodes = options.clusterNodes ?? null;
     try {
       await Promise.all(roles.map((r) => stack.startRole(r)));

@@ -3,7 +3,7 @@ import { chownSync, existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import getPort from 'get-port';
+import { testPort } from '../helpers/ports';
 import { findOnPath } from '../../src/local/system-packages';
 import { type Db, createDb } from '../../src/platform/db';
 import { createRedis } from '../../src/store/redis';
@@ -30,7 +30,7 @@ describe.skipIf(!hasOpenssl || !redisServer)('a rediss:// REDIS_URL', () => {
   beforeAll(async () => {
     dir = mkdtempSync(path.join(os.tmpdir(), 'quizloop-redis-tls-'));
     const { cert, key } = selfSignedCertificate(dir);
-    port = await getPort();
+    port = await testPort();
     server = spawn(
       redisServer?.path ?? 'redis-server',
       [
