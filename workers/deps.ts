@@ -22,10 +22,7 @@ export interface WorkerDeps {
   bus: EventBus;
   queues: Queues;
   rooms: RoomStore;
-  /**
-   * The same store on the countdown's own connection, auto-pipelined: the ticks due at one instant go
-   * to Redis as one write, and never queue behind the jobs' and events' commands.
-   */
+  /** The same store on the countdown ticks' own connection: a tick never queues behind the jobs' and events' commands. */
   tickRooms: RoomStore;
   views: ViewReader;
   questions: QuestionsRepo;

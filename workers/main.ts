@@ -31,7 +31,7 @@ export async function startWorker(config: ResolvedConfig, log: Logger) {
   const keys = createKeys(config.namespace, config.eventPartitions);
   const redis = connectRedis(config, 'quizloop-worker', { log });
   const blocking = connectRedis(config, 'quizloop-worker-bull', { blocking: true, log });
-  const ticksRedis = connectRedis(config, 'quizloop-worker-ticks', { autoPipelining: true, log });
+  const ticksRedis = connectRedis(config, 'quizloop-worker-ticks', { log });
   const db = createDb(config.databaseUrl, config.databaseSsl);
 
   const hz = await tuneRedisHz(redis, config.redisHz);

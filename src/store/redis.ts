@@ -17,20 +17,10 @@ export type QuizRedis = (Redis | Cluster) & ScriptCommands;
  */
 export function createRedis(
   url: string,
-  opts: {
-    name: string;
-    blocking?: boolean;
-    rejectUnauthorized?: boolean;
-    cluster?: ClusterNode[] | null;
-    subscriber?: boolean;
-    /** Commands issued in one event-loop turn go out as one write (per cluster node): never on a connection BullMQ uses. */
-    autoPipelining?: boolean;
-    log?: Logger;
-  },
+  opts: { name: string; blocking?: boolean; rejectUnauthorized?: boolean; cluster?: ClusterNode[] | null; subscriber?: boolean; log?: Logger },
 ): QuizRedis {
   const options = {
     connectionName: opts.name,
-    enableAutoPipelining: opts.autoPipelining ?? false,
     maxRetriesPerRequest: opts.blocking ? null : 3,
     enableReadyCheck: true,
     ...(url.startsWith('rediss://') ? { tls: { rejectUnauthorized: opts.rejectUnauthorized ?? true } } : {}),
@@ -41,7 +31,6 @@ export function createRedis(
         // A master restarting: wait for its slots to be served again rather than fail the command at once.
         retryDelayOnClusterDown: 200,
         retryDelayOnTryAgain: 100,
-        enableAutoPipelining: opts.autoPipelining ?? false,
         // BullMQ and the stream readers retry forever (as on one Redis); others fail after a few tries.
         ...(opts.blocking ? { maxRedirections: 64 } : {}),
         // Subscribers hold one connection per shard for SSUBSCRIBE (sharded pub/sub).
@@ -81,11 +70,7 @@ export interface RedisTarget {
 }
 
 /** A client of the configured Redis (or cluster). `subscriber`: for SUBSCRIBE/SSUBSCRIBE only. */
-export function connectRedis(
-  target: RedisTarget,
-  name: string,
-  opts: { blocking?: boolean; subscriber?: boolean; autoPipelining?: boolean; log?: Logger } = {},
-): QuizRedis {
+export function connectRedis(target: RedisTarget, name: string, opts: { blocking?: boolean; subscriber?: boolean; log?: Logger } = {}): QuizRedis {
   return createRedis(target.redisUrl, { name, ...opts, rejectUnauthorized: target.redisTlsRejectUnauthorized, cluster: target.redisClusterNodes });
 }
 

@@ -35,7 +35,7 @@ const FORGET_DEAD_INSTANCES_MS = 60_000;
 /** A countdown frame as a tick draws it; the tick script adds the counts. */
 export type CountdownDraft = Omit<Extract<ChannelMessage, { kind: 'countdown' }>, 'answeredCount' | 'playerCount'>;
 
-/** What a tick or the reconciler reads of a room's presence (see roomPresenceScript). */
+/** What the reconciler reads of a room's presence (see roomPresenceScript; a tick counts the same inside tick.lua). */
 export interface RoomPresence {
   playerCount: number;
   answeredCount: number;
