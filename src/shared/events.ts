@@ -25,8 +25,11 @@ export const ChannelMessage = z.discriminatedUnion('kind', [
     phase: RoomPhase,
     questionIndex: z.number().int(),
     deadlineAt: z.number(),
-    /** Which tick of the phase this is (due at the phase's start + 2 s × tick), so a late frame is never taken for the next one's. */
-    tick: z.number().int().nonnegative(),
+    /**
+     * Which tick of the phase this is (due at the phase's start + 2 s × tick), so a late frame is never taken for the next one's.
+     * Optional so that during a rolling deploy a worker older than this field still has its frames drawn (without the number).
+     */
+    tick: z.number().int().nonnegative().optional(),
     answeredCount: z.number().int(),
     playerCount: z.number().int(),
   }),

@@ -47,7 +47,14 @@ export const Countdown = z.object({
   serverNow: z.number(),
   questionIndex: z.number().int(),
   phase: RoomPhase,
-  tick: z.number().int().nonnegative().describe("Which tick of the phase: due at the phase's start + 2 s × tick (0 comes with the phase's opening)."),
+  tick: z
+    .number()
+    .int()
+    .nonnegative()
+    .optional()
+    .describe(
+      "Which tick of the phase: due at the phase's start + 2 s × tick (0 comes with the phase's opening). Absent only while a rolling deploy still runs an older worker.",
+    ),
   answeredCount: z.number().int().describe('How many answered the open question (0 in a reveal), as of this tick.'),
   playerCount: z.number().int(),
 });
