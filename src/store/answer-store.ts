@@ -75,20 +75,25 @@ export function createAnswerStore({ redis, keys, rules }: { redis: QuizRedis; ke
       const pipeline = redis.pipeline();
       for (const q of batch) answerScript.queue(pipeline, q.keys, q.args);
       pipeline.exec().then(
-        (replies) =>
-          batch.forEach((q, i) => {
+        (replies) => {
+          for (const [i, q] of batch.entries()) {
             const [err, raw] = replies?.[i] ?? [new Error('the answer pipeline returned no reply'), null];
-            if (err) return q.failed(err);
-            try {
-              q.done(answerScript.parse(raw));
-            } catch (parseErr) {
-              q.failed(parseErr);
-            }
-          }),
+            if (err) q.failed(err);
+            else settle(q, raw);
+          }
+        },
         (err) => {
           for (const q of batch) q.failed(err);
         },
       );
+    }
+  }
+
+  function settle(q: Queued, raw: unknown): void {
+    try {
+      q.done(answerScript.parse(raw));
+    } catch (err) {
+      q.failed(err);
     }
   }
 
