@@ -25,7 +25,7 @@ const ROWS: Row[] = [
   },
   { label: 'RSS per connected player, KB', show: (f) => f.rssPerPlayerKB.toFixed(1), compare: (f) => f.rssPerPlayerKB },
   {
-    label: '… after a full GC at both readings, KB',
+    label: '… with a full GC before both readings, KB',
     show: (f) => (Number.isFinite(f.rssPerPlayerAfterGcKB) ? f.rssPerPlayerAfterGcKB.toFixed(1) : '-'),
     compare: (f) => f.rssPerPlayerAfterGcKB,
   },

@@ -223,9 +223,16 @@ export async function runRawBaseline(o: BigRoomOptions, sizes: { viewBytes: numb
   const inspectPort = await getPort();
   const child = spawnNode(
     [...(o.gcReadings ? [`--inspect=127.0.0.1:${inspectPort}`] : []), '--import', 'tsx', path.join(__dirname, 'raw-ws-server.ts')],
-    { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] },
+    { stdio: ['ignore', 'inherit', 'pipe', 'ipc'] },
     CORES.server,
   );
+  // The inspector's own lines ("Debugger listening…") are not the bench's.
+  child.stderr?.on('data', (d: Buffer) => {
+    const lines = String(d)
+      .split('\n')
+      .filter((l) => l && !/^(Debugger |For help, see)/.test(l));
+    if (lines.length) process.stderr.write(`${lines.join('\n')}\n`);
+  });
   const next = <T>(type: string) =>
     new Promise<T>((resolve) => {
       const on = (m: { type: string }) => {

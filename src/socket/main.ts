@@ -66,8 +66,10 @@ export async function attachSocket(http: HttpServer, config: ResolvedConfig, log
     adapter: config.redisClusterNodes
       ? createShardedAdapter(adapterPub, adapterSub, { channelPrefix: keys.socketIoPrefix })
       : createAdapter(adapterPub, adapterSub, { key: keys.socketIoPrefix }),
-    // Views are small JSON; compressing every frame costs more CPU than it saves on the wire.
+    // Views are small JSON; compressing every frame costs more CPU than it saves on the wire, and each
+    // compressor holds its own zlib memory. The same for long-polling responses.
     perMessageDeflate: false,
+    httpCompression: false,
     allowRequest: (req, callback) => callback(originAllowed(req, config.corsOrigins) ? null : 'origin not allowed', originAllowed(req, config.corsOrigins)),
     maxHttpBufferSize: config.limits.socketMaxMessageBytes,
   });
