@@ -6,10 +6,21 @@
 export function createClock(now: () => number, onError: (err: unknown) => void) {
   const due = new Map<number, { timer: NodeJS.Timeout; work: (() => Promise<unknown>)[] }>();
 
+  function arm(at: number): NodeJS.Timeout {
+    return setTimeout(() => fire(at), Math.max(0, at - now()));
+  }
+
   function fire(at: number): void {
     const slot = due.get(at);
+    if (!slot) return;
+    // Node's timers may fire a millisecond before `now` reaches the instant (and `now` may be Redis's clock):
+    // never run work early, wait out the rest.
+    if (now() < at) {
+      slot.timer = arm(at);
+      return;
+    }
     due.delete(at);
-    for (const work of slot?.work ?? []) work().catch(onError);
+    for (const work of slot.work) work().catch(onError);
   }
 
   return {
@@ -20,7 +31,7 @@ export function createClock(now: () => number, onError: (err: unknown) => void) 
         slot.work.push(work);
         return;
       }
-      due.set(at, { timer: setTimeout(() => fire(at), Math.max(0, at - now())), work: [work] });
+      due.set(at, { timer: arm(at), work: [work] });
     },
 
     /** How much work waits for its instant. */
