@@ -14,9 +14,10 @@ type TimedRoom = RoomState & { deadlineAt: number; phaseStartedAt: number };
  * deadline. All of a phase's ticks are set on Redis's clock when the worker handles the phase's
  * event: timers in this process, not BullMQ delayed jobs, which fire as late as Redis's timer and
  * queue behind each other when a thousand rooms fall due together. Each tick is one script call on
- * the ticks' own connection (`tickRooms`), so it waits behind no job's or event's command. Ticks only draw (and look for a question to
- * close early or a game everyone left): the deadline's advance is a durable job of its own, so ticks
- * lost with a killed worker never hold a room; clients draw from `deadlineAt` anyway.
+ * the ticks' own connection (`tickRooms`), so it waits behind no job's or event's command. Ticks only
+ * draw (and look for a question to close early or a game everyone left): the deadline's advance is a
+ * durable job of its own, so ticks lost with a killed worker never hold a room; clients draw from
+ * `deadlineAt` anyway.
  */
 export function createTicks(deps: WorkerDeps) {
   const { clock } = deps;
