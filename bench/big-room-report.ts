@@ -1,6 +1,7 @@
 import type { Figures } from './big-room';
 
 const ms = (n: number) => (Number.isFinite(n) ? n.toFixed(n < 10 ? 1 : 0) : '-');
+const pct = (share: number) => (Number.isFinite(share) ? (share * 100).toFixed(0) : '-');
 const kb = (bytes: number) => (bytes / 1024).toFixed(1);
 const ratio = (a: number, b: number) => (Number.isFinite(a) && Number.isFinite(b) && b > 0 ? `${(a / b).toFixed(2)}×` : '-');
 
@@ -13,8 +14,10 @@ interface Row {
 
 const ROWS: Row[] = [
   { label: 'question open → view, p50 / p99 ms', show: (f) => `${ms(f.fanout.p50)} / ${ms(f.fanout.p99)}`, compare: (f) => f.fanout.p99 },
+  { label: '… unanswered / answered questions, p99', show: (f) => `${ms(f.fanoutSilent.p99)} / ${ms(f.fanoutAnswered.p99)}` },
   { label: 'countdown frame lateness, p50 / p99 ms', show: (f) => `${ms(f.lateness.p50)} / ${ms(f.lateness.p99)}`, compare: (f) => f.lateness.p99 },
   { label: 'answer burst ack, p50 / p99 ms', show: (f) => `${ms(f.ack.p50)} / ${ms(f.ack.p99)}`, compare: (f) => f.ack.p99 },
+  { label: "… the server's own (bucket bounds), ms", show: (f) => `${ms(f.serverAck.p50)} / ${ms(f.serverAck.p99)}` },
   { label: 'connect → first view, p50 / p99 ms', show: (f) => `${ms(f.connect.p50)} / ${ms(f.connect.p99)}`, compare: (f) => f.connect.p99 },
   { label: 'question view, KB', show: (f) => kb(f.questionBytes) },
   { label: '`finished` view KB, last player +ms', show: (f) => `${kb(f.finishedBytes)}, ${ms(f.finishedLastMs)}`, compare: (f) => f.finishedLastMs },
@@ -32,6 +35,9 @@ const ROWS: Row[] = [
   { label: 'complete players / connected', show: (f) => `${f.complete} / ${f.connected}` },
   { label: 'ack refusals, dropped connections', show: (f) => `${f.ackErrors}, ${f.disconnects}` },
   { label: 'game, s', show: (f) => f.gameSeconds.toFixed(1) },
+  { label: 'core busy in fan-out, bots / server %', show: (f) => `${pct(f.busy.fanoutBots)} / ${pct(f.busy.fanoutServer)}` },
+  { label: 'core busy in burst, bots / server %', show: (f) => `${pct(f.busy.burstBots)} / ${pct(f.busy.burstServer)}` },
+  { label: "bots' longest loop delay, ms", show: (f) => ms(f.busy.botLoopDelayMs) },
 ];
 
 /** One block per size: quizloop, the raw `ws` baseline of the same run, and quizloop / raw (p99s). */

@@ -12,8 +12,9 @@ import { ensureRedisServer, startLocalRedis } from '../src/local/local-redis';
 import type { RoomView } from '../src/shared/room';
 import { type FleetOptions, startFleet } from './bot-fleet';
 import type { BotReport } from './bots';
+import { type CpuTrace, busyBetween, cpuNs, traceCpu } from './cpu-trace';
 import { CORES, json, spawnNode, startGame, startRoles, stopProcess } from './harness';
-import { type Sample, collectGarbage, cpuBetween, quiet, readRedis, readSockets, startSampler } from './probes';
+import { type Sample, collectGarbage, cpuBetween, quiet, readRedis, readServerAcks, readSockets, startSampler } from './probes';
 import { summary } from './stats';
 
 export interface BigRoomOptions {
@@ -25,6 +26,8 @@ export interface BigRoomOptions {
   questions: number;
   questionSeconds: number;
   revealSeconds: number;
+  /** How often /metrics is scraped in the game (0: only at its end); each scrape stalls the socket process. */
+  scrapeMs: number;
   /** Also read RSS after a full garbage collection, before the players connect and once they have (it changes the heap they connect to). */
   gcReadings: boolean;
 }
@@ -43,6 +46,9 @@ export interface Figures {
   players: number;
   connected: number;
   fanout: Summary;
+  /** The same, of the questions nobody answers and of those everybody answers (their fan-out meets the burst). */
+  fanoutSilent: Summary;
+  fanoutAnswered: Summary;
   lateness: Summary;
   ack: Summary;
   ackErrors: number;
@@ -64,6 +70,23 @@ export interface Figures {
   rssPerPlayerAfterGcKB: number;
   gameSeconds: number;
   cost: Cost | null;
+  busy: Busy;
+  /** The server's own ack time (its histogram's bucket bounds), ms; NaN for raw ws. */
+  serverAck: { p50: number; p99: number };
+}
+
+/**
+ * Share of one core the bot processes and the server process used, mean over the windows: each
+ * question's fan-out (its opening to the last player's view) and each answer burst (its opening to
+ * 1.5 s after). Near 1 for the bots: their core, not the server, set the figure.
+ */
+export interface Busy {
+  fanoutBots: number;
+  fanoutServer: number;
+  burstBots: number;
+  burstServer: number;
+  /** The bot processes' longest event-loop delay in the game, ms: how late a bot can stamp what came. */
+  botLoopDelayMs: number;
 }
 
 const burstOf = (questions: number) => Array.from({ length: questions }, (_, i) => i).filter((i) => i % 2 === 1);
@@ -72,12 +95,19 @@ const bench = (line: string) => console.log(`bench: ${line}`);
 function figures(
   r: BotReport,
   o: { players: number },
-  extra: Pick<Figures, 'stallConnectMs' | 'stallGameMs' | 'rssPerPlayerKB' | 'rssPerPlayerAfterGcKB' | 'gameSeconds' | 'cost'>,
+  extra: Pick<Figures, 'stallConnectMs' | 'stallGameMs' | 'rssPerPlayerKB' | 'rssPerPlayerAfterGcKB' | 'gameSeconds' | 'cost' | 'serverAck'>,
+  trace: CpuTrace,
 ): Figures {
   const fanout: number[] = [];
+  const fanoutOf: Record<'silent' | 'answered', number[]> = { silent: [], answered: [] };
   for (const [k, arrivals] of Object.entries(r.questionArrivals)) {
     const open = r.opens[Number(k)];
-    if (open !== undefined) for (const at of arrivals) fanout.push(at - open);
+    const kind = (r.answers[Number(k)] ?? 0) > 0 ? 'answered' : 'silent';
+    if (open === undefined) continue;
+    for (const at of arrivals) {
+      fanout.push(at - open);
+      fanoutOf[kind].push(at - open);
+    }
   }
   const last = Math.max(...Object.keys(r.revealEnds).map(Number));
   const due = r.revealEnds[last] ?? Math.min(...r.finishedArrivals);
@@ -85,6 +115,8 @@ function figures(
     players: o.players,
     connected: r.connectMs.length,
     fanout: summary(fanout),
+    fanoutSilent: summary(fanoutOf.silent),
+    fanoutAnswered: summary(fanoutOf.answered),
     lateness: summary(r.lateness),
     ack: summary(r.ackMs),
     ackErrors: r.ackErrors,
@@ -96,6 +128,26 @@ function figures(
     disconnects: r.disconnects,
     errors: r.errors,
     ...extra,
+    busy: busyOf(r, trace),
+  };
+}
+
+function busyOf(r: BotReport, trace: CpuTrace): Busy {
+  const mean = (windows: [number, number][], group: string) =>
+    windows.reduce((a, [from, to]) => a + busyBetween(trace, group, from, to), 0) / Math.max(1, windows.length);
+  const fanouts: [number, number][] = [];
+  const bursts: [number, number][] = [];
+  for (const [k, open] of Object.entries(r.opens)) {
+    const arrivals = r.questionArrivals[Number(k)];
+    if (arrivals?.length) fanouts.push([open, Math.max(...arrivals)]);
+    if ((r.answers[Number(k)] ?? 0) > 0) bursts.push([open, open + 1500]);
+  }
+  return {
+    fanoutBots: mean(fanouts, 'bots'),
+    fanoutServer: mean(fanouts, 'server'),
+    burstBots: mean(bursts, 'bots'),
+    burstServer: mean(bursts, 'server'),
+    botLoopDelayMs: r.loopDelayMaxMs,
   };
 }
 
@@ -159,6 +211,7 @@ export async function runBigRoom(o: BigRoomOptions): Promise<Figures> {
     sockets: o.sockets,
     socketCpu: o.sockets === 1 ? CORES.server : undefined,
     inspectSockets: o.gcReadings,
+    socketNodeArgs: process.env.BENCH_SOCKET_NODE_ARGS?.split(' ').filter(Boolean),
   });
   const { api, socketUrls } = roles;
   const rssAfterGc = async () => {
@@ -183,27 +236,37 @@ export async function runBigRoom(o: BigRoomOptions): Promise<Figures> {
     const settleStallMs = await quiet(socketUrls);
     const connected = await readSockets(socketUrls);
     // The idle rate (heartbeats, presence leases) is charged to no message.
-    const idleFrom = { at: Date.now(), socket: connected.cpuSeconds, redis: (await readRedis(redisClient)).cpuSeconds };
+    const socketCpu = () => roles.socketPids.reduce((a, pid) => a + cpuNs(pid), 0) / 1e9;
+    const idleFrom = { at: Date.now(), socket: socketCpu(), redis: (await readRedis(redisClient)).cpuSeconds };
     await new Promise((r) => setTimeout(r, 1000));
-    const idleTo = { at: Date.now(), socket: (await readSockets(socketUrls)).cpuSeconds, redis: (await readRedis(redisClient)).cpuSeconds };
+    const idleTo = { at: Date.now(), socket: socketCpu(), redis: (await readRedis(redisClient)).cpuSeconds };
     const idleSeconds = (idleTo.at - idleFrom.at) / 1000;
     const connectedGc = await rssAfterGc();
-    const sampler = startSampler(socketUrls, redis.url);
+    const sampler = startSampler(socketUrls, roles.socketPids, redis.url, { scrapeEveryMs: o.scrapeMs });
+    const cpu = traceCpu({ bots: fleet.pids, server: roles.socketPids });
     const started = Date.now();
     await startGame(api, room.code, room.hostToken);
     const inTime = await fleet.finished(gameTimeoutMs(o));
     if (!inTime) bench(`${o.players} players: not every player had the finished view in time`);
     const gameSeconds = (Date.now() - started) / 1000;
+    const trace = cpu.stop();
     const { samples, stallMs } = await sampler.stop();
     const r = await fleet.report();
-    return figures(r, o, {
-      stallConnectMs: Math.max(settleStallMs, connected.stallMs),
-      stallGameMs: stallMs,
-      rssPerPlayerKB: (connected.rssBytes - before.rssBytes) / 1024 / Math.max(1, connected.connected),
-      rssPerPlayerAfterGcKB: (connectedGc - beforeGc) / 1024 / Math.max(1, connected.connected),
-      gameSeconds,
-      cost: costOf(r, samples, { socket: (idleTo.socket - idleFrom.socket) / idleSeconds, redis: (idleTo.redis - idleFrom.redis) / idleSeconds }),
-    });
+    const serverAck = await readServerAcks(socketUrls);
+    return figures(
+      r,
+      o,
+      {
+        serverAck,
+        stallConnectMs: Math.max(settleStallMs, connected.stallMs),
+        stallGameMs: stallMs,
+        rssPerPlayerKB: (connected.rssBytes - before.rssBytes) / 1024 / Math.max(1, connected.connected),
+        rssPerPlayerAfterGcKB: (connectedGc - beforeGc) / 1024 / Math.max(1, connected.connected),
+        gameSeconds,
+        cost: costOf(r, samples, { socket: (idleTo.socket - idleFrom.socket) / idleSeconds, redis: (idleTo.redis - idleFrom.redis) / idleSeconds }),
+      },
+      trace,
+    );
   } finally {
     await fleet?.close();
     redisClient.disconnect();
@@ -261,6 +324,7 @@ export async function runRawBaseline(o: BigRoomOptions, sizes: { viewBytes: numb
     await fleet.join();
     const connected = await stats();
     const connectedGc = await statsAfterGc();
+    const cpu = traceCpu({ bots: fleet.pids, server: child.pid === undefined ? [] : [child.pid] });
     const started = Date.now();
     child.send({
       type: 'play',
@@ -272,15 +336,22 @@ export async function runRawBaseline(o: BigRoomOptions, sizes: { viewBytes: numb
     });
     await fleet.finished(gameTimeoutMs(o));
     const gameSeconds = (Date.now() - started) / 1000;
+    const trace = cpu.stop();
     const game = await stats();
-    return figures(await fleet.report(), o, {
-      stallConnectMs: connected.stallMs,
-      stallGameMs: game.stallMs,
-      rssPerPlayerKB: (connected.rss - before.rss) / 1024 / Math.max(1, connected.clients),
-      rssPerPlayerAfterGcKB: (connectedGc.rss - beforeGc.rss) / 1024 / Math.max(1, connected.clients),
-      gameSeconds,
-      cost: null,
-    });
+    return figures(
+      await fleet.report(),
+      o,
+      {
+        stallConnectMs: connected.stallMs,
+        stallGameMs: game.stallMs,
+        rssPerPlayerKB: (connected.rss - before.rss) / 1024 / Math.max(1, connected.clients),
+        rssPerPlayerAfterGcKB: (connectedGc.rss - beforeGc.rss) / 1024 / Math.max(1, connected.clients),
+        gameSeconds,
+        cost: null,
+        serverAck: { p50: NaN, p99: NaN },
+      },
+      trace,
+    );
   } finally {
     await fleet?.close();
     await stopProcess(child);

@@ -46,6 +46,8 @@ export async function startFleet(o: FleetOptions) {
   const finished = Promise.all(children.map((child) => reply(child, 'finished')));
   finished.catch(() => undefined);
   return {
+    /** The bot processes' ids (for their CPU time). */
+    pids: children.flatMap((child) => (child.pid === undefined ? [] : [child.pid])),
     async join(): Promise<void> {
       let first = 0;
       const joined = children.map((child, k) => {
@@ -103,6 +105,7 @@ export function mergeReports(reports: BotReport[]): BotReport {
     out.ackErrors += r.ackErrors;
     out.complete += r.complete;
     out.disconnects += r.disconnects;
+    out.loopDelayMaxMs = Math.max(out.loopDelayMaxMs, r.loopDelayMaxMs);
     out.connectMs.push(...r.connectMs);
     out.lateness.push(...r.lateness);
     out.ackMs.push(...r.ackMs);

@@ -19,5 +19,6 @@ export function emptyReport(): BotReport {
     messages: {},
     complete: 0,
     disconnects: 0,
+    loopDelayMaxMs: 0,
   };
 }

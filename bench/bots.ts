@@ -4,6 +4,7 @@
  * pinned to the bots' core, and driven over IPC: `join`, then `report`, then `close`.
  * Reads only what every view shape keeps: `phase`, `question.index`, and the countdown frames.
  */
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { type Socket, io } from 'socket.io-client';
 import WebSocket from 'ws';
 import type { ClientToServerEvents, ServerToClientEvents } from '../src/shared/socket-events';
@@ -60,6 +61,8 @@ export interface BotReport {
   /** Players that got every question's view and the `finished` view. */
   complete: number;
   disconnects: number;
+  /** This process's longest event-loop delay from its last join on, ms. */
+  loopDelayMaxMs: number;
 }
 
 type Client = Socket<ServerToClientEvents, ClientToServerEvents>;
@@ -83,6 +86,8 @@ interface CountdownLike {
 }
 
 const report: BotReport = emptyReport();
+const loopDelay = monitorEventLoopDelay({ resolution: 5 });
+loopDelay.enable();
 const lines: Line[] = [];
 let current = -1;
 
@@ -248,9 +253,13 @@ process.on('message', (m: ParentMessage) => {
   switch (m.type) {
     case 'join':
       expected = m.players;
-      join(m).then(() => process.send?.({ type: 'joined' }));
+      join(m).then(() => {
+        loopDelay.reset();
+        process.send?.({ type: 'joined' });
+      });
       return;
     case 'report':
+      report.loopDelayMaxMs = loopDelay.max / 1e6;
       process.send?.({ type: 'report', report });
       return;
     case 'close':

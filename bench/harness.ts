@@ -107,6 +107,8 @@ export interface RolesOptions {
   socketCpu?: string;
   /** Socket processes open the inspector on 127.0.0.1 (`socketInspectPorts`), for `collectGarbage`. */
   inspectSockets?: boolean;
+  /** More node flags for the socket processes, e.g. `--cpu-prof --cpu-prof-dir=…` (BENCH_SOCKET_NODE_ARGS). */
+  socketNodeArgs?: string[];
 }
 
 /**
@@ -138,9 +140,12 @@ export async function startRoles(redisUrl: string, databaseUrl: string, namespac
     HOST_MAX_OPEN_ROOMS: '100000',
   };
   const roles = [await startRole('api', env)];
+  const socketPids: number[] = [];
   for (const [i, port] of socketPorts.entries()) {
     const inspect = socketInspectPorts[i] === undefined ? [] : [`--inspect=127.0.0.1:${socketInspectPorts[i]}`];
-    roles.push(await startRole('socket', { ...env, SOCKET_PORT: String(port) }, options.socketCpu, inspect));
+    const socket = await startRole('socket', { ...env, SOCKET_PORT: String(port) }, options.socketCpu, [...inspect, ...(options.socketNodeArgs ?? [])]);
+    roles.push(socket);
+    if (socket.pid !== undefined) socketPids.push(socket.pid);
   }
   roles.push(await startRole('worker', env));
   const api = `http://127.0.0.1:${apiPort}`;
@@ -154,6 +159,8 @@ export async function startRoles(redisUrl: string, databaseUrl: string, namespac
     socketUrl: `http://127.0.0.1:${socketPort}`,
     socketUrls: socketPorts.map((port) => `http://127.0.0.1:${port}`),
     socketInspectPorts,
+    /** The socket processes' ids (taskset execs node, so these are node's own). */
+    socketPids,
     hostToken: token,
     stop: () => Promise.all(roles.map((child) => stopProcess(child))),
   };

@@ -20,8 +20,12 @@
  *   --bot-processes 2          bot processes (on the bots' core)
  *   --questions 4              questions of a big-room game (odd ones answered by everybody within 1 s)
  *   --no-raw                   skip the raw ws baseline
+ *   --scrape-ms 500            also scrape the socket processes' /metrics this often in the game (default: only at its
+ *                              end; a scrape stalls a socket process ~15 ms at 5,000 players; the bench scraped every
+ *                              500 ms before 2026-12-06)
  *   --gc-rss                   also RSS per player with a full garbage collection before both readings (big-room,
  *                              scale-out; it changes the heap the players connect to, so the plain figure too)
+ * BENCH_SOCKET_NODE_ARGS adds node flags to the big room's socket processes (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`).
  * BENCH_PLAYERS (default 50), BENCH_QUESTIONS (default 6) size the ticks runs; BENCH_FAIR_PLAYERS
  * (default 500), BENCH_FAIR_QUESTIONS (default 3) the fairness run.
  */
@@ -60,6 +64,7 @@ const { values: args } = parseArgs({
     questions: { type: 'string', default: '4' },
     'no-raw': { type: 'boolean', default: false },
     'gc-rss': { type: 'boolean', default: false },
+    'scrape-ms': { type: 'string', default: '0' },
   },
 });
 const numbers = (list: string) => list.split(',').map(Number);
@@ -209,6 +214,7 @@ function bigRoomOptions(players: number, sockets: number, databaseUrl: string): 
     questionSeconds: 6,
     revealSeconds: 2,
     gcReadings: args['gc-rss'],
+    scrapeMs: Number(args['scrape-ms']),
   };
 }
 

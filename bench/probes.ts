@@ -1,5 +1,6 @@
 import { Redis } from 'ioredis';
 import { METRICS_PREFIX } from '../src/platform/metrics';
+import { cpuNs } from './cpu-trace';
 
 /** What the socket processes' /metrics say, summed over the processes (the stall: the longest). */
 export interface SocketReading {
@@ -24,6 +25,27 @@ export async function readSockets(socketUrls: string[]): Promise<SocketReading> 
     stallMs: Math.max(...texts.map((text) => gauge(text, 'nodejs_eventloop_lag_max_seconds') * 1000)),
     connected: sum('connected_sockets'),
   };
+}
+
+/**
+ * The socket processes' own answer-ack times (arrival in the handler → ack called, `answer_ack_seconds`),
+ * as the upper bounds of the histogram buckets holding the p50 and the p99, ms: what the server spent,
+ * apart from the wire, the kernel's buffers and the bots.
+ */
+export async function readServerAcks(socketUrls: string[]): Promise<{ p50: number; p99: number }> {
+  const texts = await Promise.all(socketUrls.map((url) => fetch(`${url}/metrics`).then((r) => r.text())));
+  const counts = new Map<number, number>();
+  const name = `${METRICS_PREFIX}answer_ack_seconds_bucket{`;
+  for (const line of texts.flatMap((t) => t.split('\n'))) {
+    const le = /le="([^"]+)"/.exec(line)?.[1];
+    if (!line.startsWith(name) || !line.includes('outcome="ok"') || le === undefined) continue;
+    const bound = le === '+Inf' ? Infinity : Number(le);
+    counts.set(bound, (counts.get(bound) ?? 0) + Number(line.slice(line.lastIndexOf(' ') + 1)));
+  }
+  const bounds = [...counts.keys()].sort((a, b) => a - b);
+  const total = counts.get(Infinity) ?? 0;
+  const at = (p: number) => (bounds.find((b) => (counts.get(b) ?? 0) >= p * total) ?? NaN) * 1000;
+  return { p50: at(0.5), p99: at(0.99) };
 }
 
 /**
@@ -62,19 +84,27 @@ export interface Sample {
 }
 
 /**
- * Reads the socket processes and Redis every `everyMs` until stopped: CPU time over time, to charge
- * each stretch of a game its own cost, and the longest stall over all of it.
+ * Reads the CPU time of the socket processes (from /proc, which costs them nothing) and of Redis every
+ * `everyMs` until stopped, to charge each stretch of a game its own cost, and the longest stall over all
+ * of it from their /metrics. A scrape of /metrics stalls a socket process for ~15 ms at 5,000
+ * connections (prom-client lists every handle), so it is scraped only at the end unless `scrapeEveryMs`
+ * asks for more (the bench scraped every 500 ms before; the stall is the longest since the last scrape).
  */
-export function startSampler(socketUrls: string[], redisUrl: string, everyMs = 500) {
+export function startSampler(socketUrls: string[], socketPids: number[], redisUrl: string, { everyMs = 500, scrapeEveryMs = 0 } = {}) {
   const redis = new Redis(redisUrl);
   const samples: Sample[] = [];
   let stallMs = 0;
   let running = true;
+  let scrapedAt = Date.now();
+  const scrape = async () => {
+    stallMs = Math.max(stallMs, (await readSockets(socketUrls)).stallMs);
+    scrapedAt = Date.now();
+  };
   const loop = (async () => {
     while (running) {
-      const [s, r] = await Promise.all([readSockets(socketUrls), readRedis(redis)]);
-      samples.push({ at: Date.now(), socketCpu: s.cpuSeconds, redisCpu: r.cpuSeconds });
-      stallMs = Math.max(stallMs, s.stallMs);
+      const r = await readRedis(redis);
+      samples.push({ at: Date.now(), socketCpu: socketPids.reduce((a, pid) => a + cpuNs(pid), 0) / 1e9, redisCpu: r.cpuSeconds });
+      if (scrapeEveryMs > 0 && Date.now() - scrapedAt >= scrapeEveryMs) await scrape();
       await new Promise((resolve) => setTimeout(resolve, everyMs));
     }
   })();
@@ -83,6 +113,7 @@ export function startSampler(socketUrls: string[], redisUrl: string, everyMs = 5
     async stop(): Promise<{ samples: Sample[]; stallMs: number }> {
       running = false;
       await loop;
+      await scrape();
       redis.disconnect();
       return { samples, stallMs };
     },
