@@ -11,7 +11,7 @@ import { Redis } from 'ioredis';
 import { ensureRedisServer, startLocalRedis } from '../src/local/local-redis';
 import type { RoomView } from '../src/shared/room';
 import { type FleetOptions, startFleet } from './bot-fleet';
-import type { BotReport } from './bots';
+import type { BotClient, BotReport } from './bots';
 import { type CpuTrace, busyBetween, cpuNs, traceCpu } from './cpu-trace';
 import { CORES, json, spawnNode, startGame, startRoles, stopProcess } from './harness';
 import { type Sample, collectGarbage, cpuBetween, quiet, readRedis, readServerAcks, readSockets, startSampler } from './probes';
@@ -26,6 +26,8 @@ export interface BigRoomOptions {
   questions: number;
   questionSeconds: number;
   revealSeconds: number;
+  /** How the bots speak to quizloop (bots.ts). */
+  botClient: BotClient;
   /** How often /metrics is scraped in the game (0: only at its end); each scrape stalls the socket process. */
   scrapeMs: number;
   /** Also read RSS after a full garbage collection, before the players connect and once they have (it changes the heap they connect to). */
@@ -231,7 +233,7 @@ export async function runBigRoom(o: BigRoomOptions): Promise<Figures> {
     while ((await json<RoomView>(`${api}/rooms/${room.code}`, 'GET')).phase === 'building') await new Promise((r) => setTimeout(r, 100));
     const before = await readSockets(socketUrls);
     const beforeGc = await rssAfterGc();
-    fleet = await startFleet(fleetOptions(o, { kind: 'quizloop', api, code: room.code, socketUrls }));
+    fleet = await startFleet(fleetOptions(o, { kind: 'quizloop', api, code: room.code, socketUrls, client: o.botClient }));
     await fleet.join();
     const settleStallMs = await quiet(socketUrls);
     const connected = await readSockets(socketUrls);

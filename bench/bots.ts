@@ -12,7 +12,14 @@ import { emptyReport } from './bot-report';
 import { botNickname } from './nicknames';
 import { countdownLateness } from './stats';
 
-export type BotTarget = { kind: 'quizloop'; api: string; code: string; socketUrls: string[] } | { kind: 'raw'; url: string };
+/**
+ * `client` of a quizloop target: `wire` speaks the Socket.IO protocol over a plain `ws` socket and stamps a
+ * message right after its JSON.parse, as the raw bots do (the same cost per message on the bots' one core);
+ * `socket.io-client` is the library a browser runs, which costs the bots' core about twice as much per
+ * message and stamps after its own layers (the bench's only client before 2026-12-06).
+ */
+export type BotClient = 'wire' | 'socket.io-client';
+export type BotTarget = { kind: 'quizloop'; api: string; code: string; socketUrls: string[]; client: BotClient } | { kind: 'raw'; url: string };
 
 export interface JoinOrder {
   type: 'join';
@@ -173,6 +180,7 @@ async function joinQuizloop(order: JoinOrder, target: Extract<BotTarget, { kind:
   }
   const { token } = (await res.json()) as { token: string };
   const url = target.socketUrls[n % target.socketUrls.length] as string;
+  if (target.client === 'wire') return joinWire(order, url, token);
   const started = performance.now();
   const c: Client = io(url, { auth: { token }, transports: ['websocket'], forceNew: true, reconnection: false });
   const handlers = player(order, () => line);
@@ -193,6 +201,73 @@ async function joinQuizloop(order: JoinOrder, target: Extract<BotTarget, { kind:
       resolve();
     });
     c.once('connect_error', (err) => {
+      joinFailed(`connect ${err.message}`);
+      resolve();
+    });
+  });
+}
+
+/**
+ * A quizloop player on the wire (Engine.IO 4 / Socket.IO 5 over WebSocket): `0` open → `40{auth}` connect,
+ * `2` ping → `3` pong, `42[event, data]` events, `42<id>[…]` an emit with an ack, `43<id>[ack]` its ack,
+ * `44{…}` a refused connect.
+ */
+async function joinWire(order: JoinOrder, url: string, token: string): Promise<void> {
+  const started = performance.now();
+  const ws = new WebSocket(`${url.replace(/^http/, 'ws')}/socket.io/?EIO=4&transport=websocket`, { perMessageDeflate: false });
+  const acks = new Map<number, (error: string | null) => void>();
+  let nextAck = 0;
+  let closing = false;
+  const handlers = player(order, () => line);
+  const line: Line = {
+    answer: (questionIndex, done) => {
+      const id = nextAck++;
+      acks.set(id, done);
+      ws.send(`42${id}${JSON.stringify(['answer:submit', { questionIndex, choice: 0 }])}`);
+    },
+    close: () => {
+      closing = true;
+      ws.close();
+    },
+  };
+  lines.push(line);
+  await new Promise<void>((resolve) => {
+    let first = true;
+    ws.on('message', (data: Buffer) => {
+      const frame = String(data);
+      if (frame === '2') return void ws.send('3');
+      if (frame[0] === '0') return void ws.send(`40${JSON.stringify({ token })}`);
+      if (frame.startsWith('44')) {
+        joinFailed(`connect ${(JSON.parse(frame.slice(2)) as { message: string }).message}`);
+        return resolve();
+      }
+      const kind = frame.slice(0, 2);
+      if (kind !== '42' && kind !== '43') return;
+      const body = frame.indexOf('[');
+      const m = JSON.parse(frame.slice(body)) as unknown[];
+      if (kind === '43') {
+        const id = Number(frame.slice(2, body));
+        const ack = m[0] as { ok: boolean; error?: { code: string } };
+        acks.get(id)?.(ack.ok ? null : (ack.error?.code ?? 'unknown'));
+        acks.delete(id);
+        return;
+      }
+      const [event, payload] = m;
+      if (event === 'room:view') {
+        handlers.view(payload as ViewLike, () => Buffer.byteLength(JSON.stringify(payload)));
+        if (first) {
+          first = false;
+          report.connectMs.push(performance.now() - started);
+          resolve();
+        }
+      } else if (event === 'room:countdown') handlers.countdown(payload as CountdownLike);
+      else if (event === 'room:you') tally();
+    });
+    ws.on('close', () => {
+      if (!closing && !handlers.done()) report.disconnects++;
+      resolve();
+    });
+    ws.on('error', (err) => {
       joinFailed(`connect ${err.message}`);
       resolve();
     });

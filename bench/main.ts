@@ -20,6 +20,9 @@
  *   --bot-processes 2          bot processes (on the bots' core)
  *   --questions 4              questions of a big-room game (odd ones answered by everybody within 1 s)
  *   --no-raw                   skip the raw ws baseline
+ *   --bot-client socket.io-client  how big-room and scale-out bots speak to quizloop: `wire` (default: Socket.IO's
+ *                              protocol over plain `ws`, parsed and stamped like the raw bots) or the library
+ *                              (about twice the bots' CPU per message; the only client before 2026-12-06)
  *   --scrape-ms 500            also scrape the socket processes' /metrics this often in the game (default: only at its
  *                              end; a scrape stalls a socket process ~15 ms at 5,000 players; the bench scraped every
  *                              500 ms before 2026-12-06)
@@ -65,6 +68,7 @@ const { values: args } = parseArgs({
     'no-raw': { type: 'boolean', default: false },
     'gc-rss': { type: 'boolean', default: false },
     'scrape-ms': { type: 'string', default: '0' },
+    'bot-client': { type: 'string', default: 'wire' },
   },
 });
 const numbers = (list: string) => list.split(',').map(Number);
@@ -215,6 +219,7 @@ function bigRoomOptions(players: number, sockets: number, databaseUrl: string): 
     revealSeconds: 2,
     gcReadings: args['gc-rss'],
     scrapeMs: Number(args['scrape-ms']),
+    botClient: args['bot-client'] === 'socket.io-client' ? 'socket.io-client' : 'wire',
   };
 }
 

@@ -89,7 +89,7 @@ export async function attachSocket(http: HttpServer, config: ResolvedConfig, log
     log,
     keys,
     rooms,
-    answers: createAnswerStore({ redis, keys, rules: config.timing }),
+    answers: createAnswerStore({ redis, keys, rules: config.timing, pipelineMax: config.answerPipeline }),
     views: createViewReader({ redis, keys, leaderboardSize: config.limits.viewLeaderboardSize, now: clock.now }),
     metrics: createSocketMetrics(registry, { connected: () => io.of('/').sockets.size }, clock),
     clock,

@@ -58,35 +58,41 @@ interface Queued {
 /**
  * Answers submitted in one turn of the event loop are sent at its end, one pipeline per room (one write
  * to Redis instead of one per answer; a room's keys share one hash tag, so a pipeline stays in one
- * cluster slot). Each answer's script still runs on its own, in the order the answers were submitted.
+ * cluster slot), or as soon as a room has `pipelineMax` waiting: in a burst one turn reads hundreds,
+ * and Redis, on another core, runs the first ones' scripts while this process still reads the rest.
+ * Each answer's script still runs on its own, in the order the answers were submitted.
  */
-export function createAnswerStore({ redis, keys, rules }: { redis: QuizRedis; keys: Keys; rules: TimingRules }) {
+export function createAnswerStore({ redis, keys, rules, pipelineMax = 32 }: { redis: QuizRedis; keys: Keys; rules: TimingRules; pipelineMax?: number }) {
   let queued = new Map<string, Queued[]>();
+  let scheduled = false;
 
   function send(): void {
+    scheduled = false;
     const rooms = queued;
     queued = new Map();
-    for (const batch of rooms.values()) {
-      const [only] = batch;
-      if (only && batch.length === 1) {
-        answerScript.run(redis, only.keys, only.args).then(only.done, only.failed);
-        continue;
-      }
-      const pipeline = redis.pipeline();
-      for (const q of batch) answerScript.queue(pipeline, q.keys, q.args);
-      pipeline.exec().then(
-        (replies) => {
-          for (const [i, q] of batch.entries()) {
-            const [err, raw] = replies?.[i] ?? [new Error('the answer pipeline returned no reply'), null];
-            if (err) q.failed(err);
-            else settle(q, raw);
-          }
-        },
-        (err) => {
-          for (const q of batch) q.failed(err);
-        },
-      );
+    for (const batch of rooms.values()) sendBatch(batch);
+  }
+
+  function sendBatch(batch: Queued[]): void {
+    const [only] = batch;
+    if (only && batch.length === 1) {
+      answerScript.run(redis, only.keys, only.args).then(only.done, only.failed);
+      return;
     }
+    const pipeline = redis.pipeline();
+    for (const q of batch) answerScript.queue(pipeline, q.keys, q.args);
+    pipeline.exec().then(
+      (replies) => {
+        for (const [i, q] of batch.entries()) {
+          const [err, raw] = replies?.[i] ?? [new Error('the answer pipeline returned no reply'), null];
+          if (err) q.failed(err);
+          else settle(q, raw);
+        }
+      },
+      (err) => {
+        for (const q of batch) q.failed(err);
+      },
+    );
   }
 
   function settle(q: Queued, raw: unknown): void {
@@ -99,10 +105,17 @@ export function createAnswerStore({ redis, keys, rules }: { redis: QuizRedis; ke
 
   function run(code: string, keys: AnswerKeys, args: AnswerArgs): Promise<AnswerReply> {
     return new Promise((done, failed) => {
-      if (queued.size === 0) setImmediate(send);
+      if (!scheduled) {
+        scheduled = true;
+        setImmediate(send);
+      }
       const batch = queued.get(code);
-      if (batch) batch.push({ keys, args, done, failed });
-      else queued.set(code, [{ keys, args, done, failed }]);
+      if (!batch) return void queued.set(code, [{ keys, args, done, failed }]);
+      batch.push({ keys, args, done, failed });
+      if (batch.length < pipelineMax) return;
+      // Sent now; the turn's later answers of the room start a new batch, which the immediate sends.
+      queued.delete(code);
+      sendBatch(batch);
     });
   }
 

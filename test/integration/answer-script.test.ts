@@ -113,6 +113,23 @@ describe('the answer script', () => {
       expect(await stored(room.code, 0, 'bob')).toMatchObject({ correct: false, points: 0 });
     });
 
+    it('runs answers of one turn in the order they came, over several pipelines when they are more than one holds', async () => {
+      const room = await openRoom();
+      const small = createAnswerStore({ redis, keys, rules: TIMING, pipelineMax: 2 });
+
+      const results = await Promise.all([
+        small.submit(room.code, 'ann', 0, { choice: CORRECT }),
+        small.submit(room.code, 'bob', 0, { choice: WRONG }),
+        small.submit(room.code, 'ann', 0, { choice: WRONG }),
+        small.submit(room.code, 'cid', 0, { choice: CORRECT }),
+        small.submit(room.code, 'bob', 0, { choice: CORRECT }),
+      ]);
+
+      expect(results.map((r) => (r.ok ? r.answeredCount : r.code))).toEqual([1, 2, 'ALREADY_ANSWERED', 3, 'ALREADY_ANSWERED']);
+      expect(await stored(room.code, 0, 'ann')).toMatchObject({ choice: CORRECT });
+      expect(await stored(room.code, 0, 'bob')).toMatchObject({ choice: WRONG });
+    });
+
     it('records the first answer only; a second one is refused and changes neither choice nor score', async () => {
       const room = await openRoom();
 
