@@ -15,6 +15,8 @@ interface Row {
 const ROWS: Row[] = [
   { label: 'question open → view, p50 / p99 ms', show: (f) => `${ms(f.fanout.p50)} / ${ms(f.fanout.p99)}`, compare: (f) => f.fanout.p99 },
   { label: '… unanswered / answered questions, p99', show: (f) => `${ms(f.fanoutSilent.p99)} / ${ms(f.fanoutAnswered.p99)}` },
+  { label: '… open → written, min / p50 / p99', show: (f) => `${ms(f.fanoutWritten.min)} / ${ms(f.fanoutWritten.p50)} / ${ms(f.fanoutWritten.p99)}` },
+  { label: '… written → at the bot, p50 / p99', show: (f) => `${ms(f.fanoutTransit.p50)} / ${ms(f.fanoutTransit.p99)}` },
   { label: 'countdown frame lateness, p50 / p99 ms', show: (f) => `${ms(f.lateness.p50)} / ${ms(f.lateness.p99)}`, compare: (f) => f.lateness.p99 },
   { label: 'answer burst ack, p50 / p99 ms', show: (f) => `${ms(f.ack.p50)} / ${ms(f.ack.p99)}`, compare: (f) => f.ack.p99 },
   { label: "… the server's own (bucket bounds), ms", show: (f) => `${ms(f.serverAck.p50)} / ${ms(f.serverAck.p99)}` },

@@ -51,6 +51,9 @@ export interface Figures {
   /** The same, of the questions nobody answers and of those everybody answers (their fan-out meets the burst). */
   fanoutSilent: Summary;
   fanoutAnswered: Summary;
+  /** The fan-out split at the view's `serverNow`: opening → written by the server, written → at the bot. */
+  fanoutWritten: Summary;
+  fanoutTransit: Summary;
   lateness: Summary;
   ack: Summary;
   ackErrors: number;
@@ -102,13 +105,20 @@ function figures(
 ): Figures {
   const fanout: number[] = [];
   const fanoutOf: Record<'silent' | 'answered', number[]> = { silent: [], answered: [] };
+  const split: Record<'written' | 'transit', number[]> = { written: [], transit: [] };
   for (const [k, arrivals] of Object.entries(r.questionArrivals)) {
     const open = r.opens[Number(k)];
     const kind = (r.answers[Number(k)] ?? 0) > 0 ? 'answered' : 'silent';
     if (open === undefined) continue;
-    for (const at of arrivals) {
+    const written = r.questionWritten[Number(k)] ?? [];
+    for (const [i, at] of arrivals.entries()) {
       fanout.push(at - open);
       fanoutOf[kind].push(at - open);
+      const w = written[i];
+      if (w !== undefined && Number.isFinite(w)) {
+        split.written.push(w - open);
+        split.transit.push(at - w);
+      }
     }
   }
   const last = Math.max(...Object.keys(r.revealEnds).map(Number));
@@ -119,6 +129,8 @@ function figures(
     fanout: summary(fanout),
     fanoutSilent: summary(fanoutOf.silent),
     fanoutAnswered: summary(fanoutOf.answered),
+    fanoutWritten: summary(split.written),
+    fanoutTransit: summary(split.transit),
     lateness: summary(r.lateness),
     ack: summary(r.ackMs),
     ackErrors: r.ackErrors,

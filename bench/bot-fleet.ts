@@ -113,6 +113,7 @@ export function mergeReports(reports: BotReport[]): BotReport {
     out.finishedBytes = Math.max(out.finishedBytes, r.finishedBytes);
     out.questionBytes = Math.max(out.questionBytes, r.questionBytes);
     for (const [k, v] of Object.entries(r.questionArrivals)) out.questionArrivals[Number(k)] = [...(out.questionArrivals[Number(k)] ?? []), ...v];
+    for (const [k, v] of Object.entries(r.questionWritten)) out.questionWritten[Number(k)] = [...(out.questionWritten[Number(k)] ?? []), ...v];
     mergeCounts(out.opens, r.opens, Math.min);
     mergeCounts(out.revealEnds, r.revealEnds, Math.max);
     mergeCounts(out.answers, r.answers, sum);

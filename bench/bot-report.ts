@@ -6,6 +6,7 @@ export function emptyReport(): BotReport {
     joinFailures: 0,
     connectMs: [],
     questionArrivals: {},
+    questionWritten: {},
     opens: {},
     revealEnds: {},
     lateness: [],

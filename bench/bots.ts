@@ -45,6 +45,8 @@ export interface BotReport {
   connectMs: number[];
   /** Per question index: arrival of that question's first view, per player (epoch ms). */
   questionArrivals: Record<number, number[]>;
+  /** Per question index, in the order of `questionArrivals`: the view's `serverNow`, when the server wrote it (its slice). */
+  questionWritten: Record<number, number[]>;
   /** Per question index: its opening instant (countdown deadline − question seconds). */
   opens: Record<number, number>;
   /** Per question index: when its reveal is due to end (the reveal countdown's deadline). */
@@ -83,6 +85,7 @@ interface Line {
 
 interface ViewLike {
   phase: string;
+  serverNow?: number;
   question?: { index: number; choices?: unknown[] } | null;
 }
 interface CountdownLike {
@@ -132,9 +135,8 @@ function player(order: JoinOrder, line: () => Line | undefined) {
       if (v.phase === 'question' && index !== undefined && !seen.has(index)) {
         seen.add(index);
         current = Math.max(current, index);
-        const arrivals = report.questionArrivals[index];
-        if (arrivals) arrivals.push(at);
-        else report.questionArrivals[index] = [at];
+        (report.questionArrivals[index] ??= []).push(at);
+        (report.questionWritten[index] ??= []).push(v.serverNow ?? Number.NaN);
         if (report.questionBytes === 0) report.questionBytes = bytes();
         if (order.burst.includes(index)) {
           report.answers[index] = (report.answers[index] ?? 0) + 1;

@@ -53,7 +53,9 @@ async function play(o: PlayOrder): Promise<void> {
     const openedAt = Date.now();
     const deadlineAt = openedAt + o.questionSeconds * 1000;
     answered = 0;
-    sendAll('room:view', { phase: 'question', question: { index: i, choices: ['a', 'b'] } }, o.viewBytes);
+    // Stamped like quizloop's views (when written), for the bench's split of the fan-out.
+    for (const ws of wss.clients)
+      ws.send(frame('room:view', { phase: 'question', question: { index: i, choices: ['a', 'b'] }, serverNow: Date.now() }, ids.get(ws) ?? 0, o.viewBytes));
     const countdown = (phase: string, at: number, tick = 0) =>
       sendAll('room:countdown', { phase, questionIndex: i, deadlineAt: at, tick, serverNow: Date.now() });
     countdown('question', deadlineAt);
