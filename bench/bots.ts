@@ -135,8 +135,12 @@ function player(order: JoinOrder, line: () => Line | undefined) {
       if (v.phase === 'question' && index !== undefined && !seen.has(index)) {
         seen.add(index);
         current = Math.max(current, index);
-        (report.questionArrivals[index] ??= []).push(at);
-        (report.questionWritten[index] ??= []).push(v.serverNow ?? Number.NaN);
+        const arrivals = report.questionArrivals[index] ?? [];
+        const written = report.questionWritten[index] ?? [];
+        arrivals.push(at);
+        written.push(v.serverNow ?? Number.NaN);
+        report.questionArrivals[index] = arrivals;
+        report.questionWritten[index] = written;
         if (report.questionBytes === 0) report.questionBytes = bytes();
         if (order.burst.includes(index)) {
           report.answers[index] = (report.answers[index] ?? 0) + 1;
