@@ -38,7 +38,7 @@ import { createDb, migrateLatest } from '../src/platform/db';
 import { type BigRoomOptions, runBigRoom, runRawBaseline } from './big-room';
 import { printBigRooms } from './big-room-report';
 import { runFairness } from './fairness';
-import { json, startGame, startRoles, stopAll } from './harness';
+import { CORES, json, startGame, startRoles, stopAll } from './harness';
 import { runManyRooms } from './many-rooms';
 import { countdownLateness, summary } from './stats';
 import { reportSyncFlood } from './sync-flood';
@@ -136,7 +136,9 @@ async function reportFairness(databaseUrl: string) {
   console.log(`quizloop bench, fairness: ${FAIR_PLAYERS} players answering within 1 s of seeing each of ${FAIR_QUESTIONS} questions of 12 s`);
   const server = await ensureRedisServer({ toolsDir: path.resolve('.data', 'tools'), say: (line) => console.log(`bench: ${line}`) });
   const redis = await startLocalRedis({ hz: 100, server });
-  const roles = await startRoles(redis.url, databaseUrl, 'bench-fair');
+  // The socket process alone on one core, and everything else (bots, Redis, api, worker) on the other:
+  // the stamps measure the socket process's own event loop, as on a server with a core per socket process.
+  const roles = await startRoles(redis.url, databaseUrl, 'bench-fair', { socketCpu: CORES.server, otherCpu: CORES.bots });
   let r: Awaited<ReturnType<typeof runFairness>>;
   try {
     r = await runFairness({
@@ -147,26 +149,34 @@ async function reportFairness(databaseUrl: string) {
       questions: FAIR_QUESTIONS,
       questionSeconds: 12,
       burstMs: 1000,
+      redisCpu: CORES.bots,
     });
   } finally {
-    roles.stop();
+    await roles.stop();
     await new Promise((resolve) => setTimeout(resolve, 500));
     await redis.stop();
   }
   const f = (n: number) => (Number.isFinite(n) ? n.toFixed(1).padStart(7) : '      -');
   const row = (label: string, s: ReturnType<typeof summary>) =>
     console.log(`${label.padEnd(26)} ${String(s.n).padStart(7)} ${f(s.mean)} ${f(s.p50)} ${f(s.p95)} ${f(s.p99)} ${f(s.max)}`);
-  console.log('\nquestion delivery, ms after it opened (at the bots)');
-  console.log('                           answers    mean     p50     p95     p99     max');
+  const header = '                           answers    mean     p50     p95     p99     max';
+  console.log(`\nquestion delivery and timing, ms (delivery: after it opened, at the bots)\n${header}`);
   row('delivery', r.delivery);
-  console.log('\nwait inside the socket process, ms (arrival stamp → answer script; charged by the old rule only)');
-  row('arrival → script', r.waited);
-  console.log('\npoints a 1000-point answer lost (by the speed rule; negative: gained)');
-  console.log('                           answers    mean     p50     p95     p99     max');
+  row('bot send → arrival stamp', r.toStamp);
+  // The wait inside the socket process, charged by the old rule only.
+  row('arrival stamp → script', r.waited);
+  row('round trip used (min of 4)', r.rtt);
+  row('counted − reported time', r.overReported);
+  console.log(`\npoints a 1000-point answer lost (by the speed rule; negative: gained)\n${header}`);
   row('server queueing, old rule', r.queueOld);
   row('server queueing, fair rule', r.queueNew);
+  row('  with the allowance', r.queueGiven);
+  row('  whole points, given', r.queueGivenPoints);
+  row('  whole, no allowance', r.queueNewPoints);
   row('fan-out position, old rule', r.fanoutOld);
   row('fan-out position, fair rule', r.fanoutNew);
+  const pct = (x: number) => `${(100 * x).toFixed(2)} %`;
+  console.log(`answers that lost ≥ 1 whole point to queueing: ${pct(r.lostAPoint.given)} as given, ${pct(r.lostAPoint.noAllowance)} without the allowance`);
 }
 
 async function reportTicks(databaseUrl: string) {
