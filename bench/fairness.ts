@@ -168,7 +168,7 @@ export async function runFairness(o: FairnessOptions) {
         delivery.push(s.receivedAt - opened);
         waited.push(a.queuedMs ?? 0);
         toStamp.push(a.at - s.sentAt);
-        dump.push([i, s.sentAt - opened, a.at - s.sentAt, s.receivedAt - opened, a.queuedMs ?? 0]);
+        dump.push([i, s.sentAt - opened, a.at - s.sentAt, s.receivedAt - opened, a.queuedMs ?? 0, opened]);
         overReported.push(a.elapsedMs - s.reactionMs);
         rtt.push(a.rttMs ?? Number.NaN);
         // Worth when sent, minus what the rule gave: by the old rule from the opening, by the new from this player's send.
@@ -183,7 +183,7 @@ export async function runFairness(o: FairnessOptions) {
         loss.fanoutNew.push(worth(s.sentAt - s.receivedAt) - worth(s.sentAt - sentToPlayer));
       }
     }
-    // Each answer's [question, bot send after the opening, send → stamp, delivery, stamp → script], ms, for a closer look.
+    // Each answer's [question, bot send after the opening, send → stamp, delivery, stamp → script, opening (epoch)], ms, for a closer look.
     if (process.env.BENCH_FAIR_DUMP) writeFileSync(process.env.BENCH_FAIR_DUMP, JSON.stringify(dump));
     const acks: Record<string, number> = {};
     for (const r of outcomes) for (const [k, v] of Object.entries(r.acks)) acks[k] = (acks[k] ?? 0) + v;

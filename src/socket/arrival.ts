@@ -1,6 +1,3 @@
-import { Cluster, type Redis } from 'ioredis';
-import type { QuizRedis } from '../store/redis';
-
 /**
  * The earliest moment JavaScript can vouch for a message's arrival: the turn of the event loop that
  * read it. A turn reads whatever was waiting when it began, so every message it reads shares the time
@@ -28,23 +25,3 @@ export function createArrivalClock(now: () => number) {
   };
 }
 export type ArrivalClock = ReturnType<typeof createArrivalClock>;
-
-/**
- * Makes every read of a Redis client's connection a read of the turn too: a turn that begins with
- * Redis's replies (a pipeline's acks, a room's fan-out slice) then starts when they were read, and
- * the answers read after them in the same turn are not charged for that work. Reads only, so a turn
- * never starts outside the loop's poll phase.
- */
-export function stampRedisReads(client: QuizRedis, arrivals: ArrivalClock): void {
-  const watch = (node: Redis) => {
-    const onConnect = () => node.stream.prependListener('data', arrivals.stamp);
-    if (node.status === 'connect' || node.status === 'ready') onConnect();
-    node.on('connect', onConnect);
-  };
-  if (client instanceof Cluster) {
-    for (const node of client.nodes()) watch(node);
-    client.on('+node', watch);
-  } else {
-    watch(client as Redis);
-  }
-}

@@ -2,9 +2,8 @@ import { ErrorCode } from '../shared/error-codes';
 import { AnswerSubmit } from '../shared/socket-events';
 import type { PlayerYou } from '../shared/room';
 import type { RoomRelay } from './room-relay';
-import type { ArrivalClock } from './arrival';
+import { createArrivalClock } from './arrival';
 import { timedAck } from './timed-ack';
-import type { WritePacer } from './write-pacer';
 import { trackRoundTrip } from './round-trip';
 import { type QuizServer, type QuizSocket, type RelayDeps, ioRoom } from './types';
 
@@ -14,9 +13,9 @@ export function connectionHandler(
   deps: RelayDeps,
   relay: Pick<RoomRelay, 'syncState'>,
   channels: { subscribed: (code: string) => Promise<void>; youSent: (socket: QuizSocket, you: PlayerYou) => void },
-  { arrivals, acks }: { arrivals: ArrivalClock; acks: WritePacer },
 ) {
   const { rooms, answers, log, metrics, clock, config } = deps;
+  const arrivals = createArrivalClock(clock.now);
 
   return async (socket: QuizSocket) => {
     const { kind, roomCode, id } = socket.data;
@@ -51,13 +50,13 @@ export function connectionHandler(
       try {
         const answer = choice !== undefined ? { choice } : { text: (text ?? '').trim() };
         const result = await answers.submit(roomCode, id, questionIndex, answer, { arrivedAt, rttMs: roundTrip(), reportedMs: reactionMs ?? null });
-        if (!result.ok) return acks.write(() => ack({ ok: false, error: { code: result.code, message: result.message } }));
+        if (!result.ok) return ack({ ok: false, error: { code: result.code, message: result.message } });
         // Locked in; whether it was right is told only at the reveal, so the ack cannot leak the answer.
         // A question this answer completed was closed by the answer script itself (question.closable).
-        acks.write(() => ack({ ok: true, questionIndex, ...answer, receivedAt: result.receivedAt }));
+        ack({ ok: true, questionIndex, ...answer, receivedAt: result.receivedAt });
       } catch (err) {
         roomLog().error('answer failed', { err });
-        acks.write(() => ack({ ok: false, error: { code: ErrorCode.Internal, message: 'The answer could not be recorded; try again.' } }));
+        ack({ ok: false, error: { code: ErrorCode.Internal, message: 'The answer could not be recorded; try again.' } });
       }
     });
 

@@ -84,9 +84,7 @@ export async function attachSocket(http: HttpServer, config: ResolvedConfig, log
     },
     Math.round(instance.leaseMs / 3),
   );
-  // Redis's replies to the answers, like the room messages, are reads that start a turn of the arrival clock.
-  const redisReads = { subscriber: channelSub, replies: [redis] };
-  createRelay(io, redisReads, {
+  createRelay(io, channelSub, {
     config,
     log,
     keys,

@@ -1,25 +1,20 @@
 import { ErrorCode } from '../shared/error-codes';
-import { createArrivalClock, stampRedisReads } from './arrival';
 import { authMiddleware } from './auth.middleware';
 import { connectionHandler } from './connection.handler';
 import { createRoomChannels } from './room-channels';
 import { createEventBudgets } from './event-budget';
 import { createRoomRelay } from './room-relay';
-import { createWritePacer } from './write-pacer';
 import type { QuizRedis } from '../store/redis';
 import { type QuizServer, type RelayDeps, ioRoom } from './types';
 
 /**
  * Attaches quizloop to a Socket.IO server: admission, per-connection handlers, and the
  * subscriptions to the channels of the rooms whose members this process holds, through which
- * the api and the worker reach the players. `replies`: the clients answers are sent to Redis on;
- * their reads, like the subscriber's, start a turn of the arrival clock (arrival.ts).
+ * the api and the worker reach the players.
  */
-export function createRelay(io: QuizServer, { subscriber, replies }: { subscriber: QuizRedis; replies: QuizRedis[] }, deps: RelayDeps): void {
+export function createRelay(io: QuizServer, subscriber: QuizRedis, deps: RelayDeps): void {
   const relay = createRoomRelay(io, deps);
-  const arrivals = createArrivalClock(deps.clock.now);
   const channels = createRoomChannels(subscriber, deps.keys, (code, raw) => relay.onChannelMessage(code, raw));
-  for (const client of [subscriber, ...replies]) stampRedisReads(client, arrivals);
   // The adapter creates a local room with its first member and deletes it with its last.
   const adapter = io.of('/').adapter;
   adapter.on('create-room', (room: string) => {
@@ -43,14 +38,7 @@ export function createRelay(io: QuizServer, { subscriber, replies }: { subscribe
     const message = `Dropped for sending too many events; connect again in ${Math.ceil(ms / 1000)} s.`;
     next(Object.assign(new Error(message), { data: { code: ErrorCode.RateLimited, message } }));
   });
-  const onConnection = connectionHandler(
-    io,
-    deps,
-    relay,
-    { subscribed: (code) => channels.ready(code), youSent: relay.noteYouSent },
-    // Acks a slice per turn, like the fan-out's writes.
-    { arrivals, acks: createWritePacer(deps.config.fanoutSlice) },
-  );
+  const onConnection = connectionHandler(io, deps, relay, { subscribed: (code) => channels.ready(code), youSent: relay.noteYouSent });
   io.on('connection', (socket) => {
     socket.use(budgets.middleware(socket));
     onConnection(socket).catch((err) => {
