@@ -4,6 +4,7 @@
  * ends every process it started. Parts (all by default, in this order):
  *  - ticks: countdown frame lateness at the players at Redis hz 10 and hz 100, and answer acks;
  *  - fairness: points lost to server queueing and to fan-out position, old rule and fair rule (fairness.ts);
+ *    the socket process pinned to core 0, everything else (bots, Redis, api, worker) to core 1 (taskset);
  *  - big-room: 1 room of N players (big-room.ts) — question open → view p50/p99, countdown lateness,
  *    answer burst acks, connect → first view, the `finished` view's size and last arrival, the socket
  *    process's longest event-loop stall, RSS per player, CPU per message and per answer — then a raw
@@ -23,7 +24,9 @@
  *   --gc-rss                   also RSS per player with a full garbage collection before both readings (big-room,
  *                              scale-out; it changes the heap the players connect to, so the plain figure too)
  * BENCH_PLAYERS (default 50), BENCH_QUESTIONS (default 6) size the ticks runs; BENCH_FAIR_PLAYERS
- * (default 500), BENCH_FAIR_QUESTIONS (default 3) the fairness run.
+ * (default 500), BENCH_FAIR_QUESTIONS (default 3) the fairness run. To look inside: BENCH_SOCKET_NODE_ARGS
+ * (e.g. `--trace-gc`, `--cpu-prof --cpu-prof-dir=…`) for the socket processes, whose output then goes to a file
+ * in the temp directory; BENCH_FAIR_DUMP=file.json, each fairness answer's timings.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
