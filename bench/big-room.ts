@@ -225,7 +225,6 @@ export async function runBigRoom(o: BigRoomOptions): Promise<Figures> {
     sockets: o.sockets,
     socketCpu: o.sockets === 1 ? CORES.server : undefined,
     inspectSockets: o.gcReadings,
-    socketNodeArgs: process.env.BENCH_SOCKET_NODE_ARGS?.split(' ').filter(Boolean),
   });
   const { api, socketUrls } = roles;
   const rssAfterGc = async () => {

@@ -5,6 +5,7 @@
  * servers share it). Many players in one bench process would make the bots, not the server, the
  * bottleneck, so they are spread over processes like this one. Driven over IPC: `join`, `report`, `close`.
  */
+import { performance } from 'node:perf_hooks';
 import { type Socket, io } from 'socket.io-client';
 import type { ClientToServerEvents, ServerToClientEvents } from '../src/shared/socket-events';
 
@@ -22,12 +23,16 @@ export interface FairJoin {
   burstMs: number;
 }
 
-/** What a bot saw of one answer: when its screen got the question and when it sent the answer (epoch ms). */
+/**
+ * What a bot saw of one answer: when its screen got the question and when it sent the answer (epoch ms),
+ * and the reaction time it reported with the answer, as the web client does (shown → tap, monotonic clock).
+ */
 export interface FairSent {
   playerId: string;
   questionIndex: number;
   receivedAt: number;
   sentAt: number;
+  reactionMs: number;
 }
 
 /** Acks by outcome (`ok` or the error code), and connections lost during the game. */
@@ -77,12 +82,15 @@ async function joinPlayer(o: FairJoin, n: number, settled: Set<Client>): Promise
     }
     if (v.phase !== 'question' || !v.question || v.question.index <= answered) return;
     const receivedAt = Date.now();
+    const shownAt = performance.now();
     const q = v.question;
     answered = q.index;
     setTimeout(() => {
       const guess = q.choices.length ? { choice: Math.floor(Math.random() * q.choices.length) } : { text: 'no idea' };
-      sent.push({ playerId: p.playerId, questionIndex: q.index, receivedAt, sentAt: Date.now() });
-      c.emit('answer:submit', { questionIndex: q.index, ...guess }, (ack) => {
+      // Like web/js/player.page.js: the player's own question-shown-to-tap time goes with the answer.
+      const reactionMs = Math.round(performance.now() - shownAt);
+      sent.push({ playerId: p.playerId, questionIndex: q.index, receivedAt, sentAt: Date.now(), reactionMs });
+      c.emit('answer:submit', { questionIndex: q.index, ...guess, reactionMs }, (ack) => {
         const outcome = ack.ok ? 'ok' : ack.error.code;
         outcomes.acks[outcome] = (outcomes.acks[outcome] ?? 0) + 1;
       });

@@ -6,10 +6,13 @@
  * "Old" is the rule before fair timing (timed from the opening to when the answer script ran),
  * "new" the fair rule (from this player's send to the answer's arrival). Both come from the same
  * answers: the answer record keeps its arrival, its wait before the script, and the player's send lag.
- * Losses are in points of a 1000-point question, by the speed rule unrounded; the latency allowance (at most
- * 150 ms, for distance) is left out: on 127.0.0.1 there is no distance to make up for.
+ * Losses are in points of a 1000-point question, by the speed rule unrounded, and for server queueing also as
+ * given: with the latency allowance (the bots report their reaction time, as the web client does) and in the
+ * whole points the game gives. Every answer is scored as if correct. The socket process runs on core 0 and
+ * the bots on core 1, as in the big-room part (docs/capacity.md).
  */
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Redis } from 'ioredis';
 import type { RoomState, StoredAnswer } from '../src/game/room-state';
@@ -17,7 +20,7 @@ import type { RoomEvent } from '../src/shared/events';
 import type { RoomView } from '../src/shared/room';
 import { createKeys } from '../src/store/keys';
 import type { FairBotMessage, FairJoin, FairOutcomes, FairSent } from './fair-bots';
-import { json, startGame } from './harness';
+import { CORES, json, pinProcess, spawnNode, startGame } from './harness';
 import { summary } from './stats';
 
 export interface FairnessOptions {
@@ -32,18 +35,17 @@ export interface FairnessOptions {
   burstMs: number;
   /** Bot processes (fair-bots.ts); default one per 1,000 players. */
   botProcesses?: number;
+  /** A core to pin the Redis server to (taskset), away from the socket process's. */
+  redisCpu?: string;
 }
 
 /** Players per bot process unless told: one process's event loop keeps up with about this many. */
 const PLAYERS_PER_BOT_PROCESS = 1000;
 const BOTS = path.join(__dirname, 'fair-bots.ts');
 const JOIN_TIMEOUT_MS = Number(process.env.BENCH_FAIR_JOIN_TIMEOUT_MS ?? 900_000);
-/** The bots on the second core when taskset is there, so that they take as little as possible from the servers' core. */
-const BOTS_CPU = spawnSync('taskset', ['-c', '1', 'true']).status === 0 ? ['taskset', '-c', '1'] : [];
-
+/** The bots on their own core, so that they take nothing from the socket process's (CORES.server). */
 function botProcess(): ChildProcess {
-  const [command = process.execPath, ...args] = [...BOTS_CPU, process.execPath, '--import', 'tsx', BOTS];
-  return spawn(command, args, { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  return spawnNode(['--import', 'tsx', BOTS], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }, CORES.bots);
 }
 
 /** The next message of `type` from a bot process. */
@@ -77,6 +79,7 @@ export async function runFairness(o: FairnessOptions) {
   const keys = createKeys(o.namespace);
   const redis = new Redis(o.redisUrl);
   const processes = Math.max(1, Math.min(o.players, o.botProcesses ?? Math.ceil(o.players / PLAYERS_PER_BOT_PROCESS)));
+  if (o.redisCpu !== undefined) pinProcess(Number(/process_id:(\d+)/.exec(await redis.info('server'))?.[1]), o.redisCpu);
   const bots = Array.from({ length: processes }, botProcess);
   try {
     const { token } = await json<{ token: string }>(`${o.api}/auth/register`, 'POST', {
@@ -136,15 +139,21 @@ export async function runFairness(o: FairnessOptions) {
     }
 
     const loss = { queueOld: [] as number[], queueNew: [] as number[], fanoutOld: [] as number[], fanoutNew: [] as number[] };
+    /** Server queueing by the fair rule as given: the latency allowance applied, unrounded and in whole points. */
+    const given = { unrounded: [] as number[], points: [] as number[], pointsNoAllowance: [] as number[] };
     const delivery: number[] = [];
     const waited: number[] = [];
     /** Bot's send → the arrival stamp: the network, and the socket process's loop busy before the turn that read it. */
     const toStamp: number[] = [];
-    /** The fair rule with the latency allowance: what the player was given. */
-    const queueGiven: number[] = [];
+    /** Each answer's counted time less the bot's reported reaction time: what the allowance did not make up for. */
+    const overReported: number[] = [];
+    const rtt: number[] = [];
+    const dump: number[][] = [];
     const T = o.questionSeconds * 1000;
-    // The speed rule of src/game/scoring.ts before rounding, so losses under a point still show.
+    // The speed rule of src/game/scoring/scoring.ts before rounding, so losses under a point still show.
     const worth = (ms: number) => 1000 * (1 - Math.min(Math.max(ms, 0), T) / T / 2);
+    // What the game gives: the same, rounded to whole points (speedPoints, and the answer script).
+    const points = (ms: number) => Math.round(worth(ms));
     for (let i = 0; i < o.questions; i++) {
       const answers = answersOf.get(i) ?? {};
       const lags = lagsOf.get(i) ?? {};
@@ -155,34 +164,47 @@ export async function runFairness(o: FairnessOptions) {
         const a = JSON.parse(raw) as StoredAnswer;
         const sentToPlayer = opened + Number(lags[s.playerId] ?? 0);
         const processedAt = a.at + (a.queuedMs ?? 0);
+        const serverMs = a.serverMs ?? a.elapsedMs;
         delivery.push(s.receivedAt - opened);
         waited.push(a.queuedMs ?? 0);
         toStamp.push(a.at - s.sentAt);
-        queueGiven.push(worth(s.sentAt - sentToPlayer) - worth(a.elapsedMs));
+        dump.push([i, s.sentAt - opened, a.at - s.sentAt, s.receivedAt - opened, a.queuedMs ?? 0, opened]);
+        overReported.push(a.elapsedMs - s.reactionMs);
+        rtt.push(a.rttMs ?? Number.NaN);
         // Worth when sent, minus what the rule gave: by the old rule from the opening, by the new from this player's send.
+        const sendWorth = s.sentAt - sentToPlayer;
         loss.queueOld.push(worth(s.sentAt - opened) - worth(processedAt - opened));
-        loss.queueNew.push(worth(s.sentAt - sentToPlayer) - worth(a.serverMs ?? a.elapsedMs));
+        loss.queueNew.push(worth(sendWorth) - worth(serverMs));
+        given.unrounded.push(worth(sendWorth) - worth(a.elapsedMs));
+        given.points.push(points(sendWorth) - points(a.elapsedMs));
+        given.pointsNoAllowance.push(points(sendWorth) - points(serverMs));
         // Worth by the bot's own reaction time, minus worth counting from the opening (old) or from its send (new).
         loss.fanoutOld.push(worth(s.sentAt - s.receivedAt) - worth(s.sentAt - opened));
         loss.fanoutNew.push(worth(s.sentAt - s.receivedAt) - worth(s.sentAt - sentToPlayer));
       }
     }
-    const row = (label: string, values: number[]) => {
-      const r = summary(values);
-      console.log(`${label.padEnd(34)} ${String(r.n).padStart(7)} ${[r.mean, r.p50, r.p95, r.p99, r.max].map((v) => v.toFixed(1).padStart(7)).join(' ')}`);
-    };
-    console.log(`\n${o.players} players, ${processes} bot process(es)                answers    mean     p50     p95     p99     max`);
+    // Each answer's [question, bot send after the opening, send → stamp, delivery, stamp → script, opening (epoch)], ms, for a closer look.
+    if (process.env.BENCH_FAIR_DUMP) writeFileSync(process.env.BENCH_FAIR_DUMP, JSON.stringify(dump));
     const acks: Record<string, number> = {};
     for (const r of outcomes) for (const [k, v] of Object.entries(r.acks)) acks[k] = (acks[k] ?? 0) + v;
-    console.log(`answers sent ${sent.length}, acks ${JSON.stringify(acks)}, connections lost ${outcomes.reduce((n, r) => n + r.disconnects, 0)}`);
-    row('bot send → arrival stamp, ms', toStamp);
-    row('queueing, fair rule + allowance', queueGiven);
+    console.log(
+      `\n${o.players} players, ${processes} bot process(es); answers sent ${sent.length}, acks ${JSON.stringify(acks)}, connections lost ${outcomes.reduce((n, r) => n + r.disconnects, 0)}`,
+    );
+    /** The share of answers that lost at least one whole point. */
+    const lostAPoint = (values: number[]) => values.filter((v) => v >= 1).length / Math.max(1, values.length);
     return {
       answers: loss.queueOld.length,
       delivery: summary(delivery),
       waited: summary(waited),
+      toStamp: summary(toStamp),
+      overReported: summary(overReported),
+      rtt: summary(rtt.filter(Number.isFinite)),
       queueOld: summary(loss.queueOld),
       queueNew: summary(loss.queueNew),
+      queueGiven: summary(given.unrounded),
+      queueGivenPoints: summary(given.points),
+      queueNewPoints: summary(given.pointsNoAllowance),
+      lostAPoint: { given: lostAPoint(given.points), noAllowance: lostAPoint(given.pointsNoAllowance) },
       fanoutOld: summary(loss.fanoutOld),
       fanoutNew: summary(loss.fanoutNew),
     };

@@ -1,4 +1,6 @@
 import { type ChildProcess, type SpawnOptions, spawn, spawnSync } from 'node:child_process';
+import { createWriteStream } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import getPort from 'get-port';
 
@@ -15,6 +17,11 @@ const canPin = spawnSync('taskset', ['-c', '0', 'true']).status === 0;
 
 /** How a bench pins its processes on a 2-core machine: the server under test on one core, the bots on the other. */
 export const CORES = { server: '0', bots: '1' } as const;
+
+/** Pins a running process (every thread of it) to `cpu` when taskset is there, e.g. a Redis server started elsewhere. */
+export function pinProcess(pid: number, cpu: string): void {
+  if (canPin) spawnSync('taskset', ['-a', '-p', '-c', cpu, String(pid)], { stdio: 'ignore' });
+}
 
 /**
  * Spawns `node args…`, pinned to `cpu` (a taskset core list) when given and taskset is there,
@@ -82,6 +89,17 @@ export function startRole(role: string, env: Record<string, string>, cpu?: strin
   });
 }
 
+/** Extra Node options for the socket processes, to look inside them under load (e.g. `--trace-gc`, `--cpu-prof`). */
+const SOCKET_NODE_ARGS = (process.env.BENCH_SOCKET_NODE_ARGS ?? '').split(' ').filter(Boolean);
+
+/** Appends what a process prints to `file` (and says where). */
+function keepOutput(child: ChildProcess, file: string): void {
+  const out = createWriteStream(file, { flags: 'a' });
+  child.stdout?.pipe(out);
+  child.stderr?.pipe(out);
+  console.log(`bench: socket process ${child.pid} with ${SOCKET_NODE_ARGS.join(' ')}, its output in ${file}`);
+}
+
 export async function json<T>(url: string, method: string, body?: unknown, token?: string): Promise<T> {
   const res = await fetch(url, {
     method,
@@ -105,10 +123,10 @@ export interface RolesOptions {
   sockets?: number;
   /** A core to pin the socket processes to (taskset), so that they do not share it with the bots. */
   socketCpu?: string;
+  /** A core to pin the api and the worker to (taskset); unpinned when not given. */
+  otherCpu?: string;
   /** Socket processes open the inspector on 127.0.0.1 (`socketInspectPorts`), for `collectGarbage`. */
   inspectSockets?: boolean;
-  /** More node flags for the socket processes, e.g. `--cpu-prof --cpu-prof-dir=…` (BENCH_SOCKET_NODE_ARGS). */
-  socketNodeArgs?: string[];
 }
 
 /**
@@ -139,15 +157,16 @@ export async function startRoles(redisUrl: string, databaseUrl: string, namespac
     ROOM_MAX_PLAYERS: '100000',
     HOST_MAX_OPEN_ROOMS: '100000',
   };
-  const roles = [await startRole('api', env)];
+  const roles = [await startRole('api', env, options.otherCpu)];
   const socketPids: number[] = [];
   for (const [i, port] of socketPorts.entries()) {
     const inspect = socketInspectPorts[i] === undefined ? [] : [`--inspect=127.0.0.1:${socketInspectPorts[i]}`];
-    const socket = await startRole('socket', { ...env, SOCKET_PORT: String(port) }, options.socketCpu, [...inspect, ...(options.socketNodeArgs ?? [])]);
+    const socket = await startRole('socket', { ...env, SOCKET_PORT: String(port) }, options.socketCpu, [...inspect, ...SOCKET_NODE_ARGS]);
+    if (SOCKET_NODE_ARGS.length) keepOutput(socket, path.join(tmpdir(), `quizloop-bench-socket-${port}.log`));
     roles.push(socket);
     if (socket.pid !== undefined) socketPids.push(socket.pid);
   }
-  roles.push(await startRole('worker', env));
+  roles.push(await startRole('worker', env, options.otherCpu));
   const api = `http://127.0.0.1:${apiPort}`;
   const { token } = await json<{ token: string }>(`${api}/auth/register`, 'POST', {
     email: `${namespace}-${Date.now()}@bench.invalid`,

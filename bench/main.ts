@@ -4,6 +4,7 @@
  * ends every process it started. Parts (all by default, in this order):
  *  - ticks: countdown frame lateness at the players at Redis hz 10 and hz 100, and answer acks;
  *  - fairness: points lost to server queueing and to fan-out position, old rule and fair rule (fairness.ts);
+ *    the socket process pinned to core 0, everything else (bots, Redis, api, worker) to core 1 (taskset);
  *  - big-room: 1 room of N players (big-room.ts) — question open → view p50/p99, countdown lateness,
  *    answer burst acks, connect → first view, the `finished` view's size and last arrival, the socket
  *    process's longest event-loop stall, RSS per player, CPU per message and per answer — then a raw
@@ -28,9 +29,10 @@
  *                              500 ms before 2026-12-06)
  *   --gc-rss                   also RSS per player with a full garbage collection before both readings (big-room,
  *                              scale-out; it changes the heap the players connect to, so the plain figure too)
- * BENCH_SOCKET_NODE_ARGS adds node flags to the big room's socket processes (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`).
  * BENCH_PLAYERS (default 50), BENCH_QUESTIONS (default 6) size the ticks runs; BENCH_FAIR_PLAYERS
- * (default 500), BENCH_FAIR_QUESTIONS (default 3) the fairness run.
+ * (default 500), BENCH_FAIR_QUESTIONS (default 3) the fairness run. To look inside: BENCH_SOCKET_NODE_ARGS
+ * (e.g. `--trace-gc`, `--cpu-prof --cpu-prof-dir=…`) for the socket processes, whose output then goes to a file
+ * in the temp directory; BENCH_FAIR_DUMP=file.json, each fairness answer's timings.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -45,7 +47,7 @@ import { createDb, migrateLatest } from '../src/platform/db';
 import { type BigRoomOptions, runBigRoom, runRawBaseline } from './big-room';
 import { printBigRooms } from './big-room-report';
 import { runFairness } from './fairness';
-import { json, startGame, startRoles, stopAll } from './harness';
+import { CORES, json, startGame, startRoles, stopAll } from './harness';
 import { runManyRooms } from './many-rooms';
 import { countdownLateness, summary } from './stats';
 import { reportSyncFlood } from './sync-flood';
@@ -145,7 +147,9 @@ async function reportFairness(databaseUrl: string) {
   console.log(`quizloop bench, fairness: ${FAIR_PLAYERS} players answering within 1 s of seeing each of ${FAIR_QUESTIONS} questions of 12 s`);
   const server = await ensureRedisServer({ toolsDir: path.resolve('.data', 'tools'), say: (line) => console.log(`bench: ${line}`) });
   const redis = await startLocalRedis({ hz: 100, server });
-  const roles = await startRoles(redis.url, databaseUrl, 'bench-fair');
+  // The socket process alone on one core, and everything else (bots, Redis, api, worker) on the other:
+  // the stamps measure the socket process's own event loop, as on a server with a core per socket process.
+  const roles = await startRoles(redis.url, databaseUrl, 'bench-fair', { socketCpu: CORES.server, otherCpu: CORES.bots });
   let r: Awaited<ReturnType<typeof runFairness>>;
   try {
     r = await runFairness({
@@ -156,26 +160,34 @@ async function reportFairness(databaseUrl: string) {
       questions: FAIR_QUESTIONS,
       questionSeconds: 12,
       burstMs: 1000,
+      redisCpu: CORES.bots,
     });
   } finally {
-    roles.stop();
+    await roles.stop();
     await new Promise((resolve) => setTimeout(resolve, 500));
     await redis.stop();
   }
   const f = (n: number) => (Number.isFinite(n) ? n.toFixed(1).padStart(7) : '      -');
   const row = (label: string, s: ReturnType<typeof summary>) =>
     console.log(`${label.padEnd(26)} ${String(s.n).padStart(7)} ${f(s.mean)} ${f(s.p50)} ${f(s.p95)} ${f(s.p99)} ${f(s.max)}`);
-  console.log('\nquestion delivery, ms after it opened (at the bots)');
-  console.log('                           answers    mean     p50     p95     p99     max');
+  const header = '                           answers    mean     p50     p95     p99     max';
+  console.log(`\nquestion delivery and timing, ms (delivery: after it opened, at the bots)\n${header}`);
   row('delivery', r.delivery);
-  console.log('\nwait inside the socket process, ms (arrival stamp → answer script; charged by the old rule only)');
-  row('arrival → script', r.waited);
-  console.log('\npoints a 1000-point answer lost (by the speed rule; negative: gained)');
-  console.log('                           answers    mean     p50     p95     p99     max');
+  row('bot send → arrival stamp', r.toStamp);
+  // The wait inside the socket process, charged by the old rule only.
+  row('arrival stamp → script', r.waited);
+  row('round trip used (min of 4)', r.rtt);
+  row('counted − reported time', r.overReported);
+  console.log(`\npoints a 1000-point answer lost (by the speed rule; negative: gained)\n${header}`);
   row('server queueing, old rule', r.queueOld);
   row('server queueing, fair rule', r.queueNew);
+  row('  with the allowance', r.queueGiven);
+  row('  whole points, given', r.queueGivenPoints);
+  row('  whole, no allowance', r.queueNewPoints);
   row('fan-out position, old rule', r.fanoutOld);
   row('fan-out position, fair rule', r.fanoutNew);
+  const pct = (x: number) => `${(100 * x).toFixed(2)} %`;
+  console.log(`answers that lost ≥ 1 whole point to queueing: ${pct(r.lostAPoint.given)} as given, ${pct(r.lostAPoint.noAllowance)} without the allowance`);
 }
 
 async function reportTicks(databaseUrl: string) {
