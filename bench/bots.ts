@@ -92,7 +92,7 @@ interface CountdownLike {
   phase: string;
   questionIndex: number;
   deadlineAt: number;
-  tick: number;
+  tick?: number;
 }
 
 const report: BotReport = emptyReport();
