@@ -1,4 +1,5 @@
 import { type ChildProcess, type SpawnOptions, spawn, spawnSync } from 'node:child_process';
+import { createWriteStream } from 'node:fs';
 import path from 'node:path';
 import getPort from 'get-port';
 
@@ -9,6 +10,18 @@ const children = new Set<ChildProcess>();
 process.on('exit', () => {
   for (const child of children) child.kill('SIGKILL');
 });
+
+/** The socket processes' young generation, MB per semi-space: the Procfile's default (docs/configuration.md). */
+const SOCKET_SEMI_SPACE_MB = '16';
+
+/**
+ * Node flags of a server under test (a socket process, the raw `ws` server): its young generation as the
+ * Procfile sets it, then the bench's own (BENCH_SOCKET_NODE_ARGS, e.g. `--trace-gc`), the last of a kind winning.
+ */
+export function serverNodeArgs(): string[] {
+  const extra = (process.env.BENCH_SOCKET_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  return [`--max-semi-space-size=${process.env.SOCKET_SEMI_SPACE_MB ?? SOCKET_SEMI_SPACE_MB}`, ...extra];
+}
 
 /** Whether `taskset` can pin processes to a core here (Linux with util-linux). */
 const canPin = spawnSync('taskset', ['-c', '0', 'true']).status === 0;
@@ -53,6 +66,12 @@ export function startRole(role: string, env: Record<string, string>, cpu?: strin
     cpu,
   );
   let out = '';
+  // Everything a role prints, kept in a file of its own when asked for (its GC trace, its warnings).
+  if (process.env.BENCH_LOG_DIR) {
+    const file = createWriteStream(path.join(process.env.BENCH_LOG_DIR, `${role}-${child.pid}.log`));
+    child.stdout?.pipe(file);
+    child.stderr?.pipe(file);
+  }
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`${role} did not start: ${out}`)), 20_000);
     const onData = (d: Buffer) => {
@@ -140,7 +159,7 @@ export async function startRoles(redisUrl: string, databaseUrl: string, namespac
   const roles = [await startRole('api', env)];
   for (const [i, port] of socketPorts.entries()) {
     const inspect = socketInspectPorts[i] === undefined ? [] : [`--inspect=127.0.0.1:${socketInspectPorts[i]}`];
-    roles.push(await startRole('socket', { ...env, SOCKET_PORT: String(port) }, options.socketCpu, inspect));
+    roles.push(await startRole('socket', { ...env, SOCKET_PORT: String(port) }, options.socketCpu, [...serverNodeArgs(), ...inspect]));
   }
   roles.push(await startRole('worker', env));
   const api = `http://127.0.0.1:${apiPort}`;

@@ -77,6 +77,7 @@ const Env = z.object({
   SOCKET_PING_INTERVAL_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
   SOCKET_VIEW_WAIT_MS: z.coerce.number().int().min(0).max(10_000).default(1000),
   SOCKET_FANOUT_SLICE: z.coerce.number().int().min(1).max(100_000).default(250),
+  SOCKET_REFRESH_MIN_MS: z.coerce.number().int().min(0).max(10_000).default(250),
   DATA_DIR: z.string().default('.data'),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
   LOG_FORMAT: z.enum(['json', 'pretty']).optional(),
@@ -211,6 +212,8 @@ export interface Config {
   viewWaitMs: number;
   /** Sockets written to in one turn of the event loop when a room's message fans out; the loop is yielded between slices. */
   fanoutSlice: number;
+  /** The least time between two pushes of a room's view that changed without a new version (joins, kicks, locks). */
+  refreshMinMs: number;
   dataDir: string;
   logLevel: z.infer<typeof Env>['LOG_LEVEL'];
   /** Readable lines instead of JSON: the default for `all` (npm start), JSON for the separate roles. */
@@ -344,6 +347,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, role?: 'api' | 
     },
     viewWaitMs: e.SOCKET_VIEW_WAIT_MS,
     fanoutSlice: e.SOCKET_FANOUT_SLICE,
+    refreshMinMs: e.SOCKET_REFRESH_MIN_MS,
     dataDir: e.DATA_DIR,
     logLevel: e.LOG_LEVEL,
     logPretty: e.LOG_FORMAT ? e.LOG_FORMAT === 'pretty' : role === 'all',
