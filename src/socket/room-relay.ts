@@ -224,7 +224,9 @@ export function createRoomRelay(io: QuizServer, { rooms, views, log, clock, conf
    */
   function freshest(code: string, state: { view: RoomView; seq: number }): RoomView {
     const pushed = held.get(code);
-    return pushed && pushed.seq > state.seq && pushed.view.gameId === state.view.gameId ? { ...pushed.view, serverNow: clock.now() } : state.view;
+    if (!pushed || pushed.view.gameId !== state.view.gameId) return state.view;
+    const newer = pushed.version > state.view.version || (pushed.version === state.view.version && pushed.seq > state.seq);
+    return newer ? { ...pushed.view, serverNow: clock.now() } : state.view;
   }
 
   async function pushCountdown(code: string, m: Extract<ChannelMessage, { kind: 'countdown' }>): Promise<void> {
