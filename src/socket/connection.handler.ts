@@ -67,7 +67,7 @@ export function connectionHandler(
       syncing ??= relay.syncState(roomCode, kind === 'player' ? { id, nickname: socket.data.name } : null).finally(() => (syncing = null));
       const state = await syncing.catch(() => null);
       if (!state) return ack({ ok: false, error: { code: ErrorCode.RoomNotFound, message: 'This room no longer exists.' } });
-      ack({ ok: true, view: relay.freshest(roomCode, state), you: state.you });
+      ack({ ok: true, view: state.view, you: state.you });
     });
 
     if (kind === 'host') {
