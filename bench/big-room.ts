@@ -13,8 +13,8 @@ import type { RoomView } from '../src/shared/room';
 import { type FleetOptions, startFleet } from './bot-fleet';
 import type { BotClient, BotReport } from './bots';
 import { type CpuTrace, busyBetween, cpuNs, traceCpu } from './cpu-trace';
-import { CORES, json, spawnNode, startGame, startRoles, stopProcess } from './harness';
-import { type Sample, collectGarbage, cpuBetween, quiet, readRedis, readServerAcks, readSockets, startSampler } from './probes';
+import { CORES, json, serverNodeArgs, spawnNode, startGame, startRoles, stopProcess } from './harness';
+import { type Sample, type SocketReading, collectGarbage, cpuBetween, quiet, readRedis, readServerAcks, readSockets, startSampler } from './probes';
 import { summary } from './stats';
 
 export interface BigRoomOptions {
@@ -92,6 +92,14 @@ export interface Busy {
   burstServer: number;
   /** The bot processes' longest event-loop delay in the game, ms: how late a bot can stamp what came. */
   botLoopDelayMs: number;
+}
+
+const MB = (bytes: number) => `${(bytes / 2 ** 20).toFixed(0)} MB`;
+/** The heap's young and old spaces at a reading, and the collections between two readings: where a plain RSS figure comes from. */
+function heapLine(label: string, from: SocketReading, to: SocketReading): string {
+  const gc = (kind: 'minor' | 'major') =>
+    `${to.gc[kind].count - from.gc[kind].count} (${((to.gc[kind].seconds - from.gc[kind].seconds) * 1000).toFixed(0)} ms)`;
+  return `${label}: RSS ${MB(from.rssBytes)} → ${MB(to.rssBytes)}, young ${MB(from.newSpaceBytes)} → ${MB(to.newSpaceBytes)}, old ${MB(from.oldSpaceBytes)} → ${MB(to.oldSpaceBytes)}; scavenges ${gc('minor')}, mark-compacts ${gc('major')}`;
 }
 
 const burstOf = (questions: number) => Array.from({ length: questions }, (_, i) => i).filter((i) => i % 2 === 1);
@@ -227,10 +235,10 @@ export async function runBigRoom(o: BigRoomOptions): Promise<Figures> {
     inspectSockets: o.gcReadings,
   });
   const { api, socketUrls } = roles;
-  const rssAfterGc = async () => {
-    if (!o.gcReadings) return NaN;
+  const afterGc = async () => {
+    if (!o.gcReadings) return null;
     await Promise.all(roles.socketInspectPorts.map(collectGarbage));
-    return (await readSockets(socketUrls)).rssBytes;
+    return readSockets(socketUrls);
   };
   const redisClient = new Redis(redis.url);
   let fleet: Awaited<ReturnType<typeof startFleet>> | null = null;
@@ -243,7 +251,7 @@ export async function runBigRoom(o: BigRoomOptions): Promise<Figures> {
     );
     while ((await json<RoomView>(`${api}/rooms/${room.code}`, 'GET')).phase === 'building') await new Promise((r) => setTimeout(r, 100));
     const before = await readSockets(socketUrls);
-    const beforeGc = await rssAfterGc();
+    const beforeGc = await afterGc();
     fleet = await startFleet(fleetOptions(o, { kind: 'quizloop', api, code: room.code, socketUrls, client: o.botClient }));
     await fleet.join();
     const settleStallMs = await quiet(socketUrls);
@@ -254,7 +262,7 @@ export async function runBigRoom(o: BigRoomOptions): Promise<Figures> {
     await new Promise((r) => setTimeout(r, 1000));
     const idleTo = { at: Date.now(), socket: socketCpu(), redis: (await readRedis(redisClient)).cpuSeconds };
     const idleSeconds = (idleTo.at - idleFrom.at) / 1000;
-    const connectedGc = await rssAfterGc();
+    const connectedGc = await afterGc();
     const sampler = startSampler(socketUrls, roles.socketPids, redis.url, { scrapeEveryMs: o.scrapeMs });
     const cpu = traceCpu({ bots: fleet.pids, server: roles.socketPids });
     const started = Date.now();
@@ -264,6 +272,10 @@ export async function runBigRoom(o: BigRoomOptions): Promise<Figures> {
     const gameSeconds = (Date.now() - started) / 1000;
     const trace = cpu.stop();
     const { samples, stallMs } = await sampler.stop();
+    const played = await readSockets(socketUrls);
+    // From after the forced collections (--gc-rss), so that these count only what the players caused.
+    bench(heapLine(`${o.players} players connecting`, beforeGc ?? before, connected));
+    bench(heapLine(`${o.players} players, the game`, connectedGc ?? connected, played));
     const r = await fleet.report();
     const serverAck = await readServerAcks(socketUrls);
     return figures(
@@ -274,7 +286,7 @@ export async function runBigRoom(o: BigRoomOptions): Promise<Figures> {
         stallConnectMs: Math.max(settleStallMs, connected.stallMs),
         stallGameMs: stallMs,
         rssPerPlayerKB: (connected.rssBytes - before.rssBytes) / 1024 / Math.max(1, connected.connected),
-        rssPerPlayerAfterGcKB: (connectedGc - beforeGc) / 1024 / Math.max(1, connected.connected),
+        rssPerPlayerAfterGcKB: connectedGc && beforeGc ? (connectedGc.rssBytes - beforeGc.rssBytes) / 1024 / Math.max(1, connected.connected) : NaN,
         gameSeconds,
         cost: costOf(r, samples, { socket: (idleTo.socket - idleFrom.socket) / idleSeconds, redis: (idleTo.redis - idleFrom.redis) / idleSeconds }),
       },
@@ -298,7 +310,7 @@ interface RawStats {
 export async function runRawBaseline(o: BigRoomOptions, sizes: { viewBytes: number; finishedBytes: number }): Promise<Figures> {
   const inspectPort = await getPort();
   const child = spawnNode(
-    [...(o.gcReadings ? [`--inspect=127.0.0.1:${inspectPort}`] : []), '--import', 'tsx', path.join(__dirname, 'raw-ws-server.ts')],
+    [...serverNodeArgs(), ...(o.gcReadings ? [`--inspect=127.0.0.1:${inspectPort}`] : []), '--import', 'tsx', path.join(__dirname, 'raw-ws-server.ts')],
     { stdio: ['ignore', 'inherit', 'pipe', 'ipc'] },
     CORES.server,
   );

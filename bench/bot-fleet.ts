@@ -40,8 +40,10 @@ function reply<T>(child: ChildProcess, type: string): Promise<T> {
  * first view; `finished` once every player has the `finished` view (or `timeoutMs` has passed).
  */
 export async function startFleet(o: FleetOptions) {
+  // E.g. a young generation of a fixed size, so that the bots' own scavenges time the same in every run.
+  const nodeArgs = (process.env.BENCH_BOT_NODE_ARGS ?? '').split(' ').filter(Boolean);
   const children = Array.from({ length: o.processes }, () =>
-    spawnNode(['--import', 'tsx', BOTS], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }, CORES.bots),
+    spawnNode([...nodeArgs, '--import', 'tsx', BOTS], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }, CORES.bots),
   );
   const finished = Promise.all(children.map((child) => reply(child, 'finished')));
   finished.catch(() => undefined);

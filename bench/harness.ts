@@ -12,6 +12,18 @@ process.on('exit', () => {
   for (const child of children) child.kill('SIGKILL');
 });
 
+/** The socket processes' young generation, MB per semi-space: the Procfile's default (docs/configuration.md). */
+const SOCKET_SEMI_SPACE_MB = '16';
+
+/**
+ * Node flags of a server under test (a socket process, the raw `ws` server): its young generation as the
+ * Procfile sets it, then the bench's own (BENCH_SOCKET_NODE_ARGS, e.g. `--trace-gc`), the last of a kind winning.
+ */
+export function serverNodeArgs(): string[] {
+  const extra = (process.env.BENCH_SOCKET_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  return [`--max-semi-space-size=${process.env.SOCKET_SEMI_SPACE_MB ?? SOCKET_SEMI_SPACE_MB}`, ...extra];
+}
+
 /** Whether `taskset` can pin processes to a core here (Linux with util-linux). */
 const canPin = spawnSync('taskset', ['-c', '0', 'true']).status === 0;
 
@@ -60,6 +72,12 @@ export function startRole(role: string, env: Record<string, string>, cpu?: strin
     cpu,
   );
   let out = '';
+  // Everything a role prints, kept in a file of its own when asked for (its GC trace, its warnings).
+  if (process.env.BENCH_LOG_DIR) {
+    const file = createWriteStream(path.join(process.env.BENCH_LOG_DIR, `${role}-${child.pid}.log`));
+    child.stdout?.pipe(file);
+    child.stderr?.pipe(file);
+  }
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`${role} did not start: ${out}`)), 20_000);
     const onData = (d: Buffer) => {
@@ -161,8 +179,8 @@ export async function startRoles(redisUrl: string, databaseUrl: string, namespac
   const socketPids: number[] = [];
   for (const [i, port] of socketPorts.entries()) {
     const inspect = socketInspectPorts[i] === undefined ? [] : [`--inspect=127.0.0.1:${socketInspectPorts[i]}`];
-    const socket = await startRole('socket', { ...env, SOCKET_PORT: String(port) }, options.socketCpu, [...inspect, ...SOCKET_NODE_ARGS]);
-    if (SOCKET_NODE_ARGS.length) keepOutput(socket, path.join(tmpdir(), `quizloop-bench-socket-${port}.log`));
+    const socket = await startRole('socket', { ...env, SOCKET_PORT: String(port) }, options.socketCpu, [...serverNodeArgs(), ...inspect]);
+    if (SOCKET_NODE_ARGS.length && !process.env.BENCH_LOG_DIR) keepOutput(socket, path.join(tmpdir(), `quizloop-bench-socket-${port}.log`));
     roles.push(socket);
     if (socket.pid !== undefined) socketPids.push(socket.pid);
   }

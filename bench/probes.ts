@@ -9,21 +9,35 @@ export interface SocketReading {
   /** The longest event-loop delay since the previous scrape (prom-client resets it on every scrape), ms. */
   stallMs: number;
   connected: number;
+  /** V8's young generation (new space) and old space, bytes reserved: what the heap grew to, garbage included. */
+  newSpaceBytes: number;
+  oldSpaceBytes: number;
+  /** Garbage collections so far (prom-client's GC histogram): scavenges (minor) and mark-compacts (major), count and seconds. */
+  gc: Record<'minor' | 'major', { count: number; seconds: number }>;
 }
 
-function gauge(text: string, name: string): number {
-  const line = text.split('\n').find((l) => l.startsWith(`${METRICS_PREFIX}${name}{`) || l.startsWith(`${METRICS_PREFIX}${name} `));
+/** A series' value; with `label` (e.g. `space="new"`), the series that carries it. */
+function gauge(text: string, name: string, label?: string): number {
+  const line = text
+    .split('\n')
+    .find((l) => (l.startsWith(`${METRICS_PREFIX}${name}{`) || l.startsWith(`${METRICS_PREFIX}${name} `)) && (!label || l.includes(label)));
   return line ? Number(line.slice(line.lastIndexOf(' ') + 1)) : NaN;
 }
 
 export async function readSockets(socketUrls: string[]): Promise<SocketReading> {
   const texts = await Promise.all(socketUrls.map((url) => fetch(`${url}/metrics`).then((r) => r.text())));
-  const sum = (name: string) => texts.reduce((total, text) => total + gauge(text, name), 0);
+  const sum = (name: string, label?: string) => texts.reduce((total, text) => total + gauge(text, name, label), 0);
+  // No series before a process's first collection of that kind.
+  const gcSum = (name: string, kind: string) => texts.reduce((total, text) => total + (gauge(text, name, `kind="${kind}"`) || 0), 0);
+  const gc = (kind: string) => ({ count: gcSum('nodejs_gc_duration_seconds_count', kind), seconds: gcSum('nodejs_gc_duration_seconds_sum', kind) });
   return {
     cpuSeconds: sum('process_cpu_seconds_total'),
     rssBytes: sum('process_resident_memory_bytes'),
     stallMs: Math.max(...texts.map((text) => gauge(text, 'nodejs_eventloop_lag_max_seconds') * 1000)),
     connected: sum('connected_sockets'),
+    newSpaceBytes: sum('nodejs_heap_space_size_total_bytes', 'space="new"'),
+    oldSpaceBytes: sum('nodejs_heap_space_size_total_bytes', 'space="old"'),
+    gc: { minor: gc('minor'), major: gc('major') },
   };
 }
 

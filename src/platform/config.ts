@@ -78,6 +78,7 @@ const Env = z.object({
   SOCKET_VIEW_WAIT_MS: z.coerce.number().int().min(0).max(10_000).default(1000),
   SOCKET_FANOUT_SLICE: z.coerce.number().int().min(1).max(100_000).default(250),
   SOCKET_ANSWER_PIPELINE: z.coerce.number().int().min(1).max(10_000).default(32),
+  SOCKET_REFRESH_MIN_MS: z.coerce.number().int().min(0).max(10_000).default(250),
   DATA_DIR: z.string().default('.data'),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
   LOG_FORMAT: z.enum(['json', 'pretty']).optional(),
@@ -214,6 +215,8 @@ export interface Config {
   fanoutSlice: number;
   /** Most answers of a room sent to Redis in one pipeline; a turn that reads more sends them in several. */
   answerPipeline: number;
+  /** The least time between two pushes of a room's view that changed without a new version (joins, kicks, locks). */
+  refreshMinMs: number;
   dataDir: string;
   logLevel: z.infer<typeof Env>['LOG_LEVEL'];
   /** Readable lines instead of JSON: the default for `all` (npm start), JSON for the separate roles. */
@@ -348,6 +351,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, role?: 'api' | 
     viewWaitMs: e.SOCKET_VIEW_WAIT_MS,
     fanoutSlice: e.SOCKET_FANOUT_SLICE,
     answerPipeline: e.SOCKET_ANSWER_PIPELINE,
+    refreshMinMs: e.SOCKET_REFRESH_MIN_MS,
     dataDir: e.DATA_DIR,
     logLevel: e.LOG_LEVEL,
     logPretty: e.LOG_FORMAT ? e.LOG_FORMAT === 'pretty' : role === 'all',

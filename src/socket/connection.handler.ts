@@ -11,7 +11,7 @@ import { type QuizServer, type QuizSocket, type RelayDeps, ioRoom } from './type
 export function connectionHandler(
   io: QuizServer,
   deps: RelayDeps,
-  relay: Pick<RoomRelay, 'syncState'>,
+  relay: Pick<RoomRelay, 'syncState' | 'freshest'>,
   channels: { subscribed: (code: string) => Promise<void>; youSent: (socket: QuizSocket, you: PlayerYou) => void },
 ) {
   const { rooms, answers, log, metrics, clock, config } = deps;
@@ -114,7 +114,7 @@ export function connectionHandler(
     // The view this process holds for the room's current version, and the player's own state.
     const state = await relay.syncState(roomCode, kind === 'player' ? { id, nickname: socket.data.name } : null);
     if (state) {
-      socket.emit('room:view', state.view);
+      socket.emit('room:view', relay.freshest(roomCode, state));
       if (state.you) {
         socket.emit('room:you', state.you);
         channels.youSent(socket, state.you);

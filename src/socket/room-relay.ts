@@ -11,6 +11,8 @@ interface HeldView {
   /** When the open question opened (epoch ms, Redis clock): the players' send times are counted from it. */
   openedAt: number | null;
   view: RoomView;
+  /** When it was built (or arrived), in this process's order: of two views of a room, the higher is the newer. */
+  seq: number;
 }
 
 /**
@@ -34,6 +36,7 @@ export function createRoomRelay(io: QuizServer, { rooms, views, log, clock, conf
   const queues = new Map<string, Promise<void>>();
   /** The last `room:you` each socket was sent: a push that leaves a player's own state as it was sends them none. */
   const lastYou = new WeakMap<QuizSocket, PlayerYou>();
+  let seq = 0;
 
   /**
    * Whether `you` differs from the last own state this socket was sent, at question `index`; remembers it
@@ -75,7 +78,7 @@ export function createRoomRelay(io: QuizServer, { rooms, views, log, clock, conf
     if (!room) return null;
     const view = await views.view(room, await questionsOf(room));
     if ((await rooms.get(code))?.version !== room.version) return null;
-    return { version: room.version, openedAt: room.openedAt, view };
+    return { version: room.version, openedAt: room.openedAt, view, seq: ++seq };
   }
 
   /** Resolves when a view is published for the room, or after `ms`. */
@@ -195,22 +198,35 @@ export function createRoomRelay(io: QuizServer, { rooms, views, log, clock, conf
   async function syncState(
     code: string,
     player: { id: string; nickname: string } | null,
-  ): Promise<{ view: RoomView; you: PlayerYou | null; openedAt: number | null } | null> {
+  ): Promise<{ view: RoomView; you: PlayerYou | null; openedAt: number | null; seq: number } | null> {
     for (let attempt = 1; ; attempt++) {
       const room = await rooms.get(code);
       if (!room) return null;
       const atVersion = (h: HeldView | undefined) => (h && h.version === room.version && h.view.gameId === room.gameId ? h : undefined);
-      const entry = atVersion(held.get(code)) ?? atVersion(builtForSync.get(code)) ?? (await buildOnce(code));
+      // A refresh keeps the version: the newer of the pushed view and one built for syncs.
+      const [a, b] = [atVersion(held.get(code)), atVersion(builtForSync.get(code))];
+      const entry = (a && b ? (a.seq >= b.seq ? a : b) : (a ?? b)) ?? (await buildOnce(code));
       if (!entry) {
         if (attempt < 3) continue;
         return null;
       }
       const view = { ...entry.view, serverNow: clock.now() };
-      if (!player) return { view, you: null, openedAt: entry.openedAt };
+      if (!player) return { view, you: null, openedAt: entry.openedAt, seq: entry.seq };
       const you = (await views.you(code, entry.view, [player]))?.get(player.id);
       // The room moved on between the two reads: read both again.
-      if (you || attempt >= 3) return { view, you: you ?? null, openedAt: entry.openedAt };
+      if (you || attempt >= 3) return { view, you: you ?? null, openedAt: entry.openedAt, seq: entry.seq };
     }
+  }
+
+  /**
+   * The view to send a socket that was given `state` by `syncState`: the room's pushed view instead when
+   * one newer was pushed since (the socket, a member already, may have had it), so it never gets an older after a newer.
+   */
+  function freshest(code: string, state: { view: RoomView; seq: number }): RoomView {
+    const pushed = held.get(code);
+    if (!pushed || pushed.view.gameId !== state.view.gameId) return state.view;
+    const newer = pushed.version > state.view.version || (pushed.version === state.view.version && pushed.seq > state.seq);
+    return newer ? { ...pushed.view, serverNow: clock.now() } : state.view;
   }
 
   async function pushCountdown(code: string, m: Extract<ChannelMessage, { kind: 'countdown' }>): Promise<void> {
@@ -258,27 +274,47 @@ export function createRoomRelay(io: QuizServer, { rooms, views, log, clock, conf
     queues.set(code, next);
   }
 
-  /** Joins can come in bursts: a refresh waiting in line already covers those behind it. */
+  /**
+   * Joins can come in bursts: a refresh waiting covers every change before its read, and two refreshes of
+   * a room are sent at least SOCKET_REFRESH_MIN_MS apart, so a lobby filling with thousands is not pushed
+   * to everyone once per join. A change during a refresh's read asks for the next one: the last always goes
+   * out. The wait is a timer outside the room's queue, so a new version is never held behind it.
+   */
   const refreshWaiting = new Set<string>();
+  /** When each room's last refresh was sent (or its read began, while it reads). */
+  const lastRefresh = new Map<string, number>();
   function enqueueRefresh(code: string): void {
     if (refreshWaiting.has(code)) return;
     refreshWaiting.add(code);
+    refreshWhenDue(code);
+  }
+  function refreshWhenDue(code: string): void {
+    const wait = (lastRefresh.get(code) ?? Number.NEGATIVE_INFINITY) + config.refreshMinMs - Date.now();
+    if (wait > 0) {
+      setTimeout(() => refreshWhenDue(code), wait).unref();
+      return;
+    }
     enqueue(code, async () => {
       refreshWaiting.delete(code);
+      lastRefresh.set(code, Date.now());
       const built = await buildHere(code);
-      if (built) await forward(code, built);
+      if (!built) return;
+      lastRefresh.set(code, Date.now());
+      await forward(code, built);
     });
   }
 
   /** The room has no members here any more: what is held of it is dropped (a code is reused by later games). */
   function forget(code: string): void {
     held.delete(code);
+    lastRefresh.delete(code);
     arrived.delete(code);
     builtForSync.delete(code);
   }
 
   return {
     syncState,
+    freshest,
     forget,
     /** The connection handler sent a socket its own state: later pushes compare with it. */
     noteYouSent(socket: QuizSocket, you: PlayerYou): void {
@@ -300,7 +336,7 @@ export function createRoomRelay(io: QuizServer, { rooms, views, log, clock, conf
         case 'view': {
           const prev = arrived.get(code);
           if (!prev || prev.version < m.version || prev.view.gameId !== m.view.gameId) {
-            arrived.set(code, { version: m.version, openedAt: m.openedAt, view: m.view });
+            arrived.set(code, { version: m.version, openedAt: m.openedAt, view: m.view, seq: ++seq });
           }
           waiting.get(code)?.();
           // Normally already waited for by its state message's push; this one covers a lost state message.
