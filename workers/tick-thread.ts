@@ -32,7 +32,7 @@ export function startTickThread(
   const ready = new Promise<void>((resolve) => (markReady = resolve));
   let thread = spawn();
 
-  function spawn(): Worker {
+  function spawn(): { worker: Worker; exited: Promise<void> } {
     const t = new Worker(entry, { workerData: { config }, execArgv: fromSource ? [...process.execArgv, '--import', 'tsx'] : undefined });
     t.on('message', (m: FromTickThread) => {
       switch (m.type) {
@@ -52,7 +52,7 @@ export function startTickThread(
         if (!stopping) thread = spawn();
       }, RESTART_AFTER_MS).unref();
     });
-    return t;
+    return { worker: t, exited: new Promise((resolve) => t.once('exit', () => resolve())) };
   }
 
   return {
@@ -69,15 +69,16 @@ export function startTickThread(
         deadlineAt: room.deadlineAt,
         phaseStartedAt: room.phaseStartedAt,
       };
-      thread.postMessage({ type: 'arm', room: slim } satisfies ToTickThread);
+      thread.worker.postMessage({ type: 'arm', room: slim } satisfies ToTickThread);
     },
 
     /** Drops the waiting ticks and closes the thread's connection; ends the thread if it does not end itself. */
     async stop(): Promise<void> {
       stopping = true;
-      const exited = new Promise<void>((resolve) => thread.once('exit', () => resolve()));
-      thread.postMessage({ type: 'stop' } satisfies ToTickThread);
-      const timer = setTimeout(() => void thread.terminate(), STOP_WAIT_MS);
+      // A thread that already died (waiting to be started again) has `exited` resolved.
+      const { worker, exited } = thread;
+      worker.postMessage({ type: 'stop' } satisfies ToTickThread);
+      const timer = setTimeout(() => void worker.terminate(), STOP_WAIT_MS);
       await exited;
       clearTimeout(timer);
     },
