@@ -6,7 +6,11 @@ import type { WorkerDeps } from './deps';
  * it play out to nobody; results are kept. When the api cannot be reached just now, the caller goes
  * on and asks again on its next round (the next tick, the next reconciler pass).
  */
-export async function endIfAbandoned({ webhook, housekeeping, log }: WorkerDeps, room: RoomState, vacantForMs: number): Promise<boolean> {
+export async function endIfAbandoned(
+  { webhook, housekeeping, log }: WorkerDeps,
+  room: Pick<RoomState, 'code' | 'version'>,
+  vacantForMs: number,
+): Promise<boolean> {
   if (vacantForMs < housekeeping.abandonedMs) return false;
   const ended = await webhook('end', room.code, { version: room.version, reason: 'abandoned' }).catch((err: Error) => {
     log.warn('could not end an abandoned room; asking again later', { room: room.code, err: err.message });

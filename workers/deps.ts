@@ -36,7 +36,7 @@ export interface WorkerDeps {
   reconcile: { graceMs: number; buildingMs: number; roomsPerPass: number };
   /** A question's reveal waits this long past its deadline, for answers that arrived in time (docs/game.md, "Timing"). */
   answerGraceMs: number;
-  /** Timers for countdown frames at their due instant (see clock.ts). */
+  /** Timers for countdown frames at their due instant (see clock.ts), for ticks run in this thread; the worker runs its own in tick-thread.ts. */
   clock: Clock;
   /** Redis's clock, which every room time is on: deadlines are waited for on it, not on this host's. */
   redisClock: RedisClock;

@@ -13,6 +13,8 @@ import { createWorkerDeps } from './deps';
 import { createEventHandler } from './event-handler';
 import { instrumented } from './instrumented';
 import { startOpsServer } from './ops-server';
+import { startTickThread } from './tick-thread';
+import { afterTick } from './ticks';
 import { advanceProcessor } from './processors/advance.processor';
 import { housekeepingProcessor } from './processors/housekeeping.processor';
 import { persistResultsProcessor } from './processors/persist-results.processor';
@@ -31,7 +33,6 @@ export async function startWorker(config: ResolvedConfig, log: Logger) {
   const keys = createKeys(config.namespace, config.eventPartitions);
   const redis = connectRedis(config, 'quizloop-worker', { log });
   const blocking = connectRedis(config, 'quizloop-worker-bull', { blocking: true, log });
-  const ticksRedis = connectRedis(config, 'quizloop-worker-ticks', { log });
   const db = createDb(config.databaseUrl, config.databaseSsl);
 
   const hz = await tuneRedisHz(redis, config.redisHz);
@@ -43,7 +44,7 @@ export async function startWorker(config: ResolvedConfig, log: Logger) {
   const metrics = createWorkerMetrics(registry);
   // The stream readers block in XREADGROUP on connections of their own; readiness and metrics use `redis`.
   const monitorBus = createEventBus({ redis, keys });
-  const deps = createWorkerDeps(config, log, { redis, ticksRedis, keys, db, metrics });
+  const deps = createWorkerDeps(config, log, { redis, keys, db, metrics });
   // Room times are on Redis's clock: measure it before any deadline is waited for.
   await deps.redisClock.start();
   const { queues, results, reports } = deps;
@@ -131,7 +132,8 @@ export async function startWorker(config: ResolvedConfig, log: Logger) {
 
   // DYNO (worker.1) survives restarts on Heroku-style platforms, so a restarted worker finds its own pending entries.
   const consumer = process.env.DYNO ?? `${hostname()}-${process.pid}`;
-  const events = createEventHandler(deps, consumer);
+  const ticks = startTickThread(config, log, afterTick(deps));
+  const events = createEventHandler(deps, consumer, ticks);
   events.start();
   log.info('worker ready', { consumer, queues: Object.keys(processors).join(','), redisHz: hz, metricsPort: ops.port });
 
@@ -140,12 +142,12 @@ export async function startWorker(config: ResolvedConfig, log: Logger) {
     async stop() {
       clearInterval(rescheduler);
       await events.stop();
-      deps.clock.stop();
+      await ticks.stop();
       deps.redisClock.stop();
       await Promise.all(workers.map((w) => w.close()));
       log.info('worker stopped; jobs in hand finished');
       await closeQueues(queues);
-      await Promise.all([redis.quit(), blocking.quit(), ticksRedis.quit()]);
+      await Promise.all([redis.quit(), blocking.quit()]);
       await db.destroy();
       await ops.stop();
     },

@@ -7,59 +7,82 @@ import { endIfAbandoned } from './abandoned';
 /** A tick found this far past its instant (an event handled again after a worker died) is not drawn. */
 const STALE_TICK_MS = 1000;
 
-type TimedRoom = RoomState & { deadlineAt: number; phaseStartedAt: number };
+/** What a countdown needs of its room; small, so that it crosses to the ticks' thread cheaply. */
+export type TimedRoom = Pick<RoomState, 'code' | 'gameId' | 'version' | 'phase' | 'questionIndex'> & { deadlineAt: number; phaseStartedAt: number };
+
+/** A tick that was drawn, with what its script counted; `latenessMs`: its draw began this long after its instant. */
+export interface TickDrawn {
+  room: TimedRoom;
+  n: number;
+  latenessMs: number;
+  vacantForMs: number;
+  closable: boolean;
+}
+
+/** Arms a timed phase's countdown; in this thread (`createTicks`) or in the ticks' own thread (tick-thread.ts). */
+export interface TickArming {
+  arm(room: TimedRoom): void;
+}
 
 /**
  * The countdown of a timed phase: tick n is due at phaseStartedAt + 2 s × n, for every n before the
  * deadline. All of a phase's ticks are set on Redis's clock when the worker handles the phase's
- * event: timers in this process, not BullMQ delayed jobs, which fire as late as Redis's timer and
- * queue behind each other when a thousand rooms fall due together. Each tick is one script call on
- * the ticks' own connection (`tickRooms`), so it waits behind no job's or event's command. Ticks only
- * draw (and look for a question to close early or a game everyone left): the deadline's advance is a
- * durable job of its own, so ticks lost with a killed worker never hold a room; clients draw from
- * `deadlineAt` anyway.
+ * event: timers, not BullMQ delayed jobs, which fire as late as Redis's timer and queue behind each
+ * other when a thousand rooms fall due together. Each tick is one script call on the ticks' own
+ * connection (`tickRooms`), so it waits behind no job's or event's command. Ticks only draw; what a
+ * drawn tick found (`onDrawn`) may close a question early or end a game everyone left. The deadline's
+ * advance is a durable job of its own, so ticks lost with a killed worker never hold a room; clients
+ * draw from `deadlineAt` anyway.
  */
-export function createTicks(deps: WorkerDeps) {
-  const { clock } = deps;
+export function createTicks(
+  { clock, redisClock, tickRooms }: Pick<WorkerDeps, 'clock' | 'redisClock' | 'tickRooms'>,
+  onDrawn: (drawn: TickDrawn) => void,
+): TickArming {
   /** Phases already armed here, so an event handled twice does not draw every frame twice. */
   const armed = new Set<string>();
+
+  /** At the tick's instant, in one round trip: the countdown, drawn only while the room is still in that phase (the script checks). */
+  async function draw(room: TimedRoom, n: number, due: number): Promise<void> {
+    const fired = redisClock.now();
+    const { drawn, vacantForMs, closable } = await tickRooms.drawTick(room.code, room.gameId, {
+      kind: 'countdown',
+      version: room.version,
+      phase: room.phase,
+      questionIndex: room.questionIndex,
+      deadlineAt: room.deadlineAt,
+      tick: n,
+    });
+    if (drawn) onDrawn({ room, n, latenessMs: Math.max(0, fired - due), vacantForMs, closable });
+  }
 
   return {
     arm(room: TimedRoom): void {
       const phase = `${room.gameId}-${room.version}`;
       if (armed.has(phase)) return;
       armed.add(phase);
-      const now = deps.redisClock.now();
+      const now = redisClock.now();
       for (let n = 0; room.phaseStartedAt + TICK_MS * n < room.deadlineAt; n++) {
         const due = room.phaseStartedAt + TICK_MS * n;
         if (due < now - STALE_TICK_MS) continue;
-        clock.at(due, () => drawTick(deps, room, n, due));
+        clock.at(due, () => draw(room, n, due));
       }
       clock.at(room.deadlineAt, async () => void armed.delete(phase));
     },
   };
 }
-export type Ticks = ReturnType<typeof createTicks>;
 
-/**
- * At the tick's instant, in one round trip: the countdown, drawn only while the room is still in that
- * phase (the tick script checks), then the abandoned and early-close checks on what it counted.
- */
-async function drawTick(deps: WorkerDeps, room: TimedRoom, n: number, due: number): Promise<void> {
-  const { tickRooms, queues, metrics } = deps;
-  const fired = deps.redisClock.now();
-  const { drawn, vacantForMs, closable } = await tickRooms.drawTick(room.code, room.gameId, {
-    kind: 'countdown',
-    version: room.version,
-    phase: room.phase,
-    questionIndex: room.questionIndex,
-    deadlineAt: room.deadlineAt,
-    tick: n,
-  });
-  if (!drawn) return;
-  metrics.tickLateness.observe({ tick: n === 0 ? 'first' : 'delayed' }, Math.max(0, fired - due) / 1000);
-  if (await endIfAbandoned(deps, room, vacantForMs)) return;
-  // Every live player has answered, yet no answer closed the question: those it waited for were
-  // on a socket process that died. Close it now rather than at the deadline.
-  if (closable) await closeEarly(queues, room);
+/** What follows a drawn tick, in the worker's main thread: its lateness metric, then the abandoned and early-close checks. */
+export function afterTick(deps: WorkerDeps): (drawn: TickDrawn) => void {
+  const { queues, metrics, log } = deps;
+  return ({ room, n, latenessMs, vacantForMs, closable }) => {
+    metrics.tickLateness.observe({ tick: n === 0 ? 'first' : 'delayed' }, latenessMs / 1000);
+    void (async () => {
+      if (await endIfAbandoned(deps, room, vacantForMs)) return;
+      // Every live player has answered, yet no answer closed the question: those it waited for were
+      // on a socket process that died. Close it now rather than at the deadline.
+      if (closable) await closeEarly(queues, room);
+    })().catch((err: unknown) =>
+      log.warn('a countdown tick failed; the next one draws again', { room: room.code, err: err instanceof Error ? err.message : String(err) }),
+    );
+  };
 }

@@ -14,7 +14,9 @@ import { type RoomStore, createRoomStore } from '../../src/store/room-store';
 import { type Clock, createClock } from '../../workers/clock';
 import { type RedisClock, createRedisClock } from '../../src/store/redis-clock';
 import type { WorkerDeps } from '../../workers/deps';
-import { createTicks } from '../../workers/ticks';
+import { type TickDrawn, afterTick, createTicks } from '../../workers/ticks';
+import { startTickThread } from '../../workers/tick-thread';
+import { loadConfig } from '../../src/platform/config';
 import { deleteNamespace, infra, testNamespace } from '../helpers/infra';
 
 let redis: QuizRedis;
@@ -89,7 +91,7 @@ beforeAll(async () => {
       throw new Error('no webhook is called while someone is in the room');
     },
   } as unknown as WorkerDeps;
-  ticks = createTicks(deps);
+  ticks = createTicks(deps, afterTick(deps));
 });
 
 afterAll(async () => {
@@ -146,4 +148,34 @@ describe("the worker's countdown ticks", () => {
     expect([otherGame.drawn, olderVersion.drawn, current.drawn]).toEqual([false, false, true]);
     expect(got.map((g) => g.message)).toEqual([expect.objectContaining({ tick: 1, version: room.version })]);
   });
+});
+
+describe("the worker's ticks in a thread of their own", () => {
+  it("draws each tick at its instant while the worker's main thread is busy", async () => {
+    const { redisUrl, databaseUrl } = infra();
+    const config = {
+      ...loadConfig({ REDIS_URL: redisUrl, DATABASE_URL: databaseUrl, QUIZLOOP_NAMESPACE: keys.namespace, LOG_LEVEL: 'silent' }, 'worker'),
+      redisUrl,
+      databaseUrl,
+    };
+    const drawn: TickDrawn[] = [];
+    const thread = startTickThread(config, createLogger('test', 'silent'), (d) => drawn.push(d));
+    try {
+      await thread.ready;
+      const room = await openQuestion();
+      const got = countdownsOf(room.code);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+
+      thread.arm(room);
+      // This thread's event loop is held past tick 1 (due 2 s after the start), as advances and webhooks may hold it.
+      while (Date.now() < room.phaseStartedAt + 2600);
+      await new Promise((resolve) => setTimeout(resolve, room.deadlineAt - Date.now() + 200));
+
+      expect(got.map((g) => g.message)).toEqual([0, 1, 2].map((tick) => expect.objectContaining({ kind: 'countdown', tick, version: room.version })));
+      expect(drawn.map((d) => d.n)).toEqual([0, 1, 2]);
+      expect(drawn[1]?.latenessMs).toBeLessThan(250);
+    } finally {
+      await thread.stop();
+    }
+  }, 20_000);
 });
