@@ -14,7 +14,6 @@ import { type QuestionsRepo, createQuestionsRepo } from '../src/store/repos/ques
 import { type ResultsBacklog, createResultsBacklog } from '../src/store/results-backlog';
 import { type RoomStore, createRoomStore } from '../src/store/room-store';
 import { type ViewReader, createViewReader } from '../src/store/view-reader';
-import { type Clock, createClock } from './clock';
 import { type WebhookClient, createWebhookClient } from './webhook-client';
 
 export interface WorkerDeps {
@@ -22,8 +21,6 @@ export interface WorkerDeps {
   bus: EventBus;
   queues: Queues;
   rooms: RoomStore;
-  /** The same store on the countdown ticks' own connection: a tick never queues behind the jobs' and events' commands. */
-  tickRooms: RoomStore;
   views: ViewReader;
   questions: QuestionsRepo;
   games: GamesRepo;
@@ -36,8 +33,6 @@ export interface WorkerDeps {
   reconcile: { graceMs: number; buildingMs: number; roomsPerPass: number };
   /** A question's reveal waits this long past its deadline, for answers that arrived in time (docs/game.md, "Timing"). */
   answerGraceMs: number;
-  /** Timers for countdown frames at their due instant (see clock.ts), for ticks run in this thread; the worker runs its own in tick-thread.ts. */
-  clock: Clock;
   /** Redis's clock, which every room time is on: deadlines are waited for on it, not on this host's. */
   redisClock: RedisClock;
   /** Signed-in players besides the host a game needs to count on the leaderboards (LEADERBOARD_MIN_PLAYERS). */
@@ -51,7 +46,7 @@ export interface WorkerDeps {
 export function createWorkerDeps(
   config: ResolvedConfig,
   log: Logger,
-  { redis, ticksRedis = redis, keys, db, metrics }: { redis: QuizRedis; ticksRedis?: QuizRedis; keys: Keys; db: Db; metrics: WorkerMetrics },
+  { redis, keys, db, metrics }: { redis: QuizRedis; keys: Keys; db: Db; metrics: WorkerMetrics },
 ): WorkerDeps {
   const redisClock = createRedisClock({ redis, log });
   return {
@@ -59,7 +54,6 @@ export function createWorkerDeps(
     bus: createEventBus({ redis, keys, blockingClient: () => connectRedis(config, 'quizloop-worker-events', { blocking: true, log }) }),
     queues: createQueues(redis, keys),
     rooms: createRoomStore({ redis, keys, ttlSeconds: config.roomTtlSeconds }),
-    tickRooms: createRoomStore({ redis: ticksRedis, keys, ttlSeconds: config.roomTtlSeconds }),
     views: createViewReader({ redis, keys, leaderboardSize: config.limits.viewLeaderboardSize, now: redisClock.now }),
     questions: createQuestionsRepo(db),
     games: createGamesRepo(db),
@@ -71,9 +65,6 @@ export function createWorkerDeps(
     reports: createReconcileReports({ redis, keys }),
     reconcile: { graceMs: config.reconcileGraceMs, buildingMs: config.roomBuildingSeconds * 1000, roomsPerPass: config.reconcileRoomsPerPass },
     answerGraceMs: config.timing.answerGraceMs,
-    clock: createClock(redisClock.now, (err) =>
-      log.warn('a countdown tick failed; the next one draws again', { err: err instanceof Error ? err.message : String(err) }),
-    ),
     redisClock,
     leaderboardMinPlayers: config.limits.leaderboardMinPlayers,
   };

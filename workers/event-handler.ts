@@ -4,7 +4,7 @@ import { jobId } from '../src/shared/jobs';
 import type { StreamEntry } from '../src/store/event-bus';
 import type { WorkerDeps } from './deps';
 import { closeEarly, scheduleAdvance } from './room-clock';
-import { type TickArming, afterTick, createTicks } from './ticks';
+import type { TickArming } from './ticks';
 
 /** An entry unacknowledged this long belonged to a consumer that died; another worker takes it over. */
 const ABANDONED_AFTER_MS = 10_000;
@@ -15,10 +15,9 @@ const BLOCK_MS = 1_000;
  * Reads room events from the stream's consumer group and turns them into jobs. Entries are
  * acknowledged only after their jobs are enqueued, so a worker killed mid-way leaves them pending
  * and they are handled again; deterministic job ids make that second handling enqueue nothing.
- * `ticks`: where timed phases' countdowns are armed (the worker passes its ticks' thread; by default
- * timers in this thread).
+ * `ticks`: where timed phases' countdowns are armed (the worker's ticks' thread, tick-thread.ts).
  */
-export function createEventHandler(deps: WorkerDeps, consumer: string, ticks: TickArming = createTicks(deps, afterTick(deps))) {
+export function createEventHandler(deps: WorkerDeps, consumer: string, ticks: TickArming) {
   const { bus, queues, rooms, log, metrics } = deps;
   let running = false;
   let loop: Promise<void> | null = null;

@@ -1,5 +1,8 @@
 import type { RoomState } from '../src/game/room-state';
+import type { RedisClock } from '../src/store/redis-clock';
+import type { RoomStore } from '../src/store/room-store';
 import { TICK_MS } from '../src/shared/jobs';
+import type { Clock } from './clock';
 import type { WorkerDeps } from './deps';
 import { closeEarly } from './room-clock';
 import { endIfAbandoned } from './abandoned';
@@ -19,7 +22,14 @@ export interface TickDrawn {
   closable: boolean;
 }
 
-/** Arms a timed phase's countdown; in this thread (`createTicks`) or in the ticks' own thread (tick-thread.ts). */
+/** What drawing ticks takes: timers on Redis's clock, and the room store on a connection of the ticks' own (no job's command ahead of a tick). */
+export interface TickDeps {
+  clock: Clock;
+  redisClock: RedisClock;
+  tickRooms: RoomStore;
+}
+
+/** Arms a timed phase's countdown: `createTicks` in the ticks' own thread (tick-thread.ts), or in this one (tests). */
 export interface TickArming {
   arm(room: TimedRoom): void;
 }
@@ -34,10 +44,7 @@ export interface TickArming {
  * advance is a durable job of its own, so ticks lost with a killed worker never hold a room; clients
  * draw from `deadlineAt` anyway.
  */
-export function createTicks(
-  { clock, redisClock, tickRooms }: Pick<WorkerDeps, 'clock' | 'redisClock' | 'tickRooms'>,
-  onDrawn: (drawn: TickDrawn) => void,
-): TickArming {
+export function createTicks({ clock, redisClock, tickRooms }: TickDeps, onDrawn: (drawn: TickDrawn) => void): TickArming {
   /** Phases already armed here, so an event handled twice does not draw every frame twice. */
   const armed = new Set<string>();
 

@@ -15,6 +15,11 @@ interface HeldView {
   seq: number;
 }
 
+/** Whether view `a` of a room is newer than `b`: a later version, or the same version built (or arrived) later here. */
+function isNewer(a: Pick<HeldView, 'version' | 'seq'>, b: Pick<HeldView, 'version' | 'seq'>): boolean {
+  return a.version > b.version || (a.version === b.version && a.seq > b.seq);
+}
+
 /**
  * Fans room changes out to the members this instance holds. A transition's writer builds the new
  * version's view once and publishes it; this process forwards it as one broadcast (encoded once) and
@@ -205,7 +210,7 @@ export function createRoomRelay(io: QuizServer, { rooms, views, log, clock, conf
       const atVersion = (h: HeldView | undefined) => (h && h.version === room.version && h.view.gameId === room.gameId ? h : undefined);
       // A refresh keeps the version: the newer of the pushed view and one built for syncs.
       const [a, b] = [atVersion(held.get(code)), atVersion(builtForSync.get(code))];
-      const entry = (a && b ? (a.seq >= b.seq ? a : b) : (a ?? b)) ?? (await buildOnce(code));
+      const entry = (a && b && isNewer(b, a) ? b : (a ?? b)) ?? (await buildOnce(code));
       if (!entry) {
         if (attempt < 3) continue;
         return null;
@@ -225,8 +230,7 @@ export function createRoomRelay(io: QuizServer, { rooms, views, log, clock, conf
   function freshest(code: string, state: { view: RoomView; seq: number }): RoomView {
     const pushed = held.get(code);
     if (!pushed || pushed.view.gameId !== state.view.gameId) return state.view;
-    const newer = pushed.version > state.view.version || (pushed.version === state.view.version && pushed.seq > state.seq);
-    return newer ? { ...pushed.view, serverNow: clock.now() } : state.view;
+    return isNewer(pushed, { version: state.view.version, seq: state.seq }) ? { ...pushed.view, serverNow: clock.now() } : state.view;
   }
 
   async function pushCountdown(code: string, m: Extract<ChannelMessage, { kind: 'countdown' }>): Promise<void> {

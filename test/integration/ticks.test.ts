@@ -82,16 +82,14 @@ beforeAll(async () => {
     log,
     redisClock,
     rooms,
-    tickRooms: rooms,
     queues,
-    clock,
     metrics: createWorkerMetrics(createMetricsRegistry('worker')),
     housekeeping: { idleMs: 3_600_000, abandonedMs: 3_600_000 },
     webhook: async () => {
       throw new Error('no webhook is called while someone is in the room');
     },
   } as unknown as WorkerDeps;
-  ticks = createTicks(deps, afterTick(deps));
+  ticks = createTicks({ clock, redisClock, tickRooms: rooms }, afterTick(deps));
 });
 
 afterAll(async () => {
