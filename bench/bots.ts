@@ -2,7 +2,7 @@
  * A bot process: plays many players of one room, against quizloop (Socket.IO) or the raw `ws`
  * baseline, and records what they saw, stamped on arrival. Started by bot-fleet.ts (never by hand),
  * pinned to the bots' core, and driven over IPC: `join`, then `report`, then `close`.
- * Reads only what every view shape keeps: `phase`, `question.index`, and the countdown frames.
+ * Reads only what every view shape keeps: `phase`, `question.index`, `deadlineAt`, and the countdown frames.
  */
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { type Socket, io } from 'socket.io-client';
@@ -47,9 +47,9 @@ export interface BotReport {
   questionArrivals: Record<number, number[]>;
   /** Per question index, in the order of `questionArrivals`: the view's `serverNow`, when the server wrote it (its slice). */
   questionWritten: Record<number, number[]>;
-  /** Per question index: its opening instant (countdown deadline − question seconds). */
+  /** Per question index: its opening instant (its view's or countdown's deadline − question seconds). */
   opens: Record<number, number>;
-  /** Per question index: when its reveal is due to end (the reveal countdown's deadline). */
+  /** Per question index: when its reveal is due to end (the reveal view's or countdown's deadline). */
   revealEnds: Record<number, number>;
   /** Countdown frames n ≥ 1 of questions: arrival − due. */
   lateness: number[];
@@ -86,6 +86,7 @@ interface Line {
 interface ViewLike {
   phase: string;
   serverNow?: number;
+  deadlineAt?: number | null;
   question?: { index: number; choices?: unknown[] } | null;
 }
 interface CountdownLike {
@@ -124,6 +125,11 @@ function tally(questionIndex = current): void {
 
 /** The handlers every player runs, whichever server it talks to. */
 function player(order: JoinOrder, line: () => Line | undefined) {
+  /** A question's opening and its reveal's end, from a view's or a countdown frame's deadline. */
+  function deadlineOf(phase: string, index: number, deadlineAt: number): void {
+    if (phase === 'question') report.opens[index] ??= deadlineAt - order.questionSeconds * 1000;
+    if (phase === 'reveal') report.revealEnds[index] = deadlineAt;
+  }
   const seen = new Set<number>();
   let finished = false;
   return {
@@ -132,6 +138,8 @@ function player(order: JoinOrder, line: () => Line | undefined) {
     view(v: ViewLike, bytes: () => number): void {
       const at = Date.now();
       const index = v.question?.index;
+      // The opening's only frame is its view (no tick 0): a question everyone answers at once may get no countdown frame.
+      if (index !== undefined && v.deadlineAt) deadlineOf(v.phase, index, v.deadlineAt);
       if (v.phase === 'question' && index !== undefined && !seen.has(index)) {
         seen.add(index);
         current = Math.max(current, index);
@@ -164,12 +172,11 @@ function player(order: JoinOrder, line: () => Line | undefined) {
     },
     countdown(c: CountdownLike): void {
       tally(c.questionIndex);
+      deadlineOf(c.phase, c.questionIndex, c.deadlineAt);
       if (c.phase === 'question') {
-        report.opens[c.questionIndex] ??= c.deadlineAt - order.questionSeconds * 1000;
         const late = countdownLateness(c, order.questionSeconds);
         if (late !== null) report.lateness.push(late);
       }
-      if (c.phase === 'reveal') report.revealEnds[c.questionIndex] = c.deadlineAt;
     },
   };
 }

@@ -100,8 +100,8 @@ export interface Sample {
 /**
  * Reads the CPU time of the socket processes (from /proc, which costs them nothing) and of Redis every
  * `everyMs` until stopped, to charge each stretch of a game its own cost, and the longest stall over all
- * of it from their /metrics. A scrape of /metrics stalls a socket process for ~15 ms at 5,000
- * connections (prom-client lists every handle), so it is scraped only at the end unless `scrapeEveryMs`
+ * of it from their /metrics. A scrape of /metrics stalled a socket process for ~15 ms at 5,000
+ * connections while it listed every handle (the socket role leaves those metrics out now: bench/scrape-cost.ts), so it is scraped only at the end unless `scrapeEveryMs`
  * asks for more (the bench scraped every 500 ms before; the stall is the longest since the last scrape).
  */
 export function startSampler(socketUrls: string[], socketPids: number[], redisUrl: string, { everyMs = 500, scrapeEveryMs = 0 } = {}) {

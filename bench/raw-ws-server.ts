@@ -53,12 +53,19 @@ async function play(o: PlayOrder): Promise<void> {
     const openedAt = Date.now();
     const deadlineAt = openedAt + o.questionSeconds * 1000;
     answered = 0;
-    // Stamped like quizloop's views (when written), for the bench's split of the fan-out.
+    // Stamped like quizloop's views (when written), for the bench's split of the fan-out. As in quizloop, the
+    // view carries the deadline and is the opening's only frame: the countdown's first tick is 2 s later.
     for (const ws of wss.clients)
-      ws.send(frame('room:view', { phase: 'question', question: { index: i, choices: ['a', 'b'] }, serverNow: Date.now() }, ids.get(ws) ?? 0, o.viewBytes));
-    const countdown = (phase: string, at: number, tick = 0) =>
+      ws.send(
+        frame(
+          'room:view',
+          { phase: 'question', question: { index: i, choices: ['a', 'b'] }, deadlineAt, serverNow: Date.now() },
+          ids.get(ws) ?? 0,
+          o.viewBytes,
+        ),
+      );
+    const countdown = (phase: string, at: number, tick: number) =>
       sendAll('room:countdown', { phase, questionIndex: i, deadlineAt: at, tick, serverNow: Date.now() });
-    countdown('question', deadlineAt);
     for (let n = 1; openedAt + n * TICK_MS < deadlineAt; n++) {
       await sleepUntil(openedAt + n * TICK_MS);
       // Like quizloop, a question everyone answered closes early: no more ticks.
@@ -66,9 +73,13 @@ async function play(o: PlayOrder): Promise<void> {
       countdown('question', deadlineAt, n);
     }
     while (Date.now() < deadlineAt && !(o.burst.includes(i) && answered >= wss.clients.size)) await sleepUntil(Math.min(deadlineAt, Date.now() + 50));
-    const revealEnd = Date.now() + o.revealSeconds * 1000;
-    sendAll('room:view', { phase: 'reveal', question: { index: i } }, o.viewBytes);
-    countdown('reveal', revealEnd);
+    const revealAt = Date.now();
+    const revealEnd = revealAt + o.revealSeconds * 1000;
+    sendAll('room:view', { phase: 'reveal', question: { index: i }, deadlineAt: revealEnd }, o.viewBytes);
+    for (let n = 1; revealAt + n * TICK_MS < revealEnd; n++) {
+      await sleepUntil(revealAt + n * TICK_MS);
+      countdown('reveal', revealEnd, n);
+    }
     await sleepUntil(revealEnd);
   }
   sendAll('room:view', { phase: 'finished', question: null }, o.finishedBytes);

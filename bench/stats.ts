@@ -14,8 +14,9 @@ const TICK_MS = 2000;
 
 /**
  * How late a question's countdown frame arrived after its tick's due instant (phase start + 2 s × tick,
- * the tick named in the frame, so a late frame is never counted as the next one's), ms; null for tick 0
- * (set off by the phase's event), a frame without its tick (a worker older than the field) and other phases. Bench and servers share one clock.
+ * the tick named in the frame, so a late frame is never counted as the next one's), ms; null for a tick 0
+ * (only a worker from before 2026-12-06 draws one, with the opening), a frame without its tick (a worker older than the field)
+ * and other phases. Bench and servers share one clock.
  */
 export function countdownLateness(m: { phase: string; deadlineAt: number; tick?: number }, questionSeconds: number, arrival = Date.now()): number | null {
   if (m.phase !== 'question' || m.tick === undefined || m.tick < 1) return null;

@@ -35,8 +35,9 @@ export interface TickArming {
 }
 
 /**
- * The countdown of a timed phase: tick n is due at phaseStartedAt + 2 s × n, for every n before the
- * deadline. All of a phase's ticks are set on Redis's clock when the worker handles the phase's
+ * The countdown of a timed phase: tick n is due at phaseStartedAt + 2 s × n, for every n ≥ 1 before the
+ * deadline. No tick at the opening: the phase's view carries its deadline and counts, and a frame beside it
+ * would be a second write to every player at the busiest instant (docs/capacity.md). All of a phase's ticks are set on Redis's clock when the worker handles the phase's
  * event: timers, not BullMQ delayed jobs, which fire as late as Redis's timer and queue behind each
  * other when a thousand rooms fall due together. Each tick is one script call on the ticks' own
  * connection (`tickRooms`), so it waits behind no job's or event's command. Ticks only draw; what a
@@ -68,7 +69,7 @@ export function createTicks({ clock, redisClock, tickRooms }: TickDeps, onDrawn:
       if (armed.has(phase)) return;
       armed.add(phase);
       const now = redisClock.now();
-      for (let n = 0; room.phaseStartedAt + TICK_MS * n < room.deadlineAt; n++) {
+      for (let n = 1; room.phaseStartedAt + TICK_MS * n < room.deadlineAt; n++) {
         const due = room.phaseStartedAt + TICK_MS * n;
         if (due < now - STALE_TICK_MS) continue;
         clock.at(due, () => draw(room, n, due));
@@ -81,8 +82,8 @@ export function createTicks({ clock, redisClock, tickRooms }: TickDeps, onDrawn:
 /** What follows a drawn tick, in the worker's main thread: its lateness metric, then the abandoned and early-close checks. */
 export function afterTick(deps: WorkerDeps): (drawn: TickDrawn) => void {
   const { queues, metrics, log } = deps;
-  return ({ room, n, latenessMs, vacantForMs, closable }) => {
-    metrics.tickLateness.observe({ tick: n === 0 ? 'first' : 'delayed' }, latenessMs / 1000);
+  return ({ room, latenessMs, vacantForMs, closable }) => {
+    metrics.tickLateness.observe(latenessMs / 1000);
     void (async () => {
       if (await endIfAbandoned(deps, room, vacantForMs)) return;
       // Every live player has answered, yet no answer closed the question: those it waited for were

@@ -11,9 +11,12 @@ const tty = process.stdout.isTTY;
 function progressLine(code: string, bots: Bot[]): string {
   const view = bots.find((b) => b.view)?.view;
   if (!view) return `room ${code} · connecting ${bots.length} bots…`;
-  const left = bots.find((b) => b.countdown)?.countdown;
+  const tick = bots.find((b) => b.countdown)?.countdown;
   const timed = view.phase === 'question' || view.phase === 'reveal';
-  const secs = timed && left && left.questionIndex === view.questionIndex ? `${Math.ceil(left.remainingMs / 1000)}s left · ` : '';
+  // The phase's first countdown frame comes 2 s in; until then, the time its view left.
+  const current = tick && tick.phase === view.phase && tick.questionIndex === view.questionIndex;
+  const leftMs = current ? tick.remainingMs : view.deadlineAt !== null ? view.deadlineAt - view.serverNow : null;
+  const secs = timed && leftMs !== null ? `${Math.ceil(leftMs / 1000)}s left · ` : '';
   const answered = bots.reduce((n, b) => n + b.stats.answered, 0);
   const refused = bots.reduce((n, b) => n + b.stats.refused, 0);
   const leader = view.leaderboard[0];

@@ -11,11 +11,28 @@ export const METRICS_PREFIX = 'quizloop_';
 
 export type MetricsRole = 'api' | 'worker' | 'socket';
 
-/** A registry with Node's default metrics (CPU, memory, event loop lag, GC), every series labelled with the role. */
+/**
+ * Default metrics a socket process does without: each scrape lists every handle (`process._getActiveHandles()`,
+ * `getActiveResourcesInfo()`) or reads `/proc/self/fd`, one entry per connection, ~15–20 ms of the process's
+ * one loop at 5,000 connections (docs/capacity.md). `quizloop_connected_sockets` counts the connections.
+ */
+const PER_CONNECTION_DEFAULTS = [
+  'nodejs_active_handles',
+  'nodejs_active_handles_total',
+  'nodejs_active_resources',
+  'nodejs_active_resources_total',
+  'process_open_fds',
+];
+
+/**
+ * A registry with Node's default metrics (CPU, memory, event loop lag, GC), every series labelled with the
+ * role; the socket role's without those that cost a walk over its connections on every scrape.
+ */
 export function createMetricsRegistry(role: MetricsRole): Registry {
   const registry = new Registry();
   registry.setDefaultLabels({ role });
   collectDefaultMetrics({ register: registry, prefix: METRICS_PREFIX });
+  if (role === 'socket') for (const name of PER_CONNECTION_DEFAULTS) registry.removeSingleMetric(`${METRICS_PREFIX}${name}`);
   return registry;
 }
 
@@ -119,8 +136,7 @@ export function createWorkerMetrics(registry: Registry) {
     }),
     tickLateness: new Histogram({
       name: `${METRICS_PREFIX}tick_lateness_seconds`,
-      help: 'How late a countdown tick was drawn, actual minus due time (a timer in the worker); tick="first" (n = 0, set off by the phase event) or "delayed" (n >= 1)',
-      labelNames: ['tick'] as const,
+      help: 'How late a countdown tick was drawn, actual minus due time (a timer in the worker)',
       buckets: LATENESS_BUCKETS,
       registers: [registry],
     }),

@@ -26,7 +26,7 @@ export const ChannelMessage = z.discriminatedUnion('kind', [
     questionIndex: z.number().int(),
     deadlineAt: z.number(),
     /**
-     * Which tick of the phase this is (due at the phase's start + 2 s × tick), so a late frame is never taken for the next one's.
+     * Which tick of the phase this is, from 1 (due at the phase's start + 2 s × tick), so a late frame is never taken for the next one's.
      * Optional so that during a rolling deploy a worker older than this field still has its frames drawn (without the number).
      */
     tick: z.number().int().nonnegative().optional(),

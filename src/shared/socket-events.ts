@@ -53,7 +53,7 @@ export const Countdown = z.object({
     .nonnegative()
     .optional()
     .describe(
-      "Which tick of the phase: due at the phase's start + 2 s × tick (0 comes with the phase's opening). Absent only while a rolling deploy still runs an older worker.",
+      "Which tick of the phase, from 1: due at the phase's start + 2 s × tick. None comes with the opening: the phase's `room:view` carries its deadline and counts. Absent (or 0, at the opening) only while a rolling deploy still runs an older worker.",
     ),
   answeredCount: z.number().int().describe('How many answered the open question (0 in a reveal), as of this tick.'),
   playerCount: z.number().int(),

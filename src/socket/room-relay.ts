@@ -348,7 +348,8 @@ export function createRoomRelay(io: QuizServer, { rooms, views, log, clock, conf
         }
         case 'countdown':
           // A countdown of a version this instance has not pushed: that version's state message was lost
-          // (published while the subscription was down, a Redis restart or failover). Push it first.
+          // (published while the subscription was down, a Redis restart or failover). Push it first. The
+          // first tick is 2 s into the phase; a phase shorter than that has none, and the next version's message brings it on.
           if ((held.get(code)?.version ?? 0) < m.version) enqueue(code, () => pushVersion(code, m.version));
           return enqueue(code, () => pushCountdown(code, m));
         case 'refresh':

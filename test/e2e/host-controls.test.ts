@@ -44,9 +44,10 @@ describe('host controls, through separate api, worker and socket processes', () 
     let answeredAt = 0;
 
     beforeAll(async () => {
-      game = await newGame(2);
+      // A third player never answers: the resumed question stays open past its first tick (2 s after resuming).
+      game = await newGame(3);
       const [first, second] = game.players;
-      if (!first || !second) throw new Error('two players expected');
+      if (!first || !second) throw new Error('three players expected');
       await stack.api.start(game.code, game.hostToken);
       await game.host.waitForQuestion(0);
       openSeenAt = Date.now();
