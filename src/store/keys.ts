@@ -46,6 +46,12 @@ export function createKeys(namespace: string, partitions = 1) {
      * Counted only while the instance's lease in `instances` runs (see presence.lua.ts).
      */
     online: (code: string) => `${room(code)}:online`,
+    /**
+     * Hash beside `online`, kept by the presence script: socket instance id → players connected on it,
+     * `{a}|{b}` → players connected on both, so live players are counted without reading `online`
+     * (online-counts.lua.ts). Same expiry as `online`.
+     */
+    onlineCounts: (code: string) => `${room(code)}:online-counts`,
     /** Hash: socket instance id → until when (epoch ms, Redis clock) its presence counts; it renews it while alive. */
     instances: (code: string) => `${room(code)}:instances`,
     /**
@@ -109,6 +115,7 @@ export function createKeys(namespace: string, partitions = 1) {
         keys.players(code),
         keys.nicknames(code),
         keys.online(code),
+        keys.onlineCounts(code),
         keys.reconnecting(code),
         keys.scores(code),
         keys.ranking(code),

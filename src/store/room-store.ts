@@ -75,6 +75,8 @@ export function createRoomStore({ redis, keys, ttlSeconds, instance }: RoomStore
       instances: keys.instances(code),
       reconnecting: keys.reconnecting(code),
       emptySince: keys.emptySince(code),
+      onlineCounts: keys.onlineCounts(code),
+      closeScan: keys.closeScan(code, Math.max(index, 0)),
     };
   }
 
@@ -211,6 +213,8 @@ export function createRoomStore({ redis, keys, ttlSeconds, instance }: RoomStore
           room: keys.room(code),
           events: keys.events(code),
           ranking: keys.ranking(code),
+          onlineCounts: keys.onlineCounts(code),
+          closeScan: keys.closeScan(code, Math.max(openQuestion, 0)),
         },
         { playerId, kickedTtlSeconds: ttlSeconds, questionIndex: openQuestion, eventsMaxLength: EVENTS_MAX_LENGTH },
       );
@@ -258,7 +262,7 @@ export function createRoomStore({ redis, keys, ttlSeconds, instance }: RoomStore
       const { id, leaseMs } = ownInstance();
       const r = await presence.run(
         redis,
-        { presence: keys.online(code), instances: keys.instances(code), reconnecting: [keys.reconnecting(code)] },
+        { presence: keys.online(code), instances: keys.instances(code), playerKeys: [keys.reconnecting(code), keys.onlineCounts(code)] },
         { memberId: playerId, instanceId: id, delta, leaseMs, ttlSeconds },
       );
       return r.connections;
@@ -277,7 +281,7 @@ export function createRoomStore({ redis, keys, ttlSeconds, instance }: RoomStore
         [...codes].map((code) =>
           lease.run(
             redis,
-            { instances: keys.instances(code), online: keys.online(code), hostOnline: keys.hostOnline(code) },
+            { instances: keys.instances(code), online: keys.online(code), hostOnline: keys.hostOnline(code), onlineCounts: keys.onlineCounts(code) },
             { instanceId: id, leaseMs, forgetAfterMs: FORGET_DEAD_INSTANCES_MS },
           ),
         ),
@@ -308,7 +312,7 @@ export function createRoomStore({ redis, keys, ttlSeconds, instance }: RoomStore
       const { id, leaseMs } = ownInstance();
       const r = await presence.run(
         redis,
-        { presence: keys.hostOnline(code), instances: keys.instances(code), reconnecting: [] },
+        { presence: keys.hostOnline(code), instances: keys.instances(code), playerKeys: [] },
         { memberId: hostId, instanceId: id, delta, leaseMs, ttlSeconds },
       );
       return r.connections;

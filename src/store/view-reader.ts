@@ -92,7 +92,7 @@ export function createViewReader({
       const [replies, top, online] = await Promise.all([
         tx.exec(),
         page(code, 0, leaderboardSize),
-        onlineCount.run(redis, { online: keys.online(code), instances: keys.instances(code) }, {}),
+        onlineCount.run(redis, { online: keys.online(code), instances: keys.instances(code), onlineCounts: keys.onlineCounts(code) }, {}),
       ]);
       const answers = phase === 'reveal' && inQuestion ? ((replies?.[2]?.[1] as string[] | undefined) ?? []).map((a) => JSON.parse(a) as StoredAnswer) : [];
       const answeredCount = !inQuestion ? 0 : phase === 'reveal' ? answers.length : Number(replies?.[2]?.[1] ?? 0);

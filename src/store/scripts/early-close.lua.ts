@@ -1,15 +1,21 @@
 /**
  * Presence and the early-close rule, Lua functions shared by the scripts that read them (an answer,
- * a kick, a tick).
+ * a kick, a tick, a view's online count).
  *
  * Presence is owned by socket instances: a presence hash maps `{id}|{instance}` to that instance's
  * open connections, and counts only while the instance's lease (instances hash: instance → until
  * when, Redis clock) runs. A socket process that dies stops renewing its lease, so its players count
  * as offline once it ends, with no clean-up needed.
  *
+ * Live players are counted without reading every player (livePlayerCount): the presence script keeps,
+ * per room, how many players have a connection on each instance and how many have one on each pair of
+ * instances (online-counts.lua.ts), and the count is the sum over instances whose lease runs, less the
+ * players counted on two of them: O(instances²), whatever the room's size.
+ *
  * The early-close rule: every player online has answered, and so has every player still expected
  * back after their socket instance shut down, until their grace ends on Redis's clock.
- * Counts alone can mislead (an answer from a player who left since), so each id is checked.
+ * Counts alone can mislead (an answer from a player who left since), so each id is checked; the
+ * counts only tell "not yet" (fewer answers than live players) without a walk.
  */
 export const everyoneAnsweredLua = `
 local function redisNow()
@@ -32,6 +38,36 @@ local function liveIds(presenceKey, instancesKey, now)
     end
   end
   return live, n
+end
+
+-- Players connected to an instance whose lease runs, from the counts of online-counts.lua.ts: the sum
+-- over live instances, less the players counted on a pair of live instances. Exact unless a player is on
+-- three live instances at once (then it counts them less, never more, which the early-close test below
+-- allows), and at least 1 while anyone is connected. A room whose presence was written before the counts
+-- existed (fields, no counts) is walked as before.
+local function livePlayerCount(countsKey, onlineKey, instancesKey, now)
+  local counts = redis.call('HGETALL', countsKey)
+  if #counts == 0 then
+    if redis.call('EXISTS', onlineKey) == 0 then return 0 end
+    local _, n = liveIds(onlineKey, instancesKey, now)
+    return n
+  end
+  local live, sum, overlaps = {}, 0, {}
+  for i = 1, #counts, 2 do
+    local a, b = string.match(counts[i], '^([^|]*)|([^|]*)$')
+    if a then
+      overlaps[#overlaps + 1] = {a, b, tonumber(counts[i + 1])}
+    elseif tonumber(redis.call('HGET', instancesKey, counts[i]) or '0') > now then
+      live[counts[i]] = true
+      sum = sum + tonumber(counts[i + 1])
+    end
+  end
+  local n = sum
+  for _, o in ipairs(overlaps) do
+    if live[o[1]] and live[o[2]] then n = n - o[3] end
+  end
+  if sum > 0 and n < 1 then n = 1 end
+  return n
 end
 
 local function expectedBack(reconnectingKey, now)
@@ -90,5 +126,13 @@ local function everyoneAnsweredSoFar(onlineKey, instancesKey, answersKey, reconn
   until cursor == '0'
   redis.call('DEL', scanKey)
   return everyoneAnswered(onlineKey, instancesKey, answersKey, reconnectingKey, now)
+end
+
+-- everyoneAnswered where the live count (livePlayerCount) says whether a walk is worth it: fewer answers
+-- than live players means someone live has not answered (the count is never above the true number);
+-- otherwise the witness check above decides. Nobody live: false, nothing to close on.
+local function everyoneAnsweredCounted(live, onlineKey, instancesKey, answersKey, reconnectingKey, scanKey, now)
+  if live == 0 or redis.call('HLEN', answersKey) < live then return false end
+  return everyoneAnsweredSoFar(onlineKey, instancesKey, answersKey, reconnectingKey, scanKey, now)
 end
 `;

@@ -1,18 +1,21 @@
 import { everyoneAnsweredLua } from './early-close.lua';
 import { arg, defineScript } from './define-script';
+import { onlineCountsLua } from './online-counts.lua';
 
 /**
  * Counts a player's (or host's) open connections on one socket instance, so a second tab or a
  * reconnect never marks them gone, and renews that instance's lease (see early-close.lua.ts).
  *
  * KEYS[1] presence hash (online, or host-online)   KEYS[2] instances hash
- * KEYS[3] reconnecting hash, for players (hosts are counted without one)
+ * KEYS[3] reconnecting hash, KEYS[4] online-counts hash: for players only (hosts are counted without them)
  * ARGV[1] player or host id   ARGV[2] socket instance id   ARGV[3] +1 on connect, -1 on disconnect
  * ARGV[4] lease, ms           ARGV[5] time to live of the keys, s
  * Returns the connection count on this instance after the change; a count of 0 removes the field.
  * A connection also ends the wait for a player who was expected back (see reconnectingScript).
+ * A player's field appearing or going moves the live counts (online-counts.lua.ts); a disconnect for a
+ * field already gone (kicked, or its instance forgotten) moves none.
  */
-export const presenceScript = `
+export const presenceScript = `${onlineCountsLua}
 local field = ARGV[1] .. '|' .. ARGV[2]
 local delta = tonumber(ARGV[3])
 local n = redis.call('HINCRBY', KEYS[1], field, delta)
@@ -23,20 +26,29 @@ if delta > 0 then
   redis.call('EXPIRE', KEYS[2], tonumber(ARGV[5]))
   redis.call('EXPIRE', KEYS[1], tonumber(ARGV[5]))
   if KEYS[3] then redis.call('HDEL', KEYS[3], ARGV[1]) end
+  if KEYS[4] then
+    if n == delta then countField(KEYS[4], KEYS[1], KEYS[2], ARGV[1], ARGV[2], 1) end
+    redis.call('EXPIRE', KEYS[4], tonumber(ARGV[5]))
+  end
 end
-if n <= 0 then redis.call('HDEL', KEYS[1], field); return 0 end
+if n <= 0 then
+  redis.call('HDEL', KEYS[1], field)
+  if n == 0 and KEYS[4] then countField(KEYS[4], KEYS[1], KEYS[2], ARGV[1], ARGV[2], -1) end
+  return 0
+end
 return n
 `;
 
 /**
  * Renews a socket instance's presence lease in one room, and forgets instances whose lease ended
- * long ago, with their connection counts.
+ * long ago, with their connection counts and their live counts. Forgetting walks the presence hashes
+ * (once per dead instance and room); a renewal alone reads only the instances hash.
  *
- * KEYS[1] instances hash   KEYS[2] online hash   KEYS[3] host-online hash
+ * KEYS[1] instances hash   KEYS[2] online hash   KEYS[3] host-online hash   KEYS[4] online-counts hash
  * ARGV[1] instance id      ARGV[2] lease, ms      ARGV[3] forget leases ended this long ago, ms
  * Returns 1.
  */
-export const leaseScript = `
+export const leaseScript = `${onlineCountsLua}
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 redis.call('HSET', KEYS[1], ARGV[1], now + tonumber(ARGV[2]))
@@ -52,6 +64,7 @@ if next(gone) then
       if instance and gone[instance] then redis.call('HDEL', KEYS[k], field) end
     end
   end
+  forgetCounts(KEYS[4], gone)
 end
 return 1
 `;
@@ -72,13 +85,13 @@ redis.call('EXPIRE', KEYS[1], tonumber(ARGV[2]))
 return #ARGV - 2
 `;
 
-/** roomPresence(k, index, markerTtl, now), `k` the seven keys of roomPresenceScript in order: its reply (the tick script's too). */
+/** roomPresence(k, index, markerTtl, now), `k` the nine keys of roomPresenceScript in order: its reply (the tick script's too). */
 export const roomPresenceLua = `${everyoneAnsweredLua}
 local function roomPresence(k, index, markerTtl, now)
   local players = redis.call('HLEN', k[1])
   local answered = 0
   if index >= 0 then answered = redis.call('HLEN', k[2]) end
-  local _, livePlayers = liveIds(k[3], k[5], now)
+  local livePlayers = livePlayerCount(k[8], k[3], k[5], now)
   local _, liveHosts = liveIds(k[4], k[5], now)
   local _, expected = expectedBack(k[6], now)
   local vacantForMs = 0
@@ -93,16 +106,19 @@ local function roomPresence(k, index, markerTtl, now)
     end
   end
   local closable = 0
-  if index >= 0 and livePlayers > 0 and everyoneAnswered(k[3], k[5], k[2], k[6], now) then closable = 1 end
+  if index >= 0 and everyoneAnsweredCounted(livePlayers, k[3], k[5], k[2], k[6], k[9], now) then closable = 1 end
   return {players, answered, vacantForMs, closable, livePlayers}
 end
 `;
 
 /**
- * What the reconciler (and, inside its own script, a tick) needs of a room in one round trip, by live presence only.
+ * What the reconciler (and, inside its own script, a tick) needs of a room in one round trip, by live
+ * presence only, reading no hash of every player: the live count from the counts, `closable` by the
+ * counted early-close check (a walk only once the counts say every live player may have answered).
  *
  * KEYS[1] players hash   KEYS[2] answers of the open question   KEYS[3] online hash   KEYS[4] host-online hash
  * KEYS[5] instances hash KEYS[6] reconnecting hash               KEYS[7] empty-since marker
+ * KEYS[8] online-counts hash   KEYS[9] close-scan hash of the open question (the answer script's witness)
  * ARGV[1] open question index, or -1   ARGV[2] time to live of the marker, s
  * Returns {players, answered, vacantForMs, closable, livePlayers}: vacantForMs is how long nobody, host
  * or player, has been present (0 while someone is; players expected back count as present); closable
@@ -117,8 +133,8 @@ export const presence = defineScript({
   command: 'qlPresence',
   lua: presenceScript,
   keys: ['presence', 'instances'],
-  // Players' presence names their reconnecting hash; a host's has none.
-  restKeys: 'reconnecting',
+  // Players' presence names their reconnecting and online-counts hashes; a host's neither.
+  restKeys: 'playerKeys',
   argv: { memberId: arg.string, instanceId: arg.string, delta: arg.number, leaseMs: arg.number, ttlSeconds: arg.number },
   failures: {},
   reply: ['connections'],
@@ -128,7 +144,7 @@ export const presence = defineScript({
 export const lease = defineScript({
   command: 'qlLease',
   lua: leaseScript,
-  keys: ['instances', 'online', 'hostOnline'],
+  keys: ['instances', 'online', 'hostOnline', 'onlineCounts'],
   argv: { instanceId: arg.string, leaseMs: arg.number, forgetAfterMs: arg.number },
   failures: {},
   status: [1],
@@ -149,7 +165,7 @@ export const reconnecting = defineScript({
 export const roomPresence = defineScript({
   command: 'qlRoomPresence',
   lua: roomPresenceScript,
-  keys: ['players', 'answers', 'online', 'hostOnline', 'instances', 'reconnecting', 'emptySince'],
+  keys: ['players', 'answers', 'online', 'hostOnline', 'instances', 'reconnecting', 'emptySince', 'onlineCounts', 'closeScan'],
   argv: { questionIndex: arg.number, markerTtlSeconds: arg.number },
   failures: {},
   reply: ['players', 'answered', 'vacantForMs', 'closable', 'livePlayers'],
@@ -158,20 +174,20 @@ export const roomPresence = defineScript({
 
 /**
  * How many players are online now, by live presence only (a dead instance's players not counted);
- * read-only, for the room's view.
+ * read-only, for the room's view. From the counts (livePlayerCount): O(socket instances²), not O(players).
  *
- * KEYS[1] online hash   KEYS[2] instances hash
- * Returns the number of players with a connection to a socket instance whose lease runs.
+ * KEYS[1] online hash   KEYS[2] instances hash   KEYS[3] online-counts hash
+ * Returns the number of players with a connection to a socket instance whose lease runs; a player
+ * connected to two live instances at once counts once.
  */
 export const onlineCountScript = `${everyoneAnsweredLua}
-local _, live = liveIds(KEYS[1], KEYS[2], redisNow())
-return live
+return livePlayerCount(KEYS[3], KEYS[1], KEYS[2], redisNow())
 `;
 
 export const onlineCount = defineScript({
   command: 'qlOnlineCount',
   lua: onlineCountScript,
-  keys: ['online', 'instances'],
+  keys: ['online', 'instances', 'onlineCounts'],
   argv: {},
   failures: {},
   reply: ['online'],
