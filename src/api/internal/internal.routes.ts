@@ -28,7 +28,11 @@ export function internalRoutes(deps: ApiDeps, service: RoomsService): Router {
       { method: req.method, path: req.originalUrl, body: req.rawBody?.toString('utf8') ?? '' },
       Date.now(),
     );
-    if (verdict !== 'ok') return next(AppError.unauthorized(REASONS[verdict]));
+    if (verdict !== 'ok') {
+      // Served before the request log (app.ts): a refused webhook is logged here.
+      deps.log.warn('internal webhook refused', { method: req.method, path: req.originalUrl, verdict, ip: req.ip });
+      return next(AppError.unauthorized(REASONS[verdict]));
+    }
     next();
   });
 
