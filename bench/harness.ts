@@ -109,6 +109,8 @@ export function startRole(role: string, env: Record<string, string>, cpu?: strin
 
 /** Extra Node options for the socket processes, to look inside them under load (e.g. `--trace-gc`, `--cpu-prof`). */
 const SOCKET_NODE_ARGS = (process.env.BENCH_SOCKET_NODE_ARGS ?? '').split(' ').filter(Boolean);
+/** The same for the api and the worker (BENCH_NODE_ARGS): Node refuses `--cpu-prof` in NODE_OPTIONS. */
+const NODE_ARGS = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
 
 /** Appends what a process prints to `file` (and says where). */
 function keepOutput(child: ChildProcess, file: string): void {
@@ -175,7 +177,7 @@ export async function startRoles(redisUrl: string, databaseUrl: string, namespac
     ROOM_MAX_PLAYERS: '100000',
     HOST_MAX_OPEN_ROOMS: '100000',
   };
-  const roles = [await startRole('api', env, options.otherCpu)];
+  const roles = [await startRole('api', env, options.otherCpu, NODE_ARGS)];
   const socketPids: number[] = [];
   for (const [i, port] of socketPorts.entries()) {
     const inspect = socketInspectPorts[i] === undefined ? [] : [`--inspect=127.0.0.1:${socketInspectPorts[i]}`];
@@ -184,7 +186,8 @@ export async function startRoles(redisUrl: string, databaseUrl: string, namespac
     roles.push(socket);
     if (socket.pid !== undefined) socketPids.push(socket.pid);
   }
-  roles.push(await startRole('worker', env, options.otherCpu));
+  roles.push(await startRole('worker', env, options.otherCpu, NODE_ARGS));
+  const [apiPid, workerPid] = [roles[0]?.pid, roles.at(-1)?.pid];
   const api = `http://127.0.0.1:${apiPort}`;
   const { token } = await json<{ token: string }>(`${api}/auth/register`, 'POST', {
     email: `${namespace}-${Date.now()}@bench.invalid`,
@@ -198,6 +201,9 @@ export async function startRoles(redisUrl: string, databaseUrl: string, namespac
     socketInspectPorts,
     /** The socket processes' ids (taskset execs node, so these are node's own). */
     socketPids,
+    /** The api's and the worker's process ids, to read their CPU time. */
+    apiPid,
+    workerPid,
     hostToken: token,
     stop: () => Promise.all(roles.map((child) => stopProcess(child))),
   };

@@ -321,6 +321,22 @@ async function manyRooms(sizes: number[], databaseUrl: string): Promise<void> {
       `${String(r.rooms).padStart(7)} ${String(r.players).padStart(7)} ${String(r.finishedRooms).padStart(8)} ${String(s.n).padStart(7)} ${f(s.p50)} ${f(s.p95)} ${f(s.p99)} ${f(s.max)}  ${ratio.padStart(16)}  ${f(r.relay.p99)}`,
     );
   }
+  console.log('\nCPU time of the game (start to the last room finished) per room, ms; Redis commands per room (calls, µs)');
+  for (const r of results) {
+    const { cpuMsPerRoom, commandsPerRoom } = r.cost;
+    const total = Object.values(cpuMsPerRoom).reduce((a, b) => a + b, 0);
+    console.log(
+      `${String(r.rooms).padStart(7)}  ${Object.entries(cpuMsPerRoom)
+        .map(([role, ms]) => `${role} ${ms.toFixed(2)}`)
+        .join(', ')}; all ${total.toFixed(2)}`,
+    );
+    console.log(
+      `         ${commandsPerRoom
+        .slice(0, 12)
+        .map((c) => `${c.name} ${c.calls.toFixed(1)}/${c.usec.toFixed(0)}`)
+        .join(', ')}`,
+    );
+  }
 }
 
 main().then(

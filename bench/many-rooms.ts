@@ -1,8 +1,10 @@
 import path from 'node:path';
+import { Redis } from 'ioredis';
 import { type Socket, io } from 'socket.io-client';
 import { ensureRedisServer, startLocalRedis } from '../src/local/local-redis';
 import type { RoomView } from '../src/shared/room';
 import type { ClientToServerEvents, ServerToClientEvents } from '../src/shared/socket-events';
+import { cpuNs } from './cpu-trace';
 import { json, startGame, startRoles } from './harness';
 import { countdownLateness, summary } from './stats';
 
@@ -74,14 +76,55 @@ export async function runManyRooms(rooms: number, databaseUrl: string, playersPe
         clients.push(c);
       }
     });
+    const cpu = await gameCost(redis.url, { api: roles.apiPid, worker: roles.workerPid, socket: roles.socketPids[0] });
     await Promise.all(created.map((room) => startGame(api, room.code, room.hostToken)));
     const game = 2 * (QUESTION_SECONDS + 2) * 1000;
     await Promise.race([done, new Promise((resolve) => setTimeout(resolve, game * 3))]);
-    return { rooms, players: rooms * playersPerRoom, finishedRooms, countdownLateness: summary(lateness), relay: summary(relayLateness) };
+    const cost = await cpu.stop(rooms);
+    return { rooms, players: rooms * playersPerRoom, finishedRooms, countdownLateness: summary(lateness), relay: summary(relayLateness), cost };
   } finally {
     for (const c of clients) c.close();
     roles.stop();
     await new Promise((r) => setTimeout(r, 500));
     await redis.stop();
   }
+}
+
+/** Redis's per-command counters (`INFO commandstats`): calls and µs by command. */
+async function commandStats(redis: Redis): Promise<Map<string, { calls: number; usec: number }>> {
+  const stats = new Map<string, { calls: number; usec: number }>();
+  for (const m of (await redis.info('commandstats')).matchAll(/^cmdstat_([^:]+):calls=(\d+),usec=(\d+)/gm)) {
+    stats.set(m[1] as string, { calls: Number(m[2]), usec: Number(m[3]) });
+  }
+  return stats;
+}
+
+/**
+ * What the game (start to the last room finished) cost: each process's CPU time and Redis's commands,
+ * per room (one start, four advances, the countdown's ticks), to tell what one transition costs.
+ */
+async function gameCost(redisUrl: string, pids: Record<string, number | undefined>) {
+  const redis = new Redis(redisUrl);
+  const redisPid = Number(/process_id:(\d+)/.exec(await redis.info('server'))?.[1]);
+  const all: Record<string, number | undefined> = { ...pids, redis: redisPid };
+  const cpu = () => Object.fromEntries(Object.entries(all).map(([role, pid]) => [role, pid === undefined ? NaN : cpuNs(pid)]));
+  const before = cpu();
+  const commandsBefore = await commandStats(redis);
+  return {
+    async stop(rooms: number) {
+      const after = cpu();
+      const commandsAfter = await commandStats(redis);
+      redis.disconnect();
+      const cpuMsPerRoom = Object.fromEntries(Object.keys(all).map((role) => [role, ((after[role] ?? NaN) - (before[role] ?? NaN)) / 1e6 / rooms]));
+      const commandsPerRoom = [...commandsAfter]
+        .map(([name, { calls, usec }]) => ({
+          name,
+          calls: (calls - (commandsBefore.get(name)?.calls ?? 0)) / rooms,
+          usec: (usec - (commandsBefore.get(name)?.usec ?? 0)) / rooms,
+        }))
+        .filter((c) => c.calls > 0)
+        .sort((a, b) => b.usec - a.usec);
+      return { cpuMsPerRoom, commandsPerRoom };
+    },
+  };
 }

@@ -41,18 +41,20 @@ export interface WorkerDeps {
 
 /**
  * What the processors and the event handler use, on the given connections. The event stream is read
- * (XREADGROUP BLOCK) on blocking connections of its own, made on demand.
+ * (XREADGROUP BLOCK) on blocking connections of its own, made on demand. `queueRedis`: the queues'
+ * connection, kept apart from `redis` because ioredis copies every script BullMQ loads onto a connection
+ * into each MULTI and pipeline built on it.
  */
 export function createWorkerDeps(
   config: ResolvedConfig,
   log: Logger,
-  { redis, keys, db, metrics }: { redis: QuizRedis; keys: Keys; db: Db; metrics: WorkerMetrics },
+  { redis, queueRedis = redis, keys, db, metrics }: { redis: QuizRedis; queueRedis?: QuizRedis; keys: Keys; db: Db; metrics: WorkerMetrics },
 ): WorkerDeps {
   const redisClock = createRedisClock({ redis, log });
   return {
     log,
     bus: createEventBus({ redis, keys, blockingClient: () => connectRedis(config, 'quizloop-worker-events', { blocking: true, log }) }),
-    queues: createQueues(redis, keys),
+    queues: createQueues(queueRedis, keys),
     rooms: createRoomStore({ redis, keys, ttlSeconds: config.roomTtlSeconds }),
     views: createViewReader({ redis, keys, leaderboardSize: config.limits.viewLeaderboardSize, now: redisClock.now }),
     questions: createQuestionsRepo(db),

@@ -33,6 +33,7 @@ export async function startWorker(config: ResolvedConfig, log: Logger) {
   const keys = createKeys(config.namespace, config.eventPartitions);
   const redis = connectRedis(config, 'quizloop-worker', { log });
   const blocking = connectRedis(config, 'quizloop-worker-bull', { blocking: true, log });
+  const queueRedis = connectRedis(config, 'quizloop-worker-queues', { log });
   const db = createDb(config.databaseUrl, config.databaseSsl);
 
   const hz = await tuneRedisHz(redis, config.redisHz);
@@ -44,7 +45,7 @@ export async function startWorker(config: ResolvedConfig, log: Logger) {
   const metrics = createWorkerMetrics(registry);
   // The stream readers block in XREADGROUP on connections of their own; readiness and metrics use `redis`.
   const monitorBus = createEventBus({ redis, keys });
-  const deps = createWorkerDeps(config, log, { redis, keys, db, metrics });
+  const deps = createWorkerDeps(config, log, { redis, queueRedis, keys, db, metrics });
   // Room times are on Redis's clock: measure it before any deadline is waited for.
   await deps.redisClock.start();
   const { queues, results, reports } = deps;
@@ -147,7 +148,7 @@ export async function startWorker(config: ResolvedConfig, log: Logger) {
       await Promise.all(workers.map((w) => w.close()));
       log.info('worker stopped; jobs in hand finished');
       await closeQueues(queues);
-      await Promise.all([redis.quit(), blocking.quit()]);
+      await Promise.all([redis.quit(), blocking.quit(), queueRedis.quit()]);
       await db.destroy();
       await ops.stop();
     },

@@ -28,7 +28,10 @@ export async function startApi(config: ResolvedConfig, log: Logger, port = confi
   const db = createDb(config.databaseUrl, config.databaseSsl);
   const registry = createMetricsRegistry('api');
   createApiMetrics(registry, createRoomCensus({ redis, keys }));
-  const queues = createQueues(redis, keys);
+  // BullMQ loads its ~40 scripts onto the connection it is given, and ioredis copies every loaded script
+  // onto each MULTI and pipeline it builds: the queues (for Bull Board) get a connection of their own.
+  const queueRedis = connectRedis(config, 'quizloop-api-queues', { log });
+  const queues = createQueues(queueRedis, keys);
   // Views tell clients `serverNow` on the clock of their deadlines, Redis's.
   const clock = createRedisClock({ redis, log });
   await clock.start();
@@ -68,7 +71,7 @@ export async function startApi(config: ResolvedConfig, log: Logger, port = confi
       await closed;
       clock.stop();
       await closeQueues(queues);
-      await redis.quit();
+      await Promise.all([redis.quit(), queueRedis.quit()]);
       await db.destroy();
     },
   };

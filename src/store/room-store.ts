@@ -11,6 +11,7 @@ import { type ScanPosition, scanRoomRecords } from './room-census';
 import { join as joinScript } from './scripts/join.lua';
 import { kick as kickScript } from './scripts/kick.lua';
 import { lease, presence, reconnecting, roomPresence } from './scripts/presence.lua';
+import { publishView } from './scripts/publish-view.lua';
 import { sent } from './scripts/sent.lua';
 import { tick } from './scripts/tick.lua';
 import { transition } from './scripts/transition.lua';
@@ -366,6 +367,16 @@ export function createRoomStore({ redis, keys, ttlSeconds, instance }: RoomStore
 
     async publish(code: string, message: ChannelMessage): Promise<void> {
       await redis.call(publishCommand(redis), keys.channel(code), JSON.stringify(message));
+    },
+
+    /** Publishes a version's view, unless the room has moved on from that version (publish-view.lua.ts); true when published. */
+    async publishView(code: string, message: Extract<ChannelMessage, { kind: 'view' }>): Promise<boolean> {
+      const result = await publishView.run(
+        redis,
+        { room: keys.room(code) },
+        { version: message.version, channel: keys.channel(code), message, publish: publishCommand(redis) },
+      );
+      return result.ok;
     },
   };
 }

@@ -35,6 +35,7 @@ export function createViewReader({
 }: {
   redis: QuizRedis;
   keys: Keys;
+  /** How many of the top players a view names: at least 1 (VIEW_LEADERBOARD_SIZE). */
   leaderboardSize?: number;
   now?: () => number;
 }) {
@@ -60,7 +61,13 @@ export function createViewReader({
         .exec()) ?? [];
     const total = Number(replies[0]?.[1] ?? 0);
     const ids = (replies[1]?.[1] as string[] | undefined) ?? [];
-    if (limit <= 0 || ids.length === 0) return { total, offset, limit, entries: [] };
+    if (limit <= 0) return { total, offset, limit, entries: [] };
+    return { total, offset, limit, entries: await entries(code, offset, ids) };
+  }
+
+  /** The leaderboard entries of the players `ids`, ranked offset + 1 on: their nicknames and scores in one round trip. */
+  async function entries(code: string, offset: number, ids: string[]): Promise<LeaderboardEntry[]> {
+    if (ids.length === 0) return [];
     const named =
       (await redis
         .multi()
@@ -69,11 +76,10 @@ export function createViewReader({
         .exec()) ?? [];
     const players = (named[0]?.[1] as (string | null)[] | undefined) ?? [];
     const scores = (named[1]?.[1] as (string | null)[] | undefined) ?? [];
-    const entries: LeaderboardEntry[] = ids.map((_, i) => {
+    return ids.map((_, i) => {
       const raw = players[i];
       return { rank: offset + i + 1, nickname: raw ? (JSON.parse(raw) as StoredPlayer).nickname : '?', score: Number(scores[i] ?? 0) };
     });
-    return { total, offset, limit, entries };
   }
 
   return {
@@ -86,16 +92,21 @@ export function createViewReader({
       const index = room.questionIndex;
       const phase = shownPhase(room);
       const inQuestion = index >= 0 && (phase === 'question' || phase === 'reveal');
-      const tx = redis.multi().hlen(keys.players(code)).exists(keys.locked(code));
+      // The counts and the top of the ranking in one MULTI; the top's names and scores in a second.
+      const tx = redis
+        .multi()
+        .hlen(keys.players(code))
+        .exists(keys.locked(code))
+        .zrange(keys.ranking(code), 0, leaderboardSize - 1);
       if (inQuestion && phase === 'reveal') tx.hvals(keys.answers(code, index));
       else if (inQuestion) tx.hlen(keys.answers(code, index));
-      const [replies, top, online] = await Promise.all([
+      const [replies, online] = await Promise.all([
         tx.exec(),
-        page(code, 0, leaderboardSize),
         onlineCount.run(redis, { online: keys.online(code), instances: keys.instances(code), onlineCounts: keys.onlineCounts(code) }, {}),
       ]);
-      const answers = phase === 'reveal' && inQuestion ? ((replies?.[2]?.[1] as string[] | undefined) ?? []).map((a) => JSON.parse(a) as StoredAnswer) : [];
-      const answeredCount = !inQuestion ? 0 : phase === 'reveal' ? answers.length : Number(replies?.[2]?.[1] ?? 0);
+      const top = await entries(code, 0, (replies?.[2]?.[1] as string[] | undefined) ?? []);
+      const answers = phase === 'reveal' && inQuestion ? ((replies?.[3]?.[1] as string[] | undefined) ?? []).map((a) => JSON.parse(a) as StoredAnswer) : [];
+      const answeredCount = !inQuestion ? 0 : phase === 'reveal' ? answers.length : Number(replies?.[3]?.[1] ?? 0);
       return buildRoomView(
         {
           room,
@@ -103,7 +114,7 @@ export function createViewReader({
           playerCount: Number(replies?.[0]?.[1] ?? 0),
           onlineCount: online.ok ? online.online : 0,
           answeredCount,
-          leaderboard: top.entries,
+          leaderboard: top,
           answers,
           locked: replies?.[1]?.[1] === 1,
         },

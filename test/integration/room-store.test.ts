@@ -115,6 +115,28 @@ describe('the room store', () => {
     });
   });
 
+  describe("when a version's view is published", () => {
+    it('publishes it while the room is at that version, and never once the room has moved on', async () => {
+      const room = await created();
+      const messages: ChannelMessage[] = [];
+      await subscriber.subscribe(keys.channel(room.code));
+      subscriber.on('message', (channel, raw) => channel === keys.channel(room.code) && messages.push(JSON.parse(raw) as ChannelMessage));
+      const views = createViewReader({ redis, keys });
+      const view = await views.view(room, []);
+      const message = { kind: 'view', version: room.version, openedAt: room.openedAt, view } as const;
+
+      const current = await rooms.publishView(room.code, message);
+      await rooms.apply(room.version, step(room, { type: 'prepared', questionCount: 1 }));
+      const late = await rooms.publishView(room.code, message);
+
+      expect([current, late]).toEqual([true, false]);
+      await expect.poll(() => messages.filter((m) => m.kind !== 'state')).toEqual([message]);
+      await new Promise((r) => setTimeout(r, 100));
+      expect(messages.filter((m) => m.kind === 'view')).toHaveLength(1);
+      await subscriber.unsubscribe(keys.channel(room.code));
+    });
+  });
+
   describe("when a transition sets times (this process's clock set an hour ahead)", () => {
     const redisNow = async () => {
       const [seconds, micros] = await redis.time();

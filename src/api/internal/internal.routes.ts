@@ -1,4 +1,4 @@
-import { type Request, Router } from 'express';
+import express, { type Request, Router } from 'express';
 import { SIGNATURE_HEADER, TIMESTAMP_HEADER, WebhookBody, verifyWebhook } from '../../shared/webhooks';
 import { AppError } from '../app-error';
 import type { ApiDeps } from '../deps';
@@ -16,6 +16,11 @@ const REASONS = {
 export function internalRoutes(deps: ApiDeps, service: RoomsService): Router {
   const router = Router();
 
+  router.use(
+    '/internal',
+    // Signatures are over the exact bytes sent, so keep them.
+    express.json({ limit: deps.config.limits.jsonBodyLimitBytes, verify: (req, _res, buf) => ((req as Request & { rawBody?: Buffer }).rawBody = buf) }),
+  );
   router.use('/internal', (req: Request & { rawBody?: Buffer }, _res, next) => {
     const verdict = verifyWebhook(
       deps.config.webhookSecret,
@@ -23,7 +28,11 @@ export function internalRoutes(deps: ApiDeps, service: RoomsService): Router {
       { method: req.method, path: req.originalUrl, body: req.rawBody?.toString('utf8') ?? '' },
       Date.now(),
     );
-    if (verdict !== 'ok') return next(AppError.unauthorized(REASONS[verdict]));
+    if (verdict !== 'ok') {
+      // Served before the request log (app.ts): a refused webhook is logged here.
+      deps.log.warn('internal webhook refused', { method: req.method, path: req.originalUrl, verdict, ip: req.ip });
+      return next(AppError.unauthorized(REASONS[verdict]));
+    }
     next();
   });
 

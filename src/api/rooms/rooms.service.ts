@@ -48,8 +48,7 @@ export function createRoomsService(deps: ApiDeps) {
   async function publishView(room: RoomState): Promise<void> {
     try {
       const view = await viewOf(room);
-      if ((await rooms.get(room.code))?.version !== room.version) return;
-      await rooms.publish(room.code, { kind: 'view', version: room.version, openedAt: room.openedAt, view });
+      await rooms.publishView(room.code, { kind: 'view', version: room.version, openedAt: room.openedAt, view });
     } catch (err) {
       deps.log.warn('view not published; socket processes build it themselves', { room: room.code, err });
     }
