@@ -77,6 +77,7 @@ const Env = z.object({
   SOCKET_PING_INTERVAL_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
   SOCKET_VIEW_WAIT_MS: z.coerce.number().int().min(0).max(10_000).default(1000),
   SOCKET_FANOUT_SLICE: z.coerce.number().int().min(1).max(100_000).default(250),
+  SOCKET_FANOUT_ANSWER_WAIT_MS: z.coerce.number().int().min(0).max(10_000).default(50),
   SOCKET_ANSWER_PIPELINE: z.coerce.number().int().min(1).max(10_000).default(32),
   SOCKET_REFRESH_MIN_MS: z.coerce.number().int().min(0).max(10_000).default(250),
   DATA_DIR: z.string().default('.data'),
@@ -213,6 +214,8 @@ export interface Config {
   viewWaitMs: number;
   /** Sockets written to in one turn of the event loop when a room's message fans out; the loop is yielded between slices. */
   fanoutSlice: number;
+  /** Longest an answer waits, stamped, for its room's question fan-out to end before it is handled between two slices. */
+  fanoutAnswerWaitMs: number;
   /** Most answers of a room sent to Redis in one pipeline; a turn that reads more sends them in several. */
   answerPipeline: number;
   /** The least time between two pushes of a room's view that changed without a new version (joins, kicks, locks). */
@@ -350,6 +353,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, role?: 'api' | 
     },
     viewWaitMs: e.SOCKET_VIEW_WAIT_MS,
     fanoutSlice: e.SOCKET_FANOUT_SLICE,
+    fanoutAnswerWaitMs: e.SOCKET_FANOUT_ANSWER_WAIT_MS,
     answerPipeline: e.SOCKET_ANSWER_PIPELINE,
     refreshMinMs: e.SOCKET_REFRESH_MIN_MS,
     dataDir: e.DATA_DIR,

@@ -11,7 +11,7 @@ import { type QuizServer, type QuizSocket, type RelayDeps, ioRoom } from './type
 export function connectionHandler(
   io: QuizServer,
   deps: RelayDeps,
-  relay: Pick<RoomRelay, 'syncState' | 'freshest'>,
+  relay: Pick<RoomRelay, 'syncState' | 'freshest' | 'answerTurn'>,
   channels: { subscribed: (code: string) => Promise<void>; youSent: (socket: QuizSocket, you: PlayerYou) => void },
 ) {
   const { rooms, answers, log, metrics, clock, config } = deps;
@@ -32,6 +32,9 @@ export function connectionHandler(
       const arrivedAt = arrivals.stamp();
       if (typeof rawAck !== 'function') return;
       const ack = timedAck(rawAck, metrics.answerAck);
+      // Stamped already: waiting out the room's question fan-out costs the player nothing.
+      const turn = relay.answerTurn(roomCode);
+      if (turn) await turn;
       if (kind !== 'player') {
         return ack({ ok: false, error: { code: ErrorCode.NotAPlayer, message: 'Only players answer; this is a host connection.' } });
       }

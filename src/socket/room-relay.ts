@@ -39,6 +39,12 @@ export function createRoomRelay(io: QuizServer, { rooms, views, log, clock, conf
   const builtForSync = new Map<string, HeldView>();
   const building = new Map<string, Promise<HeldView | null>>();
   const queues = new Map<string, Promise<void>>();
+  /**
+   * Answers of a room whose question is being written to its players, parked after their arrival stamp:
+   * an answer costs the process several writes, and handled as they came, the first slices' players'
+   * answers would stretch the fan-out to the last ones (and the longer it took, the more would come).
+   */
+  const parked = new Map<string, { since: number; go: () => void }[]>();
   /** The last `room:you` each socket was sent: a push that leaves a player's own state as it was sends them none. */
   const lastYou = new WeakMap<QuizSocket, PlayerYou>();
   let seq = 0;
@@ -125,6 +131,17 @@ export function createRoomRelay(io: QuizServer, { rooms, views, log, clock, conf
     }
   }
 
+  /** Lets the room's answers parked at or before `since` go on, in their order. */
+  function unpark(code: string, since: number): void {
+    const waiting = parked.get(code) ?? [];
+    let n = 0;
+    for (const w of waiting) {
+      if (w.since > since) break;
+      n++;
+    }
+    for (const { go } of waiting.splice(0, n)) go();
+  }
+
   /** One broadcast per slice (encoded once per slice), to the sockets' own Socket.IO rooms. */
   function broadcastTo(slice: QuizSocket[]) {
     return io.local.to(slice.map((s) => s.id));
@@ -144,7 +161,10 @@ export function createRoomRelay(io: QuizServer, { rooms, views, log, clock, conf
     const sockets = members(code);
     const { view, openedAt } = next;
     const stampSends = newVersion && view.phase === 'question' && openedAt !== null;
+    if (stampSends) parked.set(code, []);
     await inSlices(sockets, (slice) => {
+      // Between two slices, the answers that waited long enough (none are parked before the first).
+      unpark(code, performance.now() - config.fanoutAnswerWaitMs);
       broadcastTo(slice).emit('room:view', { ...view, serverNow: clock.now() });
       if (!stampSends) return;
       // Stamped once the slice is written: a player is charged neither for the slices after theirs nor before.
@@ -153,6 +173,9 @@ export function createRoomRelay(io: QuizServer, { rooms, views, log, clock, conf
       for (const s of slice) if (s.data.kind === 'player') sends.push([s.data.id, lag]);
       // Not recorded, the player is timed from the opening: a loss of fairness, never of the view.
       if (sends.length) rooms.recordSent(code, view.questionIndex, sends).catch((err) => log.warn('send time not recorded', { room: code, err }));
+    }).finally(() => {
+      unpark(code, Number.POSITIVE_INFINITY);
+      parked.delete(code);
     });
     if (!newVersion) return;
     const players = sockets.filter((s) => s.data.kind === 'player' && s.connected);
@@ -320,6 +343,14 @@ export function createRoomRelay(io: QuizServer, { rooms, views, log, clock, conf
     syncState,
     freshest,
     forget,
+    /**
+     * Resolves when an answer to the room may be handled: at once (undefined) unless the room's question
+     * is being written to its players, then after the last slice or between two once it waited SOCKET_FANOUT_ANSWER_WAIT_MS.
+     */
+    answerTurn(code: string): Promise<void> | undefined {
+      const waiting = parked.get(code);
+      return waiting && new Promise((go) => waiting.push({ since: performance.now(), go }));
+    },
     /** The connection handler sent a socket its own state: later pushes compare with it. */
     noteYouSent(socket: QuizSocket, you: PlayerYou): void {
       lastYou.set(socket, you);
