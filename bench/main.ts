@@ -32,7 +32,8 @@
  * BENCH_PLAYERS (default 50), BENCH_QUESTIONS (default 6) size the ticks runs; BENCH_FAIR_PLAYERS
  * (default 500), BENCH_FAIR_QUESTIONS (default 3) the fairness run. To look inside: BENCH_SOCKET_NODE_ARGS
  * (e.g. `--trace-gc`, `--cpu-prof --cpu-prof-dir=…`) for the socket processes, whose output then goes to a file
- * in the temp directory; BENCH_FAIR_DUMP=file.json, each fairness answer's timings.
+ * in the temp directory; BENCH_NODE_ARGS the same for the api and the worker; BENCH_FAIR_DUMP=file.json, each
+ * fairness answer's timings.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
