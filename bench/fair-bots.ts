@@ -32,6 +32,8 @@ export interface FairSent {
   questionIndex: number;
   receivedAt: number;
   sentAt: number;
+  /** When the emit call returned: the bytes were written by then, unless the process was descheduled after the write. */
+  emittedAt: number;
   reactionMs: number;
 }
 
@@ -89,11 +91,12 @@ async function joinPlayer(o: FairJoin, n: number, settled: Set<Client>): Promise
       const guess = q.choices.length ? { choice: Math.floor(Math.random() * q.choices.length) } : { text: 'no idea' };
       // Like web/js/player.page.js: the player's own question-shown-to-tap time goes with the answer.
       const reactionMs = Math.round(performance.now() - shownAt);
-      sent.push({ playerId: p.playerId, questionIndex: q.index, receivedAt, sentAt: Date.now(), reactionMs });
+      const sentAt = Date.now();
       c.emit('answer:submit', { questionIndex: q.index, ...guess, reactionMs }, (ack) => {
         const outcome = ack.ok ? 'ok' : ack.error.code;
         outcomes.acks[outcome] = (outcomes.acks[outcome] ?? 0) + 1;
       });
+      sent.push({ playerId: p.playerId, questionIndex: q.index, receivedAt, sentAt, emittedAt: Date.now(), reactionMs });
     }, Math.random() * o.burstMs);
   });
   clients.push(c);

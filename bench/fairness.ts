@@ -140,7 +140,9 @@ export async function runFairness(o: FairnessOptions) {
 
     const loss = { queueOld: [] as number[], queueNew: [] as number[], fanoutOld: [] as number[], fanoutNew: [] as number[] };
     /** Server queueing by the fair rule as given: the latency allowance applied, unrounded and in whole points. */
-    const given = { unrounded: [] as number[], points: [] as number[], pointsNoAllowance: [] as number[] };
+    const given = { unrounded: [] as number[], points: [] as number[], pointsNoAllowance: [] as number[], pointsFromEmitted: [] as number[] };
+    /** How long the bot's emit call took: the bots share a core with Redis, the api and the worker, and may be descheduled in it. */
+    const emitCall: number[] = [];
     const delivery: number[] = [];
     const waited: number[] = [];
     /** Bot's send → the arrival stamp: the network, and the socket process's loop busy before the turn that read it. */
@@ -148,6 +150,8 @@ export async function runFairness(o: FairnessOptions) {
     /** Each answer's counted time less the bot's reported reaction time: what the allowance did not make up for. */
     const overReported: number[] = [];
     const rtt: number[] = [];
+    /** The socket process's loop busy before the turn that read each answer: how far a report is believed beyond the round trip. */
+    const loopBusy: number[] = [];
     const dump: number[][] = [];
     const T = o.questionSeconds * 1000;
     // The speed rule of src/game/scoring/scoring.ts before rounding, so losses under a point still show.
@@ -168,9 +172,23 @@ export async function runFairness(o: FairnessOptions) {
         delivery.push(s.receivedAt - opened);
         waited.push(a.queuedMs ?? 0);
         toStamp.push(a.at - s.sentAt);
-        dump.push([i, s.sentAt - opened, a.at - s.sentAt, s.receivedAt - opened, a.queuedMs ?? 0, opened]);
+        dump.push([
+          i,
+          s.sentAt - opened,
+          a.at - s.sentAt,
+          s.receivedAt - opened,
+          a.queuedMs ?? 0,
+          opened,
+          a.rttMs ?? -1,
+          a.loopBusyMs ?? -1,
+          sentToPlayer - opened,
+          a.serverMs ?? -1,
+          a.elapsedMs,
+          s.reactionMs,
+        ]);
         overReported.push(a.elapsedMs - s.reactionMs);
         rtt.push(a.rttMs ?? Number.NaN);
+        loopBusy.push(a.loopBusyMs ?? Number.NaN);
         // Worth when sent, minus what the rule gave: by the old rule from the opening, by the new from this player's send.
         const sendWorth = s.sentAt - sentToPlayer;
         loss.queueOld.push(worth(s.sentAt - opened) - worth(processedAt - opened));
@@ -178,12 +196,16 @@ export async function runFairness(o: FairnessOptions) {
         given.unrounded.push(worth(sendWorth) - worth(a.elapsedMs));
         given.points.push(points(sendWorth) - points(a.elapsedMs));
         given.pointsNoAllowance.push(points(sendWorth) - points(serverMs));
+        // The same, timed from when the bot's emit call returned: what the bot's own scheduling cost is left out.
+        given.pointsFromEmitted.push(points(s.emittedAt - sentToPlayer) - points(a.elapsedMs));
+        emitCall.push(s.emittedAt - s.sentAt);
         // Worth by the bot's own reaction time, minus worth counting from the opening (old) or from its send (new).
         loss.fanoutOld.push(worth(s.sentAt - s.receivedAt) - worth(s.sentAt - opened));
         loss.fanoutNew.push(worth(s.sentAt - s.receivedAt) - worth(s.sentAt - sentToPlayer));
       }
     }
-    // Each answer's [question, bot send after the opening, send → stamp, delivery, stamp → script, opening (epoch)], ms, for a closer look.
+    // Each answer's [question, bot send after the opening, send → stamp, delivery, stamp → script, opening (epoch), round trip,
+    // loop busy, sent to the player after the opening, server time, counted time, reported], ms, for a closer look.
     if (process.env.BENCH_FAIR_DUMP) writeFileSync(process.env.BENCH_FAIR_DUMP, JSON.stringify(dump));
     const acks: Record<string, number> = {};
     for (const r of outcomes) for (const [k, v] of Object.entries(r.acks)) acks[k] = (acks[k] ?? 0) + v;
@@ -197,14 +219,17 @@ export async function runFairness(o: FairnessOptions) {
       delivery: summary(delivery),
       waited: summary(waited),
       toStamp: summary(toStamp),
+      emitCall: summary(emitCall),
       overReported: summary(overReported),
       rtt: summary(rtt.filter(Number.isFinite)),
+      loopBusy: summary(loopBusy.filter(Number.isFinite)),
       queueOld: summary(loss.queueOld),
       queueNew: summary(loss.queueNew),
       queueGiven: summary(given.unrounded),
       queueGivenPoints: summary(given.points),
       queueNewPoints: summary(given.pointsNoAllowance),
-      lostAPoint: { given: lostAPoint(given.points), noAllowance: lostAPoint(given.pointsNoAllowance) },
+      queueFromEmittedPoints: summary(given.pointsFromEmitted),
+      lostAPoint: { given: lostAPoint(given.points), noAllowance: lostAPoint(given.pointsNoAllowance), fromEmitted: lostAPoint(given.pointsFromEmitted) },
       fanoutOld: summary(loss.fanoutOld),
       fanoutNew: summary(loss.fanoutNew),
     };

@@ -175,9 +175,11 @@ async function reportFairness(databaseUrl: string) {
   console.log(`\nquestion delivery and timing, ms (delivery: after it opened, at the bots)\n${header}`);
   row('delivery', r.delivery);
   row('bot send → arrival stamp', r.toStamp);
+  row("bot's emit call", r.emitCall);
   // The wait inside the socket process, charged by the old rule only.
   row('arrival stamp → script', r.waited);
   row('round trip used (min of 4)', r.rtt);
+  row('loop busy before the read', r.loopBusy);
   row('counted − reported time', r.overReported);
   console.log(`\npoints a 1000-point answer lost (by the speed rule; negative: gained)\n${header}`);
   row('server queueing, old rule', r.queueOld);
@@ -185,10 +187,13 @@ async function reportFairness(databaseUrl: string) {
   row('  with the allowance', r.queueGiven);
   row('  whole points, given', r.queueGivenPoints);
   row('  whole, no allowance', r.queueNewPoints);
+  row('  whole, from emit return', r.queueFromEmittedPoints);
   row('fan-out position, old rule', r.fanoutOld);
   row('fan-out position, fair rule', r.fanoutNew);
   const pct = (x: number) => `${(100 * x).toFixed(2)} %`;
-  console.log(`answers that lost ≥ 1 whole point to queueing: ${pct(r.lostAPoint.given)} as given, ${pct(r.lostAPoint.noAllowance)} without the allowance`);
+  console.log(
+    `answers that lost ≥ 1 whole point to queueing: ${pct(r.lostAPoint.given)} as given, ${pct(r.lostAPoint.noAllowance)} without the allowance, ${pct(r.lostAPoint.fromEmitted)} timed from the emit's return`,
+  );
 }
 
 async function reportTicks(databaseUrl: string) {

@@ -52,6 +52,8 @@ export interface StoredAnswer {
   reportedMs?: number;
   /** The connection's measured round trip when it answered (0: not measured yet). */
   rttMs?: number;
+  /** How long the socket process's loop was busy before it read the answer (src/socket/arrival.ts); widens the allowance for a report. */
+  loopBusyMs?: number;
   /** When the answer arrived at the socket process, Redis's clock. */
   at: number;
   /** How long it waited between its arrival and this script (for diagnosis; it costs no points). */

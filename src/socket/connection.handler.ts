@@ -30,6 +30,7 @@ export function connectionHandler(
       // Stamped with the loop turn that read it (Socket.IO runs this in that turn, middleware being synchronous):
       // time spent waiting in this process never costs points.
       const arrivedAt = arrivals.stamp();
+      const loopBusyMs = arrivals.busyBeforeMs();
       if (typeof rawAck !== 'function') return;
       const ack = timedAck(rawAck, metrics.answerAck);
       // Stamped already: waiting out the room's question fan-out costs the player nothing.
@@ -52,7 +53,7 @@ export function connectionHandler(
       const { questionIndex, choice, text, reactionMs } = parsed.data;
       try {
         const answer = choice !== undefined ? { choice } : { text: (text ?? '').trim() };
-        const result = await answers.submit(roomCode, id, questionIndex, answer, { arrivedAt, rttMs: roundTrip(), reportedMs: reactionMs ?? null });
+        const result = await answers.submit(roomCode, id, questionIndex, answer, { arrivedAt, loopBusyMs, rttMs: roundTrip(), reportedMs: reactionMs ?? null });
         if (!result.ok) return ack({ ok: false, error: { code: result.code, message: result.message } });
         // Locked in; whether it was right is told only at the reveal, so the ack cannot leak the answer.
         // A question this answer completed was closed by the answer script itself (question.closable).

@@ -30,6 +30,8 @@ export type PlayerAnswer = { choice: number } | { text: string };
 export interface ArrivalTiming {
   /** Epoch ms on Redis's clock (see redis-clock.ts); null: when the script runs. */
   arrivedAt: number | null;
+  /** How long the socket process's loop was busy before the turn that read it: the most it can have waited unread (arrival.ts). */
+  loopBusyMs: number | null;
   /** The connection's measured round trip, null before the first measurement. */
   rttMs: number | null;
   /** The client's own reaction time, if it sent one. */
@@ -42,7 +44,7 @@ export interface TimingRules {
   answerGraceMs: number;
 }
 
-const UNSTAMPED: ArrivalTiming = { arrivedAt: null, rttMs: null, reportedMs: null };
+const UNSTAMPED: ArrivalTiming = { arrivedAt: null, loopBusyMs: null, rttMs: null, reportedMs: null };
 const floorOrNull = (ms: number | null) => (ms === null ? null : Math.floor(ms));
 
 type AnswerKeys = Parameters<typeof answerScript.run>[1];
@@ -151,6 +153,7 @@ export function createAnswerStore({ redis, keys, rules, pipelineMax = 32 }: { re
           allowanceCapMs: rules.allowanceCapMs,
           graceMs: rules.answerGraceMs,
           eventsMaxLength: EVENTS_MAX_LENGTH,
+          loopBusyMs: floorOrNull(timing.loopBusyMs),
         },
       );
       if (!r.ok) return { ok: false, code: r.code, message: REFUSALS[r.code] };

@@ -367,7 +367,13 @@ describe('the answer script', () => {
     it("clamps a stamp from the future to the script's own clock", async () => {
       const room = await openRoom({ openedAgoMs: 3000 });
 
-      const result = await answers.submit(room.code, 'ann', 0, { choice: CORRECT }, { arrivedAt: (await redisNow()) + 60_000, rttMs: null, reportedMs: null });
+      const result = await answers.submit(
+        room.code,
+        'ann',
+        0,
+        { choice: CORRECT },
+        { arrivedAt: (await redisNow()) + 60_000, loopBusyMs: null, rttMs: null, reportedMs: null },
+      );
 
       const after = await redisNow();
       if (!result.ok) throw new Error(result.message);
@@ -378,7 +384,7 @@ describe('the answer script', () => {
     it('clamps a stamp from before the question opened to its opening, never below', async () => {
       const room = await openRoom({ openedAgoMs: 3000 });
 
-      const result = await answers.submit(room.code, 'ann', 0, { choice: CORRECT }, { arrivedAt: 1, rttMs: null, reportedMs: null });
+      const result = await answers.submit(room.code, 'ann', 0, { choice: CORRECT }, { arrivedAt: 1, loopBusyMs: null, rttMs: null, reportedMs: null });
 
       expect(result).toMatchObject({ ok: true, receivedAt: room.openedAt, points: 1000 });
       expect(await stored(room.code, 0, 'ann')).toMatchObject({ elapsedMs: 0, serverMs: 0, at: room.openedAt });
@@ -388,7 +394,7 @@ describe('the answer script', () => {
       const room = await openRoom({ openedAgoMs: 5000 });
       const arrivedAt = (room.openedAt ?? 0) + 1000;
 
-      const result = await answers.submit(room.code, 'ann', 0, { choice: CORRECT }, { arrivedAt, rttMs: null, reportedMs: null });
+      const result = await answers.submit(room.code, 'ann', 0, { choice: CORRECT }, { arrivedAt, loopBusyMs: null, rttMs: null, reportedMs: null });
 
       expect(result).toMatchObject({ ok: true, receivedAt: arrivedAt, points: 950 });
     });
@@ -402,7 +408,7 @@ describe('the answer script', () => {
           'ann',
           0,
           { choice: CORRECT },
-          { arrivedAt: (room.deadlineAt ?? 0) - 1000, rttMs: null, reportedMs: null },
+          { arrivedAt: (room.deadlineAt ?? 0) - 1000, loopBusyMs: null, rttMs: null, reportedMs: null },
         );
 
         expect(result).toMatchObject({ ok: true, points: 550 });
@@ -417,14 +423,14 @@ describe('the answer script', () => {
           'ann',
           0,
           { choice: CORRECT },
-          { arrivedAt: (late.deadlineAt ?? 0) - 50, rttMs: null, reportedMs: null },
+          { arrivedAt: (late.deadlineAt ?? 0) - 50, loopBusyMs: null, rttMs: null, reportedMs: null },
         );
         const arrivedLate = await answers.submit(
           after.code,
           'ann',
           0,
           { choice: CORRECT },
-          { arrivedAt: (after.deadlineAt ?? 0) + 1, rttMs: null, reportedMs: null },
+          { arrivedAt: (after.deadlineAt ?? 0) + 1, loopBusyMs: null, rttMs: null, reportedMs: null },
         );
 
         expect(pastGrace).toMatchObject({ ok: false, code: 'TOO_LATE' });
@@ -443,7 +449,7 @@ describe('the answer script', () => {
       ]);
       // A second send (a reconnect) does not restart the clock.
       await rooms.recordSent(room.code, 0, [['ann', 4000]]);
-      const timing = { arrivedAt: openedAt + 1600, rttMs: null, reportedMs: null };
+      const timing = { arrivedAt: openedAt + 1600, loopBusyMs: null, rttMs: null, reportedMs: null };
 
       await answers.submit(room.code, 'ann', 0, { choice: CORRECT }, timing);
       await answers.submit(room.code, 'bob', 0, { choice: CORRECT }, { ...timing, arrivedAt: openedAt + 4000 });
@@ -458,13 +464,30 @@ describe('the answer script', () => {
       const room = await openRoom({ openedAgoMs: 5000 });
       const arrivedAt = (room.openedAt ?? 0) + 2000;
 
-      await answers.submit(room.code, 'ann', 0, { choice: CORRECT }, { arrivedAt, rttMs: 100, reportedMs: null });
-      await answers.submit(room.code, 'bob', 0, { choice: CORRECT }, { arrivedAt, rttMs: 400, reportedMs: 0 });
-      await answers.submit(room.code, 'cid', 0, { choice: CORRECT }, { arrivedAt, rttMs: 400, reportedMs: 1950 });
+      await answers.submit(room.code, 'ann', 0, { choice: CORRECT }, { arrivedAt, loopBusyMs: null, rttMs: 100, reportedMs: null });
+      await answers.submit(room.code, 'bob', 0, { choice: CORRECT }, { arrivedAt, loopBusyMs: null, rttMs: 400, reportedMs: 0 });
+      await answers.submit(room.code, 'cid', 0, { choice: CORRECT }, { arrivedAt, loopBusyMs: null, rttMs: 400, reportedMs: 1950 });
 
       expect(await stored(room.code, 0, 'ann')).toMatchObject({ serverMs: 2000, elapsedMs: 1950, rttMs: 100 });
       expect(await stored(room.code, 0, 'bob')).toMatchObject({ serverMs: 2000, elapsedMs: 2000 - TIMING.allowanceCapMs, reportedMs: 0 });
       expect(await stored(room.code, 0, 'cid')).toMatchObject({ serverMs: 2000, elapsedMs: 1950, reportedMs: 1950 });
+    });
+
+    it("believes a reported time down to round trip + the socket process's busy loop, still within the cap", async () => {
+      const room = await openRoom({ openedAgoMs: 5000 });
+      const arrivedAt = (room.openedAt ?? 0) + 2000;
+
+      await answers.submit(room.code, 'ann', 0, { choice: CORRECT }, { arrivedAt, loopBusyMs: 80, rttMs: 2, reportedMs: 1930 });
+      await answers.submit(room.code, 'bob', 0, { choice: CORRECT }, { arrivedAt, loopBusyMs: 80, rttMs: 2, reportedMs: 0 });
+      await answers.submit(room.code, 'cid', 0, { choice: CORRECT }, { arrivedAt, loopBusyMs: 5000, rttMs: 2, reportedMs: 0 });
+      const other = await openRoom({ openedAgoMs: 5000 });
+      await answers.submit(other.code, 'ann', 0, { choice: CORRECT }, { arrivedAt: (other.openedAt ?? 0) + 2000, loopBusyMs: 80, rttMs: 2, reportedMs: null });
+
+      expect(await stored(room.code, 0, 'ann')).toMatchObject({ serverMs: 2000, elapsedMs: 1930, loopBusyMs: 80 });
+      expect(await stored(room.code, 0, 'bob')).toMatchObject({ serverMs: 2000, elapsedMs: 1918 });
+      expect(await stored(room.code, 0, 'cid')).toMatchObject({ serverMs: 2000, elapsedMs: 2000 - TIMING.allowanceCapMs });
+      // No report: only half the round trip, as before.
+      expect(await stored(other.code, 0, 'ann')).toMatchObject({ serverMs: 2000, elapsedMs: 1999 });
     });
   });
 });

@@ -193,7 +193,7 @@ describe('a room of 10,000 players', () => {
               p.id,
               0,
               { choice: i % 3 === 0 ? 1 : 0 },
-              { arrivedAt: opened + ((i % 40) * SPREAD_MS) / 40, rttMs: null, reportedMs: null },
+              { arrivedAt: opened + ((i % 40) * SPREAD_MS) / 40, loopBusyMs: null, rttMs: null, reportedMs: null },
             ),
       ),
     );

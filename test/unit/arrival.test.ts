@@ -24,4 +24,36 @@ describe('the arrival stamp', () => {
 
     expect(arrivals.stamp()).toBe(1025);
   });
+
+  it('tells each turn how long the loop has been busy since it last sat idle, at most', async () => {
+    let t = 1000;
+    let idle = 0;
+    const arrivals = createArrivalClock(
+      () => t,
+      () => idle,
+    );
+    expect(arrivals.busyBeforeMs()).toBe(0);
+
+    // 100 ms pass, 30 of them idle: a message read now waited at most the other 70.
+    t += 100;
+    idle += 30;
+    await nextTurn();
+    expect(arrivals.stamp()).toBe(1100);
+    expect(arrivals.busyBeforeMs()).toBe(70);
+
+    // Later reads in the same turn share its figure.
+    t += 5;
+    expect(arrivals.busyBeforeMs()).toBe(70);
+
+    // No idle since: the loop may have been busy all along, so the whole gap since that turn (55 ms) adds to it.
+    t += 50;
+    await nextTurn();
+    expect(arrivals.busyBeforeMs()).toBe(70 + 55);
+
+    // After a wholly idle stretch, nothing.
+    t += 400;
+    idle += 405;
+    await nextTurn();
+    expect(arrivals.busyBeforeMs()).toBe(0);
+  });
 });

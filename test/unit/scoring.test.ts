@@ -50,20 +50,31 @@ describe('streak bonus', () => {
 
 describe('the time that counts, with the latency allowance', () => {
   it('credits half the measured round trip when the client reports nothing, up to the cap', () => {
-    expect(countedMs({ serverMs: 2000, rttMs: 100, reportedMs: null, capMs: 150 })).toBe(1950);
-    expect(countedMs({ serverMs: 2000, rttMs: 1000, reportedMs: null, capMs: 150 })).toBe(1850);
+    expect(countedMs({ serverMs: 2000, rttMs: 100, loopBusyMs: 0, reportedMs: null, capMs: 150 })).toBe(1950);
+    expect(countedMs({ serverMs: 2000, rttMs: 1000, loopBusyMs: 0, reportedMs: null, capMs: 150 })).toBe(1850);
   });
 
   it('takes a reported reaction time only within [server time − min(round trip, cap), server time]', () => {
-    expect(countedMs({ serverMs: 2000, rttMs: 120, reportedMs: 1900, capMs: 150 })).toBe(1900);
-    expect(countedMs({ serverMs: 2000, rttMs: 120, reportedMs: 0, capMs: 150 })).toBe(1880);
-    expect(countedMs({ serverMs: 2000, rttMs: 900, reportedMs: 0, capMs: 150 })).toBe(1850);
-    expect(countedMs({ serverMs: 2000, rttMs: 120, reportedMs: 5000, capMs: 150 })).toBe(2000);
+    expect(countedMs({ serverMs: 2000, rttMs: 120, loopBusyMs: 0, reportedMs: 1900, capMs: 150 })).toBe(1900);
+    expect(countedMs({ serverMs: 2000, rttMs: 120, loopBusyMs: 0, reportedMs: 0, capMs: 150 })).toBe(1880);
+    expect(countedMs({ serverMs: 2000, rttMs: 900, loopBusyMs: 0, reportedMs: 0, capMs: 150 })).toBe(1850);
+    expect(countedMs({ serverMs: 2000, rttMs: 120, loopBusyMs: 0, reportedMs: 5000, capMs: 150 })).toBe(2000);
+  });
+
+  it("widens the window by the time the server's loop was busy before reading the answer, still within the cap", () => {
+    // An honest report behind 60 ms of the server's own backlog is taken whole.
+    expect(countedMs({ serverMs: 2000, rttMs: 2, loopBusyMs: 60, reportedMs: 1940, capMs: 150 })).toBe(1940);
+    // A report of 0 gains at most round trip + busy, and never more than the cap.
+    expect(countedMs({ serverMs: 2000, rttMs: 2, loopBusyMs: 60, reportedMs: 0, capMs: 150 })).toBe(1938);
+    expect(countedMs({ serverMs: 2000, rttMs: 2, loopBusyMs: 900, reportedMs: 0, capMs: 150 })).toBe(1850);
+    expect(countedMs({ serverMs: 2000, rttMs: 2, loopBusyMs: 900, reportedMs: 0, capMs: 0 })).toBe(2000);
+    // Without a report the busy time is not credited: nobody knows how much of it the answer waited.
+    expect(countedMs({ serverMs: 2000, rttMs: 100, loopBusyMs: 60, reportedMs: null, capMs: 150 })).toBe(1950);
   });
 
   it('gives nothing without a measured round trip, or with the cap at 0', () => {
-    expect(countedMs({ serverMs: 2000, rttMs: null, reportedMs: 0, capMs: 150 })).toBe(2000);
-    expect(countedMs({ serverMs: 2000, rttMs: 300, reportedMs: 0, capMs: 0 })).toBe(2000);
-    expect(countedMs({ serverMs: 40, rttMs: 300, reportedMs: null, capMs: 150 })).toBe(0);
+    expect(countedMs({ serverMs: 2000, rttMs: null, loopBusyMs: 0, reportedMs: 0, capMs: 150 })).toBe(2000);
+    expect(countedMs({ serverMs: 2000, rttMs: 300, loopBusyMs: 0, reportedMs: 0, capMs: 0 })).toBe(2000);
+    expect(countedMs({ serverMs: 40, rttMs: 300, loopBusyMs: 0, reportedMs: null, capMs: 150 })).toBe(0);
   });
 });

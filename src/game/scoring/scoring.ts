@@ -24,6 +24,8 @@ export interface AnswerTiming {
   serverMs: number;
   /** The connection's measured round trip; null before the first measurement. */
   rttMs: number | null;
+  /** How long the socket process's loop was busy before it read the answer: the most the answer waited there unread. */
+  loopBusyMs: number;
   /** The client's own question-shown-to-tap time, if it sent one; never trusted beyond the bounds below. */
   reportedMs: number | null;
   /** The most the allowance may take off; 0 turns it off. */
@@ -32,12 +34,13 @@ export interface AnswerTiming {
 
 /**
  * The time that counts: the server's time less a latency allowance. A reported reaction time is used
- * only inside [serverMs − min(rtt, cap), serverMs], so a lying client gains at most the cap; without
- * a report, half the round trip (up to the cap) is credited. The answer Lua script computes the same.
+ * only inside [serverMs − min(rtt + loop busy, cap), serverMs], so a lying client gains at most the cap
+ * and an honest one is not charged for the server's busy loop; without a report, half the round trip
+ * (up to the cap) is credited. The answer Lua script computes the same.
  */
-export function countedMs({ serverMs, rttMs, reportedMs, capMs }: AnswerTiming): number {
+export function countedMs({ serverMs, rttMs, loopBusyMs, reportedMs, capMs }: AnswerTiming): number {
   const rtt = rttMs ?? 0;
-  const fastest = Math.max(serverMs - Math.min(rtt, capMs), 0);
+  const fastest = Math.max(serverMs - Math.min(rtt + loopBusyMs, capMs), 0);
   if (reportedMs !== null) return Math.min(Math.max(reportedMs, fastest), serverMs);
   return Math.max(serverMs - Math.min(Math.floor(rtt / 2), capMs), 0);
 }

@@ -11,7 +11,7 @@ export interface ResultsTiming {
 export function timingRule({ allowanceCapMs, reactionFloorMs, answerGraceMs }: ResultsTiming): TimingRule {
   const allowance =
     allowanceCapMs > 0
-      ? `Up to ${allowanceCapMs} ms of it is credited for network delay: half the connection's measured round trip, or the reaction time the player's app reported, used only within the round trip.`
+      ? `Up to ${allowanceCapMs} ms of it is credited for network delay: half the connection's measured round trip, or the reaction time the player's app reported, used only within the round trip plus the time the server was busy just before it read the answer.`
       : 'No allowance is made for network delay.';
   return {
     rule:

@@ -17,6 +17,7 @@ import { everyoneAnsweredLua } from './early-close.lua';
  * ARGV[7] the client's reported reaction time in ms, or ''    ARGV[8] the connection's round trip in ms, or ''
  * ARGV[9] latency allowance cap, ms    ARGV[10] grace after the deadline, ms
  * ARGV[11] approximate maximum length of the events stream
+ * ARGV[12] how long the socket process's loop was busy before it read the answer, ms, or '' (arrival.ts)
  *
  * Guarantees: the question is open (phase and index); only a player's first answer counts; points
  * follow the speed rule of src/game/scoring/scoring.ts. Time (docs/game.md, "Timing"): the arrival stamp is clamped
@@ -84,11 +85,12 @@ local serverMs = math.min(math.max(arrived - (room.openedAt + lag), 0), question
 -- countedMs() of src/game/scoring/scoring.ts: the allowance, and a reported time used only inside its bounds.
 local cap = tonumber(ARGV[9])
 local rtt = math.max(tonumber(ARGV[8]) or 0, 0)
+local busy = math.max(tonumber(ARGV[12]) or 0, 0)
 local reported = tonumber(ARGV[7])
 local elapsed
 if reported then
   reported = math.max(math.floor(reported), 0)
-  elapsed = math.min(math.max(reported, math.max(serverMs - math.min(rtt, cap), 0)), serverMs)
+  elapsed = math.min(math.max(reported, math.max(serverMs - math.min(rtt + busy, cap), 0)), serverMs)
 else
   elapsed = math.max(serverMs - math.min(math.floor(rtt / 2), cap), 0)
 end
@@ -103,7 +105,7 @@ elseif key.k ~= 'poll' then
   streak = 0
 end
 
-redis.call('HSET', KEYS[5], player, cjson.encode({choice = choice, text = text, correct = correct, points = points, elapsedMs = elapsed, serverMs = serverMs, reportedMs = reported, rttMs = math.floor(rtt), at = arrived, queuedMs = now - arrived, streak = streak}))
+redis.call('HSET', KEYS[5], player, cjson.encode({choice = choice, text = text, correct = correct, points = points, elapsedMs = elapsed, serverMs = serverMs, reportedMs = reported, rttMs = math.floor(rtt), loopBusyMs = math.floor(busy), at = arrived, queuedMs = now - arrived, streak = streak}))
 
 local answered = redis.call('HLEN', KEYS[5])
 local closable = 0
@@ -132,6 +134,7 @@ export const answer = defineScript({
     allowanceCapMs: arg.number,
     graceMs: arg.number,
     eventsMaxLength: arg.number,
+    loopBusyMs: arg.orEmpty(arg.number),
   },
   failures: {
     [-1]: ErrorCode.RoomNotFound,
