@@ -13,7 +13,7 @@ function refuse(code: ErrorBody['code'], message: string): ExtendedError {
 const CHECKED = Object.freeze({});
 
 /** Admits a socket only with a host or player token for a room that exists and knows it. */
-export function authMiddleware({ config, rooms }: RelayDeps) {
+export function authMiddleware({ config, reads }: RelayDeps) {
   const key = verificationKey(config.jwtSecret);
   return async (socket: QuizSocket, next: (err?: ExtendedError) => void) => {
     try {
@@ -29,9 +29,9 @@ export function authMiddleware({ config, rooms }: RelayDeps) {
       // Read together: one round trip, and less held in memory while thousands of players connect at once.
       const player = claims.kind === 'player';
       const [room, kicked, stored] = await Promise.all([
-        rooms.get(claims.room),
-        player ? rooms.isKicked(claims.room, claims.sub) : false,
-        player ? rooms.getPlayer(claims.room, claims.sub) : null,
+        reads.get(claims.room),
+        player ? reads.isKicked(claims.room, claims.sub) : false,
+        player ? reads.getPlayer(claims.room, claims.sub) : null,
       ]);
       if (!room) return next(refuse(ErrorCode.RoomNotFound, `Room ${claims.room} does not exist or has expired.`));
       if (claims.kind === 'host') {

@@ -14,7 +14,7 @@ export function connectionHandler(
   relay: Pick<RoomRelay, 'syncState' | 'freshest' | 'answerTurn'>,
   channels: { subscribed: (code: string) => Promise<void>; youSent: (socket: QuizSocket, you: PlayerYou) => void },
 ) {
-  const { rooms, answers, log, metrics, clock, config } = deps;
+  const { rooms, reads, answers, log, metrics, clock, config } = deps;
   const arrivals = createArrivalClock(clock.now);
 
   return async (socket: QuizSocket) => {
@@ -104,7 +104,7 @@ export function connectionHandler(
       if (!(await counted)) return void socket.disconnect(true);
       if (socket.disconnected) return;
       // Kicked while this connection was being admitted: the kick's own disconnect came too early for it.
-      if (await rooms.isKicked(roomCode, id)) {
+      if (await reads.isKicked(roomCode, id)) {
         socket.emit('room:closed', { reason: 'kicked', gameId: '' });
         return void socket.disconnect(true);
       }

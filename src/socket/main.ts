@@ -50,7 +50,10 @@ async function waitForDisconnects(io: QuizServer, timeoutMs: number): Promise<vo
 export async function attachSocket(http: HttpServer, config: ResolvedConfig, log: Logger, registry: Registry) {
   const keys = createKeys(config.namespace, config.eventPartitions);
   const redis = connectRedis(config, 'quizloop-socket', { log });
-  const adapterPub = connectRedis(config, 'quizloop-socket-adapter-pub', { log });
+  // Batched: each connection admitted publishes twice (replacing the player's older connections).
+  const adapterPub = connectRedis(config, 'quizloop-socket-adapter-pub', { autoPipeline: true, log });
+  // Read-only, so nothing depends on its order against the writes on `redis` (see connectRedis).
+  const reads = connectRedis(config, 'quizloop-socket-reads', { autoPipeline: true, log });
   const adapterSub = connectRedis(config, 'quizloop-socket-adapter-sub', { subscriber: true, log });
   const channelSub = connectRedis(config, 'quizloop-socket-rooms', { subscriber: true, log });
 
@@ -89,6 +92,7 @@ export async function attachSocket(http: HttpServer, config: ResolvedConfig, log
     log,
     keys,
     rooms,
+    reads: createRoomStore({ redis: reads, keys, ttlSeconds: config.roomTtlSeconds, instance }),
     answers: createAnswerStore({ redis, keys, rules: config.timing, pipelineMax: config.answerPipeline }),
     views: createViewReader({ redis, keys, leaderboardSize: config.limits.viewLeaderboardSize, now: clock.now }),
     metrics: createSocketMetrics(registry, { connected: () => io.of('/').sockets.size }, clock),
@@ -113,7 +117,7 @@ export async function attachSocket(http: HttpServer, config: ResolvedConfig, log
       // Each connection's disconnect handler still updates presence: quit Redis only after them.
       await waitForDisconnects(io, 1000);
       clock.stop();
-      await Promise.all([redis.quit(), adapterPub.quit(), adapterSub.quit(), channelSub.quit()]);
+      await Promise.all([redis.quit(), reads.quit(), adapterPub.quit(), adapterSub.quit(), channelSub.quit()]);
     },
   };
 }

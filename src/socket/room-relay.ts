@@ -27,7 +27,7 @@ function isNewer(a: Pick<HeldView, 'version' | 'seq'>, b: Pick<HeldView, 'versio
  * pipelined read for all the players it holds. Updates of one room are handled in order, so a slow
  * read never lets an old view overtake a new one.
  */
-export function createRoomRelay(io: QuizServer, { rooms, views, log, clock, config }: RelayDeps) {
+export function createRoomRelay(io: QuizServer, { rooms, reads, views, log, clock, config }: RelayDeps) {
   const questionCache = new Map<string, Question[]>();
   /** The last view forwarded per room: what `room:sync` and a new connection are answered from. */
   const held = new Map<string, HeldView>();
@@ -228,7 +228,7 @@ export function createRoomRelay(io: QuizServer, { rooms, views, log, clock, conf
     player: { id: string; nickname: string } | null,
   ): Promise<{ view: RoomView; you: PlayerYou | null; openedAt: number | null; seq: number } | null> {
     for (let attempt = 1; ; attempt++) {
-      const room = await rooms.get(code);
+      const room = await reads.get(code);
       if (!room) return null;
       const atVersion = (h: HeldView | undefined) => (h && h.version === room.version && h.view.gameId === room.gameId ? h : undefined);
       // A refresh keeps the version: the newer of the pushed view and one built for syncs.

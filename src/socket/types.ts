@@ -17,6 +17,11 @@ export interface RelayDeps {
   log: Logger;
   keys: Keys;
   rooms: RoomStore;
+  /**
+   * The reads that admit a connection and answer a sync, on a connection of their own that batches the
+   * commands of one turn into one write: thousands of players connecting cost a few writes, not one each.
+   */
+  reads: Pick<RoomStore, 'get' | 'isKicked' | 'getPlayer'>;
   answers: AnswerStore;
   views: ViewReader;
   metrics: SocketMetrics;

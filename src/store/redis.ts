@@ -17,8 +17,18 @@ export type QuizRedis = (Redis | Cluster) & ScriptCommands;
  */
 export function createRedis(
   url: string,
-  opts: { name: string; blocking?: boolean; rejectUnauthorized?: boolean; cluster?: ClusterNode[] | null; subscriber?: boolean; log?: Logger },
+  opts: {
+    name: string;
+    blocking?: boolean;
+    rejectUnauthorized?: boolean;
+    cluster?: ClusterNode[] | null;
+    subscriber?: boolean;
+    autoPipeline?: boolean;
+    log?: Logger;
+  },
 ): QuizRedis {
+  // Commands issued in one turn of the event loop go out as one write (and one read of the replies).
+  const batching = opts.autoPipeline ? { enableAutoPipelining: true } : {};
   const options = {
     connectionName: opts.name,
     maxRetriesPerRequest: opts.blocking ? null : 3,
@@ -28,6 +38,7 @@ export function createRedis(
   const redis = opts.cluster
     ? new Cluster(opts.cluster, {
         redisOptions: options,
+        ...batching,
         // A master restarting: wait for its slots to be served again rather than fail the command at once.
         retryDelayOnClusterDown: 200,
         retryDelayOnTryAgain: 100,
@@ -36,7 +47,7 @@ export function createRedis(
         // Subscribers hold one connection per shard for SSUBSCRIBE (sharded pub/sub).
         ...(opts.subscriber ? { shardedSubscribers: true } : {}),
       })
-    : new Redis(url, options);
+    : new Redis(url, { ...options, ...batching });
   for (const script of ALL_SCRIPTS) redis.defineCommand(script.command, { lua: script.lua });
   reportConnectionErrors(redis, opts.name, opts.log);
   return redis as QuizRedis;
@@ -69,8 +80,16 @@ export interface RedisTarget {
   redisTlsRejectUnauthorized: boolean;
 }
 
-/** A client of the configured Redis (or cluster). `subscriber`: for SUBSCRIBE/SSUBSCRIBE only. */
-export function connectRedis(target: RedisTarget, name: string, opts: { blocking?: boolean; subscriber?: boolean; log?: Logger } = {}): QuizRedis {
+/**
+ * A client of the configured Redis (or cluster). `subscriber`: for SUBSCRIBE/SSUBSCRIBE only. `autoPipeline`:
+ * commands wait for the end of the loop's turn and leave together, so their order against explicit MULTIs and
+ * pipelines on the same client is not kept; only for clients whose commands need no such order.
+ */
+export function connectRedis(
+  target: RedisTarget,
+  name: string,
+  opts: { blocking?: boolean; subscriber?: boolean; autoPipeline?: boolean; log?: Logger } = {},
+): QuizRedis {
   return createRedis(target.redisUrl, { name, ...opts, rejectUnauthorized: target.redisTlsRejectUnauthorized, cluster: target.redisClusterNodes });
 }
 
