@@ -20,35 +20,33 @@ const loopIdleMs = () => performance.eventLoopUtilization().idle;
  * (docs/game.md, "Timing"), which the allowance's cap still bounds.
  */
 export function createArrivalClock(now: () => number, idleMs: () => number = loopIdleMs) {
-  let turn: { at: number; busyBeforeMs: number } | null = null;
-  let previous: { at: number; idle: number; busyBeforeMs: number } | null = null;
+  /** The latest turn: when it began, the loop's idle time then, and its bound on the wait before it. */
+  let turn = { at: 0, idle: 0, busyBeforeMs: 0 };
+  let started = false;
+  let reading = false;
   const endTurn = () => {
-    turn = null;
+    reading = false;
   };
-  const startTurn = () => {
+  /** The turn reading now, begun at the first call in it. */
+  function current() {
+    if (reading) return turn;
     const at = now();
     const idle = idleMs();
-    let busyBeforeMs = 0;
-    if (previous) {
-      const gap = Math.max(at - previous.at, 0);
-      busyBeforeMs = idle > previous.idle ? Math.max(gap - (idle - previous.idle), 0) : previous.busyBeforeMs + gap;
-    }
-    previous = { at, idle, busyBeforeMs };
+    const gap = Math.max(at - turn.at, 0);
+    // Idle since the last turn: busy at most the rest of the gap. Not idle: busy all along, since before that turn too.
+    const busyBeforeMs = !started ? 0 : idle > turn.idle ? Math.max(gap - (idle - turn.idle), 0) : turn.busyBeforeMs + gap;
+    turn = { at, idle, busyBeforeMs };
+    started = true;
+    reading = true;
     // The check phase, right after this turn's reads: the next read is a new turn.
     setImmediate(endTurn);
-    return { at, busyBeforeMs };
-  };
+    return turn;
+  }
   return {
     /** The time of this turn's first read: called on every read, and by a handler for its message's stamp. */
-    stamp(): number {
-      turn ??= startTurn();
-      return turn.at;
-    },
+    stamp: (): number => current().at,
     /** How long the loop has been busy since it last sat idle, at most: the most a message read in this turn waited unread. */
-    busyBeforeMs(): number {
-      turn ??= startTurn();
-      return turn.busyBeforeMs;
-    },
+    busyBeforeMs: (): number => current().busyBeforeMs,
   };
 }
 export type ArrivalClock = ReturnType<typeof createArrivalClock>;
