@@ -80,6 +80,7 @@ const Env = z.object({
   SOCKET_FANOUT_ANSWER_WAIT_MS: z.coerce.number().int().min(0).max(10_000).default(50),
   SOCKET_ANSWER_PIPELINE: z.coerce.number().int().min(1).max(10_000).default(32),
   SOCKET_REFRESH_MIN_MS: z.coerce.number().int().min(0).max(10_000).default(250),
+  SOCKET_REFRESH_MS_PER_1000: z.coerce.number().int().min(0).max(10_000).default(250),
   DATA_DIR: z.string().default('.data'),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
   LOG_FORMAT: z.enum(['json', 'pretty']).optional(),
@@ -220,6 +221,8 @@ export interface Config {
   answerPipeline: number;
   /** The least time between two pushes of a room's view that changed without a new version (joins, kicks, locks). */
   refreshMinMs: number;
+  /** How much that least time grows per 1,000 members of the room on this process: a refresh writes to every one of them. */
+  refreshMsPer1000: number;
   dataDir: string;
   logLevel: z.infer<typeof Env>['LOG_LEVEL'];
   /** Readable lines instead of JSON: the default for `all` (npm start), JSON for the separate roles. */
@@ -356,6 +359,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, role?: 'api' | 
     fanoutAnswerWaitMs: e.SOCKET_FANOUT_ANSWER_WAIT_MS,
     answerPipeline: e.SOCKET_ANSWER_PIPELINE,
     refreshMinMs: e.SOCKET_REFRESH_MIN_MS,
+    refreshMsPer1000: e.SOCKET_REFRESH_MS_PER_1000,
     dataDir: e.DATA_DIR,
     logLevel: e.LOG_LEVEL,
     logPretty: e.LOG_FORMAT ? e.LOG_FORMAT === 'pretty' : role === 'all',

@@ -2,15 +2,13 @@ import type { ExtendedError } from 'socket.io';
 import { ErrorCode, type ErrorBody } from '../shared/error-codes';
 import { verificationKey, verifyToken } from '../shared/tokens';
 import type { QuizSocket, RelayDeps } from './types';
+import { releaseHandshake } from './upgrade-request';
 
 function refuse(code: ErrorBody['code'], message: string): ExtendedError {
   const err = new Error(message) as ExtendedError;
   err.data = { code, message } satisfies ErrorBody;
   return err;
 }
-
-/** What a handshake's `auth` becomes once its token is checked: one object for every connection. */
-const CHECKED = Object.freeze({});
 
 /** Admits a socket only with a host or player token for a room that exists and knows it. */
 export function authMiddleware({ config, reads }: RelayDeps) {
@@ -43,7 +41,7 @@ export function authMiddleware({ config, reads }: RelayDeps) {
       }
       socket.data = { kind: claims.kind, roomCode: claims.room, id: claims.sub, name: claims.name };
       // Read once: not kept for as long as the connection lives.
-      socket.handshake.auth = CHECKED;
+      releaseHandshake(socket.handshake);
       next();
     } catch (err) {
       next(refuse(ErrorCode.Internal, `Could not check the token: ${(err as Error).message}`));

@@ -17,7 +17,8 @@ import { createRedisClock } from '../store/redis-clock';
 import { type RoomStore, createRoomStore } from '../store/room-store';
 import { createViewReader } from '../store/view-reader';
 import { createRelay } from './relay';
-import type { QuizServer } from './types';
+import { sharedRead } from './shared-read';
+import type { QuizServer, RelayDeps } from './types';
 import { releaseUpgradeRequests } from './upgrade-request';
 
 /**
@@ -41,6 +42,11 @@ async function waitForDisconnects(io: QuizServer, timeoutMs: number): Promise<vo
   const deadline = Date.now() + timeoutMs;
   while (io.of('/').sockets.size > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
   await new Promise((resolve) => setImmediate(resolve));
+}
+
+/** The reads that admit connections and answer syncs: the room record read once for all who ask together. */
+function readsOf(store: RoomStore): RelayDeps['reads'] {
+  return { get: sharedRead(store.get), isKicked: store.isKicked, getPlayer: store.getPlayer };
 }
 
 /**
@@ -92,7 +98,7 @@ export async function attachSocket(http: HttpServer, config: ResolvedConfig, log
     log,
     keys,
     rooms,
-    reads: createRoomStore({ redis: reads, keys, ttlSeconds: config.roomTtlSeconds, instance }),
+    reads: readsOf(createRoomStore({ redis: reads, keys, ttlSeconds: config.roomTtlSeconds, instance })),
     answers: createAnswerStore({ redis, keys, rules: config.timing, pipelineMax: config.answerPipeline }),
     views: createViewReader({ redis, keys, leaderboardSize: config.limits.viewLeaderboardSize, now: clock.now }),
     metrics: createSocketMetrics(registry, { connected: () => io.of('/').sockets.size }, clock),

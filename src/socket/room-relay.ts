@@ -3,6 +3,7 @@ import { isEndPhase } from '../game/room-machine';
 import { ChannelMessage, parseMessage } from '../shared/events';
 import type { PlayerYou, Question, RoomView } from '../shared/room';
 import type { RoomState } from '../game/room-state';
+import { RANKS_BY_ZRANK } from '../store/view-reader';
 import { type QuizServer, type QuizSocket, type RelayDeps, ioRoom } from './types';
 
 /** A room's shared view of one version, as a writer published it (or this process built it). */
@@ -14,6 +15,20 @@ interface HeldView {
   /** When it was built (or arrived), in this process's order: of two views of a room, the higher is the newer. */
   seq: number;
 }
+
+/** The view of a room at its current version and the own states of the players who asked for it together. */
+interface SyncBatch {
+  view: RoomView;
+  yous: Map<string, PlayerYou>;
+  openedAt: number | null;
+  seq: number;
+}
+
+/** Players whose own states one sync batch reads: up to this many, each rank is a ZRANK (view-reader.ts). */
+const SYNC_BATCH_MAX = RANKS_BY_ZRANK;
+
+/** The most a room's refreshes are held apart, however many members it has here. */
+const REFRESH_FLOOR_MAX_MS = 10_000;
 
 /** Whether view `a` of a room is newer than `b`: a later version, or the same version built (or arrived) later here. */
 function isNewer(a: Pick<HeldView, 'version' | 'seq'>, b: Pick<HeldView, 'version' | 'seq'>): boolean {
@@ -219,14 +234,11 @@ export function createRoomRelay(io: QuizServer, { rooms, reads, views, log, cloc
   }
 
   /**
-   * What `room:sync` and a new connection get: the view this process holds for the room's current
-   * version (built once here if it has not pushed that version yet) and the player's own state read
-   * on its own. One read of the room record and one of the player's own state, whatever the room's size.
+   * The room's view at its current version (the one this process holds, or built once here if it has not
+   * pushed that version yet) and the own states of `players`, read together: one read of the room record
+   * and one of the own states, whatever the room's size. Null when the room is gone.
    */
-  async function syncState(
-    code: string,
-    player: { id: string; nickname: string } | null,
-  ): Promise<{ view: RoomView; you: PlayerYou | null; openedAt: number | null; seq: number } | null> {
+  async function syncBatch(code: string, players: { id: string; nickname: string }[]): Promise<SyncBatch | null> {
     for (let attempt = 1; ; attempt++) {
       const room = await reads.get(code);
       if (!room) return null;
@@ -239,11 +251,44 @@ export function createRoomRelay(io: QuizServer, { rooms, reads, views, log, cloc
         return null;
       }
       const view = { ...entry.view, serverNow: clock.now() };
-      if (!player) return { view, you: null, openedAt: entry.openedAt, seq: entry.seq };
-      const you = (await views.you(code, entry.view, [player]))?.get(player.id);
+      const yous = players.length ? await views.you(code, entry.view, players) : new Map<string, PlayerYou>();
       // The room moved on between the two reads: read both again.
-      if (you || attempt >= 3) return { view, you: you ?? null, openedAt: entry.openedAt, seq: entry.seq };
+      if (yous || attempt >= 3) return { view, yous: yous ?? new Map(), openedAt: entry.openedAt, seq: entry.seq };
     }
+  }
+
+  /**
+   * The syncs of a room asked for in one turn of the event loop (connections admitted together, `room:sync`s
+   * read together) share one batch, read once the turn is over: a lobby filling with thousands makes a few
+   * reads of a few commands each, not several commands and a transaction per player.
+   */
+  const syncing = new Map<string, { players: { id: string; nickname: string }[]; result: Promise<SyncBatch | null> }>();
+  function batchFor(code: string) {
+    const pending = syncing.get(code);
+    if (pending && pending.players.length < SYNC_BATCH_MAX) return pending;
+    const players: { id: string; nickname: string }[] = [];
+    const result = yieldLoop().then(() => {
+      if (syncing.get(code)?.players === players) syncing.delete(code);
+      return syncBatch(code, players);
+    });
+    const batch = { players, result };
+    syncing.set(code, batch);
+    return batch;
+  }
+
+  /**
+   * What `room:sync` and a new connection get: the view this process holds for the room's current
+   * version and the player's own state (see syncBatch), read with the other syncs of the room in this turn.
+   */
+  async function syncState(
+    code: string,
+    player: { id: string; nickname: string } | null,
+  ): Promise<{ view: RoomView; you: PlayerYou | null; openedAt: number | null; seq: number } | null> {
+    const batch = batchFor(code);
+    if (player) batch.players.push(player);
+    const synced = await batch.result;
+    if (!synced) return null;
+    return { view: synced.view, you: player ? (synced.yous.get(player.id) ?? null) : null, openedAt: synced.openedAt, seq: synced.seq };
   }
 
   /**
@@ -303,9 +348,11 @@ export function createRoomRelay(io: QuizServer, { rooms, reads, views, log, cloc
 
   /**
    * Joins can come in bursts: a refresh waiting covers every change before its read, and two refreshes of
-   * a room are sent at least SOCKET_REFRESH_MIN_MS apart, so a lobby filling with thousands is not pushed
-   * to everyone once per join. A change during a refresh's read asks for the next one: the last always goes
-   * out. The wait is a timer outside the room's queue, so a new version is never held behind it.
+   * a room are sent at least SOCKET_REFRESH_MIN_MS apart, and SOCKET_REFRESH_MS_PER_1000 more per 1,000 of
+   * its members here (at most 10 s), so a lobby filling with thousands is not pushed to everyone once per
+   * join, and its refreshes write about as many frames a second whatever its size. A change during a
+   * refresh's read asks for the next one: the last always goes out. The wait is a timer outside the room's
+   * queue, so a new version is never held behind it.
    */
   const refreshWaiting = new Set<string>();
   /** When each room's last refresh was sent (or its read began, while it reads). */
@@ -316,7 +363,9 @@ export function createRoomRelay(io: QuizServer, { rooms, reads, views, log, cloc
     refreshWhenDue(code);
   }
   function refreshWhenDue(code: string): void {
-    const wait = (lastRefresh.get(code) ?? Number.NEGATIVE_INFINITY) + config.refreshMinMs - Date.now();
+    const members = io.of('/').adapter.rooms.get(ioRoom.game(code))?.size ?? 0;
+    const floor = Math.min(Math.max(config.refreshMinMs, (members * config.refreshMsPer1000) / 1000), REFRESH_FLOOR_MAX_MS);
+    const wait = (lastRefresh.get(code) ?? Number.NEGATIVE_INFINITY) + floor - Date.now();
     if (wait > 0) {
       setTimeout(() => refreshWhenDue(code), wait).unref();
       return;

@@ -13,7 +13,7 @@ export type QuizServer = Server<ClientToServerEvents, ServerToClientEvents, Inte
 export type QuizSocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
 
 export interface RelayDeps {
-  config: Pick<Config, 'jwtSecret' | 'timing' | 'limits' | 'viewWaitMs' | 'fanoutSlice' | 'fanoutAnswerWaitMs' | 'refreshMinMs'>;
+  config: Pick<Config, 'jwtSecret' | 'timing' | 'limits' | 'viewWaitMs' | 'fanoutSlice' | 'fanoutAnswerWaitMs' | 'refreshMinMs' | 'refreshMsPer1000'>;
   log: Logger;
   keys: Keys;
   rooms: RoomStore;

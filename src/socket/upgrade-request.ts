@@ -23,3 +23,18 @@ export function releaseUpgradeRequests(engine: { on(event: 'connection', listene
     }
   });
 }
+
+/** What a handshake's `auth`, headers and query become once the connection is admitted: one object for every connection. */
+const READ = Object.freeze({});
+
+/**
+ * Lets go of what a connection's handshake carried once it has been read to admit it: the token
+ * (`auth`), the upgrade request's headers (Socket.IO keeps that object after the request itself is
+ * gone; a browser's is a kilobyte or two: user agent, cookies, languages) and its query. Nothing reads
+ * them later, and they would stay in memory for as long as the connection lives.
+ */
+export function releaseHandshake(handshake: { auth: object; headers: object; query: object }): void {
+  handshake.auth = READ;
+  handshake.headers = READ;
+  handshake.query = READ;
+}

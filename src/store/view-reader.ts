@@ -9,7 +9,7 @@ import { onlineCount } from './scripts/presence.lua';
 export const LEADERBOARD_SIZE = 10;
 
 /** Up to this many players' own states read their ranks by ZRANK each; more read the whole order once. */
-const RANKS_BY_ZRANK = 64;
+export const RANKS_BY_ZRANK = 64;
 
 /** Everything a finished room holds, for the results record. */
 export interface RoomSnapshot {

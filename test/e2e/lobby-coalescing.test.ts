@@ -72,3 +72,34 @@ describe('when players join a lobby in bursts', () => {
     expect(lone.shownAt - lone.joinedAt).toBeLessThan(FLOOR_MS * 0.8);
   });
 });
+
+describe('when players join a lobby with many members on the socket process', () => {
+  const MEMBERS = 20;
+  /** 10 ms per member (10,000 per 1,000): 21 members (the host and 20 players) hold refreshes 210 ms apart. */
+  const PER_1000 = 10_000;
+  let game: Game;
+  let hostFrom: number;
+
+  stackSuite('lobby-per-member', { env: { SOCKET_REFRESH_MIN_MS: '0', SOCKET_REFRESH_MS_PER_1000: String(PER_1000) } }, async (stack) => {
+    game = await openGame(stack, SETTINGS, MEMBERS);
+    const everyone = MEMBERS + 3 * WAVE;
+    hostFrom = game.host.frames.length;
+    // Three waves a moment apart: with the floor at 0 alone, each would be pushed as it came.
+    for (let w = 0; w < 3; w++) {
+      await Promise.all(Array.from({ length: WAVE }, (_, i) => stack.api.join(game.code, `Joiner ${w * WAVE + i}`)));
+      await new Promise((r) => setTimeout(r, 60));
+    }
+    await game.host.waitForView(`${everyone} players`, (v) => v.phase === 'lobby' && v.playerCount === everyone, 10_000);
+  });
+
+  afterAll(() => game?.closeAll());
+
+  it('holds a room’s refreshes apart by SOCKET_REFRESH_MS_PER_1000 for each 1,000 of its members there', () => {
+    const views = lobbyViews(game.host.frames, hostFrom);
+    expect(views.at(-1)?.payload.playerCount).toBe(MEMBERS + 3 * WAVE);
+    expect(views.length).toBeGreaterThanOrEqual(2);
+    const floorMs = ((MEMBERS + 1) * PER_1000) / 1000;
+    const gaps = views.slice(1).map((f, i) => f.at - (views[i] as ViewFrame).at);
+    for (const gap of gaps) expect(gap).toBeGreaterThan(floorMs * 0.8);
+  });
+});

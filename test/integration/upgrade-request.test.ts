@@ -5,7 +5,7 @@ import { runInNewContext } from 'node:vm';
 import { Server } from 'socket.io';
 import { io as connect } from 'socket.io-client';
 import { afterEach, describe, expect, it } from 'vitest';
-import { releaseUpgradeRequests } from '../../src/socket/upgrade-request';
+import { releaseHandshake, releaseUpgradeRequests } from '../../src/socket/upgrade-request';
 
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
@@ -61,5 +61,38 @@ describe('a connection once it is up', () => {
     const c = await connectedRequest(false);
     stop = c.stop;
     expect(await collected(c.request)).toBe(false);
+  });
+});
+
+describe('a connection once it is admitted', () => {
+  it('keeps neither the headers, the query nor the token of its handshake', async () => {
+    const http = createServer();
+    const io = new Server(http, { perMessageDeflate: false });
+    releaseUpgradeRequests(io.engine);
+    let headers: WeakRef<object> | null = null;
+    let token: unknown = null;
+    io.use((socket, next) => {
+      headers = new WeakRef(socket.handshake.headers);
+      token = socket.handshake.auth.token;
+      releaseHandshake(socket.handshake);
+      next();
+    });
+    await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
+    const client = connect(`http://127.0.0.1:${(http.address() as AddressInfo).port}`, {
+      transports: ['websocket'],
+      auth: { token: 'secret-token' },
+      extraHeaders: { 'x-big': 'x'.repeat(2000) },
+    });
+    try {
+      await new Promise<void>((resolve) => client.once('connect', () => resolve()));
+      expect(token).toBe('secret-token');
+      const [socket] = io.of('/').sockets.values();
+      expect(socket?.handshake.auth).toEqual({});
+      expect(socket?.handshake.query).toEqual({});
+      expect(await collected(headers as unknown as WeakRef<object>)).toBe(true);
+    } finally {
+      client.close();
+      await io.close();
+    }
   });
 });
