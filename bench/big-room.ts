@@ -1,6 +1,7 @@
 /**
  * One big room (issue 11): N players, bots in their own processes on one core, the socket
- * process(es) on the other. Even questions nobody answers (they run to their deadline: countdown
+ * process(es) on the other; Redis, the api and the worker on the bots' core unless told (`othersCpu`),
+ * so that one socket process has a core to itself as the raw server does. Even questions nobody answers (they run to their deadline: countdown
  * frames), odd ones everybody answers within 1 s of seeing them (the answer burst). The same
  * schedule then runs against a raw `ws` server (raw-ws-server.ts) with the same bots and the same
  * statistics, for the ratios.
