@@ -59,6 +59,17 @@ export function printBigRooms(results: { quizloop: Figures; raw: Figures | null;
       const errors = Object.entries(f?.errors ?? {});
       if (errors.length) console.log(`${side} refusals and failed joins: ${errors.map(([code, n]) => `${code} ×${n}`).join(', ')}`);
     }
+    for (const [side, f] of [
+      ['quizloop', quizloop],
+      ['raw ws', raw],
+    ] as const) {
+      // Which question sets the fan-out's p99: open → view p50 / p99 (open → written p99, written → at the bot p99), per question,
+      // and the share of a core the api, the worker and Redis each used over that fan-out.
+      const each = f?.perQuestion.map(
+        (q) => `q${q.index}${q.answered ? '*' : ''} ${ms(q.p50)}/${ms(q.p99)} (${ms(q.writtenP99)}, ${ms(q.transitP99)}; ${q.othersBusy.map(pct).join('/')} %)`,
+      );
+      if (each?.length) console.log(`${side} per question (* answered), p50/p99 ms (written p99, transit p99; api/worker/Redis busy): ${each.join('; ')}`);
+    }
     const c = quizloop.cost;
     if (c) {
       console.log(

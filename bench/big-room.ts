@@ -1,6 +1,7 @@
 /**
  * One big room (issue 11): N players, bots in their own processes on one core, the socket
- * process(es) on the other. Even questions nobody answers (they run to their deadline: countdown
+ * process(es) on the other; Redis, the api and the worker on the bots' core unless told (`othersCpu`),
+ * so that one socket process has a core to itself as the raw server does. Even questions nobody answers (they run to their deadline: countdown
  * frames), odd ones everybody answers within 1 s of seeing them (the answer burst). The same
  * schedule then runs against a raw `ws` server (raw-ws-server.ts) with the same bots and the same
  * statistics, for the ratios.
@@ -13,7 +14,7 @@ import type { RoomView } from '../src/shared/room';
 import { type FleetOptions, startFleet } from './bot-fleet';
 import type { BotClient, BotReport } from './bots';
 import { type CpuTrace, busyBetween, cpuNs, traceCpu } from './cpu-trace';
-import { CORES, json, serverNodeArgs, spawnNode, startGame, startRoles, stopProcess } from './harness';
+import { CORES, json, pinProcess, serverNodeArgs, spawnNode, startGame, startRoles, stopProcess } from './harness';
 import { type Sample, type SocketReading, collectGarbage, cpuBetween, quiet, readRedis, readServerAcks, readSockets, startSampler } from './probes';
 import { summary } from './stats';
 
@@ -32,6 +33,8 @@ export interface BigRoomOptions {
   scrapeMs: number;
   /** Also read RSS after a full garbage collection, before the players connect and once they have (it changes the heap they connect to). */
   gcReadings: boolean;
+  /** A core to pin Redis, the api and the worker to (taskset); unpinned when not given. */
+  othersCpu?: string;
 }
 
 type Summary = ReturnType<typeof summary>;
@@ -54,6 +57,8 @@ export interface Figures {
   /** The fan-out split at the view's `serverNow`: opening → written by the server, written → at the bot. */
   fanoutWritten: Summary;
   fanoutTransit: Summary;
+  /** Per question (by index): open → view p50 / p99, open → written p99, written → at the bot p99, ms: which question sets the p99. */
+  perQuestion: { index: number; answered: boolean; p50: number; p99: number; writtenP99: number; transitP99: number; othersBusy: number[] }[];
   lateness: Summary;
   ack: Summary;
   ackErrors: number;
@@ -102,6 +107,9 @@ function heapLine(label: string, from: SocketReading, to: SocketReading): string
   return `${label}: RSS ${MB(from.rssBytes)} → ${MB(to.rssBytes)}, young ${MB(from.newSpaceBytes)} → ${MB(to.newSpaceBytes)}, old ${MB(from.oldSpaceBytes)} → ${MB(to.oldSpaceBytes)}; scavenges ${gc('minor')}, mark-compacts ${gc('major')}`;
 }
 
+/** The processes beside the socket process and the bots (quizloop only), traced apart. */
+export const OTHERS = ['api', 'worker', 'redis'] as const;
+
 const burstOf = (questions: number) => Array.from({ length: questions }, (_, i) => i).filter((i) => i % 2 === 1);
 const bench = (line: string) => console.log(`bench: ${line}`);
 
@@ -114,20 +122,36 @@ function figures(
   const fanout: number[] = [];
   const fanoutOf: Record<'silent' | 'answered', number[]> = { silent: [], answered: [] };
   const split: Record<'written' | 'transit', number[]> = { written: [], transit: [] };
+  const perQuestion: Figures['perQuestion'] = [];
   for (const [k, arrivals] of Object.entries(r.questionArrivals)) {
     const open = r.opens[Number(k)];
     const kind = (r.answers[Number(k)] ?? 0) > 0 ? 'answered' : 'silent';
     if (open === undefined) continue;
     const written = r.questionWritten[Number(k)] ?? [];
+    const own: Record<'fanout' | 'written' | 'transit', number[]> = { fanout: [], written: [], transit: [] };
     for (const [i, at] of arrivals.entries()) {
-      fanout.push(at - open);
-      fanoutOf[kind].push(at - open);
+      own.fanout.push(at - open);
       const w = written[i];
       if (w !== undefined && Number.isFinite(w)) {
-        split.written.push(w - open);
-        split.transit.push(at - w);
+        own.written.push(w - open);
+        own.transit.push(at - w);
       }
     }
+    fanout.push(...own.fanout);
+    fanoutOf[kind].push(...own.fanout);
+    split.written.push(...own.written);
+    split.transit.push(...own.transit);
+    const { p50, p99 } = summary(own.fanout);
+    perQuestion.push({
+      index: Number(k),
+      answered: kind === 'answered',
+      p50,
+      p99,
+      writtenP99: summary(own.written).p99,
+      transitP99: summary(own.transit).p99,
+      // Redis, the api and the worker (quizloop only) over the fan-out: work beside the socket process and the bots.
+      othersBusy: OTHERS.map((group) => busyBetween(trace, group, open, Math.max(...own.fanout) + open)),
+    });
   }
   const last = Math.max(...Object.keys(r.revealEnds).map(Number));
   const due = r.revealEnds[last] ?? Math.min(...r.finishedArrivals);
@@ -139,6 +163,7 @@ function figures(
     fanoutAnswered: summary(fanoutOf.answered),
     fanoutWritten: summary(split.written),
     fanoutTransit: summary(split.transit),
+    perQuestion,
     lateness: summary(r.lateness),
     ack: summary(r.ackMs),
     ackErrors: r.ackErrors,
@@ -232,6 +257,7 @@ export async function runBigRoom(o: BigRoomOptions): Promise<Figures> {
   const roles = await startRoles(redis.url, o.databaseUrl, ns, {
     sockets: o.sockets,
     socketCpu: o.sockets === 1 ? CORES.server : undefined,
+    otherCpu: o.othersCpu,
     inspectSockets: o.gcReadings,
   });
   const { api, socketUrls } = roles;
@@ -241,6 +267,8 @@ export async function runBigRoom(o: BigRoomOptions): Promise<Figures> {
     return readSockets(socketUrls);
   };
   const redisClient = new Redis(redis.url);
+  const redisPid = Number(/process_id:(\d+)/.exec(await redisClient.info('server'))?.[1]);
+  if (o.othersCpu !== undefined) pinProcess(redisPid, o.othersCpu);
   let fleet: Awaited<ReturnType<typeof startFleet>> | null = null;
   try {
     const room = await json<{ code: string; hostToken: string }>(
@@ -264,7 +292,8 @@ export async function runBigRoom(o: BigRoomOptions): Promise<Figures> {
     const idleSeconds = (idleTo.at - idleFrom.at) / 1000;
     const connectedGc = await afterGc();
     const sampler = startSampler(socketUrls, roles.socketPids, redis.url, { scrapeEveryMs: o.scrapeMs });
-    const cpu = traceCpu({ bots: fleet.pids, server: roles.socketPids });
+    const pids = (pid: number | undefined) => (pid !== undefined && Number.isFinite(pid) ? [pid] : []);
+    const cpu = traceCpu({ bots: fleet.pids, server: roles.socketPids, api: pids(roles.apiPid), worker: pids(roles.workerPid), redis: pids(redisPid) });
     const started = Date.now();
     await startGame(api, room.code, room.hostToken);
     const inTime = await fleet.finished(gameTimeoutMs(o));

@@ -42,8 +42,10 @@ function reply<T>(child: ChildProcess, type: string): Promise<T> {
 export async function startFleet(o: FleetOptions) {
   // E.g. a young generation of a fixed size, so that the bots' own scavenges time the same in every run.
   const nodeArgs = (process.env.BENCH_BOT_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  // `--expose-gc`: each bot process collects its garbage once joined, so that what the joins left (quizloop's bots fetch
+  // tokens and get many lobby views; the raw bots do neither) is not collected by a mark-compact in the game, in some fan-out.
   const children = Array.from({ length: o.processes }, () =>
-    spawnNode([...nodeArgs, '--import', 'tsx', BOTS], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }, CORES.bots),
+    spawnNode(['--expose-gc', ...nodeArgs, '--import', 'tsx', BOTS], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }, CORES.bots),
   );
   const finished = Promise.all(children.map((child) => reply(child, 'finished')));
   finished.catch(() => undefined);

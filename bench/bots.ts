@@ -342,6 +342,8 @@ process.on('message', (m: ParentMessage) => {
     case 'join':
       expected = m.players;
       join(m).then(() => {
+        // What the joins left (HTTP clients, lobby views) collected now, not by a mark-compact in the game (bot-fleet.ts).
+        globalThis.gc?.();
         loopDelay.reset();
         process.send?.({ type: 'joined' });
       });

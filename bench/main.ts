@@ -9,7 +9,8 @@
  *    answer burst acks, connect → first view, the `finished` view's size and last arrival, the socket
  *    process's longest event-loop stall, RSS per player, CPU per message and per answer — then a raw
  *    `ws` server with the same bots and schedule, and the ratios quizloop / raw. The socket process is
- *    pinned to core 0 and the bot processes to core 1 (taskset);
+ *    pinned to core 0 and the bot processes to core 1 (taskset); Redis, the api and the worker to core 1 as well
+ *    (--others-core), so that the socket process has a core to itself as the raw server has (as in `fairness`);
  *  - rooms: many rooms of 2 players started together, countdown lateness (many-rooms.ts);
  *  - scale-out: 1 room of 10,000 players over 2 socket processes, with a 100 % delivery check;
  *  - sync-flood: one player flooding room:sync beside another room's game, that room's answer acks (sync-flood.ts).
@@ -27,6 +28,9 @@
  *   --scrape-ms 500            also scrape the socket processes' /metrics this often in the game (default: only at its
  *                              end; a scrape stalls a socket process ~15 ms at 5,000 players; the bench scraped every
  *                              500 ms before 2026-12-06)
+ *   --others-core bots         where big-room pins Redis, the api and the worker: `bots` (default, core 1: the socket process's
+ *                              core is its own, their work at a question's opening delays the bots instead), `server` (core 0:
+ *                              they delay the socket process's writes) or `none` (unpinned: the default before 2026-12-06)
  *   --gc-rss                   also RSS per player with a full garbage collection before both readings (big-room,
  *                              scale-out; it changes the heap the players connect to, so the plain figure too)
  * BENCH_PLAYERS (default 50), BENCH_QUESTIONS (default 6) size the ticks runs; BENCH_FAIR_PLAYERS
@@ -72,6 +76,7 @@ const { values: args } = parseArgs({
     'gc-rss': { type: 'boolean', default: false },
     'scrape-ms': { type: 'string', default: '0' },
     'bot-client': { type: 'string', default: 'wire' },
+    'others-core': { type: 'string', default: 'bots' },
   },
 });
 const numbers = (list: string) => list.split(',').map(Number);
@@ -238,11 +243,12 @@ function bigRoomOptions(players: number, sockets: number, databaseUrl: string): 
     gcReadings: args['gc-rss'],
     scrapeMs: Number(args['scrape-ms']),
     botClient: args['bot-client'] === 'socket.io-client' ? 'socket.io-client' : 'wire',
+    othersCpu: args['others-core'] === 'server' ? CORES.server : args['others-core'] === 'bots' ? CORES.bots : undefined,
   };
 }
 
 async function reportBigRooms(databaseUrl: string) {
-  console.log('quizloop bench: big rooms (socket process on core 0, bots on core 1; p99s compared)');
+  console.log(`quizloop bench: big rooms (socket process on core 0, bots on core 1, Redis/api/worker: ${args['others-core']}; p99s compared)`);
   for (const players of numbers(args.sizes ?? '')) {
     const o = bigRoomOptions(players, 1, databaseUrl);
     process.stdout.write(`running 1 room of ${players} players…\n`);
@@ -326,6 +332,11 @@ async function manyRooms(sizes: number[], databaseUrl: string): Promise<void> {
     console.log(
       `${String(r.rooms).padStart(7)} ${String(r.players).padStart(7)} ${String(r.finishedRooms).padStart(8)} ${String(s.n).padStart(7)} ${f(s.p50)} ${f(s.p95)} ${f(s.p99)} ${f(s.max)}  ${ratio.padStart(16)}  ${f(r.relay.p99)}`,
     );
+    // Which frames set the p99: by question and tick, and by the second (after the first start) they were due in.
+    const each = (list: { key: string | number; n: number; p99: number }[], label: (key: string | number) => string) =>
+      list.map((t) => `${label(t.key)} ${t.p99.toFixed(0)} (${t.n})`).join(', ');
+    console.log(`         p99 (frames) by tick: ${each(r.byTick, String)}`);
+    console.log(`         by due second after the first start: ${each(r.bySecond, (k) => `${k}s`)}`);
   }
   console.log('\nCPU time of the game (start to the last room finished) per room, ms; Redis commands per room (calls, µs)');
   for (const r of results) {

@@ -41,6 +41,15 @@ export async function runManyRooms(rooms: number, databaseUrl: string, playersPe
   const clients: Client[] = [];
   const lateness: number[] = [];
   const relayLateness: number[] = [];
+  /** Lateness at the players, by the frame's question and tick (`q0 t4`) and by its due second after the first start: which frames set the p99. */
+  const byTick = new Map<string, number[]>();
+  const bySecond = new Map<number, number[]>();
+  let firstStart = Number.NaN;
+  const keep = <K>(into: Map<K, number[]>, key: K, late: number) => {
+    const list = into.get(key) ?? [];
+    list.push(late);
+    into.set(key, list);
+  };
   try {
     const created = await pooled(
       Array.from({ length: rooms }, (_, i) => i),
@@ -60,7 +69,11 @@ export async function runManyRooms(rooms: number, databaseUrl: string, playersPe
         const c: Client = io(roles.socketUrl, { auth: { token: player.token }, transports: ['websocket'] });
         c.on('room:countdown', (m) => {
           const late = countdownLateness(m, QUESTION_SECONDS);
-          if (late !== null) lateness.push(late);
+          if (late !== null) {
+            lateness.push(late);
+            keep(byTick, `q${m.questionIndex} t${m.tick}`, late);
+            keep(bySecond, Math.floor((Date.now() - late - firstStart) / 1000), late);
+          }
           const relayed = countdownLateness(m, QUESTION_SECONDS, m.serverNow);
           if (relayed !== null) relayLateness.push(relayed);
         });
@@ -76,12 +89,24 @@ export async function runManyRooms(rooms: number, databaseUrl: string, playersPe
         clients.push(c);
       }
     });
-    const cpu = await gameCost(redis.url, { api: roles.apiPid, worker: roles.workerPid, socket: roles.socketPids[0] });
+    // The players are this process's own clients: its CPU is theirs (and the start requests').
+    const cpu = await gameCost(redis.url, { api: roles.apiPid, worker: roles.workerPid, socket: roles.socketPids[0], players: process.pid });
+    firstStart = Date.now();
     await Promise.all(created.map((room) => startGame(api, room.code, room.hostToken)));
     const game = 2 * (QUESTION_SECONDS + 2) * 1000;
     await Promise.race([done, new Promise((resolve) => setTimeout(resolve, game * 3))]);
     const cost = await cpu.stop(rooms);
-    return { rooms, players: rooms * playersPerRoom, finishedRooms, countdownLateness: summary(lateness), relay: summary(relayLateness), cost };
+    const summaries = <K>(of: Map<K, number[]>) => [...of].map(([key, list]) => ({ key, ...summary(list) }));
+    return {
+      rooms,
+      players: rooms * playersPerRoom,
+      finishedRooms,
+      countdownLateness: summary(lateness),
+      relay: summary(relayLateness),
+      byTick: summaries(byTick).sort((a, b) => a.key.localeCompare(b.key)),
+      bySecond: summaries(bySecond).sort((a, b) => a.key - b.key),
+      cost,
+    };
   } finally {
     for (const c of clients) c.close();
     roles.stop();

@@ -14,6 +14,7 @@ import { createAnswerStore } from '../store/answer-store';
 import { createKeys } from '../store/keys';
 import { connectRedis } from '../store/redis';
 import { createRedisClock } from '../store/redis-clock';
+import { warmChannelParser } from './warm-up';
 import { type RoomStore, createRoomStore } from '../store/room-store';
 import { createViewReader } from '../store/view-reader';
 import { createRelay } from './relay';
@@ -93,6 +94,8 @@ export async function attachSocket(http: HttpServer, config: ResolvedConfig, log
     },
     Math.round(instance.leaseMs / 3),
   );
+  // Before any room's first question view comes (its parse would be the first, and slower, at the fan-out's start).
+  warmChannelParser();
   createRelay(io, channelSub, {
     config,
     log,

@@ -86,8 +86,8 @@ export function createViewReader({
     standings,
     page,
 
-    /** The shared view: counts, the top of the standings, and the reveal's answer counts once revealed. */
-    async view(room: RoomState, questions: Question[], serverNow = now()): Promise<RoomView> {
+    /** The shared view: counts, the top of the standings, and the reveal's answer counts once revealed. `questions`: or a read of them under way. */
+    async view(room: RoomState, questions: Question[] | Promise<Question[]>, serverNow = now()): Promise<RoomView> {
       const code = room.code;
       const index = room.questionIndex;
       const phase = shownPhase(room);
@@ -100,9 +100,11 @@ export function createViewReader({
         .zrange(keys.ranking(code), 0, leaderboardSize - 1);
       if (inQuestion && phase === 'reveal') tx.hvals(keys.answers(code, index));
       else if (inQuestion) tx.hlen(keys.answers(code, index));
-      const [replies, online] = await Promise.all([
+      // The questions may still be on their way (a writer's read sent just before): they share this round trip.
+      const [replies, online, shown] = await Promise.all([
         tx.exec(),
         onlineCount.run(redis, { online: keys.online(code), instances: keys.instances(code), onlineCounts: keys.onlineCounts(code) }, {}),
+        questions,
       ]);
       const top = await entries(code, 0, (replies?.[2]?.[1] as string[] | undefined) ?? []);
       const answers = phase === 'reveal' && inQuestion ? ((replies?.[3]?.[1] as string[] | undefined) ?? []).map((a) => JSON.parse(a) as StoredAnswer) : [];
@@ -110,7 +112,7 @@ export function createViewReader({
       return buildRoomView(
         {
           room,
-          question: inQuestion ? (questions[index] ?? null) : null,
+          question: inQuestion ? (shown[index] ?? null) : null,
           playerCount: Number(replies?.[0]?.[1] ?? 0),
           onlineCount: online.ok ? online.online : 0,
           answeredCount,

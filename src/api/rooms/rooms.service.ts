@@ -36,8 +36,9 @@ export function createRoomsService(deps: ApiDeps) {
   const playerToken = (playerId: string, nickname: string, code: string) =>
     signToken(config.jwtSecret, { kind: 'player', sub: playerId, name: nickname, room: code });
 
+  /** The room's view; its questions are read in the same round trip as the view's counts, not before them. */
   async function viewOf(room: RoomState): Promise<RoomView> {
-    return views.view(room, await rooms.getQuestions(room.code));
+    return views.view(room, rooms.getQuestions(room.code));
   }
 
   /**
