@@ -19,6 +19,8 @@ const ROWS: Row[] = [
   { label: '… written → at the bot, p50 / p99', show: (f) => `${ms(f.fanoutTransit.p50)} / ${ms(f.fanoutTransit.p99)}` },
   { label: 'countdown frame lateness, p50 / p99 ms', show: (f) => `${ms(f.lateness.p50)} / ${ms(f.lateness.p99)}`, compare: (f) => f.lateness.p99 },
   { label: 'answer burst ack, p50 / p99 ms', show: (f) => `${ms(f.ack.p50)} / ${ms(f.ack.p99)}`, compare: (f) => f.ack.p99 },
+  { label: '… emit → server stamp, p50 / p99 ms', show: (f) => `${ms(f.ackUp.p50)} / ${ms(f.ackUp.p99)}` },
+  { label: '… server stamp → at the bot, p50 / p99', show: (f) => `${ms(f.ackDown.p50)} / ${ms(f.ackDown.p99)}` },
   { label: "… the server's own (bucket bounds), ms", show: (f) => `${ms(f.serverAck.p50)} / ${ms(f.serverAck.p99)}` },
   { label: 'connect → first view, p50 / p99 ms', show: (f) => `${ms(f.connect.p50)} / ${ms(f.connect.p99)}`, compare: (f) => f.connect.p99 },
   { label: 'question view, KB', show: (f) => kb(f.questionBytes) },

@@ -56,6 +56,9 @@ export interface Figures {
   fanoutTransit: Summary;
   lateness: Summary;
   ack: Summary;
+  /** The ack split at the server's arrival stamp: emit → stamp (the wire, and the server's loop before it read the answer), stamp → read by the bot. */
+  ackUp: Summary;
+  ackDown: Summary;
   ackErrors: number;
   connect: Summary;
   questionBytes: number;
@@ -141,6 +144,8 @@ function figures(
     fanoutTransit: summary(split.transit),
     lateness: summary(r.lateness),
     ack: summary(r.ackMs),
+    ackUp: summary(r.ackUpMs),
+    ackDown: summary(r.ackDownMs),
     ackErrors: r.ackErrors,
     connect: summary(r.connectMs),
     questionBytes: r.questionBytes,

@@ -11,6 +11,8 @@ export function emptyReport(): BotReport {
     revealEnds: {},
     lateness: [],
     ackMs: [],
+    ackUpMs: [],
+    ackDownMs: [],
     ackErrors: 0,
     errors: {},
     answers: {},
