@@ -21,6 +21,7 @@ const ROWS: Row[] = [
   { label: 'answer burst ack, p50 / p99 ms', show: (f) => `${ms(f.ack.p50)} / ${ms(f.ack.p99)}`, compare: (f) => f.ack.p99 },
   { label: '… emit → server stamp, p50 / p99 ms', show: (f) => `${ms(f.ackUp.p50)} / ${ms(f.ackUp.p99)}` },
   { label: '… server stamp → at the bot, p50 / p99', show: (f) => `${ms(f.ackDown.p50)} / ${ms(f.ackDown.p99)}` },
+  { label: "… bot's loop busy before, at most, p50 / p99", show: (f) => `${ms(f.ackBotBusy.p50)} / ${ms(f.ackBotBusy.p99)}` },
   { label: "… the server's own (bucket bounds), ms", show: (f) => `${ms(f.serverAck.p50)} / ${ms(f.serverAck.p99)}` },
   { label: 'connect → first view, p50 / p99 ms', show: (f) => `${ms(f.connect.p50)} / ${ms(f.connect.p99)}`, compare: (f) => f.connect.p99 },
   { label: 'question view, KB', show: (f) => kb(f.questionBytes) },

@@ -14,7 +14,18 @@ import { type FleetOptions, startFleet } from './bot-fleet';
 import type { BotClient, BotReport } from './bots';
 import { type CpuTrace, busyBetween, cpuNs, traceCpu } from './cpu-trace';
 import { CORES, json, serverNodeArgs, spawnNode, startGame, startRoles, stopProcess } from './harness';
-import { type Sample, type SocketReading, collectGarbage, cpuBetween, quiet, readRedis, readServerAcks, readSockets, startSampler } from './probes';
+import {
+  type Sample,
+  type SocketReading,
+  collectGarbage,
+  cpuBetween,
+  quiet,
+  readCommandStats,
+  readRedis,
+  readServerAcks,
+  readSockets,
+  startSampler,
+} from './probes';
 import { summary } from './stats';
 
 export interface BigRoomOptions {
@@ -59,6 +70,8 @@ export interface Figures {
   /** The ack split at the server's arrival stamp: emit → stamp (the wire, and the server's loop before it read the answer), stamp → read by the bot. */
   ackUp: Summary;
   ackDown: Summary;
+  /** How long the bot's own loop was busy before it read each ack, at most. */
+  ackBotBusy: Summary;
   ackErrors: number;
   connect: Summary;
   questionBytes: number;
@@ -146,6 +159,7 @@ function figures(
     ack: summary(r.ackMs),
     ackUp: summary(r.ackUpMs),
     ackDown: summary(r.ackDownMs),
+    ackBotBusy: summary(r.ackBotBusyMs),
     ackErrors: r.ackErrors,
     connect: summary(r.connectMs),
     questionBytes: r.questionBytes,
@@ -270,6 +284,7 @@ export async function runBigRoom(o: BigRoomOptions): Promise<Figures> {
     const connectedGc = await afterGc();
     const sampler = startSampler(socketUrls, roles.socketPids, redis.url, { scrapeEveryMs: o.scrapeMs });
     const cpu = traceCpu({ bots: fleet.pids, server: roles.socketPids });
+    await redisClient.config('RESETSTAT');
     const started = Date.now();
     await startGame(api, room.code, room.hostToken);
     const inTime = await fleet.finished(gameTimeoutMs(o));
@@ -281,6 +296,8 @@ export async function runBigRoom(o: BigRoomOptions): Promise<Figures> {
     // From after the forced collections (--gc-rss), so that these count only what the players caused.
     bench(heapLine(`${o.players} players connecting`, beforeGc ?? before, connected));
     bench(heapLine(`${o.players} players, the game`, connectedGc ?? connected, played));
+    // What held Redis in the game: a command queues every answer behind it.
+    bench(`${o.players} players, Redis's costliest commands in the game: ${await readCommandStats(redisClient)}`);
     const r = await fleet.report();
     const serverAck = await readServerAcks(socketUrls);
     return figures(

@@ -13,6 +13,7 @@ export function emptyReport(): BotReport {
     ackMs: [],
     ackUpMs: [],
     ackDownMs: [],
+    ackBotBusyMs: [],
     ackErrors: 0,
     errors: {},
     answers: {},

@@ -7,6 +7,7 @@
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { type Socket, io } from 'socket.io-client';
 import WebSocket from 'ws';
+import { createArrivalClock } from '../src/socket/arrival';
 import type { ClientToServerEvents, ServerToClientEvents } from '../src/shared/socket-events';
 import { emptyReport } from './bot-report';
 import { botNickname } from './nicknames';
@@ -58,6 +59,8 @@ export interface BotReport {
   /** The same split at the server's stamp of the answer (its arrival, in the ack): emit → stamp, stamp → ack read. */
   ackUpMs: number[];
   ackDownMs: number[];
+  /** Per ack: how long this bot process's loop had been busy before the turn that read it, at most (src/socket/arrival.ts): the most the bot itself can have added. */
+  ackBotBusyMs: number[];
   ackErrors: number;
   /** Refusals and failed joins, by code or reason. */
   errors: Record<string, number>;
@@ -104,6 +107,8 @@ const loopDelay = monitorEventLoopDelay({ resolution: 5 });
 loopDelay.enable();
 const lines: Line[] = [];
 let current = -1;
+/** Marks every message's turn, to bound how long the bot's own loop held each ack unread. */
+const turns = createArrivalClock(() => performance.now());
 
 function failed(reason: string): void {
   report.ackErrors++;
@@ -160,6 +165,7 @@ function player(order: JoinOrder, line: () => Line | undefined) {
             line()?.answer(index, (error, stampedAt) => {
               const read = performance.now();
               report.ackMs.push(read - sent);
+              report.ackBotBusyMs.push(turns.busyBeforeMs());
               if (stampedAt !== undefined) {
                 const stamp = stampedAt - performance.timeOrigin;
                 report.ackUpMs.push(stamp - sent);
@@ -256,6 +262,7 @@ async function joinWire(order: JoinOrder, url: string, token: string): Promise<v
   await new Promise<void>((resolve) => {
     let first = true;
     ws.on('message', (data: Buffer) => {
+      turns.stamp();
       const frame = String(data);
       if (frame === '2') return void ws.send('3');
       if (frame[0] === '0') return void ws.send(`40${JSON.stringify({ token })}`);
@@ -315,6 +322,7 @@ async function joinRaw(order: JoinOrder, url: string): Promise<void> {
   let first = true;
   await new Promise<void>((resolve) => {
     ws.on('message', (data: Buffer) => {
+      turns.stamp();
       const m = JSON.parse(String(data)) as { e: string; d: unknown; id?: number; at?: number };
       if (m.e === 'room:view') {
         handlers.view(m.d as ViewLike, () => data.length);
