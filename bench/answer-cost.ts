@@ -23,7 +23,7 @@ async function main() {
   const redis = createRedis(server.url, { name: 'answer-cost' });
   const keys = createKeys('answer-cost');
   const rooms = createRoomStore({ redis, keys, ttlSeconds: 3600, instance: { id: 'socket-a', leaseMs: 3_600_000 } });
-  const answers = createAnswerStore({ redis, keys, rules: { allowanceCapMs: 150, answerGraceMs: 500 } as never });
+  const answers = createAnswerStore({ redis, keys, rules: { allowanceCapMs: 150, answerGraceMs: 500 } });
   try {
     const [s] = await redis.time();
     const now = Number(s) * 1000;

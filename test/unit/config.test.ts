@@ -27,7 +27,7 @@ describe('connection settings in the environment', () => {
   });
 
   it('lets an answer that comes during a question fan-out wait 15 ms by default, or SOCKET_FANOUT_ANSWER_WAIT_MS', () => {
-    // 50 ms made a 5,000-player burst's ack p99 30–60 ms later (docs/capacity.md, "Answers parked 15 ms").
+    // 50 ms made a 5,000-player burst's ack p99 28–63 ms later in five pairs of six (docs/capacity.md, "The answer burst at 5,000: whose time the ack p99 is").
     expect(loadConfig({}, 'socket').fanoutAnswerWaitMs).toBe(15);
     expect(loadConfig({ SOCKET_FANOUT_ANSWER_WAIT_MS: '0' }, 'socket').fanoutAnswerWaitMs).toBe(0);
   });
