@@ -15,7 +15,18 @@ import { type FleetOptions, startFleet } from './bot-fleet';
 import type { BotClient, BotReport } from './bots';
 import { type CpuTrace, busyBetween, cpuNs, traceCpu } from './cpu-trace';
 import { CORES, json, pinProcess, serverNodeArgs, spawnNode, startGame, startRoles, stopProcess } from './harness';
-import { type Sample, type SocketReading, collectGarbage, cpuBetween, quiet, readRedis, readServerAcks, readSockets, startSampler } from './probes';
+import {
+  type Sample,
+  type SocketReading,
+  collectGarbage,
+  cpuBetween,
+  quiet,
+  readCommandStats,
+  readRedis,
+  readServerAcks,
+  readSockets,
+  startSampler,
+} from './probes';
 import { summary } from './stats';
 
 export interface BigRoomOptions {
@@ -61,6 +72,11 @@ export interface Figures {
   perQuestion: { index: number; answered: boolean; p50: number; p99: number; writtenP99: number; transitP99: number; othersBusy: number[] }[];
   lateness: Summary;
   ack: Summary;
+  /** The ack split at the server's arrival stamp: emit → stamp (the wire, and the server's loop before it read the answer), stamp → read by the bot. */
+  ackUp: Summary;
+  ackDown: Summary;
+  /** How long the bot's own loop was busy before it read each ack, at most. */
+  ackBotBusy: Summary;
   ackErrors: number;
   connect: Summary;
   questionBytes: number;
@@ -166,6 +182,9 @@ function figures(
     perQuestion,
     lateness: summary(r.lateness),
     ack: summary(r.ackMs),
+    ackUp: summary(r.ackUpMs),
+    ackDown: summary(r.ackDownMs),
+    ackBotBusy: summary(r.ackBotBusyMs),
     ackErrors: r.ackErrors,
     connect: summary(r.connectMs),
     questionBytes: r.questionBytes,
@@ -294,6 +313,7 @@ export async function runBigRoom(o: BigRoomOptions): Promise<Figures> {
     const sampler = startSampler(socketUrls, roles.socketPids, redis.url, { scrapeEveryMs: o.scrapeMs });
     const pids = (pid: number | undefined) => (pid !== undefined && Number.isFinite(pid) ? [pid] : []);
     const cpu = traceCpu({ bots: fleet.pids, server: roles.socketPids, api: pids(roles.apiPid), worker: pids(roles.workerPid), redis: pids(redisPid) });
+    await redisClient.config('RESETSTAT');
     const started = Date.now();
     await startGame(api, room.code, room.hostToken);
     const inTime = await fleet.finished(gameTimeoutMs(o));
@@ -305,6 +325,8 @@ export async function runBigRoom(o: BigRoomOptions): Promise<Figures> {
     // From after the forced collections (--gc-rss), so that these count only what the players caused.
     bench(heapLine(`${o.players} players connecting`, beforeGc ?? before, connected));
     bench(heapLine(`${o.players} players, the game`, connectedGc ?? connected, played));
+    // What held Redis in the game: a command queues every answer behind it.
+    bench(`${o.players} players, Redis's costliest commands in the game: ${await readCommandStats(redisClient)}`);
     const r = await fleet.report();
     const serverAck = await readServerAcks(socketUrls);
     return figures(

@@ -113,6 +113,9 @@ export function mergeReports(reports: BotReport[]): BotReport {
     out.connectMs.push(...r.connectMs);
     out.lateness.push(...r.lateness);
     out.ackMs.push(...r.ackMs);
+    out.ackUpMs.push(...r.ackUpMs);
+    out.ackDownMs.push(...r.ackDownMs);
+    out.ackBotBusyMs.push(...r.ackBotBusyMs);
     out.finishedArrivals.push(...r.finishedArrivals);
     out.finishedBytes = Math.max(out.finishedBytes, r.finishedBytes);
     out.questionBytes = Math.max(out.questionBytes, r.questionBytes);

@@ -7,6 +7,7 @@
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { type Socket, io } from 'socket.io-client';
 import WebSocket from 'ws';
+import { createArrivalClock } from '../src/socket/arrival';
 import type { ClientToServerEvents, ServerToClientEvents } from '../src/shared/socket-events';
 import { emptyReport } from './bot-report';
 import { botNickname } from './nicknames';
@@ -55,6 +56,11 @@ export interface BotReport {
   lateness: number[];
   /** Answer emit → ack, and how many acks were refusals. */
   ackMs: number[];
+  /** The same split at the server's stamp of the answer (its arrival, in the ack): emit → stamp, stamp → ack read. */
+  ackUpMs: number[];
+  ackDownMs: number[];
+  /** Per ack: how long this bot process's loop had been busy before the turn that read it, at most (src/socket/arrival.ts): the most the bot itself can have added. */
+  ackBotBusyMs: number[];
   ackErrors: number;
   /** Refusals and failed joins, by code or reason. */
   errors: Record<string, number>;
@@ -78,8 +84,8 @@ type Client = Socket<ServerToClientEvents, ClientToServerEvents>;
 
 /** One player's connection, whatever the server: how to answer and how to hang up. */
 interface Line {
-  /** `done` gets null when the answer was taken, else the refusal's code. */
-  answer(questionIndex: number, done: (error: string | null) => void): void;
+  /** `done` gets null when the answer was taken, else the refusal's code; and the server's arrival stamp (epoch ms) when the ack has one. */
+  answer(questionIndex: number, done: (error: string | null, stampedAt?: number) => void): void;
   close(): void;
 }
 
@@ -101,6 +107,8 @@ const loopDelay = monitorEventLoopDelay({ resolution: 5 });
 loopDelay.enable();
 const lines: Line[] = [];
 let current = -1;
+/** Marks every message's turn, to bound how long the bot's own loop held each ack unread. */
+const turns = createArrivalClock(() => performance.now());
 
 function failed(reason: string): void {
   report.ackErrors++;
@@ -154,8 +162,15 @@ function player(order: JoinOrder, line: () => Line | undefined) {
           report.answers[index] = (report.answers[index] ?? 0) + 1;
           setTimeout(() => {
             const sent = performance.now();
-            line()?.answer(index, (error) => {
-              report.ackMs.push(performance.now() - sent);
+            line()?.answer(index, (error, stampedAt) => {
+              const read = performance.now();
+              report.ackMs.push(read - sent);
+              report.ackBotBusyMs.push(turns.busyBeforeMs());
+              if (stampedAt !== undefined) {
+                const stamp = stampedAt - performance.timeOrigin;
+                report.ackUpMs.push(stamp - sent);
+                report.ackDownMs.push(read - stamp);
+              }
               if (error !== null) failed(error);
             });
           }, Math.random() * order.burstMs);
@@ -228,7 +243,7 @@ async function joinQuizloop(order: JoinOrder, target: Extract<BotTarget, { kind:
 async function joinWire(order: JoinOrder, url: string, token: string): Promise<void> {
   const started = performance.now();
   const ws = new WebSocket(`${url.replace(/^http/, 'ws')}/socket.io/?EIO=4&transport=websocket`, { perMessageDeflate: false });
-  const acks = new Map<number, (error: string | null) => void>();
+  const acks = new Map<number, (error: string | null, stampedAt?: number) => void>();
   let nextAck = 0;
   let closing = false;
   const handlers = player(order, () => line);
@@ -247,6 +262,7 @@ async function joinWire(order: JoinOrder, url: string, token: string): Promise<v
   await new Promise<void>((resolve) => {
     let first = true;
     ws.on('message', (data: Buffer) => {
+      turns.stamp();
       const frame = String(data);
       if (frame === '2') return void ws.send('3');
       if (frame[0] === '0') return void ws.send(`40${JSON.stringify({ token })}`);
@@ -260,8 +276,8 @@ async function joinWire(order: JoinOrder, url: string, token: string): Promise<v
       const m = JSON.parse(frame.slice(body)) as unknown[];
       if (kind === '43') {
         const id = Number(frame.slice(2, body));
-        const ack = m[0] as { ok: boolean; error?: { code: string } };
-        acks.get(id)?.(ack.ok ? null : (ack.error?.code ?? 'unknown'));
+        const ack = m[0] as { ok: boolean; error?: { code: string }; receivedAt?: number };
+        acks.get(id)?.(ack.ok ? null : (ack.error?.code ?? 'unknown'), ack.receivedAt);
         acks.delete(id);
         return;
       }
@@ -291,7 +307,7 @@ async function joinWire(order: JoinOrder, url: string, token: string): Promise<v
 async function joinRaw(order: JoinOrder, url: string): Promise<void> {
   const started = performance.now();
   const ws = new WebSocket(url, { perMessageDeflate: false });
-  const acks = new Map<number, (error: string | null) => void>();
+  const acks = new Map<number, (error: string | null, stampedAt?: number) => void>();
   let nextAck = 0;
   const handlers = player(order, () => line);
   const line: Line = {
@@ -306,7 +322,8 @@ async function joinRaw(order: JoinOrder, url: string): Promise<void> {
   let first = true;
   await new Promise<void>((resolve) => {
     ws.on('message', (data: Buffer) => {
-      const m = JSON.parse(String(data)) as { e: string; d: unknown; id?: number };
+      turns.stamp();
+      const m = JSON.parse(String(data)) as { e: string; d: unknown; id?: number; at?: number };
       if (m.e === 'room:view') {
         handlers.view(m.d as ViewLike, () => data.length);
         if (first) {
@@ -316,7 +333,7 @@ async function joinRaw(order: JoinOrder, url: string): Promise<void> {
         }
       } else if (m.e === 'room:countdown') handlers.countdown(m.d as CountdownLike);
       else if (m.e === 'ack' && m.id !== undefined) {
-        acks.get(m.id)?.(null);
+        acks.get(m.id)?.(null, m.at);
         acks.delete(m.id);
       }
     });

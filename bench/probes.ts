@@ -91,6 +91,22 @@ export async function readRedis(redis: Redis): Promise<{ cpuSeconds: number; com
   return { cpuSeconds: field('used_cpu_user') + field('used_cpu_sys'), commands: field('total_commands_processed') };
 }
 
+/** Redis's own time per command since the last `CONFIG RESETSTAT` (`INFO commandstats`), the costliest first. */
+export async function readCommandStats(redis: Redis, top = 6): Promise<string> {
+  const info = await redis.info('commandstats');
+  const rows = [...info.matchAll(/^cmdstat_(\S+):calls=(\d+),usec=(\d+),usec_per_call=([\d.]+)/gm)].map((m) => ({
+    name: m[1],
+    calls: Number(m[2]),
+    usec: Number(m[3]),
+    perCall: Number(m[4]),
+  }));
+  return rows
+    .sort((a, b) => b.usec - a.usec)
+    .slice(0, top)
+    .map((r) => `${r.name} ${r.calls} × ${r.perCall.toFixed(1)} µs = ${(r.usec / 1000).toFixed(0)} ms`)
+    .join(', ');
+}
+
 export interface Sample {
   at: number;
   socketCpu: number;

@@ -42,7 +42,8 @@ wss.on('connection', (ws) => {
   ws.on('message', (data: Buffer) => {
     const m = JSON.parse(String(data)) as { id: number };
     answered++;
-    ws.send(JSON.stringify({ e: 'ack', id: m.id, d: { ok: true } }));
+    // Stamped on reading, like quizloop's `receivedAt`: the bench splits the ack time there.
+    ws.send(JSON.stringify({ e: 'ack', id: m.id, d: { ok: true }, at: performance.timeOrigin + performance.now() }));
   });
 });
 

@@ -26,6 +26,12 @@ describe('connection settings in the environment', () => {
     expect(loadConfig({ REDIS_CLUSTER_NODES: 'redis-a:7000', EVENT_PARTITIONS: '64' }, 'worker').eventPartitions).toBe(64);
   });
 
+  it('lets an answer that comes during a question fan-out wait 15 ms by default, or SOCKET_FANOUT_ANSWER_WAIT_MS', () => {
+    // 50 ms made a 5,000-player burst's ack p99 28–63 ms later in five pairs of six (docs/capacity.md, "The answer burst at 5,000: whose time the ack p99 is").
+    expect(loadConfig({}, 'socket').fanoutAnswerWaitMs).toBe(15);
+    expect(loadConfig({ SOCKET_FANOUT_ANSWER_WAIT_MS: '0' }, 'socket').fanoutAnswerWaitMs).toBe(0);
+  });
+
   it.each([
     [{ REDIS_CLUSTER_NODES: 'redis-a' }, /REDIS_CLUSTER_NODES/],
     [{ EVENT_PARTITIONS: '0' }, /EVENT_PARTITIONS/],
