@@ -10,6 +10,7 @@ import path from 'node:path';
 import getPort from 'get-port';
 import { Redis } from 'ioredis';
 import { ensureRedisServer, startLocalRedis } from '../src/local/local-redis';
+import { loadConfig } from '../src/platform/config';
 import type { RoomView } from '../src/shared/room';
 import { type FleetOptions, startFleet } from './bot-fleet';
 import type { BotClient, BotReport } from './bots';
@@ -301,7 +302,13 @@ export async function runBigRoom(o: BigRoomOptions): Promise<Figures> {
     const beforeGc = await afterGc();
     fleet = await startFleet(fleetOptions(o, { kind: 'quizloop', api, code: room.code, socketUrls, client: o.botClient }));
     await fleet.join();
-    const settleStallMs = await quiet(socketUrls);
+    // A lobby's last refresh can come up to its floor after the last join (SOCKET_REFRESH_MIN_MS, more per
+    // 1,000 members): wait it out, so that it is charged to neither the idle rate nor the game.
+    const { refreshMinMs, refreshMsPer1000 } = loadConfig(process.env, 'socket');
+    const lobbyFloorMs = Math.min(10_000, Math.max(refreshMinMs, ((o.players / o.sockets) * refreshMsPer1000) / 1000));
+    let settleStallMs = await quiet(socketUrls);
+    await new Promise((r) => setTimeout(r, lobbyFloorMs));
+    settleStallMs = Math.max(settleStallMs, await quiet(socketUrls));
     const connected = await readSockets(socketUrls);
     // The idle rate (heartbeats, presence leases) is charged to no message.
     const socketCpu = () => roles.socketPids.reduce((a, pid) => a + cpuNs(pid), 0) / 1e9;
