@@ -11,6 +11,7 @@ import getPort from 'get-port';
 import { Redis } from 'ioredis';
 import { ensureRedisServer, startLocalRedis } from '../src/local/local-redis';
 import { loadConfig } from '../src/platform/config';
+import { refreshFloorMs } from '../src/socket/room-relay';
 import type { RoomView } from '../src/shared/room';
 import { type FleetOptions, startFleet } from './bot-fleet';
 import type { BotClient, BotReport } from './bots';
@@ -304,8 +305,7 @@ export async function runBigRoom(o: BigRoomOptions): Promise<Figures> {
     await fleet.join();
     // A lobby's last refresh can come up to its floor after the last join (SOCKET_REFRESH_MIN_MS, more per
     // 1,000 members): wait it out, so that it is charged to neither the idle rate nor the game.
-    const { refreshMinMs, refreshMsPer1000 } = loadConfig(process.env, 'socket');
-    const lobbyFloorMs = Math.min(10_000, Math.max(refreshMinMs, ((o.players / o.sockets) * refreshMsPer1000) / 1000));
+    const lobbyFloorMs = refreshFloorMs(o.players / o.sockets, loadConfig(process.env, 'socket'));
     let settleStallMs = await quiet(socketUrls);
     await new Promise((r) => setTimeout(r, lobbyFloorMs));
     settleStallMs = Math.max(settleStallMs, await quiet(socketUrls));

@@ -14,13 +14,13 @@ import { createAnswerStore } from '../store/answer-store';
 import { createKeys } from '../store/keys';
 import { connectRedis } from '../store/redis';
 import { createRedisClock } from '../store/redis-clock';
-import { warmChannelParser } from './warm-up';
 import { type RoomStore, createRoomStore } from '../store/room-store';
 import { createViewReader } from '../store/view-reader';
 import { createRelay } from './relay';
 import { sharedRead } from './shared-read';
 import type { QuizServer, RelayDeps } from './types';
 import { releaseUpgradeRequests } from './upgrade-request';
+import { warmChannelParser } from './warm-up';
 
 /**
  * How long a player told to reconnect still counts as online: enough for a client's backoff

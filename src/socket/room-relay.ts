@@ -30,6 +30,14 @@ const SYNC_BATCH_MAX = RANKS_BY_ZRANK;
 /** The most a room's refreshes are held apart, however many members it has here. */
 const REFRESH_FLOOR_MAX_MS = 10_000;
 
+/**
+ * The least time between two refreshes of a room with `members` members on this process:
+ * SOCKET_REFRESH_MIN_MS, or SOCKET_REFRESH_MS_PER_1000 per 1,000 members when that is longer, at most 10 s.
+ */
+export function refreshFloorMs(members: number, config: Pick<RelayDeps['config'], 'refreshMinMs' | 'refreshMsPer1000'>): number {
+  return Math.min(Math.max(config.refreshMinMs, (members * config.refreshMsPer1000) / 1000), REFRESH_FLOOR_MAX_MS);
+}
+
 /** Whether view `a` of a room is newer than `b`: a later version, or the same version built (or arrived) later here. */
 function isNewer(a: Pick<HeldView, 'version' | 'seq'>, b: Pick<HeldView, 'version' | 'seq'>): boolean {
   return a.version > b.version || (a.version === b.version && a.seq > b.seq);
@@ -363,8 +371,7 @@ export function createRoomRelay(io: QuizServer, { rooms, reads, views, log, cloc
     refreshWhenDue(code);
   }
   function refreshWhenDue(code: string): void {
-    const members = io.of('/').adapter.rooms.get(ioRoom.game(code))?.size ?? 0;
-    const floor = Math.min(Math.max(config.refreshMinMs, (members * config.refreshMsPer1000) / 1000), REFRESH_FLOOR_MAX_MS);
+    const floor = refreshFloorMs(io.of('/').adapter.rooms.get(ioRoom.game(code))?.size ?? 0, config);
     const wait = (lastRefresh.get(code) ?? Number.NEGATIVE_INFINITY) + floor - Date.now();
     if (wait > 0) {
       setTimeout(() => refreshWhenDue(code), wait).unref();
