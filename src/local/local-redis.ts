@@ -1,9 +1,10 @@
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Redis } from 'ioredis';
 import getPort from 'get-port';
+import { clearLeftover, pidWorkingIn, spawnGuarded, stopGuarded, track } from './guarded-server';
 import { AUTO_INSTALL_SETTING, type Say, aptInstall, aptUnpack, autoInstallRefusal, brewInstall, findOnPath, isDebianLike } from './system-packages';
 
 export interface LocalServer {
@@ -103,41 +104,32 @@ export async function ensureRedisServer(opts: { toolsDir: string; say: Say; env?
   throw new MissingRedisError(problems.join('; '));
 }
 
-/** Redis servers this process spawned and has not stopped yet: stopped when it exits, however it exits. */
-const running = new Set<ChildProcess>();
-process.once('exit', () => {
-  for (const child of running) child.kill('SIGTERM');
-});
-
 /**
  * Spawns redis-server on a free loopback port, with `hz 100` so BullMQ's delayed jobs (the game clock)
- * fire within about 10 ms. With `dataDir` it persists there (append-only file). It runs in a process
- * group of its own, so a Ctrl-C at the terminal reaches quizloop, which stops Redis last.
+ * fire within about 10 ms. With `dataDir` it persists there (append-only file). It runs under a guard (guarded-server.ts): Redis
+ * stops when this process does, however it ends, and a Ctrl-C at the terminal reaches quizloop first,
+ * which stops Redis last.
  */
-export async function startLocalRedis(opts: { dataDir?: string; hz?: number; server?: RedisServerBinary } = {}): Promise<LocalServer> {
+export async function startLocalRedis(opts: { dataDir?: string; hz?: number; server?: RedisServerBinary; say?: Say } = {}): Promise<LocalServer> {
   const server = opts.server ?? findRedisServer(undefined);
   if (!server) throw new MissingRedisError('none given');
   const port = await getPort();
   const args = ['--port', String(port), '--bind', '127.0.0.1', '--hz', String(opts.hz ?? 100), '--save', '', '--maxmemory-policy', 'noeviction'];
   if (opts.dataDir) {
     mkdirSync(opts.dataDir, { recursive: true });
-    args.push('--dir', path.resolve(opts.dataDir), '--appendonly', 'yes');
+    const dir = path.resolve(opts.dataDir);
+    // Two servers on one append-only file would corrupt it.
+    await clearLeftover({ server: 'redis-server', pid: pidWorkingIn(dir, 'redis-server'), dir, stop: 'SIGTERM' }, opts.say);
+    args.push('--dir', dir, '--appendonly', 'yes');
   } else {
     args.push('--appendonly', 'no');
   }
-  const child: ChildProcess = spawn(server.path, args, { stdio: ['ignore', 'ignore', 'pipe'], detached: true, env: { ...process.env, ...server.env } });
-  running.add(child);
-  child.once('exit', () => running.delete(child));
+  const child = track(spawnGuarded(server.path, args, { stop: 'SIGTERM', env: { ...process.env, ...server.env } }));
   let stderr = '';
   child.stderr?.on('data', (d) => (stderr += String(d)));
   child.on('error', (err) => (stderr += err.message));
   const url = `redis://127.0.0.1:${port}`;
-  const stop = () =>
-    new Promise<void>((resolve) => {
-      if (child.exitCode !== null || child.signalCode !== null) return resolve();
-      child.once('exit', () => resolve());
-      child.kill('SIGTERM');
-    });
+  const stop = () => stopGuarded(child);
 
   const deadline = Date.now() + 10_000;
   for (;;) {
