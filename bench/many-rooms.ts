@@ -44,6 +44,9 @@ export async function runManyRooms(rooms: number, databaseUrl: string, playersPe
   /** Lateness at the players, by the frame's question and tick (`q0 t4`) and by its due second after the first start: which frames set the p99. */
   const byTick = new Map<string, number[]>();
   const bySecond = new Map<number, number[]>();
+  /** The same frames' lateness when the socket process wrote them (their `serverNow`): the server's part of each figure. */
+  const byTickWritten = new Map<string, number[]>();
+  const bySecondWritten = new Map<number, number[]>();
   let firstStart = Number.NaN;
   const keep = <K>(into: Map<K, number[]>, key: K, late: number) => {
     const list = into.get(key) ?? [];
@@ -75,7 +78,11 @@ export async function runManyRooms(rooms: number, databaseUrl: string, playersPe
             keep(bySecond, Math.floor((Date.now() - late - firstStart) / 1000), late);
           }
           const relayed = countdownLateness(m, QUESTION_SECONDS, m.serverNow);
-          if (relayed !== null) relayLateness.push(relayed);
+          if (relayed !== null && late !== null) {
+            relayLateness.push(relayed);
+            keep(byTickWritten, `q${m.questionIndex} t${m.tick}`, relayed);
+            keep(bySecondWritten, Math.floor((Date.now() - late - firstStart) / 1000), relayed);
+          }
         });
         c.on('room:view', (v) => {
           if (v.phase !== 'finished' || finished) return;
@@ -96,15 +103,16 @@ export async function runManyRooms(rooms: number, databaseUrl: string, playersPe
     const game = 2 * (QUESTION_SECONDS + 2) * 1000;
     await Promise.race([done, new Promise((resolve) => setTimeout(resolve, game * 3))]);
     const cost = await cpu.stop(rooms);
-    const summaries = <K>(of: Map<K, number[]>) => [...of].map(([key, list]) => ({ key, ...summary(list) }));
+    const summaries = <K>(of: Map<K, number[]>, written: Map<K, number[]>) =>
+      [...of].map(([key, list]) => ({ key, ...summary(list), writtenP99: summary(written.get(key) ?? []).p99 }));
     return {
       rooms,
       players: rooms * playersPerRoom,
       finishedRooms,
       countdownLateness: summary(lateness),
       relay: summary(relayLateness),
-      byTick: summaries(byTick).sort((a, b) => a.key.localeCompare(b.key)),
-      bySecond: summaries(bySecond).sort((a, b) => a.key - b.key),
+      byTick: summaries(byTick, byTickWritten).sort((a, b) => a.key.localeCompare(b.key)),
+      bySecond: summaries(bySecond, bySecondWritten).sort((a, b) => a.key - b.key),
       cost,
     };
   } finally {

@@ -19,7 +19,9 @@ async function main(port: NonNullable<typeof parentPort>, config: ResolvedConfig
     log.warn('a countdown tick failed; the next one draws again', { err: err instanceof Error ? err.message : String(err) }),
   );
   const tickRooms = createRoomStore({ redis, keys: createKeys(config.namespace, config.eventPartitions), ttlSeconds: config.roomTtlSeconds });
-  const ticks = createTicks({ clock, redisClock, tickRooms }, (drawn) => port.postMessage({ type: 'drawn', drawn } satisfies FromTickThread));
+  const ticks = createTicks({ clock, redisClock, tickRooms, leadMs: config.countdownLeadMs }, (drawn) =>
+    port.postMessage({ type: 'drawn', drawn } satisfies FromTickThread),
+  );
   // Arms sent while the clock was being measured waited in the port; they arrive from here on.
   port.on('message', (m: ToTickThread) => {
     switch (m.type) {

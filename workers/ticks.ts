@@ -13,7 +13,7 @@ const STALE_TICK_MS = 1000;
 /** What a countdown needs of its room; small, so that it crosses to the ticks' thread cheaply. */
 export type TimedRoom = Pick<RoomState, 'code' | 'gameId' | 'version' | 'phase' | 'questionIndex'> & { deadlineAt: number; phaseStartedAt: number };
 
-/** A tick that was drawn, with what its script counted; `latenessMs`: its draw began this long after its instant. */
+/** A tick that was drawn, with what its script counted; `latenessMs`: its draw began this long after it was due to be drawn (its instant less the lead). */
 export interface TickDrawn {
   room: TimedRoom;
   n: number;
@@ -22,11 +22,15 @@ export interface TickDrawn {
   closable: boolean;
 }
 
-/** What drawing ticks takes: timers on Redis's clock, and the room store on a connection of the ticks' own (no job's command ahead of a tick). */
+/**
+ * What drawing ticks takes: timers on Redis's clock, the room store on a connection of the ticks' own (no job's
+ * command ahead of a tick), and how long before its instant a tick is drawn (COUNTDOWN_LEAD_MS).
+ */
 export interface TickDeps {
   clock: Clock;
   redisClock: RedisClock;
   tickRooms: RoomStore;
+  leadMs: number;
 }
 
 /** Arms a timed phase's countdown: `createTicks` in the ticks' own thread (tick-thread.ts), or in this one (tests). */
@@ -40,18 +44,21 @@ export interface TickArming {
  * would be a second write to every player at the busiest instant (docs/capacity.md). All of a phase's ticks are set on Redis's clock when the worker handles the phase's
  * event: timers, not BullMQ delayed jobs, which fire as late as Redis's timer and queue behind each
  * other when a thousand rooms fall due together. Each tick is one script call on the ticks' own
- * connection (`tickRooms`), so it waits behind no job's or event's command. Ticks only draw; what a
+ * connection (`tickRooms`), so it waits behind no job's or event's command, made `leadMs` before the
+ * tick's instant: the frame carries its instant (`dueAt`) and socket processes hold it until then, so the
+ * timer, the script, the publish and the relay's read are off the frame's time. Ticks only draw; what a
  * drawn tick found (`onDrawn`) may close a question early or end a game everyone left. The deadline's
  * advance is a durable job of its own, so ticks lost with a killed worker never hold a room; clients
  * draw from `deadlineAt` anyway.
  */
-export function createTicks({ clock, redisClock, tickRooms }: TickDeps, onDrawn: (drawn: TickDrawn) => void): TickArming {
+export function createTicks({ clock, redisClock, tickRooms, leadMs }: TickDeps, onDrawn: (drawn: TickDrawn) => void): TickArming {
   /** Phases already armed here, so an event handled twice does not draw every frame twice. */
   const armed = new Set<string>();
 
-  /** At the tick's instant, in one round trip: the countdown, drawn only while the room is still in that phase (the script checks). */
+  /** `leadMs` before the tick's instant, in one round trip: the countdown, drawn only while the room is still in that phase (the script checks). */
   async function draw(room: TimedRoom, n: number, due: number): Promise<void> {
     const fired = redisClock.now();
+    const drawAt = due - leadMs;
     const { drawn, vacantForMs, closable } = await tickRooms.drawTick(room.code, room.gameId, {
       kind: 'countdown',
       version: room.version,
@@ -59,8 +66,9 @@ export function createTicks({ clock, redisClock, tickRooms }: TickDeps, onDrawn:
       questionIndex: room.questionIndex,
       deadlineAt: room.deadlineAt,
       tick: n,
+      dueAt: due,
     });
-    if (drawn) onDrawn({ room, n, latenessMs: Math.max(0, fired - due), vacantForMs, closable });
+    if (drawn) onDrawn({ room, n, latenessMs: Math.max(0, fired - drawAt), vacantForMs, closable });
   }
 
   return {
@@ -72,7 +80,7 @@ export function createTicks({ clock, redisClock, tickRooms }: TickDeps, onDrawn:
       for (let n = 1; room.phaseStartedAt + TICK_MS * n < room.deadlineAt; n++) {
         const due = room.phaseStartedAt + TICK_MS * n;
         if (due < now - STALE_TICK_MS) continue;
-        clock.at(due, () => draw(room, n, due));
+        clock.at(due - leadMs, () => draw(room, n, due));
       }
       clock.at(room.deadlineAt, async () => void armed.delete(phase));
     },

@@ -59,6 +59,7 @@ const Env = z.object({
   REDIS_HZ: z.coerce.number().int().min(0).max(500).default(100),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(500).default(20),
   CLOCK_CONCURRENCY: z.coerce.number().int().min(1).max(10_000).default(1000),
+  COUNTDOWN_LEAD_MS: z.coerce.number().int().min(0).max(1000).default(50),
   ROOM_TTL_SECONDS: z.coerce.number().int().min(60).default(86_400),
   ROOM_IDLE_SECONDS: z.coerce.number().int().min(2).default(1800),
   ROOM_ABANDONED_SECONDS: z.coerce.number().int().min(2).default(60),
@@ -178,6 +179,8 @@ export interface Config {
   workerConcurrency: number;
   /** Jobs of the clock's queues (tick, advance) each worker runs at once; they mostly wait out a few ms. */
   clockConcurrency: number;
+  /** A countdown tick is drawn and published this long before its instant; socket processes hold the frame until then. */
+  countdownLeadMs: number;
   roomTtlSeconds: number;
   /** A lobby not started, or a game left paused, this long is ended by the worker. */
   roomIdleSeconds: number;
@@ -336,6 +339,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, role?: 'api' | 
     redisHz: e.REDIS_HZ,
     workerConcurrency: e.WORKER_CONCURRENCY,
     clockConcurrency: e.CLOCK_CONCURRENCY,
+    countdownLeadMs: e.COUNTDOWN_LEAD_MS,
     roomTtlSeconds: e.ROOM_TTL_SECONDS,
     roomIdleSeconds: e.ROOM_IDLE_SECONDS,
     roomAbandonedSeconds: e.ROOM_ABANDONED_SECONDS,

@@ -30,6 +30,11 @@ export const ChannelMessage = z.discriminatedUnion('kind', [
      * Optional so that during a rolling deploy a worker older than this field still has its frames drawn (without the number).
      */
     tick: z.number().int().nonnegative().optional(),
+    /**
+     * When the frame is due at the players (epoch ms, Redis clock): the worker draws it COUNTDOWN_LEAD_MS
+     * before, and socket processes hold it until then. Absent (a worker older than the field): sent at once.
+     */
+    dueAt: z.number().optional(),
     answeredCount: z.number().int(),
     playerCount: z.number().int(),
   }),

@@ -27,6 +27,9 @@ interface SyncBatch {
 /** Players whose own states one sync batch reads: up to this many, each rank is a ZRANK (view-reader.ts). */
 const SYNC_BATCH_MAX = RANKS_BY_ZRANK;
 
+/** The longest a countdown frame is held for its instant, whatever instant it names (COUNTDOWN_LEAD_MS is at most 1 s). */
+const COUNTDOWN_HOLD_MAX_MS = 1000;
+
 /** The most a room's refreshes are held apart, however many members it has here. */
 const REFRESH_FLOOR_MAX_MS = 10_000;
 
@@ -327,6 +330,23 @@ export function createRoomRelay(io: QuizServer, { rooms, reads, views, log, cloc
     });
   }
 
+  /**
+   * Runs `send` at `dueAt` (Redis clock), held at most COUNTDOWN_HOLD_MAX_MS; at once when it has passed or
+   * is absent. Held outside the room's queue: a new version is never held behind a frame's wait, and the frame,
+   * queued at its instant behind that version's push, is then dropped as older.
+   */
+  function atInstant(dueAt: number | undefined, send: () => void): void {
+    if (dueAt === undefined) return send();
+    const until = Math.min(dueAt, clock.now() + COUNTDOWN_HOLD_MAX_MS);
+    const wake = () => {
+      const wait = until - clock.now();
+      // Node's timers may fire a little before Redis's clock reaches the instant: wait out the rest.
+      if (wait > 0) setTimeout(wake, wait).unref();
+      else send();
+    };
+    wake();
+  }
+
   function dropKicked(code: string, playerId: string): void {
     const gameId = held.get(code)?.view.gameId ?? '';
     for (const s of members(code)) {
@@ -438,7 +458,7 @@ export function createRoomRelay(io: QuizServer, { rooms, reads, views, log, cloc
           // (published while the subscription was down, a Redis restart or failover). Push it first. The
           // first tick is 2 s into the phase; a phase shorter than that has none, and the next version's message brings it on.
           if ((held.get(code)?.version ?? 0) < m.version) enqueue(code, () => pushVersion(code, m.version));
-          return enqueue(code, () => pushCountdown(code, m));
+          return atInstant(m.dueAt, () => enqueue(code, () => pushCountdown(code, m)));
         case 'refresh':
           return enqueueRefresh(code);
         case 'kicked':

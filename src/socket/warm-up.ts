@@ -40,7 +40,7 @@ export const WARM_UP_MESSAGES: ChannelMessage[] = [
       podium: [{ rank: 1, nickname: 'player', score: 1000 }],
     },
   },
-  { kind: 'countdown', version: 2, phase: 'question', questionIndex: 0, deadlineAt: 2, tick: 1, answeredCount: 0, playerCount: 1 },
+  { kind: 'countdown', version: 2, phase: 'question', questionIndex: 0, deadlineAt: 2, tick: 1, dueAt: 1, answeredCount: 0, playerCount: 1 },
 ];
 
 /**

@@ -27,6 +27,8 @@ let queues: Queues;
 let clock: Clock;
 let redisClock: RedisClock;
 let ticks: ReturnType<typeof createTicks>;
+/** Ticks are drawn this long before their instant (COUNTDOWN_LEAD_MS), which the frame names. */
+const LEAD_MS = 300;
 
 function step(room: RoomState, t: Parameters<typeof transition>[1]) {
   const r = transition(room, t);
@@ -89,7 +91,7 @@ beforeAll(async () => {
       throw new Error('no webhook is called while someone is in the room');
     },
   } as unknown as WorkerDeps;
-  ticks = createTicks({ clock, redisClock, tickRooms: rooms }, afterTick(deps));
+  ticks = createTicks({ clock, redisClock, tickRooms: rooms, leadMs: LEAD_MS }, afterTick(deps));
 });
 
 afterAll(async () => {
@@ -101,7 +103,7 @@ afterAll(async () => {
 });
 
 describe("the worker's countdown ticks", () => {
-  it('publishes each tick of a question at its instant from 2 s on, once, numbered, however often the phase is armed', async () => {
+  it('publishes each tick of a question from 2 s on, once, numbered, its lead before its instant, however often the phase is armed', async () => {
     const room = await openQuestion();
     const got = countdownsOf(room.code);
     await new Promise((resolve) => setTimeout(resolve, 50));
@@ -112,10 +114,23 @@ describe("the worker's countdown ticks", () => {
 
     expect(got.map((g) => g.message)).toEqual(
       [1, 2].map((tick) =>
-        expect.objectContaining({ kind: 'countdown', tick, version: room.version, deadlineAt: room.deadlineAt, answeredCount: 0, playerCount: 0 }),
+        expect.objectContaining({
+          kind: 'countdown',
+          tick,
+          dueAt: room.phaseStartedAt + 2000 * tick,
+          version: room.version,
+          deadlineAt: room.deadlineAt,
+          answeredCount: 0,
+          playerCount: 0,
+        }),
       ),
     );
-    for (const { message, at } of got) if (message.kind === 'countdown') expect(at).toBeGreaterThanOrEqual(room.phaseStartedAt + 2000 * (message.tick ?? 0));
+    for (const { message, at } of got) {
+      if (message.kind !== 'countdown') continue;
+      // Drawn once its lead before the instant was reached, and (the machine not stalled) before the instant itself.
+      expect(at).toBeGreaterThanOrEqual((message.dueAt ?? 0) - LEAD_MS);
+      expect(at).toBeLessThan(message.dueAt ?? 0);
+    }
   }, 15_000);
 
   it('draws nothing once the room has moved on from the phase', async () => {
