@@ -16,12 +16,14 @@ process.on('exit', () => {
 const SOCKET_SEMI_SPACE_MB = '16';
 
 /**
- * Node flags of a server under test (a socket process, the raw `ws` server): its young generation as the
- * Procfile sets it, then the bench's own (BENCH_SOCKET_NODE_ARGS, e.g. `--trace-gc`), the last of a kind winning.
+ * Node flags of a server under test (a socket process, the raw `ws` server): its young generation (and old
+ * space, when SOCKET_OLD_SPACE_MB is set) as the Procfile sets them, then the bench's own
+ * (BENCH_SOCKET_NODE_ARGS, e.g. `--trace-gc`), the last of a kind winning.
  */
 export function serverNodeArgs(): string[] {
   const extra = (process.env.BENCH_SOCKET_NODE_ARGS ?? '').split(' ').filter(Boolean);
-  return [`--max-semi-space-size=${process.env.SOCKET_SEMI_SPACE_MB ?? SOCKET_SEMI_SPACE_MB}`, ...extra];
+  const oldSpace = process.env.SOCKET_OLD_SPACE_MB ? [`--max-old-space-size=${process.env.SOCKET_OLD_SPACE_MB}`] : [];
+  return [`--max-semi-space-size=${process.env.SOCKET_SEMI_SPACE_MB ?? SOCKET_SEMI_SPACE_MB}`, ...oldSpace, ...extra];
 }
 
 /** Whether `taskset` can pin processes to a core here (Linux with util-linux). */

@@ -1,13 +1,17 @@
 import { ErrorCode } from '../shared/error-codes';
-import { AnswerSubmit } from '../shared/socket-events';
+import { AnswerSubmit, type ClientToServerEvents } from '../shared/socket-events';
 import type { PlayerYou } from '../shared/room';
 import type { RoomRelay } from './room-relay';
 import { createArrivalClock } from './arrival';
 import { timedAck } from './timed-ack';
-import { trackRoundTrip } from './round-trip';
+import { createRoundTrips } from './round-trip';
 import { type QuizServer, type QuizSocket, type RelayDeps, ioRoom } from './types';
 
-/** Wires one admitted socket: membership, presence, the initial view, answers and sync. */
+/**
+ * Wires one admitted socket: membership, presence, the initial view, answers and sync. The handlers are
+ * the same functions for every socket (`this` is the socket); per socket only what they keep between
+ * events, in weak maps: thousands of connections hold no closures of their own here.
+ */
 export function connectionHandler(
   io: QuizServer,
   deps: RelayDeps,
@@ -16,92 +20,122 @@ export function connectionHandler(
 ) {
   const { rooms, reads, answers, log, metrics, clock, config } = deps;
   const arrivals = createArrivalClock(clock.now);
+  const roundTrips = createRoundTrips();
+  /** A socket's sync in flight: syncs that come meanwhile are answered with its result. */
+  const syncing = new WeakMap<QuizSocket, ReturnType<typeof relay.syncState>>();
+  /** A socket's presence update: whether it was counted (a player), or when it was (a host). */
+  const counted = new WeakMap<QuizSocket, Promise<unknown>>();
+  // Made when something is logged: a logger held by each of thousands of connections costs memory.
+  const logOf = (socket: QuizSocket) => log.child({ room: socket.data.roomCode, [socket.data.kind]: socket.data.id });
+
+  // Every message read marks its turn of the event loop, before Socket.IO decodes it (arrival.ts); a pong ends a round trip.
+  function onPacket(this: object, packet: { type: string }): void {
+    arrivals.stamp();
+    roundTrips.onPacket(this, packet);
+  }
+
+  async function onAnswer(this: QuizSocket, ...[payload, rawAck]: Parameters<ClientToServerEvents['answer:submit']>): Promise<void> {
+    // Stamped with the loop turn that read it (Socket.IO runs this in that turn, middleware being synchronous):
+    // time spent waiting in this process never costs points.
+    const arrivedAt = arrivals.stamp();
+    const loopBusyMs = arrivals.busyBeforeMs();
+    if (typeof rawAck !== 'function') return;
+    const ack = timedAck(rawAck, metrics.answerAck);
+    const { kind, roomCode, id } = this.data;
+    // Stamped already: waiting out the room's question fan-out costs the player nothing.
+    const turn = relay.answerTurn(roomCode);
+    if (turn) await turn;
+    if (kind !== 'player') {
+      return ack({ ok: false, error: { code: ErrorCode.NotAPlayer, message: 'Only players answer; this is a host connection.' } });
+    }
+    const parsed = AnswerSubmit.safeParse(payload);
+    if (!parsed.success) {
+      const why = parsed.error.issues.map((i) => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message)).join('; ');
+      return ack({
+        ok: false,
+        error: {
+          code: ErrorCode.BadRequest,
+          message: `An answer is { questionIndex, choice } with whole numbers from 0, or { questionIndex, text } for a type-answer question (${why}).`,
+        },
+      });
+    }
+    const { questionIndex, choice, text, reactionMs } = parsed.data;
+    try {
+      const answer = choice !== undefined ? { choice } : { text: (text ?? '').trim() };
+      const result = await answers.submit(roomCode, id, questionIndex, answer, {
+        arrivedAt,
+        loopBusyMs,
+        rttMs: roundTrips.of(this.conn),
+        reportedMs: reactionMs ?? null,
+      });
+      if (!result.ok) return ack({ ok: false, error: { code: result.code, message: result.message } });
+      // Locked in; whether it was right is told only at the reveal, so the ack cannot leak the answer.
+      // A question this answer completed was closed by the answer script itself (question.closable).
+      ack({ ok: true, questionIndex, ...answer, receivedAt: result.receivedAt });
+    } catch (err) {
+      logOf(this).error('answer failed', { err });
+      ack({ ok: false, error: { code: ErrorCode.Internal, message: 'The answer could not be recorded; try again.' } });
+    }
+  }
+
+  // At most one sync in flight per socket.
+  async function onSync(this: QuizSocket, ...[ack]: Parameters<ClientToServerEvents['room:sync']>): Promise<void> {
+    if (typeof ack !== 'function') return;
+    let pending = syncing.get(this);
+    if (!pending) {
+      const { kind, roomCode, id, name } = this.data;
+      pending = relay.syncState(roomCode, kind === 'player' ? { id, nickname: name } : null).finally(() => syncing.delete(this));
+      syncing.set(this, pending);
+    }
+    const state = await pending.catch(() => null);
+    if (!state) return ack({ ok: false, error: { code: ErrorCode.RoomNotFound, message: 'This room no longer exists.' } });
+    ack({ ok: true, view: state.view, you: state.you });
+  }
+
+  // Uncounted once its count is done (a player's: only if it was counted).
+  function onDisconnect(this: QuizSocket): void {
+    const { kind, roomCode, id } = this.data;
+    counted
+      .get(this)
+      ?.then((wasCounted) => (kind === 'host' ? rooms.hostPresence(roomCode, id, -1) : wasCounted ? rooms.presence(roomCode, id, -1) : 0))
+      .catch((err) => logOf(this).warn('presence update failed', { err }));
+  }
 
   return async (socket: QuizSocket) => {
     const { kind, roomCode, id } = socket.data;
-    // Made when something is logged: a logger held by each of thousands of connections costs memory.
-    const roomLog = () => log.child({ room: roomCode, [kind]: id });
     // Handlers first, before any await: Socket.IO drops events that arrive before their handler exists,
     // and a reconnecting client often syncs or re-sends its answer the moment it is connected.
-    const roundTrip = trackRoundTrip(socket);
-    // Every message read marks its turn of the event loop, before Socket.IO decodes it (arrival.ts).
-    socket.conn.on('packet', arrivals.stamp);
-    socket.on('answer:submit', async (payload, rawAck) => {
-      // Stamped with the loop turn that read it (Socket.IO runs this in that turn, middleware being synchronous):
-      // time spent waiting in this process never costs points.
-      const arrivedAt = arrivals.stamp();
-      const loopBusyMs = arrivals.busyBeforeMs();
-      if (typeof rawAck !== 'function') return;
-      const ack = timedAck(rawAck, metrics.answerAck);
-      // Stamped already: waiting out the room's question fan-out costs the player nothing.
-      const turn = relay.answerTurn(roomCode);
-      if (turn) await turn;
-      if (kind !== 'player') {
-        return ack({ ok: false, error: { code: ErrorCode.NotAPlayer, message: 'Only players answer; this is a host connection.' } });
-      }
-      const parsed = AnswerSubmit.safeParse(payload);
-      if (!parsed.success) {
-        const why = parsed.error.issues.map((i) => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message)).join('; ');
-        return ack({
-          ok: false,
-          error: {
-            code: ErrorCode.BadRequest,
-            message: `An answer is { questionIndex, choice } with whole numbers from 0, or { questionIndex, text } for a type-answer question (${why}).`,
-          },
-        });
-      }
-      const { questionIndex, choice, text, reactionMs } = parsed.data;
-      try {
-        const answer = choice !== undefined ? { choice } : { text: (text ?? '').trim() };
-        const result = await answers.submit(roomCode, id, questionIndex, answer, { arrivedAt, loopBusyMs, rttMs: roundTrip(), reportedMs: reactionMs ?? null });
-        if (!result.ok) return ack({ ok: false, error: { code: result.code, message: result.message } });
-        // Locked in; whether it was right is told only at the reveal, so the ack cannot leak the answer.
-        // A question this answer completed was closed by the answer script itself (question.closable).
-        ack({ ok: true, questionIndex, ...answer, receivedAt: result.receivedAt });
-      } catch (err) {
-        roomLog().error('answer failed', { err });
-        ack({ ok: false, error: { code: ErrorCode.Internal, message: 'The answer could not be recorded; try again.' } });
-      }
-    });
-
-    // At most one sync in flight per socket: syncs that come meanwhile are answered with its result.
-    let syncing: Promise<Awaited<ReturnType<typeof relay.syncState>>> | null = null;
-    socket.on('room:sync', async (ack) => {
-      if (typeof ack !== 'function') return;
-      syncing ??= relay.syncState(roomCode, kind === 'player' ? { id, nickname: socket.data.name } : null).finally(() => (syncing = null));
-      const state = await syncing.catch(() => null);
-      if (!state) return ack({ ok: false, error: { code: ErrorCode.RoomNotFound, message: 'This room no longer exists.' } });
-      ack({ ok: true, view: state.view, you: state.you });
-    });
+    roundTrips.track(socket.conn);
+    socket.conn.on('packet', onPacket);
+    socket.on('answer:submit', onAnswer);
+    socket.on('room:sync', onSync);
 
     if (kind === 'host') {
-      const counted = rooms.hostPresence(roomCode, id, 1);
-      counted.catch((err) => roomLog().warn('presence update failed', { err }));
-      socket.on('disconnect', () => {
-        counted.then(() => rooms.hostPresence(roomCode, id, -1)).catch((err) => roomLog().warn('presence update failed', { err }));
-      });
+      const hostCounted = rooms.hostPresence(roomCode, id, 1);
+      hostCounted.catch((err) => logOf(socket).warn('presence update failed', { err }));
+      counted.set(socket, hostCounted);
+      socket.on('disconnect', onDisconnect);
     }
     if (kind === 'player') {
       // Counted and uncounted from the start: a connection that drops while this handler awaits must not
       // stay counted as online, or the question would wait for a player who is gone.
       // Handled at once: a Redis error here must not become an unhandled rejection that ends the process.
-      const counted = rooms.presence(roomCode, id, 1).then(
+      const playerCounted = rooms.presence(roomCode, id, 1).then(
         () => true,
         (err) => {
-          roomLog().warn('presence update failed', { err });
+          logOf(socket).warn('presence update failed', { err });
           return false;
         },
       );
-      socket.on('disconnect', () => {
-        counted.then((wasCounted) => (wasCounted ? rooms.presence(roomCode, id, -1) : 0)).catch((err) => roomLog().warn('presence update failed', { err }));
-      });
+      counted.set(socket, playerCounted);
+      socket.on('disconnect', onDisconnect);
       // A second connection with the same token replaces the first, on whichever instance it is: two
       // broadcasts, no cluster-wide lookup. This socket is excepted: the adapter may apply its own request
       // to itself after the socket has joined.
       io.to(ioRoom.player(id)).except(socket.id).emit('room:closed', { reason: 'replaced', gameId: '' });
       io.in(ioRoom.player(id)).except(socket.id).disconnectSockets(true);
       // Not counted as online, the player could be left out of early close: let the client connect again.
-      if (!(await counted)) return void socket.disconnect(true);
+      if (!(await playerCounted)) return void socket.disconnect(true);
       if (socket.disconnected) return;
       // Kicked while this connection was being admitted: the kick's own disconnect came too early for it.
       if (await reads.isKicked(roomCode, id)) {
@@ -128,7 +162,7 @@ export function connectionHandler(
       if (kind === 'player' && state.view.phase === 'question' && state.openedAt !== null) {
         const lag = Math.min(clock.now() - state.openedAt, config.timing.sendLagCapMs);
         // Not recorded, the player is timed from the opening: a loss of fairness, never of the connection.
-        await rooms.recordSent(roomCode, state.view.questionIndex, [[id, lag]]).catch((err) => roomLog().warn('send time not recorded', { err }));
+        await rooms.recordSent(roomCode, state.view.questionIndex, [[id, lag]]).catch((err) => logOf(socket).warn('send time not recorded', { err }));
       }
     }
   };

@@ -31,10 +31,13 @@ const READ = Object.freeze({});
  * Lets go of what a connection's handshake carried once it has been read to admit it: the token
  * (`auth`), the upgrade request's headers (Socket.IO keeps that object after the request itself is
  * gone; a browser's is a kilobyte or two: user agent, cookies, languages) and its query. Nothing reads
- * them later, and they would stay in memory for as long as the connection lives.
+ * them later, and they would stay in memory for as long as the connection lives. The same for the
+ * request's URL and the time as text (`issued` keeps it as a number): strings of their own per connection.
  */
-export function releaseHandshake(handshake: { auth: object; headers: object; query: object }): void {
+export function releaseHandshake(handshake: { auth: object; headers: object; query: object; url: string; time: string }): void {
   handshake.auth = READ;
   handshake.headers = READ;
   handshake.query = READ;
+  handshake.url = '';
+  handshake.time = '';
 }

@@ -65,7 +65,7 @@ describe('a connection once it is up', () => {
 });
 
 describe('a connection once it is admitted', () => {
-  it('keeps neither the headers, the query nor the token of its handshake', async () => {
+  it('keeps neither the headers, the query, the URL, the time as text nor the token of its handshake', async () => {
     const http = createServer();
     const io = new Server(http, { perMessageDeflate: false });
     releaseUpgradeRequests(io.engine);
@@ -89,6 +89,8 @@ describe('a connection once it is admitted', () => {
       const [socket] = io.of('/').sockets.values();
       expect(socket?.handshake.auth).toEqual({});
       expect(socket?.handshake.query).toEqual({});
+      expect(socket?.handshake.url).toBe('');
+      expect(socket?.handshake.time).toBe('');
       expect(await collected(headers as unknown as WeakRef<object>)).toBe(true);
     } finally {
       client.close();
