@@ -3,7 +3,7 @@ import { readFileSync, readdirSync, readlinkSync } from 'node:fs';
 import path from 'node:path';
 
 /** The guard's name in `ps`: a server whose parent carries it belongs to a running quizloop. */
-export const GUARD_NAME = 'quizloop-guard';
+const GUARD_NAME = 'quizloop-guard';
 
 /**
  * The guard, run by `sh`: starts the server, then waits for the end of its stdin, a pipe whose only
@@ -45,19 +45,6 @@ export function stopGuarded(child: ChildProcess): Promise<void> {
     child.once('exit', () => resolve());
     child.stdin?.end();
   });
-}
-
-/** Guarded servers this process spawned and has not stopped: their guards see the pipe close when it exits. */
-const running = new Set<ChildProcess>();
-process.once('exit', () => {
-  for (const child of running) child.stdin?.destroy();
-});
-
-/** Tracks a guarded server until it exits, so that an exit of this process closes its pipe at once. */
-export function track(child: ChildProcess): ChildProcess {
-  running.add(child);
-  child.once('exit', () => running.delete(child));
-  return child;
 }
 
 function commandLine(pid: number): string | null {

@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import getPort from 'get-port';
-import { DataDirInUseError, clearLeftover, pidFromFile, spawnGuarded, stopGuarded, track } from './guarded-server';
+import { DataDirInUseError, clearLeftover, pidFromFile, spawnGuarded, stopGuarded } from './guarded-server';
 import type { LocalServer } from './local-redis';
 
 const USER = 'postgres';
@@ -132,14 +132,12 @@ function spawnPostgres(binary: string, databaseDir: string, port: number, asRoot
   const ids = asRoot
     ? { uid: Number(execFileSync('id', ['-u', USER], { encoding: 'utf8' })), gid: Number(execFileSync('id', ['-g', USER], { encoding: 'utf8' })) }
     : {};
-  const child = track(
-    spawnGuarded(binary, ['-D', databaseDir, '-p', String(port), '-h', '127.0.0.1'], {
-      ...ids,
-      stop: 'SIGINT',
-      // English messages: readiness is read from the log.
-      env: { ...process.env, LC_MESSAGES: 'C' },
-    }),
-  );
+  const child = spawnGuarded(binary, ['-D', databaseDir, '-p', String(port), '-h', '127.0.0.1'], {
+    ...ids,
+    stop: 'SIGINT',
+    // English messages: readiness is read from the log.
+    env: { ...process.env, LC_MESSAGES: 'C' },
+  });
   return new Promise((resolve, reject) => {
     child.stderr?.on('data', (chunk: Buffer) => {
       const message = chunk.toString('utf8');

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Redis } from 'ioredis';
 import getPort from 'get-port';
-import { clearLeftover, pidWorkingIn, spawnGuarded, stopGuarded, track } from './guarded-server';
+import { clearLeftover, pidWorkingIn, spawnGuarded, stopGuarded } from './guarded-server';
 import { AUTO_INSTALL_SETTING, type Say, aptInstall, aptUnpack, autoInstallRefusal, brewInstall, findOnPath, isDebianLike } from './system-packages';
 
 export interface LocalServer {
@@ -124,7 +124,7 @@ export async function startLocalRedis(opts: { dataDir?: string; hz?: number; ser
   } else {
     args.push('--appendonly', 'no');
   }
-  const child = track(spawnGuarded(server.path, args, { stop: 'SIGTERM', env: { ...process.env, ...server.env } }));
+  const child = spawnGuarded(server.path, args, { stop: 'SIGTERM', env: { ...process.env, ...server.env } });
   let stderr = '';
   child.stderr?.on('data', (d) => (stderr += String(d)));
   child.on('error', (err) => (stderr += err.message));

@@ -109,12 +109,12 @@ export function connectionHandler(
     socket.conn.on('packet', onPacket);
     socket.on('answer:submit', onAnswer);
     socket.on('room:sync', onSync);
+    socket.on('disconnect', onDisconnect);
 
     if (kind === 'host') {
       const hostCounted = rooms.hostPresence(roomCode, id, 1);
       hostCounted.catch((err) => logOf(socket).warn('presence update failed', { err }));
       counted.set(socket, hostCounted);
-      socket.on('disconnect', onDisconnect);
     }
     if (kind === 'player') {
       // Counted and uncounted from the start: a connection that drops while this handler awaits must not
@@ -128,7 +128,6 @@ export function connectionHandler(
         },
       );
       counted.set(socket, playerCounted);
-      socket.on('disconnect', onDisconnect);
       // A second connection with the same token replaces the first, on whichever instance it is: two
       // broadcasts, no cluster-wide lookup. This socket is excepted: the adapter may apply its own request
       // to itself after the socket has joined.
