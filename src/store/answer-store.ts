@@ -1,10 +1,11 @@
+import { Redis } from 'ioredis';
 import { normalizeAnswerText } from '../shared/answer-text';
 import { ErrorCode } from '../shared/error-codes';
 import { EVENTS_MAX_LENGTH } from './event-bus';
 import type { Keys } from './keys';
 import type { QuizRedis } from './redis';
 import { answer as answerScript } from './scripts/answer.lua';
-import type { FailureCode } from './scripts/define-script';
+import type { FailureCode, KeyList } from './scripts/define-script';
 
 export type AnswerResult =
   | { ok: true; points: number; closable: boolean; answeredCount: number; version: number; receivedAt: number }
@@ -51,22 +52,51 @@ type AnswerKeys = Parameters<typeof answerScript.run>[1];
 type AnswerArgs = Parameters<typeof answerScript.run>[2];
 type AnswerReply = Awaited<ReturnType<typeof answerScript.run>>;
 interface Queued {
-  keys: AnswerKeys;
+  keys: KeyList<AnswerKeys>;
   args: AnswerArgs;
   done: (reply: AnswerReply) => void;
   failed: (err: unknown) => void;
 }
 
+/** The rooms' and questions' key lists kept (a socket process serves a few rooms at a time; more only costs rebuilding). */
+const KEY_LISTS_KEPT = 1024;
+
 /**
- * Answers submitted in one turn of the event loop are sent at its end, one pipeline per room (one write
- * to Redis instead of one per answer; a room's keys share one hash tag, so a pipeline stays in one
- * cluster slot), or as soon as a room has `pipelineMax` waiting: in a burst one turn reads hundreds,
- * and Redis, on another core, runs the first ones' scripts while this process still reads the rest.
+ * Answers submitted in one turn of the event loop are sent at its end, room by room in one write to Redis
+ * instead of one per answer, or as soon as a room has `pipelineMax` waiting: in a burst one turn reads
+ * hundreds, and Redis, on another core, runs the first ones' scripts while this process still reads the rest.
  * Each answer's script still runs on its own, in the order the answers were submitted.
  */
 export function createAnswerStore({ redis, keys, rules, pipelineMax = 32 }: { redis: QuizRedis; keys: Keys; rules: TimingRules; pipelineMax?: number }) {
   let queued = new Map<string, Queued[]>();
   let scheduled = false;
+  /** A question's 13 key names, built once per room and question rather than per answer. */
+  const keyLists = new Map<string, KeyList<AnswerKeys>>();
+
+  function keyListOf(code: string, questionIndex: number): KeyList<AnswerKeys> {
+    const id = `${questionIndex}:${code}`;
+    let list = keyLists.get(id);
+    if (list) return list;
+    list = answerScript.keyList({
+      room: keys.room(code),
+      answerKey: keys.answerKey(code),
+      players: keys.players(code),
+      online: keys.online(code),
+      answers: keys.answers(code, questionIndex),
+      scores: keys.scores(code),
+      streaks: keys.streaks(code),
+      times: keys.times(code),
+      reconnecting: keys.reconnecting(code),
+      sent: keys.sent(code, questionIndex),
+      instances: keys.instances(code),
+      events: keys.events(code),
+      closeScan: keys.closeScan(code, questionIndex),
+    });
+    // The oldest goes first: Map keeps insertion order.
+    if (keyLists.size >= KEY_LISTS_KEPT) keyLists.delete(keyLists.keys().next().value as string);
+    keyLists.set(id, list);
+    return list;
+  }
 
   function send(): void {
     scheduled = false;
@@ -76,11 +106,27 @@ export function createAnswerStore({ redis, keys, rules, pipelineMax = 32 }: { re
   }
 
   function sendBatch(batch: Queued[]): void {
-    const [only] = batch;
-    if (only && batch.length === 1) {
-      answerScript.run(redis, only.keys, only.args).then(only.done, only.failed);
-      return;
+    if (redis instanceof Redis) sendCorked(redis, batch);
+    else sendPipelined(batch);
+  }
+
+  /**
+   * Each answer as its own command, their writes held by the socket until the last (one write); cheaper than
+   * a pipeline object per batch. ioredis's script command still falls back to EVAL on NOSCRIPT.
+   */
+  function sendCorked(client: Redis & QuizRedis, batch: Queued[]): void {
+    // Not connected (yet, or again): the commands wait in ioredis's offline queue, there is no socket to hold.
+    const socket = client.status === 'ready' ? client.stream : undefined;
+    socket?.cork();
+    try {
+      for (const q of batch) answerScript.send(client, q.keys, q.args).then((raw) => settle(q, raw), q.failed);
+    } finally {
+      socket?.uncork();
     }
+  }
+
+  /** On a cluster, a pipeline: it goes to the node of the room's slot (a room's keys share one hash tag). */
+  function sendPipelined(batch: Queued[]): void {
     const pipeline = redis.pipeline();
     for (const q of batch) answerScript.queue(pipeline, q.keys, q.args);
     pipeline.exec().then(
@@ -105,7 +151,7 @@ export function createAnswerStore({ redis, keys, rules, pipelineMax = 32 }: { re
     }
   }
 
-  function run(code: string, keys: AnswerKeys, args: AnswerArgs): Promise<AnswerReply> {
+  function run(code: string, keys: KeyList<AnswerKeys>, args: AnswerArgs): Promise<AnswerReply> {
     return new Promise((done, failed) => {
       if (!scheduled) {
         scheduled = true;
@@ -124,38 +170,20 @@ export function createAnswerStore({ redis, keys, rules, pipelineMax = 32 }: { re
   return {
     async submit(code: string, playerId: string, questionIndex: number, answer: PlayerAnswer, timing: ArrivalTiming = UNSTAMPED): Promise<AnswerResult> {
       const typed = 'text' in answer ? answer.text.trim() : '';
-      const r = await run(
-        code,
-        {
-          room: keys.room(code),
-          answerKey: keys.answerKey(code),
-          players: keys.players(code),
-          online: keys.online(code),
-          answers: keys.answers(code, questionIndex),
-          scores: keys.scores(code),
-          streaks: keys.streaks(code),
-          times: keys.times(code),
-          reconnecting: keys.reconnecting(code),
-          sent: keys.sent(code, questionIndex),
-          instances: keys.instances(code),
-          events: keys.events(code),
-          closeScan: keys.closeScan(code, questionIndex),
-        },
-        {
-          playerId,
-          questionIndex,
-          choice: 'choice' in answer ? answer.choice : null,
-          normalizedText: normalizeAnswerText(typed),
-          text: typed,
-          arrivedAt: floorOrNull(timing.arrivedAt),
-          reportedMs: floorOrNull(timing.reportedMs),
-          rttMs: floorOrNull(timing.rttMs),
-          allowanceCapMs: rules.allowanceCapMs,
-          graceMs: rules.answerGraceMs,
-          eventsMaxLength: EVENTS_MAX_LENGTH,
-          loopBusyMs: floorOrNull(timing.loopBusyMs),
-        },
-      );
+      const r = await run(code, keyListOf(code, questionIndex), {
+        playerId,
+        questionIndex,
+        choice: 'choice' in answer ? answer.choice : null,
+        normalizedText: normalizeAnswerText(typed),
+        text: typed,
+        arrivedAt: floorOrNull(timing.arrivedAt),
+        reportedMs: floorOrNull(timing.reportedMs),
+        rttMs: floorOrNull(timing.rttMs),
+        allowanceCapMs: rules.allowanceCapMs,
+        graceMs: rules.answerGraceMs,
+        eventsMaxLength: EVENTS_MAX_LENGTH,
+        loopBusyMs: floorOrNull(timing.loopBusyMs),
+      });
       if (!r.ok) return { ok: false, code: r.code, message: REFUSALS[r.code] };
       return { ok: true, points: r.points, closable: r.closable, answeredCount: r.answeredCount, version: r.version, receivedAt: r.arrivedAt };
     },

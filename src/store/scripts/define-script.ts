@@ -4,11 +4,11 @@ import type { ChainableCommander, Cluster, Redis } from 'ioredis';
 export type ArgValue = string | number;
 
 /**
- * How one named ARGV entry is encoded. A `variadic` codec yields any number of values and
- * must come last: it fills ARGV[n..].
+ * How one named ARGV entry is encoded: appended to the call's arguments (no array of its own per value).
+ * A `variadic` codec appends any number of values and must come last: it fills ARGV[n..].
  */
 export interface ArgCodec<T> {
-  readonly encode: (value: T) => readonly ArgValue[];
+  readonly encode: (value: T, out: ArgValue[]) => void;
   readonly variadic?: true;
 }
 
@@ -19,18 +19,25 @@ const finite = (value: number): number => {
 
 /** The ARGV codecs the scripts use. */
 export const arg = {
-  string: { encode: (v: string) => [v] } satisfies ArgCodec<string>,
-  number: { encode: (v: number) => [finite(v)] } satisfies ArgCodec<number>,
+  string: { encode: (v: string, out: ArgValue[]) => void out.push(v) } satisfies ArgCodec<string>,
+  number: { encode: (v: number, out: ArgValue[]) => void out.push(finite(v)) } satisfies ArgCodec<number>,
   /** 1 or 0, the way the Lua side compares flags. */
-  flag: { encode: (v: boolean) => [v ? 1 : 0] } satisfies ArgCodec<boolean>,
-  json: <T>(): ArgCodec<T> => ({ encode: (v) => [JSON.stringify(v)] }),
+  flag: { encode: (v: boolean, out: ArgValue[]) => void out.push(v ? 1 : 0) } satisfies ArgCodec<boolean>,
+  json: <T>(): ArgCodec<T> => ({ encode: (v, out) => void out.push(JSON.stringify(v)) }),
   /** null becomes '' (the scripts read '' as "not given"). */
-  orEmpty: <T>(codec: ArgCodec<T>): ArgCodec<T | null> => ({ encode: (v) => (v === null ? [''] : codec.encode(v)) }),
+  orEmpty: <T>(codec: ArgCodec<T>): ArgCodec<T | null> => ({ encode: (v, out) => (v === null ? void out.push('') : codec.encode(v, out)) }),
   /** The rest of ARGV: each item in turn. */
-  rest: <T>(codec: ArgCodec<T>): ArgCodec<readonly T[]> => ({ encode: (vs) => vs.flatMap((v) => codec.encode(v)), variadic: true }),
+  rest: <T>(codec: ArgCodec<T>): ArgCodec<readonly T[]> => ({
+    encode: (vs, out) => {
+      for (const v of vs) codec.encode(v, out);
+    },
+    variadic: true,
+  }),
   /** The rest of ARGV: a string and a number, pair after pair. */
   pairs: {
-    encode: (vs: readonly (readonly [string, number])[]) => vs.flatMap(([s, n]) => [s, finite(n)]),
+    encode: (vs: readonly (readonly [string, number])[], out: ArgValue[]) => {
+      for (const [s, n] of vs) out.push(s, finite(n));
+    },
     variadic: true,
   } satisfies ArgCodec<readonly (readonly [string, number])[]>,
 };
@@ -112,13 +119,20 @@ export type FailureCode<T extends { parse(raw: unknown): unknown }> =
 /** A Redis client with every script loaded as a command (see createRedis). */
 export type ScriptCommands = { [command: `ql${string}`]: (...args: ArgValue[]) => Promise<unknown> };
 
+/** A script's key count and KEYS, laid out once by `keyList` for calls that share them. */
+export type KeyList<Keys> = readonly ArgValue[] & { readonly __keysOf: Keys };
+
 export interface Script<Keys, Args, Result> {
   readonly command: `ql${string}`;
   readonly lua: string;
   /** Runs the script: KEYS and ARGV are laid out from the names, the key count counted here. */
   run(redis: (Redis | Cluster) & ScriptCommands, keys: Keys, args: Args): Promise<Result>;
+  /** The key count and KEYS in the header's order, to keep for many calls on the same keys. */
+  keyList(keys: Keys): KeyList<Keys>;
+  /** Sends the script on a client at once; its raw reply, to read with `parse`. */
+  send(redis: (Redis | Cluster) & ScriptCommands, keys: KeyList<Keys>, args: Args): Promise<unknown>;
   /** Queues the script on a pipeline, to send with others in one write; read its reply with `parse`. */
-  queue(pipeline: ChainableCommander, keys: Keys, args: Args): void;
+  queue(pipeline: ChainableCommander, keys: KeyList<Keys>, args: Args): void;
   /** The reply as a result: a failure by its name, a success by `ok`; anything else throws ScriptReplyError. */
   parse(raw: unknown): Result;
 }
@@ -142,12 +156,19 @@ export function defineScript<
     if (spec.argv[name]?.variadic && i !== argNames.length - 1) throw new Error(`${spec.command}: variadic ARGV "${name}" must come last`);
   });
 
+  const codecs = argNames.map((name) => spec.argv[name] as ArgCodec<unknown>);
+
+  function keyList(keys: ScriptKeys<K, RK>): KeyList<ScriptKeys<K, RK>> {
+    const names: string[] = spec.keys.map((name: K[number]) => keys[name]);
+    if (spec.restKeys !== undefined) names.push(...(keys as Record<RK, readonly string[]>)[spec.restKeys]);
+    return [names.length, ...names] as unknown as KeyList<ScriptKeys<K, RK>>;
+  }
+
   /** The key count, KEYS and ARGV, in the header's order. */
-  function layout(keys: ScriptKeys<K, RK>, args: ScriptArgs<A>): ArgValue[] {
-    const keyList: string[] = spec.keys.map((name: K[number]) => keys[name]);
-    if (spec.restKeys !== undefined) keyList.push(...(keys as Record<RK, readonly string[]>)[spec.restKeys]);
-    const argv = argNames.flatMap((name) => (spec.argv[name] as ArgCodec<unknown>).encode((args as Record<string, unknown>)[name]));
-    return [keyList.length, ...keyList, ...argv];
+  function layout(keys: KeyList<ScriptKeys<K, RK>>, args: ScriptArgs<A>): ArgValue[] {
+    const out = keys.slice();
+    for (let i = 0; i < codecs.length; i++) codecs[i]?.encode((args as Record<string, unknown>)[argNames[i] as string], out);
+    return out;
   }
 
   function commandOf(client: ScriptCommands): ScriptCommands[`ql${string}`] {
@@ -178,10 +199,14 @@ export function defineScript<
     command: spec.command,
     lua: spec.lua,
     async run(redis, keys, args) {
-      return parse(await commandOf(redis).call(redis, ...layout(keys, args)));
+      return parse(await commandOf(redis).apply(redis, layout(keyList(keys), args)));
+    },
+    keyList,
+    send(redis, keys, args) {
+      return commandOf(redis).apply(redis, layout(keys, args));
     },
     queue(pipeline, keys, args) {
-      commandOf(pipeline as unknown as ScriptCommands).call(pipeline, ...layout(keys, args));
+      commandOf(pipeline as unknown as ScriptCommands).apply(pipeline, layout(keys, args));
     },
     parse,
   };
