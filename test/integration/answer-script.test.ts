@@ -1,4 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { startLocalRedis } from '../../src/local/local-redis';
 import { transition } from '../../src/game/room-machine';
 import type { Question, RoomSettings } from '../../src/shared/room';
 import type { RoomState, StoredAnswer } from '../../src/game/room-state';
@@ -41,8 +42,8 @@ let rooms: RoomStore;
 let answers: AnswerStore;
 
 /** Redis's own clock, the one the answer script reads. */
-async function redisNow(): Promise<number> {
-  const [s, us] = await redis.time();
+async function redisNow(on: QuizRedis = redis): Promise<number> {
+  const [s, us] = await on.time();
   return Number(s) * 1000 + Math.floor(Number(us) / 1000);
 }
 
@@ -50,8 +51,11 @@ async function redisNow(): Promise<number> {
  * A room with question `index` open, three players (ann, bob online; cid joined but offline),
  * opened and due relative to Redis's clock.
  */
-async function openRoom(opts: { settings?: Partial<RoomSettings>; openedAgoMs?: number; dueInMs?: number; phase?: RoomState['phase'] } = {}) {
-  const now = await redisNow();
+async function openRoom(
+  opts: { settings?: Partial<RoomSettings>; openedAgoMs?: number; dueInMs?: number; phase?: RoomState['phase'] } = {},
+  on: { redis: QuizRedis; rooms: RoomStore } = { redis, rooms },
+) {
+  const now = await redisNow(on.redis);
   const at = now - (opts.openedAgoMs ?? 0);
   const room = openQuestionRoom(now, {
     settings: { ...SETTINGS, questionCount: 2, revealSeconds: 3, ...opts.settings },
@@ -59,17 +63,17 @@ async function openRoom(opts: { settings?: Partial<RoomSettings>; openedAgoMs?: 
     openedAt: at,
     deadlineAt: now + (opts.dueInMs ?? 60_000),
   });
-  expect(await rooms.create(room, { type: 'room.created', roomCode: room.code, version: room.version, at: now })).not.toBeNull();
-  await rooms.saveQuestions(room.code, QUESTIONS);
+  expect(await on.rooms.create(room, { type: 'room.created', roomCode: room.code, version: room.version, at: now })).not.toBeNull();
+  await on.rooms.saveQuestions(room.code, QUESTIONS);
   for (const nickname of ['ann', 'bob', 'cid']) {
-    expect(await rooms.join(room.code, { id: nickname, nickname, userId: null, joinedAt: now })).toBe('ok');
+    expect(await on.rooms.join(room.code, { id: nickname, nickname, userId: null, joinedAt: now })).toBe('ok');
   }
-  await rooms.presence(room.code, 'ann', 1);
-  await rooms.presence(room.code, 'bob', 1);
+  await on.rooms.presence(room.code, 'ann', 1);
+  await on.rooms.presence(room.code, 'bob', 1);
   if (opts.phase && opts.phase !== room.phase) {
     // Players join only rooms that are still running, so the other phases are written after they joined.
     const moved = { ...room, phase: opts.phase };
-    await redis.set(keys.room(room.code), JSON.stringify(moved), 'KEEPTTL');
+    await on.redis.set(keys.room(room.code), JSON.stringify(moved), 'KEEPTTL');
     return moved;
   }
   return room;
@@ -128,6 +132,37 @@ describe('the answer script', () => {
       expect(results.map((r) => (r.ok ? r.answeredCount : r.code))).toEqual([1, 2, 'ALREADY_ANSWERED', 3, 'ALREADY_ANSWERED']);
       expect(await stored(room.code, 0, 'ann')).toMatchObject({ choice: CORRECT });
       expect(await stored(room.code, 0, 'bob')).toMatchObject({ choice: WRONG });
+    });
+
+    it('records every answer of a turn once and in order when Redis no longer holds the script (restarted)', async () => {
+      // A Redis of its own: SCRIPT FLUSH would take every other test's scripts with it.
+      const server = await startLocalRedis({ server: inject('redisServer') ?? undefined });
+      const own = createRedis(server.url, { name: 'test-answer-noscript' });
+      try {
+        const on = { redis: own, rooms: createRoomStore({ redis: own, keys, ttlSeconds: 600, instance: { id: 'test-socket', leaseMs: 60_000 } }) };
+        const room = await openRoom({}, on);
+        const store = createAnswerStore({ redis: own, keys, rules: TIMING });
+        expect(await store.submit(room.code, 'cid', 0, { choice: WRONG })).toMatchObject({ ok: true, answeredCount: 1 });
+        await own.script('FLUSH');
+
+        const results = await Promise.all([
+          store.submit(room.code, 'ann', 0, { choice: CORRECT }),
+          store.submit(room.code, 'bob', 0, { choice: WRONG }),
+          store.submit(room.code, 'ann', 0, { choice: WRONG }),
+          store.submit(room.code, 'cid', 0, { choice: CORRECT }),
+        ]);
+
+        expect(results.map((r) => (r.ok ? r.answeredCount : r.code))).toEqual([2, 3, 'ALREADY_ANSWERED', 'ALREADY_ANSWERED']);
+        const kept = await own.hgetall(keys.answers(room.code, 0));
+        expect(Object.fromEntries(Object.entries(kept).map(([id, raw]) => [id, (JSON.parse(raw) as StoredAnswer).choice]))).toEqual({
+          ann: CORRECT,
+          bob: WRONG,
+          cid: WRONG,
+        });
+      } finally {
+        own.disconnect();
+        await server.stop();
+      }
     });
 
     it('records the first answer only; a second one is refused and changes neither choice nor score', async () => {
