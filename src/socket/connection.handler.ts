@@ -137,7 +137,8 @@ export function connectionHandler(
       // Not counted as online, the player could be left out of early close: let the client connect again.
       if (!connected) return void socket.disconnect(true);
       if (socket.disconnected) return;
-      // Kicked while this connection was being admitted: the kick's own disconnect came too early for it.
+      // Kicked while this connection was being admitted (the script would not count it): the kick's own
+      // disconnect came too early for it.
       if (!connected.counted) {
         socket.emit('room:closed', { reason: 'kicked', gameId: '' });
         return void socket.disconnect(true);
