@@ -18,7 +18,7 @@ export function connectionHandler(
   relay: Pick<RoomRelay, 'syncState' | 'freshest' | 'answerTurn'>,
   channels: { subscribed: (code: string) => Promise<void>; youSent: (socket: QuizSocket, you: PlayerYou) => void },
 ) {
-  const { rooms, reads, answers, log, metrics, clock, config } = deps;
+  const { rooms, answers, log, metrics, clock, config } = deps;
   const arrivals = createArrivalClock(clock.now);
   const roundTrips = createRoundTrips();
   /** A socket's sync in flight: syncs that come meanwhile are answered with its result. */
@@ -118,26 +118,28 @@ export function connectionHandler(
     }
     if (kind === 'player') {
       // Counted and uncounted from the start: a connection that drops while this handler awaits must not
-      // stay counted as online, or the question would wait for a player who is gone.
+      // stay counted as online, or the question would wait for a player who is gone. Not counted when
+      // kicked: checked in the same script, so a kick that lands later finds the count and this socket joined.
       // Handled at once: a Redis error here must not become an unhandled rejection that ends the process.
-      const playerCounted = rooms.presence(roomCode, id, 1).then(
-        () => true,
-        (err) => {
-          logOf(socket).warn('presence update failed', { err });
-          return false;
-        },
-      );
-      counted.set(socket, playerCounted);
-      // A second connection with the same token replaces the first, on whichever instance it is: two
-      // broadcasts, no cluster-wide lookup. This socket is excepted: the adapter may apply its own request
-      // to itself after the socket has joined.
-      io.to(ioRoom.player(id)).except(socket.id).emit('room:closed', { reason: 'replaced', gameId: '' });
-      io.in(ioRoom.player(id)).except(socket.id).disconnectSockets(true);
+      const connecting = rooms.connectPlayer(roomCode, id).catch((err) => {
+        logOf(socket).warn('presence update failed', { err });
+        return null;
+      });
+      counted.set(socket, connecting.then((c) => c?.counted === true));
+      const connected = await connecting;
+      // A second connection with the same token replaces the first, on whichever instance it is, when the
+      // count says there is one (or could not tell): two broadcasts, no cluster-wide lookup. This socket is
+      // excepted: the adapter may apply its own request to itself after the socket has joined.
+      if (!connected || (connected.counted && (connected.connections > 1 || connected.elsewhere > 0))) {
+        io.to(ioRoom.player(id)).except(socket.id).emit('room:closed', { reason: 'replaced', gameId: '' });
+        io.in(ioRoom.player(id)).except(socket.id).disconnectSockets(true);
+      }
       // Not counted as online, the player could be left out of early close: let the client connect again.
-      if (!(await playerCounted)) return void socket.disconnect(true);
+      if (!connected) return void socket.disconnect(true);
       if (socket.disconnected) return;
-      // Kicked while this connection was being admitted: the kick's own disconnect came too early for it.
-      if (await reads.isKicked(roomCode, id)) {
+      // Kicked while this connection was being admitted (the script would not count it): the kick's own
+      // disconnect came too early for it.
+      if (!connected.counted) {
         socket.emit('room:closed', { reason: 'kicked', gameId: '' });
         return void socket.disconnect(true);
       }

@@ -19,6 +19,8 @@ import { transition } from './scripts/transition.lua';
 /** Applied: the record and event as written, times on Redis's clock. */
 export type ApplyResult = { ok: true; room: RoomState; event: RoomEvent } | { ok: false; code: 'stale' | 'not-found' };
 export type JoinResult = 'ok' | 'not-found' | 'closed' | 'nickname-taken' | 'locked' | 'full';
+/** A player's connection counted (see connectPlayer), or not, because the host kicked them. */
+export type PlayerConnect = { counted: true; connections: number; elsewhere: number } | { counted: false; kicked: true };
 
 const ENDED = new Set(['finished', 'failed', 'cancelled']);
 
@@ -266,7 +268,27 @@ export function createRoomStore({ redis, keys, ttlSeconds, instance }: RoomStore
         { presence: keys.online(code), instances: keys.instances(code), playerKeys: [keys.reconnecting(code), keys.onlineCounts(code)] },
         { memberId: playerId, instanceId: id, delta, leaseMs, ttlSeconds },
       );
+      // Refused only for a kicked member, which only connectPlayer asks about.
+      if (!r.ok) throw new Error(`presence refused: ${r.code}`);
       return r.connections;
+    },
+
+    /**
+     * Counts a player's new connection as `presence(…, 1)` does, unless the player is kicked: then nothing is
+     * counted. `connections` is the count on this instance, `elsewhere` the player's on the other instances.
+     */
+    async connectPlayer(code: string, playerId: string): Promise<PlayerConnect> {
+      const { id, leaseMs } = ownInstance();
+      const r = await presence.run(
+        redis,
+        {
+          presence: keys.online(code),
+          instances: keys.instances(code),
+          playerKeys: [keys.reconnecting(code), keys.onlineCounts(code), keys.kicked(code)],
+        },
+        { memberId: playerId, instanceId: id, delta: 1, leaseMs, ttlSeconds },
+      );
+      return r.ok ? { counted: true, connections: r.connections, elsewhere: r.elsewhere } : { counted: false, kicked: true };
     },
 
     /** Counts players as online for `graceMs` more, or until they connect again: their socket instance is going away. */
@@ -316,6 +338,8 @@ export function createRoomStore({ redis, keys, ttlSeconds, instance }: RoomStore
         { presence: keys.hostOnline(code), instances: keys.instances(code), playerKeys: [] },
         { memberId: hostId, instanceId: id, delta, leaseMs, ttlSeconds },
       );
+      // Refused only for a kicked member, which only connectPlayer asks about.
+      if (!r.ok) throw new Error(`presence refused: ${r.code}`);
       return r.connections;
     },
 

@@ -203,6 +203,36 @@ describe('live players counted without reading every player', () => {
   });
 });
 
+describe('when a player connects', () => {
+  it('tells how many of their connections are counted here and on other instances, a dead one included', async () => {
+    const code = await questionRoom(['ann', 'bob']);
+    const a = instance('a');
+    const b = instance('b');
+
+    expect(await a.connectPlayer(code, 'ann')).toEqual({ counted: true, connections: 1, elsewhere: 0 });
+    expect(await a.connectPlayer(code, 'ann')).toEqual({ counted: true, connections: 2, elsewhere: 0 });
+    await leaseEnded(code, 'a');
+    expect(await b.connectPlayer(code, 'ann')).toEqual({ counted: true, connections: 1, elsewhere: 2 });
+    expect(await b.connectPlayer(code, 'bob')).toEqual({ counted: true, connections: 1, elsewhere: 0 });
+  });
+
+  it('does not count a kicked player, so nothing is left to uncount, and a kick after the count removes it', async () => {
+    const code = await questionRoom(['ann', 'bob', 'cid']);
+    const a = instance('a');
+    await a.connectPlayer(code, 'bob');
+    expect(await a.connectPlayer(code, 'ann')).toMatchObject({ counted: true });
+    expect(await a.kick(code, 'ann', 0)).toBe('kicked');
+    expect(await a.kick(code, 'cid', 0)).toBe('kicked');
+
+    expect(await a.connectPlayer(code, 'ann')).toEqual({ counted: false, kicked: true });
+    expect(await a.connectPlayer(code, 'cid')).toEqual({ counted: false, kicked: true });
+
+    expect(await redis.hkeys(keys.online(code))).toEqual(['bob|a']);
+    expect(await counted(code)).toBe(1);
+    expect(await walked(code, a)).toBe(1);
+  });
+});
+
 describe('early close by the counts', () => {
   it('closes on a tick once every live player answered, with one of them on two instances', async () => {
     const code = await questionRoom(['ann', 'bob']);

@@ -31,6 +31,7 @@ describe('Lua script results', () => {
       ['transition', transition, -1, 'not-found'],
       ['transition', transition, -2, 'stale'],
       ['leaderboard', leaderboard, -1, 'already-counted'],
+      ['presence', presence, -1, 'kicked'],
     ] as const)('%s %i is the failure %s', (_name, script, code, failure) => {
       expect(script.parse(code)).toEqual({ ok: false, code: failure });
       // A table reply ({code}) reads the same as an integer reply.
@@ -46,7 +47,7 @@ describe('Lua script results', () => {
     });
 
     it('throws for any negative reply of a script that has no failure codes', () => {
-      for (const script of [presence, lease, reconnecting, roomPresence, sent]) {
+      for (const script of [lease, reconnecting, roomPresence, sent]) {
         expect(() => script.parse(-1)).toThrow(/unknown code -1 \(the script's codes are none\)/);
       }
     });
@@ -86,7 +87,7 @@ describe('Lua script results', () => {
       expect(kick.parse(2)).toEqual({ ok: true, closable: true });
       expect(kick.parse(1)).toEqual({ ok: true, closable: false });
       expect(leaderboard.parse(0)).toEqual({ ok: true, added: 0 });
-      expect(presence.parse(2)).toEqual({ ok: true, connections: 2 });
+      expect(presence.parse([2, 1])).toEqual({ ok: true, connections: 2, elsewhere: 1 });
     });
   });
 

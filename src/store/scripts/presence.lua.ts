@@ -8,9 +8,12 @@ import { onlineCountsLua } from './online-counts.lua';
  *
  * KEYS[1] presence hash (online, or host-online)   KEYS[2] instances hash
  * KEYS[3] reconnecting hash, KEYS[4] online-counts hash: for players only (hosts are counted without them)
+ * KEYS[5] kicked set: optional, for a player's connect that must not be counted once they are kicked
  * ARGV[1] player or host id   ARGV[2] socket instance id   ARGV[3] +1 on connect, -1 on disconnect
  * ARGV[4] lease, ms           ARGV[5] time to live of the keys, s
- * Returns the connection count on this instance after the change; a count of 0 removes the field.
+ * Returns {connections, elsewhere}: the count on this instance after the change (a count of 0 removes the
+ * field), and on a connect the member's connections counted on the other instances (dead ones' included);
+ * -1 and nothing written when KEYS[5] names the member as kicked (a kick after this finds the field).
  * A connection also ends the wait for a player who was expected back (see reconnectingScript).
  * A player's field appearing or going moves the live counts (online-counts.lua.ts); a disconnect for a
  * field already gone (kicked, or its instance forgotten) moves none.
@@ -18,8 +21,13 @@ import { onlineCountsLua } from './online-counts.lua';
 export const presenceScript = `${onlineCountsLua}
 local field = ARGV[1] .. '|' .. ARGV[2]
 local delta = tonumber(ARGV[3])
+if delta > 0 and KEYS[5] and redis.call('SISMEMBER', KEYS[5], ARGV[1]) == 1 then return -1 end
 local n = redis.call('HINCRBY', KEYS[1], field, delta)
+local elsewhere = 0
 if delta > 0 then
+  for _, other in ipairs(redis.call('HKEYS', KEYS[2])) do
+    if other ~= ARGV[2] then elsewhere = elsewhere + (tonumber(redis.call('HGET', KEYS[1], ARGV[1] .. '|' .. other)) or 0) end
+  end
   local t = redis.call('TIME')
   local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
   redis.call('HSET', KEYS[2], ARGV[2], now + tonumber(ARGV[4]))
@@ -34,9 +42,9 @@ end
 if n <= 0 then
   redis.call('HDEL', KEYS[1], field)
   if n == 0 and KEYS[4] then countField(KEYS[4], KEYS[1], KEYS[2], ARGV[1], ARGV[2], -1) end
-  return 0
+  return {0, elsewhere}
 end
-return n
+return {n, elsewhere}
 `;
 
 /**
@@ -133,12 +141,12 @@ export const presence = defineScript({
   command: 'qlPresence',
   lua: presenceScript,
   keys: ['presence', 'instances'],
-  // Players' presence names their reconnecting and online-counts hashes; a host's neither.
+  // Players' presence names their reconnecting and online-counts hashes, and on a connect the kicked set; a host's none.
   restKeys: 'playerKeys',
   argv: { memberId: arg.string, instanceId: arg.string, delta: arg.number, leaseMs: arg.number, ttlSeconds: arg.number },
-  failures: {},
-  reply: ['connections'],
-  ok: (r) => ({ connections: r.connections }),
+  failures: { [-1]: 'kicked' },
+  reply: ['connections', 'elsewhere'],
+  ok: (r) => ({ connections: r.connections, elsewhere: r.elsewhere }),
 });
 
 export const lease = defineScript({
