@@ -124,12 +124,22 @@ export async function runManyRooms(rooms: number, databaseUrl: string, playersPe
 }
 
 /** Redis's per-command counters (`INFO commandstats`): calls and µs by command. */
-async function commandStats(redis: Redis): Promise<Map<string, { calls: number; usec: number }>> {
+export async function commandStats(redis: Redis): Promise<Map<string, { calls: number; usec: number }>> {
   const stats = new Map<string, { calls: number; usec: number }>();
   for (const m of (await redis.info('commandstats')).matchAll(/^cmdstat_([^:]+):calls=(\d+),usec=(\d+)/gm)) {
     stats.set(m[1] as string, { calls: Number(m[2]), usec: Number(m[3]) });
   }
   return stats;
+}
+
+type CommandStats = Awaited<ReturnType<typeof commandStats>>;
+
+/** The commands run between two `commandStats`, calls and µs divided by `per`, by most µs first. */
+export function commandsBetween(before: CommandStats, after: CommandStats, per: number): { name: string; calls: number; usec: number }[] {
+  return [...after]
+    .map(([name, { calls, usec }]) => ({ name, calls: (calls - (before.get(name)?.calls ?? 0)) / per, usec: (usec - (before.get(name)?.usec ?? 0)) / per }))
+    .filter((c) => c.calls > 0)
+    .sort((a, b) => b.usec - a.usec);
 }
 
 /**
@@ -149,14 +159,7 @@ async function gameCost(redisUrl: string, pids: Record<string, number | undefine
       const commandsAfter = await commandStats(redis);
       redis.disconnect();
       const cpuMsPerRoom = Object.fromEntries(Object.keys(all).map((role) => [role, ((after[role] ?? NaN) - (before[role] ?? NaN)) / 1e6 / rooms]));
-      const commandsPerRoom = [...commandsAfter]
-        .map(([name, { calls, usec }]) => ({
-          name,
-          calls: (calls - (commandsBefore.get(name)?.calls ?? 0)) / rooms,
-          usec: (usec - (commandsBefore.get(name)?.usec ?? 0)) / rooms,
-        }))
-        .filter((c) => c.calls > 0)
-        .sort((a, b) => b.usec - a.usec);
+      const commandsPerRoom = commandsBetween(commandsBefore, commandsAfter, rooms);
       return { cpuMsPerRoom, commandsPerRoom };
     },
   };
