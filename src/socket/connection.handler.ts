@@ -125,7 +125,10 @@ export function connectionHandler(
         logOf(socket).warn('presence update failed', { err });
         return null;
       });
-      counted.set(socket, connecting.then((c) => c?.counted === true));
+      counted.set(
+        socket,
+        connecting.then((c) => c?.counted === true),
+      );
       const connected = await connecting;
       // A second connection with the same token replaces the first, on whichever instance it is, when the
       // count says there is one (or could not tell): two broadcasts, no cluster-wide lookup. This socket is
