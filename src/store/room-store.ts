@@ -68,6 +68,18 @@ export function createRoomStore({ redis, keys, ttlSeconds, instance }: RoomStore
     return instance;
   }
 
+  /** A player's presence change; with `refuseKicked`, the script counts nobody in the room's kicked set. */
+  function countPlayer(code: string, playerId: string, delta: 1 | -1, refuseKicked: boolean) {
+    const { id, leaseMs } = ownInstance();
+    const playerKeys = [keys.reconnecting(code), keys.onlineCounts(code)];
+    if (refuseKicked) playerKeys.push(keys.kicked(code));
+    return presence.run(
+      redis,
+      { presence: keys.online(code), instances: keys.instances(code), playerKeys },
+      { memberId: playerId, instanceId: id, delta, leaseMs, ttlSeconds },
+    );
+  }
+
   /** The keys of roomPresenceScript for a room and its open question (`index`, or -1). */
   function presenceKeys(code: string, index: number) {
     return {
@@ -262,12 +274,7 @@ export function createRoomStore({ redis, keys, ttlSeconds, instance }: RoomStore
 
     /** Connection counting for early close, under this socket instance's lease; the count on this instance after the change. */
     async presence(code: string, playerId: string, delta: 1 | -1): Promise<number> {
-      const { id, leaseMs } = ownInstance();
-      const r = await presence.run(
-        redis,
-        { presence: keys.online(code), instances: keys.instances(code), playerKeys: [keys.reconnecting(code), keys.onlineCounts(code)] },
-        { memberId: playerId, instanceId: id, delta, leaseMs, ttlSeconds },
-      );
+      const r = await countPlayer(code, playerId, delta, false);
       // Refused only for a kicked member, which only connectPlayer asks about.
       if (!r.ok) throw new Error(`presence refused: ${r.code}`);
       return r.connections;
@@ -278,16 +285,7 @@ export function createRoomStore({ redis, keys, ttlSeconds, instance }: RoomStore
      * counted. `connections` is the count on this instance, `elsewhere` the player's on the other instances.
      */
     async connectPlayer(code: string, playerId: string): Promise<PlayerConnect> {
-      const { id, leaseMs } = ownInstance();
-      const r = await presence.run(
-        redis,
-        {
-          presence: keys.online(code),
-          instances: keys.instances(code),
-          playerKeys: [keys.reconnecting(code), keys.onlineCounts(code), keys.kicked(code)],
-        },
-        { memberId: playerId, instanceId: id, delta: 1, leaseMs, ttlSeconds },
-      );
+      const r = await countPlayer(code, playerId, 1, true);
       return r.ok ? { counted: true, connections: r.connections, elsewhere: r.elsewhere } : { counted: false, kicked: true };
     },
 
