@@ -19,8 +19,8 @@ export interface FleetOptions {
   width?: number;
 }
 
-/** Waits for one message of `type` from a bot process. */
-function reply<T>(child: ChildProcess, type: string): Promise<T> {
+/** Waits for one message of `type` from a child process of the bench (a bot process, the rooms' players). */
+export function reply<T>(child: ChildProcess, type: string): Promise<T> {
   return new Promise((resolve, reject) => {
     const onMessage = (m: { type: string }) => {
       if (m.type !== type) return;

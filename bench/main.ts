@@ -11,7 +11,8 @@
  *    `ws` server with the same bots and schedule, and the ratios quizloop / raw. The socket process is
  *    pinned to core 0 and the bot processes to core 1 (taskset); Redis, the api and the worker to core 1 as well
  *    (--others-core), so that the socket process has a core to itself as the raw server has (as in `fairness`);
- *  - rooms: many rooms of 2 players started together, countdown lateness (many-rooms.ts);
+ *  - rooms: many rooms of 2 players started together, countdown lateness (many-rooms.ts; the players in a process
+ *    of their own, room-players.ts, apart from the bench sending the start requests);
  *  - scale-out: 1 room of 10,000 players over 2 socket processes, with a 100 % delivery check;
  *  - sync-flood: one player flooding room:sync beside another room's game, that room's answer acks (sync-flood.ts).
  * Options (after `npm run bench --`):
@@ -321,7 +322,9 @@ async function main() {
 
 /** `--rooms 1,100,1000`: rooms of 2 players started together; countdown lateness at the players, and its ratio to the first size. */
 async function manyRooms(sizes: number[], databaseUrl: string): Promise<void> {
-  console.log(`quizloop bench: many rooms of 2 players (${sizes.join(', ')} rooms), nobody answering, Redis hz 100, api/worker/socket as separate processes\n`);
+  console.log(
+    `quizloop bench: many rooms of 2 players (${sizes.join(', ')} rooms), nobody answering, Redis hz 100, api/worker/socket as separate processes, the players in one more (room-players.ts)\n`,
+  );
   const results = [];
   for (const rooms of sizes) {
     process.stdout.write(`running ${rooms} room(s)…\n`);

@@ -1,31 +1,17 @@
 import path from 'node:path';
 import { Redis } from 'ioredis';
-import { type Socket, io } from 'socket.io-client';
 import { ensureRedisServer, startLocalRedis } from '../src/local/local-redis';
 import type { RoomView } from '../src/shared/room';
-import type { ClientToServerEvents, ServerToClientEvents } from '../src/shared/socket-events';
+import { reply } from './bot-fleet';
 import { cpuNs } from './cpu-trace';
-import { json, startGame, startRoles } from './harness';
-import { countdownLateness, summary } from './stats';
+import { json, spawnNode, startGame, startRoles, stopProcess } from './harness';
+import { pooled } from './pooled';
+import type { ConnectOrder, Report } from './room-players';
+import { summary } from './stats';
 
-type Client = Socket<ServerToClientEvents, ClientToServerEvents>;
+const PLAYERS = path.join(__dirname, 'room-players.ts');
 
 const QUESTION_SECONDS = 9;
-
-/** Runs `work` over `items`, `width` at a time. */
-export async function pooled<T, R>(items: T[], width: number, work: (item: T) => Promise<R>): Promise<R[]> {
-  const out: R[] = new Array(items.length);
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(width, items.length) }, async () => {
-      while (next < items.length) {
-        const i = next++;
-        out[i] = await work(items[i] as T);
-      }
-    }),
-  );
-  return out;
-}
 
 /**
  * Many small rooms at once: `rooms` rooms of `playersPerRoom` players, all started together, nobody
@@ -38,7 +24,6 @@ export async function runManyRooms(rooms: number, databaseUrl: string, playersPe
   const redis = await startLocalRedis({ hz: 100, server });
   const roles = await startRoles(redis.url, databaseUrl, `bench-rooms-${rooms}`);
   const { api, hostToken: token } = roles;
-  const clients: Client[] = [];
   const lateness: number[] = [];
   const relayLateness: number[] = [];
   /** Lateness at the players, by the frame's question and tick (`q0 t4`) and by its due second after the first start: which frames set the p99. */
@@ -47,12 +32,15 @@ export async function runManyRooms(rooms: number, databaseUrl: string, playersPe
   /** The same frames' lateness when the socket process wrote them (their `serverNow`): the server's part of each figure. */
   const byTickWritten = new Map<string, number[]>();
   const bySecondWritten = new Map<number, number[]>();
-  let firstStart = Number.NaN;
   const keep = <K>(into: Map<K, number[]>, key: K, late: number) => {
     const list = into.get(key) ?? [];
     list.push(late);
     into.set(key, list);
   };
+  // The players in a process of their own (room-players.ts), as on their own devices: this one sends the start requests.
+  const players = spawnNode(['--expose-gc', '--import', 'tsx', PLAYERS], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const finished = reply(players, 'finished');
+  finished.catch(() => undefined);
   try {
     const created = await pooled(
       Array.from({ length: rooms }, (_, i) => i),
@@ -62,53 +50,45 @@ export async function runManyRooms(rooms: number, databaseUrl: string, playersPe
     await pooled(created, 16, async (room) => {
       while ((await json<RoomView>(`${api}/rooms/${room.code}`, 'GET')).phase === 'building') await new Promise((r) => setTimeout(r, 100));
     });
-    let finishedRooms = 0;
-    let allFinished!: () => void;
-    const done = new Promise<void>((resolve) => (allFinished = resolve));
-    await pooled(created, 16, async (room) => {
-      let finished = false;
-      for (let p = 0; p < playersPerRoom; p++) {
-        const player = await json<{ token: string }>(`${api}/rooms/${room.code}/players`, 'POST', { nickname: `b${p}` });
-        const c: Client = io(roles.socketUrl, { auth: { token: player.token }, transports: ['websocket'] });
-        c.on('room:countdown', (m) => {
-          const late = countdownLateness(m, QUESTION_SECONDS);
-          if (late !== null) {
-            lateness.push(late);
-            keep(byTick, `q${m.questionIndex} t${m.tick}`, late);
-            keep(bySecond, Math.floor((Date.now() - late - firstStart) / 1000), late);
-          }
-          const relayed = countdownLateness(m, QUESTION_SECONDS, m.serverNow);
-          if (relayed !== null && late !== null) {
-            relayLateness.push(relayed);
-            keep(byTickWritten, `q${m.questionIndex} t${m.tick}`, relayed);
-            keep(bySecondWritten, Math.floor((Date.now() - late - firstStart) / 1000), relayed);
-          }
-        });
-        c.on('room:view', (v) => {
-          if (v.phase !== 'finished' || finished) return;
-          finished = true;
-          if (++finishedRooms === rooms) allFinished();
-        });
-        await new Promise<void>((resolve, reject) => {
-          c.once('room:view', () => resolve());
-          c.once('connect_error', reject);
-        });
-        clients.push(c);
-      }
+    const joined = await pooled(
+      created.flatMap((room) => Array.from({ length: playersPerRoom }, (_, p) => ({ room: room.code, nickname: `b${p}` }))),
+      16,
+      async ({ room, nickname }) => ({ room, token: (await json<{ token: string }>(`${api}/rooms/${room}/players`, 'POST', { nickname })).token }),
+    );
+    const connected = reply(players, 'connected');
+    players.send({ type: 'connect', socketUrl: roles.socketUrl, players: joined, questionSeconds: QUESTION_SECONDS } satisfies ConnectOrder);
+    await connected;
+    const cpu = await gameCost(redis.url, {
+      api: roles.apiPid,
+      worker: roles.workerPid,
+      socket: roles.socketPids[0],
+      players: players.pid,
+      bench: process.pid,
     });
-    // The players are this process's own clients: its CPU is theirs (and the start requests').
-    const cpu = await gameCost(redis.url, { api: roles.apiPid, worker: roles.workerPid, socket: roles.socketPids[0], players: process.pid });
-    firstStart = Date.now();
+    const firstStart = Date.now();
     await Promise.all(created.map((room) => startGame(api, room.code, room.hostToken)));
     const game = 2 * (QUESTION_SECONDS + 2) * 1000;
-    await Promise.race([done, new Promise((resolve) => setTimeout(resolve, game * 3))]);
+    await Promise.race([finished, new Promise((resolve) => setTimeout(resolve, game * 3))]);
     const cost = await cpu.stop(rooms);
+    const reported = reply<Report>(players, 'report');
+    players.send({ type: 'report' });
+    const report = await reported;
+    for (const f of report.frames) {
+      const tick = `q${f.questionIndex} t${f.tick}`;
+      const second = Math.floor((f.dueAt - firstStart) / 1000);
+      lateness.push(f.lateMs);
+      relayLateness.push(f.writtenLateMs);
+      keep(byTick, tick, f.lateMs);
+      keep(bySecond, second, f.lateMs);
+      keep(byTickWritten, tick, f.writtenLateMs);
+      keep(bySecondWritten, second, f.writtenLateMs);
+    }
     const summaries = <K>(of: Map<K, number[]>, written: Map<K, number[]>) =>
       [...of].map(([key, list]) => ({ key, ...summary(list), writtenP99: summary(written.get(key) ?? []).p99 }));
     return {
       rooms,
       players: rooms * playersPerRoom,
-      finishedRooms,
+      finishedRooms: report.finishedRooms,
       countdownLateness: summary(lateness),
       relay: summary(relayLateness),
       byTick: summaries(byTick, byTickWritten).sort((a, b) => a.key.localeCompare(b.key)),
@@ -116,7 +96,8 @@ export async function runManyRooms(rooms: number, databaseUrl: string, playersPe
       cost,
     };
   } finally {
-    for (const c of clients) c.close();
+    if (players.connected) players.send({ type: 'close' });
+    await stopProcess(players, 3000);
     roles.stop();
     await new Promise((r) => setTimeout(r, 500));
     await redis.stop();
