@@ -79,47 +79,56 @@ describe('when a room fans out a slice of two sockets per turn of the event loop
 
 describe('when an answer comes while its question is still being written to the room', () => {
   const CROWD = 30;
+  /** Three questions: whether the first answer beats the last slice depends on this test process's own pace, on a busy machine. */
+  const QUESTIONS = 3;
   let game: Game;
-  let ack: AnswerAck;
-  /** When the first player's client had its ack; when the last slice was written (server clock) and when the last client had it. */
-  let ackAt: number;
-  let lastWritten: number;
-  let lastHad: number;
+  /** Per question: the first player's ack, when their client had it, when the last slice was written (server clock) and when the last client had it. */
+  let rounds: { ack: AnswerAck; ackAt: number; lastWritten: number; lastHad: number }[] = [];
 
   // One socket per turn, and answers wait for the last slice: the fan-out outlasts the first player's answer.
   stackSuite('relay-parked-answers', { env: { SOCKET_FANOUT_SLICE: '1', SOCKET_FANOUT_ANSWER_WAIT_MS: '10000' } }, async (stack) => {
-    game = await openGame(stack, SETTINGS, CROWD);
+    game = await openGame(stack, { ...SETTINGS, questionCount: QUESTIONS }, CROWD);
     const first = game.players[0] as Game['players'][number];
-    const answered = new Promise<AnswerAck>((resolve, reject) => {
-      first.client.socket.on('room:view', (view) => {
-        if (view.phase === 'question' && view.questionIndex === 0) first.client.submit(0, 0).then(resolve, reject);
-      });
+    const answered = new Map<number, Promise<AnswerAck>>();
+    first.client.socket.on('room:view', (view) => {
+      if (view.phase === 'question' && !answered.has(view.questionIndex)) answered.set(view.questionIndex, first.client.submit(view.questionIndex, 0));
     });
     await stack.api.start(game.code, game.hostToken);
-    ack = await answered;
-    ackAt = first.client.frames.find((f) => f.event === 'ack:answer:submit')?.at ?? 0;
-    const views = await Promise.all(
-      game.clients().map(async (c) => {
-        await c.waitForQuestion(0);
-        const f = c.frames.find((x): x is Extract<Frame, { event: 'room:view' }> => x.event === 'room:view' && x.payload.phase === 'question');
-        return { at: f?.at ?? Number.POSITIVE_INFINITY, serverNow: f?.payload.serverNow ?? Number.POSITIVE_INFINITY };
-      }),
-    );
-    lastWritten = Math.max(...views.map((v) => v.serverNow));
-    lastHad = Math.max(...views.map((v) => v.at));
-    for (const p of game.players.slice(1)) await p.client.submit(0, 1);
-    for (const c of game.clients()) await c.waitForPhase('reveal');
+    rounds = [];
+    for (let q = 0; q < QUESTIONS; q++) {
+      const views = await Promise.all(
+        game.clients().map(async (c) => {
+          await c.waitForQuestion(q);
+          const f = c.frames.find(
+            (x): x is Extract<Frame, { event: 'room:view' }> => x.event === 'room:view' && x.payload.phase === 'question' && x.payload.questionIndex === q,
+          );
+          return { at: f?.at ?? Number.POSITIVE_INFINITY, serverNow: f?.payload.serverNow ?? Number.POSITIVE_INFINITY };
+        }),
+      );
+      const ack = (await answered.get(q)) as AnswerAck;
+      const acks = first.client.frames.filter((f) => f.event === 'ack:answer:submit');
+      rounds.push({
+        ack,
+        ackAt: acks[q]?.at ?? 0,
+        lastWritten: Math.max(...views.map((v) => v.serverNow)),
+        lastHad: Math.max(...views.map((v) => v.at)),
+      });
+      for (const p of game.players.slice(1)) await p.client.submit(q, 1);
+      for (const c of game.clients()) await (q === QUESTIONS - 1 ? c.waitForPhase('finished', undefined, 30_000) : c.waitForPhase('reveal', q, 30_000));
+    }
   });
 
   afterAll(() => game?.closeAll());
 
   it('stamps the answer when it arrived, before the last slice was written', () => {
-    expect(ack).toMatchObject({ ok: true, questionIndex: 0, choice: 0 });
-    if (!ack.ok) return;
-    expect(ack.receivedAt).toBeLessThan(lastWritten);
+    for (const { ack } of rounds) expect(ack).toMatchObject({ ok: true, choice: 0 });
+    // An answer stamped only when handled, after the fan-out, would be stamped after the last slice too: at least one
+    // of the three came during it. The stamp is in whole ms, the slice's `serverNow` is not.
+    const stampedDuring = rounds.filter(({ ack, lastWritten }) => ack.ok && ack.receivedAt < Math.floor(lastWritten));
+    expect(stampedDuring.length, JSON.stringify(rounds)).toBeGreaterThan(0);
   });
 
   it('handles it only once every player has the question', () => {
-    expect(ackAt).toBeGreaterThanOrEqual(lastHad);
+    for (const { ackAt, lastHad } of rounds) expect(ackAt).toBeGreaterThanOrEqual(lastHad);
   });
 });
