@@ -35,7 +35,7 @@ export interface Report {
   finishedRooms: number;
 }
 
-export type PlayersMessage = { type: 'connected' } | { type: 'finished' } | Report;
+type PlayersMessage = { type: 'connected' } | { type: 'finished' } | Report;
 type ParentMessage = ConnectOrder | { type: 'report' } | { type: 'close' };
 
 const clients: Client[] = [];
