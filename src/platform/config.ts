@@ -82,6 +82,7 @@ const Env = z.object({
   SOCKET_ANSWER_PIPELINE: z.coerce.number().int().min(1).max(10_000).default(32),
   SOCKET_REFRESH_MIN_MS: z.coerce.number().int().min(0).max(10_000).default(250),
   SOCKET_REFRESH_MS_PER_1000: z.coerce.number().int().min(0).max(10_000).default(250),
+  SOCKET_HEAP_GROWING_PERCENT: z.coerce.number().int().min(0).max(300).default(100),
   DATA_DIR: z.string().default('.data'),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
   LOG_FORMAT: z.enum(['json', 'pretty']).optional(),
@@ -226,6 +227,11 @@ export interface Config {
   refreshMinMs: number;
   /** How much that least time grows per 1,000 members of the room on this process: a refresh writes to every one of them. */
   refreshMsPer1000: number;
+  /**
+   * How far V8 lets the old space grow past what a full collection left live, in percent (V8's
+   * `--heap-growing-percent`); 0 leaves V8's own factor (up to 4 times). Set by socket processes on themselves.
+   */
+  heapGrowingPercent: number;
   dataDir: string;
   logLevel: z.infer<typeof Env>['LOG_LEVEL'];
   /** Readable lines instead of JSON: the default for `all` (npm start), JSON for the separate roles. */
@@ -364,6 +370,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, role?: 'api' | 
     answerPipeline: e.SOCKET_ANSWER_PIPELINE,
     refreshMinMs: e.SOCKET_REFRESH_MIN_MS,
     refreshMsPer1000: e.SOCKET_REFRESH_MS_PER_1000,
+    heapGrowingPercent: e.SOCKET_HEAP_GROWING_PERCENT,
     dataDir: e.DATA_DIR,
     logLevel: e.LOG_LEVEL,
     logPretty: e.LOG_FORMAT ? e.LOG_FORMAT === 'pretty' : role === 'all',

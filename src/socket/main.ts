@@ -16,6 +16,7 @@ import { connectRedis } from '../store/redis';
 import { createRedisClock } from '../store/redis-clock';
 import { type RoomStore, createRoomStore } from '../store/room-store';
 import { createViewReader } from '../store/view-reader';
+import { limitHeapGrowth } from './heap-growth';
 import { createRelay } from './relay';
 import { sharedRead } from './shared-read';
 import type { QuizServer, RelayDeps } from './types';
@@ -55,6 +56,7 @@ function readsOf(store: RoomStore): RelayDeps['reads'] {
  * browsers reach both on one URL). `stop()` leaves `http` to its owner.
  */
 export async function attachSocket(http: HttpServer, config: ResolvedConfig, log: Logger, registry: Registry) {
+  limitHeapGrowth(config.heapGrowingPercent);
   const keys = createKeys(config.namespace, config.eventPartitions);
   const redis = connectRedis(config, 'quizloop-socket', { log });
   // Batched: each connection admitted publishes twice (replacing the player's older connections).

@@ -32,8 +32,15 @@ describe('connection settings in the environment', () => {
     expect(loadConfig({ SOCKET_FANOUT_ANSWER_WAIT_MS: '0' }, 'socket').fanoutAnswerWaitMs).toBe(0);
   });
 
+  it("lets a socket process's old space grow to twice what is live by default, 0 leaving V8's own factor", () => {
+    expect(loadConfig({}, 'socket').heapGrowingPercent).toBe(100);
+    expect(loadConfig({ SOCKET_HEAP_GROWING_PERCENT: '0' }, 'socket').heapGrowingPercent).toBe(0);
+  });
+
   it.each([
     [{ REDIS_CLUSTER_NODES: 'redis-a' }, /REDIS_CLUSTER_NODES/],
+    [{ SOCKET_HEAP_GROWING_PERCENT: '301' }, /SOCKET_HEAP_GROWING_PERCENT/],
+    [{ SOCKET_HEAP_GROWING_PERCENT: '-1' }, /SOCKET_HEAP_GROWING_PERCENT/],
     [{ EVENT_PARTITIONS: '0' }, /EVENT_PARTITIONS/],
     [{ DATABASE_SSL: 'yes' }, /DATABASE_SSL/],
     [{ REDIS_TLS_REJECT_UNAUTHORIZED: '0' }, /REDIS_TLS_REJECT_UNAUTHORIZED/],
