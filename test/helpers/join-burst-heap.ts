@@ -1,7 +1,7 @@
 /**
  * A child process for heap-growth.test.ts: sets the heap's growing factor as a socket process does, then
- * plays a join burst (many small long-lived objects, as connections leave behind, with short-lived garbage
- * around them) and prints how much old space V8 keeps committed against how much of it is live.
+ * plays a join burst (many small long-lived objects, as connections leave behind, with garbage that
+ * outlives a few young collections around them) and prints how much old space V8 keeps committed against how much of it is live.
  */
 import { getHeapSpaceStatistics } from 'node:v8';
 import { runInNewContext } from 'node:vm';
