@@ -1,3 +1,4 @@
+import { request } from 'node:http';
 import { io } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Stack, printLogsOnFailure } from '../helpers/stack';
@@ -7,12 +8,14 @@ const METRICS_TOKEN = 'metrics-token-of-sixteen-plus';
 describe('HTTP hygiene', () => {
   let stack: Stack;
   let playerToken: string;
+  let roomCode: string;
 
   beforeAll(async () => {
     stack = await Stack.start('http-hygiene', undefined, { env: { METRICS_TOKEN, CORS_ORIGINS: 'https://quiz.example.com' } });
     const { token } = await stack.api.registerHost('Hygiene');
     const room = await stack.api.createRoom(token, { questionCount: 1, questionSeconds: 5, revealSeconds: 1 });
     await stack.api.waitForLobby(room.code);
+    roomCode = room.code;
     playerToken = (await stack.api.join(room.code, 'Pat')).token;
   }, 60_000);
 
@@ -31,6 +34,30 @@ describe('HTTP hygiene', () => {
       expect([anonymous.status, wrong.status, right.status], base).toEqual([401, 401, 200]);
       expect(anonymous.headers.get('content-type'), base).toMatch(/^application\/problem\+json/);
       expect(await right.text(), base).toContain('quizloop_');
+    }
+  });
+
+  /** A GET with a Host header fetch would not send. */
+  const getWithHost = (url: string, host: string) =>
+    new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const req = request(url, { agent: false, headers: { host } }, (res) => {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => (body += chunk));
+        res.once('end', () => resolve({ status: res.statusCode ?? 0, body }));
+      });
+      req.once('error', reject);
+      req.end();
+    });
+
+  it('makes join links for a Host header that names no host, rather than failing with a 500', async () => {
+    for (const host of ['a b', 'quiz.example.com:99999', '[']) {
+      const config = await getWithHost(`${stack.apiUrl}/client-config`, host);
+      const qr = await getWithHost(`${stack.apiUrl}/rooms/${roomCode}/qr.svg`, host);
+
+      expect([config.status, qr.status], host).toEqual([200, 200]);
+      expect(() => new URL(JSON.parse(config.body).joinUrl), host).not.toThrow();
+      expect(qr.body, host).toContain('<svg');
     }
   });
 

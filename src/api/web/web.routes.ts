@@ -41,7 +41,8 @@ export function webRoutes({ config, rooms, log }: ApiDeps): Router {
   const router = Router();
   /** The origin the browser used (so the link works behind a proxy too: `trust proxy` is on), or PUBLIC_URL, or the LAN address for localhost. */
   const joinUrlFor = (req: Request) => {
-    const host = new URL(`${req.protocol}://${req.get('host') ?? 'localhost'}`);
+    // A Host header that is no host (`a b`, a port past 65535) is the client's own: its link names localhost.
+    const host = URL.parse(`${req.protocol}://${req.get('host') ?? 'localhost'}`) ?? new URL(`${req.protocol}://localhost`);
     const port = Number(host.port) || (req.protocol === 'https' ? 443 : 80);
     return joinOrigin(config.publicUrl, { protocol: req.protocol, hostname: host.hostname, port });
   };
