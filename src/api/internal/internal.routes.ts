@@ -12,6 +12,13 @@ const REASONS = {
   invalid: 'The webhook signature does not match.',
 } as const;
 
+/**
+ * A `prepared` webhook carries all of a room's questions: up to 50 at the bank's limits (text 500, 20
+ * accepted answers of 200, category 60), ~230,000 UTF-16 units of at most 3 bytes each in JSON, ~0.7 MB.
+ * The clients' JSON_BODY_LIMIT_KB would refuse it with a 413, and the room would never leave `building`.
+ */
+const WEBHOOK_BODY_LIMIT = '1mb';
+
 /** Webhooks the worker calls to move rooms on. Each is HMAC-signed and idempotent through the version check. */
 export function internalRoutes(deps: ApiDeps, service: RoomsService): Router {
   const router = Router();
@@ -19,7 +26,7 @@ export function internalRoutes(deps: ApiDeps, service: RoomsService): Router {
   router.use(
     '/internal',
     // Signatures are over the exact bytes sent, so keep them.
-    express.json({ limit: deps.config.limits.jsonBodyLimitBytes, verify: (req, _res, buf) => ((req as Request & { rawBody?: Buffer }).rawBody = buf) }),
+    express.json({ limit: WEBHOOK_BODY_LIMIT, verify: (req, _res, buf) => ((req as Request & { rawBody?: Buffer }).rawBody = buf) }),
   );
   router.use('/internal', (req: Request & { rawBody?: Buffer }, _res, next) => {
     const verdict = verifyWebhook(
