@@ -7,6 +7,8 @@ import { timedAck } from './timed-ack';
 import { createRoundTrips } from './round-trip';
 import { type QuizServer, type QuizSocket, type RelayDeps, ioRoom } from './types';
 
+const noReply = () => {};
+
 /**
  * Wires one admitted socket: membership, presence, the initial view, answers and sync. The handlers are
  * the same functions for every socket (`this` is the socket); per socket only what they keep between
@@ -39,8 +41,8 @@ export function connectionHandler(
     // time spent waiting in this process never costs points.
     const arrivedAt = arrivals.stamp();
     const loopBusyMs = arrivals.busyBeforeMs();
-    if (typeof rawAck !== 'function') return;
-    const ack = timedAck(rawAck, metrics.answerAck);
+    // An answer sent without an ack still counts; only the reply has nowhere to go.
+    const ack = timedAck(typeof rawAck === 'function' ? rawAck : noReply, metrics.answerAck);
     const { kind, roomCode, id } = this.data;
     // Stamped already: waiting out the room's question fan-out costs the player nothing.
     const turn = relay.answerTurn(roomCode);
@@ -87,7 +89,14 @@ export function connectionHandler(
       pending = relay.syncState(roomCode, kind === 'player' ? { id, nickname: name } : null).finally(() => syncing.delete(this));
       syncing.set(this, pending);
     }
-    const state = await pending.catch(() => null);
+    let state: Awaited<typeof pending>;
+    try {
+      state = await pending;
+    } catch (err) {
+      // Redis did not answer: the room may well be there, so the client is told to try again, not that it is gone.
+      logOf(this).warn('sync failed', { err });
+      return ack({ ok: false, error: { code: ErrorCode.Internal, message: 'The room could not be read just now; try again.' } });
+    }
     if (!state) return ack({ ok: false, error: { code: ErrorCode.RoomNotFound, message: 'This room no longer exists.' } });
     ack({ ok: true, view: state.view, you: state.you });
   }

@@ -109,11 +109,23 @@ describe('answers the server refuses', () => {
     });
   });
 
+  describe('while question 1 is open', () => {
+    it('records an answer sent without an ack, though it cannot reply to it', async () => {
+      await bea.client.waitForQuestion(1);
+      // The typed client insists on an ack; a client on the wire need not send one.
+      (bea.client.socket as unknown as { emit(event: string, payload: unknown): void }).emit('answer:submit', { questionIndex: 1, choice: 0 });
+
+      await expect
+        .poll(async () => ((s) => (s.ok ? s.you?.answer : null))(await bea.client.sync()), { timeout: 3_000 })
+        .toEqual({ questionIndex: 1, choice: 0 });
+    });
+  });
+
   describe('when the game is over', () => {
     it('kept only the accepted answer, and scores reflect nothing refused', async () => {
       await ada.client.waitForQuestion(1);
-      // Both answer question 1, which closes it early.
-      await Promise.all([ada.client.submit(1, 0), bea.client.submit(1, 0)]);
+      // Ada answers question 1 too, which closes it early.
+      await ada.client.submit(1, 0);
       await ada.client.waitForPhase('finished', undefined, 20_000);
 
       const results = await stack.api.waitForResults(game.gameId);
