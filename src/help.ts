@@ -13,7 +13,7 @@ export const ROLE_HELP = {
   api: `api: the REST api, the web client, the internal webhooks the worker calls, and (unless
   SOCKETS_ON_API=false) Socket.IO on the same port. The only writer of a room's lifecycle.
   Settings: PORT (3000), PUBLIC_URL, PUBLIC_SOCKET_URL, SOCKETS_ON_API, ADMIN_USER/ADMIN_PASSWORD,
-  ADMIN_EMAILS, NICKNAME_BLOCKLIST. Health: GET /health, /ready, /metrics.`,
+  NICKNAME_BLOCKLIST; admins are granted with \`grant-admin <email>\`. Health: GET /health, /ready, /metrics.`,
   worker: `worker: turns room events into BullMQ jobs (prepare-room, tick, advance, persist-results,
   housekeeping) and runs them; calls the api's webhooks at API_INTERNAL_URL. Run as many as you like.
   Settings: API_INTERNAL_URL, WORKER_CONCURRENCY, REDIS_HZ, METRICS_PORT (9091: /health, /ready, /metrics).`,
