@@ -227,6 +227,18 @@ describe('the answer script', () => {
       expect(await redis.hget(keys.streaks(room.code), 'ann')).toBe('3');
     });
 
+    it('adds no streak bonus in a room that plays for no points, though the streak goes on', async () => {
+      const room = await openRoom({ settings: { streakBonus: true, pointsPerQuestion: 0 } });
+      await redis.hset(keys.streaks(room.code), 'ann', 2);
+
+      const result = await answers.submit(room.code, 'ann', 0, { choice: CORRECT });
+
+      expect(result).toMatchObject({ ok: true, points: 0 });
+      expect(await stored(room.code, 0, 'ann')).toMatchObject({ correct: true, points: 0, streak: 3 });
+      await reveal(room);
+      expect(await score(room.code, 'ann')).toBe(0);
+    });
+
     it('breaks the streak of a player who did not answer, at the reveal', async () => {
       const room = await openRoom({ settings: { streakBonus: true } });
       await redis.hset(keys.streaks(room.code), 'cid', 4);

@@ -13,7 +13,7 @@ export function speedPoints(points: number, elapsedMs: number, questionMs: numbe
 export const STREAK_STEP = 100;
 export const STREAK_CAP = 500;
 
-/** Bonus for the n-th correct answer in a row: nothing for the first, +100 per further one, at most +500. */
+/** Bonus for the n-th correct answer in a row: nothing for the first, +100 per further one, at most +500 (none in a room for no points: answer.lua). */
 export function streakBonus(streak: number): number {
   return Math.min(Math.max(streak - 1, 0) * STREAK_STEP, STREAK_CAP);
 }

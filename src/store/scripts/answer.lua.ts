@@ -100,7 +100,8 @@ local streak = tonumber(redis.call('HGET', KEYS[7], player) or '0')
 if correct then
   points = math.floor(room.settings.pointsPerQuestion * (1 - (elapsed / questionMs) / 2) + 0.5)
   streak = streak + 1
-  if room.settings.streakBonus then points = points + math.min(math.max(streak - 1, 0) * 100, 500) end
+  -- A room for no points gives no bonus either; the streak still counts, as the players see it.
+  if room.settings.streakBonus and room.settings.pointsPerQuestion > 0 then points = points + math.min(math.max(streak - 1, 0) * 100, 500) end
 elseif key.k ~= 'poll' then
   streak = 0
 end
