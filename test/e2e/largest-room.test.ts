@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BankQuestion } from '../../src/api/questions/questions.schemas';
-import { createDb } from '../../src/platform/db';
 import { type Game, openGame } from '../helpers/game';
+import { removeAuthored } from '../helpers/game-rows';
 import { infra } from '../helpers/infra';
-import { Stack } from '../helpers/stack';
+import { Stack, printLogsOnFailure } from '../helpers/stack';
 
 const CATEGORY = `Largest room ${randomBytes(3).toString('hex')}`;
 const COUNT = 50;
@@ -41,16 +41,11 @@ describe('a room of the most questions, each as large as the bank takes', () => 
     game = await openGame(stack, { questionCount: COUNT, questionSeconds: 5, revealSeconds: 1, category: CATEGORY }, 1, { author: host });
   }, 120_000);
 
-  beforeEach(({ onTestFailed }) => onTestFailed(() => console.error(`process output (${stack.namespace}):\n${stack.logs()}`)));
+  printLogsOnFailure(() => stack);
 
   afterAll(async () => {
     game?.closeAll();
-    if (hostUserId) {
-      const db = createDb(infra().databaseUrl);
-      await db('questions').where({ author_id: hostUserId }).delete();
-      await db('categories').where({ created_by: hostUserId }).delete();
-      await db.destroy();
-    }
+    if (hostUserId) await removeAuthored(infra().databaseUrl, hostUserId);
     await stack?.stop();
   });
 

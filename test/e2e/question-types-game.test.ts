@@ -1,13 +1,13 @@
 import { randomBytes } from 'node:crypto';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BankQuestion } from '../../src/api/questions/questions.schemas';
 import { speedPoints } from '../../src/game/scoring/scoring';
 import type { GameResults } from '../../src/store/repos/games.repo';
-import { createDb } from '../../src/platform/db';
 import { type Game, openGame } from '../helpers/game';
+import { removeAuthored } from '../helpers/game-rows';
 import { infra } from '../helpers/infra';
 import type { AnswerAck } from '../helpers/recording-client';
-import { Stack } from '../helpers/stack';
+import { Stack, printLogsOnFailure } from '../helpers/stack';
 
 const CATEGORY = `Types game ${randomBytes(3).toString('hex')}`;
 const SETTINGS = { questionCount: 3, questionSeconds: 8, revealSeconds: 1, category: CATEGORY, streakBonus: true };
@@ -83,16 +83,11 @@ describe('a game with a type-answer, a multiple-correct and a poll question, thr
     }
   }, 120_000);
 
-  beforeEach(({ onTestFailed }) => onTestFailed(() => console.error(`process output (${stack.namespace}):\n${stack.logs()}`)));
+  printLogsOnFailure(() => stack);
 
   afterAll(async () => {
     game?.closeAll();
-    if (hostUserId) {
-      const db = createDb(infra().databaseUrl);
-      await db('questions').where({ author_id: hostUserId }).delete();
-      await db('categories').where({ created_by: hostUserId }).delete();
-      await db.destroy();
-    }
+    if (hostUserId) await removeAuthored(infra().databaseUrl, hostUserId);
     await stack?.stop();
   });
 

@@ -1,4 +1,4 @@
-import type { Db } from '../../src/platform/db';
+import { type Db, createDb } from '../../src/platform/db';
 
 /** A game's rows in PostgreSQL, read with `db`: give it a direct connection, not one through a proxy or the api. */
 export async function gameRows(db: Db, gameId: string) {
@@ -10,3 +10,14 @@ export async function gameRows(db: Db, gameId: string) {
   return { games, players, answers };
 }
 export type GameRows = Awaited<ReturnType<typeof gameRows>>;
+
+/** Removes the questions and categories a test's author added, so later rooms of other tests never pick them. */
+export async function removeAuthored(databaseUrl: string, userId: string): Promise<void> {
+  const db = createDb(databaseUrl);
+  try {
+    await db('questions').where({ author_id: userId }).delete();
+    await db('categories').where({ created_by: userId }).delete();
+  } finally {
+    await db.destroy();
+  }
+}
