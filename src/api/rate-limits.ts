@@ -23,8 +23,8 @@ const tooMany = (name: LimitName, limit: RateLimit, res: RateLimiterRes) => {
 
 /**
  * Fixed-window counters in Redis (rate-limiter-flexible), so a limit holds across api instances.
- * `consume` counts one and refuses with 429 past the limit; `check` only refuses when the count is
- * already spent (sign-in counts failures, so a right password is never what uses the budget up).
+ * `consume` counts one and refuses with 429 past the limit, in one atomic step; `reward` gives one back
+ * (a right password or passphrase, so only failures use the budget up).
  */
 export function createRateLimits(redis: QuizRedis, keys: Keys, limits: Limits) {
   const limiters = Object.fromEntries(
@@ -43,13 +43,8 @@ export function createRateLimits(redis: QuizRedis, keys: Keys, limits: Limits) {
         throw err;
       }
     },
-    async check(name: LimitName, key: string): Promise<void> {
-      const res = await limiters[name].get(key);
-      if (res && res.consumedPoints >= limits[name].points) throw tooMany(name, limits[name], res);
-    },
-    /** Counts one without refusing (a failed sign-in); the next `check` refuses once the limit is spent. */
-    async spend(name: LimitName, key: string): Promise<void> {
-      await limiters[name].penalty(key, 1);
+    async reward(name: LimitName, key: string): Promise<void> {
+      await limiters[name].reward(key, 1);
     },
     async reset(name: LimitName, key: string): Promise<void> {
       await limiters[name].delete(key);

@@ -182,6 +182,26 @@ describe('private results and private rooms, through separate api, worker and so
       expect((await stack.api.room(code)).playerCount).toBe(1);
     });
 
+    it('wrong guesses sent all at once get at most the limit through, the rest 429; then even the right one waits', async () => {
+      const host = await stack.api.registerHost('Burst Host');
+      const room = await stack.api.request<{ code: string }>('POST', '/rooms', { token: host.token, body: { ...SETTINGS, passphrase: PASSPHRASE } });
+      await stack.api.waitForLobby(room.body.code);
+      const joinBurst = (nickname: string, passphrase: string) =>
+        stack.api.request<{ code?: string }>('POST', `/rooms/${room.body.code}/players`, { body: { nickname, passphrase } });
+
+      const burst = await Promise.all(Array.from({ length: 30 }, (_, i) => joinBurst(`Guesser ${i}`, `guess ${i}`)));
+      const right = await joinBurst('Late', PASSPHRASE);
+
+      const tally: Record<string, number> = {};
+      for (const r of burst) {
+        const key = `${r.status} ${r.body.code}`;
+        tally[key] = (tally[key] ?? 0) + 1;
+      }
+      expect(tally).toEqual({ '403 WRONG_PASSPHRASE': 3, '429 RATE_LIMITED': 27 });
+      expect(expectProblem(right, 429, 'RATE_LIMITED')).toMatch(/wrong passphrases for this room from your address: at most 3 in 60 s/);
+      expect((await stack.api.room(room.body.code)).playerCount).toBe(0);
+    });
+
     it('the limit is per room: the same address still joins another private room', async () => {
       const host = await stack.api.registerHost('Other Host');
       const other = await stack.api.request<{ code: string }>('POST', '/rooms', { token: host.token, body: { ...SETTINGS, passphrase: 'another one' } });

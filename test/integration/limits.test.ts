@@ -21,8 +21,11 @@ const LIMITS = {
 let running: Awaited<ReturnType<typeof startInProcessApi>>;
 let client: ApiClient;
 let addressCount = 0;
-/** A client address nobody else in this file uses. */
-const newAddress = () => `203.0.113.${++addressCount}`;
+/** A client address nobody else in this file uses; a /16, as the bursts below each take 30. */
+const newAddress = () => {
+  const n = ++addressCount;
+  return `198.18.${n >> 8}.${n & 255}`;
+};
 const from = (address: string) => ({ 'x-forwarded-for': address });
 const email = () => `limits-${randomBytes(5).toString('hex')}@quizloop.test`;
 
@@ -31,6 +34,16 @@ function expectProblem(res: HttpResult<unknown>, status: number, code: string): 
   expect(res.contentType).toMatch(/^application\/problem\+json/);
   expect(res.body).toMatchObject({ status, code });
   return res.body as { detail: string };
+}
+
+/** How many answers had each status and code, e.g. `{ '401 INVALID_CREDENTIALS': 3 }`. */
+function tally(results: HttpResult<unknown>[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const r of results) {
+    const key = `${r.status} ${(r.body as { code?: string } | null)?.code ?? ''}`;
+    counts[key] = (counts[key] ?? 0) + 1;
+  }
+  return counts;
 }
 
 async function register(address = newAddress()) {
@@ -81,6 +94,48 @@ describe('when one client asks too often', () => {
     }
 
     expect(statuses).toEqual([401, 401, 401, 401, 401, 429, 429]);
+  });
+
+  it('wrong passwords for one account sent all at once get at most the limit through, the rest 429; then even the right one waits', async () => {
+    const { email: account } = await register();
+    const login = (password: string) => client.request('POST', '/auth/login', { headers: from(newAddress()), body: { email: account, password } });
+
+    const burst = await Promise.all(Array.from({ length: 30 }, (_, i) => login(`wrong ${i}`)));
+    const right = await login('correct horse battery');
+
+    expect(tally(burst)).toEqual({ '401 INVALID_CREDENTIALS': 3, '429 RATE_LIMITED': 27 });
+    expect(expectProblem(right, 429, 'RATE_LIMITED').detail).toMatch(/sign-in attempts for this account: at most 3 in 60 s/);
+  });
+
+  it('wrong passwords from one address over many accounts sent all at once get at most the limit through, the rest 429', async () => {
+    const address = newAddress();
+
+    const burst = await Promise.all(
+      Array.from({ length: 30 }, () => client.request('POST', '/auth/login', { headers: from(address), body: { email: email(), password: 'guess' } })),
+    );
+
+    expect(tally(burst)).toEqual({ '401 INVALID_CREDENTIALS': 5, '429 RATE_LIMITED': 25 });
+  });
+
+  it("right passwords, and attempts refused by a spent account's limit, leave the address its whole budget", async () => {
+    const { email: account } = await register();
+    const { email: spent } = await register();
+    for (const guess of ['one', 'two', 'three']) {
+      await client.request('POST', '/auth/login', { headers: from(newAddress()), body: { email: spent, password: guess } });
+    }
+    const address = newAddress();
+    const login = (mail: string, password: string) => client.request('POST', '/auth/login', { headers: from(address), body: { email: mail, password } });
+
+    const rights = [];
+    for (let i = 0; i < 6; i++) rights.push((await login(account, 'correct horse battery')).status);
+    const refused = [];
+    for (let i = 0; i < 6; i++) refused.push(expectProblem(await login(spent, 'guess'), 429, 'RATE_LIMITED').detail);
+    const wrong = [];
+    for (let i = 0; i < 6; i++) wrong.push((await login(email(), 'guess')).status);
+
+    expect(rights).toEqual([200, 200, 200, 200, 200, 200]);
+    for (const detail of refused) expect(detail).toMatch(/for this account/);
+    expect(wrong).toEqual([401, 401, 401, 401, 401, 429]);
   });
 
   it('registrations from one address are refused past the limit', async () => {

@@ -36,16 +36,20 @@ export function authRoutes({ users, config, rateLimits }: ApiDeps): Router {
     const body = parse(Login, req.body);
     const address = req.ip ?? 'unknown';
     // Failed attempts are counted, per account and per address; once either is spent, even a right password waits.
-    await rateLimits.check('loginPerAddress', address);
-    await rateLimits.check('loginPerAccount', body.email);
+    // Each attempt takes its point before the slow compare, so parallel guesses cannot all slip past one count.
+    await rateLimits.consume('loginPerAddress', address);
+    try {
+      await rateLimits.consume('loginPerAccount', body.email);
+    } catch (err) {
+      await rateLimits.reward('loginPerAddress', address);
+      throw err;
+    }
     const user = await users.byEmail(body.email);
     // Compare even when there is no such user, so the answer time does not reveal which emails exist.
     const ok = await bcrypt.compare(body.password, user?.password_hash ?? '$2b$10$invalidinvalidinvalidinvalidinvalidinvalidinvalidinva');
-    if (!user || !ok) {
-      await Promise.all([rateLimits.spend('loginPerAddress', address), rateLimits.spend('loginPerAccount', body.email)]);
-      throw new AppError(ErrorCode.InvalidCredentials, 401, 'Wrong email or password.');
-    }
-    await rateLimits.reset('loginPerAccount', body.email);
+    if (!user || !ok) throw new AppError(ErrorCode.InvalidCredentials, 401, 'Wrong email or password.');
+    // A right password gives its address point back and clears the account's failures.
+    await Promise.all([rateLimits.reward('loginPerAddress', address), rateLimits.reset('loginPerAccount', body.email)]);
     res.json({ token: tokenFor(user), user: publicUser(user) } satisfies AuthAnswer);
   });
 

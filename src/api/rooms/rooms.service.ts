@@ -109,11 +109,12 @@ export function createRoomsService(deps: ApiDeps) {
       throw new AppError(ErrorCode.PassphraseRequired, 403, `Room ${room.code} is private: joining takes the passphrase its host set (send it as passphrase).`);
     }
     const key = `${room.code}:${ip}`;
-    await deps.rateLimits.check('passphrasePerAddress', key);
+    // The point is taken before the slow compare, so parallel guesses cannot all slip past one count; a right one gives it back.
+    await deps.rateLimits.consume('passphrasePerAddress', key);
     if (!(await passphraseMatches(room.passphraseHash, passphrase))) {
-      await deps.rateLimits.spend('passphrasePerAddress', key);
       throw new AppError(ErrorCode.WrongPassphrase, 403, `That is not the passphrase of room ${room.code}; ask its host for it.`);
     }
+    await deps.rateLimits.reward('passphrasePerAddress', key);
   }
 
   const service = {
