@@ -17,7 +17,7 @@ import { leaderboardsRoutes } from './leaderboards/leaderboards.routes';
 import { createLeaderboardsService } from './leaderboards/leaderboards.service';
 import { opsRoutes } from './ops/ops.routes';
 import { usePlainErrorMessages } from './plain-errors';
-import { questionsRoutes } from './questions/questions.routes';
+import { IMPORT_BODY_LIMIT, questionsRoutes } from './questions/questions.routes';
 import { createQuestionsService } from './questions/questions.service';
 import { queuesBoard } from './ops/queues-board';
 import { createRoomsService } from './rooms/rooms.service';
@@ -55,6 +55,8 @@ export function createApp(deps: ApiDeps): Express {
       autoLogging: { ignore: (req) => ['/health', '/ready', '/metrics'].includes(req.url ?? '') },
     }),
   );
+  // Before the general parser, which then leaves the body be: IMPORT_MAX_ROWS OpenTDB rows outgrow JSON_BODY_LIMIT_KB.
+  app.post('/questions/import', express.json({ limit: IMPORT_BODY_LIMIT }));
   app.use(express.json({ limit: deps.config.limits.jsonBodyLimitBytes }));
 
   // Same origin by default (no CORS headers); CORS_ORIGINS lets the pages of those sites call the api.

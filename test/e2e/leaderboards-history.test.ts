@@ -190,6 +190,35 @@ describe('a game with two signed-in players and a guest, through separate api, w
 
       expect(res.body.games).toEqual([expect.objectContaining({ gameId, hosted: true, played: null })]);
     });
+
+    // A cursor in the api's own format: base64url of the JSON pair [finishedAt, gameId], as in nextCursor.
+    const cursorOf = (finishedAt: string, id: string) => Buffer.from(JSON.stringify([finishedAt, id])).toString('base64url');
+
+    it('pages from a cursor in the form it gives out: the page after the game is empty, one from a moment later holds it', async () => {
+      const later = new Date(Date.parse(results.game.finishedAt) + 1).toISOString();
+
+      const after = await stack.api.request<MyGames>('GET', `/me/games?cursor=${cursorOf(results.game.finishedAt, gameId)}`, { token: host.token });
+      const before = await stack.api.request<MyGames>('GET', `/me/games?cursor=${cursorOf(later, gameId)}`, { token: host.token });
+
+      expect(after.status).toBe(200);
+      expect(after.body).toEqual({ games: [], nextCursor: null });
+      expect(before.status).toBe(200);
+      expect(before.body.games).toEqual([expect.objectContaining({ gameId })]);
+    });
+
+    const nil = '00000000-0000-0000-0000-000000000000';
+    it.each([
+      ['a time Date.parse reads loosely', cursorOf('foo 2020', nil)],
+      ['a day past the end of its month', cursorOf('2020-02-30T00:00:00.000Z', nil)],
+      ['the year 0, which PostgreSQL lacks', cursorOf('0000-01-01T00:00:00.000Z', nil)],
+      ['36 characters that are not a UUID', cursorOf('2020-01-01T00:00:00.000Z', '-'.repeat(36))],
+    ])('refuses a hand-edited cursor holding %s with 400 problem+json, not a 500', async (_, cursor) => {
+      const res = await stack.api.request<{ code: string; detail: string }>('GET', `/me/games?cursor=${cursor}`, { token: host.token });
+
+      expect(res.status).toBe(400);
+      expect(res.contentType).toContain('application/problem+json');
+      expect(res.body.detail).toContain('cursor is not one this api gave out');
+    });
   });
 
   describe('the results', () => {

@@ -348,5 +348,41 @@ describe('the question bank', () => {
       expect(wrongType.status).toBe(415);
       expect(noFormat.status).toBe(400);
     });
+
+    describe('with as many OpenTDB rows as IMPORT_MAX_ROWS allows (500, the default)', () => {
+      const IMPORT_MAX_ROWS = 500;
+      // About 300 bytes a row, as OpenTDB's own answers run: 500 of them are far past JSON_BODY_LIMIT_KB (64 kB).
+      const rows = (n: number, tag: string) => ({
+        response_code: 0,
+        results: Array.from({ length: n }, (_, i) => ({
+          category: CATEGORY,
+          type: 'multiple',
+          difficulty: 'medium',
+          question: `Bulk ${tag} ${i}: which of these planets, counted outward from the Sun, comes fourth in line after the Earth and its Moon?`,
+          correct_answer: 'Mars',
+          incorrect_answers: ['Jupiter, the largest', 'Venus, the hottest', 'Saturn, the ringed one'],
+        })),
+      });
+
+      it('saves every row, though the JSON is larger than JSON_BODY_LIMIT_KB', async () => {
+        const body = rows(IMPORT_MAX_ROWS, 'fits');
+        expect(JSON.stringify(body).length).toBeGreaterThan(64 * 1024);
+
+        const res = await req<ImportReport>('POST', '/questions/import?format=opentdb', bob.token, body);
+
+        expect(res.status).toBe(200);
+        expect(res.body.imported).toBe(IMPORT_MAX_ROWS);
+      });
+
+      it('refuses one row more with a 400 naming the bound, and saves none of it', async () => {
+        const res = await req<{ code: string; detail: string }>('POST', '/questions/import?format=opentdb', bob.token, rows(IMPORT_MAX_ROWS + 1, 'over'));
+
+        expect(res.status).toBe(400);
+        expect(res.contentType).toContain('application/problem+json');
+        expect(res.body.code).toBe('BAD_REQUEST');
+        expect(res.body.detail).toBe(`At most ${IMPORT_MAX_ROWS} questions per import; this one has ${IMPORT_MAX_ROWS + 1}.`);
+        expect((await req<QuestionPage>('GET', '/questions?q=Bulk%20over', bob.token)).body.total).toBe(0);
+      });
+    });
   });
 });

@@ -1,4 +1,5 @@
 import { Router } from 'express';
+import { z } from 'zod';
 import type { HistoryCursor } from '../../store/repos/history.repo';
 import { AppError } from '../app-error';
 import { requireClaims } from '../auth/auth.middleware';
@@ -11,16 +12,33 @@ function encodeCursor(c: HistoryCursor): string {
   return Buffer.from(JSON.stringify([c.finishedAt, c.gameId])).toString('base64url');
 }
 
+/**
+ * What encodeCursor writes and nothing else: PostgreSQL casts both parts (`::timestamptz`, `::uuid`) and
+ * would fail the query, a 500, on text that Date.parse or a loose pattern let through.
+ */
+const CursorParts = z.tuple([
+  z
+    .string()
+    .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/)
+    // The round trip rejects days past the month's end, which Date.parse rolls over; PostgreSQL has no year 0.
+    .refine((s) => {
+      const ms = Date.parse(s);
+      return !s.startsWith('0000') && !Number.isNaN(ms) && new Date(ms).toISOString() === s;
+    }),
+  z.guid(),
+]);
+
 function decodeCursor(raw: string): HistoryCursor {
+  let parts: unknown;
   try {
-    const [finishedAt, gameId] = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8')) as unknown[];
-    if (typeof finishedAt === 'string' && !Number.isNaN(Date.parse(finishedAt)) && typeof gameId === 'string' && /^[0-9a-f-]{36}$/i.test(gameId)) {
-      return { finishedAt, gameId };
-    }
+    parts = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8'));
   } catch {
-    // Falls through to the 400 below.
+    // Not JSON: the 400 below.
   }
-  throw AppError.badRequest('cursor is not one this api gave out; pass nextCursor from the previous page as it is.');
+  const parsed = CursorParts.safeParse(parts);
+  if (!parsed.success) throw AppError.badRequest('cursor is not one this api gave out; pass nextCursor from the previous page as it is.');
+  const [finishedAt, gameId] = parsed.data;
+  return { finishedAt, gameId };
 }
 
 export function historyRoutes({ config, history }: ApiDeps): Router {

@@ -42,7 +42,7 @@ export const questionsOperations: OperationSpec[] = [
     description:
       'All or nothing: every row is checked, then all are saved in one transaction. One bad row (invalid, the same question as ' +
       'another row, or as one of yours) saves none, and the 400 `IMPORT_REJECTED` lists every bad row and field in `errors`. ' +
-      'At most IMPORT_MAX_ROWS rows (500); a CSV body up to 1 MB, JSON up to JSON_BODY_LIMIT_KB (64 kB).',
+      'At most IMPORT_MAX_ROWS rows (500), in a body (CSV or JSON alike) up to 1 MB, more a 413; JSON_BODY_LIMIT_KB does not apply here.',
     query: ImportQuery,
     body: { OpenTdbImport },
     csvBody:

@@ -8,6 +8,9 @@ import { ImportQuery, type ImportReport, OpenTdbImport, QuestionInput, type Ques
 import { type QuestionsService, viewerOf } from './questions.service';
 import { parse } from '../validation';
 
+/** The largest body an import takes, CSV or OpenTDB JSON alike; other JSON bodies keep JSON_BODY_LIMIT_KB. */
+export const IMPORT_BODY_LIMIT = '1mb';
+
 function questionIdParam(raw: unknown): number {
   const id = Number(raw);
   if (!Number.isSafeInteger(id) || id < 1) throw AppError.badRequest(`"${String(raw)}" is not a question id (a whole number from 1).`);
@@ -40,7 +43,7 @@ export function questionsRoutes(deps: ApiDeps, service: QuestionsService): Route
     res.status(201).location(`/questions/${question.id}`).json(question);
   });
 
-  router.post('/questions/import', express.text({ type: 'text/csv', limit: '1mb' }), async (req, res) => {
+  router.post('/questions/import', express.text({ type: 'text/csv', limit: IMPORT_BODY_LIMIT }), async (req, res) => {
     const who = viewer(req);
     const query = parse(ImportQuery, req.query);
     await deps.rateLimits.consume('importsPerUser', who.id);
@@ -56,6 +59,8 @@ export function questionsRoutes(deps: ApiDeps, service: QuestionsService): Route
       if (body.response_code !== undefined && body.response_code !== 0) {
         throw AppError.badRequest(`OpenTDB answered response_code ${body.response_code}, which carries no questions.`);
       }
+      // Counted before any row is read: a 1 MB body holds tens of thousands of tiny rows, seconds of work to refuse one by one.
+      service.checkRowCount(body.results.length);
       rows = fromOpenTdb(body.results, query.public === 'true');
     }
     res.json((await service.import(who, rows)) satisfies ImportReport);

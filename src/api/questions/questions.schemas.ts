@@ -80,7 +80,6 @@ export const OpenTdbImport = z.object({
   response_code: z.number().int().optional().describe('Anything but 0 means OpenTDB sent no questions.'),
   results: z
     .array(z.unknown())
-    .max(5000)
     .describe('Up to IMPORT_MAX_ROWS (500 unless configured): {category, type, difficulty, question, correct_answer, incorrect_answers}.'),
 });
 

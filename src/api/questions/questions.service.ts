@@ -113,6 +113,11 @@ export function createQuestionsService({
     return row;
   }
 
+  /** IMPORT_MAX_ROWS, the one bound on an import's rows, whatever its format. */
+  function checkRowCount(count: number): void {
+    if (count > limits.importMaxRows) throw AppError.badRequest(`At most ${limits.importMaxRows} questions per import; this one has ${count}.`);
+  }
+
   /** The input with its category spelt as the bank already spells it (created if new). */
   async function withCategory(viewer: Viewer, input: QuestionInput) {
     const category = await ensureCategory(categories, viewer, input.category);
@@ -151,15 +156,15 @@ export function createQuestionsService({
       if (!(await questions.softDelete(id))) throw notFound(id);
     },
 
+    checkRowCount,
+
     /**
      * All or nothing: every row is checked first, then all are saved in one transaction. Any bad
      * row (invalid, or the same question as another row or one the author has) saves none, and the
      * 400 lists every bad row and field.
      */
     async import(viewer: Viewer, rows: ImportRow[]): Promise<ImportReport> {
-      if (rows.length > limits.importMaxRows) {
-        throw AppError.badRequest(`At most ${limits.importMaxRows} questions per import; this one has ${rows.length}.`);
-      }
+      checkRowCount(rows.length);
       const checked = checkRows(rows);
       const { problems } = checked;
       // An import stays private to its author until an admin publishes it (PUT with public: true): a bulk
