@@ -52,7 +52,7 @@ export function questionsRoutes(deps: ApiDeps, service: QuestionsService): Route
       if (!req.is('text/csv') || typeof req.body !== 'string') {
         throw new AppError(ErrorCode.BadRequest, 415, 'format=csv takes a text/csv body (Content-Type: text/csv).');
       }
-      rows = fromCsv(req.body);
+      rows = fromCsv(req.body, deps.config.limits.importMaxRows);
     } else {
       if (!req.is('application/json')) throw new AppError(ErrorCode.BadRequest, 415, 'format=opentdb takes the OpenTDB answer as application/json.');
       const body = parse(OpenTdbImport, req.body);
