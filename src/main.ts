@@ -10,6 +10,7 @@ import { createLogger } from './platform/logger';
 import { stopOnSignal } from './platform/shutdown';
 import { attachSocket, startSocket } from './socket/main';
 import { createDb, migrateLatest } from './platform/db';
+import { withLocalSecrets } from './local/local-secrets';
 import { createUsersRepo } from './store/repos/users.repo';
 import { startWorker } from '../workers/main';
 
@@ -114,7 +115,7 @@ async function main(): Promise<void> {
     process.stderr.write(helpText());
     process.exit(2);
   }
-  const config = loadConfig(process.env, role === 'migrate' ? undefined : role);
+  const config = role === 'migrate' ? loadConfig(process.env) : loadConfig(withLocalSecrets(process.env), role);
   const log = createLogger(role, config.logLevel, { pretty: config.logPretty });
   const local: LocalServer[] = [];
   const running: Stoppable[] = [];

@@ -1,5 +1,9 @@
 import { z } from 'zod';
 
+/**
+ * Only for what builds its config in-process (tests, benches): a process main.ts starts outside production
+ * gets its secrets made per data directory (local-secrets.ts), so this one never signs anything on a network.
+ */
 const DEV_SECRET = 'quizloop-dev-secret-change-me';
 
 const port = z.coerce.number().int().min(0).max(65535);
@@ -300,7 +304,7 @@ export class ConfigError extends Error {
 
 /**
  * Reads and validates the environment once at start. A wrong value stops the process
- * with a message naming the variable; secrets are required in production only.
+ * with a message naming the variable; secrets are required in production, by a role only.
  */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, role?: 'api' | 'socket' | 'worker' | 'all'): Config {
   const parsed = Env.safeParse(env);
@@ -310,8 +314,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, role?: 'api' | 
   }
   const e = parsed.data;
   const production = e.NODE_ENV === 'production';
+  // A role signs and checks tokens and webhooks; a one-off command (migrate, grant-admin: no role) does neither.
   for (const name of ['JWT_SECRET', 'WEBHOOK_SECRET'] as const) {
-    if (production && !e[name]) throw new ConfigError(`${name} must be set (16+ characters) when NODE_ENV=production`);
+    if (production && role !== undefined && !e[name]) throw new ConfigError(`${name} must be set (16+ characters) when NODE_ENV=production`);
   }
   if (e.ADMIN_EMAILS !== undefined) {
     // Whoever registered one of these addresses first became admin, proved or not: refuse to start rather than ignore it.
