@@ -469,6 +469,28 @@ describe.skipIf(skipReason !== null)('the web client in a real browser (chromium
     expect(errors).toEqual([]);
   }, 30_000);
 
+  it('sends a player the host removed while their page was away back to the join form, saying why', async () => {
+    const host = await stack.api.registerHost('Kicker');
+    const room = await stack.api.createRoom(host.token, { questionCount: 1, questionSeconds: 5, revealSeconds: 1 });
+    await stack.api.waitForLobby(room.code);
+    const player = await stack.api.join(room.code, 'Gone');
+    await stack.api.kick(room.code, player.playerId, room.hostToken);
+    const { page, errors } = await open(PHONE);
+    await page.goto(stack.apiUrl);
+    await page.evaluate((session) => localStorage.setItem('quizloop.player', JSON.stringify(session)), {
+      code: room.code,
+      token: player.token,
+      nickname: 'Gone',
+    });
+
+    await page.reload();
+
+    await page.getByRole('alert').getByText('The host removed this player from the room.').waitFor();
+    await page.getByRole('heading', { name: 'Join a game' }).waitFor();
+    expect(await page.evaluate(() => localStorage.getItem('quizloop.player'))).toBeNull();
+    expect(errors).toEqual([]);
+  }, 30_000);
+
   it('turns motion off for a system that asks for reduced motion, and lets the player switch sound and motion, remembered', async () => {
     const { page, errors } = await open(PHONE);
     await page.emulateMedia({ reducedMotion: 'reduce' });

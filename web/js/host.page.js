@@ -103,7 +103,11 @@ async function openRoom(next) {
   try {
     conn = await connect(room.hostToken);
   } catch (err) {
-    showError(err.message);
+    // The page's config or the server was not to be had (a restart, say): try again while this room is shown.
+    showError(`${err.message} Retrying…`);
+    setTimeout(() => {
+      if (room === next) openRoom(next);
+    }, 3000);
     return;
   }
   socket = conn;

@@ -6,7 +6,7 @@ import { api } from './rest-client.js';
 /** @typedef {Socket<ServerToClientEvents, ClientToServerEvents>} QuizSocket the typed connection (quizloop/client) */
 
 /** Refusals by the server's admission check: reconnecting with the same token cannot help. */
-const REFUSAL_CODES = new Set(['UNAUTHORIZED', 'FORBIDDEN', 'ROOM_NOT_FOUND', 'NOT_A_PLAYER']);
+const REFUSAL_CODES = new Set(['UNAUTHORIZED', 'FORBIDDEN', 'ROOM_NOT_FOUND', 'NOT_A_PLAYER', 'KICKED']);
 
 let configPromise = null;
 
