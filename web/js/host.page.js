@@ -84,10 +84,8 @@ async function createRoom(event) {
     await openRoom({ code: created.code, hostToken: created.hostToken });
     applyView(created.room);
   } catch (err) {
-    if (err.status === 401) {
-      signOut();
-      showAuth(`${err.message} Sign in again.`);
-    } else showFormErrors(byId('create-form'), err, CREATE_FIELDS);
+    if (err.status === 401) signInAgain(err.message);
+    else showFormErrors(byId('create-form'), err, CREATE_FIELDS);
   } finally {
     button.disabled = false;
   }
@@ -326,7 +324,9 @@ async function playAgain() {
     applyView(next.room);
     showError(null);
   } catch (err) {
-    showError(err.message);
+    // The account that hosted the room is gone (deleted, or the server's data reset): only a new sign-in helps.
+    if (err.status === 401) signInAgain(err.message);
+    else showError(err.message);
   } finally {
     button.disabled = false;
   }
@@ -337,6 +337,12 @@ function signOut() {
   store(ACCOUNT_KEY, null);
   closeRoom();
   showAccount();
+}
+
+/** A 401 on a signed-in call: the token expired or its account is gone, so the stored sign-in is useless. */
+function signInAgain(message) {
+  signOut();
+  showAuth(/sign in again/i.test(message) ? message : `${message} Sign in again.`);
 }
 
 function newGame() {
@@ -370,7 +376,7 @@ async function deleteFailedRoom() {
   }
 }
 
-initQuestionEditor(showCreate);
+initQuestionEditor(showCreate, signInAgain);
 byId('open-results').addEventListener('click', () => {
   const gameId = view?.gameId;
   if (!gameId) return;

@@ -20,6 +20,8 @@ const FIELDS = {
 };
 
 let token = null;
+/** Called with the server's message when a call answers 401: the host signs in again. */
+let onSignedOut = (/** @type {string} */ _message) => {};
 /** The id of the question being edited, or null for a new one. */
 let editing = null;
 
@@ -126,7 +128,8 @@ async function remove(id) {
     if (editing === id) fill(null);
     await refreshList();
   } catch (err) {
-    showError(err.message);
+    if (err.status === 401) onSignedOut(err.message);
+    else showError(err.message);
   }
 }
 
@@ -142,7 +145,8 @@ async function save(event) {
     await refreshList();
     byId('qe-text', HTMLTextAreaElement).focus();
   } catch (err) {
-    showFormErrors(byId('qe-form'), err, FIELDS);
+    if (err.status === 401) onSignedOut(err.message);
+    else showFormErrors(byId('qe-form'), err, FIELDS);
   } finally {
     button.disabled = false;
   }
@@ -177,6 +181,9 @@ async function importFile(event) {
         h('p', {}, `Nothing was imported. ${err.message}`),
         h('ul', {}, ...err.fields.map((f) => h('li', {}, `Row ${rowOf(f.path)}: ${f.message}`))),
       );
+    } else if (err instanceof ApiError && err.status === 401) {
+      report.replaceChildren();
+      onSignedOut(err.message);
     } else {
       report.replaceChildren();
       showError(`The file was not imported: ${err instanceof Error ? err.message : String(err)}`);
@@ -186,8 +193,9 @@ async function importFile(event) {
   }
 }
 
-/** Wires the editor once; `onDone` goes back to the new-game form. */
-export function initQuestionEditor(onDone) {
+/** Wires the editor once; `onDone` goes back to the new-game form, `signedOut(message)` to the sign-in on a 401. */
+export function initQuestionEditor(onDone, signedOut) {
+  onSignedOut = signedOut;
   const form = byId('qe-form');
   form.addEventListener('submit', save);
   form.addEventListener('input', sync);
@@ -205,6 +213,7 @@ export async function openQuestionEditor(hostToken) {
     byId('qe-categories').replaceChildren(...categories.map((c) => h('option', { value: c.category })));
     await refreshList();
   } catch (err) {
-    showError(err.message);
+    if (err.status === 401) onSignedOut(err.message);
+    else showError(err.message);
   }
 }

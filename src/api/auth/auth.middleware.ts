@@ -1,5 +1,6 @@
 import type { Request } from 'express';
 import { type TokenClaims, verifyToken } from '../../shared/tokens';
+import type { UsersRepo } from '../../store/repos/users.repo';
 import { AppError } from '../app-error';
 
 /** The claims of the request's bearer token; null when there is no Authorization header. */
@@ -20,4 +21,24 @@ export function requireClaims<K extends TokenClaims['kind']>(req: Request, secre
     throw AppError.forbidden(`This needs a ${kinds.join(' or ')} token, not a ${claims.kind} token.`);
   }
   return claims as Extract<TokenClaims, { kind: K }>;
+}
+
+export type UserClaims = Extract<TokenClaims, { kind: 'user' }>;
+
+/**
+ * Refuses a user id that would be written into PostgreSQL (a room's host, a player's account, an author)
+ * unless its account exists: else the write fails on a foreign key, at once or when the game is saved.
+ * 401, as for an expired token: the client signs in again.
+ */
+export async function requireAccount(users: Pick<UsersRepo, 'exists'>, userId: string): Promise<void> {
+  if (!(await users.exists(userId))) {
+    throw AppError.unauthorized('The account of this token no longer exists on this server (deleted, or its data was reset); sign in again.');
+  }
+}
+
+/** The claims of a user token whose account exists. */
+export async function requireUser(req: Request, secret: string, users: Pick<UsersRepo, 'exists'>): Promise<UserClaims> {
+  const claims = requireClaims(req, secret, ['user']);
+  await requireAccount(users, claims.sub);
+  return claims;
 }

@@ -34,7 +34,7 @@ export const categoriesOperations: OperationSpec[] = [
     answer: { status: 201, schema: { Category }, description: 'The category.' },
     errors: {
       400: COMMON_ERRORS.badBody,
-      401: COMMON_ERRORS.noToken,
+      401: COMMON_ERRORS.noAccount,
       403: COMMON_ERRORS.userOnly,
       409: '`CATEGORY_EXISTS`: a category has this name, ignoring case; `TOO_MANY_CATEGORIES`: you created USER_MAX_CATEGORIES already.',
     },

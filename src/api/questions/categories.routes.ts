@@ -2,7 +2,7 @@ import { type Request, Router } from 'express';
 import { ErrorCode } from '../../shared/error-codes';
 import type { CategoryRow } from '../../store/repos/categories.repo';
 import { AppError } from '../app-error';
-import { optionalClaims, requireClaims } from '../auth/auth.middleware';
+import { optionalClaims, requireClaims, requireUser } from '../auth/auth.middleware';
 import type { ApiDeps } from '../deps';
 import { CategoriesQuery, type Category, CategoryInput } from './questions.schemas';
 import type { Categories } from '../schemas';
@@ -18,7 +18,7 @@ function categoryIdParam(raw: unknown): number {
 }
 
 /** Categories: anyone lists them; any user creates one; its creator or an admin renames or deletes it. */
-export function categoriesRoutes({ categories, config }: ApiDeps): Router {
+export function categoriesRoutes({ categories, config, users }: ApiDeps): Router {
   const maxCategories = config.limits.userMaxCategories;
   const router = Router();
   const secret = config.jwtSecret;
@@ -41,7 +41,7 @@ export function categoriesRoutes({ categories, config }: ApiDeps): Router {
   });
 
   router.post('/categories', async (req, res) => {
-    const viewer = viewerOf(requireClaims(req, secret, ['user']));
+    const viewer = viewerOf(await requireUser(req, secret, users));
     const { name } = parse(CategoryInput, req.body);
     if ((await categories.countBy(viewer.id)) >= maxCategories) throw tooManyCategories(maxCategories);
     const row = await categories.insert(name, viewer.id);

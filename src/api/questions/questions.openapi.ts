@@ -1,7 +1,7 @@
 import { COMMON_ERRORS, type OperationSpec } from '../operation-spec';
 import { BankQuestion, ImportQuery, ImportReport, OpenTdbImport, QuestionInput, QuestionPage, QuestionQuery } from './questions.schemas';
 
-const { noToken, userOnly, badId } = COMMON_ERRORS;
+const { noAccount, noToken, userOnly, badId } = COMMON_ERRORS;
 const NOT_YOURS = "`FORBIDDEN`: a host or player token, or the question is another author's (only they or an admin may change it).";
 const NO_QUESTION = "`NOT_FOUND`: no such question, it was deleted, or it is another author's private question.";
 const BAD_QUESTION = '`BAD_REQUEST`: the body breaks the schema or the rules of its type; `errors` names each problem. Or the id is not a whole number from 1.';
@@ -30,7 +30,7 @@ export const questionsOperations: OperationSpec[] = [
     description: 'You are its author. Private by default: then only rooms you host ask it. `Location` names the question.',
     body: { QuestionInput },
     answer: { status: 201, schema: { BankQuestion }, description: 'The question.' },
-    errors: { 400: BAD_QUESTION, 401: noToken, 403: userOnly, 409: DUPLICATE },
+    errors: { 400: BAD_QUESTION, 401: noAccount, 403: userOnly, 409: DUPLICATE },
   },
   {
     method: 'post',
@@ -50,7 +50,7 @@ export const questionsOperations: OperationSpec[] = [
     answer: { status: 200, schema: { ImportReport }, description: 'Every row, imported.' },
     errors: {
       400: '`IMPORT_REJECTED`: a bad row; `errors` lists each bad `row` and `field`, nothing was saved. `BAD_REQUEST`: not the format named, a CSV without the required header, more than IMPORT_MAX_ROWS rows, or an OpenTDB `response_code` other than 0.',
-      401: noToken,
+      401: noAccount,
       403: userOnly,
       415: '`BAD_REQUEST` or `UNSUPPORTED_MEDIA_TYPE`: the Content-Type does not fit `format`.',
     },
@@ -75,7 +75,7 @@ export const questionsOperations: OperationSpec[] = [
     description: 'For its author or an admin. Games already played keep the question as it was asked.',
     body: { QuestionInput },
     answer: { status: 200, schema: { BankQuestion }, description: 'The question as it is now.' },
-    errors: { 400: BAD_QUESTION, 401: noToken, 403: NOT_YOURS, 404: NO_QUESTION, 409: DUPLICATE },
+    errors: { 400: BAD_QUESTION, 401: noAccount, 403: NOT_YOURS, 404: NO_QUESTION, 409: DUPLICATE },
   },
   {
     method: 'delete',

@@ -1,7 +1,7 @@
 import express, { Router } from 'express';
 import { ErrorCode } from '../../shared/error-codes';
 import { AppError } from '../app-error';
-import { requireClaims } from '../auth/auth.middleware';
+import { requireClaims, requireUser } from '../auth/auth.middleware';
 import type { ApiDeps } from '../deps';
 import { fromCsv, fromOpenTdb, type ImportRow } from './question-import';
 import { ImportQuery, type ImportReport, OpenTdbImport, QuestionInput, type QuestionPage, QuestionQuery } from './questions.schemas';
@@ -21,6 +21,8 @@ function questionIdParam(raw: unknown): number {
 export function questionsRoutes(deps: ApiDeps, service: QuestionsService): Router {
   const router = Router();
   const viewer = (req: express.Request) => viewerOf(requireClaims(req, deps.config.jwtSecret, ['user']));
+  // Writes name the user as author (and maybe as a new category's creator): the account must exist.
+  const author = async (req: express.Request) => viewerOf(await requireUser(req, deps.config.jwtSecret, deps.users));
 
   router.get('/questions', async (req, res) => {
     const who = viewer(req);
@@ -38,13 +40,13 @@ export function questionsRoutes(deps: ApiDeps, service: QuestionsService): Route
   });
 
   router.post('/questions', async (req, res) => {
-    const who = viewer(req);
+    const who = await author(req);
     const question = await service.create(who, parse(QuestionInput, req.body));
     res.status(201).location(`/questions/${question.id}`).json(question);
   });
 
   router.post('/questions/import', express.text({ type: 'text/csv', limit: IMPORT_BODY_LIMIT }), async (req, res) => {
-    const who = viewer(req);
+    const who = await author(req);
     const query = parse(ImportQuery, req.query);
     await deps.rateLimits.consume('importsPerUser', who.id);
     let rows: ImportRow[];
@@ -71,7 +73,7 @@ export function questionsRoutes(deps: ApiDeps, service: QuestionsService): Route
   });
 
   router.put('/questions/:questionId', async (req, res) => {
-    const who = viewer(req);
+    const who = await author(req);
     const id = questionIdParam(req.params.questionId);
     res.json(await service.update(who, id, parse(QuestionInput, req.body)));
   });

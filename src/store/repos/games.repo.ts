@@ -1,12 +1,21 @@
 import { withBreakdown } from '../../game/scoring/results-breakdown';
 import type { ResultsTiming } from '../../game/scoring/timing-rule';
 import type { GameResults } from '../../shared/game-results';
+import type { Knex } from 'knex';
 import type { Db } from '../../platform/db';
 import type { RoomSnapshot } from '../view-reader';
 
 export type { GameResults };
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** The ids among these that have an account, locked FOR KEY SHARE so none is deleted before `trx` commits. */
+async function accountsAmong(trx: Knex.Transaction, ids: readonly (string | null)[]): Promise<Set<string>> {
+  const wanted = [...new Set(ids.filter((id): id is string => id !== null && UUID.test(id)))];
+  if (wanted.length === 0) return new Set();
+  const rows: { id: string }[] = await trx('users').whereIn('id', wanted).forKeyShare().select('id');
+  return new Set(rows.map((r) => r.id));
+}
 
 export function createGamesRepo(db: Db) {
   return {
@@ -24,11 +33,15 @@ export function createGamesRepo(db: Db) {
     async saveResults(s: RoomSnapshot): Promise<boolean> {
       const { room } = s;
       return db.transaction(async (trx) => {
+        // An account deleted since the room was made (or a database reset under a live token) would fail
+        // the foreign keys on every retry: its reference is saved as NULL and the game kept.
+        const accounts = await accountsAmong(trx, [room.hostId, ...s.players.map((p) => p.userId)]);
+        const account = (id: string | null) => (id !== null && accounts.has(id) ? id : null);
         const inserted = await trx('games')
           .insert({
             id: room.gameId,
             room_code: room.code,
-            host_id: UUID.test(room.hostId) ? room.hostId : null,
+            host_id: account(room.hostId),
             settings: JSON.stringify(room.settings),
             questions: JSON.stringify(s.questions),
             started_at: room.startedAt ? new Date(room.startedAt) : null,
@@ -48,7 +61,7 @@ export function createGamesRepo(db: Db) {
             game_id: room.gameId,
             player_id: p.id,
             nickname: p.nickname,
-            user_id: p.userId,
+            user_id: account(p.userId),
             score: st?.score ?? 0,
             rank: st?.rank ?? s.players.length,
             correct_count: s.answers.filter((m) => m.get(p.id)?.correct).length,

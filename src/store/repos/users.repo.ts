@@ -1,5 +1,7 @@
 import type { Db } from '../../platform/db';
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 export interface UserRow {
   id: string;
   email: string;
@@ -22,6 +24,11 @@ export function createUsersRepo(db: Db) {
     /** Sets an account's role; false when there is no account with this email. */
     async setRole(email: string, role: UserRow['role']): Promise<boolean> {
       return (await db<UserRow>('users').where({ email: email.trim().toLowerCase() }).update({ role })) > 0;
+    },
+    /** Whether the account is still there: a token outlives its account (deleted, or the database reset under the same JWT_SECRET). */
+    async exists(id: string): Promise<boolean> {
+      if (!UUID.test(id)) return false;
+      return (await db<UserRow>('users').where({ id }).first('id')) !== undefined;
     },
     async byEmail(email: string): Promise<UserRow | null> {
       return (await db<UserRow>('users').where({ email }).first()) ?? null;
