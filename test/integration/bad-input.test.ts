@@ -155,6 +155,9 @@ describe('a nickname', () => {
   it.each([
     ['an invisible character', 'Ann\u200B'],
     ['a bidi override', '\u202Eevil'],
+    ['only a Hangul filler, drawn as a blank', '\u3164'],
+    ['a half-width Hangul filler inside a name, so it reads as another', 'A\uFFA0nn'],
+    ['only a blank Braille pattern', '\u2800\u2800'],
     ['a profanity', 'shit'],
     ['a profanity in leetspeak', 'sh1t'],
     ['a profanity in Cyrillic look-alikes', 'ѕhіt'],
@@ -169,5 +172,9 @@ describe('a nickname', () => {
 
   it('is taken when plain, with accents', async () => {
     expect((await join('Zoë')).status).toBe(201);
+  });
+
+  it('is taken with an emoji whose look a variation selector picks', async () => {
+    expect((await join('Love \u2764\uFE0F')).status).toBe(201);
   });
 });
