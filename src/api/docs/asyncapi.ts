@@ -24,6 +24,8 @@ const ANSWER_REFUSALS = [
   ErrorCode.WrongAnswerType,
   ErrorCode.BadRequest,
   ErrorCode.NotAPlayer,
+  ErrorCode.RoomNotFound,
+  ErrorCode.Internal,
 ];
 
 /** What the server sends, in words; keyed by the event map, so an event added there and not here does not compile. */

@@ -119,7 +119,7 @@ export const roomsOperations: OperationSpec[] = [
     summary: 'Join a room as a player',
     description:
       'Anyone may join as a guest; with a user token the player is also tied to the account. ' +
-      'Nicknames are 1–20 characters after trimming, unique in the room ignoring case, without control characters or markup, and not on the word list (NICKNAME_BLOCKLIST).',
+      'Nicknames are 1–20 characters after NFKC and trimming, without control, bidi or invisible characters or markup, unique in the room by their look-alike skeleton (case, spaces and confusable letters aside), and refused by the profanity filter or the word list (NICKNAME_PROFANITY_FILTER, NICKNAME_BLOCKLIST).',
     body: { Join },
     answer: { status: 201, schema: { Joined }, description: 'A player token for the socket.' },
     errors: {
@@ -129,7 +129,7 @@ export const roomsOperations: OperationSpec[] = [
         "`PASSPHRASE_REQUIRED`: the room is private and no `passphrase` was sent; `WRONG_PASSPHRASE`: not the room's passphrase " +
         '(wrong ones are counted per address and room, RATE_LIMIT_PASSPHRASE_ADDRESS).',
       404: noRoom,
-      409: '`NICKNAME_TAKEN`; `ROOM_LOCKED`: the host has locked the room; or `ROOM_NOT_JOINABLE`: the room has ended.',
+      409: '`NICKNAME_TAKEN`; `ROOM_LOCKED`: the host has locked the room; `ROOM_FULL`: the room holds its `maxPlayers` (ROOM_MAX_PLAYERS); or `ROOM_NOT_JOINABLE`: the room has ended.',
       429: '`RATE_LIMITED`: too many joins from this address (RATE_LIMIT_JOIN_ADDRESS), or too many wrong passphrases for this room; see `Retry-After`.',
     },
   },
