@@ -23,6 +23,7 @@ export async function startInProcessApi(label: string, env: Record<string, strin
   const client = new ApiClient(`http://127.0.0.1:${api.port}`, { game: () => {}, email: (e) => emails.push(e) });
   return {
     api,
+    config,
     client,
     namespace,
     emails,

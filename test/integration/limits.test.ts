@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ApiClient, CreatedRoom, HttpResult } from '../helpers/api-client';
+import { SIGNATURE_HEADER, TIMESTAMP_HEADER, signWebhook } from '../../src/shared/webhooks';
 import { startInProcessApi } from '../helpers/in-process-api';
 
 /** Low limits; each test comes from an address of its own (X-Forwarded-For, trusted here) so their counts never meet. */
@@ -177,6 +178,38 @@ describe('when one client asks too often', () => {
     expect(end.status).toBe(200);
     expect(afterEnd.status).toBe(201);
     expectProblem(sixth, 429, 'RATE_LIMITED');
+  });
+
+  it('a failed room retried counts as open again, under the same cap as a new one', async () => {
+    const { token } = await register();
+    const create = () => client.request<CreatedRoom>('POST', '/rooms', { token, body: { questionCount: 1 } });
+    const [failing, second] = [await create(), await create(), await create()].map((r) => r.body);
+    if (!failing || !second) throw new Error('rooms not created');
+    // What the worker says when the bank has too few questions.
+    const path = `/internal/rooms/${failing.code}/failed`;
+    const body = JSON.stringify({ version: failing.room.version, reason: 'Too few questions.' });
+    const timestamp = Date.now();
+    const failed = await fetch(`${client.baseUrl}${path}`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        [SIGNATURE_HEADER]: signWebhook(running.config.webhookSecret, { method: 'POST', path, timestamp, body }),
+        [TIMESTAMP_HEADER]: String(timestamp),
+      },
+      body,
+    });
+    const fourth = await create();
+    const retry = () => client.request('POST', `/rooms/${failing.code}/retry`, { token: failing.hostToken });
+
+    const overCap = await retry();
+    await client.request('POST', `/rooms/${second.code}/end`, { token: second.hostToken, body: { version: second.room.version } });
+    const retried = await retry();
+    const afterRetry = await create();
+
+    expect([failed.status, fourth.status]).toEqual([200, 201]);
+    expectProblem(overCap, 409, 'TOO_MANY_ROOMS');
+    expect(retried.status).toBe(200);
+    expectProblem(afterRetry, 409, 'TOO_MANY_ROOMS');
   });
 });
 

@@ -32,6 +32,14 @@ export function createRoomsService(deps: ApiDeps) {
     return room;
   }
 
+  /** HOST_MAX_OPEN_ROOMS: a room that has not ended counts, whether new or retried. */
+  async function checkOpenRooms(hostId: string): Promise<void> {
+    const max = config.limits.hostMaxOpenRooms;
+    if ((await rooms.openRoomsOf(hostId)) >= max) {
+      throw AppError.conflict(ErrorCode.TooManyRooms, `You already have ${max} rooms that have not ended; end one before creating another.`);
+    }
+  }
+
   const newPlayerId = () => `p_${randomBytes(9).toString('base64url')}`;
   const playerToken = (playerId: string, nickname: string, code: string) =>
     signToken(config.jwtSecret, { kind: 'player', sub: playerId, name: nickname, room: code });
@@ -123,15 +131,13 @@ export function createRoomsService(deps: ApiDeps) {
 
     /** `passphrase`: when given, joining takes it (the room keeps only its hash); `keptHash`: a played-again room keeps its old one. */
     async create(host: { id: string; name: string }, settings: RoomSettings, passphrase?: string, keptHash?: string) {
-      const { roomMaxPlayers, hostMaxOpenRooms } = config.limits;
+      const { roomMaxPlayers } = config.limits;
       if (settings.maxPlayers !== undefined && settings.maxPlayers > roomMaxPlayers) {
         throw AppError.badRequest(`maxPlayers may be at most ${roomMaxPlayers} on this server (ROOM_MAX_PLAYERS).`, [
           { path: 'maxPlayers', message: `at most ${roomMaxPlayers}` },
         ]);
       }
-      if ((await rooms.openRoomsOf(host.id)) >= hostMaxOpenRooms) {
-        throw AppError.conflict(ErrorCode.TooManyRooms, `You already have ${hostMaxOpenRooms} rooms that have not ended; end one before creating another.`);
-      }
+      await checkOpenRooms(host.id);
       const passphraseHash = keptHash ?? (passphrase === undefined ? undefined : await hashPassphrase(passphrase));
       for (let attempt = 0; attempt < CODE_ATTEMPTS; attempt++) {
         const room: RoomState = {
@@ -305,7 +311,13 @@ export function createRoomsService(deps: ApiDeps) {
     failed: (code: string, version: number, reason: string) => change(code, { type: 'failed', reason }, version),
 
     /** The host prepares a failed room again, with the same settings (409 when it is not failed). */
-    retry: (code: string) => change(code, { type: 'retry' }),
+    retry: async (code: string) => {
+      // A failed room left the host's open rooms; retried, it counts again, under the same cap as a new one.
+      await checkOpenRooms((await load(code)).hostId);
+      const room = await change(code, { type: 'retry' });
+      await rooms.addHostRoom(room.hostId, code);
+      return room;
+    },
 
     /** Ends the room (if it has not ended) with a reason its players are shown; from then on it reads 410. */
     async remove(code: string, by: 'host' | 'admin'): Promise<RoomState> {
