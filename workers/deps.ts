@@ -54,7 +54,7 @@ export function createWorkerDeps(
   return {
     log,
     bus: createEventBus({ redis, keys, blockingClient: () => connectRedis(config, 'quizloop-worker-events', { blocking: true, log }) }),
-    queues: createQueues(queueRedis, keys),
+    queues: createQueues(queueRedis, keys, { housekeepingAttempts: config.housekeepingAttempts }),
     rooms: createRoomStore({ redis, keys, ttlSeconds: config.roomTtlSeconds }),
     views: createViewReader({ redis, keys, leaderboardSize: config.limits.viewLeaderboardSize, now: redisClock.now }),
     questions: createQuestionsRepo(db),

@@ -31,7 +31,7 @@ export async function startApi(config: ResolvedConfig, log: Logger, port = confi
   // BullMQ loads its ~40 scripts onto the connection it is given, and ioredis copies every loaded script
   // onto each MULTI and pipeline it builds: the queues (for Bull Board) get a connection of their own.
   const queueRedis = connectRedis(config, 'quizloop-api-queues', { log });
-  const queues = createQueues(queueRedis, keys);
+  const queues = createQueues(queueRedis, keys, { housekeepingAttempts: config.housekeepingAttempts });
   // Views tell clients `serverNow` on the clock of their deadlines, Redis's.
   const clock = createRedisClock({ redis, log });
   await clock.start();

@@ -67,8 +67,9 @@ function change(room: RoomState, t: Transition, now: number): Changed {
   switch (t.type) {
     case 'prepared': {
       if (room.phase !== 'building') return refuse(room, t);
-      const next = { ...room, phase: 'lobby' as const, version, settings: { ...s, questionCount: t.questionCount } };
-      return { ok: true, room: next, event: { type: 'room.prepared', roomCode: room.code, version, at: now }, clock: [] };
+      // `phaseStartedAt` marks when the lobby opened: the reconciler counts a lobby's idle time from it.
+      const next = { ...room, phase: 'lobby' as const, version, phaseStartedAt: now, settings: { ...s, questionCount: t.questionCount } };
+      return { ok: true, room: next, event: { type: 'room.prepared', roomCode: room.code, version, at: now }, clock: ['phaseStartedAt'] };
     }
     case 'failed': {
       if (room.phase !== 'building') return refuse(room, t);

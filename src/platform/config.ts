@@ -70,6 +70,7 @@ const Env = z.object({
   ROOM_BUILDING_SECONDS: z.coerce.number().int().min(2).default(120),
   WORKER_LOCK_MS: z.coerce.number().int().min(500).default(3000),
   RETRY_BACKOFF_CAP_MS: z.coerce.number().int().min(100).default(5000),
+  HOUSEKEEPING_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(8),
   RECONCILE_EVERY_MS: z.coerce.number().int().min(500).default(3000),
   RECONCILE_GRACE_MS: z.coerce.number().int().min(0).default(5000),
   RECONCILE_ROOMS_PER_PASS: z.coerce.number().int().min(1).default(10_000),
@@ -197,6 +198,8 @@ export interface Config {
   workerLockMs: number;
   /** The longest wait between two tries of a job that retries without limit (advance, persist-results). */
   retryBackoffCapMs: number;
+  /** Tries of a housekeeping (idle) job; past them the reconciler still ends an idle room. */
+  housekeepingAttempts: number;
   /** How often the reconciler looks for rooms left behind, and how far past its deadline a room must be. */
   reconcileEveryMs: number;
   reconcileGraceMs: number;
@@ -357,6 +360,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, role?: 'api' | 
     roomBuildingSeconds: e.ROOM_BUILDING_SECONDS,
     workerLockMs: e.WORKER_LOCK_MS,
     retryBackoffCapMs: e.RETRY_BACKOFF_CAP_MS,
+    housekeepingAttempts: e.HOUSEKEEPING_ATTEMPTS,
     reconcileEveryMs: e.RECONCILE_EVERY_MS,
     reconcileGraceMs: e.RECONCILE_GRACE_MS,
     reconcileRoomsPerPass: e.RECONCILE_ROOMS_PER_PASS,

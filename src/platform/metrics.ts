@@ -191,5 +191,9 @@ export function registerWorkerBacklogGauges(registry: Registry, sources: WorkerB
     async () => ((await sources.events()).oldestUnreadMs ?? 0) / 1000,
   );
   gauge('results_backlog', 'Finished games whose results wait in Redis for PostgreSQL', sources.resultsBacklog);
-  gauge('rooms_stuck', "Rooms the reconciler's last pass found past their deadline plus the grace, or building past the limit", sources.stuckRooms);
+  gauge(
+    'rooms_stuck',
+    "Rooms the reconciler's last pass found past their deadline plus the grace, building past the limit, or left idle past the idle time plus the grace",
+    sources.stuckRooms,
+  );
 }

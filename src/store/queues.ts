@@ -37,12 +37,14 @@ export function cappedBackoff(capMs: number): BackoffStrategy {
 
 export type Queues = { [Q in QueueName]: Queue<JobDataByQueue[Q]> };
 
-export function createQueues(connection: Redis | Cluster, keys: Keys): Queues {
+/** `housekeepingAttempts`: HOUSEKEEPING_ATTEMPTS; the reconciler, not these tries, is what ends an idle room for sure. */
+export function createQueues(connection: Redis | Cluster, keys: Keys, { housekeepingAttempts }: { housekeepingAttempts?: number } = {}): Queues {
   const make = <Q extends QueueName>(name: Q) => {
+    const attempts = name === QueueName.Housekeeping && housekeepingAttempts !== undefined ? { attempts: housekeepingAttempts } : {};
     const queue = new Queue<JobDataByQueue[Q]>(name, {
       connection,
       prefix: keys.bullPrefix(name),
-      defaultJobOptions: { ...JOB_OPTIONS[name], ...RETENTION },
+      defaultJobOptions: { ...JOB_OPTIONS[name], ...attempts, ...RETENTION },
     });
     // The shared connection's own listener reports an outage once; without one here BullMQ prints every retry's stack.
     queue.on('error', () => undefined);

@@ -4,10 +4,12 @@ import type { Keys } from './keys';
 /** What the reconciler's last pass found; any worker's /metrics reads it, whichever worker ran the pass. */
 export interface ReconcileReport {
   at: number;
-  /** Rooms past their deadline plus the grace, or building past the limit, when the pass looked. */
+  /** Rooms past their deadline plus the grace, building past the limit, or idle past the idle time plus the grace, when the pass looked. */
   stuckRooms: number;
   redriven: number;
   failedBuilding: number;
+  /** Lobbies and paused games idle past ROOM_IDLE_SECONDS plus the grace that the pass ended. */
+  endedIdle: number;
   abandoned: number;
   resultsRequeued: number;
   /** False when the bounded SCAN stopped before the end of the keyspace. */

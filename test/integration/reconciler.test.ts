@@ -15,12 +15,13 @@ import { type WorkerHarness, startWorkerHarness } from '../helpers/worker-harnes
 
 const ROOMS_PER_PASS = 2;
 const BUILDING_SECONDS = 2;
+const IDLE_SECONDS = 4;
 const SETTINGS = { questionCount: 1, questionSeconds: 30, revealSeconds: 5 };
 
 let redisServer: LocalServer;
 let h: WorkerHarness;
 let host: { token: string };
-let pass: () => Promise<{ failedBuilding: number; resultsRequeued: number; complete: boolean }>;
+let pass: () => Promise<{ failedBuilding: number; endedIdle: number; resultsRequeued: number; complete: boolean }>;
 
 beforeAll(async () => {
   redisServer = await startLocalRedis({ server: inject('redisServer') ?? undefined });
@@ -28,6 +29,8 @@ beforeAll(async () => {
     REDIS_URL: redisServer.url,
     RECONCILE_ROOMS_PER_PASS: String(ROOMS_PER_PASS),
     ROOM_BUILDING_SECONDS: String(BUILDING_SECONDS),
+    ROOM_IDLE_SECONDS: String(IDLE_SECONDS),
+    RECONCILE_GRACE_MS: '0',
   });
   host = await h.api.registerHost('Reconciled');
   const run = reconcileProcessor(h.deps);
@@ -89,5 +92,30 @@ describe('the reconciler', () => {
     expect(results.players.map((p) => p.nickname)).toEqual(['Finisher']);
     expect(again).toBe(0);
     expect(await job()).toBeUndefined();
+  });
+
+  it('cancels a lobby left idle past the idle time, as its idle job would, but not one players joined since', async () => {
+    const lobby = async () => {
+      const created = await h.api.createRoom(host.token, SETTINGS);
+      const version = (await h.deps.rooms.get(created.code))?.version ?? 0;
+      await h.run('prepare-room', prepareRoomProcessor, { roomCode: created.code, gameId: created.gameId, version });
+      return created.code;
+    };
+    const [idle, filling] = await Promise.all([lobby(), lobby()]);
+    await sleep(IDLE_SECONDS * 500);
+    await h.api.join(filling, 'Late arrival');
+    await sleep(IDLE_SECONDS * 500 + 300);
+    const phase = async (code: string) => (await h.deps.rooms.get(code))?.phase;
+
+    let ended = 0;
+    for (let i = 0; i < 20 && (await phase(idle)) === 'lobby'; i++) ended += (await pass()).endedIdle;
+    const fillingThen = await phase(filling);
+    await sleep(IDLE_SECONDS * 500);
+    for (let i = 0; i < 20 && (await phase(filling)) === 'lobby'; i++) ended += (await pass()).endedIdle;
+
+    expect(await phase(idle)).toBe('cancelled');
+    expect(fillingThen).toBe('lobby');
+    expect(await phase(filling)).toBe('cancelled');
+    expect(ended).toBe(2);
   });
 });

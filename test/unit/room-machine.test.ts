@@ -23,6 +23,7 @@ describe('room state machine', () => {
       expect(next.phase).toBe('lobby');
       expect(next.version).toBe(2);
       expect(next.settings.questionCount).toBe(2);
+      expect(next.phaseStartedAt).toBe(NOW);
       expect(event).toEqual({ type: 'room.prepared', roomCode: room.code, version: 2, at: NOW });
     });
   });

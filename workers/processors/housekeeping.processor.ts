@@ -1,6 +1,7 @@
 import type { Job } from 'bullmq';
 import { type HousekeepingJob, jobId } from '../../src/shared/jobs';
 import type { WorkerDeps } from '../deps';
+import { lastJoinAt } from '../idle';
 
 /**
  * Scheduled when a room opens its lobby or is paused, for the idle time later. If the room is still
@@ -15,7 +16,7 @@ export function housekeepingProcessor({ rooms, webhook, queues, housekeeping, re
     const room = await rooms.get(roomCode);
     if (!room || room.gameId !== gameId || room.version !== version) return { result: 'stale' };
     if (room.phase === 'lobby') {
-      const lastJoin = Math.max(0, ...(await rooms.getPlayers(roomCode)).map((p) => p.joinedAt));
+      const lastJoin = await lastJoinAt(rooms, roomCode);
       const quietFor = redisClock.now() - lastJoin;
       if (quietFor < housekeeping.idleMs) {
         await queues.housekeeping.add('idle', job.data, {

@@ -4,6 +4,7 @@ import { RoomState } from '../../src/game/room-state';
 import type { ReconcileReport } from '../../src/store/reconcile-report';
 import { endIfAbandoned } from '../abandoned';
 import type { WorkerDeps } from '../deps';
+import { idleSince } from '../idle';
 
 /**
  * One pass of the reconciler, run by a BullMQ job scheduler every few seconds on whichever worker
@@ -13,6 +14,8 @@ import type { WorkerDeps } from '../deps';
  *   still waits, the api is asked directly;
  * - a room everyone left for the abandoned limit is finished (as a tick would);
  * - a room still building past the limit fails, with a reason the host sees;
+ * - a lobby or a paused game idle past ROOM_IDLE_SECONDS plus the grace is ended as its idle job ends
+ *   it (that job's tries can all fall in one api outage): a lobby cancelled, a game finished, results kept;
  * and it enqueues again the results of finished games that PostgreSQL has not taken (kept in the
  * results backlog, or, when nothing ever tried to save them, read from the finished room).
  * A pass reads at most RECONCILE_ROOMS_PER_PASS room records; the next pass, on any worker, goes on
@@ -46,6 +49,12 @@ export function reconcileProcessor(deps: WorkerDeps) {
       version: room.version,
       reason: `The room's questions could not be prepared within ${seconds} s (the question bank or the servers were unavailable). Retry it, or delete it.`,
     });
+  }
+
+  /** The idle job's own webhook and reason, at the version read: a room changed since answers 409, and nothing happens. */
+  async function endIdle(room: RoomState): Promise<void> {
+    log.warn('room idle past the limit and not ended; ending it', { room: room.code, phase: room.phase, version: room.version });
+    await webhook('end', room.code, { version: room.version, reason: 'idle' });
   }
 
   async function requeueResults(): Promise<number> {
@@ -85,7 +94,8 @@ export function reconcileProcessor(deps: WorkerDeps) {
 
   return async (): Promise<ReconcileReport> => {
     const now = deps.redisClock.now();
-    const report: ReconcileReport = { at: now, stuckRooms: 0, redriven: 0, failedBuilding: 0, abandoned: 0, resultsRequeued: 0, complete: true };
+    const report: ReconcileReport = { at: now, stuckRooms: 0, redriven: 0, failedBuilding: 0, endedIdle: 0, abandoned: 0, resultsRequeued: 0, complete: true };
+    const idleLimit = deps.housekeeping.idleMs + reconcile.graceMs;
     const actions: Promise<unknown>[] = [];
     const attempt = (what: string, room: RoomState, action: () => Promise<unknown>) =>
       actions.push(action().catch((err: Error) => log.warn(`reconciler: ${what} failed; next pass tries again`, { room: room.code, err: err.message })));
@@ -112,6 +122,10 @@ export function reconcileProcessor(deps: WorkerDeps) {
             report.stuckRooms++;
             report.failedBuilding++;
             attempt('failing a room left building', room, () => failBuilding(room));
+          } else if ((room.phase === 'lobby' || room.phase === 'paused') && (await idleSince(rooms, room)) + idleLimit < now) {
+            report.stuckRooms++;
+            report.endedIdle++;
+            attempt('ending an idle room', room, () => endIdle(room));
           }
         }
       },
