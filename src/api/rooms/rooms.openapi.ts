@@ -2,7 +2,7 @@ import { RoomView, StandingsPage } from '../../shared/room';
 import { COMMON_ERRORS, type OperationSpec } from '../operation-spec';
 import { CreateRoom, CreatedRoom, HostControl, Join, Joined, PlayedAgain, RoomPlayers, StandingsQuery } from '../schemas';
 
-const { badBody, badCode, noAccount, noRoom, noToken } = COMMON_ERRORS;
+const { badBody, badCode, noRoom, noToken } = COMMON_ERRORS;
 const DELETED = '`ROOM_DELETED`: the host or an admin deleted the room.';
 const HOST_ONLY = "`FORBIDDEN`: not the host token of this room (a user token, a player token, or another room's host token).";
 
@@ -44,7 +44,7 @@ export const roomsOperations: OperationSpec[] = [
       'A `passphrase` makes the room private: its view says `passphraseRequired`, and joining takes the passphrase (kept only hashed).',
     body: { CreateRoom },
     answer: { status: 201, schema: { CreatedRoom }, description: 'The room, its code and a host token.' },
-    errors: { 400: badBody, 401: noAccount, 403: COMMON_ERRORS.userOnly },
+    errors: { 400: badBody, 401: noToken, 403: COMMON_ERRORS.userOnly },
   },
   {
     method: 'get',
@@ -124,7 +124,7 @@ export const roomsOperations: OperationSpec[] = [
     answer: { status: 201, schema: { Joined }, description: 'A player token for the socket.' },
     errors: {
       400: `${badBody} Or ${badCode} Or \`NICKNAME_REJECTED\`: the nickname holds a word on the list.`,
-      401: '`UNAUTHORIZED`: an `Authorization` header with a bad token, or a user token whose account no longer exists (send none to join as a guest).',
+      401: '`UNAUTHORIZED`: an `Authorization` header with a bad token (send none to join as a guest).',
       403:
         "`PASSPHRASE_REQUIRED`: the room is private and no `passphrase` was sent; `WRONG_PASSPHRASE`: not the room's passphrase " +
         '(wrong ones are counted per address and room, RATE_LIMIT_PASSPHRASE_ADDRESS).',
@@ -186,7 +186,7 @@ export const roomsOperations: OperationSpec[] = [
     answer: { status: 201, schema: { PlayedAgain }, description: 'The new room, its code and host token, and how many players moved.' },
     errors: {
       400: badCode,
-      401: `${noToken} Or the host's account no longer exists: sign in again.`,
+      401: noToken,
       403: HOST_ONLY,
       404: noRoom,
       409: '`ROOM_NOT_FINISHED`: the game has not finished (still running, or cancelled or failed); `ALREADY_PLAYED_AGAIN`: it was played again already (the detail names the new room); or `TOO_MANY_ROOMS`.',

@@ -1,7 +1,7 @@
 import { type Request, Router } from 'express';
 import type { RoomState } from '../../game/room-state';
 import { AppError } from '../app-error';
-import { optionalClaims, requireAccount, requireClaims, requireUser } from '../auth/auth.middleware';
+import { optionalClaims, requireClaims } from '../auth/auth.middleware';
 import type { ApiDeps } from '../deps';
 import type { RoomsService } from './rooms.service';
 import { CreateRoom, type CreatedRoom, HostControl, Join, type Joined, type PlayedAgain, PlayerIdParam, type RoomPlayers, StandingsQuery } from '../schemas';
@@ -12,7 +12,7 @@ export function roomsRoutes(deps: ApiDeps, service: RoomsService): Router {
   const secret = deps.config.jwtSecret;
 
   router.post('/rooms', async (req, res) => {
-    const user = await requireUser(req, secret, deps.users);
+    const user = requireClaims(req, secret, ['user']);
     const { passphrase, ...settings } = parse(CreateRoom, req.body);
     await deps.rateLimits.consume('roomsPerUser', user.sub);
     const { room, hostToken } = await service.create({ id: user.sub, name: user.name }, settings, passphrase);
@@ -40,7 +40,6 @@ export function roomsRoutes(deps: ApiDeps, service: RoomsService): Router {
     // A signed-in user may join under their account (for history); anyone else joins as a guest.
     const claims = optionalClaims(req, secret);
     const userId = claims?.kind === 'user' ? claims.sub : null;
-    if (userId) await requireAccount(deps.users, userId);
     const joined = await service.join(code, nickname, userId, req.ip ?? '', passphrase);
     res.status(201).json({ ...joined, code, nickname } satisfies Joined);
   });
@@ -100,8 +99,6 @@ export function roomsRoutes(deps: ApiDeps, service: RoomsService): Router {
   router.post('/rooms/:code/again', async (req, res) => {
     const code = await hostOf(req);
     const { sub, name } = requireClaims(req, secret, ['host']);
-    // The new room is hosted by the same account, which its saved game will name.
-    await requireAccount(deps.users, sub);
     const spendRoom = () => deps.rateLimits.consume('roomsPerUser', sub);
     const { room, hostToken, movedPlayers } = await service.playAgain(code, { id: sub, name }, spendRoom);
     res
