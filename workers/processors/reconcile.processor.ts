@@ -122,7 +122,12 @@ export function reconcileProcessor(deps: WorkerDeps) {
             report.stuckRooms++;
             report.failedBuilding++;
             attempt('failing a room left building', room, () => failBuilding(room));
-          } else if ((room.phase === 'lobby' || room.phase === 'paused') && (await idleSince(rooms, room)) + idleLimit < now) {
+          } else if (
+            (room.phase === 'lobby' || room.phase === 'paused') &&
+            // Idle counts from its phase's start or later: a room younger than the limit is let be without reading its joins.
+            (room.phaseStartedAt ?? room.createdAt) + idleLimit < now &&
+            (await idleSince(rooms, room)) + idleLimit < now
+          ) {
             report.stuckRooms++;
             report.endedIdle++;
             attempt('ending an idle room', room, () => endIdle(room));
