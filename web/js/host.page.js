@@ -324,7 +324,7 @@ async function playAgain() {
     applyView(next.room);
     showError(null);
   } catch (err) {
-    // The account that hosted the room is gone (deleted, or the server's data reset): only a new sign-in helps.
+    // The host token was refused (expired, or signed with secrets since replaced): only a new sign-in helps.
     if (err.status === 401) signInAgain(err.message);
     else showError(err.message);
   } finally {

@@ -26,19 +26,14 @@ export function requireClaims<K extends TokenClaims['kind']>(req: Request, secre
 export type UserClaims = Extract<TokenClaims, { kind: 'user' }>;
 
 /**
- * Refuses a user id that would be written into PostgreSQL (a room's host, a player's account, an author)
- * unless its account exists: else the write fails on a foreign key, at once or when the game is saved.
- * 401, as for an expired token: the client signs in again.
+ * The claims of a user token whose account exists, for routes that write the account into the question
+ * bank: else the write fails on a foreign key. 401, as for an expired token: the client signs in again.
+ * Rooms never ask (they run on Redis alone; a game of a deleted account is saved without it).
  */
-export async function requireAccount(users: Pick<UsersRepo, 'exists'>, userId: string): Promise<void> {
-  if (!(await users.exists(userId))) {
-    throw AppError.unauthorized('The account of this token no longer exists on this server (deleted, or its data was reset); sign in again.');
-  }
-}
-
-/** The claims of a user token whose account exists. */
 export async function requireUser(req: Request, secret: string, users: Pick<UsersRepo, 'exists'>): Promise<UserClaims> {
   const claims = requireClaims(req, secret, ['user']);
-  await requireAccount(users, claims.sub);
+  if (!(await users.exists(claims.sub))) {
+    throw AppError.unauthorized('The account of this token no longer exists on this server (deleted, or its data was reset); sign in again.');
+  }
   return claims;
 }
