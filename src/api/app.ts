@@ -74,7 +74,7 @@ export function createApp(deps: ApiDeps): Express {
   app.use(historyRoutes(deps));
   app.use(leaderboardsRoutes(createLeaderboardsService(deps)));
   app.use(docsRoutes());
-  app.use(webRoutes(deps));
+  app.use(webRoutes(deps, rooms));
 
   app.use(notFoundHandler);
   app.use(errorHandler(deps.log));

@@ -114,6 +114,7 @@ const Env = z.object({
   RATE_LIMIT_ROOMS_USER: rate('30/3600'),
   RATE_LIMIT_IMPORTS_USER: rate('20/3600'),
   RATE_LIMIT_PASSPHRASE_ADDRESS: rate('10/300'),
+  RATE_LIMIT_ROOM_MISSES_ADDRESS: rate('60/60'),
   ROOM_MAX_PLAYERS: count(1000),
   VIEW_LEADERBOARD_SIZE: count(10).pipe(z.number().max(100)),
   STANDINGS_PAGE_MAX: count(100).pipe(z.number().max(1000)),
@@ -276,6 +277,7 @@ export interface Limits {
   importsPerUser: RateLimit;
   /** Wrong join passphrases from one address for one room. */
   passphrasePerAddress: RateLimit;
+  roomMissesPerAddress: RateLimit;
   /** The server's ceiling of players in one room; a room may set a lower `maxPlayers`. */
   roomMaxPlayers: number;
   /** How many of the top players a room's view names (its leaderboard; the podium is its first three). */
@@ -398,6 +400,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, role?: 'api' | 
       roomsPerUser: e.RATE_LIMIT_ROOMS_USER,
       importsPerUser: e.RATE_LIMIT_IMPORTS_USER,
       passphrasePerAddress: e.RATE_LIMIT_PASSPHRASE_ADDRESS,
+      roomMissesPerAddress: e.RATE_LIMIT_ROOM_MISSES_ADDRESS,
       roomMaxPlayers: e.ROOM_MAX_PLAYERS,
       viewLeaderboardSize: e.VIEW_LEADERBOARD_SIZE,
       standingsPageMax: e.STANDINGS_PAGE_MAX,

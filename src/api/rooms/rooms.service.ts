@@ -26,6 +26,22 @@ export function createRoomsService(deps: ApiDeps) {
     return room;
   }
 
+  /**
+   * A room by a code a client at `ip` sent without a token of the room. Wrong codes are counted per address
+   * (RATE_LIMIT_ROOM_MISSES_ADDRESS); once they are spent every lookup from there waits, a right one too,
+   * so that open rooms cannot be found by trying codes.
+   */
+  async function lookUp(code: string, ip: string): Promise<RoomState> {
+    await deps.rateLimits.check('roomMissesPerAddress', ip);
+    const room = await rooms.get(code);
+    if (!room) {
+      await deps.rateLimits.consume('roomMissesPerAddress', ip);
+      throw AppError.roomNotFound(code);
+    }
+    if (room.deletedAt !== undefined) throw AppError.roomDeleted(code);
+    return room;
+  }
+
   async function runningRoom(code: string, action: string): Promise<RoomState> {
     const room = await load(code);
     if (isEndPhase(room.phase)) throw AppError.conflict(ErrorCode.InvalidTransition, `Room ${code} has ended; cannot ${action} it.`);
@@ -128,6 +144,7 @@ export function createRoomsService(deps: ApiDeps) {
   const service = {
     viewOf,
     load,
+    lookUp,
 
     /** `passphrase`: when given, joining takes it (the room keeps only its hash); `keptHash`: a played-again room keeps its old one. */
     async create(host: { id: string; name: string }, settings: RoomSettings, passphrase?: string, keptHash?: string) {
@@ -172,8 +189,8 @@ export function createRoomsService(deps: ApiDeps) {
     },
 
     /** `ip`: where the join came from; kept only as a keyed hash, for the same-address cheat signal. */
-    async join(code: string, nickname: string, userId: string | null, ip = '', passphrase?: string) {
-      await checkPassphrase(await load(code), ip, passphrase);
+    async join(code: string, nickname: string, userId: string | null, ip: string, passphrase?: string) {
+      await checkPassphrase(await lookUp(code, ip), ip, passphrase);
       if (nicknameBlocked(nickname)) {
         throw new AppError(ErrorCode.NicknameRejected, 400, 'That nickname is not allowed here; pick another.');
       }
@@ -207,12 +224,12 @@ export function createRoomsService(deps: ApiDeps) {
     },
 
     /** A page of the room's standings, every player ranked; at most STANDINGS_PAGE_MAX a page. */
-    async standings(code: string, offset: number, limit = config.limits.standingsPageMax): Promise<StandingsPage> {
+    async standings(code: string, ip: string, offset: number, limit = config.limits.standingsPageMax): Promise<StandingsPage> {
       const most = config.limits.standingsPageMax;
       if (limit > most) {
         throw AppError.badRequest(`limit may be at most ${most} on this server (STANDINGS_PAGE_MAX).`, [{ path: 'limit', message: `at most ${most}` }]);
       }
-      await load(code);
+      await lookUp(code, ip);
       return views.page(code, offset, limit);
     },
 
