@@ -6,7 +6,6 @@ import helmet from 'helmet';
 import QRCode from 'qrcode';
 import type { z } from 'zod';
 import { joinOrigin } from '../../platform/lan-address';
-import { AppError } from '../app-error';
 import type { ApiDeps } from '../deps';
 import type { RoomsService } from '../rooms/rooms.service';
 import type { ClientConfig } from '../schemas';
