@@ -51,8 +51,12 @@ export function createRoomsService(deps: ApiDeps) {
   /** HOST_MAX_OPEN_ROOMS: a room that has not ended counts, whether new or retried. */
   async function checkOpenRooms(hostId: string): Promise<void> {
     const max = config.limits.hostMaxOpenRooms;
-    if ((await rooms.openRoomsOf(hostId)) >= max) {
-      throw AppError.conflict(ErrorCode.TooManyRooms, `You already have ${max} rooms that have not ended; end one before creating another.`);
+    const open = await rooms.openRoomsOf(hostId);
+    if (open.length >= max) {
+      throw AppError.conflict(
+        ErrorCode.TooManyRooms,
+        `You already have ${open.length} rooms that have not ended (${open.join(', ')}), the most one host may (HOST_MAX_OPEN_ROOMS); end or delete one (DELETE /rooms/{code} with your user token) before creating another.`,
+      );
     }
   }
 
