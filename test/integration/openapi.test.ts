@@ -261,7 +261,11 @@ describe('the api, against its document', () => {
     const created = await client.request<{ code: string; hostToken: string }>('POST', '/rooms', { token, body: { questionCount: 3 } });
     const code = created.body.code;
     const tooLarge = await client.request('POST', '/auth/login', { body: { email: 'docs@quizloop.test', password: 'x'.repeat(100_000) } });
-    const notJson = await client.request('POST', '/rooms', { token, rawBody: 'questionCount=3', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    const notJson = await client.request('POST', '/rooms', {
+      token,
+      rawBody: 'questionCount=3',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
     await client.request('DELETE', `/rooms/${code}`, { token: created.body.hostToken });
 
     expectDocumented('POST /auth/login', tooLarge);

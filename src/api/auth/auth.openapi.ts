@@ -28,8 +28,7 @@ export const authOperations: OperationSpec[] = [
     errors: {
       400: COMMON_ERRORS.badBody,
       401: '`INVALID_CREDENTIALS`: wrong email or password.',
-      429:
-        '`RATE_LIMITED`: too many failed sign-ins for this account (RATE_LIMIT_LOGIN_ACCOUNT) or from this address (RATE_LIMIT_LOGIN_ADDRESS); once spent, even the right password waits; see `Retry-After`.',
+      429: '`RATE_LIMITED`: too many failed sign-ins for this account (RATE_LIMIT_LOGIN_ACCOUNT) or from this address (RATE_LIMIT_LOGIN_ADDRESS); once spent, even the right password waits; see `Retry-After`.',
     },
   },
 ];
