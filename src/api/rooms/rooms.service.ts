@@ -134,7 +134,7 @@ export function createRoomsService(deps: ApiDeps) {
   async function checkPassphrase(room: RoomState, ip: string, passphrase: string | undefined): Promise<void> {
     if (room.passphraseHash === undefined) return;
     if (passphrase === undefined || passphrase === '') {
-      throw new AppError(ErrorCode.PassphraseRequired, 403, `Room ${room.code} is private: joining takes the passphrase its host set (send it as passphrase).`);
+      throw new AppError(ErrorCode.PassphraseRequired, 403, `Room ${room.code} is private: joining takes the passphrase its host set.`);
     }
     const key = `${room.code}:${ip}`;
     // The point is taken before the slow compare, so parallel guesses cannot all slip past one count; a right one gives it back.
