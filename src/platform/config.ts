@@ -88,6 +88,7 @@ const Env = z.object({
   SOCKET_REFRESH_MIN_MS: z.coerce.number().int().min(0).max(10_000).default(250),
   SOCKET_REFRESH_MS_PER_1000: z.coerce.number().int().min(0).max(10_000).default(250),
   SOCKET_HEAP_GROWING_PERCENT: z.coerce.number().int().min(0).max(300).default(100),
+  SOCKET_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
   DATA_DIR: z.string().default('.data'),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
   LOG_FORMAT: z.enum(['json', 'pretty']).optional(),
@@ -127,6 +128,7 @@ const Env = z.object({
   SOCKET_EVENT_BURST: count(20),
   SOCKET_REFUSALS_BEFORE_DISCONNECT: count(50),
   SOCKET_MAX_MESSAGE_BYTES: count(16_384, 1024),
+  SOCKET_CONNECTIONS_PER_ADDRESS: count(500),
   TRUST_PROXY: z
     .string()
     .default('false')
@@ -240,6 +242,8 @@ export interface Config {
    * `--heap-growing-percent`); 0 leaves V8's own factor (up to 4 times). Set by socket processes on themselves.
    */
   heapGrowingPercent: number;
+  /** Socket.IO's `connectTimeout`: a connection that has not joined (sent CONNECT and been admitted) by then is closed. */
+  connectTimeoutMs: number;
   dataDir: string;
   logLevel: z.infer<typeof Env>['LOG_LEVEL'];
   /** Readable lines instead of JSON: the default for `all` (npm start), JSON for the separate roles. */
@@ -298,6 +302,8 @@ export interface Limits {
   socketRefusalsBeforeDisconnect: number;
   /** Socket.IO's maxHttpBufferSize: the largest message a client may send. */
   socketMaxMessageBytes: number;
+  /** Open Engine.IO connections (admitted or not yet) from one client address on one socket process. */
+  socketConnectionsPerAddress: number;
 }
 
 /** Config once the local Redis and PostgreSQL (if any) are up: every role needs both URLs. */
@@ -382,6 +388,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, role?: 'api' | 
     refreshMinMs: e.SOCKET_REFRESH_MIN_MS,
     refreshMsPer1000: e.SOCKET_REFRESH_MS_PER_1000,
     heapGrowingPercent: e.SOCKET_HEAP_GROWING_PERCENT,
+    connectTimeoutMs: e.SOCKET_CONNECT_TIMEOUT_MS,
     dataDir: e.DATA_DIR,
     logLevel: e.LOG_LEVEL,
     logPretty: e.LOG_FORMAT ? e.LOG_FORMAT === 'pretty' : role === 'all',
@@ -413,6 +420,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, role?: 'api' | 
       socketEventBurst: e.SOCKET_EVENT_BURST,
       socketRefusalsBeforeDisconnect: e.SOCKET_REFUSALS_BEFORE_DISCONNECT,
       socketMaxMessageBytes: e.SOCKET_MAX_MESSAGE_BYTES,
+      socketConnectionsPerAddress: e.SOCKET_CONNECTIONS_PER_ADDRESS,
     },
   };
 }
