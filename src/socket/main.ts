@@ -73,6 +73,7 @@ export async function attachSocket(http: HttpServer, config: ResolvedConfig, log
     cors: { origin: true },
     // Each heartbeat measures the connection's round trip, for the latency allowance (round-trip.ts).
     pingInterval: config.timing.pingIntervalMs,
+    pingTimeout: config.timing.pingTimeoutMs,
     // On a cluster, the sharded adapter (SPUBLISH/SSUBSCRIBE): the adapter only carries replacements and
     // kicks here, room fan-out goes through the rooms' own channels (see relay.ts).
     adapter: config.redisClusterNodes
@@ -87,7 +88,7 @@ export async function attachSocket(http: HttpServer, config: ResolvedConfig, log
   });
   releaseUpgradeRequests(io.engine);
   // Presence is counted under this process's own id and lease: if it dies, its players count offline once the lease ends.
-  const instance = { id: randomUUID(), leaseMs: config.presenceLeaseSeconds * 1000 };
+  const instance = { id: randomUUID(), leaseMs: config.presenceLeaseSeconds * 1000, forgetAfterMs: config.presenceForgetSeconds * 1000 };
   const rooms = createRoomStore({ redis, keys, ttlSeconds: config.roomTtlSeconds, instance });
   const renewing = setInterval(
     () => {

@@ -28,11 +28,20 @@ export interface RoomStoreDeps {
   redis: QuizRedis;
   keys: Keys;
   ttlSeconds: number;
-  /** A socket process: its instance id and presence lease, under which it counts its connections. */
-  instance?: { id: string; leaseMs: number };
+  /**
+   * A socket process: its instance id and presence lease, under which it counts its connections, and
+   * how long after another instance's lease ended that instance's lease and connection counts are forgotten.
+   */
+  instance?: PresenceInstance;
 }
 
-/** A dead instance's lease and connection counts are forgotten this long after the lease ended. */
+export interface PresenceInstance {
+  id: string;
+  leaseMs: number;
+  forgetAfterMs?: number;
+}
+
+/** PRESENCE_FORGET_SECONDS's default, for a store given no window of its own. */
 const FORGET_DEAD_INSTANCES_MS = 60_000;
 
 /** A countdown frame as a tick draws it; the tick script adds the counts. */
@@ -63,7 +72,7 @@ export function answerKeyEntry(q: Question): AnswerKeyEntry {
 
 /** Reads and writes room records, questions and players. Lifecycle writes go through one CAS script. */
 export function createRoomStore({ redis, keys, ttlSeconds, instance }: RoomStoreDeps) {
-  function ownInstance(): { id: string; leaseMs: number } {
+  function ownInstance(): PresenceInstance {
     if (!instance) throw new Error('presence is counted by socket processes only');
     return instance;
   }
@@ -296,14 +305,14 @@ export function createRoomStore({ redis, keys, ttlSeconds, instance }: RoomStore
 
     /** Renews this socket instance's presence lease in each room it holds members of. */
     async renewLease(codes: Iterable<string>): Promise<void> {
-      const { id, leaseMs } = ownInstance();
+      const { id, leaseMs, forgetAfterMs = FORGET_DEAD_INSTANCES_MS } = ownInstance();
       // Sent back to back on one connection, without waiting for each answer.
       await Promise.all(
         [...codes].map((code) =>
           lease.run(
             redis,
             { instances: keys.instances(code), online: keys.online(code), hostOnline: keys.hostOnline(code), onlineCounts: keys.onlineCounts(code) },
-            { instanceId: id, leaseMs, forgetAfterMs: FORGET_DEAD_INSTANCES_MS },
+            { instanceId: id, leaseMs, forgetAfterMs },
           ),
         ),
       );
