@@ -68,11 +68,11 @@ describe('when Redis stalls (SIGSTOP) longer than the presence lease and the for
   it('closes each question only once every connected player has answered, whichever socket process they are on', () => {
     for (const index of [0, 1]) {
       const reveal = firstView(game, 'reveal', index);
-      const lastAck = Math.max(
-        ...game.players.flatMap((p) =>
-          p.client.frames.flatMap((f) => (f.event === 'ack:answer:submit' && f.payload.ok && f.payload.questionIndex === index ? [f.at] : [])),
-        ),
+      const taken = game.players.flatMap((p) =>
+        p.client.frames.flatMap((f) => (f.event === 'ack:answer:submit' && f.payload.ok && f.payload.questionIndex === index ? [f.at] : [])),
       );
+      expect(taken, `answers taken to question ${index}`).toHaveLength(game.players.length);
+      const lastAck = Math.max(...taken);
       expect(reveal?.at ?? 0, `question ${index}`).toBeGreaterThanOrEqual(lastAck);
       const question = firstView(game, 'question', index);
       expect(reveal?.view.serverNow ?? Infinity, `question ${index}`).toBeLessThan((question?.view.deadlineAt ?? 0) - 10_000);
