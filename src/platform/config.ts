@@ -76,11 +76,14 @@ const Env = z.object({
   RECONCILE_ROOMS_PER_PASS: z.coerce.number().int().min(1).default(10_000),
   EVENTS_READY_LAG_SECONDS: z.coerce.number().int().min(1).default(30),
   PRESENCE_LEASE_SECONDS: z.coerce.number().int().min(2).default(6),
+  PRESENCE_FORGET_SECONDS: z.coerce.number().int().min(1).default(60),
   ANSWER_GRACE_MS: z.coerce.number().int().min(0).max(5000).default(500),
   LATENCY_ALLOWANCE_CAP_MS: z.coerce.number().int().min(0).max(1000).default(150),
   SEND_LAG_CAP_MS: z.coerce.number().int().min(0).max(10_000).default(2000),
   REACTION_FLOOR_MS: z.coerce.number().int().min(0).max(1000).default(150),
   SOCKET_PING_INTERVAL_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
+  // Socket.IO's own default; phones on slow networks miss heartbeats by seconds, so never below 5 s.
+  SOCKET_PING_TIMEOUT_MS: z.coerce.number().int().min(5000).max(120_000).default(20_000),
   SOCKET_VIEW_WAIT_MS: z.coerce.number().int().min(0).max(10_000).default(1000),
   SOCKET_FANOUT_SLICE: z.coerce.number().int().min(1).max(100_000).default(250),
   SOCKET_FANOUT_ANSWER_WAIT_MS: z.coerce.number().int().min(0).max(10_000).default(50),
@@ -212,6 +215,8 @@ export interface Config {
   eventsReadyLagSeconds: number;
   /** A socket process renews its presence lease every third of this; its players count offline this long after it dies. */
   presenceLeaseSeconds: number;
+  /** A socket instance whose lease ended this long ago is forgotten, with its connection counts. */
+  presenceForgetSeconds: number;
   /** Fair timing (docs/game.md, "Timing"); every time below is in ms. */
   timing: {
     /** An answer that arrived before the deadline still counts when processed up to this long after it; the reveal waits as long. */
@@ -224,6 +229,8 @@ export interface Config {
     reactionFloorMs: number;
     /** Engine.IO heartbeat interval: how often each connection's round trip is measured. */
     pingIntervalMs: number;
+    /** A client that gets no heartbeat for the interval plus this closes its connection and reconnects (so does the server). */
+    pingTimeoutMs: number;
   };
   /** How long a socket process waits for the view a transition's writer publishes before building it itself. */
   viewWaitMs: number;
@@ -374,12 +381,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, role?: 'api' | 
     reconcileRoomsPerPass: e.RECONCILE_ROOMS_PER_PASS,
     eventsReadyLagSeconds: e.EVENTS_READY_LAG_SECONDS,
     presenceLeaseSeconds: e.PRESENCE_LEASE_SECONDS,
+    presenceForgetSeconds: e.PRESENCE_FORGET_SECONDS,
     timing: {
       answerGraceMs: e.ANSWER_GRACE_MS,
       allowanceCapMs: e.LATENCY_ALLOWANCE_CAP_MS,
       sendLagCapMs: e.SEND_LAG_CAP_MS,
       reactionFloorMs: e.REACTION_FLOOR_MS,
       pingIntervalMs: e.SOCKET_PING_INTERVAL_MS,
+      pingTimeoutMs: e.SOCKET_PING_TIMEOUT_MS,
     },
     viewWaitMs: e.SOCKET_VIEW_WAIT_MS,
     fanoutSlice: e.SOCKET_FANOUT_SLICE,

@@ -31,6 +31,19 @@ import { warmChannelParser } from './warm-up';
  */
 const RECONNECT_GRACE_MS = 15_000;
 
+/** A client's reconnection backoff (Socket.IO's goes up to 5 s) and handshake, once it has noticed its server is gone. */
+const RECONNECT_MARGIN_MS = 5_000;
+
+/**
+ * How long this instance's players count as present after its last renewal: the lease, and then as long
+ * as its clients take to notice that it went silent (stalled or killed) and reconnect elsewhere. Shorter,
+ * and the players of a stalled process would count offline while their clients still wait on it: the others'
+ * answers would close the questions on them (docs/operations.md, Resilience).
+ */
+function presenceLeaseMs(config: ResolvedConfig): number {
+  return config.presenceLeaseSeconds * 1000 + config.timing.pingIntervalMs + config.timing.pingTimeoutMs + RECONNECT_MARGIN_MS;
+}
+
 /** Marks every player connected to this instance as expected back, room by room. */
 async function expectPlayersBack(io: QuizServer, rooms: RoomStore): Promise<void> {
   const byRoom = new Map<string, string[]>();
@@ -77,6 +90,7 @@ export async function attachSocket(http: HttpServer, config: ResolvedConfig, log
     cors: { origin: true },
     // Each heartbeat measures the connection's round trip, for the latency allowance (round-trip.ts).
     pingInterval: config.timing.pingIntervalMs,
+    pingTimeout: config.timing.pingTimeoutMs,
     // On a cluster, the sharded adapter (SPUBLISH/SSUBSCRIBE): the adapter only carries replacements and
     // kicks here, room fan-out goes through the rooms' own channels (see relay.ts).
     adapter: config.redisClusterNodes
@@ -98,15 +112,19 @@ export async function attachSocket(http: HttpServer, config: ResolvedConfig, log
   // First: it reads each connection's `request`, which releaseUpgradeRequests clears.
   cap.watch(io.engine);
   releaseUpgradeRequests(io.engine);
-  // Presence is counted under this process's own id and lease: if it dies, its players count offline once the lease ends.
-  const instance = { id: randomUUID(), leaseMs: config.presenceLeaseSeconds * 1000 };
+  // Presence is counted under this process's own id and lease: if it dies or stalls, its players count offline once
+  // the lease ends, renewed every third of PRESENCE_LEASE_SECONDS and long enough for its clients to be back elsewhere.
+  const instance = { id: randomUUID(), leaseMs: presenceLeaseMs(config), forgetAfterMs: config.presenceForgetSeconds * 1000 };
   const rooms = createRoomStore({ redis, keys, ttlSeconds: config.roomTtlSeconds, instance });
   const renewing = setInterval(
     () => {
       const codes = new Set([...io.of('/').sockets.values()].map((s) => s.data.roomCode));
-      rooms.renewLease(codes).catch((err: Error) => log.warn('could not renew the presence lease', { err: err.message }));
+      rooms.renewLease(codes).then(
+        (reasserted) => reasserted.length && log.warn('presence lease had lapsed; connections counted again', { rooms: reasserted.length }),
+        (err: Error) => log.warn('could not renew the presence lease', { err: err.message }),
+      );
     },
-    Math.round(instance.leaseMs / 3),
+    Math.round((config.presenceLeaseSeconds * 1000) / 3),
   );
   // Before any room's first question view comes (its parse would be the first, and slower, at the fan-out's start).
   warmChannelParser();

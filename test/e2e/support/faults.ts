@@ -40,6 +40,7 @@ interface OpenOptions {
  */
 export class FaultRig {
   readonly games: Game[] = [];
+  private redisPid: number | undefined;
 
   private constructor(
     readonly stack: Stack,
@@ -125,8 +126,21 @@ export class FaultRig {
     for (const r of PAIRS[kind]) this.stack.resume(r);
   }
 
+  /** Freezes (SIGSTOP) the test's own Redis server (`ownRedis`): every connection to it holds, and nothing is answered until `thawRedis`. */
+  async freezeRedis(): Promise<void> {
+    if (!this.redis) throw new Error('freezeRedis needs a rig started with ownRedis');
+    // Asked before the freeze: the server's own pid, as it reports it.
+    this.redisPid ??= Number(/process_id:(\d+)/.exec(await this.redis.info('server'))?.[1]);
+    process.kill(this.redisPid, 'SIGSTOP');
+  }
+
+  thawRedis(): void {
+    if (this.redisPid) process.kill(this.redisPid, 'SIGCONT');
+  }
+
   /** Closes every client, stops every process, the balancers and what `options` started. */
   async stop(): Promise<void> {
+    this.thawRedis();
     for (const game of this.games) game.closeAll();
     await this.stack.stop();
     await Promise.all(this.fronts.map((f) => f.stop()));
