@@ -14,8 +14,9 @@ export const ROLE_HELP = {
   SOCKETS_ON_API=false) Socket.IO on the same port. The only writer of a room's lifecycle.
   Settings: PORT (3000), PUBLIC_URL, PUBLIC_SOCKET_URL, SOCKETS_ON_API, ADMIN_USER/ADMIN_PASSWORD,
   NICKNAME_BLOCKLIST; admins are granted with \`grant-admin <email>\`. Health: GET /health, /ready, /metrics.`,
-  worker: `worker: turns room events into BullMQ jobs (prepare-room, tick, advance, persist-results,
-  housekeeping) and runs them; calls the api's webhooks at API_INTERNAL_URL. Run as many as you like.
+  worker: `worker: turns room events into BullMQ jobs (prepare-room, advance, persist-results,
+  housekeeping, reconcile) and runs them, and draws the countdown ticks on its own timers; calls the
+  api's webhooks at API_INTERNAL_URL. Run as many as you like.
   Settings: API_INTERNAL_URL, WORKER_CONCURRENCY, REDIS_HZ, METRICS_PORT (9091: /health, /ready, /metrics).`,
   socket: `socket: a Socket.IO process of its own, for scaling the sockets apart from the api; players
   and hosts connect here when the pages are given PUBLIC_SOCKET_URL. Needs REDIS_URL only.
@@ -24,11 +25,16 @@ export const ROLE_HELP = {
   Procfile's release phase. Needs DATABASE_URL only.`,
 } as const;
 
+/** The operator's one-off commands beside the roles (src/main.ts). */
+const ADMIN_HELP = `  grant-admin <email>, revoke-admin <email>: gives an existing account the admin role, or takes it
+  back, from its next sign-in, and exits. Uses DATABASE_URL, or without it (outside production)
+  the embedded PostgreSQL that npm start keeps in DATA_DIR, running or not.`;
+
 export type Role = keyof typeof ROLE_HELP;
 export const ROLES = Object.keys(ROLE_HELP) as Role[];
 
 export function helpText(role?: Role): string {
-  const usage = `usage: node dist/src/main.js <${ROLES.join('|')}> [--help]`;
+  const usage = `usage: node dist/src/main.js <${ROLES.join('|')}> [--help]\n       node dist/src/main.js <grant-admin|revoke-admin> <email>`;
   if (role) return `${usage}\n\n  ${ROLE_HELP[role]}\n\n${COMMON}\n`;
-  return `${usage}\n\n${ROLES.map((r) => `  ${ROLE_HELP[r]}`).join('\n\n')}\n\n${COMMON}\n`;
+  return `${usage}\n\n${ROLES.map((r) => `  ${ROLE_HELP[r]}`).join('\n\n')}\n\n${ADMIN_HELP}\n\n${COMMON}\n`;
 }

@@ -2,7 +2,7 @@ import path from 'node:path';
 import { startApi } from './api/main';
 import { ROLES, type Role, helpText } from './help';
 import { DataDirInUseError } from './local/guarded-server';
-import { startLocalPostgres } from './local/local-postgres';
+import { hasLocalPostgres, runningLocalPostgres, startLocalPostgres } from './local/local-postgres';
 import { type LocalServer, MissingRedisError, ensureRedisServer, startLocalRedis } from './local/local-redis';
 import { type Config, ConfigError, type ResolvedConfig, loadConfig } from './platform/config';
 import { lanAddress } from './platform/lan-address';
@@ -27,6 +27,10 @@ class StartError extends Error {
 
 const say = (line: string) => process.stderr.write(`quizloop: ${line}\n`);
 
+/** Where `all` keeps its embedded PostgreSQL when DATABASE_URL is unset, and the database's name. */
+const localPostgresDir = (config: Config) => path.join(config.dataDir, 'postgres');
+const LOCAL_DATABASE = 'quizloop';
+
 /** Never "remove the data folder" here: the data is fine, only held by another start. */
 const inUse = (err: DataDirInUseError) =>
   new StartError(`${err.message}.\n  Fix: stop that quizloop first (Ctrl-C where it runs), or give this one another DATA_DIR.`);
@@ -48,8 +52,8 @@ async function resolveInfra(config: Config, role: Role, log: ReturnType<typeof c
       log.info('started local redis-server (no REDIS_URL)', { url: redisUrl });
     }
     if (!databaseUrl) {
-      const dataDir = path.join(config.dataDir, 'postgres');
-      const pg = await startLocalPostgres({ dataDir, database: 'quizloop', persistent: true, say }).catch((err: Error) => {
+      const dataDir = localPostgresDir(config);
+      const pg = await startLocalPostgres({ dataDir, database: LOCAL_DATABASE, persistent: true, say }).catch((err: Error) => {
         if (err instanceof DataDirInUseError) throw inUse(err);
         throw new StartError(
           `the embedded PostgreSQL did not start: ${err.message}\n  Fix: remove ${dataDir} to start from a fresh database, or set DATABASE_URL to a PostgreSQL you run.`,
@@ -83,14 +87,15 @@ async function migrate(config: ResolvedConfig, log: ReturnType<typeof createLogg
 }
 
 /**
- * An operator's one-off command, run like `migrate` against DATABASE_URL: gives an existing account
- * the admin role, or takes it back. Takes effect at the account's next sign-in.
+ * An operator's one-off command, run like `migrate` against DATABASE_URL (locally, `npm start`'s own
+ * database): gives an existing account the admin role, or takes it back. Takes effect at the account's
+ * next sign-in.
  */
 async function setAdmin(command: keyof typeof ADMIN_COMMANDS, email: string | undefined): Promise<void> {
   if (!email?.includes('@')) throw new StartError(`${command} needs the account's email: node dist/src/main.js ${command} <email>`);
   const config = loadConfig(process.env);
-  if (!config.databaseUrl) throw new ConfigError(`DATABASE_URL must be set to run ${command}.`);
-  const db = createDb(config.databaseUrl, config.databaseSsl);
+  const database = await adminDatabase(config, command);
+  const db = createDb(database.url, config.databaseSsl);
   try {
     const role = ADMIN_COMMANDS[command];
     if (!(await createUsersRepo(db).setRole(email, role))) {
@@ -99,7 +104,28 @@ async function setAdmin(command: keyof typeof ADMIN_COMMANDS, email: string | un
     process.stdout.write(`quizloop: ${email} is now ${role === 'admin' ? 'an admin' : 'a player'}, from their next sign-in.\n`);
   } finally {
     await db.destroy();
+    await database.stop();
   }
+}
+
+/**
+ * The database an admin command changes: DATABASE_URL, or outside production the embedded PostgreSQL
+ * that `npm start` keeps in DATA_DIR (the running one, else started for the command and stopped after it).
+ */
+async function adminDatabase(config: Config, command: string): Promise<{ url: string; stop(): Promise<void> }> {
+  if (config.databaseUrl) return { url: config.databaseUrl, stop: async () => undefined };
+  if (config.production) throw new ConfigError(`DATABASE_URL must be set to run ${command}.`);
+  const dataDir = localPostgresDir(config);
+  if (!hasLocalPostgres(dataDir)) {
+    throw new StartError(
+      `DATABASE_URL is not set, and there is no local database in ${config.dataDir} yet.\n  Fix: run npm start once and register the account, or set DATABASE_URL to the PostgreSQL the api uses.`,
+    );
+  }
+  const running = runningLocalPostgres(dataDir, LOCAL_DATABASE);
+  if (running) return { url: running, stop: async () => undefined };
+  return startLocalPostgres({ dataDir, database: LOCAL_DATABASE, persistent: true }).catch((err: Error) => {
+    throw err instanceof DataDirInUseError ? inUse(err) : new StartError(`the embedded PostgreSQL did not start: ${err.message}`);
+  });
 }
 
 async function main(): Promise<void> {
@@ -177,9 +203,16 @@ function banner(config: ResolvedConfig): string {
     `    metrics       ${local}/metrics, worker :${config.metricsPort}/metrics`,
     '',
     '  Ctrl-C stops everything. Next, in another terminal, play a whole game with 20 bots:',
-    '    npm run bots -- --host --players 20',
+    `    ${botsCommand(config)}`,
     '',
   ].join('\n')}\n`;
+}
+
+/** The bots' command for this server: the bots default to http://localhost:3000 and Socket.IO on the api's port. */
+function botsCommand(config: ResolvedConfig): string {
+  const api = config.apiPort === 3000 ? '' : ` --api http://localhost:${config.apiPort}`;
+  const socket = config.socketsOnApi ? '' : ` --socket http://localhost:${config.socketPort}`;
+  return `npm run bots --${api}${socket} --host --players 20`;
 }
 
 function portInUse(err: unknown): err is NodeJS.ErrnoException & { port?: number } {

@@ -13,6 +13,7 @@ const LIMITS = {
   roomsPerUser: 'rooms created by you',
   importsPerUser: 'imports by you',
   passphrasePerAddress: 'wrong passphrases for this room from your address',
+  roomMissesPerAddress: 'wrong room codes from your address',
 } as const satisfies Partial<Record<keyof Limits, string>>;
 export type LimitName = keyof typeof LIMITS;
 
@@ -24,7 +25,8 @@ const tooMany = (name: LimitName, limit: RateLimit, res: RateLimiterRes) => {
 /**
  * Fixed-window counters in Redis (rate-limiter-flexible), so a limit holds across api instances.
  * `consume` counts one and refuses with 429 past the limit, in one atomic step; `reward` gives one back
- * (a right password or passphrase, so only failures use the budget up).
+ * (a right password or passphrase, so only failures use the budget up); `check` refuses a key that has
+ * spent its budget without counting one.
  */
 export function createRateLimits(redis: QuizRedis, keys: Keys, limits: Limits) {
   const limiters = Object.fromEntries(
@@ -42,6 +44,10 @@ export function createRateLimits(redis: QuizRedis, keys: Keys, limits: Limits) {
         if (err instanceof RateLimiterRes) throw tooMany(name, limits[name], err);
         throw err;
       }
+    },
+    async check(name: LimitName, key: string): Promise<void> {
+      const spent = await limiters[name].get(key);
+      if (spent && spent.consumedPoints >= limits[name].points) throw tooMany(name, limits[name], spent);
     },
     async reward(name: LimitName, key: string): Promise<void> {
       await limiters[name].reward(key, 1);

@@ -1,6 +1,6 @@
 import { type ChildProcess, execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { chmodSync, cpSync, existsSync, lstatSync, mkdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, lstatSync, mkdirSync, readFileSync, realpathSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -203,4 +203,32 @@ export async function startLocalPostgres(opts: { dataDir: string; database: stri
       if (!opts.persistent) rmSync(databaseDir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * The URL of the embedded PostgreSQL already running on `dataDir`'s cluster (an `npm start` of this
+ * checkout), read from the cluster's own postmaster.pid, or null when none runs there.
+ */
+export function runningLocalPostgres(dataDir: string, database: string): string | null {
+  let databaseDir: string;
+  try {
+    // As root the cluster lives elsewhere, behind a link (see clusterDir).
+    databaseDir = realpathSync(dataDir);
+  } catch {
+    return null;
+  }
+  const pidFile = path.join(databaseDir, 'postmaster.pid');
+  if (pidFromFile(pidFile, ['postgres', databaseDir]) === null) return null;
+  // postmaster.pid: pid, data folder, start time, port, …
+  const port = Number.parseInt(readFileSync(pidFile, 'utf8').split('\n')[3] ?? '', 10);
+  return Number.isInteger(port) && port > 0 ? `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/${database}` : null;
+}
+
+/** Whether `dataDir` holds a cluster made by an earlier start. */
+export function hasLocalPostgres(dataDir: string): boolean {
+  try {
+    return existsSync(path.join(realpathSync(dataDir), 'PG_VERSION'));
+  } catch {
+    return false;
+  }
 }

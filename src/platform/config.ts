@@ -88,6 +88,7 @@ const Env = z.object({
   SOCKET_REFRESH_MIN_MS: z.coerce.number().int().min(0).max(10_000).default(250),
   SOCKET_REFRESH_MS_PER_1000: z.coerce.number().int().min(0).max(10_000).default(250),
   SOCKET_HEAP_GROWING_PERCENT: z.coerce.number().int().min(0).max(300).default(100),
+  SOCKET_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
   DATA_DIR: z.string().default('.data'),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
   LOG_FORMAT: z.enum(['json', 'pretty']).optional(),
@@ -114,6 +115,7 @@ const Env = z.object({
   RATE_LIMIT_ROOMS_USER: rate('30/3600'),
   RATE_LIMIT_IMPORTS_USER: rate('20/3600'),
   RATE_LIMIT_PASSPHRASE_ADDRESS: rate('10/300'),
+  RATE_LIMIT_ROOM_MISSES_ADDRESS: rate('60/60'),
   ROOM_MAX_PLAYERS: count(1000),
   VIEW_LEADERBOARD_SIZE: count(10).pipe(z.number().max(100)),
   STANDINGS_PAGE_MAX: count(100).pipe(z.number().max(1000)),
@@ -126,6 +128,7 @@ const Env = z.object({
   SOCKET_EVENT_BURST: count(20),
   SOCKET_REFUSALS_BEFORE_DISCONNECT: count(50),
   SOCKET_MAX_MESSAGE_BYTES: count(16_384, 1024),
+  SOCKET_CONNECTIONS_PER_ADDRESS: count(500),
   TRUST_PROXY: z
     .string()
     .default('false')
@@ -239,6 +242,8 @@ export interface Config {
    * `--heap-growing-percent`); 0 leaves V8's own factor (up to 4 times). Set by socket processes on themselves.
    */
   heapGrowingPercent: number;
+  /** Socket.IO's `connectTimeout`: a connection that has not joined (sent CONNECT and been admitted) by then is closed. */
+  connectTimeoutMs: number;
   dataDir: string;
   logLevel: z.infer<typeof Env>['LOG_LEVEL'];
   /** Readable lines instead of JSON: the default for `all` (npm start), JSON for the separate roles. */
@@ -276,6 +281,7 @@ export interface Limits {
   importsPerUser: RateLimit;
   /** Wrong join passphrases from one address for one room. */
   passphrasePerAddress: RateLimit;
+  roomMissesPerAddress: RateLimit;
   /** The server's ceiling of players in one room; a room may set a lower `maxPlayers`. */
   roomMaxPlayers: number;
   /** How many of the top players a room's view names (its leaderboard; the podium is its first three). */
@@ -296,6 +302,8 @@ export interface Limits {
   socketRefusalsBeforeDisconnect: number;
   /** Socket.IO's maxHttpBufferSize: the largest message a client may send. */
   socketMaxMessageBytes: number;
+  /** Open Engine.IO connections (admitted or not yet) from one client address on one socket process. */
+  socketConnectionsPerAddress: number;
 }
 
 /** Config once the local Redis and PostgreSQL (if any) are up: every role needs both URLs. */
@@ -380,6 +388,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, role?: 'api' | 
     refreshMinMs: e.SOCKET_REFRESH_MIN_MS,
     refreshMsPer1000: e.SOCKET_REFRESH_MS_PER_1000,
     heapGrowingPercent: e.SOCKET_HEAP_GROWING_PERCENT,
+    connectTimeoutMs: e.SOCKET_CONNECT_TIMEOUT_MS,
     dataDir: e.DATA_DIR,
     logLevel: e.LOG_LEVEL,
     logPretty: e.LOG_FORMAT ? e.LOG_FORMAT === 'pretty' : role === 'all',
@@ -398,6 +407,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, role?: 'api' | 
       roomsPerUser: e.RATE_LIMIT_ROOMS_USER,
       importsPerUser: e.RATE_LIMIT_IMPORTS_USER,
       passphrasePerAddress: e.RATE_LIMIT_PASSPHRASE_ADDRESS,
+      roomMissesPerAddress: e.RATE_LIMIT_ROOM_MISSES_ADDRESS,
       roomMaxPlayers: e.ROOM_MAX_PLAYERS,
       viewLeaderboardSize: e.VIEW_LEADERBOARD_SIZE,
       standingsPageMax: e.STANDINGS_PAGE_MAX,
@@ -410,6 +420,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, role?: 'api' | 
       socketEventBurst: e.SOCKET_EVENT_BURST,
       socketRefusalsBeforeDisconnect: e.SOCKET_REFUSALS_BEFORE_DISCONNECT,
       socketMaxMessageBytes: e.SOCKET_MAX_MESSAGE_BYTES,
+      socketConnectionsPerAddress: e.SOCKET_CONNECTIONS_PER_ADDRESS,
     },
   };
 }

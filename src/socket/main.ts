@@ -6,6 +6,7 @@ import type { Registry } from 'prom-client';
 import { Server } from 'socket.io';
 import type { ResolvedConfig } from '../platform/config';
 import type { Logger } from '../platform/logger';
+import { clientAddress, trustedProxies } from '../platform/client-address';
 import { createMetricsRegistry, createSocketMetrics } from '../platform/metrics';
 import { listen, opsRequestHandler } from '../platform/ops-http';
 import { originAllowed } from '../platform/origins';
@@ -16,6 +17,7 @@ import { connectRedis } from '../store/redis';
 import { createRedisClock } from '../store/redis-clock';
 import { type RoomStore, createRoomStore } from '../store/room-store';
 import { createViewReader } from '../store/view-reader';
+import { createConnectionCap } from './connection-cap';
 import { limitHeapGrowth } from './heap-growth';
 import { createRelay } from './relay';
 import { sharedRead } from './shared-read';
@@ -68,6 +70,8 @@ export async function attachSocket(http: HttpServer, config: ResolvedConfig, log
 
   const clock = createRedisClock({ redis, log });
   await clock.start();
+  const trust = trustedProxies(config.trustProxy);
+  const cap = createConnectionCap({ max: config.limits.socketConnectionsPerAddress, addressOf: (req) => clientAddress(req, trust) });
   const io: QuizServer = new Server(http, {
     // CORS headers are echoed, but a handshake from an origin not allowed is refused outright (polling and WebSocket alike).
     cors: { origin: true },
@@ -82,9 +86,17 @@ export async function attachSocket(http: HttpServer, config: ResolvedConfig, log
     // compressor holds its own zlib memory. The same for long-polling responses.
     perMessageDeflate: false,
     httpCompression: false,
-    allowRequest: (req, callback) => callback(originAllowed(req, config.corsOrigins) ? null : 'origin not allowed', originAllowed(req, config.corsOrigins)),
+    allowRequest: (req, callback) => {
+      if (!originAllowed(req, config.corsOrigins)) return callback('origin not allowed', false);
+      if (!cap.admit(req)) return callback(cap.refusal, false);
+      callback(null, true);
+    },
     maxHttpBufferSize: config.limits.socketMaxMessageBytes,
+    // Real clients send CONNECT right after the handshake: a session that does not join soon is dropped, and its count with it.
+    connectTimeout: config.connectTimeoutMs,
   });
+  // First: it reads each connection's `request`, which releaseUpgradeRequests clears.
+  cap.watch(io.engine);
   releaseUpgradeRequests(io.engine);
   // Presence is counted under this process's own id and lease: if it dies, its players count offline once the lease ends.
   const instance = { id: randomUUID(), leaseMs: config.presenceLeaseSeconds * 1000 };

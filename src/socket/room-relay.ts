@@ -54,7 +54,8 @@ function isNewer(a: Pick<HeldView, 'version' | 'seq'>, b: Pick<HeldView, 'versio
  * read never lets an old view overtake a new one.
  */
 export function createRoomRelay(io: QuizServer, { rooms, reads, views, log, clock, config }: RelayDeps) {
-  const questionCache = new Map<string, Question[]>();
+  /** Each room's questions with the game they are of, while this process holds the room's members. */
+  const questionCache = new Map<string, { gameId: string; questions: Question[] }>();
   /** The last view forwarded per room: what `room:sync` and a new connection are answered from. */
   const held = new Map<string, HeldView>();
   /** The newest view a writer published per room that is not forwarded yet. */
@@ -89,14 +90,13 @@ export function createRoomRelay(io: QuizServer, { rooms, reads, views, log, cloc
     return before !== now && JSON.stringify(before) !== JSON.stringify(now);
   }
 
-  /** Cached by game, not by code: codes are reused, and a new game under an old code has questions of its own. */
+  /** Kept per code with its game: codes are reused, and a new game under an old code has questions of its own. */
   async function questionsOf(room: RoomState): Promise<Question[]> {
-    let qs = questionCache.get(room.gameId);
-    if (!qs || qs.length === 0) {
-      qs = await rooms.getQuestions(room.code);
-      if (qs.length) questionCache.set(room.gameId, qs);
-    }
-    return qs;
+    const cached = questionCache.get(room.code);
+    if (cached?.gameId === room.gameId) return cached.questions;
+    const questions = await rooms.getQuestions(room.code);
+    if (questions.length) questionCache.set(room.code, { gameId: room.gameId, questions });
+    return questions;
   }
 
   /** The sockets of a room on this process, from the adapter's own room: no fetch, no copy per socket. */
@@ -224,7 +224,7 @@ export function createRoomRelay(io: QuizServer, { rooms, reads, views, log, cloc
     if (isEndPhase(view.phase)) {
       const reason = view.phase === 'finished' ? 'finished' : view.phase === 'failed' ? 'failed' : 'cancelled';
       await inSlices(members(code), (slice) => broadcastTo(slice).emit('room:closed', { reason, gameId: view.gameId }));
-      questionCache.delete(view.gameId);
+      questionCache.delete(code);
     }
     if (sockets.length === 0) forget(code);
   }
@@ -413,6 +413,7 @@ export function createRoomRelay(io: QuizServer, { rooms, reads, views, log, cloc
     lastRefresh.delete(code);
     arrived.delete(code);
     builtForSync.delete(code);
+    questionCache.delete(code);
   }
 
   return {

@@ -22,10 +22,16 @@ const JOB_OPTIONS: Record<QueueName, DefaultJobOptions> = {
 };
 
 /**
+ * The failed tries' stack traces a job keeps (its last ones): a job that retries without limit through an
+ * outage of hours would otherwise grow in Redis with every try.
+ */
+export const STACK_TRACES_KEPT = 3;
+
+/**
  * Retention by age only: completed jobs an hour, so a deterministic job id still deduplicates a
  * repeated event; failed ones a week for inspection. Ids carry the game id, so neither blocks a new game.
  */
-const RETENTION = { removeOnComplete: { age: 3600 }, removeOnFail: { age: 7 * 24 * 3600 } };
+const RETENTION = { removeOnComplete: { age: 3600 }, removeOnFail: { age: 7 * 24 * 3600 }, stackTraceLimit: STACK_TRACES_KEPT };
 
 /** Exponential from the job's own `delay`, never more than `capMs` between two tries. */
 export function cappedBackoff(capMs: number): BackoffStrategy {

@@ -194,17 +194,18 @@ export function createRoomStore({ redis, keys, ttlSeconds, instance }: RoomStore
       await redis.multi().sadd(keys.hostRooms(hostId), code).expire(keys.hostRooms(hostId), ttlSeconds).exec();
     },
 
-    /** How many of the host's rooms have not ended; ended and expired ones are dropped from the set. */
-    async openRoomsOf(hostId: string): Promise<number> {
+    /** The codes of the host's rooms that have not ended; ended and expired ones are dropped from the set. */
+    async openRoomsOf(hostId: string): Promise<string[]> {
       const codes = await redis.smembers(keys.hostRooms(hostId));
-      if (codes.length === 0) return 0;
+      if (codes.length === 0) return [];
       const records = await Promise.all(codes.map((c) => redis.get(keys.room(c))));
-      const closed = codes.filter((_, i) => {
+      const ended = (i: number) => {
         const raw = records[i];
         return !raw || ENDED.has((JSON.parse(raw) as { phase: string }).phase);
-      });
+      };
+      const closed = codes.filter((_, i) => ended(i));
       if (closed.length) await redis.srem(keys.hostRooms(hostId), ...closed);
-      return codes.length - closed.length;
+      return codes.filter((_, i) => !ended(i)).sort();
     },
 
     /**

@@ -100,13 +100,15 @@ describe('when PostgreSQL is unreachable while a room prepares its questions', (
       const read = await api.request('GET', `/rooms/${room.code}`);
       const retry = await api.request('POST', `/rooms/${room.code}/retry`, { token: room.hostToken });
       const join = await api.request('POST', `/rooms/${room.code}/players`, { body: { nickname: 'Late' } });
+      const qr = await api.request('GET', `/rooms/${room.code}/qr.svg`);
 
       expect(removed.status).toBe(204);
       expect(closed.failureReason).toBe('The host deleted this room.');
       expect(read.status).toBe(410);
       expect(read.contentType).toMatch(/application\/problem\+json/);
-      expect(read.body).toMatchObject({ code: 'ROOM_DELETED' });
+      expect(read.body).toMatchObject({ code: 'ROOM_DELETED', title: 'Gone' });
       expect(retry.status).toBe(410);
+      expect(qr.status).toBe(410);
       expect(join.status).toBeGreaterThanOrEqual(400);
       expect(join.status).toBeLessThan(500);
     });

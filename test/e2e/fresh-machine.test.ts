@@ -28,8 +28,8 @@ const scratch = mkdtempSync(path.join(os.tmpdir(), 'quizloop-fresh-'));
 // Reachable by the `postgres` user, so a root start keeps its cluster in the data folder given.
 chmodSync(scratch, 0o755);
 
-function startAll(env: NodeJS.ProcessEnv, main = path.join(infra().repoRoot, 'dist/src/main.js')): Run {
-  const child = spawn(process.execPath, [main, 'all'], { env: { LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+function startAll(env: NodeJS.ProcessEnv, main = path.join(infra().repoRoot, 'dist/src/main.js'), cwd?: string): Run {
+  const child = spawn(process.execPath, [main, 'all'], { cwd, env: { LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
   child.stdout?.on('data', (d) => (out += String(d)));
@@ -177,7 +177,7 @@ describe('when a start fails half-way', () => {
 const asRoot = process.getuid?.() === 0;
 
 describe.skipIf(!asRoot)('as root, from a checkout in a private (0700) folder', () => {
-  it('runs the embedded PostgreSQL, serves requests, and leaves nothing running after Ctrl-C', async () => {
+  it('runs the embedded PostgreSQL, serves requests, grants admin without DATABASE_URL, and leaves nothing running after Ctrl-C', async () => {
     mkdirSync(path.join(infra().repoRoot, 'test-artifacts'), { recursive: true });
     const home = mkdtempSync(path.join(infra().repoRoot, 'test-artifacts', 'private-home-'));
     chmodSync(home, 0o700);
@@ -186,10 +186,20 @@ describe.skipIf(!asRoot)('as root, from a checkout in a private (0700) folder', 
     // Hard links: a copy of the checkout in seconds, whose only difference is where it lies.
     for (const entry of ['dist', 'node_modules', 'package.json', 'web']) execFileSync('cp', ['-al', path.join(infra().repoRoot, entry), checkout]);
     const p = await ports();
-    const run = startAll(
-      { PATH: process.env.PATH, REDIS_URL: infra().redisUrl, QUIZLOOP_NAMESPACE: testNamespace('private'), ...p },
-      path.join(checkout, 'dist/src/main.js'),
-    );
+    const env = { PATH: process.env.PATH, REDIS_URL: infra().redisUrl, QUIZLOOP_NAMESPACE: testNamespace('private') };
+    const main = path.join(checkout, 'dist/src/main.js');
+    const run = startAll({ ...env, ...p }, main, checkout);
+    // What an operator types beside npm start, in the checkout, with no DATABASE_URL.
+    const setRole = (command: string, email: string) =>
+      execFileSync(process.execPath, [main, command, email], { cwd: checkout, env, encoding: 'utf8', timeout: 60_000 });
+    const roleAtSignIn = async (email: string) => {
+      const res = await fetch(`http://127.0.0.1:${p.PORT}/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ email, password: 'correct horse battery' }),
+      });
+      return ((await res.json()) as { user: { role: string } }).user.role;
+    };
     const cluster = path.join(
       '/var/lib/quizloop',
       `data-${createHash('sha256')
@@ -201,8 +211,21 @@ describe.skipIf(!asRoot)('as root, from a checkout in a private (0700) folder', 
       await waitUntil('the api to be ready', () => ready(p.PORT), 60_000, 250);
       const categories = await fetch(`http://127.0.0.1:${p.PORT}/categories`);
       expect(categories.status).toBe(200);
+      const email = 'owner@quizloop.test';
+      const registered = await fetch(`http://127.0.0.1:${p.PORT}/auth/register`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ email, password: 'correct horse battery', displayName: 'Owner' }),
+      });
+      expect(registered.status).toBe(201);
+
+      expect(setRole('grant-admin', email)).toMatch(/is now an admin/);
+      expect(await roleAtSignIn(email)).toBe('admin');
       await stopAndExpectClean(run, cluster);
       expect(run.stderr()).not.toMatch(/EACCES/);
+      // With npm start stopped, the command starts the database for itself and stops it again.
+      expect(setRole('revoke-admin', email)).toMatch(/is now a player/);
+      expect(processesMentioning(cluster)).toEqual([]);
     } finally {
       run.child.kill('SIGTERM');
       await run.exited;

@@ -3,7 +3,7 @@ import { QueueName, jobId } from '../../src/shared/jobs';
 import { type Db, createDb } from '../../src/platform/db';
 import type { GameResults } from '../../src/store/repos/games.repo';
 import { createKeys } from '../../src/store/keys';
-import { type Queues, closeQueues, createQueues } from '../../src/store/queues';
+import { type Queues, STACK_TRACES_KEPT, closeQueues, createQueues } from '../../src/store/queues';
 import { type QuizRedis, createRedis } from '../../src/store/redis';
 import type { Game } from '../helpers/game';
 import { type GameRows, gameRows } from '../helpers/game-rows';
@@ -15,14 +15,15 @@ import { ANSWERING, expectPlayedThrough, faultSuite } from './support/faults';
 const SETTINGS = { questionCount: 3, questionSeconds: 8, revealSeconds: 1 };
 /** Every player answers, picking choices 0 to 3, so on any question of up to four choices someone is right and scores. */
 const PLAYERS = ANSWERING;
-/** Failed attempts to wait for before PostgreSQL comes back: the first try and at least one retry. */
-const FAILED_ATTEMPTS = 2;
+/** Failed attempts to wait for before PostgreSQL comes back: more than the job keeps the stack traces of. */
+const FAILED_ATTEMPTS = STACK_TRACES_KEPT + 1;
 
 interface JobRecord {
   state: string;
   attemptsMade: number;
   failedReason: string | undefined;
   returnvalue: unknown;
+  stacktraces: number;
 }
 
 describe('when PostgreSQL is unreachable as a game finishes, and then comes back', () => {
@@ -47,7 +48,13 @@ describe('when PostgreSQL is unreachable as a game finishes, and then comes back
       async () => {
         const job = await queues[QueueName.PersistResults].getJob(jobId.persist(game.gameId));
         if (!job) return undefined;
-        const record = { state: await job.getState(), attemptsMade: job.attemptsMade, failedReason: job.failedReason, returnvalue: job.returnvalue };
+        const record = {
+          state: await job.getState(),
+          attemptsMade: job.attemptsMade,
+          failedReason: job.failedReason,
+          returnvalue: job.returnvalue,
+          stacktraces: job.stacktrace?.length ?? 0,
+        };
         return ready(record) ? record : undefined;
       },
       60_000,
@@ -57,7 +64,8 @@ describe('when PostgreSQL is unreachable as a game finishes, and then comes back
   // Every process reaches PostgreSQL through the proxy, so the outage is everyone's, as a real one would be.
   const rig = faultSuite(
     'pg-outage',
-    { postgresProxy: true },
+    // Tries a second apart, so that the job fails more often than it keeps traces of in a few seconds.
+    { postgresProxy: true, env: { RETRY_BACKOFF_CAP_MS: '1000' } },
     async (rig) => {
       db = createDb(infra().databaseUrl);
       redis = createRedis(infra().redisUrl, { name: 'test-pg-outage' });
@@ -101,6 +109,8 @@ describe('when PostgreSQL is unreachable as a game finishes, and then comes back
     expect(['delayed', 'waiting', 'active']).toContain(whileDown.job.state);
     expect(whileDown.job.attemptsMade).toBeGreaterThanOrEqual(FAILED_ATTEMPTS);
     expect(whileDown.job.failedReason).toMatch(/ECONNREFUSED/);
+    // A job retried through an outage of any length stays the same size in Redis.
+    expect(whileDown.job.stacktraces).toBe(STACK_TRACES_KEPT);
     expect(whileDown.rows.games).toHaveLength(0);
     expect(whileDown.rows.players).toHaveLength(0);
     expect(whileDown.rows.answers).toHaveLength(0);

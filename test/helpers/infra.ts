@@ -66,6 +66,7 @@ export const GENEROUS_LIMITS: Record<string, string> = {
   RATE_LIMIT_JOIN_ADDRESS: '100000/1',
   RATE_LIMIT_ROOMS_USER: '100000/1',
   RATE_LIMIT_IMPORTS_USER: '100000/1',
+  RATE_LIMIT_ROOM_MISSES_ADDRESS: '100000/1',
   HOST_MAX_OPEN_ROOMS: '100000',
   ROOM_MAX_PLAYERS: '100000',
   /** Every finished game counts, as the leaderboard tests expect; fair-leaderboards.test.ts sets its own. */

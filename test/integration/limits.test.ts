@@ -13,6 +13,7 @@ const LIMITS = {
   RATE_LIMIT_JOIN_ADDRESS: '3/60',
   RATE_LIMIT_ROOMS_USER: '5/60',
   RATE_LIMIT_IMPORTS_USER: '2/60',
+  RATE_LIMIT_ROOM_MISSES_ADDRESS: '3/60',
   HOST_MAX_OPEN_ROOMS: '3',
   ROOM_MAX_PLAYERS: '50',
   IMPORT_MAX_ROWS: '3',
@@ -160,6 +161,28 @@ describe('when one client asks too often', () => {
     expect((await client.room(room.code)).playerCount).toBe(3);
   });
 
+  it('wrong room codes from one address are refused past the limit, and then a right code waits too', async () => {
+    const { token } = await register();
+    const room = await client.createRoom(token, { questionCount: 1, questionSeconds: 5, revealSeconds: 1 });
+    const address = newAddress();
+    const ask = (method: 'GET' | 'POST', path: string, body?: unknown) => client.request(method, path, { headers: from(address), body });
+    const nowhere = (n: number) => `ZZZZZ${n}`;
+
+    const rights = [await ask('GET', `/rooms/${room.code}`), await ask('GET', `/rooms/${room.code}/standings`)];
+    const wrongs = [
+      await ask('GET', `/rooms/${nowhere(2)}`),
+      await ask('GET', `/rooms/${nowhere(3)}/qr.svg`),
+      await ask('POST', `/rooms/${nowhere(4)}/players`, { nickname: 'Guess' }),
+    ];
+    const afterwards = [await ask('GET', `/rooms/${nowhere(5)}/standings`), await ask('GET', `/rooms/${room.code}`)];
+    const elsewhere = await client.request('GET', `/rooms/${room.code}`, { headers: from(newAddress()) });
+
+    expect(rights.map((r) => r.status)).toEqual([200, 200]);
+    expect(wrongs.map((r) => r.status)).toEqual([404, 404, 404]);
+    for (const res of afterwards) expect(expectProblem(res, 429, 'RATE_LIMITED').detail).toMatch(/wrong room codes from your address: at most 3 in 60 s/);
+    expect(elsewhere.status).toBe(200);
+  });
+
   it('room creation is capped by open rooms per host (409) and by rooms per user and time (429)', async () => {
     const { token } = await register();
     const create = () => client.request<CreatedRoom>('POST', '/rooms', { token, body: { questionCount: 1 } });
@@ -174,7 +197,8 @@ describe('when one client asks too often', () => {
     const sixth = await create();
 
     expect(open.map((r) => r.status)).toEqual([201, 201, 201]);
-    expectProblem(fourth, 409, 'TOO_MANY_ROOMS');
+    const refusal = expectProblem(fourth, 409, 'TOO_MANY_ROOMS').detail;
+    for (const room of open) expect(refusal).toContain(room.body.code);
     expect(end.status).toBe(200);
     expect(afterEnd.status).toBe(201);
     expectProblem(sixth, 429, 'RATE_LIMITED');

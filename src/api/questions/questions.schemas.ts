@@ -34,9 +34,13 @@ export const QuestionInput = z
   .superRefine((q, ctx) => {
     const issues = questionShapeIssues(q);
     const normalized = q.choices.map(normalizeAnswerText);
-    if (new Set(normalized).size !== normalized.length) issues.push('choices must differ from each other (ignoring case, accents and spaces)');
-    if (q.accepted.some((a) => normalizeAnswerText(a) === '')) issues.push('an accepted answer must hold more than spaces and accents');
-    for (const message of issues) ctx.addIssue({ code: 'custom', message });
+    if (new Set(normalized).size !== normalized.length) {
+      issues.push({ path: 'choices', message: 'choices must differ from each other (ignoring case, accents and spaces)' });
+    }
+    if (q.accepted.some((a) => normalizeAnswerText(a) === '')) {
+      issues.push({ path: 'accepted', message: 'an accepted answer must hold more than spaces and accents' });
+    }
+    for (const { path, message } of issues) ctx.addIssue({ code: 'custom', path: [path], message });
   });
 export type QuestionInput = z.infer<typeof QuestionInput>;
 

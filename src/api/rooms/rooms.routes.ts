@@ -23,14 +23,14 @@ export function roomsRoutes(deps: ApiDeps, service: RoomsService): Router {
   });
 
   router.get('/rooms/:code', async (req, res) => {
-    const room = await service.load(roomCodeParam(req.params.code));
+    const room = await service.lookUp(roomCodeParam(req.params.code), req.ip ?? '');
     res.json(await service.viewOf(room));
   });
 
   router.get('/rooms/:code/standings', async (req, res) => {
     const code = roomCodeParam(req.params.code);
     const { offset, limit } = parse(StandingsQuery, req.query);
-    res.json(await service.standings(code, offset, limit));
+    res.json(await service.standings(code, req.ip ?? '', offset, limit));
   });
 
   router.post('/rooms/:code/players', async (req, res) => {

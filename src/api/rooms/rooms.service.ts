@@ -41,6 +41,22 @@ export function createRoomsService(deps: ApiDeps) {
     return room;
   }
 
+  /**
+   * A room by a code a client at `ip` sent without a token of the room. Wrong codes are counted per address
+   * (RATE_LIMIT_ROOM_MISSES_ADDRESS); once they are spent every lookup from there waits, a right one too,
+   * so that open rooms cannot be found by trying codes.
+   */
+  async function lookUp(code: string, ip: string): Promise<RoomState> {
+    await deps.rateLimits.check('roomMissesPerAddress', ip);
+    const room = await rooms.get(code);
+    if (!room) {
+      await deps.rateLimits.consume('roomMissesPerAddress', ip);
+      throw AppError.roomNotFound(code);
+    }
+    if (room.deletedAt !== undefined) throw AppError.roomDeleted(code);
+    return room;
+  }
+
   async function runningRoom(code: string, action: string): Promise<RoomState> {
     const room = await load(code);
     if (isEndPhase(room.phase)) throw AppError.conflict(ErrorCode.InvalidTransition, `Room ${code} has ended; cannot ${action} it.`);
@@ -50,8 +66,12 @@ export function createRoomsService(deps: ApiDeps) {
   /** HOST_MAX_OPEN_ROOMS: a room that has not ended counts, whether new or retried. */
   async function checkOpenRooms(hostId: string): Promise<void> {
     const max = config.limits.hostMaxOpenRooms;
-    if ((await rooms.openRoomsOf(hostId)) >= max) {
-      throw AppError.conflict(ErrorCode.TooManyRooms, `You already have ${max} rooms that have not ended; end one before creating another.`);
+    const open = await rooms.openRoomsOf(hostId);
+    if (open.length >= max) {
+      throw AppError.conflict(
+        ErrorCode.TooManyRooms,
+        `You already have ${open.length} rooms that have not ended (${open.join(', ')}), the most one host may (HOST_MAX_OPEN_ROOMS); end or delete one (DELETE /rooms/{code} with your user token) before creating another.`,
+      );
     }
   }
 
@@ -149,7 +169,7 @@ export function createRoomsService(deps: ApiDeps) {
   async function checkPassphrase(room: RoomState, ip: string, passphrase: string | undefined): Promise<void> {
     if (room.passphraseHash === undefined) return;
     if (passphrase === undefined || passphrase === '') {
-      throw new AppError(ErrorCode.PassphraseRequired, 403, `Room ${room.code} is private: joining takes the passphrase its host set (send it as passphrase).`);
+      throw new AppError(ErrorCode.PassphraseRequired, 403, `Room ${room.code} is private: joining takes the passphrase its host set.`);
     }
     const key = `${room.code}:${ip}`;
     // The point is taken before the slow compare, so parallel guesses cannot all slip past one count; a right one gives it back.
@@ -163,6 +183,7 @@ export function createRoomsService(deps: ApiDeps) {
   const service = {
     viewOf,
     load,
+    lookUp,
 
     /** `passphrase`: when given, joining takes it (the room keeps only its hash); `keptHash`: a played-again room keeps its old one. */
     async create(host: { id: string; name: string }, settings: RoomSettings, passphrase?: string, keptHash?: string) {
@@ -208,8 +229,8 @@ export function createRoomsService(deps: ApiDeps) {
     },
 
     /** `ip`: where the join came from; kept only as a keyed hash, for the same-address cheat signal. */
-    async join(code: string, nickname: string, userId: string | null, ip = '', passphrase?: string) {
-      await checkPassphrase(await load(code), ip, passphrase);
+    async join(code: string, nickname: string, userId: string | null, ip: string, passphrase?: string) {
+      await checkPassphrase(await lookUp(code, ip), ip, passphrase);
       if (nicknameBlocked(nickname)) {
         throw new AppError(ErrorCode.NicknameRejected, 400, 'That nickname is not allowed here; pick another.');
       }
@@ -243,12 +264,12 @@ export function createRoomsService(deps: ApiDeps) {
     },
 
     /** A page of the room's standings, every player ranked; at most STANDINGS_PAGE_MAX a page. */
-    async standings(code: string, offset: number, limit = config.limits.standingsPageMax): Promise<StandingsPage> {
+    async standings(code: string, ip: string, offset: number, limit = config.limits.standingsPageMax): Promise<StandingsPage> {
       const most = config.limits.standingsPageMax;
       if (limit > most) {
         throw AppError.badRequest(`limit may be at most ${most} on this server (STANDINGS_PAGE_MAX).`, [{ path: 'limit', message: `at most ${most}` }]);
       }
-      await load(code);
+      await lookUp(code, ip);
       return views.page(code, offset, limit);
     },
 

@@ -6,8 +6,8 @@ import helmet from 'helmet';
 import QRCode from 'qrcode';
 import type { z } from 'zod';
 import { joinOrigin } from '../../platform/lan-address';
-import { AppError } from '../app-error';
 import type { ApiDeps } from '../deps';
+import type { RoomsService } from '../rooms/rooms.service';
 import type { ClientConfig } from '../schemas';
 import { roomCodeParam } from '../validation';
 
@@ -37,7 +37,7 @@ function socketSources(config: ApiDeps['config']): ((req: IncomingMessage) => st
   return [(req) => `http://${host(req)}`, (req) => `https://${host(req)}`, (req) => `ws://${host(req)}`, (req) => `wss://${host(req)}`];
 }
 
-export function webRoutes({ config, rooms, log }: ApiDeps): Router {
+export function webRoutes({ config, log }: ApiDeps, roomsService: Pick<RoomsService, 'lookUp'>): Router {
   const router = Router();
   /** The origin the browser used (so the link works behind a proxy too: `trust proxy` is on), or PUBLIC_URL, or the LAN address for localhost. */
   const joinUrlFor = (req: Request) => {
@@ -63,7 +63,7 @@ export function webRoutes({ config, rooms, log }: ApiDeps): Router {
 
   router.get('/rooms/:code/qr.svg', async (req, res) => {
     const code = roomCodeParam(req.params.code);
-    if (!(await rooms.get(code))) throw AppError.roomNotFound(code);
+    await roomsService.lookUp(code, req.ip ?? '');
     const joinUrl = `${joinUrlFor(req)}/?code=${code}`;
     const svg = await QRCode.toString(joinUrl, { type: 'svg', margin: 1, errorCorrectionLevel: 'M' });
     res.type('image/svg+xml').set('cache-control', 'public, max-age=3600').send(svg);
