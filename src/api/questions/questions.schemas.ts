@@ -11,7 +11,9 @@ const CategoryName = plainText().trim().min(1).max(60);
 
 export const QuestionInput = z
   .object({
-    category: CategoryName.describe('A category name; a new one is created, an existing one matched ignoring case.'),
+    category: CategoryName.describe(
+      'A category name, matched ignoring case against your own categories, then the shared ones; when neither has it, a category of your own is created.',
+    ),
     difficulty: Difficulty,
     type: QuestionType,
     text: plainText({ lines: true }).trim().min(1).max(500),
@@ -104,6 +106,7 @@ export const Category = z.object({
   id: z.number().int(),
   name: z.string(),
   createdBy: z.string().nullable(),
+  shared: z.boolean().describe("true: everybody's (the starter bank's, or made by an admin); false: its creator's alone."),
   createdAt: z.string(),
 });
 export type Category = z.infer<typeof Category>;

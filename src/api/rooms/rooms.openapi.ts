@@ -30,6 +30,9 @@ function hostControl(action: string, operationId: string, summary: string, descr
   };
 }
 
+const NOT_ENOUGH_QUESTIONS =
+  '`NOT_ENOUGH_QUESTIONS`: the bank has fewer than `questionCount` questions the host may use (public ones and their own) for the category and difficulty';
+
 export const roomsOperations: OperationSpec[] = [
   {
     method: 'post',
@@ -40,7 +43,9 @@ export const roomsOperations: OperationSpec[] = [
     summary: 'Create a room',
     description:
       'The room starts in `building` while a worker picks its questions, then moves to `lobby` (or to `failed`, ' +
-      'with a `failureReason`, when the bank has too few). Every setting is optional. `Location` names the room. ' +
+      "with a `failureReason`, when they cannot be picked). A room the bank has too few questions for (public ones and the host's own, " +
+      'of its `category` and `difficulty`) is refused at once with 409, unless PostgreSQL does not answer within a second: rooms are ' +
+      'made while it is away, and fail in `building` if it is still away. Every setting is optional. `Location` names the room. ' +
       'A `passphrase` makes the room private: its view says `passphraseRequired`, and joining takes the passphrase (kept only hashed).',
     body: { CreateRoom },
     answer: { status: 201, schema: { CreatedRoom }, description: 'The room, its code and a host token.' },
@@ -48,7 +53,7 @@ export const roomsOperations: OperationSpec[] = [
       400: badBody,
       401: noToken,
       403: COMMON_ERRORS.userOnly,
-      409: '`TOO_MANY_ROOMS`: the host has HOST_MAX_OPEN_ROOMS rooms that have not ended; the detail names their codes.',
+      409: `${NOT_ENOUGH_QUESTIONS}; or \`TOO_MANY_ROOMS\`: the host has HOST_MAX_OPEN_ROOMS rooms that have not ended; the detail names their codes.`,
       429: '`RATE_LIMITED`: too many rooms created by this user (RATE_LIMIT_ROOMS_USER); see `Retry-After`.',
     },
   },
@@ -203,7 +208,9 @@ export const roomsOperations: OperationSpec[] = [
       401: noToken,
       403: HOST_ONLY,
       404: noRoom,
-      409: '`ROOM_NOT_FINISHED`: the game has not finished (still running, or cancelled or failed); `ALREADY_PLAYED_AGAIN`: it was played again already (the detail names the new room); or `TOO_MANY_ROOMS`.',
+      409:
+        '`ROOM_NOT_FINISHED`: the game has not finished (still running, or cancelled or failed); `ALREADY_PLAYED_AGAIN`: it was played again already (the detail names the new room); `TOO_MANY_ROOMS`; or ' +
+        `${NOT_ENOUGH_QUESTIONS}.`,
     },
   },
   {
