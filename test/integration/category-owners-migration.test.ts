@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type * as DbModule from '../../src/platform/db';
 import { infra } from '../helpers/infra';
 
-const MIGRATION = '20261210000100_category_owners.js';
+const MIGRATION = '20261207000100_category_owners.js';
 
 interface CategoryRow {
   id: number;
