@@ -92,6 +92,7 @@ const Env = z.object({
   SOCKET_REFRESH_MS_PER_1000: z.coerce.number().int().min(0).max(10_000).default(250),
   SOCKET_HEAP_GROWING_PERCENT: z.coerce.number().int().min(0).max(300).default(100),
   SOCKET_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
+  SOCKET_LOST_ROOM_CHECK_MS: z.coerce.number().int().min(100).max(60_000).default(2000),
   DATA_DIR: z.string().default('.data'),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
   LOG_FORMAT: z.enum(['json', 'pretty']).optional(),
@@ -251,6 +252,8 @@ export interface Config {
   heapGrowingPercent: number;
   /** Socket.IO's `connectTimeout`: a connection that has not joined (sent CONNECT and been admitted) by then is closed. */
   connectTimeoutMs: number;
+  /** How often a socket process asks Redis whether the records of the rooms it holds members of still exist (lost-rooms.ts). */
+  lostRoomCheckMs: number;
   dataDir: string;
   logLevel: z.infer<typeof Env>['LOG_LEVEL'];
   /** Readable lines instead of JSON: the default for `all` (npm start), JSON for the separate roles. */
@@ -398,6 +401,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, role?: 'api' | 
     refreshMsPer1000: e.SOCKET_REFRESH_MS_PER_1000,
     heapGrowingPercent: e.SOCKET_HEAP_GROWING_PERCENT,
     connectTimeoutMs: e.SOCKET_CONNECT_TIMEOUT_MS,
+    lostRoomCheckMs: e.SOCKET_LOST_ROOM_CHECK_MS,
     dataDir: e.DATA_DIR,
     logLevel: e.LOG_LEVEL,
     logPretty: e.LOG_FORMAT ? e.LOG_FORMAT === 'pretty' : role === 'all',

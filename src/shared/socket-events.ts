@@ -60,7 +60,20 @@ export const Countdown = z.object({
 });
 export type Countdown = z.infer<typeof Countdown>;
 
-export const RoomClosed = z.object({ reason: z.enum(['finished', 'failed', 'cancelled', 'replaced', 'kicked']), gameId: z.string() });
+export const RoomClosed = z.object({
+  reason: z
+    .enum(['finished', 'failed', 'cancelled', 'replaced', 'kicked', 'lost'])
+    .describe(
+      '`finished`, `failed`, `cancelled`: the game ended so (its view says more); `replaced`: another connection took this token over; `kicked`: the host removed the player; ' +
+        "`lost`: the server lost the room's live state (Redis lost its data) before the game ended, so it cannot go on and its results were not saved; the server closes the connection after it.",
+    ),
+  gameId: z
+    .string()
+    .describe(
+      'The game of the room; empty when the server did not have it at hand (a replaced connection, a kick during admission, a room lost before its first view).',
+    ),
+  message: z.string().optional().describe('A sentence to show the person, when the server has one (always with `lost`).'),
+});
 export type RoomClosed = z.infer<typeof RoomClosed>;
 
 export const RoomNext = z.object({

@@ -15,6 +15,7 @@ import { createAnswerStore } from '../store/answer-store';
 import { createKeys } from '../store/keys';
 import { connectRedis } from '../store/redis';
 import { createRedisClock } from '../store/redis-clock';
+import { createRoomRecords } from '../store/room-records';
 import { type RoomStore, createRoomStore } from '../store/room-store';
 import { createViewReader } from '../store/view-reader';
 import { createConnectionCap } from './connection-cap';
@@ -128,13 +129,14 @@ export async function attachSocket(http: HttpServer, config: ResolvedConfig, log
   );
   // Before any room's first question view comes (its parse would be the first, and slower, at the fan-out's start).
   warmChannelParser();
-  createRelay(io, channelSub, {
+  const relay = createRelay(io, channelSub, {
     config,
     log,
     keys,
     rooms,
     reads: readsOf(createRoomStore({ redis: reads, keys, ttlSeconds: config.roomTtlSeconds, instance })),
     answers: createAnswerStore({ redis, keys, rules: config.timing, pipelineMax: config.answerPipeline }),
+    records: createRoomRecords({ redis: reads, keys }),
     views: createViewReader({ redis, keys, leaderboardSize: config.limits.viewLeaderboardSize, now: clock.now }),
     metrics: createSocketMetrics(registry, { connected: () => io.of('/').sockets.size }, clock),
     clock,
@@ -157,6 +159,7 @@ export async function attachSocket(http: HttpServer, config: ResolvedConfig, log
       io.engine.close();
       // Each connection's disconnect handler still updates presence: quit Redis only after them.
       await waitForDisconnects(io, 1000);
+      relay.stop();
       clock.stop();
       await Promise.all([redis.quit(), reads.quit(), adapterPub.quit(), adapterSub.quit(), channelSub.quit()]);
     },

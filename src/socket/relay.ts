@@ -3,6 +3,7 @@ import { authMiddleware } from './auth.middleware';
 import { connectionHandler } from './connection.handler';
 import { createRoomChannels } from './room-channels';
 import { createEventBudgets } from './event-budget';
+import { watchLostRooms } from './lost-rooms';
 import { createRoomRelay } from './room-relay';
 import type { QuizRedis } from '../store/redis';
 import { type QuizServer, type RelayDeps, ioRoom } from './types';
@@ -10,9 +11,9 @@ import { type QuizServer, type RelayDeps, ioRoom } from './types';
 /**
  * Attaches quizloop to a Socket.IO server: admission, per-connection handlers, and the
  * subscriptions to the channels of the rooms whose members this process holds, through which
- * the api and the worker reach the players.
+ * the api and the worker reach the players. `stop()` ends its periodic check of the held rooms.
  */
-export function createRelay(io: QuizServer, subscriber: QuizRedis, deps: RelayDeps): void {
+export function createRelay(io: QuizServer, subscriber: QuizRedis, deps: RelayDeps): { stop: () => void } {
   const relay = createRoomRelay(io, deps);
   const channels = createRoomChannels(subscriber, deps.keys, (code, raw) => relay.onChannelMessage(code, raw));
   // The adapter creates a local room with its first member and deletes it with its last.
@@ -28,6 +29,7 @@ export function createRelay(io: QuizServer, subscriber: QuizRedis, deps: RelayDe
       relay.forget(code);
     }
   });
+  const lostRooms = watchLostRooms(io, deps, relay);
 
   io.use(authMiddleware(deps));
   const budgets = createEventBudgets(deps.config.limits, deps.log);
@@ -46,4 +48,5 @@ export function createRelay(io: QuizServer, subscriber: QuizRedis, deps: RelayDe
       socket.disconnect(true);
     });
   });
+  return { stop: lostRooms.stop };
 }

@@ -30,6 +30,9 @@ const SYNC_BATCH_MAX = RANKS_BY_ZRANK;
 /** The longest a countdown frame is held for its instant, whatever instant it names (COUNTDOWN_LEAD_MS is at most 1 s). */
 const COUNTDOWN_HOLD_MAX_MS = 1000;
 
+/** What the members of a room whose record Redis lost are told (`room:closed`, reason `lost`). */
+export const LOST_ROOM_MESSAGE = 'The game server lost this game (its live data was wiped), so it cannot go on and its results were not saved.';
+
 /** The most a room's refreshes are held apart, however many members it has here. */
 const REFRESH_FLOOR_MAX_MS = 10_000;
 
@@ -407,6 +410,27 @@ export function createRoomRelay(io: QuizServer, { rooms, reads, views, log, cloc
     });
   }
 
+  /** The newest view of the room this process sent or built: pushed, or built for a sync. */
+  function latest(code: string): HeldView | undefined {
+    const [a, b] = [held.get(code), builtForSync.get(code)];
+    return a && b ? (isNewer(b, a) ? b : a) : (a ?? b);
+  }
+
+  /** Whether the room ended, as far as this process knows: its record then expires in time, and is not lost. */
+  function ended(code: string): boolean {
+    const view = latest(code)?.view;
+    return view !== undefined && isEndPhase(view.phase);
+  }
+
+  /** The members of a room whose record is gone though it had not ended are told so, in the room's order, and disconnected. */
+  async function closeLost(code: string): Promise<void> {
+    if (ended(code)) return;
+    const gameId = latest(code)?.view.gameId ?? '';
+    const sockets = members(code);
+    await inSlices(sockets, (slice) => broadcastTo(slice).emit('room:closed', { reason: 'lost', gameId, message: LOST_ROOM_MESSAGE }));
+    for (const s of sockets) s.disconnect(true);
+  }
+
   /** The room has no members here any more: what is held of it is dropped (a code is reused by later games). */
   function forget(code: string): void {
     held.delete(code);
@@ -420,6 +444,11 @@ export function createRoomRelay(io: QuizServer, { rooms, reads, views, log, cloc
     syncState,
     freshest,
     forget,
+    ended,
+    /** Redis says the room's record is gone (lost-rooms.ts): its members here learn it after what the room has queued. */
+    closeLost(code: string): void {
+      enqueue(code, () => closeLost(code));
+    },
     /**
      * Resolves when an answer to the room may be handled: at once (undefined) unless the room's question
      * is being written to its players, then after the last slice or between two once it waited SOCKET_FANOUT_ANSWER_WAIT_MS.

@@ -6,6 +6,7 @@ import type { SocketMetrics } from '../platform/metrics';
 import type { AnswerStore } from '../store/answer-store';
 import type { Keys } from '../store/keys';
 import type { RedisClock } from '../store/redis-clock';
+import type { RoomRecords } from '../store/room-records';
 import type { RoomStore } from '../store/room-store';
 import type { ViewReader } from '../store/view-reader';
 
@@ -13,7 +14,10 @@ export type QuizServer = Server<ClientToServerEvents, ServerToClientEvents, Inte
 export type QuizSocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
 
 export interface RelayDeps {
-  config: Pick<Config, 'jwtSecret' | 'timing' | 'limits' | 'viewWaitMs' | 'fanoutSlice' | 'fanoutAnswerWaitMs' | 'refreshMinMs' | 'refreshMsPer1000'>;
+  config: Pick<
+    Config,
+    'jwtSecret' | 'timing' | 'limits' | 'viewWaitMs' | 'fanoutSlice' | 'fanoutAnswerWaitMs' | 'refreshMinMs' | 'refreshMsPer1000' | 'lostRoomCheckMs'
+  >;
   log: Logger;
   keys: Keys;
   rooms: RoomStore;
@@ -23,6 +27,8 @@ export interface RelayDeps {
    */
   reads: Pick<RoomStore, 'get' | 'isKicked' | 'getPlayer'>;
   answers: AnswerStore;
+  /** Whether rooms' records still exist: on the reads' connection, so one check of every held room is one write. */
+  records: RoomRecords;
   views: ViewReader;
   metrics: SocketMetrics;
   /** Redis's clock, read locally: answers and question sends are stamped with it. */

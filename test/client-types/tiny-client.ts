@@ -14,6 +14,8 @@ socket.on('room:view', (view) => {
 socket.on('room:you', (you) => console.log(you.score, you.answer?.points ?? 0));
 socket.on('room:countdown', (countdown) => console.log(Math.ceil(countdown.remainingMs / 1000)));
 socket.on('room:closed', ({ reason }) => console.log(reason === 'kicked' ? 'removed by the host' : reason));
+// The server lost the room's live state: the game cannot go on, and the server says why in words.
+socket.on('room:closed', ({ reason, message }) => reason === 'lost' && console.log(message ?? 'the game was lost'));
 
 socket.emit('answer:submit', { questionIndex: 0, choice: 2 }, (ack) => {
   if (ack.ok) console.log('locked in at', ack.receivedAt, 'choice' in ack ? ack.choice : ack.text);
@@ -34,6 +36,8 @@ socket.emit('answer:submit', { questionIndex: 0, choice: 2 }, (ack) => ack.ok &&
 socket.emit('room:leave');
 // @ts-expect-error the view has no correct answer outside `reveal`
 socket.on('room:view', (view) => view.correctChoice);
+// @ts-expect-error a close's reason is one of RoomClosed's
+socket.on('room:closed', ({ reason }) => reason === 'gone');
 // @ts-expect-error a refusal's code is one of ErrorCode
 socket.emit('room:sync', (ack) => ack.ok || ack.error.code === 'OOPS');
 

@@ -1,7 +1,7 @@
 import { io, type Socket } from 'socket.io-client';
 import type { ErrorBody } from '../../src/shared/error-codes';
 import type { PlayerYou, RoomView } from '../../src/shared/room';
-import type { AnswerAck, AnswerSubmit, ClientToServerEvents, Countdown, ServerToClientEvents, SyncAck } from '../../src/shared/socket-events';
+import type { AnswerAck, AnswerSubmit, ClientToServerEvents, Countdown, RoomClosed, ServerToClientEvents, SyncAck } from '../../src/shared/socket-events';
 
 export type { AnswerAck, SyncAck };
 
@@ -10,7 +10,7 @@ export type Frame =
   | { event: 'room:view'; payload: RoomView; at: number }
   | { event: 'room:you'; payload: PlayerYou; at: number }
   | { event: 'room:countdown'; payload: Countdown; at: number }
-  | { event: 'room:closed'; payload: { reason: string; gameId: string }; at: number }
+  | { event: 'room:closed'; payload: RoomClosed; at: number }
   | { event: 'ack:answer:submit'; payload: AnswerAck; at: number; sent: unknown }
   | { event: 'ack:room:sync'; payload: SyncAck; at: number }
   | { event: 'server:restarting'; payload: { reconnect: true }; at: number }

@@ -130,6 +130,14 @@ async function openRoom(next) {
     if (reason === 'io server disconnect') conn.connect();
   });
   socket.on('room:view', applyView);
+  // The other reasons come with a view of the end (finished, failed, cancelled), which applyView shows.
+  socket.on('room:closed', ({ reason, message }) => {
+    if (reason !== 'lost') return;
+    const code = room?.code;
+    closeRoom();
+    showCreate();
+    showError(`Room ${code}: ${message ?? 'the game server lost this game; it cannot go on.'}`);
+  });
   socket.on('room:countdown', (c) => {
     clock.sync(c.serverNow);
     if (!view || c.phase !== view.phase || c.questionIndex !== view.questionIndex) return;

@@ -140,15 +140,21 @@ async function startSession(next) {
     history.replaceState(null, '', location.pathname);
     startSession({ code, token, nickname });
   });
-  socket.on('room:closed', ({ reason }) => {
+  socket.on('room:closed', ({ reason, message }) => {
     if (reason === 'finished') return;
     if (reason === 'replaced') {
       replaced = true;
       return showClosed('This game is now open on another screen or tab.', true);
     }
     store(SESSION_KEY, null);
-    const why = { failed: 'The game could not start.', kicked: 'The host removed you from this game.' };
-    showClosed(why[reason] ?? 'The host ended the game.', false);
+    // The room is gone for good: connecting again would only be refused, and that refusal would hide the reason.
+    if (reason === 'lost') conn.disconnect();
+    const why = {
+      failed: 'The game could not start.',
+      kicked: 'The host removed you from this game.',
+      lost: 'The game server lost this game; it cannot go on.',
+    };
+    showClosed(message ?? why[reason] ?? 'The host ended the game.', false);
   });
 }
 

@@ -36,7 +36,9 @@ const SENT: Record<keyof ServerToClientEvents, string> = {
     'as one broadcast. Never a correct answer before the reveal.',
   'room:you': "This player's own state (score, rank, streak, answer): on connect, then when it changed; `correct` and `points` only after the reveal.",
   'room:countdown': 'Every 2 s in a timed phase; the answered count moves once per tick.',
-  'room:closed': 'The connection ends for good: the game ended, another connection took this token over, or the host kicked the player.',
+  'room:closed':
+    'The connection ends for good: the game ended, another connection took this token over, the host kicked the player, or (`lost`) the ' +
+    "server lost the room's live state mid-game, said within SOCKET_LOST_ROOM_CHECK_MS (2 s) with a `message` to show; the server then closes the connection.",
   'room:next':
     'The host played again with the same players (POST /rooms/{code}/again): sent once to every player connected to the finished room, with a token for the new room, where they are already in with the same nickname.',
   'server:restarting': 'This socket instance is shutting down; the client reconnects by itself and gets the current view.',
