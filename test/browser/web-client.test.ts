@@ -1,8 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
+import { Redis } from 'ioredis';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createDb, type Db } from '../../src/platform/db';
+import { createKeys } from '../../src/store/keys';
 import { DESKTOP, type OpenedPage, PHONE, browserSkipReason, launchChromium, openPage, screenshot } from '../helpers/browser';
 import { infra } from '../helpers/infra';
 import { Stack } from '../helpers/stack';
@@ -490,6 +492,52 @@ describe.skipIf(skipReason !== null)('the web client in a real browser (chromium
     expect(await page.evaluate(() => localStorage.getItem('quizloop.player'))).toBeNull();
     expect(errors).toEqual([]);
   }, 30_000);
+
+  it("tells the host and a player, when the server lost their room's live state, that the game cannot go on", async () => {
+    const author = await stack.api.registerHost('Unlucky');
+    const room = await stack.api.createRoom(author.token, { questionCount: 1, questionSeconds: 5, revealSeconds: 1 });
+    await stack.api.waitForLobby(room.code);
+    const player = await stack.api.join(room.code, 'Stranded');
+    const { page: host, errors: hostErrors } = await open(DESKTOP);
+    const { page, errors } = await open(PHONE);
+    await host.goto(`${stack.apiUrl}/host.html`);
+    await host.evaluate(
+      ([account, hostRoom]) => {
+        localStorage.setItem('quizloop.host', JSON.stringify(account));
+        localStorage.setItem('quizloop.hostRoom', JSON.stringify(hostRoom));
+      },
+      [
+        { token: author.token, displayName: 'Unlucky' },
+        { code: room.code, hostToken: room.hostToken },
+      ],
+    );
+    await page.goto(stack.apiUrl);
+    await page.evaluate((session) => localStorage.setItem('quizloop.player', JSON.stringify(session)), {
+      code: room.code,
+      token: player.token,
+      nickname: 'Stranded',
+    });
+    await Promise.all([host.reload(), page.reload()]);
+    await page.getByText('Stranded').first().waitFor();
+    await host.locator('#bar-code', { hasText: room.code }).waitFor();
+
+    // The room's record gone, as Redis losing its data leaves it (FLUSHALL itself is in fault-redis-flush.test.ts).
+    const redis = new Redis(infra().redisUrl);
+    await redis.del(createKeys(stack.namespace).room(room.code)).finally(() => redis.disconnect());
+
+    await page.getByText('The game server lost this game').waitFor({ timeout: 10_000 });
+    expect(await page.locator('#closed-text').textContent()).toMatch(/cannot go on and its results were not saved/);
+    expect(await page.evaluate(() => localStorage.getItem('quizloop.player'))).toBeNull();
+    await host.getByRole('alert').getByText(`Room ${room.code}: The game server lost this game`).waitFor({ timeout: 10_000 });
+    await host.getByRole('heading', { name: 'New game' }).waitFor();
+    expect(await host.evaluate(() => localStorage.getItem('quizloop.hostRoom'))).toBeNull();
+    // Not connecting again: the closed screen stays, with no refusal written over it.
+    await page.waitForTimeout(1500);
+    expect(await page.locator('#closed-text').textContent()).toMatch(/The game server lost this game/);
+    await screenshot(page, 'player-8-room-lost-phone');
+    expect(errors).toEqual([]);
+    expect(hostErrors).toEqual([]);
+  }, 40_000);
 
   it('turns motion off for a system that asks for reduced motion, and lets the player switch sound and motion, remembered', async () => {
     const { page, errors } = await open(PHONE);
