@@ -514,7 +514,13 @@ describe('the answer script', () => {
         const deadlineAt = room.deadlineAt ?? 0;
         await answers.submit(room.code, 'ann', 0, { choice: CORRECT }, { arrivedAt: deadlineAt - 50, loopBusyMs: null, rttMs: null, reportedMs: null });
 
-        const again = await answers.submit(room.code, 'ann', 0, { choice: 0 }, { arrivedAt: deadlineAt + 100, loopBusyMs: null, rttMs: null, reportedMs: null });
+        const again = await answers.submit(
+          room.code,
+          'ann',
+          0,
+          { choice: 0 },
+          { arrivedAt: deadlineAt + 100, loopBusyMs: null, rttMs: null, reportedMs: null },
+        );
 
         expect(again).toMatchObject({ ok: false, code: 'ALREADY_ANSWERED' });
         expect(await stored(room.code, 0, 'ann')).toMatchObject({ choice: CORRECT });
