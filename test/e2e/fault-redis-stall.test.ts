@@ -5,7 +5,7 @@ import type { GameResults } from '../../src/store/repos/games.repo';
 import { type Game, type Player, answerAsPlanned } from '../helpers/game';
 import { sleep } from '../helpers/infra';
 import type { AnswerAck } from '../helpers/recording-client';
-import { ANSWERING, expectPlayedThrough, faultSuite, firstView } from './support/faults';
+import { ANSWERING, expectPlayedThrough, faultSuite, firstView, measureReveal } from './support/faults';
 
 const SETTINGS = { questionCount: 2, questionSeconds: 3, revealSeconds: 1 };
 const GRACE_MS = 300;
@@ -92,6 +92,7 @@ describe('when Redis is stopped (SIGSTOP) past the answer grace while players an
 
   it('reveals the question only after Redis runs again, with the answers counted', () => {
     const reveal = firstView(game, 'reveal', 0);
+    measureReveal(game, question0, `Redis stopped ${GRACE_MS + PAST_GRACE_MS} ms past the deadline`, thawedAt);
 
     expect(reveal?.at).toBeGreaterThanOrEqual(thawedAt);
     expect(reveal?.view.answeredCount).toBe(ANSWERING);
