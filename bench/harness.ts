@@ -173,8 +173,9 @@ export async function startRoles(redisUrl: string, databaseUrl: string, namespac
     SOCKET_PORT: String(socketPort),
     API_INTERNAL_URL: `http://127.0.0.1:${apiPort}`,
     METRICS_PORT: '0',
-    // Every bench player joins from this one machine, and a bench may hold many rooms of one host.
+    // Every bench player joins and connects from this one machine, and a bench may hold many rooms of one host.
     RATE_LIMIT_JOIN_ADDRESS: '100000/60',
+    SOCKET_CONNECTIONS_PER_ADDRESS: '100000',
     RATE_LIMIT_ROOMS_USER: '100000/60',
     ROOM_MAX_PLAYERS: '100000',
     HOST_MAX_OPEN_ROOMS: '100000',

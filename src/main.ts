@@ -203,9 +203,16 @@ function banner(config: ResolvedConfig): string {
     `    metrics       ${local}/metrics, worker :${config.metricsPort}/metrics`,
     '',
     '  Ctrl-C stops everything. Next, in another terminal, play a whole game with 20 bots:',
-    '    npm run bots -- --host --players 20',
+    `    ${botsCommand(config)}`,
     '',
   ].join('\n')}\n`;
+}
+
+/** The bots' command for this server: the bots default to http://localhost:3000 and Socket.IO on the api's port. */
+function botsCommand(config: ResolvedConfig): string {
+  const api = config.apiPort === 3000 ? '' : ` --api http://localhost:${config.apiPort}`;
+  const socket = config.socketsOnApi ? '' : ` --socket http://localhost:${config.socketPort}`;
+  return `npm run bots --${api}${socket} --host --players 20`;
 }
 
 function portInUse(err: unknown): err is NodeJS.ErrnoException & { port?: number } {

@@ -23,6 +23,7 @@ import { queuesBoard } from './ops/queues-board';
 import { createRoomsService } from './rooms/rooms.service';
 import { roomsRoutes } from './rooms/rooms.routes';
 import { webRoutes } from './web/web.routes';
+import { trustedProxies } from '../platform/client-address';
 
 export function createApp(deps: ApiDeps): Express {
   usePlainErrorMessages();
@@ -34,8 +35,8 @@ export function createApp(deps: ApiDeps): Express {
   app.use(internalRoutes(deps, rooms));
   // Security headers everywhere; the content security policy is the web client's (web.routes.ts), since Bull Board and the docs bring their own scripts.
   app.use(helmet({ contentSecurityPolicy: false }));
-  // Which X-Forwarded-For hops to believe decides `req.ip`, which the per-address limits count by.
-  app.set('trust proxy', deps.config.trustProxy);
+  // Which X-Forwarded-For hops to believe decides `req.ip`, which the per-address limits count by: the socket's rule too.
+  app.set('trust proxy', trustedProxies(deps.config.trustProxy));
   app.use(
     pinoHttp({
       logger: deps.log.pino,

@@ -5,7 +5,7 @@ import type { z } from 'zod';
  * next to its routes, with the very zod schemas those routes parse and answer with.
  */
 
-export type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 410 | 415 | 429 | 503;
+export type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 410 | 413 | 415 | 429 | 503;
 export type Tag = 'system' | 'auth' | 'rooms' | 'games' | 'questions' | 'leaderboards' | 'web' | 'internal';
 
 /** Who may call: `host` is the host token of the room in the path. */
@@ -33,7 +33,10 @@ export interface OperationSpec {
   answer:
     | ({ status: 200 | 201; description: string } & ({ schema: Named } | { mediaType: 'text/plain' | 'image/svg+xml' | 'text/csv' }))
     | { status: 204; description: string };
-  /** Each error status the operation can answer, with the codes it carries and why. */
+  /**
+   * Each error status the operation can answer, with the codes it carries and why. An operation with a body
+   * also answers 413 and 415 (`BODY_ERRORS`) unless it says otherwise here.
+   */
   errors: Partial<Record<ErrorStatus, string>>;
 }
 
@@ -49,4 +52,14 @@ export const COMMON_ERRORS = {
   userOnly: '`FORBIDDEN`: a host or player token; this needs a user token.',
   badId: '`BAD_REQUEST`: the id is not a whole number from 1.',
   noGame: '`NOT_FOUND`: no saved game with this id (yet).',
+  deleted: '`ROOM_DELETED`: the host or an admin deleted the room.',
+  /** For routes that look a room up by a code from anyone (rooms.service.ts, `lookUp`). */
+  codeMisses:
+    '`RATE_LIMITED`: too many room codes that name no room from this address (RATE_LIMIT_ROOM_MISSES_ADDRESS); every lookup by code waits, see `Retry-After`.',
 } as const;
+
+/** What every operation with a body may answer besides its own errors (body-types.ts, the body parsers). */
+export const BODY_ERRORS: Partial<Record<ErrorStatus, string>> = {
+  413: '`BAD_REQUEST`: the body is larger than this route takes (JSON_BODY_LIMIT_KB, 64 KB by default).',
+  415: '`UNSUPPORTED_MEDIA_TYPE`: the body is not `application/json`.',
+};

@@ -28,7 +28,9 @@ export function plainWords(issue: Issue): string | undefined {
     case 'invalid_format':
       return issue.format === 'email' ? 'must be an email address' : issue.format === 'url' ? 'must be a web address' : `must be a valid ${issue.format}`;
     case 'invalid_value':
-      return `must be one of: ${issue.values.map(String).join(', ')}`;
+      return issue.input === undefined
+        ? `is required, one of: ${issue.values.map(String).join(', ')}`
+        : `must be one of: ${issue.values.map(String).join(', ')}`;
     case 'unrecognized_keys':
       return `has unknown fields: ${issue.keys.join(', ')}`;
     default:

@@ -79,14 +79,15 @@ export const Categories = z.object({
         id: z.number().int(),
         category: z.string().describe('The name, as rooms ask for it in `category`.'),
         createdBy: z.string().nullable().describe('The user who created it; null for the starter bank.'),
+        shared: z.boolean().describe("true: everybody's (the starter bank's, or made by an admin); false: its creator's alone."),
         easy: z.number().int(),
         medium: z.number().int(),
         hard: z.number().int(),
         total: z.number().int(),
       }),
     )
-    .describe('One page, by name.'),
-  total: z.number().int().describe('How many categories there are, over all pages.'),
+    .describe('One page, by name: the categories holding a question you may ask (public ones, and your own), and the ones you made.'),
+  total: z.number().int().describe('How many such categories there are, over all pages.'),
   limit: z.number().int(),
   offset: z.number().int(),
 });

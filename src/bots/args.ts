@@ -5,6 +5,7 @@ export interface BotOptions {
   socket: string;
   room: string | null;
   host: boolean;
+  passphrase: string | null;
   players: number;
   questions: number;
   seconds: number;
@@ -19,10 +20,19 @@ export const HELP = `quizloop bots: Socket.IO players that answer at random time
   npm run bots -- --room CODE --players N     join N bots to a room a host will start
   npm run bots -- --host --players N          create a room, start it and play it through
 
+With --host the bots sign in to one bot host account, registered on the first run and kept for each
+api URL in $DATA_DIR/bots.json (default .data/bots.json, mode 0600); they register a new one when it
+no longer signs in (after .data was deleted) or has used up its rooms.
+
+The api lets one address join 60 players a minute (RATE_LIMIT_JOIN_ADDRESS): more bots than that
+take a minute more for every 60 (they wait and go on), unless the server's limit is raised
+(docs/configuration.md).
+
 Options:
   --api URL          api base URL            (default $QUIZLOOP_API_URL or http://localhost:3000)
   --socket URL       socket base URL         (default $QUIZLOOP_SOCKET_URL or the api URL)
   --players N        number of bots, 1-500   (default 10)
+  --passphrase P     the passphrase of a private room; with --host, makes the room private
   --questions N      with --host: questions  (default 5)
   --seconds S        with --host: seconds per question (default 10)
   --reveal S         with --host: seconds of reveal    (default 3)
@@ -39,6 +49,7 @@ export function parseBotArgs(argv: string[]): BotOptions {
       socket: { type: 'string' },
       room: { type: 'string' },
       host: { type: 'boolean', default: false },
+      passphrase: { type: 'string' },
       players: { type: 'string', default: '10' },
       questions: { type: 'string', default: '5' },
       seconds: { type: 'string', default: '10' },
@@ -70,6 +81,7 @@ export function parseBotArgs(argv: string[]): BotOptions {
     socket: (values.socket ?? process.env.QUIZLOOP_SOCKET_URL ?? api).replace(/\/$/, ''),
     room: values.room ? values.room.trim().toUpperCase() : null,
     host: values.host ?? false,
+    passphrase: values.passphrase ?? null,
     players: int('players', values.players ?? '10', 1, 500),
     questions: int('questions', values.questions ?? '5', 1, 50),
     seconds: int('seconds', values.seconds ?? '10', 3, 120),

@@ -1,12 +1,17 @@
 import { randomBytes } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { io } from 'socket.io-client';
+import { ErrorCode } from '../shared/error-codes';
 import type { RoomView } from '../shared/room';
 import type { ClientToServerEvents, ServerToClientEvents } from '../shared/socket-events';
 import { type BotOptions, HELP, parseBotArgs } from './args';
 import { Bot } from './bot';
-import { createRestClient } from './rest';
+import { hostAccountFile, registerHost, signInHost } from './host-account';
+import { ApiError, createRestClient, type RestClient } from './rest';
 
 const tty = process.stdout.isTTY;
+/** The most the bots wait, over all their joins, for the api's join rate limit: 500 bots at the default 60 a minute take about 8 minutes. */
+const MAX_JOIN_WAIT_MS = 15 * 60_000;
 
 function progressLine(code: string, bots: Bot[]): string {
   const view = bots.find((b) => b.view)?.view;
@@ -40,17 +45,27 @@ function printer(code: string, bots: Bot[]) {
   };
 }
 
-/** With --host: a throwaway host account creates the room, waits for the lobby and, once the bots are in, starts it. */
-async function hostRoom(opts: BotOptions, rest: ReturnType<typeof createRestClient>) {
-  const id = randomBytes(4).toString('hex');
-  const { token } = await rest.register(`bot-host-${id}@bots.quizloop.invalid`, randomBytes(12).toString('hex'), `Bot host ${id}`);
-  const created = await rest.createRoom(token, {
+/** With --host: the kept bot host account creates the room, waits for the lobby and, once the bots are in, starts it. */
+async function hostRoom(opts: BotOptions, rest: RestClient) {
+  const file = hostAccountFile();
+  const settings = {
     questionCount: opts.questions,
     questionSeconds: opts.seconds,
     revealSeconds: opts.reveal,
     category: opts.category,
     difficulty: opts.difficulty,
-  });
+    ...(opts.passphrase === null ? {} : { passphrase: opts.passphrase }),
+  };
+  let created: Awaited<ReturnType<RestClient['createRoom']>>;
+  try {
+    created = await rest.createRoom(await signInHost(rest, opts.api, file), settings);
+  } catch (err) {
+    // Runs stopped in their lobby leave rooms open (HOST_MAX_OPEN_ROOMS), and rooms per hour are counted per account.
+    const outOfRooms = err instanceof ApiError && (err.status === 429 || err.code === ErrorCode.TooManyRooms);
+    if (!outOfRooms) throw err;
+    process.stdout.write(`the bot host account cannot create a room now (${err.message}); registering a new one\n`);
+    created = await rest.createRoom(await registerHost(rest, opts.api, file), settings);
+  }
   let room: RoomView = created.room;
   for (const until = Date.now() + 30_000; room.phase === 'building' && Date.now() < until; ) {
     await new Promise((r) => setTimeout(r, 200));
@@ -78,9 +93,28 @@ async function main(): Promise<void> {
   let readerToken = hosted?.hostToken ?? '';
   const print = printer(code, bots);
   const tag = randomBytes(2).toString('hex');
+  let joinWaitMs = 0;
+  // A 429 on a join (RATE_LIMIT_JOIN_ADDRESS) is waited out, said once, so the game gets every bot asked for.
+  const join = async (nickname: string): Promise<{ token: string }> => {
+    for (;;) {
+      try {
+        return await rest.join(code, nickname, opts.passphrase);
+      } catch (err) {
+        const waitMs = err instanceof ApiError && err.retryAfterSeconds !== null ? err.retryAfterSeconds * 1000 : null;
+        if (waitMs === null || joinWaitMs + waitMs > MAX_JOIN_WAIT_MS) throw err;
+        if (joinWaitMs === 0)
+          process.stdout.write(
+            `${tty ? '\n' : ''}${bots.length} of ${opts.players} bots are in; the api limits joins from one address (RATE_LIMIT_JOIN_ADDRESS), ` +
+              'so the rest join as it lets them (about a minute for every 60)\n',
+          );
+        joinWaitMs += waitMs;
+        await sleep(waitMs);
+      }
+    }
+  };
   for (let i = 1; i <= opts.players; i++) {
     const nickname = `Bot-${tag}-${String(i).padStart(2, '0')}`;
-    const { token } = await rest.join(code, nickname);
+    const { token } = await join(nickname);
     readerToken ||= token;
     bots.push(new Bot(nickname, opts.socket, token, opts.skipRate, () => print()));
   }

@@ -76,11 +76,14 @@ const Env = z.object({
   RECONCILE_ROOMS_PER_PASS: z.coerce.number().int().min(1).default(10_000),
   EVENTS_READY_LAG_SECONDS: z.coerce.number().int().min(1).default(30),
   PRESENCE_LEASE_SECONDS: z.coerce.number().int().min(2).default(6),
+  PRESENCE_FORGET_SECONDS: z.coerce.number().int().min(1).default(60),
   ANSWER_GRACE_MS: z.coerce.number().int().min(0).max(5000).default(500),
   LATENCY_ALLOWANCE_CAP_MS: z.coerce.number().int().min(0).max(1000).default(150),
   SEND_LAG_CAP_MS: z.coerce.number().int().min(0).max(10_000).default(2000),
   REACTION_FLOOR_MS: z.coerce.number().int().min(0).max(1000).default(150),
   SOCKET_PING_INTERVAL_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
+  // Socket.IO's own default; phones on slow networks miss heartbeats by seconds, so never below 5 s.
+  SOCKET_PING_TIMEOUT_MS: z.coerce.number().int().min(5000).max(120_000).default(20_000),
   SOCKET_VIEW_WAIT_MS: z.coerce.number().int().min(0).max(10_000).default(1000),
   SOCKET_FANOUT_SLICE: z.coerce.number().int().min(1).max(100_000).default(250),
   SOCKET_FANOUT_ANSWER_WAIT_MS: z.coerce.number().int().min(0).max(10_000).default(50),
@@ -88,6 +91,7 @@ const Env = z.object({
   SOCKET_REFRESH_MIN_MS: z.coerce.number().int().min(0).max(10_000).default(250),
   SOCKET_REFRESH_MS_PER_1000: z.coerce.number().int().min(0).max(10_000).default(250),
   SOCKET_HEAP_GROWING_PERCENT: z.coerce.number().int().min(0).max(300).default(100),
+  SOCKET_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
   DATA_DIR: z.string().default('.data'),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
   LOG_FORMAT: z.enum(['json', 'pretty']).optional(),
@@ -127,6 +131,7 @@ const Env = z.object({
   SOCKET_EVENT_BURST: count(20),
   SOCKET_REFUSALS_BEFORE_DISCONNECT: count(50),
   SOCKET_MAX_MESSAGE_BYTES: count(16_384, 1024),
+  SOCKET_CONNECTIONS_PER_ADDRESS: count(500),
   TRUST_PROXY: z
     .string()
     .default('false')
@@ -210,6 +215,8 @@ export interface Config {
   eventsReadyLagSeconds: number;
   /** A socket process renews its presence lease every third of this; its players count offline this long after it dies. */
   presenceLeaseSeconds: number;
+  /** A socket instance whose lease ended this long ago is forgotten, with its connection counts. */
+  presenceForgetSeconds: number;
   /** Fair timing (docs/game.md, "Timing"); every time below is in ms. */
   timing: {
     /** The worker closes a question this long after its deadline: answers that arrived in time and are still on their way to Redis land first. */
@@ -222,6 +229,8 @@ export interface Config {
     reactionFloorMs: number;
     /** Engine.IO heartbeat interval: how often each connection's round trip is measured. */
     pingIntervalMs: number;
+    /** A client that gets no heartbeat for the interval plus this closes its connection and reconnects (so does the server). */
+    pingTimeoutMs: number;
   };
   /** How long a socket process waits for the view a transition's writer publishes before building it itself. */
   viewWaitMs: number;
@@ -240,6 +249,8 @@ export interface Config {
    * `--heap-growing-percent`); 0 leaves V8's own factor (up to 4 times). Set by socket processes on themselves.
    */
   heapGrowingPercent: number;
+  /** Socket.IO's `connectTimeout`: a connection that has not joined (sent CONNECT and been admitted) by then is closed. */
+  connectTimeoutMs: number;
   dataDir: string;
   logLevel: z.infer<typeof Env>['LOG_LEVEL'];
   /** Readable lines instead of JSON: the default for `all` (npm start), JSON for the separate roles. */
@@ -298,6 +309,8 @@ export interface Limits {
   socketRefusalsBeforeDisconnect: number;
   /** Socket.IO's maxHttpBufferSize: the largest message a client may send. */
   socketMaxMessageBytes: number;
+  /** Open Engine.IO connections (admitted or not yet) from one client address on one socket process. */
+  socketConnectionsPerAddress: number;
 }
 
 /** Config once the local Redis and PostgreSQL (if any) are up: every role needs both URLs. */
@@ -368,12 +381,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, role?: 'api' | 
     reconcileRoomsPerPass: e.RECONCILE_ROOMS_PER_PASS,
     eventsReadyLagSeconds: e.EVENTS_READY_LAG_SECONDS,
     presenceLeaseSeconds: e.PRESENCE_LEASE_SECONDS,
+    presenceForgetSeconds: e.PRESENCE_FORGET_SECONDS,
     timing: {
       answerGraceMs: e.ANSWER_GRACE_MS,
       allowanceCapMs: e.LATENCY_ALLOWANCE_CAP_MS,
       sendLagCapMs: e.SEND_LAG_CAP_MS,
       reactionFloorMs: e.REACTION_FLOOR_MS,
       pingIntervalMs: e.SOCKET_PING_INTERVAL_MS,
+      pingTimeoutMs: e.SOCKET_PING_TIMEOUT_MS,
     },
     viewWaitMs: e.SOCKET_VIEW_WAIT_MS,
     fanoutSlice: e.SOCKET_FANOUT_SLICE,
@@ -382,6 +397,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, role?: 'api' | 
     refreshMinMs: e.SOCKET_REFRESH_MIN_MS,
     refreshMsPer1000: e.SOCKET_REFRESH_MS_PER_1000,
     heapGrowingPercent: e.SOCKET_HEAP_GROWING_PERCENT,
+    connectTimeoutMs: e.SOCKET_CONNECT_TIMEOUT_MS,
     dataDir: e.DATA_DIR,
     logLevel: e.LOG_LEVEL,
     logPretty: e.LOG_FORMAT ? e.LOG_FORMAT === 'pretty' : role === 'all',
@@ -413,6 +429,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, role?: 'api' | 
       socketEventBurst: e.SOCKET_EVENT_BURST,
       socketRefusalsBeforeDisconnect: e.SOCKET_REFUSALS_BEFORE_DISCONNECT,
       socketMaxMessageBytes: e.SOCKET_MAX_MESSAGE_BYTES,
+      socketConnectionsPerAddress: e.SOCKET_CONNECTIONS_PER_ADDRESS,
     },
   };
 }

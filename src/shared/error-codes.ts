@@ -46,6 +46,8 @@ export const ErrorCode = {
   RoomFull: 'ROOM_FULL',
   /** The host already holds HOST_MAX_OPEN_ROOMS rooms that have not ended. */
   TooManyRooms: 'TOO_MANY_ROOMS',
+  /** A new room asks for more questions than the bank holds for its host, category and difficulty. */
+  NotEnoughQuestions: 'NOT_ENOUGH_QUESTIONS',
   /** The user created USER_MAX_CATEGORIES categories already. */
   TooManyCategories: 'TOO_MANY_CATEGORIES',
   /** The room has a join passphrase and none was sent (REST 403). */

@@ -48,20 +48,29 @@ export const RoomSettings = z.object({
 });
 export type RoomSettings = z.infer<typeof RoomSettings>;
 
+/** A rule of a question's type that it breaks, and the field a form shows it beside. */
+export interface QuestionIssue {
+  path: 'choices' | 'correct' | 'accepted';
+  message: string;
+}
+
 /** What a question of each type must hold; the one rule for the bank, the webhook and the tests. */
-export function questionShapeIssues(q: { type: QuestionType; choices: string[]; correct: number[]; accepted: string[] }): string[] {
-  const issues: string[] = [];
+export function questionShapeIssues(q: { type: QuestionType; choices: string[]; correct: number[]; accepted: string[] }): QuestionIssue[] {
+  const issues: QuestionIssue[] = [];
+  const choices = (message: string) => issues.push({ path: 'choices', message });
+  const correct = (message: string) => issues.push({ path: 'correct', message });
+  const accepted = (message: string) => issues.push({ path: 'accepted', message });
   const n = q.choices.length;
   const choiceType = q.type === 'multiple' || q.type === 'boolean' || q.type === 'poll';
-  if (choiceType && (n < MIN_CHOICES || n > MAX_CHOICES)) issues.push(`a ${q.type} question has ${MIN_CHOICES} to ${MAX_CHOICES} choices`);
-  if (q.type === 'boolean' && n !== 2) issues.push('a boolean question has exactly two choices');
-  if (!choiceType && n > 0) issues.push(`a ${q.type} question has no choices`);
-  if (new Set(q.correct).size !== q.correct.length || q.correct.some((c) => c >= n)) issues.push('correct holds distinct indexes of choices');
-  if (q.type === 'multiple' && q.correct.length < 1) issues.push('a multiple question has at least one correct choice');
-  if (q.type === 'boolean' && q.correct.length !== 1) issues.push('a boolean question has exactly one correct choice');
-  if ((q.type === 'type-answer' || q.type === 'poll') && q.correct.length > 0) issues.push(`a ${q.type} question has no correct choice`);
-  if (q.type === 'type-answer' && q.accepted.length < 1) issues.push('a type-answer question has at least one accepted answer');
-  if (q.type !== 'type-answer' && q.accepted.length > 0) issues.push('only a type-answer question has accepted answers');
+  if (choiceType && (n < MIN_CHOICES || n > MAX_CHOICES)) choices(`a ${q.type} question has ${MIN_CHOICES} to ${MAX_CHOICES} choices`);
+  if (q.type === 'boolean' && n !== 2) choices('a boolean question has exactly two choices');
+  if (!choiceType && n > 0) choices(`a ${q.type} question has no choices`);
+  if (new Set(q.correct).size !== q.correct.length || q.correct.some((c) => c >= n)) correct('correct holds distinct indexes of choices');
+  if (q.type === 'multiple' && q.correct.length < 1) correct('a multiple question has at least one correct choice');
+  if (q.type === 'boolean' && q.correct.length !== 1) correct('a boolean question has exactly one correct choice');
+  if ((q.type === 'type-answer' || q.type === 'poll') && q.correct.length > 0) correct(`a ${q.type} question has no correct choice`);
+  if (q.type === 'type-answer' && q.accepted.length < 1) accepted('a type-answer question has at least one accepted answer');
+  if (q.type !== 'type-answer' && q.accepted.length > 0) accepted('only a type-answer question has accepted answers');
   return issues;
 }
 
@@ -83,7 +92,7 @@ export const QuestionFields = z.object({
 
 /** QuestionFields, checked against the rules of its type. */
 export const Question = QuestionFields.superRefine((q, ctx) => {
-  for (const message of questionShapeIssues(q)) ctx.addIssue({ code: 'custom', message });
+  for (const { path, message } of questionShapeIssues(q)) ctx.addIssue({ code: 'custom', path: [path], message });
 });
 export type Question = z.infer<typeof Question>;
 

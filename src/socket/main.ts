@@ -6,6 +6,7 @@ import type { Registry } from 'prom-client';
 import { Server } from 'socket.io';
 import type { ResolvedConfig } from '../platform/config';
 import type { Logger } from '../platform/logger';
+import { clientAddress, trustedProxies } from '../platform/client-address';
 import { createMetricsRegistry, createSocketMetrics } from '../platform/metrics';
 import { listen, opsRequestHandler } from '../platform/ops-http';
 import { originAllowed } from '../platform/origins';
@@ -16,6 +17,7 @@ import { connectRedis } from '../store/redis';
 import { createRedisClock } from '../store/redis-clock';
 import { type RoomStore, createRoomStore } from '../store/room-store';
 import { createViewReader } from '../store/view-reader';
+import { createConnectionCap } from './connection-cap';
 import { limitHeapGrowth } from './heap-growth';
 import { createRelay } from './relay';
 import { sharedRead } from './shared-read';
@@ -28,6 +30,19 @@ import { warmChannelParser } from './warm-up';
  * (Socket.IO's default goes up to 5 s) and for a replacement instance to come up.
  */
 const RECONNECT_GRACE_MS = 15_000;
+
+/** A client's reconnection backoff (Socket.IO's goes up to 5 s) and handshake, once it has noticed its server is gone. */
+const RECONNECT_MARGIN_MS = 5_000;
+
+/**
+ * How long this instance's players count as present after its last renewal: the lease, and then as long
+ * as its clients take to notice that it went silent (stalled or killed) and reconnect elsewhere. Shorter,
+ * and the players of a stalled process would count offline while their clients still wait on it: the others'
+ * answers would close the questions on them (docs/operations.md, Resilience).
+ */
+function presenceLeaseMs(config: ResolvedConfig): number {
+  return config.presenceLeaseSeconds * 1000 + config.timing.pingIntervalMs + config.timing.pingTimeoutMs + RECONNECT_MARGIN_MS;
+}
 
 /** Marks every player connected to this instance as expected back, room by room. */
 async function expectPlayersBack(io: QuizServer, rooms: RoomStore): Promise<void> {
@@ -68,11 +83,14 @@ export async function attachSocket(http: HttpServer, config: ResolvedConfig, log
 
   const clock = createRedisClock({ redis, log });
   await clock.start();
+  const trust = trustedProxies(config.trustProxy);
+  const cap = createConnectionCap({ max: config.limits.socketConnectionsPerAddress, addressOf: (req) => clientAddress(req, trust) });
   const io: QuizServer = new Server(http, {
     // CORS headers are echoed, but a handshake from an origin not allowed is refused outright (polling and WebSocket alike).
     cors: { origin: true },
     // Each heartbeat measures the connection's round trip, for the latency allowance (round-trip.ts).
     pingInterval: config.timing.pingIntervalMs,
+    pingTimeout: config.timing.pingTimeoutMs,
     // On a cluster, the sharded adapter (SPUBLISH/SSUBSCRIBE): the adapter only carries replacements and
     // kicks here, room fan-out goes through the rooms' own channels (see relay.ts).
     adapter: config.redisClusterNodes
@@ -82,19 +100,31 @@ export async function attachSocket(http: HttpServer, config: ResolvedConfig, log
     // compressor holds its own zlib memory. The same for long-polling responses.
     perMessageDeflate: false,
     httpCompression: false,
-    allowRequest: (req, callback) => callback(originAllowed(req, config.corsOrigins) ? null : 'origin not allowed', originAllowed(req, config.corsOrigins)),
+    allowRequest: (req, callback) => {
+      if (!originAllowed(req, config.corsOrigins)) return callback('origin not allowed', false);
+      if (!cap.admit(req)) return callback(cap.refusal, false);
+      callback(null, true);
+    },
     maxHttpBufferSize: config.limits.socketMaxMessageBytes,
+    // Real clients send CONNECT right after the handshake: a session that does not join soon is dropped, and its count with it.
+    connectTimeout: config.connectTimeoutMs,
   });
+  // First: it reads each connection's `request`, which releaseUpgradeRequests clears.
+  cap.watch(io.engine);
   releaseUpgradeRequests(io.engine);
-  // Presence is counted under this process's own id and lease: if it dies, its players count offline once the lease ends.
-  const instance = { id: randomUUID(), leaseMs: config.presenceLeaseSeconds * 1000 };
+  // Presence is counted under this process's own id and lease: if it dies or stalls, its players count offline once
+  // the lease ends, renewed every third of PRESENCE_LEASE_SECONDS and long enough for its clients to be back elsewhere.
+  const instance = { id: randomUUID(), leaseMs: presenceLeaseMs(config), forgetAfterMs: config.presenceForgetSeconds * 1000 };
   const rooms = createRoomStore({ redis, keys, ttlSeconds: config.roomTtlSeconds, instance });
   const renewing = setInterval(
     () => {
       const codes = new Set([...io.of('/').sockets.values()].map((s) => s.data.roomCode));
-      rooms.renewLease(codes).catch((err: Error) => log.warn('could not renew the presence lease', { err: err.message }));
+      rooms.renewLease(codes).then(
+        (reasserted) => reasserted.length && log.warn('presence lease had lapsed; connections counted again', { rooms: reasserted.length }),
+        (err: Error) => log.warn('could not renew the presence lease', { err: err.message }),
+      );
     },
-    Math.round(instance.leaseMs / 3),
+    Math.round((config.presenceLeaseSeconds * 1000) / 3),
   );
   // Before any room's first question view comes (its parse would be the first, and slower, at the fan-out's start).
   warmChannelParser();

@@ -6,11 +6,12 @@ import { type Change, type ClockField, stampAt } from '../game/room-machine';
 import { RoomState, type StoredPlayer } from '../game/room-state';
 import { EVENTS_MAX_LENGTH } from './event-bus';
 import type { Keys } from './keys';
+import { type MemberKind, createPresenceLedger } from './presence-ledger';
 import { type QuizRedis, publishCommand } from './redis';
 import { type ScanPosition, scanRoomRecords } from './room-census';
 import { join as joinScript } from './scripts/join.lua';
 import { kick as kickScript } from './scripts/kick.lua';
-import { lease, presence, reconnecting, roomPresence } from './scripts/presence.lua';
+import { lease, presence, reassert, reconnecting, roomPresence } from './scripts/presence.lua';
 import { publishView } from './scripts/publish-view.lua';
 import { sent } from './scripts/sent.lua';
 import { tick } from './scripts/tick.lua';
@@ -28,11 +29,20 @@ export interface RoomStoreDeps {
   redis: QuizRedis;
   keys: Keys;
   ttlSeconds: number;
-  /** A socket process: its instance id and presence lease, under which it counts its connections. */
-  instance?: { id: string; leaseMs: number };
+  /**
+   * A socket process: its instance id and presence lease, under which it counts its connections, and
+   * how long after another instance's lease ended that instance's lease and connection counts are forgotten.
+   */
+  instance?: PresenceInstance;
 }
 
-/** A dead instance's lease and connection counts are forgotten this long after the lease ended. */
+export interface PresenceInstance {
+  id: string;
+  leaseMs: number;
+  forgetAfterMs?: number;
+}
+
+/** PRESENCE_FORGET_SECONDS's default, for a store given no window of its own. */
 const FORGET_DEAD_INSTANCES_MS = 60_000;
 
 /** A countdown frame as a tick draws it; the tick script adds the counts. */
@@ -63,20 +73,50 @@ export function answerKeyEntry(q: Question): AnswerKeyEntry {
 
 /** Reads and writes room records, questions and players. Lifecycle writes go through one CAS script. */
 export function createRoomStore({ redis, keys, ttlSeconds, instance }: RoomStoreDeps) {
-  function ownInstance(): { id: string; leaseMs: number } {
+  function ownInstance(): PresenceInstance {
     if (!instance) throw new Error('presence is counted by socket processes only');
     return instance;
+  }
+  const ledger = createPresenceLedger();
+
+  /**
+   * A member's presence change, in the ledger as it is sent; a connection Redis did not count (kicked, or
+   * the command failed) leaves it again, as its socket will send no uncount.
+   */
+  function countMember(code: string, kind: MemberKind, memberId: string, delta: 1 | -1, playerKeys: string[]) {
+    const { id, leaseMs } = ownInstance();
+    ledger.move(code, kind, memberId, delta);
+    const sent = presence.run(
+      redis,
+      { presence: kind === 'player' ? keys.online(code) : keys.hostOnline(code), instances: keys.instances(code), playerKeys },
+      { memberId, instanceId: id, delta, leaseMs, ttlSeconds },
+    );
+    const uncounted = () => delta > 0 && ledger.move(code, kind, memberId, -1);
+    sent.then((r) => r.ok || uncounted(), uncounted);
+    return sent;
   }
 
   /** A player's presence change; with `refuseKicked`, the script counts nobody in the room's kicked set. */
   function countPlayer(code: string, playerId: string, delta: 1 | -1, refuseKicked: boolean) {
-    const { id, leaseMs } = ownInstance();
     const playerKeys = [keys.reconnecting(code), keys.onlineCounts(code)];
     if (refuseKicked) playerKeys.push(keys.kicked(code));
-    return presence.run(
+    return countMember(code, 'player', playerId, delta, playerKeys);
+  }
+
+  /** Sets this instance's presence in a room to what it holds (see reassertScript): its lease had lapsed or was forgotten. */
+  async function reassertMembers(code: string): Promise<void> {
+    const { id, leaseMs } = ownInstance();
+    const { players, hosts } = ledger.of(code);
+    await reassert.run(
       redis,
-      { presence: keys.online(code), instances: keys.instances(code), playerKeys },
-      { memberId: playerId, instanceId: id, delta, leaseMs, ttlSeconds },
+      {
+        online: keys.online(code),
+        hostOnline: keys.hostOnline(code),
+        instances: keys.instances(code),
+        onlineCounts: keys.onlineCounts(code),
+        kicked: keys.kicked(code),
+      },
+      { instanceId: id, leaseMs, ttlSeconds, hostCount: hosts.length, members: [...hosts, ...players] },
     );
   }
 
@@ -194,17 +234,18 @@ export function createRoomStore({ redis, keys, ttlSeconds, instance }: RoomStore
       await redis.multi().sadd(keys.hostRooms(hostId), code).expire(keys.hostRooms(hostId), ttlSeconds).exec();
     },
 
-    /** How many of the host's rooms have not ended; ended and expired ones are dropped from the set. */
-    async openRoomsOf(hostId: string): Promise<number> {
+    /** The codes of the host's rooms that have not ended; ended and expired ones are dropped from the set. */
+    async openRoomsOf(hostId: string): Promise<string[]> {
       const codes = await redis.smembers(keys.hostRooms(hostId));
-      if (codes.length === 0) return 0;
+      if (codes.length === 0) return [];
       const records = await Promise.all(codes.map((c) => redis.get(keys.room(c))));
-      const closed = codes.filter((_, i) => {
+      const ended = (i: number) => {
         const raw = records[i];
         return !raw || ENDED.has((JSON.parse(raw) as { phase: string }).phase);
-      });
+      };
+      const closed = codes.filter((_, i) => ended(i));
       if (closed.length) await redis.srem(keys.hostRooms(hostId), ...closed);
-      return codes.length - closed.length;
+      return codes.filter((_, i) => !ended(i)).sort();
     },
 
     /**
@@ -294,19 +335,27 @@ export function createRoomStore({ redis, keys, ttlSeconds, instance }: RoomStore
       if (playerIds.length) await reconnecting.run(redis, { reconnecting: keys.reconnecting(code) }, { graceMs, ttlSeconds, playerIds });
     },
 
-    /** Renews this socket instance's presence lease in each room it holds members of. */
-    async renewLease(codes: Iterable<string>): Promise<void> {
-      const { id, leaseMs } = ownInstance();
+    /**
+     * Renews this socket instance's presence lease in each room it holds members of; where the lease had
+     * lapsed or was forgotten, sets the room's presence on this instance to what it holds. Those rooms' codes.
+     */
+    async renewLease(codes: Iterable<string>): Promise<string[]> {
+      const { id, leaseMs, forgetAfterMs = FORGET_DEAD_INSTANCES_MS } = ownInstance();
+      const reasserted: string[] = [];
       // Sent back to back on one connection, without waiting for each answer.
       await Promise.all(
-        [...codes].map((code) =>
-          lease.run(
+        [...codes].map(async (code) => {
+          const renewed = await lease.run(
             redis,
             { instances: keys.instances(code), online: keys.online(code), hostOnline: keys.hostOnline(code), onlineCounts: keys.onlineCounts(code) },
-            { instanceId: id, leaseMs, forgetAfterMs: FORGET_DEAD_INSTANCES_MS },
-          ),
-        ),
+            { instanceId: id, leaseMs, forgetAfterMs },
+          );
+          if (!renewed.lapsed) return;
+          await reassertMembers(code);
+          reasserted.push(code);
+        }),
       );
+      return reasserted;
     },
 
     /** Records when question `index` was sent to each player, as ms after it opened; a player's first send is kept. */
@@ -330,12 +379,7 @@ export function createRoomStore({ redis, keys, ttlSeconds, instance }: RoomStore
 
     /** The host's connections, counted apart from the players'; only for telling an abandoned game. */
     async hostPresence(code: string, hostId: string, delta: 1 | -1): Promise<number> {
-      const { id, leaseMs } = ownInstance();
-      const r = await presence.run(
-        redis,
-        { presence: keys.hostOnline(code), instances: keys.instances(code), playerKeys: [] },
-        { memberId: hostId, instanceId: id, delta, leaseMs, ttlSeconds },
-      );
+      const r = await countMember(code, 'host', hostId, delta, []);
       // Refused only for a kicked member, which only connectPlayer asks about.
       if (!r.ok) throw new Error(`presence refused: ${r.code}`);
       return r.connections;

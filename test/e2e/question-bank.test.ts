@@ -201,7 +201,7 @@ describe('the question bank', () => {
     it('creates, renames (moving its questions) and deletes a category once it is empty', async () => {
       const name = `Cat ${randomBytes(3).toString('hex')}`;
       const created = await req<Category>('POST', '/categories', ann.token, { name });
-      const again = await req<{ code: string }>('POST', '/categories', bob.token, { name: name.toUpperCase() });
+      const again = await req<{ code: string }>('POST', '/categories', ann.token, { name: name.toUpperCase() });
       const { body: q } = await req<BankQuestion>('POST', '/questions', ann.token, multiple('In a category?', { category: name.toLowerCase(), correct: [0] }));
 
       const byBob = await req('PUT', `/categories/${created.body.id}`, bob.token, { name: `${name} renamed` });
@@ -215,12 +215,109 @@ describe('the question bank', () => {
       expect(again.status).toBe(409);
       expect(again.body.code).toBe('CATEGORY_EXISTS');
       expect(q.category).toBe(name);
-      expect(byBob.status).toBe(403);
+      expect(byBob.status).toBe(404);
       expect(renamed.body.name).toBe(`${name} renamed`);
       expect(moved.body.category).toBe(`${name} renamed`);
       expect(inUse.status).toBe(409);
       expect(inUse.body.code).toBe('CATEGORY_IN_USE');
       expect(deleted.status).toBe(204);
+    });
+
+    describe('when two users pick the same name for their categories', () => {
+      type Listed = { categories: { id: number; category: string; total: number; shared: boolean }[] };
+      const listed = async (token?: string) =>
+        (await stack.api.request<Listed>('GET', '/categories?limit=500', token ? { token } : {})).body.categories.filter((c) =>
+          c.category.toLowerCase().startsWith(name.toLowerCase()),
+        );
+      let name: string;
+      let anns: Category;
+      let bobs: { status: number; body: Category };
+      let bobQuestion: BankQuestion;
+
+      beforeAll(async () => {
+        name = `Hosty Private ${randomBytes(3).toString('hex')}`;
+        anns = (await req<Category>('POST', '/categories', ann.token, { name })).body;
+        await req('POST', '/questions', ann.token, multiple('Hosty asks?', { category: name, correct: [0] }));
+      });
+
+      it("puts the other user's question in a category of their own, so it never keeps the owner from deleting theirs", async () => {
+        bobQuestion = (await req<BankQuestion>('POST', '/questions', bob.token, multiple('Bob slips in?', { category: name.toUpperCase(), correct: [0] })))
+          .body;
+        const own = (await req<QuestionPage>('GET', `/questions?author=me&category=${encodeURIComponent(name)}`, ann.token)).body.items;
+        for (const q of own) await req('DELETE', `/questions/${q.id}`, ann.token);
+
+        const deleted = await req('DELETE', `/categories/${anns.id}`, ann.token);
+        const kept = await req<BankQuestion>('GET', `/questions/${bobQuestion.id}`, bob.token);
+
+        expect(deleted.status).toBe(204);
+        expect(kept.body).toMatchObject({ category: name.toUpperCase(), authorId: bob.userId });
+      });
+
+      it("lets each create a name the other has, once each, and keeps one user's category from the other", async () => {
+        anns = (await req<Category>('POST', '/categories', ann.token, { name })).body;
+        const annsTwo = await req<Category>('POST', '/categories', ann.token, { name: `${name} Two` });
+        bobs = await req<Category>('POST', '/categories', bob.token, { name: `${name} two` });
+        const bobAgain = await req<{ code: string }>('POST', '/categories', bob.token, { name: `${name} TWO` });
+        const annAgain = await req<{ code: string }>('POST', '/categories', ann.token, { name: name.toLowerCase() });
+        const renameBobs = await req('PUT', `/categories/${bobs.body.id}`, ann.token, { name: `${name} Mine` });
+        const deleteBobs = await req('DELETE', `/categories/${bobs.body.id}`, ann.token);
+
+        expect(anns).toMatchObject({ name, shared: false });
+        expect(annsTwo.status).toBe(201);
+        expect(bobs.status).toBe(201);
+        expect(bobs.body).toMatchObject({ name: `${name} two`, shared: false, createdBy: bob.userId });
+        expect(bobAgain.status).toBe(409);
+        expect(bobAgain.body.code).toBe('CATEGORY_EXISTS');
+        expect(annAgain.status).toBe(409);
+        expect(annAgain.body.code).toBe('CATEGORY_EXISTS');
+        expect(renameBobs.status).toBe(404);
+        expect(deleteBobs.status).toBe(404);
+      });
+
+      it('lists to each user what they may pick: their own categories and ones holding a question they may ask, to nobody else', async () => {
+        const [anonymous, asAnn, asBob] = [await listed(), await listed(ann.token), await listed(bob.token)];
+
+        expect(anonymous).toEqual([]);
+        expect(new Set(asAnn.map((c) => `${c.category}: ${c.total}`))).toEqual(new Set([`${name}: 0`, `${name} Two: 0`]));
+        expect(new Set(asBob.map((c) => `${c.category}: ${c.total}`))).toEqual(new Set([`${name.toUpperCase()}: 1`, `${name} two: 0`]));
+      });
+
+      it("refuses a room in a category the host has no questions in, up front, and makes one from the host's own", async () => {
+        const room = (token: string, category: string) =>
+          stack.api.request<{ code: string; detail: string }>('POST', '/rooms', { token, body: { questionCount: 1, category } });
+
+        const bobsRoom = await room(bob.token, name);
+        const annsRoom = await room(ann.token, name);
+        const nowhere = await room(ann.token, `Nope ${randomBytes(3).toString('hex')}`);
+
+        expect(bobsRoom.status).toBe(201);
+        expect(annsRoom.status).toBe(409);
+        expect(annsRoom.contentType).toContain('application/problem+json');
+        expect(annsRoom.body.code).toBe('NOT_ENOUGH_QUESTIONS');
+        expect(annsRoom.body.detail).toMatch(/has 0 question\(s\) you may use for category "Hosty Private \w+"; the room needs 1/);
+        expect(nowhere.status).toBe(409);
+        expect(nowhere.body.code).toBe('NOT_ENOUGH_QUESTIONS');
+      });
+    });
+
+    it("keeps the starter bank's categories shared: a user's question goes in them, and their names are taken", async () => {
+      const { body: q } = await req<BankQuestion>(
+        'POST',
+        '/questions',
+        bob.token,
+        multiple(`Bob in science ${randomBytes(3).toString('hex')}?`, { category: 'science', correct: [0] }),
+      );
+      const mine = await req<{ code: string }>('POST', '/categories', bob.token, { name: 'SCIENCE' });
+      const science = (await req<{ categories: { category: string; shared: boolean }[] }>('GET', '/categories?limit=500', bob.token)).body.categories.filter(
+        (c) => c.category.toLowerCase() === 'science',
+      );
+      const byAdmin = await req<Category>('POST', '/categories', admin.token, { name: `Admin shared ${randomBytes(3).toString('hex')}` });
+
+      expect(q.category).toBe('Science');
+      expect(mine.status).toBe(409);
+      expect(mine.body.code).toBe('CATEGORY_EXISTS');
+      expect(science).toEqual([expect.objectContaining({ category: 'Science', shared: true })]);
+      expect(byAdmin.body).toMatchObject({ shared: true });
     });
 
     it('counts public questions for everyone and private ones for their author', async () => {

@@ -73,6 +73,23 @@ describe('a malformed request', () => {
   });
 });
 
+describe('a question that breaks a rule of its type', () => {
+  it('names the field to fix beside each problem', async () => {
+    const ask = (body: Record<string, unknown>) =>
+      client.request('POST', '/questions', { token, body: { category: 'Plain', difficulty: 'easy', text: 'Which?', ...body } });
+
+    const outOfRange = expectProblem(await ask({ type: 'multiple', choices: ['a', 'b'], correct: [5] }), 400);
+    const noCorrect = expectProblem(await ask({ type: 'multiple', choices: ['a', 'b'], correct: [] }), 400);
+    const sameChoices = expectProblem(await ask({ type: 'multiple', choices: ['Paris', ' paris'], correct: [0] }), 400);
+    const nothingAccepted = expectProblem(await ask({ type: 'type-answer', accepted: [] }), 400);
+
+    expect(outOfRange.errors).toEqual([{ path: 'correct', message: 'correct holds distinct indexes of choices' }]);
+    expect(noCorrect.errors?.map((e) => e.path)).toEqual(['correct']);
+    expect(sameChoices.errors?.map((e) => e.path)).toEqual(['choices']);
+    expect(nothingAccepted.errors?.map((e) => e.path)).toEqual(['accepted']);
+  });
+});
+
 describe('a control, bidi or invisible character in a text field', () => {
   const BAD = ['nul\u0000', 'bell\u0007', 'rtl\u202Eevil', 'zero\u200Bwidth', 'isolate\u2066x'];
 

@@ -59,6 +59,33 @@ describe('presence leased by socket instances', () => {
     expect(await redis.hkeys(keys.instances(code))).toEqual(['here']);
   });
 
+  it('counts a live instance’s members again when its own renewal finds its lease forgotten, as after a long Redis stall', async () => {
+    const code = generateRoomCode();
+    const a = createRoomStore({ redis, keys, ttlSeconds: 600, instance: { id: 'a', leaseMs: 60_000 } });
+    const b = createRoomStore({ redis, keys, ttlSeconds: 600, instance: { id: 'b', leaseMs: 60_000 } });
+    await a.connectPlayer(code, 'ann');
+    await b.connectPlayer(code, 'bob');
+    await b.connectPlayer(code, 'bob');
+    await b.hostPresence(code, 'host', 1);
+    // Every lease ended while Redis was away; the first instance back forgets the other.
+    await redis.hset(keys.instances(code), 'b', String(Date.now() - 120_000));
+    expect(await a.renewLease([code])).toEqual([]);
+    expect([...(await a.onlinePlayers(code))]).toEqual(['ann']);
+
+    expect(await b.renewLease([code])).toEqual([code]);
+    expect([...(await a.onlinePlayers(code))].sort()).toEqual(['ann', 'bob']);
+    expect(await redis.hgetall(keys.online(code))).toEqual({ 'ann|a': '1', 'bob|b': '2' });
+    expect(await redis.hgetall(keys.hostOnline(code))).toEqual({ 'host|b': '1' });
+    expect(await redis.hgetall(keys.onlineCounts(code))).toEqual({ a: '1', b: '1' });
+    // The ledger follows the disconnects: once Bob's tabs are closed, a renewal after a lapse counts nobody on b.
+    await b.presence(code, 'bob', -1);
+    await b.presence(code, 'bob', -1);
+    await redis.hset(keys.instances(code), 'b', String(Date.now() - 1));
+    expect(await b.renewLease([code])).toEqual([code]);
+    expect(await redis.hgetall(keys.online(code))).toEqual({ 'ann|a': '1' });
+    expect(await redis.hgetall(keys.onlineCounts(code))).toEqual({ a: '1' });
+  });
+
   it('tells how long a room has had nobody present, host or player', async () => {
     const code = generateRoomCode();
     const socket = createRoomStore({ redis, keys, ttlSeconds: 600, instance: { id: randomUUID(), leaseMs: 60_000 } });

@@ -256,6 +256,35 @@ describe('the api, against its document', () => {
     expectDocumented('GET /games/{id}/results.csv', await client.request('GET', `/games/${randomUUID()}/results.csv`));
   });
 
+  it('answers refused bodies and a deleted room as documented', async () => {
+    const { token } = await client.registerHost('Docs');
+    const created = await client.request<{ code: string; hostToken: string }>('POST', '/rooms', { token, body: { questionCount: 3 } });
+    const code = created.body.code;
+    const tooLarge = await client.request('POST', '/auth/login', { body: { email: 'docs@quizloop.test', password: 'x'.repeat(100_000) } });
+    const notJson = await client.request('POST', '/rooms', {
+      token,
+      rawBody: 'questionCount=3',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
+    await client.request('DELETE', `/rooms/${code}`, { token: created.body.hostToken });
+
+    expectDocumented('POST /auth/login', tooLarge);
+    expect(tooLarge.status).toBe(413);
+    expectDocumented('POST /rooms', notJson);
+    expect(notJson.status).toBe(415);
+    for (const [key, path] of [
+      ['GET /rooms/{code}/standings', `/rooms/${code}/standings`],
+      ['GET /rooms/{code}/qr.svg', `/rooms/${code}/qr.svg`],
+    ]) {
+      const res = await client.request('GET', path ?? '');
+      expect(res.status, path).toBe(410);
+      expectDocumented(key ?? '', res);
+    }
+    const join = await client.request('POST', `/rooms/${code}/players`, { body: { nickname: 'Late' } });
+    expect(join.status).toBe(410);
+    expectDocumented('POST /rooms/{code}/players', join);
+  });
+
   it('serves the document at /openapi.json', async () => {
     const res = await client.request('GET', '/openapi.json');
 

@@ -67,14 +67,19 @@ describe('prepare-room', () => {
   });
 
   it('fails the room with a reason when the bank has too few questions for it', async () => {
-    const room = await buildingRoom({ ...SETTINGS, category: 'No Such Category Anywhere' });
+    // POST /rooms refuses a room the bank cannot fill; this one's only question is deleted after the room is made.
+    const category = `Emptied ${randomUUID().slice(0, 8)}`;
+    const question = { category, difficulty: 'easy', type: 'boolean', text: 'Soon gone?', correct: [0] };
+    const { body: written } = await h.api.request<{ id: number }>('POST', '/questions', { token: host.token, body: question });
+    const room = await buildingRoom({ ...SETTINGS, category });
+    await h.api.request('DELETE', `/questions/${written.id}`, { token: host.token });
 
     const outcome = await h.run('prepare-room', prepareRoomProcessor, { roomCode: room.code, gameId: room.gameId, version: room.version });
 
     expect(outcome.state).toBe('completed');
     expect(await h.deps.rooms.get(room.code)).toMatchObject({
       phase: 'failed',
-      failureReason: expect.stringMatching(/0 question\(s\) this host may use for category "No Such Category Anywhere"; the room needs 1/),
+      failureReason: expect.stringMatching(new RegExp(`0 question\\(s\\) this host may use for category "${category}"; the room needs 1`)),
     });
   });
 

@@ -53,14 +53,19 @@ describe('connection settings in the environment', () => {
 });
 
 describe('fair timing settings', () => {
-  it('defaults to a 500 ms grace, a 150 ms allowance cap and reaction floor, 2 s send lag cap and 10 s heartbeats', () => {
+  it('defaults to a 500 ms grace, a 150 ms allowance cap and reaction floor, 2 s send lag cap, 10 s heartbeats and a 20 s heartbeat timeout', () => {
     expect(loadConfig({}, 'socket').timing).toEqual({
       answerGraceMs: 500,
       allowanceCapMs: 150,
       sendLagCapMs: 2000,
       reactionFloorMs: 150,
       pingIntervalMs: 10_000,
+      pingTimeoutMs: 20_000,
     });
+  });
+
+  it('refuses a heartbeat timeout under 5 s, which would drop phones on slow networks', () => {
+    expect(() => loadConfig({ SOCKET_PING_TIMEOUT_MS: '4999' }, 'socket')).toThrow(/SOCKET_PING_TIMEOUT_MS/);
   });
 
   it('takes 0 to turn the allowance off, and refuses a negative grace naming the variable', () => {

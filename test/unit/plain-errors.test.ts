@@ -29,6 +29,7 @@ describe('the messages a refused request carries', () => {
       'name: is required',
     ]);
     expect(messages(schema, { count: 'ten', mode: 'timed', name: 'x' })).toEqual(['count: must be a number']);
+    expect(messages(schema, { count: 1, name: 'x' })).toEqual(['mode: is required, one of: timed, first-correct']);
   });
 
   it('keep a message a schema words itself', () => {

@@ -54,7 +54,10 @@ export function initAuthForms(onSignedIn) {
   );
 }
 
-/** Fills the category list from GET /categories (the host's own included), keeping the choice made; the room can still be created with "any". */
+/**
+ * Fills the category list from GET /categories (what the host may pick: categories holding a question they may ask, and their
+ * own), keeping the choice made; the room can still be created with "any". A room too few questions fit is refused with a 409.
+ */
 export async function loadCategories(token) {
   const select = byId('create-category', HTMLSelectElement);
   try {

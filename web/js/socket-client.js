@@ -37,11 +37,26 @@ export async function connect(token) {
   return window.io(await socketUrl(), { auth: { token } });
 }
 
-/** What to show a person for a `connect_error`: the server's message when it refused us. */
+/** What to show a person for a `connect_error`: the server's message when it refused us. Call it in the handler (see below). */
 export function connectErrorMessage(err) {
   const message = err?.data?.message ?? err?.message ?? 'unknown error';
   if (err?.data?.message) return message;
+  const turnedDown = handshakeRefusal(err);
+  if (turnedDown) return `${turnedDown} Retrying…`;
   return `Cannot reach the game server (${message}); retrying…`;
+}
+
+/**
+ * The server's message when it turned the handshake itself down (too many connections from this
+ * address): the body of the long-polling request's 403, which the client empties once the handler returns.
+ */
+function handshakeRefusal(err) {
+  try {
+    const body = JSON.parse(err?.context?.responseText ?? '');
+    return typeof body?.message === 'string' ? body.message : null;
+  } catch {
+    return null;
+  }
 }
 
 /**

@@ -6,7 +6,7 @@ import { historyOperations } from '../history/history.openapi';
 import { internalOperations } from '../internal/internal.openapi';
 import { BoardName } from '../leaderboards/leaderboards.schemas';
 import { leaderboardsOperations } from '../leaderboards/leaderboards.openapi';
-import type { Auth, Named, OperationSpec, Tag } from '../operation-spec';
+import { type Auth, BODY_ERRORS, type Named, type OperationSpec, type Tag } from '../operation-spec';
 import { opsOperations } from '../ops/ops.openapi';
 import { categoriesOperations } from '../questions/categories.openapi';
 import { questionsOperations } from '../questions/questions.openapi';
@@ -217,7 +217,7 @@ function requestBody(body: Named, csv: string | undefined): Operation['requestBo
   return { required, content };
 }
 
-function responses({ answer, errors }: OperationSpec): Operation['responses'] {
+function responses({ answer, errors, body, auth }: OperationSpec): Operation['responses'] {
   const content: Content | undefined =
     'schema' in answer
       ? { 'application/json': { schema: ref(nameOf(answer.schema)[0]) } }
@@ -225,7 +225,8 @@ function responses({ answer, errors }: OperationSpec): Operation['responses'] {
         ? { [answer.mediaType]: { schema: { type: 'string' } } }
         : undefined;
   const out: Operation['responses'] = { [answer.status]: { description: answer.description, content } };
-  for (const [status, description] of Object.entries(errors)) {
+  // The worker's webhooks are not the clients' to get wrong.
+  for (const [status, description] of Object.entries(body && auth !== 'webhook' ? { ...BODY_ERRORS, ...errors } : errors)) {
     out[status] = { description, content: { 'application/problem+json': { schema: ref('Problem') } } };
   }
   return out;

@@ -9,7 +9,21 @@ import type { Categories } from '../schemas';
 import { tooManyCategories, viewerOf } from './questions.service';
 import { parse } from '../validation';
 
-const toCategory = (r: CategoryRow): Category => ({ id: r.id, name: r.name, createdBy: r.created_by, createdAt: r.created_at.toISOString() });
+const toCategory = (r: CategoryRow): Category => ({
+  id: r.id,
+  name: r.name,
+  createdBy: r.created_by,
+  shared: r.owner_id === null,
+  createdAt: r.created_at.toISOString(),
+});
+
+const categoryExists = (name: string, owner: string | null) =>
+  AppError.conflict(
+    ErrorCode.CategoryExists,
+    owner === null
+      ? `A shared category is called "${name}" already (names ignore case).`
+      : `You have a category "${name}" already, or a shared one is called so; use it (names ignore case).`,
+  );
 
 function categoryIdParam(raw: unknown): number {
   const id = Number(raw);
@@ -17,7 +31,10 @@ function categoryIdParam(raw: unknown): number {
   return id;
 }
 
-/** Categories: anyone lists them; any user creates one; its creator or an admin renames or deletes it. */
+/**
+ * Categories: a user's are their own (a name of theirs never clashes with another user's), an admin's
+ * are shared. Anyone lists what they may pick; its creator or an admin renames or deletes one.
+ */
 export function categoriesRoutes({ categories, config, users }: ApiDeps): Router {
   const maxCategories = config.limits.userMaxCategories;
   const router = Router();
@@ -28,6 +45,8 @@ export function categoriesRoutes({ categories, config, users }: ApiDeps): Router
     const id = categoryIdParam(req.params.categoryId);
     const row = await categories.byId(id);
     if (!row) throw new AppError(ErrorCode.NotFound, 404, `No category ${id}.`);
+    // Another user's private category answers as if it did not exist: its name is theirs alone.
+    if (!viewer.admin && row.owner_id !== null && row.owner_id !== viewer.id) throw new AppError(ErrorCode.NotFound, 404, `No category ${id}.`);
     if (!viewer.admin && row.created_by !== viewer.id) throw AppError.forbidden(`Only the creator of "${row.name}" or an admin may change it.`);
     return row;
   }
@@ -44,8 +63,9 @@ export function categoriesRoutes({ categories, config, users }: ApiDeps): Router
     const viewer = viewerOf(await requireUser(req, secret, users));
     const { name } = parse(CategoryInput, req.body);
     if ((await categories.countBy(viewer.id)) >= maxCategories) throw tooManyCategories(maxCategories);
-    const row = await categories.insert(name, viewer.id);
-    if (!row) throw AppError.conflict(ErrorCode.CategoryExists, `A category "${name}" exists already (names ignore case).`);
+    const owner = viewer.admin ? null : viewer.id;
+    const row = await categories.insert(name, owner, viewer.id);
+    if (!row) throw categoryExists(name, owner);
     res.status(201).location(`/categories/${row.id}`).json(toCategory(row));
   });
 
@@ -53,14 +73,14 @@ export function categoriesRoutes({ categories, config, users }: ApiDeps): Router
     const current = await editable(req);
     const { name } = parse(CategoryInput, req.body);
     const row = await categories.rename(current.id, name);
-    if (row === 'taken') throw AppError.conflict(ErrorCode.CategoryExists, `Another category is called "${name}" (names ignore case).`);
+    if (row === 'taken') throw categoryExists(name, current.owner_id);
     if (!row) throw new AppError(ErrorCode.NotFound, 404, `No category ${current.id}.`);
     res.json(toCategory(row));
   });
 
   router.delete('/categories/:categoryId', async (req, res) => {
     const current = await editable(req);
-    const live = await categories.liveQuestions(current.name);
+    const live = await categories.liveQuestions(current.id);
     if (live > 0) {
       throw AppError.conflict(ErrorCode.CategoryInUse, `"${current.name}" still holds ${live} question(s); move or delete them first.`);
     }

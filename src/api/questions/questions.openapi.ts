@@ -52,7 +52,10 @@ export const questionsOperations: OperationSpec[] = [
       400: '`IMPORT_REJECTED`: a bad row; `errors` lists each bad `row` and `field`, nothing was saved. `BAD_REQUEST`: not the format named, a CSV without the required header, more than IMPORT_MAX_ROWS rows, or an OpenTDB `response_code` other than 0.',
       401: noAccount,
       403: userOnly,
+      409: '`TOO_MANY_CATEGORIES`: the rows name new categories past USER_MAX_CATEGORIES.',
+      413: '`BAD_REQUEST`: the body is over 1 MB.',
       415: '`BAD_REQUEST` or `UNSUPPORTED_MEDIA_TYPE`: the Content-Type does not fit `format`.',
+      429: '`RATE_LIMITED`: too many imports by this user (RATE_LIMIT_IMPORTS_USER); see `Retry-After`.',
     },
   },
   {

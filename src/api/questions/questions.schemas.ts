@@ -11,7 +11,9 @@ const CategoryName = plainText().trim().min(1).max(60);
 
 export const QuestionInput = z
   .object({
-    category: CategoryName.describe('A category name; a new one is created, an existing one matched ignoring case.'),
+    category: CategoryName.describe(
+      'A category name, matched ignoring case against your own categories, then the shared ones; when neither has it, a category of your own is created.',
+    ),
     difficulty: Difficulty,
     type: QuestionType,
     text: plainText({ lines: true }).trim().min(1).max(500),
@@ -32,9 +34,13 @@ export const QuestionInput = z
   .superRefine((q, ctx) => {
     const issues = questionShapeIssues(q);
     const normalized = q.choices.map(normalizeAnswerText);
-    if (new Set(normalized).size !== normalized.length) issues.push('choices must differ from each other (ignoring case, accents and spaces)');
-    if (q.accepted.some((a) => normalizeAnswerText(a) === '')) issues.push('an accepted answer must hold more than spaces and accents');
-    for (const message of issues) ctx.addIssue({ code: 'custom', message });
+    if (new Set(normalized).size !== normalized.length) {
+      issues.push({ path: 'choices', message: 'choices must differ from each other (ignoring case, accents and spaces)' });
+    }
+    if (q.accepted.some((a) => normalizeAnswerText(a) === '')) {
+      issues.push({ path: 'accepted', message: 'an accepted answer must hold more than spaces and accents' });
+    }
+    for (const { path, message } of issues) ctx.addIssue({ code: 'custom', path: [path], message });
   });
 export type QuestionInput = z.infer<typeof QuestionInput>;
 
@@ -100,6 +106,7 @@ export const Category = z.object({
   id: z.number().int(),
   name: z.string(),
   createdBy: z.string().nullable(),
+  shared: z.boolean().describe("true: everybody's (the starter bank's, or made by an admin); false: its creator's alone."),
   createdAt: z.string(),
 });
 export type Category = z.infer<typeof Category>;

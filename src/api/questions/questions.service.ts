@@ -100,10 +100,16 @@ export function createQuestionsService({
   db: Db;
   limits: { importMaxRows: number; userMaxCategories: number };
 }) {
-  /** The category's name as the bank spells it, created if new while the user is under the cap. */
-  async function ensureCategory(names: CategoriesRepo, viewer: Viewer, name: string): Promise<string> {
-    if (!(await names.exists(name)) && (await names.countBy(viewer.id)) >= limits.userMaxCategories) throw tooManyCategories(limits.userMaxCategories);
-    return names.ensure(name, viewer.id);
+  /**
+   * The category a question of `authorId` goes in: the author's own of that name, else the shared one;
+   * else a new one, the viewer's own (shared when the viewer is an admin), while they are under the cap.
+   * So nobody's question lands in another user's private category.
+   */
+  async function ensureCategory(names: CategoriesRepo, viewer: Viewer, authorId: string | null, name: string) {
+    if (!(await names.resolve(authorId, name)) && (await names.countBy(viewer.id)) >= limits.userMaxCategories) {
+      throw tooManyCategories(limits.userMaxCategories);
+    }
+    return names.ensure(authorId, name, viewer.admin ? null : viewer.id, viewer.id);
   }
 
   async function editable(viewer: Viewer, id: number): Promise<QuestionRow> {
@@ -118,10 +124,10 @@ export function createQuestionsService({
     if (count > limits.importMaxRows) throw AppError.badRequest(`At most ${limits.importMaxRows} questions per import; this one has ${count}.`);
   }
 
-  /** The input with its category spelt as the bank already spells it (created if new). */
-  async function withCategory(viewer: Viewer, input: QuestionInput) {
-    const category = await ensureCategory(categories, viewer, input.category);
-    return { ...input, category };
+  /** The input in its category (see ensureCategory), the name spelt as the bank already spells it. */
+  async function withCategory(viewer: Viewer, authorId: string | null, input: QuestionInput) {
+    const { id, name } = await ensureCategory(categories, viewer, authorId, input.category);
+    return { ...input, category: name, categoryId: id };
   }
 
   return {
@@ -137,14 +143,14 @@ export function createQuestionsService({
     },
 
     async create(viewer: Viewer, input: QuestionInput): Promise<BankQuestion> {
-      const row = await questions.insert(viewer.id, await withCategory(viewer, input));
+      const row = await questions.insert(viewer.id, await withCategory(viewer, viewer.id, input));
       if (row === 'duplicate') throw duplicate(await questions.duplicateOf(viewer.id, input));
       return toBankQuestion(row, viewer);
     },
 
     async update(viewer: Viewer, id: number, input: QuestionInput): Promise<BankQuestion> {
       const current = await editable(viewer, id);
-      const row = await questions.update(id, await withCategory(viewer, input));
+      const row = await questions.update(id, await withCategory(viewer, current.author_id, input));
       // The unique index is per author: an admin editing someone's question collides with that author's copies.
       if (row === 'duplicate') throw duplicate(current.author_id ? await questions.duplicateOf(current.author_id, input) : null);
       if (!row) throw notFound(id);
@@ -182,7 +188,8 @@ export function createQuestionsService({
           }
           if (problems.length) throw new ImportRolledBack();
           for (const { row, input } of valid) {
-            const saved = await bank.insert(viewer.id, { ...input, category: await ensureCategory(names, viewer, input.category) });
+            const { id, name } = await ensureCategory(names, viewer, viewer.id, input.category);
+            const saved = await bank.insert(viewer.id, { ...input, category: name, categoryId: id });
             if (saved === 'duplicate') {
               problems.push({ row, path: '', message: 'the same question as one you saved meanwhile' });
               throw new ImportRolledBack();

@@ -2,8 +2,8 @@ import { RoomView, StandingsPage } from '../../shared/room';
 import { COMMON_ERRORS, type OperationSpec } from '../operation-spec';
 import { CreateRoom, CreatedRoom, HostControl, Join, Joined, PlayedAgain, RoomPlayers, StandingsQuery } from '../schemas';
 
-const { badBody, badCode, noRoom, noToken } = COMMON_ERRORS;
-const DELETED = '`ROOM_DELETED`: the host or an admin deleted the room.';
+const { badBody, badCode, noRoom, noToken, codeMisses } = COMMON_ERRORS;
+const DELETED = COMMON_ERRORS.deleted;
 const HOST_ONLY = "`FORBIDDEN`: not the host token of this room (a user token, a player token, or another room's host token).";
 
 function hostControl(action: string, operationId: string, summary: string, description: string, refusedWhen: string, versioned = true): OperationSpec {
@@ -30,6 +30,9 @@ function hostControl(action: string, operationId: string, summary: string, descr
   };
 }
 
+const NOT_ENOUGH_QUESTIONS =
+  '`NOT_ENOUGH_QUESTIONS`: the bank has fewer than `questionCount` questions the host may use (public ones and their own) for the category and difficulty';
+
 export const roomsOperations: OperationSpec[] = [
   {
     method: 'post',
@@ -40,11 +43,19 @@ export const roomsOperations: OperationSpec[] = [
     summary: 'Create a room',
     description:
       'The room starts in `building` while a worker picks its questions, then moves to `lobby` (or to `failed`, ' +
-      'with a `failureReason`, when the bank has too few). Every setting is optional. `Location` names the room. ' +
+      "with a `failureReason`, when they cannot be picked). A room the bank has too few questions for (public ones and the host's own, " +
+      'of its `category` and `difficulty`) is refused at once with 409, unless PostgreSQL does not answer within a second: rooms are ' +
+      'made while it is away, and fail in `building` if it is still away. Every setting is optional. `Location` names the room. ' +
       'A `passphrase` makes the room private: its view says `passphraseRequired`, and joining takes the passphrase (kept only hashed).',
     body: { CreateRoom },
     answer: { status: 201, schema: { CreatedRoom }, description: 'The room, its code and a host token.' },
-    errors: { 400: badBody, 401: noToken, 403: COMMON_ERRORS.userOnly },
+    errors: {
+      400: badBody,
+      401: noToken,
+      403: COMMON_ERRORS.userOnly,
+      409: `${NOT_ENOUGH_QUESTIONS}; or \`TOO_MANY_ROOMS\`: the host has HOST_MAX_OPEN_ROOMS rooms that have not ended; the detail names their codes.`,
+      429: '`RATE_LIMITED`: too many rooms created by this user (RATE_LIMIT_ROOMS_USER); see `Retry-After`.',
+    },
   },
   {
     method: 'get',
@@ -54,7 +65,7 @@ export const roomsOperations: OperationSpec[] = [
     summary: 'The public view of a room',
     description: 'The same view the socket pushes as `room:view`: never a correct answer before the reveal.',
     answer: { status: 200, schema: { RoomView }, description: 'The room as everyone in it sees it.' },
-    errors: { 400: badCode, 404: noRoom, 410: DELETED },
+    errors: { 400: badCode, 404: noRoom, 410: DELETED, 429: codeMisses },
   },
   {
     method: 'delete',
@@ -108,7 +119,12 @@ export const roomsOperations: OperationSpec[] = [
       'Ranks settle at each reveal. Public like the view: nicknames and scores, no player ids.',
     query: StandingsQuery,
     answer: { status: 200, schema: { StandingsPage }, description: 'Ranks offset + 1 to offset + limit, and how many there are.' },
-    errors: { 400: `${badCode}; or \`BAD_REQUEST\`: \`offset\` or \`limit\` out of bounds (limit above STANDINGS_PAGE_MAX).`, 404: noRoom },
+    errors: {
+      400: `${badCode}; or \`BAD_REQUEST\`: \`offset\` or \`limit\` out of bounds (limit above STANDINGS_PAGE_MAX).`,
+      404: noRoom,
+      410: DELETED,
+      429: codeMisses,
+    },
   },
   {
     method: 'post',
@@ -130,7 +146,10 @@ export const roomsOperations: OperationSpec[] = [
         '(wrong ones are counted per address and room, RATE_LIMIT_PASSPHRASE_ADDRESS).',
       404: noRoom,
       409: '`NICKNAME_TAKEN`; `ROOM_LOCKED`: the host has locked the room; `ROOM_FULL`: the room holds its `maxPlayers` (ROOM_MAX_PLAYERS); or `ROOM_NOT_JOINABLE`: the room has ended.',
-      429: '`RATE_LIMITED`: too many joins from this address (RATE_LIMIT_JOIN_ADDRESS), or too many wrong passphrases for this room; see `Retry-After`.',
+      410: DELETED,
+      429:
+        '`RATE_LIMITED`: too many joins from this address (RATE_LIMIT_JOIN_ADDRESS), too many wrong passphrases for this room ' +
+        '(RATE_LIMIT_PASSPHRASE_ADDRESS), or too many room codes that name no room (RATE_LIMIT_ROOM_MISSES_ADDRESS); see `Retry-After`.',
     },
   },
   hostControl(
@@ -189,7 +208,9 @@ export const roomsOperations: OperationSpec[] = [
       401: noToken,
       403: HOST_ONLY,
       404: noRoom,
-      409: '`ROOM_NOT_FINISHED`: the game has not finished (still running, or cancelled or failed); `ALREADY_PLAYED_AGAIN`: it was played again already (the detail names the new room); or `TOO_MANY_ROOMS`.',
+      409:
+        '`ROOM_NOT_FINISHED`: the game has not finished (still running, or cancelled or failed); `ALREADY_PLAYED_AGAIN`: it was played again already (the detail names the new room); `TOO_MANY_ROOMS`; or ' +
+        `${NOT_ENOUGH_QUESTIONS}.`,
     },
   },
   {

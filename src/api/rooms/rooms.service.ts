@@ -13,6 +13,21 @@ import { hashPassphrase, passphraseMatches } from './passphrase';
 
 const CODE_ATTEMPTS = 8;
 const HOST_RETRIES = 3;
+/** How long room creation waits for PostgreSQL's count of the bank; past it, the room is made unchecked. */
+const BANK_CHECK_MS = 1000;
+
+/** The promise's value, or undefined when it fails or takes longer than `ms`. */
+async function within<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<undefined>((resolve) => {
+    timer = setTimeout(() => resolve(undefined), ms);
+  });
+  try {
+    return await Promise.race([promise.catch(() => undefined), late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
 
 /** Room use cases. The api is the only writer of a room's lifecycle; every change is a CAS on `version`. */
 export function createRoomsService(deps: ApiDeps) {
@@ -51,9 +66,33 @@ export function createRoomsService(deps: ApiDeps) {
   /** HOST_MAX_OPEN_ROOMS: a room that has not ended counts, whether new or retried. */
   async function checkOpenRooms(hostId: string): Promise<void> {
     const max = config.limits.hostMaxOpenRooms;
-    if ((await rooms.openRoomsOf(hostId)) >= max) {
-      throw AppError.conflict(ErrorCode.TooManyRooms, `You already have ${max} rooms that have not ended; end one before creating another.`);
+    const open = await rooms.openRoomsOf(hostId);
+    if (open.length >= max) {
+      throw AppError.conflict(
+        ErrorCode.TooManyRooms,
+        `You already have ${open.length} rooms that have not ended (${open.join(', ')}), the most one host may (HOST_MAX_OPEN_ROOMS); end or delete one (DELETE /rooms/{code} with your user token) before creating another.`,
+      );
     }
+  }
+
+  /**
+   * Refuses, 409, a room the bank cannot fill for this host, rather than let it fail in building. Rooms
+   * run on Redis alone: when PostgreSQL does not answer at once, the room is made and its preparation
+   * says what is wrong, as before.
+   */
+  async function checkBank(hostId: string, { category, difficulty, questionCount }: RoomSettings): Promise<void> {
+    const count = await within(deps.questions.candidateCount({ category, difficulty, hostId }), BANK_CHECK_MS);
+    if (count === undefined) {
+      deps.log.warn('the question bank was not counted; the room is made unchecked', { host: hostId });
+      return;
+    }
+    if (count >= questionCount) return;
+    const filter = [category && `category "${category}"`, difficulty && `difficulty ${difficulty}`].filter(Boolean).join(' and ');
+    throw AppError.conflict(
+      ErrorCode.NotEnoughQuestions,
+      `The question bank has ${count} question(s) you may use${filter ? ` for ${filter}` : ''}; the room needs ${questionCount}. ` +
+        'Pick a category from GET /categories, ask for fewer questions, or write your own.',
+    );
   }
 
   const newPlayerId = () => `p_${randomBytes(9).toString('base64url')}`;
@@ -130,7 +169,7 @@ export function createRoomsService(deps: ApiDeps) {
   async function checkPassphrase(room: RoomState, ip: string, passphrase: string | undefined): Promise<void> {
     if (room.passphraseHash === undefined) return;
     if (passphrase === undefined || passphrase === '') {
-      throw new AppError(ErrorCode.PassphraseRequired, 403, `Room ${room.code} is private: joining takes the passphrase its host set (send it as passphrase).`);
+      throw new AppError(ErrorCode.PassphraseRequired, 403, `Room ${room.code} is private: joining takes the passphrase its host set.`);
     }
     const key = `${room.code}:${ip}`;
     // The point is taken before the slow compare, so parallel guesses cannot all slip past one count; a right one gives it back.
@@ -155,6 +194,7 @@ export function createRoomsService(deps: ApiDeps) {
         ]);
       }
       await checkOpenRooms(host.id);
+      await checkBank(host.id, settings);
       const passphraseHash = keptHash ?? (passphrase === undefined ? undefined : await hashPassphrase(passphrase));
       for (let attempt = 0; attempt < CODE_ATTEMPTS; attempt++) {
         const room: RoomState = {

@@ -18,6 +18,6 @@ export const webOperations: OperationSpec[] = [
     tag: 'web',
     summary: "A QR code of the room's join link",
     answer: { status: 200, mediaType: 'image/svg+xml', description: 'The QR code as SVG.' },
-    errors: { 400: COMMON_ERRORS.badCode, 404: COMMON_ERRORS.noRoom },
+    errors: { 400: COMMON_ERRORS.badCode, 404: COMMON_ERRORS.noRoom, 410: COMMON_ERRORS.deleted, 429: COMMON_ERRORS.codeMisses },
   },
 ];

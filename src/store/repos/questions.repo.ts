@@ -5,6 +5,8 @@ import type { Db } from '../../platform/db';
 export interface QuestionRow {
   id: number;
   category: string;
+  /** The category row it is in (see categories.repo.ts); `category` is its name. */
+  category_id: number | null;
   difficulty: Difficulty;
   type: QuestionType;
   text: string;
@@ -18,8 +20,11 @@ export interface QuestionRow {
   deleted_at: Date | null;
 }
 
-/** A question as an author writes it; the bank adds id, author and times. */
-export type QuestionFields = Pick<QuestionRow, 'category' | 'difficulty' | 'type' | 'text' | 'choices' | 'correct' | 'accepted'> & { public: boolean };
+/** A question as an author writes it, in the category the bank found for it; the bank adds id, author and times. */
+export type QuestionFields = Pick<QuestionRow, 'category' | 'difficulty' | 'type' | 'text' | 'choices' | 'correct' | 'accepted'> & {
+  public: boolean;
+  categoryId: number;
+};
 
 export interface QuestionFilter {
   /** Who asks: they see public questions and their own; an admin sees all. */
@@ -32,6 +37,13 @@ export interface QuestionFilter {
   search?: string | undefined;
   limit: number;
   offset: number;
+}
+
+/** What a room asks of the bank: its category and difficulty (null: any), and whose private questions it may use. */
+export interface CandidateFilter {
+  category: string | null;
+  difficulty: Difficulty | null;
+  hostId: string;
 }
 
 const UNIQUE_VIOLATION = '23505';
@@ -51,6 +63,7 @@ export const toQuestion = (r: Pick<QuestionRow, keyof Question>): Question => ({
 function columns(f: QuestionFields) {
   return {
     category: f.category,
+    category_id: f.categoryId,
     difficulty: f.difficulty,
     type: f.type,
     text: f.text,
@@ -66,16 +79,25 @@ function columns(f: QuestionFields) {
 export function createQuestionsRepo(db: Db) {
   // Untyped: jsonb columns are written as JSON text but read as arrays, which knex's row typing cannot say.
   const live = () => db('questions').whereNull('deleted_at');
+  // Rooms ask by name: a host's own questions and public ones of that name, whichever category row holds them.
+  const pickable = (filter: CandidateFilter) => {
+    const q = live().where((w) => w.where('is_public', true).orWhereRaw('author_id::text = ?', [filter.hostId]));
+    if (filter.category) q.whereRaw('lower(category) = lower(?)', [filter.category]);
+    if (filter.difficulty) q.where('difficulty', filter.difficulty);
+    return q;
+  };
 
   return {
     /** Every question a room of this host may ask: public ones and the host's own. The bank is small enough to pick from in memory. */
-    async candidates(filter: { category: string | null; difficulty: Difficulty | null; hostId: string }): Promise<Question[]> {
-      const q = live()
-        .select('id', 'category', 'difficulty', 'type', 'text', 'choices', 'correct', 'accepted')
-        .where((w) => w.where('is_public', true).orWhereRaw('author_id::text = ?', [filter.hostId]));
-      if (filter.category) q.whereRaw('lower(category) = lower(?)', [filter.category]);
-      if (filter.difficulty) q.where('difficulty', filter.difficulty);
-      return ((await q) as QuestionRow[]).map(toQuestion);
+    async candidates(filter: CandidateFilter): Promise<Question[]> {
+      const rows = (await pickable(filter).select('id', 'category', 'difficulty', 'type', 'text', 'choices', 'correct', 'accepted')) as QuestionRow[];
+      return rows.map(toQuestion);
+    },
+
+    /** How many questions `candidates` would answer. */
+    async candidateCount(filter: CandidateFilter): Promise<number> {
+      const [row] = await pickable(filter).count<{ count: string }[]>('* as count');
+      return Number(row?.count ?? 0);
     },
 
     /**

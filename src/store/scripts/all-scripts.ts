@@ -2,11 +2,26 @@ import { answer } from './answer.lua';
 import { join } from './join.lua';
 import { kick } from './kick.lua';
 import { leaderboard } from './leaderboard.lua';
-import { lease, onlineCount, presence, reconnecting, roomPresence } from './presence.lua';
+import { lease, onlineCount, presence, reassert, reconnecting, roomPresence } from './presence.lua';
 import { publishView } from './publish-view.lua';
 import { sent } from './sent.lua';
 import { tick } from './tick.lua';
 import { transition } from './transition.lua';
 
 /** Every script, loaded on each client by createRedis (a test checks none is missing). */
-export const ALL_SCRIPTS = [transition, join, answer, presence, kick, reconnecting, leaderboard, lease, roomPresence, sent, onlineCount, tick, publishView];
+export const ALL_SCRIPTS = [
+  transition,
+  join,
+  answer,
+  presence,
+  kick,
+  reconnecting,
+  leaderboard,
+  lease,
+  roomPresence,
+  sent,
+  onlineCount,
+  tick,
+  publishView,
+  reassert,
+];

@@ -54,11 +54,14 @@ return {n, elsewhere}
  *
  * KEYS[1] instances hash   KEYS[2] online hash   KEYS[3] host-online hash   KEYS[4] online-counts hash
  * ARGV[1] instance id      ARGV[2] lease, ms      ARGV[3] forget leases ended this long ago, ms
- * Returns 1.
+ * Returns 1, or 2 when this instance's own lease had ended or was forgotten: it was silent, or Redis was
+ * (stalled, restarted), and another instance may have forgotten its connections; it re-asserts them
+ * (reassertScript). After a Redis stall every lease has ended, so the first renewal forgets live instances too.
  */
 export const leaseScript = `${onlineCountsLua}
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local before = tonumber(redis.call('HGET', KEYS[1], ARGV[1]) or '0')
 redis.call('HSET', KEYS[1], ARGV[1], now + tonumber(ARGV[2]))
 local leases = redis.call('HGETALL', KEYS[1])
 local gone = {}
@@ -74,7 +77,51 @@ if next(gone) then
   end
   forgetCounts(KEYS[4], gone)
 end
-return 1
+if before > now then return 1 end
+return 2
+`;
+
+/**
+ * Makes a room's presence on one socket instance what the instance holds (after its lease had lapsed or was
+ * forgotten, see leaseScript): each member's connection count on it set, players' live counts moved with
+ * the fields that appear or go (online-counts.lua.ts), and its fields for members it no longer holds removed.
+ * Walks the presence hashes once; runs only after a lapse.
+ *
+ * KEYS[1] online hash   KEYS[2] host-online hash   KEYS[3] instances hash   KEYS[4] online-counts hash
+ * KEYS[5] kicked set
+ * ARGV[1] instance id   ARGV[2] lease, ms   ARGV[3] time to live of the keys, s
+ * ARGV[4] how many of the pairs are hosts'   ARGV[5..] pairs of member id and connections: the hosts, then the players
+ * Returns the number of players counted; a kicked player is not (a kick removed them).
+ */
+export const reassertScript = `${onlineCountsLua}
+local instance = ARGV[1]
+local suffix = '|' .. instance
+local t = redis.call('TIME')
+redis.call('HSET', KEYS[3], instance, tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000) + tonumber(ARGV[2]))
+local held = {{}, {}}
+for i = 5, #ARGV, 2 do
+  if (i - 5) / 2 < tonumber(ARGV[4]) then held[2][ARGV[i]] = tonumber(ARGV[i + 1]) else held[1][ARGV[i]] = tonumber(ARGV[i + 1]) end
+end
+for k = 1, 2 do
+  for _, field in ipairs(redis.call('HKEYS', KEYS[k])) do
+    local id = string.sub(field, 1, #field - #suffix)
+    if string.sub(field, -#suffix) == suffix and not held[k][id] then
+      redis.call('HDEL', KEYS[k], field)
+      if k == 1 then countField(KEYS[4], KEYS[1], KEYS[3], id, instance, -1) end
+    end
+  end
+end
+local players = 0
+for id, n in pairs(held[1]) do
+  if redis.call('SISMEMBER', KEYS[5], id) == 0 then
+    local appears = redis.call('HSET', KEYS[1], id .. suffix, n) == 1
+    if appears then countField(KEYS[4], KEYS[1], KEYS[3], id, instance, 1) end
+    players = players + 1
+  end
+end
+for id, n in pairs(held[2]) do redis.call('HSET', KEYS[2], id .. suffix, n) end
+for k = 1, 4 do redis.call('EXPIRE', KEYS[k], tonumber(ARGV[3])) end
+return players
 `;
 
 /**
@@ -155,9 +202,19 @@ export const lease = defineScript({
   keys: ['instances', 'online', 'hostOnline', 'onlineCounts'],
   argv: { instanceId: arg.string, leaseMs: arg.number, forgetAfterMs: arg.number },
   failures: {},
-  status: [1],
-  reply: ['renewed'],
-  ok: () => ({}),
+  status: [1, 2],
+  reply: ['status'],
+  ok: (r) => ({ lapsed: r.status === 2 }),
+});
+
+export const reassert = defineScript({
+  command: 'qlReassert',
+  lua: reassertScript,
+  keys: ['online', 'hostOnline', 'instances', 'onlineCounts', 'kicked'],
+  argv: { instanceId: arg.string, leaseMs: arg.number, ttlSeconds: arg.number, hostCount: arg.number, members: arg.pairs },
+  failures: {},
+  reply: ['players'],
+  ok: (r) => ({ players: r.players }),
 });
 
 export const reconnecting = defineScript({

@@ -40,6 +40,7 @@ interface OpenOptions {
  */
 export class FaultRig {
   readonly games: Game[] = [];
+  private redisPid: number | undefined;
 
   private constructor(
     readonly stack: Stack,
@@ -50,8 +51,6 @@ export class FaultRig {
     /** Set with `ownRedis`: a connection to the test's own Redis, for CONFIG SET, FLUSHALL… */
     readonly redis: Redis | null,
     private readonly redisServer: LocalServer | null,
-    /** The pid of the own redis-server (`ownRedis`), as it reports itself, for `freezeRedis`. */
-    private readonly redisPid: number | null,
   ) {}
 
   static async start(label: string, options: RigOptions = {}): Promise<FaultRig> {
@@ -66,8 +65,7 @@ export class FaultRig {
     if (redisServer) env.REDIS_URL = redisServer.url;
     stack = await Stack.start(label, Object.values(PAIRS).flat(), { env, apiFront: apiFront.url });
     const redis = redisServer ? new Redis(redisServer.url, { maxRetriesPerRequest: 1 }) : null;
-    const redisPid = redis ? Number(/^process_id:(\d+)/m.exec(await redis.info('server'))?.[1]) || null : null;
-    return new FaultRig(stack, [apiFront, socketFront], socketFront, proxied?.proxy ?? null, redis, redisServer, redisPid);
+    return new FaultRig(stack, [apiFront, socketFront], socketFront, proxied?.proxy ?? null, redis, redisServer);
   }
 
   get api(): Stack['api'] {
@@ -128,27 +126,21 @@ export class FaultRig {
     for (const r of PAIRS[kind]) this.stack.resume(r);
   }
 
-  /**
-   * Freezes (SIGSTOP) the rig's own redis-server (`ownRedis`): it keeps every connection open, and every
-   * process's commands wait there unanswered until `thawRedis`.
-   */
-  freezeRedis(): void {
-    process.kill(this.ownRedisPid(), 'SIGSTOP');
+  /** Freezes (SIGSTOP) the test's own Redis server (`ownRedis`): every connection to it holds, and nothing is answered until `thawRedis`. */
+  async freezeRedis(): Promise<void> {
+    if (!this.redis) throw new Error('freezeRedis needs a rig started with ownRedis');
+    // Asked before the freeze: the server's own pid, as it reports it.
+    this.redisPid ??= Number(/process_id:(\d+)/.exec(await this.redis.info('server'))?.[1]);
+    process.kill(this.redisPid, 'SIGSTOP');
   }
 
   thawRedis(): void {
-    process.kill(this.ownRedisPid(), 'SIGCONT');
-  }
-
-  private ownRedisPid(): number {
-    if (!this.redisPid) throw new Error('freezing Redis needs the rig started with ownRedis');
-    return this.redisPid;
+    if (this.redisPid) process.kill(this.redisPid, 'SIGCONT');
   }
 
   /** Closes every client, stops every process, the balancers and what `options` started. */
   async stop(): Promise<void> {
-    // A test that failed while Redis was frozen: a stopped server would not hear the SIGTERM that ends it.
-    if (this.redisPid) process.kill(this.redisPid, 'SIGCONT');
+    this.thawRedis();
     for (const game of this.games) game.closeAll();
     await this.stack.stop();
     await Promise.all(this.fronts.map((f) => f.stop()));
