@@ -220,7 +220,7 @@ export interface Config {
   presenceForgetSeconds: number;
   /** Fair timing (docs/game.md, "Timing"); every time below is in ms. */
   timing: {
-    /** An answer that arrived before the deadline still counts when processed up to this long after it; the reveal waits as long. */
+    /** The worker closes a question this long after its deadline: answers that arrived in time and are still on their way to Redis land first. */
     answerGraceMs: number;
     /** Most a player's measured round trip (or own reported reaction time) may take off their answer time; 0 turns the allowance off. */
     allowanceCapMs: number;

@@ -39,10 +39,9 @@ export interface ArrivalTiming {
   reportedMs: number | null;
 }
 
-/** The fair-timing settings the answer script applies (docs/game.md, "Timing"). */
+/** The fair-timing settings the answer script applies (docs/game.md, "Fair timing"). */
 export interface TimingRules {
   allowanceCapMs: number;
-  answerGraceMs: number;
 }
 
 const UNSTAMPED: ArrivalTiming = { arrivedAt: null, loopBusyMs: null, rttMs: null, reportedMs: null };
@@ -180,7 +179,6 @@ export function createAnswerStore({ redis, keys, rules, pipelineMax = 32 }: { re
         reportedMs: floorOrNull(timing.reportedMs),
         rttMs: floorOrNull(timing.rttMs),
         allowanceCapMs: rules.allowanceCapMs,
-        graceMs: rules.answerGraceMs,
         eventsMaxLength: EVENTS_MAX_LENGTH,
         loopBusyMs: floorOrNull(timing.loopBusyMs),
       });

@@ -447,7 +447,7 @@ describe('the answer script', () => {
     });
 
     describe('when an answer arrived by the deadline and is processed after it', () => {
-      it('counts it within the grace', async () => {
+      it('counts it within the grace the reveal waits', async () => {
         const room = await openRoom({ openedAgoMs: 10_200, dueInMs: -200 });
 
         const result = await answers.submit(
@@ -461,17 +461,25 @@ describe('the answer script', () => {
         expect(result).toMatchObject({ ok: true, points: 550 });
       });
 
-      it('refuses it once the grace is over, and one that arrived after the deadline', async () => {
-        const late = await openRoom({ openedAgoMs: 11_000, dueInMs: -1000 });
-        const after = await openRoom({ openedAgoMs: 10_200, dueInMs: -200 });
+      it('counts it however long after the deadline it is processed, while its question is still open', async () => {
+        const room = await openRoom({ openedAgoMs: 40_000, dueInMs: -30_000 });
 
-        const pastGrace = await answers.submit(
-          late.code,
+        const result = await answers.submit(
+          room.code,
           'ann',
           0,
           { choice: CORRECT },
-          { arrivedAt: (late.deadlineAt ?? 0) - 50, loopBusyMs: null, rttMs: null, reportedMs: null },
+          { arrivedAt: (room.deadlineAt ?? 0) - 50, loopBusyMs: null, rttMs: null, reportedMs: null },
         );
+
+        expect(result).toMatchObject({ ok: true, receivedAt: (room.deadlineAt ?? 0) - 50 });
+        expect(await stored(room.code, 0, 'ann')).toMatchObject({ correct: true, queuedMs: expect.any(Number) });
+        expect((await stored(room.code, 0, 'ann'))?.queuedMs).toBeGreaterThanOrEqual(30_000);
+      });
+
+      it('refuses one that arrived after the deadline', async () => {
+        const after = await openRoom({ openedAgoMs: 10_200, dueInMs: -200 });
+
         const arrivedLate = await answers.submit(
           after.code,
           'ann',
@@ -480,10 +488,42 @@ describe('the answer script', () => {
           { arrivedAt: (after.deadlineAt ?? 0) + 1, loopBusyMs: null, rttMs: null, reportedMs: null },
         );
 
-        expect(pastGrace).toMatchObject({ ok: false, code: 'TOO_LATE' });
         expect(arrivedLate).toMatchObject({ ok: false, code: 'TOO_LATE' });
-        expect(await stored(late.code, 0, 'ann')).toBeNull();
         expect(await stored(after.code, 0, 'ann')).toBeNull();
+      });
+
+      it('refuses it once the room has moved to the reveal, and scores nothing after the reveal settled', async () => {
+        const room = await openRoom({ openedAgoMs: 10_200, dueInMs: -200 });
+        await reveal(room);
+
+        const result = await answers.submit(
+          room.code,
+          'ann',
+          0,
+          { choice: CORRECT },
+          { arrivedAt: (room.deadlineAt ?? 0) - 50, loopBusyMs: null, rttMs: null, reportedMs: null },
+        );
+
+        expect(result).toMatchObject({ ok: false, code: 'NOT_ACCEPTING_ANSWERS' });
+        expect(await stored(room.code, 0, 'ann')).toBeNull();
+        expect(await score(room.code, 'ann')).toBe(0);
+      });
+
+      it("tells a player's re-send read after the deadline that their first answer counts", async () => {
+        const room = await openRoom({ openedAgoMs: 10_200, dueInMs: -200 });
+        const deadlineAt = room.deadlineAt ?? 0;
+        await answers.submit(room.code, 'ann', 0, { choice: CORRECT }, { arrivedAt: deadlineAt - 50, loopBusyMs: null, rttMs: null, reportedMs: null });
+
+        const again = await answers.submit(
+          room.code,
+          'ann',
+          0,
+          { choice: 0 },
+          { arrivedAt: deadlineAt + 100, loopBusyMs: null, rttMs: null, reportedMs: null },
+        );
+
+        expect(again).toMatchObject({ ok: false, code: 'ALREADY_ANSWERED' });
+        expect(await stored(room.code, 0, 'ann')).toMatchObject({ choice: CORRECT });
       });
     });
 

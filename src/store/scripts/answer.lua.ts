@@ -15,14 +15,14 @@ import { everyoneAnsweredLua } from './early-close.lua';
  * ARGV[4] typed answer, normalised (src/game/answer-text.ts), or ''    ARGV[5] typed answer as sent, or ''
  * ARGV[6] when the answer arrived at the socket process, epoch ms on Redis's clock, or ''
  * ARGV[7] the client's reported reaction time in ms, or ''    ARGV[8] the connection's round trip in ms, or ''
- * ARGV[9] latency allowance cap, ms    ARGV[10] grace after the deadline, ms
- * ARGV[11] approximate maximum length of the events stream
- * ARGV[12] how long the socket process's loop was busy before it read the answer, ms, or '' (arrival.ts)
+ * ARGV[9] latency allowance cap, ms    ARGV[10] approximate maximum length of the events stream
+ * ARGV[11] how long the socket process's loop was busy before it read the answer, ms, or '' (arrival.ts)
  *
  * Guarantees: the question is open (phase and index); only a player's first answer counts; points
- * follow the speed rule of src/game/scoring/scoring.ts. Time (docs/game.md, "Timing"): the arrival stamp is clamped
- * to [openedAt, TIME] (never trusted beyond); the answer counts when it arrived by the deadline and is
- * processed within the grace after it. It is timed from when this player was sent the question
+ * follow the speed rule of src/game/scoring/scoring.ts. Time (docs/game.md, "Fair timing"): the arrival stamp is clamped
+ * to [openedAt, TIME] (never trusted beyond); the answer counts when it arrived by the deadline, however late
+ * this script runs, as long as its question is still open: the reveal's transition (a compare-and-set that
+ * settles the answers) ends the phase, so nothing is added after it. It is timed from when this player was sent the question
  * (openedAt + lag, the lag within the question time), less the latency allowance of countedMs() in scoring.ts.
  * Scores, streaks and times are NOT touched here: the answer record carries
  * the points and the streak it earns, and the reveal settles them (transition.lua), so nothing a
@@ -50,8 +50,11 @@ if index ~= room.questionIndex then return {-3} end
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local arrived = math.floor(math.min(math.max(tonumber(ARGV[6]) or now, room.openedAt), now))
-if arrived > room.deadlineAt or now > room.deadlineAt + tonumber(ARGV[10]) then return {-4} end
 local player = ARGV[1]
+-- Before the deadline check: a player's re-send after a stall, read past the deadline, is told their first answer counts.
+if redis.call('HEXISTS', KEYS[5], player) == 1 then return {-5} end
+-- Arrival alone decides, not when this runs: an answer held up on its way here (a Redis stall) is not the player's delay.
+if arrived > room.deadlineAt then return {-4} end
 if redis.call('HEXISTS', KEYS[3], player) == 0 then return {-6} end
 local entry = redis.call('HGET', KEYS[2], ARGV[2])
 if not entry then return {-2} end
@@ -77,7 +80,6 @@ else
     end
   end
 end
-if redis.call('HEXISTS', KEYS[5], player) == 1 then return {-5} end
 
 local questionMs = room.settings.questionSeconds * 1000
 local lag = math.min(math.max(tonumber(redis.call('HGET', KEYS[10], player) or '0') or 0, 0), questionMs)
@@ -85,7 +87,7 @@ local serverMs = math.min(math.max(arrived - (room.openedAt + lag), 0), question
 -- countedMs() of src/game/scoring/scoring.ts: the allowance, and a reported time used only inside its bounds.
 local cap = tonumber(ARGV[9])
 local rtt = math.max(tonumber(ARGV[8]) or 0, 0)
-local busy = math.max(tonumber(ARGV[12]) or 0, 0)
+local busy = math.max(tonumber(ARGV[11]) or 0, 0)
 local reported = tonumber(ARGV[7])
 local elapsed
 if reported then
@@ -115,7 +117,7 @@ if room.settings.mode == 'first-correct' and correct then
 elseif everyoneAnsweredSoFar(KEYS[4], KEYS[11], KEYS[5], KEYS[9], KEYS[13], now) then
   closable = 1
 end
-if closable == 1 then announceClosable(KEYS[12], ARGV[11], room, now) end
+if closable == 1 then announceClosable(KEYS[12], ARGV[10], room, now) end
 return {1, points, closable, answered, room.version, arrived}
 `;
 
@@ -133,7 +135,6 @@ export const answer = defineScript({
     reportedMs: arg.orEmpty(arg.number),
     rttMs: arg.orEmpty(arg.number),
     allowanceCapMs: arg.number,
-    graceMs: arg.number,
     eventsMaxLength: arg.number,
     loopBusyMs: arg.orEmpty(arg.number),
   },
