@@ -218,7 +218,9 @@ export function runningLocalPostgres(dataDir: string, database: string): string 
     return null;
   }
   const pidFile = path.join(databaseDir, 'postmaster.pid');
-  if (pidFromFile(pidFile, ['postgres', databaseDir]) === null) return null;
+  // Its command line names the folder as it was spawned: the link's target as root, else the path as given.
+  const running = [databaseDir, path.resolve(dataDir)].some((dir) => pidFromFile(pidFile, ['postgres', dir]) !== null);
+  if (!running) return null;
   // postmaster.pid: pid, data folder, start time, port, …
   const port = Number.parseInt(readFileSync(pidFile, 'utf8').split('\n')[3] ?? '', 10);
   return Number.isInteger(port) && port > 0 ? `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/${database}` : null;

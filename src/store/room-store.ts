@@ -81,7 +81,8 @@ export function createRoomStore({ redis, keys, ttlSeconds, instance }: RoomStore
 
   /**
    * A member's presence change, in the ledger as it is sent; a connection Redis did not count (kicked, or
-   * the command failed) leaves it again, as its socket will send no uncount.
+   * the command failed) leaves it again, as its socket will send no uncount. A connect that found this
+   * instance's lease lapsed re-asserts the room's members (the lease script will find the lease renewed).
    */
   function countMember(code: string, kind: MemberKind, memberId: string, delta: 1 | -1, playerKeys: string[]) {
     const { id, leaseMs } = ownInstance();
@@ -92,7 +93,10 @@ export function createRoomStore({ redis, keys, ttlSeconds, instance }: RoomStore
       { memberId, instanceId: id, delta, leaseMs, ttlSeconds },
     );
     const uncounted = () => delta > 0 && ledger.move(code, kind, memberId, -1);
-    sent.then((r) => r.ok || uncounted(), uncounted);
+    sent.then((r) => {
+      if (!r.ok) return uncounted();
+      if (r.lapsed) reassertMembers(code).catch(() => undefined);
+    }, uncounted);
     return sent;
   }
 

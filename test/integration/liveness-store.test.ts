@@ -5,7 +5,7 @@ import { createEventBus } from '../../src/store/event-bus';
 import { type Keys, createKeys } from '../../src/store/keys';
 import { type QuizRedis, createRedis } from '../../src/store/redis';
 import { createRoomStore } from '../../src/store/room-store';
-import { deleteNamespace, infra, sleep, testNamespace } from '../helpers/infra';
+import { deleteNamespace, infra, sleep, testNamespace, waitUntil } from '../helpers/infra';
 
 let redis: QuizRedis;
 let keys: Keys;
@@ -84,6 +84,26 @@ describe('presence leased by socket instances', () => {
     expect(await b.renewLease([code])).toEqual([code]);
     expect(await redis.hgetall(keys.online(code))).toEqual({ 'ann|a': '1' });
     expect(await redis.hgetall(keys.onlineCounts(code))).toEqual({ a: '1' });
+  });
+
+  it('counts a forgotten instance’s members again when a new connection reaches it before its renewal does', async () => {
+    const code = generateRoomCode();
+    const a = createRoomStore({ redis, keys, ttlSeconds: 600, instance: { id: 'a', leaseMs: 60_000 } });
+    const b = createRoomStore({ redis, keys, ttlSeconds: 600, instance: { id: 'b', leaseMs: 60_000 } });
+    await a.connectPlayer(code, 'ann');
+    await b.connectPlayer(code, 'bob');
+    await redis.hset(keys.instances(code), 'b', String(Date.now() - 120_000));
+    await a.renewLease([code]);
+    expect([...(await a.onlinePlayers(code))]).toEqual(['ann']);
+
+    // Cid reconnects to b first: that renews b's lease, so b's next renewal finds nothing lapsed.
+    await b.connectPlayer(code, 'cid');
+    await waitUntil('b to count its members again', async () => ((await a.onlinePlayers(code)).size === 3 ? true : undefined), 5000, 20);
+
+    expect([...(await a.onlinePlayers(code))].sort()).toEqual(['ann', 'bob', 'cid']);
+    expect(await redis.hgetall(keys.online(code))).toEqual({ 'ann|a': '1', 'bob|b': '1', 'cid|b': '1' });
+    expect(await redis.hgetall(keys.onlineCounts(code))).toEqual({ a: '1', b: '2' });
+    expect(await b.renewLease([code])).toEqual([]);
   });
 
   it('tells how long a room has had nobody present, host or player', async () => {

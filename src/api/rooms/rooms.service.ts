@@ -290,7 +290,8 @@ export function createRoomsService(deps: ApiDeps) {
       }
       let created: { room: RoomState; hostToken: string };
       try {
-        // Spent only by a request that gets this far: a refused one costs the host nothing.
+        // Spent only by a request that gets this far: a refused one (the bank too small now) costs the host nothing.
+        await checkBank(host.id, old.settings);
         await spendRoom();
         created = await service.create(host, old.settings, undefined, old.passphraseHash);
       } catch (err) {

@@ -11,8 +11,10 @@ import { onlineCountsLua } from './online-counts.lua';
  * KEYS[5] kicked set: optional, for a player's connect that must not be counted once they are kicked
  * ARGV[1] player or host id   ARGV[2] socket instance id   ARGV[3] +1 on connect, -1 on disconnect
  * ARGV[4] lease, ms           ARGV[5] time to live of the keys, s
- * Returns {connections, elsewhere}: the count on this instance after the change (a count of 0 removes the
- * field), and on a connect the member's connections counted on the other instances (dead ones' included);
+ * Returns {connections, elsewhere, lapsed}: the count on this instance after the change (a count of 0 removes the
+ * field), on a connect the member's connections counted on the other instances (dead ones' included), and 1
+ * when a connect found this instance's lease ended or forgotten (it renews it here, so the lease script would
+ * not see the lapse: the instance re-asserts its members itself);
  * -1 and nothing written when KEYS[5] names the member as kicked (a kick after this finds the field).
  * A connection also ends the wait for a player who was expected back (see reconnectingScript).
  * A player's field appearing or going moves the live counts (online-counts.lua.ts); a disconnect for a
@@ -24,12 +26,14 @@ local delta = tonumber(ARGV[3])
 if delta > 0 and KEYS[5] and redis.call('SISMEMBER', KEYS[5], ARGV[1]) == 1 then return -1 end
 local n = redis.call('HINCRBY', KEYS[1], field, delta)
 local elsewhere = 0
+local lapsed = 0
 if delta > 0 then
   for _, other in ipairs(redis.call('HKEYS', KEYS[2])) do
     if other ~= ARGV[2] then elsewhere = elsewhere + (tonumber(redis.call('HGET', KEYS[1], ARGV[1] .. '|' .. other)) or 0) end
   end
   local t = redis.call('TIME')
   local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+  if tonumber(redis.call('HGET', KEYS[2], ARGV[2]) or '0') <= now then lapsed = 1 end
   redis.call('HSET', KEYS[2], ARGV[2], now + tonumber(ARGV[4]))
   redis.call('EXPIRE', KEYS[2], tonumber(ARGV[5]))
   redis.call('EXPIRE', KEYS[1], tonumber(ARGV[5]))
@@ -42,9 +46,9 @@ end
 if n <= 0 then
   redis.call('HDEL', KEYS[1], field)
   if n == 0 and KEYS[4] then countField(KEYS[4], KEYS[1], KEYS[2], ARGV[1], ARGV[2], -1) end
-  return {0, elsewhere}
+  return {0, elsewhere, lapsed}
 end
-return {n, elsewhere}
+return {n, elsewhere, lapsed}
 `;
 
 /**
@@ -192,8 +196,8 @@ export const presence = defineScript({
   restKeys: 'playerKeys',
   argv: { memberId: arg.string, instanceId: arg.string, delta: arg.number, leaseMs: arg.number, ttlSeconds: arg.number },
   failures: { [-1]: 'kicked' },
-  reply: ['connections', 'elsewhere'],
-  ok: (r) => ({ connections: r.connections, elsewhere: r.elsewhere }),
+  reply: ['connections', 'elsewhere', 'lapsed'],
+  ok: (r) => ({ connections: r.connections, elsewhere: r.elsewhere, lapsed: r.lapsed === 1 }),
 });
 
 export const lease = defineScript({
