@@ -87,7 +87,8 @@ describe('Lua script results', () => {
       expect(kick.parse(2)).toEqual({ ok: true, closable: true });
       expect(kick.parse(1)).toEqual({ ok: true, closable: false });
       expect(leaderboard.parse(0)).toEqual({ ok: true, added: 0 });
-      expect(presence.parse([2, 1])).toEqual({ ok: true, connections: 2, elsewhere: 1 });
+      expect(presence.parse([2, 1, 0])).toEqual({ ok: true, connections: 2, elsewhere: 1, lapsed: false });
+      expect(presence.parse([1, 0, 1])).toEqual({ ok: true, connections: 1, elsewhere: 0, lapsed: true });
     });
   });
 
