@@ -1,4 +1,5 @@
 import { ErrorCode } from '../shared/error-codes';
+import { within } from './within';
 
 /** A dependency check: resolves when the dependency answers. */
 export type ReadinessCheck = () => Promise<unknown>;
@@ -13,15 +14,11 @@ export interface Readiness {
 export const READINESS_TIMEOUT_MS = 1000;
 
 function withTimeout(check: ReadinessCheck, timeoutMs: number): Promise<string> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<string>((resolve) => {
-    timer = setTimeout(() => resolve(`no answer within ${timeoutMs} ms`), timeoutMs);
-  });
   const answer = check().then(
     () => 'ok',
     (err: unknown) => (err instanceof Error ? err.message : String(err)) || 'failed',
   );
-  return Promise.race([answer, timeout]).finally(() => clearTimeout(timer));
+  return within(answer, timeoutMs, `no answer within ${timeoutMs} ms`);
 }
 
 /** Runs every check at once, each bounded by `timeoutMs`. */

@@ -6,6 +6,7 @@ import { generateRoomCode } from '../../game/room-code';
 import { ErrorCode } from '../../shared/error-codes';
 import type { Question, RoomSettings, RoomView, StandingsPage } from '../../shared/room';
 import type { RoomState } from '../../game/room-state';
+import { within } from '../../platform/within';
 import { signToken } from '../../shared/tokens';
 import { AppError } from '../app-error';
 import type { ApiDeps } from '../deps';
@@ -15,19 +16,6 @@ const CODE_ATTEMPTS = 8;
 const HOST_RETRIES = 3;
 /** How long room creation waits for PostgreSQL's count of the bank; past it, the room is made unchecked. */
 const BANK_CHECK_MS = 1000;
-
-/** The promise's value, or undefined when it fails or takes longer than `ms`. */
-async function within<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const late = new Promise<undefined>((resolve) => {
-    timer = setTimeout(() => resolve(undefined), ms);
-  });
-  try {
-    return await Promise.race([promise.catch(() => undefined), late]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
 
 /** Room use cases. The api is the only writer of a room's lifecycle; every change is a CAS on `version`. */
 export function createRoomsService(deps: ApiDeps) {
@@ -81,7 +69,8 @@ export function createRoomsService(deps: ApiDeps) {
    * says what is wrong, as before.
    */
   async function checkBank(hostId: string, { category, difficulty, questionCount }: RoomSettings): Promise<void> {
-    const count = await within(deps.questions.candidateCount({ category, difficulty, hostId }), BANK_CHECK_MS);
+    const counted = deps.questions.candidateCount({ category, difficulty, hostId }).catch(() => undefined);
+    const count = await within(counted, BANK_CHECK_MS, undefined);
     if (count === undefined) {
       deps.log.warn('the question bank was not counted; the room is made unchecked', { host: hostId });
       return;
