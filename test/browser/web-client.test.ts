@@ -539,6 +539,65 @@ describe.skipIf(skipReason !== null)('the web client in a real browser (chromium
     expect(hostErrors).toEqual([]);
   }, 40_000);
 
+  it('keeps a player on the one answer they tapped while the server is slow to confirm it, and counts it once', async () => {
+    const author = await stack.api.registerHost('Patient');
+    // A starter category: choice questions only, so the test can tap the right one.
+    const room = await stack.api.createRoom(author.token, { category: BANK_CATEGORY, questionCount: 1, questionSeconds: 20, revealSeconds: 1 });
+    await stack.api.waitForLobby(room.code);
+    const player = await stack.api.join(room.code, 'Waiting');
+    const { page, errors } = await open(PHONE);
+    // A slow server, seen from the page: once the answer is sent, the server's messages (its ack and the
+    // views) reach the page only after ACK_HELD_MS, past the page's 5 s wait for an ack. Heartbeats pass.
+    const ACK_HELD_MS = 8000;
+    let heldUntil = 0;
+    await page.routeWebSocket(/\/socket\.io\//, (ws) => {
+      const server = ws.connectToServer();
+      const held: (string | Buffer)[] = [];
+      ws.onMessage((message) => {
+        if (heldUntil === 0 && typeof message === 'string' && message.includes('"answer:submit"')) {
+          heldUntil = Date.now() + ACK_HELD_MS;
+          setTimeout(() => {
+            for (const m of held.splice(0)) ws.send(m);
+          }, ACK_HELD_MS);
+        }
+        server.send(message);
+      });
+      server.onMessage((message) => {
+        const isMessage = typeof message === 'string' && message.startsWith('4');
+        if (isMessage && Date.now() < heldUntil) held.push(message);
+        else ws.send(message);
+      });
+    });
+    await page.goto(stack.apiUrl);
+    await page.evaluate((session) => localStorage.setItem('quizloop.player', JSON.stringify(session)), {
+      code: room.code,
+      token: player.token,
+      nickname: 'Waiting',
+    });
+    await page.reload();
+    await page.getByText('Waiting').first().waitFor();
+    await stack.api.start(room.code, room.hostToken);
+    await page.locator('#q-text').waitFor();
+    const q = await correctChoice(db, page, '#q-text');
+
+    await page.locator(`#q-choices [data-choice="${q.correct}"]`).tap();
+
+    // Past the page's wait for an ack, it still shows the one answer, sending, and offers no other.
+    await page.getByText('Still sending your answer').waitFor({ timeout: 7000 });
+    expect(await page.locator('#q-choices button:not([disabled])').count()).toBe(0);
+    expect(await page.locator('#q-choices .is-chosen').getAttribute('data-choice')).toBe(String(q.correct));
+    expect(await page.locator('body').textContent()).not.toMatch(/try again/);
+
+    // Once the server's messages come through, the answer is the one tapped, scored (the reveal, then the
+    // game's end, come together: one question, early closed).
+    await page.locator('.result-headline', { hasText: 'Correct!' }).waitFor({ state: 'attached', timeout: 15_000 });
+    await page.locator('#final-rank', { hasText: 'You finished #1' }).waitFor({ timeout: 15_000 });
+    const standings = await stack.api.allStandings(room.code);
+    expect(standings).toHaveLength(1);
+    expect(standings[0]?.score).toBeGreaterThan(0);
+    expect(errors).toEqual([]);
+  }, 60_000);
+
   it('turns motion off for a system that asks for reduced motion, and lets the player switch sound and motion, remembered', async () => {
     const { page, errors } = await open(PHONE);
     await page.emulateMedia({ reducedMotion: 'reduce' });

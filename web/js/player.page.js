@@ -26,10 +26,12 @@ let view = null;
 let you = null;
 /** Another tab or device took this player over: do not reconnect and take it back. */
 let replaced = false;
-/** Per question: the rendered index, an answer in flight, the acknowledged answer, a refusal, when it was shown. */
-let question = { index: -1, sending: null, locked: null, refusal: null, shownAt: 0 };
+/** Per question: the rendered index, an answer in flight (and whether its ack is slow), the acknowledged answer, a refusal, when it was shown. */
+let question = { index: -1, sending: null, slow: false, locked: null, refusal: null, shownAt: 0 };
 /** The server takes no reported reaction time past this (src/shared/socket-events.ts). */
 const MAX_REACTION_MS = 600_000;
+/** How long an answer waits for the server's ack before the page sends it again. */
+const ACK_WAIT_MS = 5000;
 
 function showJoin(code, message) {
   byId('join-code', HTMLInputElement).value = code ?? '';
@@ -212,7 +214,7 @@ function renderQuestion() {
   const q = view.question;
   if (!q) return;
   if (question.index !== view.questionIndex) {
-    question = { index: view.questionIndex, sending: null, locked: null, refusal: null, shownAt: performance.now(), cued: false };
+    question = { index: view.questionIndex, sending: null, slow: false, locked: null, refusal: null, shownAt: performance.now(), cued: false };
     if (view.phase === 'question') playCue('question');
     byId('q-meta').textContent = `Question ${view.questionIndex + 1} of ${view.settings.questionCount} · ${q.category}`;
     byId('q-text').textContent = q.text;
@@ -265,7 +267,7 @@ function renderQuestion() {
   status.className = 'answer-status';
   status.hidden = Boolean(revealed);
   if (revealed) status.textContent = '';
-  else if (question.sending !== null) status.textContent = 'Sending…';
+  else if (question.sending !== null) status.textContent = question.slow ? 'Still sending your answer: the server is slow to confirm it…' : 'Sending…';
   else if (mine) {
     status.textContent = 'Answer locked in';
     status.classList.add('is-locked');
@@ -323,18 +325,36 @@ function renderResult(revealed, mine) {
 /** @param {{ choice: number } | { text: string }} answer */
 function submit(answer) {
   if (!socket || !view || view.phase !== 'question' || ownAnswer() || question.sending !== null) return;
-  const index = view.questionIndex;
   question.sending = answer;
   question.refusal = null;
   renderQuestion();
   // Our own question-shown-to-tap time: the server credits it only within the network's round trip (docs/game.md, "Fair timing").
   const reactionMs = Math.min(Math.round(performance.now() - question.shownAt), MAX_REACTION_MS);
-  socket.timeout(5000).emit('answer:submit', { questionIndex: index, ...answer, reactionMs }, (err, ack) => {
-    if (question.index !== index) return;
+  send(view.questionIndex, { questionIndex: view.questionIndex, ...answer, reactionMs }, false);
+}
+
+/**
+ * Sends the tapped answer, and again each ACK_WAIT_MS without an ack while the question is open. A slow
+ * ack is a slow server, not a lost answer: the server stamps the first copy on arrival and keeps it, so the
+ * page stays locked on the one answer instead of inviting a different tap that the server would refuse.
+ */
+function send(index, payload, again) {
+  socket.timeout(ACK_WAIT_MS).emit('answer:submit', payload, (err, ack) => {
+    if (question.index !== index || question.sending === null) return;
+    if (err && view.phase === 'question' && socket.connected) {
+      question.slow = true;
+      renderQuestion();
+      send(index, payload, true);
+      return;
+    }
     question.sending = null;
+    question.slow = false;
     if (err) question.refusal = { message: 'The server did not confirm your answer; try again.', final: false };
     else if (ack.ok)
       question.locked = { questionIndex: ack.questionIndex, choice: 'choice' in ack ? ack.choice : null, text: 'text' in ack ? ack.text : undefined };
+    // A copy sent again finds the first one kept: that one is this answer.
+    else if ('error' in ack && again && ack.error.code === 'ALREADY_ANSWERED')
+      question.locked = { questionIndex: index, choice: payload.choice ?? null, text: payload.text };
     else if ('error' in ack) question.refusal = { message: ack.error.message, final: FINAL_REFUSALS.has(ack.error.code) };
     if (view.phase === 'question' || view.phase === 'reveal') renderQuestion();
   });
