@@ -1,6 +1,6 @@
 import { type Socket, io } from 'socket.io-client';
 import type { PlayerYou, RoomView } from '../shared/room';
-import type { ClientToServerEvents, Countdown, ServerToClientEvents } from '../shared/socket-events';
+import type { ClientToServerEvents, Countdown, RoomClosed, ServerToClientEvents } from '../shared/socket-events';
 
 export interface BotStats {
   answered: number;
@@ -17,7 +17,8 @@ export class Bot {
   view: RoomView | null = null;
   you: PlayerYou | null = null;
   countdown: Countdown | null = null;
-  closed = false;
+  /** Why the server closed this player's room to it, once it has. */
+  closed: RoomClosed | null = null;
   private readonly socket: Socket<ServerToClientEvents, ClientToServerEvents>;
   private answeredIndex = -1;
   private timer: NodeJS.Timeout | null = null;
@@ -43,8 +44,8 @@ export class Bot {
       this.countdown = c;
       onChange();
     });
-    this.socket.on('room:closed', () => {
-      this.closed = true;
+    this.socket.on('room:closed', (closed) => {
+      this.closed = closed;
       onChange();
     });
   }

@@ -130,8 +130,9 @@ async function main(): Promise<void> {
   const done = new Promise<void>((resolve) => {
     const check = setInterval(() => {
       const last = bots.find((b) => b.view && ['finished', 'failed', 'cancelled'].includes(b.view.phase));
-      if (last?.view) {
-        finished = last.view;
+      if (last?.view) finished = last.view;
+      // A room closed to every bot without an end to show (lost, or all of them removed) ends the run too.
+      if (last?.view || bots.every((b) => b.closed)) {
         clearInterval(check);
         resolve();
       }
@@ -177,6 +178,11 @@ async function main(): Promise<void> {
   }
   for (const b of bots) b.close();
   hostSocket?.close();
+  // Closed without an end to show: lost by the server, or every bot removed or taken over elsewhere.
+  const closed = view ? null : bots.find((b) => b.closed)?.closed;
+  if (closed && ['lost', 'kicked', 'replaced'].includes(closed.reason)) {
+    throw new Error(`room ${code} was closed to the bots (${closed.reason})${closed.message ? `: ${closed.message}` : ''}`);
+  }
 }
 
 main().catch((err) => {

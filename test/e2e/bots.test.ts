@@ -2,8 +2,10 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createDb } from '../../src/platform/db';
+import { createKeys } from '../../src/store/keys';
 import { deleteNamespace, GENEROUS_LIMITS, infra, testNamespace, waitUntil } from '../helpers/infra';
 import { testPort } from '../helpers/ports';
 import { stackSuite } from '../helpers/stack';
@@ -139,6 +141,28 @@ describe('when the room is private', () => {
     expect(run.stdout).toContain('final leaderboard');
     expect(run.code).toBe(0);
     expect((await api.allStandings(created.code)).map((s) => s.nickname)).toHaveLength(3);
+  }, 60_000);
+});
+
+describe('when the server loses the room mid-game', () => {
+  it('stop and say so, instead of waiting for an end that never comes', async () => {
+    const { api } = stack();
+    const host = await api.registerHost('Unlucky host');
+    const created = await api.createRoom(host.token, { questionCount: 2, questionSeconds: 20, revealSeconds: 1 });
+    await api.waitForLobby(created.code);
+
+    const run = await runBots([...onStack(), '--room', created.code, '--players', '2'], async (child, stdout) => {
+      const joined = () => (stdout().includes('2 bots joined') ? true : child.exitCode !== null ? false : undefined);
+      if (!(await waitUntil('the bots to join or exit', joined, 30_000))) return;
+      await api.start(created.code, created.hostToken);
+      // The room's record gone, as Redis losing its data leaves it (FLUSHALL itself is in fault-redis-flush.test.ts).
+      const redis = new Redis(infra().redisUrl);
+      await redis.del(createKeys(stack().namespace).room(created.code)).finally(() => redis.disconnect());
+    });
+
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain(`room ${created.code} was closed to the bots (lost)`);
+    expect(run.stdout).not.toContain('final leaderboard');
   }, 60_000);
 });
 
