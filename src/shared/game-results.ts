@@ -62,7 +62,11 @@ export const GameResults = z.object({
       score: z.number(),
       rank: z.number().int(),
       correctCount: z.number().int(),
-      totalAnswerMs: z.number(),
+      totalAnswerMs: z
+        .number()
+        .describe(
+          "The tie-break time, ms: per question, a correct answer's counted time, the whole question time for a wrong answer or none (a poll adds nothing).",
+        ),
       sameAddressPlayers: z
         .number()
         .int()

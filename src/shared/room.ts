@@ -157,7 +157,7 @@ export const RoomView = z.object({
 });
 export type RoomView = z.infer<typeof RoomView>;
 
-/** A page of a room's standings, every player ranked (ties: earlier cumulative answer time first). */
+/** A page of a room's standings, every player ranked (ties: the lower total time first, docs/game.md). */
 export const StandingsPage = z.object({
   total: z.number().int().describe('Players in the standings.'),
   offset: z.number().int(),

@@ -149,14 +149,16 @@ describe('a game of three questions with four players, through separate api, wor
       expect(results.answers.some((a) => !a.correct)).toBe(true);
     });
 
-    it('ranks the players by score, then by total answer time', () => {
+    it('ranks the players by score, then by total time (a correct answer its time, any other the whole question)', () => {
       const ranked = rankPlayers(results.players.map((p) => ({ ...p, totalMs: p.totalAnswerMs })));
 
       expect(results.players.map((p) => [p.playerId, p.rank])).toEqual(ranked.map((p) => [p.playerId, p.rank]));
       expect(results.players.map((p) => p.rank)).toEqual([1, 2, 3, 4]);
+      const questionMs = results.game.settings.questionSeconds * 1000;
       for (const p of results.players) {
         const mine = results.answers.filter((a) => a.playerId === p.playerId);
-        expect(p.totalAnswerMs).toBe(mine.reduce((s, a) => s + a.elapsedMs, 0));
+        const correctMs = mine.filter((a) => a.correct).reduce((s, a) => s + a.elapsedMs, 0);
+        expect(p.totalAnswerMs).toBe(correctMs + (results.questions.length - mine.filter((a) => a.correct).length) * questionMs);
         expect(p.correctCount).toBe(mine.filter((a) => a.correct).length);
       }
     });

@@ -1,6 +1,7 @@
 /**
- * Orders players by score, highest first; equal scores go to the lower cumulative answer time,
- * then to the player id, so every process ranks the same standings the same way.
+ * Orders players by score, highest first; equal scores go to the lower tie-break time (per question:
+ * a correct answer's counted time, the whole question time for a wrong answer or none; a poll adds
+ * nothing; transition.lua.ts keeps it), then to the player id, so every process ranks the same standings the same way.
  * Ranks are 1-based and unique.
  */
 export function rankPlayers<T extends { playerId: string; score: number; totalMs: number }>(rows: T[]): (T & { rank: number })[] {
@@ -9,7 +10,7 @@ export function rankPlayers<T extends { playerId: string; score: number; totalMs
     .map((r, i) => ({ ...r, rank: i + 1 }));
 }
 
-/** More than any game's cumulative answer time in ms (50 questions of 120 s are 6,000,000). */
+/** More than any game's tie-break time in ms (50 questions of 120 s are 6,000,000). */
 export const RANK_TIME_SCALE = 1e9;
 
 /**

@@ -24,11 +24,12 @@ import { type ArgCodec, arg, defineScript } from './define-script';
  *            deadline it holds as `remainingMs`. The event's `at` is now. No caller's clock is used.
  *
  * Settling, when ARGV[9] is 1, needs KEYS[3] answers of the revealed question, KEYS[4] players,
- * KEYS[5] scores, KEYS[6] streaks, KEYS[7] answer times, KEYS[8] answer key, KEYS[9] ranking. Each
- * answer's points, time and streak, recorded by answer.lua, are added to the standings (and its
- * rankKey to the ranking, src/game/scoring/ranking.ts); a player who did not answer
- * loses their streak, except on a poll, which leaves streaks alone; answers of players kicked since
- * are dropped. Done inside the compare-and-set, a question is settled exactly once.
+ * KEYS[5] scores, KEYS[6] streaks, KEYS[7] tie-break times, KEYS[8] answer key, KEYS[9] ranking. Each
+ * answer's points and streak, recorded by answer.lua, are added to the standings, and its tie-break
+ * time: its counted time when correct, the whole question time when wrong (the rankKey of both goes to
+ * the ranking, src/game/scoring/ranking.ts). A player who did not answer loses their streak and is
+ * charged the whole question time, so equal points never go to the one who answered less. A poll
+ * charges no time and leaves streaks alone. Answers of players kicked since are dropped. Done inside the compare-and-set, a question is settled exactly once.
  *
  * Returns {1, now} when applied (now: the epoch ms it was applied at, Redis TIME), -1 when the room
  * does not exist (or already exists, for -1), -2 when its version differs. Either all of record, event and message are written, or none.
@@ -59,22 +60,31 @@ local ttl = tonumber(ARGV[7])
 redis.call('SET', KEYS[1], cjson.encode(record), 'EX', ttl)
 for i = 3, #KEYS do redis.call('EXPIRE', KEYS[i], ttl) end
 if ARGV[9] == '1' then
+  local entry = redis.call('HGET', KEYS[8], tostring(record.questionIndex))
+  local poll = entry and cjson.decode(entry).k == 'poll'
+  local questionMs = record.settings.questionSeconds * 1000
   local answered = {}
   local all = redis.call('HGETALL', KEYS[3])
   for i = 1, #all, 2 do
     if redis.call('HEXISTS', KEYS[4], all[i]) == 1 then
       local a = cjson.decode(all[i + 1])
       answered[all[i]] = true
+      -- The tie-break time: a correct answer's counted time, the whole question's for any other.
+      local ms = 0
+      if not poll then ms = a.correct and a.elapsedMs or questionMs end
       redis.call('ZINCRBY', KEYS[5], a.points, all[i])
-      redis.call('HINCRBY', KEYS[7], all[i], a.elapsedMs)
-      redis.call('ZINCRBY', KEYS[9], -a.points * ${RANK_TIME_SCALE} + a.elapsedMs, all[i])
+      redis.call('HINCRBY', KEYS[7], all[i], ms)
+      redis.call('ZINCRBY', KEYS[9], -a.points * ${RANK_TIME_SCALE} + ms, all[i])
       redis.call('HSET', KEYS[6], all[i], a.streak or 0)
     end
   end
-  local entry = redis.call('HGET', KEYS[8], tostring(record.questionIndex))
-  if not (entry and cjson.decode(entry).k == 'poll') then
+  if not poll then
     for _, id in ipairs(redis.call('HKEYS', KEYS[4])) do
-      if not answered[id] then redis.call('HSET', KEYS[6], id, 0) end
+      if not answered[id] then
+        redis.call('HSET', KEYS[6], id, 0)
+        redis.call('HINCRBY', KEYS[7], id, questionMs)
+        redis.call('ZINCRBY', KEYS[9], questionMs, id)
+      end
     end
   end
   for i = 3, 9 do redis.call('EXPIRE', KEYS[i], ttl) end
