@@ -108,7 +108,7 @@ describe('when the category-owners migration runs on a bank where categories wer
   });
 
   it('rolls back to one category per name', async () => {
-    await db.migrate.down();
+    await db.migrate.down({ name: MIGRATION });
     const names = ((await db('categories').select('name')) as { name: string }[]).map((c) => c.name.toLowerCase());
 
     expect(names.length).toBe(new Set(names).size);
