@@ -233,7 +233,16 @@ describe('when a host deletes their account', () => {
       [other.userId, 'Stayer'],
     ]);
     await db('game_players').insert(
-      userIds.map((userId, i) => ({ game_id: id, player_id: `p_${i}`, nickname: names.get(userId), user_id: userId, score: 10, rank: i + 1, correct_count: 1, total_answer_ms: 100 })),
+      userIds.map((userId, i) => ({
+        game_id: id,
+        player_id: `p_${i}`,
+        nickname: names.get(userId),
+        user_id: userId,
+        score: 10,
+        rank: i + 1,
+        correct_count: 1,
+        total_answer_ms: 100,
+      })),
     );
     return id;
   }

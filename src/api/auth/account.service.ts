@@ -7,7 +7,10 @@ import type { RoomsService } from '../rooms/rooms.service';
 import { hashPassword, passwordMatches } from './credentials';
 
 /** The signed-in user's own account: change its password, delete it. */
-export function createAccountService(deps: Pick<ApiDeps, 'db' | 'users' | 'rooms' | 'leaderboards' | 'rateLimits' | 'log'>, roomsService: Pick<RoomsService, 'remove'>) {
+export function createAccountService(
+  deps: Pick<ApiDeps, 'db' | 'users' | 'rooms' | 'leaderboards' | 'rateLimits' | 'log'>,
+  roomsService: Pick<RoomsService, 'remove'>,
+) {
   const { users, rateLimits, log } = deps;
 
   /**
@@ -55,7 +58,9 @@ export function createAccountService(deps: Pick<ApiDeps, 'db' | 'users' | 'rooms
       if (!(await removeAccount(deps.db, user.id))) throw AppError.unauthorized('The account was deleted already; nothing more to do.');
       log.info('account deleted', { user: user.id });
       await endRoomsOf(user.id);
-      await deps.leaderboards.forget(user.id, Date.now()).catch((err: unknown) => log.warn('a deleted account was not taken off the leaderboards', { user: user.id, err }));
+      await deps.leaderboards
+        .forget(user.id, Date.now())
+        .catch((err: unknown) => log.warn('a deleted account was not taken off the leaderboards', { user: user.id, err }));
     },
   };
 }
