@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import jwt from 'jsonwebtoken';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isoWeekOf } from '../../src/game/iso-week';
 import { type Db, createDb } from '../../src/platform/db';
@@ -93,6 +94,23 @@ describe('when a host changes their password', () => {
   it('signs in with the new password only', async () => {
     expectProblem(await login(account.email, PASSWORD), 401, 'INVALID_CREDENTIALS');
     expect((await login(account.email, 'a brand new secret')).status).toBe(200);
+  });
+});
+
+describe('a user token signed before tokens carried a version', () => {
+  it('is taken as version 0 until the password changes, then refused', async () => {
+    const { userId } = await client.registerHost('Old timer');
+    const legacy = jwt.sign({ kind: 'user', sub: userId, name: 'Old timer', role: 'player' }, running.config.jwtSecret, {
+      algorithm: 'HS256',
+      expiresIn: '1h',
+    });
+
+    const before = await client.request('GET', '/me', { token: legacy });
+    await client.request('POST', '/me/password', { token: legacy, body: { currentPassword: PASSWORD, newPassword: 'a brand new secret' } });
+    const after = await client.request('GET', '/me', { token: legacy });
+
+    expect(before.status).toBe(200);
+    expectProblem(after, 401, 'UNAUTHORIZED', /password changed/);
   });
 });
 
