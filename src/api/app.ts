@@ -4,6 +4,8 @@ import helmet from 'helmet';
 import express, { type Express } from 'express';
 import { pinoHttp } from 'pino-http';
 import { redactToken, requireAdmin } from './auth/admin-auth.middleware';
+import { accountRoutes } from './auth/account.routes';
+import { createAccountService } from './auth/account.service';
 import { authRoutes } from './auth/auth.routes';
 import { categoriesRoutes } from './questions/categories.routes';
 import type { ApiDeps } from './deps';
@@ -68,6 +70,7 @@ export function createApp(deps: ApiDeps): Express {
   app.use('/admin/queues', requireAdmin(deps.config, '/admin/queues'), queuesBoard(deps.queues, '/admin/queues'));
 
   app.use(authRoutes(deps));
+  app.use(accountRoutes(deps, createAccountService(deps, rooms)));
   app.use(roomsRoutes(deps, rooms));
   app.use(categoriesRoutes(deps));
   app.use(questionsRoutes(deps, createQuestionsService({ ...deps, limits: deps.config.limits })));

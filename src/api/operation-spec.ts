@@ -46,9 +46,9 @@ export const COMMON_ERRORS = {
   badCode: '`BAD_REQUEST`: the path does not hold a room code.',
   noRoom: '`ROOM_NOT_FOUND`: no such room, or it has expired.',
   noToken: '`UNAUTHORIZED`: no token, or one that is malformed, expired or signed otherwise.',
-  /** For routes that write the token's account into PostgreSQL (auth.middleware.ts, `requireUser`). */
+  /** For routes that read or write the token's account in PostgreSQL (auth.middleware.ts, `requireUser`). */
   noAccount:
-    "`UNAUTHORIZED`: no token, one that is malformed, expired or signed otherwise, or one whose account no longer exists (deleted, or the server's data reset): sign in again.",
+    "`UNAUTHORIZED`: no token, one that is malformed, expired or signed otherwise, one whose account no longer exists (deleted, or the server's data reset), or one issued before the account's password changed: sign in again.",
   userOnly: '`FORBIDDEN`: a host or player token; this needs a user token.',
   badId: '`BAD_REQUEST`: the id is not a whole number from 1.',
   noGame: '`NOT_FOUND`: no saved game with this id (yet).',

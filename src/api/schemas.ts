@@ -12,18 +12,34 @@ import { Nickname } from './validation';
 
 const Email = plainText().max(254).trim().toLowerCase().pipe(z.email()).describe('An email address; case and surrounding spaces do not matter.');
 
+/** A password an account takes, at registration or a change. */
+const NewPassword = (field: string) =>
+  z
+    .string()
+    .min(8, `${field} must be at least 8 characters`)
+    .max(200)
+    .refine((p) => !isCommonPassword(p), `${field} is one of the most common passwords; choose one that is not`)
+    .describe('8–200 characters, any you like (spaces and every script welcome), not one of the ~49,000 most common passwords (NIST SP 800-63B).');
+
+/** A password as typed to prove it is the account's own; only its length is checked. */
+const GivenPassword = z.string().min(1).max(200);
+
 export const Register = z.object({
   email: Email,
-  password: z
-    .string()
-    .min(8, 'password must be at least 8 characters')
-    .max(200)
-    .refine((p) => !isCommonPassword(p), 'password is one of the most common passwords; choose one that is not')
-    .describe('8–200 characters, any you like (spaces and every script welcome), not one of the ~49,000 most common passwords (NIST SP 800-63B).'),
+  password: NewPassword('password'),
   displayName: plainText().trim().min(1).max(40),
 });
 
-export const Login = z.object({ email: Email, password: z.string().min(1).max(200) });
+export const Login = z.object({ email: Email, password: GivenPassword });
+
+/** POST /me/password. */
+export const ChangePassword = z.object({
+  currentPassword: GivenPassword.describe("The account's password now."),
+  newPassword: NewPassword('newPassword'),
+});
+
+/** DELETE /me: the password, so that a token left in a browser cannot delete the account alone. */
+export const DeleteAccount = z.object({ password: GivenPassword.describe("The account's password.") });
 
 const Passphrase = plainText().min(4).max(100);
 
@@ -67,6 +83,10 @@ export const PublicUser = z.object({
   displayName: z.string(),
   role: z.enum(['player', 'admin']),
 });
+
+/** GET /me: the account, never its password hash. */
+export const Account = PublicUser.extend({ createdAt: z.string().describe('When the account was created (ISO 8601).') });
+export type Account = z.infer<typeof Account>;
 
 /** What register and login answer: a user token, good for 7 days, and the account. */
 export const AuthAnswer = z.object({ token: z.string(), user: PublicUser });

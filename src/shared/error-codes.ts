@@ -9,6 +9,8 @@ export const ErrorCode = {
   Conflict: 'CONFLICT',
   EmailTaken: 'EMAIL_TAKEN',
   InvalidCredentials: 'INVALID_CREDENTIALS',
+  /** A change to the account (new password, deletion) sent a password that is not the account's (REST 403). */
+  WrongPassword: 'WRONG_PASSWORD',
   RoomNotFound: 'ROOM_NOT_FOUND',
   RoomNotJoinable: 'ROOM_NOT_JOINABLE',
   /** The host or an admin deleted the room (REST 410). */

@@ -4,9 +4,13 @@ import { z } from 'zod';
 
 const ALGORITHM = 'HS256';
 
-/** What a token may stand for; a host or player token is good for one room only. */
+/**
+ * What a token may stand for; a host or player token is good for one room only. A user token carries its
+ * account's token version (`ver`, 0 in tokens older than it): a password change moves the account on, and
+ * the api refuses tokens of an older version (auth.middleware.ts).
+ */
 export const TokenClaims = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('user'), sub: z.string(), name: z.string(), role: z.enum(['player', 'admin']) }),
+  z.object({ kind: z.literal('user'), sub: z.string(), name: z.string(), role: z.enum(['player', 'admin']), ver: z.number().int().nonnegative().default(0) }),
   z.object({ kind: z.literal('host'), sub: z.string(), name: z.string(), room: z.string() }),
   z.object({ kind: z.literal('player'), sub: z.string(), name: z.string(), room: z.string() }),
 ]);

@@ -21,6 +21,7 @@ export interface BoardEntry {
 
 /** Weekly boards stay readable for this long after their week ends. */
 export const WEEKLY_RETENTION_MS = 4 * 7 * 86_400_000;
+const WEEK_MS = 7 * 86_400_000;
 /** How much longer than a room the counted marker of its game lives; see `recordGame`. */
 const MARKER_MARGIN_SECONDS = 7 * 86_400;
 
@@ -128,6 +129,18 @@ export function createLeaderboardStore({ redis, keys, roomTtlSeconds }: { redis:
       if (position === null) return null;
       // A game counted between the two reads may shift the window by a place or two; each entry is still true.
       return window(ref, Math.max(0, position - radius), position + radius);
+    },
+
+    /**
+     * Takes a deleted account off the global board and every weekly board still kept (its week and the
+     * four before, as `WEEKLY_RETENTION_MS` keeps them), in one MULTI: every board shares `{lb}`.
+     */
+    async forget(userId: string, now: number): Promise<void> {
+      const boards = [keys.leaderboardGlobal];
+      for (let at = now; at >= now - WEEKLY_RETENTION_MS - WEEK_MS; at -= WEEK_MS) boards.push(keys.leaderboardWeekly(isoWeekOf(at).id));
+      const multi = redis.multi();
+      for (const board of boards) multi.zrem(board, userId).hdel(keys.leaderboardGames(board), userId);
+      await transaction(multi);
     },
 
     /** How many users each board holds; the weekly one for the given week. */

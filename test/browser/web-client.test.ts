@@ -456,6 +456,35 @@ describe.skipIf(skipReason !== null)('the web client in a real browser (chromium
     await bob.context().setOffline(false);
   }, 180_000);
 
+  it('lets a host see their account, change its password and delete it, confirming first', async () => {
+    const email = `web-leaver-${randomBytes(5).toString('hex')}@quizloop.test`;
+    const { page, errors } = await open(DESKTOP);
+    await signUp(page, 'Leaver', email);
+    await page.getByRole('button', { name: 'Account' }).click();
+    await page.locator('#account-email', { hasText: email }).waitFor();
+
+    await page.locator('#password-current').fill('not my password');
+    await page.locator('#password-new').fill('a brand new secret');
+    await page.getByRole('button', { name: 'Change password' }).click();
+    await page.getByRole('alert').getByText("That is not this account's password").waitFor();
+    await page.locator('#password-current').fill('correct horse battery');
+    await page.locator('#password-new').fill('a brand new secret');
+    await page.getByRole('button', { name: 'Change password' }).click();
+    await page.getByText('Password changed.').waitFor();
+
+    await page.locator('#delete-password').fill('a brand new secret');
+    page.once('dialog', (dialog) => void dialog.dismiss());
+    await page.getByRole('button', { name: 'Delete my account' }).click();
+    expect(await page.locator('#delete-password').inputValue()).toBe('a brand new secret');
+    page.once('dialog', (dialog) => void dialog.accept());
+    await page.getByRole('button', { name: 'Delete my account' }).click();
+    await page.getByText('Your account was deleted.').waitFor();
+    await page.locator('[data-screen="auth"]').waitFor();
+
+    expect(await db('users').where({ email }).first()).toBeUndefined();
+    expect(errors).toEqual([]);
+  }, 60_000);
+
   it('sends a player whose stored token is refused back to the join form, saying why', async () => {
     const { page, errors } = await open(PHONE);
     await page.goto(stack.apiUrl);

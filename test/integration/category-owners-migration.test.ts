@@ -1,9 +1,6 @@
-import { randomBytes } from 'node:crypto';
-import { createRequire } from 'node:module';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type * as DbModule from '../../src/platform/db';
-import { infra } from '../helpers/infra';
+import { migrationDatabase } from '../helpers/migration-db';
 
 const MIGRATION = '20261207000100_category_owners.js';
 
@@ -15,12 +12,7 @@ interface CategoryRow {
 }
 
 describe('when the category-owners migration runs on a bank where categories were shared by name', () => {
-  // The compiled migrations, as `release:` runs them, on a database of this file's own.
-  const { createDb } = createRequire(path.join(infra().repoRoot, 'package.json'))(path.join(infra().repoRoot, 'dist/src/platform/db.js')) as typeof DbModule;
-  const database = `qlt_category_owners_${randomBytes(3).toString('hex')}`;
-  const server = createDb(infra().databaseUrl);
-  const url = new URL(infra().databaseUrl);
-  url.pathname = `/${database}`;
+  const scratch = migrationDatabase('category_owners');
   let db: DbModule.Db;
   const ids: Record<'ann' | 'bob' | 'admin', string> = { ann: '', bob: '', admin: '' };
   const questionIds: Record<string, number> = {};
@@ -30,13 +22,7 @@ describe('when the category-owners migration runs on a bank where categories wer
   const categoryOf = async (questionId: number) => (await db('questions').where({ id: questionId }).first('category_id')).category_id as number | null;
 
   beforeAll(async () => {
-    await server.raw(`create database ${database}`);
-    db = createDb(url.toString());
-    for (;;) {
-      const [, pending] = (await db.migrate.list()) as [unknown[], { file: string }[]];
-      if (!pending[0] || pending[0].file === MIGRATION) break;
-      await db.migrate.up();
-    }
+    db = await scratch.before(MIGRATION);
     for (const [who, role] of [
       ['ann', 'player'],
       ['bob', 'player'],
@@ -75,9 +61,7 @@ describe('when the category-owners migration runs on a bank where categories wer
   });
 
   afterAll(async () => {
-    await db?.destroy();
-    await server.raw(`drop database if exists ${database} with (force)`);
-    await server.destroy();
+    await scratch.close();
   });
 
   it("makes a user's category theirs, and the starter bank's and an admin's shared", async () => {
@@ -108,7 +92,7 @@ describe('when the category-owners migration runs on a bank where categories wer
   });
 
   it('rolls back to one category per name', async () => {
-    await db.migrate.down();
+    await db.migrate.down({ name: MIGRATION });
     const names = ((await db('categories').select('name')) as { name: string }[]).map((c) => c.name.toLowerCase());
 
     expect(names.length).toBe(new Set(names).size);

@@ -256,6 +256,27 @@ describe('the api, against its document', () => {
     expectDocumented('GET /games/{id}/results.csv', await client.request('GET', `/games/${randomUUID()}/results.csv`));
   });
 
+  it('answers the account routes as documented, errors included', async () => {
+    const { token } = await client.registerHost('Docs');
+    const { token: leaving } = await client.registerHost('Docs');
+    const change = (currentPassword: string, newPassword: string) =>
+      client.request<{ token: string }>('POST', '/me/password', { token, body: { currentPassword, newPassword } });
+
+    expectDocumented('GET /me', await client.request('GET', '/me', { token }));
+    expectDocumented('GET /me', await client.request('GET', '/me'));
+    expectDocumented('POST /me/password', await change('not the password', 'another good secret'));
+    expectDocumented('POST /me/password', await change('correct horse battery', 'short'));
+    const changed = await change('correct horse battery', 'another good secret');
+    expectDocumented('POST /me/password', changed);
+    expectDocumented('GET /me', await client.request('GET', '/me', { token }));
+    expectDocumented('DELETE /me', await client.request('DELETE', '/me', { token: changed.body.token, body: { password: 'not the password' } }));
+    expectDocumented('DELETE /me', await client.request('DELETE', '/me', { token: leaving, body: {} }));
+    const deleted = await client.request('DELETE', '/me', { token: leaving, body: { password: 'correct horse battery' } });
+    expect(deleted.status).toBe(204);
+    expectDocumented('DELETE /me', deleted);
+    expectDocumented('DELETE /me', await client.request('DELETE', '/me', { token: leaving, body: { password: 'correct horse battery' } }));
+  });
+
   it('answers refused bodies and a deleted room as documented', async () => {
     const { token } = await client.registerHost('Docs');
     const created = await client.request<{ code: string; hostToken: string }>('POST', '/rooms', { token, body: { questionCount: 3 } });

@@ -214,6 +214,29 @@ describe('persist-results', () => {
   });
 });
 
+describe('persist-results, when a signed-in player deleted their account before the game was saved', () => {
+  it('saves them without it and puts no points of theirs on the leaderboards, counting the others', async () => {
+    const stays = await h.api.registerHost('Stays');
+    const leaves = await h.api.registerHost('Leaves');
+    const room = await lobbyRoom();
+    const joinAs = async (token: string, nickname: string) =>
+      (await h.api.request<{ playerId: string }>('POST', `/rooms/${room.code}/players`, { token, body: { nickname } })).body.playerId;
+    const players = [await joinAs(stays.token, 'Stays'), await joinAs(leaves.token, 'Leaves')];
+    await h.api.start(room.code, room.hostToken);
+    const [question] = await h.deps.rooms.getQuestions(room.code);
+    for (const playerId of players) await h.answers.submit(room.code, playerId, 0, { choice: question?.correct[0] ?? 0 });
+    for (let i = 0; i < 2; i++) await h.deps.webhook('advance', room.code, { version: await versionOf(room.code) });
+    expect((await h.api.request('DELETE', '/me', { token: leaves.token, body: { password: 'correct horse battery' } })).status).toBe(204);
+
+    const outcome = await h.run('persist-results', persistResultsProcessor, { roomCode: room.code, gameId: room.gameId });
+
+    expect(outcome).toMatchObject({ state: 'completed', result: { result: 'saved', leaderboards: 'counted', players: 2 } });
+    const board = await h.api.request<Leaderboard>('GET', '/leaderboards/global?limit=100');
+    expect(board.body.entries.find((e) => e.userId === stays.userId)?.score).toBeGreaterThan(0);
+    expect(board.body.entries.find((e) => e.userId === leaves.userId)).toBeUndefined();
+  });
+});
+
 describe('advance (countdown ticks are timers of the worker: test/integration/ticks.test.ts)', () => {
   it('an advance moves the room on once; a second one for the same version changes nothing', async () => {
     const room = await lobbyRoom();

@@ -2,6 +2,7 @@
 /** @import { RoomView } from '../../src/client' */
 import { createCountdown } from './countdown.js';
 import { byId, h, loadStored, showError, showFormErrors, showNotice, showScreen, store } from './dom.js';
+import { initAccountPanel } from './host-account.js';
 import { initAuthForms, loadCategories, readCreateForm } from './host-forms.js';
 import { renderFinished, renderLobby, renderPlayerList, renderQuestion, renderReveal, renderTimingReport } from './host-screens.js';
 import { showHistory, showLeaderboards, showResults } from './host-reports.js';
@@ -385,6 +386,21 @@ async function deleteFailedRoom() {
 }
 
 initQuestionEditor(showCreate, signInAgain);
+const accountPanel = initAccountPanel({
+  token: () => account?.token,
+  passwordChanged: (token) => {
+    account = { ...account, token };
+    store(ACCOUNT_KEY, account);
+  },
+  deleted: () => {
+    signOut();
+    showAuth(null);
+    showNotice('Your account was deleted.');
+  },
+  signInAgain,
+});
+byId('open-account').addEventListener('click', () => (account ? accountPanel.show() : showAuth(null)));
+byId('account-done').addEventListener('click', showCreate);
 byId('open-results').addEventListener('click', () => {
   const gameId = view?.gameId;
   if (!gameId) return;

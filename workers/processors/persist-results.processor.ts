@@ -24,8 +24,11 @@ export function persistResultsProcessor({ rooms, views, games, questions, leader
     const written = await games.saveResults(snapshot);
     const scores = new Map(snapshot.standings.map((s) => [s.playerId, s.score]));
     const questionIds = snapshot.questions.map((q) => q.id);
+    // As saved: an account deleted since its player joined (DELETE /me) neither counts nor earns points on the boards.
+    const accounts = await games.playerAccounts(gameId);
+    const players = snapshot.players.map((p) => ({ ...p, userId: accounts.get(p.id) ?? null }));
     const excluded = boardExclusion(
-      { hostId: snapshot.room.hostId, players: snapshot.players, questionIds },
+      { hostId: snapshot.room.hostId, players, questionIds },
       await questions.othersPublicAmong(questionIds, snapshot.room.hostId),
       leaderboardMinPlayers,
     );
@@ -36,7 +39,7 @@ export function persistResultsProcessor({ rooms, views, games, questions, leader
     const boards = await leaderboards.recordGame({
       gameId,
       finishedAt: snapshot.room.finishedAt ?? Date.now(),
-      players: snapshot.players.map((p) => ({ userId: p.userId, score: scores.get(p.id) ?? 0 })),
+      players: players.map((p) => ({ userId: p.userId, score: scores.get(p.id) ?? 0 })),
     });
     await results.saved(gameId);
     return { result: written ? 'saved' : 'already-saved', leaderboards: boards, players: snapshot.players.length };

@@ -1,6 +1,6 @@
 import type { Request } from 'express';
 import { type TokenClaims, verifyToken } from '../../shared/tokens';
-import type { UsersRepo } from '../../store/repos/users.repo';
+import type { UserRow, UsersRepo } from '../../store/repos/users.repo';
 import { AppError } from '../app-error';
 
 /** The claims of the request's bearer token; null when there is no Authorization header. */
@@ -26,14 +26,35 @@ export function requireClaims<K extends TokenClaims['kind']>(req: Request, secre
 export type UserClaims = Extract<TokenClaims, { kind: 'user' }>;
 
 /**
- * The claims of a user token whose account exists, for routes that write the account into the question
- * bank: else the write fails on a foreign key. 401, as for an expired token: the client signs in again.
- * Rooms never ask (they run on Redis alone; a game of a deleted account is saved without it).
+ * The account a verified token stands for, or the 401 the routes and room creation answer when it no longer
+ * does. `tokenVersion`: a user token's `ver`; null for a host token, which carries none (only the account's existence counts).
  */
-export async function requireUser(req: Request, secret: string, users: Pick<UsersRepo, 'exists'>): Promise<UserClaims> {
-  const claims = requireClaims(req, secret, ['user']);
-  if (!(await users.exists(claims.sub))) {
-    throw AppError.unauthorized('The account of this token no longer exists on this server (deleted, or its data was reset); sign in again.');
+export function accountOf<U extends Pick<UserRow, 'token_version'>>(user: U | null, tokenVersion: number | null): U {
+  if (!user) throw AppError.unauthorized('The account of this token no longer exists on this server (deleted, or its data was reset); sign in again.');
+  if (tokenVersion !== null && user.token_version !== tokenVersion) {
+    throw AppError.unauthorized("This token was issued before the account's password changed; sign in again.");
   }
+  return user;
+}
+
+/**
+ * A user token and its account, as PostgreSQL has it now: 401, as for an expired token, when the account
+ * is gone or its password changed after the token was issued (`ver`). Every route that reads or writes
+ * the account's data in PostgreSQL asks; rooms run on Redis alone and ask only at creation (rooms.service.ts).
+ */
+export async function requireAccount(req: Request, secret: string, users: Pick<UsersRepo, 'byId'>): Promise<{ claims: UserClaims; user: UserRow }> {
+  const claims = requireClaims(req, secret, ['user']);
+  return { claims, user: accountOf(await users.byId(claims.sub), claims.ver) };
+}
+
+export async function requireUser(req: Request, secret: string, users: Pick<UsersRepo, 'byId'>): Promise<UserClaims> {
+  return (await requireAccount(req, secret, users)).claims;
+}
+
+/** `optionalClaims`, with a user token's account checked as `requireAccount` does; host and player tokens are the room's. */
+export async function optionalAccountClaims(req: Request, secret: string, users: Pick<UsersRepo, 'byId'>): Promise<TokenClaims | null> {
+  const claims = optionalClaims(req, secret);
+  if (claims?.kind !== 'user') return claims;
+  accountOf(await users.byId(claims.sub), claims.ver);
   return claims;
 }

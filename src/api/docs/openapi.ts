@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import { ROOM_CODE_ALPHABET, ROOM_CODE_LENGTH, ROOM_CODE_PATTERN } from '../../game/room-code';
 import { SIGNATURE_HEADER, SIGNATURE_TOLERANCE_MS, TIMESTAMP_HEADER } from '../../shared/webhooks';
+import { accountOperations } from '../auth/account.openapi';
 import { authOperations } from '../auth/auth.openapi';
 import { historyOperations } from '../history/history.openapi';
 import { internalOperations } from '../internal/internal.openapi';
@@ -57,6 +58,7 @@ export interface OpenApiDocument {
 export const OPERATIONS: readonly OperationSpec[] = [
   ...opsOperations,
   ...authOperations,
+  ...accountOperations,
   ...categoriesOperations,
   ...questionsOperations,
   ...roomsOperations,

@@ -1,7 +1,7 @@
 import { Router, type Request } from 'express';
 import { ErrorCode } from '../../shared/error-codes';
 import { AppError } from '../app-error';
-import { optionalClaims } from '../auth/auth.middleware';
+import { optionalAccountClaims } from '../auth/auth.middleware';
 import type { ApiDeps } from '../deps';
 import type { GameResultsRead } from '../../shared/game-results';
 import { GameVisibility, type GameVisibilitySet } from '../schemas';
@@ -16,12 +16,12 @@ const NO_RESULTS = 'No results for this game; it may still be running or being s
  * Results are the game's host's, its players' and admins' (docs/api.md, "Results, history and export"), unless the host made them
  * public: the room setting `resultsPublic`, or PUT /games/{id}/visibility afterwards.
  */
-export function gamesRoutes({ games, questions, config }: ApiDeps): Router {
+export function gamesRoutes({ games, questions, config, users }: ApiDeps): Router {
   const router = Router();
 
   /** The results, for a caller allowed to read them; every view of a game's results goes through here. */
   async function readableResults(req: Request) {
-    const claims = optionalClaims(req, config.jwtSecret);
+    const claims = await optionalAccountClaims(req, config.jwtSecret, users);
     const results = await games.results(String(req.params.id), config.timing);
     if (!results) throw new AppError(ErrorCode.NotFound, 404, NO_RESULTS);
     if (!mayReadResults(claims, partiesOf(results))) {
@@ -48,7 +48,7 @@ export function gamesRoutes({ games, questions, config }: ApiDeps): Router {
   });
 
   router.put('/games/:id/visibility', async (req, res) => {
-    const claims = optionalClaims(req, config.jwtSecret);
+    const claims = await optionalAccountClaims(req, config.jwtSecret, users);
     if (!claims) throw AppError.unauthorized();
     const { resultsPublic } = parse(GameVisibility, req.body);
     const owner = await games.owner(String(req.params.id));

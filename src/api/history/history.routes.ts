@@ -2,7 +2,7 @@ import { Router } from 'express';
 import { z } from 'zod';
 import type { HistoryCursor } from '../../store/repos/history.repo';
 import { AppError } from '../app-error';
-import { requireClaims } from '../auth/auth.middleware';
+import { requireUser } from '../auth/auth.middleware';
 import type { ApiDeps } from '../deps';
 import { type MyGames, MyGamesQuery } from './history.schemas';
 import { parse } from '../validation';
@@ -41,11 +41,11 @@ function decodeCursor(raw: string): HistoryCursor {
   return { finishedAt, gameId };
 }
 
-export function historyRoutes({ config, history }: ApiDeps): Router {
+export function historyRoutes({ config, history, users }: ApiDeps): Router {
   const router = Router();
 
   router.get('/me/games', async (req, res) => {
-    const user = requireClaims(req, config.jwtSecret, ['user']);
+    const user = await requireUser(req, config.jwtSecret, users);
     const { limit, cursor } = parse(MyGamesQuery, req.query);
     const page = await history.gamesOf(user.sub, limit, cursor === undefined ? null : decodeCursor(cursor));
     res.json({ games: page.games, nextCursor: page.next && encodeCursor(page.next) } satisfies MyGames);

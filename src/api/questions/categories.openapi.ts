@@ -26,7 +26,7 @@ export const categoriesOperations: OperationSpec[] = [
     answer: { status: 200, schema: { Categories }, description: 'A page of the categories you may pick, by name.' },
     errors: {
       400: '`BAD_REQUEST`: `limit` or `offset` out of bounds.',
-      401: '`UNAUTHORIZED`: an `Authorization` header with a bad token (send none for public counts).',
+      401: '`UNAUTHORIZED`: an `Authorization` header with a bad token, or a user token whose account is gone or whose password changed since (send none for public counts).',
     },
   },
   {
@@ -60,7 +60,7 @@ export const categoriesOperations: OperationSpec[] = [
     answer: { status: 200, schema: { Category }, description: 'The renamed category.' },
     errors: {
       400: `${COMMON_ERRORS.badBody} Or ${COMMON_ERRORS.badId}`,
-      401: COMMON_ERRORS.noToken,
+      401: COMMON_ERRORS.noAccount,
       403: CATEGORY_OWNER,
       404: NO_CATEGORY,
       409: '`CATEGORY_EXISTS`: another category of the same owner (or a shared one) has this name.',
@@ -77,7 +77,7 @@ export const categoriesOperations: OperationSpec[] = [
     answer: { status: 204, description: 'Deleted.' },
     errors: {
       400: COMMON_ERRORS.badId,
-      401: COMMON_ERRORS.noToken,
+      401: COMMON_ERRORS.noAccount,
       403: CATEGORY_OWNER,
       404: NO_CATEGORY,
       409: '`CATEGORY_IN_USE`: questions are still in it.',

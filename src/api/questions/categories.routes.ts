@@ -2,7 +2,7 @@ import { type Request, Router } from 'express';
 import { ErrorCode } from '../../shared/error-codes';
 import type { CategoryRow } from '../../store/repos/categories.repo';
 import { AppError } from '../app-error';
-import { optionalClaims, requireClaims, requireUser } from '../auth/auth.middleware';
+import { optionalAccountClaims, requireUser } from '../auth/auth.middleware';
 import type { ApiDeps } from '../deps';
 import { CategoriesQuery, type Category, CategoryInput } from './questions.schemas';
 import type { Categories } from '../schemas';
@@ -41,7 +41,7 @@ export function categoriesRoutes({ categories, config, users }: ApiDeps): Router
   const secret = config.jwtSecret;
 
   async function editable(req: Request): Promise<CategoryRow> {
-    const viewer = viewerOf(requireClaims(req, secret, ['user']));
+    const viewer = viewerOf(await requireUser(req, secret, users));
     const id = categoryIdParam(req.params.categoryId);
     const row = await categories.byId(id);
     if (!row) throw new AppError(ErrorCode.NotFound, 404, `No category ${id}.`);
@@ -53,7 +53,7 @@ export function categoriesRoutes({ categories, config, users }: ApiDeps): Router
 
   router.get('/categories', async (req, res) => {
     // With a user token the counts include the caller's private questions, which their rooms may ask too.
-    const claims = optionalClaims(req, secret);
+    const claims = await optionalAccountClaims(req, secret, users);
     const page = parse(CategoriesQuery, req.query);
     const { rows, total } = await categories.withCounts(claims?.kind === 'user' ? claims.sub : null, page);
     res.json({ categories: rows, total, ...page } satisfies Categories);

@@ -1,7 +1,7 @@
 import { COMMON_ERRORS, type OperationSpec } from '../operation-spec';
 import { BankQuestion, ImportQuery, ImportReport, OpenTdbImport, QuestionInput, QuestionPage, QuestionQuery } from './questions.schemas';
 
-const { noAccount, noToken, userOnly, badId } = COMMON_ERRORS;
+const { noAccount, userOnly, badId } = COMMON_ERRORS;
 const NOT_YOURS = "`FORBIDDEN`: a host or player token, or the question is another author's (only they or an admin may change it).";
 const NO_QUESTION = "`NOT_FOUND`: no such question, it was deleted, or it is another author's private question.";
 const BAD_QUESTION = '`BAD_REQUEST`: the body breaks the schema or the rules of its type; `errors` names each problem. Or the id is not a whole number from 1.';
@@ -18,7 +18,7 @@ export const questionsOperations: OperationSpec[] = [
     description: 'Public questions and your own (an admin sees all), by id. Answers (`correct`, `accepted`) only on questions you may edit.',
     query: QuestionQuery,
     answer: { status: 200, schema: { QuestionPage }, description: 'One page, and how many match in all.' },
-    errors: { 400: '`BAD_REQUEST`: a query parameter breaks its schema.', 401: noToken, 403: userOnly },
+    errors: { 400: '`BAD_REQUEST`: a query parameter breaks its schema.', 401: noAccount, 403: userOnly },
   },
   {
     method: 'post',
@@ -66,7 +66,7 @@ export const questionsOperations: OperationSpec[] = [
     auth: 'user',
     summary: 'One question of the bank',
     answer: { status: 200, schema: { BankQuestion }, description: 'The question; its answers if you may edit it.' },
-    errors: { 400: badId, 401: noToken, 403: userOnly, 404: NO_QUESTION },
+    errors: { 400: badId, 401: noAccount, 403: userOnly, 404: NO_QUESTION },
   },
   {
     method: 'put',
@@ -91,6 +91,6 @@ export const questionsOperations: OperationSpec[] = [
       'For its author or an admin. Rooms stop asking it and the bank stops listing it; finished games keep their ' +
       'copy of it and their answers, and `game_answers.question_id` still names its (soft-deleted) row.',
     answer: { status: 204, description: 'Deleted.' },
-    errors: { 400: badId, 401: noToken, 403: NOT_YOURS, 404: NO_QUESTION },
+    errors: { 400: badId, 401: noAccount, 403: NOT_YOURS, 404: NO_QUESTION },
   },
 ];

@@ -1,7 +1,7 @@
 import express, { Router } from 'express';
 import { ErrorCode } from '../../shared/error-codes';
 import { AppError } from '../app-error';
-import { requireClaims, requireUser } from '../auth/auth.middleware';
+import { requireUser } from '../auth/auth.middleware';
 import type { ApiDeps } from '../deps';
 import { fromCsv, fromOpenTdb, type ImportRow } from './question-import';
 import { ImportQuery, type ImportReport, OpenTdbImport, QuestionInput, type QuestionPage, QuestionQuery } from './questions.schemas';
@@ -20,12 +20,11 @@ function questionIdParam(raw: unknown): number {
 /** The question bank: every route needs a user token; authors change their own questions, admins all. */
 export function questionsRoutes(deps: ApiDeps, service: QuestionsService): Router {
   const router = Router();
-  const viewer = (req: express.Request) => viewerOf(requireClaims(req, deps.config.jwtSecret, ['user']));
-  // Writes name the user as author (and maybe as a new category's creator): the account must exist.
-  const author = async (req: express.Request) => viewerOf(await requireUser(req, deps.config.jwtSecret, deps.users));
+  // The account must exist, and the token be of its current password: writes name the user as author.
+  const viewer = async (req: express.Request) => viewerOf(await requireUser(req, deps.config.jwtSecret, deps.users));
 
   router.get('/questions', async (req, res) => {
-    const who = viewer(req);
+    const who = await viewer(req);
     const query = parse(QuestionQuery, req.query);
     const { items, total } = await service.list(who, {
       category: query.category,
@@ -40,13 +39,13 @@ export function questionsRoutes(deps: ApiDeps, service: QuestionsService): Route
   });
 
   router.post('/questions', async (req, res) => {
-    const who = await author(req);
+    const who = await viewer(req);
     const question = await service.create(who, parse(QuestionInput, req.body));
     res.status(201).location(`/questions/${question.id}`).json(question);
   });
 
   router.post('/questions/import', express.text({ type: 'text/csv', limit: IMPORT_BODY_LIMIT }), async (req, res) => {
-    const who = await author(req);
+    const who = await viewer(req);
     const query = parse(ImportQuery, req.query);
     await deps.rateLimits.consume('importsPerUser', who.id);
     let rows: ImportRow[];
@@ -69,17 +68,17 @@ export function questionsRoutes(deps: ApiDeps, service: QuestionsService): Route
   });
 
   router.get('/questions/:questionId', async (req, res) => {
-    res.json(await service.get(viewer(req), questionIdParam(req.params.questionId)));
+    res.json(await service.get(await viewer(req), questionIdParam(req.params.questionId)));
   });
 
   router.put('/questions/:questionId', async (req, res) => {
-    const who = await author(req);
+    const who = await viewer(req);
     const id = questionIdParam(req.params.questionId);
     res.json(await service.update(who, id, parse(QuestionInput, req.body)));
   });
 
   router.delete('/questions/:questionId', async (req, res) => {
-    await service.remove(viewer(req), questionIdParam(req.params.questionId));
+    await service.remove(await viewer(req), questionIdParam(req.params.questionId));
     res.status(204).end();
   });
 

@@ -51,7 +51,7 @@ export const roomsOperations: OperationSpec[] = [
     answer: { status: 201, schema: { CreatedRoom }, description: 'The room, its code and a host token.' },
     errors: {
       400: badBody,
-      401: noToken,
+      401: `${COMMON_ERRORS.noAccount} The account is read in the same look at PostgreSQL as the bank: while PostgreSQL does not answer, it is not checked.`,
       403: COMMON_ERRORS.userOnly,
       409: `${NOT_ENOUGH_QUESTIONS}; or \`TOO_MANY_ROOMS\`: the host has HOST_MAX_OPEN_ROOMS rooms that have not ended; the detail names their codes.`,
       429: '`RATE_LIMITED`: too many rooms created by this user (RATE_LIMIT_ROOMS_USER); see `Retry-After`.',
@@ -205,7 +205,7 @@ export const roomsOperations: OperationSpec[] = [
     answer: { status: 201, schema: { PlayedAgain }, description: 'The new room, its code and host token, and how many players moved.' },
     errors: {
       400: badCode,
-      401: noToken,
+      401: `${noToken} Or the host's account no longer exists (read with the bank, when PostgreSQL answers).`,
       403: HOST_ONLY,
       404: noRoom,
       409:

@@ -15,7 +15,7 @@ export function roomsRoutes(deps: ApiDeps, service: RoomsService): Router {
     const user = requireClaims(req, secret, ['user']);
     const { passphrase, ...settings } = parse(CreateRoom, req.body);
     await deps.rateLimits.consume('roomsPerUser', user.sub);
-    const { room, hostToken } = await service.create({ id: user.sub, name: user.name }, settings, passphrase);
+    const { room, hostToken } = await service.create({ id: user.sub, name: user.name, ver: user.ver }, settings, passphrase);
     res
       .status(201)
       .location(`/rooms/${room.code}`)

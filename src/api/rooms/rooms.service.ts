@@ -9,6 +9,7 @@ import type { RoomState } from '../../game/room-state';
 import { within } from '../../platform/within';
 import { signToken } from '../../shared/tokens';
 import { AppError } from '../app-error';
+import { accountOf } from '../auth/auth.middleware';
 import type { ApiDeps } from '../deps';
 import { hashPassphrase, passphraseMatches } from './passphrase';
 
@@ -16,6 +17,19 @@ const CODE_ATTEMPTS = 8;
 const HOST_RETRIES = 3;
 /** How long room creation waits for PostgreSQL's count of the bank; past it, the room is made unchecked. */
 const BANK_CHECK_MS = 1000;
+
+/** Who makes a room: the account, and `ver` when a user token asks (a host token, playing again, carries none). */
+export interface RoomHost {
+  id: string;
+  name: string;
+  ver?: number;
+}
+
+const REMOVED_BY = {
+  host: 'The host deleted this room.',
+  admin: 'An admin deleted this room.',
+  account: 'The host deleted their account, and with it this room.',
+} as const;
 
 /** Room use cases. The api is the only writer of a room's lifecycle; every change is a CAS on `version`. */
 export function createRoomsService(deps: ApiDeps) {
@@ -64,17 +78,20 @@ export function createRoomsService(deps: ApiDeps) {
   }
 
   /**
-   * Refuses, 409, a room the bank cannot fill for this host, rather than let it fail in building. Rooms
-   * run on Redis alone: when PostgreSQL does not answer at once, the room is made and its preparation
-   * says what is wrong, as before.
+   * Refuses, 409, a room the bank cannot fill for this host, rather than let it fail in building; and, 401,
+   * a host whose account is gone or whose user token a password change revoked (`accountOf`): the same read
+   * of PostgreSQL. Rooms run on Redis alone: when PostgreSQL does not answer at once, the room is made and
+   * its preparation says what is wrong, as before.
    */
-  async function checkBank(hostId: string, { category, difficulty, questionCount }: RoomSettings): Promise<void> {
-    const counted = deps.questions.candidateCount({ category, difficulty, hostId }).catch(() => undefined);
-    const count = await within(counted, BANK_CHECK_MS, undefined);
-    if (count === undefined) {
-      deps.log.warn('the question bank was not counted; the room is made unchecked', { host: hostId });
+  async function checkBank(host: RoomHost, { category, difficulty, questionCount }: RoomSettings): Promise<void> {
+    const asked = Promise.all([deps.questions.candidateCount({ category, difficulty, hostId: host.id }), deps.users.byId(host.id)]).catch(() => undefined);
+    const answer = await within(asked, BANK_CHECK_MS, undefined);
+    if (answer === undefined) {
+      deps.log.warn('the question bank was not counted; the room is made unchecked', { host: host.id });
       return;
     }
+    const [count, account] = answer;
+    accountOf(account, host.ver ?? null);
     if (count >= questionCount) return;
     const filter = [category && `category "${category}"`, difficulty && `difficulty ${difficulty}`].filter(Boolean).join(' and ');
     throw AppError.conflict(
@@ -175,7 +192,7 @@ export function createRoomsService(deps: ApiDeps) {
     lookUp,
 
     /** `passphrase`: when given, joining takes it (the room keeps only its hash); `keptHash`: a played-again room keeps its old one. */
-    async create(host: { id: string; name: string }, settings: RoomSettings, passphrase?: string, keptHash?: string) {
+    async create(host: RoomHost, settings: RoomSettings, passphrase?: string, keptHash?: string) {
       const { roomMaxPlayers } = config.limits;
       if (settings.maxPlayers !== undefined && settings.maxPlayers > roomMaxPlayers) {
         throw AppError.badRequest(`maxPlayers may be at most ${roomMaxPlayers} on this server (ROOM_MAX_PLAYERS).`, [
@@ -183,7 +200,7 @@ export function createRoomsService(deps: ApiDeps) {
         ]);
       }
       await checkOpenRooms(host.id);
-      await checkBank(host.id, settings);
+      await checkBank(host, settings);
       const passphraseHash = keptHash ?? (passphrase === undefined ? undefined : await hashPassphrase(passphrase));
       for (let attempt = 0; attempt < CODE_ATTEMPTS; attempt++) {
         const room: RoomState = {
@@ -280,7 +297,7 @@ export function createRoomsService(deps: ApiDeps) {
       let created: { room: RoomState; hostToken: string };
       try {
         // Spent only by a request that gets this far: a refused one (the bank too small now) costs the host nothing.
-        await checkBank(host.id, old.settings);
+        await checkBank(host, old.settings);
         await spendRoom();
         created = await service.create(host, old.settings, undefined, old.passphraseHash);
       } catch (err) {
@@ -367,9 +384,8 @@ export function createRoomsService(deps: ApiDeps) {
     },
 
     /** Ends the room (if it has not ended) with a reason its players are shown; from then on it reads 410. */
-    async remove(code: string, by: 'host' | 'admin'): Promise<RoomState> {
-      const reason = by === 'host' ? 'The host deleted this room.' : 'An admin deleted this room.';
-      const room = await change(code, { type: 'delete', reason });
+    async remove(code: string, by: keyof typeof REMOVED_BY): Promise<RoomState> {
+      const room = await change(code, { type: 'delete', reason: REMOVED_BY[by] });
       deps.log.info('room deleted', { room: code, by });
       return room;
     },

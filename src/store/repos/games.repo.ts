@@ -26,6 +26,12 @@ export function createGamesRepo(db: Db) {
       return new Set(rows.map((r) => r.id));
     },
 
+    /** Each saved player's account (null: a guest, or an account deleted before the save), by player id. */
+    async playerAccounts(gameId: string): Promise<Map<string, string | null>> {
+      const rows: { player_id: string; user_id: string | null }[] = await db('game_players').where({ game_id: gameId }).select('player_id', 'user_id');
+      return new Map(rows.map((r) => [r.player_id, r.user_id]));
+    },
+
     /**
      * Writes a finished game in one transaction. Idempotent: a second run for the same game
      * (a retried or duplicated job) finds the row and writes nothing. Returns whether it wrote.

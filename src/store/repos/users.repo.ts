@@ -8,6 +8,9 @@ export interface UserRow {
   display_name: string;
   password_hash: string;
   role: 'player' | 'admin';
+  /** Bumped by a password change; user tokens of another version are refused (auth.middleware.ts). */
+  token_version: number;
+  created_at: Date;
 }
 
 export function createUsersRepo(db: Db) {
@@ -25,10 +28,21 @@ export function createUsersRepo(db: Db) {
     async setRole(email: string, role: UserRow['role']): Promise<boolean> {
       return (await db<UserRow>('users').where({ email: email.trim().toLowerCase() }).update({ role })) > 0;
     },
-    /** Whether the account is still there: a token outlives its account (deleted, or the database reset under the same JWT_SECRET). */
-    async exists(id: string): Promise<boolean> {
-      if (!UUID.test(id)) return false;
-      return (await db<UserRow>('users').where({ id }).first('id')) !== undefined;
+    /** The account, if it is still there: a token outlives its account (deleted, or the database reset under the same JWT_SECRET). */
+    async byId(id: string): Promise<UserRow | null> {
+      if (!UUID.test(id)) return null;
+      return (await db<UserRow>('users').where({ id }).first()) ?? null;
+    },
+    /**
+     * A new password hash, and the next token version, so every token issued before stops working. Only
+     * while the account is still at `tokenVersion`: of two changes at once, the second finds it moved (null).
+     */
+    async setPassword(id: string, passwordHash: string, tokenVersion: number): Promise<UserRow | null> {
+      const [row] = await db<UserRow>('users')
+        .where({ id, token_version: tokenVersion })
+        .update({ password_hash: passwordHash, token_version: tokenVersion + 1 })
+        .returning('*');
+      return row ?? null;
     },
     async byEmail(email: string): Promise<UserRow | null> {
       return (await db<UserRow>('users').where({ email }).first()) ?? null;
