@@ -2,6 +2,7 @@ import bcrypt from 'bcryptjs';
 import { Router } from 'express';
 import { ErrorCode } from '../../shared/error-codes';
 import { signToken } from '../../shared/tokens';
+import { addressGroup } from '../../platform/client-address';
 import type { UserRow } from '../../store/repos/users.repo';
 import { AppError } from '../app-error';
 import type { ApiDeps } from '../deps';
@@ -24,7 +25,7 @@ export function authRoutes({ users, config, rateLimits }: ApiDeps): Router {
   });
 
   router.post('/auth/register', async (req, res) => {
-    await rateLimits.consume('registerPerAddress', req.ip ?? 'unknown');
+    await rateLimits.consume('registerPerAddress', addressGroup(req.ip));
     const body = parse(Register, req.body);
     const passwordHash = await bcrypt.hash(body.password, BCRYPT_COST);
     const user = await users.insert({ email: body.email, displayName: body.displayName, passwordHash });
@@ -34,7 +35,7 @@ export function authRoutes({ users, config, rateLimits }: ApiDeps): Router {
 
   router.post('/auth/login', async (req, res) => {
     const body = parse(Login, req.body);
-    const address = req.ip ?? 'unknown';
+    const address = addressGroup(req.ip);
     // Failed attempts are counted, per account and per address; once either is spent, even a right password waits.
     // Each attempt takes its point before the slow compare, so parallel guesses cannot all slip past one count.
     await rateLimits.consume('loginPerAddress', address);
