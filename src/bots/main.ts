@@ -126,7 +126,9 @@ async function main(): Promise<void> {
         ClientToServerEvents
       >)
     : null;
-  const stopHostReconnecting = hostSocket ? reconnectAfterRefusals(hostSocket, (message) => process.stderr.write(`\nthe host screen cannot connect: ${message}\n`)) : () => {};
+  const stopHostReconnecting = hostSocket
+    ? reconnectAfterRefusals(hostSocket, (message) => process.stderr.write(`\nthe host screen cannot connect: ${message}\n`))
+    : () => {};
   let finished: RoomView | null = null;
   const done = new Promise<void>((resolve) => {
     const check = setInterval(() => {
