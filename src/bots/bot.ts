@@ -1,4 +1,5 @@
 import { type Socket, io } from 'socket.io-client';
+import { afterConnectError } from '../shared/connect-refusal';
 import type { PlayerYou, RoomView } from '../shared/room';
 import type { ClientToServerEvents, Countdown, RoomClosed, ServerToClientEvents } from '../shared/socket-events';
 
@@ -6,6 +7,24 @@ export interface BotStats {
   answered: number;
   refused: number;
   lastError: string | null;
+}
+
+/**
+ * After a handshake the server refused, connects again when it says (RATE_LIMITED's `retryAfter`; a moment for a
+ * refusal that may pass), and never after a final one (a kicked player, a room gone). Socket.IO retries network
+ * failures by itself but not a refusal. Returns the function that cancels a wait, for when the socket is closed.
+ */
+export function reconnectAfterRefusals(socket: Socket<ServerToClientEvents, ClientToServerEvents>, onError: (message: string) => void): () => void {
+  let timer: NodeJS.Timeout | undefined;
+  socket.on('connect_error', (err) => {
+    const next = afterConnectError(err);
+    onError(next.kind === 'network' ? err.message : `${next.refusal?.code ?? 'REFUSED'}: ${err.message}`);
+    if (next.kind !== 'wait' || socket.active) return;
+    clearTimeout(timer);
+    // A little spread, so bots refused together do not all come back in the same instant.
+    timer = setTimeout(() => socket.connect(), next.ms + Math.random() * 250);
+  });
+  return () => clearTimeout(timer);
 }
 
 /**
@@ -22,6 +41,7 @@ export class Bot {
   private readonly socket: Socket<ServerToClientEvents, ClientToServerEvents>;
   private answeredIndex = -1;
   private timer: NodeJS.Timeout | null = null;
+  private readonly stopReconnecting: () => void;
 
   constructor(
     readonly nickname: string,
@@ -31,8 +51,8 @@ export class Bot {
     private readonly onChange: () => void,
   ) {
     this.socket = io(url, { auth: { token }, transports: ['websocket'], reconnectionDelayMax: 2000 });
-    this.socket.on('connect_error', (err) => {
-      this.stats.lastError = err.message;
+    this.stopReconnecting = reconnectAfterRefusals(this.socket, (message) => {
+      this.stats.lastError = message;
       onChange();
     });
     this.socket.on('room:view', (view) => this.onView(view));
@@ -80,6 +100,7 @@ export class Bot {
 
   close(): void {
     if (this.timer) clearTimeout(this.timer);
+    this.stopReconnecting();
     this.socket.close();
   }
 }

@@ -5,7 +5,7 @@ import { ErrorCode } from '../shared/error-codes';
 import type { RoomView } from '../shared/room';
 import type { ClientToServerEvents, ServerToClientEvents } from '../shared/socket-events';
 import { type BotOptions, HELP, parseBotArgs } from './args';
-import { Bot } from './bot';
+import { Bot, reconnectAfterRefusals } from './bot';
 import { hostAccountFile, registerHost, signInHost } from './host-account';
 import { ApiError, createRestClient, type RestClient } from './rest';
 
@@ -126,6 +126,9 @@ async function main(): Promise<void> {
         ClientToServerEvents
       >)
     : null;
+  const stopHostReconnecting = hostSocket
+    ? reconnectAfterRefusals(hostSocket, (message) => process.stderr.write(`\nthe host screen cannot connect: ${message}\n`))
+    : () => {};
   let finished: RoomView | null = null;
   const done = new Promise<void>((resolve) => {
     const check = setInterval(() => {
@@ -177,6 +180,7 @@ async function main(): Promise<void> {
     process.stdout.write(`room ${code} ended as ${view.phase}${view.failureReason ? `: ${view.failureReason}` : ''}\n`);
   }
   for (const b of bots) b.close();
+  stopHostReconnecting();
   hostSocket?.close();
   // Closed without an end to show: lost by the server, or every bot removed or taken over elsewhere.
   const closed = view ? null : bots.find((b) => b.closed)?.closed;

@@ -133,6 +133,7 @@ const Env = z.object({
   SOCKET_REFUSALS_BEFORE_DISCONNECT: count(50),
   SOCKET_MAX_MESSAGE_BYTES: count(16_384, 1024),
   SOCKET_CONNECTIONS_PER_ADDRESS: count(500),
+  SOCKET_CONNECTS_PER_PLAYER: rate('30/60'),
   TRUST_PROXY: z
     .string()
     .default('false')
@@ -314,6 +315,8 @@ export interface Limits {
   socketMaxMessageBytes: number;
   /** Open Engine.IO connections (admitted or not yet) from one client address on one socket process. */
   socketConnectionsPerAddress: number;
+  /** Socket.IO connects of one player (or host) of one room, over every socket process. */
+  socketConnectsPerPlayer: RateLimit;
 }
 
 /** Config once the local Redis and PostgreSQL (if any) are up: every role needs both URLs. */
@@ -434,6 +437,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, role?: 'api' | 
       socketRefusalsBeforeDisconnect: e.SOCKET_REFUSALS_BEFORE_DISCONNECT,
       socketMaxMessageBytes: e.SOCKET_MAX_MESSAGE_BYTES,
       socketConnectionsPerAddress: e.SOCKET_CONNECTIONS_PER_ADDRESS,
+      socketConnectsPerPlayer: e.SOCKET_CONNECTS_PER_PLAYER,
     },
   };
 }

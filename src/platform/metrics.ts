@@ -70,6 +70,15 @@ export type ApiMetrics = ReturnType<typeof createApiMetrics>;
 /** Answer acknowledgements take a couple of ms when all is well; the tail is what matters. */
 const ACK_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1];
 
+/**
+ * Why a socket process turned a handshake down: at Engine.IO's `allowRequest` (`origin`, `connection_cap`) or
+ * at admission (the rest). `bad_token`: none, invalid, expired, an account's, or not for this room's host or
+ * players; `room_gone`: no such room; `rate_limited`: SOCKET_CONNECTS_PER_PLAYER spent; `event_flood`: the
+ * identity was just dropped for sending too many events; `error`: Redis did not answer.
+ */
+export const HANDSHAKE_REFUSALS = ['origin', 'connection_cap', 'bad_token', 'kicked', 'room_gone', 'rate_limited', 'event_flood', 'error'] as const;
+export type HandshakeRefusal = (typeof HANDSHAKE_REFUSALS)[number];
+
 export function createSocketMetrics(registry: Registry, sockets: { connected(): number }, clock: { offsetMs(): number; uncertaintyMs(): number }) {
   const redisClockOffset = new Gauge({
     name: `${METRICS_PREFIX}redis_clock_offset_seconds`,
@@ -102,7 +111,15 @@ export function createSocketMetrics(registry: Registry, sockets: { connected(): 
     buckets: ACK_BUCKETS,
     registers: [registry],
   });
-  return { connectedSockets, answerAck, redisClockOffset, redisClockUncertainty };
+  const handshakesRefused = new Counter({
+    name: `${METRICS_PREFIX}socket_handshakes_refused_total`,
+    help: 'Socket.IO handshakes this process turned down, by reason (HANDSHAKE_REFUSALS in src/platform/metrics.ts)',
+    labelNames: ['reason'] as const,
+    registers: [registry],
+  });
+  // Every reason from the start at 0, so a rate() or an alert sees the first refusal as a change.
+  for (const reason of HANDSHAKE_REFUSALS) handshakesRefused.inc({ reason }, 0);
+  return { connectedSockets, answerAck, redisClockOffset, redisClockUncertainty, handshakesRefused };
 }
 export type SocketMetrics = ReturnType<typeof createSocketMetrics>;
 

@@ -1,45 +1,62 @@
 import type { ExtendedError } from 'socket.io';
-import { ErrorCode, type ErrorBody } from '../shared/error-codes';
+import type { HandshakeRefusal } from '../platform/metrics';
+import type { ConnectRefusal } from '../shared/connect-refusal';
+import { ErrorCode } from '../shared/error-codes';
 import { verificationKey, verifyToken } from '../shared/tokens';
 import type { QuizSocket, RelayDeps } from './types';
 import { releaseHandshake } from './upgrade-request';
 
-function refuse(code: ErrorBody['code'], message: string): ExtendedError {
-  const err = new Error(message) as ExtendedError;
-  err.data = { code, message } satisfies ErrorBody;
+/** Seconds to wait, as a refusal's `retryAfter` (and REST's Retry-After) gives them: whole, at least 1. */
+export const retryAfterSeconds = (ms: number) => Math.max(1, Math.ceil(ms / 1000));
+
+/** A handshake turned down: counted by reason, and the client's `connect_error` carries `data`. */
+export function refusal(metrics: RelayDeps['metrics'], reason: HandshakeRefusal, data: ConnectRefusal): ExtendedError {
+  metrics.handshakesRefused.inc({ reason });
+  const err = new Error(data.message) as ExtendedError;
+  err.data = data;
   return err;
 }
 
-/** Admits a socket only with a host or player token for a room that exists and knows it. */
-export function authMiddleware({ config, reads }: RelayDeps) {
+/**
+ * Admits a socket only with a host or player token for a room that exists and knows it. The token is checked
+ * first (no Redis), then the identity spends one connect of its budget (SOCKET_CONNECTS_PER_PLAYER) before
+ * any room read, so a client reconnecting in a loop is refused before it costs more than that.
+ */
+export function authMiddleware({ config, reads, connects, metrics }: RelayDeps) {
   const key = verificationKey(config.jwtSecret);
+  const refuse = (reason: HandshakeRefusal, code: ConnectRefusal['code'], message: string) => refusal(metrics, reason, { code, message });
   return async (socket: QuizSocket, next: (err?: ExtendedError) => void) => {
     try {
       const token: unknown = socket.handshake.auth?.token;
       if (typeof token !== 'string' || token === '') {
-        return next(refuse(ErrorCode.Unauthorized, 'Connect with { auth: { token } }, the token from joining or creating a room.'));
+        return next(refuse('bad_token', ErrorCode.Unauthorized, 'Connect with { auth: { token } }, the token from joining or creating a room.'));
       }
       const claims = verifyToken(key, token);
-      if (!claims) return next(refuse(ErrorCode.Unauthorized, 'The token is invalid or has expired.'));
+      if (!claims) return next(refuse('bad_token', ErrorCode.Unauthorized, 'The token is invalid or has expired.'));
       if (claims.kind === 'user') {
-        return next(refuse(ErrorCode.Forbidden, 'An account token cannot join a game; use the token from joining or creating a room.'));
+        return next(refuse('bad_token', ErrorCode.Forbidden, 'An account token cannot join a game; use the token from joining or creating a room.'));
+      }
+      const waitMs = await connects.spend(`${claims.room}:${claims.kind}:${claims.sub}`);
+      if (waitMs > 0) {
+        const retryAfter = retryAfterSeconds(waitMs);
+        return next(refusal(metrics, 'rate_limited', { code: ErrorCode.RateLimited, message: connects.describe(retryAfter), retryAfter }));
       }
       // Read together: one round trip, and less held in memory while thousands of players connect at once.
       const [room, stored] = await Promise.all([reads.get(claims.room), claims.kind === 'player' ? reads.getPlayer(claims.room, claims.sub) : null]);
-      if (!room) return next(refuse(ErrorCode.RoomNotFound, `Room ${claims.room} does not exist or has expired.`));
+      if (!room) return next(refuse('room_gone', ErrorCode.RoomNotFound, `Room ${claims.room} does not exist or has expired.`));
       if (claims.kind === 'host') {
-        if (room.hostId !== claims.sub) return next(refuse(ErrorCode.Forbidden, 'This token is not for the host of this room.'));
+        if (room.hostId !== claims.sub) return next(refuse('bad_token', ErrorCode.Forbidden, 'This token is not for the host of this room.'));
       } else if (!stored) {
         // The kick script removes a player and marks them kicked at once: only a player not found can be a kicked one.
-        if (await reads.isKicked(claims.room, claims.sub)) return next(refuse(ErrorCode.Kicked, 'The host removed this player from the room.'));
-        return next(refuse(ErrorCode.NotAPlayer, 'This token is not for a player of this room.'));
+        if (await reads.isKicked(claims.room, claims.sub)) return next(refuse('kicked', ErrorCode.Kicked, 'The host removed this player from the room.'));
+        return next(refuse('bad_token', ErrorCode.NotAPlayer, 'This token is not for a player of this room.'));
       }
       socket.data = { kind: claims.kind, roomCode: claims.room, id: claims.sub, name: claims.name };
       // Read once: not kept for as long as the connection lives.
       releaseHandshake(socket.handshake);
       next();
     } catch (err) {
-      next(refuse(ErrorCode.Internal, `Could not check the token: ${(err as Error).message}`));
+      next(refuse('error', ErrorCode.Internal, `Could not check the token: ${(err as Error).message}`));
     }
   };
 }

@@ -6,7 +6,7 @@ import type { Registry } from 'prom-client';
 import { Server } from 'socket.io';
 import type { ResolvedConfig } from '../platform/config';
 import type { Logger } from '../platform/logger';
-import { clientAddress, trustedProxies } from '../platform/client-address';
+import { clientAddressGroup, trustedProxies } from '../platform/client-address';
 import { createMetricsRegistry, createSocketMetrics } from '../platform/metrics';
 import { listen, opsRequestHandler } from '../platform/ops-http';
 import { originAllowed } from '../platform/origins';
@@ -18,6 +18,7 @@ import { createRedisClock } from '../store/redis-clock';
 import { createRoomRecords } from '../store/room-records';
 import { type RoomStore, createRoomStore } from '../store/room-store';
 import { createViewReader } from '../store/view-reader';
+import { createConnectBudget } from './connect-budget';
 import { createConnectionCap } from './connection-cap';
 import { limitHeapGrowth } from './heap-growth';
 import { createRelay } from './relay';
@@ -85,7 +86,9 @@ export async function attachSocket(http: HttpServer, config: ResolvedConfig, log
   const clock = createRedisClock({ redis, log });
   await clock.start();
   const trust = trustedProxies(config.trustProxy);
-  const cap = createConnectionCap({ max: config.limits.socketConnectionsPerAddress, addressOf: (req) => clientAddress(req, trust) });
+  const cap = createConnectionCap({ max: config.limits.socketConnectionsPerAddress, addressOf: (req) => clientAddressGroup(req, trust) });
+  // Made before the server, whose allowRequest counts the handshakes it turns down (read on scrape, once `io` exists).
+  const metrics = createSocketMetrics(registry, { connected: () => io.of('/').sockets.size }, clock);
   const io: QuizServer = new Server(http, {
     // CORS headers are echoed, but a handshake from an origin not allowed is refused outright (polling and WebSocket alike).
     cors: { origin: true },
@@ -102,8 +105,14 @@ export async function attachSocket(http: HttpServer, config: ResolvedConfig, log
     perMessageDeflate: false,
     httpCompression: false,
     allowRequest: (req, callback) => {
-      if (!originAllowed(req, config.corsOrigins)) return callback('origin not allowed', false);
-      if (!cap.admit(req)) return callback(cap.refusal, false);
+      if (!originAllowed(req, config.corsOrigins)) {
+        metrics.handshakesRefused.inc({ reason: 'origin' });
+        return callback('origin not allowed', false);
+      }
+      if (!cap.admit(req)) {
+        metrics.handshakesRefused.inc({ reason: 'connection_cap' });
+        return callback(cap.refusal, false);
+      }
       callback(null, true);
     },
     maxHttpBufferSize: config.limits.socketMaxMessageBytes,
@@ -138,7 +147,8 @@ export async function attachSocket(http: HttpServer, config: ResolvedConfig, log
     answers: createAnswerStore({ redis, keys, rules: config.timing, pipelineMax: config.answerPipeline }),
     records: createRoomRecords({ redis: reads, keys }),
     views: createViewReader({ redis, keys, leaderboardSize: config.limits.viewLeaderboardSize, now: clock.now }),
-    metrics: createSocketMetrics(registry, { connected: () => io.of('/').sockets.size }, clock),
+    connects: createConnectBudget({ redis, keys, limit: config.limits.socketConnectsPerPlayer }),
+    metrics,
     clock,
   });
 

@@ -1,5 +1,5 @@
 import { ErrorCode } from '../shared/error-codes';
-import { authMiddleware } from './auth.middleware';
+import { authMiddleware, refusal, retryAfterSeconds } from './auth.middleware';
 import { connectionHandler } from './connection.handler';
 import { createRoomChannels } from './room-channels';
 import { createEventBudgets } from './event-budget';
@@ -37,8 +37,9 @@ export function createRelay(io: QuizServer, subscriber: QuizRedis, deps: RelayDe
   io.use((socket, next) => {
     const ms = budgets.barredFor(socket);
     if (ms === 0) return next();
-    const message = `Dropped for sending too many events; connect again in ${Math.ceil(ms / 1000)} s.`;
-    next(Object.assign(new Error(message), { data: { code: ErrorCode.RateLimited, message } }));
+    const retryAfter = retryAfterSeconds(ms);
+    const message = `Dropped for sending too many events; connect again in ${retryAfter} s.`;
+    next(refusal(deps.metrics, 'event_flood', { code: ErrorCode.RateLimited, message, retryAfter }));
   });
   const onConnection = connectionHandler(io, deps, relay, { subscribed: (code) => channels.ready(code), youSent: relay.noteYouSent });
   io.on('connection', (socket) => {

@@ -9,6 +9,7 @@ import type { RedisClock } from '../store/redis-clock';
 import type { RoomRecords } from '../store/room-records';
 import type { RoomStore } from '../store/room-store';
 import type { ViewReader } from '../store/view-reader';
+import type { ConnectBudget } from './connect-budget';
 
 export type QuizServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
 export type QuizSocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
@@ -26,6 +27,8 @@ export interface RelayDeps {
    * commands of one turn into one write: thousands of players connecting cost a few writes, not one each.
    */
   reads: Pick<RoomStore, 'get' | 'isKicked' | 'getPlayer'>;
+  /** SOCKET_CONNECTS_PER_PLAYER, spent by every handshake with a valid token before the room is read. */
+  connects: ConnectBudget;
   answers: AnswerStore;
   /** Whether rooms' records still exist: on the reads' connection, so one check of every held room is one write. */
   records: RoomRecords;

@@ -77,7 +77,10 @@ describe('what one socket may send', () => {
       await sleep(2_600);
       const admitted = await connectOnce(dan!.token);
 
-      expect(refused).toEqual({ ok: false, data: { code: 'RATE_LIMITED', message: expect.stringMatching(/too many events; connect again in \d s/) } });
+      expect(refused).toEqual({
+        ok: false,
+        data: { code: 'RATE_LIMITED', message: expect.stringMatching(/too many events; connect again in \d s/), retryAfter: expect.any(Number) },
+      });
       expect(admitted).toEqual({ ok: true });
     });
   });

@@ -3,6 +3,7 @@ import { io } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { type Game, openGame } from '../helpers/game';
+import { scrape, metricValue } from '../helpers/prometheus';
 import { RecordingClient } from '../helpers/recording-client';
 import { Stack, printLogsOnFailure } from '../helpers/stack';
 
@@ -23,8 +24,11 @@ async function closePolling(url: string, sid: string): Promise<void> {
 }
 
 /** A raw Engine.IO WebSocket that never sends CONNECT: open once the server's OPEN packet came, else how it was refused. */
-function rawWebSocket(url: string): Promise<{ ws: WebSocket; refused: null } | { ws: null; refused: { status: number; body: string } }> {
-  const ws = new WebSocket(`${url.replace(/^http/, 'ws')}/socket.io/?EIO=4&transport=websocket`);
+function rawWebSocket(
+  url: string,
+  headers: Record<string, string> = {},
+): Promise<{ ws: WebSocket; refused: null } | { ws: null; refused: { status: number; body: string } }> {
+  const ws = new WebSocket(`${url.replace(/^http/, 'ws')}/socket.io/?EIO=4&transport=websocket`, { headers });
   return new Promise((resolve, reject) => {
     ws.once('message', () => resolve({ ws, refused: null }));
     ws.once('unexpected-response', (_req, res) => {
@@ -181,5 +185,42 @@ describe('when a connection never sends CONNECT', () => {
     expect(closedAt - openedAt).toBeGreaterThanOrEqual(900);
     expect(closedAt - openedAt).toBeLessThan(5000);
     expect(next.refused).toBeNull();
+  });
+});
+
+describe('when one client opens connections from many addresses of its IPv6 /64 (behind a trusted proxy)', () => {
+  let stack: Stack;
+  const opened: WebSocket[] = [];
+  /** As the proxy in front says the client is: X-Forwarded-For, believed from loopback (TRUST_PROXY). */
+  const from = (address: string) => ({ 'x-forwarded-for': address });
+  const open = async (address: string) => {
+    const result = await rawWebSocket(stack.socketUrl, from(address));
+    if (result.ws) opened.push(result.ws);
+    return result.ws ? 'admitted' : result.refused.status;
+  };
+
+  beforeAll(async () => {
+    stack = await Stack.start('socket-connection-cap-ipv6', ['socket'], {
+      env: { TRUST_PROXY: 'loopback', SOCKET_CONNECTIONS_PER_ADDRESS: '2', SOCKET_CONNECT_TIMEOUT_MS: '60000' },
+    });
+  }, 60_000);
+
+  printLogsOnFailure(() => stack);
+
+  afterAll(async () => {
+    for (const ws of opened) ws.terminate();
+    await stack?.stop();
+  });
+
+  it('counts every address of one /64 as one, another /64 apart, and an IPv4-mapped address as its IPv4 one', async () => {
+    const oneHome = [await open('2001:db8:5:6::1'), await open('2001:db8:5:6:ffff:ffff:ffff:ffff'), await open('2001:db8:5:6:1234:5678:9abc:def0')];
+    const nextHome = await open('2001:db8:5:7::1');
+    const ipv4 = [await open('192.0.2.10'), await open('::ffff:192.0.2.10'), await open('192.0.2.10')];
+    const metrics = await scrape(`${stack.socketUrl}/metrics`);
+
+    expect(oneHome).toEqual(['admitted', 'admitted', 400]);
+    expect(nextHome).toBe('admitted');
+    expect(ipv4).toEqual(['admitted', 'admitted', 400]);
+    expect(metricValue(metrics, 'quizloop_socket_handshakes_refused_total', { reason: 'connection_cap' })).toBe(2);
   });
 });

@@ -1,5 +1,5 @@
 import { io, type Socket } from 'socket.io-client';
-import type { ErrorBody } from '../../src/shared/error-codes';
+import type { ConnectRefusal as ConnectRefusalData } from '../../src/shared/connect-refusal';
 import type { PlayerYou, RoomView } from '../../src/shared/room';
 import type { AnswerAck, AnswerSubmit, ClientToServerEvents, Countdown, RoomClosed, ServerToClientEvents, SyncAck } from '../../src/shared/socket-events';
 
@@ -23,7 +23,7 @@ const ACK_TIMEOUT_MS = 5_000;
 
 export interface ConnectRefusal {
   message: string;
-  data: ErrorBody | undefined;
+  data: ConnectRefusalData | undefined;
 }
 
 export interface ConnectOptions {
@@ -86,7 +86,7 @@ export class RecordingClient {
         socket.close();
         resolve('connected');
       });
-      socket.once('connect_error', (err: Error & { data?: ErrorBody }) => {
+      socket.once('connect_error', (err: Error & { data?: ConnectRefusalData }) => {
         socket.close();
         resolve({ message: err.message, data: err.data });
       });

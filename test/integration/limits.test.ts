@@ -14,6 +14,7 @@ const LIMITS = {
   RATE_LIMIT_ROOMS_USER: '5/60',
   RATE_LIMIT_IMPORTS_USER: '2/60',
   RATE_LIMIT_ROOM_MISSES_ADDRESS: '3/60',
+  RATE_LIMIT_PASSPHRASE_ADDRESS: '2/60',
   HOST_MAX_OPEN_ROOMS: '3',
   ROOM_MAX_PLAYERS: '50',
   IMPORT_MAX_ROWS: '3',
@@ -234,6 +235,92 @@ describe('when one client asks too often', () => {
     expectProblem(overCap, 409, 'TOO_MANY_ROOMS');
     expect(retried.status).toBe(200);
     expectProblem(afterRetry, 409, 'TOO_MANY_ROOMS');
+  });
+});
+
+describe('when one client spreads its requests over the addresses of its IPv6 /64', () => {
+  let prefixCount = 0;
+  /** An IPv6 /64 nobody else in this file uses; it gives the address of `host` (its last 64 bits, four groups) in it. */
+  const newPrefix = () => {
+    const n = ++prefixCount;
+    return (host: string) => `2001:db8:${n.toString(16)}:${(n * 7).toString(16)}:${host}`;
+  };
+  /** The `i`th of many addresses in a /64: the last 64 bits written out, all different. */
+  const nth = (i: number) => `${i.toString(16)}:${(i * 31).toString(16)}:0:${(i * 977).toString(16)}`;
+
+  it('counts registrations from every address of one /64 together, and another /64 apart', async () => {
+    const home = newPrefix();
+    const neighbour = newPrefix();
+
+    const statuses = [(await register(home(nth(1)))).res.status, (await register(home('ffff:ffff:ffff:ffff'))).res.status];
+    const third = await register(home('a:b:c:d'));
+    const next = await register(neighbour(nth(1)));
+
+    expect(statuses).toEqual([201, 201]);
+    expect(expectProblem(third.res, 429, 'RATE_LIMITED').detail).toMatch(/registrations from your address/);
+    expect(next.res.status).toBe(201);
+  });
+
+  it('counts joins and wrong room codes from one /64 together, and the refused join joins nobody', async () => {
+    const { token } = await register();
+    const room = await client.createRoom(token, { questionCount: 1, questionSeconds: 5, revealSeconds: 1 });
+    const home = newPrefix();
+    const join = (i: number, nickname: string) => client.request('POST', `/rooms/${room.code}/players`, { headers: from(home(nth(i))), body: { nickname } });
+    const miss = (i: number, n: number) => client.request('GET', `/rooms/ZZZZZ${n}`, { headers: from(home(nth(i))) });
+
+    const joins = [(await join(1, 'Six one')).status, (await join(2, 'Six two')).status, (await join(3, 'Six three')).status];
+    const fourth = await join(4, 'Six four');
+    const misses = [(await miss(5, 2)).status, (await miss(6, 3)).status, (await miss(7, 4)).status];
+    const afterMisses = await client.request('GET', `/rooms/${room.code}`, { headers: from(home(nth(8))) });
+    const elsewhere = await client.request('GET', `/rooms/${room.code}`, { headers: from(newPrefix()(nth(8))) });
+
+    expect(joins).toEqual([201, 201, 201]);
+    expect(expectProblem(fourth, 429, 'RATE_LIMITED').detail).toMatch(/joins from your address/);
+    expect((await client.room(room.code)).playerCount).toBe(3);
+    expect(misses).toEqual([404, 404, 404]);
+    expect(expectProblem(afterMisses, 429, 'RATE_LIMITED').detail).toMatch(/wrong room codes from your address/);
+    expect(elsewhere.status).toBe(200);
+  });
+
+  it('counts wrong passwords from one /64 together over many accounts', async () => {
+    const home = newPrefix();
+    const statuses = [];
+    for (let i = 0; i < 7; i++) {
+      const res = await client.request('POST', '/auth/login', { headers: from(home(nth(i + 1))), body: { email: email(), password: 'guess' } });
+      statuses.push(res.status);
+    }
+
+    expect(statuses).toEqual([401, 401, 401, 401, 401, 429, 429]);
+  });
+
+  it('counts wrong passphrases of a private room from one /64 together', async () => {
+    const { token } = await register();
+    const room = await client.createRoom(token, { questionCount: 1, questionSeconds: 5, revealSeconds: 1, passphrase: 'open sesame' });
+    const home = newPrefix();
+    const guess = (i: number, passphrase: string) =>
+      client.request('POST', `/rooms/${room.code}/players`, { headers: from(home(nth(i))), body: { nickname: `Guess ${i}`, passphrase } });
+
+    const wrong = [];
+    for (let i = 1; i <= 2; i++) wrong.push((await guess(i, 'wrong')).status);
+    const right = await guess(3, 'open sesame');
+    const elsewhere = await client.request('POST', `/rooms/${room.code}/players`, {
+      headers: from(newPrefix()(nth(1))),
+      body: { nickname: 'Neighbour', passphrase: 'open sesame' },
+    });
+
+    expect(wrong).toEqual([403, 403]);
+    expect(expectProblem(right, 429, 'RATE_LIMITED').detail).toMatch(/wrong passphrases for this room from your address/);
+    expect(elsewhere.status).toBe(201);
+  });
+
+  it('counts an IPv4-mapped IPv6 address as its IPv4 address', async () => {
+    const address = newAddress();
+
+    const results = [(await register(address)).res.status, (await register(`::ffff:${address}`)).res.status];
+    const third = await register(address);
+
+    expect(results).toEqual([201, 201]);
+    expectProblem(third.res, 429, 'RATE_LIMITED');
   });
 });
 

@@ -74,6 +74,19 @@ describe('fair timing settings', () => {
   });
 });
 
+describe('the per-player connect budget', () => {
+  it('lets a player or host of a room connect 30 times a minute by default, or as SOCKET_CONNECTS_PER_PLAYER says', () => {
+    expect(loadConfig({}).limits.socketConnectsPerPlayer).toEqual({ points: 30, seconds: 60 });
+    expect(loadConfig({ SOCKET_CONNECTS_PER_PLAYER: '5/10' }).limits.socketConnectsPerPlayer).toEqual({ points: 5, seconds: 10 });
+  });
+
+  it('refuses a budget that is not <count>/<seconds>, naming the variable', () => {
+    for (const bad of ['30', '0/60', '30/0', 'many/60', '-1/60']) {
+      expect(() => loadConfig({ SOCKET_CONNECTS_PER_PLAYER: bad })).toThrow(/SOCKET_CONNECTS_PER_PLAYER: must be <count>\/<seconds>/);
+    }
+  });
+});
+
 describe('when a role starts with a wrong value in its environment', () => {
   it('stops at once with a message that names the variable', () => {
     const main = path.resolve(__dirname, '../../dist/src/main.js');

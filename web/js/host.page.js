@@ -117,7 +117,7 @@ async function openRoom(next) {
   socket.on('connect_error', (err) => {
     if (!isRefusal(err)) {
       showNotice(connectErrorMessage(err));
-      return retryLater(conn, () => socket === conn);
+      return retryLater(conn, err, () => socket === conn);
     }
     const code = room?.code;
     closeRoom();

@@ -109,7 +109,7 @@ async function startSession(next) {
   socket.on('connect_error', (err) => {
     if (isRefusal(err)) return endSession(`Could not rejoin room ${session?.code}: ${connectErrorMessage(err)} Join again.`);
     showNotice(connectErrorMessage(err));
-    retryLater(conn, () => socket === conn);
+    retryLater(conn, err, () => socket === conn);
   });
   socket.on('disconnect', (reason) => {
     if (reason === 'io client disconnect' || replaced) return;

@@ -61,13 +61,17 @@ function handshakeRefusal(err) {
 
 /**
  * After a `connect_error` that is not a refusal. Socket.IO retries network failures by itself
- * (`active` stays true), but not an error the server sent back, such as a failed token check.
+ * (`active` stays true), but not an error the server sent back: a limit (RATE_LIMITED, whose `retryAfter`
+ * is the seconds to wait: connecting sooner is refused again) or a token check that failed for now (`delayMs`).
  */
-export function retryLater(socket, stillWanted, delayMs = 2000) {
+export function retryLater(socket, err, stillWanted, delayMs = 2000) {
   if (socket.active) return;
+  const retryAfter = err?.data?.retryAfter;
+  // A little spread, so screens refused together do not all come back in the same instant.
+  const waitMs = typeof retryAfter === 'number' && retryAfter > 0 ? retryAfter * 1000 + Math.random() * 500 : delayMs;
   setTimeout(() => {
     if (stillWanted() && !socket.connected) socket.connect();
-  }, delayMs);
+  }, waitMs);
 }
 
 /** True when the server refused the token, as opposed to a network problem worth retrying. */

@@ -1,5 +1,6 @@
 import { Router } from 'express';
 import { ErrorCode } from '../../shared/error-codes';
+import { addressGroup } from '../../platform/client-address';
 import { AppError } from '../app-error';
 import type { ApiDeps } from '../deps';
 import { Login, Register } from '../schemas';
@@ -10,7 +11,7 @@ export function authRoutes({ users, config, rateLimits }: ApiDeps): Router {
   const router = Router();
 
   router.post('/auth/register', async (req, res) => {
-    await rateLimits.consume('registerPerAddress', req.ip ?? 'unknown');
+    await rateLimits.consume('registerPerAddress', addressGroup(req.ip));
     const body = parse(Register, req.body);
     const passwordHash = await hashPassword(body.password);
     const user = await users.insert({ email: body.email, displayName: body.displayName, passwordHash });
@@ -20,7 +21,7 @@ export function authRoutes({ users, config, rateLimits }: ApiDeps): Router {
 
   router.post('/auth/login', async (req, res) => {
     const body = parse(Login, req.body);
-    const address = req.ip ?? 'unknown';
+    const address = addressGroup(req.ip);
     // Failed attempts are counted, per account and per address; once either is spent, even a right password waits.
     // Each attempt takes its point before the slow compare, so parallel guesses cannot all slip past one count.
     await rateLimits.consume('loginPerAddress', address);

@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { ConnectRefusal } from '../../shared/connect-refusal';
 import { ErrorBody, ErrorCode } from '../../shared/error-codes';
 import { type ClientToServerEvents, SOCKET_EVENT_SCHEMAS, type ServerToClientEvents } from '../../shared/socket-events';
 import { type JsonSchema, jsonSchemasOf, packageVersion } from './json-schema';
@@ -57,7 +58,7 @@ const RECEIVED: Record<keyof ClientToServerEvents, string> = {
 
 const DESCRIPTION = `The Socket.IO contract of quizloop's socket process: the events a client receives and sends, and their payloads.
 
-- **Connect** with \`io(url, { auth: { token } })\`, a player token from \`POST /rooms/{code}/players\` or a host token from \`POST /rooms\` (see /openapi.json). A refused handshake gets \`connect_error\` with \`data\` \`{code, message}\` (the ErrorBody schema). A second connection with the same token replaces the first (\`room:closed\`, reason \`replaced\`).
+- **Connect** with \`io(url, { auth: { token } })\`, a player token from \`POST /rooms/{code}/players\` or a host token from \`POST /rooms\` (see /openapi.json). A refused handshake gets \`connect_error\` with \`data\` \`{code, message, retryAfter?}\` (the ConnectRefusal schema); Socket.IO's client does not retry a refused handshake by itself. \`UNAUTHORIZED\`, \`FORBIDDEN\`, \`ROOM_NOT_FOUND\`, \`NOT_A_PLAYER\` and \`KICKED\` are final (this token will never get in); \`RATE_LIMITED\` carries \`retryAfter\`, the seconds to wait before connecting again: every player (or host) of a room may connect at most SOCKET_CONNECTS_PER_PLAYER times a window (30 in 60 s by default) over every socket process, and one just dropped for flooding events waits out a refill; \`INTERNAL\`: try again in a moment. A second connection with the same token replaces the first (\`room:closed\`, reason \`replaced\`).
 - **Acks** are Socket.IO acknowledgements: \`{ok: true, ...}\` or \`{ok: false, error: {code, message}}\`, described here as each operation's reply.
 - The payload schemas are generated from the zod schemas the server validates and builds with (src/shared/socket-events.ts); TypeScript clients import the typed event maps from the package (\`quizloop/client\`).`;
 
@@ -71,7 +72,7 @@ const pascal = (event: string) => key(event).replace(/^\w/, (c) => c.toUpperCase
 
 /** The AsyncAPI 3 document of the socket process, generated from the zod schemas of the Socket.IO event maps. */
 export function buildAsyncApiDocument(): AsyncApiDocument {
-  const schemas: Record<string, z.ZodType> = { ErrorBody };
+  const schemas: Record<string, z.ZodType> = { ErrorBody, ConnectRefusal };
   const messages: AsyncApiDocument['components']['messages'] = {};
   const operations: AsyncApiDocument['operations'] = {};
   const channelMessages: Record<string, Ref> = {};

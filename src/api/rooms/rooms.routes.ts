@@ -1,5 +1,6 @@
 import { type Request, Router } from 'express';
 import type { RoomState } from '../../game/room-state';
+import { addressGroup } from '../../platform/client-address';
 import { AppError } from '../app-error';
 import { optionalClaims, requireClaims } from '../auth/auth.middleware';
 import type { ApiDeps } from '../deps';
@@ -23,24 +24,25 @@ export function roomsRoutes(deps: ApiDeps, service: RoomsService): Router {
   });
 
   router.get('/rooms/:code', async (req, res) => {
-    const room = await service.lookUp(roomCodeParam(req.params.code), req.ip ?? '');
+    const room = await service.lookUp(roomCodeParam(req.params.code), addressGroup(req.ip));
     res.json(await service.viewOf(room));
   });
 
   router.get('/rooms/:code/standings', async (req, res) => {
     const code = roomCodeParam(req.params.code);
     const { offset, limit } = parse(StandingsQuery, req.query);
-    res.json(await service.standings(code, req.ip ?? '', offset, limit));
+    res.json(await service.standings(code, addressGroup(req.ip), offset, limit));
   });
 
   router.post('/rooms/:code/players', async (req, res) => {
     const code = roomCodeParam(req.params.code);
-    await deps.rateLimits.consume('joinPerAddress', req.ip ?? 'unknown');
+    const address = addressGroup(req.ip);
+    await deps.rateLimits.consume('joinPerAddress', address);
     const { nickname, passphrase } = parse(Join, req.body);
     // A signed-in user may join under their account (for history); anyone else joins as a guest.
     const claims = optionalClaims(req, secret);
     const userId = claims?.kind === 'user' ? claims.sub : null;
-    const joined = await service.join(code, nickname, userId, req.ip ?? '', passphrase);
+    const joined = await service.join(code, nickname, userId, address, passphrase);
     res.status(201).json({ ...joined, code, nickname } satisfies Joined);
   });
 

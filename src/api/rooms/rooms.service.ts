@@ -7,6 +7,7 @@ import { ErrorCode } from '../../shared/error-codes';
 import type { Question, RoomSettings, RoomView, StandingsPage } from '../../shared/room';
 import type { RoomState } from '../../game/room-state';
 import { within } from '../../platform/within';
+import type { AddressGroup } from '../../platform/client-address';
 import { signToken } from '../../shared/tokens';
 import { AppError } from '../app-error';
 import { accountOf } from '../auth/auth.middleware';
@@ -44,15 +45,15 @@ export function createRoomsService(deps: ApiDeps) {
   }
 
   /**
-   * A room by a code a client at `ip` sent without a token of the room. Wrong codes are counted per address
+   * A room by a code a client at `from` sent without a token of the room. Wrong codes are counted per address
    * (RATE_LIMIT_ROOM_MISSES_ADDRESS); once they are spent every lookup from there waits, a right one too,
    * so that open rooms cannot be found by trying codes.
    */
-  async function lookUp(code: string, ip: string): Promise<RoomState> {
-    await deps.rateLimits.check('roomMissesPerAddress', ip);
+  async function lookUp(code: string, from: AddressGroup): Promise<RoomState> {
+    await deps.rateLimits.check('roomMissesPerAddress', from);
     const room = await rooms.get(code);
     if (!room) {
-      await deps.rateLimits.consume('roomMissesPerAddress', ip);
+      await deps.rateLimits.consume('roomMissesPerAddress', from);
       throw AppError.roomNotFound(code);
     }
     if (room.deletedAt !== undefined) throw AppError.roomDeleted(code);
@@ -172,12 +173,12 @@ export function createRoomsService(deps: ApiDeps) {
    * A private room takes its passphrase. Wrong ones are counted per address and room (right ones never
    * use the budget up); once spent, even the right one waits, so guessing stays slow.
    */
-  async function checkPassphrase(room: RoomState, ip: string, passphrase: string | undefined): Promise<void> {
+  async function checkPassphrase(room: RoomState, from: AddressGroup, passphrase: string | undefined): Promise<void> {
     if (room.passphraseHash === undefined) return;
     if (passphrase === undefined || passphrase === '') {
       throw new AppError(ErrorCode.PassphraseRequired, 403, `Room ${room.code} is private: joining takes the passphrase its host set.`);
     }
-    const key = `${room.code}:${ip}`;
+    const key = `${room.code}:${from}`;
     // The point is taken before the slow compare, so parallel guesses cannot all slip past one count; a right one gives it back.
     await deps.rateLimits.consume('passphrasePerAddress', key);
     if (!(await passphraseMatches(room.passphraseHash, passphrase))) {
@@ -234,14 +235,14 @@ export function createRoomsService(deps: ApiDeps) {
       throw new Error('Could not find a free room code');
     },
 
-    /** `ip`: where the join came from; kept only as a keyed hash, for the same-address cheat signal. */
-    async join(code: string, nickname: string, userId: string | null, ip: string, passphrase?: string) {
-      await checkPassphrase(await lookUp(code, ip), ip, passphrase);
+    /** `from`: where the join came from; kept only as a keyed hash, for the same-address cheat signal (an IPv6 /64 is one address). */
+    async join(code: string, nickname: string, userId: string | null, from: AddressGroup, passphrase?: string) {
+      await checkPassphrase(await lookUp(code, from), from, passphrase);
       if (nicknameBlocked(nickname)) {
         throw new AppError(ErrorCode.NicknameRejected, 400, 'That nickname is not allowed here; pick another.');
       }
       const playerId = newPlayerId();
-      const address = createHmac('sha256', config.jwtSecret).update(ip).digest('base64url').slice(0, 16);
+      const address = createHmac('sha256', config.jwtSecret).update(from).digest('base64url').slice(0, 16);
       const result = await rooms.join(
         code,
         { id: playerId, nickname, userId, joinedAt: Date.now(), address },
@@ -270,12 +271,12 @@ export function createRoomsService(deps: ApiDeps) {
     },
 
     /** A page of the room's standings, every player ranked; at most STANDINGS_PAGE_MAX a page. */
-    async standings(code: string, ip: string, offset: number, limit = config.limits.standingsPageMax): Promise<StandingsPage> {
+    async standings(code: string, from: AddressGroup, offset: number, limit = config.limits.standingsPageMax): Promise<StandingsPage> {
       const most = config.limits.standingsPageMax;
       if (limit > most) {
         throw AppError.badRequest(`limit may be at most ${most} on this server (STANDINGS_PAGE_MAX).`, [{ path: 'limit', message: `at most ${most}` }]);
       }
-      await lookUp(code, ip);
+      await lookUp(code, from);
       return views.page(code, offset, limit);
     },
 

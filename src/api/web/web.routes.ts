@@ -5,6 +5,7 @@ import express, { type Request, Router } from 'express';
 import helmet from 'helmet';
 import QRCode from 'qrcode';
 import type { z } from 'zod';
+import { addressGroup } from '../../platform/client-address';
 import { joinOrigin } from '../../platform/lan-address';
 import type { ApiDeps } from '../deps';
 import type { RoomsService } from '../rooms/rooms.service';
@@ -63,7 +64,7 @@ export function webRoutes({ config, log }: ApiDeps, roomsService: Pick<RoomsServ
 
   router.get('/rooms/:code/qr.svg', async (req, res) => {
     const code = roomCodeParam(req.params.code);
-    await roomsService.lookUp(code, req.ip ?? '');
+    await roomsService.lookUp(code, addressGroup(req.ip));
     const joinUrl = `${joinUrlFor(req)}/?code=${code}`;
     const svg = await QRCode.toString(joinUrl, { type: 'svg', margin: 1, errorCorrectionLevel: 'M' });
     res.type('image/svg+xml').set('cache-control', 'public, max-age=3600').send(svg);
