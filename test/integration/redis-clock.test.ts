@@ -101,7 +101,7 @@ describe("when Redis's clock steps", () => {
 });
 
 describe('when a socket process starts', () => {
-  it('measures Redis\'s clock on a connection that carries nothing else', async () => {
+  it("measures Redis's clock on a connection that carries nothing else", async () => {
     const config = loadConfig({ REDIS_URL: server.url, QUIZLOOP_NAMESPACE: 'clock-wiring', LOG_LEVEL: 'silent' }, 'socket');
     const socket = await startSocket({ ...config, redisUrl: server.url, databaseUrl: '' }, log, 0);
     const probe = connect('probe');
