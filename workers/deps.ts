@@ -43,14 +43,21 @@ export interface WorkerDeps {
  * What the processors and the event handler use, on the given connections. The event stream is read
  * (XREADGROUP BLOCK) on blocking connections of its own, made on demand. `queueRedis`: the queues'
  * connection, kept apart from `redis` because ioredis copies every script BullMQ loads onto a connection
- * into each MULTI and pipeline built on it.
+ * into each MULTI and pipeline built on it. `clockRedis`: where Redis's clock is measured, best alone (redis-clock.ts).
  */
 export function createWorkerDeps(
   config: ResolvedConfig,
   log: Logger,
-  { redis, queueRedis = redis, keys, db, metrics }: { redis: QuizRedis; queueRedis?: QuizRedis; keys: Keys; db: Db; metrics: WorkerMetrics },
+  {
+    redis,
+    queueRedis = redis,
+    clockRedis = redis,
+    keys,
+    db,
+    metrics,
+  }: { redis: QuizRedis; queueRedis?: QuizRedis; clockRedis?: QuizRedis; keys: Keys; db: Db; metrics: WorkerMetrics },
 ): WorkerDeps {
-  const redisClock = createRedisClock({ redis, log });
+  const redisClock = createRedisClock({ redis: clockRedis, log });
   return {
     log,
     bus: createEventBus({ redis, keys, blockingClient: () => connectRedis(config, 'quizloop-worker-events', { blocking: true, log }) }),

@@ -1,4 +1,4 @@
-import type { Job, Processor } from 'bullmq';
+import { DelayedError, type Job, type Processor } from 'bullmq';
 import type { QueueName } from '../src/shared/jobs';
 import type { WorkerMetrics } from '../src/platform/metrics';
 
@@ -12,7 +12,8 @@ export function instrumented<D>(queue: QueueName, processor: Processor<D>, metri
     try {
       return await processor(job, token, signal);
     } catch (err) {
-      metrics.jobFailures.inc({ queue });
+      // Moved back to the delayed set (an advance released too early), not failed.
+      if (!(err instanceof DelayedError)) metrics.jobFailures.inc({ queue });
       throw err;
     } finally {
       stop();

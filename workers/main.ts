@@ -34,6 +34,7 @@ export async function startWorker(config: ResolvedConfig, log: Logger) {
   const redis = connectRedis(config, 'quizloop-worker', { log });
   const blocking = connectRedis(config, 'quizloop-worker-bull', { blocking: true, log });
   const queueRedis = connectRedis(config, 'quizloop-worker-queues', { log });
+  const clockRedis = connectRedis(config, 'quizloop-worker-clock', { log });
   const db = createDb(config.databaseUrl, config.databaseSsl);
 
   const hz = await tuneRedisHz(redis, config.redisHz);
@@ -45,7 +46,7 @@ export async function startWorker(config: ResolvedConfig, log: Logger) {
   const metrics = createWorkerMetrics(registry);
   // The stream readers block in XREADGROUP on connections of their own; readiness and metrics use `redis`.
   const monitorBus = createEventBus({ redis, keys });
-  const deps = createWorkerDeps(config, log, { redis, queueRedis, keys, db, metrics });
+  const deps = createWorkerDeps(config, log, { redis, queueRedis, clockRedis, keys, db, metrics });
   // Room times are on Redis's clock: measure it before any deadline is waited for.
   await deps.redisClock.start();
   const { queues, results, reports } = deps;
@@ -148,7 +149,7 @@ export async function startWorker(config: ResolvedConfig, log: Logger) {
       await Promise.all(workers.map((w) => w.close()));
       log.info('worker stopped; jobs in hand finished');
       await closeQueues(queues);
-      await Promise.all([redis.quit(), blocking.quit(), queueRedis.quit()]);
+      await Promise.all([redis.quit(), blocking.quit(), queueRedis.quit(), clockRedis.quit()]);
       await db.destroy();
       await ops.stop();
     },

@@ -348,6 +348,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, role?: 'api' | 
       'ADMIN_EMAILS is no longer read: an email nobody proved grants no role. Unset it, and grant admin with `node dist/src/main.js grant-admin <email>`',
     );
   }
+  if (e.RECONCILE_GRACE_MS < e.ANSWER_GRACE_MS) {
+    // The reconciler drives on a question past deadline + RECONCILE_GRACE_MS: any sooner would cut the answer grace.
+    throw new ConfigError(
+      `RECONCILE_GRACE_MS (${e.RECONCILE_GRACE_MS}) must be at least ANSWER_GRACE_MS (${e.ANSWER_GRACE_MS}): the reconciler would take every question for stuck inside its answer grace. Raise RECONCILE_GRACE_MS or lower ANSWER_GRACE_MS`,
+    );
+  }
   if (!e.ADMIN_USER !== !e.ADMIN_PASSWORD) {
     throw new ConfigError('ADMIN_USER and ADMIN_PASSWORD go together: set both (the password 12+ characters), or neither');
   }

@@ -83,7 +83,9 @@ export async function attachSocket(http: HttpServer, config: ResolvedConfig, log
   const adapterSub = connectRedis(config, 'quizloop-socket-adapter-sub', { subscriber: true, log });
   const channelSub = connectRedis(config, 'quizloop-socket-rooms', { subscriber: true, log });
 
-  const clock = createRedisClock({ redis, log });
+  // Its own connection: TIME measured behind a burst of answer scripts on `redis` would come back late.
+  const clockRedis = connectRedis(config, 'quizloop-socket-clock', { log });
+  const clock = createRedisClock({ redis: clockRedis, log });
   await clock.start();
   const trust = trustedProxies(config.trustProxy);
   const cap = createConnectionCap({ max: config.limits.socketConnectionsPerAddress, addressOf: (req) => clientAddressGroup(req, trust) });
@@ -171,7 +173,7 @@ export async function attachSocket(http: HttpServer, config: ResolvedConfig, log
       await waitForDisconnects(io, 1000);
       relay.stop();
       clock.stop();
-      await Promise.all([redis.quit(), reads.quit(), adapterPub.quit(), adapterSub.quit(), channelSub.quit()]);
+      await Promise.all([redis.quit(), reads.quit(), adapterPub.quit(), adapterSub.quit(), channelSub.quit(), clockRedis.quit()]);
     },
   };
 }

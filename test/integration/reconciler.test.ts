@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { type LocalServer, startLocalRedis } from '../../src/local/local-redis';
 import { jobId } from '../../src/shared/jobs';
+import { advanceProcessor } from '../../workers/processors/advance.processor';
 import { persistResultsProcessor } from '../../workers/processors/persist-results.processor';
 import { prepareRoomProcessor } from '../../workers/processors/prepare-room.processor';
 import { reconcileProcessor } from '../../workers/processors/reconcile.processor';
@@ -31,6 +32,8 @@ beforeAll(async () => {
     ROOM_BUILDING_SECONDS: String(BUILDING_SECONDS),
     ROOM_IDLE_SECONDS: String(IDLE_SECONDS),
     RECONCILE_GRACE_MS: '0',
+    // The reconciler never drives a question on within its answer grace (config.ts refuses a shorter RECONCILE_GRACE_MS).
+    ANSWER_GRACE_MS: '0',
   });
   host = await h.api.registerHost('Reconciled');
   const run = reconcileProcessor(h.deps);
@@ -117,5 +120,34 @@ describe('the reconciler', () => {
     expect(fillingThen).toBe('lobby');
     expect(await phase(filling)).toBe('cancelled');
     expect(ended).toBe(2);
+  });
+
+  it("re-adds a lost question's advance due at its deadline + answer grace, so the answers still on their way count", async () => {
+    // The pass as it would run with an answer grace longer than its own (config.ts refuses such settings).
+    const ANSWER_GRACE_MS = 1500;
+    const passWithGrace = reconcileProcessor({ ...h.deps, answerGraceMs: ANSWER_GRACE_MS });
+    const created = await h.api.createRoom(host.token, { ...SETTINGS, questionSeconds: 3 });
+    await h.run('prepare-room', prepareRoomProcessor, {
+      roomCode: created.code,
+      gameId: created.gameId,
+      version: (await h.deps.rooms.get(created.code))?.version ?? 0,
+    });
+    await h.api.join(created.code, 'Graced');
+    await h.api.start(created.code, created.hostToken);
+    const question = await h.deps.rooms.get(created.code);
+    const deadlineAt = question?.deadlineAt ?? 0;
+    const id = jobId.advance(created.gameId, question?.version ?? 0);
+    // No event handler runs: the advance the question's event would have scheduled is lost.
+    await sleep(Math.max(0, deadlineAt - Date.now()) + 100);
+
+    for (let i = 0; i < 20 && !(await h.deps.queues.advance.getJob(id)); i++) await passWithGrace();
+    const job = await h.deps.queues.advance.getJob(id);
+    const outcome = job && (await h.run('advance', advanceProcessor, job.data, { jobId: id }));
+    const revealed = await h.deps.rooms.get(created.code);
+
+    expect(job?.data.dueAt).toBe(deadlineAt + ANSWER_GRACE_MS);
+    expect(outcome).toMatchObject({ state: 'completed', result: { outcome: 'applied' } });
+    expect(revealed).toMatchObject({ phase: 'reveal' });
+    expect(revealed?.phaseStartedAt).toBeGreaterThanOrEqual(deadlineAt + ANSWER_GRACE_MS);
   });
 });

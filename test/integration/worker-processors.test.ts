@@ -8,6 +8,9 @@ import { advanceProcessor } from '../../workers/processors/advance.processor';
 import { housekeepingProcessor } from '../../workers/processors/housekeeping.processor';
 import { persistResultsProcessor } from '../../workers/processors/persist-results.processor';
 import { prepareRoomProcessor } from '../../workers/processors/prepare-room.processor';
+import { HOLD_MAX_MS } from '../../workers/processors/hold-until-due';
+import { closeEarly } from '../../workers/room-clock';
+import { sleep } from '../helpers/infra';
 import type { RoomSettingsInput } from '../helpers/api-client';
 import { type WorkerHarness, startWorkerHarness } from '../helpers/worker-harness';
 
@@ -250,5 +253,63 @@ describe('advance (countdown ticks are timers of the worker: test/integration/ti
     expect(first).toMatchObject({ state: 'completed', result: { outcome: 'applied' } });
     expect(second).toMatchObject({ state: 'completed', result: { result: 'stale' } });
     expect(await h.deps.rooms.get(room.code)).toMatchObject({ phase: 'reveal', version: version + 1 });
+  });
+
+  /** A question in play, and when an advance for it is due: `inMs` from now on Redis's clock. */
+  async function questionDue(inMs: number) {
+    const room = await lobbyRoom();
+    await h.api.join(room.code, 'Timed');
+    await h.api.start(room.code, room.hostToken);
+    const version = await versionOf(room.code);
+    const [seconds, micros] = await h.redis.time();
+    const dueAt = Number(seconds) * 1000 + Number(micros) / 1000 + inMs;
+    return { job: { roomCode: room.code, gameId: room.gameId, version, dueAt }, dueAt };
+  }
+  /** When the room entered its reveal, on Redis's clock (transition.lua stamps it). */
+  async function revealedAt(code: string) {
+    const room = await h.deps.rooms.get(code);
+    expect(room).toMatchObject({ phase: 'reveal' });
+    return room?.phaseStartedAt ?? 0;
+  }
+
+  describe("when the advance is released before its due time (the fetching host's clock runs ahead)", () => {
+    it("waits for its due time on Redis's clock before moving the room on", async () => {
+      // Not delayed at all: as a host whose clock runs 600 ms ahead releases a job due 600 ms from now.
+      const { job, dueAt } = await questionDue(600);
+
+      const outcome = await h.run('advance', advanceProcessor, job);
+
+      expect(outcome).toMatchObject({ state: 'completed', result: { outcome: 'applied' } });
+      expect(await revealedAt(job.roomCode)).toBeGreaterThanOrEqual(dueAt);
+    });
+
+    it('goes back to the delayed set when released too early to hold, and runs at its due time, not before', async () => {
+      const { job, dueAt } = await questionDue(HOLD_MAX_MS + 1500);
+      const id = `early-${job.roomCode}`;
+
+      const running = h.run('advance', advanceProcessor, job, { jobId: id });
+      await sleep(500);
+      const meanwhile = await (await h.deps.queues.advance.getJob(id))?.getState();
+      const outcome = await running;
+
+      expect(meanwhile).toBe('delayed');
+      expect(outcome).toMatchObject({ state: 'completed', result: { outcome: 'applied' } });
+      // One try, the one that completed: moving back spends none of those kept for an api that does not answer.
+      expect(outcome.job.attemptsMade).toBe(1);
+      expect(await revealedAt(job.roomCode)).toBeGreaterThanOrEqual(dueAt);
+    });
+
+    it('still closes the question at once when an early close marks it due while it is held', async () => {
+      const { job, dueAt } = await questionDue(HOLD_MAX_MS - 100);
+      const id = jobId.advance(job.gameId, job.version);
+
+      const running = h.run('advance', advanceProcessor, job, { jobId: id });
+      await sleep(200);
+      await closeEarly(h.deps.queues, { code: job.roomCode, gameId: job.gameId, version: job.version });
+      const outcome = await running;
+
+      expect(outcome).toMatchObject({ state: 'completed', result: { outcome: 'applied' } });
+      expect(await revealedAt(job.roomCode)).toBeLessThan(dueAt - 300);
+    });
   });
 });

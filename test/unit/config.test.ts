@@ -72,6 +72,13 @@ describe('fair timing settings', () => {
     expect(loadConfig({ LATENCY_ALLOWANCE_CAP_MS: '0' }, 'socket').timing.allowanceCapMs).toBe(0);
     expect(() => loadConfig({ ANSWER_GRACE_MS: '-1' }, 'socket')).toThrow(/ANSWER_GRACE_MS/);
   });
+
+  it('refuses a reconciler grace shorter than the answer grace, naming both settings', () => {
+    expect(() => loadConfig({ RECONCILE_GRACE_MS: '400', ANSWER_GRACE_MS: '500' }, 'worker')).toThrow(
+      /RECONCILE_GRACE_MS \(400\) must be at least ANSWER_GRACE_MS \(500\)/,
+    );
+    expect(loadConfig({ RECONCILE_GRACE_MS: '500', ANSWER_GRACE_MS: '500' }, 'worker').reconcileGraceMs).toBe(500);
+  });
 });
 
 describe('the per-player connect budget', () => {

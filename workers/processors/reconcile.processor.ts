@@ -5,6 +5,7 @@ import type { ReconcileReport } from '../../src/store/reconcile-report';
 import { endIfAbandoned } from '../abandoned';
 import type { WorkerDeps } from '../deps';
 import { idleSince } from '../idle';
+import { advanceDueAt } from '../room-clock';
 
 /**
  * One pass of the reconciler, run by a BullMQ job scheduler every few seconds on whichever worker
@@ -26,13 +27,15 @@ import { idleSince } from '../idle';
 export function reconcileProcessor(deps: WorkerDeps) {
   const { rooms, queues, webhook, results, games, log, reconcile } = deps;
 
-  async function redrive(room: RoomState): Promise<void> {
+  async function redrive(room: RoomState & { deadlineAt: number }): Promise<void> {
     const id = jobId.advance(room.gameId, room.version);
     const job = await queues.advance.getJob(id);
     const state = job ? await job.getState() : 'missing';
     log.warn('room past its deadline; driving it on', { room: room.code, version: room.version, advanceJob: state });
+    // Never marked due now (`dueAt: 0`, an early close's mark): the advance still waits for its deadline + answer grace.
     if (!job) {
-      await queues.advance.add('advance', { roomCode: room.code, gameId: room.gameId, version: room.version, dueAt: 0 }, { jobId: id });
+      const dueAt = advanceDueAt(room, deps.answerGraceMs);
+      await queues.advance.add('advance', { roomCode: room.code, gameId: room.gameId, version: room.version, dueAt }, { jobId: id });
     } else if (state === 'failed') {
       await job.retry();
     } else if (state === 'delayed') {
@@ -108,15 +111,16 @@ export function reconcileProcessor(deps: WorkerDeps) {
           if (!parsed?.success) continue;
           const room = parsed.data;
           if (room.phase === 'finished' && room.deletedAt === undefined) finished.push(room);
-          if (isTimedPhase(room.phase) && room.deadlineAt !== null) {
+          const { deadlineAt } = room;
+          if (isTimedPhase(room.phase) && deadlineAt !== null) {
             const presence = await rooms.presenceState(room.code, room.phase === 'question' ? room.questionIndex : -1);
             if (presence.vacantForMs >= deps.housekeeping.abandonedMs) {
               report.abandoned++;
               attempt('ending an abandoned room', room, () => endIfAbandoned(deps, room, presence.vacantForMs));
-            } else if (room.deadlineAt + reconcile.graceMs < now) {
+            } else if (deadlineAt + reconcile.graceMs < now) {
               report.stuckRooms++;
               report.redriven++;
-              attempt('driving a room on', room, () => redrive(room));
+              attempt('driving a room on', room, () => redrive({ ...room, deadlineAt }));
             }
           } else if (room.phase === 'building' && (room.phaseStartedAt ?? room.createdAt) + reconcile.buildingMs < now) {
             report.stuckRooms++;
