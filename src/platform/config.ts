@@ -190,7 +190,7 @@ export interface Config {
   namespace: string;
   redisHz: number;
   workerConcurrency: number;
-  /** Jobs of the clock's queues (tick, advance) each worker runs at once; they mostly wait out a few ms. */
+  /** Jobs of the clock's queue (advance) each worker runs at once; they mostly wait out a few ms. */
   clockConcurrency: number;
   /** A countdown tick is drawn and published this long before its instant; socket processes hold the frame until then. */
   countdownLeadMs: number;
