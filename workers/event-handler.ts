@@ -92,7 +92,8 @@ export function createEventHandler(deps: WorkerDeps, consumer: string, ticks: Ti
       // here it would be lost; left pending, a worker that knows it claims it once this one has stopped (XAUTOCLAIM
       // after ABANDONED_AFTER_MS). Past UNKNOWN_EVENT_HOLD_MS no such worker is coming: dropped as malformed below.
       if (entry.unknownType !== undefined && deps.redisClock.now() - addedAt(entry) < UNKNOWN_EVENT_HOLD_MS) {
-        if (!heldUnknown.has(entry.id)) log.error('stream entry of an unknown event type left unacknowledged for a worker that knows it', { id: entry.id, type: entry.unknownType });
+        if (!heldUnknown.has(entry.id))
+          log.error('unknown event type: left unacknowledged for a worker that knows it', { id: entry.id, type: entry.unknownType });
         heldUnknown.add(entry.id);
         metrics.eventsHandled.inc({ type: 'unknown', outcome: 'held' });
         continue;

@@ -38,7 +38,15 @@ function startHandler(label: string) {
     warn: (msg, fields = {}) => lines.push({ level: 'warn', msg, fields }),
     error: (msg, fields = {}) => lines.push({ level: 'error', msg, fields }),
   };
-  const deps = { ...createWorkerDeps({ ...config, redisUrl: infra().redisUrl, databaseUrl: infra().databaseUrl }, silent, { redis, keys, db, metrics: createWorkerMetrics(createMetricsRegistry('worker')) }), log };
+  const deps = {
+    ...createWorkerDeps({ ...config, redisUrl: infra().redisUrl, databaseUrl: infra().databaseUrl }, silent, {
+      redis,
+      keys,
+      db,
+      metrics: createWorkerMetrics(createMetricsRegistry('worker')),
+    }),
+    log,
+  };
   const handler = createEventHandler(deps, 'test-consumer', { arm: () => undefined });
   const stream = keys.events('ANY');
   return {
@@ -81,12 +89,17 @@ describe('when the event stream carries an event of a type this worker does not 
   it(`acknowledges and drops it once it is older than ${UNKNOWN_EVENT_HOLD_MS / 60_000} minutes`, async () => {
     const h = startHandler('unknown-event-old');
     const [seconds = '0'] = await redis.time();
-    const old = await h.add({ type: 'room.renamed', roomCode: generateRoomCode(), version: 3, at: 0 }, `${Number(seconds) * 1000 - UNKNOWN_EVENT_HOLD_MS - 60_000}-0`);
+    const old = await h.add(
+      { type: 'room.renamed', roomCode: generateRoomCode(), version: 3, at: 0 },
+      `${Number(seconds) * 1000 - UNKNOWN_EVENT_HOLD_MS - 60_000}-0`,
+    );
     h.start();
     try {
       await waitUntil('the old entry read', () => (h.lines.length ? true : undefined));
       await waitUntil('the old entry acknowledged', async () => ((await h.pendingIds()).length === 0 ? true : undefined));
-      expect(h.lines).toEqual([expect.objectContaining({ msg: 'skipping malformed stream entry', fields: expect.objectContaining({ id: old, type: 'room.renamed' }) })]);
+      expect(h.lines).toEqual([
+        expect.objectContaining({ msg: 'skipping malformed stream entry', fields: expect.objectContaining({ id: old, type: 'room.renamed' }) }),
+      ]);
     } finally {
       await h.stop();
     }
