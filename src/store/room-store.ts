@@ -2,7 +2,7 @@ import type { RoomEvent } from '../shared/events';
 import type { ChannelMessage } from '../shared/events';
 import { normalizeAnswerText } from '../shared/answer-text';
 import type { Question } from '../shared/room';
-import { type Change, type ClockField, stampAt } from '../game/room-machine';
+import { type Change, type ClockField, isEndPhase, stampAt } from '../game/room-machine';
 import type { Logger } from '../platform/logger';
 import { RoomState, type StoredPlayer } from '../game/room-state';
 import { EVENTS_MAX_LENGTH } from './event-bus';
@@ -23,8 +23,6 @@ export type ApplyResult = { ok: true; room: RoomState; event: RoomEvent } | { ok
 export type JoinResult = 'ok' | 'not-found' | 'closed' | 'nickname-taken' | 'locked' | 'full';
 /** A player's connection counted (see connectPlayer), or not, because the host kicked them. */
 export type PlayerConnect = { counted: true; connections: number; elsewhere: number } | { counted: false; kicked: true };
-
-const ENDED = new Set(['finished', 'failed', 'cancelled']);
 
 export interface RoomStoreDeps {
   redis: QuizRedis;
@@ -264,7 +262,7 @@ export function createRoomStore({ redis, keys, ttlSeconds, instance, log }: Room
       const records = await Promise.all(codes.map((c) => redis.get(keys.room(c))));
       const ended = (i: number) => {
         const raw = records[i];
-        return !raw || ENDED.has((JSON.parse(raw) as { phase: string }).phase);
+        return !raw || isEndPhase((JSON.parse(raw) as { phase: string }).phase);
       };
       const closed = codes.filter((_, i) => ended(i));
       if (closed.length) await redis.srem(keys.hostRooms(hostId), ...closed);
