@@ -159,6 +159,9 @@ const Env = z.object({
   ADMIN_EMAILS: z.string().optional(),
 });
 
+/** Every setting's name, as the environment spells it (docs/configuration.md has a row for each; a unit test checks). */
+export const SETTING_NAMES: readonly string[] = Object.keys(Env.shape);
+
 export type DatabaseSsl = 'off' | 'no-verify' | 'verify';
 
 export interface Config {
