@@ -1,4 +1,5 @@
 import { isTimedPhase } from '../src/game/room-machine';
+import { assertNever } from '../src/shared/assert-never';
 import type { RoomEvent } from '../src/shared/events';
 import { jobId } from '../src/shared/jobs';
 import type { StreamEntry } from '../src/store/event-bus';
@@ -10,6 +11,11 @@ import type { TickArming } from './ticks';
 const ABANDONED_AFTER_MS = 10_000;
 const CLAIM_EVERY_MS = 5_000;
 const BLOCK_MS = 1_000;
+/** How long an event of a type this worker does not know waits unacknowledged for a worker that knows it (see processInOrder). */
+export const UNKNOWN_EVENT_HOLD_MS = 10 * 60_000;
+
+/** When a stream entry was added, on Redis's clock: its id is `{ms}-{seq}`. */
+const addedAt = (entry: StreamEntry) => Number(entry.id.split('-')[0]);
 
 /**
  * Reads room events from the stream's consumer group and turns them into jobs. Entries are
@@ -21,6 +27,8 @@ export function createEventHandler(deps: WorkerDeps, consumer: string, ticks: Ti
   const { bus, queues, rooms, log, metrics } = deps;
   let running = false;
   let loop: Promise<void> | null = null;
+  /** Unknown-type entries this worker holds, so each is logged once however often its pending entries are read again. */
+  const heldUnknown = new Set<string>();
 
   async function handle(event: RoomEvent): Promise<void> {
     if (event.type === 'room.finished') {
@@ -52,6 +60,8 @@ export function createEventHandler(deps: WorkerDeps, consumer: string, ticks: Ti
         return;
       case 'room.failed':
         return;
+      default:
+        assertNever(event, 'room event');
     }
   }
 
@@ -78,8 +88,19 @@ export function createEventHandler(deps: WorkerDeps, consumer: string, ticks: Ti
 
   async function processInOrder(entries: StreamEntry[], done: StreamEntry[]): Promise<void> {
     for (const entry of entries) {
+      // A type this worker does not know comes from a process of another version, in a rolling deploy. Acknowledged
+      // here it would be lost; left pending, a worker that knows it claims it once this one has stopped (XAUTOCLAIM
+      // after ABANDONED_AFTER_MS). Past UNKNOWN_EVENT_HOLD_MS no such worker is coming: dropped as malformed below.
+      if (entry.unknownType !== undefined && deps.redisClock.now() - addedAt(entry) < UNKNOWN_EVENT_HOLD_MS) {
+        if (!heldUnknown.has(entry.id))
+          log.error('unknown event type: left unacknowledged for a worker that knows it', { id: entry.id, type: entry.unknownType });
+        heldUnknown.add(entry.id);
+        metrics.eventsHandled.inc({ type: 'unknown', outcome: 'held' });
+        continue;
+      }
+      heldUnknown.delete(entry.id);
       if (!entry.event) {
-        log.warn('skipping malformed stream entry', { id: entry.id, reason: entry.malformed });
+        log.warn('skipping malformed stream entry', { id: entry.id, reason: entry.malformed, type: entry.unknownType });
         metrics.eventsHandled.inc({ type: 'malformed', outcome: 'skipped' });
         done.push(entry);
         continue;

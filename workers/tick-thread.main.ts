@@ -1,6 +1,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import type { ResolvedConfig } from '../src/platform/config';
 import { createLogger } from '../src/platform/logger';
+import { assertNever } from '../src/shared/assert-never';
 import { createKeys } from '../src/store/keys';
 import { connectRedis } from '../src/store/redis';
 import { createRedisClock } from '../src/store/redis-clock';
@@ -33,6 +34,8 @@ async function main(port: NonNullable<typeof parentPort>, config: ResolvedConfig
         redisClock.stop();
         void redis.quit().finally(() => port.close());
         return;
+      default:
+        assertNever(m, 'message to the countdown thread');
     }
   });
   port.postMessage({ type: 'ready' } satisfies FromTickThread);

@@ -2,6 +2,7 @@ import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { ResolvedConfig } from '../src/platform/config';
 import type { Logger } from '../src/platform/logger';
+import { assertNever } from '../src/shared/assert-never';
 import type { TickArming, TickDrawn, TimedRoom } from './ticks';
 
 /** Messages into the ticks' thread. */
@@ -42,6 +43,8 @@ export function startTickThread(
         case 'drawn':
           onDrawn(m.drawn);
           return;
+        default:
+          assertNever(m, 'message from the countdown thread');
       }
     });
     t.on('error', (err) => log.error('the countdown thread failed; its ticks are lost, a new thread takes the next ones', { err }));

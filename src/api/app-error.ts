@@ -40,5 +40,11 @@ export class AppError extends Error {
     err.retryAfterSeconds = retryAfterSeconds;
     return err;
   }
+  /** 503 with the seconds to wait (`Retry-After`): the request may succeed as it is, a moment later. */
+  static unavailable(code: ErrorCode, message: string, retryAfterSeconds: number) {
+    const err = new AppError(code, 503, message);
+    err.retryAfterSeconds = retryAfterSeconds;
+    return err;
+  }
   retryAfterSeconds?: number;
 }

@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 
 /**
- * How a feature folder declares its REST operations for the OpenAPI document (docs/openapi.ts),
+ * How a feature folder declares its REST operations for the OpenAPI document (src/api/docs/openapi.ts),
  * next to its routes, with the very zod schemas those routes parse and answer with.
  */
 

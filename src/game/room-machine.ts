@@ -196,7 +196,11 @@ export function isTimedPhase(phase: RoomPhase): phase is 'question' | 'reveal' {
   return phase === 'question' || phase === 'reveal';
 }
 
-/** Phases after which nothing more happens in the room. */
-export function isEndPhase(phase: RoomPhase): boolean {
-  return phase === 'finished' || phase === 'failed' || phase === 'cancelled';
+/** Phases after which nothing more happens in the room; the one list (the join script's Lua is built from it too). */
+export const END_PHASES = ['finished', 'failed', 'cancelled'] as const satisfies readonly RoomPhase[];
+export type EndPhase = (typeof END_PHASES)[number];
+
+/** Whether nothing more happens in the room (see END_PHASES); takes any string, as a record read raw holds one. */
+export function isEndPhase(phase: string): phase is EndPhase {
+  return (END_PHASES as readonly string[]).includes(phase);
 }

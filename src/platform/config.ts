@@ -160,6 +160,9 @@ const Env = z.object({
   ADMIN_EMAILS: z.string().optional(),
 });
 
+/** Every setting's name, as the environment spells it (docs/configuration.md has a row for each; a unit test checks). */
+export const SETTING_NAMES: readonly string[] = Object.keys(Env.shape);
+
 export type DatabaseSsl = 'off' | 'no-verify' | 'verify';
 
 export interface Config {
@@ -191,7 +194,7 @@ export interface Config {
   namespace: string;
   redisHz: number;
   workerConcurrency: number;
-  /** Jobs of the clock's queues (tick, advance) each worker runs at once; they mostly wait out a few ms. */
+  /** Jobs of the clock's queue (advance) each worker runs at once; they mostly wait out a few ms. */
   clockConcurrency: number;
   /** A countdown tick is drawn and published this long before its instant; socket processes hold the frame until then. */
   countdownLeadMs: number;

@@ -134,7 +134,7 @@ export function createWorkerMetrics(registry: Registry) {
   const metrics = {
     eventsHandled: new Counter({
       name: `${METRICS_PREFIX}events_handled_total`,
-      help: 'Room events read from the stream by this worker, by type and outcome (ok, or error: left pending for a retry)',
+      help: 'Room events read from the stream by this worker, by type and outcome (ok; error: left pending for a retry; skipped: malformed; held: an unknown type left pending)',
       labelNames: ['type', 'outcome'] as const,
       registers: [registry],
     }),

@@ -58,6 +58,8 @@ export const ErrorCode = {
   WrongPassphrase: 'WRONG_PASSPHRASE',
   /** A game's results are readable only by its host, its players and admins, until the host makes them public. */
   ResultsPrivate: 'RESULTS_PRIVATE',
+  /** A new room found no free code in a few tries (REST 503 with Retry-After): the codes are nearly all in use. */
+  NoFreeRoomCode: 'NO_FREE_ROOM_CODE',
   Internal: 'INTERNAL',
   /** A process's dependencies (Redis, PostgreSQL) do not answer; from GET /ready. */
   NotReady: 'NOT_READY',

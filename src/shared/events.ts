@@ -15,6 +15,18 @@ export const RoomEvent = z.discriminatedUnion('type', [
 ]);
 export type RoomEvent = z.infer<typeof RoomEvent>;
 export type RoomEventType = RoomEvent['type'];
+const ROOM_EVENT_TYPES: ReadonlySet<string> = new Set(RoomEvent.options.map((o) => o.shape.type.value));
+
+/** The type of a stream event that names one this code does not know (written by a process of another version), else null. */
+export function unknownEventType(raw: string): string | null {
+  try {
+    const json: unknown = JSON.parse(raw);
+    const type = typeof json === 'object' && json !== null && 'type' in json ? json.type : undefined;
+    return typeof type === 'string' && !ROOM_EVENT_TYPES.has(type) ? type : null;
+  } catch {
+    return null;
+  }
+}
 
 /** Messages on a room's pub/sub channel, relayed by every socket instance that holds members of the room. */
 export const ChannelMessage = z.discriminatedUnion('kind', [

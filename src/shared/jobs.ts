@@ -14,7 +14,7 @@ export interface PrepareRoomJob {
   gameId: string;
   version: number;
 }
-/** `dueAt`: the deadline this advance is for; 0 when it closes a question early. */
+/** `dueAt`: when this advance is due: the phase's deadline, plus ANSWER_GRACE_MS for a question; 0 when it closes a question early. */
 export interface AdvanceJob {
   roomCode: string;
   gameId: string;

@@ -7,7 +7,7 @@ export type Difficulty = z.infer<typeof Difficulty>;
 /**
  * `multiple`: 2–6 choices, one or several correct. `boolean`: two choices (True, False), one correct.
  * `type-answer`: no choices; a typed answer counts when it matches an accepted variant once both are
- * normalised (src/game/answer-text.ts). `poll`: 2–6 choices, none correct, never scored.
+ * normalised (src/shared/answer-text.ts). `poll`: 2–6 choices, none correct, never scored.
  */
 export const QuestionType = z.enum(['multiple', 'boolean', 'type-answer', 'poll']);
 export type QuestionType = z.infer<typeof QuestionType>;

@@ -127,7 +127,7 @@ export async function attachSocket(http: HttpServer, config: ResolvedConfig, log
   // Presence is counted under this process's own id and lease: if it dies or stalls, its players count offline once
   // the lease ends, renewed every third of PRESENCE_LEASE_SECONDS and long enough for its clients to be back elsewhere.
   const instance = { id: randomUUID(), leaseMs: presenceLeaseMs(config), forgetAfterMs: config.presenceForgetSeconds * 1000 };
-  const rooms = createRoomStore({ redis, keys, ttlSeconds: config.roomTtlSeconds, instance });
+  const rooms = createRoomStore({ redis, keys, ttlSeconds: config.roomTtlSeconds, instance, log });
   const renewing = setInterval(
     () => {
       const codes = new Set([...io.of('/').sockets.values()].map((s) => s.data.roomCode));

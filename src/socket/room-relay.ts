@@ -1,6 +1,7 @@
 import { setImmediate as yieldLoop } from 'node:timers/promises';
 import { isEndPhase } from '../game/room-machine';
 import { ChannelMessage, parseMessage } from '../shared/events';
+import { assertNever } from '../shared/assert-never';
 import type { PlayerYou, Question, RoomView } from '../shared/room';
 import type { RoomState } from '../game/room-state';
 import { RANKS_BY_ZRANK } from '../store/view-reader';
@@ -495,6 +496,8 @@ export function createRoomRelay(io: QuizServer, { rooms, reads, views, log, cloc
           return enqueue(code, () => dropKicked(code, m.playerId));
         case 'next':
           return enqueue(code, () => sendNext(code, m));
+        default:
+          return assertNever(m, 'channel message');
       }
     },
   };

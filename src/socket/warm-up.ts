@@ -41,6 +41,9 @@ export const WARM_UP_MESSAGES: ChannelMessage[] = [
     },
   },
   { kind: 'countdown', version: 2, phase: 'question', questionIndex: 0, deadlineAt: 2, tick: 1, dueAt: 1, answeredCount: 0, playerCount: 1 },
+  { kind: 'refresh' },
+  { kind: 'kicked', playerId: 'player' },
+  { kind: 'next', code: 'WARMUP', gameId: 'warm-up', tokens: { player: 'token' } },
 ];
 
 /**

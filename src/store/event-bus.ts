@@ -1,5 +1,5 @@
 import { Cluster } from 'ioredis';
-import { RoomEvent, parseMessage } from '../shared/events';
+import { RoomEvent, parseMessage, unknownEventType } from '../shared/events';
 import type { Keys } from './keys';
 import type { QuizRedis } from './redis';
 
@@ -14,6 +14,8 @@ export interface StreamEntry {
   event: RoomEvent | null;
   /** Why `event` is null. */
   malformed?: string;
+  /** When `event` is null because the entry names a type this code does not know: that type. */
+  unknownType?: string;
 }
 
 type RawEntries = [id: string, fields: string[]][];
@@ -39,7 +41,9 @@ function parseEntries(stream: string, raw: RawEntries): StreamEntry[] {
     const json = i >= 0 ? fields[i + 1] : undefined;
     if (json === undefined) return { stream, id, event: null, malformed: 'no event field' };
     const parsed = parseMessage(RoomEvent, json);
-    return parsed.ok ? { stream, id, event: parsed.message } : { stream, id, event: null, malformed: parsed.error };
+    if (parsed.ok) return { stream, id, event: parsed.message };
+    const unknownType = unknownEventType(json);
+    return unknownType === null ? { stream, id, event: null, malformed: parsed.error } : { stream, id, event: null, malformed: parsed.error, unknownType };
   });
 }
 

@@ -2,7 +2,8 @@ import type { RoomEvent } from '../shared/events';
 import type { ChannelMessage } from '../shared/events';
 import { normalizeAnswerText } from '../shared/answer-text';
 import type { Question } from '../shared/room';
-import { type Change, type ClockField, stampAt } from '../game/room-machine';
+import { type Change, type ClockField, isEndPhase, stampAt } from '../game/room-machine';
+import type { Logger } from '../platform/logger';
 import { RoomState, type StoredPlayer } from '../game/room-state';
 import { EVENTS_MAX_LENGTH } from './event-bus';
 import type { Keys } from './keys';
@@ -23,8 +24,6 @@ export type JoinResult = 'ok' | 'not-found' | 'closed' | 'nickname-taken' | 'loc
 /** A player's connection counted (see connectPlayer), or not, because the host kicked them. */
 export type PlayerConnect = { counted: true; connections: number; elsewhere: number } | { counted: false; kicked: true };
 
-const ENDED = new Set(['finished', 'failed', 'cancelled']);
-
 export interface RoomStoreDeps {
   redis: QuizRedis;
   keys: Keys;
@@ -34,6 +33,8 @@ export interface RoomStoreDeps {
    * how long after another instance's lease ended that instance's lease and connection counts are forgotten.
    */
   instance?: PresenceInstance;
+  /** Where a socket process's background presence failures are told (a re-assert after a connect). */
+  log?: Logger;
 }
 
 export interface PresenceInstance {
@@ -72,7 +73,7 @@ export function answerKeyEntry(q: Question): AnswerKeyEntry {
 }
 
 /** Reads and writes room records, questions and players. Lifecycle writes go through one CAS script. */
-export function createRoomStore({ redis, keys, ttlSeconds, instance }: RoomStoreDeps) {
+export function createRoomStore({ redis, keys, ttlSeconds, instance, log }: RoomStoreDeps) {
   function ownInstance(): PresenceInstance {
     if (!instance) throw new Error('presence is counted by socket processes only');
     return instance;
@@ -82,7 +83,8 @@ export function createRoomStore({ redis, keys, ttlSeconds, instance }: RoomStore
   /**
    * A member's presence change, in the ledger as it is sent; a connection Redis did not count (kicked, or
    * the command failed) leaves it again, as its socket will send no uncount. A connect that found this
-   * instance's lease lapsed re-asserts the room's members (the lease script will find the lease renewed).
+   * instance's lease lapsed re-asserts the room's members (the lease script will find the lease renewed, so
+   * when that re-assert fails, the room is marked in the ledger for the next renewal to re-assert).
    */
   function countMember(code: string, kind: MemberKind, memberId: string, delta: 1 | -1, playerKeys: string[]) {
     const { id, leaseMs } = ownInstance();
@@ -95,7 +97,7 @@ export function createRoomStore({ redis, keys, ttlSeconds, instance }: RoomStore
     const uncounted = () => delta > 0 && ledger.move(code, kind, memberId, -1);
     sent.then((r) => {
       if (!r.ok) return uncounted();
-      if (r.lapsed) reassertMembers(code).catch(() => undefined);
+      if (r.lapsed) reassertMembers(code).catch((err: unknown) => warnUnasserted(code, err));
     }, uncounted);
     return sent;
   }
@@ -107,21 +109,36 @@ export function createRoomStore({ redis, keys, ttlSeconds, instance }: RoomStore
     return countMember(code, 'player', playerId, delta, playerKeys);
   }
 
-  /** Sets this instance's presence in a room to what it holds (see reassertScript): its lease had lapsed or was forgotten. */
+  function warnUnasserted(code: string, err: unknown): void {
+    log?.warn('could not count this instance’s connections again after its presence lease lapsed; the next renewal tries again', {
+      room: code,
+      err: err instanceof Error ? err.message : String(err),
+    });
+  }
+
+  /**
+   * Sets this instance's presence in a room to what it holds (see reassertScript): its lease had lapsed or was
+   * forgotten. A failure marks the room in the ledger, for the next renewal (which will find the lease renewed).
+   */
   async function reassertMembers(code: string): Promise<void> {
     const { id, leaseMs } = ownInstance();
     const { players, hosts } = ledger.of(code);
-    await reassert.run(
-      redis,
-      {
-        online: keys.online(code),
-        hostOnline: keys.hostOnline(code),
-        instances: keys.instances(code),
-        onlineCounts: keys.onlineCounts(code),
-        kicked: keys.kicked(code),
-      },
-      { instanceId: id, leaseMs, ttlSeconds, hostCount: hosts.length, members: [...hosts, ...players] },
-    );
+    try {
+      await reassert.run(
+        redis,
+        {
+          online: keys.online(code),
+          hostOnline: keys.hostOnline(code),
+          instances: keys.instances(code),
+          onlineCounts: keys.onlineCounts(code),
+          kicked: keys.kicked(code),
+        },
+        { instanceId: id, leaseMs, ttlSeconds, hostCount: hosts.length, members: [...hosts, ...players] },
+      );
+    } catch (err) {
+      ledger.markUnasserted(code);
+      throw err;
+    }
   }
 
   /** The keys of roomPresenceScript for a room and its open question (`index`, or -1). */
@@ -245,7 +262,7 @@ export function createRoomStore({ redis, keys, ttlSeconds, instance }: RoomStore
       const records = await Promise.all(codes.map((c) => redis.get(keys.room(c))));
       const ended = (i: number) => {
         const raw = records[i];
-        return !raw || ENDED.has((JSON.parse(raw) as { phase: string }).phase);
+        return !raw || isEndPhase((JSON.parse(raw) as { phase: string }).phase);
       };
       const closed = codes.filter((_, i) => ended(i));
       if (closed.length) await redis.srem(keys.hostRooms(hostId), ...closed);
@@ -341,7 +358,8 @@ export function createRoomStore({ redis, keys, ttlSeconds, instance }: RoomStore
 
     /**
      * Renews this socket instance's presence lease in each room it holds members of; where the lease had
-     * lapsed or was forgotten, sets the room's presence on this instance to what it holds. Those rooms' codes.
+     * lapsed or was forgotten, or an earlier re-assert failed, sets the room's presence on this instance to
+     * what it holds. Those rooms' codes.
      */
     async renewLease(codes: Iterable<string>): Promise<string[]> {
       const { id, leaseMs, forgetAfterMs = FORGET_DEAD_INSTANCES_MS } = ownInstance();
@@ -354,7 +372,8 @@ export function createRoomStore({ redis, keys, ttlSeconds, instance }: RoomStore
             { instances: keys.instances(code), online: keys.online(code), hostOnline: keys.hostOnline(code), onlineCounts: keys.onlineCounts(code) },
             { instanceId: id, leaseMs, forgetAfterMs },
           );
-          if (!renewed.lapsed) return;
+          // A room marked by a failed re-assert is re-asserted too: its lease was renewed since, so it shows no lapse.
+          if (!ledger.takeUnasserted(code) && !renewed.lapsed) return;
           await reassertMembers(code);
           reasserted.push(code);
         }),

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateRoomCode } from '../../src/game/room-code';
+import { createLogger } from '../../src/platform/logger';
 import { createEventBus } from '../../src/store/event-bus';
 import { type Keys, createKeys } from '../../src/store/keys';
 import { type QuizRedis, createRedis } from '../../src/store/redis';
@@ -104,6 +105,38 @@ describe('presence leased by socket instances', () => {
     expect(await redis.hgetall(keys.online(code))).toEqual({ 'ann|a': '1', 'bob|b': '1', 'cid|b': '1' });
     expect(await redis.hgetall(keys.onlineCounts(code))).toEqual({ a: '1', b: '2' });
     expect(await b.renewLease([code])).toEqual([]);
+  });
+
+  it('re-asserts at the next renewal when the re-assert of a connect that found the lease forgotten fails, and says so', async () => {
+    const code = generateRoomCode();
+    const own = createRedis(infra().redisUrl, { name: 'test-liveness-reassert' });
+    const warnings: string[] = [];
+    const log = { ...createLogger('socket', 'silent'), warn: (msg: string) => warnings.push(msg) };
+    const a = createRoomStore({ redis, keys, ttlSeconds: 600, instance: { id: 'a', leaseMs: 60_000 } });
+    const b = createRoomStore({ redis: own, keys, ttlSeconds: 600, instance: { id: 'b', leaseMs: 60_000 }, log });
+    try {
+      await a.connectPlayer(code, 'ann');
+      await b.connectPlayer(code, 'bob');
+      await redis.hset(keys.instances(code), 'b', String(Date.now() - 120_000));
+      await a.renewLease([code]);
+      // The connect renews b's lease and finds it forgotten; its re-assert fails (Redis away for a moment).
+      const reassert = own.qlReassert!;
+      own.qlReassert = () => {
+        own.qlReassert = reassert;
+        return Promise.reject(new Error('Connection is closed.'));
+      };
+      await b.connectPlayer(code, 'cid');
+      await waitUntil('the failed re-assert told', () => (warnings.length ? true : undefined), 5000, 20);
+      expect([...(await a.onlinePlayers(code))].sort()).toEqual(['ann', 'cid']);
+
+      expect(await b.renewLease([code])).toEqual([code]);
+      expect([...(await a.onlinePlayers(code))].sort()).toEqual(['ann', 'bob', 'cid']);
+      expect(await redis.hgetall(keys.onlineCounts(code))).toEqual({ a: '1', b: '2' });
+      expect(warnings).toEqual([expect.stringContaining('could not count this instance’s connections again')]);
+      expect(await b.renewLease([code])).toEqual([]);
+    } finally {
+      await own.quit();
+    }
   });
 
   it('tells how long a room has had nobody present, host or player', async () => {

@@ -32,6 +32,7 @@ function hostControl(action: string, operationId: string, summary: string, descr
 
 const NOT_ENOUGH_QUESTIONS =
   '`NOT_ENOUGH_QUESTIONS`: the bank has fewer than `questionCount` questions the host may use (public ones and their own) for the category and difficulty';
+const NO_FREE_ROOM_CODE = '`NO_FREE_ROOM_CODE`: no free room code was found in a few tries (nearly every code in use); see `Retry-After`.';
 
 export const roomsOperations: OperationSpec[] = [
   {
@@ -55,6 +56,7 @@ export const roomsOperations: OperationSpec[] = [
       403: COMMON_ERRORS.userOnly,
       409: `${NOT_ENOUGH_QUESTIONS}; or \`TOO_MANY_ROOMS\`: the host has HOST_MAX_OPEN_ROOMS rooms that have not ended; the detail names their codes.`,
       429: '`RATE_LIMITED`: too many rooms created by this user (RATE_LIMIT_ROOMS_USER); see `Retry-After`.',
+      503: NO_FREE_ROOM_CODE,
     },
   },
   {
@@ -211,6 +213,7 @@ export const roomsOperations: OperationSpec[] = [
       409:
         '`ROOM_NOT_FINISHED`: the game has not finished (still running, or cancelled or failed); `ALREADY_PLAYED_AGAIN`: it was played again already (the detail names the new room); `TOO_MANY_ROOMS`; or ' +
         `${NOT_ENOUGH_QUESTIONS}.`,
+      503: NO_FREE_ROOM_CODE,
     },
   },
   {

@@ -232,7 +232,8 @@ export function createRoomsService(deps: ApiDeps) {
           return { room: created, hostToken };
         }
       }
-      throw new Error('Could not find a free room code');
+      // Every try hit a room that exists: the codes are nearly all in use (rooms expire, so a moment may free some).
+      throw AppError.unavailable(ErrorCode.NoFreeRoomCode, `No free room code was found in ${CODE_ATTEMPTS} tries; try again in a moment.`, 5);
     },
 
     /** `from`: where the join came from; kept only as a keyed hash, for the same-address cheat signal (an IPv6 /64 is one address). */

@@ -1,3 +1,4 @@
+import { END_PHASES } from '../../game/room-machine';
 import type { StoredPlayer } from '../../game/room-state';
 import { arg, defineScript } from './define-script';
 /**
@@ -17,7 +18,7 @@ local raw = redis.call('GET', KEYS[1])
 if not raw then return -1 end
 local room = cjson.decode(raw)
 local phase = room.phase
-if phase == 'finished' or phase == 'failed' or phase == 'cancelled' then return -2 end
+if ${END_PHASES.map((p) => `phase == '${p}'`).join(' or ')} then return -2 end
 if redis.call('EXISTS', KEYS[5]) == 1 then return -4 end
 local most = tonumber(ARGV[5])
 local own = room.settings and room.settings.maxPlayers
