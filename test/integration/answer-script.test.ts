@@ -699,13 +699,19 @@ describe('the answer script', () => {
       { questionSeconds: 3, points: 1, serverMs: 3000, rttMs: null, loopBusyMs: null, reportedMs: null, streak: 1, bonus: true },
       { questionSeconds: 12, points: 0, serverMs: 600, rttMs: 20, loopBusyMs: null, reportedMs: 500, streak: 3, bonus: true },
       { questionSeconds: 4, points: 1000, serverMs: 150, rttMs: 1000, loopBusyMs: null, reportedMs: null, streak: 0, bonus: false },
-    ])('gives $serverMs ms of $questionSeconds s (rtt $rttMs, busy $loopBusyMs, reported $reportedMs, streak $streak) what countedMs and speedPoints give', async (row) => {
+    ])('scores $serverMs ms of $questionSeconds s (rtt $rttMs, reported $reportedMs, streak $streak) as scoring.ts does', async (row) => {
       const settings = { questionSeconds: row.questionSeconds, pointsPerQuestion: row.points, streakBonus: row.bonus };
       const room = await openRoom({ settings, openedAgoMs: row.questionSeconds * 1000 + 100, dueInMs: 1000 });
       await redis.hset(keys.streaks(room.code), 'ann', String(row.streak));
       const { serverMs, rttMs, loopBusyMs, reportedMs } = row;
 
-      const result = await answers.submit(room.code, 'ann', 0, { choice: CORRECT }, { arrivedAt: (room.openedAt ?? 0) + serverMs, rttMs, loopBusyMs, reportedMs });
+      const result = await answers.submit(
+        room.code,
+        'ann',
+        0,
+        { choice: CORRECT },
+        { arrivedAt: (room.openedAt ?? 0) + serverMs, rttMs, loopBusyMs, reportedMs },
+      );
 
       const elapsedMs = countedMs({ serverMs, rttMs, loopBusyMs: loopBusyMs ?? 0, reportedMs, capMs: TIMING.allowanceCapMs });
       const bonus = row.bonus && row.points > 0 ? streakBonus(row.streak + 1) : 0;
