@@ -3,7 +3,7 @@ import { evalshaMicros, openRoomWithPlayers, runScriptBench } from './script-cos
 import { summary } from './stats';
 
 runScriptBench('answer-cost', 2000, async ({ players, runs, redis, keys, rooms }) => {
-  const answers = createAnswerStore({ redis, keys, rules: { allowanceCapMs: 150 } });
+  const answers = createAnswerStore({ redis, keys, rules: { allowanceCapMs: 150, sendLagCapMs: 2000 } });
   const { code, ids } = await openRoomWithPlayers(redis, rooms, players);
   await redis.hset(keys.answerKey(code), '0', JSON.stringify({ k: 'choice', n: 4, c: [0] }), '1', JSON.stringify({ k: 'choice', n: 4, c: [1] }));
   const order = [...ids].sort(() => Math.random() - 0.5).slice(0, runs);

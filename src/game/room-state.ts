@@ -66,6 +66,7 @@ export interface StoredPlayer {
   id: string;
   nickname: string;
   userId: string | null;
+  /** When they joined, epoch ms on Redis's clock: join.lua sets it, whatever the caller sent. */
   joinedAt: number;
   /** The joining network address, as an opaque keyed hash: only ever compared (the same-address cheat signal). */
   address?: string;

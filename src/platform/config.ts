@@ -228,7 +228,7 @@ export interface Config {
     answerGraceMs: number;
     /** Most a player's measured round trip (or own reported reaction time) may take off their answer time; 0 turns the allowance off. */
     allowanceCapMs: number;
-    /** A player who connects during a question is timed from at most this long after it opened (the fan-out's own sends are not capped). */
+    /** A player who joins during a question is timed from the join, at most this long after it opened (answer.lua; the fan-out's own sends are not capped). */
     sendLagCapMs: number;
     /** Answer times under this are flagged in the results as faster than a person reacts. */
     reactionFloorMs: number;

@@ -20,7 +20,7 @@ export function connectionHandler(
   relay: Pick<RoomRelay, 'syncState' | 'freshest' | 'answerTurn'>,
   channels: { subscribed: (code: string) => Promise<void>; youSent: (socket: QuizSocket, you: PlayerYou) => void },
 ) {
-  const { rooms, answers, log, metrics, clock, config } = deps;
+  const { rooms, answers, log, metrics, clock } = deps;
   const arrivals = createArrivalClock(clock.now);
   const roundTrips = createRoundTrips();
   /** A socket's sync in flight: syncs that come meanwhile are answered with its result. */
@@ -170,13 +170,8 @@ export function connectionHandler(
         socket.emit('room:you', state.you);
         channels.youSent(socket, state.you);
       }
-      // A player who was not sent the question earlier is timed from now, up to a cap (a spare device could
-      // have shown it sooner); one who was keeps the first send.
-      if (kind === 'player' && state.view.phase === 'question' && state.openedAt !== null) {
-        const lag = Math.min(clock.now() - state.openedAt, config.timing.sendLagCapMs);
-        // Not recorded, the player is timed from the opening: a loss of fairness, never of the connection.
-        await rooms.recordSent(roomCode, state.view.questionIndex, [[id, lag]]).catch((err) => logOf(socket).warn('send time not recorded', { err }));
-      }
+      // No send time is recorded for a connection during a question: the answer script times a late connector
+      // from the opening, or from their join when they joined since, so connecting late earns nothing.
     }
   };
 }

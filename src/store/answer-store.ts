@@ -11,17 +11,24 @@ export type AnswerResult =
   | { ok: true; points: number; closable: boolean; answeredCount: number; version: number; receivedAt: number }
   | { ok: false; code: ErrorCode; message: string };
 
-/** What a player is told for each refusal of the answer script (its codes: answer.lua.ts). */
-const REFUSALS: Record<FailureCode<typeof answerScript>, string> = {
-  [ErrorCode.RoomNotFound]: 'This room does not exist or has expired.',
-  [ErrorCode.NotAcceptingAnswers]: 'No question is open for answers right now.',
-  [ErrorCode.WrongQuestion]: 'That question is not the one open now.',
-  [ErrorCode.TooLate]: 'The time for this question is up.',
-  [ErrorCode.AlreadyAnswered]: 'You have already answered this question; your first answer counts.',
-  [ErrorCode.NotAPlayer]: 'You are not a player in this room.',
-  [ErrorCode.InvalidChoice]: 'That choice is not one of the answers offered.',
-  [ErrorCode.WrongAnswerType]:
-    'This answer does not fit the question: a type-answer question takes { questionIndex, text }, every other type { questionIndex, choice }.',
+/** The code and message a player is told for each refusal of the answer script (its codes: answer.lua.ts). */
+const REFUSALS: Record<FailureCode<typeof answerScript>, { code: ErrorCode; message: string }> = {
+  [ErrorCode.RoomNotFound]: { code: ErrorCode.RoomNotFound, message: 'This room does not exist or has expired.' },
+  [ErrorCode.NotAcceptingAnswers]: { code: ErrorCode.NotAcceptingAnswers, message: 'No question is open for answers right now.' },
+  // Not final: an honest client can only get it from a clock error, and its next tap is stamped later.
+  'not-open-yet': {
+    code: ErrorCode.NotAcceptingAnswers,
+    message: 'This question was not open yet when your answer arrived; an answer counts only once the question is shown.',
+  },
+  [ErrorCode.WrongQuestion]: { code: ErrorCode.WrongQuestion, message: 'That question is not the one open now.' },
+  [ErrorCode.TooLate]: { code: ErrorCode.TooLate, message: 'The time for this question is up.' },
+  [ErrorCode.AlreadyAnswered]: { code: ErrorCode.AlreadyAnswered, message: 'You have already answered this question; your first answer counts.' },
+  [ErrorCode.NotAPlayer]: { code: ErrorCode.NotAPlayer, message: 'You are not a player in this room.' },
+  [ErrorCode.InvalidChoice]: { code: ErrorCode.InvalidChoice, message: 'That choice is not one of the answers offered.' },
+  [ErrorCode.WrongAnswerType]: {
+    code: ErrorCode.WrongAnswerType,
+    message: 'This answer does not fit the question: a type-answer question takes { questionIndex, text }, every other type { questionIndex, choice }.',
+  },
 };
 
 /** A pick of one choice, or a typed answer (for type-answer questions). */
@@ -42,6 +49,8 @@ export interface ArrivalTiming {
 /** The fair-timing settings the answer script applies (docs/game.md, "Fair timing"). */
 export interface TimingRules {
   allowanceCapMs: number;
+  /** The most a player who joined during a question is credited for joining late: SEND_LAG_CAP_MS. */
+  sendLagCapMs: number;
 }
 
 const UNSTAMPED: ArrivalTiming = { arrivedAt: null, loopBusyMs: null, rttMs: null, reportedMs: null };
@@ -181,8 +190,9 @@ export function createAnswerStore({ redis, keys, rules, pipelineMax = 32 }: { re
         allowanceCapMs: rules.allowanceCapMs,
         eventsMaxLength: EVENTS_MAX_LENGTH,
         loopBusyMs: floorOrNull(timing.loopBusyMs),
+        sendLagCapMs: rules.sendLagCapMs,
       });
-      if (!r.ok) return { ok: false, code: r.code, message: REFUSALS[r.code] };
+      if (!r.ok) return { ok: false, ...REFUSALS[r.code] };
       return { ok: true, points: r.points, closable: r.closable, answeredCount: r.answeredCount, version: r.version, receivedAt: r.arrivedAt };
     },
   };

@@ -381,10 +381,15 @@ export function createRoomStore({ redis, keys, ttlSeconds, instance, log }: Room
       return reasserted;
     },
 
-    /** Records when question `index` was sent to each player, as ms after it opened; a player's first send is kept. */
+    /**
+     * Records when question `index` was sent to each player by its opening's fan-out, as ms after it opened; a
+     * player's first send is kept, and nothing is recorded once the question moved on or was resumed (sent.lua).
+     */
     async recordSent(code: string, index: number, lags: Iterable<[playerId: string, lagMs: number]>): Promise<void> {
       const firstSends = [...lags].map(([id, lag]) => [id, Math.max(0, Math.floor(lag))] as const);
-      if (firstSends.length) await sent.run(redis, { sent: keys.sent(code, index) }, { ttlSeconds, lags: firstSends });
+      if (firstSends.length) {
+        await sent.run(redis, { sent: keys.sent(code, index), room: keys.room(code) }, { ttlSeconds, questionIndex: index, lags: firstSends });
+      }
     },
 
     /** Players connected now to a live socket instance. */

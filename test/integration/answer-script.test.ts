@@ -8,7 +8,8 @@ import { TIMING } from '../helpers/timing';
 import { type Keys, createKeys } from '../../src/store/keys';
 import { type QuizRedis, createRedis } from '../../src/store/redis';
 import { type RoomStore, createRoomStore } from '../../src/store/room-store';
-import { deleteNamespace, infra, testNamespace } from '../helpers/infra';
+import { countedMs, speedPoints, streakBonus } from '../../src/game/scoring/scoring';
+import { deleteNamespace, infra, sleep, testNamespace } from '../helpers/infra';
 import { SETTINGS, openQuestionRoom } from '../unit/fixtures';
 
 const QUESTIONS: Question[] = [
@@ -48,35 +49,40 @@ async function redisNow(on: QuizRedis = redis): Promise<number> {
 }
 
 /**
- * A room with question `index` open, three players (ann, bob online; cid joined but offline),
- * opened and due relative to Redis's clock.
+ * A room with question 0 open, three players who joined before it opened (ann, bob online; cid joined but
+ * offline), opened and due relative to Redis's clock.
  */
 async function openRoom(
   opts: { settings?: Partial<RoomSettings>; openedAgoMs?: number; dueInMs?: number; phase?: RoomState['phase'] } = {},
   on: { redis: QuizRedis; rooms: RoomStore } = { redis, rooms },
 ) {
+  const created = openQuestionRoom(await redisNow(on.redis), { settings: { ...SETTINGS, questionCount: 2, revealSeconds: 3, ...opts.settings } });
+  expect(await on.rooms.create(created, { type: 'room.created', roomCode: created.code, version: created.version, at: created.createdAt })).not.toBeNull();
+  await on.rooms.saveQuestions(created.code, QUESTIONS);
+  for (const nickname of ['ann', 'bob', 'cid']) {
+    expect(await on.rooms.join(created.code, { id: nickname, nickname, userId: null, joinedAt: 0 })).toBe('ok');
+  }
+  await on.rooms.presence(created.code, 'ann', 1);
+  await on.rooms.presence(created.code, 'bob', 1);
+  // Opened `openedAgoMs` ago, after everyone joined: join.lua stamps the join with Redis TIME, so it is set back to the opening.
+  // Players join only rooms that are still running, so the other phases are written after they joined too.
   const now = await redisNow(on.redis);
   const at = now - (opts.openedAgoMs ?? 0);
-  const room = openQuestionRoom(now, {
-    settings: { ...SETTINGS, questionCount: 2, revealSeconds: 3, ...opts.settings },
-    phaseStartedAt: at,
-    openedAt: at,
-    deadlineAt: now + (opts.dueInMs ?? 60_000),
-  });
-  expect(await on.rooms.create(room, { type: 'room.created', roomCode: room.code, version: room.version, at: now })).not.toBeNull();
-  await on.rooms.saveQuestions(room.code, QUESTIONS);
   for (const nickname of ['ann', 'bob', 'cid']) {
-    expect(await on.rooms.join(room.code, { id: nickname, nickname, userId: null, joinedAt: now })).toBe('ok');
+    await on.redis.hset(keys.players(created.code), nickname, JSON.stringify({ id: nickname, nickname, userId: null, joinedAt: at }));
   }
-  await on.rooms.presence(room.code, 'ann', 1);
-  await on.rooms.presence(room.code, 'bob', 1);
-  if (opts.phase && opts.phase !== room.phase) {
-    // Players join only rooms that are still running, so the other phases are written after they joined.
-    const moved = { ...room, phase: opts.phase };
-    await on.redis.set(keys.room(room.code), JSON.stringify(moved), 'KEEPTTL');
-    return moved;
-  }
+  const room: RoomState = { ...created, phase: opts.phase ?? created.phase, phaseStartedAt: at, openedAt: at, deadlineAt: now + (opts.dueInMs ?? 60_000) };
+  await on.redis.set(keys.room(room.code), JSON.stringify(room), 'KEEPTTL');
   return room;
+}
+
+/** Applies a host's pause or resume through the real transition; the record as written. */
+async function applied(room: RoomState, type: 'pause' | 'resume'): Promise<RoomState> {
+  const r = transition(room, { type });
+  if (!r.ok) throw new Error(r.reason);
+  const written = await rooms.apply(room.version, r);
+  if (!written.ok) throw new Error(written.code);
+  return written.room;
 }
 
 /** Moves the open question to its reveal through the real transition, which settles its answers. */
@@ -91,6 +97,9 @@ const stored = async (code: string, index: number, player: string) => {
   const raw = await redis.hget(keys.answers(code, index), player);
   return raw ? (JSON.parse(raw) as StoredAnswer) : null;
 };
+
+/** An answer's timing with nothing but its arrival: no round trip, no busy loop, no report. */
+const UNREPORTED = { arrivedAt: null, loopBusyMs: null, rttMs: null, reportedMs: null };
 
 beforeAll(() => {
   keys = createKeys(testNamespace('answer-script'));
@@ -428,13 +437,31 @@ describe('the answer script', () => {
       expect((await stored(room.code, 0, 'ann'))?.elapsedMs).toBe(result.receivedAt - (room.openedAt ?? 0));
     });
 
-    it('clamps a stamp from before the question opened to its opening, never below', async () => {
-      const room = await openRoom({ openedAgoMs: 3000 });
+    describe('when the answer was stamped before its question opened', () => {
+      it('refuses it as sent before the question was open, and records nothing', async () => {
+        const room = await openRoom({ openedAgoMs: 3000 });
+        const openedAt = room.openedAt ?? 0;
 
-      const result = await answers.submit(room.code, 'ann', 0, { choice: CORRECT }, { arrivedAt: 1, loopBusyMs: null, rttMs: null, reportedMs: null });
+        const blind = await answers.submit(room.code, 'ann', 0, { choice: CORRECT }, { ...UNREPORTED, arrivedAt: openedAt - 1 });
+        const long = await answers.submit(room.code, 'bob', 0, { choice: CORRECT }, { ...UNREPORTED, arrivedAt: 1 });
 
-      expect(result).toMatchObject({ ok: true, receivedAt: room.openedAt, points: 1000 });
-      expect(await stored(room.code, 0, 'ann')).toMatchObject({ elapsedMs: 0, serverMs: 0, at: room.openedAt });
+        for (const refused of [blind, long]) {
+          expect(refused).toEqual({ ok: false, code: 'NOT_ACCEPTING_ANSWERS', message: expect.stringMatching(/not open yet/) });
+        }
+        expect(await redis.hlen(keys.answers(room.code, 0))).toBe(0);
+      });
+
+      it('still takes a later answer of the same player, and one stamped at the opening itself', async () => {
+        const room = await openRoom({ openedAgoMs: 3000 });
+        const openedAt = room.openedAt ?? 0;
+        await answers.submit(room.code, 'ann', 0, { choice: CORRECT }, { ...UNREPORTED, arrivedAt: openedAt - 400 });
+
+        const again = await answers.submit(room.code, 'ann', 0, { choice: CORRECT }, { ...UNREPORTED, arrivedAt: openedAt + 1000 });
+        const atOpening = await answers.submit(room.code, 'bob', 0, { choice: CORRECT }, { ...UNREPORTED, arrivedAt: openedAt });
+
+        expect(again).toMatchObject({ ok: true, points: 950 });
+        expect(atOpening).toMatchObject({ ok: true, points: 1000, receivedAt: openedAt });
+      });
     });
 
     it('times the answer from its arrival, not from when the script ran', async () => {
@@ -575,6 +602,121 @@ describe('the answer script', () => {
       expect(await stored(room.code, 0, 'cid')).toMatchObject({ serverMs: 2000, elapsedMs: 2000 - TIMING.allowanceCapMs });
       // No report: only half the round trip, as before.
       expect(await stored(other.code, 0, 'ann')).toMatchObject({ serverMs: 2000, elapsedMs: 1999 });
+    });
+  });
+
+  describe('when a player connected late, with no send recorded for them', () => {
+    it('times one who was in the room before the opening from the opening, however late they connected', async () => {
+      const room = await openRoom({ openedAgoMs: 3000, settings: { questionSeconds: 3 } });
+      const openedAt = room.openedAt ?? 0;
+      // ann was sent the question by its fan-out at the opening; bob connected 2 s in and answered at once.
+      await rooms.recordSent(room.code, 0, [['ann', 0]]);
+
+      const ann = await answers.submit(room.code, 'ann', 0, { choice: CORRECT }, { ...UNREPORTED, arrivedAt: openedAt + 2050 });
+      const bob = await answers.submit(room.code, 'bob', 0, { choice: CORRECT }, { ...UNREPORTED, arrivedAt: openedAt + 2050 });
+
+      expect(await stored(room.code, 0, 'bob')).toMatchObject({ serverMs: 2050 });
+      expect(bob).toMatchObject({ ok: true, points: ann.ok ? ann.points : NaN });
+    });
+
+    it('times one who joined during the question from the join, at most SEND_LAG_CAP_MS after the opening', async () => {
+      const early = await openRoom({ openedAgoMs: 1000 });
+      const late = await openRoom({ openedAgoMs: 5000 });
+      for (const room of [early, late]) expect(await rooms.join(room.code, { id: 'dan', nickname: 'dan', userId: null, joinedAt: 0 })).toBe('ok');
+      const joinedAt = (await rooms.getPlayers(early.code)).find((p) => p.id === 'dan')?.joinedAt ?? NaN;
+      const lateArrival = { ...UNREPORTED, arrivedAt: (late.openedAt ?? 0) + 2500 };
+
+      const inEarly = await answers.submit(early.code, 'dan', 0, { choice: CORRECT });
+      await answers.submit(late.code, 'dan', 0, { choice: CORRECT }, lateArrival);
+      await answers.submit(late.code, 'ann', 0, { choice: CORRECT }, lateArrival);
+
+      expect(joinedAt - (early.openedAt ?? 0)).toBeLessThan(TIMING.sendLagCapMs);
+      expect(await stored(early.code, 0, 'dan')).toMatchObject({ serverMs: (inEarly.ok ? inEarly.receivedAt : NaN) - joinedAt });
+      expect(await stored(late.code, 0, 'dan')).toMatchObject({ serverMs: 2500 - TIMING.sendLagCapMs });
+      expect(await stored(late.code, 0, 'ann')).toMatchObject({ serverMs: 2500 });
+    });
+
+    it("after a resume, keeps the opening's sends and times everyone else as a late connector, not from the resume", async () => {
+      const room = await openRoom({ openedAgoMs: 3000, dueInMs: 7000 });
+      await rooms.recordSent(room.code, 0, [['ann', 40]]);
+      const paused = await applied(room, 'pause');
+      await sleep(30);
+      const resumed = await applied(paused, 'resume');
+      const openedAt = resumed.openedAt ?? 0;
+      expect(openedAt).toBeGreaterThan(room.openedAt ?? 0);
+
+      // The resumed question's fan-out: bob, who was in the room all along, connected during the pause.
+      await rooms.recordSent(room.code, 0, [
+        ['ann', 3100],
+        ['bob', 3100],
+      ]);
+      await answers.submit(room.code, 'ann', 0, { choice: CORRECT }, { ...UNREPORTED, arrivedAt: openedAt + 2900 });
+      await answers.submit(room.code, 'bob', 0, { choice: CORRECT }, { ...UNREPORTED, arrivedAt: openedAt + 2900 });
+
+      expect(await redis.hgetall(keys.sent(room.code, 0))).toEqual({ ann: '40' });
+      expect(await stored(room.code, 0, 'ann')).toMatchObject({ serverMs: 2860 });
+      expect(await stored(room.code, 0, 'bob')).toMatchObject({ serverMs: 2900 });
+    });
+  });
+
+  describe('when the host paused the question', () => {
+    it('counts an answer that arrived before the pause as the running question would have, and refuses one after it', async () => {
+      const room = await openRoom({ openedAgoMs: 3000, dueInMs: 7000 });
+      const openedAt = room.openedAt ?? 0;
+      const paused = await applied(room, 'pause');
+      const pausedAt = paused.paused?.at ?? NaN;
+
+      const before = await answers.submit(room.code, 'ann', 0, { choice: CORRECT }, { ...UNREPORTED, arrivedAt: openedAt + 2000 });
+      const after = await answers.submit(room.code, 'bob', 0, { choice: CORRECT }, { ...UNREPORTED, arrivedAt: pausedAt });
+
+      expect(before).toMatchObject({ ok: true, points: 900, closable: false });
+      expect(after).toEqual({ ok: false, code: 'NOT_ACCEPTING_ANSWERS', message: expect.any(String) });
+      expect(await stored(room.code, 0, 'bob')).toBeNull();
+      await reveal(await applied(paused, 'resume'));
+      expect(await score(room.code, 'ann')).toBe(900);
+    });
+
+    it('refuses, in a pause taken in the grace after the deadline, an answer that arrived after the deadline', async () => {
+      const room = await openRoom({ openedAgoMs: 10_300, dueInMs: -300, settings: { questionSeconds: 10 } });
+      const deadlineAt = room.deadlineAt ?? 0;
+      await applied(room, 'pause');
+
+      const inTime = await answers.submit(room.code, 'ann', 0, { choice: CORRECT }, { ...UNREPORTED, arrivedAt: deadlineAt - 100 });
+      const late = await answers.submit(room.code, 'bob', 0, { choice: CORRECT }, { ...UNREPORTED, arrivedAt: deadlineAt + 100 });
+
+      expect(inTime).toMatchObject({ ok: true });
+      expect(late).toMatchObject({ ok: false, code: 'TOO_LATE' });
+    });
+  });
+
+  describe('scoring, against the rules of src/game/scoring/scoring.ts', () => {
+    it.each([
+      { questionSeconds: 10, points: 1000, serverMs: 0, rttMs: null, loopBusyMs: null, reportedMs: null, streak: 0, bonus: false },
+      { questionSeconds: 10, points: 1000, serverMs: 4016, rttMs: 37, loopBusyMs: null, reportedMs: null, streak: 0, bonus: false },
+      { questionSeconds: 7, points: 333, serverMs: 1234, rttMs: 90, loopBusyMs: 40, reportedMs: 1000, streak: 2, bonus: true },
+      { questionSeconds: 5, points: 1000, serverMs: 2500, rttMs: 400, loopBusyMs: null, reportedMs: 0, streak: 5, bonus: true },
+      { questionSeconds: 20, points: 2000, serverMs: 19_999, rttMs: 2, loopBusyMs: 5000, reportedMs: 3, streak: 9, bonus: true },
+      { questionSeconds: 3, points: 1, serverMs: 3000, rttMs: null, loopBusyMs: null, reportedMs: null, streak: 1, bonus: true },
+      { questionSeconds: 12, points: 0, serverMs: 600, rttMs: 20, loopBusyMs: null, reportedMs: 500, streak: 3, bonus: true },
+      { questionSeconds: 4, points: 1000, serverMs: 150, rttMs: 1000, loopBusyMs: null, reportedMs: null, streak: 0, bonus: false },
+    ])('scores $serverMs ms of $questionSeconds s (rtt $rttMs, reported $reportedMs, streak $streak) as scoring.ts does', async (row) => {
+      const settings = { questionSeconds: row.questionSeconds, pointsPerQuestion: row.points, streakBonus: row.bonus };
+      const room = await openRoom({ settings, openedAgoMs: row.questionSeconds * 1000 + 100, dueInMs: 1000 });
+      await redis.hset(keys.streaks(room.code), 'ann', String(row.streak));
+      const { serverMs, rttMs, loopBusyMs, reportedMs } = row;
+
+      const result = await answers.submit(
+        room.code,
+        'ann',
+        0,
+        { choice: CORRECT },
+        { arrivedAt: (room.openedAt ?? 0) + serverMs, rttMs, loopBusyMs, reportedMs },
+      );
+
+      const elapsedMs = countedMs({ serverMs, rttMs, loopBusyMs: loopBusyMs ?? 0, reportedMs, capMs: TIMING.allowanceCapMs });
+      const bonus = row.bonus && row.points > 0 ? streakBonus(row.streak + 1) : 0;
+      expect(await stored(room.code, 0, 'ann')).toMatchObject({ serverMs, elapsedMs, streak: row.streak + 1 });
+      expect(result).toMatchObject({ ok: true, points: speedPoints(row.points, elapsedMs, row.questionSeconds * 1000) + bonus });
     });
   });
 });

@@ -59,7 +59,9 @@ async function openRoom(settings: Partial<RoomSettings>): Promise<RoomState> {
   expect(await rooms.create(room, { type: 'room.created', roomCode: room.code, version: room.version, at: now })).not.toBeNull();
   await rooms.saveQuestions(room.code, [QUESTION]);
   for (const id of ['ann', 'bob', 'cid']) {
-    expect(await rooms.join(room.code, { id, nickname: id, userId: null, joinedAt: now - 5000 })).toBe('ok');
+    expect(await rooms.join(room.code, { id, nickname: id, userId: null, joinedAt: 0 })).toBe('ok');
+    // In the room before the question opened (the join stamps Redis's now): timed from the opening.
+    await redis.hset(keys.players(room.code), id, JSON.stringify({ id, nickname: id, userId: null, joinedAt: now - 5000 }));
     await rooms.presence(room.code, id, 1);
   }
   return room;

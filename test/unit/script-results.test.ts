@@ -23,6 +23,7 @@ describe('Lua script results', () => {
       ['answer', answer, -6, 'NOT_A_PLAYER'],
       ['answer', answer, -7, 'INVALID_CHOICE'],
       ['answer', answer, -8, 'WRONG_ANSWER_TYPE'],
+      ['answer', answer, -9, 'not-open-yet'],
       ['join', join, -1, 'not-found'],
       ['join', join, -2, 'closed'],
       ['join', join, -3, 'nickname-taken'],
@@ -41,8 +42,8 @@ describe('Lua script results', () => {
 
   describe('when a script returns a code it does not declare', () => {
     it('throws an error naming the script, the code and the codes it knows', () => {
-      expect(() => answer.parse([-9])).toThrow(ScriptReplyError);
-      expect(() => answer.parse([-9])).toThrow(/qlAnswer replied \[-9\]: unknown code -9 \(the script's codes are -1, -2, .*-8\)/);
+      expect(() => answer.parse([-10])).toThrow(ScriptReplyError);
+      expect(() => answer.parse([-10])).toThrow(/qlAnswer replied \[-10\]: unknown code -10 \(the script's codes are -1, -2, .*-9\)/);
       expect(() => join.parse(-9)).toThrow(/qlJoin replied -9: unknown code -9/);
     });
 

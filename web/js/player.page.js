@@ -11,8 +11,11 @@ import { connect, connectErrorMessage, createClock, isRefusal, retryLater } from
 const SESSION_KEY = 'quizloop.player';
 /** The account signed in on this device (the host page's sign-in): a player joins under it, so the game counts for them. */
 const ACCOUNT_KEY = 'quizloop.host';
-/** Answer refusals after which tapping again cannot help. */
-const FINAL_REFUSALS = new Set(['ALREADY_ANSWERED', 'TOO_LATE', 'NOT_ACCEPTING_ANSWERS', 'WRONG_QUESTION']);
+/**
+ * Answer refusals after which tapping again cannot help. Not NOT_ACCEPTING_ANSWERS: it means "not now" (paused, or
+ * not open yet), and the question may still take an answer; once it is over, its reveal locks the buttons anyway.
+ */
+const FINAL_REFUSALS = new Set(['ALREADY_ANSWERED', 'TOO_LATE', 'WRONG_QUESTION']);
 
 const clock = createClock();
 const countdown = createCountdown(byId('q-countdown'), clock);

@@ -50,7 +50,9 @@ const RECEIVED: Record<keyof ClientToServerEvents, string> = {
     'Answer the open question; the first answer counts, timed by the server from when it sent this player the question to when ' +
     'the answer arrived (receivedAt), less a capped latency allowance; an optional reactionMs is used only within it (docs/game.md, "Timing"). ' +
     "Every event spends from the socket's budget (RATE_LIMITED past it). The ack is the Socket.IO " +
-    `acknowledgement; a refusal's code is one of ${ANSWER_REFUSALS.join(', ')}.`,
+    `acknowledgement; a refusal's code is one of ${ANSWER_REFUSALS.join(', ')}, and changes nothing. ` +
+    `${ErrorCode.NotAcceptingAnswers} means not now, and is not final: no question is open, the host paused before the answer arrived ` +
+    '(one that arrived before the pause counts), or it arrived before the question opened.',
   'room:sync':
     'Ask for the current state again; acked with the view the socket process holds for the current version and, for a player, ' +
     'their own state: a few reads whatever the room size.',

@@ -246,7 +246,7 @@ export function createRoomsService(deps: ApiDeps) {
       const address = createHmac('sha256', config.jwtSecret).update(from).digest('base64url').slice(0, 16);
       const result = await rooms.join(
         code,
-        { id: playerId, nickname, userId, joinedAt: Date.now(), address },
+        { id: playerId, nickname, userId, joinedAt: 0, address }, // joinedAt: Redis TIME, set by join.lua
         {
           nicknameKey: nicknameSkeleton(nickname),
           maxPlayers: config.limits.roomMaxPlayers,
@@ -316,7 +316,7 @@ export function createRoomsService(deps: ApiDeps) {
           .filter((p) => online.has(p.id))
           .map(async (p) => {
             const id = newPlayerId();
-            const joined = await rooms.join(room.code, { ...p, id, joinedAt: Date.now() }, { ...rules, nicknameKey: nicknameSkeleton(p.nickname) });
+            const joined = await rooms.join(room.code, { ...p, id, joinedAt: 0 }, { ...rules, nicknameKey: nicknameSkeleton(p.nickname) });
             if (joined === 'ok') tokens[p.id] = playerToken(id, p.nickname, room.code);
           }),
       );

@@ -3,7 +3,8 @@
  * where t is the time that counts (docs/game.md, "Fair timing": from when this player was sent the question to when
  * the answer arrived, less the capped latency allowance) and T the question time.
  * An instant answer earns everything, one at the deadline half. Wrong answers earn 0.
- * The answer Lua script computes the same; keep the two in step.
+ * The answer Lua script computes the same, with STREAK_STEP and STREAK_CAP written into its text;
+ * test/integration/answer-script.test.ts runs it against these functions.
  */
 export function speedPoints(points: number, elapsedMs: number, questionMs: number): number {
   const t = Math.min(Math.max(elapsedMs, 0), questionMs);

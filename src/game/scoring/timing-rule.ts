@@ -16,7 +16,8 @@ export function timingRule({ allowanceCapMs, reactionFloorMs, answerGraceMs }: R
   return {
     rule:
       "An answer is timed from when the question was sent to the player until the server read the answer, on the server's clock; " +
-      `time the answer then waited inside the server does not count. ${allowance} ` +
+      'time the answer then waited inside the server does not count. A player not connected when it was sent is timed from the opening, ' +
+      `or from their join when they joined during the question. ${allowance} ` +
       `An answer that reached the server by the deadline counts however late it is processed, until the question closes (${answerGraceMs} ms after the deadline, later only if the server stalls). ` +
       `Answers under ${reactionFloorMs} ms, the same answers (wrong ones included) as several other players, and many players from one network address are flagged for the host, never penalised.`,
     allowanceCapMs,

@@ -1,4 +1,5 @@
 import { ErrorCode } from '../../shared/error-codes';
+import { STREAK_CAP, STREAK_STEP } from '../../game/scoring/scoring';
 import { arg, defineScript } from './define-script';
 import { everyoneAnsweredLua } from './early-close.lua';
 
@@ -17,13 +18,17 @@ import { everyoneAnsweredLua } from './early-close.lua';
  * ARGV[7] the client's reported reaction time in ms, or ''    ARGV[8] the connection's round trip in ms, or ''
  * ARGV[9] latency allowance cap, ms    ARGV[10] approximate maximum length of the events stream
  * ARGV[11] how long the socket process's loop was busy before it read the answer, ms, or '' (arrival.ts)
+ * ARGV[12] the most a player who joined during the question is credited for it, ms (SEND_LAG_CAP_MS)
  *
- * Guarantees: the question is open (phase and index); only a player's first answer counts; points
- * follow the speed rule of src/game/scoring/scoring.ts. Time (docs/game.md, "Fair timing"): the arrival stamp is clamped
- * to [openedAt, TIME] (never trusted beyond); the answer counts when it arrived by the deadline, however late
- * this script runs, as long as its question is still open: the reveal's transition (a compare-and-set that
- * settles the answers) ends the phase, so nothing is added after it. It is timed from when this player was sent the question
- * (openedAt + lag, the lag within the question time), less the latency allowance of countedMs() in scoring.ts.
+ * Guarantees: the question is open (phase and index), or paused from it and the answer arrived before the
+ * pause (a pause settles nothing); only a player's first answer counts; points follow speedPoints() and
+ * streakBonus() of src/game/scoring/scoring.ts, whose constants are written into this text. Time (docs/game.md,
+ * "Fair timing"): an answer stamped before the question opened is refused (it was sent blind), a stamp from the
+ * future is taken as TIME; the answer counts when it arrived by the deadline, however late this script runs, as
+ * long as its question is still open: the reveal's transition (a compare-and-set that settles the answers) ends
+ * the phase, so nothing is added after it. It is timed from when this player was sent the question (openedAt +
+ * lag, the lag within the question time; with no send recorded, the late connector's lag below), less the latency
+ * allowance of countedMs() in scoring.ts.
  * Scores, streaks and times are NOT touched here: the answer record carries
  * the points and the streak it earns, and the reveal settles them (transition.lua), so nothing a
  * player can read before the reveal moves with the correctness of an answer. KEYS[6] and KEYS[8]
@@ -38,24 +43,38 @@ import { everyoneAnsweredLua } from './early-close.lua';
  * between the answer and the event.
  * Returns {1, points, closable, answeredCount, version, arrivedAt} or {code}:
  * -1 no room, -2 not accepting, -3 wrong question, -4 too late, -5 already answered,
- * -6 not a player, -7 invalid choice, -8 a choice for a type-answer question or text for another.
+ * -6 not a player, -7 invalid choice, -8 a choice for a type-answer question or text for another,
+ * -9 stamped before the question opened. Every refusal changes nothing.
  */
 export const answerScript = `${everyoneAnsweredLua}
 local raw = redis.call('GET', KEYS[1])
 if not raw then return {-1} end
 local room = cjson.decode(raw)
-if room.phase ~= 'question' then return {-2} end
+-- A pause settles nothing, so an answer that arrived before it still counts, as the running question would count it.
+local paused = room.phase == 'paused' and type(room.paused) == 'table' and room.paused.phase == 'question'
+if room.phase ~= 'question' and not paused then return {-2} end
 local index = tonumber(ARGV[2])
 if index ~= room.questionIndex then return {-3} end
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-local arrived = math.floor(math.min(math.max(tonumber(ARGV[6]) or now, room.openedAt), now))
+local arrived = math.floor(math.min(tonumber(ARGV[6]) or now, now))
+-- Nobody is sent a question before it opens: an answer that came earlier was sent blind (and the stamp's error is below the way to a client and back).
+if arrived < room.openedAt then return {-9} end
 local player = ARGV[1]
+local questionMs = room.settings.questionSeconds * 1000
 -- Before the deadline check: a player's re-send after a stall, read past the deadline, is told their first answer counts.
 if redis.call('HEXISTS', KEYS[5], player) == 1 then return {-5} end
+local deadline = room.deadlineAt
+if paused then
+  if arrived >= room.paused.at then return {-2} end
+  -- The deadline the pause put off; paused past it (in the close's grace), it was the question time after the opening.
+  deadline = room.paused.at + room.paused.remainingMs
+  if room.paused.remainingMs <= 0 then deadline = math.min(deadline, room.openedAt + questionMs) end
+end
 -- Arrival alone decides, not when this runs: an answer held up on its way here (a Redis stall) is not the player's delay.
-if arrived > room.deadlineAt then return {-4} end
-if redis.call('HEXISTS', KEYS[3], player) == 0 then return {-6} end
+if arrived > deadline then return {-4} end
+local joined = redis.call('HGET', KEYS[3], player)
+if not joined then return {-6} end
 local entry = redis.call('HGET', KEYS[2], ARGV[2])
 if not entry then return {-2} end
 local key = cjson.decode(entry)
@@ -81,8 +100,11 @@ else
   end
 end
 
-local questionMs = room.settings.questionSeconds * 1000
-local lag = math.min(math.max(tonumber(redis.call('HGET', KEYS[10], player) or '0') or 0, 0), questionMs)
+-- Never sent by a fan-out (sent.lua), the player connected late: one in the room before the opening is timed from it,
+-- one who joined since from the join, at most ARGV[12] after the opening. A late connect earns no time it did not lose.
+local lag = tonumber(redis.call('HGET', KEYS[10], player) or '')
+if not lag then lag = math.min(math.max((tonumber(cjson.decode(joined).joinedAt) or 0) - room.openedAt, 0), tonumber(ARGV[12])) end
+lag = math.min(math.max(lag, 0), questionMs)
 local serverMs = math.min(math.max(arrived - (room.openedAt + lag), 0), questionMs)
 -- countedMs() of src/game/scoring/scoring.ts: the allowance, and a reported time used only inside its bounds.
 local cap = tonumber(ARGV[9])
@@ -100,10 +122,11 @@ local points = 0
 -- Streaks as settled by the previous reveals; this answer's own streak is applied at its reveal.
 local streak = tonumber(redis.call('HGET', KEYS[7], player) or '0')
 if correct then
+  -- speedPoints() and streakBonus() of scoring.ts.
   points = math.floor(room.settings.pointsPerQuestion * (1 - (elapsed / questionMs) / 2) + 0.5)
   streak = streak + 1
   -- A room for no points gives no bonus either; the streak still counts, as the players see it.
-  if room.settings.streakBonus and room.settings.pointsPerQuestion > 0 then points = points + math.min(math.max(streak - 1, 0) * 100, 500) end
+  if room.settings.streakBonus and room.settings.pointsPerQuestion > 0 then points = points + math.min(math.max(streak - 1, 0) * ${STREAK_STEP}, ${STREAK_CAP}) end
 elseif key.k ~= 'poll' then
   streak = 0
 end
@@ -112,7 +135,10 @@ redis.call('HSET', KEYS[5], player, cjson.encode({choice = choice, text = text, 
 
 local answered = redis.call('HLEN', KEYS[5])
 local closable = 0
-if room.settings.mode == 'first-correct' and correct then
+-- A paused question is closed by nothing; its resumed run's presence checks close it (tick.lua).
+if paused then
+  closable = 0
+elseif room.settings.mode == 'first-correct' and correct then
   closable = 1
 elseif everyoneAnsweredSoFar(KEYS[4], KEYS[11], KEYS[5], KEYS[9], KEYS[13], now) then
   closable = 1
@@ -137,6 +163,7 @@ export const answer = defineScript({
     allowanceCapMs: arg.number,
     eventsMaxLength: arg.number,
     loopBusyMs: arg.orEmpty(arg.number),
+    sendLagCapMs: arg.number,
   },
   failures: {
     [-1]: ErrorCode.RoomNotFound,
@@ -147,6 +174,7 @@ export const answer = defineScript({
     [-6]: ErrorCode.NotAPlayer,
     [-7]: ErrorCode.InvalidChoice,
     [-8]: ErrorCode.WrongAnswerType,
+    [-9]: 'not-open-yet',
   },
   status: [1],
   reply: ['status', 'points', 'closable', 'answeredCount', 'version', 'arrivedAt'],

@@ -6,7 +6,8 @@ import { arg, defineScript } from './define-script';
  *
  * KEYS[1] room record   KEYS[2] players hash   KEYS[3] nicknames hash   KEYS[4] scores zset
  * KEYS[5] locked flag    KEYS[6] ranking zset
- * ARGV[1] player id     ARGV[2] nickname skeleton ARGV[3] player (JSON)  ARGV[4] time to live, seconds
+ * ARGV[1] player id     ARGV[2] nickname skeleton ARGV[3] player (JSON; its `joinedAt` is set here from Redis TIME)
+ * ARGV[4] time to live, seconds
  * ARGV[5] the server's ceiling of players per room (the room's own `maxPlayers` applies when lower)
  *
  * Returns 1 when joined, -1 no such room, -2 the room takes no more players, -3 nickname taken,
@@ -25,7 +26,11 @@ local own = room.settings and room.settings.maxPlayers
 if type(own) == 'number' and own < most then most = own end
 if redis.call('HLEN', KEYS[2]) >= most then return -5 end
 if redis.call('HSETNX', KEYS[3], ARGV[2], ARGV[1]) == 0 then return -3 end
-redis.call('HSET', KEYS[2], ARGV[1], ARGV[3])
+-- On Redis's clock, as every room time: the answer script times a player who joined during a question from it.
+local player = cjson.decode(ARGV[3])
+local t = redis.call('TIME')
+player.joinedAt = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+redis.call('HSET', KEYS[2], ARGV[1], cjson.encode(player))
 redis.call('ZADD', KEYS[4], 'NX', 0, ARGV[1])
 redis.call('ZADD', KEYS[6], 'NX', 0, ARGV[1])
 local ttl = tonumber(ARGV[4])
