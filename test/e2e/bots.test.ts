@@ -69,6 +69,10 @@ function runBots(args: string[], whileRunning?: (child: ChildProcess, stdout: ()
 
 const onStack = () => ['--api', stack().apiUrl, '--socket', stack().socketUrl];
 
+/** The host of the rooms the tests make themselves: one account, within the file's registration limit. */
+let roomsHostAccount: ReturnType<ReturnType<typeof stack>['api']['registerHost']> | undefined;
+const roomsHost = () => (roomsHostAccount ??= stack().api.registerHost('Rooms host'));
+
 afterAll(async () => {
   const db = createDb(infra().databaseUrl);
   try {
@@ -129,7 +133,7 @@ describe('when more bots join than the address may join at once', () => {
 describe('when the room is private', () => {
   it('join it with --passphrase and play the game its host starts', async () => {
     const { api } = stack();
-    const host = await api.registerHost('Private host');
+    const host = await roomsHost();
     const created = await api.createRoom(host.token, { questionCount: 1, questionSeconds: 3, revealSeconds: 1, passphrase: 'open sesame' });
     await api.waitForLobby(created.code);
 
@@ -147,7 +151,7 @@ describe('when the room is private', () => {
 describe('when the server loses the room mid-game', () => {
   it('stop and say so, instead of waiting for an end that never comes', async () => {
     const { api } = stack();
-    const host = await api.registerHost('Unlucky host');
+    const host = await roomsHost();
     const created = await api.createRoom(host.token, { questionCount: 2, questionSeconds: 20, revealSeconds: 1 });
     await api.waitForLobby(created.code);
 

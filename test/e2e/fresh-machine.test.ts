@@ -1,9 +1,10 @@
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { type ChildProcess, execFile, execFileSync, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import getPort from 'get-port';
 import { infra, testNamespace, waitUntil } from '../helpers/infra';
@@ -189,9 +190,10 @@ describe.skipIf(!asRoot)('as root, from a checkout in a private (0700) folder', 
     const env = { PATH: process.env.PATH, REDIS_URL: infra().redisUrl, QUIZLOOP_NAMESPACE: testNamespace('private') };
     const main = path.join(checkout, 'dist/src/main.js');
     const run = startAll({ ...env, ...p }, main, checkout);
-    // What an operator types beside npm start, in the checkout, with no DATABASE_URL.
-    const setRole = (command: string, email: string) =>
-      execFileSync(process.execPath, [main, command, email], { cwd: checkout, env, encoding: 'utf8', timeout: 60_000 });
+    // What an operator types beside npm start, in the checkout, with no DATABASE_URL. Not run synchronously: a loop
+    // blocked for seconds would not see the api close an idle keep-alive connection, and the next fetch would reuse it.
+    const setRole = async (command: string, email: string) =>
+      (await promisify(execFile)(process.execPath, [main, command, email], { cwd: checkout, env, encoding: 'utf8', timeout: 60_000 })).stdout;
     const roleAtSignIn = async (email: string) => {
       const res = await fetch(`http://127.0.0.1:${p.PORT}/auth/login`, {
         method: 'POST',
@@ -219,12 +221,12 @@ describe.skipIf(!asRoot)('as root, from a checkout in a private (0700) folder', 
       });
       expect(registered.status).toBe(201);
 
-      expect(setRole('grant-admin', email)).toMatch(/is now an admin/);
+      expect(await setRole('grant-admin', email)).toMatch(/is now an admin/);
       expect(await roleAtSignIn(email)).toBe('admin');
       await stopAndExpectClean(run, cluster);
       expect(run.stderr()).not.toMatch(/EACCES/);
       // With npm start stopped, the command starts the database for itself and stops it again.
-      expect(setRole('revoke-admin', email)).toMatch(/is now a player/);
+      expect(await setRole('revoke-admin', email)).toMatch(/is now a player/);
       expect(processesMentioning(cluster)).toEqual([]);
     } finally {
       run.child.kill('SIGTERM');
