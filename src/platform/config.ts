@@ -357,6 +357,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, role?: 'api' | 
       `RECONCILE_GRACE_MS (${e.RECONCILE_GRACE_MS}) must be at least ANSWER_GRACE_MS (${e.ANSWER_GRACE_MS}): the reconciler would take every question for stuck inside its answer grace. Raise RECONCILE_GRACE_MS or lower ANSWER_GRACE_MS`,
     );
   }
+  if (e.ANSWER_GRACE_MS < e.LATENCY_ALLOWANCE_CAP_MS) {
+    // An answer may arrive up to the allowance after the deadline and still count: the close must wait for it.
+    throw new ConfigError(
+      `ANSWER_GRACE_MS (${e.ANSWER_GRACE_MS}) must be at least LATENCY_ALLOWANCE_CAP_MS (${e.LATENCY_ALLOWANCE_CAP_MS}): an answer sent as the countdown ended may arrive that long after the deadline, and the question must still be open for it. Raise ANSWER_GRACE_MS or lower LATENCY_ALLOWANCE_CAP_MS`,
+    );
+  }
   if (!e.ADMIN_USER !== !e.ADMIN_PASSWORD) {
     throw new ConfigError('ADMIN_USER and ADMIN_PASSWORD go together: set both (the password 12+ characters), or neither');
   }

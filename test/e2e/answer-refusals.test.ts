@@ -90,7 +90,8 @@ describe('answers the server refuses', () => {
 
   describe('once the deadline of question 0 has passed', () => {
     it('refuses a late answer (TOO_LATE before the reveal, NOT_ACCEPTING_ANSWERS after it) and scores nothing', async () => {
-      await sleep(Math.max(0, (question0.deadlineAt ?? 0) - Date.now()) + 20);
+      // Past the deadline and the latency allowance (LATENCY_ALLOWANCE_CAP_MS, 150 ms by default) that a round trip may add to it.
+      await sleep(Math.max(0, (question0.deadlineAt ?? 0) - Date.now()) + 150 + 50);
 
       const ack = await bea.client.submit(0, 0);
 

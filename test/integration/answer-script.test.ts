@@ -519,6 +519,21 @@ describe('the answer script', () => {
         expect(await stored(after.code, 0, 'ann')).toBeNull();
       });
 
+      it("takes one that arrived after the deadline within the player's round trip, at most the allowance cap, and no later", async () => {
+        const rooms3 = await Promise.all([0, 1, 2].map(() => openRoom({ openedAgoMs: 10_300, dueInMs: -300 })));
+        const late = (room: RoomState, afterMs: number, rttMs: number) =>
+          answers.submit(room.code, 'ann', 0, { choice: CORRECT }, { arrivedAt: (room.deadlineAt ?? 0) + afterMs, loopBusyMs: 0, rttMs, reportedMs: null });
+        const [within, pastTrip, pastCap] = rooms3 as [RoomState, RoomState, RoomState];
+
+        // Tapped as their countdown ended: it shows the deadline a trip down late, and the tap takes a trip up.
+        expect(await late(within, 90, 100)).toMatchObject({ ok: true });
+        expect(await late(pastTrip, 110, 100)).toMatchObject({ ok: false, code: 'TOO_LATE' });
+        // A round trip longer than the cap (TIMING.allowanceCapMs, 150) buys no more.
+        expect(await late(pastCap, TIMING.allowanceCapMs + 10, 1000)).toMatchObject({ ok: false, code: 'TOO_LATE' });
+        expect(await stored(pastTrip.code, 0, 'ann')).toBeNull();
+        expect(await stored(pastCap.code, 0, 'ann')).toBeNull();
+      });
+
       it('refuses it once the room has moved to the reveal, and scores nothing after the reveal settled', async () => {
         const room = await openRoom({ openedAgoMs: 10_200, dueInMs: -200 });
         await reveal(room);

@@ -34,6 +34,7 @@ beforeAll(async () => {
     RECONCILE_GRACE_MS: '0',
     // The reconciler never drives a question on within its answer grace (config.ts refuses a shorter RECONCILE_GRACE_MS).
     ANSWER_GRACE_MS: '0',
+    LATENCY_ALLOWANCE_CAP_MS: '0',
   });
   host = await h.api.registerHost('Reconciled');
   const run = reconcileProcessor(h.deps);

@@ -78,6 +78,9 @@ describe('fair timing settings', () => {
       /RECONCILE_GRACE_MS \(400\) must be at least ANSWER_GRACE_MS \(500\)/,
     );
     expect(loadConfig({ RECONCILE_GRACE_MS: '500', ANSWER_GRACE_MS: '500' }, 'worker').reconcileGraceMs).toBe(500);
+    expect(() => loadConfig({ ANSWER_GRACE_MS: '100', LATENCY_ALLOWANCE_CAP_MS: '150' }, 'socket')).toThrow(
+      /ANSWER_GRACE_MS \(100\) must be at least LATENCY_ALLOWANCE_CAP_MS \(150\)/,
+    );
   });
 });
 

@@ -1,6 +1,6 @@
 import type { TimingRule } from '../../shared/game-results';
 
-/** The fair-timing settings the results report (src/shared/config.ts, docs/game.md "Fair timing"). */
+/** The fair-timing settings the results report (src/platform/config.ts, docs/game.md "Fair timing"). */
 export interface ResultsTiming {
   allowanceCapMs: number;
   reactionFloorMs: number;
@@ -18,7 +18,7 @@ export function timingRule({ allowanceCapMs, reactionFloorMs, answerGraceMs }: R
       "An answer is timed from when the question was sent to the player until the server read the answer, on the server's clock; " +
       'time the answer then waited inside the server does not count. A player not connected when it was sent is timed from the opening, ' +
       `or from their join when they joined during the question. ${allowance} ` +
-      `An answer that reached the server by the deadline counts however late it is processed, until the question closes (${answerGraceMs} ms after the deadline, later only if the server stalls). ` +
+      `An answer that reached the server by the deadline${allowanceCapMs > 0 ? ` (plus the player's measured round trip, at most ${allowanceCapMs} ms: a countdown ends that late on the player's screen)` : ''} counts however late it is processed, until the question closes (${answerGraceMs} ms after the deadline, later only if the server stalls). ` +
       `Answers under ${reactionFloorMs} ms, the same answers (wrong ones included) as several other players, and many players from one network address are flagged for the host, never penalised.`,
     allowanceCapMs,
     reactionFloorMs,

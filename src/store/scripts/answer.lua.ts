@@ -72,7 +72,12 @@ if paused then
   if room.paused.remainingMs <= 0 then deadline = math.min(deadline, room.openedAt + questionMs) end
 end
 -- Arrival alone decides, not when this runs: an answer held up on its way here (a Redis stall) is not the player's delay.
-if arrived > deadline then return {-4} end
+-- A player's countdown ends a trip down late and their tap needs a trip up: an answer arriving within the latency
+-- allowance after the deadline (their round trip, at most the cap, as for speed) was sent in time.
+local cap = tonumber(ARGV[9])
+local rtt = math.max(tonumber(ARGV[8]) or 0, 0)
+local busy = math.max(tonumber(ARGV[11]) or 0, 0)
+if arrived - math.min(rtt + busy, cap) > deadline then return {-4} end
 local joined = redis.call('HGET', KEYS[3], player)
 if not joined then return {-6} end
 local entry = redis.call('HGET', KEYS[2], ARGV[2])
@@ -107,9 +112,6 @@ if not lag then lag = math.min(math.max((tonumber(cjson.decode(joined).joinedAt)
 lag = math.min(math.max(lag, 0), questionMs)
 local serverMs = math.min(math.max(arrived - (room.openedAt + lag), 0), questionMs)
 -- countedMs() of src/game/scoring/scoring.ts: the allowance, and a reported time used only inside its bounds.
-local cap = tonumber(ARGV[9])
-local rtt = math.max(tonumber(ARGV[8]) or 0, 0)
-local busy = math.max(tonumber(ARGV[11]) or 0, 0)
 local reported = tonumber(ARGV[7])
 local elapsed
 if reported then
