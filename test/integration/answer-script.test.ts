@@ -735,3 +735,36 @@ describe('the answer script', () => {
     });
   });
 });
+
+describe('the tie-break at a reveal', () => {
+  // Equal points go to the lower total time, which the reveal settles (transition.lua.ts): a correct
+  // answer's counted time, the whole question time for a wrong answer or none.
+  const QUESTION_MS = 20_000;
+  const order = (code: string) => redis.zrange(keys.ranking(code), 0, -1);
+  const times = async (code: string) => Object.fromEntries(Object.entries(await redis.hgetall(keys.times(code))).map(([id, ms]) => [id, Number(ms)]));
+
+  it('ranks a correct answer above no answer in a room for no points, where everyone has 0 points', async () => {
+    const room = await openRoom({ settings: { pointsPerQuestion: 0, questionSeconds: QUESTION_MS / 1000 }, openedAgoMs: 2000 });
+    expect(await answers.submit(room.code, 'cid', 0, { choice: CORRECT })).toMatchObject({ ok: true, points: 0 });
+
+    await reveal(room);
+
+    // ann and bob let the question pass: each is charged the whole question, and their order is by id.
+    expect(await order(room.code)).toEqual(['cid', 'ann', 'bob']);
+    const t = await times(room.code);
+    expect(t.cid).toBeGreaterThan(1000);
+    expect(t.cid).toBeLessThan(QUESTION_MS);
+    expect(t).toMatchObject({ ann: QUESTION_MS, bob: QUESTION_MS });
+  });
+
+  it('charges a wrong answer the whole question time, as no answer, so answering wrong fast gains nothing', async () => {
+    const room = await openRoom({ settings: { questionSeconds: QUESTION_MS / 1000 }, openedAgoMs: 2000 });
+    expect(await answers.submit(room.code, 'bob', 0, { choice: WRONG })).toMatchObject({ ok: true, points: 0 });
+    expect(await answers.submit(room.code, 'cid', 0, { choice: CORRECT })).toMatchObject({ ok: true });
+
+    await reveal(room);
+
+    expect(await times(room.code)).toMatchObject({ ann: QUESTION_MS, bob: QUESTION_MS });
+    expect(await order(room.code)).toEqual(['cid', 'ann', 'bob']);
+  });
+});
