@@ -187,53 +187,61 @@ export function createRoomsService(deps: ApiDeps) {
     await deps.rateLimits.reward('passphrasePerAddress', key);
   }
 
+  function checkMaxPlayers(settings: RoomSettings): void {
+    const { roomMaxPlayers } = config.limits;
+    if (settings.maxPlayers !== undefined && settings.maxPlayers > roomMaxPlayers) {
+      throw AppError.badRequest(`maxPlayers may be at most ${roomMaxPlayers} on this server (ROOM_MAX_PLAYERS).`, [
+        { path: 'maxPlayers', message: `at most ${roomMaxPlayers}` },
+      ]);
+    }
+  }
+
+  /** Makes the room under a free code, once its checks are done (create's, or play-again's own). */
+  async function open(host: RoomHost, settings: RoomSettings, passphraseHash: string | undefined) {
+    for (let attempt = 0; attempt < CODE_ATTEMPTS; attempt++) {
+      const room: RoomState = {
+        code: generateRoomCode(),
+        gameId: randomUUID(),
+        hostId: host.id,
+        hostName: host.name,
+        phase: 'building',
+        version: 1,
+        questionIndex: -1,
+        settings,
+        ...(passphraseHash && { passphraseHash }),
+        phaseStartedAt: null,
+        openedAt: null,
+        deadlineAt: null,
+        paused: null,
+        failureReason: null,
+        // Set from Redis TIME by the script, as every room time is.
+        createdAt: 0,
+        startedAt: null,
+        finishedAt: null,
+      };
+      const created = await rooms.create(room, { type: 'room.created', roomCode: room.code, version: 1, at: 0 }, ['createdAt']);
+      if (created) {
+        await rooms.addHostRoom(host.id, room.code);
+        deps.log.info('room created', { room: room.code, host: host.id, game: room.gameId });
+        const hostToken = signToken(config.jwtSecret, { kind: 'host', sub: host.id, name: host.name, room: room.code });
+        return { room: created, hostToken };
+      }
+    }
+    // Every try hit a room that exists: the codes are nearly all in use (rooms expire, so a moment may free some).
+    throw AppError.unavailable(ErrorCode.NoFreeRoomCode, `No free room code was found in ${CODE_ATTEMPTS} tries; try again in a moment.`, 5);
+  }
+
   const service = {
     viewOf,
     load,
     lookUp,
 
-    /** `passphrase`: when given, joining takes it (the room keeps only its hash); `keptHash`: a played-again room keeps its old one. */
-    async create(host: RoomHost, settings: RoomSettings, passphrase?: string, keptHash?: string) {
-      const { roomMaxPlayers } = config.limits;
-      if (settings.maxPlayers !== undefined && settings.maxPlayers > roomMaxPlayers) {
-        throw AppError.badRequest(`maxPlayers may be at most ${roomMaxPlayers} on this server (ROOM_MAX_PLAYERS).`, [
-          { path: 'maxPlayers', message: `at most ${roomMaxPlayers}` },
-        ]);
-      }
+    /** `passphrase`: when given, joining takes it (the room keeps only its hash). */
+    async create(host: RoomHost, settings: RoomSettings, passphrase?: string) {
+      checkMaxPlayers(settings);
       await checkOpenRooms(host.id);
       await checkBank(host, settings);
-      const passphraseHash = keptHash ?? (passphrase === undefined ? undefined : await hashPassphrase(passphrase));
-      for (let attempt = 0; attempt < CODE_ATTEMPTS; attempt++) {
-        const room: RoomState = {
-          code: generateRoomCode(),
-          gameId: randomUUID(),
-          hostId: host.id,
-          hostName: host.name,
-          phase: 'building',
-          version: 1,
-          questionIndex: -1,
-          settings,
-          ...(passphraseHash && { passphraseHash }),
-          phaseStartedAt: null,
-          openedAt: null,
-          deadlineAt: null,
-          paused: null,
-          failureReason: null,
-          // Set from Redis TIME by the script, as every room time is.
-          createdAt: 0,
-          startedAt: null,
-          finishedAt: null,
-        };
-        const created = await rooms.create(room, { type: 'room.created', roomCode: room.code, version: 1, at: 0 }, ['createdAt']);
-        if (created) {
-          await rooms.addHostRoom(host.id, room.code);
-          deps.log.info('room created', { room: room.code, host: host.id, game: room.gameId });
-          const hostToken = signToken(config.jwtSecret, { kind: 'host', sub: host.id, name: host.name, room: room.code });
-          return { room: created, hostToken };
-        }
-      }
-      // Every try hit a room that exists: the codes are nearly all in use (rooms expire, so a moment may free some).
-      throw AppError.unavailable(ErrorCode.NoFreeRoomCode, `No free room code was found in ${CODE_ATTEMPTS} tries; try again in a moment.`, 5);
+      return open(host, settings, passphrase === undefined ? undefined : await hashPassphrase(passphrase));
     },
 
     /** `from`: where the join came from; kept only as a keyed hash, for the same-address cheat signal (an IPv6 /64 is one address). */
@@ -301,7 +309,9 @@ export function createRoomsService(deps: ApiDeps) {
         // Spent only by a request that gets this far: a refused one (the bank too small now) costs the host nothing.
         await checkBank(host, old.settings);
         await spendRoom();
-        created = await service.create(host, old.settings, undefined, old.passphraseHash);
+        checkMaxPlayers(old.settings);
+        await checkOpenRooms(host.id);
+        created = await open(host, old.settings, old.passphraseHash);
       } catch (err) {
         await rooms.settlePlayAgain(code, null);
         throw err;
