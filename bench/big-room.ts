@@ -24,6 +24,8 @@ import {
   cpuBetween,
   quiet,
   readCommandStats,
+  readSlowLog,
+  startSlowLog,
   readRedis,
   readServerAcks,
   readSockets,
@@ -321,6 +323,7 @@ export async function runBigRoom(o: BigRoomOptions): Promise<Figures> {
     const pids = (pid: number | undefined) => (pid !== undefined && Number.isFinite(pid) ? [pid] : []);
     const cpu = traceCpu({ bots: fleet.pids, server: roles.socketPids, api: pids(roles.apiPid), worker: pids(roles.workerPid), redis: pids(redisPid) });
     await redisClient.config('RESETSTAT');
+    await startSlowLog(redisClient);
     const started = Date.now();
     await startGame(api, room.code, room.hostToken);
     const inTime = await fleet.finished(gameTimeoutMs(o));
@@ -334,6 +337,7 @@ export async function runBigRoom(o: BigRoomOptions): Promise<Figures> {
     bench(heapLine(`${o.players} players, the game`, connectedGc ?? connected, played));
     // What held Redis in the game: a command queues every answer behind it.
     bench(`${o.players} players, Redis's costliest commands in the game: ${await readCommandStats(redisClient)}`);
+    bench(`${o.players} players, Redis's longest single calls in the game (≥ 1 ms, by script): ${await readSlowLog(redisClient)}`);
     const r = await fleet.report();
     const serverAck = await readServerAcks(socketUrls);
     return figures(

@@ -37,8 +37,8 @@
  * The answer burst's ack (emit → ack at the bot) is also split at the server's own stamp of the answer (quizloop's
  * `receivedAt`; the raw server stamps its acks the same way since 2026-12-06): emit → stamp is the wire and the
  * server's loop before it read the answer, stamp → at the bot the server's handling and the bot's read. The bench
- * also prints Redis's costliest commands in each big-room game (`INFO commandstats`); `npx tsx bench/answer-cost.ts`
- * times the answer script alone.
+ * also prints Redis's costliest commands in each big-room game (`INFO commandstats`) and its calls of 1 ms or more (the
+ * slow log, by script); `npx tsx bench/answer-cost.ts` times the answer script alone, `npx tsx bench/reveal-cost.ts` a reveal.
  * BENCH_PLAYERS (default 50), BENCH_QUESTIONS (default 6) size the ticks runs; BENCH_FAIR_PLAYERS
  * (default 500), BENCH_FAIR_QUESTIONS (default 3) the fairness run. To look inside: BENCH_SOCKET_NODE_ARGS
  * (e.g. `--trace-gc`, `--cpu-prof --cpu-prof-dir=…`) for the socket processes, whose output then goes to a file

@@ -1,5 +1,7 @@
+import { createHash } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { METRICS_PREFIX } from '../src/platform/metrics';
+import { ALL_SCRIPTS } from '../src/store/scripts/all-scripts';
 import { cpuNs } from './cpu-trace';
 
 /** What the socket processes' /metrics say, summed over the processes (the stall: the longest). */
@@ -105,6 +107,34 @@ export async function readCommandStats(redis: Redis, top = 6): Promise<string> {
     .slice(0, top)
     .map((r) => `${r.name} ${r.calls} × ${r.perCall.toFixed(1)} µs = ${(r.usec / 1000).toFixed(0)} ms`)
     .join(', ');
+}
+
+/** Starts Redis's slow log afresh, keeping every call of 1 ms or more (the bench's own Redis). */
+export async function startSlowLog(redis: Redis): Promise<void> {
+  await redis.config('SET', 'slowlog-log-slower-than', '1000', 'slowlog-max-len', '10000');
+  await redis.slowlog('RESET');
+}
+
+/**
+ * The calls of 1 ms or more since startSlowLog, per script (by its name) or command: how many, and the longest. Redis
+ * runs one call at a time, so the longest is how long every other client, in every room, waited behind it.
+ */
+export async function readSlowLog(redis: Redis): Promise<string> {
+  const names = new Map(ALL_SCRIPTS.map((s) => [createHash('sha1').update(s.lua).digest('hex'), s.command]));
+  const entries = (await redis.slowlog('GET', -1)) as [number, number, number, string[]][];
+  const by = new Map<string, { calls: number; maxUs: number }>();
+  for (const [, , us, args] of entries) {
+    const [command = '', sha = ''] = args;
+    const name = command.toLowerCase() === 'evalsha' ? (names.get(sha) ?? 'evalsha') : command.toLowerCase();
+    const row = by.get(name) ?? { calls: 0, maxUs: 0 };
+    by.set(name, { calls: row.calls + 1, maxUs: Math.max(row.maxUs, us) });
+  }
+  return (
+    [...by]
+      .sort((a, b) => b[1].maxUs - a[1].maxUs)
+      .map(([name, r]) => `${name} ${r.calls} (longest ${(r.maxUs / 1000).toFixed(1)} ms)`)
+      .join(', ') || 'none'
+  );
 }
 
 export interface Sample {

@@ -65,7 +65,7 @@ export const GameResults = z.object({
       totalAnswerMs: z
         .number()
         .describe(
-          "The tie-break time, ms: per question, a correct answer's counted time, the whole question time for a wrong answer or none (a poll adds nothing).",
+          "The tie-break time, ms: per question revealed, a correct answer's counted time, the whole question time for a wrong answer or none, also for a question before the player joined (a poll adds nothing).",
         ),
       sameAddressPlayers: z
         .number()

@@ -66,12 +66,15 @@ export function createKeys(namespace: string, partitions = 1) {
     closeScan: (code: string, index: number) => `${room(code)}:close-scan:${index}`,
     scores: (code: string) => `${room(code)}:scores`,
     /**
-     * Sorted set: player id → rankKey(score, tie-break ms) (src/game/scoring/ranking.ts).
+     * Sorted set: player id → rankKey(score, tie-break ms), less the charge every player shares (src/game/scoring/ranking.ts).
      * Ascending order is the standings: ZRANK is a player's rank, ZRANGE a page of them.
      */
     ranking: (code: string) => `${room(code)}:ranking`,
     streaks: (code: string) => `${room(code)}:streaks`,
-    /** Hash: player id → tie-break time in ms (a correct answer's counted time, the whole question time for any other; transition.lua.ts). */
+    /**
+     * Hash: `*` → ms every player was charged for the tie-break (each revealed question's time, polls aside), and player
+     * id → ms that player's correct answers saved of it (TIE_BREAK_CHARGED in src/game/scoring/ranking.ts, transition.lua.ts).
+     */
     times: (code: string) => `${room(code)}:times`,
     /** Set of the player ids the host kicked: their tokens no longer work. */
     kicked: (code: string) => `${room(code)}:kicked`,

@@ -1,6 +1,7 @@
 import { type PhaseOf, buildPlayerYou, buildRoomView, shownPhase } from '../game/view';
 import type { LeaderboardEntry, PlayerYou, Question, RoomView, StandingsPage } from '../shared/room';
 import type { RoomState, StoredAnswer, StoredPlayer } from '../game/room-state';
+import { TIE_BREAK_CHARGED } from '../game/scoring/ranking';
 import type { Keys } from './keys';
 import type { QuizRedis } from './redis';
 import { onlineCount } from './scripts/presence.lua';
@@ -48,7 +49,9 @@ export function createViewReader({
     const times = (replies[2]?.[1] as Record<string, string> | undefined) ?? {};
     const scores = new Map<string, number>();
     for (let i = 0; i + 1 < flat.length; i += 2) scores.set(flat[i] as string, Number(flat[i + 1]));
-    return order.map((playerId, i) => ({ playerId, score: scores.get(playerId) ?? 0, totalMs: Number(times[playerId] ?? 0), rank: i + 1 }));
+    // The tie-break time: what every player was charged, less what this one's correct answers saved (ranking.ts).
+    const charged = Number(times[TIE_BREAK_CHARGED] ?? 0);
+    return order.map((playerId, i) => ({ playerId, score: scores.get(playerId) ?? 0, totalMs: charged - Number(times[playerId] ?? 0), rank: i + 1 }));
   }
 
   /** Ranks offset + 1 to offset + limit, with nicknames and scores: two round trips whatever the room's size. */

@@ -8,6 +8,7 @@ import { TIMING } from '../helpers/timing';
 import { type Keys, createKeys } from '../../src/store/keys';
 import { type QuizRedis, createRedis } from '../../src/store/redis';
 import { type RoomStore, createRoomStore } from '../../src/store/room-store';
+import { type ViewReader, createViewReader } from '../../src/store/view-reader';
 import { countedMs, speedPoints, streakBonus } from '../../src/game/scoring/scoring';
 import { deleteNamespace, infra, sleep, testNamespace } from '../helpers/infra';
 import { SETTINGS, openQuestionRoom } from '../unit/fixtures';
@@ -41,6 +42,7 @@ let redis: QuizRedis;
 let keys: Keys;
 let rooms: RoomStore;
 let answers: AnswerStore;
+let views: ViewReader;
 
 /** Redis's own clock, the one the answer script reads. */
 async function redisNow(on: QuizRedis = redis): Promise<number> {
@@ -93,6 +95,10 @@ async function reveal(room: RoomState): Promise<void> {
 }
 
 const score = async (code: string, player: string) => Number(await redis.zscore(keys.scores(code), player));
+/** A player's running streak as the scripts read it: a player with none has no field. */
+const streak = async (code: string, player: string) => Number((await redis.hget(keys.streaks(code), player)) ?? 0);
+/** Each player's tie-break time as the standings read it (view-reader.ts): the shared charge less their saving. */
+const tieBreakTimes = async (code: string) => Object.fromEntries((await views.standings(code)).map((r) => [r.playerId, r.totalMs]));
 const stored = async (code: string, index: number, player: string) => {
   const raw = await redis.hget(keys.answers(code, index), player);
   return raw ? (JSON.parse(raw) as StoredAnswer) : null;
@@ -106,6 +112,7 @@ beforeAll(() => {
   redis = createRedis(infra().redisUrl, { name: 'test-answer-script' });
   rooms = createRoomStore({ redis, keys, ttlSeconds: 600, instance: { id: 'test-socket', leaseMs: 60_000 } });
   answers = createAnswerStore({ redis, keys, rules: TIMING });
+  views = createViewReader({ redis, keys });
 });
 
 afterAll(async () => {
@@ -202,9 +209,9 @@ describe('the answer script', () => {
       expect(answer?.elapsedMs).toBe(result.receivedAt - (room.openedAt ?? 0));
       expect(answer?.elapsedMs).toBeGreaterThanOrEqual(4000);
       expect(result.points).toBe(Math.round(1000 * (1 - (answer?.elapsedMs ?? 0) / 10_000 / 2)));
-      expect(await redis.hget(keys.times(room.code), 'ann')).toBeNull();
+      expect(await tieBreakTimes(room.code)).toEqual({ ann: 0, bob: 0, cid: 0 });
       await reveal(room);
-      expect(await redis.hget(keys.times(room.code), 'ann')).toBe(String(answer?.elapsedMs));
+      expect((await tieBreakTimes(room.code)).ann).toBe(answer?.elapsedMs);
     });
 
     it('gives a wrong answer no points and breaks the streak', async () => {
@@ -218,7 +225,7 @@ describe('the answer script', () => {
       expect(await redis.hget(keys.streaks(room.code), 'bob')).toBe('3');
       await reveal(room);
       expect(await score(room.code, 'bob')).toBe(0);
-      expect(await redis.hget(keys.streaks(room.code), 'bob')).toBe('0');
+      expect(await streak(room.code, 'bob')).toBe(0);
     });
 
     it('adds the streak bonus when the room plays with one', async () => {
@@ -254,7 +261,7 @@ describe('the answer script', () => {
 
       await reveal(room);
 
-      expect(await redis.hget(keys.streaks(room.code), 'cid')).toBe('0');
+      expect(await streak(room.code, 'cid')).toBe(0);
     });
   });
 
@@ -741,7 +748,6 @@ describe('the tie-break at a reveal', () => {
   // answer's counted time, the whole question time for a wrong answer or none.
   const QUESTION_MS = 20_000;
   const order = (code: string) => redis.zrange(keys.ranking(code), 0, -1);
-  const times = async (code: string) => Object.fromEntries(Object.entries(await redis.hgetall(keys.times(code))).map(([id, ms]) => [id, Number(ms)]));
 
   it('ranks a correct answer above no answer in a room for no points, where everyone has 0 points', async () => {
     const room = await openRoom({ settings: { pointsPerQuestion: 0, questionSeconds: QUESTION_MS / 1000 }, openedAgoMs: 2000 });
@@ -751,10 +757,21 @@ describe('the tie-break at a reveal', () => {
 
     // ann and bob let the question pass: each is charged the whole question, and their order is by id.
     expect(await order(room.code)).toEqual(['cid', 'ann', 'bob']);
-    const t = await times(room.code);
+    const t = await tieBreakTimes(room.code);
     expect(t.cid).toBeGreaterThan(1000);
     expect(t.cid).toBeLessThan(QUESTION_MS);
     expect(t).toMatchObject({ ann: QUESTION_MS, bob: QUESTION_MS });
+  });
+
+  it('charges a player who joined after a reveal that question, as one who let it pass: joining late gains no place', async () => {
+    const room = await openRoom({ settings: { pointsPerQuestion: 0, questionSeconds: QUESTION_MS / 1000 }, openedAgoMs: 2000 });
+    expect(await answers.submit(room.code, 'cid', 0, { choice: CORRECT })).toMatchObject({ ok: true, points: 0 });
+    await reveal(room);
+
+    expect(await rooms.join(room.code, { id: 'dan', nickname: 'dan', userId: null, joinedAt: 0 })).toBe('ok');
+
+    expect(await order(room.code)).toEqual(['cid', 'ann', 'bob', 'dan']);
+    expect(await tieBreakTimes(room.code)).toMatchObject({ ann: QUESTION_MS, bob: QUESTION_MS, dan: QUESTION_MS });
   });
 
   it('charges a wrong answer the whole question time, as no answer, so answering wrong fast gains nothing', async () => {
@@ -764,7 +781,7 @@ describe('the tie-break at a reveal', () => {
 
     await reveal(room);
 
-    expect(await times(room.code)).toMatchObject({ ann: QUESTION_MS, bob: QUESTION_MS });
+    expect(await tieBreakTimes(room.code)).toMatchObject({ ann: QUESTION_MS, bob: QUESTION_MS });
     expect(await order(room.code)).toEqual(['cid', 'ann', 'bob']);
   });
 });

@@ -70,7 +70,8 @@ const stored = async (room: RoomState, player: string) => {
   const raw = await redis.hget(keys.answers(room.code, 0), player);
   return raw ? (JSON.parse(raw) as StoredAnswer) : null;
 };
-const streak = async (room: RoomState, player: string) => redis.hget(keys.streaks(room.code), player);
+/** A player's running streak as the scripts read it: a player with none has no field. */
+const streak = async (room: RoomState, player: string) => Number((await redis.hget(keys.streaks(room.code), player)) ?? 0);
 const score = async (room: RoomState, player: string) => Number(await redis.zscore(keys.scores(room.code), player));
 
 beforeAll(() => {
@@ -132,7 +133,7 @@ describe('the answer script, by question type', () => {
       await reveal(room);
 
       expect(await stored(room, 'ann')).toMatchObject({ correct: false, points: 0, text: 'Oslo' });
-      expect(await streak(room, 'ann')).toBe('0');
+      expect(await streak(room, 'ann')).toBe(0);
     });
 
     it('refuses a choice with WRONG_ANSWER_TYPE', async () => {
@@ -162,9 +163,9 @@ describe('the answer script, by question type', () => {
       expect(ann).toMatchObject({ ok: true, points: 0 });
       expect(await stored(room, 'ann')).toMatchObject({ choice: 1, correct: false, points: 0, streak: 3 });
       expect(await score(room, 'ann')).toBe(0);
-      expect(await streak(room, 'ann')).toBe('3');
+      expect(await streak(room, 'ann')).toBe(3);
       // Bob did not vote: on any other question that would end his streak.
-      expect(await streak(room, 'bob')).toBe('2');
+      expect(await streak(room, 'bob')).toBe(2);
       const view = await createViewReader({ redis, keys }).view(revealed, [POLL]);
       expect(view.reveal).toEqual({ correctChoices: [], acceptedAnswers: [], distribution: [0, 1, 0], correctCount: 0 });
     });

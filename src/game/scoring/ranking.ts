@@ -14,8 +14,17 @@ export function rankPlayers<T extends { playerId: string; score: number; totalMs
 export const RANK_TIME_SCALE = 1e9;
 
 /**
+ * The field of a room's `times` hash that holds what every player has been charged so far: the question time of
+ * each question revealed, polls aside. Each player's own field holds what their correct answers saved of it
+ * (the question time less the counted time), so a player's tie-break time is the charge less their saving,
+ * and a reveal writes nothing for a player who did not answer (transition.lua.ts). Player ids never take this form.
+ */
+export const TIE_BREAK_CHARGED = '*';
+
+/**
  * The same order as a number, for the room's `ranking` sorted set: ascending order is rankPlayers'
- * order (Redis orders equal numbers by member, the player id). Exact while points stay under 9e6.
+ * order (Redis orders equal numbers by member, the player id). Exact while points stay under 9e6. The set holds it
+ * less TIE_BREAK_CHARGED's charge, which is every player's alike and so leaves the order as it is.
  */
 export function rankKey(score: number, totalMs: number): number {
   return -score * RANK_TIME_SCALE + totalMs;

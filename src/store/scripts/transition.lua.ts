@@ -1,6 +1,6 @@
 import type { ClockField } from '../../game/room-machine';
 import type { RoomState } from '../../game/room-state';
-import { RANK_TIME_SCALE } from '../../game/scoring/ranking';
+import { RANK_TIME_SCALE, TIE_BREAK_CHARGED } from '../../game/scoring/ranking';
 import type { ChannelMessage, RoomEvent } from '../../shared/events';
 import { type ArgCodec, arg, defineScript } from './define-script';
 /**
@@ -25,11 +25,13 @@ import { type ArgCodec, arg, defineScript } from './define-script';
  *
  * Settling, when ARGV[9] is 1, needs KEYS[3] answers of the revealed question, KEYS[4] players,
  * KEYS[5] scores, KEYS[6] streaks, KEYS[7] tie-break times, KEYS[8] answer key, KEYS[9] ranking. Each
- * answer's points and streak, recorded by answer.lua, are added to the standings, and its tie-break
- * time: its counted time when correct, the whole question time when wrong (the rankKey of both goes to
- * the ranking, src/game/scoring/ranking.ts). A player who did not answer loses their streak and is
- * charged the whole question time, so equal points never go to the one who answered less. A poll
- * charges no time and leaves streaks alone. Answers of players kicked since are dropped. Done inside the compare-and-set, a question is settled exactly once.
+ * answer's points, recorded by answer.lua, are added to the scores. The tie-break time (ranking.ts) charges
+ * every player the whole question time, and a correct answer is charged its counted time instead: so a
+ * wrong answer, or none, costs the whole question, and equal points never go to the one who answered
+ * less. A correct answer's streak (answer.lua's) is kept; every other player's streak ends. A poll
+ * charges no time and leaves streaks alone. Answers of players kicked since are dropped. The work grows
+ * with the answers, not with the room: a player who did not answer costs nothing here (the charge is one
+ * field, TIE_BREAK_CHARGED in ranking.ts). Done inside the compare-and-set, a question is settled exactly once.
  *
  * Returns {1, now} when applied (now: the epoch ms it was applied at, Redis TIME), -1 when the room
  * does not exist (or already exists, for -1), -2 when its version differs. Either all of record, event and message are written, or none.
@@ -63,28 +65,25 @@ if ARGV[9] == '1' then
   local entry = redis.call('HGET', KEYS[8], tostring(record.questionIndex))
   local poll = entry and cjson.decode(entry).k == 'poll'
   local questionMs = record.settings.questionSeconds * 1000
-  local answered = {}
+  -- Only the answers are walked, never every player: a question nobody answered settles in a few commands.
+  -- Every player is charged the whole question time at once (one field), and a correct answer saves what it
+  -- did not use of it; the streaks after a question are exactly its correct answers' (any other ends a streak).
+  if not poll then
+    redis.call('HINCRBY', KEYS[7], '${TIE_BREAK_CHARGED}', questionMs)
+    redis.call('DEL', KEYS[6])
+  end
   local all = redis.call('HGETALL', KEYS[3])
   for i = 1, #all, 2 do
-    if redis.call('HEXISTS', KEYS[4], all[i]) == 1 then
+    local id = all[i]
+    if redis.call('HEXISTS', KEYS[4], id) == 1 then
       local a = cjson.decode(all[i + 1])
-      answered[all[i]] = true
-      -- The tie-break time: a correct answer's counted time, the whole question's for any other.
-      local ms = 0
-      if not poll then ms = a.correct and a.elapsedMs or questionMs end
-      redis.call('ZINCRBY', KEYS[5], a.points, all[i])
-      redis.call('HINCRBY', KEYS[7], all[i], ms)
-      redis.call('ZINCRBY', KEYS[9], -a.points * ${RANK_TIME_SCALE} + ms, all[i])
-      redis.call('HSET', KEYS[6], all[i], a.streak or 0)
-    end
-  end
-  if not poll then
-    for _, id in ipairs(redis.call('HKEYS', KEYS[4])) do
-      if not answered[id] then
-        redis.call('HSET', KEYS[6], id, 0)
-        redis.call('HINCRBY', KEYS[7], id, questionMs)
-        redis.call('ZINCRBY', KEYS[9], questionMs, id)
-      end
+      local saved = 0
+      if a.correct and not poll then saved = math.max(questionMs - a.elapsedMs, 0) end
+      if a.points ~= 0 then redis.call('ZINCRBY', KEYS[5], a.points, id) end
+      if saved > 0 then redis.call('HINCRBY', KEYS[7], id, saved) end
+      -- rankKey(score, tie-break) less what every player was charged: the same order, with no write per player.
+      if a.points ~= 0 or saved > 0 then redis.call('ZINCRBY', KEYS[9], -a.points * ${RANK_TIME_SCALE} - saved, id) end
+      if not poll and (a.streak or 0) > 0 then redis.call('HSET', KEYS[6], id, a.streak) end
     end
   end
   for i = 3, 9 do redis.call('EXPIRE', KEYS[i], ttl) end
