@@ -1,5 +1,5 @@
 import { hostname } from 'node:os';
-import { Worker, type Processor } from 'bullmq';
+import { type Processor, UnrecoverableError, Worker } from 'bullmq';
 import type { ResolvedConfig } from '../src/platform/config';
 import { type JobDataByQueue, QueueName, RECONCILE_SCHEDULER_ID } from '../src/shared/jobs';
 import type { Logger } from '../src/platform/logger';
@@ -93,6 +93,8 @@ export async function startWorker(config: ResolvedConfig, log: Logger) {
     lastLogged.set(key, now);
     return false;
   };
+  /** Failed tries that errorsQuiet kept out of the log, per queue and error, since the last line about them. */
+  const retriesUnlogged = new Map<string, number>();
   const workers = (Object.keys(processors) as QueueName[]).map((name) => {
     const worker = new Worker(name, instrumented(name, processors[name] as Processor, metrics), {
       connection: blocking,
@@ -105,7 +107,21 @@ export async function startWorker(config: ResolvedConfig, log: Logger) {
       maxStalledCount: MAX_STALLED_COUNT,
       settings: { backoffStrategy: cappedBackoff(config.retryBackoffCapMs) },
     });
-    worker.on('failed', (job, err) => log.warn('job failed', { queue: name, job: job?.id, attempt: job?.attemptsMade, err: err.message }));
+    worker.on('failed', (job, err) => {
+      const fields = { queue: name, job: job?.id, attempt: job?.attemptsMade, err: err.message };
+      // The last try (or a failure no try can mend): BullMQ keeps the job as failed, and nothing runs it again.
+      if (!job || job.attemptsMade >= (job.opts.attempts ?? 1) || err instanceof UnrecoverableError) {
+        log.error('job failed for good', fields);
+        return;
+      }
+      // A try that is tried again: in an outage every room's job fails on every try, so one line per 5 s stands for them.
+      const key = `${name}:failed:${err.message}`;
+      if (retriesUnlogged.size > 1000) retriesUnlogged.clear();
+      retriesUnlogged.set(key, (retriesUnlogged.get(key) ?? 0) + 1);
+      if (errorsQuiet(key)) return;
+      log.warn('job failed', { ...fields, willRetry: true, failedTriesSinceLastLine: retriesUnlogged.get(key) });
+      retriesUnlogged.delete(key);
+    });
     worker.on('stalled', (jobId) => log.warn('job stalled (its worker lost the lock); it runs again', { queue: name, job: jobId }));
     worker.on('error', (err) => {
       if (errorsQuiet(`${name}:${err.message}`)) return;
