@@ -105,15 +105,17 @@ export async function ensureRedisServer(opts: { toolsDir: string; say: Say; env?
 }
 
 /**
- * Spawns redis-server on a free loopback port, with `hz 100` so BullMQ's delayed jobs (the game clock)
+ * Spawns redis-server on a free loopback port (or `port`), with `hz 100` so BullMQ's delayed jobs (the game clock)
  * fire within about 10 ms. With `dataDir` it persists there (append-only file). It runs under a guard (guarded-server.ts): Redis
  * stops when this process does, however it ends, and a Ctrl-C at the terminal reaches quizloop first,
  * which stops Redis last.
  */
-export async function startLocalRedis(opts: { dataDir?: string; hz?: number; server?: RedisServerBinary; say?: Say } = {}): Promise<LocalServer> {
+export async function startLocalRedis(
+  opts: { dataDir?: string; hz?: number; server?: RedisServerBinary; say?: Say; port?: number } = {},
+): Promise<LocalServer> {
   const server = opts.server ?? findRedisServer(undefined);
   if (!server) throw new MissingRedisError('none given');
-  const port = await getPort();
+  const port = opts.port ?? (await getPort());
   const args = ['--port', String(port), '--bind', '127.0.0.1', '--hz', String(opts.hz ?? 100), '--save', '', '--maxmemory-policy', 'noeviction'];
   if (opts.dataDir) {
     mkdirSync(opts.dataDir, { recursive: true });

@@ -88,6 +88,7 @@ const Env = z.object({
   SOCKET_FANOUT_SLICE: z.coerce.number().int().min(1).max(100_000).default(250),
   SOCKET_FANOUT_ANSWER_WAIT_MS: z.coerce.number().int().min(0).max(10_000).default(50),
   SOCKET_ANSWER_PIPELINE: z.coerce.number().int().min(1).max(10_000).default(32),
+  ANSWER_REDIS_WAIT_MS: z.coerce.number().int().min(0).max(120_000).default(10_000),
   SOCKET_REFRESH_MIN_MS: z.coerce.number().int().min(0).max(10_000).default(250),
   SOCKET_REFRESH_MS_PER_1000: z.coerce.number().int().min(0).max(10_000).default(250),
   SOCKET_HEAP_GROWING_PERCENT: z.coerce.number().int().min(0).max(300).default(100),
@@ -245,6 +246,8 @@ export interface Config {
   fanoutAnswerWaitMs: number;
   /** Most answers of a room sent to Redis in one pipeline; a turn that reads more sends them in several. */
   answerPipeline: number;
+  /** How long an answer is sent again, with its arrival stamp, while Redis is away (restarting, failing over). */
+  answerRedisWaitMs: number;
   /** The least time between two pushes of a room's view that changed without a new version (joins, kicks, locks). */
   refreshMinMs: number;
   /** How much that least time grows per 1,000 members of the room on this process: a refresh writes to every one of them. */
@@ -415,6 +418,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, role?: 'api' | 
     fanoutSlice: e.SOCKET_FANOUT_SLICE,
     fanoutAnswerWaitMs: e.SOCKET_FANOUT_ANSWER_WAIT_MS,
     answerPipeline: e.SOCKET_ANSWER_PIPELINE,
+    answerRedisWaitMs: e.ANSWER_REDIS_WAIT_MS,
     refreshMinMs: e.SOCKET_REFRESH_MIN_MS,
     refreshMsPer1000: e.SOCKET_REFRESH_MS_PER_1000,
     heapGrowingPercent: e.SOCKET_HEAP_GROWING_PERCENT,

@@ -146,7 +146,7 @@ export async function attachSocket(http: HttpServer, config: ResolvedConfig, log
     keys,
     rooms,
     reads: readsOf(createRoomStore({ redis: reads, keys, ttlSeconds: config.roomTtlSeconds, instance })),
-    answers: createAnswerStore({ redis, keys, rules: config.timing, pipelineMax: config.answerPipeline }),
+    answers: createAnswerStore({ redis, keys, rules: config.timing, pipelineMax: config.answerPipeline, redisWaitMs: config.answerRedisWaitMs }),
     records: createRoomRecords({ redis: reads, keys }),
     views: createViewReader({ redis, keys, leaderboardSize: config.limits.viewLeaderboardSize, now: clock.now }),
     connects: createConnectBudget({ redis, keys, limit: config.limits.socketConnectsPerPlayer }),

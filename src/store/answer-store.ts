@@ -1,4 +1,5 @@
-import { Redis } from 'ioredis';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Redis, ReplyError } from 'ioredis';
 import { normalizeAnswerText } from '../shared/answer-text';
 import { ErrorCode } from '../shared/error-codes';
 import { EVENTS_MAX_LENGTH } from './event-bus';
@@ -53,6 +54,21 @@ export interface TimingRules {
   sendLagCapMs: number;
 }
 
+/** How often an answer is sent again while Redis is away; ioredis itself gives a command up after 3 reconnects (~0.3 s). */
+const REDIS_RETRY_MS = 250;
+/** Replies of a Redis that is there but cannot run the script yet: loading its data, busy, failing over. */
+const AWAY_REPLIES = /^(LOADING|BUSY|TRYAGAIN|CLUSTERDOWN|MASTERDOWN|READONLY)\b/;
+/** Node's errors for a connection that is refused, dropped or stuck. */
+const AWAY_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH']);
+
+/** Whether a command failed because Redis was away (the command may be sent again), not because of what it asked. */
+function redisAway(err: unknown): boolean {
+  if (!(err instanceof Error)) return false;
+  if (err instanceof ReplyError) return AWAY_REPLIES.test(err.message);
+  const code = (err as NodeJS.ErrnoException).code;
+  return err.name === 'MaxRetriesPerRequestError' || err.message === 'Connection is closed.' || (code !== undefined && AWAY_CODES.has(code));
+}
+
 const UNSTAMPED: ArrivalTiming = { arrivedAt: null, loopBusyMs: null, rttMs: null, reportedMs: null };
 const floorOrNull = (ms: number | null) => (ms === null ? null : Math.floor(ms));
 
@@ -75,7 +91,20 @@ const KEY_LISTS_KEPT = 1024;
  * hundreds, and Redis, on another core, runs the first ones' scripts while this process still reads the rest.
  * Each answer's script still runs on its own, in the order the answers were submitted.
  */
-export function createAnswerStore({ redis, keys, rules, pipelineMax = 32 }: { redis: QuizRedis; keys: Keys; rules: TimingRules; pipelineMax?: number }) {
+export function createAnswerStore({
+  redis,
+  keys,
+  rules,
+  pipelineMax = 32,
+  redisWaitMs = 10_000,
+}: {
+  redis: QuizRedis;
+  keys: Keys;
+  rules: TimingRules;
+  pipelineMax?: number;
+  /** How long after its arrival an answer is still sent again while Redis is away (ANSWER_REDIS_WAIT_MS). */
+  redisWaitMs?: number;
+}) {
   let queued = new Map<string, Queued[]>();
   let scheduled = false;
   /** A question's 13 key names, built once per room and question rather than per answer. */
@@ -176,9 +205,15 @@ export function createAnswerStore({ redis, keys, rules, pipelineMax = 32 }: { re
   }
 
   return {
+    /**
+     * Records a player's answer. While Redis is away (restarting, failing over) it is sent again, with the same arrival
+     * stamp, for up to `redisWaitMs`: the script knows a repeat of an answer whose first run's reply was
+     * lost, and answers it as before (answer.lua.ts). Past that the error is thrown, and the player is told to try again.
+     */
     async submit(code: string, playerId: string, questionIndex: number, answer: PlayerAnswer, timing: ArrivalTiming = UNSTAMPED): Promise<AnswerResult> {
       const typed = 'text' in answer ? answer.text.trim() : '';
-      const r = await run(code, keyListOf(code, questionIndex), {
+      const keys = keyListOf(code, questionIndex);
+      const args: AnswerArgs = {
         playerId,
         questionIndex,
         choice: 'choice' in answer ? answer.choice : null,
@@ -191,7 +226,19 @@ export function createAnswerStore({ redis, keys, rules, pipelineMax = 32 }: { re
         eventsMaxLength: EVENTS_MAX_LENGTH,
         loopBusyMs: floorOrNull(timing.loopBusyMs),
         sendLagCapMs: rules.sendLagCapMs,
-      });
+      };
+      // Only a stamped answer can be told apart from a second one, so only it is sent again.
+      const giveUpAt = args.arrivedAt === null ? 0 : performance.now() + redisWaitMs;
+      let r: AnswerReply;
+      for (;;) {
+        try {
+          r = await run(code, keys, args);
+          break;
+        } catch (err) {
+          if (!redisAway(err) || performance.now() + REDIS_RETRY_MS > giveUpAt) throw err;
+          await sleep(REDIS_RETRY_MS);
+        }
+      }
       if (!r.ok) return { ok: false, ...REFUSALS[r.code] };
       return { ok: true, points: r.points, closable: r.closable, answeredCount: r.answeredCount, version: r.version, receivedAt: r.arrivedAt };
     },

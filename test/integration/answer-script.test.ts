@@ -181,6 +181,29 @@ describe('the answer script', () => {
       }
     });
 
+    it('tells an answer sent again with its arrival stamp (its reply lost to a Redis restart) what its first run said, even after the reveal', async () => {
+      const room = await openRoom({ openedAgoMs: 3000 });
+      const arrivedAt = (room.openedAt ?? 0) + 1000;
+      const timing = { ...UNREPORTED, arrivedAt };
+
+      const first = await answers.submit(room.code, 'ann', 0, { choice: CORRECT }, timing);
+      const resent = await answers.submit(room.code, 'ann', 0, { choice: CORRECT }, timing);
+      const otherChoice = await answers.submit(room.code, 'ann', 0, { choice: WRONG }, timing);
+      const otherStamp = await answers.submit(room.code, 'ann', 0, { choice: CORRECT }, { ...timing, arrivedAt: arrivedAt + 1 });
+      await reveal(room);
+      const afterReveal = await answers.submit(room.code, 'ann', 0, { choice: CORRECT }, timing);
+
+      expect(first).toMatchObject({ ok: true, receivedAt: arrivedAt, closable: false });
+      const told = { ok: true, points: first.ok ? first.points : NaN, receivedAt: arrivedAt, closable: false, answeredCount: 1 };
+      expect(resent).toMatchObject(told);
+      expect(afterReveal).toMatchObject(told);
+      // Another choice, or another stamp, is a second answer.
+      expect(otherChoice).toMatchObject({ ok: false, code: 'ALREADY_ANSWERED' });
+      expect(otherStamp).toMatchObject({ ok: false, code: 'ALREADY_ANSWERED' });
+      // Scored once.
+      expect(await score(room.code, 'ann')).toBe(first.ok ? first.points : NaN);
+    });
+
     it('records the first answer only; a second one is refused and changes neither choice nor score', async () => {
       const room = await openRoom();
 

@@ -41,6 +41,8 @@ import { everyoneAnsweredLua } from './early-close.lua';
  * (the first correct one in `first-correct` mode, or every live player has answered), the
  * `question.closable` event is appended to the stream in the same script, so no process can die
  * between the answer and the event.
+ * Idempotent for the socket process: the same answer sent again with the same arrival stamp (ARGV[6]) returns its first
+ * run's reply (closable 0: the first run announced it), so an answer whose reply Redis lost is retried safely.
  * Returns {1, points, closable, answeredCount, version, arrivedAt} or {code}:
  * -1 no room, -2 not accepting, -3 wrong question, -4 too late, -5 already answered,
  * -6 not a player, -7 invalid choice, -8 a choice for a type-answer question or text for another,
@@ -50,6 +52,16 @@ export const answerScript = `${everyoneAnsweredLua}
 local raw = redis.call('GET', KEYS[1])
 if not raw then return {-1} end
 local room = cjson.decode(raw)
+local player = ARGV[1]
+local prior = redis.call('HGET', KEYS[5], player)
+-- The same answer with the same arrival stamp, sent again by the socket process because Redis went away before it read
+-- the reply (answer-store.ts): it is told what the first run said, whatever happened to the room since. Only the socket
+-- process stamps arrivals, so a player cannot match one; an answer sent twice by a client has two stamps.
+if prior and ARGV[6] ~= '' then
+  local first = cjson.decode(prior)
+  local same = (first.text ~= nil and first.text == ARGV[5]) or (first.text == nil and tostring(first.choice) == ARGV[3])
+  if first.at == tonumber(ARGV[6]) and same then return {1, first.points, 0, redis.call('HLEN', KEYS[5]), room.version, first.at} end
+end
 -- A pause settles nothing, so an answer that arrived before it still counts, as the running question would count it.
 local paused = room.phase == 'paused' and type(room.paused) == 'table' and room.paused.phase == 'question'
 if room.phase ~= 'question' and not paused then return {-2} end
@@ -60,10 +72,9 @@ local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local arrived = math.floor(math.min(tonumber(ARGV[6]) or now, now))
 -- Nobody is sent a question before it opens: an answer that came earlier was sent blind (and the stamp's error is below the way to a client and back).
 if arrived < room.openedAt then return {-9} end
-local player = ARGV[1]
 local questionMs = room.settings.questionSeconds * 1000
 -- Before the deadline check: a player's re-send after a stall, read past the deadline, is told their first answer counts.
-if redis.call('HEXISTS', KEYS[5], player) == 1 then return {-5} end
+if prior then return {-5} end
 local deadline = room.deadlineAt
 if paused then
   if arrived >= room.paused.at then return {-2} end

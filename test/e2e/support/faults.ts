@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, expect, inject } from 'vitest';
 import { type LocalServer, startLocalRedis } from '../../../src/local/local-redis';
@@ -25,6 +28,8 @@ export interface RigOptions {
   postgresProxy?: boolean;
   /** A Redis server of the test's own (`rig.redis`), for faults that are a whole server's state (OOM, FLUSHALL). */
   ownRedis?: boolean;
+  /** With `ownRedis`: it keeps an append-only file (as docker-compose runs it), so `restartRedis` brings its data back. */
+  persistentRedis?: boolean;
 }
 
 interface OpenOptions {
@@ -50,7 +55,9 @@ export class FaultRig {
     readonly postgres: TcpProxy | null,
     /** Set with `ownRedis`: a connection to the test's own Redis, for CONFIG SET, FLUSHALL… */
     readonly redis: Redis | null,
-    private readonly redisServer: LocalServer | null,
+    private redisServer: LocalServer | null,
+    /** Set with `persistentRedis`: where the test's own Redis keeps its append-only file. */
+    private readonly redisDataDir: string | undefined,
   ) {}
 
   static async start(label: string, options: RigOptions = {}): Promise<FaultRig> {
@@ -59,13 +66,14 @@ export class FaultRig {
     const socketFront = await Balancer.listen(() => (stack ? [stack.socketPort, stack.socket2Port] : []));
     const proxied = options.postgresProxy ? await TcpProxy.inFrontOf(infra().databaseUrl, 5432) : null;
     // The redis-server the test setup found or fetched (on PATH, or under .data/tools on a fresh machine).
-    const redisServer = options.ownRedis ? await startLocalRedis({ server: inject('redisServer') ?? undefined }) : null;
+    const redisDataDir = options.persistentRedis ? mkdtempSync(path.join(os.tmpdir(), `quizloop-${label}-redis-`)) : undefined;
+    const redisServer = options.ownRedis ? await startLocalRedis({ server: inject('redisServer') ?? undefined, dataDir: redisDataDir }) : null;
     const env: Record<string, string> = { API_INTERNAL_URL: apiFront.url, ...options.env };
     if (proxied) env.DATABASE_URL = proxied.url;
     if (redisServer) env.REDIS_URL = redisServer.url;
     stack = await Stack.start(label, Object.values(PAIRS).flat(), { env, apiFront: apiFront.url });
     const redis = redisServer ? new Redis(redisServer.url, { maxRetriesPerRequest: 1 }) : null;
-    return new FaultRig(stack, [apiFront, socketFront], socketFront, proxied?.proxy ?? null, redis, redisServer);
+    return new FaultRig(stack, [apiFront, socketFront], socketFront, proxied?.proxy ?? null, redis, redisServer, redisDataDir);
   }
 
   get api(): Stack['api'] {
@@ -138,6 +146,19 @@ export class FaultRig {
     if (this.redisPid) process.kill(this.redisPid, 'SIGCONT');
   }
 
+  /**
+   * Restarts the test's own Redis (`persistentRedis`) as an operator or a platform does: SIGTERM, which writes its
+   * append-only file out, down for `downMs`, then up again on the same port with the same file.
+   */
+  async restartRedis(downMs: number): Promise<void> {
+    if (!this.redis || !this.redisServer || !this.redisDataDir) throw new Error('restartRedis needs a rig started with ownRedis and persistentRedis');
+    const port = this.redis.options.port;
+    await this.redisServer.stop();
+    this.redisPid = undefined;
+    await sleep(downMs);
+    this.redisServer = await startLocalRedis({ server: inject('redisServer') ?? undefined, dataDir: this.redisDataDir, port });
+  }
+
   /** Closes every client, stops every process, the balancers and what `options` started. */
   async stop(): Promise<void> {
     this.thawRedis();
@@ -147,6 +168,7 @@ export class FaultRig {
     await this.postgres?.stop();
     this.redis?.disconnect();
     await this.redisServer?.stop();
+    if (this.redisDataDir) rmSync(this.redisDataDir, { recursive: true, force: true });
   }
 }
 
