@@ -110,7 +110,7 @@ export async function startWorker(config: ResolvedConfig, log: Logger) {
     worker.on('failed', (job, err) => {
       const fields = { queue: name, job: job?.id, attempt: job?.attemptsMade, err: err.message };
       // The last try (or a failure no try can mend): BullMQ keeps the job as failed, and nothing runs it again.
-      if (!job || job.attemptsMade >= (job.opts.attempts ?? 1) || err instanceof UnrecoverableError) {
+      if (!job || job.attemptsMade >= (job.opts.attempts ?? 1) || err instanceof UnrecoverableError || err.name === 'UnrecoverableError') {
         log.error('job failed for good', fields);
         return;
       }

@@ -76,7 +76,11 @@ export function connectionHandler(
       ack({ ok: true, questionIndex, ...answer, receivedAt: result.receivedAt });
     } catch (err) {
       logOf(this).error('answer failed', { err });
-      ack({ ok: false, error: { code: ErrorCode.Internal, message: 'The answer could not be recorded; try again.' } });
+      // Redis did not take it within ANSWER_REDIS_WAIT_MS: it may have been recorded, so a different tap may be told ALREADY_ANSWERED.
+      ack({
+        ok: false,
+        error: { code: ErrorCode.Internal, message: 'The answer may not have been recorded (the game server could not reach its data); try again.' },
+      });
     }
   }
 

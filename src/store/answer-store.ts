@@ -58,6 +58,9 @@ export interface TimingRules {
 const REDIS_RETRY_MS = 250;
 /** Replies of a Redis that is there but cannot run the script yet: loading its data, busy, failing over. */
 const AWAY_REPLIES = /^(LOADING|BUSY|TRYAGAIN|CLUSTERDOWN|MASTERDOWN|READONLY)\b/;
+/** ioredis's errors for a command it gave up on while it could not reach Redis, or a cluster's nodes. */
+const AWAY_ERRORS = new Set(['MaxRetriesPerRequestError', 'ClusterAllFailedError']);
+const AWAY_MESSAGES = /^(Connection is closed\.|None of startup nodes is available|Too many Cluster redirections)/;
 /** Node's errors for a connection that is refused, dropped or stuck. */
 const AWAY_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH']);
 
@@ -66,7 +69,7 @@ function redisAway(err: unknown): boolean {
   if (!(err instanceof Error)) return false;
   if (err instanceof ReplyError) return AWAY_REPLIES.test(err.message);
   const code = (err as NodeJS.ErrnoException).code;
-  return err.name === 'MaxRetriesPerRequestError' || err.message === 'Connection is closed.' || (code !== undefined && AWAY_CODES.has(code));
+  return AWAY_ERRORS.has(err.name) || AWAY_MESSAGES.test(err.message) || (code !== undefined && AWAY_CODES.has(code));
 }
 
 const UNSTAMPED: ArrivalTiming = { arrivedAt: null, loopBusyMs: null, rttMs: null, reportedMs: null };
@@ -207,12 +210,13 @@ export function createAnswerStore({
   return {
     /**
      * Records a player's answer. While Redis is away (restarting, failing over) it is sent again, with the same arrival
-     * stamp, for up to `redisWaitMs`: the script knows a repeat of an answer whose first run's reply was
+     * stamp, until `redisWaitMs` after it was first sent (a try that ioredis holds while Redis loads its data may end
+     * later): the script knows a repeat of an answer whose first run's reply was
      * lost, and answers it as before (answer.lua.ts). Past that the error is thrown, and the player is told to try again.
      */
     async submit(code: string, playerId: string, questionIndex: number, answer: PlayerAnswer, timing: ArrivalTiming = UNSTAMPED): Promise<AnswerResult> {
       const typed = 'text' in answer ? answer.text.trim() : '';
-      const keys = keyListOf(code, questionIndex);
+      const keyList = keyListOf(code, questionIndex);
       const args: AnswerArgs = {
         playerId,
         questionIndex,
@@ -232,7 +236,7 @@ export function createAnswerStore({
       let r: AnswerReply;
       for (;;) {
         try {
-          r = await run(code, keys, args);
+          r = await run(code, keyList, args);
           break;
         } catch (err) {
           if (!redisAway(err) || performance.now() + REDIS_RETRY_MS > giveUpAt) throw err;

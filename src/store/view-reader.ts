@@ -49,9 +49,11 @@ export function createViewReader({
     const times = (replies[2]?.[1] as Record<string, string> | undefined) ?? {};
     const scores = new Map<string, number>();
     for (let i = 0; i + 1 < flat.length; i += 2) scores.set(flat[i] as string, Number(flat[i + 1]));
-    // The tie-break time: what every player was charged, less what this one's correct answers saved (ranking.ts).
-    const charged = Number(times[TIE_BREAK_CHARGED] ?? 0);
-    return order.map((playerId, i) => ({ playerId, score: scores.get(playerId) ?? 0, totalMs: charged - Number(times[playerId] ?? 0), rank: i + 1 }));
+    // The tie-break time: what every player was charged, less what this one's correct answers saved (ranking.ts). A game
+    // whose reveals all ran before that rule has no charge: its times are each player's own total.
+    const charged = times[TIE_BREAK_CHARGED];
+    const totalMs = (id: string) => (charged === undefined ? Number(times[id] ?? 0) : Number(charged) - Number(times[id] ?? 0));
+    return order.map((playerId, i) => ({ playerId, score: scores.get(playerId) ?? 0, totalMs: totalMs(playerId), rank: i + 1 }));
   }
 
   /** Ranks offset + 1 to offset + limit, with nicknames and scores: two round trips whatever the room's size. */

@@ -204,6 +204,18 @@ describe('the answer script', () => {
       expect(await score(room.code, 'ann')).toBe(first.ok ? first.points : NaN);
     });
 
+    it('knows a repeat whose stamp was ahead of Redis (kept as TIME by the first run) as the same answer', async () => {
+      const room = await openRoom({ openedAgoMs: 3000 });
+      // The socket process's estimate of Redis's clock ran ahead: the script kept TIME instead.
+      const timing = { ...UNREPORTED, arrivedAt: (await redisNow()) + 5000 };
+
+      const first = await answers.submit(room.code, 'ann', 0, { choice: CORRECT }, timing);
+      const resent = await answers.submit(room.code, 'ann', 0, { choice: CORRECT }, timing);
+
+      expect(first.ok && first.receivedAt).toBeLessThan(timing.arrivedAt);
+      expect(resent).toMatchObject({ ok: true, points: first.ok ? first.points : NaN, receivedAt: first.ok ? first.receivedAt : NaN });
+    });
+
     it('records the first answer only; a second one is refused and changes neither choice nor score', async () => {
       const room = await openRoom();
 
@@ -795,6 +807,25 @@ describe('the tie-break at a reveal', () => {
 
     expect(await order(room.code)).toEqual(['cid', 'ann', 'bob', 'dan']);
     expect(await tieBreakTimes(room.code)).toMatchObject({ ann: QUESTION_MS, bob: QUESTION_MS, dan: QUESTION_MS });
+  });
+
+  it('carries on a game begun under the rule before it (a total kept per player), updated mid-game', async () => {
+    const opened = await openRoom({ settings: { pointsPerQuestion: 0, questionSeconds: QUESTION_MS / 1000 }, openedAgoMs: 2000 });
+    // Question 0 was revealed by the code before: every player's own total (cid right in 5 s), ranked by it.
+    await redis.hset(keys.times(opened.code), 'ann', QUESTION_MS, 'bob', QUESTION_MS, 'cid', 5000);
+    await redis.zadd(keys.ranking(opened.code), QUESTION_MS, 'ann', QUESTION_MS, 'bob', 5000, 'cid');
+    const room: RoomState = { ...opened, questionIndex: 1 };
+    await redis.set(keys.room(room.code), JSON.stringify(room), 'KEEPTTL');
+    const ann = await answers.submit(room.code, 'ann', 1, { choice: 0 });
+    expect(ann).toMatchObject({ ok: true });
+
+    await reveal(room);
+
+    const t = await tieBreakTimes(room.code);
+    expect(t.ann).toBeGreaterThan(QUESTION_MS + 1000);
+    expect(t.ann).toBeLessThan(QUESTION_MS + QUESTION_MS / 2);
+    expect(t).toMatchObject({ bob: 2 * QUESTION_MS, cid: 5000 + QUESTION_MS });
+    expect(await order(room.code)).toEqual(['ann', 'cid', 'bob']);
   });
 
   it('charges a wrong answer the whole question time, as no answer, so answering wrong fast gains nothing', async () => {

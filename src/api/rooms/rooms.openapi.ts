@@ -116,7 +116,7 @@ export const roomsOperations: OperationSpec[] = [
     tag: 'rooms',
     summary: "A page of a room's standings",
     description:
-      "Every player ranked, best first (equal scores: the lower total time first: a correct answer's counted time, the whole question time for any other), a page at a time: the view " +
+      "Every player ranked, best first (equal scores: the lower total time first: a correct answer's counted time, the whole question time for any other, also for a question revealed before the player joined), a page at a time: the view " +
       'names only the top (`leaderboard`, VIEW_LEADERBOARD_SIZE players), and each player gets their own rank in `room:you`. ' +
       'Ranks settle at each reveal. Public like the view: nicknames and scores, no player ids.',
     query: StandingsQuery,

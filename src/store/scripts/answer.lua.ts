@@ -56,11 +56,15 @@ local player = ARGV[1]
 local prior = redis.call('HGET', KEYS[5], player)
 -- The same answer with the same arrival stamp, sent again by the socket process because Redis went away before it read
 -- the reply (answer-store.ts): it is told what the first run said, whatever happened to the room since. Only the socket
--- process stamps arrivals, so a player cannot match one; an answer sent twice by a client has two stamps.
+-- process stamps arrivals (the messages it reads in one turn share a stamp, so the same answer sent twice in one read
+-- is told ok twice, and counted once). The first run kept the stamp as its at, or TIME when the stamp was ahead of it
+-- (then it waited 0 ms, below).
 if prior and ARGV[6] ~= '' then
   local first = cjson.decode(prior)
+  local stamp = tonumber(ARGV[6])
   local same = (first.text ~= nil and first.text == ARGV[5]) or (first.text == nil and tostring(first.choice) == ARGV[3])
-  if first.at == tonumber(ARGV[6]) and same then return {1, first.points, 0, redis.call('HLEN', KEYS[5]), room.version, first.at} end
+  local stamped = first.at == stamp or (first.queuedMs == 0 and stamp > first.at)
+  if same and stamped then return {1, first.points, 0, redis.call('HLEN', KEYS[5]), room.version, first.at} end
 end
 -- A pause settles nothing, so an answer that arrived before it still counts, as the running question would count it.
 local paused = room.phase == 'paused' and type(room.paused) == 'table' and room.paused.phase == 'question'

@@ -68,6 +68,13 @@ if ARGV[9] == '1' then
   -- Only the answers are walked, never every player: a question nobody answered settles in a few commands.
   -- Every player is charged the whole question time at once (one field), and a correct answer saves what it
   -- did not use of it; the streaks after a question are exactly its correct answers' (any other ends a streak).
+  -- A game begun before this rule (an update mid-game) holds each player's own total. Once, each becomes a saving of
+  -- minus that total against a charge of 0, which reads as the same total and keeps the ranking's numbers as they are.
+  if redis.call('HEXISTS', KEYS[7], '${TIE_BREAK_CHARGED}') == 0 and redis.call('HLEN', KEYS[7]) > 0 then
+    local totals = redis.call('HGETALL', KEYS[7])
+    for i = 1, #totals, 2 do redis.call('HSET', KEYS[7], totals[i], -tonumber(totals[i + 1])) end
+    redis.call('HSET', KEYS[7], '${TIE_BREAK_CHARGED}', 0)
+  end
   if not poll then
     redis.call('HINCRBY', KEYS[7], '${TIE_BREAK_CHARGED}', questionMs)
     redis.call('DEL', KEYS[6])
