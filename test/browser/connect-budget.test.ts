@@ -1,34 +1,18 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type OpenedPage, PHONE, browserSkipReason, launchChromium, openPage } from '../helpers/browser';
+import { describe, expect, it } from 'vitest';
+import { browserSkipReason, phoneSuite } from '../helpers/browser';
 import { metricValue, scrape } from '../helpers/prometheus';
 import { RecordingClient } from '../helpers/recording-client';
-import { Stack, printLogsOnFailure } from '../helpers/stack';
 
 const skip = browserSkipReason();
 const BUDGET = 3;
 const WINDOW_SECONDS = 8;
 
 describe.skipIf(skip !== null)('the web client when its token has spent its connect budget (chromium)', () => {
-  let stack: Stack;
-  let browser: Browser;
-  let phone: OpenedPage;
-
-  beforeAll(async () => {
-    // The api serves Socket.IO itself (SOCKETS_ON_API), so its /metrics counts the refused handshakes.
-    stack = await Stack.start('connect-budget-web', ['api', 'worker'], { env: { SOCKET_CONNECTS_PER_PLAYER: `${BUDGET}/${WINDOW_SECONDS}` } });
-    browser = await launchChromium();
-    phone = await openPage(browser, PHONE);
-  }, 90_000);
-
-  printLogsOnFailure(() => stack);
-
-  afterAll(async () => {
-    await browser?.close();
-    await stack?.stop();
-  });
+  // The api serves Socket.IO itself (SOCKETS_ON_API), so its /metrics counts the refused handshakes.
+  const suite = phoneSuite('connect-budget-web', { roles: ['api', 'worker'], env: { SOCKET_CONNECTS_PER_PLAYER: `${BUDGET}/${WINDOW_SECONDS}` } });
 
   it('shows why it waits, connects once retryAfter has passed, and is refused only once meanwhile', async () => {
+    const stack = suite.stack();
     const host = await stack.api.registerHost('Budget Host');
     const room = await stack.api.createRoom(host.token, { questionCount: 1, questionSeconds: 20, revealSeconds: 1 });
     await stack.api.waitForLobby(room.code);
@@ -38,7 +22,7 @@ describe.skipIf(skip !== null)('the web client when its token has spent its conn
       await client.waitForPhase('lobby');
       client.close();
     }
-    const { page, errors } = phone;
+    const { page, errors } = suite.phone();
     await page.goto(stack.apiUrl);
     await page.evaluate((session) => localStorage.setItem('quizloop.player', JSON.stringify(session)), {
       code: room.code,

@@ -1,29 +1,13 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type OpenedPage, PHONE, browserSkipReason, launchChromium, openPage } from '../helpers/browser';
-import { Stack, printLogsOnFailure } from '../helpers/stack';
+import { describe, expect, it } from 'vitest';
+import { browserSkipReason, phoneSuite } from '../helpers/browser';
 
 const skip = browserSkipReason();
 
 describe.skipIf(skip !== null)('joining a private room from the web client (chromium)', () => {
-  let stack: Stack;
-  let browser: Browser;
-  let phone: OpenedPage;
-
-  beforeAll(async () => {
-    stack = await Stack.start('private-room-web', undefined, { env: (s) => ({ PUBLIC_SOCKET_URL: s.socketUrl }) });
-    browser = await launchChromium();
-    phone = await openPage(browser, PHONE);
-  }, 90_000);
-
-  printLogsOnFailure(() => stack);
-
-  afterAll(async () => {
-    await browser?.close();
-    await stack?.stop();
-  });
+  const suite = phoneSuite('private-room-web', { env: (s) => ({ PUBLIC_SOCKET_URL: s.socketUrl }) });
 
   it('asks for the passphrase once the server says the room needs one, refuses a wrong one, and joins with the right one', async () => {
+    const [stack, phone] = [suite.stack(), suite.phone()];
     const host = await stack.api.registerHost('Private Web Host');
     const room = await stack.api.createRoom(host.token, { questionCount: 1, questionSeconds: 20, revealSeconds: 1, passphrase: 'blue whale' });
     await stack.api.waitForLobby(room.code);

@@ -1,7 +1,9 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { type Browser, type BrowserContextOptions, type Page, chromium } from 'playwright-core';
+import { afterAll } from 'vitest';
 import { infra } from './infra';
+import { type ExtraEnv, type Role, type Stack, stackSuite } from './stack';
 
 /** Debian's chromium (`apt-get install chromium`); playwright-core drives it, no bundled browser. */
 export const CHROMIUM_PATH = '/usr/bin/chromium';
@@ -63,4 +65,25 @@ export async function screenshot(page: Page, name: string): Promise<void> {
   const dir = path.join(infra().repoRoot, 'test-artifacts', 'screenshots');
   mkdirSync(dir, { recursive: true });
   await page.screenshot({ path: path.join(dir, `${name}.png`), fullPage: true });
+}
+
+/**
+ * A browser test file's set-up: a stack (stackSuite) and chromium with one phone page, started before the file's
+ * tests and stopped after. Returns their getters.
+ */
+export function phoneSuite(label: string, options: { roles?: Role[]; env?: ExtraEnv }): { stack: () => Stack; phone: () => OpenedPage } {
+  let browser: Browser | undefined;
+  let phone: OpenedPage | undefined;
+  const stack = stackSuite(label, options, async () => {
+    browser = await launchChromium();
+    phone = await openPage(browser, PHONE);
+  });
+  afterAll(() => browser?.close());
+  return {
+    stack,
+    phone: () => {
+      if (!phone) throw new Error(`the phone page of ${label} did not open`);
+      return phone;
+    },
+  };
 }

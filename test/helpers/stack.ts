@@ -18,7 +18,7 @@ const ROLES: Role[] = ['api', 'socket', 'worker'];
 const READY_TIMEOUT_MS = 60_000;
 const STOP_TIMEOUT_MS = 5_000;
 
-type ExtraEnv = Record<string, string> | ((stack: Stack) => Record<string, string>);
+export type ExtraEnv = Record<string, string> | ((stack: Stack) => Record<string, string>);
 
 /** How a process ended: `code` 0 and no `signal` is a clean exit. */
 export interface Exit {
