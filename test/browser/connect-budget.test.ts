@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { browserSkipReason, phoneSuite } from '../helpers/browser';
+import { browserSkipReason, phoneSuite, savePlayerSession } from '../helpers/browser';
 import { metricValue, scrape } from '../helpers/prometheus';
 import { RecordingClient } from '../helpers/recording-client';
 
@@ -23,12 +23,7 @@ describe.skipIf(skip !== null)('the web client when its token has spent its conn
       client.close();
     }
     const { page, errors } = suite.phone();
-    await page.goto(stack.apiUrl);
-    await page.evaluate((session) => localStorage.setItem('quizloop.player', JSON.stringify(session)), {
-      code: room.code,
-      token: player.token,
-      nickname: 'Wobbly',
-    });
+    await savePlayerSession(page, stack.apiUrl, { code: room.code, token: player.token, nickname: 'Wobbly' });
 
     await page.reload();
     await page.locator('#notice', { hasText: /Too many connects with this token.*Connect again in \d+ s/ }).waitFor();

@@ -5,7 +5,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createDb, type Db } from '../../src/platform/db';
 import { createKeys } from '../../src/store/keys';
-import { DESKTOP, type OpenedPage, PHONE, browserSkipReason, launchChromium, openPage, screenshot } from '../helpers/browser';
+import { DESKTOP, type OpenedPage, PHONE, browserSkipReason, launchChromium, openPage, savePlayerSession, screenshot } from '../helpers/browser';
 import { infra } from '../helpers/infra';
 import { Stack } from '../helpers/stack';
 
@@ -487,8 +487,7 @@ describe.skipIf(skipReason !== null)('the web client in a real browser (chromium
 
   it('sends a player whose stored token is refused back to the join form, saying why', async () => {
     const { page, errors } = await open(PHONE);
-    await page.goto(stack.apiUrl);
-    await page.evaluate(() => localStorage.setItem('quizloop.player', JSON.stringify({ code: 'ABC234', token: 'not-a-token', nickname: 'Eve' })));
+    await savePlayerSession(page, stack.apiUrl, { code: 'ABC234', token: 'not-a-token', nickname: 'Eve' });
 
     await page.reload();
 
@@ -507,12 +506,7 @@ describe.skipIf(skipReason !== null)('the web client in a real browser (chromium
     const player = await stack.api.join(room.code, 'Gone');
     await stack.api.kick(room.code, player.playerId, room.hostToken);
     const { page, errors } = await open(PHONE);
-    await page.goto(stack.apiUrl);
-    await page.evaluate((session) => localStorage.setItem('quizloop.player', JSON.stringify(session)), {
-      code: room.code,
-      token: player.token,
-      nickname: 'Gone',
-    });
+    await savePlayerSession(page, stack.apiUrl, { code: room.code, token: player.token, nickname: 'Gone' });
 
     await page.reload();
 
@@ -540,12 +534,7 @@ describe.skipIf(skipReason !== null)('the web client in a real browser (chromium
         { code: room.code, hostToken: room.hostToken },
       ],
     );
-    await page.goto(stack.apiUrl);
-    await page.evaluate((session) => localStorage.setItem('quizloop.player', JSON.stringify(session)), {
-      code: room.code,
-      token: player.token,
-      nickname: 'Stranded',
-    });
+    await savePlayerSession(page, stack.apiUrl, { code: room.code, token: player.token, nickname: 'Stranded' });
     await Promise.all([host.reload(), page.reload()]);
     await page.getByText('Stranded').first().waitFor();
     await host.locator('#bar-code', { hasText: room.code }).waitFor();
@@ -597,12 +586,7 @@ describe.skipIf(skipReason !== null)('the web client in a real browser (chromium
         else ws.send(message);
       });
     });
-    await page.goto(stack.apiUrl);
-    await page.evaluate((session) => localStorage.setItem('quizloop.player', JSON.stringify(session)), {
-      code: room.code,
-      token: player.token,
-      nickname: 'Waiting',
-    });
+    await savePlayerSession(page, stack.apiUrl, { code: room.code, token: player.token, nickname: 'Waiting' });
     await page.reload();
     await page.getByText('Waiting').first().waitFor();
     await stack.api.start(room.code, room.hostToken);

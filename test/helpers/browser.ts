@@ -87,3 +87,9 @@ export function phoneSuite(label: string, options: { roles?: Role[]; env?: Extra
     },
   };
 }
+
+/** Opens the web client at `url` with a player's session saved, as the page keeps one after a join; a reload uses it. */
+export async function savePlayerSession(page: Page, url: string, session: { code: string; token: string; nickname: string }): Promise<void> {
+  await page.goto(url);
+  await page.evaluate((saved) => localStorage.setItem('quizloop.player', JSON.stringify(saved)), session);
+}
