@@ -2,7 +2,7 @@ import { isTimedPhase } from '../src/game/room-machine';
 import { assertNever } from '../src/shared/assert-never';
 import type { RoomEvent } from '../src/shared/events';
 import { jobId } from '../src/shared/jobs';
-import type { StreamEntry } from '../src/store/event-bus';
+import { type StreamEntry, streamIdMs } from '../src/store/event-bus';
 import type { WorkerDeps } from './deps';
 import { closeEarly, scheduleAdvance } from './room-clock';
 import type { TickArming } from './ticks';
@@ -13,9 +13,6 @@ const CLAIM_EVERY_MS = 5_000;
 const BLOCK_MS = 1_000;
 /** How long an event of a type this worker does not know waits unacknowledged for a worker that knows it (see processInOrder). */
 export const UNKNOWN_EVENT_HOLD_MS = 10 * 60_000;
-
-/** When a stream entry was added, on Redis's clock: its id is `{ms}-{seq}`. */
-const addedAt = (entry: StreamEntry) => Number(entry.id.split('-')[0]);
 
 /**
  * Reads room events from the stream's consumer group and turns them into jobs. Entries are
@@ -91,7 +88,7 @@ export function createEventHandler(deps: WorkerDeps, consumer: string, ticks: Ti
       // A type this worker does not know comes from a process of another version, in a rolling deploy. Acknowledged
       // here it would be lost; left pending, a worker that knows it claims it once this one has stopped (XAUTOCLAIM
       // after ABANDONED_AFTER_MS). Past UNKNOWN_EVENT_HOLD_MS no such worker is coming: dropped as malformed below.
-      if (entry.unknownType !== undefined && deps.redisClock.now() - addedAt(entry) < UNKNOWN_EVENT_HOLD_MS) {
+      if (entry.unknownType !== undefined && deps.redisClock.now() - streamIdMs(entry.id) < UNKNOWN_EVENT_HOLD_MS) {
         if (!heldUnknown.has(entry.id))
           log.error('unknown event type: left unacknowledged for a worker that knows it', { id: entry.id, type: entry.unknownType });
         heldUnknown.add(entry.id);

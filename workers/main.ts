@@ -1,5 +1,5 @@
 import { hostname } from 'node:os';
-import { type Processor, UnrecoverableError, Worker } from 'bullmq';
+import { type Processor, Worker } from 'bullmq';
 import type { ResolvedConfig } from '../src/platform/config';
 import { type JobDataByQueue, QueueName, RECONCILE_SCHEDULER_ID } from '../src/shared/jobs';
 import type { Logger } from '../src/platform/logger';
@@ -84,17 +84,21 @@ export async function startWorker(config: ResolvedConfig, log: Logger) {
     [QueueName.Housekeeping]: housekeepingProcessor(deps),
     [QueueName.Reconcile]: reconcileProcessor(deps),
   };
-  // BullMQ reports an error on every try while Redis refuses commands (OOM, READONLY): thousands a second.
-  const lastLogged = new Map<string, number>();
-  const errorsQuiet = (key: string) => {
+  // BullMQ reports an error on every try while Redis refuses commands (OOM, READONLY): thousands a second. One line
+  // per 5 s per key stands for them.
+  const lastLogged = new Map<string, { at: number; quieted: number }>();
+  /** Null when `key`'s line is left out (one was written under 5 s ago); else how many were left out since that one. */
+  const loggable = (key: string): number | null => {
     const now = Date.now();
-    if ((lastLogged.get(key) ?? 0) + 5000 > now) return true;
+    const last = lastLogged.get(key);
+    if (last && last.at + 5000 > now) {
+      last.quieted++;
+      return null;
+    }
     if (lastLogged.size > 1000) lastLogged.clear();
-    lastLogged.set(key, now);
-    return false;
+    lastLogged.set(key, { at: now, quieted: 0 });
+    return last?.quieted ?? 0;
   };
-  /** Failed tries that errorsQuiet kept out of the log, per queue and error, since the last line about them. */
-  const retriesUnlogged = new Map<string, number>();
   const workers = (Object.keys(processors) as QueueName[]).map((name) => {
     const worker = new Worker(name, instrumented(name, processors[name] as Processor, metrics), {
       connection: blocking,
@@ -110,21 +114,17 @@ export async function startWorker(config: ResolvedConfig, log: Logger) {
     worker.on('failed', (job, err) => {
       const fields = { queue: name, job: job?.id, attempt: job?.attemptsMade, err: err.message };
       // The last try (or a failure no try can mend): BullMQ keeps the job as failed, and nothing runs it again.
-      if (!job || job.attemptsMade >= (job.opts.attempts ?? 1) || err instanceof UnrecoverableError || err.name === 'UnrecoverableError') {
+      if (!job || job.attemptsMade >= (job.opts.attempts ?? 1) || err.name === 'UnrecoverableError') {
         log.error('job failed for good', fields);
         return;
       }
       // A try that is tried again: in an outage every room's job fails on every try, so one line per 5 s stands for them.
-      const key = `${name}:failed:${err.message}`;
-      if (retriesUnlogged.size > 1000) retriesUnlogged.clear();
-      retriesUnlogged.set(key, (retriesUnlogged.get(key) ?? 0) + 1);
-      if (errorsQuiet(key)) return;
-      log.warn('job failed', { ...fields, willRetry: true, failedTriesSinceLastLine: retriesUnlogged.get(key) });
-      retriesUnlogged.delete(key);
+      const quieted = loggable(`${name}:failed:${err.message}`);
+      if (quieted !== null) log.warn('job failed', { ...fields, willRetry: true, failedTriesSinceLastLine: quieted + 1 });
     });
     worker.on('stalled', (jobId) => log.warn('job stalled (its worker lost the lock); it runs again', { queue: name, job: jobId }));
     worker.on('error', (err) => {
-      if (errorsQuiet(`${name}:${err.message}`)) return;
+      if (loggable(`${name}:${err.message}`) === null) return;
       log.error('worker error (the same error is logged at most once per 5 s)', { queue: name, err: err.message });
     });
     return worker;

@@ -1,6 +1,7 @@
 import { RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import type { Limits, RateLimit } from '../platform/config';
 import type { Keys } from '../store/keys';
+import { retryAfterSeconds } from '../shared/retry-after';
 import type { QuizRedis } from '../store/redis';
 import { AppError } from './app-error';
 
@@ -18,7 +19,7 @@ const LIMITS = {
 export type LimitName = keyof typeof LIMITS;
 
 const tooMany = (name: LimitName, limit: RateLimit, res: RateLimiterRes) => {
-  const seconds = Math.max(1, Math.ceil(res.msBeforeNext / 1000));
+  const seconds = retryAfterSeconds(res.msBeforeNext);
   return AppError.rateLimited(`Too many ${LIMITS[name]}: at most ${limit.points} in ${limit.seconds} s. Try again in ${seconds} s.`, seconds);
 };
 

@@ -2,12 +2,10 @@ import type { ExtendedError } from 'socket.io';
 import type { HandshakeRefusal } from '../platform/metrics';
 import type { ConnectRefusal } from '../shared/connect-refusal';
 import { ErrorCode } from '../shared/error-codes';
+import { retryAfterSeconds } from '../shared/retry-after';
 import { verificationKey, verifyToken } from '../shared/tokens';
 import type { QuizSocket, RelayDeps } from './types';
 import { releaseHandshake } from './upgrade-request';
-
-/** Seconds to wait, as a refusal's `retryAfter` (and REST's Retry-After) gives them: whole, at least 1. */
-export const retryAfterSeconds = (ms: number) => Math.max(1, Math.ceil(ms / 1000));
 
 /** A handshake turned down: counted by reason, and the client's `connect_error` carries `data`. */
 export function refusal(metrics: RelayDeps['metrics'], reason: HandshakeRefusal, data: ConnectRefusal): ExtendedError {

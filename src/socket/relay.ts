@@ -1,5 +1,6 @@
 import { ErrorCode } from '../shared/error-codes';
-import { authMiddleware, refusal, retryAfterSeconds } from './auth.middleware';
+import { retryAfterSeconds } from '../shared/retry-after';
+import { authMiddleware, refusal } from './auth.middleware';
 import { connectionHandler } from './connection.handler';
 import { createRoomChannels } from './room-channels';
 import { createEventBudgets } from './event-budget';

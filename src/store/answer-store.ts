@@ -12,25 +12,23 @@ export type AnswerResult =
   | { ok: true; points: number; closable: boolean; answeredCount: number; version: number; receivedAt: number }
   | { ok: false; code: ErrorCode; message: string };
 
-/** The code and message a player is told for each refusal of the answer script (its codes: answer.lua.ts). */
-const REFUSALS: Record<FailureCode<typeof answerScript>, { code: ErrorCode; message: string }> = {
-  [ErrorCode.RoomNotFound]: { code: ErrorCode.RoomNotFound, message: 'This room does not exist or has expired.' },
-  [ErrorCode.NotAcceptingAnswers]: { code: ErrorCode.NotAcceptingAnswers, message: 'No question is open for answers right now.' },
-  // Not final: an honest client can only get it from a clock error, and its next tap is stamped later.
-  'not-open-yet': {
-    code: ErrorCode.NotAcceptingAnswers,
-    message: 'This question was not open yet when your answer arrived; an answer counts only once the question is shown.',
-  },
-  [ErrorCode.WrongQuestion]: { code: ErrorCode.WrongQuestion, message: 'That question is not the one open now.' },
-  [ErrorCode.TooLate]: { code: ErrorCode.TooLate, message: 'The time for this question is up.' },
-  [ErrorCode.AlreadyAnswered]: { code: ErrorCode.AlreadyAnswered, message: 'You have already answered this question; your first answer counts.' },
-  [ErrorCode.NotAPlayer]: { code: ErrorCode.NotAPlayer, message: 'You are not a player in this room.' },
-  [ErrorCode.InvalidChoice]: { code: ErrorCode.InvalidChoice, message: 'That choice is not one of the answers offered.' },
-  [ErrorCode.WrongAnswerType]: {
-    code: ErrorCode.WrongAnswerType,
-    message: 'This answer does not fit the question: a type-answer question takes { questionIndex, text }, every other type { questionIndex, choice }.',
-  },
+/** The message a player is told for each refusal of the answer script (its codes: answer.lua.ts). */
+const REFUSALS: Record<FailureCode<typeof answerScript>, string> = {
+  [ErrorCode.RoomNotFound]: 'This room does not exist or has expired.',
+  [ErrorCode.NotAcceptingAnswers]: 'No question is open for answers right now.',
+  // Told as NOT_ACCEPTING_ANSWERS (refusedAs): not final, an honest client can only get it from a clock error, and its next tap is stamped later.
+  'not-open-yet': 'This question was not open yet when your answer arrived; an answer counts only once the question is shown.',
+  [ErrorCode.WrongQuestion]: 'That question is not the one open now.',
+  [ErrorCode.TooLate]: 'The time for this question is up.',
+  [ErrorCode.AlreadyAnswered]: 'You have already answered this question; your first answer counts.',
+  [ErrorCode.NotAPlayer]: 'You are not a player in this room.',
+  [ErrorCode.InvalidChoice]: 'That choice is not one of the answers offered.',
+  [ErrorCode.WrongAnswerType]:
+    'This answer does not fit the question: a type-answer question takes { questionIndex, text }, every other type { questionIndex, choice }.',
 };
+
+/** The code a refusal is told with: the script's own, but 'not-open-yet' as NOT_ACCEPTING_ANSWERS. */
+const refusedAs = (code: FailureCode<typeof answerScript>): ErrorCode => (code === 'not-open-yet' ? ErrorCode.NotAcceptingAnswers : code);
 
 /** A pick of one choice, or a typed answer (for type-answer questions). */
 export type PlayerAnswer = { choice: number } | { text: string };
@@ -243,7 +241,7 @@ export function createAnswerStore({
           await sleep(REDIS_RETRY_MS);
         }
       }
-      if (!r.ok) return { ok: false, ...REFUSALS[r.code] };
+      if (!r.ok) return { ok: false, code: refusedAs(r.code), message: REFUSALS[r.code] };
       return { ok: true, points: r.points, closable: r.closable, answeredCount: r.answeredCount, version: r.version, receivedAt: r.arrivedAt };
     },
   };

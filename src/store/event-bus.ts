@@ -169,7 +169,10 @@ export function createEventBus({ redis, keys, blockingClient }: { redis: QuizRed
     const [seconds = '0', micros = '0'] = await redis.time();
     const now = Number(seconds) * 1000 + Math.floor(Number(micros) / 1000);
     const lag = group.lag;
-    return { group: true, unread: typeof lag === 'number' ? lag : 1, oldestUnreadMs: Math.max(0, now - Number(next[0].split('-')[0])) };
+    return { group: true, unread: typeof lag === 'number' ? lag : 1, oldestUnreadMs: Math.max(0, now - streamIdMs(next[0])) };
   }
 }
 export type EventBus = ReturnType<typeof createEventBus>;
+
+/** When a stream entry was added, on Redis's clock: its id is `{ms}-{seq}`. */
+export const streamIdMs = (id: string): number => Number(id.split('-')[0]);

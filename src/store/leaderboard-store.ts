@@ -19,9 +19,9 @@ export interface BoardEntry {
   rank: number;
 }
 
-/** Weekly boards stay readable for this long after their week ends. */
-export const WEEKLY_RETENTION_MS = 4 * 7 * 86_400_000;
 const WEEK_MS = 7 * 86_400_000;
+/** Weekly boards stay readable for this long after their week ends. */
+export const WEEKLY_RETENTION_MS = 4 * WEEK_MS;
 /** How much longer than a room the counted marker of its game lives; see `recordGame`. */
 const MARKER_MARGIN_SECONDS = 7 * 86_400;
 
@@ -133,7 +133,7 @@ export function createLeaderboardStore({ redis, keys, roomTtlSeconds }: { redis:
 
     /**
      * Takes a deleted account off the global board and every weekly board still kept (its week and the
-     * four before, as `WEEKLY_RETENTION_MS` keeps them), in one MULTI: every board shares `{lb}`.
+     * five before: any week that may have ended within `WEEKLY_RETENTION_MS`, with a week to spare), in one MULTI: every board shares `{lb}`.
      */
     async forget(userId: string, now: number): Promise<void> {
       const boards = [keys.leaderboardGlobal];

@@ -50,7 +50,7 @@ export function createViewReader({
     const scores = new Map<string, number>();
     for (let i = 0; i + 1 < flat.length; i += 2) scores.set(flat[i] as string, Number(flat[i + 1]));
     // The tie-break time: what every player was charged, less what this one's correct answers saved (ranking.ts). A game
-    // whose reveals all ran before that rule has no charge: its times are each player's own total.
+    // whose reveals all ran before that rule has no charge: its times are each player's own total (transitional, see transition.lua.ts).
     const charged = times[TIE_BREAK_CHARGED];
     const totalMs = (id: string) => (charged === undefined ? Number(times[id] ?? 0) : Number(charged) - Number(times[id] ?? 0));
     return order.map((playerId, i) => ({ playerId, score: scores.get(playerId) ?? 0, totalMs: totalMs(playerId), rank: i + 1 }));

@@ -50,6 +50,29 @@ export function showError(message) {
 }
 
 /**
+ * Runs `run` on the form's submit, its submit button disabled meanwhile. A failure goes to `onError` when that takes
+ * it (returns true); otherwise it is shown at the form (showFormErrors, `inputs` as there).
+ * @param {HTMLFormElement} form
+ * @param {Record<string, string>} inputs
+ * @param {() => Promise<unknown>} run
+ * @param {(err: any) => boolean} [onError]
+ */
+export function onSubmit(form, inputs, run, onError = () => false) {
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    const button = /** @type {HTMLButtonElement} */ (form.querySelector('button[type=submit]'));
+    button.disabled = true;
+    try {
+      await run();
+    } catch (err) {
+      if (!onError(err)) showFormErrors(form, err, inputs);
+    } finally {
+      button.disabled = false;
+    }
+  });
+}
+
+/**
  * Shows a refused form's problems: each beside its field (`inputs` maps the api's field names to
  * input ids), in the field's own words ("Your name must not be empty"), and a short line in the
  * banner; a problem that no field owns goes to the banner as the api worded it.

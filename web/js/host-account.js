@@ -1,5 +1,5 @@
 // @ts-check
-import { byId, clearFormErrors, showError, showFormErrors, showNotice, showScreen } from './dom.js';
+import { byId, clearFormErrors, onSubmit, showError, showNotice, showScreen } from './dom.js';
 import { api } from './rest-client.js';
 
 /**
@@ -13,26 +13,22 @@ export function initAccountPanel(hooks) {
   const removal = byId('delete-account-form', HTMLFormElement);
   const field = (id) => byId(id, HTMLInputElement);
 
-  /**
-   * Runs a form's request with its button disabled (`false`: not sent, the form is kept); a 401 means the sign-in is
-   * over, anything else is shown at the form.
-   */
+  /** Runs a form's request (`false`: not sent, the form is kept); a 401 means the sign-in is over. */
   const submitWith = (form, inputs, run) =>
-    form.addEventListener('submit', async (event) => {
-      event.preventDefault();
-      const button = /** @type {HTMLButtonElement} */ (form.querySelector('button[type=submit]'));
-      button.disabled = true;
-      try {
+    onSubmit(
+      form,
+      inputs,
+      async () => {
         if ((await run()) === false) return;
         clearFormErrors(form);
         form.reset();
-      } catch (err) {
-        if (err.status === 401) hooks.signInAgain(err.message);
-        else showFormErrors(form, err, inputs);
-      } finally {
-        button.disabled = false;
-      }
-    });
+      },
+      (err) => {
+        if (err.status !== 401) return false;
+        hooks.signInAgain(err.message);
+        return true;
+      },
+    );
 
   submitWith(password, { currentPassword: 'password-current', newPassword: 'password-new' }, async () => {
     const body = { currentPassword: field('password-current').value, newPassword: field('password-new').value };

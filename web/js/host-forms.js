@@ -1,5 +1,5 @@
 // @ts-check
-import { byId, clearFormErrors, h, showError, showFormErrors } from './dom.js';
+import { byId, clearFormErrors, h, onSubmit, showError } from './dom.js';
 import { api } from './rest-client.js';
 
 /**
@@ -18,21 +18,13 @@ export function initAuthForms(onSignedIn) {
   byId('to-register').addEventListener('click', () => switchTo(true));
   byId('to-login').addEventListener('click', () => switchTo(false));
 
+  /** Signs in with what `request` answers (a sign-in or a registration); a refusal is shown at the form. */
   const submitWith = (form, request, inputs) =>
-    form.addEventListener('submit', async (event) => {
-      event.preventDefault();
-      const button = form.querySelector('button[type=submit]');
-      button.disabled = true;
-      try {
-        const { token, user } = await request();
-        showError(null);
-        clearFormErrors(form);
-        onSignedIn({ token, displayName: user.displayName, userId: user.id });
-      } catch (err) {
-        showFormErrors(form, err, inputs);
-      } finally {
-        button.disabled = false;
-      }
+    onSubmit(form, inputs, async () => {
+      const { token, user } = await request();
+      showError(null);
+      clearFormErrors(form);
+      onSignedIn({ token, displayName: user.displayName, userId: user.id });
     });
   submitWith(
     login,

@@ -27,14 +27,14 @@ import { advanceDueAt } from '../room-clock';
 export function reconcileProcessor(deps: WorkerDeps) {
   const { rooms, queues, webhook, results, games, log, reconcile } = deps;
 
-  async function redrive(room: RoomState & { deadlineAt: number }): Promise<void> {
+  async function redrive(room: RoomState, deadlineAt: number): Promise<void> {
     const id = jobId.advance(room.gameId, room.version);
     const job = await queues.advance.getJob(id);
     const state = job ? await job.getState() : 'missing';
     log.warn('room past its deadline; driving it on', { room: room.code, version: room.version, advanceJob: state });
     // Never marked due now (`dueAt: 0`, an early close's mark): the advance still waits for its deadline + answer grace.
     if (!job) {
-      const dueAt = advanceDueAt(room, deps.answerGraceMs);
+      const dueAt = advanceDueAt({ phase: room.phase, deadlineAt }, deps.answerGraceMs);
       await queues.advance.add('advance', { roomCode: room.code, gameId: room.gameId, version: room.version, dueAt }, { jobId: id });
     } else if (state === 'failed') {
       await job.retry();
@@ -120,7 +120,7 @@ export function reconcileProcessor(deps: WorkerDeps) {
             } else if (deadlineAt + reconcile.graceMs < now) {
               report.stuckRooms++;
               report.redriven++;
-              attempt('driving a room on', room, () => redrive({ ...room, deadlineAt }));
+              attempt('driving a room on', room, () => redrive(room, deadlineAt));
             }
           } else if (room.phase === 'building' && (room.phaseStartedAt ?? room.createdAt) + reconcile.buildingMs < now) {
             report.stuckRooms++;

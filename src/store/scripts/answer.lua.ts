@@ -71,8 +71,7 @@ local paused = room.phase == 'paused' and type(room.paused) == 'table' and room.
 if room.phase ~= 'question' and not paused then return {-2} end
 local index = tonumber(ARGV[2])
 if index ~= room.questionIndex then return {-3} end
-local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local now = redisNow()
 local arrived = math.floor(math.min(tonumber(ARGV[6]) or now, now))
 -- Nobody is sent a question before it opens: an answer that came earlier was sent blind (and the stamp's error is below the way to a client and back).
 if arrived < room.openedAt then return {-9} end

@@ -17,11 +17,15 @@
  * Counts alone can mislead (an answer from a player who left since), so each id is checked; the
  * counts only tell "not yet" (fewer answers than live players) without a walk.
  */
-export const everyoneAnsweredLua = `
+/** Redis's clock in epoch ms, the clock of every room time: `redisNow()` for a script that includes it. */
+export const redisNowLua = `
 local function redisNow()
   local t = redis.call('TIME')
   return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 end
+`;
+
+export const everyoneAnsweredLua = `${redisNowLua}
 
 local function liveIds(presenceKey, instancesKey, now)
   local leases, live, n = {}, {}, 0

@@ -1,6 +1,7 @@
 import { END_PHASES } from '../../game/room-machine';
 import type { StoredPlayer } from '../../game/room-state';
 import { arg, defineScript } from './define-script';
+import { redisNowLua } from './early-close.lua';
 /**
  * Adds a player to a room, once per nickname skeleton (look-alikes are one name), while there is room.
  *
@@ -14,7 +15,7 @@ import { arg, defineScript } from './define-script';
  * -4 the host has locked the room, -5 the room is full.
  * A joined player is on the leaderboard with 0 points from the start.
  */
-export const joinScript = `
+export const joinScript = `${redisNowLua}
 local raw = redis.call('GET', KEYS[1])
 if not raw then return -1 end
 local room = cjson.decode(raw)
@@ -28,8 +29,7 @@ if redis.call('HLEN', KEYS[2]) >= most then return -5 end
 if redis.call('HSETNX', KEYS[3], ARGV[2], ARGV[1]) == 0 then return -3 end
 -- On Redis's clock, as every room time: the answer script times a player who joined during a question from it.
 local player = cjson.decode(ARGV[3])
-local t = redis.call('TIME')
-player.joinedAt = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+player.joinedAt = redisNow()
 redis.call('HSET', KEYS[2], ARGV[1], cjson.encode(player))
 redis.call('ZADD', KEYS[4], 'NX', 0, ARGV[1])
 redis.call('ZADD', KEYS[6], 'NX', 0, ARGV[1])

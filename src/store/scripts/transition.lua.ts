@@ -70,6 +70,8 @@ if ARGV[9] == '1' then
   -- did not use of it; the streaks after a question are exactly its correct answers' (any other ends a streak).
   -- A game begun before this rule (an update mid-game) holds each player's own total. Once, each becomes a saving of
   -- minus that total against a charge of 0, which reads as the same total and keeps the ranking's numbers as they are.
+  -- Transitional (2026-12-07): once every room begun before this rule has expired (ROOM_TTL_SECONDS), it can go, with
+  -- view-reader.ts's reading of a hash with no charge.
   if redis.call('HEXISTS', KEYS[7], '${TIE_BREAK_CHARGED}') == 0 and redis.call('HLEN', KEYS[7]) > 0 then
     local totals = redis.call('HGETALL', KEYS[7])
     for i = 1, #totals, 2 do redis.call('HSET', KEYS[7], totals[i], -tonumber(totals[i + 1])) end
