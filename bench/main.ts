@@ -15,6 +15,8 @@
  *    of their own, room-players.ts, apart from the bench sending the start requests);
  *  - scale-out: 1 room of 10,000 players over 2 socket processes, with a 100 % delivery check;
  *  - sync-flood: one player flooding room:sync beside another room's game, that room's answer acks (sync-flood.ts).
+ * A run with big-room, rooms or scale-out ends with issue 11's targets judged from its own figures (targets.ts), and
+ * the machine's speed: a fixed piece of JSON work timed at the start and at the end.
  * Options (after `npm run bench --`):
  *   --only big-room,rooms      the parts to run (or BENCH_ONLY=…)
  *   --sizes 100,1000,5000      players in the big room, one run each (BENCH_SIZES)
@@ -62,6 +64,7 @@ import { CORES, json, startGame, startRoles, stopAll } from './harness';
 import { runManyRooms } from './many-rooms';
 import { countdownLateness, summary } from './stats';
 import { reportSyncFlood } from './sync-flood';
+import { calibrate, emptyRunFigures, printTargets } from './targets';
 
 const PLAYERS = Number(process.env.BENCH_PLAYERS ?? 50);
 const QUESTIONS = Number(process.env.BENCH_QUESTIONS ?? 6);
@@ -88,6 +91,9 @@ const { values: args } = parseArgs({
 const numbers = (list: string) => list.split(',').map(Number);
 
 type Client = Socket<ServerToClientEvents, ClientToServerEvents>;
+
+/** What the parts measured that issue 11's targets read (targets.ts), printed at the end of the run. */
+const run = emptyRunFigures();
 
 async function runScenario(hz: number, databaseUrl: string) {
   const server = await ensureRedisServer({ toolsDir: path.resolve('.data', 'tools'), say: (line) => console.log(`bench: ${line}`) });
@@ -262,6 +268,7 @@ async function reportBigRooms(databaseUrl: string) {
     process.stdout.write(`running the raw ws baseline with ${players} players…\n`);
     const sizes = { viewBytes: quizloop.questionBytes, finishedBytes: quizloop.finishedBytes };
     const raw = args['no-raw'] ? null : await runRawBaseline(o, sizes);
+    run.bigRooms.set(players, { quizloop, raw });
     // Printed as soon as measured: a later size that runs out of time leaves these on screen.
     printBigRooms([{ quizloop, raw, sockets: 1 }]);
   }
@@ -274,6 +281,7 @@ async function reportScaleOut(databaseUrl: string) {
   const quizloop = await runBigRoom(bigRoomOptions(players, sockets, databaseUrl));
   console.log(`\nquizloop bench: scale-out, ${players} players over ${sockets} socket processes (unpinned)`);
   printBigRooms([{ quizloop, raw: null, sockets }]);
+  run.scaleOut = { players, sockets, complete: quizloop.complete };
   const delivered = quizloop.complete === players;
   console.log(`delivery: ${quizloop.complete} of ${players} players got every question and the finished view (${delivered ? '100 %' : 'INCOMPLETE'})`);
 }
@@ -299,6 +307,7 @@ async function main() {
   await migrateLatest(db);
   await db.destroy();
   const started = Date.now();
+  run.calibrationMs.push(calibrate());
   try {
     const failed: string[] = [];
     for (const part of PARTS) {
@@ -311,6 +320,8 @@ async function main() {
       });
       await stopAll();
     }
+    run.calibrationMs.push(calibrate());
+    if (only.some((name) => ['big-room', 'rooms', 'scale-out'].includes(name)) || !only.length) printTargets(run);
     console.log(`\nbench done in ${((Date.now() - started) / 60_000).toFixed(1)} min${failed.length ? `; failed: ${failed.join(', ')}` : ''}`);
     if (failed.length) process.exitCode = 1;
   } finally {
@@ -328,7 +339,9 @@ async function manyRooms(sizes: number[], databaseUrl: string): Promise<void> {
   const results = [];
   for (const rooms of sizes) {
     process.stdout.write(`running ${rooms} room(s)…\n`);
-    results.push(await runManyRooms(rooms, databaseUrl));
+    const result = await runManyRooms(rooms, databaseUrl);
+    run.roomsCountdownP99.set(rooms, result.countdownLateness.p99);
+    results.push(result);
   }
   const f = (n: number) => (Number.isFinite(n) ? n.toFixed(1).padStart(7) : '      -');
   console.log('\ncountdown frame lateness at the players, ms (arrival − due, ticks n ≥ 1)');
