@@ -1,4 +1,4 @@
-import { isTimedPhase } from '../src/game/room-machine';
+import { isResumedQuestion, isTimedPhase } from '../src/game/room-machine';
 import { assertNever } from '../src/shared/assert-never';
 import type { RoomEvent } from '../src/shared/events';
 import { jobId } from '../src/shared/jobs';
@@ -47,6 +47,8 @@ export function createEventHandler(deps: WorkerDeps, consumer: string, ticks: Ti
           if (room.phaseStartedAt !== null) ticks.arm({ ...room, deadlineAt: room.deadlineAt, phaseStartedAt: room.phaseStartedAt });
           await scheduleAdvance(queues, { ...room, deadlineAt: room.deadlineAt }, deps.answerGraceMs, deps.redisClock.now());
         }
+        // Answers that came before a pause closed nothing (answer.lua): the resumed question may be complete already.
+        if (isResumedQuestion(room) && (await rooms.presenceState(room.code, room.questionIndex)).closable) await closeEarly(queues, room);
         if (room.phase === 'paused') await endIfIdle(at);
         return;
       case 'question.closable':

@@ -196,6 +196,15 @@ export function isTimedPhase(phase: RoomPhase): phase is 'question' | 'reveal' {
   return phase === 'question' || phase === 'reveal';
 }
 
+/**
+ * A question running again after a pause. Opening a question sets `openedAt` and `phaseStartedAt` to one instant;
+ * a resume restarts the phase and moves `openedAt` by the pause only, so it lies before. (A pause taken in the
+ * opening's own millisecond leaves them equal, but then no answer came before it: none needs the resume's check.)
+ */
+export function isResumedQuestion(room: Pick<RoomState, 'phase' | 'openedAt' | 'phaseStartedAt'>): boolean {
+  return room.phase === 'question' && room.openedAt !== null && room.phaseStartedAt !== null && room.openedAt < room.phaseStartedAt;
+}
+
 /** Phases after which nothing more happens in the room; the one list (the join script's Lua is built from it too). */
 export const END_PHASES = ['finished', 'failed', 'cancelled'] as const satisfies readonly RoomPhase[];
 export type EndPhase = (typeof END_PHASES)[number];

@@ -733,6 +733,24 @@ describe('the answer script', () => {
       expect(await score(room.code, 'ann')).toBe(900);
     });
 
+    it.each([
+      { mode: 'first-correct', answer: 'correct', choice: CORRECT, closable: true },
+      { mode: 'first-correct', answer: 'wrong', choice: WRONG, closable: false },
+      { mode: 'timed', answer: 'correct', choice: CORRECT, closable: false },
+    ] as const)('in $mode mode, a $answer answer that came before the pause leaves the resumed question closable: $closable', async (row) => {
+      const room = await openRoom({ openedAgoMs: 3000, settings: { mode: row.mode } });
+      const paused = await applied(room, 'pause');
+
+      const during = await answers.submit(room.code, 'ann', 0, { choice: row.choice }, { ...UNREPORTED, arrivedAt: (room.openedAt ?? 0) + 2000 });
+      const pausedState = await rooms.presenceState(room.code, -1);
+      const resumed = await applied(paused, 'resume');
+
+      // Closed by nothing while paused; bob, online, has not answered, so only a correct first answer completes it.
+      expect(during).toMatchObject({ ok: true, closable: false });
+      expect(pausedState.closable).toBe(false);
+      expect((await rooms.presenceState(resumed.code, 0)).closable).toBe(row.closable);
+    });
+
     it('refuses, in a pause taken in the grace after the deadline, an answer that arrived after the deadline', async () => {
       const room = await openRoom({ openedAgoMs: 10_300, dueInMs: -300, settings: { questionSeconds: 10 } });
       const deadlineAt = room.deadlineAt ?? 0;

@@ -1,5 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateRoomCode } from '../../src/game/room-code';
+import { transition } from '../../src/game/room-machine';
+import type { RoomState } from '../../src/game/room-state';
+import type { Question } from '../../src/shared/room';
+import { jobId } from '../../src/shared/jobs';
+import { createAnswerStore } from '../../src/store/answer-store';
+import { createRoomStore } from '../../src/store/room-store';
 import { loadConfig } from '../../src/platform/config';
 import { type Db, createDb } from '../../src/platform/db';
 import { type Logger, createLogger } from '../../src/platform/logger';
@@ -10,6 +16,8 @@ import { type QuizRedis, createRedis } from '../../src/store/redis';
 import { createWorkerDeps } from '../../workers/deps';
 import { UNKNOWN_EVENT_HOLD_MS, createEventHandler } from '../../workers/event-handler';
 import { deleteNamespace, infra, sleep, testNamespace, waitUntil } from '../helpers/infra';
+import { TIMING } from '../helpers/timing';
+import { SETTINGS, openQuestionRoom, question } from '../unit/fixtures';
 
 let redis: QuizRedis;
 let db: Db;
@@ -51,6 +59,7 @@ function startHandler(label: string) {
   const stream = keys.events('ANY');
   return {
     keys,
+    deps,
     lines,
     stream,
     add: (event: Record<string, unknown>, id = '*') => redis.xadd(stream, id, 'type', String(event.type), 'event', JSON.stringify(event)) as Promise<string>,
@@ -100,6 +109,63 @@ describe('when the event stream carries an event of a type this worker does not 
       expect(h.lines).toEqual([
         expect.objectContaining({ msg: 'skipping malformed stream entry', fields: expect.objectContaining({ id: old, type: 'room.renamed' }) }),
       ]);
+    } finally {
+      await h.stop();
+    }
+  });
+});
+
+describe('when the host resumes a question whose answers, taken during the pause, completed it', () => {
+  const SCIENCE: Question = { ...question(), correct: [2] };
+
+  /** A first-correct question with ann and bob online, paused; ann's answer (it came before the pause) taken, then resumed. */
+  async function resumedAfterAnswer(h: ReturnType<typeof startHandler>, choice: number): Promise<RoomState> {
+    const [seconds = '0'] = await redis.time();
+    const now = Number(seconds) * 1000;
+    // As the socket process writes them, which counts presence.
+    const rooms = createRoomStore({ redis, keys: h.keys, ttlSeconds: 600, instance: { id: 'test-socket', leaseMs: 60_000 } });
+    const room = openQuestionRoom(now - 3000, { settings: { ...SETTINGS, mode: 'first-correct', questionCount: 1 } });
+    expect(await rooms.create(room, { type: 'room.created', roomCode: room.code, version: room.version, at: room.createdAt })).not.toBeNull();
+    await rooms.saveQuestions(room.code, [SCIENCE]);
+    for (const id of ['ann', 'bob']) {
+      expect(await rooms.join(room.code, { id, nickname: id, userId: null, joinedAt: 0 })).toBe('ok');
+      await rooms.presence(room.code, id, 1);
+    }
+    const pause = transition(room, { type: 'pause' });
+    if (!pause.ok) throw new Error(pause.reason);
+    const paused = await rooms.apply(room.version, pause);
+    if (!paused.ok) throw new Error(paused.code);
+    const answers = createAnswerStore({ redis, keys: h.keys, rules: TIMING });
+    const taken = await answers.submit(room.code, 'ann', 0, { choice }, { arrivedAt: now - 1000, loopBusyMs: null, rttMs: null, reportedMs: null });
+    expect(taken).toMatchObject({ ok: true, closable: false });
+    const resume = transition(paused.room, { type: 'resume' });
+    if (!resume.ok) throw new Error(resume.reason);
+    const resumed = await rooms.apply(paused.room.version, resume);
+    if (!resumed.ok) throw new Error(resumed.code);
+    return resumed.room;
+  }
+
+  const advanceOf = (h: ReturnType<typeof startHandler>, room: RoomState) => h.deps.queues.advance.getJob(jobId.advance(room.gameId, room.version));
+
+  it('closes it at once in first-correct mode when the answer was correct', async () => {
+    const h = startHandler('resume-decided');
+    const room = await resumedAfterAnswer(h, 2);
+    h.start();
+    try {
+      // The deadline's advance, marked due now: the question closes without waiting for a tick or its deadline.
+      await waitUntil('the advance marked due now', async () => ((await advanceOf(h, room))?.data.dueAt === 0 ? true : undefined));
+    } finally {
+      await h.stop();
+    }
+  });
+
+  it('leaves it open to its deadline when the answer was wrong', async () => {
+    const h = startHandler('resume-open');
+    const room = await resumedAfterAnswer(h, 1);
+    h.start();
+    try {
+      await waitUntil('the resume handled', async () => ((await h.pendingIds()).length === 0 && (await advanceOf(h, room)) ? true : undefined));
+      expect((await advanceOf(h, room))?.data.dueAt).toBeGreaterThan(0);
     } finally {
       await h.stop();
     }

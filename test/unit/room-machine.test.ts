@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type Transition, isEndPhase, isTimedPhase, stampAt, transition } from '../../src/game/room-machine';
+import { type Transition, isEndPhase, isResumedQuestion, isTimedPhase, stampAt, transition } from '../../src/game/room-machine';
 import type { RoomPhase } from '../../src/shared/room';
 import type { RoomState } from '../../src/game/room-state';
 import { SETTINGS, roomIn } from './fixtures';
@@ -203,6 +203,18 @@ describe('room state machine', () => {
       expect(resumed).toMatchObject({ phase: 'question', version: 7, paused: null, phaseStartedAt: NOW + 30_000, deadlineAt: NOW + 36_000 });
       expect(resumed.openedAt).toBe(NOW - 4000 + 30_000);
       expect(settles).toBe(false);
+    });
+
+    it('tells a resumed question (the worker checks it for an early close) from a question as it opened', () => {
+      const { room: paused } = accepted(open, { type: 'pause' });
+      const { room: resumed } = accepted(paused, { type: 'resume' }, NOW + 30_000);
+      const { room: next } = accepted({ ...open, phase: 'reveal', questionIndex: 0, deadlineAt: NOW - 1 }, { type: 'advance' }, NOW);
+      expect(next).toMatchObject({ phase: 'question', questionIndex: 1 });
+
+      expect(isResumedQuestion(resumed)).toBe(true);
+      expect(isResumedQuestion(open)).toBe(false);
+      expect(isResumedQuestion(paused)).toBe(false);
+      expect(isResumedQuestion(next)).toBe(false);
     });
 
     it('resumes a paused reveal as a reveal, without touching when the question opened', () => {

@@ -11,7 +11,7 @@ import { everyoneAnsweredLua } from './early-close.lua';
  * KEYS[9] reconnecting hash (players expected back after their socket instance shut down)
  * KEYS[10] sent:{i} hash: player id → ms after `openedAt` the question was sent to them (sent.lua)
  * KEYS[11] socket instances' presence leases   KEYS[12] events stream
- * KEYS[13] close-scan:{i} hash, the early-close check's place in presence (everyoneAnsweredSoFar)
+ * KEYS[13] close-scan:{i} hash, the early-close check's place in presence (everyoneAnsweredSoFar), and `decided` (markDecided)
  * ARGV[1] player id          ARGV[2] question index    ARGV[3] choice, or '' for a typed answer
  * ARGV[4] typed answer, normalised (src/game/answer-text.ts), or ''    ARGV[5] typed answer as sent, or ''
  * ARGV[6] when the answer arrived at the socket process, epoch ms on Redis's clock, or ''
@@ -151,7 +151,11 @@ redis.call('HSET', KEYS[5], player, cjson.encode({choice = choice, text = text, 
 
 local answered = redis.call('HLEN', KEYS[5])
 local closable = 0
--- A paused question is closed by nothing; its resumed run's presence checks close it (tick.lua).
+if room.settings.mode == 'first-correct' and correct then
+  -- Kept beside the early-close scan, for the presence checks of a question this answer could not close (paused).
+  markDecided(KEYS[13], player, KEYS[4])
+end
+-- A paused question is closed by nothing; the worker's check at the resume and each tick's close it (roomPresence, presence.lua.ts).
 if paused then
   closable = 0
 elseif room.settings.mode == 'first-correct' and correct then

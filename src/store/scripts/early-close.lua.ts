@@ -13,7 +13,8 @@
  * players counted on two of them: O(instances²), whatever the room's size.
  *
  * The early-close rule: every player online has answered, and so has every player still expected
- * back after their socket instance shut down, until their grace ends on Redis's clock.
+ * back after their socket instance shut down, until their grace ends on Redis's clock; in `first-correct`
+ * mode, also a correct answer (`decided`).
  * Counts alone can mislead (an answer from a player who left since), so each id is checked; the
  * counts only tell "not yet" (fewer answers than live players) without a walk.
  */
@@ -128,8 +129,19 @@ local function everyoneAnsweredSoFar(onlineKey, instancesKey, answersKey, reconn
     end
     cursor = page[1]
   until cursor == '0'
-  redis.call('DEL', scanKey)
+  redis.call('HDEL', scanKey, 'witness', 'cursor')
   return everyoneAnswered(onlineKey, instancesKey, answersKey, reconnectingKey, now)
+end
+
+-- A first-correct question that has its correct answer: the answer script marks it in the question's scan hash, so a
+-- question the answer could not close (paused then) is closed by the resumed question's presence checks.
+local function markDecided(scanKey, player, onlineKey)
+  redis.call('HSET', scanKey, 'decided', player)
+  redis.call('EXPIRE', scanKey, math.max(redis.call('TTL', onlineKey), 60))
+end
+
+local function decided(scanKey)
+  return redis.call('HEXISTS', scanKey, 'decided') == 1
 end
 
 -- everyoneAnswered where the live count (livePlayerCount) says whether a walk is worth it: fewer answers

@@ -165,7 +165,7 @@ local function roomPresence(k, index, markerTtl, now)
     end
   end
   local closable = 0
-  if index >= 0 and everyoneAnsweredCounted(livePlayers, k[3], k[5], k[2], k[6], k[9], now) then closable = 1 end
+  if index >= 0 and (decided(k[9]) or everyoneAnsweredCounted(livePlayers, k[3], k[5], k[2], k[6], k[9], now)) then closable = 1 end
   return {players, answered, vacantForMs, closable, livePlayers}
 end
 `;
@@ -182,7 +182,8 @@ end
  * Returns {players, answered, vacantForMs, closable, livePlayers}: vacantForMs is how long nobody, host
  * or player, has been present (0 while someone is; players expected back count as present); closable
  * is 1 when a question is open and every live player has answered (a dead instance's players no
- * longer counted: nobody else would re-check once they are gone).
+ * longer counted: nobody else would re-check once they are gone), or, in first-correct mode, it has
+ * its correct answer (one taken while the question was paused closed nothing then).
  */
 export const roomPresenceScript = `${roomPresenceLua}
 return roomPresence(KEYS, tonumber(ARGV[1]), tonumber(ARGV[2]), redisNow())
