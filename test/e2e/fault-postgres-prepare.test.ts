@@ -17,13 +17,24 @@ describe('when PostgreSQL is unreachable while a room prepares its questions', (
   let retryAgain: HttpResult;
   let game: Game;
   let results: GameResults;
+  let joinedWhileDown: HttpResult<{ playerId: string }>;
+  let joinMs = 0;
 
   const rig = faultSuite(
     'pg-prepare',
     { postgresProxy: true, env: { ROOM_BUILDING_SECONDS: String(BUILDING_SECONDS), RECONCILE_EVERY_MS: '1000' } },
     async (rig) => {
       const host = await rig.api.registerHost('Quizmaster');
+      const lobby = await rig.api.createRoom(host.token, SETTINGS);
+      await rig.api.waitForLobby(lobby.code, 30_000);
+      const member = await rig.api.registerHost('Member');
       await rig.postgres?.stop();
+      const joinStarted = Date.now();
+      joinedWhileDown = await rig.api.request<{ playerId: string }>('POST', `/rooms/${lobby.code}/players`, {
+        token: member.token,
+        body: { nickname: 'Member' },
+      });
+      joinMs = Date.now() - joinStarted;
       const room = await rig.api.createRoom(host.token, SETTINGS);
       createdAt = Date.now();
       failed = await roomWhen(rig.stack, room.code, 'the room to fail', (v) => v.phase !== 'building', 30_000);
@@ -42,6 +53,12 @@ describe('when PostgreSQL is unreachable while a room prepares its questions', (
       results = await rig.finished(game);
     },
   );
+
+  it("lets a signed-in player join a room while PostgreSQL is away, unchecked after a second's wait for the account", () => {
+    expect(joinedWhileDown.status).toBe(201);
+    expect(joinedWhileDown.body.playerId).toEqual(expect.any(String));
+    expect(joinMs).toBeLessThan(5000);
+  });
 
   it('fails the room, past the building limit, with a reason the host is shown', () => {
     expect(failed.view.phase).toBe('failed');

@@ -78,7 +78,10 @@ describe('when a host changes their password', () => {
 
   it('refuses every token issued before the change, wherever the account is read', async () => {
     const old = account.token;
+    const room = await client.request<{ code: string; hostToken: string }>('POST', '/rooms', { token: changed.body.token, body: { questionCount: 1 } });
+    const join = (token: string, nickname: string) => client.request('POST', `/rooms/${room.body.code}/players`, { token, body: { nickname } });
     const refusals = [
+      await join(old, 'Old token'),
       await client.request('GET', '/me', { token: old }),
       await client.request('GET', '/questions', { token: old }),
       await client.request('POST', '/categories', { token: old, body: { name: 'Old token quiz' } }),
@@ -89,6 +92,10 @@ describe('when a host changes their password', () => {
     ];
 
     for (const res of refusals) expectProblem(res, 401, 'UNAUTHORIZED', /password changed.*sign in again/);
+    // The refused join added nobody; the new token joins under the account.
+    expect((await join(changed.body.token, 'New token')).status).toBe(201);
+    const players = await client.request<{ players: { nickname: string }[] }>('GET', `/rooms/${room.body.code}/players`, { token: room.body.hostToken });
+    expect(players.body.players.map((p) => p.nickname)).toEqual(['New token']);
   });
 
   it('signs in with the new password only', async () => {
@@ -159,7 +166,7 @@ describe('when a password change is refused', () => {
 describe('when a host deletes their account', () => {
   let gone: { token: string; email: string; userId: string };
   let other: { token: string; userId: string };
-  const ids = { private: 0, public: 0, category: 0, hostedGame: '', playedGame: '', room: '' };
+  const ids = { private: 0, public: 0, category: 0, hostedGame: '', playedGame: '', room: '', otherRoom: '' };
   let deleted: HttpResult;
 
   beforeAll(async () => {
@@ -182,6 +189,7 @@ describe('when a host deletes their account', () => {
     await redis.zadd(keys.leaderboardWeekly(isoWeekOf(Date.now()).id), 500, gone.userId);
     const room = await client.request<{ code: string }>('POST', '/rooms', { token: gone.token, body: { questionCount: 1 } });
     ids.room = room.body.code;
+    ids.otherRoom = (await client.request<{ code: string }>('POST', '/rooms', { token: other.token, body: { questionCount: 1 } })).body.code;
 
     deleted = await client.request('DELETE', '/me', { token: gone.token, body: { password: PASSWORD } });
   });
@@ -192,6 +200,7 @@ describe('when a host deletes their account', () => {
       await client.request('GET', '/me', { token: gone.token }),
       await client.request('POST', '/questions', { token: gone.token, body: { ...QUESTION, category: 'Leaver quiz', text: 'Back?' } }),
       await client.request('POST', '/rooms', { token: gone.token, body: { questionCount: 1 } }),
+      await client.request('POST', `/rooms/${ids.otherRoom}/players`, { token: gone.token, body: { nickname: 'Ghost' } }),
     ]) {
       expectProblem(res, 401, 'UNAUTHORIZED', /no longer exists.*sign in again/);
     }

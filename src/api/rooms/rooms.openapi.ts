@@ -142,7 +142,7 @@ export const roomsOperations: OperationSpec[] = [
     answer: { status: 201, schema: { Joined }, description: 'A player token for the socket.' },
     errors: {
       400: `${badBody} Or ${badCode} Or \`NICKNAME_REJECTED\`: the nickname holds a word on the list.`,
-      401: '`UNAUTHORIZED`: an `Authorization` header with a bad token (send none to join as a guest).',
+      401: "`UNAUTHORIZED`: an `Authorization` header with a bad token (send none to join as a guest), or a user token whose account is gone or was issued before the account's password changed (not checked when PostgreSQL does not answer within a second).",
       403:
         "`PASSPHRASE_REQUIRED`: the room is private and no `passphrase` was sent; `WRONG_PASSPHRASE`: not the room's passphrase " +
         '(wrong ones are counted per address and room, RATE_LIMIT_PASSPHRASE_ADDRESS).',

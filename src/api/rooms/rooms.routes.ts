@@ -41,8 +41,8 @@ export function roomsRoutes(deps: ApiDeps, service: RoomsService): Router {
     const { nickname, passphrase } = parse(Join, req.body);
     // A signed-in user may join under their account (for history); anyone else joins as a guest.
     const claims = optionalClaims(req, secret);
-    const userId = claims?.kind === 'user' ? claims.sub : null;
-    const joined = await service.join(code, nickname, userId, address, passphrase);
+    const account = claims?.kind === 'user' ? { id: claims.sub, ver: claims.ver } : null;
+    const joined = await service.join(code, nickname, account, address, passphrase);
     res.status(201).json({ ...joined, code, nickname } satisfies Joined);
   });
 

@@ -16,8 +16,8 @@ import { hashPassphrase, passphraseMatches } from './passphrase';
 
 const CODE_ATTEMPTS = 8;
 const HOST_RETRIES = 3;
-/** How long room creation waits for PostgreSQL's count of the bank; past it, the room is made unchecked. */
-const BANK_CHECK_MS = 1000;
+/** How long room creation (its bank count) and a join (its account) wait for PostgreSQL; past it, they go ahead unchecked. */
+const PG_CHECK_MS = 1000;
 
 /** Who makes a room: the account, and `ver` when a user token asks (a host token, playing again, carries none). */
 export interface RoomHost {
@@ -84,9 +84,26 @@ export function createRoomsService(deps: ApiDeps) {
    * of PostgreSQL. Rooms run on Redis alone: when PostgreSQL does not answer at once, the room is made and
    * its preparation says what is wrong, as before.
    */
+  /**
+   * 401 for a joining player whose account is gone or whose user token a password change revoked (`accountOf`). Joins run
+   * on Redis alone: when PostgreSQL does not answer at once, the player joins unchecked, under the account.
+   */
+  async function checkAccount({ id, ver }: { id: string; ver: number }): Promise<void> {
+    const account = await within(
+      deps.users.byId(id).catch(() => undefined),
+      PG_CHECK_MS,
+      undefined,
+    );
+    if (account === undefined) {
+      deps.log.warn('the account of a joining player was not checked; it joins unchecked', { user: id });
+      return;
+    }
+    accountOf(account, ver);
+  }
+
   async function checkBank(host: RoomHost, { category, difficulty, questionCount }: RoomSettings): Promise<void> {
     const asked = Promise.all([deps.questions.candidateCount({ category, difficulty, hostId: host.id }), deps.users.byId(host.id)]).catch(() => undefined);
-    const answer = await within(asked, BANK_CHECK_MS, undefined);
+    const answer = await within(asked, PG_CHECK_MS, undefined);
     if (answer === undefined) {
       deps.log.warn('the question bank was not counted; the room is made unchecked', { host: host.id });
       return;
@@ -244,9 +261,13 @@ export function createRoomsService(deps: ApiDeps) {
       return open(host, settings, passphrase === undefined ? undefined : await hashPassphrase(passphrase));
     },
 
-    /** `from`: where the join came from; kept only as a keyed hash, for the same-address cheat signal (an IPv6 /64 is one address). */
-    async join(code: string, nickname: string, userId: string | null, from: AddressGroup, passphrase?: string) {
+    /**
+     * `account`: the user token's account and version, for a player who joins under their account; null for a guest.
+     * `from`: where the join came from; kept only as a keyed hash, for the same-address cheat signal (an IPv6 /64 is one address).
+     */
+    async join(code: string, nickname: string, account: { id: string; ver: number } | null, from: AddressGroup, passphrase?: string) {
       await checkPassphrase(await lookUp(code, from), from, passphrase);
+      if (account) await checkAccount(account);
       if (nicknameBlocked(nickname)) {
         throw new AppError(ErrorCode.NicknameRejected, 400, 'That nickname is not allowed here; pick another.');
       }
@@ -254,7 +275,7 @@ export function createRoomsService(deps: ApiDeps) {
       const address = createHmac('sha256', config.jwtSecret).update(from).digest('base64url').slice(0, 16);
       const result = await rooms.join(
         code,
-        { id: playerId, nickname, userId, joinedAt: 0, address }, // joinedAt: Redis TIME, set by join.lua
+        { id: playerId, nickname, userId: account?.id ?? null, joinedAt: 0, address }, // joinedAt: Redis TIME, set by join.lua
         {
           nicknameKey: nicknameSkeleton(nickname),
           maxPlayers: config.limits.roomMaxPlayers,
