@@ -94,6 +94,11 @@ async function reveal(room: RoomState): Promise<void> {
   expect((await rooms.apply(room.version, r)).ok).toBe(true);
 }
 
+/** The room's `question.closable` events (its stream is shared with other rooms): what closes a question early. */
+const closableEvents = async (code: string) =>
+  ((await redis.xrange(keys.events(code), '-', '+')) as [string, string[]][]).filter(
+    ([, [, type, , event = '{}']]) => type === 'question.closable' && (JSON.parse(event) as { roomCode?: string }).roomCode === code,
+  ).length;
 const score = async (code: string, player: string) => Number(await redis.zscore(keys.scores(code), player));
 /** A player's running streak as the scripts read it: a player with none has no field. */
 const streak = async (code: string, player: string) => Number((await redis.hget(keys.streaks(code), player)) ?? 0);
@@ -742,14 +747,32 @@ describe('the answer script', () => {
       const paused = await applied(room, 'pause');
 
       const during = await answers.submit(room.code, 'ann', 0, { choice: row.choice }, { ...UNREPORTED, arrivedAt: (room.openedAt ?? 0) + 2000 });
-      const pausedState = await rooms.presenceState(room.code, -1);
       const resumed = await applied(paused, 'resume');
 
       // Closed by nothing while paused; bob, online, has not answered, so only a correct first answer completes it.
       expect(during).toMatchObject({ ok: true, closable: false });
-      expect(pausedState.closable).toBe(false);
+      expect(await closableEvents(room.code)).toBe(0);
       expect((await rooms.presenceState(resumed.code, 0)).closable).toBe(row.closable);
     });
+
+    it.each([
+      { correct: ['ann'], closable: false },
+      { correct: ['ann', 'cid'], closable: true },
+    ])(
+      'in first-correct mode, when the host kicks ann, whose correct answer came before the pause (correct: $correct), the resumed question is closable: $closable',
+      async (row) => {
+        const room = await openRoom({ openedAgoMs: 3000, settings: { mode: 'first-correct' } });
+        const paused = await applied(room, 'pause');
+        for (const [i, player] of row.correct.entries()) {
+          await answers.submit(room.code, player, 0, { choice: CORRECT }, { ...UNREPORTED, arrivedAt: (room.openedAt ?? 0) + 1000 + i });
+        }
+
+        expect(await rooms.kick(room.code, 'ann', 0)).toBe('kicked');
+        const resumed = await applied(paused, 'resume');
+
+        expect((await rooms.presenceState(resumed.code, 0)).closable).toBe(row.closable);
+      },
+    );
 
     it('refuses, in a pause taken in the grace after the deadline, an answer that arrived after the deadline', async () => {
       const room = await openRoom({ openedAgoMs: 10_300, dueInMs: -300, settings: { questionSeconds: 10 } });

@@ -40,7 +40,8 @@ export function accountOf<U extends Pick<UserRow, 'token_version'>>(user: U | nu
 /**
  * A user token and its account, as PostgreSQL has it now: 401, as for an expired token, when the account
  * is gone or its password changed after the token was issued (`ver`). Every route that reads or writes
- * the account's data in PostgreSQL asks; rooms run on Redis alone and ask only at creation (rooms.service.ts).
+ * the account's data in PostgreSQL asks; rooms run on Redis alone and ask only at creation and at a join with a user
+ * token, going ahead unchecked when PostgreSQL is slow (rooms.service.ts).
  */
 export async function requireAccount(req: Request, secret: string, users: Pick<UsersRepo, 'byId'>): Promise<{ claims: UserClaims; user: UserRow }> {
   const claims = requireClaims(req, secret, ['user']);

@@ -79,16 +79,11 @@ export function createRoomsService(deps: ApiDeps) {
   }
 
   /**
-   * Refuses, 409, a room the bank cannot fill for this host, rather than let it fail in building; and, 401,
-   * a host whose account is gone or whose user token a password change revoked (`accountOf`): the same read
-   * of PostgreSQL. Rooms run on Redis alone: when PostgreSQL does not answer at once, the room is made and
-   * its preparation says what is wrong, as before.
-   */
-  /**
    * 401 for a joining player whose account is gone or whose user token a password change revoked (`accountOf`). Joins run
    * on Redis alone: when PostgreSQL does not answer at once, the player joins unchecked, under the account.
    */
   async function checkAccount({ id, ver }: { id: string; ver: number }): Promise<void> {
+    // null: PostgreSQL answered that there is no such account (401 below); undefined: it did not answer in time, or failed.
     const account = await within(
       deps.users.byId(id).catch(() => undefined),
       PG_CHECK_MS,
@@ -101,6 +96,12 @@ export function createRoomsService(deps: ApiDeps) {
     accountOf(account, ver);
   }
 
+  /**
+   * Refuses, 409, a room the bank cannot fill for this host, rather than let it fail in building; and, 401,
+   * a host whose account is gone or whose user token a password change revoked (`accountOf`): the same read
+   * of PostgreSQL. Rooms run on Redis alone: when PostgreSQL does not answer at once, the room is made and
+   * its preparation says what is wrong, as before.
+   */
   async function checkBank(host: RoomHost, { category, difficulty, questionCount }: RoomSettings): Promise<void> {
     const asked = Promise.all([deps.questions.candidateCount({ category, difficulty, hostId: host.id }), deps.users.byId(host.id)]).catch(() => undefined);
     const answer = await within(asked, PG_CHECK_MS, undefined);

@@ -11,7 +11,7 @@ import { everyoneAnsweredLua } from './early-close.lua';
  * KEYS[9] reconnecting hash (players expected back after their socket instance shut down)
  * KEYS[10] sent:{i} hash: player id → ms after `openedAt` the question was sent to them (sent.lua)
  * KEYS[11] socket instances' presence leases   KEYS[12] events stream
- * KEYS[13] close-scan:{i} hash, the early-close check's place in presence (everyoneAnsweredSoFar), and `decided` (markDecided)
+ * KEYS[13] close-scan:{i} hash, the early-close check's place in presence (everyoneAnsweredSoFar), and `decided`, its correct answers in first-correct mode (markDecided)
  * ARGV[1] player id          ARGV[2] question index    ARGV[3] choice, or '' for a typed answer
  * ARGV[4] typed answer, normalised (src/game/answer-text.ts), or ''    ARGV[5] typed answer as sent, or ''
  * ARGV[6] when the answer arrived at the socket process, epoch ms on Redis's clock, or ''
@@ -153,7 +153,7 @@ local answered = redis.call('HLEN', KEYS[5])
 local closable = 0
 if room.settings.mode == 'first-correct' and correct then
   -- Kept beside the early-close scan, for the presence checks of a question this answer could not close (paused).
-  markDecided(KEYS[13], player, KEYS[4])
+  markDecided(KEYS[13], KEYS[1])
 end
 -- A paused question is closed by nothing; the worker's check at the resume and each tick's close it (roomPresence, presence.lua.ts).
 if paused then

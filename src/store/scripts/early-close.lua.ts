@@ -133,15 +133,22 @@ local function everyoneAnsweredSoFar(onlineKey, instancesKey, answersKey, reconn
   return everyoneAnswered(onlineKey, instancesKey, answersKey, reconnectingKey, now)
 end
 
--- A first-correct question that has its correct answer: the answer script marks it in the question's scan hash, so a
--- question the answer could not close (paused then) is closed by the resumed question's presence checks.
-local function markDecided(scanKey, player, onlineKey)
-  redis.call('HSET', scanKey, 'decided', player)
-  redis.call('EXPIRE', scanKey, math.max(redis.call('TTL', onlineKey), 60))
+-- A first-correct question's correct answers, counted in the question's scan hash (\`decided\`): a question an answer
+-- could not close (paused then) is closed by the resumed question's presence checks. The answer script counts one up,
+-- a kick of a player whose correct answer it removes counts one down; the hash lives as long as the room record.
+local function markDecided(scanKey, roomKey)
+  redis.call('HINCRBY', scanKey, 'decided', 1)
+  redis.call('EXPIRE', scanKey, math.max(redis.call('TTL', roomKey), 60))
+end
+
+local function unmarkDecided(scanKey, answer)
+  if answer and cjson.decode(answer).correct == true and redis.call('HEXISTS', scanKey, 'decided') == 1 then
+    redis.call('HINCRBY', scanKey, 'decided', -1)
+  end
 end
 
 local function decided(scanKey)
-  return redis.call('HEXISTS', scanKey, 'decided') == 1
+  return tonumber(redis.call('HGET', scanKey, 'decided') or '0') > 0
 end
 
 -- everyoneAnswered where the live count (livePlayerCount) says whether a walk is worth it: fewer answers

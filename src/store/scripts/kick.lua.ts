@@ -15,7 +15,8 @@ import { onlineCountsLua } from './online-counts.lua';
  * Returns 1 when kicked, 2 when kicked and everyone left online has answered the open question
  * (the early-close rule, as an answer would have completed it: its `question.closable` event is
  * appended to the stream in this same script, so no process can die between the kick and the
- * close), -1 when no such player is in the room. The player leaves the standings, the early-close count and the open question's answers;
+ * close), -1 when no such player is in the room. The player leaves the standings, the early-close count and the open question's answers
+ * (a correct one no longer counts toward a first-correct close, `decided` in early-close.lua.ts);
  * their id goes into the kicked set, so their token is refused. Their nickname stays taken, so they
  * cannot come straight back under it. Nothing here reads every player: the player's connections are
  * found per socket instance, and the early-close check is the counted one (everyoneAnsweredCounted).
@@ -26,6 +27,7 @@ for _, i in ipairs({2, 5, 6}) do redis.call('HDEL', KEYS[i], ARGV[1]) end
 dropMember(KEYS[13], KEYS[3], KEYS[9], ARGV[1])
 redis.call('ZREM', KEYS[4], ARGV[1])
 redis.call('ZREM', KEYS[12], ARGV[1])
+unmarkDecided(KEYS[14], redis.call('HGET', KEYS[8], ARGV[1]))
 redis.call('HDEL', KEYS[8], ARGV[1])
 redis.call('SADD', KEYS[7], ARGV[1])
 redis.call('EXPIRE', KEYS[7], tonumber(ARGV[2]))

@@ -177,7 +177,7 @@ end
  *
  * KEYS[1] players hash   KEYS[2] answers of the open question   KEYS[3] online hash   KEYS[4] host-online hash
  * KEYS[5] instances hash KEYS[6] reconnecting hash               KEYS[7] empty-since marker
- * KEYS[8] online-counts hash   KEYS[9] close-scan hash of the open question (the answer script's witness)
+ * KEYS[8] online-counts hash   KEYS[9] close-scan hash of the open question (the answer script's witness, and its count of correct answers in first-correct mode)
  * ARGV[1] open question index, or -1   ARGV[2] time to live of the marker, s
  * Returns {players, answered, vacantForMs, closable, livePlayers}: vacantForMs is how long nobody, host
  * or player, has been present (0 while someone is; players expected back count as present); closable
