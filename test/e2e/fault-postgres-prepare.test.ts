@@ -54,7 +54,7 @@ describe('when PostgreSQL is unreachable while a room prepares its questions', (
     },
   );
 
-  it('lets a signed-in player join a room while PostgreSQL is away, without waiting for it', () => {
+  it('lets a signed-in player join a room while PostgreSQL is away, without waiting for it to come back', () => {
     expect(joinedWhileDown.status).toBe(201);
     expect(joinedWhileDown.body.playerId).toEqual(expect.any(String));
     expect(joinMs).toBeLessThan(5000);
