@@ -1,4 +1,4 @@
-import { everyoneAnsweredLua } from './early-close.lua';
+import { everyoneAnsweredLua, redisNowLua } from './early-close.lua';
 import { arg, defineScript } from './define-script';
 import { onlineCountsLua } from './online-counts.lua';
 
@@ -20,7 +20,7 @@ import { onlineCountsLua } from './online-counts.lua';
  * A player's field appearing or going moves the live counts (online-counts.lua.ts); a disconnect for a
  * field already gone (kicked, or its instance forgotten) moves none.
  */
-export const presenceScript = `${onlineCountsLua}
+export const presenceScript = `${redisNowLua}${onlineCountsLua}
 local field = ARGV[1] .. '|' .. ARGV[2]
 local delta = tonumber(ARGV[3])
 if delta > 0 and KEYS[5] and redis.call('SISMEMBER', KEYS[5], ARGV[1]) == 1 then return -1 end
@@ -31,8 +31,7 @@ if delta > 0 then
   for _, other in ipairs(redis.call('HKEYS', KEYS[2])) do
     if other ~= ARGV[2] then elsewhere = elsewhere + (tonumber(redis.call('HGET', KEYS[1], ARGV[1] .. '|' .. other)) or 0) end
   end
-  local t = redis.call('TIME')
-  local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+  local now = redisNow()
   if tonumber(redis.call('HGET', KEYS[2], ARGV[2]) or '0') <= now then lapsed = 1 end
   redis.call('HSET', KEYS[2], ARGV[2], now + tonumber(ARGV[4]))
   redis.call('EXPIRE', KEYS[2], tonumber(ARGV[5]))
@@ -62,9 +61,8 @@ return {n, elsewhere, lapsed}
  * (stalled, restarted), and another instance may have forgotten its connections; it re-asserts them
  * (reassertScript). After a Redis stall every lease has ended, so the first renewal forgets live instances too.
  */
-export const leaseScript = `${onlineCountsLua}
-local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+export const leaseScript = `${redisNowLua}${onlineCountsLua}
+local now = redisNow()
 local before = tonumber(redis.call('HGET', KEYS[1], ARGV[1]) or '0')
 redis.call('HSET', KEYS[1], ARGV[1], now + tonumber(ARGV[2]))
 local leases = redis.call('HGETALL', KEYS[1])
@@ -97,11 +95,10 @@ return 2
  * ARGV[4] how many of the pairs are hosts'   ARGV[5..] pairs of member id and connections: the hosts, then the players
  * Returns the number of players counted; a kicked player is not (a kick removed them).
  */
-export const reassertScript = `${onlineCountsLua}
+export const reassertScript = `${redisNowLua}${onlineCountsLua}
 local instance = ARGV[1]
 local suffix = '|' .. instance
-local t = redis.call('TIME')
-redis.call('HSET', KEYS[3], instance, tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000) + tonumber(ARGV[2]))
+redis.call('HSET', KEYS[3], instance, redisNow() + tonumber(ARGV[2]))
 local held = {{}, {}}
 for i = 5, #ARGV, 2 do
   if (i - 5) / 2 < tonumber(ARGV[4]) then held[2][ARGV[i]] = tonumber(ARGV[i + 1]) else held[1][ARGV[i]] = tonumber(ARGV[i + 1]) end
@@ -136,9 +133,8 @@ return players
  * KEYS[1] reconnecting hash   ARGV[1] grace, ms   ARGV[2] time to live of the key, s   ARGV[3..] player ids
  * Returns the number of players marked. The deadline is on Redis's clock, the one the answer script reads.
  */
-export const reconnectingScript = `
-local t = redis.call('TIME')
-local expectedUntil = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000) + tonumber(ARGV[1])
+export const reconnectingScript = `${redisNowLua}
+local expectedUntil = redisNow() + tonumber(ARGV[1])
 for i = 3, #ARGV do redis.call('HSET', KEYS[1], ARGV[i], expectedUntil) end
 redis.call('EXPIRE', KEYS[1], tonumber(ARGV[2]))
 return #ARGV - 2

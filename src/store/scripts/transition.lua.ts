@@ -3,6 +3,7 @@ import type { RoomState } from '../../game/room-state';
 import { RANK_TIME_SCALE, TIE_BREAK_CHARGED } from '../../game/scoring/ranking';
 import type { ChannelMessage, RoomEvent } from '../../shared/events';
 import { type ArgCodec, arg, defineScript } from './define-script';
+import { redisNowLua } from './early-close.lua';
 /**
  * Compare-and-set of a room record, with its event and its notification, atomically.
  *
@@ -36,7 +37,7 @@ import { type ArgCodec, arg, defineScript } from './define-script';
  * Returns {1, now} when applied (now: the epoch ms it was applied at, Redis TIME), -1 when the room
  * does not exist (or already exists, for -1), -2 when its version differs. Either all of record, event and message are written, or none.
  */
-export const transitionScript = `
+export const transitionScript = `${redisNowLua}
 local expected = tonumber(ARGV[1])
 local raw = redis.call('GET', KEYS[1])
 if expected == -1 then
@@ -45,8 +46,7 @@ else
   if not raw then return -1 end
   if tonumber(cjson.decode(raw).version) ~= expected then return -2 end
 end
-local time = redis.call('TIME')
-local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
+local now = redisNow()
 local record = cjson.decode(ARGV[2])
 for _, field in ipairs(cjson.decode(ARGV[11])) do
   if field == 'paused' then
