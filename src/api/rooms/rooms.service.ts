@@ -83,17 +83,20 @@ export function createRoomsService(deps: ApiDeps) {
    * on Redis alone: when PostgreSQL does not answer at once, the player joins unchecked, under the account.
    */
   async function checkAccount({ id, ver }: { id: string; ver: number }): Promise<void> {
-    // null: PostgreSQL answered that there is no such account (401 below); undefined: it did not answer in time, or failed.
-    const account = await within(
-      deps.users.byId(id).catch(() => undefined),
+    // null: PostgreSQL answered that there is no such account (401 below).
+    const account = await askPostgres(deps.users.byId(id), 'the account of a joining player was not checked; it joins unchecked', { user: id });
+    if (account !== undefined) accountOf(account, ver);
+  }
+
+  /** PostgreSQL's answer, or undefined (and `unchecked` logged) when it fails or takes longer than PG_CHECK_MS: the caller goes ahead. */
+  async function askPostgres<T>(asked: Promise<T>, unchecked: string, fields: Record<string, unknown>): Promise<T | undefined> {
+    const answer = await within(
+      asked.catch(() => undefined),
       PG_CHECK_MS,
       undefined,
     );
-    if (account === undefined) {
-      deps.log.warn('the account of a joining player was not checked; it joins unchecked', { user: id });
-      return;
-    }
-    accountOf(account, ver);
+    if (answer === undefined) deps.log.warn(unchecked, fields);
+    return answer;
   }
 
   /**
@@ -103,12 +106,12 @@ export function createRoomsService(deps: ApiDeps) {
    * its preparation says what is wrong, as before.
    */
   async function checkBank(host: RoomHost, { category, difficulty, questionCount }: RoomSettings): Promise<void> {
-    const asked = Promise.all([deps.questions.candidateCount({ category, difficulty, hostId: host.id }), deps.users.byId(host.id)]).catch(() => undefined);
-    const answer = await within(asked, PG_CHECK_MS, undefined);
-    if (answer === undefined) {
-      deps.log.warn('the question bank was not counted; the room is made unchecked', { host: host.id });
-      return;
-    }
+    const answer = await askPostgres(
+      Promise.all([deps.questions.candidateCount({ category, difficulty, hostId: host.id }), deps.users.byId(host.id)]),
+      'the question bank was not counted; the room is made unchecked',
+      { host: host.id },
+    );
+    if (answer === undefined) return;
     const [count, account] = answer;
     accountOf(account, host.ver ?? null);
     if (count >= questionCount) return;

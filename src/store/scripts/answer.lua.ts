@@ -151,14 +151,13 @@ redis.call('HSET', KEYS[5], player, cjson.encode({choice = choice, text = text, 
 
 local answered = redis.call('HLEN', KEYS[5])
 local closable = 0
-if room.settings.mode == 'first-correct' and correct then
-  -- Kept beside the early-close scan, for the presence checks of a question this answer could not close (paused).
-  markDecided(KEYS[13], KEYS[1])
-end
+local firstCorrect = room.settings.mode == 'first-correct' and correct
+-- Counted beside the early-close scan, for the presence checks of a question this answer could not close (paused).
+if firstCorrect then markDecided(KEYS[13], KEYS[1]) end
 -- A paused question is closed by nothing; the worker's check at the resume and each tick's close it (roomPresence, presence.lua.ts).
 if paused then
   closable = 0
-elseif room.settings.mode == 'first-correct' and correct then
+elseif firstCorrect then
   closable = 1
 elseif everyoneAnsweredSoFar(KEYS[4], KEYS[11], KEYS[5], KEYS[9], KEYS[13], now) then
   closable = 1
