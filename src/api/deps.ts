@@ -28,6 +28,7 @@ export interface ApiDeps {
     | 'nicknameBlocklist'
     | 'nicknameProfanityFilter'
     | 'timing'
+    | 'postgresChecks'
     | 'limits'
     | 'trustProxy'
     | 'metricsToken'

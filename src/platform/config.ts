@@ -74,6 +74,8 @@ const Env = z.object({
   RECONCILE_EVERY_MS: z.coerce.number().int().min(500).default(3000),
   RECONCILE_GRACE_MS: z.coerce.number().int().min(0).default(5000),
   RECONCILE_ROOMS_PER_PASS: z.coerce.number().int().min(1).default(10_000),
+  POSTGRES_CHECK_WAIT_MS: z.coerce.number().int().min(10).max(60_000).default(1000),
+  POSTGRES_CHECK_RETRY_MS: z.coerce.number().int().min(100).max(600_000).default(5000),
   EVENTS_READY_LAG_SECONDS: z.coerce.number().int().min(1).default(30),
   PRESENCE_LEASE_SECONDS: z.coerce.number().int().min(2).default(6),
   PRESENCE_FORGET_SECONDS: z.coerce.number().int().min(1).default(60),
@@ -223,6 +225,11 @@ export interface Config {
   presenceLeaseSeconds: number;
   /** A socket instance whose lease ended this long ago is forgotten, with its connection counts. */
   presenceForgetSeconds: number;
+  /**
+   * The api's checks that go ahead without PostgreSQL (a new room's bank count, a signed-in join's account): how long
+   * one waits for it, and, once one got no answer, how long the others skip it before one asks again (ms).
+   */
+  postgresChecks: { waitMs: number; retryMs: number };
   /** Fair timing (docs/game.md, "Timing"); every time below is in ms. */
   timing: {
     /** The worker closes a question this long after its deadline: answers that arrived in time and are still on their way to Redis land first. */
@@ -406,6 +413,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, role?: 'api' | 
     eventsReadyLagSeconds: e.EVENTS_READY_LAG_SECONDS,
     presenceLeaseSeconds: e.PRESENCE_LEASE_SECONDS,
     presenceForgetSeconds: e.PRESENCE_FORGET_SECONDS,
+    postgresChecks: { waitMs: e.POSTGRES_CHECK_WAIT_MS, retryMs: e.POSTGRES_CHECK_RETRY_MS },
     timing: {
       answerGraceMs: e.ANSWER_GRACE_MS,
       allowanceCapMs: e.LATENCY_ALLOWANCE_CAP_MS,

@@ -28,24 +28,27 @@ function wrap(base: pino.Logger): Logger {
 
 /**
  * Structured JSON logs (one object per line, for log drains), or readable coloured lines when
- * `pretty` (npm start on a terminal, or LOG_PRETTY=1). Every entry carries the process role.
+ * `pretty` (npm start on a terminal, or LOG_PRETTY=1). Every entry carries the process role. A test
+ * that reads the lines gives its own `destination`.
  */
-export function createLogger(role: string, level: Level = 'info', opts: { pretty?: boolean } = {}): Logger {
+export function createLogger(role: string, level: Level = 'info', opts: { pretty?: boolean; destination?: pino.DestinationStream } = {}): Logger {
   const options: pino.LoggerOptions = {
     level,
     base: { role },
     serializers: { err: pino.stdSerializers.err },
     timestamp: pino.stdTimeFunctions.isoTime,
   };
-  const stream = opts.pretty
-    ? pretty({
-        colorize: process.stdout.isTTY,
-        translateTime: 'HH:MM:ss.l',
-        ignore: 'pid,hostname,role',
-        messageFormat: '[{role}] {msg}',
-        singleLine: true,
-        sync: true,
-      })
-    : pino.destination({ sync: true });
+  const stream =
+    opts.destination ??
+    (opts.pretty
+      ? pretty({
+          colorize: process.stdout.isTTY,
+          translateTime: 'HH:MM:ss.l',
+          ignore: 'pid,hostname,role',
+          messageFormat: '[{role}] {msg}',
+          singleLine: true,
+          sync: true,
+        })
+      : pino.destination({ sync: true }));
   return wrap(pino(options, stream));
 }

@@ -9,10 +9,12 @@ export type InProcessApi = Awaited<ReturnType<typeof startApi>>;
 
 /**
  * The api in this test process on port 0, in a namespace of its own, with `env` on top of the
- * defaults; `stop()` also removes its Redis keys and the accounts the client registered.
+ * defaults (a DATABASE_URL there, e.g. a proxy's, is the one it uses); `stop()` also removes its Redis
+ * keys and the accounts the client registered.
  */
 export async function startInProcessApi(label: string, env: Record<string, string> = {}) {
-  const { redisUrl, databaseUrl } = infra();
+  const { redisUrl } = infra();
+  const databaseUrl = env.DATABASE_URL ?? infra().databaseUrl;
   const namespace = testNamespace(label);
   const emails: string[] = [];
   const config = loadConfig(
@@ -30,7 +32,7 @@ export async function startInProcessApi(label: string, env: Record<string, strin
     async stop() {
       await api.stop();
       await deleteNamespace(redisUrl, namespace);
-      const db = createDb(databaseUrl);
+      const db = createDb(infra().databaseUrl);
       await db('users')
         .whereIn('email', emails)
         .delete()

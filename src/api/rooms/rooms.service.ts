@@ -6,18 +6,16 @@ import { generateRoomCode } from '../../game/room-code';
 import { ErrorCode } from '../../shared/error-codes';
 import type { Question, RoomSettings, RoomView, StandingsPage } from '../../shared/room';
 import type { RoomState } from '../../game/room-state';
-import { within } from '../../platform/within';
 import type { AddressGroup } from '../../platform/client-address';
 import { signToken } from '../../shared/tokens';
 import { AppError } from '../app-error';
 import { accountOf } from '../auth/auth.middleware';
 import type { ApiDeps } from '../deps';
+import { createPostgresChecks } from '../postgres-checks';
 import { hashPassphrase, passphraseMatches } from './passphrase';
 
 const CODE_ATTEMPTS = 8;
 const HOST_RETRIES = 3;
-/** How long room creation (its bank count) and a join (its account) wait for PostgreSQL; past it, they go ahead unchecked. */
-const PG_CHECK_MS = 1000;
 
 /** Who makes a room: the account, and `ver` when a user token asks (a host token, playing again, carries none). */
 export interface RoomHost {
@@ -36,6 +34,7 @@ const REMOVED_BY = {
 export function createRoomsService(deps: ApiDeps) {
   const { rooms, views, config } = deps;
   const nicknameBlocked = createNicknameRules(config.nicknameBlocklist, config.nicknameProfanityFilter);
+  const postgres = createPostgresChecks({ ...config.postgresChecks, log: deps.log });
 
   async function load(code: string): Promise<RoomState> {
     const room = await rooms.get(code);
@@ -80,38 +79,27 @@ export function createRoomsService(deps: ApiDeps) {
 
   /**
    * 401 for a joining player whose account is gone or whose user token a password change revoked (`accountOf`). Joins run
-   * on Redis alone: when PostgreSQL does not answer at once, the player joins unchecked, under the account.
+   * on Redis alone: when PostgreSQL gives no answer (`postgres-checks.ts`), the player joins unchecked, under the account.
    */
   async function checkAccount({ id, ver }: { id: string; ver: number }): Promise<void> {
     // null: PostgreSQL answered that there is no such account (401 below).
-    const account = await askPostgres(deps.users.byId(id), 'the account of a joining player was not checked; it joins unchecked', { user: id });
-    if (account !== undefined) accountOf(account, ver);
-  }
-
-  /** PostgreSQL's answer, or undefined (and `unchecked` logged) when it fails or takes longer than PG_CHECK_MS: the caller goes ahead. */
-  async function askPostgres<T>(asked: Promise<T>, unchecked: string, fields: Record<string, unknown>): Promise<T | undefined> {
-    const answer = await within(
-      asked.catch(() => undefined),
-      PG_CHECK_MS,
-      undefined,
-    );
-    if (answer === undefined) deps.log.warn(unchecked, fields);
-    return answer;
+    const account = await postgres.ask(() => deps.users.byId(id));
+    if (account === undefined) deps.log.debug('a signed-in player joins unchecked', { user: id });
+    else accountOf(account, ver);
   }
 
   /**
    * Refuses, 409, a room the bank cannot fill for this host, rather than let it fail in building; and, 401,
    * a host whose account is gone or whose user token a password change revoked (`accountOf`): the same read
-   * of PostgreSQL. Rooms run on Redis alone: when PostgreSQL does not answer at once, the room is made and
-   * its preparation says what is wrong, as before.
+   * of PostgreSQL. Rooms run on Redis alone: when PostgreSQL gives no answer (`postgres-checks.ts`), the room
+   * is made and its preparation says what is wrong, as before.
    */
   async function checkBank(host: RoomHost, { category, difficulty, questionCount }: RoomSettings): Promise<void> {
-    const answer = await askPostgres(
-      Promise.all([deps.questions.candidateCount({ category, difficulty, hostId: host.id }), deps.users.byId(host.id)]),
-      'the question bank was not counted; the room is made unchecked',
-      { host: host.id },
-    );
-    if (answer === undefined) return;
+    const answer = await postgres.ask(() => Promise.all([deps.questions.candidateCount({ category, difficulty, hostId: host.id }), deps.users.byId(host.id)]));
+    if (answer === undefined) {
+      deps.log.debug('a room is made without counting the question bank', { host: host.id });
+      return;
+    }
     const [count, account] = answer;
     accountOf(account, host.ver ?? null);
     if (count >= questionCount) return;
