@@ -132,6 +132,12 @@ export const PlayedAgain = CreatedRoom.extend({
 });
 export type PlayedAgain = z.infer<typeof PlayedAgain>;
 
+export const HostTokenReissued = z.object({
+  code: z.string(),
+  hostToken: z.string().describe("The room's new host token: its older ones, from before the account's password changed, are refused."),
+});
+export type HostTokenReissued = z.infer<typeof HostTokenReissued>;
+
 export const Joined = z.object({
   playerId: z.string(),
   token: z.string().describe('A player token for this room only: connect to the socket with it.'),

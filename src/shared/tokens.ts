@@ -7,21 +7,25 @@ const ALGORITHM = 'HS256';
 /**
  * What a token may stand for; a host or player token is good for one room only. A user token carries its
  * account's token version (`ver`, 0 in tokens older than it): a password change moves the account on, and
- * the api refuses tokens of an older version (auth.middleware.ts).
+ * the api refuses tokens of an older version (auth.middleware.ts). A host token carries the version of the
+ * account that made the room (none in host tokens older than it: taken as 0): the api and the socket process
+ * refuse it once a password change has moved the account past it (kept in Redis for as long as a host token
+ * lives, `hostTokenVersion`).
  */
 export const TokenClaims = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('user'), sub: z.string(), name: z.string(), role: z.enum(['player', 'admin']), ver: z.number().int().nonnegative().default(0) }),
-  z.object({ kind: z.literal('host'), sub: z.string(), name: z.string(), room: z.string() }),
+  z.object({ kind: z.literal('host'), sub: z.string(), name: z.string(), room: z.string(), ver: z.number().int().nonnegative().optional() }),
   z.object({ kind: z.literal('player'), sub: z.string(), name: z.string(), room: z.string() }),
 ]);
 export type TokenClaims = z.infer<typeof TokenClaims>;
 
-const LIFETIME: Record<TokenClaims['kind'], string> = { user: '7d', host: '12h', player: '12h' };
+/** How long a token of each kind is good for, in seconds. */
+export const TOKEN_LIFETIME_SECONDS: Record<TokenClaims['kind'], number> = { user: 7 * 86_400, host: 12 * 3600, player: 12 * 3600 };
 
 export function signToken(secret: string, claims: TokenClaims): string {
   return jwt.sign(claims, secret, {
     algorithm: ALGORITHM,
-    expiresIn: LIFETIME[claims.kind] as jwt.SignOptions['expiresIn'],
+    expiresIn: TOKEN_LIFETIME_SECONDS[claims.kind],
   });
 }
 

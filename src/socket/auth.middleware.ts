@@ -40,11 +40,25 @@ export function authMiddleware({ config, reads, connects, metrics }: RelayDeps) 
         return next(refusal(metrics, 'rate_limited', { code: ErrorCode.RateLimited, message: connects.describe(retryAfter), retryAfter }));
       }
       // Read together: one round trip, and less held in memory while thousands of players connect at once.
-      const [room, stored] = await Promise.all([reads.get(claims.room), claims.kind === 'player' ? reads.getPlayer(claims.room, claims.sub) : null]);
+      const [room, player, hostTokenVersion] = await Promise.all([
+        reads.get(claims.room),
+        claims.kind === 'player' ? reads.getPlayer(claims.room, claims.sub) : null,
+        claims.kind === 'host' ? reads.hostTokenVersion(claims.sub) : 0,
+      ]);
       if (!room) return next(refuse('room_gone', ErrorCode.RoomNotFound, `Room ${claims.room} does not exist or has expired.`));
       if (claims.kind === 'host') {
         if (room.hostId !== claims.sub) return next(refuse('bad_token', ErrorCode.Forbidden, 'This token is not for the host of this room.'));
-      } else if (!stored) {
+        // A password change of the account since the token was issued refuses it.
+        if ((claims.ver ?? 0) < hostTokenVersion) {
+          return next(
+            refuse(
+              'bad_token',
+              ErrorCode.Unauthorized,
+              `This host token was issued before the account's password changed; get a new one with POST /rooms/${claims.room}/host-token.`,
+            ),
+          );
+        }
+      } else if (!player) {
         // The kick script removes a player and marks them kicked at once: only a player not found can be a kicked one.
         if (await reads.isKicked(claims.room, claims.sub)) return next(refuse('kicked', ErrorCode.Kicked, 'The host removed this player from the room.'));
         return next(refuse('bad_token', ErrorCode.NotAPlayer, 'This token is not for a player of this room.'));

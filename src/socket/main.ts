@@ -65,7 +65,7 @@ async function waitForDisconnects(io: QuizServer, timeoutMs: number): Promise<vo
 
 /** The reads that admit connections and answer syncs: the room record read once for all who ask together. */
 function readsOf(store: RoomStore): RelayDeps['reads'] {
-  return { get: sharedRead(store.get), isKicked: store.isKicked, getPlayer: store.getPlayer };
+  return { get: sharedRead(store.get), isKicked: store.isKicked, getPlayer: store.getPlayer, hostTokenVersion: store.hostTokenVersion };
 }
 
 /**

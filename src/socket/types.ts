@@ -26,7 +26,7 @@ export interface RelayDeps {
    * The reads that admit a connection and answer a sync, on a connection of their own that batches the
    * commands of one turn into one write: thousands of players connecting cost a few writes, not one each.
    */
-  reads: Pick<RoomStore, 'get' | 'isKicked' | 'getPlayer'>;
+  reads: Pick<RoomStore, 'get' | 'isKicked' | 'getPlayer' | 'hostTokenVersion'>;
   /** SOCKET_CONNECTS_PER_PLAYER, spent by every handshake with a valid token before the room is read. */
   connects: ConnectBudget;
   answers: AnswerStore;

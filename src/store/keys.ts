@@ -108,6 +108,8 @@ export function createKeys(namespace: string, partitions = 1) {
     rateLimit: (name: string) => `${namespace}:rate-limit:${name}`,
     /** Set of the room codes a host created that may still be open: the open-rooms cap counts these. */
     hostRooms: (hostId: string) => `${namespace}:host-rooms:${hostId}`,
+    /** The token version a host token of this account must carry at least, once a password change raised it. */
+    hostTokenVersion: (hostId: string) => `${namespace}:host-token-version:${hostId}`,
     /** All keys of one room, for expiry. */
     allOfRoom(code: string, questionCount: number): string[] {
       const perQuestion = Array.from({ length: questionCount }, (_, i) => [keys.answers(code, i), keys.sent(code, i), keys.closeScan(code, i)]).flat();

@@ -2,6 +2,7 @@ import type { RoomEvent } from '../shared/events';
 import type { ChannelMessage } from '../shared/events';
 import { normalizeAnswerText } from '../shared/answer-text';
 import type { Question } from '../shared/room';
+import { TOKEN_LIFETIME_SECONDS } from '../shared/tokens';
 import { type Change, type ClockField, isEndPhase, stampAt } from '../game/room-machine';
 import type { Logger } from '../platform/logger';
 import { RoomState, type StoredPlayer } from '../game/room-state';
@@ -253,6 +254,16 @@ export function createRoomStore({ redis, keys, ttlSeconds, instance, log }: Room
     /** Notes a room as the host's, for the open-rooms cap. */
     async addHostRoom(hostId: string, code: string): Promise<void> {
       await redis.multi().sadd(keys.hostRooms(hostId), code).expire(keys.hostRooms(hostId), ttlSeconds).exec();
+    },
+
+    /** The token version a host token of `hostId` must carry at least; 0 until a password change raises it. */
+    async hostTokenVersion(hostId: string): Promise<number> {
+      return Number((await redis.get(keys.hostTokenVersion(hostId))) ?? 0);
+    },
+
+    /** After a password change: host tokens issued before it are refused. Kept as long as a host token lives, and no longer. */
+    async raiseHostTokenVersion(hostId: string, version: number): Promise<void> {
+      await redis.set(keys.hostTokenVersion(hostId), String(version), 'EX', TOKEN_LIFETIME_SECONDS.host);
     },
 
     /** The codes of the host's rooms that have not ended; ended and expired ones are dropped from the set. */

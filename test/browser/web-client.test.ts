@@ -457,10 +457,17 @@ describe.skipIf(skipReason !== null)('the web client in a real browser (chromium
     await bob.context().setOffline(false);
   }, 180_000);
 
-  it('lets a host see their account, change its password and delete it, confirming first', async () => {
+  it('lets a host see their account, change its password (keeping the room on screen) and delete it, confirming first', async () => {
     const email = `web-leaver-${randomBytes(5).toString('hex')}@quizloop.test`;
     const { page, errors } = await open(DESKTOP);
     await signUp(page, 'Leaver', email);
+    // A room of this account on the host's screen, as a reload finds it.
+    const signedIn = (await page.evaluate(() => JSON.parse(localStorage.getItem('quizloop.host') ?? 'null'))) as { token: string };
+    const room = await stack.api.createRoom(signedIn.token, { questionCount: 1, questionSeconds: 5, revealSeconds: 1 });
+    await stack.api.waitForLobby(room.code);
+    await page.evaluate((saved) => localStorage.setItem('quizloop.hostRoom', JSON.stringify(saved)), { code: room.code, hostToken: room.hostToken });
+    await page.reload();
+    await page.locator('#bar-code', { hasText: room.code }).waitFor();
     await page.getByRole('button', { name: 'Account' }).click();
     await page.locator('#account-email', { hasText: email }).waitFor();
 
@@ -472,6 +479,16 @@ describe.skipIf(skipReason !== null)('the web client in a real browser (chromium
     await page.locator('#password-new').fill('a brand new secret');
     await page.getByRole('button', { name: 'Change password' }).click();
     await page.getByText('Password changed.').waitFor();
+    // The change refuses the room's older host token; the page got a new one and keeps the room's controls.
+    const renewed = await page.waitForFunction((old) => {
+      const saved = JSON.parse(localStorage.getItem('quizloop.hostRoom') ?? 'null');
+      return saved?.hostToken && saved.hostToken !== old ? saved.hostToken : null;
+    }, room.hostToken);
+    const hostToken = (await renewed.jsonValue()) as string;
+    expect((await stack.api.request('POST', `/rooms/${room.code}/lock`, { token: hostToken })).status).toBe(200);
+    expect((await stack.api.request('POST', `/rooms/${room.code}/lock`, { token: room.hostToken })).status).toBe(401);
+    // The lock's view brought the room's screen back.
+    await page.getByRole('button', { name: 'Account' }).click();
 
     await page.locator('#delete-password').fill('a brand new secret');
     page.once('dialog', (dialog) => void dialog.dismiss());

@@ -348,6 +348,22 @@ function signOut() {
   showAccount();
 }
 
+/** After a password change the server refuses the room's older host token: get a new one with the new user token, and go on with it. */
+async function renewHostToken() {
+  const current = room;
+  if (!current || !account) return;
+  try {
+    const { hostToken } = await api('POST', `/rooms/${current.code}/host-token`, { token: account.token });
+    if (room !== current) return;
+    current.hostToken = hostToken;
+    store(ROOM_KEY, current);
+    // Read again at every reconnection.
+    if (socket) socket.auth = { token: hostToken };
+  } catch (err) {
+    showError(`This room's controls could not be kept after the password change: ${err.message}`);
+  }
+}
+
 /** A 401 on a signed-in call: the token expired or its account is gone, so the stored sign-in is useless. */
 function signInAgain(message) {
   signOut();
@@ -391,6 +407,7 @@ const accountPanel = initAccountPanel({
   passwordChanged: (token) => {
     account = { ...account, token };
     store(ACCOUNT_KEY, account);
+    renewHostToken();
   },
   deleted: () => {
     signOut();

@@ -24,7 +24,8 @@ export const accountOperations: OperationSpec[] = [
     summary: 'Change your password',
     description:
       'Takes the password now and a new one (the rules of registration). Every user token issued before is refused from then on ' +
-      '(401); the answer carries a new one. Host tokens of rooms already made keep their room until it ends or they expire (12 h).',
+      '(401); the answer carries a new one. So is every host token issued before: the host gets a new one for a room with ' +
+      '`POST /rooms/{code}/host-token` and the new user token.',
     body: { ChangePassword },
     answer: { status: 200, schema: { AuthAnswer }, description: 'Changed: a new user token, and the account.' },
     errors: {

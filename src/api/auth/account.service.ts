@@ -39,9 +39,15 @@ export function createAccountService(
   }
 
   return {
-    /** The new password, and the account at its next token version: every token issued before is refused from now on. */
+    /**
+     * The new password, and the account at its next token version: every token issued before is refused from now on,
+     * user tokens by PostgreSQL's version, host tokens by the copy in Redis. That copy is raised first, so that no
+     * password changes while older host tokens still work; should the change then fail, those host tokens stay
+     * refused, and the host gets new ones with `POST /rooms/{code}/host-token`.
+     */
     async changePassword(user: UserRow, currentPassword: string, newPassword: string): Promise<UserRow> {
       await provePassword(user, currentPassword);
+      await deps.rooms.raiseHostTokenVersion(user.id, user.token_version + 1);
       const changed = await users.setPassword(user.id, await hashPassword(newPassword), user.token_version);
       if (!changed) throw AppError.unauthorized('The account changed or was deleted while this was done (another request); sign in again.');
       log.info('password changed', { user: user.id });

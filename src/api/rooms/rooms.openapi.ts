@@ -1,9 +1,11 @@
 import { RoomView, StandingsPage } from '../../shared/room';
 import { COMMON_ERRORS, type OperationSpec } from '../operation-spec';
-import { CreateRoom, CreatedRoom, HostControl, Join, Joined, PlayedAgain, RoomPlayers, StandingsQuery } from '../schemas';
+import { CreateRoom, CreatedRoom, HostControl, HostTokenReissued, Join, Joined, PlayedAgain, RoomPlayers, StandingsQuery } from '../schemas';
 
-const { badBody, badCode, noRoom, noToken, codeMisses } = COMMON_ERRORS;
+const { badBody, badCode, noRoom, noToken, noAccount, codeMisses } = COMMON_ERRORS;
 const DELETED = COMMON_ERRORS.deleted;
+/** A host token's 401s: its own, or a password change of its account since it was issued (rooms.service.ts, `checkHostToken`). */
+const HOST_TOKEN_REFUSED = `${noToken} Or a host token issued before its account's password changed: get a new one with \`POST /rooms/{code}/host-token\`.`;
 const HOST_ONLY = "`FORBIDDEN`: not the host token of this room (a user token, a player token, or another room's host token).";
 
 function hostControl(action: string, operationId: string, summary: string, description: string, refusedWhen: string, versioned = true): OperationSpec {
@@ -19,7 +21,7 @@ function hostControl(action: string, operationId: string, summary: string, descr
     answer: { status: 200, schema: { RoomView }, description: 'The room after the change.' },
     errors: {
       400: versioned ? `${badCode} Or \`BAD_REQUEST\`: no \`version\` named.` : badCode,
-      401: noToken,
+      401: HOST_TOKEN_REFUSED,
       403: HOST_ONLY,
       404: noRoom,
       409: versioned
@@ -83,7 +85,7 @@ export const roomsOperations: OperationSpec[] = [
     answer: { status: 204, description: 'Deleted.' },
     errors: {
       400: badCode,
-      401: noToken,
+      401: HOST_TOKEN_REFUSED,
       403: '`FORBIDDEN`: neither the host of this room nor an admin.',
       404: noRoom,
       410: DELETED,
@@ -102,7 +104,7 @@ export const roomsOperations: OperationSpec[] = [
     answer: { status: 200, schema: { RoomView }, description: 'The room, building again.' },
     errors: {
       400: badCode,
-      401: noToken,
+      401: HOST_TOKEN_REFUSED,
       403: HOST_ONLY,
       404: noRoom,
       409: '`INVALID_TRANSITION`: the room is not `failed`; or `STALE_VERSION`: it changed meanwhile.',
@@ -207,13 +209,33 @@ export const roomsOperations: OperationSpec[] = [
     answer: { status: 201, schema: { PlayedAgain }, description: 'The new room, its code and host token, and how many players moved.' },
     errors: {
       400: badCode,
-      401: `${noToken} Or the host's account no longer exists (read with the bank, when PostgreSQL answers).`,
+      401: `${HOST_TOKEN_REFUSED} Or the host's account no longer exists (read with the bank, when PostgreSQL answers).`,
       403: HOST_ONLY,
       404: noRoom,
       409:
         '`ROOM_NOT_FINISHED`: the game has not finished (still running, or cancelled or failed); `ALREADY_PLAYED_AGAIN`: it was played again already (the detail names the new room); `TOO_MANY_ROOMS`; or ' +
         `${NOT_ENOUGH_QUESTIONS}.`,
       503: NO_FREE_ROOM_CODE,
+    },
+  },
+  {
+    method: 'post',
+    path: '/rooms/{code}/host-token',
+    operationId: 'reissueHostToken',
+    tag: 'rooms',
+    auth: 'user',
+    summary: "A new host token for the room's host",
+    description:
+      "The account that made the room gets a new host token for it, with its user token. A password change refuses the room's " +
+      'older host tokens (controls answer 401, the socket refuses the host screen): the host goes on with this one, the game ' +
+      'untouched. Any room not deleted, ended ones too (for playing again).',
+    answer: { status: 200, schema: { HostTokenReissued }, description: 'The room code and its new host token.' },
+    errors: {
+      400: badCode,
+      401: noAccount,
+      403: '`FORBIDDEN`: the account did not make this room, or a host or player token (this needs the user token of the account that made it).',
+      404: noRoom,
+      410: DELETED,
     },
   },
   {
@@ -225,7 +247,7 @@ export const roomsOperations: OperationSpec[] = [
     summary: "The room's players, for the host",
     description: 'Everyone in the room by rank, with the `playerId` a kick needs, whether they are connected now, and their score as of the last reveal.',
     answer: { status: 200, schema: { RoomPlayers }, description: 'The players.' },
-    errors: { 400: badCode, 401: noToken, 403: HOST_ONLY, 404: noRoom },
+    errors: { 400: badCode, 401: HOST_TOKEN_REFUSED, 403: HOST_ONLY, 404: noRoom },
   },
   {
     method: 'delete',
@@ -240,7 +262,7 @@ export const roomsOperations: OperationSpec[] = [
     answer: { status: 200, schema: { RoomView }, description: 'The room after the kick.' },
     errors: {
       400: `${badCode} Or the player id is malformed.`,
-      401: noToken,
+      401: HOST_TOKEN_REFUSED,
       403: HOST_ONLY,
       404: `${noRoom} Or \`NOT_FOUND\`: no such player in the room.`,
       409: '`INVALID_TRANSITION`: the room has ended.',

@@ -2,10 +2,21 @@ import { type Request, Router } from 'express';
 import type { RoomState } from '../../game/room-state';
 import { addressGroup } from '../../platform/client-address';
 import { AppError } from '../app-error';
-import { optionalClaims, requireClaims } from '../auth/auth.middleware';
+import { optionalClaims, requireAccount, requireClaims } from '../auth/auth.middleware';
 import type { ApiDeps } from '../deps';
 import type { RoomsService } from './rooms.service';
-import { CreateRoom, type CreatedRoom, HostControl, Join, type Joined, type PlayedAgain, PlayerIdParam, type RoomPlayers, StandingsQuery } from '../schemas';
+import {
+  CreateRoom,
+  type CreatedRoom,
+  HostControl,
+  type HostTokenReissued,
+  Join,
+  type Joined,
+  type PlayedAgain,
+  PlayerIdParam,
+  type RoomPlayers,
+  StandingsQuery,
+} from '../schemas';
 import { parse, roomCodeParam } from '../validation';
 
 export function roomsRoutes(deps: ApiDeps, service: RoomsService): Router {
@@ -54,8 +65,15 @@ export function roomsRoutes(deps: ApiDeps, service: RoomsService): Router {
     if (claims.kind !== 'host' || claims.room !== code || claims.sub !== room.hostId) {
       throw AppError.forbidden(`Only the host of room ${code}, with its host token, can do this.`);
     }
+    await service.checkHostToken(claims, code);
     return code;
   }
+
+  router.post('/rooms/:code/host-token', async (req, res) => {
+    const code = roomCodeParam(req.params.code);
+    const { claims } = await requireAccount(req, secret, deps.users);
+    res.json({ code, hostToken: await service.reissueHostToken(code, { id: claims.sub, ver: claims.ver }) } satisfies HostTokenReissued);
+  });
 
   // A control that moves the room names the version it was meant for: a late one is refused, not applied to the next phase.
   const controls: Record<string, (code: string, version: number) => Promise<RoomState>> = {
@@ -94,15 +112,16 @@ export function roomsRoutes(deps: ApiDeps, service: RoomsService): Router {
     const host = claims.sub === room.hostId && (claims.kind === 'user' || claims.room === code);
     const admin = claims.kind === 'user' && claims.role === 'admin';
     if (!host && !admin) throw AppError.forbidden(`Only the host of room ${code}, or an admin, can delete it.`);
+    if (claims.kind === 'host') await service.checkHostToken(claims, code);
     await service.remove(code, host ? 'host' : 'admin');
     res.status(204).end();
   });
 
   router.post('/rooms/:code/again', async (req, res) => {
     const code = await hostOf(req);
-    const { sub, name } = requireClaims(req, secret, ['host']);
+    const { sub, name, ver } = requireClaims(req, secret, ['host']);
     const spendRoom = () => deps.rateLimits.consume('roomsPerUser', sub);
-    const { room, hostToken, movedPlayers } = await service.playAgain(code, { id: sub, name }, spendRoom);
+    const { room, hostToken, movedPlayers } = await service.playAgain(code, { id: sub, name, ver }, spendRoom);
     res
       .status(201)
       .location(`/rooms/${room.code}`)

@@ -17,7 +17,10 @@ import { hashPassphrase, passphraseMatches } from './passphrase';
 const CODE_ATTEMPTS = 8;
 const HOST_RETRIES = 3;
 
-/** Who makes a room: the account, and `ver` when a user token asks (a host token, playing again, carries none). */
+/**
+ * Who makes a room: the account, and the token version of the token that asks (a user token's, or the host token's when
+ * playing again; none in host tokens older than versions). The room's host token carries it.
+ */
 export interface RoomHost {
   id: string;
   name: string;
@@ -111,6 +114,8 @@ export function createRoomsService(deps: ApiDeps) {
     );
   }
 
+  const hostTokenOf = (code: string, host: RoomHost) =>
+    signToken(config.jwtSecret, { kind: 'host', sub: host.id, name: host.name, room: code, ver: host.ver ?? 0 });
   const newPlayerId = () => `p_${randomBytes(9).toString('base64url')}`;
   const playerToken = (playerId: string, nickname: string, code: string) =>
     signToken(config.jwtSecret, { kind: 'player', sub: playerId, name: nickname, room: code });
@@ -232,7 +237,7 @@ export function createRoomsService(deps: ApiDeps) {
       if (created) {
         await rooms.addHostRoom(host.id, room.code);
         deps.log.info('room created', { room: room.code, host: host.id, game: room.gameId });
-        const hostToken = signToken(config.jwtSecret, { kind: 'host', sub: host.id, name: host.name, room: room.code });
+        const hostToken = hostTokenOf(room.code, host);
         return { room: created, hostToken };
       }
     }
@@ -292,6 +297,27 @@ export function createRoomsService(deps: ApiDeps) {
       return { playerId, token };
     },
 
+    /**
+     * A new host token of the room for the account that made it (`account`: its user token's, checked): after a password
+     * change, which refuses the room's older host tokens, the host goes on with this one.
+     */
+    async reissueHostToken(code: string, account: { id: string; ver: number }): Promise<string> {
+      const room = await load(code);
+      if (room.hostId !== account.id) throw AppError.forbidden(`Only the account that made room ${code} can get its host token.`);
+      return hostTokenOf(code, { id: account.id, name: room.hostName, ver: account.ver });
+    },
+
+    /**
+     * 401 for a host token issued before its account's password changed (its `ver` behind the one kept in Redis);
+     * host controls run on Redis alone, so they ask Redis, not PostgreSQL.
+     */
+    async checkHostToken(claims: { sub: string; ver?: number }, code: string): Promise<void> {
+      if ((claims.ver ?? 0) >= (await rooms.hostTokenVersion(claims.sub))) return;
+      throw AppError.unauthorized(
+        `This host token was issued before the account's password changed. Get a new one with POST /rooms/${code}/host-token and your user token (sign in again first if it is older too).`,
+      );
+    },
+
     /** A page of the room's standings, every player ranked; at most STANDINGS_PAGE_MAX a page. */
     async standings(code: string, from: AddressGroup, offset: number, limit = config.limits.standingsPageMax): Promise<StandingsPage> {
       const most = config.limits.standingsPageMax;
@@ -307,7 +333,7 @@ export function createRoomsService(deps: ApiDeps) {
      * the finished room now is joined to it under the same nickname and account, and their
      * connections get `room:next` with a token for it; the others can join with the code.
      */
-    async playAgain(code: string, host: { id: string; name: string }, spendRoom: () => Promise<void>) {
+    async playAgain(code: string, host: RoomHost, spendRoom: () => Promise<void>) {
       const old = await load(code);
       if (old.phase !== 'finished') {
         throw AppError.conflict(ErrorCode.RoomNotFinished, `Room ${code} is in ${old.phase}, not finished; play again once its game has finished.`);
