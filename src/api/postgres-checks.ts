@@ -1,4 +1,4 @@
-import { ConsecutiveBreaker, TimeoutStrategy, circuitBreaker, handleAll, isBrokenCircuitError, timeout, wrap } from 'cockatiel';
+import { CircuitState, ConsecutiveBreaker, TimeoutStrategy, circuitBreaker, handleAll, isBrokenCircuitError, timeout, wrap } from 'cockatiel';
 import type { Logger } from '../platform/logger';
 
 export interface PostgresChecksOptions {
@@ -29,12 +29,14 @@ export function createPostgresChecks({ waitMs, retryMs, log }: PostgresChecksOpt
   let skipped = 0;
 
   // The breaker opens again at each failed retry of a long outage: only its first opening is news.
-  breaker.onBreak(() => {
+  breaker.onBreak((reason) => {
     if (away) return;
     away = true;
     skipped = 0;
+    const error = 'error' in reason ? reason.error : undefined;
     log.warn(
-      `PostgreSQL gave no answer within ${waitMs} ms (POSTGRES_CHECK_WAIT_MS); new rooms and signed-in joins go ahead without its checks, and it is asked again every ${retryMs} ms (POSTGRES_CHECK_RETRY_MS)`,
+      `PostgreSQL failed a check or gave no answer within ${waitMs} ms (POSTGRES_CHECK_WAIT_MS); new rooms and signed-in joins go ahead without its checks, and it is asked again every ${retryMs} ms (POSTGRES_CHECK_RETRY_MS)`,
+      { err: error },
     );
   });
   breaker.onReset(() => {
@@ -48,6 +50,11 @@ export function createPostgresChecks({ waitMs, retryMs, log }: PostgresChecksOpt
      * goes ahead unchecked. `read` is not called while the checks are skipped.
      */
     async ask<T>(read: () => Promise<T>): Promise<T | undefined> {
+      // One check is asking PostgreSQL again: the others would wait for its answer (cockatiel holds them), so they skip.
+      if (breaker.state === CircuitState.HalfOpen) {
+        skipped += 1;
+        return undefined;
+      }
       try {
         return await policy.execute(() => {
           const answer = read();

@@ -11,6 +11,7 @@ import type { Keys } from './keys';
 import { type MemberKind, createPresenceLedger } from './presence-ledger';
 import { type QuizRedis, publishCommand } from './redis';
 import { type ScanPosition, scanRoomRecords } from './room-census';
+import { raiseHostTokenVersion } from './scripts/host-token-version.lua';
 import { join as joinScript } from './scripts/join.lua';
 import { kick as kickScript } from './scripts/kick.lua';
 import { lease, presence, reassert, reconnecting, roomPresence } from './scripts/presence.lua';
@@ -258,12 +259,15 @@ export function createRoomStore({ redis, keys, ttlSeconds, instance, log }: Room
 
     /** The token version a host token of `hostId` must carry at least; 0 until a password change raises it. */
     async hostTokenVersion(hostId: string): Promise<number> {
-      return Number((await redis.get(keys.hostTokenVersion(hostId))) ?? 0);
+      return Number.parseInt((await redis.get(keys.hostTokenVersion(hostId))) ?? '0', 10) || 0;
     },
 
-    /** After a password change: host tokens issued before it are refused. Kept as long as a host token lives, and no longer. */
+    /**
+     * After a password change: host tokens issued before it are refused. Never lowered (changes whose writes cross keep
+     * the later one); kept as long as a host token lives, and no longer.
+     */
     async raiseHostTokenVersion(hostId: string, version: number): Promise<void> {
-      await redis.set(keys.hostTokenVersion(hostId), String(version), 'EX', TOKEN_LIFETIME_SECONDS.host);
+      await raiseHostTokenVersion.run(redis, { version: keys.hostTokenVersion(hostId) }, { version, ttlSeconds: TOKEN_LIFETIME_SECONDS.host });
     },
 
     /** The codes of the host's rooms that have not ended; ended and expired ones are dropped from the set. */

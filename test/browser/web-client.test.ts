@@ -468,6 +468,8 @@ describe.skipIf(skipReason !== null)('the web client in a real browser (chromium
     await page.evaluate((saved) => localStorage.setItem('quizloop.hostRoom', JSON.stringify(saved)), { code: room.code, hostToken: room.hostToken });
     await page.reload();
     await page.locator('#bar-code', { hasText: room.code }).waitFor();
+    // The room's first view shows its lobby: open the account after it, or the view would cover the account.
+    await page.locator('[data-screen="lobby"]').waitFor({ state: 'visible' });
     await page.getByRole('button', { name: 'Account' }).click();
     await page.locator('#account-email', { hasText: email }).waitFor();
 
@@ -487,7 +489,8 @@ describe.skipIf(skipReason !== null)('the web client in a real browser (chromium
     const hostToken = (await renewed.jsonValue()) as string;
     expect((await stack.api.request('POST', `/rooms/${room.code}/lock`, { token: hostToken })).status).toBe(200);
     expect((await stack.api.request('POST', `/rooms/${room.code}/lock`, { token: room.hostToken })).status).toBe(401);
-    // The lock's view brought the room's screen back.
+    // The lock's view brings the room's lobby back; the account again after it.
+    await page.locator('[data-screen="lobby"]').waitFor({ state: 'visible' });
     await page.getByRole('button', { name: 'Account' }).click();
 
     await page.locator('#delete-password').fill('a brand new secret');

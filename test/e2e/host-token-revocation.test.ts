@@ -17,6 +17,7 @@ function expectRefusedAsOld(res: HttpResult): void {
 
 describe("when a host changes their password while their room's lobby is open", () => {
   let code: string;
+  let gameId: string;
   let oldHostToken: string;
   let newUserToken: string;
   let oldUserToken: string;
@@ -31,7 +32,7 @@ describe("when a host changes their password while their room's lobby is open", 
     const { api } = stack();
     const host = await api.registerHost('Changer');
     oldUserToken = host.token;
-    ({ code, hostToken: oldHostToken } = await api.createRoom(host.token, SETTINGS));
+    ({ code, gameId, hostToken: oldHostToken } = await api.createRoom(host.token, SETTINGS));
     await api.waitForLobby(code);
     // The host screen, connected before the change.
     clients.push(await RecordingClient.connect(stack().socketUrl, oldHostToken, 'host'));
@@ -99,6 +100,17 @@ describe("when a host changes their password while their room's lobby is open", 
 
     expect(started.phase).toBe('question');
     expect(finished.phase).toBe('finished');
+    expect((await api.waitForResults(gameId, 30_000, hostToken)).game.id).toBe(gameId);
     expect((await api.request('POST', `/rooms/${code}/again`, { token: hostToken })).status).toBe(201);
+  });
+
+  it("refuses the older host token for the game's private results and their visibility too", async () => {
+    const { api } = stack();
+    await api.waitForResults(gameId, 30_000, newUserToken);
+
+    expectRefusedAsOld(await api.request('GET', `/games/${gameId}/results`, { token: oldHostToken }));
+    expectRefusedAsOld(await api.request('GET', `/games/${gameId}/results.csv`, { token: oldHostToken }));
+    expectRefusedAsOld(await api.request('PUT', `/games/${gameId}/visibility`, { token: oldHostToken, body: { resultsPublic: true } }));
+    expect((await api.request('GET', `/games/${gameId}/results`)).status).toBe(403);
   });
 });

@@ -89,6 +89,7 @@ describe('when a host changes their password', () => {
       await client.request('GET', '/categories', { token: old }),
       await client.request('POST', '/rooms', { token: old, body: { questionCount: 1 } }),
       await client.request('DELETE', '/me', { token: old, body: { password: 'a brand new secret' } }),
+      await client.request('DELETE', `/rooms/${room.body.code}`, { token: old }),
     ];
 
     for (const res of refusals) expectProblem(res, 401, 'UNAUTHORIZED', /password changed.*sign in again/);

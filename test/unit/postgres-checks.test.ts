@@ -47,7 +47,7 @@ describe('the api checks that go ahead without PostgreSQL', () => {
     expect(next.every((answer) => answer === undefined)).toBe(true);
     expect(postgres.asked).toBe(1);
     expect(warnings()).toHaveLength(1);
-    expect(warnings()[0]!.msg).toMatch(/PostgreSQL gave no answer within 100 ms \(POSTGRES_CHECK_WAIT_MS\).*every 400 ms/);
+    expect(warnings()[0]!.msg).toMatch(/PostgreSQL failed a check or gave no answer within 100 ms \(POSTGRES_CHECK_WAIT_MS\).*every 400 ms/);
   });
 
   it('ask again once the retry time has passed, and keep to one warning while the outage lasts', async () => {
@@ -63,6 +63,25 @@ describe('the api checks that go ahead without PostgreSQL', () => {
     expect(skippedAfterRetry).toBeUndefined();
     expect(postgres.asked).toBe(2);
     expect(warnings()).toHaveLength(1);
+  });
+
+  it('skip the checks that come while one asks PostgreSQL again, rather than hold them for its answer', async () => {
+    const { checks, postgres } = checksAgainst();
+    postgres.mode = 'hangs';
+    await checks.ask(postgres.read);
+    await sleep(RETRY_MS + 50);
+
+    let retryAnswered = false;
+    const retry = checks.ask(postgres.read).then((answer) => {
+      retryAnswered = true;
+      return answer;
+    });
+    const meanwhile = await Promise.all(Array.from({ length: 20 }, () => checks.ask(postgres.read)));
+
+    expect(meanwhile.every((answer) => answer === undefined)).toBe(true);
+    expect(retryAnswered).toBe(false);
+    expect(await retry).toBeUndefined();
+    expect(postgres.asked).toBe(2);
   });
 
   it('check again when PostgreSQL is back, saying how many checks were skipped', async () => {

@@ -41,16 +41,23 @@ export function createAccountService(
   return {
     /**
      * The new password, and the account at its next token version: every token issued before is refused from now on,
-     * user tokens by PostgreSQL's version, host tokens by the copy in Redis. That copy is raised first, so that no
-     * password changes while older host tokens still work; should the change then fail, those host tokens stay
-     * refused, and the host gets new ones with `POST /rooms/{code}/host-token`.
+     * user tokens by PostgreSQL's version, host tokens by its copy in Redis, raised once PostgreSQL has the change (a
+     * failed change leaves every token as it was). Should Redis fail just then, the password has changed all the
+     * same and the host tokens issued before it keep their rooms until they expire: logged as an error.
      */
     async changePassword(user: UserRow, currentPassword: string, newPassword: string): Promise<UserRow> {
       await provePassword(user, currentPassword);
-      await deps.rooms.raiseHostTokenVersion(user.id, user.token_version + 1);
       const changed = await users.setPassword(user.id, await hashPassword(newPassword), user.token_version);
       if (!changed) throw AppError.unauthorized('The account changed or was deleted while this was done (another request); sign in again.');
       log.info('password changed', { user: user.id });
+      try {
+        await deps.rooms.raiseHostTokenVersion(user.id, changed.token_version);
+      } catch (err) {
+        log.error('the password changed, but the host tokens issued before it were not revoked: Redis did not take the new version', {
+          user: user.id,
+          err,
+        });
+      }
       return changed;
     },
 

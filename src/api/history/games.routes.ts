@@ -1,7 +1,7 @@
 import { Router, type Request } from 'express';
 import { ErrorCode } from '../../shared/error-codes';
 import { AppError } from '../app-error';
-import { optionalAccountClaims } from '../auth/auth.middleware';
+import { checkHostToken, optionalAccountClaims } from '../auth/auth.middleware';
 import type { ApiDeps } from '../deps';
 import type { GameResultsRead } from '../../shared/game-results';
 import { GameVisibility, type GameVisibilitySet } from '../schemas';
@@ -16,12 +16,19 @@ const NO_RESULTS = 'No results for this game; it may still be running or being s
  * Results are the game's host's, its players' and admins' (docs/api.md, "Results, history and export"), unless the host made them
  * public: the room setting `resultsPublic`, or PUT /games/{id}/visibility afterwards.
  */
-export function gamesRoutes({ games, questions, config, users }: ApiDeps): Router {
+export function gamesRoutes({ games, questions, config, users, rooms }: ApiDeps): Router {
   const router = Router();
+
+  /** The caller's token: a user token with its account checked, a host token not revoked by a password change since. */
+  async function callerOf(req: Request) {
+    const claims = await optionalAccountClaims(req, config.jwtSecret, users);
+    if (claims?.kind === 'host') await checkHostToken(claims, rooms);
+    return claims;
+  }
 
   /** The results, for a caller allowed to read them; every view of a game's results goes through here. */
   async function readableResults(req: Request) {
-    const claims = await optionalAccountClaims(req, config.jwtSecret, users);
+    const claims = await callerOf(req);
     const results = await games.results(String(req.params.id), config.timing);
     if (!results) throw new AppError(ErrorCode.NotFound, 404, NO_RESULTS);
     if (!mayReadResults(claims, partiesOf(results))) {
@@ -48,7 +55,7 @@ export function gamesRoutes({ games, questions, config, users }: ApiDeps): Route
   });
 
   router.put('/games/:id/visibility', async (req, res) => {
-    const claims = await optionalAccountClaims(req, config.jwtSecret, users);
+    const claims = await callerOf(req);
     if (!claims) throw AppError.unauthorized();
     const { resultsPublic } = parse(GameVisibility, req.body);
     const owner = await games.owner(String(req.params.id));

@@ -7,7 +7,7 @@ const READERS =
   "Readable by the game's host (their user or host token), its players (the player token they played with, or the account they " +
   'joined under) and admins; by anyone once the host made the results public (room setting `resultsPublic`, or PUT /games/{id}/visibility).';
 const PRIVATE_RESULTS = {
-  401: '`UNAUTHORIZED`: an `Authorization` header with a bad token, or a user token whose account is gone or whose password changed since.',
+  401: "`UNAUTHORIZED`: an `Authorization` header with a bad token, or a user token whose account is gone or whose password changed since, or a host token issued before its account's password changed.",
   403: "`RESULTS_PRIVATE`: the results are not public and no token was sent, or the token is not the host's, a player's or an admin's.",
   404: COMMON_ERRORS.noGame,
 } as const;
@@ -55,7 +55,7 @@ export const historyOperations: OperationSpec[] = [
     answer: { status: 200, schema: { GameVisibilitySet }, description: 'The visibility now.' },
     errors: {
       400: COMMON_ERRORS.badBody,
-      401: COMMON_ERRORS.noAccount,
+      401: `${COMMON_ERRORS.noAccount} Or a host token issued before its account's password changed.`,
       403: "`FORBIDDEN`: not the game's host or an admin.",
       404: COMMON_ERRORS.noGame,
     },

@@ -4,7 +4,7 @@ import { CreateRoom, CreatedRoom, HostControl, HostTokenReissued, Join, Joined, 
 
 const { badBody, badCode, noRoom, noToken, noAccount, codeMisses } = COMMON_ERRORS;
 const DELETED = COMMON_ERRORS.deleted;
-/** A host token's 401s: its own, or a password change of its account since it was issued (rooms.service.ts, `checkHostToken`). */
+/** A host token's 401s: its own, or a password change of its account since it was issued (auth.middleware.ts, `checkHostToken`). */
 const HOST_TOKEN_REFUSED = `${noToken} Or a host token issued before its account's password changed: get a new one with \`POST /rooms/{code}/host-token\`.`;
 const HOST_ONLY = "`FORBIDDEN`: not the host token of this room (a user token, a player token, or another room's host token).";
 
@@ -47,7 +47,7 @@ export const roomsOperations: OperationSpec[] = [
     description:
       'The room starts in `building` while a worker picks its questions, then moves to `lobby` (or to `failed`, ' +
       "with a `failureReason`, when they cannot be picked). A room the bank has too few questions for (public ones and the host's own, " +
-      'of its `category` and `difficulty`) is refused at once with 409, unless PostgreSQL does not answer within a second: rooms are ' +
+      'of its `category` and `difficulty`) is refused at once with 409, unless PostgreSQL does not answer within a second (POSTGRES_CHECK_WAIT_MS; after such a miss, it is not asked for POSTGRES_CHECK_RETRY_MS): rooms are ' +
       'made while it is away, and fail in `building` if it is still away. Every setting is optional. `Location` names the room. ' +
       'A `passphrase` makes the room private: its view says `passphraseRequired`, and joining takes the passphrase (kept only hashed).',
     body: { CreateRoom },
@@ -85,7 +85,7 @@ export const roomsOperations: OperationSpec[] = [
     answer: { status: 204, description: 'Deleted.' },
     errors: {
       400: badCode,
-      401: HOST_TOKEN_REFUSED,
+      401: `${HOST_TOKEN_REFUSED} Or a user token whose account is gone or whose password changed since.`,
       403: '`FORBIDDEN`: neither the host of this room nor an admin.',
       404: noRoom,
       410: DELETED,
@@ -144,7 +144,7 @@ export const roomsOperations: OperationSpec[] = [
     answer: { status: 201, schema: { Joined }, description: 'A player token for the socket.' },
     errors: {
       400: `${badBody} Or ${badCode} Or \`NICKNAME_REJECTED\`: the nickname holds a word on the list.`,
-      401: "`UNAUTHORIZED`: an `Authorization` header with a bad token (send none to join as a guest), or a user token whose account is gone or was issued before the account's password changed (not checked when PostgreSQL does not answer within a second).",
+      401: "`UNAUTHORIZED`: an `Authorization` header with a bad token (send none to join as a guest), or a user token whose account is gone or was issued before the account's password changed (not checked when PostgreSQL does not answer within a second, POSTGRES_CHECK_WAIT_MS, nor for POSTGRES_CHECK_RETRY_MS after such a miss).",
       403:
         "`PASSPHRASE_REQUIRED`: the room is private and no `passphrase` was sent; `WRONG_PASSPHRASE`: not the room's passphrase " +
         '(wrong ones are counted per address and room, RATE_LIMIT_PASSPHRASE_ADDRESS).',

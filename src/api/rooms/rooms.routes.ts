@@ -2,7 +2,7 @@ import { type Request, Router } from 'express';
 import type { RoomState } from '../../game/room-state';
 import { addressGroup } from '../../platform/client-address';
 import { AppError } from '../app-error';
-import { optionalClaims, requireAccount, requireClaims } from '../auth/auth.middleware';
+import { accountOf, checkHostToken, optionalClaims, requireAccount, requireClaims } from '../auth/auth.middleware';
 import type { ApiDeps } from '../deps';
 import type { RoomsService } from './rooms.service';
 import {
@@ -62,10 +62,10 @@ export function roomsRoutes(deps: ApiDeps, service: RoomsService): Router {
     const code = roomCodeParam(req.params.code);
     const claims = requireClaims(req, secret, ['host']);
     const room = await service.load(code);
-    if (claims.kind !== 'host' || claims.room !== code || claims.sub !== room.hostId) {
+    if (claims.room !== code || claims.sub !== room.hostId) {
       throw AppError.forbidden(`Only the host of room ${code}, with its host token, can do this.`);
     }
-    await service.checkHostToken(claims, code);
+    await checkHostToken(claims, deps.rooms);
     return code;
   }
 
@@ -112,7 +112,8 @@ export function roomsRoutes(deps: ApiDeps, service: RoomsService): Router {
     const host = claims.sub === room.hostId && (claims.kind === 'user' || claims.room === code);
     const admin = claims.kind === 'user' && claims.role === 'admin';
     if (!host && !admin) throw AppError.forbidden(`Only the host of room ${code}, or an admin, can delete it.`);
-    if (claims.kind === 'host') await service.checkHostToken(claims, code);
+    if (claims.kind === 'host') await checkHostToken(claims, deps.rooms);
+    else accountOf(await deps.users.byId(claims.sub), claims.ver);
     await service.remove(code, host ? 'host' : 'admin');
     res.status(204).end();
   });

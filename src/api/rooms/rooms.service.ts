@@ -307,17 +307,6 @@ export function createRoomsService(deps: ApiDeps) {
       return hostTokenOf(code, { id: account.id, name: room.hostName, ver: account.ver });
     },
 
-    /**
-     * 401 for a host token issued before its account's password changed (its `ver` behind the one kept in Redis);
-     * host controls run on Redis alone, so they ask Redis, not PostgreSQL.
-     */
-    async checkHostToken(claims: { sub: string; ver?: number }, code: string): Promise<void> {
-      if ((claims.ver ?? 0) >= (await rooms.hostTokenVersion(claims.sub))) return;
-      throw AppError.unauthorized(
-        `This host token was issued before the account's password changed. Get a new one with POST /rooms/${code}/host-token and your user token (sign in again first if it is older too).`,
-      );
-    },
-
     /** A page of the room's standings, every player ranked; at most STANDINGS_PAGE_MAX a page. */
     async standings(code: string, from: AddressGroup, offset: number, limit = config.limits.standingsPageMax): Promise<StandingsPage> {
       const most = config.limits.standingsPageMax;

@@ -1,4 +1,5 @@
 import { answer } from './answer.lua';
+import { raiseHostTokenVersion } from './host-token-version.lua';
 import { join } from './join.lua';
 import { kick } from './kick.lua';
 import { leaderboard } from './leaderboard.lua';
@@ -24,4 +25,5 @@ export const ALL_SCRIPTS = [
   tick,
   publishView,
   reassert,
+  raiseHostTokenVersion,
 ];
