@@ -489,7 +489,10 @@ describe.skipIf(skipReason !== null)('the web client in a real browser (chromium
     const hostToken = (await renewed.jsonValue()) as string;
     expect((await stack.api.request('POST', `/rooms/${room.code}/lock`, { token: hostToken })).status).toBe(200);
     expect((await stack.api.request('POST', `/rooms/${room.code}/lock`, { token: room.hostToken })).status).toBe(401);
-    // The lock's view brings the room's lobby back; the account again after it.
+    // The lock's view is drawn behind the account, which stays in front until the host goes back to the room.
+    await page.getByRole('button', { name: 'Unlock joining' }).waitFor();
+    expect(await page.locator('[data-screen="account"]').isVisible()).toBe(true);
+    await page.getByRole('button', { name: 'Back to the room' }).click();
     await page.locator('[data-screen="lobby"]').waitFor({ state: 'visible' });
     await page.getByRole('button', { name: 'Account' }).click();
 

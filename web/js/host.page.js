@@ -14,6 +14,13 @@ import { connect, connectErrorMessage, createClock, isRefusal, retryLater } from
 const ACCOUNT_KEY = 'quizloop.host';
 /** `{ code, hostToken }`: the room on this screen; a reload reconnects to it. */
 const ROOM_KEY = 'quizloop.hostRoom';
+/**
+ * Screens a host opens beside the room (their account, history, leaderboards, the question editor): a room view that
+ * arrives meanwhile is drawn behind them, not over them, and their "Done" goes back to the room.
+ */
+const ASIDE_SCREENS = new Set(['account', 'history', 'leaderboards', 'editor']);
+/** The "Done" buttons of those screens, and what each says with no room open. */
+const DONE_BUTTONS = { 'account-done': 'Back to the new game', 'history-done': 'New game', 'leaderboards-done': 'New game', 'qe-done': 'Back to the new game' };
 /** Which controls make sense in which phase; the server refuses the others anyway. */
 const CONTROLS_BY_PHASE = {
   lobby: ['lock', 'unlock', 'end'],
@@ -161,6 +168,25 @@ function applyView(next) {
   // A sync answer can arrive after a newer pushed view: never go back a version.
   if (view && next.version < view.version) return;
   view = next;
+  const front = document.body.dataset.showing ?? '';
+  drawRoom(view);
+  if (room && ASIDE_SCREENS.has(front)) showScreen(front);
+}
+
+/** "Done" on a screen beside the room: back to the room the page holds, or to the new-game form. */
+function backFromAside() {
+  if (room && view) drawRoom(view);
+  else if (room) showScreen('building');
+  else showCreate();
+}
+
+/** The aside screens' "Done" buttons say where they go. */
+function labelDoneButtons() {
+  for (const [id, withoutRoom] of Object.entries(DONE_BUTTONS)) byId(id).textContent = room ? 'Back to the room' : withoutRoom;
+}
+
+/** The room's own screen for `view`, with its controls and players. */
+function drawRoom(view) {
   showControls(view);
   showPlayersPanel(view);
   if (view.phase !== 'paused') showNotice(null);
@@ -401,7 +427,7 @@ async function deleteFailedRoom() {
   }
 }
 
-initQuestionEditor(showCreate, signInAgain);
+initQuestionEditor(backFromAside, signInAgain);
 const accountPanel = initAccountPanel({
   token: () => account?.token,
   passwordChanged: (token) => {
@@ -416,8 +442,11 @@ const accountPanel = initAccountPanel({
   },
   signInAgain,
 });
-byId('open-account').addEventListener('click', () => (account ? accountPanel.show() : showAuth(null)));
-byId('account-done').addEventListener('click', showCreate);
+byId('open-account').addEventListener('click', () => {
+  labelDoneButtons();
+  return account ? accountPanel.show() : showAuth(null);
+});
+byId('account-done').addEventListener('click', backFromAside);
 byId('open-results').addEventListener('click', () => {
   const gameId = view?.gameId;
   if (!gameId) return;
@@ -426,13 +455,20 @@ byId('open-results').addEventListener('click', () => {
   closeRoom();
   showResults(gameId, token);
 });
-byId('open-history').addEventListener('click', () => (account ? showHistory(account.token) : showAuth(null)));
+byId('open-history').addEventListener('click', () => {
+  labelDoneButtons();
+  return account ? showHistory(account.token) : showAuth(null);
+});
 byId('results-done').addEventListener('click', newGame);
-byId('history-done').addEventListener('click', showCreate);
-byId('open-leaderboards').addEventListener('click', () => showLeaderboards(account?.userId ?? null));
-byId('leaderboards-done').addEventListener('click', showCreate);
+byId('history-done').addEventListener('click', backFromAside);
+byId('open-leaderboards').addEventListener('click', () => {
+  labelDoneButtons();
+  showLeaderboards(account?.userId ?? null);
+});
+byId('leaderboards-done').addEventListener('click', backFromAside);
 byId('open-editor').addEventListener('click', () => {
   if (!account) return showAuth(null);
+  labelDoneButtons();
   showScreen('editor');
   openQuestionEditor(account.token);
 });
