@@ -19,6 +19,18 @@ export const TokenClaims = z.discriminatedUnion('kind', [
 ]);
 export type TokenClaims = z.infer<typeof TokenClaims>;
 
+/**
+ * Whether a password change since a host token was issued revokes it: its `ver` (none: 0) behind `requiredVersion`, the
+ * account's version kept in Redis (`RoomStore.hostTokenVersion`). The api and the socket process refuse such a token.
+ */
+export function isRevokedHostToken(claims: Extract<TokenClaims, { kind: 'host' }>, requiredVersion: number): boolean {
+  return (claims.ver ?? 0) < requiredVersion;
+}
+
+/** What a revoked host token is told, by the api (401) and the socket process (`UNAUTHORIZED`). */
+export const revokedHostTokenMessage = (room: string) =>
+  `This host token was issued before the account's password changed. Get a new one with POST /rooms/${room}/host-token and your user token (sign in again first if it is older too).`;
+
 /** How long a token of each kind is good for, in seconds. */
 export const TOKEN_LIFETIME_SECONDS: Record<TokenClaims['kind'], number> = { user: 7 * 86_400, host: 12 * 3600, player: 12 * 3600 };
 

@@ -3,7 +3,7 @@ import type { HandshakeRefusal } from '../platform/metrics';
 import type { ConnectRefusal } from '../shared/connect-refusal';
 import { ErrorCode } from '../shared/error-codes';
 import { retryAfterSeconds } from '../shared/retry-after';
-import { verificationKey, verifyToken } from '../shared/tokens';
+import { isRevokedHostToken, revokedHostTokenMessage, verificationKey, verifyToken } from '../shared/tokens';
 import type { QuizSocket, RelayDeps } from './types';
 import { releaseHandshake } from './upgrade-request';
 
@@ -48,16 +48,7 @@ export function authMiddleware({ config, reads, connects, metrics }: RelayDeps) 
       if (!room) return next(refuse('room_gone', ErrorCode.RoomNotFound, `Room ${claims.room} does not exist or has expired.`));
       if (claims.kind === 'host') {
         if (room.hostId !== claims.sub) return next(refuse('bad_token', ErrorCode.Forbidden, 'This token is not for the host of this room.'));
-        // A password change of the account since the token was issued refuses it.
-        if ((claims.ver ?? 0) < hostTokenVersion) {
-          return next(
-            refuse(
-              'bad_token',
-              ErrorCode.Unauthorized,
-              `This host token was issued before the account's password changed; get a new one with POST /rooms/${claims.room}/host-token.`,
-            ),
-          );
-        }
+        if (isRevokedHostToken(claims, hostTokenVersion)) return next(refuse('bad_token', ErrorCode.Unauthorized, revokedHostTokenMessage(claims.room)));
       } else if (!player) {
         // The kick script removes a player and marks them kicked at once: only a player not found can be a kicked one.
         if (await reads.isKicked(claims.room, claims.sub)) return next(refuse('kicked', ErrorCode.Kicked, 'The host removed this player from the room.'));

@@ -19,8 +19,8 @@ const ROOM_KEY = 'quizloop.hostRoom';
  * arrives meanwhile is drawn behind them, not over them, and their "Done" goes back to the room.
  */
 const ASIDE_SCREENS = new Set(['account', 'history', 'leaderboards', 'editor']);
-/** The "Done" buttons of those screens, and what each says with no room open. */
-const DONE_BUTTONS = { 'account-done': 'Back to the new game', 'history-done': 'New game', 'leaderboards-done': 'New game', 'qe-done': 'Back to the new game' };
+/** The "Done" buttons of those screens. */
+const DONE_BUTTONS = ['account-done', 'history-done', 'leaderboards-done', 'qe-done'];
 /** Which controls make sense in which phase; the server refuses the others anyway. */
 const CONTROLS_BY_PHASE = {
   lobby: ['lock', 'unlock', 'end'],
@@ -60,6 +60,7 @@ function showCreate() {
 function closeRoom() {
   socket?.disconnect();
   socket = room = view = null;
+  labelDoneButtons();
   renderedQuestion = -1;
   store(ROOM_KEY, null);
   byId('host-controls').hidden = true;
@@ -101,6 +102,7 @@ async function createRoom(event) {
 
 async function openRoom(next) {
   room = next;
+  labelDoneButtons();
   store(ROOM_KEY, room);
   byId('bar-code').textContent = room.code;
   byId('bar-code').hidden = false;
@@ -180,9 +182,13 @@ function backFromAside() {
   else showCreate();
 }
 
-/** The aside screens' "Done" buttons say where they go. */
+/** The aside screens' "Done" buttons say where they go: back to the room while one is open, else what the page says. */
 function labelDoneButtons() {
-  for (const [id, withoutRoom] of Object.entries(DONE_BUTTONS)) byId(id).textContent = room ? 'Back to the room' : withoutRoom;
+  for (const id of DONE_BUTTONS) {
+    const button = byId(id);
+    button.dataset.label ??= button.textContent ?? '';
+    button.textContent = room ? 'Back to the room' : button.dataset.label;
+  }
 }
 
 /** The room's own screen for `view`, with its controls and players. */
@@ -442,10 +448,7 @@ const accountPanel = initAccountPanel({
   },
   signInAgain,
 });
-byId('open-account').addEventListener('click', () => {
-  labelDoneButtons();
-  return account ? accountPanel.show() : showAuth(null);
-});
+byId('open-account').addEventListener('click', () => (account ? accountPanel.show() : showAuth(null)));
 byId('account-done').addEventListener('click', backFromAside);
 byId('open-results').addEventListener('click', () => {
   const gameId = view?.gameId;
@@ -455,20 +458,13 @@ byId('open-results').addEventListener('click', () => {
   closeRoom();
   showResults(gameId, token);
 });
-byId('open-history').addEventListener('click', () => {
-  labelDoneButtons();
-  return account ? showHistory(account.token) : showAuth(null);
-});
+byId('open-history').addEventListener('click', () => (account ? showHistory(account.token) : showAuth(null)));
 byId('results-done').addEventListener('click', newGame);
 byId('history-done').addEventListener('click', backFromAside);
-byId('open-leaderboards').addEventListener('click', () => {
-  labelDoneButtons();
-  showLeaderboards(account?.userId ?? null);
-});
+byId('open-leaderboards').addEventListener('click', () => showLeaderboards(account?.userId ?? null));
 byId('leaderboards-done').addEventListener('click', backFromAside);
 byId('open-editor').addEventListener('click', () => {
   if (!account) return showAuth(null);
-  labelDoneButtons();
   showScreen('editor');
   openQuestionEditor(account.token);
 });

@@ -1,5 +1,5 @@
 import type { Request } from 'express';
-import { type TokenClaims, verifyToken } from '../../shared/tokens';
+import { type TokenClaims, isRevokedHostToken, revokedHostTokenMessage, verifyToken } from '../../shared/tokens';
 import type { UserRow, UsersRepo } from '../../store/repos/users.repo';
 import type { RoomStore } from '../../store/room-store';
 import { AppError } from '../app-error';
@@ -62,12 +62,9 @@ export async function optionalAccountClaims(req: Request, secret: string, users:
 }
 
 /**
- * 401 for a host token issued before its account's password changed: its `ver` behind the version kept in Redis
- * (`RoomStore.hostTokenVersion`). Redis, not PostgreSQL, so that host controls work while PostgreSQL is away.
+ * 401 for a host token issued before its account's password changed (`isRevokedHostToken`). Read from Redis, not
+ * PostgreSQL, so that host controls work while PostgreSQL is away.
  */
 export async function checkHostToken(claims: Extract<TokenClaims, { kind: 'host' }>, rooms: Pick<RoomStore, 'hostTokenVersion'>): Promise<void> {
-  if ((claims.ver ?? 0) >= (await rooms.hostTokenVersion(claims.sub))) return;
-  throw AppError.unauthorized(
-    `This host token was issued before the account's password changed. Get a new one with POST /rooms/${claims.room}/host-token and your user token (sign in again first if it is older too).`,
-  );
+  if (isRevokedHostToken(claims, await rooms.hostTokenVersion(claims.sub))) throw AppError.unauthorized(revokedHostTokenMessage(claims.room));
 }
