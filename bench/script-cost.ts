@@ -3,8 +3,9 @@
  * room with a question open and `players` players joined and online on one socket instance, and Redis's
  * own time per EVALSHA call.
  */
+import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { startLocalRedis } from '../src/local/local-redis';
+import { ensureRedisServer, startLocalRedis } from '../src/local/local-redis';
 import { createKeys } from '../src/store/keys';
 import { type QuizRedis, createRedis } from '../src/store/redis';
 import { type RoomStore, createRoomStore } from '../src/store/room-store';
@@ -15,7 +16,8 @@ type ScriptBench = Awaited<ReturnType<typeof startScriptBench>>;
 /** `--players` and `--runs` from the command line, a Redis of the bench's own, its keys and a room store on it. */
 async function startScriptBench(name: string, defaultRuns: number) {
   const { values } = parseArgs({ options: { players: { type: 'string', default: '5000' }, runs: { type: 'string', default: String(defaultRuns) } } });
-  const server = await startLocalRedis();
+  const binary = await ensureRedisServer({ toolsDir: path.resolve('.data', 'tools'), say: (line) => console.log(`bench: ${line}`) });
+  const server = await startLocalRedis({ server: binary });
   const redis = createRedis(server.url, { name });
   const keys = createKeys(name);
   const rooms = createRoomStore({ redis, keys, ttlSeconds: 3600, instance: { id: 'socket-a', leaseMs: 3_600_000 } });
