@@ -10,7 +10,7 @@ import { authRoutes } from './auth/auth.routes';
 import { categoriesRoutes } from './questions/categories.routes';
 import type { ApiDeps } from './deps';
 import { docsRoutes } from './docs/docs.routes';
-import { acceptBodies } from './body-types';
+import { JSON_TYPES, acceptBodies } from './body-types';
 import { errorHandler, notFoundHandler } from './error-handler';
 import { gamesRoutes } from './history/games.routes';
 import { historyRoutes } from './history/history.routes';
@@ -19,7 +19,7 @@ import { leaderboardsRoutes } from './leaderboards/leaderboards.routes';
 import { createLeaderboardsService } from './leaderboards/leaderboards.service';
 import { opsRoutes } from './ops/ops.routes';
 import { usePlainErrorMessages } from './plain-errors';
-import { IMPORT_BODY_LIMIT, questionsRoutes } from './questions/questions.routes';
+import { questionsRoutes } from './questions/questions.routes';
 import { createQuestionsService } from './questions/questions.service';
 import { queuesBoard } from './ops/queues-board';
 import { createRoomsService } from './rooms/rooms.service';
@@ -59,8 +59,8 @@ export function createApp(deps: ApiDeps): Express {
     }),
   );
   // Before the general parser, which then leaves the body be: IMPORT_MAX_ROWS OpenTDB rows outgrow JSON_BODY_LIMIT_KB.
-  app.post('/questions/import', express.json({ limit: IMPORT_BODY_LIMIT }));
-  app.use(express.json({ limit: deps.config.limits.jsonBodyLimitBytes }));
+  app.post('/questions/import', express.json({ type: JSON_TYPES, limit: deps.config.limits.importBodyLimitBytes }));
+  app.use(express.json({ type: JSON_TYPES, limit: deps.config.limits.jsonBodyLimitBytes }));
 
   // Same origin by default (no CORS headers); CORS_ORIGINS lets the pages of those sites call the api.
   if (deps.config.corsOrigins.length) app.use(cors({ origin: deps.config.corsOrigins }));

@@ -2,7 +2,8 @@ import type { RequestHandler } from 'express';
 import { ErrorCode } from '../shared/error-codes';
 import { AppError } from './app-error';
 
-const JSON_TYPES = ['application/json', 'application/*+json'];
+/** The body types read as JSON: what `acceptBodies` lets through is what `express.json` parses (never `{}` for a typed body). */
+export const JSON_TYPES = ['application/json', 'application/*+json'];
 
 /**
  * A request that carries a body must say it is JSON (or, on the paths in `others`, one of their

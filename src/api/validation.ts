@@ -12,6 +12,17 @@ export function parse<S extends z.ZodType>(schema: S, input: unknown): z.infer<S
 export const queryInt = (min: number, max: number, fallback: number) =>
   z.coerce.number().int().min(min).max(max).default(fallback).describe(`${min}–${max}, default ${fallback}.`);
 
+/** PostgreSQL's `integer`, the type of the question bank's ids: a larger id names no row (and PostgreSQL would refuse it). */
+const SERIAL_MAX = 2_147_483_647;
+
+/** A question's or category's id from the path: a whole number from 1 to SERIAL_MAX, or a 400 naming `what`. */
+export function serialIdParam(raw: unknown, what: string): number {
+  const id = Number(raw);
+  if (!Number.isSafeInteger(id) || id < 1 || id > SERIAL_MAX)
+    throw AppError.badRequest(`"${String(raw)}" is not ${what} id (a whole number from 1 to ${SERIAL_MAX}).`);
+  return id;
+}
+
 export function roomCodeParam(raw: unknown): string {
   const code = normalizeRoomCode(String(raw ?? ''));
   if (!isRoomCode(code)) throw AppError.badRequest(`"${String(raw)}" is not a room code (six letters and digits).`);

@@ -131,6 +131,7 @@ const Env = z.object({
   IMPORT_MAX_ROWS: count(500),
   USER_MAX_CATEGORIES: count(100),
   JSON_BODY_LIMIT_KB: count(64),
+  IMPORT_BODY_LIMIT_KB: count(1024),
   SOCKET_EVENTS_PER_SECOND: count(10),
   SOCKET_EVENT_BURST: count(20),
   SOCKET_REFUSALS_BEFORE_DISCONNECT: count(50),
@@ -319,6 +320,8 @@ export interface Limits {
   leaderboardMinPlayers: number;
   userMaxCategories: number;
   jsonBodyLimitBytes: number;
+  /** The largest body an import takes, CSV or OpenTDB JSON alike (other JSON bodies: jsonBodyLimitBytes). */
+  importBodyLimitBytes: number;
   /** Token bucket of client events per socket: refilled at this rate, holding at most `socketEventBurst`. */
   socketEventsPerSecond: number;
   socketEventBurst: number;
@@ -459,6 +462,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, role?: 'api' | 
       leaderboardMinPlayers: e.LEADERBOARD_MIN_PLAYERS,
       userMaxCategories: e.USER_MAX_CATEGORIES,
       jsonBodyLimitBytes: e.JSON_BODY_LIMIT_KB * 1024,
+      importBodyLimitBytes: e.IMPORT_BODY_LIMIT_KB * 1024,
       socketEventsPerSecond: e.SOCKET_EVENTS_PER_SECOND,
       socketEventBurst: e.SOCKET_EVENT_BURST,
       socketRefusalsBeforeDisconnect: e.SOCKET_REFUSALS_BEFORE_DISCONNECT,

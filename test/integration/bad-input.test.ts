@@ -71,6 +71,32 @@ describe('a malformed request', () => {
     expectProblem(text, 415);
     expectProblem(csvElsewhere, 415);
   });
+
+  it('typed application/*+json is read as JSON, so its settings are taken', async () => {
+    const res = await client.request('POST', '/rooms', {
+      token,
+      rawBody: JSON.stringify({ questionCount: 3, questionSeconds: 7, passphrase: 'quiet lantern' }),
+      headers: { 'content-type': 'application/vnd.quizloop+json' },
+    });
+
+    expect(res.status).toBe(201);
+    const { code, room } = res.body as { code: string; room: { settings: { questionCount: number; questionSeconds: number }; passphraseRequired: boolean } };
+    expect(room.settings).toMatchObject({ questionCount: 3, questionSeconds: 7 });
+    expect(room.passphraseRequired).toBe(true);
+    await client.request('DELETE', `/rooms/${code}`, { token });
+  });
+
+  it('with a question or category id past PostgreSQL integer range is a 400, not a 500', async () => {
+    for (const [method, path] of [
+      ['GET', '/questions/2147483648'],
+      ['DELETE', '/questions/99999999999'],
+      ['DELETE', '/categories/2147483648'],
+    ] as const) {
+      expect(expectProblem(await client.request(method, path, { token }), 400).code, path).toBe('BAD_REQUEST');
+    }
+    const found = await client.request('GET', '/questions/2147483647', { token });
+    expect(expectProblem(found, 404).code).toBe('NOT_FOUND');
+  });
 });
 
 describe('a question that breaks a rule of its type', () => {

@@ -7,7 +7,7 @@ import type { ApiDeps } from '../deps';
 import { CategoriesQuery, type Category, CategoryInput } from './questions.schemas';
 import type { Categories } from '../schemas';
 import { tooManyCategories, viewerOf } from './questions.service';
-import { parse } from '../validation';
+import { parse, serialIdParam } from '../validation';
 
 const toCategory = (r: CategoryRow): Category => ({
   id: r.id,
@@ -25,11 +25,7 @@ const categoryExists = (name: string, owner: string | null) =>
       : `You have a category "${name}" already, or a shared one is called so; use it (names ignore case).`,
   );
 
-function categoryIdParam(raw: unknown): number {
-  const id = Number(raw);
-  if (!Number.isSafeInteger(id) || id < 1) throw AppError.badRequest(`"${String(raw)}" is not a category id (a whole number from 1).`);
-  return id;
-}
+const categoryIdParam = (raw: unknown) => serialIdParam(raw, 'a category');
 
 /**
  * Categories: a user's are their own (a name of theirs never clashes with another user's), an admin's

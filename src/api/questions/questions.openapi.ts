@@ -42,7 +42,7 @@ export const questionsOperations: OperationSpec[] = [
     description:
       'All or nothing: every row is checked, then all are saved in one transaction. One bad row (invalid, the same question as ' +
       'another row, or as one of yours) saves none, and the 400 `IMPORT_REJECTED` lists every bad row and field in `errors`. ' +
-      'At most IMPORT_MAX_ROWS rows (500), in a body (CSV or JSON alike) up to 1 MB, more a 413; JSON_BODY_LIMIT_KB does not apply here.',
+      'At most IMPORT_MAX_ROWS rows (500), in a body (CSV or JSON alike) up to IMPORT_BODY_LIMIT_KB (1 MB), more a 413; JSON_BODY_LIMIT_KB does not apply here.',
     query: ImportQuery,
     body: { OpenTdbImport },
     csvBody:
@@ -53,7 +53,7 @@ export const questionsOperations: OperationSpec[] = [
       401: noAccount,
       403: userOnly,
       409: '`TOO_MANY_CATEGORIES`: the rows name new categories past USER_MAX_CATEGORIES.',
-      413: '`BAD_REQUEST`: the body is over 1 MB.',
+      413: '`BAD_REQUEST`: the body is over IMPORT_BODY_LIMIT_KB (1 MB).',
       415: '`BAD_REQUEST` or `UNSUPPORTED_MEDIA_TYPE`: the Content-Type does not fit `format`.',
       429: '`RATE_LIMITED`: too many imports by this user (RATE_LIMIT_IMPORTS_USER); see `Retry-After`.',
     },

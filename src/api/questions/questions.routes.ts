@@ -1,21 +1,15 @@
 import express, { Router } from 'express';
 import { ErrorCode } from '../../shared/error-codes';
 import { AppError } from '../app-error';
+import { JSON_TYPES } from '../body-types';
 import { requireUser } from '../auth/auth.middleware';
 import type { ApiDeps } from '../deps';
 import { fromCsv, fromOpenTdb, type ImportRow } from './question-import';
 import { ImportQuery, type ImportReport, OpenTdbImport, QuestionInput, type QuestionPage, QuestionQuery } from './questions.schemas';
 import { type QuestionsService, viewerOf } from './questions.service';
-import { parse } from '../validation';
+import { parse, serialIdParam } from '../validation';
 
-/** The largest body an import takes, CSV or OpenTDB JSON alike; other JSON bodies keep JSON_BODY_LIMIT_KB. */
-export const IMPORT_BODY_LIMIT = '1mb';
-
-function questionIdParam(raw: unknown): number {
-  const id = Number(raw);
-  if (!Number.isSafeInteger(id) || id < 1) throw AppError.badRequest(`"${String(raw)}" is not a question id (a whole number from 1).`);
-  return id;
-}
+const questionIdParam = (raw: unknown) => serialIdParam(raw, 'a question');
 
 /** The question bank: every route needs a user token; authors change their own questions, admins all. */
 export function questionsRoutes(deps: ApiDeps, service: QuestionsService): Router {
@@ -44,7 +38,7 @@ export function questionsRoutes(deps: ApiDeps, service: QuestionsService): Route
     res.status(201).location(`/questions/${question.id}`).json(question);
   });
 
-  router.post('/questions/import', express.text({ type: 'text/csv', limit: IMPORT_BODY_LIMIT }), async (req, res) => {
+  router.post('/questions/import', express.text({ type: 'text/csv', limit: deps.config.limits.importBodyLimitBytes }), async (req, res) => {
     const who = await viewer(req);
     const query = parse(ImportQuery, req.query);
     await deps.rateLimits.consume('importsPerUser', who.id);
@@ -55,7 +49,7 @@ export function questionsRoutes(deps: ApiDeps, service: QuestionsService): Route
       }
       rows = fromCsv(req.body, deps.config.limits.importMaxRows);
     } else {
-      if (!req.is('application/json')) throw new AppError(ErrorCode.BadRequest, 415, 'format=opentdb takes the OpenTDB answer as application/json.');
+      if (!req.is(JSON_TYPES)) throw new AppError(ErrorCode.BadRequest, 415, 'format=opentdb takes the OpenTDB answer as application/json.');
       const body = parse(OpenTdbImport, req.body);
       if (body.response_code !== undefined && body.response_code !== 0) {
         throw AppError.badRequest(`OpenTDB answered response_code ${body.response_code}, which carries no questions.`);
