@@ -67,7 +67,7 @@ export function createApp(deps: ApiDeps): Express {
   app.use(acceptBodies({ '/questions/import': ['text/csv'] }));
 
   app.use(opsRoutes(deps));
-  app.use('/admin/queues', requireAdmin(deps.config, '/admin/queues'), queuesBoard(deps.queues, '/admin/queues'));
+  app.use('/admin/queues', requireAdmin(deps.config, deps.users, '/admin/queues'), queuesBoard(deps.queues, '/admin/queues'));
 
   app.use(authRoutes(deps));
   app.use(accountRoutes(deps, createAccountService(deps, rooms)));

@@ -37,6 +37,21 @@ describe('who becomes admin', () => {
     expect((await board(after.body.token)).status).toBe(200);
   });
 
+  it("an admin's token issued before a password change, sent as Bearer or from the session cookie, is refused with 401", async () => {
+    const { token } = (await signIn()).body;
+    const session = await fetch(`${stack.apiUrl}/admin/queues?token=${token}`, { redirect: 'manual' });
+    const cookie = session.headers.get('set-cookie')?.split(';')[0] ?? '';
+    const changed = await stack.api.request('POST', '/me/password', { token, body: { currentPassword: PASSWORD, newPassword: 'another long secret' } });
+    const byCookie = await fetch(`${stack.apiUrl}/admin/queues/api/queues`, { headers: { cookie }, redirect: 'manual' });
+
+    expect(session.status).toBe(303);
+    expect(changed.status).toBe(200);
+    expect((await board(token)).status).toBe(401);
+    expect(byCookie.status).toBe(401);
+    const fresh = await stack.api.request<Auth>('POST', '/auth/login', { body: { email, password: 'another long secret' } });
+    expect((await board(fresh.body.token)).status).toBe(200);
+  });
+
   it('grant-admin for an email with no account fails and says so', async () => {
     await expect(stack.grantAdmin('nobody-here@quizloop.test')).rejects.toThrow(/no account has the email/);
   });
