@@ -1,3 +1,4 @@
+import { Mutex } from 'redis-semaphore';
 import type { RoomEvent } from '../shared/events';
 import type { ChannelMessage } from '../shared/events';
 import { normalizeAnswerText } from '../shared/answer-text';
@@ -250,6 +251,23 @@ export function createRoomStore({ redis, keys, ttlSeconds, instance, log }: Room
         { playerId: player.id, nicknameKey, player, ttlSeconds, maxPlayers },
       );
       return r.ok ? 'ok' : r.code;
+    },
+
+    /**
+     * Runs `work` as the host's only room creation, across api instances: the open-rooms cap is counted and the room made
+     * with no other creation of theirs between (two at once each counted the same open rooms). A Mutex of redis-semaphore:
+     * a key with a TTL, kept alive while `work` runs and gone after a crash. `busy` when another creation of theirs held it
+     * for `waitMs`.
+     */
+    async asOnlyCreation<T>(hostId: string, waitMs: number, work: () => Promise<T>): Promise<{ done: T } | 'busy'> {
+      const mutex = new Mutex(redis, keys.roomCreation(hostId), { lockTimeout: 10_000, acquireTimeout: waitMs, retryInterval: 50 });
+      if (!(await mutex.tryAcquire())) return 'busy';
+      try {
+        return { done: await work() };
+      } finally {
+        // Not released (Redis away): it expires by itself.
+        await mutex.release().catch((err: unknown) => log?.warn('room creation lock not released', { host: hostId, err }));
+      }
     },
 
     /** Notes a room as the host's, for the open-rooms cap. */

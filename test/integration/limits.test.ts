@@ -188,21 +188,44 @@ describe('when one client asks too often', () => {
     const { token } = await register();
     const create = () => client.request<CreatedRoom>('POST', '/rooms', { token, body: { questionCount: 1 } });
 
+    const end = (room: CreatedRoom) => client.request('POST', `/rooms/${room.code}/end`, { token: room.hostToken, body: { version: room.room.version } });
+
     const open = [await create(), await create(), await create()];
     const fourth = await create();
-    const end = await client.request('POST', `/rooms/${open[0]?.body.code}/end`, {
-      token: open[0]?.body.hostToken,
-      body: { version: open[0]?.body.room.version },
-    });
-    const afterEnd = await create();
+    const ended = [];
+    const afterEnds = [];
+    for (const room of open.slice(0, 2)) {
+      ended.push((await end(room.body)).status);
+      afterEnds.push((await create()).status);
+    }
+    await end(open[2]?.body as CreatedRoom);
     const sixth = await create();
 
     expect(open.map((r) => r.status)).toEqual([201, 201, 201]);
     const refusal = expectProblem(fourth, 409, 'TOO_MANY_ROOMS').detail;
     for (const room of open) expect(refusal).toContain(room.body.code);
-    expect(end.status).toBe(200);
-    expect(afterEnd.status).toBe(201);
+    expect(ended).toEqual([200, 200]);
+    // The refused fourth cost nothing: the fifth room made is the one RATE_LIMIT_ROOMS_USER (5) allows.
+    expect(afterEnds).toEqual([201, 201]);
     expectProblem(sixth, 429, 'RATE_LIMITED');
+  });
+
+  it('creations sent at once make at most HOST_MAX_OPEN_ROOMS rooms, and the refused ones cost nothing of RATE_LIMIT_ROOMS_USER', async () => {
+    const { token } = await register();
+    const create = (body: object = { questionCount: 1 }) => client.request<CreatedRoom>('POST', '/rooms', { token, body });
+
+    const atOnce = await Promise.all(Array.from({ length: 8 }, () => create()));
+    const tooBig = await create({ questionCount: 1, maxPlayers: 51 });
+    const made = atOnce.filter((r) => r.status === 201).map((r) => r.body);
+    for (const room of made) await client.request('POST', `/rooms/${room.code}/end`, { token: room.hostToken, body: { version: room.room.version } });
+    const after = [(await create()).status, (await create()).status];
+    const overBudget = await create();
+
+    expect(made).toHaveLength(3);
+    expect(tally(atOnce.filter((r) => r.status !== 201))).toEqual({ '409 TOO_MANY_ROOMS': 5 });
+    expectProblem(tooBig, 400, 'BAD_REQUEST');
+    expect(after).toEqual([201, 201]);
+    expectProblem(overBudget, 429, 'RATE_LIMITED');
   });
 
   it('a failed room retried counts as open again, under the same cap as a new one', async () => {

@@ -304,6 +304,16 @@ describe('the api, against its document', () => {
     const join = await client.request('POST', `/rooms/${code}/players`, { body: { nickname: 'Late' } });
     expect(join.status).toBe(410);
     expectDocumented('POST /rooms/{code}/players', join);
+    const hostToken = created.body.hostToken;
+    for (const [key, method, path] of [
+      ['GET /rooms/{code}/players', 'GET', `/rooms/${code}/players`],
+      ['DELETE /rooms/{code}/players/{playerId}', 'DELETE', `/rooms/${code}/players/p_${'a'.repeat(12)}`],
+      ['POST /rooms/{code}/again', 'POST', `/rooms/${code}/again`],
+    ] as const) {
+      const res = await client.request(method, path, { token: hostToken });
+      expect(res.status, key).toBe(410);
+      expectDocumented(key, res);
+    }
   });
 
   it('serves the document at /openapi.json', async () => {

@@ -34,6 +34,9 @@ function hostControl(action: string, operationId: string, summary: string, descr
 
 const NOT_ENOUGH_QUESTIONS =
   '`NOT_ENOUGH_QUESTIONS`: the bank has fewer than `questionCount` questions the host may use (public ones and their own) for the category and difficulty';
+/** RATE_LIMIT_ROOMS_USER counts rooms made (not refused creations); a user's creations run one at a time (rooms.service.ts). */
+const TOO_MANY_CREATED =
+  '`RATE_LIMITED`: too many rooms created by this user (RATE_LIMIT_ROOMS_USER), or another room of theirs was still being created after 5 s';
 const NO_FREE_ROOM_CODE = '`NO_FREE_ROOM_CODE`: no free room code was found in a few tries (nearly every code in use); see `Retry-After`.';
 
 export const roomsOperations: OperationSpec[] = [
@@ -57,7 +60,7 @@ export const roomsOperations: OperationSpec[] = [
       401: `${COMMON_ERRORS.noAccount} The account is read in the same look at PostgreSQL as the bank: while PostgreSQL does not answer, it is not checked.`,
       403: COMMON_ERRORS.userOnly,
       409: `${NOT_ENOUGH_QUESTIONS}; or \`TOO_MANY_ROOMS\`: the host has HOST_MAX_OPEN_ROOMS rooms that have not ended; the detail names their codes.`,
-      429: '`RATE_LIMITED`: too many rooms created by this user (RATE_LIMIT_ROOMS_USER); see `Retry-After`.',
+      429: `${TOO_MANY_CREATED}; see \`Retry-After\`.`,
       503: NO_FREE_ROOM_CODE,
     },
   },
@@ -215,6 +218,8 @@ export const roomsOperations: OperationSpec[] = [
       409:
         '`ROOM_NOT_FINISHED`: the game has not finished (still running, or cancelled or failed); `ALREADY_PLAYED_AGAIN`: it was played again already (the detail names the new room); `TOO_MANY_ROOMS`; or ' +
         `${NOT_ENOUGH_QUESTIONS}.`,
+      410: DELETED,
+      429: `${TOO_MANY_CREATED}; see \`Retry-After\`.`,
       503: NO_FREE_ROOM_CODE,
     },
   },
@@ -247,7 +252,7 @@ export const roomsOperations: OperationSpec[] = [
     summary: "The room's players, for the host",
     description: 'Everyone in the room by rank, with the `playerId` a kick needs, whether they are connected now, and their score as of the last reveal.',
     answer: { status: 200, schema: { RoomPlayers }, description: 'The players.' },
-    errors: { 400: badCode, 401: HOST_TOKEN_REFUSED, 403: HOST_ONLY, 404: noRoom },
+    errors: { 400: badCode, 401: HOST_TOKEN_REFUSED, 403: HOST_ONLY, 404: noRoom, 410: DELETED },
   },
   {
     method: 'delete',
@@ -266,6 +271,7 @@ export const roomsOperations: OperationSpec[] = [
       403: HOST_ONLY,
       404: `${noRoom} Or \`NOT_FOUND\`: no such player in the room.`,
       409: '`INVALID_TRANSITION`: the room has ended.',
+      410: DELETED,
     },
   },
 ];

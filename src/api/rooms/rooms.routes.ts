@@ -26,8 +26,10 @@ export function roomsRoutes(deps: ApiDeps, service: RoomsService): Router {
   router.post('/rooms', async (req, res) => {
     const user = requireClaims(req, secret, ['user']);
     const { passphrase, ...settings } = parse(CreateRoom, req.body);
-    await deps.rateLimits.consume('roomsPerUser', user.sub);
-    const { room, hostToken } = await service.create({ id: user.sub, name: user.name, ver: user.ver }, settings, passphrase);
+    // A spent budget refuses at once; a room counts against it only once made (a refused creation costs nothing).
+    await deps.rateLimits.check('roomsPerUser', user.sub);
+    const spendRoom = () => deps.rateLimits.consume('roomsPerUser', user.sub);
+    const { room, hostToken } = await service.create({ id: user.sub, name: user.name, ver: user.ver }, settings, passphrase, spendRoom);
     res
       .status(201)
       .location(`/rooms/${room.code}`)

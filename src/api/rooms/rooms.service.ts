@@ -16,6 +16,8 @@ import { hashPassphrase, passphraseMatches } from './passphrase';
 
 const CODE_ATTEMPTS = 8;
 const HOST_RETRIES = 3;
+/** How long a host's room creation waits for another of theirs still running before it is refused (429). */
+const CREATION_WAIT_MS = 5_000;
 
 /**
  * Who makes a room: the account, and the token version of the token that asks (a user token's, or the host token's when
@@ -210,7 +212,23 @@ export function createRoomsService(deps: ApiDeps) {
     }
   }
 
-  /** Makes the room under a free code, once its checks are done (create's, or play-again's own). */
+  /**
+   * A host's room creation: HOST_MAX_OPEN_ROOMS and the bank checked, then the room counted against RATE_LIMIT_ROOMS_USER
+   * (`spendRoom`) and made, as the host's only creation at the time, so that creations sent at once cannot each count
+   * the same open rooms. A refused creation costs the host nothing.
+   */
+  async function createAlone(host: RoomHost, settings: RoomSettings, passphraseHash: string | undefined, spendRoom: () => Promise<void>) {
+    const result = await rooms.asOnlyCreation(host.id, CREATION_WAIT_MS, async () => {
+      await checkOpenRooms(host.id);
+      await checkBank(host, settings);
+      await spendRoom();
+      return open(host, settings, passphraseHash);
+    });
+    if (result === 'busy') throw AppError.rateLimited('Another room of yours is still being created; try again in a moment.', 1);
+    return result.done;
+  }
+
+  /** Makes the room under a free code, once its checks are done (createAlone's). */
   async function open(host: RoomHost, settings: RoomSettings, passphraseHash: string | undefined) {
     for (let attempt = 0; attempt < CODE_ATTEMPTS; attempt++) {
       const room: RoomState = {
@@ -250,12 +268,10 @@ export function createRoomsService(deps: ApiDeps) {
     load,
     lookUp,
 
-    /** `passphrase`: when given, joining takes it (the room keeps only its hash). */
-    async create(host: RoomHost, settings: RoomSettings, passphrase?: string) {
+    /** `passphrase`: when given, joining takes it (the room keeps only its hash). `spendRoom`: RATE_LIMIT_ROOMS_USER's count. */
+    async create(host: RoomHost, settings: RoomSettings, passphrase: string | undefined, spendRoom: () => Promise<void>) {
       checkMaxPlayers(settings);
-      await checkOpenRooms(host.id);
-      await checkBank(host, settings);
-      return open(host, settings, passphrase === undefined ? undefined : await hashPassphrase(passphrase));
+      return createAlone(host, settings, passphrase === undefined ? undefined : await hashPassphrase(passphrase), spendRoom);
     },
 
     /**
@@ -334,12 +350,8 @@ export function createRoomsService(deps: ApiDeps) {
       }
       let created: { room: RoomState; hostToken: string };
       try {
-        // Spent only by a request that gets this far: a refused one (the bank too small now) costs the host nothing.
-        await checkBank(host, old.settings);
-        await spendRoom();
         checkMaxPlayers(old.settings);
-        await checkOpenRooms(host.id);
-        created = await open(host, old.settings, old.passphraseHash);
+        created = await createAlone(host, old.settings, old.passphraseHash, spendRoom);
       } catch (err) {
         await rooms.settlePlayAgain(code, null);
         throw err;
