@@ -392,6 +392,15 @@ describe('caps', () => {
     expect(list.body.items).toHaveLength(0);
   });
 
+  it('categories created at once stop at USER_MAX_CATEGORIES', async () => {
+    const { token } = await register();
+    const tag = randomBytes(3).toString('hex');
+
+    const atOnce = await Promise.all(Array.from({ length: 8 }, (_, i) => client.request('POST', '/categories', { token, body: { name: `Rush ${i} ${tag}` } })));
+
+    expect(tally(atOnce)).toEqual({ '201 ': 2, '409 TOO_MANY_CATEGORIES': 6 });
+  });
+
   it('an import holds at most IMPORT_MAX_ROWS rows, and a user imports at most so often', async () => {
     const { token } = await register();
     const rows = (n: number) =>

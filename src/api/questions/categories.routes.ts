@@ -1,6 +1,6 @@
 import { type Request, Router } from 'express';
 import { ErrorCode } from '../../shared/error-codes';
-import type { CategoryRow } from '../../store/repos/categories.repo';
+import { type CategoryRow, createCategoriesRepo } from '../../store/repos/categories.repo';
 import { AppError } from '../app-error';
 import { optionalAccountClaims, requireUser } from '../auth/auth.middleware';
 import type { ApiDeps } from '../deps';
@@ -58,9 +58,12 @@ export function categoriesRoutes({ categories, config, users }: ApiDeps): Router
   router.post('/categories', async (req, res) => {
     const viewer = viewerOf(await requireUser(req, secret, users));
     const { name } = parse(CategoryInput, req.body);
-    if ((await categories.countBy(viewer.id)) >= maxCategories) throw tooManyCategories(maxCategories);
     const owner = viewer.admin ? null : viewer.id;
-    const row = await categories.insert(name, owner, viewer.id);
+    const row = await categories.inCreationLock(viewer.id, async (trx) => {
+      const locked = createCategoriesRepo(trx);
+      if ((await locked.countBy(viewer.id)) >= maxCategories) throw tooManyCategories(maxCategories);
+      return locked.insert(name, owner, viewer.id);
+    });
     if (!row) throw categoryExists(name, owner);
     res.status(201).location(`/categories/${row.id}`).json(toCategory(row));
   });

@@ -81,6 +81,18 @@ export function createCategoriesRepo(db: Db) {
       return { rows: rows as CategoryCounts[], total: Number(counted?.count ?? 0) };
     },
 
+    /**
+     * Runs `work` as the user's only category creation (a PostgreSQL advisory lock held to the end of the transaction,
+     * a savepoint of the caller's when there is one), so that USER_MAX_CATEGORIES is counted and a category made with no
+     * other creation of theirs between: creations sent at once each counted the same categories.
+     */
+    inCreationLock<T>(userId: string, work: (trx: Db) => Promise<T>): Promise<T> {
+      return db.transaction(async (trx) => {
+        await trx.raw('select pg_advisory_xact_lock(hashtextextended(?, 0))', [`categories-created-by:${userId}`]);
+        return work(trx);
+      });
+    },
+
     /** How many categories the user created. */
     async countBy(userId: string): Promise<number> {
       const [row] = await db('categories').where({ created_by: userId }).count<{ count: string }[]>('* as count');
