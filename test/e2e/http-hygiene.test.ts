@@ -51,13 +51,14 @@ describe('HTTP hygiene', () => {
     });
 
   it('makes join links for a Host header that names no host, rather than failing with a 500', async () => {
-    for (const host of ['a b', 'quiz.example.com:99999', '[']) {
+    for (const host of ['a b', 'quiz.example.com:99999', '[', `${'q'.repeat(3000)}.example.com`]) {
       const config = await getWithHost(`${stack.apiUrl}/client-config`, host);
       const qr = await getWithHost(`${stack.apiUrl}/rooms/${roomCode}/qr.svg`, host);
 
-      expect([config.status, qr.status], host).toEqual([200, 200]);
-      expect(() => new URL(JSON.parse(config.body).joinUrl), host).not.toThrow();
-      expect(qr.body, host).toContain('<svg');
+      const named = host.slice(0, 40);
+      expect([config.status, qr.status], named).toEqual([200, 200]);
+      expect(() => new URL(JSON.parse(config.body).joinUrl), named).not.toThrow();
+      expect(qr.body, named).toContain('<svg');
     }
   });
 

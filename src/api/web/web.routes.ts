@@ -38,12 +38,17 @@ function socketSources(config: ApiDeps['config']): ((req: IncomingMessage) => st
   return [(req) => `http://${host(req)}`, (req) => `https://${host(req)}`, (req) => `ws://${host(req)}`, (req) => `wss://${host(req)}`];
 }
 
+/** The longest name DNS allows (RFC 1035). */
+const MAX_HOSTNAME_LENGTH = 253;
+
 export function webRoutes({ config, log }: ApiDeps, roomsService: Pick<RoomsService, 'lookUp'>): Router {
   const router = Router();
   /** The origin the browser used (so the link works behind a proxy too: `trust proxy` is on), or PUBLIC_URL, or the LAN address for localhost. */
   const joinUrlFor = (req: Request) => {
-    // A Host header that is no host (`a b`, a port past 65535) is the client's own: its link names localhost.
-    const host = URL.parse(`${req.protocol}://${req.get('host') ?? 'localhost'}`) ?? new URL(`${req.protocol}://localhost`);
+    // A Host header that is no host (`a b`, a port past 65535, a name longer than DNS allows, which no QR code holds
+    // either) is the client's own: its link names localhost.
+    const given = URL.parse(`${req.protocol}://${req.get('host') ?? 'localhost'}`);
+    const host = given && given.hostname.length <= MAX_HOSTNAME_LENGTH ? given : new URL(`${req.protocol}://localhost`);
     const port = Number(host.port) || (req.protocol === 'https' ? 443 : 80);
     return joinOrigin(config.publicUrl, { protocol: req.protocol, hostname: host.hostname, port });
   };
