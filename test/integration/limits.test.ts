@@ -18,6 +18,7 @@ const LIMITS = {
   HOST_MAX_OPEN_ROOMS: '3',
   ROOM_MAX_PLAYERS: '50',
   IMPORT_MAX_ROWS: '3',
+  IMPORT_BODY_LIMIT_KB: '2',
   USER_MAX_CATEGORIES: '2',
 };
 
@@ -414,6 +415,32 @@ describe('caps', () => {
     expect(expectProblem(tooMany, 400, 'BAD_REQUEST').detail).toMatch(/At most 3/);
     expect(fine.status).toBe(200);
     expectProblem(limited, 429, 'RATE_LIMITED');
+  });
+
+  it('an import body over IMPORT_BODY_LIMIT_KB is a 413, CSV or OpenTDB JSON alike', async () => {
+    const { token } = await register();
+    // Rows of about 850 bytes, each within the bank's lengths: three pass 2 kB, one does not.
+    const [text, a, b] = ['x'.repeat(450), 'a'.repeat(190), 'b'.repeat(190)];
+    const csv = ['category,difficulty,type,text,choice1,choice2,correct', ...[1, 2, 3].map((i) => `Science,easy,multiple,${text} ${i}?,${a},${b},1`)].join(
+      '\n',
+    );
+    const question = { category: 'Science', type: 'multiple', difficulty: 'easy', question: text, correct_answer: a, incorrect_answers: [b] };
+
+    const asCsv = await client.request('POST', '/questions/import?format=csv', { token, headers: { 'content-type': 'text/csv' }, rawBody: csv });
+    const asJson = await client.request('POST', '/questions/import?format=opentdb', {
+      token,
+      body: { response_code: 0, results: [question, question, question] },
+    });
+    const small = await client.request('POST', '/questions/import?format=csv', {
+      token,
+      headers: { 'content-type': 'text/csv' },
+      rawBody: csv.split('\n').slice(0, 2).join('\n'),
+    });
+
+    expect(asCsv.status).toBe(413);
+    expect(asCsv.contentType).toMatch(/^application\/problem\+json/);
+    expect(asJson.status).toBe(413);
+    expect(small.status).toBe(200);
   });
 
   it('keeps imported questions private to their author, whatever the file says', async () => {
