@@ -260,7 +260,7 @@ export function createRoomStore({ redis, keys, ttlSeconds, instance, log }: Room
      * for `waitMs`.
      */
     async asOnlyCreation<T>(hostId: string, waitMs: number, work: () => Promise<T>): Promise<{ done: T } | 'busy'> {
-      const mutex = new Mutex(redis, keys.roomCreation(hostId), { lockTimeout: 10_000, acquireTimeout: waitMs, retryInterval: 50 });
+      const mutex = new Mutex(redis, keys.roomCreation(hostId), { lockTimeout: 10_000, acquireTimeout: waitMs, retryInterval: 20 });
       if (!(await mutex.tryAcquire())) return 'busy';
       try {
         return { done: await work() };
@@ -268,6 +268,11 @@ export function createRoomStore({ redis, keys, ttlSeconds, instance, log }: Room
         // Not released (Redis away): it expires by itself.
         await mutex.release().catch((err: unknown) => log?.warn('room creation lock not released', { host: hostId, err }));
       }
+    },
+
+    /** How many rooms are noted as the host's: at least as many as are open (openRoomsOf drops the ended ones). */
+    async hostRoomCount(hostId: string): Promise<number> {
+      return redis.scard(keys.hostRooms(hostId));
     },
 
     /** Notes a room as the host's, for the open-rooms cap. */
