@@ -540,6 +540,78 @@ describe.skipIf(skipReason !== null)('the web client in a real browser (chromium
     expect(errors).toEqual([]);
   }, 30_000);
 
+  /** A player page with a stored session of a player joined by the api, connected to the room's lobby. */
+  async function playerInLobby(code: string, nickname: string) {
+    const player = await stack.api.join(code, nickname);
+    const opened = await open(PHONE);
+    await savePlayerSession(opened.page, stack.apiUrl, { code, token: player.token, nickname });
+    await opened.page.reload();
+    await opened.page.getByRole('heading', { name: "You're in!" }).waitFor();
+    return { ...opened, playerId: player.playerId };
+  }
+
+  it('keeps a player the host removes on the screen that says so, rather than the join form', async () => {
+    const host = await stack.api.registerHost('Remover');
+    const room = await stack.api.createRoom(host.token, { questionCount: 1, questionSeconds: 5, revealSeconds: 1 });
+    await stack.api.waitForLobby(room.code);
+    const { page, errors, playerId } = await playerInLobby(room.code, 'Ousted');
+
+    await stack.api.kick(room.code, playerId, room.hostToken);
+    await page.getByText('The host removed you from this game.').waitFor();
+    // Long enough for the reconnection the server's hang-up used to start, and the refusal that replaced this screen.
+    await new Promise((resolve) => setTimeout(resolve, 2000));
+
+    expect(await page.getByText('The host removed you from this game.').isVisible()).toBe(true);
+    expect(await page.getByRole('heading', { name: 'Join a game' }).isVisible()).toBe(false);
+    expect(errors).toEqual([]);
+  }, 30_000);
+
+  it("shows a player moved by 'play again' the new game's first question, answerable, after a game ended at its first", async () => {
+    const host = await stack.api.registerHost('Replayer');
+    const room = await stack.api.createRoom(host.token, { questionCount: 2, questionSeconds: 30, revealSeconds: 1 });
+    await stack.api.waitForLobby(room.code);
+    const { page, errors } = await playerInLobby(room.code, 'Again');
+    await stack.api.start(room.code, room.hostToken);
+    await page.locator('#q-choices [data-choice="0"]').click();
+    await page.getByText('Answer locked in').waitFor();
+
+    await stack.api.control(room.code, 'end', room.hostToken);
+    const again = await stack.api.request<{ code: string; hostToken: string }>('POST', `/rooms/${room.code}/again`, { token: room.hostToken });
+    expect(again.status).toBe(201);
+    await stack.api.waitForLobby(again.body.code);
+    await page.getByRole('heading', { name: "You're in!" }).waitFor();
+    const opened = await stack.api.start(again.body.code, again.body.hostToken);
+
+    await page.locator('#q-text', { hasText: opened.question?.text ?? '' }).waitFor();
+    expect(await page.getByText('Answer locked in').isVisible()).toBe(false);
+    await page.locator('#q-choices [data-choice="1"]').click();
+    await page.getByText('Answer locked in').waitFor();
+    expect(errors).toEqual([]);
+  }, 45_000);
+
+  it('clears the pause notice when the host ends a paused game, and tells a player of a deleted room why', async () => {
+    const host = await stack.api.registerHost('Pauser');
+    const paused = await stack.api.createRoom(host.token, { questionCount: 2, questionSeconds: 30, revealSeconds: 1 });
+    const deleted = await stack.api.createRoom(host.token, { questionCount: 1, questionSeconds: 30, revealSeconds: 1 });
+    await stack.api.waitForLobby(paused.code);
+    await stack.api.waitForLobby(deleted.code);
+    const first = await playerInLobby(paused.code, 'Held');
+    const second = await playerInLobby(deleted.code, 'Left');
+
+    await stack.api.start(paused.code, paused.hostToken);
+    await first.page.locator('#q-text').waitFor();
+    await stack.api.control(paused.code, 'pause', paused.hostToken);
+    await first.page.locator('#notice', { hasText: 'The host paused the game' }).waitFor();
+    await stack.api.control(paused.code, 'end', paused.hostToken);
+    await first.page.locator('[data-screen="finished"]').waitFor();
+    expect((await stack.api.request('DELETE', `/rooms/${deleted.code}`, { token: deleted.hostToken })).status).toBe(204);
+    await second.page.getByText('The host deleted this room.').waitFor();
+
+    expect(await first.page.locator('#notice').isVisible()).toBe(false);
+    expect(first.errors).toEqual([]);
+    expect(second.errors).toEqual([]);
+  }, 45_000);
+
   it("tells the host and a player, when the server lost their room's live state, that the game cannot go on", async () => {
     const author = await stack.api.registerHost('Unlucky');
     const room = await stack.api.createRoom(author.token, { questionCount: 1, questionSeconds: 5, revealSeconds: 1 });

@@ -50,7 +50,7 @@ export function initAuthForms(onSignedIn) {
  * Fills the category list from GET /categories (what the host may pick: categories holding a question they may ask, and their
  * own), keeping the choice made; the room can still be created with "any". A room too few questions fit is refused with a 409.
  */
-export async function loadCategories(token) {
+export async function loadCategories(token, signInAgain) {
   const select = byId('create-category', HTMLSelectElement);
   try {
     const { categories } = await api('GET', '/categories', { token });
@@ -58,6 +58,8 @@ export async function loadCategories(token) {
     select.replaceChildren(select.options[0], ...categories.map((c) => h('option', { value: c.category }, `${c.category} (${c.total})`)));
     select.value = chosen;
   } catch (err) {
+    // A token a password change revoked, or whose account is gone: the stored sign-in is useless.
+    if (err.status === 401) return signInAgain(err.message);
     showError(`Could not load the categories: ${err.message}`);
   }
 }

@@ -25,7 +25,7 @@ function rightAnswer(q) {
 }
 
 /** Opens the results screen of one game, read with `token` (the host's, or the account of a player of it). */
-export async function showResults(gameId, token) {
+export async function showResults(gameId, token, signInAgain) {
   showScreen('results');
   byId('results-title').textContent = 'Results';
   byId('results-boards').textContent = '';
@@ -35,6 +35,8 @@ export async function showResults(gameId, token) {
   try {
     results = await fetchResults(gameId, token);
   } catch (err) {
+    // Read with the account's token (from the history): a 401 means the stored sign-in is useless.
+    if (err.status === 401 && signInAgain) return signInAgain(err.message);
     return showError(`Could not load the results: ${err.message}`);
   }
   const { game, players, questions, leaderboards } = results;
@@ -68,12 +70,13 @@ export async function showResults(gameId, token) {
 }
 
 /** Opens the list of games the host hosted or played, newest first, each linking its results. */
-export async function showHistory(token) {
+export async function showHistory(token, signInAgain) {
   showScreen('history');
   let games;
   try {
     ({ games } = await api('GET', '/me/games?limit=50', { token }));
   } catch (err) {
+    if (err.status === 401) return signInAgain(err.message);
     return showError(`Could not load your games: ${err.message}`);
   }
   byId('history-empty').hidden = games.length > 0;
@@ -82,7 +85,7 @@ export async function showHistory(token) {
       h(
         'li',
         {},
-        h('button', { type: 'button', className: 'btn-link', onclick: () => showResults(g.gameId, token) }, `Room ${g.roomCode}`),
+        h('button', { type: 'button', className: 'btn-link', onclick: () => showResults(g.gameId, token, signInAgain) }, `Room ${g.roomCode}`),
         ` · ${new Date(g.finishedAt).toLocaleString()} · ${g.category ?? 'any category'} · ${g.playerCount} ${g.playerCount === 1 ? 'player' : 'players'}`,
         g.played ? ` · you were #${g.played.rank}` : '',
       ),

@@ -54,7 +54,7 @@ function showAuth(message) {
 function showCreate() {
   if (!account) return showAuth(null);
   showScreen('create');
-  loadCategories(account.token);
+  loadCategories(account.token, signInAgain);
 }
 
 function closeRoom() {
@@ -231,7 +231,8 @@ function drawRoom(view) {
     case 'cancelled':
       closeRoom();
       showCreate();
-      return showError('The room was cancelled.');
+      // Why, when the server says (deleted by an admin, the account deleted).
+      return showError(view.failureReason ?? 'The room was cancelled.');
   }
 }
 
@@ -458,7 +459,7 @@ byId('open-results').addEventListener('click', () => {
   closeRoom();
   showResults(gameId, token);
 });
-byId('open-history').addEventListener('click', () => (account ? showHistory(account.token) : showAuth(null)));
+byId('open-history').addEventListener('click', () => (account ? showHistory(account.token, signInAgain) : showAuth(null)));
 byId('results-done').addEventListener('click', newGame);
 byId('history-done').addEventListener('click', backFromAside);
 byId('open-leaderboards').addEventListener('click', () => showLeaderboards(account?.userId ?? null));

@@ -30,7 +30,8 @@ let you = null;
 /** Another tab or device took this player over: do not reconnect and take it back. */
 let replaced = false;
 /** Per question: the rendered index, an answer in flight (and whether its ack is slow), the acknowledged answer, a refusal, when it was shown. */
-let question = { index: -1, sending: null, slow: false, locked: null, refusal: null, shownAt: 0 };
+const noQuestion = () => ({ index: -1, sending: null, slow: false, locked: null, refusal: null, shownAt: 0 });
+let question = noQuestion();
 /** The server takes no reported reaction time past this (src/shared/socket-events.ts). */
 const MAX_REACTION_MS = 600_000;
 /** How long an answer waits for the server's ack before the page sends it again. */
@@ -95,6 +96,8 @@ async function join(event) {
 async function startSession(next) {
   session = next;
   replaced = false;
+  // A new room (played again, or another code) starts at its own question 0, which the last one's state must not stand for.
+  question = noQuestion();
   store(SESSION_KEY, session);
   showError(null);
   showScreen('connecting');
@@ -152,19 +155,22 @@ async function startSession(next) {
       return showClosed('This game is now open on another screen or tab.', true);
     }
     store(SESSION_KEY, null);
-    // The room is gone for good: connecting again would only be refused, and that refusal would hide the reason.
-    if (reason === 'lost') conn.disconnect();
+    // The room is over for this player: connecting again would only be refused, and that refusal would hide the reason.
+    conn.disconnect();
     const why = {
       failed: 'The game could not start.',
       kicked: 'The host removed you from this game.',
       lost: 'The game server lost this game; it cannot go on.',
     };
-    showClosed(message ?? why[reason] ?? 'The host ended the game.', false);
+    // The room's own reason (deleted by the host or an admin, the bank too small) before a general one; a kick is the player's own.
+    const roomReason = reason === 'kicked' ? null : view?.failureReason;
+    showClosed(message ?? roomReason ?? why[reason] ?? 'The host ended the game.', false);
   });
 }
 
 function showClosed(text, canResume) {
   countdown.stop();
+  showNotice(null);
   byId('closed-text').textContent = text;
   byId('closed-resume').hidden = !canResume;
   showScreen('closed');
@@ -186,6 +192,7 @@ function render() {
       return renderQuestion();
     case 'finished':
       countdown.stop();
+      showNotice(null);
       return renderFinished();
     case 'failed':
     case 'cancelled':

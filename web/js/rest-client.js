@@ -1,4 +1,5 @@
 // @ts-check
+import { showError } from './dom.js';
 /** A REST failure with the api's problem+json `detail` as its message and `code` for decisions. */
 export class ApiError extends Error {
   /**
@@ -50,6 +51,15 @@ export async function api(method, path, options = {}) {
   return data;
 }
 
+/** The worker saves a game's results within seconds of its end: until then the api answers 404, so that is asked again. */
+async function fetchSaved(url, token) {
+  for (let attempt = 1; ; attempt++) {
+    const res = await fetch(url, { headers: token ? { authorization: `Bearer ${token}` } : {} });
+    if (res.status !== 404 || attempt >= 20) return res;
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+}
+
 /**
  * Results are private to the host and players, and a plain link sends no token: the link keeps its
  * address, and a click fetches it with `token` and saves what comes back under the server's file name.
@@ -59,8 +69,16 @@ export async function api(method, path, options = {}) {
 export function downloadWithToken(link, token) {
   link.onclick = async (event) => {
     event.preventDefault();
-    const res = await fetch(link.href, { headers: token ? { authorization: `Bearer ${token}` } : {} });
-    if (!res.ok) return;
+    let res;
+    try {
+      res = await fetchSaved(link.href, token);
+    } catch (err) {
+      return showError(`Could not download the results: ${err instanceof Error ? err.message : String(err)}`);
+    }
+    if (!res.ok) {
+      const problem = await res.json().catch(() => null);
+      return showError(`Could not download the results: ${typeof problem?.detail === 'string' ? problem.detail : `the server answered ${res.status}.`}`);
+    }
     const name = /filename="?([^";]+)"?/.exec(res.headers.get('content-disposition') ?? '')?.[1] ?? 'results.csv';
     const url = URL.createObjectURL(await res.blob());
     const save = document.createElement('a');
