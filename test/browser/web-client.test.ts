@@ -612,6 +612,47 @@ describe.skipIf(skipReason !== null)('the web client in a real browser (chromium
     expect(second.errors).toEqual([]);
   }, 45_000);
 
+  it('lists an author with more than a page of questions a page at a time, and asks before deleting one', async () => {
+    const { page, errors } = await open(DESKTOP);
+    const email = `web-many-${randomBytes(5).toString('hex')}@quizloop.test`;
+    await signUp(page, 'Prolific', email);
+    const { token } = (await page.evaluate(() => JSON.parse(localStorage.getItem('quizloop.host') ?? 'null'))) as { token: string };
+    const rows = Array.from({ length: 101 }, (_, i) => `Many ${quizTag},easy,boolean,Statement number ${i} (${quizTag}),,,true`);
+    const imported = await fetch(`${stack.apiUrl}/questions/import?format=csv`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'text/csv' },
+      body: ['category,difficulty,type,text,choice1,choice2,correct', ...rows].join('\n'),
+    });
+    expect(imported.status).toBe(200);
+
+    await page.getByRole('button', { name: 'write your own questions' }).click();
+    await page.locator('#qe-count', { hasText: '101' }).waitFor();
+    const listedFirst = await page.locator('#qe-list li').count();
+    await page.getByRole('button', { name: 'Show 1 more' }).click();
+    await page.locator('#qe-list li').nth(100).waitFor();
+    // Dismissed, the question stays; accepted, it goes.
+    page.once('dialog', (dialog) => void dialog.dismiss());
+    await page.locator('#qe-list li').first().getByRole('button', { name: 'Delete' }).click();
+    await page.waitForTimeout(300);
+    const keptCount = await page.locator('#qe-count').textContent();
+    page.once('dialog', (dialog) => void dialog.accept());
+    await page.locator('#qe-list li').first().getByRole('button', { name: 'Delete' }).click();
+    await page.locator('#qe-count', { hasText: '100' }).waitFor();
+
+    expect(listedFirst).toBe(100);
+    expect(keptCount).toBe('101');
+    expect(await page.getByRole('button', { name: /^Show \d+ more$/ }).isVisible()).toBe(false);
+    await db('questions')
+      .where('text', 'like', `%${quizTag}%`)
+      .where({ category: `Many ${quizTag}` })
+      .delete();
+    await db('categories')
+      .where({ name: `Many ${quizTag}` })
+      .delete();
+    await db('users').where({ email }).delete();
+    expect(errors).toEqual([]);
+  }, 60_000);
+
   it("tells the host and a player, when the server lost their room's live state, that the game cannot go on", async () => {
     const author = await stack.api.registerHost('Unlucky');
     const room = await stack.api.createRoom(author.token, { questionCount: 1, questionSeconds: 5, revealSeconds: 1 });

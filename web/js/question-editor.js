@@ -105,9 +105,23 @@ function fill(q) {
   clearFormErrors(byId('qe-form'));
 }
 
+/** The most questions one GET /questions page holds; the list shows `listed` of them, a page more at each "Show more". */
+const PAGE = 100;
+let listed = PAGE;
+
 async function refreshList() {
-  const { items, total } = await api('GET', '/questions?author=me&limit=100', { token });
+  const items = [];
+  let total = 0;
+  do {
+    const page = await api('GET', `/questions?author=me&limit=${PAGE}&offset=${items.length}`, { token });
+    items.push(...page.items);
+    total = page.total;
+    if (page.items.length === 0) break;
+  } while (items.length < Math.min(total, listed));
   byId('qe-count').textContent = String(total);
+  const more = byId('qe-more', HTMLButtonElement);
+  more.hidden = items.length >= total;
+  more.textContent = `Show ${Math.min(PAGE, total - items.length)} more`;
   byId('qe-list').replaceChildren(
     ...items.map((q) =>
       h(
@@ -116,13 +130,14 @@ async function refreshList() {
         h('span', { className: 'qe-item-text' }, q.text),
         h('span', { className: 'qe-item-meta' }, ` ${q.category} · ${q.type} `),
         h('button', { type: 'button', className: 'btn-link', onclick: () => fill(q) }, 'Edit'),
-        h('button', { type: 'button', className: 'btn-link', onclick: () => remove(q.id) }, 'Delete'),
+        h('button', { type: 'button', className: 'btn-link', onclick: () => remove(q) }, 'Delete'),
       ),
     ),
   );
 }
 
-async function remove(id) {
+async function remove({ id, text }) {
+  if (!confirm(`Delete the question "${text.length > 80 ? `${text.slice(0, 80)}…` : text}"? Rooms already made keep it.`)) return;
   try {
     await api('DELETE', `/questions/${id}`, { token });
     if (editing === id) fill(null);
@@ -201,6 +216,10 @@ export function initQuestionEditor(onDone, signedOut) {
   form.addEventListener('input', sync);
   byId('qi-form').addEventListener('submit', importFile);
   byId('qe-cancel').addEventListener('click', () => fill(null));
+  byId('qe-more').addEventListener('click', () => {
+    listed += PAGE;
+    void refreshList().catch((err) => showError(err.message));
+  });
   byId('qe-done').addEventListener('click', onDone);
 }
 
