@@ -463,6 +463,14 @@ export function createRoomRelay(io: QuizServer, { rooms, reads, views, log, cloc
       lastYou.set(socket, you);
     },
 
+    /**
+     * The room's channel was subscribed again after the subscriber reconnected: a change published while it was
+     * down is lost, and an end phase has no later tick to bring it, so the room's view is built and sent again.
+     */
+    catchUp(code: string): void {
+      if (io.of('/').adapter.rooms.has(ioRoom.game(code))) enqueueRefresh(code);
+    },
+
     /** A message from a room's channel; ignored unless this instance holds members of the room. */
     onChannelMessage(code: string, raw: string): void {
       if (!io.of('/').adapter.rooms.has(ioRoom.game(code))) return;

@@ -1,0 +1,88 @@
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { type LocalServer, startLocalRedis } from '../../src/local/local-redis';
+import { transition } from '../../src/game/room-machine';
+import type { RoomState } from '../../src/game/room-state';
+import type { Question } from '../../src/shared/room';
+import { signToken } from '../../src/shared/tokens';
+import { type Keys, createKeys } from '../../src/store/keys';
+import { type QuizRedis, createRedis } from '../../src/store/redis';
+import { type RoomStore, createRoomStore } from '../../src/store/room-store';
+import { RecordingClient } from '../helpers/recording-client';
+import { Stack, printLogsOnFailure } from '../helpers/stack';
+import { TcpProxy } from '../helpers/tcp-proxy';
+import { SETTINGS, openQuestionRoom } from '../unit/fixtures';
+
+const QUESTIONS: Question[] = [
+  { id: 1, category: 'Science', difficulty: 'easy', type: 'multiple', text: 'Largest planet?', choices: ['Mars', 'Jupiter'], correct: [1], accepted: [] },
+];
+
+/**
+ * One socket process on a Redis of the test's own (its pub/sub connections can be killed without touching other
+ * tests'), reached through a proxy that can hold one of its commands. Rooms are written straight into Redis, as
+ * the api writes them: no api or worker runs.
+ */
+let server: LocalServer;
+let proxy: TcpProxy;
+let stack: Stack;
+let redis: QuizRedis;
+let keys: Keys;
+let rooms: RoomStore;
+const clients: RecordingClient[] = [];
+
+beforeAll(async () => {
+  server = await startLocalRedis({ server: inject('redisServer') ?? undefined });
+  const proxied = await TcpProxy.inFrontOf(server.url, 6379);
+  proxy = proxied.proxy;
+  stack = await Stack.start('channel-races', ['socket'], { env: { REDIS_URL: proxied.url } });
+  redis = createRedis(server.url, { name: 'test-channel-races' });
+  keys = createKeys(stack.namespace);
+  rooms = createRoomStore({ redis, keys, ttlSeconds: 600 });
+}, 90_000);
+printLogsOnFailure(() => stack);
+afterAll(async () => {
+  for (const c of clients) c.close();
+  await stack?.stop();
+  redis?.disconnect();
+  await proxy?.stop();
+  await server?.stop();
+});
+
+async function redisNow(): Promise<number> {
+  const [s, us] = await redis.time();
+  return Number(s) * 1000 + Math.floor(Number(us) / 1000);
+}
+
+/** A room in `phase` at `version`, with player p1 (ann) in it, and ann's connection once it has its first view. */
+async function roomWithPlayer(overrides: Partial<RoomState>): Promise<{ room: RoomState; ann: RecordingClient }> {
+  const room = { ...openQuestionRoom(await redisNow(), { settings: { ...SETTINGS, questionCount: 1 } }), ...overrides };
+  expect(await rooms.create(room, { type: 'room.created', roomCode: room.code, version: room.version, at: 0 })).not.toBeNull();
+  await rooms.saveQuestions(room.code, QUESTIONS);
+  expect(await rooms.join(room.code, { id: 'p1', nickname: 'ann', userId: null, joinedAt: 0 })).toBe('ok');
+  const token = signToken(stack.jwtSecret, { kind: 'player', sub: 'p1', name: 'ann', room: room.code });
+  const ann = await RecordingClient.connect(stack.socketUrl, token, 'ann');
+  clients.push(ann);
+  await ann.waitFor('the first view', (f) => f.event === 'room:view');
+  return { room, ann };
+}
+
+describe("when the socket process's subscriptions drop and the game finishes before they are back", () => {
+  it('still brings the finished view and room:closed to the player', async () => {
+    const { room, ann } = await roomWithPlayer({ phase: 'reveal', version: 4 });
+
+    // Frozen, the process cannot subscribe again before the transition is published: the message is lost to it.
+    stack.pause('socket');
+    try {
+      await redis.client('KILL', 'TYPE', 'pubsub');
+      // The last reveal's deadline: the game finishes.
+      const finished = transition(room, { type: 'advance' });
+      if (!finished.ok) throw new Error(finished.reason);
+      expect((await rooms.apply(room.version, finished)).ok).toBe(true);
+    } finally {
+      stack.resume('socket');
+    }
+
+    const closed = await ann.waitFor('room:closed', (f) => f.event === 'room:closed', 10_000);
+    expect(closed.payload).toMatchObject({ reason: 'finished', gameId: room.gameId });
+    expect(ann.views().at(-1)).toMatchObject({ phase: 'finished', version: 5 });
+  });
+});
