@@ -7,6 +7,7 @@ import { signToken } from '../../src/shared/tokens';
 import { type Keys, createKeys } from '../../src/store/keys';
 import { type QuizRedis, createRedis } from '../../src/store/redis';
 import { type RoomStore, createRoomStore } from '../../src/store/room-store';
+import { waitUntil } from '../helpers/infra';
 import { RecordingClient } from '../helpers/recording-client';
 import { Stack, printLogsOnFailure } from '../helpers/stack';
 import { TcpProxy } from '../helpers/tcp-proxy';
@@ -52,22 +53,28 @@ async function redisNow(): Promise<number> {
   return Number(s) * 1000 + Math.floor(Number(us) / 1000);
 }
 
-/** A room in `phase` at `version`, with player p1 (ann) in it, and ann's connection once it has its first view. */
-async function roomWithPlayer(overrides: Partial<RoomState>): Promise<{ room: RoomState; ann: RecordingClient }> {
+/** A room with player p1 (ann) in it: question 0 open, unless `overrides` say otherwise. */
+async function roomWithAnn(overrides: Partial<RoomState>): Promise<RoomState> {
   const room = { ...openQuestionRoom(await redisNow(), { settings: { ...SETTINGS, questionCount: 1 } }), ...overrides };
   expect(await rooms.create(room, { type: 'room.created', roomCode: room.code, version: room.version, at: 0 })).not.toBeNull();
   await rooms.saveQuestions(room.code, QUESTIONS);
   expect(await rooms.join(room.code, { id: 'p1', nickname: 'ann', userId: null, joinedAt: 0 })).toBe('ok');
+  return room;
+}
+
+/** Ann's connection, once Socket.IO admitted it (the connection handler may still be reading). */
+async function connectAnn(room: RoomState): Promise<RecordingClient> {
   const token = signToken(stack.jwtSecret, { kind: 'player', sub: 'p1', name: 'ann', room: room.code });
   const ann = await RecordingClient.connect(stack.socketUrl, token, 'ann');
   clients.push(ann);
-  await ann.waitFor('the first view', (f) => f.event === 'room:view');
-  return { room, ann };
+  return ann;
 }
 
 describe("when the socket process's subscriptions drop and the game finishes before they are back", () => {
   it('still brings the finished view and room:closed to the player', async () => {
-    const { room, ann } = await roomWithPlayer({ phase: 'reveal', version: 4 });
+    const room = await roomWithAnn({ phase: 'reveal', version: 4 });
+    const ann = await connectAnn(room);
+    await ann.waitFor('the first view', (f) => f.event === 'room:view');
 
     // Frozen, the process cannot subscribe again before the transition is published: the message is lost to it.
     stack.pause('socket');
@@ -84,5 +91,25 @@ describe("when the socket process's subscriptions drop and the game finishes bef
     const closed = await ann.waitFor('room:closed', (f) => f.event === 'room:closed', 10_000);
     expect(closed.payload).toMatchObject({ reason: 'finished', gameId: room.gameId });
     expect(ann.views().at(-1)).toMatchObject({ phase: 'finished', version: 5 });
+  });
+});
+
+describe("when the host kicks a player between their first connection's count and the room channel's subscription", () => {
+  it('closes that connection as kicked', async () => {
+    const room = await roomWithAnn({ phase: 'lobby', version: 2 });
+    // The process subscribes only once the connection is counted: held, the SUBSCRIBE reaches Redis after the kick.
+    const subscribed = proxy.holdWhenSent(keys.channel(room.code), 1500);
+    const ann = await connectAnn(room);
+    await waitUntil('ann counted online', async () => ((await redis.hlen(keys.online(room.code))) > 0 ? true : undefined));
+
+    // As the api kicks (rooms.service.ts): the player out, then `kicked` on the room's channel.
+    expect(await rooms.kick(room.code, 'p1', room.questionIndex)).toBe('kicked');
+    await rooms.publish(room.code, { kind: 'kicked', playerId: 'p1' });
+    await subscribed;
+
+    const closed = await ann.waitFor('room:closed', (f) => f.event === 'room:closed', 5000);
+    expect(closed.payload).toMatchObject({ reason: 'kicked' });
+    await ann.waitFor('the disconnect', (f) => f.event === 'client:disconnect', 5000);
+    expect(ann.views()).toEqual([]);
   });
 });
