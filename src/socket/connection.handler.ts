@@ -108,7 +108,8 @@ export function connectionHandler(
       return ack({ ok: false, error: { code: ErrorCode.Internal, message: 'The room could not be read just now; try again.' } });
     }
     if (!state) return ack({ ok: false, error: { code: ErrorCode.RoomNotFound, message: 'This room no longer exists.' } });
-    ack({ ok: true, view: state.view, you: state.you });
+    // A view pushed while the sync read the player's own state is newer than the one it picked (see freshest).
+    ack({ ok: true, view: relay.freshest(this.data.roomCode, state), you: state.you });
   }
 
   // Uncounted once its count is done (a player's: only if it was counted).

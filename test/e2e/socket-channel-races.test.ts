@@ -7,7 +7,7 @@ import { signToken } from '../../src/shared/tokens';
 import { type Keys, createKeys } from '../../src/store/keys';
 import { type QuizRedis, createRedis } from '../../src/store/redis';
 import { type RoomStore, createRoomStore } from '../../src/store/room-store';
-import { waitUntil } from '../helpers/infra';
+import { sleep, waitUntil } from '../helpers/infra';
 import { RecordingClient } from '../helpers/recording-client';
 import { Stack, printLogsOnFailure } from '../helpers/stack';
 import { TcpProxy } from '../helpers/tcp-proxy';
@@ -111,5 +111,27 @@ describe("when the host kicks a player between their first connection's count an
     expect(closed.payload).toMatchObject({ reason: 'kicked' });
     await ann.waitFor('the disconnect', (f) => f.event === 'client:disconnect', 5000);
     expect(ann.views()).toEqual([]);
+  });
+});
+
+describe('when a view is pushed while a room:sync reads the player’s own state', () => {
+  it('acks the pushed view, never an older one after it', async () => {
+    const room = await roomWithAnn({ phase: 'lobby', version: 2 });
+    const ann = await connectAnn(room);
+    await ann.waitFor('the first view', (f) => f.event === 'room:view');
+    expect(await rooms.join(room.code, { id: 'p2', nickname: 'bob', userId: null, joinedAt: 0 })).toBe('ok');
+    expect((await rooms.get(room.code))?.version).toBe(2);
+
+    // The refresh reads the record twice, on the connection the sync's own-state read takes: its second read is
+    // held, so the sync (which picked the view the process held) waits behind it, and the refreshed view goes out first.
+    const getRecord = `get\r\n$${keys.room(room.code).length}\r\n${keys.room(room.code)}\r\n`;
+    const refreshed = proxy.holdWhenSent(getRecord, 0).then(() => proxy.holdWhenSent(getRecord, 1000));
+    await rooms.publish(room.code, { kind: 'refresh' });
+    await sleep(300);
+    const ack = await ann.sync();
+    await refreshed;
+
+    expect(ann.views().at(-1)).toMatchObject({ playerCount: 2 });
+    expect(ack).toMatchObject({ ok: true, view: { playerCount: 2 } });
   });
 });
