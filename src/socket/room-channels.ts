@@ -39,8 +39,11 @@ export function createRoomChannels(subscriber: QuizRedis, keys: Keys, onMessage:
       const subscribing: Promise<void> = subscribe(channel).then(
         () => undefined,
         (err: unknown) => {
-          // Forgotten, so that the next `ready` of the room subscribes again.
-          if (held.get(code) === subscribing) held.delete(code);
+          // Forgotten, so that the next `ready` of the room subscribes again (and release, which then finds nothing, need not).
+          if (held.get(code) === subscribing) {
+            held.delete(code);
+            codeOfChannel.delete(channel);
+          }
           throw err;
         },
       );
@@ -64,6 +67,11 @@ export function createRoomChannels(subscriber: QuizRedis, keys: Keys, onMessage:
     /** How many room channels this process listens to. */
     get size(): number {
       return held.size;
+    },
+
+    /** How many channels' messages are routed to a room: as many as `size`, or a room's memory outlives it. */
+    get routed(): number {
+      return codeOfChannel.size;
     },
   };
 }
