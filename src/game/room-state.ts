@@ -56,6 +56,8 @@ export interface StoredAnswer {
   loopBusyMs?: number;
   /** When the answer arrived at the socket process, Redis's clock. */
   at: number;
+  /** The arrival stamp as the socket process sent it ('' for none): a re-send with the same one is the same answer. Absent in older records. */
+  stamp?: string;
   /** How long it waited between its arrival and this script (for diagnosis; it costs no points). */
   queuedMs?: number;
   /** The player's streak of correct answers once this answer is settled at the reveal. */

@@ -9,6 +9,12 @@ import { type QuizServer, type QuizSocket, type RelayDeps, ioRoom } from './type
 
 const noReply = () => {};
 
+/** A player kicked while this connection was being admitted: the kick's own disconnect came too early for it. */
+function closeKicked(socket: QuizSocket): void {
+  socket.emit('room:closed', { reason: 'kicked', gameId: '' });
+  socket.disconnect(true);
+}
+
 /**
  * Wires one admitted socket: membership, presence, the initial view, answers and sync. The handlers are
  * the same functions for every socket (`this` is the socket); per socket only what they keep between
@@ -20,7 +26,7 @@ export function connectionHandler(
   relay: Pick<RoomRelay, 'syncState' | 'freshest' | 'answerTurn'>,
   channels: { subscribed: (code: string) => Promise<void>; youSent: (socket: QuizSocket, you: PlayerYou) => void },
 ) {
-  const { rooms, answers, log, metrics, clock } = deps;
+  const { rooms, reads, answers, log, metrics, clock } = deps;
   const arrivals = createArrivalClock(clock.now);
   const roundTrips = createRoundTrips();
   /** A socket's sync in flight: syncs that come meanwhile are answered with its result. */
@@ -102,7 +108,8 @@ export function connectionHandler(
       return ack({ ok: false, error: { code: ErrorCode.Internal, message: 'The room could not be read just now; try again.' } });
     }
     if (!state) return ack({ ok: false, error: { code: ErrorCode.RoomNotFound, message: 'This room no longer exists.' } });
-    ack({ ok: true, view: state.view, you: state.you });
+    // A view pushed while the sync read the player's own state is newer than the one it picked (see freshest).
+    ack({ ok: true, view: relay.freshest(this.data.roomCode, state), you: state.you });
   }
 
   // Uncounted once its count is done (a player's: only if it was counted).
@@ -153,18 +160,17 @@ export function connectionHandler(
       // Not counted as online, the player could be left out of early close: let the client connect again.
       if (!connected) return void socket.disconnect(true);
       if (socket.disconnected) return;
-      // Kicked while this connection was being admitted (the script would not count it): the kick's own
-      // disconnect came too early for it.
-      if (!connected.counted) {
-        socket.emit('room:closed', { reason: 'kicked', gameId: '' });
-        return void socket.disconnect(true);
-      }
+      // Kicked before the count (the script would not count it).
+      if (!connected.counted) return closeKicked(socket);
       socket.join(ioRoom.player(id));
     }
     socket.join(ioRoom.game(roomCode));
     // Subscribed to the room's channel before the first read, so no change after it is missed.
     await channels.subscribed(roomCode);
     if (socket.disconnected) return;
+    // Kicked between the count and the subscription: that kick was published to no one here. One read now, as
+    // any later kick reaches this socket through the channel.
+    if (kind === 'player' && (await reads.isKicked(roomCode, id))) return closeKicked(socket);
 
     // The view this process holds for the room's current version, and the player's own state.
     const state = await relay.syncState(roomCode, kind === 'player' ? { id, nickname: socket.data.name } : null);

@@ -16,7 +16,12 @@ import { type QuizServer, type RelayDeps, ioRoom } from './types';
  */
 export function createRelay(io: QuizServer, subscriber: QuizRedis, deps: RelayDeps): { stop: () => void } {
   const relay = createRoomRelay(io, deps);
-  const channels = createRoomChannels(subscriber, deps.keys, (code, raw) => relay.onChannelMessage(code, raw));
+  const channels = createRoomChannels(
+    subscriber,
+    deps.keys,
+    (code, raw) => relay.onChannelMessage(code, raw),
+    (code) => relay.catchUp(code),
+  );
   // The adapter creates a local room with its first member and deletes it with its last.
   const adapter = io.of('/').adapter;
   adapter.on('create-room', (room: string) => {

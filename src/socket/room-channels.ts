@@ -6,16 +6,29 @@ import type { QuizRedis } from '../store/redis';
  * Subscriptions to the channels of the rooms this process holds members of, and no others: the
  * first member of a room subscribes, the last one leaving unsubscribes. On a Redis Cluster they are
  * sharded subscriptions (SSUBSCRIBE), served by the room's own shard; on one Redis plain SUBSCRIBE.
+ * `onResubscribed(code)` is called for each held room once its channel is subscribed again after the
+ * subscriber reconnected: what was published to it in between is lost.
  */
-export function createRoomChannels(subscriber: QuizRedis, keys: Keys, onMessage: (code: string, raw: string) => void) {
+export function createRoomChannels(subscriber: QuizRedis, keys: Keys, onMessage: (code: string, raw: string) => void, onResubscribed: (code: string) => void) {
   const sharded = subscriber instanceof Cluster;
   /** Room code → its subscription, resolved once Redis confirmed it. */
   const held = new Map<string, Promise<void>>();
   const codeOfChannel = new Map<string, string>();
+  const subscribe = (channel: string) => (sharded ? subscriber.ssubscribe(channel) : subscriber.subscribe(channel));
 
   subscriber.on(sharded ? 'smessage' : 'message', (channel: string, message: string) => {
     const code = codeOfChannel.get(channel);
     if (code !== undefined) onMessage(code, message);
+  });
+  // After a reconnect (a Redis restart, a failover). ioredis subscribes again too; this one's reply says when it is done,
+  // so a read made after it misses no later change. One that fails waits for the next `ready`.
+  subscriber.on('ready', () => {
+    for (const code of held.keys()) {
+      subscribe(keys.channel(code)).then(
+        () => held.has(code) && onResubscribed(code),
+        () => undefined,
+      );
+    }
   });
 
   return {
@@ -23,11 +36,14 @@ export function createRoomChannels(subscriber: QuizRedis, keys: Keys, onMessage:
       if (held.has(code)) return;
       const channel = keys.channel(code);
       codeOfChannel.set(channel, code);
-      const subscribing: Promise<void> = (sharded ? subscriber.ssubscribe(channel) : subscriber.subscribe(channel)).then(
+      const subscribing: Promise<void> = subscribe(channel).then(
         () => undefined,
         (err: unknown) => {
-          // Forgotten, so that the next `ready` of the room subscribes again.
-          if (held.get(code) === subscribing) held.delete(code);
+          // Forgotten, so that the next `ready` of the room subscribes again (and release, which then finds nothing, need not).
+          if (held.get(code) === subscribing) {
+            held.delete(code);
+            codeOfChannel.delete(channel);
+          }
           throw err;
         },
       );
@@ -51,6 +67,11 @@ export function createRoomChannels(subscriber: QuizRedis, keys: Keys, onMessage:
     /** How many room channels this process listens to. */
     get size(): number {
       return held.size;
+    },
+
+    /** How many channels' messages are routed to a room: as many as `size`, or a room's memory outlives it. */
+    get routed(): number {
+      return codeOfChannel.size;
     },
   };
 }

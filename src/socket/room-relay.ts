@@ -57,7 +57,10 @@ function isNewer(a: Pick<HeldView, 'version' | 'seq'>, b: Pick<HeldView, 'versio
  * pipelined read for all the players it holds. Updates of one room are handled in order, so a slow
  * read never lets an old view overtake a new one.
  */
-export function createRoomRelay(io: QuizServer, { rooms, reads, views, log, clock, config }: RelayDeps) {
+export function createRoomRelay(
+  io: QuizServer,
+  { rooms, reads, views, log, clock, config }: Pick<RelayDeps, 'rooms' | 'reads' | 'views' | 'log' | 'clock' | 'config'>,
+) {
   /** Each room's questions with the game they are of, while this process holds the room's members. */
   const questionCache = new Map<string, { gameId: string; questions: Question[] }>();
   /** The last view forwarded per room: what `room:sync` and a new connection are answered from. */
@@ -101,6 +104,11 @@ export function createRoomRelay(io: QuizServer, { rooms, reads, views, log, cloc
     const questions = await rooms.getQuestions(room.code);
     if (questions.length) questionCache.set(room.code, { gameId: room.gameId, questions });
     return questions;
+  }
+
+  /** Whether this process holds members of the room: what it keeps of a room is forgotten with its last member. */
+  function holds(code: string): boolean {
+    return io.of('/').adapter.rooms.has(ioRoom.game(code));
   }
 
   /** The sockets of a room on this process, from the adapter's own room: no fetch, no copy per socket. */
@@ -239,7 +247,9 @@ export function createRoomRelay(io: QuizServer, { rooms, reads, views, log, cloc
     if (!pending) {
       pending = buildHere(code)
         .then((built) => {
-          if (built) builtForSync.set(code, built);
+          // The last member may have left during the reads: what they cached (questions too) is not kept for nobody.
+          if (!holds(code)) forget(code);
+          else if (built) builtForSync.set(code, built);
           return built;
         })
         .finally(() => building.delete(code));
@@ -405,6 +415,7 @@ export function createRoomRelay(io: QuizServer, { rooms, reads, views, log, cloc
       refreshWaiting.delete(code);
       lastRefresh.set(code, Date.now());
       const built = await buildHere(code);
+      if (!holds(code)) return forget(code);
       if (!built) return;
       lastRefresh.set(code, Date.now());
       await forward(code, built);
@@ -463,9 +474,17 @@ export function createRoomRelay(io: QuizServer, { rooms, reads, views, log, cloc
       lastYou.set(socket, you);
     },
 
+    /**
+     * The room's channel was subscribed again after the subscriber reconnected: a change published while it was
+     * down is lost, and an end phase has no later tick to bring it, so the room's view is built and sent again.
+     */
+    catchUp(code: string): void {
+      if (holds(code)) enqueueRefresh(code);
+    },
+
     /** A message from a room's channel; ignored unless this instance holds members of the room. */
     onChannelMessage(code: string, raw: string): void {
-      if (!io.of('/').adapter.rooms.has(ioRoom.game(code))) return;
+      if (!holds(code)) return;
       const parsed = parseMessage(ChannelMessage, raw);
       if (!parsed.ok) {
         log.warn('dropping malformed channel message', { room: code, reason: parsed.error, raw: raw.slice(0, 200) });

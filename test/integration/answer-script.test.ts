@@ -221,6 +221,33 @@ describe('the answer script', () => {
       expect(resent).toMatchObject({ ok: true, points: first.ok ? first.points : NaN, receivedAt: first.ok ? first.receivedAt : NaN });
     });
 
+    it('tells a later copy of the same tap ALREADY_ANSWERED, and one after the reveal no ok, when the first was kept at TIME', async () => {
+      const room = await openRoom({ openedAgoMs: 3000 });
+      // Stamped ahead of Redis, the first is kept at TIME and waited 0 ms, as one stamped in the ms Redis read TIME is.
+      const first = await answers.submit(room.code, 'ann', 0, { choice: CORRECT }, { ...UNREPORTED, arrivedAt: (await redisNow()) + 5000 });
+      const keptAt = first.ok ? first.receivedAt : NaN;
+      const copy = await answers.submit(room.code, 'ann', 0, { choice: CORRECT }, { ...UNREPORTED, arrivedAt: keptAt + 30 });
+      await reveal(room);
+      const afterReveal = await answers.submit(room.code, 'ann', 0, { choice: CORRECT }, { ...UNREPORTED, arrivedAt: keptAt + 60 });
+
+      expect(await stored(room.code, 0, 'ann')).toMatchObject({ at: keptAt, queuedMs: 0 });
+      expect(copy).toMatchObject({ ok: false, code: 'ALREADY_ANSWERED' });
+      expect(afterReveal).toMatchObject({ ok: false, code: 'NOT_ACCEPTING_ANSWERS' });
+      expect(await score(room.code, 'ann')).toBe(first.ok ? first.points : NaN);
+    });
+
+    it('still knows a re-sent answer by the old rule when its first run kept no stamp (recorded before it was kept)', async () => {
+      const room = await openRoom({ openedAgoMs: 3000 });
+      const timing = { ...UNREPORTED, arrivedAt: (room.openedAt ?? 0) + 1000 };
+      const first = await answers.submit(room.code, 'ann', 0, { choice: CORRECT }, timing);
+      const { stamp: _kept, ...old } = (await stored(room.code, 0, 'ann')) ?? {};
+      await redis.hset(keys.answers(room.code, 0), 'ann', JSON.stringify(old));
+
+      const resent = await answers.submit(room.code, 'ann', 0, { choice: CORRECT }, timing);
+
+      expect(resent).toMatchObject({ ok: true, points: first.ok ? first.points : NaN, receivedAt: timing.arrivedAt });
+    });
+
     it('records the first answer only; a second one is refused and changes neither choice nor score', async () => {
       const room = await openRoom();
 

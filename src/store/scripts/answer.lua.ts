@@ -57,13 +57,17 @@ local prior = redis.call('HGET', KEYS[5], player)
 -- The same answer with the same arrival stamp, sent again by the socket process because Redis went away before it read
 -- the reply (answer-store.ts): it is told what the first run said, whatever happened to the room since. Only the socket
 -- process stamps arrivals (the messages it reads in one turn share a stamp, so the same answer sent twice in one read
--- is told ok twice, and counted once). The first run kept the stamp as its at, or TIME when the stamp was ahead of it
--- (then it waited 0 ms, below).
+-- is told ok twice, and counted once). The first run kept the stamp as it came (its stamp, the argument's own text: a
+-- fractional ms survives); a later copy of the tap has a later stamp, and is a second answer.
 if prior and ARGV[6] ~= '' then
   local first = cjson.decode(prior)
-  local stamp = tonumber(ARGV[6])
   local same = (first.text ~= nil and first.text == ARGV[5]) or (first.text == nil and tostring(first.choice) == ARGV[3])
-  local stamped = first.at == stamp or (first.queuedMs == 0 and stamp > first.at)
+  local stamped = first.stamp == ARGV[6]
+  if first.stamp == nil then
+    -- Recorded before the stamp was kept: its at was the stamp, or TIME when the stamp was ahead of it (then it waited 0 ms).
+    local stamp = tonumber(ARGV[6])
+    stamped = first.at == stamp or (first.queuedMs == 0 and stamp > first.at)
+  end
   if same and stamped then return {1, first.points, 0, redis.call('HLEN', KEYS[5]), room.version, first.at} end
 end
 -- A pause settles nothing, so an answer that arrived before it still counts, as the running question would count it.
@@ -147,7 +151,7 @@ elseif key.k ~= 'poll' then
   streak = 0
 end
 
-redis.call('HSET', KEYS[5], player, cjson.encode({choice = choice, text = text, correct = correct, points = points, elapsedMs = elapsed, serverMs = serverMs, reportedMs = reported, rttMs = math.floor(rtt), loopBusyMs = math.floor(busy), at = arrived, queuedMs = now - arrived, streak = streak}))
+redis.call('HSET', KEYS[5], player, cjson.encode({choice = choice, text = text, correct = correct, points = points, elapsedMs = elapsed, serverMs = serverMs, reportedMs = reported, rttMs = math.floor(rtt), loopBusyMs = math.floor(busy), at = arrived, stamp = ARGV[6], queuedMs = now - arrived, streak = streak}))
 
 local answered = redis.call('HLEN', KEYS[5])
 local closable = 0
