@@ -302,7 +302,9 @@ describe('the event bus', () => {
       expect(second).toEqual([]);
       expect(claimed.map((e) => e.id)).toEqual(first.map((e) => e.id));
       await bus.ack(claimed);
-      expect(await bus.readOwnPending('worker-b', lane)).toEqual([]);
+      const pending = [];
+      for await (const page of bus.readOwnPending('worker-b', lane)) pending.push(...page);
+      expect(pending).toEqual([]);
     } finally {
       await deleteNamespace(infra().redisUrl, busKeys.namespace);
     }
