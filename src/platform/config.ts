@@ -6,6 +6,13 @@ import { z } from 'zod';
  */
 const DEV_SECRET = 'quizloop-dev-secret-change-me';
 
+/**
+ * How much longer than ROOM_IDLE_SECONDS + RECONCILE_GRACE_MS a room's keys must live: a paused game is
+ * ended by the reconciler that long past its pause at the latest, after a few passes (each of up to 10,000
+ * rooms, every RECONCILE_EVERY_MS) and the `end` webhook; its end renews the keys for persist-results.
+ */
+const ROOM_TTL_MARGIN_SECONDS = 300;
+
 const port = z.coerce.number().int().min(0).max(65535);
 const urlWithScheme = (schemes: string[]) =>
   z.url().refine((u) => schemes.includes(new URL(u).protocol), `must start with ${schemes.map((s) => `${s}//`).join(' or ')}`);
@@ -374,6 +381,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, role?: 'api' | 
     // An answer may arrive up to the allowance after the deadline and still count: the close must wait for it.
     throw new ConfigError(
       `ANSWER_GRACE_MS (${e.ANSWER_GRACE_MS}) must be at least LATENCY_ALLOWANCE_CAP_MS (${e.LATENCY_ALLOWANCE_CAP_MS}): an answer sent as the countdown ended may arrive that long after the deadline, and the question must still be open for it. Raise ANSWER_GRACE_MS or lower LATENCY_ALLOWANCE_CAP_MS`,
+    );
+  }
+  const ttlAtLeast = e.ROOM_IDLE_SECONDS + Math.ceil(e.RECONCILE_GRACE_MS / 1000) + ROOM_TTL_MARGIN_SECONDS;
+  if (e.ROOM_TTL_SECONDS < ttlAtLeast) {
+    // A pause's keys, renewed when it began, must outlive its idle end, or the game and its results expire first.
+    throw new ConfigError(
+      `ROOM_TTL_SECONDS (${e.ROOM_TTL_SECONDS}) must be at least ROOM_IDLE_SECONDS + RECONCILE_GRACE_MS + ${ROOM_TTL_MARGIN_SECONDS} s (${ttlAtLeast}): a game left paused would expire, with its results, before the worker ends it. Raise ROOM_TTL_SECONDS or lower ROOM_IDLE_SECONDS`,
     );
   }
   if (!e.ADMIN_USER !== !e.ADMIN_PASSWORD) {

@@ -84,6 +84,21 @@ describe('fair timing settings', () => {
   });
 });
 
+describe('how long a room lives', () => {
+  it('refuses ROOM_TTL_SECONDS that would let a paused game expire before its idle end, naming both settings', () => {
+    expect(() => loadConfig({ ROOM_TTL_SECONDS: '600' }, 'worker')).toThrow(
+      /ROOM_TTL_SECONDS \(600\) must be at least ROOM_IDLE_SECONDS \+ RECONCILE_GRACE_MS \+ 300 s \(2105\)/,
+    );
+    expect(() => loadConfig({ ROOM_TTL_SECONDS: '2104' }, 'api')).toThrow(/ROOM_TTL_SECONDS/);
+    expect(loadConfig({ ROOM_TTL_SECONDS: '2105' }, 'worker').roomTtlSeconds).toBe(2105);
+    expect(loadConfig({ ROOM_TTL_SECONDS: '600', ROOM_IDLE_SECONDS: '295' }, 'worker').roomTtlSeconds).toBe(600);
+  });
+
+  it('keeps the default day well above the default half-hour idle end', () => {
+    expect(loadConfig({}, 'worker')).toMatchObject({ roomTtlSeconds: 86_400, roomIdleSeconds: 1800 });
+  });
+});
+
 describe('the per-player connect budget', () => {
   it('lets a player or host of a room connect 30 times a minute by default, or as SOCKET_CONNECTS_PER_PLAYER says', () => {
     expect(loadConfig({}).limits.socketConnectsPerPlayer).toEqual({ points: 30, seconds: 60 });
