@@ -14,8 +14,12 @@ const DEV_SECRET = 'quizloop-dev-secret-change-me';
 const ROOM_TTL_MARGIN_SECONDS = 300;
 
 const port = z.coerce.number().int().min(0).max(65535);
+/** A URL of one of `schemes`: `z.url()` alone takes `api:3000` (scheme `api:`) or `host.example.com:443`. */
 const urlWithScheme = (schemes: string[]) =>
-  z.url().refine((u) => schemes.includes(new URL(u).protocol), `must start with ${schemes.map((s) => `${s}//`).join(' or ')}`);
+  z
+    .url()
+    // An unparsable value is z.url()'s issue already; `new URL` would throw out of the parse.
+    .refine((u) => !URL.canParse(u) || schemes.includes(new URL(u).protocol), `must start with ${schemes.map((s) => `${s}//`).join(' or ')}`);
 /** `points/seconds`: at most `points` in any `seconds` (a rate limit setting). */
 const rate = (fallback: string) =>
   z
@@ -57,8 +61,8 @@ const Env = z.object({
   REDIS_TLS_REJECT_UNAUTHORIZED: z.enum(['true', 'false']).default('true'),
   PORT: port.optional(),
   SOCKET_PORT: port.optional(),
-  API_INTERNAL_URL: z.string().url().optional(),
-  PUBLIC_SOCKET_URL: z.string().url().optional(),
+  API_INTERNAL_URL: urlWithScheme(['http:', 'https:']).optional(),
+  PUBLIC_SOCKET_URL: urlWithScheme(['http:', 'https:']).optional(),
   PUBLIC_URL: urlWithScheme(['http:', 'https:']).optional(),
   SOCKETS_ON_API: z.enum(['true', 'false']).default('true'),
   JWT_SECRET: z.string().min(16).optional(),
@@ -166,7 +170,7 @@ const Env = z.object({
         .map((o) => o.trim().replace(/\/$/, ''))
         .filter(Boolean),
     )
-    .pipe(z.array(z.url())),
+    .pipe(z.array(urlWithScheme(['http:', 'https:']))),
   NICKNAME_PROFANITY_FILTER: z.enum(['on', 'off']).default('on'),
   ADMIN_EMAILS: z.string().optional(),
 });
