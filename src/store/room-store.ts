@@ -285,11 +285,12 @@ export function createRoomStore({ redis, keys, ttlSeconds, instance, log }: Room
     },
 
     /**
-     * Removes a player for good (see kick.lua): 'not-found' when no such player is in the room,
+     * Removes a player for good (see kick.lua): 'not-found' when no such player is in the room, 'ended'
+     * when the room has ended by the time the script runs (nothing removed),
      * 'closable' when everyone left has now answered the open question `openQuestion` (its close is
      * then already on its way: the script appended the `question.closable` event).
      */
-    async kick(code: string, playerId: string, openQuestion: number): Promise<'kicked' | 'closable' | 'not-found'> {
+    async kick(code: string, playerId: string, openQuestion: number): Promise<'kicked' | 'closable' | 'not-found' | 'ended'> {
       const r = await kickScript.run(
         redis,
         {

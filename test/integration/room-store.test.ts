@@ -250,6 +250,38 @@ describe('the room store', () => {
     });
   });
 
+  describe('when the host kicks a player as the room ends', () => {
+    /** Ann and Bob in a room that `steps` take to its end: as if the end came between the api's phase check and the kick. */
+    async function endedBy(steps: Parameters<typeof transition>[1][]) {
+      let room = await created();
+      for (const id of ['ann', 'bob']) await rooms.join(room.code, { id, nickname: id, userId: null, joinedAt: 1 });
+      for (const t of steps) {
+        const applied = await rooms.apply(room.version, step(room, t));
+        if (!applied.ok) throw new Error(`could not apply ${t.type}`);
+        room = applied.room;
+      }
+      return room;
+    }
+    const prepared = { type: 'prepared', questionCount: 1 } as const;
+
+    it.each([
+      ['finished', [prepared, { type: 'start' }, { type: 'end' }] as const],
+      ['cancelled', [prepared, { type: 'cancel' }] as const],
+      ['failed', [{ type: 'failed', reason: 'no questions' }] as const],
+    ])('refuses it once the room is %s and leaves the player in its standings', async (phase, steps) => {
+      const room = await endedBy([...steps]);
+      expect(room.phase).toBe(phase);
+      const events = await redis.xlen(keys.events(room.code));
+
+      expect(await rooms.kick(room.code, 'bob', 0)).toBe('ended');
+      expect((await rooms.getPlayers(room.code)).map((p) => p.id).sort()).toEqual(['ann', 'bob']);
+      expect(await redis.zscore(keys.scores(room.code), 'bob')).toBe('0');
+      expect(await redis.zscore(keys.ranking(room.code), 'bob')).not.toBeNull();
+      expect(await redis.exists(keys.kicked(room.code))).toBe(0);
+      expect(await redis.xlen(keys.events(room.code))).toBe(events);
+    });
+  });
+
   describe('when questions are saved', () => {
     it('keeps the answers in a separate key, out of the room record that is published', async () => {
       const room = await created();

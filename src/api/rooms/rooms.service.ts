@@ -379,6 +379,8 @@ export function createRoomsService(deps: ApiDeps) {
       const room = await runningRoom(code, 'kick a player from');
       const kicked = await rooms.kick(code, playerId, room.questionIndex);
       if (kicked === 'not-found') throw AppError.notFound(`Room ${code} has no player ${playerId}.`);
+      // It ended after runningRoom read it: the finished game's results still hold the player.
+      if (kicked === 'ended') throw AppError.conflict(ErrorCode.InvalidTransition, `Room ${code} has ended; cannot kick a player from it.`);
       await rooms.publish(code, { kind: 'kicked', playerId });
       await rooms.publish(code, { kind: 'refresh' });
       // Kicking the one player everyone was waiting for closes the question, as their answer would have:
