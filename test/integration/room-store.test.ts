@@ -9,6 +9,7 @@ import type { RoomState } from '../../src/game/room-state';
 import { createEventBus } from '../../src/store/event-bus';
 import { type Keys, createKeys } from '../../src/store/keys';
 import { type QuizRedis, createRedis } from '../../src/store/redis';
+import { createResultsBacklog } from '../../src/store/results-backlog';
 import { type RoomStore, createRoomStore } from '../../src/store/room-store';
 import { createViewReader } from '../../src/store/view-reader';
 import { deleteNamespace, infra, testNamespace } from '../helpers/infra';
@@ -360,6 +361,28 @@ describe('the event bus', () => {
       expect((await bus.backlog()).unread).toBe(0);
     } finally {
       await deleteNamespace(infra().redisUrl, busKeys.namespace);
+    }
+  });
+});
+
+describe('when more games wait in the results backlog than one reconciler pass looks at', () => {
+  it('goes on from where the last pass stopped, reaches every game, then starts over', async () => {
+    const backlogKeys = createKeys(`${keys.namespace}-backlog`);
+    const games = Array.from({ length: 2500 }, (_, i) => `game-${i}`);
+    await redis.hset(backlogKeys.resultsPendingRooms, Object.fromEntries(games.map((g) => [g, `R${g}`])));
+    const backlog = createResultsBacklog({ redis, keys: backlogKeys });
+    try {
+      const passes: string[][] = [];
+      for (let i = 0; i < 3; i++) passes.push((await backlog.waiting()).map((w) => w.gameId));
+      const next = await backlog.waiting();
+
+      // A pass reads about 1,000 (HSCAN's COUNT is a hint); three go through all 2,500.
+      for (const pass of passes) expect(pass.length).toBeLessThan(1300);
+      expect(new Set(passes.flat())).toEqual(new Set(games));
+      expect(next.length).toBeGreaterThan(0);
+      expect(next.map((w) => w.gameId)).toEqual(passes[0]?.slice(0, next.length));
+    } finally {
+      await deleteNamespace(infra().redisUrl, backlogKeys.namespace);
     }
   });
 });
