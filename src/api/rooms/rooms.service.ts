@@ -143,13 +143,13 @@ export function createRoomsService(deps: ApiDeps) {
    * Applies `t` to the room as it is now, or only if it is still at `expectedVersion`.
    * A stale or impossible request changes nothing and is answered 409.
    */
-  async function change(code: string, t: Transition, expectedVersion?: number, beforeApply?: () => Promise<void>): Promise<RoomState> {
+  async function change(code: string, t: Transition, expectedVersion?: number, questions?: Question[]): Promise<RoomState> {
     // A control names the version it was meant for, and a stale one is refused: applied again it would act on
     // the next phase (skip a question nobody saw). Only a delete, which names none, means the same whatever
     // the room moved on to while it was computed, so only a delete is computed again from the new state.
     for (let attempt = 1; ; attempt++) {
       try {
-        return await changeOnce(code, t, expectedVersion, beforeApply);
+        return await changeOnce(code, t, expectedVersion, questions);
       } catch (err) {
         const raced = err instanceof AppError && err.code === ErrorCode.StaleVersion && expectedVersion === undefined && t.type === 'delete';
         if (!raced || attempt >= HOST_RETRIES) throw err;
@@ -157,7 +157,8 @@ export function createRoomsService(deps: ApiDeps) {
     }
   }
 
-  async function changeOnce(code: string, t: Transition, expectedVersion?: number, beforeApply?: () => Promise<void>): Promise<RoomState> {
+  /** `questions`: a `prepared` room's, written with the change (inside its version check) or not at all. */
+  async function changeOnce(code: string, t: Transition, expectedVersion?: number, questions?: Question[]): Promise<RoomState> {
     const room = await load(code);
     if (expectedVersion !== undefined && room.version !== expectedVersion) {
       const now = room.phase === 'question' || room.phase === 'reveal' ? `${room.phase} of question ${room.questionIndex + 1}` : room.phase;
@@ -168,8 +169,7 @@ export function createRoomsService(deps: ApiDeps) {
     }
     const result = transition(room, t);
     if (!result.ok) throw AppError.conflict(ErrorCode.InvalidTransition, `Room ${code}: ${result.reason}.`);
-    await beforeApply?.();
-    const applied = await rooms.apply(room.version, result);
+    const applied = await rooms.apply(room.version, result, questions);
     if (!applied.ok && applied.code === 'not-found') throw AppError.roomNotFound(code);
     if (!applied.ok) {
       throw AppError.conflict(
@@ -411,8 +411,7 @@ export function createRoomsService(deps: ApiDeps) {
 
     start: (code: string, version: number) => change(code, { type: 'start' }, version),
 
-    prepared: (code: string, version: number, questions: Question[]) =>
-      change(code, { type: 'prepared', questionCount: questions.length }, version, () => rooms.saveQuestions(code, questions)),
+    prepared: (code: string, version: number, questions: Question[]) => change(code, { type: 'prepared', questionCount: questions.length }, version, questions),
 
     failed: (code: string, version: number, reason: string) => change(code, { type: 'failed', reason }, version),
 
