@@ -73,14 +73,24 @@ export function createEventHandler(deps: WorkerDeps, consumer: string, ticks: Ti
    * started together must not wait behind each other, or their first countdown frames go stale).
    */
   async function process(entries: StreamEntry[]): Promise<void> {
+    // Trimmed away (`MAXLEN ~`) while pending: nothing is left to handle, and left pending it would be read again on every sweep.
+    const trimmed = entries.filter((e) => e.trimmed);
+    if (trimmed.length > 0) {
+      log.warn('pending stream entries were trimmed from the stream before they were handled; acknowledged and skipped', {
+        count: trimmed.length,
+        ids: trimmed.slice(0, 10).map((e) => e.id),
+      });
+      metrics.eventsHandled.inc({ type: 'trimmed', outcome: 'skipped' }, trimmed.length);
+    }
     const byRoom = new Map<string, StreamEntry[]>();
     for (const entry of entries) {
+      if (entry.trimmed) continue;
       const room = entry.event?.roomCode ?? '';
       const queued = byRoom.get(room);
       if (queued) queued.push(entry);
       else byRoom.set(room, [entry]);
     }
-    const done: StreamEntry[] = [];
+    const done: StreamEntry[] = [...trimmed];
     await Promise.all([...byRoom.values()].map((roomEntries) => processInOrder(roomEntries, done)));
     await bus.ack(done);
   }
@@ -128,7 +138,7 @@ export function createEventHandler(deps: WorkerDeps, consumer: string, ticks: Ti
       try {
         if (Date.now() - lastSweep > CLAIM_EVERY_MS) {
           lastSweep = Date.now();
-          await process(await bus.readOwnPending(consumer, lane));
+          for await (const page of bus.readOwnPending(consumer, lane)) await process(page);
           await process(await bus.claimAbandoned(consumer, lane, ABANDONED_AFTER_MS));
         }
         await process(await bus.readNew(consumer, lane, BLOCK_MS));

@@ -6,9 +6,20 @@ import { z } from 'zod';
  */
 const DEV_SECRET = 'quizloop-dev-secret-change-me';
 
+/**
+ * How much longer than ROOM_IDLE_SECONDS + RECONCILE_GRACE_MS a room's keys must live: a paused game is
+ * ended by the reconciler that long past its pause at the latest, after a few passes (each of up to 10,000
+ * rooms, every RECONCILE_EVERY_MS) and the `end` webhook; its end renews the keys for persist-results.
+ */
+const ROOM_TTL_MARGIN_SECONDS = 300;
+
 const port = z.coerce.number().int().min(0).max(65535);
+/** A URL of one of `schemes`: `z.url()` alone takes `api:3000` (scheme `api:`) or `host.example.com:443`. */
 const urlWithScheme = (schemes: string[]) =>
-  z.url().refine((u) => schemes.includes(new URL(u).protocol), `must start with ${schemes.map((s) => `${s}//`).join(' or ')}`);
+  z
+    .url()
+    // An unparsable value is z.url()'s issue already; `new URL` would throw out of the parse.
+    .refine((u) => !URL.canParse(u) || schemes.includes(new URL(u).protocol), `must start with ${schemes.map((s) => `${s}//`).join(' or ')}`);
 /** `points/seconds`: at most `points` in any `seconds` (a rate limit setting). */
 const rate = (fallback: string) =>
   z
@@ -50,8 +61,8 @@ const Env = z.object({
   REDIS_TLS_REJECT_UNAUTHORIZED: z.enum(['true', 'false']).default('true'),
   PORT: port.optional(),
   SOCKET_PORT: port.optional(),
-  API_INTERNAL_URL: z.string().url().optional(),
-  PUBLIC_SOCKET_URL: z.string().url().optional(),
+  API_INTERNAL_URL: urlWithScheme(['http:', 'https:']).optional(),
+  PUBLIC_SOCKET_URL: urlWithScheme(['http:', 'https:']).optional(),
   PUBLIC_URL: urlWithScheme(['http:', 'https:']).optional(),
   SOCKETS_ON_API: z.enum(['true', 'false']).default('true'),
   JWT_SECRET: z.string().min(16).optional(),
@@ -159,7 +170,7 @@ const Env = z.object({
         .map((o) => o.trim().replace(/\/$/, ''))
         .filter(Boolean),
     )
-    .pipe(z.array(z.url())),
+    .pipe(z.array(urlWithScheme(['http:', 'https:']))),
   NICKNAME_PROFANITY_FILTER: z.enum(['on', 'off']).default('on'),
   ADMIN_EMAILS: z.string().optional(),
 });
@@ -374,6 +385,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, role?: 'api' | 
     // An answer may arrive up to the allowance after the deadline and still count: the close must wait for it.
     throw new ConfigError(
       `ANSWER_GRACE_MS (${e.ANSWER_GRACE_MS}) must be at least LATENCY_ALLOWANCE_CAP_MS (${e.LATENCY_ALLOWANCE_CAP_MS}): an answer sent as the countdown ended may arrive that long after the deadline, and the question must still be open for it. Raise ANSWER_GRACE_MS or lower LATENCY_ALLOWANCE_CAP_MS`,
+    );
+  }
+  const ttlAtLeast = e.ROOM_IDLE_SECONDS + Math.ceil(e.RECONCILE_GRACE_MS / 1000) + ROOM_TTL_MARGIN_SECONDS;
+  if (e.ROOM_TTL_SECONDS < ttlAtLeast) {
+    // A pause's keys, renewed when it began, must outlive its idle end, or the game and its results expire first.
+    throw new ConfigError(
+      `ROOM_TTL_SECONDS (${e.ROOM_TTL_SECONDS}) must be at least ROOM_IDLE_SECONDS + RECONCILE_GRACE_MS + ${ROOM_TTL_MARGIN_SECONDS} s (${ttlAtLeast}): a game left paused would expire, with its results, before the worker ends it. Raise ROOM_TTL_SECONDS or lower ROOM_IDLE_SECONDS`,
     );
   }
   if (!e.ADMIN_USER !== !e.ADMIN_PASSWORD) {

@@ -16,9 +16,12 @@ export interface StreamEntry {
   malformed?: string;
   /** When `event` is null because the entry names a type this code does not know: that type. */
   unknownType?: string;
+  /** True when the entry was trimmed from the stream (`MAXLEN ~`) while pending: only its id is left. */
+  trimmed?: true;
 }
 
-type RawEntries = [id: string, fields: string[]][];
+/** `fields` is null for a pending entry read back after the stream was trimmed past it. */
+type RawEntries = [id: string, fields: string[] | null][];
 type ReadReply = [stream: string, entries: RawEntries][] | null;
 
 export interface EventsBacklog {
@@ -37,6 +40,7 @@ function fieldsOf(reply: unknown[]): Record<string, unknown> {
 
 function parseEntries(stream: string, raw: RawEntries): StreamEntry[] {
   return raw.map(([id, fields]) => {
+    if (fields === null) return { stream, id, event: null, malformed: 'trimmed from the stream', trimmed: true };
     const i = fields.indexOf('event');
     const json = i >= 0 ? fields[i + 1] : undefined;
     if (json === undefined) return { stream, id, event: null, malformed: 'no event field' };
@@ -107,12 +111,22 @@ export function createEventBus({ redis, keys, blockingClient }: { redis: QuizRed
       return parseReply(reply);
     },
 
-    /** Entries delivered to this consumer earlier but never acknowledged (it died mid-way). */
-    async readOwnPending(consumer: string, lane: string[], count = 100): Promise<StreamEntry[]> {
-      const replies = await Promise.all(
-        lane.map((stream) => redis.xreadgroup('GROUP', keys.eventsGroup, consumer, 'COUNT', count, 'STREAMS', stream, '0') as Promise<ReadReply>),
-      );
-      return replies.flatMap(parseReply);
+    /**
+     * Entries delivered to this consumer earlier but never acknowledged (it died mid-way, or left them
+     * pending), a page at a time. Each page is read after the last id of the one before, so entries
+     * held pending do not hide those behind them.
+     */
+    async *readOwnPending(consumer: string, lane: string[], count = 100): AsyncGenerator<StreamEntry[]> {
+      let after = new Map(lane.map((stream) => [stream, '0']));
+      while (after.size > 0) {
+        const pages = await Promise.all([...after].map(async ([stream, from]) => ({ stream, raw: await ownPendingAfter(consumer, stream, from, count) })));
+        after = new Map();
+        for (const { stream, raw } of pages) {
+          const last = raw.at(-1);
+          if (last && raw.length === count) after.set(stream, last[0]);
+        }
+        yield pages.flatMap(({ stream, raw }) => parseEntries(stream, raw));
+      }
     },
 
     /** Takes over entries another consumer left unacknowledged for `minIdleMs` (a worker that was killed). */
@@ -155,6 +169,11 @@ export function createEventBus({ redis, keys, blockingClient }: { redis: QuizRed
       laneClients.clear();
     },
   };
+
+  async function ownPendingAfter(consumer: string, stream: string, after: string, count: number): Promise<RawEntries> {
+    const reply = (await redis.xreadgroup('GROUP', keys.eventsGroup, consumer, 'COUNT', count, 'STREAMS', stream, after)) as ReadReply;
+    return reply?.[0]?.[1] ?? [];
+  }
 
   async function streamBacklog(stream: string): Promise<EventsBacklog> {
     const groups = (await redis.xinfo('GROUPS', stream).catch((err: Error) => {

@@ -98,6 +98,8 @@ export function createKeys(namespace: string, partitions = 1) {
     reconcileReport: `${namespace}:reconcile:last`,
     /** Where the reconciler's bounded SCAN of room records stopped, for the next pass to go on from. */
     reconcileCursor: `${namespace}:reconcile:cursor`,
+    /** Where the reconciler's bounded HSCAN of the results backlog stopped, for the next pass to go on from. */
+    resultsBacklogCursor: `${namespace}:reconcile:results-cursor`,
     /** Hash: game id → its results snapshot (JSON), kept until PostgreSQL has them; no expiry. */
     resultsPending: `${namespace}:{results}:pending`,
     /** Hash beside it: game id → room code, so the backlog is listed without reading the snapshots. */

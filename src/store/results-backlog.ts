@@ -5,7 +5,7 @@ import type { RoomSnapshot } from './view-reader';
 
 type StoredSnapshot = Omit<RoomSnapshot, 'answers'> & { answers: [string, StoredAnswer][][] };
 
-/** Entries the reconciler looks at per pass; the rest wait for the next one. */
+/** About how many entries the reconciler looks at per pass; the rest wait for the next one. */
 const SCAN_LIMIT = 1000;
 
 /**
@@ -38,15 +38,21 @@ export function createResultsBacklog({ redis, keys }: { redis: QuizRedis; keys: 
       return redis.hlen(keys.resultsPending);
     },
 
-    /** Up to SCAN_LIMIT waiting games, with their room codes. */
+    /**
+     * About SCAN_LIMIT waiting games, with their room codes: each call goes on from where the last one
+     * stopped (the cursor is kept in Redis, for any worker's next pass) and starts over once the
+     * backlog has been read through, so the games past the first SCAN_LIMIT are reached too.
+     */
     async waiting(): Promise<{ gameId: string; roomCode: string }[]> {
       const out: { gameId: string; roomCode: string }[] = [];
-      let cursor = '0';
+      let cursor = (await redis.get(keys.resultsBacklogCursor)) ?? '0';
       do {
         const [next, flat] = await redis.hscan(keys.resultsPendingRooms, cursor, 'COUNT', 200);
         cursor = next;
         for (let i = 0; i + 1 < flat.length; i += 2) out.push({ gameId: flat[i] as string, roomCode: flat[i + 1] as string });
       } while (cursor !== '0' && out.length < SCAN_LIMIT);
+      if (cursor === '0') await redis.del(keys.resultsBacklogCursor);
+      else await redis.set(keys.resultsBacklogCursor, cursor);
       return out;
     },
   };

@@ -159,7 +159,8 @@ export function createRoomStore({ redis, keys, ttlSeconds, instance, log }: Room
     };
   }
 
-  async function write(expectedVersion: number, change: Change): Promise<ApplyResult> {
+  /** `questions`: stored with the change, replacing the room's questions and answer key, only if it applies. */
+  async function write(expectedVersion: number, change: Change, questions?: Question[]): Promise<ApplyResult> {
     const { room, event, settles, clock } = change;
     const message: ChannelMessage = { kind: 'state', version: room.version };
     const code = room.code;
@@ -173,6 +174,7 @@ export function createRoomStore({ redis, keys, ttlSeconds, instance, log }: Room
       times: keys.times(code),
       answerKey: keys.answerKey(code),
       ranking: keys.ranking(code),
+      questions: keys.questions(code),
     };
     const others = keys.allOfRoom(code, room.settings.questionCount).filter((k) => !Object.values(named).includes(k));
     const result = await transition.run(
@@ -190,6 +192,8 @@ export function createRoomStore({ redis, keys, ttlSeconds, instance, log }: Room
         settles,
         publish: publishCommand(redis),
         clock,
+        questions: questions ? JSON.stringify(questions) : null,
+        answerKey: questions ? questions.map((q) => JSON.stringify(answerKeyEntry(q))) : null,
       },
     );
     return result.ok ? { ok: true, ...stampAt(change, result.at) } : result;
@@ -210,12 +214,19 @@ export function createRoomStore({ redis, keys, ttlSeconds, instance, log }: Room
       return raw ? RoomState.parse(JSON.parse(raw)) : null;
     },
 
-    /** Applies a change computed from the record at `expectedVersion`, at Redis's now; a concurrent change wins. */
-    apply(expectedVersion: number, change: Change): Promise<ApplyResult> {
-      return write(expectedVersion, change);
+    /**
+     * Applies a change computed from the record at `expectedVersion`, at Redis's now; a concurrent change wins.
+     * `questions` (a room's `prepared`): its questions and answer key, written in the same step or not at all.
+     */
+    apply(expectedVersion: number, change: Change, questions?: Question[]): Promise<ApplyResult> {
+      return write(expectedVersion, change, questions);
     },
 
-    /** Stores the picked questions; their answers go to a separate hash that only scripts and reveals read. */
+    /**
+     * Stores the picked questions; their answers go to a separate hash that only scripts and reveals read.
+     * Whatever the room's version: for setting a room up in tests. A room being prepared gets its questions
+     * with its `prepared` change (`apply`), so a stale prepare writes none.
+     */
     async saveQuestions(code: string, questions: Question[]): Promise<void> {
       const answerKey = Object.fromEntries(questions.map((q, i) => [String(i), JSON.stringify(answerKeyEntry(q))]));
       await redis
@@ -308,11 +319,12 @@ export function createRoomStore({ redis, keys, ttlSeconds, instance, log }: Room
     },
 
     /**
-     * Removes a player for good (see kick.lua): 'not-found' when no such player is in the room,
+     * Removes a player for good (see kick.lua): 'not-found' when no such player is in the room, 'ended'
+     * when the room has ended by the time the script runs (nothing removed),
      * 'closable' when everyone left has now answered the open question `openQuestion` (its close is
      * then already on its way: the script appended the `question.closable` event).
      */
-    async kick(code: string, playerId: string, openQuestion: number): Promise<'kicked' | 'closable' | 'not-found'> {
+    async kick(code: string, playerId: string, openQuestion: number): Promise<'kicked' | 'closable' | 'not-found' | 'ended'> {
       const r = await kickScript.run(
         redis,
         {

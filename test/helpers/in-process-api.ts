@@ -9,11 +9,11 @@ export type InProcessApi = Awaited<ReturnType<typeof startApi>>;
 
 /**
  * The api in this test process on port 0, in a namespace of its own, with `env` on top of the
- * defaults (a DATABASE_URL there, e.g. a proxy's, is the one it uses); `stop()` also removes its Redis
- * keys and the accounts the client registered.
+ * defaults (a REDIS_URL or DATABASE_URL there, e.g. a proxy's, is the one it uses); `stop()` also removes
+ * its Redis keys and the accounts the client registered.
  */
 export async function startInProcessApi(label: string, env: Record<string, string> = {}) {
-  const { redisUrl } = infra();
+  const redisUrl = env.REDIS_URL ?? infra().redisUrl;
   const databaseUrl = env.DATABASE_URL ?? infra().databaseUrl;
   const namespace = testNamespace(label);
   const emails: string[] = [];

@@ -115,6 +115,49 @@ describe('when the event stream carries an event of a type this worker does not 
   });
 });
 
+describe('when entries pending to this worker are swept again', () => {
+  /** Delivers the stream's new entries to `consumer` without handling them, as a worker that died mid-way leaves them. */
+  const deliver = (h: ReturnType<typeof startHandler>, consumer: string) =>
+    redis.xreadgroup('GROUP', h.keys.eventsGroup, consumer, 'COUNT', 1000, 'STREAMS', h.stream, '>');
+
+  it('acknowledges one trimmed from the stream, logs it once, and still claims what another worker abandoned', async () => {
+    const h = startHandler('trimmed-pending');
+    await h.deps.bus.ensureGroup();
+    const gone = await h.add({ type: 'room.created', roomCode: generateRoomCode(), version: 1, at: Date.now() });
+    await deliver(h, 'test-consumer');
+    const abandoned = await h.add({ type: 'room.created', roomCode: generateRoomCode(), version: 1, at: Date.now() });
+    await deliver(h, 'dead-worker');
+    // Idle for a minute already, so the handler's first sweep claims it.
+    await redis.xclaim(h.stream, h.keys.eventsGroup, 'dead-worker', 0, abandoned, 'IDLE', 60_000);
+    // As `MAXLEN ~` does once enough newer entries passed the pending one.
+    await redis.xtrim(h.stream, 'MAXLEN', 1);
+    h.start();
+    try {
+      await waitUntil('every pending entry acknowledged', async () => ((await h.pendingIds()).length === 0 ? true : undefined), 5_000);
+      expect(h.lines).toEqual([expect.objectContaining({ level: 'warn', msg: expect.stringContaining('trimmed'), fields: { count: 1, ids: [gone] } })]);
+    } finally {
+      await h.stop();
+    }
+  });
+
+  it('reads past a full page of entries it holds to the ones behind them', async () => {
+    const h = startHandler('held-page');
+    await h.deps.bus.ensureGroup();
+    for (let i = 0; i < 100; i++) await h.add({ type: 'room.renamed', roomCode: generateRoomCode(), version: 3, at: Date.now() });
+    const behind = await h.add({ type: 'room.created', roomCode: generateRoomCode(), version: 1, at: Date.now() });
+    await deliver(h, 'test-consumer');
+    h.start();
+    try {
+      // Within the first sweep: the claim of idle entries (10 s) cannot have taken it yet.
+      const pending = async () => ((await redis.xpending(h.stream, h.keys.eventsGroup)) as [number, ...unknown[]])[0];
+      await waitUntil('the entry behind the held ones acknowledged', async () => ((await pending()) === 100 ? true : undefined), 5_000);
+      expect(await h.pendingIds()).not.toContain(behind);
+    } finally {
+      await h.stop();
+    }
+  });
+});
+
 describe('when the host resumes a question whose answers, taken during the pause, completed it', () => {
   const SCIENCE: Question = { ...question(), correct: [2] };
 

@@ -9,6 +9,7 @@ import type { RoomState } from '../../src/game/room-state';
 import { createEventBus } from '../../src/store/event-bus';
 import { type Keys, createKeys } from '../../src/store/keys';
 import { type QuizRedis, createRedis } from '../../src/store/redis';
+import { createResultsBacklog } from '../../src/store/results-backlog';
 import { type RoomStore, createRoomStore } from '../../src/store/room-store';
 import { createViewReader } from '../../src/store/view-reader';
 import { deleteNamespace, infra, testNamespace } from '../helpers/infra';
@@ -250,6 +251,38 @@ describe('the room store', () => {
     });
   });
 
+  describe('when the host kicks a player as the room ends', () => {
+    /** Ann and Bob in a room that `steps` take to its end: as if the end came between the api's phase check and the kick. */
+    async function endedBy(steps: Parameters<typeof transition>[1][]) {
+      let room = await created();
+      for (const id of ['ann', 'bob']) await rooms.join(room.code, { id, nickname: id, userId: null, joinedAt: 1 });
+      for (const t of steps) {
+        const applied = await rooms.apply(room.version, step(room, t));
+        if (!applied.ok) throw new Error(`could not apply ${t.type}`);
+        room = applied.room;
+      }
+      return room;
+    }
+    const prepared = { type: 'prepared', questionCount: 1 } as const;
+
+    it.each([
+      ['finished', [prepared, { type: 'start' }, { type: 'end' }] as const],
+      ['cancelled', [prepared, { type: 'cancel' }] as const],
+      ['failed', [{ type: 'failed', reason: 'no questions' }] as const],
+    ])('refuses it once the room is %s and leaves the player in its standings', async (phase, steps) => {
+      const room = await endedBy([...steps]);
+      expect(room.phase).toBe(phase);
+      const events = await redis.xlen(keys.events(room.code));
+
+      expect(await rooms.kick(room.code, 'bob', 0)).toBe('ended');
+      expect((await rooms.getPlayers(room.code)).map((p) => p.id).sort()).toEqual(['ann', 'bob']);
+      expect(await redis.zscore(keys.scores(room.code), 'bob')).toBe('0');
+      expect(await redis.zscore(keys.ranking(room.code), 'bob')).not.toBeNull();
+      expect(await redis.exists(keys.kicked(room.code))).toBe(0);
+      expect(await redis.xlen(keys.events(room.code))).toBe(events);
+    });
+  });
+
   describe('when questions are saved', () => {
     it('keeps the answers in a separate key, out of the room record that is published', async () => {
       const room = await created();
@@ -302,7 +335,9 @@ describe('the event bus', () => {
       expect(second).toEqual([]);
       expect(claimed.map((e) => e.id)).toEqual(first.map((e) => e.id));
       await bus.ack(claimed);
-      expect(await bus.readOwnPending('worker-b', lane)).toEqual([]);
+      const pending = [];
+      for await (const page of bus.readOwnPending('worker-b', lane)) pending.push(...page);
+      expect(pending).toEqual([]);
     } finally {
       await deleteNamespace(infra().redisUrl, busKeys.namespace);
     }
@@ -326,6 +361,28 @@ describe('the event bus', () => {
       expect((await bus.backlog()).unread).toBe(0);
     } finally {
       await deleteNamespace(infra().redisUrl, busKeys.namespace);
+    }
+  });
+});
+
+describe('when more games wait in the results backlog than one reconciler pass looks at', () => {
+  it('goes on from where the last pass stopped, reaches every game, then starts over', async () => {
+    const backlogKeys = createKeys(`${keys.namespace}-backlog`);
+    const games = Array.from({ length: 2500 }, (_, i) => `game-${i}`);
+    await redis.hset(backlogKeys.resultsPendingRooms, Object.fromEntries(games.map((g) => [g, `R${g}`])));
+    const backlog = createResultsBacklog({ redis, keys: backlogKeys });
+    try {
+      const passes: string[][] = [];
+      for (let i = 0; i < 3; i++) passes.push((await backlog.waiting()).map((w) => w.gameId));
+      const next = await backlog.waiting();
+
+      // A pass reads about 1,000 (HSCAN's COUNT is a hint); three go through all 2,500.
+      for (const pass of passes) expect(pass.length).toBeLessThan(1300);
+      expect(new Set(passes.flat())).toEqual(new Set(games));
+      expect(next.length).toBeGreaterThan(0);
+      expect(next.map((w) => w.gameId)).toEqual(passes[0]?.slice(0, next.length));
+    } finally {
+      await deleteNamespace(infra().redisUrl, backlogKeys.namespace);
     }
   });
 });

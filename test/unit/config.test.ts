@@ -84,6 +84,38 @@ describe('fair timing settings', () => {
   });
 });
 
+describe('URL settings', () => {
+  it('refuses an api, socket or CORS URL without http:// or https://, naming the variable', () => {
+    // `api:3000` is a URL whose scheme is `api:`: every webhook to it failed, and rooms stayed `building`.
+    expect(() => loadConfig({ API_INTERNAL_URL: 'api:3000' }, 'worker')).toThrow(/API_INTERNAL_URL: must start with http:\/\/ or https:\/\//);
+    expect(() => loadConfig({ PUBLIC_SOCKET_URL: 'socket.example.com:443' }, 'api')).toThrow(/PUBLIC_SOCKET_URL: must start with http:\/\/ or https:\/\//);
+    expect(() => loadConfig({ CORS_ORIGINS: 'https://a.example.com, quiz.example.com:443' }, 'api')).toThrow(/CORS_ORIGINS\.1: must start with http:\/\//);
+    expect(loadConfig({ API_INTERNAL_URL: 'http://api:3000/', PUBLIC_SOCKET_URL: 'https://socket.example.com' }, 'api')).toMatchObject({
+      apiInternalUrl: 'http://api:3000',
+      publicSocketUrl: 'https://socket.example.com',
+    });
+  });
+
+  it('names the variable of a value that is no URL at all', () => {
+    expect(() => loadConfig({ REDIS_URL: 'not a url' }, 'worker')).toThrow(/REDIS_URL: Invalid URL/);
+  });
+});
+
+describe('how long a room lives', () => {
+  it('refuses ROOM_TTL_SECONDS that would let a paused game expire before its idle end, naming both settings', () => {
+    expect(() => loadConfig({ ROOM_TTL_SECONDS: '600' }, 'worker')).toThrow(
+      /ROOM_TTL_SECONDS \(600\) must be at least ROOM_IDLE_SECONDS \+ RECONCILE_GRACE_MS \+ 300 s \(2105\)/,
+    );
+    expect(() => loadConfig({ ROOM_TTL_SECONDS: '2104' }, 'api')).toThrow(/ROOM_TTL_SECONDS/);
+    expect(loadConfig({ ROOM_TTL_SECONDS: '2105' }, 'worker').roomTtlSeconds).toBe(2105);
+    expect(loadConfig({ ROOM_TTL_SECONDS: '600', ROOM_IDLE_SECONDS: '295' }, 'worker').roomTtlSeconds).toBe(600);
+  });
+
+  it('keeps the default day well above the default half-hour idle end', () => {
+    expect(loadConfig({}, 'worker')).toMatchObject({ roomTtlSeconds: 86_400, roomIdleSeconds: 1800 });
+  });
+});
+
 describe('the per-player connect budget', () => {
   it('lets a player or host of a room connect 30 times a minute by default, or as SOCKET_CONNECTS_PER_PLAYER says', () => {
     expect(loadConfig({}).limits.socketConnectsPerPlayer).toEqual({ points: 30, seconds: 60 });

@@ -147,13 +147,13 @@ export function createRoomsService(deps: ApiDeps) {
    * Applies `t` to the room as it is now, or only if it is still at `expectedVersion`.
    * A stale or impossible request changes nothing and is answered 409.
    */
-  async function change(code: string, t: Transition, expectedVersion?: number, beforeApply?: () => Promise<void>): Promise<RoomState> {
+  async function change(code: string, t: Transition, expectedVersion?: number, questions?: Question[]): Promise<RoomState> {
     // A control names the version it was meant for, and a stale one is refused: applied again it would act on
     // the next phase (skip a question nobody saw). Only a delete, which names none, means the same whatever
     // the room moved on to while it was computed, so only a delete is computed again from the new state.
     for (let attempt = 1; ; attempt++) {
       try {
-        return await changeOnce(code, t, expectedVersion, beforeApply);
+        return await changeOnce(code, t, expectedVersion, questions);
       } catch (err) {
         const raced = err instanceof AppError && err.code === ErrorCode.StaleVersion && expectedVersion === undefined && t.type === 'delete';
         if (!raced || attempt >= HOST_RETRIES) throw err;
@@ -161,7 +161,8 @@ export function createRoomsService(deps: ApiDeps) {
     }
   }
 
-  async function changeOnce(code: string, t: Transition, expectedVersion?: number, beforeApply?: () => Promise<void>): Promise<RoomState> {
+  /** `questions`: a `prepared` room's, written with the change (inside its version check) or not at all. */
+  async function changeOnce(code: string, t: Transition, expectedVersion?: number, questions?: Question[]): Promise<RoomState> {
     const room = await load(code);
     if (expectedVersion !== undefined && room.version !== expectedVersion) {
       const now = room.phase === 'question' || room.phase === 'reveal' ? `${room.phase} of question ${room.questionIndex + 1}` : room.phase;
@@ -172,8 +173,7 @@ export function createRoomsService(deps: ApiDeps) {
     }
     const result = transition(room, t);
     if (!result.ok) throw AppError.conflict(ErrorCode.InvalidTransition, `Room ${code}: ${result.reason}.`);
-    await beforeApply?.();
-    const applied = await rooms.apply(room.version, result);
+    const applied = await rooms.apply(room.version, result, questions);
     if (!applied.ok && applied.code === 'not-found') throw AppError.roomNotFound(code);
     if (!applied.ok) {
       throw AppError.conflict(
@@ -393,6 +393,8 @@ export function createRoomsService(deps: ApiDeps) {
       const room = await runningRoom(code, 'kick a player from');
       const kicked = await rooms.kick(code, playerId, room.questionIndex);
       if (kicked === 'not-found') throw AppError.notFound(`Room ${code} has no player ${playerId}.`);
+      // It ended after runningRoom read it: the finished game's results still hold the player.
+      if (kicked === 'ended') throw AppError.conflict(ErrorCode.InvalidTransition, `Room ${code} has ended; cannot kick a player from it.`);
       await rooms.publish(code, { kind: 'kicked', playerId });
       await rooms.publish(code, { kind: 'refresh' });
       // Kicking the one player everyone was waiting for closes the question, as their answer would have:
@@ -423,8 +425,7 @@ export function createRoomsService(deps: ApiDeps) {
 
     start: (code: string, version: number) => change(code, { type: 'start' }, version),
 
-    prepared: (code: string, version: number, questions: Question[]) =>
-      change(code, { type: 'prepared', questionCount: questions.length }, version, () => rooms.saveQuestions(code, questions)),
+    prepared: (code: string, version: number, questions: Question[]) => change(code, { type: 'prepared', questionCount: questions.length }, version, questions),
 
     failed: (code: string, version: number, reason: string) => change(code, { type: 'failed', reason }, version),
 

@@ -9,7 +9,7 @@ import { redisNowLua } from './early-close.lua';
  *
  * KEYS[1]    room record (JSON)
  * KEYS[2]    events stream
- * KEYS[3..]  every other key of the room, whose expiry is refreshed
+ * KEYS[3..]  every other key of the room, whose expiry is refreshed (KEYS[10] its questions)
  * ARGV[1]    expected version, or -1 when the room must not exist yet
  * ARGV[2]    new room record (JSON)
  * ARGV[3]    event type
@@ -23,6 +23,9 @@ import { redisNowLua } from './early-close.lua';
  * ARGV[11]   the record's clock fields (JSON array, see room-machine.ts `Change`): each holds ms after
  *            now and gets Redis TIME added; `paused` gets now as `at` and the time left until the old
  *            deadline it holds as `remainingMs`. The event's `at` is now. No caller's clock is used.
+ * ARGV[12]   the room's questions (JSON) to store in KEYS[10], or '' to leave them; given with
+ * ARGV[13]   the answer key (JSON array: question i's entry at i + 1) that replaces KEYS[8]. Written
+ *            only past the version check, so a stale `prepared` never replaces a later game's questions.
  *
  * Settling, when ARGV[9] is 1, needs KEYS[3] answers of the revealed question, KEYS[4] players,
  * KEYS[5] scores, KEYS[6] streaks, KEYS[7] tie-break times, KEYS[8] answer key, KEYS[9] ranking. Each
@@ -60,6 +63,11 @@ local event = cjson.decode(ARGV[4])
 event.at = now
 local ttl = tonumber(ARGV[7])
 redis.call('SET', KEYS[1], cjson.encode(record), 'EX', ttl)
+if ARGV[12] ~= '' then
+  redis.call('SET', KEYS[10], ARGV[12])
+  redis.call('DEL', KEYS[8])
+  for i, entry in ipairs(cjson.decode(ARGV[13])) do redis.call('HSET', KEYS[8], tostring(i - 1), entry) end
+end
 for i = 3, #KEYS do redis.call('EXPIRE', KEYS[i], ttl) end
 if ARGV[9] == '1' then
   local entry = redis.call('HGET', KEYS[8], tostring(record.questionIndex))
@@ -105,7 +113,7 @@ return {1, now}
 export const transition = defineScript({
   command: 'qlTransition',
   lua: transitionScript,
-  keys: ['room', 'events', 'answers', 'players', 'scores', 'streaks', 'times', 'answerKey', 'ranking'],
+  keys: ['room', 'events', 'answers', 'players', 'scores', 'streaks', 'times', 'answerKey', 'ranking', 'questions'],
   restKeys: 'others',
   argv: {
     expectedVersion: arg.number,
@@ -119,6 +127,8 @@ export const transition = defineScript({
     settles: arg.flag,
     publish: arg.string as ArgCodec<'PUBLISH' | 'SPUBLISH'>,
     clock: arg.json<readonly ClockField[]>(),
+    questions: arg.orEmpty(arg.string),
+    answerKey: arg.orEmpty(arg.json<string[]>()),
   },
   // 'not-found' also when creating (expected version -1) and the room exists already.
   failures: { [-1]: 'not-found', [-2]: 'stale' },
