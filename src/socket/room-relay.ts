@@ -233,7 +233,8 @@ export function createRoomRelay(
         }
       });
     }
-    if (isEndPhase(view.phase)) {
+    // Once per version: a view sent again (a refresh, a catch-up after a reconnect) closes nothing again.
+    if (newVersion && isEndPhase(view.phase)) {
       const reason = view.phase === 'finished' ? 'finished' : view.phase === 'failed' ? 'failed' : 'cancelled';
       await inSlices(members(code), (slice) => broadcastTo(slice).emit('room:closed', { reason, gameId: view.gameId }));
       questionCache.delete(code);

@@ -110,7 +110,7 @@ export function createKeys(namespace: string, partitions = 1) {
     rateLimit: (name: string) => `${namespace}:rate-limit:${name}`,
     /** Set of the room codes a host created that may still be open: the open-rooms cap counts these. */
     hostRooms: (hostId: string) => `${namespace}:host-rooms:${hostId}`,
-    /** The lock of a host's room creation (redis-semaphore's Mutex, which stores it as `mutex:<this>`; see room-store.ts). */
+    /** The lock of a host's room creation (room-store.ts, `asOnlyCreation`). */
     roomCreation: (hostId: string) => `${namespace}:room-creation:${hostId}`,
     /** The token version a host token of this account must carry at least, once a password change raised it. */
     hostTokenVersion: (hostId: string) => `${namespace}:host-token-version:${hostId}`,

@@ -1,4 +1,5 @@
-import { Mutex } from 'redis-semaphore';
+import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { RoomEvent } from '../shared/events';
 import type { ChannelMessage } from '../shared/events';
 import { normalizeAnswerText } from '../shared/answer-text';
@@ -17,6 +18,7 @@ import { join as joinScript } from './scripts/join.lua';
 import { kick as kickScript } from './scripts/kick.lua';
 import { lease, presence, reassert, reconnecting, roomPresence } from './scripts/presence.lua';
 import { publishView } from './scripts/publish-view.lua';
+import { releaseLock } from './scripts/release-lock.lua';
 import { sent } from './scripts/sent.lua';
 import { tick } from './scripts/tick.lua';
 import { transition } from './scripts/transition.lua';
@@ -76,6 +78,11 @@ export function answerKeyEntry(q: Question): AnswerKeyEntry {
 }
 
 /** Reads and writes room records, questions and players. Lifecycle writes go through one CAS script. */
+/** How long a room creation's lock lives unless released: a Redis stall past it lets the next creation in. */
+const CREATION_LOCK_MS = 10_000;
+/** How often a creation waiting for another of the same host tries the lock again. */
+const CREATION_LOCK_RETRY_MS = 20;
+
 export function createRoomStore({ redis, keys, ttlSeconds, instance, log }: RoomStoreDeps) {
   function ownInstance(): PresenceInstance {
     if (!instance) throw new Error('presence is counted by socket processes only');
@@ -266,18 +273,24 @@ export function createRoomStore({ redis, keys, ttlSeconds, instance, log }: Room
 
     /**
      * Runs `work` as the host's only room creation, across api instances: the open-rooms cap is counted and the room made
-     * with no other creation of theirs between (two at once each counted the same open rooms). A Mutex of redis-semaphore:
-     * a key with a TTL, kept alive while `work` runs and gone after a crash. `busy` when another creation of theirs held it
-     * for `waitMs`.
+     * with no other creation of theirs between (two at once each counted the same open rooms). The lock is a key of the
+     * namespace taken with SET NX and a time to live (CREATION_LOCK_MS, far past `work`'s few Redis calls; gone after a
+     * crash), released by `release-lock.lua` only while it is still this one's. `busy` when another creation of theirs
+     * held it for `waitMs`.
      */
     async asOnlyCreation<T>(hostId: string, waitMs: number, work: () => Promise<T>): Promise<{ done: T } | 'busy'> {
-      const mutex = new Mutex(redis, keys.roomCreation(hostId), { lockTimeout: 10_000, acquireTimeout: waitMs, retryInterval: 20 });
-      if (!(await mutex.tryAcquire())) return 'busy';
+      const lock = keys.roomCreation(hostId);
+      const token = randomUUID();
+      const giveUpAt = Date.now() + waitMs;
+      while ((await redis.set(lock, token, 'PX', CREATION_LOCK_MS, 'NX')) !== 'OK') {
+        if (Date.now() >= giveUpAt) return 'busy';
+        await sleep(CREATION_LOCK_RETRY_MS);
+      }
       try {
         return { done: await work() };
       } finally {
         // Not released (Redis away): it expires by itself.
-        await mutex.release().catch((err: unknown) => log?.warn('room creation lock not released', { host: hostId, err }));
+        await releaseLock.run(redis, { lock }, { token }).catch((err: unknown) => log?.warn('room creation lock not released', { host: hostId, err }));
       }
     },
 

@@ -572,6 +572,10 @@ describe.skipIf(skipReason !== null)('the web client in a real browser (chromium
     await stack.api.waitForLobby(room.code);
     const { page, errors } = await playerInLobby(room.code, 'Again');
     await stack.api.start(room.code, room.hostToken);
+    await page.locator('#q-choices [data-choice="0"]').waitFor();
+    // A person's tap comes a moment after the question shows: one at its first millisecond can be stamped before the
+    // opening by the socket process's estimate of Redis's clock, and be refused as sent blind.
+    await page.waitForTimeout(300);
     await page.locator('#q-choices [data-choice="0"]').click();
     await page.getByText('Answer locked in').waitFor();
 
@@ -584,6 +588,7 @@ describe.skipIf(skipReason !== null)('the web client in a real browser (chromium
 
     await page.locator('#q-text', { hasText: opened.question?.text ?? '' }).waitFor();
     expect(await page.getByText('Answer locked in').isVisible()).toBe(false);
+    await page.waitForTimeout(300);
     await page.locator('#q-choices [data-choice="1"]').click();
     await page.getByText('Answer locked in').waitFor();
     expect(errors).toEqual([]);

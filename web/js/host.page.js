@@ -241,9 +241,11 @@ let reportFor = null;
 async function loadTimingReport(gameId) {
   if (reportFor === gameId) return;
   reportFor = gameId;
+  // The room's token, kept: a room closed meanwhile (the results opened) leaves none to read them with.
+  const token = room?.hostToken;
   for (let attempt = 0; attempt < 15 && reportFor === gameId; attempt++) {
     try {
-      return renderTimingReport(await api('GET', `/games/${encodeURIComponent(gameId)}/results`, { token: room?.hostToken }));
+      return renderTimingReport(await api('GET', `/games/${encodeURIComponent(gameId)}/results`, { token }));
     } catch {
       await new Promise((resolve) => setTimeout(resolve, 1000));
     }
@@ -399,6 +401,8 @@ async function renewHostToken() {
 
 /** A 401 on a signed-in call: the token expired or its account is gone, so the stored sign-in is useless. */
 function signInAgain(message) {
+  // Signed out already (the account deleted on this page, say): a call still in flight has nothing left to sign out.
+  if (!account) return;
   signOut();
   showAuth(/sign in again/i.test(message) ? message : `${message} Sign in again.`);
 }

@@ -221,11 +221,16 @@ export function createRoomsService(deps: ApiDeps) {
    */
   async function createAlone(host: RoomHost, settings: RoomSettings, passphraseHash: string | undefined, spendRoom: () => Promise<void>) {
     await checkBank(host, settings);
-    const result = await rooms.asOnlyCreation(host.id, CREATION_WAIT_MS, async () => {
+    return alone(host.id, async () => {
       await checkOpenRooms(host.id);
       await spendRoom();
       return open(host, settings, passphraseHash);
     });
+  }
+
+  /** Runs `work` as the host's only room creation (or retry) at the time; 429 when another of theirs held on past CREATION_WAIT_MS. */
+  async function alone<T>(hostId: string, work: () => Promise<T>): Promise<T> {
+    const result = await rooms.asOnlyCreation(hostId, CREATION_WAIT_MS, work);
     if (result === 'busy') throw AppError.rateLimited('Another room of yours is still being created; try again in a moment.', 1);
     return result.done;
   }
@@ -431,11 +436,14 @@ export function createRoomsService(deps: ApiDeps) {
 
     /** The host prepares a failed room again, with the same settings (409 when it is not failed). */
     retry: async (code: string) => {
-      // A failed room left the host's open rooms; retried, it counts again, under the same cap as a new one.
-      await checkOpenRooms((await load(code)).hostId);
-      const room = await change(code, { type: 'retry' });
-      await rooms.addHostRoom(room.hostId, code);
-      return room;
+      // A failed room left the host's open rooms; retried, it counts again, under the same cap (and lock) as a new one.
+      const { hostId } = await load(code);
+      return alone(hostId, async () => {
+        await checkOpenRooms(hostId);
+        const room = await change(code, { type: 'retry' });
+        await rooms.addHostRoom(room.hostId, code);
+        return room;
+      });
     },
 
     /** Ends the room (if it has not ended) with a reason its players are shown; from then on it reads 410. */

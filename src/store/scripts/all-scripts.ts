@@ -5,6 +5,7 @@ import { kick } from './kick.lua';
 import { leaderboard } from './leaderboard.lua';
 import { lease, onlineCount, presence, reassert, reconnecting, roomPresence } from './presence.lua';
 import { publishView } from './publish-view.lua';
+import { releaseLock } from './release-lock.lua';
 import { sent } from './sent.lua';
 import { tick } from './tick.lua';
 import { transition } from './transition.lua';
@@ -26,4 +27,5 @@ export const ALL_SCRIPTS = [
   publishView,
   reassert,
   raiseHostTokenVersion,
+  releaseLock,
 ];
