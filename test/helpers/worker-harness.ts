@@ -55,7 +55,8 @@ export async function startWorkerHarness(label: string, env: NodeJS.ProcessEnv =
 
   /**
    * Adds one job to the real queue, with the queue's own retry policy unless `opts` says otherwise,
-   * and runs `processor` in a BullMQ worker until that job completes or fails for good.
+   * and runs `processor` in a BullMQ worker until that job completes or fails for good. One at a time per queue:
+   * two runs at once each start a worker, and the one that takes the other's job leaves that run waiting.
    */
   async function run<Q extends QueueName>(
     queue: Q,
