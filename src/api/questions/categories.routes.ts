@@ -59,11 +59,8 @@ export function categoriesRoutes({ categories, config, users }: ApiDeps): Router
     const viewer = viewerOf(await requireUser(req, secret, users));
     const { name } = parse(CategoryInput, req.body);
     const owner = viewer.admin ? null : viewer.id;
-    const row = await categories.inCreationLock(viewer.id, async (trx) => {
-      const locked = createCategoriesRepo(trx);
-      if ((await locked.countBy(viewer.id)) >= maxCategories) throw tooManyCategories(maxCategories);
-      return locked.insert(name, owner, viewer.id);
-    });
+    const row = await categories.underCap(viewer.id, maxCategories, (trx) => createCategoriesRepo(trx).insert(name, owner, viewer.id));
+    if (row === 'full') throw tooManyCategories(maxCategories);
     if (!row) throw categoryExists(name, owner);
     res.status(201).location(`/categories/${row.id}`).json(toCategory(row));
   });

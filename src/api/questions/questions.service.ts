@@ -106,13 +106,13 @@ export function createQuestionsService({
    * So nobody's question lands in another user's private category.
    */
   async function ensureCategory(names: CategoriesRepo, viewer: Viewer, authorId: string | null, name: string) {
-    const owner = viewer.admin ? null : viewer.id;
-    if (await names.resolve(authorId, name)) return names.ensure(authorId, name, owner, viewer.id);
-    return names.inCreationLock(viewer.id, async (trx) => {
-      const locked = createCategoriesRepo(trx);
-      if ((await locked.countBy(viewer.id)) >= limits.userMaxCategories) throw tooManyCategories(limits.userMaxCategories);
-      return locked.ensure(authorId, name, owner, viewer.id);
-    });
+    const found = await names.resolve(authorId, name);
+    if (found) return { id: found.id, name: found.name };
+    const made = await names.underCap(viewer.id, limits.userMaxCategories, (trx) =>
+      createCategoriesRepo(trx).ensure(authorId, name, viewer.admin ? null : viewer.id, viewer.id),
+    );
+    if (made === 'full') throw tooManyCategories(limits.userMaxCategories);
+    return made;
   }
 
   async function editable(viewer: Viewer, id: number): Promise<QuestionRow> {

@@ -82,21 +82,16 @@ export function createCategoriesRepo(db: Db) {
     },
 
     /**
-     * Runs `work` as the user's only category creation (a PostgreSQL advisory lock held to the end of the transaction,
-     * a savepoint of the caller's when there is one), so that USER_MAX_CATEGORIES is counted and a category made with no
-     * other creation of theirs between: creations sent at once each counted the same categories.
+     * Runs `make` when the user created fewer than `max` categories, else answers 'full': counted and made as the user's
+     * only category creation (a PostgreSQL advisory lock held to the end of the transaction, a savepoint of the caller's
+     * when there is one), so creations sent at once cannot each count the same categories (USER_MAX_CATEGORIES).
      */
-    inCreationLock<T>(userId: string, work: (trx: Db) => Promise<T>): Promise<T> {
+    underCap<T>(userId: string, max: number, make: (trx: Db) => Promise<T>): Promise<T | 'full'> {
       return db.transaction(async (trx) => {
         await trx.raw('select pg_advisory_xact_lock(hashtextextended(?, 0))', [`categories-created-by:${userId}`]);
-        return work(trx);
+        const [row] = await trx('categories').where({ created_by: userId }).count<{ count: string }[]>('* as count');
+        return Number(row?.count ?? 0) >= max ? 'full' : make(trx);
       });
-    },
-
-    /** How many categories the user created. */
-    async countBy(userId: string): Promise<number> {
-      const [row] = await db('categories').where({ created_by: userId }).count<{ count: string }[]>('* as count');
-      return Number(row?.count ?? 0);
     },
 
     resolve: (authorId: string | null, name: string) => resolve(db, authorId, name),
